@@ -1,0 +1,246 @@
+//! Matrix rules: what each scope's rows must and should hold.
+//!
+//! A task shown in several scopes is checked in each. When it breaks a rule the same way
+//! in several scopes, that is one finding naming the scopes, not one per scope.
+
+use crate::diagnostic::{Diagnostic, list_names};
+use crate::model::{Letter, Project, Task};
+use crate::resolve::{Matrix, Row};
+use std::collections::BTreeMap;
+
+pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
+    // (rule, task position, message) → the finding and the scopes it holds in.
+    let mut per_task: BTreeMap<(&'static str, usize, usize, String), (Diagnostic, Vec<String>)> =
+        BTreeMap::new();
+    for matrix in matrices {
+        for row in matrix.rows() {
+            for diagnostic in row_findings(project, row) {
+                let span = row.task.id.span;
+                let key = (
+                    diagnostic.rule,
+                    span.file.0 as usize,
+                    span.start,
+                    diagnostic.message.clone(),
+                );
+                per_task
+                    .entry(key)
+                    .or_insert_with(|| (diagnostic, Vec::new()))
+                    .1
+                    .push(matrix.scope.id.value.clone());
+            }
+        }
+    }
+    for (_, (mut diagnostic, scopes)) in per_task {
+        let noun = if scopes.len() == 1 { "scope" } else { "scopes" };
+        diagnostic.message = format!("{} ({noun} {})", diagnostic.message, list_names(&scopes));
+        found.push(diagnostic);
+    }
+
+    check_overrides(project, found);
+    check_sections(project, found);
+    check_idle_parties(project, matrices, found);
+    check_accountable_share(project, matrices, found);
+}
+
+fn title(task: &Task) -> String {
+    format!("`{}`", task.id.value)
+}
+
+fn row_findings(project: &Project, row: &Row<'_>) -> Vec<Diagnostic> {
+    let task = row.task;
+    let mut out = Vec::new();
+    if (0..row.cells.len()).all(|p| row.letters(p).is_empty()) {
+        out.push(
+            Diagnostic::new(
+                "rasci/no-letters",
+                format!("task {} gives no party a letter", title(task)),
+            )
+            .at(task.id.span, "this task")
+            .help("add a `rasci:` mapping such as `rasci: { customer: \"A, R\" }`"),
+        );
+        return out;
+    }
+
+    let accountable = row.holders(Letter::A);
+    if accountable.len() != 1 {
+        let message = if accountable.is_empty() {
+            format!("task {} has no Accountable party", title(task))
+        } else {
+            format!(
+                "task {} has {} Accountable parties",
+                title(task),
+                accountable.len()
+            )
+        };
+        let mut diagnostic =
+            Diagnostic::new("rasci/one-accountable", message).at(task.id.span, "in this task");
+        for (party, cell) in &accountable {
+            let span = letter_span(cell, Letter::A);
+            let name = &project.parties[*party].id.value;
+            diagnostic = diagnostic.label(span, format!("`{name}` is Accountable"));
+        }
+        diagnostic = diagnostic.help(if accountable.is_empty() {
+            "give exactly one party the letter A: the one who answers for the task being done"
+        } else {
+            "keep A for the one party that answers for the task; the others can be R, S, C or I"
+        });
+        out.push(diagnostic);
+    }
+
+    if row.holders(Letter::R).is_empty() {
+        out.push(
+            Diagnostic::new(
+                "rasci/has-responsible",
+                format!("task {} has no Responsible party", title(task)),
+            )
+            .at(task.id.span, "in this task")
+            .help("give the party that does the work the letter R"),
+        );
+    }
+
+    for (party, cell) in row.cells.iter().enumerate() {
+        let Some(cell) = cell else { continue };
+        if cell.letters.contains(Letter::R) && cell.letters.contains(Letter::S) {
+            let name = &project.parties[party].id.value;
+            out.push(
+                Diagnostic::new(
+                    "rasci/responsible-and-supportive",
+                    format!(
+                        "`{name}` is both Responsible and Supportive for task {}",
+                        title(task)
+                    ),
+                )
+                .at(letter_span(cell, Letter::S), "Supportive here")
+                .label(letter_span(cell, Letter::R), "Responsible here")
+                .help("a party does not support its own work: keep R, or make it S if another party does the work"),
+            );
+        }
+    }
+    out
+}
+
+fn letter_span(cell: &crate::model::Cell, letter: Letter) -> crate::source::Span {
+    cell.letter_spans
+        .iter()
+        .find(|(l, _)| *l == letter)
+        .map_or(cell.span, |(_, span)| *span)
+}
+
+/// An override names a scope that does not show the task's section.
+fn check_overrides(project: &Project, found: &mut Vec<Diagnostic>) {
+    for (section, task) in project.tasks() {
+        for (scope_id, _) in task.overrides.iter() {
+            let Some(scope) = project.scope(&scope_id.value) else {
+                continue; // reported as an unknown scope
+            };
+            if !scope.sections.iter().any(|s| s.value == section.id.value) {
+                found.push(
+                    Diagnostic::new(
+                        "rasci/override-outside-scope",
+                        format!(
+                            "task `{}` overrides its letters for scope `{}`, which does not show section `{}`",
+                            task.id.value, scope_id.value, section.id.value
+                        ),
+                    )
+                    .at(scope_id.span, "this scope never shows the task")
+                    .label(scope.id.span, "scope defined here")
+                    .help(format!(
+                        "add `{}` to the scope's sections, or remove this override",
+                        section.id.value
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
+    for section in &project.sections {
+        if section.tasks.is_empty() {
+            found.push(
+                Diagnostic::new(
+                    "rasci/empty-section",
+                    format!("section `{}` has no tasks", section.id.value),
+                )
+                .at(section.id.span, "empty section")
+                .help("add tasks to it, or remove it"),
+            );
+        }
+        let shown = project
+            .scopes
+            .iter()
+            .any(|scope| scope.sections.iter().any(|s| s.value == section.id.value));
+        if !shown && !project.scopes.is_empty() {
+            found.push(
+                Diagnostic::new(
+                    "rasci/unused-section",
+                    format!("no scope shows section `{}`", section.id.value),
+                )
+                .at(section.id.span, "never shown")
+                .help("list the section under a scope's `sections:`"),
+            );
+        }
+    }
+}
+
+fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
+    for (index, party) in project.parties.iter().enumerate() {
+        let holds_any = matrices
+            .iter()
+            .flat_map(|m| m.rows())
+            .any(|row| !row.letters(index).is_empty());
+        if !holds_any {
+            found.push(
+                Diagnostic::new(
+                    "rasci/idle-party",
+                    format!("party `{}` holds no letter in any scope", party.id.value),
+                )
+                .at(party.id.span, "this party")
+                .help("give it letters where it takes part, or remove it"),
+            );
+        }
+    }
+}
+
+/// Smallest matrix for which the accountable share is judged: in a tiny one any party is
+/// Accountable for "most" tasks.
+const MIN_TASKS_FOR_SHARE: usize = 5;
+
+fn check_accountable_share(
+    project: &Project,
+    matrices: &[Matrix<'_>],
+    found: &mut Vec<Diagnostic>,
+) {
+    let limit = project.config.check.max_accountable_share;
+    for matrix in matrices {
+        let total = matrix.row_count();
+        if total < MIN_TASKS_FOR_SHARE {
+            continue;
+        }
+        for (index, party) in project.parties.iter().enumerate() {
+            let count = matrix
+                .rows()
+                .filter(|row| row.letters(index).contains(Letter::A))
+                .count();
+            let share = count as f64 / total as f64;
+            if share > limit {
+                found.push(
+                    Diagnostic::new(
+                        "rasci/accountable-share",
+                        format!(
+                            "`{}` is Accountable for {count} of {total} tasks ({:.0}%) in scope `{}`",
+                            party.id.value,
+                            share * 100.0,
+                            matrix.scope.id.value
+                        ),
+                    )
+                    .at(party.id.span, "this party")
+                    .help(format!(
+                        "the limit is {:.0}% (`check.max_accountable_share` in rasci.yaml)",
+                        limit * 100.0
+                    )),
+                );
+            }
+        }
+    }
+}

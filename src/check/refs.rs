@@ -1,0 +1,191 @@
+//! Reference rules: ids are unique, and every id that is referenced exists.
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::{Located, Project, SummaryItem};
+use std::collections::HashMap;
+
+pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
+    let party_ids: Vec<&str> = project.parties.iter().map(|p| p.id.as_str()).collect();
+    let scope_ids: Vec<&str> = project.scopes.iter().map(|s| s.id.as_str()).collect();
+    let section_ids: Vec<&str> = project.sections.iter().map(|s| s.id.as_str()).collect();
+    let task_ids: Vec<&str> = project.tasks().map(|(_, t)| t.id.as_str()).collect();
+    let system_ids: Vec<&str> = project.systems.iter().map(|s| s.id.as_str()).collect();
+
+    unique("party", project.parties.iter().map(|p| &p.id), found);
+    unique("scope", project.scopes.iter().map(|s| &s.id), found);
+    unique("section", project.sections.iter().map(|s| &s.id), found);
+    unique("task", project.tasks().map(|(_, t)| &t.id), found);
+    unique("system", project.systems.iter().map(|s| &s.id), found);
+    unique("flow", project.flows.iter().map(|f| &f.id), found);
+    unique_terms(project, found);
+
+    let parties = Known::new("party", "ref/unknown-party", &party_ids);
+    let scopes = Known::new("scope", "ref/unknown-scope", &scope_ids);
+    let sections = Known::new("section", "ref/unknown-section", &section_ids);
+    let tasks = Known::new("task", "ref/unknown-task", &task_ids);
+    let systems = Known::new("system", "ref/unknown-system", &system_ids);
+
+    for scope in &project.scopes {
+        for section in &scope.sections {
+            sections.check(section, found);
+        }
+    }
+    for (_, task) in project.tasks() {
+        for (party, _) in task.rasci.iter() {
+            parties.check(party, found);
+        }
+        for (scope, cells) in task.overrides.iter() {
+            scopes.check(scope, found);
+            for (party, _) in cells.iter() {
+                parties.check(party, found);
+            }
+        }
+    }
+    for summary in &project.summaries {
+        parties.check(&summary.party, found);
+        check_summary_items(&summary.items, &scopes, found);
+    }
+    for system in &project.systems {
+        parties.check(&system.managed_by, found);
+        for scope in system.scopes.iter().flatten() {
+            scopes.check(scope, found);
+        }
+        for connection in &system.connects_to {
+            systems.check(&connection.to, found);
+        }
+    }
+    for flow in &project.flows {
+        for scope in flow.scopes.iter().flatten() {
+            scopes.check(scope, found);
+        }
+        unique("lane", flow.lanes.iter().map(|l| &l.id), found);
+        unique("step", flow.steps.iter().map(|s| &s.id), found);
+        let lane_ids: Vec<&str> = flow.lanes.iter().map(|l| l.id.as_str()).collect();
+        let step_ids: Vec<&str> = flow.steps.iter().map(|s| s.id.as_str()).collect();
+        let lanes = Known::new("lane", "ref/unknown-lane", &lane_ids);
+        let steps = Known::new("step", "ref/unknown-step", &step_ids);
+        for lane in &flow.lanes {
+            parties.check(&lane.party, found);
+        }
+        for step in &flow.steps {
+            lanes.check(&step.lane, found);
+            for next in &step.next {
+                steps.check(next, found);
+            }
+            for branch in &step.branches {
+                steps.check(&branch.to, found);
+            }
+            if let Some(task) = &step.task {
+                tasks.check(task, found);
+            }
+        }
+    }
+}
+
+fn check_summary_items(items: &[SummaryItem], scopes: &Known<'_>, found: &mut Vec<Diagnostic>) {
+    for item in items {
+        for scope in item.scopes.iter().flatten() {
+            scopes.check(scope, found);
+        }
+        check_summary_items(&item.items, scopes, found);
+        let Some(heading) = &item.heading else {
+            continue;
+        };
+        if item.items.is_empty() {
+            found.push(
+                Diagnostic::new(
+                    "summary/empty-heading",
+                    format!("the summary heading \"{}\" has no items", heading.value),
+                )
+                .at(heading.span, "nothing is listed under this heading")
+                .help("add items under it, or remove the heading"),
+            );
+        }
+    }
+}
+
+/// Ids of one kind, to check references against.
+struct Known<'a> {
+    kind: &'static str,
+    rule: &'static str,
+    ids: &'a [&'a str],
+}
+
+impl<'a> Known<'a> {
+    fn new(kind: &'static str, rule: &'static str, ids: &'a [&'a str]) -> Self {
+        Known { kind, rule, ids }
+    }
+
+    fn check(&self, reference: &Located<String>, found: &mut Vec<Diagnostic>) {
+        if self.ids.contains(&reference.as_str()) {
+            return;
+        }
+        let mut diagnostic = Diagnostic::new(
+            self.rule,
+            format!("unknown {} `{}`", self.kind, reference.value),
+        )
+        .at(reference.span, format!("no {} has this id", self.kind));
+        diagnostic = match did_you_mean(&reference.value, self.ids.iter().copied()) {
+            Some(suggestion) => diagnostic.help(suggestion),
+            None if self.ids.is_empty() => {
+                diagnostic.help(format!("no {} is defined at all", self.kind))
+            }
+            None => diagnostic.help(format!(
+                "known {} ids: {}",
+                self.kind,
+                crate::diagnostic::list_names(self.ids)
+            )),
+        };
+        found.push(diagnostic);
+    }
+}
+
+/// Reports every id given again, pointing at both places.
+fn unique<'a>(
+    kind: &str,
+    ids: impl Iterator<Item = &'a Located<String>>,
+    found: &mut Vec<Diagnostic>,
+) {
+    let mut first: HashMap<&str, &Located<String>> = HashMap::new();
+    for id in ids {
+        match first.get(id.as_str()) {
+            Some(earlier) => found.push(
+                Diagnostic::new(
+                    "ref/duplicate-id",
+                    format!("{kind} id `{}` is defined twice", id.value),
+                )
+                .at(id.span, "defined again here")
+                .label(earlier.span, "first defined here")
+                .help(format!("give each {kind} its own id")),
+            ),
+            None => {
+                first.insert(id.as_str(), id);
+            }
+        }
+    }
+}
+
+fn unique_terms(project: &Project, found: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<String, &Located<String>> = HashMap::new();
+    let names = project
+        .glossary
+        .iter()
+        .flat_map(|t| std::iter::once(&t.term).chain(t.aliases.iter()));
+    for name in names {
+        let key = name.value.to_lowercase();
+        match first.get(&key) {
+            Some(earlier) => found.push(
+                Diagnostic::new(
+                    "ref/duplicate-id",
+                    format!("glossary term `{}` is defined twice", name.value),
+                )
+                .at(name.span, "defined again here")
+                .label(earlier.span, "first defined here")
+                .help("terms are compared without regard to case"),
+            ),
+            None => {
+                first.insert(key, name);
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The command line: parse arguments, run one command, map its outcome to an exit code.
+//! `anyhow` lives here only; the library returns typed results.
+
+use crate::report::{self, Format};
+use crate::{analyze, export, resolve, schema};
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit code: no errors.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the project has errors (or warnings, with `--deny-warnings`).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: rasci could not run (usage, unreadable files, I/O).
+pub const EXIT_FAILURE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "rasci", version, about = "Checked RASCI matrices and a static site from YAML and Markdown")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Load and check the project; report every finding.
+    Check {
+        /// Project root (the folder holding rasci.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output format of the findings.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Write the resolved matrices to standard output.
+    Export {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Only this scope (required for CSV when there are several).
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// Write a JSON Schema (draft-07) for each kind of data file.
+    Schema {
+        /// Folder to write the schemas into.
+        #[arg(long, default_value = "schemas")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { EXIT_FAILURE } else { EXIT_OK });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Check {
+            root,
+            format,
+            deny_warnings,
+        } => check(&root, format, deny_warnings),
+        Command::Export {
+            root,
+            format,
+            scope,
+        } => export(&root, format, scope.as_deref()),
+        Command::Schema { out } => write_schemas(&out),
+    }
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set (to anything non-empty).
+fn use_color(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn check(root: &Path, format: Format, deny_warnings: bool) -> Result<u8> {
+    let (project, findings) = analyze(root)?;
+    let stdout = std::io::stdout();
+    let color = use_color(stdout.is_terminal());
+    let text = report::render(format, &findings, &project.sources, color);
+    stdout.lock().write_all(text.as_bytes())?;
+    let failed = findings.errors() > 0 || (deny_warnings && findings.warnings() > 0);
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn export(root: &Path, format: ExportFormat, scope: Option<&str>) -> Result<u8> {
+    let (project, findings) = analyze(root)?;
+    if findings.errors() > 0 {
+        let color = use_color(std::io::stderr().is_terminal());
+        eprint!(
+            "{}",
+            report::render(Format::Human, &findings, &project.sources, color)
+        );
+        eprintln!("error: not exporting a project with errors");
+        return Ok(EXIT_FINDINGS);
+    }
+    let matrices = resolve::resolve(&project);
+    let chosen: Vec<&resolve::Matrix<'_>> = match scope {
+        Some(id) => match matrices.iter().find(|m| m.scope.id.value == id) {
+            Some(matrix) => vec![matrix],
+            None => {
+                let known: Vec<&str> = matrices.iter().map(|m| m.scope.id.as_str()).collect();
+                bail!(
+                    "there is no scope `{id}`; scopes: {}",
+                    crate::diagnostic::list_names(&known)
+                );
+            }
+        },
+        None => matrices.iter().collect(),
+    };
+    let text = match format {
+        ExportFormat::Json => export::to_json(&project, &chosen),
+        ExportFormat::Csv => match chosen.as_slice() {
+            [one] => export::to_csv(&project, one),
+            [] => bail!("the project defines no scope to export"),
+            _ => {
+                let known: Vec<&str> = chosen.iter().map(|m| m.scope.id.as_str()).collect();
+                bail!(
+                    "CSV holds one matrix: choose one with --scope ({})",
+                    crate::diagnostic::list_names(&known)
+                )
+            }
+        },
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(EXIT_OK)
+}
+
+fn write_schemas(out: &Path) -> Result<u8> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    for (name, schema) in schema::all() {
+        let path = out.join(&name);
+        std::fs::write(&path, schema::to_text(&schema))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(EXIT_OK)
+}

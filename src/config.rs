@@ -1,0 +1,70 @@
+//! The site config file, `rasci.yaml` at the project root.
+
+use crate::model::{Entries, Located};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// The name of the site config file; its folder is the project root.
+pub const CONFIG_FILE: &str = "rasci.yaml";
+
+/// `rasci.yaml`. Unknown keys are errors, so a misspelt setting is never silently ignored.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site title, shown in the top bar and page titles.
+    pub title: Located<String>,
+    #[serde(default)]
+    pub description: Option<Located<String>>,
+    /// Absolute URL the site is published at (for the sitemap); links stay relative.
+    #[serde(default)]
+    pub base_url: Option<Located<String>>,
+    /// Theme folder under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Language code for `<html lang>`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// The `check:` section: how strict the checker is.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Severity per rule id: `error`, `warning` or `off`.
+    #[serde(default)]
+    pub rules: Entries<Located<String>, Located<RuleLevel>>,
+    /// Warn when one party is Accountable for more than this share of a scope's tasks.
+    #[serde(default = "default_accountable_share")]
+    pub max_accountable_share: f64,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            rules: Entries::default(),
+            max_accountable_share: default_accountable_share(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Error,
+    Warning,
+    Off,
+}
+
+fn default_theme() -> String {
+    "golive".to_string()
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+fn default_accountable_share() -> f64 {
+    0.6
+}

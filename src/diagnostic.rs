@@ -1,0 +1,161 @@
+//! Findings as data.
+//!
+//! Every stage that can find something wrong (loading, checking, rendering) returns
+//! [`Diagnostic`]s; reporters in [`crate::report`] turn them into text, JSON, SARIF or
+//! GitHub annotations. Nothing here prints.
+
+use crate::source::{Sources, Span};
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A span with a short text saying what is there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One finding: which rule, how bad, where, and what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable rule id such as `rasci/one-accountable`; see [`crate::check::rules`].
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// Where the finding points; `None` only for findings about the project as a whole.
+    pub primary: Option<Label>,
+    /// Further places that explain the finding (the other duplicate, every `A`, ...).
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A finding at the rule's default severity.
+    pub fn new(rule: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            severity: crate::check::rules::default_severity(rule),
+            message: message.into(),
+            primary: None,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.primary = Some(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sort key: file, then position, then rule, so output is stable.
+    fn sort_key(&self, sources: &Sources) -> (String, usize, usize, &'static str, String) {
+        match &self.primary {
+            Some(label) => (
+                sources.path(label.span.file).to_string(),
+                label.span.start,
+                label.span.end,
+                self.rule,
+                self.message.clone(),
+            ),
+            None => (String::new(), 0, 0, self.rule, self.message.clone()),
+        }
+    }
+}
+
+/// All findings of one run, with the sources they point into.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Findings {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
+    /// Sorts by file and position and drops exact repeats.
+    pub fn sort(&mut self, sources: &Sources) {
+        self.diagnostics
+            .sort_by_cached_key(|diagnostic| diagnostic.sort_key(sources));
+        self.diagnostics.dedup();
+    }
+
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+/// "did you mean `x`?" for an unknown name, from the closest known name.
+pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in known {
+        let score = strsim::jaro_winkler(&unknown.to_lowercase(), &candidate.to_lowercase());
+        if score >= 0.75 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, name)| format!("did you mean `{name}`?"))
+}
+
+/// A readable list of names: "`a`, `b` and `c`".
+pub fn list_names<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}

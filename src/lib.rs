@@ -1,0 +1,30 @@
+//! rasci turns YAML definitions of parties, tasks and deployment scopes into checked RASCI
+//! matrices and a static documentation site.
+//!
+//! The pipeline, one module per stage: [`load`] reads files into a [`model::Project`],
+//! [`resolve`] builds one matrix per scope, [`check`] runs the rules, [`report`] renders
+//! findings, [`export`] and [`schema`] write machine-readable views.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod export;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod resolve;
+pub mod schema;
+pub mod source;
+
+use diagnostic::Findings;
+use model::Project;
+use std::path::Path;
+
+/// A loaded and checked project: load, resolve and check, as `rasci check` runs them.
+pub fn analyze(root: &Path) -> Result<(Project, Findings), load::LoadError> {
+    let (project, mut findings) = load::load(root)?;
+    let matrices = resolve::resolve(&project);
+    check::check(&project, &matrices, &mut findings);
+    Ok((project, findings))
+}

@@ -1,0 +1,319 @@
+//! Load: read the config and every data file, parse them with spans, and parse matrix
+//! cells into letters. Problems in the files become findings; only an unreadable project
+//! (no config, I/O failure) is a [`LoadError`].
+
+pub mod yaml;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostic::{Diagnostic, Findings};
+use crate::model::*;
+use crate::source::{FileId, Sources, Span};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// The kinds of data file, named by the file's stem (`data/parties.yaml`) or by the
+/// folder holding it (`data/tasks/billing.yaml`).
+pub const DATA_KINDS: [&str; 7] = [
+    "parties",
+    "scopes",
+    "tasks",
+    "summaries",
+    "glossary",
+    "systems",
+    "flows",
+];
+
+/// The project could not be read at all: exit code 2 territory.
+#[derive(Debug)]
+pub enum LoadError {
+    NoConfig(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::NoConfig(root) => write!(
+                f,
+                "no {CONFIG_FILE} in {}: not a rasci project (run `rasci init` to start one)",
+                root.display()
+            ),
+            LoadError::Io(path, error) => write!(f, "cannot read {}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Loads the project at `root`. The returned findings hold every problem met while
+/// loading; the project holds everything that could be read despite them.
+pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
+    let mut sources = Sources::new(root);
+    let mut findings = Findings::default();
+
+    let config_path = root.join(CONFIG_FILE);
+    if !config_path.is_file() {
+        return Err(LoadError::NoConfig(root.to_path_buf()));
+    }
+    let config = match read_source(&mut sources, root, &config_path, &mut findings)? {
+        Some(file) => yaml::parse::<Config>(&sources, file)
+            .map_err(|d| findings.push(d))
+            .ok(),
+        None => None,
+    };
+    let config = config.unwrap_or_else(|| Config {
+        title: Located::new(String::new(), Span::new(FileId(0), 0, 0)),
+        description: None,
+        base_url: None,
+        theme: "golive".into(),
+        language: "en".into(),
+        check: Default::default(),
+    });
+
+    let mut project = Project {
+        sources,
+        config,
+        parties: Vec::new(),
+        scopes: Vec::new(),
+        sections: Vec::new(),
+        summaries: Vec::new(),
+        glossary: Vec::new(),
+        systems: Vec::new(),
+        flows: Vec::new(),
+    };
+
+    for (path, kind) in data_files(root, &mut findings, &mut project.sources)? {
+        let Some(file) = read_source(&mut project.sources, root, &path, &mut findings)? else {
+            continue;
+        };
+        let sources = &project.sources;
+        let parsed = match kind {
+            "parties" => yaml::parse::<PartiesFile>(sources, file)
+                .map(|f| project.parties.extend(f.parties)),
+            "scopes" => {
+                yaml::parse::<ScopesFile>(sources, file).map(|f| project.scopes.extend(f.scopes))
+            }
+            "tasks" => yaml::parse::<TasksFile>(sources, file)
+                .map(|f| project.sections.extend(f.sections)),
+            "summaries" => yaml::parse::<SummariesFile>(sources, file)
+                .map(|f| project.summaries.extend(f.summaries)),
+            "glossary" => yaml::parse::<GlossaryFile>(sources, file)
+                .map(|f| project.glossary.extend(f.glossary)),
+            "systems" => yaml::parse::<SystemsFile>(sources, file)
+                .map(|f| project.systems.extend(f.systems)),
+            "flows" => {
+                yaml::parse::<FlowsFile>(sources, file).map(|f| project.flows.extend(f.flows))
+            }
+            _ => unreachable!("data_files only yields known kinds"),
+        };
+        if let Err(diagnostic) = parsed {
+            findings.push(diagnostic);
+        }
+    }
+
+    parse_cells(&mut project, &mut findings);
+    Ok((project, findings))
+}
+
+/// The YAML files under `data/` with their kind, in path order. A YAML file whose kind is
+/// unknown is a finding: its content would otherwise be silently ignored.
+fn data_files(
+    root: &Path,
+    findings: &mut Findings,
+    sources: &mut Sources,
+) -> Result<Vec<(PathBuf, &'static str)>, LoadError> {
+    let data = root.join("data");
+    let mut files = Vec::new();
+    if !data.is_dir() {
+        return Ok(files);
+    }
+    for entry in WalkDir::new(&data).sort_by_file_name().max_depth(2) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&data).to_path_buf();
+            LoadError::Io(path, e.into())
+        })?;
+        let path = entry.path();
+        let is_yaml = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
+        if !entry.file_type().is_file() || !is_yaml {
+            continue;
+        }
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let folder = match path.parent() {
+            Some(parent) if parent != data => parent.file_name().and_then(|s| s.to_str()),
+            _ => None,
+        };
+        let name = folder.unwrap_or(stem);
+        match DATA_KINDS.iter().find(|k| **k == name) {
+            Some(kind) => files.push((path.to_path_buf(), *kind)),
+            None => {
+                let file = sources.add(relative(root, path), String::new());
+                let mut diagnostic = Diagnostic::new(
+                    "file/unknown-kind",
+                    format!("`{name}` is not a kind of data file"),
+                )
+                .at(Span::new(file, 0, 0), "this file would be ignored");
+                diagnostic = diagnostic.help(
+                    match crate::diagnostic::did_you_mean(name, DATA_KINDS.iter().copied()) {
+                        Some(suggestion) => suggestion,
+                        None => format!(
+                            "data files are named after their kind: {}",
+                            crate::diagnostic::list_names(&DATA_KINDS)
+                        ),
+                    },
+                );
+                findings.push(diagnostic);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Path relative to the root with `/` separators, as findings show it.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads a file into `sources`. Text that is not UTF-8, or binary, is a finding at the
+/// first bad byte and the file is skipped; a leading byte-order mark is dropped.
+fn read_source(
+    sources: &mut Sources,
+    root: &Path,
+    path: &Path,
+    findings: &mut Findings,
+) -> Result<Option<FileId>, LoadError> {
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
+    let name = relative(root, path);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let (valid, problem) = match std::str::from_utf8(bytes) {
+        Ok(text) => match text.find('\0') {
+            Some(at) => (at, Some("a NUL byte: this looks like a binary file")),
+            None => (text.len(), None),
+        },
+        Err(error) => (error.valid_up_to(), Some("bytes that are not UTF-8")),
+    };
+    match problem {
+        None => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            Ok(Some(sources.add(name, text)))
+        }
+        Some(problem) => {
+            // Keep the readable prefix so the finding can show line and column.
+            let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let end = text.len();
+            let file = sources.add(name, text);
+            findings.push(
+                Diagnostic::new("file/encoding", format!("the file contains {problem}"))
+                    .at(Span::new(file, end, end), "first bad byte here")
+                    .help("data and config files must be UTF-8 text"),
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Turns every cell's text into letters, reporting unknown and repeated letters.
+fn parse_cells(project: &mut Project, findings: &mut Findings) {
+    let sources = &project.sources;
+    for section in &mut project.sections {
+        for task in &mut section.tasks {
+            task.cells = task
+                .rasci
+                .iter()
+                .map(|(party, text)| parse_cell(sources, party, text, findings))
+                .collect();
+            task.scope_cells = task
+                .overrides
+                .iter()
+                .map(|(scope, cells)| {
+                    let cells = cells
+                        .iter()
+                        .map(|(party, text)| parse_cell(sources, party, text, findings))
+                        .collect();
+                    (scope.clone(), cells)
+                })
+                .collect();
+        }
+    }
+}
+
+fn parse_cell(
+    sources: &Sources,
+    party: &Located<String>,
+    text: &Located<CellText>,
+    findings: &mut Findings,
+) -> Cell {
+    let mut cell = Cell {
+        party: party.clone(),
+        letters: LetterSet::default(),
+        span: text.span,
+        letter_spans: Vec::new(),
+    };
+    match &text.value {
+        CellText::Text(value) => parse_letters(sources, value, text.span, &mut cell, findings),
+        CellText::List(items) => {
+            for item in items {
+                parse_letters(sources, &item.value, item.span, &mut cell, findings);
+            }
+        }
+    }
+    cell
+}
+
+/// Reads letters from `value`, which was written at `span`. Positions of single letters
+/// are found in the raw source (a quoted scalar's span includes its quotes); where the
+/// raw text does not contain the value verbatim (escapes), the whole span is used.
+fn parse_letters(
+    sources: &Sources,
+    value: &str,
+    span: Span,
+    cell: &mut Cell,
+    findings: &mut Findings,
+) {
+    let raw = sources.slice(span);
+    let base = raw.find(value).map(|at| span.start + at);
+    for (at, c) in value.char_indices() {
+        if c == ',' || c.is_whitespace() {
+            continue;
+        }
+        let letter_span = match base {
+            Some(base) => Span::new(span.file, base + at, base + at + c.len_utf8()),
+            None => span,
+        };
+        match Letter::from_char(c) {
+            Some(letter) => {
+                if !cell.letters.insert(letter) {
+                    findings.push(
+                        Diagnostic::new(
+                            "rasci/repeated-letter",
+                            format!("`{c}` is given twice for `{}`", cell.party.value),
+                        )
+                        .at(letter_span, "repeated here")
+                        .help("each letter counts once; remove the repeat"),
+                    );
+                }
+                cell.letter_spans.push((letter, letter_span));
+            }
+            None => {
+                let upper = c.to_ascii_uppercase();
+                let help = if Letter::from_char(upper).is_some() {
+                    format!("letters are capitals: write `{upper}`")
+                } else {
+                    "use R (Responsible), A (Accountable), S (Supportive), C (Consulted) or I (Informed), separated by commas".to_string()
+                };
+                findings.push(
+                    Diagnostic::new("rasci/unknown-letter", format!("unknown letter `{c}`"))
+                        .at(letter_span, "not one of R, A, S, C, I")
+                        .help(help),
+                );
+            }
+        }
+    }
+}

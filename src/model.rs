@@ -1,0 +1,583 @@
+//! The project as written: parties, scopes, sections of tasks, summaries, glossary,
+//! systems and flows, each value with the span it was read from.
+//!
+//! These types are both what the YAML files deserialize into and what later stages read.
+//! Keeping one set of types means the JSON Schema published by `rasci schema` is derived
+//! from exactly the structs the loader accepts, so the two cannot drift apart.
+
+use crate::source::{FileId, Span};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+use std::fmt;
+use std::marker::PhantomData;
+
+thread_local! {
+    /// The file being deserialized. serde has no way to pass context into `Deserialize`
+    /// impls, and every [`Located`] value must know its file, so the loader sets this
+    /// around each parse (see [`crate::load::yaml::parse`]).
+    static CURRENT_FILE: std::cell::Cell<FileId> = const { std::cell::Cell::new(FileId(u32::MAX)) };
+}
+
+/// Runs `f` with `file` as the file that [`Located`] values record.
+pub fn with_current_file<T>(file: FileId, f: impl FnOnce() -> T) -> T {
+    let previous = CURRENT_FILE.with(|c| c.replace(file));
+    let result = f();
+    CURRENT_FILE.with(|c| c.set(previous));
+    result
+}
+
+/// A value with the span of the YAML node it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Located { value, span }
+    }
+}
+
+impl Located<String> {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        let span = spanned.referenced.span();
+        let start = span.byte_offset().unwrap_or(0) as usize;
+        let len = span.byte_len().unwrap_or(0) as usize;
+        let file = CURRENT_FILE.with(std::cell::Cell::get);
+        Ok(Located {
+            value: spanned.value,
+            span: Span::new(file, start, start + len),
+        })
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Located<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// An ordered YAML mapping. Order matters (it is the order a writer sees) and keys carry
+/// spans, which rules out `BTreeMap<Located<String>, _>`. Duplicate keys never reach this
+/// type: the parser rejects them first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entries<K, V>(pub Vec<(K, V)>);
+
+impl<K, V> Default for Entries<K, V> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<K, V> Entries<K, V> {
+    pub fn iter(&self) -> impl Iterator<Item = &(K, V)> {
+        self.0.iter()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor<K, V>(PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<K, V> {
+            type Value = Entries<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Entries::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+impl<K, V: JsonSchema> JsonSchema for Entries<K, V> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
+
+/// One of the five RASCI roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Letter {
+    R,
+    A,
+    S,
+    C,
+    I,
+}
+
+impl Letter {
+    /// All letters in RASCI order, the fixed order in which letters are always shown.
+    pub const ALL: [Letter; 5] = [Letter::R, Letter::A, Letter::S, Letter::C, Letter::I];
+
+    pub fn from_char(c: char) -> Option<Letter> {
+        match c {
+            'R' => Some(Letter::R),
+            'A' => Some(Letter::A),
+            'S' => Some(Letter::S),
+            'C' => Some(Letter::C),
+            'I' => Some(Letter::I),
+            _ => None,
+        }
+    }
+
+    pub fn as_char(self) -> char {
+        match self {
+            Letter::R => 'R',
+            Letter::A => 'A',
+            Letter::S => 'S',
+            Letter::C => 'C',
+            Letter::I => 'I',
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Letter::R => "R",
+            Letter::A => "A",
+            Letter::S => "S",
+            Letter::C => "C",
+            Letter::I => "I",
+        }
+    }
+
+    /// The role's name, as read out to screen readers and shown in legends.
+    pub fn name(self) -> &'static str {
+        match self {
+            Letter::R => "Responsible",
+            Letter::A => "Accountable",
+            Letter::S => "Supportive",
+            Letter::C => "Consulted",
+            Letter::I => "Informed",
+        }
+    }
+
+    /// What the role means, in the words of the legend.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Letter::R => "Responsible for executing the task",
+            Letter::A => "Accountable for making sure the task has been performed",
+            Letter::S => "Supportive: helps to execute the task",
+            Letter::C => "Consulted about the execution of the task",
+            Letter::I => "Informed about the execution of the task",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of letters, always iterated in RASCI order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct LetterSet(u8);
+
+impl LetterSet {
+    pub fn insert(&mut self, letter: Letter) -> bool {
+        let had = self.contains(letter);
+        self.0 |= letter.bit();
+        !had
+    }
+    pub fn contains(self, letter: Letter) -> bool {
+        self.0 & letter.bit() != 0
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    pub fn iter(self) -> impl Iterator<Item = Letter> {
+        Letter::ALL.into_iter().filter(move |l| self.contains(*l))
+    }
+}
+
+impl fmt::Display for LetterSet {
+    /// `R, A` style, as in the seed tables and the CSV export.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let letters: Vec<&str> = self.iter().map(Letter::as_str).collect();
+        f.write_str(&letters.join(", "))
+    }
+}
+
+/// A matrix cell as written: `"A, R"`, `AR` or `[A, R]`. Parsed into letters by the loader,
+/// which knows where each letter stands in the file and can point at a bad one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellText {
+    Text(String),
+    List(Vec<Located<String>>),
+}
+
+impl<'de> Deserialize<'de> for CellText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CellVisitor;
+        impl<'de> Visitor<'de> for CellVisitor {
+            type Value = CellText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("letters such as \"A, R\", AR or [A, R]")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CellText, E> {
+                Ok(CellText::Text(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<CellText, E> {
+                Ok(CellText::Text(String::new()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<CellText, A::Error> {
+                let mut letters = Vec::new();
+                while let Some(letter) = seq.next_element()? {
+                    letters.push(letter);
+                }
+                Ok(CellText::List(letters))
+            }
+        }
+        deserializer.deserialize_any(CellVisitor)
+    }
+}
+
+impl JsonSchema for CellText {
+    fn schema_name() -> Cow<'static, str> {
+        "Letters".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "RASCI letters: \"A, R\", \"AR\" or [A, R]. R Responsible, A Accountable, S Supportive, C Consulted, I Informed.",
+            "anyOf": [
+                {"type": "string", "pattern": "^[RASCI ,]*$"},
+                {"type": "array", "items": {"type": "string", "enum": ["R", "A", "S", "C", "I"]}, "uniqueItems": true}
+            ]
+        })
+    }
+}
+
+/// A cell after parsing: the party it belongs to and its letters, each with its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    pub party: Located<String>,
+    pub letters: LetterSet,
+    /// The span of the whole cell value.
+    pub span: Span,
+    /// Where each letter stands, for labels such as "Accountable here".
+    pub letter_spans: Vec<(Letter, Span)>,
+}
+
+// ---------------------------------------------------------------------------------------
+// data/parties.yaml
+
+/// `data/parties.yaml`: who takes part.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartiesFile {
+    pub parties: Vec<Party>,
+}
+
+/// An organisation or group that holds letters in the matrix.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    /// Short identifier used in `rasci:` cells, e.g. `customer`.
+    pub id: Located<String>,
+    /// Name shown as the column heading.
+    pub name: Located<String>,
+    #[serde(default)]
+    pub description: Option<Located<String>>,
+}
+
+// ---------------------------------------------------------------------------------------
+// data/scopes.yaml
+
+/// `data/scopes.yaml`: the deployments; each is a page of the site.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopesFile {
+    pub scopes: Vec<Scope>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    pub id: Located<String>,
+    pub name: Located<String>,
+    #[serde(default)]
+    pub description: Option<Located<String>>,
+    /// Section ids shown in this scope, in this order.
+    pub sections: Vec<Located<String>>,
+}
+
+// ---------------------------------------------------------------------------------------
+// data/tasks.yaml
+
+/// `data/tasks.yaml`: sections of tasks with their letters.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TasksFile {
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: Located<String>,
+    /// Heading row shown above the section's tasks; the first, general section has none.
+    #[serde(default)]
+    pub title: Option<Located<String>>,
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    pub id: Located<String>,
+    pub title: Located<String>,
+    #[serde(default)]
+    pub description: Option<Located<String>>,
+    /// Letters per party id.
+    #[serde(default)]
+    pub rasci: Entries<Located<String>, Located<CellText>>,
+    /// Per-scope replacements of some parties' letters: `in: { onprem: { customer: "A, R" } }`.
+    #[serde(default, rename = "in")]
+    pub overrides: Entries<Located<String>, Entries<Located<String>, Located<CellText>>>,
+    /// Filled in by the loader from `rasci`.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub cells: Vec<Cell>,
+    /// Filled in by the loader from `in`.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub scope_cells: Vec<(Located<String>, Vec<Cell>)>,
+}
+
+// ---------------------------------------------------------------------------------------
+// data/summaries.yaml
+
+/// `data/summaries.yaml`: each party's responsibilities in prose.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SummariesFile {
+    pub summaries: Vec<Summary>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    /// The party this summary is about.
+    pub party: Located<String>,
+    #[serde(default)]
+    pub title: Option<Located<String>>,
+    /// Opening paragraph (Markdown).
+    #[serde(default)]
+    pub intro: Option<Located<String>>,
+    #[serde(default)]
+    pub items: Vec<SummaryItem>,
+}
+
+/// A summary bullet: plain text, or a heading with nested items that apply only in some
+/// scopes ("On-premises specific").
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryItem {
+    #[serde(default)]
+    pub text: Option<Located<String>>,
+    #[serde(default)]
+    pub heading: Option<Located<String>>,
+    /// Scopes this item applies to; all scopes when absent.
+    #[serde(default)]
+    pub scopes: Option<Vec<Located<String>>>,
+    #[serde(default)]
+    pub items: Vec<SummaryItem>,
+}
+
+// ---------------------------------------------------------------------------------------
+// data/glossary.yaml
+
+/// `data/glossary.yaml`: terms explained where they are used.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryFile {
+    pub glossary: Vec<Term>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub term: Located<String>,
+    /// Other spellings that are marked too (e.g. `tenants`).
+    #[serde(default)]
+    pub aliases: Vec<Located<String>>,
+    pub definition: Located<String>,
+    /// Where the definition comes from, if quoted.
+    #[serde(default)]
+    pub source: Option<Located<String>>,
+}
+
+// ---------------------------------------------------------------------------------------
+// data/systems.yaml
+
+/// `data/systems.yaml`: components and who manages them.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemsFile {
+    pub systems: Vec<System>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    pub id: Located<String>,
+    pub name: Located<String>,
+    /// Party id of the manager.
+    pub managed_by: Located<String>,
+    /// Scopes where the component exists; all scopes when absent.
+    #[serde(default)]
+    pub scopes: Option<Vec<Located<String>>>,
+    #[serde(default)]
+    pub description: Option<Located<String>>,
+    /// Components this one talks to.
+    #[serde(default)]
+    pub connects_to: Vec<Connection>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Connection {
+    pub to: Located<String>,
+    #[serde(default)]
+    pub label: Option<Located<String>>,
+}
+
+// ---------------------------------------------------------------------------------------
+// data/flows.yaml
+
+/// `data/flows.yaml`: processes drawn as swimlanes.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowsFile {
+    pub flows: Vec<Flow>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    pub id: Located<String>,
+    pub title: Located<String>,
+    #[serde(default)]
+    pub description: Option<Located<String>>,
+    /// Scopes whose pages show this flow; all scopes when absent.
+    #[serde(default)]
+    pub scopes: Option<Vec<Located<String>>>,
+    pub lanes: Vec<Lane>,
+    pub steps: Vec<Step>,
+}
+
+/// A swimlane: a party, or a role within one.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lane {
+    pub id: Located<String>,
+    pub party: Located<String>,
+    /// Label of the lane; the party's name when absent.
+    #[serde(default)]
+    pub name: Option<Located<String>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    Start,
+    #[default]
+    Step,
+    Decision,
+    End,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: Located<String>,
+    pub lane: Located<String>,
+    #[serde(default)]
+    pub kind: StepKind,
+    pub text: Located<String>,
+    /// Steps that follow this one.
+    #[serde(default)]
+    pub next: Vec<Located<String>>,
+    /// A decision's labelled ways out.
+    #[serde(default)]
+    pub branches: Vec<Branch>,
+    /// A task of the matrix this step carries out.
+    #[serde(default)]
+    pub task: Option<Located<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Branch {
+    pub label: Located<String>,
+    pub to: Located<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// Everything read from a project, in source order. Files of one kind are read in path
+/// order, so `data/tasks/a.yaml` comes before `data/tasks/b.yaml`.
+#[derive(Debug)]
+pub struct Project {
+    pub sources: crate::source::Sources,
+    pub config: crate::config::Config,
+    pub parties: Vec<Party>,
+    pub scopes: Vec<Scope>,
+    pub sections: Vec<Section>,
+    pub summaries: Vec<Summary>,
+    pub glossary: Vec<Term>,
+    pub systems: Vec<System>,
+    pub flows: Vec<Flow>,
+}
+
+impl Project {
+    pub fn party(&self, id: &str) -> Option<&Party> {
+        self.parties.iter().find(|p| p.id.value == id)
+    }
+    pub fn scope(&self, id: &str) -> Option<&Scope> {
+        self.scopes.iter().find(|s| s.id.value == id)
+    }
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id.value == id)
+    }
+    /// Every task with the section it belongs to, in source order.
+    pub fn tasks(&self) -> impl Iterator<Item = (&Section, &Task)> {
+        self.sections
+            .iter()
+            .flat_map(|section| section.tasks.iter().map(move |task| (section, task)))
+    }
+}

@@ -1,0 +1,38 @@
+//! Reporters: the same findings as rustc-style text, versioned JSON, SARIF 2.1.0 or
+//! GitHub workflow commands.
+
+mod github;
+mod human;
+mod json;
+mod sarif;
+
+use crate::diagnostic::Findings;
+use crate::source::Sources;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// Renders all findings in `format`. `color` applies to `human` only.
+pub fn render(format: Format, findings: &Findings, sources: &Sources, color: bool) -> String {
+    match format {
+        Format::Human => human::render(findings, sources, color),
+        Format::Json => json::render(findings, sources),
+        Format::Sarif => sarif::render(findings, sources),
+        Format::Github => github::render(findings, sources),
+    }
+}
+
+/// `N errors, M warnings`, the last line of human output.
+pub fn summary_line(findings: &Findings) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(findings.errors(), "error"),
+        plural(findings.warnings(), "warning")
+    )
+}
