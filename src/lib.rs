@@ -9,13 +9,16 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod diagrams;
 pub mod export;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod schema;
 pub mod source;
+pub mod write;
 
 use diagnostic::Findings;
 use model::Project;

@@ -1,0 +1,1 @@
+//! Diagrams: flows and systems overviews drawn as SVG at build time.

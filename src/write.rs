@@ -1,0 +1,1 @@
+//! Write: put a rendered site on disk atomically.
