@@ -35,6 +35,9 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
         }
         None => Span::new(file, 0, 0),
     };
+    // A problem met while replaying an alias comes wrapped with the alias's locations; the
+    // wrapped error says what went wrong, the outer one where (the use site).
+    let error = original_error(error);
     let message = plain_message(error);
     match error {
         E::SerdeUnknownField {
@@ -75,6 +78,7 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
             .at(span, "limit reached here")
             .help("rasci limits nesting depth, size and alias expansion; simplify this document"),
         E::SerdeInvalidType { .. }
+        | E::Unexpected { .. }
         | E::SerdeInvalidValue { .. }
         | E::SerdeInvalidLength { .. }
         | E::SerdeUnknownVariant { .. }
@@ -84,6 +88,15 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
         }
         _ => Diagnostic::new("yaml/syntax", message).at(span, "here"),
     }
+}
+
+/// The error inside any alias and snippet wrappers.
+fn original_error(error: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    let mut error = error.without_snippet();
+    while let serde_saphyr::Error::AliasError { error: inner, .. } = error {
+        error = inner.without_snippet();
+    }
+    error
 }
 
 /// The error's message without the " at line L, column C" suffix that serde-saphyr adds:
