@@ -47,6 +47,15 @@ pub enum Command {
         #[arg(long)]
         scope: Option<String>,
     },
+    /// Check the project and build the static site; writes nothing when there are errors.
+    Build {
+        /// Project root (the folder holding rasci.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder, replaced as a whole; `public` in the project root by default.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write a JSON Schema (draft-07) for each kind of data file.
     Schema {
         /// Folder to write the schemas into.
@@ -90,6 +99,10 @@ pub fn run(cli: Cli) -> Result<u8> {
             format,
             scope,
         } => export(&root, format, scope.as_deref()),
+        Command::Build { root, out } => {
+            let out = out.unwrap_or_else(|| root.join("public"));
+            build(&root, &out)
+        }
         Command::Schema { out } => write_schemas(&out),
     }
 }
@@ -149,6 +162,33 @@ fn export(root: &Path, format: ExportFormat, scope: Option<&str>) -> Result<u8> 
         },
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(EXIT_OK)
+}
+
+/// Load, check, render, check links; then write atomically, only when there is no error.
+fn build(root: &Path, out: &Path) -> Result<u8> {
+    crate::write::check_output(root, out)?;
+    let started = std::time::Instant::now();
+    let built = crate::render::build(root)?;
+    let color = use_color(std::io::stderr().is_terminal());
+    if !built.findings.diagnostics.is_empty() {
+        eprint!(
+            "{}",
+            report::render(Format::Human, &built.findings, &built.project.sources, color)
+        );
+    }
+    if built.findings.errors() > 0 {
+        eprintln!("error: the site was not written; {} is unchanged", out.display());
+        return Ok(EXIT_FINDINGS);
+    }
+    crate::write::write_site(&built.site, root, out)?;
+    eprintln!(
+        "built {} pages ({} files) into {} in {} ms",
+        built.site.pages(),
+        built.site.files.len(),
+        out.display(),
+        started.elapsed().as_millis()
+    );
     Ok(EXIT_OK)
 }
 

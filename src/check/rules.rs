@@ -67,6 +67,9 @@ pub const RULES: &[Rule] = &[
     fixed("yaml/limit", "Documents stay within the nesting, size and alias-expansion limits."),
     fixed("file/encoding", "Files are UTF-8 text."),
     fixed("file/unknown-kind", "YAML files under data/ are named after a kind of data file."),
+    rule("content/front-matter", Error, "Content pages start with YAML front matter between `---` lines, with a `title` and only documented keys."),
+    rule("content/shortcode", Error, "Shortcodes in content pages name an existing shortcode with valid arguments."),
+    rule("link/broken", Error, "Every internal link and `#anchor` of the built site leads to a page and an element that exist."),
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -1,0 +1,189 @@
+//! The state of one page while it renders: where it sits in the site (for relative
+//! links), which deployment it belongs to, the ids already used, and the findings and
+//! links met on the way.
+
+use super::SiteData;
+use super::glossary::Marker;
+use super::markdown::{Host, Shortcode};
+use super::{urls, views};
+use crate::diagnostic::Diagnostic;
+use crate::model::Scope;
+use crate::source::Span;
+use std::collections::BTreeSet;
+
+pub struct PageEnv<'a> {
+    pub data: &'a SiteData<'a>,
+    /// Prefix from the page to the site root: `""`, `"../"`, `"../../"`.
+    pub root: String,
+    pub scope: Option<&'a Scope>,
+    /// Slug of the content file being rendered, to resolve `other.md` links.
+    pub content_slug: Option<String>,
+    pub marker: Marker<'a>,
+    ids: BTreeSet<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every link written in a source, with where it was written.
+    pub links: Vec<(String, Span)>,
+}
+
+impl<'a> PageEnv<'a> {
+    pub fn new(data: &'a SiteData<'a>, path: &str, scope: Option<&'a Scope>) -> Self {
+        let root = urls::root_of(path);
+        PageEnv {
+            data,
+            marker: Marker::new(&data.glossary, &root),
+            root,
+            scope,
+            content_slug: None,
+            ids: BTreeSet::new(),
+            diagnostics: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+
+    /// A link from this page to a site path such as `glossary/index.html`.
+    pub fn href(&self, site_path: &str) -> String {
+        format!("{}{}", self.root, site_path)
+    }
+
+    pub fn id(&mut self, wanted: &str) -> String {
+        self.unique_id(wanted)
+    }
+
+    /// Marks glossary terms in a data text rendered as inline Markdown.
+    pub fn inline(&mut self, text: &str, span: Span) -> String {
+        self.marker.start_block();
+        super::markdown::render_inline(text, span, self)
+    }
+}
+
+impl<'a> Host<'a> for PageEnv<'a> {
+    fn marker(&mut self) -> &mut Marker<'a> {
+        &mut self.marker
+    }
+
+    fn shortcode(&mut self, call: &Shortcode) -> Result<String, Diagnostic> {
+        views::shortcode(self, call)
+    }
+
+    fn rewrite_link(&mut self, dest: &str, span: Span) -> String {
+        let data = self.data;
+        let own_scope = self.scope.map(|s| s.id.value.clone());
+        // A page outside any deployment links to a guide in the first deployment that
+        // shows it, since guides only exist inside deployments.
+        let scope_for = |slug: &str| {
+            own_scope.clone().or_else(|| {
+                let page = data.content.iter().find(|p| p.slug == slug);
+                data.project
+                    .scopes
+                    .iter()
+                    .find(|s| page.is_none_or(|p| p.applies_to(&s.id.value)))
+                    .map(|s| s.id.value.clone())
+            })
+        };
+        let rewritten = rewrite(dest, &self.root, &scope_for, self.content_slug.as_deref());
+        self.links.push((rewritten.clone(), span));
+        rewritten
+    }
+
+    fn unique_id(&mut self, wanted: &str) -> String {
+        let mut id = wanted.to_string();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            n += 1;
+            id = format!("{wanted}-{n}");
+        }
+        id
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// Whether a link leaves the site (has a scheme such as `https:` or `mailto:`).
+pub fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    match dest.find(':') {
+        Some(colon) => {
+            let scheme = &dest[..colon];
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !dest[..colon].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Turns a link written in Markdown into a relative link of the built site:
+/// `other.md` and `/other.md` lead to that page in the same deployment, `/glossary/` to
+/// the site's glossary, and every link to a folder gets its `index.html`, so the site also
+/// works when opened from disk.
+pub fn rewrite(
+    dest: &str,
+    root: &str,
+    scope_for: &dyn Fn(&str) -> Option<String>,
+    content_slug: Option<&str>,
+) -> String {
+    if dest.is_empty() || dest.starts_with('#') || is_external(dest) {
+        return dest.to_string();
+    }
+    let (path, fragment) = match dest.find('#') {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    if let Some(md) = path.strip_suffix(".md") {
+        let slug = match md.strip_prefix('/') {
+            Some(absolute) => normalize(absolute.trim_start_matches("content/")),
+            None => {
+                let base = content_slug.and_then(|s| s.rsplit_once('/')).map_or("", |(dir, _)| dir);
+                normalize(&format!("{base}/{md}"))
+            }
+        };
+        return format!("{root}{}{fragment}", urls::content(scope_for(&slug).as_deref(), &slug));
+    }
+    let with_index = if path.ends_with('/') || path.is_empty() {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    };
+    match with_index.strip_prefix('/') {
+        Some(site_path) => format!("{root}{site_path}{fragment}"),
+        None => format!("{with_index}{fragment}"),
+    }
+}
+
+/// Resolves `.` and `..` in a `/`-separated path; `..` never climbs above the top.
+pub fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_become_relative_and_explicit() {
+        let cloud = |_: &str| Some("cloud".to_string());
+        let r = |d| rewrite(d, "../../", &cloud, Some("guides/intro"));
+        assert_eq!(r("https://example.com/x"), "https://example.com/x");
+        assert_eq!(r("#top"), "#top");
+        assert_eq!(r("other.md#a"), "../../cloud/guides/other/index.html#a");
+        assert_eq!(r("../top.md"), "../../cloud/top/index.html");
+        assert_eq!(r("/_index.md"), "../../index.html");
+        assert_eq!(r("/glossary/#term-sip"), "../../glossary/index.html#term-sip");
+        assert_eq!(r("pic.png"), "pic.png");
+        assert_eq!(r("mailto:a@b.c"), "mailto:a@b.c");
+    }
+}

@@ -1,0 +1,172 @@
+//! Glossary terms marked where they are used. The first use of a term in a paragraph,
+//! list item or table cell links to its entry on the glossary page and carries its
+//! definition in the markup, shown on hover and on keyboard focus by CSS alone.
+
+use super::html::esc;
+use crate::model::{Project, Term};
+
+/// The glossary's terms and spellings, longest first so "Azure tenant" wins over "tenant".
+pub struct Glossary {
+    spellings: Vec<Spelling>,
+    terms: Vec<(String, String)>,
+}
+
+struct Spelling {
+    text: String,
+    term: usize,
+    /// Lower-case terms ("tenant") match any case; "SIP" matches only "SIP".
+    any_case: bool,
+}
+
+/// The id of a term's entry on the glossary page.
+pub fn term_anchor(term: &str) -> String {
+    format!("term-{}", super::html::slugify(term))
+}
+
+impl Glossary {
+    pub fn new(project: &Project) -> Self {
+        let mut spellings = Vec::new();
+        let mut terms = Vec::new();
+        for (index, Term { term, aliases, definition, .. }) in project.glossary.iter().enumerate() {
+            terms.push((term.value.clone(), definition.value.trim().to_string()));
+            for text in std::iter::once(&term.value).chain(aliases.iter().map(|a| &a.value)) {
+                if text.trim().is_empty() {
+                    continue;
+                }
+                spellings.push(Spelling {
+                    text: text.clone(),
+                    term: index,
+                    any_case: text.chars().all(|c| !c.is_uppercase()),
+                });
+            }
+        }
+        spellings.sort_by(|a, b| b.text.len().cmp(&a.text.len()).then(a.text.cmp(&b.text)));
+        Glossary { spellings, terms }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// Marks terms on one page. Tooltip ids count up per page, so two builds give the same
+/// ids and no id repeats within a page.
+pub struct Marker<'g> {
+    glossary: &'g Glossary,
+    /// Link prefix from the page to the site root, e.g. `../`.
+    root: String,
+    next_id: u32,
+    marked: Vec<bool>,
+    /// Off on the glossary page itself, where every term is already explained.
+    enabled: bool,
+}
+
+impl<'g> Marker<'g> {
+    pub fn new(glossary: &'g Glossary, root: &str) -> Self {
+        Marker {
+            glossary,
+            root: root.to_string(),
+            next_id: 0,
+            marked: vec![false; glossary.terms.len()],
+            enabled: true,
+        }
+    }
+
+    pub fn disable(&mut self) {
+        self.enabled = false;
+    }
+
+    /// A new paragraph, list item or cell: each term may be marked again once.
+    pub fn start_block(&mut self) {
+        self.marked.iter_mut().for_each(|m| *m = false);
+    }
+
+    /// Escapes `text` for HTML, marking glossary terms and linking bare web addresses.
+    pub fn mark(&mut self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut plain_from = 0;
+        let mut i = 0;
+        let bytes = text.as_bytes();
+        while i < text.len() {
+            if !text.is_char_boundary(i) {
+                i += 1;
+                continue;
+            }
+            let at_word_start = i == 0 || !is_word_byte(bytes[i - 1]);
+            if at_word_start && (text[i..].starts_with("https://") || text[i..].starts_with("http://")) {
+                let end = url_end(text, i);
+                out.push_str(&esc(&text[plain_from..i]));
+                let url = &text[i..end];
+                out.push_str(&format!(
+                    "<a class=\"external\" href=\"{0}\" rel=\"noopener\">{0}</a>",
+                    esc(url)
+                ));
+                i = end;
+                plain_from = end;
+                continue;
+            }
+            if at_word_start && self.enabled {
+                if let Some((len, term)) = self.match_at(text, i) {
+                    out.push_str(&esc(&text[plain_from..i]));
+                    out.push_str(&self.term_html(&text[i..i + len], term));
+                    self.marked[term] = true;
+                    i += len;
+                    plain_from = i;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        out.push_str(&esc(&text[plain_from..]));
+        out
+    }
+
+    fn match_at(&self, text: &str, at: usize) -> Option<(usize, usize)> {
+        let rest = &text[at..];
+        self.glossary.spellings.iter().find_map(|s| {
+            if self.marked[s.term] || rest.len() < s.text.len() || !rest.is_char_boundary(s.text.len()) {
+                return None;
+            }
+            let candidate = &rest[..s.text.len()];
+            let same = if s.any_case {
+                candidate.eq_ignore_ascii_case(&s.text)
+            } else {
+                candidate == s.text
+            };
+            let ends_word = rest.as_bytes().get(s.text.len()).is_none_or(|b| !is_word_byte(*b));
+            (same && ends_word).then_some((s.text.len(), s.term))
+        })
+    }
+
+    fn term_html(&mut self, shown: &str, term: usize) -> String {
+        let (name, definition) = &self.glossary.terms[term];
+        self.next_id += 1;
+        let id = format!("tip-{}", self.next_id);
+        format!(
+            "<span class=\"term\"><a class=\"term-link\" href=\"{root}glossary/index.html#{anchor}\" \
+             aria-describedby=\"{id}\">{shown}</a><span class=\"term-def\" role=\"tooltip\" id=\"{id}\">\
+             <strong>{name}</strong> {definition}</span></span>",
+            root = self.root,
+            anchor = term_anchor(name),
+            shown = esc(shown),
+            name = esc(name),
+            definition = esc(definition),
+        )
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b >= 0x80
+}
+
+/// A bare address ends at white space or a closing bracket; a final full stop or comma
+/// belongs to the sentence.
+fn url_end(text: &str, start: usize) -> usize {
+    let mut end = text[start..]
+        .find(|c: char| c.is_whitespace() || c == ')' || c == '<' || c == '"')
+        .map_or(text.len(), |i| start + i);
+    while end > start && text[..end].ends_with(['.', ',', ';', ':']) {
+        end -= 1;
+    }
+    end
+}

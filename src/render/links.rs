@@ -1,0 +1,132 @@
+//! The link check: every internal `href` and `src` of the built site must lead to a file
+//! of the site, and every `#anchor` to an id on the target page. Links written in
+//! Markdown are reported where they were written; links made by templates are reported
+//! in the built page, so a theme mistake is found too.
+
+use super::Site;
+use super::env::{is_external, normalize};
+use crate::diagnostic::{Diagnostic, Findings};
+use crate::model::Project;
+use crate::source::Span;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A broken link, found in the page at `page`.
+#[derive(Debug)]
+pub struct Problem {
+    pub page: String,
+    pub href: String,
+    /// Byte offset of the attribute in the built page.
+    pub offset: usize,
+    pub reason: String,
+    /// Where the link was written, when it came from a source file.
+    pub written: Option<Span>,
+}
+
+/// Checks every page; `written` holds, per page, the links its sources wrote.
+pub fn check(site: &Site, written: &[(String, Vec<(String, Span)>)]) -> Vec<Problem> {
+    let ids: BTreeMap<&str, BTreeSet<String>> = site
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path.as_str(), attribute_values(&String::from_utf8_lossy(bytes), "id").into_iter().map(|(v, _)| v).collect()))
+        .collect();
+    let mut problems = Vec::new();
+    for (page, bytes) in site.files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        let mut links = attribute_values(&html, "href");
+        links.extend(attribute_values(&html, "src"));
+        links.sort_by_key(|(_, at)| *at);
+        for (href, at) in links {
+            let Some(reason) = broken(site, &ids, page, &href) else {
+                continue;
+            };
+            let written = written
+                .iter()
+                .find(|(p, _)| p == page)
+                .and_then(|(_, links)| links.iter().find(|(h, _)| *h == href))
+                .map(|(_, span)| *span);
+            problems.push(Problem {
+                page: page.clone(),
+                href,
+                offset: at,
+                reason,
+                written,
+            });
+        }
+    }
+    problems
+}
+
+/// Why `href` on `page` is broken, or `None` when it is fine or leaves the site.
+fn broken(site: &Site, ids: &BTreeMap<&str, BTreeSet<String>>, page: &str, href: &str) -> Option<String> {
+    if href.is_empty() || is_external(href) {
+        return None;
+    }
+    if href.starts_with('/') {
+        return Some("links start from the page, not from the server root, so the site works from any folder".into());
+    }
+    let (path, fragment) = match href.find('#') {
+        Some(i) => (&href[..i], Some(&href[i + 1..])),
+        None => (href, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let target = if path.is_empty() {
+        page.to_string()
+    } else {
+        let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+        if path.split('/').filter(|p| *p == "..").count() > dir.split('/').filter(|p| !p.is_empty()).count() {
+            return Some("the link leaves the site".into());
+        }
+        normalize(&format!("{dir}/{path}"))
+    };
+    if !site.files.contains_key(&target) {
+        if site.files.contains_key(&format!("{target}/index.html")) || path.ends_with('/') {
+            return Some(format!("`{target}` is a folder: link to its index.html, as pages opened from disk need it"));
+        }
+        return Some(format!("there is no `{target}` in the site"));
+    }
+    match fragment {
+        Some(fragment) if !fragment.is_empty() && target.ends_with(".html") => {
+            let has = ids.get(target.as_str()).is_some_and(|ids| ids.contains(fragment));
+            (!has).then(|| format!("`{target}` has no element with id `{fragment}`"))
+        }
+        _ => None,
+    }
+}
+
+/// The values of `name="…"` attributes with their byte offsets, entities decoded.
+fn attribute_values(html: &str, name: &str) -> Vec<(String, usize)> {
+    let needle = format!(" {name}=\"");
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = html[from..].find(&needle) {
+        let start = from + i + needle.len();
+        let Some(len) = html[start..].find('"') else { break };
+        let value = html[start..start + len].replace("&amp;", "&");
+        found.push((value, start));
+        from = start + len;
+    }
+    found
+}
+
+/// Turns the problems into `link/broken` findings. A link from a template is reported in
+/// the built page, which is added to the sources so the report can quote it.
+pub fn report(project: &mut Project, findings: &mut Findings, problems: Vec<Problem>, site: &Site) {
+    let mut added: BTreeMap<String, crate::source::FileId> = BTreeMap::new();
+    for problem in problems {
+        let message = format!("broken link `{}` in {}", problem.href, problem.page);
+        let diagnostic = match problem.written {
+            Some(span) => Diagnostic::new("link/broken", message).at(span, problem.reason),
+            None => {
+                let file = *added.entry(problem.page.clone()).or_insert_with(|| {
+                    let text = site.files.get(&problem.page).map(|b| String::from_utf8_lossy(b).into_owned());
+                    project.sources.add(format!("<built site>/{}", problem.page), text.unwrap_or_default())
+                });
+                Diagnostic::new("link/broken", message)
+                    .at(Span::new(file, problem.offset, problem.offset + problem.href.len()), problem.reason)
+                    .help("this link comes from a template of the theme or from data text")
+            }
+        };
+        findings.push(diagnostic);
+    }
+}

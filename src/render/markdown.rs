@@ -1,0 +1,377 @@
+//! Markdown to HTML: pulldown-cmark's events, reworked on the way through. Headings get
+//! ids and anchors, fenced code is highlighted, `> [!NOTE]` alerts become styled boxes,
+//! glossary terms are marked, links are made relative, and shortcodes such as
+//! `{{ rasci_table(scope="cloud") }}` are replaced by data views.
+
+use super::glossary::Marker;
+use super::highlight;
+use super::html::{esc, slugify, text_of};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// An entry of the "In this article" list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A shortcode call as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortcode {
+    pub name: String,
+    pub args: Vec<(String, String)>,
+    pub span: Span,
+}
+
+impl Shortcode {
+    pub fn arg(&self, key: &str) -> Option<&str> {
+        self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+/// What a page offers the Markdown renderer.
+pub trait Host<'g> {
+    fn marker(&mut self) -> &mut Marker<'g>;
+    /// The HTML of a data view, or the finding that explains why there is none.
+    fn shortcode(&mut self, call: &Shortcode) -> Result<String, Diagnostic>;
+    /// A link as written in the source, turned into a relative link of the built site;
+    /// `span` is where it was written, for the link check to point at.
+    fn rewrite_link(&mut self, dest: &str, span: Span) -> String;
+    /// A heading id not yet used on the page, based on `wanted`.
+    fn unique_id(&mut self, wanted: &str) -> String;
+    fn report(&mut self, diagnostic: Diagnostic);
+}
+
+/// Where the Markdown text stands in the sources, to turn offsets into spans.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin {
+    /// A content file; the text starts at `offset` in it.
+    File { file: crate::source::FileId, offset: usize },
+    /// A data value (a summary item, a description): findings point at the whole value,
+    /// since YAML folding moves characters around.
+    Value(Span),
+}
+
+impl Origin {
+    fn span(self, range: Range<usize>) -> Span {
+        match self {
+            Origin::File { file, offset } => Span::new(file, offset + range.start, offset + range.end),
+            Origin::Value(span) => span,
+        }
+    }
+}
+
+/// The rendered body and the headings for the table of contents.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// A level-1 heading that opens the document: the page heading, which the theme
+    /// shows in place of the title rather than twice.
+    pub h1: Option<String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders a Markdown document (a content page's body).
+pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Rendered {
+    let events: Vec<(Event<'_>, Range<usize>)> =
+        merge_text(Parser::new_ext(text, options()).into_offset_iter().collect());
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut toc = Vec::new();
+    let mut h1 = None;
+    let mut heading: Option<(u8, Option<String>, Vec<Event<'_>>)> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut quotes: Vec<bool> = Vec::new();
+    let mut plain_depth = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = events[i].clone();
+        i += 1;
+        if let Some((lang, buffer)) = &mut code {
+            match event {
+                Event::Text(t) => buffer.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    out.push(Event::Html(code_block(lang, buffer).into()));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((level, explicit, inner)) = &mut heading {
+            match event {
+                Event::End(TagEnd::Heading(_)) => {
+                    let mut inner_html = String::new();
+                    pulldown_cmark::html::push_html(&mut inner_html, inner.drain(..));
+                    let plain = text_of(&inner_html);
+                    if *level == 1 && out.is_empty() && h1.is_none() {
+                        h1 = Some(plain);
+                        heading = None;
+                        continue;
+                    }
+                    let id = host.unique_id(explicit.as_deref().unwrap_or(&slugify(&plain)));
+                    if (2..=3).contains(level) {
+                        toc.push(TocEntry {
+                            level: *level,
+                            id: id.clone(),
+                            text: plain.clone(),
+                        });
+                    }
+                    out.push(Event::Html(
+                        format!(
+                            "<h{level} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" \
+                             aria-label=\"Link to this section: {label}\"></a></h{level}>\n",
+                            label = esc(&plain)
+                        )
+                        .into(),
+                    ));
+                    heading = None;
+                }
+                Event::Start(Tag::Link { dest_url, title, link_type, id }) => {
+                    inner.push(Event::Start(Tag::Link {
+                        dest_url: host.rewrite_link(&dest_url, origin.span(range.clone())).into(),
+                        title,
+                        link_type,
+                        id,
+                    }));
+                }
+                other => inner.push(other),
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                host.marker().start_block();
+                // A paragraph that is only a shortcode becomes the view itself, not a
+                // view wrapped in <p> (which HTML does not allow for tables).
+                if let (Some((Event::Text(t), r)), Some((Event::End(TagEnd::Paragraph), _))) =
+                    (events.get(i), events.get(i + 1))
+                {
+                    let trimmed = t.trim();
+                    if trimmed.starts_with("{{") && trimmed.ends_with("}}") && count_calls(trimmed) == 1 {
+                        let html = inline_text(t, r.clone(), origin, host, true);
+                        out.push(Event::Html(format!("{html}\n").into()));
+                        i += 2;
+                        continue;
+                    }
+                }
+                out.push(Event::Start(Tag::Paragraph));
+            }
+            Event::Start(tag @ (Tag::Item | Tag::TableCell)) => {
+                host.marker().start_block();
+                out.push(Event::Start(tag));
+            }
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level as u8, id.map(|s| s.to_string()), Vec::new()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link { dest_url, title, link_type, id }) => {
+                plain_depth += 1;
+                out.push(Event::Start(Tag::Link {
+                    dest_url: host.rewrite_link(&dest_url, origin.span(range.clone())).into(),
+                    title,
+                    link_type,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image { dest_url, title, link_type, id }) => {
+                plain_depth += 1;
+                out.push(Event::Start(Tag::Image {
+                    dest_url: host.rewrite_link(&dest_url, origin.span(range.clone())).into(),
+                    title,
+                    link_type,
+                    id,
+                }));
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                plain_depth = plain_depth.saturating_sub(1);
+                out.push(Event::End(end));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                quotes.push(true);
+                let (class, title) = alert(kind);
+                out.push(Event::Html(
+                    format!(
+                        "<div class=\"alert alert-{class}\" role=\"note\">\n\
+                         <p class=\"alert-title\"><span class=\"alert-icon\" aria-hidden=\"true\"></span>{title}</p>\n"
+                    )
+                    .into(),
+                ));
+            }
+            Event::Start(Tag::BlockQuote(None)) => {
+                quotes.push(false);
+                out.push(Event::Start(Tag::BlockQuote(None)));
+            }
+            Event::End(TagEnd::BlockQuote(kind)) => {
+                if quotes.pop() == Some(true) {
+                    out.push(Event::Html("</div>\n".into()));
+                } else {
+                    out.push(Event::End(TagEnd::BlockQuote(kind)));
+                }
+            }
+            Event::Text(t) if plain_depth == 0 => {
+                let html = inline_text(&t, range, origin, host, false);
+                out.push(Event::InlineHtml(html.into()));
+            }
+            other => out.push(other),
+        }
+    }
+    let mut html = String::with_capacity(text.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Rendered { html, toc, h1 }
+}
+
+/// Renders a short data text (a summary item, a description) as inline HTML: Markdown
+/// emphasis, code and links work, glossary terms are marked, and a single paragraph loses
+/// its `<p>` so the text fits in a list item or a table cell.
+pub fn render_inline<'g>(text: &str, span: Span, host: &mut dyn Host<'g>) -> String {
+    let rendered = render(text, Origin::Value(span), host);
+    let html = rendered.html.trim();
+    match html.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html.to_string(),
+    }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn code_block(lang: &str, code: &str) -> String {
+    let lang_class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" data-lang=\"{}\"", esc(lang))
+    };
+    let body = (!lang.is_empty())
+        .then(|| highlight::highlight(code, lang))
+        .flatten()
+        .unwrap_or_else(|| esc(code));
+    format!("<pre class=\"code\"{lang_class}><code>{body}</code></pre>\n")
+}
+
+/// Text outside links and code: shortcodes become views, the rest is escaped with
+/// glossary terms marked. `block` says the text is a whole paragraph.
+fn inline_text<'g>(
+    text: &str,
+    range: Range<usize>,
+    origin: Origin,
+    host: &mut dyn Host<'g>,
+    block: bool,
+) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    let mut consumed = 0;
+    while let Some(open) = rest.find("{{") {
+        let Some(close_rel) = rest[open..].find("}}") else {
+            break;
+        };
+        let close = open + close_rel + 2;
+        out.push_str(&host.marker().mark(&rest[..open]));
+        let start = range.start + consumed + open;
+        // Offsets are exact when the text event maps one to one onto the source.
+        let span = if range.len() == text.len() {
+            origin.span(start..range.start + consumed + close)
+        } else {
+            origin.span(range.clone())
+        };
+        match parse_shortcode(&rest[open + 2..close - 2], span) {
+            Ok(call) => match host.shortcode(&call) {
+                Ok(html) if block => out.push_str(&html),
+                Ok(html) => out.push_str(&format!("<span class=\"inline-view\">{html}</span>")),
+                Err(diagnostic) => host.report(diagnostic),
+            },
+            Err(diagnostic) => host.report(diagnostic),
+        }
+        consumed += close;
+        rest = &rest[close..];
+    }
+    out.push_str(&host.marker().mark(rest));
+    out
+}
+
+fn count_calls(text: &str) -> usize {
+    text.matches("{{").count()
+}
+
+/// Parses `name(key="value", other='x')`.
+pub fn parse_shortcode(inner: &str, span: Span) -> Result<Shortcode, Diagnostic> {
+    let bad = |why: &str| {
+        Diagnostic::new("content/shortcode", format!("cannot read this shortcode: {why}"))
+            .at(span, "here")
+            .help("write a shortcode as {{ name(key=\"value\") }}")
+    };
+    let inner = inner.trim();
+    let open = inner.find('(').ok_or_else(|| bad("expected `(` after the name"))?;
+    if !inner.ends_with(')') {
+        return Err(bad("expected `)` at the end"));
+    }
+    let name = inner[..open].trim();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(bad("the name is not an identifier"));
+    }
+    let mut args = Vec::new();
+    let mut rest = inner[open + 1..inner.len() - 1].trim();
+    while !rest.is_empty() {
+        let eq = rest.find('=').ok_or_else(|| bad("expected `key=\"value\"`"))?;
+        let key = rest[..eq].trim().to_string();
+        let after = rest[eq + 1..].trim_start();
+        let (value, remaining) = match after.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let end = after[1..].find(q).ok_or_else(|| bad("a quoted value is not closed"))?;
+                (after[1..1 + end].to_string(), &after[end + 2..])
+            }
+            _ => {
+                let end = after.find(',').unwrap_or(after.len());
+                (after[..end].trim().to_string(), &after[end..])
+            }
+        };
+        args.push((key, value));
+        rest = remaining.trim_start().trim_start_matches(',').trim_start();
+    }
+    Ok(Shortcode {
+        name: name.to_string(),
+        args,
+        span,
+    })
+}
+
+/// Joins adjacent text events (pulldown-cmark splits text at characters that might have
+/// started markup) so that terms and shortcodes are seen whole.
+fn merge_text(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut merged: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(events.len());
+    for (event, range) in events {
+        if let (Event::Text(next), Some((Event::Text(previous), previous_range))) = (&event, merged.last_mut()) {
+            let joined = format!("{previous}{next}");
+            *previous = CowStr::from(joined);
+            previous_range.end = range.end;
+            continue;
+        }
+        merged.push((event, range));
+    }
+    merged
+}

@@ -1,0 +1,95 @@
+//! Site-wide files: the search index (pages and tasks, as JSON and as a script that works
+//! when the site is opened from disk, where fetching JSON is not allowed), the sitemap
+//! and robots.txt.
+
+use super::SiteData;
+use super::html::{esc, text_of};
+use super::pages::PageOut;
+use super::urls;
+use crate::model::Project;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Entry {
+    /// Title.
+    t: String,
+    /// Site path, relative to the root.
+    u: String,
+    /// Where it belongs: a deployment's name, or "Reference".
+    s: String,
+    /// Text searched (and shown as an excerpt).
+    x: String,
+}
+
+/// Longest text kept per page: enough for every word of a guide, small enough to load.
+const MAX_TEXT: usize = 4000;
+
+/// The index as `(search-index.js, search-index.json)`.
+pub fn index(data: &SiteData<'_>, pages: &[PageOut]) -> (String, String) {
+    let project = data.project;
+    let mut entries = Vec::new();
+    for page in pages.iter().filter(|p| p.searchable) {
+        let mut text = text_of(&page.body);
+        if text.len() > MAX_TEXT {
+            let mut cut = MAX_TEXT;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+        entries.push(Entry {
+            t: page.title.clone(),
+            u: page.path.clone(),
+            s: page.scope.map_or_else(|| "Reference".to_string(), |i| project.scopes[i].name.value.clone()),
+            x: text,
+        });
+    }
+    for matrix in &data.matrices {
+        for row in matrix.rows() {
+            let holders: Vec<String> = project
+                .parties
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !row.letters(*i).is_empty())
+                .map(|(i, p)| format!("{}: {}", p.name.value, row.letters(i)))
+                .collect();
+            entries.push(Entry {
+                t: row.task.title.value.clone(),
+                u: format!("{}#{}", urls::scope(&matrix.scope.id.value), urls::task_anchor(&row.task.id.value)),
+                s: format!("{} · task", matrix.scope.name.value),
+                x: holders.join("; "),
+            });
+        }
+    }
+    let json = serde_json::to_string(&entries).expect("index entries serialize");
+    // `</` cannot end the script early when the index is inlined or loaded as a script.
+    let js = format!("window.RASCI_SEARCH_INDEX = {};\n", json.replace("</", "<\\/"));
+    (js, json + "\n")
+}
+
+/// `sitemap.xml`: absolute addresses when `base_url` is configured, else addresses from
+/// the site root.
+pub fn sitemap(project: &Project, pages: &[PageOut]) -> String {
+    let base = project
+        .config
+        .base_url
+        .as_ref()
+        .map_or_else(|| "/".to_string(), |b| format!("{}/", b.value.trim_end_matches('/')));
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut paths: Vec<&str> = pages.iter().filter(|p| p.searchable).map(|p| p.path.as_str()).collect();
+    paths.sort();
+    for path in paths {
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", esc(&format!("{base}{path}"))));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn robots(project: &Project) -> String {
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if let Some(base) = &project.config.base_url {
+        text.push_str(&format!("Sitemap: {}/sitemap.xml\n", base.value.trim_end_matches('/')));
+    }
+    text
+}

@@ -1,0 +1,108 @@
+//! The theme: Tera templates and static files. The `golive` theme ships inside the
+//! binary; a project's `themes/<name>/` replaces its files one by one, and the project's
+//! own `templates/` folder replaces single templates of whichever theme is in use.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use walkdir::WalkDir;
+
+/// The built-in theme's templates, by name.
+const BUILTIN_TEMPLATES: [(&str, &str); 4] = [
+    ("base.html", include_str!("../../themes/golive/templates/base.html")),
+    ("page.html", include_str!("../../themes/golive/templates/page.html")),
+    ("home.html", include_str!("../../themes/golive/templates/home.html")),
+    ("nav.html", include_str!("../../themes/golive/templates/nav.html")),
+];
+
+/// The built-in theme's static files, by path under `static/`.
+const BUILTIN_STATIC: [(&str, &str); 3] = [
+    ("css/site.css", include_str!("../../themes/golive/static/css/site.css")),
+    ("js/site.js", include_str!("../../themes/golive/static/js/site.js")),
+    ("js/search.js", include_str!("../../themes/golive/static/js/search.js")),
+];
+
+/// Why the theme could not be used.
+#[derive(Debug)]
+pub enum ThemeError {
+    Io(std::path::PathBuf, std::io::Error),
+    Template(String),
+}
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ThemeError::Io(path, error) => write!(f, "cannot read {}: {error}", path.display()),
+            ThemeError::Template(message) => write!(f, "theme template error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ThemeError {}
+
+/// The loaded theme: templates compiled once, static files ready to copy.
+pub struct Theme {
+    pub tera: tera::Tera,
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+/// Loads the theme named in the config, with the project's overrides.
+pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
+    let mut templates: BTreeMap<String, String> = owned(&BUILTIN_TEMPLATES);
+    let mut statics: BTreeMap<String, Vec<u8>> = BUILTIN_STATIC
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+        .collect();
+    let theme_dir = root.join("themes").join(name);
+    for (name, bytes) in read_dir(&theme_dir.join("templates"))? {
+        templates.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+    }
+    statics.extend(read_dir(&theme_dir.join("static"))?);
+    for (name, bytes) in read_dir(&root.join("templates"))? {
+        templates.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+    }
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html"]);
+    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| ThemeError::Template(error_chain(&e)))?;
+    Ok(Theme { tera, statics })
+}
+
+
+fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect()
+}
+
+/// Every file under `dir`, by `/`-separated path relative to it; nothing if it is absent.
+fn read_dir(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, ThemeError> {
+    let mut files = BTreeMap::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| ThemeError::Io(dir.to_path_buf(), e.into()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let key = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let bytes = std::fs::read(entry.path()).map_err(|e| ThemeError::Io(entry.path().to_path_buf(), e))?;
+        files.insert(key, bytes);
+    }
+    Ok(files)
+}
+
+/// Tera errors nest their causes; show them all on one line.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,42 @@
+//! Where each page of the site lives. Every link is written relative to the page that
+//! holds it and names `index.html` explicitly, so the site works from any sub-path and
+//! when opened from disk.
+
+pub const HOME: &str = "index.html";
+pub const GLOSSARY: &str = "glossary/index.html";
+pub const COMPARE: &str = "compare/index.html";
+pub const SEARCH_INDEX_JS: &str = "search-index.js";
+pub const SEARCH_INDEX_JSON: &str = "search-index.json";
+
+/// The prefix that leads from the page at `path` back to the site root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// A deployment's RASCI page.
+pub fn scope(id: &str) -> String {
+    format!("{id}/index.html")
+}
+
+pub fn party(id: &str) -> String {
+    format!("parties/{id}/index.html")
+}
+
+/// A content page, inside its deployment's folder when it belongs to one.
+pub fn content(scope: Option<&str>, slug: &str) -> String {
+    if slug == "_index" || slug.is_empty() {
+        return HOME.to_string();
+    }
+    match scope {
+        Some(scope) => format!("{scope}/{slug}/index.html"),
+        None => format!("{slug}/index.html"),
+    }
+}
+
+pub fn download(scope: &str, extension: &str) -> String {
+    format!("{scope}/rasci-{scope}.{extension}")
+}
+
+pub fn task_anchor(task: &str) -> String {
+    format!("task-{task}")
+}
