@@ -17,7 +17,11 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "rasci", version, about = "Checked RASCI matrices and a static site from YAML and Markdown")]
+#[command(
+    name = "rasci",
+    version,
+    about = "Checked RASCI matrices and a static site from YAML and Markdown"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -75,7 +79,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { EXIT_FAILURE } else { EXIT_OK });
+            return ExitCode::from(if error.use_stderr() {
+                EXIT_FAILURE
+            } else {
+                EXIT_OK
+            });
         }
     };
     match run(cli) {
@@ -174,11 +182,19 @@ fn build(root: &Path, out: &Path) -> Result<u8> {
     if !built.findings.diagnostics.is_empty() {
         eprint!(
             "{}",
-            report::render(Format::Human, &built.findings, &built.project.sources, color)
+            report::render(
+                Format::Human,
+                &built.findings,
+                &built.project.sources,
+                color
+            )
         );
     }
     if built.findings.errors() > 0 {
-        eprintln!("error: the site was not written; {} is unchanged", out.display());
+        eprintln!(
+            "error: the site was not written; {} is unchanged",
+            out.display()
+        );
         return Ok(EXIT_FINDINGS);
     }
     crate::write::write_site(&built.site, root, out)?;

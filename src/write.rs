@@ -9,12 +9,22 @@ use crate::render::Site;
 use std::path::{Path, PathBuf};
 
 /// Folders and files of a project that an output folder must not be, nor contain.
-const SOURCE_ENTRIES: [&str; 6] = ["data", "content", "themes", "templates", "static", crate::config::CONFIG_FILE];
+const SOURCE_ENTRIES: [&str; 6] = [
+    "data",
+    "content",
+    "themes",
+    "templates",
+    "static",
+    crate::config::CONFIG_FILE,
+];
 
 #[derive(Debug)]
 pub enum WriteError {
     /// The output folder would replace or hold the project's sources.
-    HoldsSources { out: PathBuf, why: String },
+    HoldsSources {
+        out: PathBuf,
+        why: String,
+    },
     Io(PathBuf, std::io::Error),
 }
 
@@ -22,7 +32,11 @@ impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WriteError::HoldsSources { out, why } => {
-                write!(f, "refusing to write the site into {}: {why}", out.display())
+                write!(
+                    f,
+                    "refusing to write the site into {}: {why}",
+                    out.display()
+                )
             }
             WriteError::Io(path, error) => write!(f, "cannot write {}: {error}", path.display()),
         }
@@ -52,7 +66,10 @@ fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
                 }
                 return Ok(result);
             }
-            Err(_) => match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            Err(_) => match (
+                existing.file_name().map(|n| n.to_os_string()),
+                existing.parent(),
+            ) {
                 (Some(name), Some(parent)) => {
                     rest.push(name);
                     existing = parent.to_path_buf();
@@ -68,7 +85,12 @@ fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
 pub fn check_output(root: &Path, out: &Path) -> Result<(), WriteError> {
     let root = absolute(root)?;
     let out_abs = absolute(out)?;
-    let refuse = |why: String| Err(WriteError::HoldsSources { out: out.to_path_buf(), why });
+    let refuse = |why: String| {
+        Err(WriteError::HoldsSources {
+            out: out.to_path_buf(),
+            why,
+        })
+    };
     if root.starts_with(&out_abs) {
         return refuse("it holds the project".into());
     }
@@ -85,7 +107,10 @@ pub fn check_output(root: &Path, out: &Path) -> Result<(), WriteError> {
 pub fn write_site(site: &Site, root: &Path, out: &Path) -> Result<(), WriteError> {
     check_output(root, out)?;
     let out = absolute(out)?;
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let parent = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -158,7 +183,10 @@ mod tests {
         site.insert("index.html", "new");
         site.insert("a/b.txt", "b");
         write_site(&site, &dir.path().join("project"), &out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
         assert!(!out.join("stale.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging folder is left behind");

@@ -134,9 +134,11 @@ fn front_matter(sources: &Sources, file: FileId) -> Result<(FrontMatter, usize),
         offset += line.len();
     }
     let Some((yaml_end, body_start)) = close else {
-        return Err(Diagnostic::new("content/front-matter", "front matter is not closed")
-            .at(Span::new(file, 0, 3), "opened here")
-            .help("end the front matter with a line holding `---`"));
+        return Err(
+            Diagnostic::new("content/front-matter", "front matter is not closed")
+                .at(Span::new(file, 0, 3), "opened here")
+                .help("end the front matter with a line holding `---`"),
+        );
     };
     let mut masked = String::with_capacity(yaml_end);
     masked.push_str("#--");
@@ -150,7 +152,11 @@ fn front_matter(sources: &Sources, file: FileId) -> Result<(FrontMatter, usize),
         })
         .map_err(|mut diagnostic| {
             diagnostic.rule = "content/front-matter";
-            for label in diagnostic.primary.iter_mut().chain(diagnostic.labels.iter_mut()) {
+            for label in diagnostic
+                .primary
+                .iter_mut()
+                .chain(diagnostic.labels.iter_mut())
+            {
                 label.span.file = file;
             }
             diagnostic

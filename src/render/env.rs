@@ -109,7 +109,9 @@ pub fn is_external(dest: &str) -> bool {
         Some(colon) => {
             let scheme = &dest[..colon];
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 && !dest[..colon].contains('/')
         }
         None => false,
@@ -137,11 +139,16 @@ pub fn rewrite(
         let slug = match md.strip_prefix('/') {
             Some(absolute) => normalize(absolute.trim_start_matches("content/")),
             None => {
-                let base = content_slug.and_then(|s| s.rsplit_once('/')).map_or("", |(dir, _)| dir);
+                let base = content_slug
+                    .and_then(|s| s.rsplit_once('/'))
+                    .map_or("", |(dir, _)| dir);
                 normalize(&format!("{base}/{md}"))
             }
         };
-        return format!("{root}{}{fragment}", urls::content(scope_for(&slug).as_deref(), &slug));
+        return format!(
+            "{root}{}{fragment}",
+            urls::content(scope_for(&slug).as_deref(), &slug)
+        );
     }
     let with_index = if path.ends_with('/') || path.is_empty() {
         format!("{path}index.html")
@@ -182,7 +189,10 @@ mod tests {
         assert_eq!(r("other.md#a"), "../../cloud/guides/other/index.html#a");
         assert_eq!(r("../top.md"), "../../cloud/top/index.html");
         assert_eq!(r("/_index.md"), "../../index.html");
-        assert_eq!(r("/glossary/#term-sip"), "../../glossary/index.html#term-sip");
+        assert_eq!(
+            r("/glossary/#term-sip"),
+            "../../glossary/index.html#term-sip"
+        );
         assert_eq!(r("pic.png"), "pic.png");
         assert_eq!(r("mailto:a@b.c"), "mailto:a@b.c");
     }

@@ -27,7 +27,16 @@ impl Glossary {
     pub fn new(project: &Project) -> Self {
         let mut spellings = Vec::new();
         let mut terms = Vec::new();
-        for (index, Term { term, aliases, definition, .. }) in project.glossary.iter().enumerate() {
+        for (
+            index,
+            Term {
+                term,
+                aliases,
+                definition,
+                ..
+            },
+        ) in project.glossary.iter().enumerate()
+        {
             terms.push((term.value.clone(), definition.value.trim().to_string()));
             for text in std::iter::once(&term.value).chain(aliases.iter().map(|a| &a.value)) {
                 if text.trim().is_empty() {
@@ -93,7 +102,9 @@ impl<'g> Marker<'g> {
                 continue;
             }
             let at_word_start = i == 0 || !is_word_byte(bytes[i - 1]);
-            if at_word_start && (text[i..].starts_with("https://") || text[i..].starts_with("http://")) {
+            if at_word_start
+                && (text[i..].starts_with("https://") || text[i..].starts_with("http://"))
+            {
                 let end = url_end(text, i);
                 out.push_str(&esc(&text[plain_from..i]));
                 let url = &text[i..end];
@@ -105,15 +116,16 @@ impl<'g> Marker<'g> {
                 plain_from = end;
                 continue;
             }
-            if at_word_start && self.enabled {
-                if let Some((len, term)) = self.match_at(text, i) {
-                    out.push_str(&esc(&text[plain_from..i]));
-                    out.push_str(&self.term_html(&text[i..i + len], term));
-                    self.marked[term] = true;
-                    i += len;
-                    plain_from = i;
-                    continue;
-                }
+            if at_word_start
+                && self.enabled
+                && let Some((len, term)) = self.match_at(text, i)
+            {
+                out.push_str(&esc(&text[plain_from..i]));
+                out.push_str(&self.term_html(&text[i..i + len], term));
+                self.marked[term] = true;
+                i += len;
+                plain_from = i;
+                continue;
             }
             i += 1;
         }
@@ -124,7 +136,10 @@ impl<'g> Marker<'g> {
     fn match_at(&self, text: &str, at: usize) -> Option<(usize, usize)> {
         let rest = &text[at..];
         self.glossary.spellings.iter().find_map(|s| {
-            if self.marked[s.term] || rest.len() < s.text.len() || !rest.is_char_boundary(s.text.len()) {
+            if self.marked[s.term]
+                || rest.len() < s.text.len()
+                || !rest.is_char_boundary(s.text.len())
+            {
                 return None;
             }
             let candidate = &rest[..s.text.len()];
@@ -133,7 +148,10 @@ impl<'g> Marker<'g> {
             } else {
                 candidate == s.text
             };
-            let ends_word = rest.as_bytes().get(s.text.len()).is_none_or(|b| !is_word_byte(*b));
+            let ends_word = rest
+                .as_bytes()
+                .get(s.text.len())
+                .is_none_or(|b| !is_word_byte(*b));
             (same && ends_word).then_some((s.text.len(), s.term))
         })
     }

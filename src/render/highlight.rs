@@ -33,8 +33,8 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
 /// `data-theme="dark"` and, when the reader has not chosen, under a dark system setting.
 pub fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
-    let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE)
-        .unwrap_or_default();
+    let light =
+        css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
     let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE)
         .unwrap_or_default();
     let mut css = String::from("/* Code highlighting: generated at build time. */\n");

@@ -69,7 +69,10 @@ mod tests {
 
     #[test]
     fn slugs_are_readable() {
-        assert_eq!(slugify("Dialogue Cloud deployment specific"), "dialogue-cloud-deployment-specific");
+        assert_eq!(
+            slugify("Dialogue Cloud deployment specific"),
+            "dialogue-cloud-deployment-specific"
+        );
         assert_eq!(slugify("L2/L3 — support!"), "l2-l3-support");
         assert_eq!(slugify("???"), "section");
     }

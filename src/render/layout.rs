@@ -70,14 +70,23 @@ struct Switch {
 }
 
 /// The full HTML of one page.
-pub fn page(data: &SiteData<'_>, theme: &Theme, all: &[PageOut], out: &PageOut) -> Result<String, String> {
+pub fn page(
+    data: &SiteData<'_>,
+    theme: &Theme,
+    all: &[PageOut],
+    out: &PageOut,
+) -> Result<String, String> {
     let root = urls::root_of(&out.path);
     let rel = |site_path: &str| format!("{root}{site_path}");
     let project = data.project;
     let context = Context {
         site: SiteInfo {
             title: &project.config.title.value,
-            description: project.config.description.as_ref().map_or("", |d| d.value.as_str()),
+            description: project
+                .config
+                .description
+                .as_ref()
+                .map_or("", |d| d.value.as_str()),
             lang: &project.config.language,
         },
         root: &root,
@@ -87,16 +96,30 @@ pub fn page(data: &SiteData<'_>, theme: &Theme, all: &[PageOut], out: &PageOut) 
             description: &out.description,
             body: &out.body,
             toc: &out.toc,
-            breadcrumb: out.crumbs.iter().map(|c| Link { title: c.title.clone(), url: rel(&c.url) }).collect(),
+            breadcrumb: out
+                .crumbs
+                .iter()
+                .map(|c| Link {
+                    title: c.title.clone(),
+                    url: rel(&c.url),
+                })
+                .collect(),
             class: out.class,
             path: &out.path,
-            scope_name: out.scope.map(|i| project.scopes[i].name.value.clone()).unwrap_or_default(),
+            scope_name: out
+                .scope
+                .map(|i| project.scopes[i].name.value.clone())
+                .unwrap_or_default(),
             is_home: matches!(out.kind, PageKind::Home),
         },
         nav: nav(data, out, &rel),
         switcher: switcher(data, all, out, &rel),
     };
-    let template = if matches!(out.kind, PageKind::Home) { "home.html" } else { "page.html" };
+    let template = if matches!(out.kind, PageKind::Home) {
+        "home.html"
+    } else {
+        "page.html"
+    };
     let context = tera::Context::from_serialize(&context).map_err(|e| error_chain(&e))?;
     theme
         .tera
@@ -117,9 +140,15 @@ fn nav(data: &SiteData<'_>, out: &PageOut, rel: &dyn Fn(&str) -> String) -> Vec<
         items: vec![item("Home", urls::HOME.to_string())],
     }];
     for (index, scope) in project.scopes.iter().enumerate() {
-        let mut items = vec![item("RASCI and responsibilities", urls::scope(&scope.id.value))];
+        let mut items = vec![item(
+            "RASCI and responsibilities",
+            urls::scope(&scope.id.value),
+        )];
         for guide in sorted_guides(data, Some(&scope.id.value)) {
-            items.push(item(&guide.front.title.value, urls::content(Some(&scope.id.value), &guide.slug)));
+            items.push(item(
+                &guide.front.title.value,
+                urls::content(Some(&scope.id.value), &guide.slug),
+            ));
         }
         groups.push(NavGroup {
             title: scope.name.value.clone(),
@@ -130,7 +159,10 @@ fn nav(data: &SiteData<'_>, out: &PageOut, rel: &dyn Fn(&str) -> String) -> Vec<
     let mut reference = Vec::new();
     if project.scopes.is_empty() {
         for guide in sorted_guides(data, None) {
-            reference.push(item(&guide.front.title.value, urls::content(None, &guide.slug)));
+            reference.push(item(
+                &guide.front.title.value,
+                urls::content(None, &guide.slug),
+            ));
         }
     }
     if project.scopes.len() > 1 {
@@ -149,7 +181,12 @@ fn nav(data: &SiteData<'_>, out: &PageOut, rel: &dyn Fn(&str) -> String) -> Vec<
 }
 
 /// One link per deployment: the same page there when it exists, else its RASCI page.
-fn switcher(data: &SiteData<'_>, all: &[PageOut], out: &PageOut, rel: &dyn Fn(&str) -> String) -> Vec<Switch> {
+fn switcher(
+    data: &SiteData<'_>,
+    all: &[PageOut],
+    out: &PageOut,
+    rel: &dyn Fn(&str) -> String,
+) -> Vec<Switch> {
     data.project
         .scopes
         .iter()

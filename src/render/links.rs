@@ -28,7 +28,15 @@ pub fn check(site: &Site, written: &[(String, Vec<(String, Span)>)]) -> Vec<Prob
         .files
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| (path.as_str(), attribute_values(&String::from_utf8_lossy(bytes), "id").into_iter().map(|(v, _)| v).collect()))
+        .map(|(path, bytes)| {
+            (
+                path.as_str(),
+                attribute_values(&String::from_utf8_lossy(bytes), "id")
+                    .into_iter()
+                    .map(|(v, _)| v)
+                    .collect(),
+            )
+        })
         .collect();
     let mut problems = Vec::new();
     for (page, bytes) in site.files.iter().filter(|(p, _)| p.ends_with(".html")) {
@@ -58,7 +66,12 @@ pub fn check(site: &Site, written: &[(String, Vec<(String, Span)>)]) -> Vec<Prob
 }
 
 /// Why `href` on `page` is broken, or `None` when it is fine or leaves the site.
-fn broken(site: &Site, ids: &BTreeMap<&str, BTreeSet<String>>, page: &str, href: &str) -> Option<String> {
+fn broken(
+    site: &Site,
+    ids: &BTreeMap<&str, BTreeSet<String>>,
+    page: &str,
+    href: &str,
+) -> Option<String> {
     if href.is_empty() || is_external(href) {
         return None;
     }
@@ -74,20 +87,26 @@ fn broken(site: &Site, ids: &BTreeMap<&str, BTreeSet<String>>, page: &str, href:
         page.to_string()
     } else {
         let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
-        if path.split('/').filter(|p| *p == "..").count() > dir.split('/').filter(|p| !p.is_empty()).count() {
+        if path.split('/').filter(|p| *p == "..").count()
+            > dir.split('/').filter(|p| !p.is_empty()).count()
+        {
             return Some("the link leaves the site".into());
         }
         normalize(&format!("{dir}/{path}"))
     };
     if !site.files.contains_key(&target) {
         if site.files.contains_key(&format!("{target}/index.html")) || path.ends_with('/') {
-            return Some(format!("`{target}` is a folder: link to its index.html, as pages opened from disk need it"));
+            return Some(format!(
+                "`{target}` is a folder: link to its index.html, as pages opened from disk need it"
+            ));
         }
         return Some(format!("there is no `{target}` in the site"));
     }
     match fragment {
         Some(fragment) if !fragment.is_empty() && target.ends_with(".html") => {
-            let has = ids.get(target.as_str()).is_some_and(|ids| ids.contains(fragment));
+            let has = ids
+                .get(target.as_str())
+                .is_some_and(|ids| ids.contains(fragment));
             (!has).then(|| format!("`{target}` has no element with id `{fragment}`"))
         }
         _ => None,
@@ -101,7 +120,9 @@ fn attribute_values(html: &str, name: &str) -> Vec<(String, usize)> {
     let mut from = 0;
     while let Some(i) = html[from..].find(&needle) {
         let start = from + i + needle.len();
-        let Some(len) = html[start..].find('"') else { break };
+        let Some(len) = html[start..].find('"') else {
+            break;
+        };
         let value = html[start..start + len].replace("&amp;", "&");
         found.push((value, start));
         from = start + len;
@@ -119,11 +140,20 @@ pub fn report(project: &mut Project, findings: &mut Findings, problems: Vec<Prob
             Some(span) => Diagnostic::new("link/broken", message).at(span, problem.reason),
             None => {
                 let file = *added.entry(problem.page.clone()).or_insert_with(|| {
-                    let text = site.files.get(&problem.page).map(|b| String::from_utf8_lossy(b).into_owned());
-                    project.sources.add(format!("<built site>/{}", problem.page), text.unwrap_or_default())
+                    let text = site
+                        .files
+                        .get(&problem.page)
+                        .map(|b| String::from_utf8_lossy(b).into_owned());
+                    project.sources.add(
+                        format!("<built site>/{}", problem.page),
+                        text.unwrap_or_default(),
+                    )
                 });
                 Diagnostic::new("link/broken", message)
-                    .at(Span::new(file, problem.offset, problem.offset + problem.href.len()), problem.reason)
+                    .at(
+                        Span::new(file, problem.offset, problem.offset + problem.href.len()),
+                        problem.reason,
+                    )
                     .help("this link comes from a template of the theme or from data text")
             }
         };

@@ -29,7 +29,10 @@ pub struct Shortcode {
 
 impl Shortcode {
     pub fn arg(&self, key: &str) -> Option<&str> {
-        self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.args
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -50,7 +53,10 @@ pub trait Host<'g> {
 #[derive(Debug, Clone, Copy)]
 pub enum Origin {
     /// A content file; the text starts at `offset` in it.
-    File { file: crate::source::FileId, offset: usize },
+    File {
+        file: crate::source::FileId,
+        offset: usize,
+    },
     /// A data value (a summary item, a description): findings point at the whole value,
     /// since YAML folding moves characters around.
     Value(Span),
@@ -59,7 +65,9 @@ pub enum Origin {
 impl Origin {
     fn span(self, range: Range<usize>) -> Span {
         match self {
-            Origin::File { file, offset } => Span::new(file, offset + range.start, offset + range.end),
+            Origin::File { file, offset } => {
+                Span::new(file, offset + range.start, offset + range.end)
+            }
             Origin::Value(span) => span,
         }
     }
@@ -86,8 +94,11 @@ fn options() -> Options {
 
 /// Renders a Markdown document (a content page's body).
 pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Rendered {
-    let events: Vec<(Event<'_>, Range<usize>)> =
-        merge_text(Parser::new_ext(text, options()).into_offset_iter().collect());
+    let events: Vec<(Event<'_>, Range<usize>)> = merge_text(
+        Parser::new_ext(text, options())
+            .into_offset_iter()
+            .collect(),
+    );
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut toc = Vec::new();
     let mut h1 = None;
@@ -139,9 +150,16 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
                     ));
                     heading = None;
                 }
-                Event::Start(Tag::Link { dest_url, title, link_type, id }) => {
+                Event::Start(Tag::Link {
+                    dest_url,
+                    title,
+                    link_type,
+                    id,
+                }) => {
                     inner.push(Event::Start(Tag::Link {
-                        dest_url: host.rewrite_link(&dest_url, origin.span(range.clone())).into(),
+                        dest_url: host
+                            .rewrite_link(&dest_url, origin.span(range.clone()))
+                            .into(),
                         title,
                         link_type,
                         id,
@@ -160,7 +178,10 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
                     (events.get(i), events.get(i + 1))
                 {
                     let trimmed = t.trim();
-                    if trimmed.starts_with("{{") && trimmed.ends_with("}}") && count_calls(trimmed) == 1 {
+                    if trimmed.starts_with("{{")
+                        && trimmed.ends_with("}}")
+                        && count_calls(trimmed) == 1
+                    {
                         let html = inline_text(t, r.clone(), origin, host, true);
                         out.push(Event::Html(format!("{html}\n").into()));
                         i += 2;
@@ -178,24 +199,40 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Link { dest_url, title, link_type, id }) => {
+            Event::Start(Tag::Link {
+                dest_url,
+                title,
+                link_type,
+                id,
+            }) => {
                 plain_depth += 1;
                 out.push(Event::Start(Tag::Link {
-                    dest_url: host.rewrite_link(&dest_url, origin.span(range.clone())).into(),
+                    dest_url: host
+                        .rewrite_link(&dest_url, origin.span(range.clone()))
+                        .into(),
                     title,
                     link_type,
                     id,
                 }));
             }
-            Event::Start(Tag::Image { dest_url, title, link_type, id }) => {
+            Event::Start(Tag::Image {
+                dest_url,
+                title,
+                link_type,
+                id,
+            }) => {
                 plain_depth += 1;
                 out.push(Event::Start(Tag::Image {
-                    dest_url: host.rewrite_link(&dest_url, origin.span(range.clone())).into(),
+                    dest_url: host
+                        .rewrite_link(&dest_url, origin.span(range.clone()))
+                        .into(),
                     title,
                     link_type,
                     id,
@@ -245,7 +282,10 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
 pub fn render_inline<'g>(text: &str, span: Span, host: &mut dyn Host<'g>) -> String {
     let rendered = render(text, Origin::Value(span), host);
     let html = rendered.html.trim();
-    match html.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")) {
+    match html
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+    {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => html.to_string(),
     }
@@ -321,12 +361,17 @@ fn count_calls(text: &str) -> usize {
 /// Parses `name(key="value", other='x')`.
 pub fn parse_shortcode(inner: &str, span: Span) -> Result<Shortcode, Diagnostic> {
     let bad = |why: &str| {
-        Diagnostic::new("content/shortcode", format!("cannot read this shortcode: {why}"))
-            .at(span, "here")
-            .help("write a shortcode as {{ name(key=\"value\") }}")
+        Diagnostic::new(
+            "content/shortcode",
+            format!("cannot read this shortcode: {why}"),
+        )
+        .at(span, "here")
+        .help("write a shortcode as {{ name(key=\"value\") }}")
     };
     let inner = inner.trim();
-    let open = inner.find('(').ok_or_else(|| bad("expected `(` after the name"))?;
+    let open = inner
+        .find('(')
+        .ok_or_else(|| bad("expected `(` after the name"))?;
     if !inner.ends_with(')') {
         return Err(bad("expected `)` at the end"));
     }
@@ -337,12 +382,16 @@ pub fn parse_shortcode(inner: &str, span: Span) -> Result<Shortcode, Diagnostic>
     let mut args = Vec::new();
     let mut rest = inner[open + 1..inner.len() - 1].trim();
     while !rest.is_empty() {
-        let eq = rest.find('=').ok_or_else(|| bad("expected `key=\"value\"`"))?;
+        let eq = rest
+            .find('=')
+            .ok_or_else(|| bad("expected `key=\"value\"`"))?;
         let key = rest[..eq].trim().to_string();
         let after = rest[eq + 1..].trim_start();
         let (value, remaining) = match after.chars().next() {
             Some(q @ ('"' | '\'')) => {
-                let end = after[1..].find(q).ok_or_else(|| bad("a quoted value is not closed"))?;
+                let end = after[1..]
+                    .find(q)
+                    .ok_or_else(|| bad("a quoted value is not closed"))?;
                 (after[1..1 + end].to_string(), &after[end + 2..])
             }
             _ => {
@@ -365,7 +414,9 @@ pub fn parse_shortcode(inner: &str, span: Span) -> Result<Shortcode, Diagnostic>
 fn merge_text(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
     let mut merged: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(events.len());
     for (event, range) in events {
-        if let (Event::Text(next), Some((Event::Text(previous), previous_range))) = (&event, merged.last_mut()) {
+        if let (Event::Text(next), Some((Event::Text(previous), previous_range))) =
+            (&event, merged.last_mut())
+        {
             let joined = format!("{previous}{next}");
             *previous = CowStr::from(joined);
             previous_range.end = range.end;

@@ -6,6 +6,10 @@
 //! Nothing here writes files, so `build` can refuse to write a site with errors and two
 //! builds of the same input can be compared byte for byte.
 
+// Findings are the project's `Diagnostic`, large but rare; boxing them only here would
+// make the render stage differ from every other stage for no gain.
+#![allow(clippy::result_large_err)]
+
 pub mod content;
 mod diagrams;
 mod env;
@@ -131,7 +135,10 @@ fn render_site(
 ) -> Result<(Site, Vec<links::Problem>), BuildError> {
     use rayon::prelude::*;
     let kinds = pages::plan(data);
-    let mut outs: Vec<pages::PageOut> = kinds.par_iter().map(|kind| pages::render(data, *kind)).collect();
+    let mut outs: Vec<pages::PageOut> = kinds
+        .par_iter()
+        .map(|kind| pages::render(data, *kind))
+        .collect();
     let mut site = Site::default();
     let mut written_links = Vec::new();
     for out in &mut outs {
@@ -151,11 +158,20 @@ fn render_site(
     for (path, bytes) in &theme.statics {
         site.insert(format!("static/{path}"), bytes.clone());
     }
-    site.insert("static/css/highlight.css", highlight::stylesheet());
+    site.insert(
+        "static/css/generated.css",
+        format!("{}\n{}", highlight::stylesheet(), diagrams::stylesheet()),
+    );
     for matrix in &data.matrices {
         let id = &matrix.scope.id.value;
-        site.insert(urls::download(id, "csv"), crate::export::to_csv(data.project, matrix));
-        site.insert(urls::download(id, "json"), crate::export::to_json(data.project, &[matrix]));
+        site.insert(
+            urls::download(id, "csv"),
+            crate::export::to_csv(data.project, matrix),
+        );
+        site.insert(
+            urls::download(id, "json"),
+            crate::export::to_json(data.project, &[matrix]),
+        );
     }
     let (js, json) = search::index(data, &outs);
     site.insert(urls::SEARCH_INDEX_JS, js);

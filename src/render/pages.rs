@@ -71,11 +71,17 @@ pub fn plan(data: &SiteData<'_>) -> Vec<PageKind> {
             continue;
         }
         if data.project.scopes.is_empty() {
-            kinds.push(PageKind::Content { page: page_index, scope: None });
+            kinds.push(PageKind::Content {
+                page: page_index,
+                scope: None,
+            });
         }
         for (scope_index, scope) in data.project.scopes.iter().enumerate() {
             if page.applies_to(&scope.id.value) {
-                kinds.push(PageKind::Content { page: page_index, scope: Some(scope_index) });
+                kinds.push(PageKind::Content {
+                    page: page_index,
+                    scope: Some(scope_index),
+                });
             }
         }
     }
@@ -95,9 +101,10 @@ pub fn path_of(data: &SiteData<'_>, kind: PageKind) -> String {
     match kind {
         PageKind::Home => urls::HOME.to_string(),
         PageKind::Scope(i) => urls::scope(&project.scopes[i].id.value),
-        PageKind::Content { page, scope } => {
-            urls::content(scope.map(|i| project.scopes[i].id.as_str()), &data.content[page].slug)
-        }
+        PageKind::Content { page, scope } => urls::content(
+            scope.map(|i| project.scopes[i].id.as_str()),
+            &data.content[page].slug,
+        ),
         PageKind::Party(i) => urls::party(&project.parties[i].id.value),
         PageKind::Compare => urls::COMPARE.to_string(),
         PageKind::Glossary => urls::GLOSSARY.to_string(),
@@ -106,11 +113,17 @@ pub fn path_of(data: &SiteData<'_>, kind: PageKind) -> String {
 }
 
 fn home_crumb() -> Crumb {
-    Crumb { title: "Home".into(), url: urls::HOME.into() }
+    Crumb {
+        title: "Home".into(),
+        url: urls::HOME.into(),
+    }
 }
 
 fn scope_crumb(scope: &Scope) -> Crumb {
-    Crumb { title: scope.name.value.clone(), url: urls::scope(&scope.id.value) }
+    Crumb {
+        title: scope.name.value.clone(),
+        url: urls::scope(&scope.id.value),
+    }
 }
 
 /// Renders one page's body.
@@ -154,7 +167,11 @@ pub fn render(data: &SiteData<'_>, kind: PageKind) -> PageOut {
 
 fn h2(env: &mut PageEnv<'_>, toc: &mut Vec<TocEntry>, wanted: &str, text: &str) -> String {
     let id = env.id(wanted);
-    toc.push(TocEntry { level: 2, id: id.clone(), text: text.to_string() });
+    toc.push(TocEntry {
+        level: 2,
+        id: id.clone(),
+        text: text.to_string(),
+    });
     format!(
         "<h2 id=\"{id}\">{t}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {t}\"></a></h2>\n",
         t = esc(text)
@@ -165,7 +182,12 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
     let data = env.data;
     let project = data.project;
     out.title = project.config.title.value.clone();
-    out.description = project.config.description.as_ref().map(|d| d.value.clone()).unwrap_or_default();
+    out.description = project
+        .config
+        .description
+        .as_ref()
+        .map(|d| d.value.clone())
+        .unwrap_or_default();
     out.crumbs.clear();
     out.class = "page-home";
     let mut body = String::new();
@@ -181,14 +203,23 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
         out.toc = rendered.toc;
         out.heading = rendered.h1;
     }
-    body.push_str(&h2(env, &mut out.toc, "deployments", "Choose your deployment"));
+    body.push_str(&h2(
+        env,
+        &mut out.toc,
+        "deployments",
+        "Choose your deployment",
+    ));
     body.push_str("<div class=\"cards\">\n");
     for (scope, matrix) in project.scopes.iter().zip(&data.matrices) {
         let description = match &scope.description {
             Some(d) => env.inline(&d.value, d.span),
             None => String::new(),
         };
-        let guides = data.content.iter().filter(|p| !p.is_home() && p.applies_to(&scope.id.value)).count();
+        let guides = data
+            .content
+            .iter()
+            .filter(|p| !p.is_home() && p.applies_to(&scope.id.value))
+            .count();
         let _ = writeln!(
             body,
             "<a class=\"card card-deployment\" href=\"{href}\"><span class=\"card-kicker\">Deployment</span>\
@@ -218,7 +249,10 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
             "<a class=\"card\" href=\"{}\"><span class=\"card-title\">{}</span><span class=\"card-text\">{}</span></a>",
             env.href(&urls::party(&party.id.value)),
             esc(&party.name.value),
-            party.description.as_ref().map_or_else(|| "Its duties per deployment.".to_string(), |d| esc(&d.value))
+            party.description.as_ref().map_or_else(
+                || "Its duties per deployment.".to_string(),
+                |d| esc(&d.value)
+            )
         );
     }
     let _ = writeln!(
@@ -242,7 +276,11 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
     out.weight = i64::MIN;
     let mut toc = Vec::new();
     let mut body = String::new();
-    let names: Vec<String> = project.parties.iter().map(|p| p.name.value.clone()).collect();
+    let names: Vec<String> = project
+        .parties
+        .iter()
+        .map(|p| p.name.value.clone())
+        .collect();
     out.description = format!(
         "Who is Responsible, Accountable, Supportive, Consulted and Informed in operational support for {}.",
         scope.name.value
@@ -256,7 +294,11 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
     match &scope.description {
         Some(d) => {
             let text = env.inline(&d.value, d.span);
-            let _ = writeln!(body, ": {}</p>", text.trim_end_matches('.').to_string() + ".");
+            let _ = writeln!(
+                body,
+                ": {}</p>",
+                text.trim_end_matches('.').to_string() + "."
+            );
         }
         None => body.push_str(".</p>\n"),
     }
@@ -269,7 +311,12 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
         matrix.sections.len()
     );
     if !project.summaries.is_empty() {
-        body.push_str(&h2(env, &mut toc, "responsibility-summaries", "Responsibility summaries"));
+        body.push_str(&h2(
+            env,
+            &mut toc,
+            "responsibility-summaries",
+            "Responsibility summaries",
+        ));
         body.push_str(&views::summaries(env, 3, &mut toc));
     }
     body.push_str(&h2(env, &mut toc, "rasci-table", "RASCI table"));
@@ -284,15 +331,30 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
     body.push_str("<div class=\"rasci-block\">\n");
     body.push_str(&views::rasci_table(env, matrix));
     let legend_id = env.id("legend");
-    toc.push(TocEntry { level: 3, id: legend_id.clone(), text: "Legend".into() });
-    let _ = writeln!(body, "<h3 id=\"{legend_id}\">Legend<a class=\"anchor\" href=\"#{legend_id}\" aria-label=\"Link to this section: Legend\"></a></h3>");
+    toc.push(TocEntry {
+        level: 3,
+        id: legend_id.clone(),
+        text: "Legend".into(),
+    });
+    let _ = writeln!(
+        body,
+        "<h3 id=\"{legend_id}\">Legend<a class=\"anchor\" href=\"#{legend_id}\" aria-label=\"Link to this section: Legend\"></a></h3>"
+    );
     body.push_str(&views::legend());
     body.push_str("</div>\n");
-    if project.systems.iter().any(|s| views::shows_in(&s.scopes, Some(scope))) {
+    if project
+        .systems
+        .iter()
+        .any(|s| views::shows_in(&s.scopes, Some(scope)))
+    {
         body.push_str(&h2(env, &mut toc, "systems-overview", "Systems overview"));
         body.push_str(&views::systems(env));
     }
-    for flow in project.flows.iter().filter(|f| views::shows_in(&f.scopes, Some(scope))) {
+    for flow in project
+        .flows
+        .iter()
+        .filter(|f| views::shows_in(&f.scopes, Some(scope)))
+    {
         let anchor = data.flow_anchor(flow);
         body.push_str(&h2(env, &mut toc, &anchor, &flow.title.value));
         body.push_str(&views::flow(env, flow));
@@ -302,7 +364,11 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
         body.push_str(&h2(env, &mut toc, "guidance", "Guidance"));
         body.push_str("<ul class=\"guides\">\n");
         for guide in guides {
-            let emphasis = if guide.slug == "submission-guidelines" { " class=\"guide-primary\"" } else { "" };
+            let emphasis = if guide.slug == "submission-guidelines" {
+                " class=\"guide-primary\""
+            } else {
+                ""
+            };
             let _ = write!(
                 body,
                 "<li{emphasis}><a href=\"{}\">{}</a>",
@@ -328,7 +394,11 @@ pub fn sorted_guides<'d>(data: &'d SiteData<'_>, scope: Option<&str>) -> Vec<&'d
         .filter(|p| !p.is_home() && scope.is_none_or(|s| p.applies_to(s)))
         .collect();
     guides.sort_by(|a, b| {
-        (a.front.weight.unwrap_or(0), &a.front.title.value, &a.slug).cmp(&(b.front.weight.unwrap_or(0), &b.front.title.value, &b.slug))
+        (a.front.weight.unwrap_or(0), &a.front.title.value, &a.slug).cmp(&(
+            b.front.weight.unwrap_or(0),
+            &b.front.title.value,
+            &b.slug,
+        ))
     });
     guides
 }
@@ -336,12 +406,24 @@ pub fn sorted_guides<'d>(data: &'d SiteData<'_>, scope: Option<&str>) -> Vec<&'d
 fn render_content(env: &mut PageEnv<'_>, page: &ContentPage) -> markdown::Rendered {
     env.content_slug = Some(page.slug.clone());
     let text = page.body(&env.data.project.sources);
-    markdown::render(text, Origin::File { file: page.file, offset: page.body_start }, env)
+    markdown::render(
+        text,
+        Origin::File {
+            file: page.file,
+            offset: page.body_start,
+        },
+        env,
+    )
 }
 
 fn content(env: &mut PageEnv<'_>, out: &mut PageOut, page: &ContentPage) {
     out.title = page.front.title.value.clone();
-    out.description = page.front.description.as_ref().map(|d| d.value.clone()).unwrap_or_default();
+    out.description = page
+        .front
+        .description
+        .as_ref()
+        .map(|d| d.value.clone())
+        .unwrap_or_default();
     out.key = Some(format!("content:{}", page.slug));
     out.weight = page.front.weight.unwrap_or(0);
     if let Some(scope) = env.scope {
@@ -366,15 +448,26 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
         out.description = super::html::text_of(&text);
     }
     // How many tasks in each letter, per deployment, as a compact overview.
-    let _ = writeln!(body, "<div class=\"table-wrap\"><table class=\"overview\"><caption>Number of tasks per role</caption><thead><tr><th scope=\"col\">Deployment</th>");
+    let _ = writeln!(
+        body,
+        "<div class=\"table-wrap\"><table class=\"overview\"><caption>Number of tasks per role</caption><thead><tr><th scope=\"col\">Deployment</th>"
+    );
     for letter in Letter::ALL {
         let _ = write!(body, "<th scope=\"col\">{}</th>", views::badge(letter));
     }
     body.push_str("</tr></thead><tbody>\n");
     for matrix in &data.matrices {
-        let _ = write!(body, "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>", env.href(&urls::scope(&matrix.scope.id.value)), esc(&matrix.scope.name.value));
+        let _ = write!(
+            body,
+            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>",
+            env.href(&urls::scope(&matrix.scope.id.value)),
+            esc(&matrix.scope.name.value)
+        );
         for letter in Letter::ALL {
-            let n = matrix.rows().filter(|r| r.letters(index).contains(letter)).count();
+            let n = matrix
+                .rows()
+                .filter(|r| r.letters(index).contains(letter))
+                .count();
             let _ = write!(body, "<td>{n}</td>");
         }
         body.push_str("</tr>\n");
@@ -422,7 +515,11 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) {
         let cells: Vec<Option<Vec<crate::model::LetterSet>>> = data
             .matrices
             .iter()
-            .map(|m| m.rows().find(|r| r.task.id.value == *task).map(|r| (0..project.parties.len()).map(|i| r.letters(i)).collect()))
+            .map(|m| {
+                m.rows()
+                    .find(|r| r.task.id.value == *task)
+                    .map(|r| (0..project.parties.len()).map(|i| r.letters(i)).collect())
+            })
             .collect();
         let present: Vec<&Vec<crate::model::LetterSet>> = cells.iter().flatten().collect();
         let missing = present.len() < cells.len();
@@ -436,14 +533,27 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) {
                 .filter(|(_, c)| c.is_some())
                 .map(|(s, _)| s.name.value.clone())
                 .collect();
-            (" class=\"row-only\"", format!("<span class=\"flag flag-only\">Only in {}</span>", esc(&join_names(&names))))
+            (
+                " class=\"row-only\"",
+                format!(
+                    "<span class=\"flag flag-only\">Only in {}</span>",
+                    esc(&join_names(&names))
+                ),
+            )
         } else if different {
             differ += 1;
-            (" class=\"row-differs\"", "<span class=\"flag flag-differs\">Differs</span>".to_string())
+            (
+                " class=\"row-differs\"",
+                "<span class=\"flag flag-differs\">Differs</span>".to_string(),
+            )
         } else {
             ("", String::new())
         };
-        let _ = write!(rows_html, "<tr{class}><th scope=\"row\">{} {note}</th>", esc(title));
+        let _ = write!(
+            rows_html,
+            "<tr{class}><th scope=\"row\">{} {note}</th>",
+            esc(title)
+        );
         for (scope_cells, scope) in cells.iter().zip(&project.scopes) {
             match scope_cells {
                 Some(letters) => {
@@ -506,19 +616,38 @@ fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) {
     env.marker.disable();
     let mut terms: Vec<&crate::model::Term> = project.glossary.iter().collect();
     terms.sort_by_key(|t| t.term.value.to_lowercase());
-    let mut body = format!("<p class=\"lead\">{}</p>\n<dl class=\"glossary\">\n", esc(&out.description));
+    let mut body = format!(
+        "<p class=\"lead\">{}</p>\n<dl class=\"glossary\">\n",
+        esc(&out.description)
+    );
     let mut toc = Vec::new();
     for term in terms {
         let id = env.id(&super::glossary::term_anchor(&term.term.value));
-        toc.push(TocEntry { level: 2, id: id.clone(), text: term.term.value.clone() });
+        toc.push(TocEntry {
+            level: 2,
+            id: id.clone(),
+            text: term.term.value.clone(),
+        });
         let definition = env.inline(&term.definition.value, term.definition.span);
-        let _ = write!(body, "<div class=\"glossary-entry\"><dt id=\"{id}\">{}</dt><dd><p>{definition}</p>", esc(&term.term.value));
+        let _ = write!(
+            body,
+            "<div class=\"glossary-entry\"><dt id=\"{id}\">{}</dt><dd><p>{definition}</p>",
+            esc(&term.term.value)
+        );
         if !term.aliases.is_empty() {
             let aliases: Vec<String> = term.aliases.iter().map(|a| esc(&a.value)).collect();
-            let _ = write!(body, "<p class=\"muted\">Also written: {}</p>", aliases.join(", "));
+            let _ = write!(
+                body,
+                "<p class=\"muted\">Also written: {}</p>",
+                aliases.join(", ")
+            );
         }
         if let Some(source) = &term.source {
-            let _ = write!(body, "<p class=\"muted\">Source: {}</p>", esc(&source.value));
+            let _ = write!(
+                body,
+                "<p class=\"muted\">Source: {}</p>",
+                esc(&source.value)
+            );
         }
         body.push_str("</dd></div>\n");
     }

@@ -40,7 +40,10 @@ pub fn index(data: &SiteData<'_>, pages: &[PageOut]) -> (String, String) {
         entries.push(Entry {
             t: page.title.clone(),
             u: page.path.clone(),
-            s: page.scope.map_or_else(|| "Reference".to_string(), |i| project.scopes[i].name.value.clone()),
+            s: page.scope.map_or_else(
+                || "Reference".to_string(),
+                |i| project.scopes[i].name.value.clone(),
+            ),
             x: text,
         });
     }
@@ -55,7 +58,11 @@ pub fn index(data: &SiteData<'_>, pages: &[PageOut]) -> (String, String) {
                 .collect();
             entries.push(Entry {
                 t: row.task.title.value.clone(),
-                u: format!("{}#{}", urls::scope(&matrix.scope.id.value), urls::task_anchor(&row.task.id.value)),
+                u: format!(
+                    "{}#{}",
+                    urls::scope(&matrix.scope.id.value),
+                    urls::task_anchor(&row.task.id.value)
+                ),
                 s: format!("{} · task", matrix.scope.name.value),
                 x: holders.join("; "),
             });
@@ -63,24 +70,35 @@ pub fn index(data: &SiteData<'_>, pages: &[PageOut]) -> (String, String) {
     }
     let json = serde_json::to_string(&entries).expect("index entries serialize");
     // `</` cannot end the script early when the index is inlined or loaded as a script.
-    let js = format!("window.RASCI_SEARCH_INDEX = {};\n", json.replace("</", "<\\/"));
+    let js = format!(
+        "window.RASCI_SEARCH_INDEX = {};\n",
+        json.replace("</", "<\\/")
+    );
     (js, json + "\n")
 }
 
 /// `sitemap.xml`: absolute addresses when `base_url` is configured, else addresses from
 /// the site root.
 pub fn sitemap(project: &Project, pages: &[PageOut]) -> String {
-    let base = project
-        .config
-        .base_url
-        .as_ref()
-        .map_or_else(|| "/".to_string(), |b| format!("{}/", b.value.trim_end_matches('/')));
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let mut paths: Vec<&str> = pages.iter().filter(|p| p.searchable).map(|p| p.path.as_str()).collect();
+    let base = project.config.base_url.as_ref().map_or_else(
+        || "/".to_string(),
+        |b| format!("{}/", b.value.trim_end_matches('/')),
+    );
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut paths: Vec<&str> = pages
+        .iter()
+        .filter(|p| p.searchable)
+        .map(|p| p.path.as_str())
+        .collect();
     paths.sort();
     for path in paths {
         let path = path.strip_suffix("index.html").unwrap_or(path);
-        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", esc(&format!("{base}{path}"))));
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            esc(&format!("{base}{path}"))
+        ));
     }
     xml.push_str("</urlset>\n");
     xml
@@ -89,7 +107,10 @@ pub fn sitemap(project: &Project, pages: &[PageOut]) -> String {
 pub fn robots(project: &Project) -> String {
     let mut text = String::from("User-agent: *\nAllow: /\n");
     if let Some(base) = &project.config.base_url {
-        text.push_str(&format!("Sitemap: {}/sitemap.xml\n", base.value.trim_end_matches('/')));
+        text.push_str(&format!(
+            "Sitemap: {}/sitemap.xml\n",
+            base.value.trim_end_matches('/')
+        ));
     }
     text
 }

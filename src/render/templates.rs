@@ -8,17 +8,38 @@ use walkdir::WalkDir;
 
 /// The built-in theme's templates, by name.
 const BUILTIN_TEMPLATES: [(&str, &str); 4] = [
-    ("base.html", include_str!("../../themes/golive/templates/base.html")),
-    ("page.html", include_str!("../../themes/golive/templates/page.html")),
-    ("home.html", include_str!("../../themes/golive/templates/home.html")),
-    ("nav.html", include_str!("../../themes/golive/templates/nav.html")),
+    (
+        "base.html",
+        include_str!("../../themes/golive/templates/base.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../../themes/golive/templates/page.html"),
+    ),
+    (
+        "home.html",
+        include_str!("../../themes/golive/templates/home.html"),
+    ),
+    (
+        "nav.html",
+        include_str!("../../themes/golive/templates/nav.html"),
+    ),
 ];
 
 /// The built-in theme's static files, by path under `static/`.
 const BUILTIN_STATIC: [(&str, &str); 3] = [
-    ("css/site.css", include_str!("../../themes/golive/static/css/site.css")),
-    ("js/site.js", include_str!("../../themes/golive/static/js/site.js")),
-    ("js/search.js", include_str!("../../themes/golive/static/js/search.js")),
+    (
+        "css/site.css",
+        include_str!("../../themes/golive/static/css/site.css"),
+    ),
+    (
+        "js/site.js",
+        include_str!("../../themes/golive/static/js/site.js"),
+    ),
+    (
+        "js/search.js",
+        include_str!("../../themes/golive/static/js/search.js"),
+    ),
 ];
 
 /// Why the theme could not be used.
@@ -67,9 +88,11 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     Ok(Theme { tera, statics })
 }
 
-
 fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect()
 }
 
 /// Every file under `dir`, by `/`-separated path relative to it; nothing if it is absent.
@@ -89,7 +112,8 @@ fn read_dir(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, ThemeError> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let bytes = std::fs::read(entry.path()).map_err(|e| ThemeError::Io(entry.path().to_path_buf(), e))?;
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| ThemeError::Io(entry.path().to_path_buf(), e))?;
         files.insert(key, bytes);
     }
     Ok(files)

@@ -12,7 +12,10 @@ use crate::resolve::Matrix;
 use std::fmt::Write;
 
 /// Whether an item with an optional `scopes:` list shows on `scope`'s pages.
-pub fn shows_in(scopes: &Option<Vec<crate::model::Located<String>>>, scope: Option<&Scope>) -> bool {
+pub fn shows_in(
+    scopes: &Option<Vec<crate::model::Located<String>>>,
+    scope: Option<&Scope>,
+) -> bool {
     match (scopes, scope) {
         (None, _) => true,
         (Some(list), Some(scope)) => list.iter().any(|s| s.value == scope.id.value),
@@ -108,14 +111,25 @@ pub fn legend() -> String {
 
 /// The responsibility summaries that apply to the page's deployment. Each summary's
 /// heading gets an id; the caller lists them in the table of contents.
-pub fn summaries(env: &mut PageEnv<'_>, level: u8, toc: &mut Vec<super::markdown::TocEntry>) -> String {
+pub fn summaries(
+    env: &mut PageEnv<'_>,
+    level: u8,
+    toc: &mut Vec<super::markdown::TocEntry>,
+) -> String {
     let project = env.data.project;
     let mut html = String::new();
     for summary in &project.summaries {
         let party = project.party(&summary.party.value);
-        let title = summary.title.as_ref().map(|t| t.value.clone()).unwrap_or_else(|| {
-            format!("{} responsibility summary", party.map_or(summary.party.value.as_str(), |p| p.name.as_str()))
-        });
+        let title = summary
+            .title
+            .as_ref()
+            .map(|t| t.value.clone())
+            .unwrap_or_else(|| {
+                format!(
+                    "{} responsibility summary",
+                    party.map_or(summary.party.value.as_str(), |p| p.name.as_str())
+                )
+            });
         let id = env.id(&format!("summary-{}", summary.party.value));
         toc.push(super::markdown::TocEntry {
             level,
@@ -123,7 +137,11 @@ pub fn summaries(env: &mut PageEnv<'_>, level: u8, toc: &mut Vec<super::markdown
             text: title.clone(),
         });
         let _ = writeln!(html, "<section class=\"summary\" aria-labelledby=\"{id}\">");
-        let _ = writeln!(html, "<h{level} id=\"{id}\">{}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {0}\"></a></h{level}>", esc(&title));
+        let _ = writeln!(
+            html,
+            "<h{level} id=\"{id}\">{}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {0}\"></a></h{level}>",
+            esc(&title)
+        );
         if let Some(intro) = &summary.intro {
             let text = env.inline(&intro.value, intro.span);
             let _ = writeln!(html, "<p>{text}</p>");
@@ -135,7 +153,10 @@ pub fn summaries(env: &mut PageEnv<'_>, level: u8, toc: &mut Vec<super::markdown
 }
 
 fn summary_items(env: &mut PageEnv<'_>, items: &[SummaryItem]) -> String {
-    let shown: Vec<&SummaryItem> = items.iter().filter(|i| shows_in(&i.scopes, env.scope)).collect();
+    let shown: Vec<&SummaryItem> = items
+        .iter()
+        .filter(|i| shows_in(&i.scopes, env.scope))
+        .collect();
     if shown.is_empty() {
         return String::new();
     }
@@ -143,7 +164,11 @@ fn summary_items(env: &mut PageEnv<'_>, items: &[SummaryItem]) -> String {
     for item in shown {
         html.push_str("<li>");
         if let Some(heading) = &item.heading {
-            let _ = write!(html, "<strong class=\"summary-heading\">{}</strong>", esc(&heading.value));
+            let _ = write!(
+                html,
+                "<strong class=\"summary-heading\">{}</strong>",
+                esc(&heading.value)
+            );
             if item.items.iter().all(|i| !shows_in(&i.scopes, env.scope)) {
                 html.push_str(" <span class=\"muted\">(no specific items)</span>");
             }
@@ -167,19 +192,32 @@ pub fn systems(env: &mut PageEnv<'_>) -> String {
     }
     html.push_str("<ul class=\"systems\">\n");
     let scope = env.scope;
-    for system in project.systems.iter().filter(|s| shows_in(&s.scopes, scope)) {
+    for system in project
+        .systems
+        .iter()
+        .filter(|s| shows_in(&s.scopes, scope))
+    {
         let manager = project.party(&system.managed_by.value);
         let name = env.inline(&system.name.value, system.name.span);
-        let _ = write!(html, "<li><strong>{name}</strong>: managed by ");
+        let _ = write!(
+            html,
+            "<li><span class=\"system-name\">{name}</span><span class=\"managed\">Managed by "
+        );
         match manager {
             Some(party) => {
-                let _ = write!(html, "<a href=\"{}\">{}</a>", env.href(&urls::party(&party.id.value)), esc(&party.name.value));
+                let _ = write!(
+                    html,
+                    "<a href=\"{}\">{}</a>",
+                    env.href(&urls::party(&party.id.value)),
+                    esc(&party.name.value)
+                );
             }
             None => html.push_str(&esc(&system.managed_by.value)),
         }
+        html.push_str("</span>");
         if let Some(description) = &system.description {
             let text = env.inline(&description.value, description.span);
-            let _ = write!(html, "<br><span class=\"muted\">{text}</span>");
+            let _ = write!(html, "<p class=\"muted\">{text}</p>");
         }
         html.push_str("</li>\n");
     }
@@ -198,12 +236,18 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow) -> String {
     if let Some(diagram) = super::diagrams::flow(env, flow) {
         html.push_str(&diagram);
     }
-    let anchor = |env: &PageEnv<'_>, step: &str| format!("step-{}-{}", env.data.flow_anchor(flow), step);
+    let anchor =
+        |env: &PageEnv<'_>, step: &str| format!("step-{}-{}", env.data.flow_anchor(flow), step);
     html.push_str("<ol class=\"flow-steps\">\n");
     for step in &flow.steps {
         let lane = flow.lanes.iter().find(|l| l.id.value == step.lane.value);
         let lane_name = lane
-            .and_then(|l| l.name.as_ref().map(|n| n.value.clone()).or_else(|| project.party(&l.party.value).map(|p| p.name.value.clone())))
+            .and_then(|l| {
+                l.name
+                    .as_ref()
+                    .map(|n| n.value.clone())
+                    .or_else(|| project.party(&l.party.value).map(|p| p.name.value.clone()))
+            })
             .unwrap_or_else(|| step.lane.value.clone());
         let id = env.id(&anchor(env, &step.id.value));
         let kind = match step.kind {
@@ -218,17 +262,19 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow) -> String {
             "<li id=\"{id}\" class=\"flow-step flow-{kind}\"><span class=\"lane\">{}</span> {text}",
             esc(&lane_name)
         );
-        if let Some(task) = &step.task {
-            if let Some((_, t)) = project.tasks().find(|(_, t)| t.id.value == task.value) {
-                if env.scope.is_some() && env.data.scope_has_task(env.scope, &task.value) {
-                    let _ = write!(
-                        html,
-                        " <a class=\"task-ref\" href=\"#{}\">Task: {}</a>",
-                        urls::task_anchor(&task.value),
-                        esc(&t.title.value)
-                    );
-                }
-            }
+        // Link the step to its task's row on the deployment page, when that page has it.
+        if let Some(task) = &step.task
+            && let Some((_, t)) = project.tasks().find(|(_, t)| t.id.value == task.value)
+            && let Some(scope) = env.scope
+            && env.data.scope_has_task(Some(scope), &task.value)
+        {
+            let _ = write!(
+                html,
+                " <a class=\"task-ref\" href=\"{}#{}\">Task: {}</a>",
+                env.href(&urls::scope(&scope.id.value)),
+                urls::task_anchor(&task.value),
+                esc(&t.title.value)
+            );
         }
         if !step.branches.is_empty() {
             html.push_str("<ul class=\"branches\">");
@@ -252,13 +298,20 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow) -> String {
 /// What a party is R, A, S, C and I for in one deployment, letter by letter.
 pub fn party_duties(env: &mut PageEnv<'_>, party: &Party, matrix: &Matrix<'_>) -> String {
     let project = env.data.project;
-    let Some(index) = project.parties.iter().position(|p| p.id.value == party.id.value) else {
+    let Some(index) = project
+        .parties
+        .iter()
+        .position(|p| p.id.value == party.id.value)
+    else {
         return String::new();
     };
     let mut html = String::from("<div class=\"duties\">\n");
     let mut any = false;
     for letter in Letter::ALL {
-        let rows: Vec<_> = matrix.rows().filter(|r| r.letters(index).contains(letter)).collect();
+        let rows: Vec<_> = matrix
+            .rows()
+            .filter(|r| r.letters(index).contains(letter))
+            .collect();
         if rows.is_empty() {
             continue;
         }
@@ -277,18 +330,33 @@ pub fn party_duties(env: &mut PageEnv<'_>, party: &Party, matrix: &Matrix<'_>) -
                 env.href(&urls::scope(&matrix.scope.id.value)),
                 urls::task_anchor(&row.task.id.value)
             );
-            let _ = write!(html, "<li><a href=\"{href}\">{}</a></li>", esc(&row.task.title.value));
+            let _ = write!(
+                html,
+                "<li><a href=\"{href}\">{}</a></li>",
+                esc(&row.task.title.value)
+            );
         }
         html.push_str("</ul></div>\n");
     }
     if !any {
-        let _ = write!(html, "<p class=\"muted\">{} holds no letter in {}.</p>", esc(&party.name.value), esc(&matrix.scope.name.value));
+        let _ = write!(
+            html,
+            "<p class=\"muted\">{} holds no letter in {}.</p>",
+            esc(&party.name.value),
+            esc(&matrix.scope.name.value)
+        );
     }
     html.push_str("</div>\n");
     html
 }
 
-const SHORTCODES: [&str; 5] = ["rasci_table", "legend", "party_duties", "diagram", "summaries"];
+const SHORTCODES: [&str; 5] = [
+    "rasci_table",
+    "legend",
+    "party_duties",
+    "diagram",
+    "summaries",
+];
 
 /// Renders a shortcode call from a content page.
 pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diagnostic> {
@@ -300,8 +368,11 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         "diagram" => &["flow", "systems", "scope"],
         "summaries" => &["scope"],
         other => {
-            let mut d = Diagnostic::new("content/shortcode", format!("there is no shortcode `{other}`"))
-                .at(call.span, "unknown shortcode");
+            let mut d = Diagnostic::new(
+                "content/shortcode",
+                format!("there is no shortcode `{other}`"),
+            )
+            .at(call.span, "unknown shortcode");
             d = d.help(match did_you_mean(other, SHORTCODES) {
                 Some(s) => s,
                 None => format!("shortcodes: {}", list_names(&SHORTCODES)),
@@ -309,14 +380,21 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
             return Err(d);
         }
     };
-    if let Some((key, _)) = call.args.iter().find(|(k, _)| !known_args.contains(&k.as_str())) {
-        return Err(Diagnostic::new("content/shortcode", format!("`{}` takes no argument `{key}`", call.name))
-            .at(call.span, "unknown argument")
-            .help(if known_args.is_empty() {
-                format!("`{}` takes no arguments", call.name)
-            } else {
-                format!("arguments: {}", list_names(known_args))
-            }));
+    if let Some((key, _)) = call
+        .args
+        .iter()
+        .find(|(k, _)| !known_args.contains(&k.as_str()))
+    {
+        return Err(Diagnostic::new(
+            "content/shortcode",
+            format!("`{}` takes no argument `{key}`", call.name),
+        )
+        .at(call.span, "unknown argument")
+        .help(if known_args.is_empty() {
+            format!("`{}` takes no arguments", call.name)
+        } else {
+            format!("arguments: {}", list_names(known_args))
+        }));
     }
     // The deployment: the one named, else the page's own.
     let scope = match call.arg("scope") {
@@ -324,7 +402,9 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
             Some(scope) => Some(scope),
             None => {
                 let known = data.project.scopes.iter().map(|s| s.id.as_str());
-                let mut d = Diagnostic::new("content/shortcode", format!("there is no scope `{id}`")).at(call.span, "in this shortcode");
+                let mut d =
+                    Diagnostic::new("content/shortcode", format!("there is no scope `{id}`"))
+                        .at(call.span, "in this shortcode");
                 if let Some(help) = did_you_mean(id, known) {
                     d = d.help(help);
                 }
@@ -334,11 +414,18 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         None => env.scope,
     };
     let need_scope = || {
-        Diagnostic::new("content/shortcode", format!("`{}` needs a deployment", call.name))
-            .at(call.span, "on a page outside any deployment")
-            .help("add scope=\"<id>\"")
+        Diagnostic::new(
+            "content/shortcode",
+            format!("`{}` needs a deployment", call.name),
+        )
+        .at(call.span, "on a page outside any deployment")
+        .help("add scope=\"<id>\"")
     };
-    let matrix_of = |scope: &Scope| data.matrices.iter().position(|m| m.scope.id.value == scope.id.value);
+    let matrix_of = |scope: &Scope| {
+        data.matrices
+            .iter()
+            .position(|m| m.scope.id.value == scope.id.value)
+    };
     let saved_scope = env.scope;
     let result = match call.name.as_str() {
         "legend" => Ok(legend()),
@@ -346,7 +433,11 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
             let scope = scope.ok_or_else(need_scope)?;
             let index = matrix_of(scope).ok_or_else(need_scope)?;
             env.scope = Some(scope);
-            Ok(format!("{}{}", rasci_table(env, &data.matrices[index]), legend()))
+            Ok(format!(
+                "{}{}",
+                rasci_table(env, &data.matrices[index]),
+                legend()
+            ))
         }
         "summaries" => {
             env.scope = scope;
@@ -359,8 +450,12 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
             let id = call.arg("party").unwrap_or("");
             let Some(party) = data.project.party(id) else {
                 let known = data.project.parties.iter().map(|p| p.id.as_str());
-                let mut d = Diagnostic::new("content/shortcode", format!("there is no party `{id}`")).at(call.span, "in this shortcode");
-                d = d.help(did_you_mean(id, known).unwrap_or_else(|| "give party=\"<id>\"".to_string()));
+                let mut d =
+                    Diagnostic::new("content/shortcode", format!("there is no party `{id}`"))
+                        .at(call.span, "in this shortcode");
+                d = d.help(
+                    did_you_mean(id, known).unwrap_or_else(|| "give party=\"<id>\"".to_string()),
+                );
                 return Err(d);
             };
             env.scope = Some(scope);
@@ -371,7 +466,11 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
             if let Some(id) = call.arg("flow") {
                 match data.project.flows.iter().find(|f| f.id.value == id) {
                     Some(f) => Ok(super::diagrams::flow(env, f).unwrap_or_else(|| flow(env, f))),
-                    None => Err(Diagnostic::new("content/shortcode", format!("there is no flow `{id}`")).at(call.span, "in this shortcode")),
+                    None => Err(Diagnostic::new(
+                        "content/shortcode",
+                        format!("there is no flow `{id}`"),
+                    )
+                    .at(call.span, "in this shortcode")),
                 }
             } else {
                 Ok(super::diagrams::systems(env).unwrap_or_else(|| systems(env)))
