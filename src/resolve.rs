@@ -2,7 +2,8 @@
 //! task's per-scope overrides applied. Every later stage (checks, pages, exports) reads
 //! matrices, so what a scope shows is decided here once.
 
-use crate::model::{Cell, LetterSet, Party, Project, Scope, Section, Task};
+use crate::model::{Cell, LetterSet, Project, Scope, Section, Task};
+use std::collections::HashMap;
 
 /// What one scope shows.
 #[derive(Debug)]
@@ -52,47 +53,97 @@ impl<'p> Matrix<'p> {
 /// One matrix per scope, in scope order. Unknown section ids and parties are skipped here;
 /// the reference checks report them.
 pub fn resolve(project: &Project) -> Vec<Matrix<'_>> {
+    let resolver = Resolver::new(project);
     project
         .scopes
         .iter()
-        .map(|scope| resolve_scope(project, scope))
+        .map(|scope| resolver.matrix(scope))
         .collect()
 }
 
+/// The matrix of one scope.
 pub fn resolve_scope<'p>(project: &'p Project, scope: &'p Scope) -> Matrix<'p> {
-    let sections = scope
-        .sections
-        .iter()
-        .filter_map(|id| project.section(&id.value))
-        .map(|section| MatrixSection {
-            section,
-            rows: section
-                .tasks
-                .iter()
-                .map(|task| row(&project.parties, scope, task))
-                .collect(),
-        })
-        .collect();
-    Matrix { scope, sections }
+    Resolver::new(project).matrix(scope)
 }
 
-fn row<'p>(parties: &[Party], scope: &Scope, task: &'p Task) -> Row<'p> {
-    let overrides: Vec<&Cell> = task
-        .scope_cells
-        .iter()
-        .filter(|(id, _)| id.value == scope.id.value)
-        .flat_map(|(_, cells)| cells.iter())
-        .collect();
-    let cells = parties
-        .iter()
-        .map(|party| {
-            let is_party = |c: &&Cell| c.party.value == party.id.value;
-            overrides
-                .iter()
-                .copied()
-                .rfind(is_party)
-                .or_else(|| task.cells.iter().rfind(is_party))
-        })
-        .collect();
-    Row { task, cells }
+/// Lookups shared by all scopes: a task's own cells are placed by party once, and each
+/// scope only applies its overrides on top. Keeps resolution linear in the number of
+/// cells rather than in tasks × parties × cells.
+struct Resolver<'p> {
+    project: &'p Project,
+    party_index: HashMap<&'p str, usize>,
+    section_index: HashMap<&'p str, usize>,
+    /// Per section, per task: the task's own cell for each party.
+    base: Vec<Vec<Vec<Option<&'p Cell>>>>,
+}
+
+impl<'p> Resolver<'p> {
+    fn new(project: &'p Project) -> Self {
+        let mut party_index = HashMap::new();
+        for (i, party) in project.parties.iter().enumerate() {
+            party_index.entry(party.id.as_str()).or_insert(i);
+        }
+        let mut section_index = HashMap::new();
+        for (i, section) in project.sections.iter().enumerate() {
+            section_index.entry(section.id.as_str()).or_insert(i);
+        }
+        let mut resolver = Resolver {
+            project,
+            party_index,
+            section_index,
+            base: Vec::new(),
+        };
+        resolver.base = project
+            .sections
+            .iter()
+            .map(|section| {
+                section
+                    .tasks
+                    .iter()
+                    .map(|task| {
+                        let mut cells = vec![None; project.parties.len()];
+                        resolver.place(&mut cells, &task.cells);
+                        cells
+                    })
+                    .collect()
+            })
+            .collect();
+        resolver
+    }
+
+    /// Puts each cell in its party's slot; a later cell for the same party wins.
+    fn place(&self, slots: &mut [Option<&'p Cell>], cells: &'p [Cell]) {
+        for cell in cells {
+            if let Some(&i) = self.party_index.get(cell.party.as_str()) {
+                slots[i] = Some(cell);
+            }
+        }
+    }
+
+    fn matrix(&self, scope: &'p Scope) -> Matrix<'p> {
+        let sections = scope
+            .sections
+            .iter()
+            .filter_map(|id| self.section_index.get(id.as_str()).copied())
+            .map(|index| {
+                let section = &self.project.sections[index];
+                let rows = section
+                    .tasks
+                    .iter()
+                    .zip(&self.base[index])
+                    .map(|(task, base)| {
+                        let mut cells = base.clone();
+                        for (id, overrides) in &task.scope_cells {
+                            if id.value == scope.id.value {
+                                self.place(&mut cells, overrides);
+                            }
+                        }
+                        Row { task, cells }
+                    })
+                    .collect();
+                MatrixSection { section, rows }
+            })
+            .collect();
+        Matrix { scope, sections }
+    }
 }

@@ -61,6 +61,20 @@ fn row_findings(project: &Project, row: &Row<'_>) -> Vec<Diagnostic> {
         return out;
     }
 
+    let count = |letter: Letter| {
+        (0..row.cells.len())
+            .filter(|&p| row.letters(p).contains(letter))
+            .count()
+    };
+    let both_r_and_s = row
+        .cells
+        .iter()
+        .flatten()
+        .any(|c| c.letters.contains(Letter::R) && c.letters.contains(Letter::S));
+    if count(Letter::A) == 1 && count(Letter::R) > 0 && !both_r_and_s {
+        return out; // the common case: nothing to report, nothing allocated
+    }
+
     let accountable = row.holders(Letter::A);
     if accountable.len() != 1 {
         let message = if accountable.is_empty() {

@@ -8,6 +8,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Findings};
 use crate::model::*;
 use crate::source::{FileId, Sources, Span};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -82,37 +83,57 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
         flows: Vec::new(),
     };
 
+    let mut files = Vec::new();
     for (path, kind) in data_files(root, &mut findings, &mut project.sources)? {
-        let Some(file) = read_source(&mut project.sources, root, &path, &mut findings)? else {
-            continue;
-        };
-        let sources = &project.sources;
-        let parsed = match kind {
-            "parties" => yaml::parse::<PartiesFile>(sources, file)
-                .map(|f| project.parties.extend(f.parties)),
-            "scopes" => {
-                yaml::parse::<ScopesFile>(sources, file).map(|f| project.scopes.extend(f.scopes))
-            }
-            "tasks" => yaml::parse::<TasksFile>(sources, file)
-                .map(|f| project.sections.extend(f.sections)),
-            "summaries" => yaml::parse::<SummariesFile>(sources, file)
-                .map(|f| project.summaries.extend(f.summaries)),
-            "glossary" => yaml::parse::<GlossaryFile>(sources, file)
-                .map(|f| project.glossary.extend(f.glossary)),
-            "systems" => yaml::parse::<SystemsFile>(sources, file)
-                .map(|f| project.systems.extend(f.systems)),
-            "flows" => {
-                yaml::parse::<FlowsFile>(sources, file).map(|f| project.flows.extend(f.flows))
-            }
-            _ => unreachable!("data_files only yields known kinds"),
-        };
-        if let Err(diagnostic) = parsed {
-            findings.push(diagnostic);
+        if let Some(file) = read_source(&mut project.sources, root, &path, &mut findings)? {
+            files.push((file, kind));
+        }
+    }
+    // Files parse independently, so they parse in parallel; results are merged in path
+    // order, which keeps the model (and every output) the same from run to run.
+    let parsed: Vec<Result<DataFile, Diagnostic>> = files
+        .par_iter()
+        .map(|&(file, kind)| parse_data_file(&project.sources, file, kind))
+        .collect();
+    for result in parsed {
+        match result {
+            Ok(DataFile::Parties(f)) => project.parties.extend(f.parties),
+            Ok(DataFile::Scopes(f)) => project.scopes.extend(f.scopes),
+            Ok(DataFile::Tasks(f)) => project.sections.extend(f.sections),
+            Ok(DataFile::Summaries(f)) => project.summaries.extend(f.summaries),
+            Ok(DataFile::Glossary(f)) => project.glossary.extend(f.glossary),
+            Ok(DataFile::Systems(f)) => project.systems.extend(f.systems),
+            Ok(DataFile::Flows(f)) => project.flows.extend(f.flows),
+            Err(diagnostic) => findings.push(diagnostic),
         }
     }
 
     parse_cells(&mut project, &mut findings);
     Ok((project, findings))
+}
+
+/// One parsed data file, of any kind.
+enum DataFile {
+    Parties(PartiesFile),
+    Scopes(ScopesFile),
+    Tasks(TasksFile),
+    Summaries(SummariesFile),
+    Glossary(GlossaryFile),
+    Systems(SystemsFile),
+    Flows(FlowsFile),
+}
+
+fn parse_data_file(sources: &Sources, file: FileId, kind: &str) -> Result<DataFile, Diagnostic> {
+    Ok(match kind {
+        "parties" => DataFile::Parties(yaml::parse(sources, file)?),
+        "scopes" => DataFile::Scopes(yaml::parse(sources, file)?),
+        "tasks" => DataFile::Tasks(yaml::parse(sources, file)?),
+        "summaries" => DataFile::Summaries(yaml::parse(sources, file)?),
+        "glossary" => DataFile::Glossary(yaml::parse(sources, file)?),
+        "systems" => DataFile::Systems(yaml::parse(sources, file)?),
+        "flows" => DataFile::Flows(yaml::parse(sources, file)?),
+        _ => unreachable!("data_files only yields known kinds"),
+    })
 }
 
 /// The YAML files under `data/` with their kind, in path order. A YAML file whose kind is
