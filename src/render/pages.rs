@@ -190,19 +190,8 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
         .unwrap_or_default();
     out.crumbs.clear();
     out.class = "page-home";
+    // The deployments come first: most readers arrive to find their deployment's table.
     let mut body = String::new();
-    if let Some(index) = data.content.iter().find(|p| p.is_home()) {
-        let rendered = render_content(env, index);
-        if !index.front.title.value.is_empty() {
-            out.title = index.front.title.value.clone();
-        }
-        if let Some(d) = &index.front.description {
-            out.description = d.value.clone();
-        }
-        body.push_str(&rendered.html);
-        out.toc = rendered.toc;
-        out.heading = rendered.h1;
-    }
     body.push_str(&h2(
         env,
         &mut out.toc,
@@ -233,6 +222,18 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
         );
     }
     body.push_str("</div>\n");
+    if let Some(index) = data.content.iter().find(|p| p.is_home()) {
+        let rendered = render_content(env, index);
+        if !index.front.title.value.is_empty() {
+            out.title = index.front.title.value.clone();
+        }
+        if let Some(d) = &index.front.description {
+            out.description = d.value.clone();
+        }
+        body.push_str(&rendered.html);
+        out.toc.extend(rendered.toc);
+        out.heading = rendered.h1;
+    }
     body.push_str(&h2(env, &mut out.toc, "reference", "Reference"));
     body.push_str("<div class=\"cards cards-small\">\n");
     if project.scopes.len() > 1 {
