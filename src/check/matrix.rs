@@ -8,10 +8,12 @@ use crate::model::{Letter, Project, Task};
 use crate::resolve::{Matrix, Row};
 use std::collections::BTreeMap;
 
+/// (rule, file, task position, message): findings equal under this key are one finding
+/// that holds in several scopes.
+type TaskFindingKey = (&'static str, usize, usize, String);
+
 pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
-    // (rule, task position, message) → the finding and the scopes it holds in.
-    let mut per_task: BTreeMap<(&'static str, usize, usize, String), (Diagnostic, Vec<String>)> =
-        BTreeMap::new();
+    let mut per_task: BTreeMap<TaskFindingKey, (Diagnostic, Vec<String>)> = BTreeMap::new();
     for matrix in matrices {
         for row in matrix.rows() {
             for diagnostic in row_findings(project, row) {
