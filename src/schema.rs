@@ -20,7 +20,10 @@ pub fn all() -> Vec<(String, Schema)> {
         one::<PartiesFile>("parties", "rasci parties (data/parties.yaml)"),
         one::<ScopesFile>("scopes", "rasci scopes (data/scopes.yaml)"),
         one::<TasksFile>("tasks", "rasci sections and tasks (data/tasks.yaml)"),
-        one::<SummariesFile>("summaries", "rasci responsibility summaries (data/summaries.yaml)"),
+        one::<SummariesFile>(
+            "summaries",
+            "rasci responsibility summaries (data/summaries.yaml)",
+        ),
         one::<GlossaryFile>("glossary", "rasci glossary (data/glossary.yaml)"),
         one::<SystemsFile>("systems", "rasci systems (data/systems.yaml)"),
         one::<FlowsFile>("flows", "rasci flows (data/flows.yaml)"),

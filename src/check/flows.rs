@@ -19,7 +19,9 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .at(step.id.span, "this decision")
-                    .help("a decision needs at least two `branches:`, each with a `label` and a `to`"),
+                    .help(
+                        "a decision needs at least two `branches:`, each with a `label` and a `to`",
+                    ),
                 );
             }
         }
@@ -39,10 +41,7 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
             let Some(step) = flow.steps.iter().find(|s| s.id.value == id) else {
                 continue;
             };
-            let targets = step
-                .next
-                .iter()
-                .chain(step.branches.iter().map(|b| &b.to));
+            let targets = step.next.iter().chain(step.branches.iter().map(|b| &b.to));
             for target in targets {
                 if reached.insert(target.as_str()) {
                     queue.push(target.as_str());

@@ -36,40 +36,153 @@ use Severity::{Error, Warning};
 
 /// Every rule, in the order the README documents them.
 pub const RULES: &[Rule] = &[
-    rule("rasci/one-accountable", Error, "Every task has exactly one Accountable party in each scope that shows it."),
-    rule("rasci/has-responsible", Error, "Every task has at least one Responsible party in each scope that shows it."),
-    rule("rasci/no-letters", Error, "A task gives at least one party a letter."),
-    rule("rasci/unknown-letter", Error, "Cells hold only the letters R, A, S, C and I."),
-    rule("rasci/override-outside-scope", Error, "A task overrides its letters only for scopes that show its section."),
-    rule("rasci/responsible-and-supportive", Warning, "A party is not both Responsible and Supportive for one task: it does not support its own work."),
-    rule("rasci/repeated-letter", Warning, "A letter is given once per cell."),
-    rule("rasci/idle-party", Warning, "Every party holds at least one letter somewhere."),
-    rule("rasci/accountable-share", Warning, "No party is Accountable for more than `check.max_accountable_share` of a scope's tasks (scopes of five tasks or more)."),
-    rule("rasci/empty-section", Warning, "A section holds at least one task."),
-    rule("rasci/unused-section", Warning, "Every section is shown by at least one scope."),
-    rule("ref/duplicate-id", Error, "Ids are unique among parties, scopes, sections, tasks, systems, flows, and among a flow's lanes and steps; glossary terms are unique."),
-    rule("ref/unknown-party", Error, "A party id that is referenced is defined in data/parties.yaml."),
-    rule("ref/unknown-scope", Error, "A scope id that is referenced is defined in data/scopes.yaml."),
-    rule("ref/unknown-section", Error, "A section id that a scope lists is defined in data/tasks.yaml."),
-    rule("ref/unknown-task", Error, "A task id that a flow step names is defined in data/tasks.yaml."),
-    rule("ref/unknown-lane", Error, "A flow step's lane is one of the flow's lanes."),
-    rule("ref/unknown-step", Error, "An edge of a flow goes to one of the flow's steps."),
-    rule("ref/unknown-system", Error, "A system's connection goes to a defined system."),
-    rule("flow/single-branch", Error, "A decision has at least two labelled branches."),
-    rule("flow/unreachable-step", Warning, "Every step of a flow can be reached from its start."),
-    rule("summary/empty-heading", Warning, "A heading in a responsibility summary has items under it."),
-    rule("config/unknown-rule", Error, "`check.rules` in rasci.yaml names existing rules."),
+    rule(
+        "rasci/one-accountable",
+        Error,
+        "Every task has exactly one Accountable party in each scope that shows it.",
+    ),
+    rule(
+        "rasci/has-responsible",
+        Error,
+        "Every task has at least one Responsible party in each scope that shows it.",
+    ),
+    rule(
+        "rasci/no-letters",
+        Error,
+        "A task gives at least one party a letter.",
+    ),
+    rule(
+        "rasci/unknown-letter",
+        Error,
+        "Cells hold only the letters R, A, S, C and I.",
+    ),
+    rule(
+        "rasci/override-outside-scope",
+        Error,
+        "A task overrides its letters only for scopes that show its section.",
+    ),
+    rule(
+        "rasci/responsible-and-supportive",
+        Warning,
+        "A party is not both Responsible and Supportive for one task: it does not support its own work.",
+    ),
+    rule(
+        "rasci/repeated-letter",
+        Warning,
+        "A letter is given once per cell.",
+    ),
+    rule(
+        "rasci/idle-party",
+        Warning,
+        "Every party holds at least one letter somewhere.",
+    ),
+    rule(
+        "rasci/accountable-share",
+        Warning,
+        "No party is Accountable for more than `check.max_accountable_share` of a scope's tasks (scopes of five tasks or more).",
+    ),
+    rule(
+        "rasci/empty-section",
+        Warning,
+        "A section holds at least one task.",
+    ),
+    rule(
+        "rasci/unused-section",
+        Warning,
+        "Every section is shown by at least one scope.",
+    ),
+    rule(
+        "ref/duplicate-id",
+        Error,
+        "Ids are unique among parties, scopes, sections, tasks, systems, flows, and among a flow's lanes and steps; glossary terms are unique.",
+    ),
+    rule(
+        "ref/unknown-party",
+        Error,
+        "A party id that is referenced is defined in data/parties.yaml.",
+    ),
+    rule(
+        "ref/unknown-scope",
+        Error,
+        "A scope id that is referenced is defined in data/scopes.yaml.",
+    ),
+    rule(
+        "ref/unknown-section",
+        Error,
+        "A section id that a scope lists is defined in data/tasks.yaml.",
+    ),
+    rule(
+        "ref/unknown-task",
+        Error,
+        "A task id that a flow step names is defined in data/tasks.yaml.",
+    ),
+    rule(
+        "ref/unknown-lane",
+        Error,
+        "A flow step's lane is one of the flow's lanes.",
+    ),
+    rule(
+        "ref/unknown-step",
+        Error,
+        "An edge of a flow goes to one of the flow's steps.",
+    ),
+    rule(
+        "ref/unknown-system",
+        Error,
+        "A system's connection goes to a defined system.",
+    ),
+    rule(
+        "flow/single-branch",
+        Error,
+        "A decision has at least two labelled branches.",
+    ),
+    rule(
+        "flow/unreachable-step",
+        Warning,
+        "Every step of a flow can be reached from its start.",
+    ),
+    rule(
+        "summary/empty-heading",
+        Warning,
+        "A heading in a responsibility summary has items under it.",
+    ),
+    rule(
+        "config/unknown-rule",
+        Error,
+        "`check.rules` in rasci.yaml names existing rules.",
+    ),
     fixed("yaml/syntax", "Data and config files are well-formed YAML."),
-    fixed("yaml/unknown-field", "Only documented fields are used; a misspelt field is an error, not ignored."),
+    fixed(
+        "yaml/unknown-field",
+        "Only documented fields are used; a misspelt field is an error, not ignored.",
+    ),
     fixed("yaml/missing-field", "Required fields are present."),
     fixed("yaml/duplicate-key", "A key appears once per mapping."),
     fixed("yaml/invalid-value", "Values have the documented type."),
-    fixed("yaml/limit", "Documents stay within the nesting, size and alias-expansion limits."),
+    fixed(
+        "yaml/limit",
+        "Documents stay within the nesting, size and alias-expansion limits.",
+    ),
     fixed("file/encoding", "Files are UTF-8 text."),
-    fixed("file/unknown-kind", "YAML files under data/ are named after a kind of data file."),
-    rule("content/front-matter", Error, "Content pages start with YAML front matter between `---` lines, with a `title` and only documented keys."),
-    rule("content/shortcode", Error, "Shortcodes in content pages name an existing shortcode with valid arguments."),
-    rule("link/broken", Error, "Every internal link and `#anchor` of the built site leads to a page and an element that exist."),
+    fixed(
+        "file/unknown-kind",
+        "YAML files under data/ are named after a kind of data file.",
+    ),
+    rule(
+        "content/front-matter",
+        Error,
+        "Content pages start with YAML front matter between `---` lines, with a `title` and only documented keys.",
+    ),
+    rule(
+        "content/shortcode",
+        Error,
+        "Shortcodes in content pages name an existing shortcode with valid arguments.",
+    ),
+    rule(
+        "link/broken",
+        Error,
+        "Every internal link and `#anchor` of the built site leads to a page and an element that exist.",
+    ),
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -98,7 +211,11 @@ mod tests {
             for (at, _) in text.match_indices("Diagnostic::new(\"") {
                 let rest = &text[at + 17..];
                 let id = &rest[..rest.find('"').unwrap()];
-                assert!(find(id).is_some(), "{id} in {:?} is not registered", entry.path());
+                assert!(
+                    find(id).is_some(),
+                    "{id} in {:?} is not registered",
+                    entry.path()
+                );
             }
         }
     }
