@@ -273,6 +273,17 @@ fn example_flow_reads_in_order() {
     assert_eq!(branches.len(), 2);
     assert!(branches.iter().all(|e| e.label.is_some()));
     assert_ne!(branches[0].points[0], branches[1].points[0]);
+    // Without loops, every arrow points to a later column.
+    for edge in &layout.layout.edges {
+        let column =
+            |id: &str| layout.cells[flow.steps.iter().position(|s| s.id.value == id).unwrap()].0;
+        assert!(
+            column(&edge.to) > column(&edge.from),
+            "{} -> {} does not point right",
+            edge.from,
+            edge.to
+        );
+    }
     let diagram = diagrams::render_flow(flow, &layout);
     assert!(diagram.text_html.starts_with("<ol"));
     assert!(
@@ -481,6 +492,19 @@ fn larger_flow_and_systems() {
     check_geometry("larger flow", &layout.layout, &[]);
     assert_eq!(layout.layout.edges.len(), 13);
     assert_eq!(layout.layout.labels.len(), 4);
+    // Arrows point right except the loop back for more details.
+    let column =
+        |id: &str| layout.cells[flow.steps.iter().position(|s| s.id.value == id).unwrap()].0;
+    for edge in &layout.layout.edges {
+        let right = column(&edge.to) > column(&edge.from);
+        assert_eq!(
+            right,
+            edge.from != "clarify",
+            "{} -> {}",
+            edge.from,
+            edge.to
+        );
+    }
     // The party name stands in for a lane without a name.
     assert_eq!(layout.lanes[2].name, "Operations");
     let diagram = diagrams::render_flow(flow, &layout);
@@ -507,6 +531,23 @@ fn larger_flow_and_systems() {
     assert!(main.layout.find_box("directory").is_none());
     let groups: Vec<&str> = main.groups.iter().map(|g| g.party.as_str()).collect();
     assert_eq!(groups, ["desk", "ops", "vendor", "outsider"]);
+}
+
+#[test]
+fn empty_flow_and_scope_without_systems() {
+    let (_dir, project) = project_from(&[
+        ("data/parties.yaml", PARTIES.to_string()),
+        ("data/scopes.yaml", SCOPES.to_string()),
+        ("data/tasks.yaml", TASKS.to_string()),
+        (
+            "data/flows.yaml",
+            "flows:\n  - { id: empty, title: Empty, lanes: [{ id: desk, party: desk }], steps: [] }\n".to_string(),
+        ),
+    ]);
+    let flow = diagrams::flow_svg(&project, &project.flows[0]);
+    check_markup("empty flow", &flow);
+    let systems = diagrams::systems_svg(&project, &project.scopes[0]);
+    check_markup("no systems", &systems);
 }
 
 /// A small deterministic generator (xorshift), so the generated flows are the same on

@@ -49,6 +49,8 @@ pub struct FlowLayout {
     /// Step ids in reading order: by column, then by lane.
     pub order: Vec<String>,
     pub columns: usize,
+    /// The (column, lane) cell of each step, in the flow's step order.
+    pub cells: Vec<(usize, usize)>,
 }
 
 struct Link {
@@ -329,6 +331,11 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
             .map(|i| flow.steps[*i].id.value.clone())
             .collect(),
         columns,
+        cells: columns_of_steps
+            .iter()
+            .zip(&step_lane)
+            .map(|(c, l)| (*c, *l))
+            .collect(),
     }
 }
 

@@ -411,13 +411,16 @@ pub fn render_systems(scope: &Scope, layout: &SystemsLayout) -> Diagram {
     }
     out.push_str("</g>");
 
-    let _ = write!(
-        out,
-        r#"<g class="rasci-legend"><text class="rasci-legend-text" x="{}" y="{}">{}</text>"#,
-        num(layout.legend_at.x),
-        num(layout.legend_at.y),
-        LEGEND_CAPTION
-    );
+    out.push_str(r#"<g class="rasci-legend">"#);
+    if !layout.legend.is_empty() {
+        let _ = write!(
+            out,
+            r#"<text class="rasci-legend-text" x="{}" y="{}">{}</text>"#,
+            num(layout.legend_at.x),
+            num(layout.legend_at.y),
+            LEGEND_CAPTION
+        );
+    }
     for entry in &layout.legend {
         let s = entry.swatch;
         let _ = write!(
