@@ -204,7 +204,7 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 /// Reads a file into `sources`. Text that is not UTF-8, or binary, is a finding at the
 /// first bad byte and the file is skipped; a leading byte-order mark is dropped.
-fn read_source(
+pub(crate) fn read_source(
     sources: &mut Sources,
     root: &Path,
     path: &Path,
@@ -233,7 +233,7 @@ fn read_source(
             findings.push(
                 Diagnostic::new("file/encoding", format!("the file contains {problem}"))
                     .at(Span::new(file, end, end), "first bad byte here")
-                    .help("data and config files must be UTF-8 text"),
+                    .help("rasci reads config, data and content files as UTF-8 text"),
             );
             Ok(None)
         }

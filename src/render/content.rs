@@ -7,7 +7,6 @@ use crate::diagnostic::{Diagnostic, Findings};
 use crate::model::{Located, Project};
 use crate::source::{FileId, Sources, Span};
 use serde::Deserialize;
-use std::path::Path;
 use walkdir::WalkDir;
 
 /// The folder holding the Markdown pages, relative to the project root.
@@ -60,7 +59,10 @@ impl ContentPage {
 /// Reads every `content/**/*.md` in path order. A page whose front matter cannot be read
 /// is reported and left out; the rest of the site still renders, so one run shows all
 /// findings.
-pub fn load(project: &mut Project, findings: &mut Findings) -> std::io::Result<Vec<ContentPage>> {
+pub fn load(
+    project: &mut Project,
+    findings: &mut Findings,
+) -> Result<Vec<ContentPage>, crate::load::LoadError> {
     let root = project.sources.root().to_path_buf();
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
@@ -68,22 +70,27 @@ pub fn load(project: &mut Project, findings: &mut Findings) -> std::io::Result<V
     }
     let mut paths = Vec::new();
     for entry in WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(std::io::Error::other)?;
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&dir).to_path_buf();
+            crate::load::LoadError::Io(path, e.into())
+        })?;
         if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
             paths.push(entry.into_path());
         }
     }
     let mut pages = Vec::new();
     for path in paths {
-        let text = std::fs::read_to_string(&path)?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-        let relative = relative_path(&root, &path);
+        // Shared with the data files: a page that is not UTF-8 text is a located finding.
+        let Some(file) = crate::load::read_source(&mut project.sources, &root, &path, findings)?
+        else {
+            continue;
+        };
+        let relative = project.sources.path(file).to_string();
         let slug = relative
             .trim_start_matches(CONTENT_DIR)
             .trim_start_matches('/')
             .trim_end_matches(".md")
             .to_string();
-        let file = project.sources.add(relative, text);
         match front_matter(&project.sources, file) {
             Ok((front, body_start)) => {
                 check_scopes(project, &front, findings);
@@ -98,15 +105,6 @@ pub fn load(project: &mut Project, findings: &mut Findings) -> std::io::Result<V
         }
     }
     Ok(pages)
-}
-
-fn relative_path(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Splits off the front matter and parses it. The YAML is parsed from a copy of the file

@@ -105,8 +105,7 @@ pub struct Build {
 /// check links.
 pub fn build(root: &Path) -> Result<Build, BuildError> {
     let (mut project, mut findings) = crate::load::load(root).map_err(BuildError::Load)?;
-    let content = content::load(&mut project, &mut findings)
-        .map_err(|e| BuildError::Io(root.join(content::CONTENT_DIR), e))?;
+    let content = content::load(&mut project, &mut findings).map_err(BuildError::Load)?;
     let theme = templates::load(root, &project.config.theme).map_err(BuildError::Theme)?;
     let (site, problems) = {
         let matrices = crate::resolve::resolve(&project);
