@@ -60,6 +60,21 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Serve the site on this computer, rebuilding and reloading open pages on every change.
+    Serve {
+        /// Project root (the folder holding rasci.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on; only this computer (127.0.0.1) unless given.
+        #[arg(long)]
+        bind: Option<std::net::IpAddr>,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Write a JSON Schema (draft-07) for each kind of data file.
     Schema {
         /// Folder to write the schemas into.
@@ -110,6 +125,20 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Build { root, out } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             build(&root, &out)
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => {
+            crate::serve::run(crate::serve::Options {
+                root,
+                port,
+                bind,
+                open,
+            })?;
+            Ok(EXIT_OK)
         }
         Command::Schema { out } => write_schemas(&out),
     }

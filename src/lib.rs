@@ -21,6 +21,7 @@ pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod schema;
+pub mod serve;
 pub mod source;
 pub mod write;
 

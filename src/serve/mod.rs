@@ -1,0 +1,285 @@
+//! Serve: a live preview of the site while it is being written.
+//!
+//! The site is built into memory with [`crate::render::build`] and served from there, so
+//! what the browser shows is exactly what `rasci build` would write. A watcher rebuilds on
+//! every change to the sources; a good build replaces the served site in one step and
+//! tells every open page to reload, a build with errors keeps the last good site served
+//! and sends the findings to every open page instead, where they are shown over it.
+//!
+//! Concerns, one file each: [`http`] answers requests from the in-memory site,
+//! [`watch`] turns file events into rebuild requests, [`reload`] is the page side (the
+//! injected script, the overlay's data, the event stream).
+
+mod http;
+mod reload;
+mod watch;
+
+use crate::diagnostic::Findings;
+use crate::render::{BuildError, Site};
+use crate::report::{self, Format};
+use crate::source::Sources;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// Port used when none is given, the one Zola's `serve` uses too.
+pub const DEFAULT_PORT: u16 = 1111;
+
+/// How long the watcher waits for a burst of file events to settle before rebuilding.
+/// Editors that save by writing a temporary file and renaming it produce several events
+/// within a few milliseconds; 50 ms gathers them into one rebuild while staying well
+/// below what a writer notices between saving and seeing the page change.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// What `rasci serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Port to listen on; `0` picks a free one (the address is printed).
+    pub port: u16,
+    /// Address to listen on; loopback when `None`.
+    pub bind: Option<IpAddr>,
+    /// Open the site in a browser once it is served.
+    pub open: bool,
+}
+
+/// Why the preview could not start (as opposed to findings, which it shows and survives).
+#[derive(Debug)]
+pub enum ServeError {
+    /// The first build could not run at all (no config, unreadable files, broken theme).
+    Build(BuildError),
+    /// The address is taken or cannot be bound.
+    Bind(SocketAddr, std::io::Error),
+    Watch(notify::Error),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::Build(e) => e.fmt(f),
+            ServeError::Bind(addr, e) if e.kind() == std::io::ErrorKind::AddrInUse => write!(
+                f,
+                "port {} on {} is already in use; choose another with --port",
+                addr.port(),
+                addr.ip()
+            ),
+            ServeError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
+            ServeError::Watch(e) => write!(f, "cannot watch the project for changes: {e}"),
+            ServeError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// What open pages are told.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A new site is being served: reload.
+    Reload,
+    /// The current findings as JSON (an empty list when there are no errors to show).
+    Findings(Arc<str>),
+}
+
+/// Shared between the HTTP handlers and the rebuild thread.
+pub struct State {
+    /// The last good site. Swapped as a whole, so a request sees either the old or the
+    /// new site, never a mix; readers hold the lock only long enough to clone the `Arc`.
+    site: RwLock<Arc<Site>>,
+    /// The findings open pages should show, as sent in [`Event::Findings`]; kept so a page
+    /// opened after the build learns them too.
+    findings: RwLock<Arc<str>>,
+    events: broadcast::Sender<Event>,
+}
+
+impl State {
+    fn new(site: Site, findings: Arc<str>) -> Self {
+        State {
+            site: RwLock::new(Arc::new(site)),
+            findings: RwLock::new(findings),
+            events: broadcast::channel(64).0,
+        }
+    }
+
+    pub fn site(&self) -> Arc<Site> {
+        self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn findings(&self) -> Arc<str> {
+        self.findings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    fn set_site(&self, site: Site) {
+        *self.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(site);
+    }
+
+    fn set_findings(&self, json: Arc<str>) {
+        *self.findings.write().unwrap_or_else(|e| e.into_inner()) = json.clone();
+        // No receiver (no open page) is not an error.
+        let _ = self.events.send(Event::Findings(json));
+    }
+}
+
+/// Builds, serves and watches until Ctrl-C. Returns once the server has shut down.
+pub fn run(options: Options) -> Result<(), ServeError> {
+    let started = Instant::now();
+    let mut builder = Builder::new(&options.root);
+    let (site, findings) = match crate::render::build(&options.root) {
+        Ok(built) => {
+            builder.print_findings(&built.findings, &built.project.sources);
+            if built.findings.errors() > 0 {
+                eprintln!(
+                    "the site has errors: open pages show them; the preview updates once they are fixed"
+                );
+            }
+            let findings = reload::findings_json(&built.findings, &built.project.sources);
+            let site = built.site;
+            eprintln!(
+                "built {} pages ({} files) in {} ms",
+                site.pages(),
+                site.files.len(),
+                started.elapsed().as_millis()
+            );
+            (site, findings)
+        }
+        Err(error) => return Err(ServeError::Build(error)),
+    };
+    let state = Arc::new(State::new(site, findings));
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Io)?;
+    runtime.block_on(async {
+        let ip = options.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let addr = SocketAddr::new(ip, options.port);
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| ServeError::Bind(addr, e))?;
+        let local = listener.local_addr().map_err(ServeError::Io)?;
+        if !ip.is_loopback() {
+            eprintln!(
+                "warning: listening on {ip}, not only on this computer: anyone who can reach {local} can read the site"
+            );
+        }
+        let _watcher = watch::start(&options.root, state.clone(), builder)?;
+        let host = if ip.is_unspecified() {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        } else {
+            ip
+        };
+        let url = format!("http://{}/", SocketAddr::new(host, local.port()));
+        // Printed on standard output, alone on its line, so scripts can read the address
+        // when the port was chosen with `--port 0`.
+        println!("serving {} at {url} (Ctrl-C to stop)", options.root.display());
+        if options.open {
+            open_browser(&url);
+        }
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let app = http::router(state.clone(), stop_rx);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                eprintln!("stopping");
+                // Event streams never end on their own: tell them to, so the graceful
+                // shutdown does not wait for open pages.
+                let _ = stop_tx.send(true);
+            })
+            .await
+            .map_err(ServeError::Io)
+    })?;
+    // Dropping the runtime would wait for blocked tasks; nothing of ours blocks there.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    Ok(())
+}
+
+/// Opens `url` with the desktop's opener, if there is one; failure only loses a
+/// convenience, so it is ignored.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+/// Runs rebuilds and reports them on the terminal.
+pub struct Builder {
+    root: PathBuf,
+    color: bool,
+    /// The last findings printed, so an unchanged set of warnings is not repeated on every
+    /// save.
+    last_report: String,
+}
+
+impl Builder {
+    fn new(root: &Path) -> Self {
+        use std::io::IsTerminal;
+        Builder {
+            root: root.to_path_buf(),
+            color: std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            last_report: String::new(),
+        }
+    }
+
+    fn print_findings(&mut self, findings: &Findings, sources: &Sources) {
+        let text = if findings.diagnostics.is_empty() {
+            String::new()
+        } else {
+            report::render(Format::Human, findings, sources, self.color)
+        };
+        if text != self.last_report || findings.errors() > 0 {
+            eprint!("{text}");
+        }
+        self.last_report = text;
+    }
+
+    /// Rebuilds; serves the new site when it has no errors, else keeps the old one and
+    /// shows the findings on every open page.
+    fn rebuild(&mut self, state: &State) {
+        let started = Instant::now();
+        match crate::render::build(&self.root) {
+            Ok(built) => {
+                self.print_findings(&built.findings, &built.project.sources);
+                let json = reload::findings_json(&built.findings, &built.project.sources);
+                if built.findings.errors() > 0 {
+                    eprintln!("not reloading: the last good site is still served");
+                    state.set_findings(json);
+                    return;
+                }
+                let pages = built.site.pages();
+                state.set_site(built.site);
+                state.set_findings(json);
+                let _ = state.events.send(Event::Reload);
+                eprintln!(
+                    "rebuilt {pages} pages in {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                eprintln!("not reloading: the last good site is still served");
+                self.last_report.clear();
+                state.set_findings(reload::error_json(&error.to_string()));
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Watch: file events in, rebuilds out.
+//!
+//! Only the project's inputs are watched (the config, `data/`, `content/`, `themes/`,
+//! `templates/`, `static/`), never the project root recursively: that would also watch
+//! the output folder and whatever else lives beside the project. Editors save in many
+//! ways (in place, to a temporary file renamed over the original, with backup and lock
+//! files beside it); the debouncer gathers each save into one batch, and the files
+//! editors leave around are ignored, so one save is one rebuild.
+
+use super::{Builder, DEBOUNCE, ServeError, State};
+use notify::RecursiveMode;
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+/// Folders of the project whose files are inputs of the site.
+pub const INPUT_DIRS: [&str; 5] = ["data", "content", "themes", "templates", "static"];
+
+/// Stops the watcher and its rebuild thread when dropped.
+pub struct Guard {
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Starts watching `root`; every batch of relevant changes rebuilds on a thread of its
+/// own, so a slow build never blocks a request.
+pub fn start(root: &Path, state: Arc<State>, mut builder: Builder) -> Result<Guard, ServeError> {
+    let root = root.canonicalize().map_err(ServeError::Io)?;
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(ServeError::Watch)?;
+    debouncer
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(ServeError::Watch)?;
+    let mut watched = BTreeSet::new();
+    for dir in INPUT_DIRS {
+        watch_dir(&mut debouncer, &root, dir, &mut watched)?;
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
+    std::thread::Builder::new()
+        .name("rasci-rebuild".into())
+        .spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                let first = match rx.recv_timeout(Duration::from_millis(200)) {
+                    Ok(batch) => batch,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                };
+                // Batches that arrived while the last build ran are one change to the
+                // project: build once for all of them.
+                let mut changed = relevant(&root, first);
+                while let Ok(batch) = rx.try_recv() {
+                    changed.extend(relevant(&root, batch));
+                }
+                if changed.is_empty() {
+                    continue;
+                }
+                for dir in INPUT_DIRS {
+                    // A folder created after start (a first template override, say) is
+                    // watched from now on; failing that, the next save still rebuilds.
+                    let _ = watch_dir(&mut debouncer, &root, dir, &mut watched);
+                }
+                builder.rebuild(&state);
+            }
+            drop(debouncer);
+        })
+        .map_err(ServeError::Io)?;
+    Ok(Guard { stop })
+}
+
+fn watch_dir(
+    debouncer: &mut notify_debouncer_full::Debouncer<
+        notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+    root: &Path,
+    dir: &'static str,
+    watched: &mut BTreeSet<&'static str>,
+) -> Result<(), ServeError> {
+    let path = root.join(dir);
+    if path.is_dir() && !watched.contains(dir) {
+        debouncer
+            .watch(&path, RecursiveMode::Recursive)
+            .map_err(ServeError::Watch)?;
+        watched.insert(dir);
+    }
+    Ok(())
+}
+
+/// The changed input files of one batch, relative to the root; errors of the watcher
+/// are reported and otherwise ignored.
+fn relevant(root: &Path, batch: DebounceEventResult) -> Vec<PathBuf> {
+    match batch {
+        Ok(events) => events
+            .iter()
+            .filter(|e| changes_content(e))
+            .flat_map(|e| e.paths.iter())
+            .filter_map(|p| p.strip_prefix(root).ok())
+            .filter(|p| is_input(p))
+            .map(Path::to_path_buf)
+            .collect(),
+        Err(errors) => {
+            for error in errors {
+                eprintln!("warning: watching for changes: {error}");
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Reading a file changes nothing; closing one written to is a save.
+fn changes_content(event: &DebouncedEvent) -> bool {
+    match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+/// Whether a path (relative to the root) is an input of the site: the config, or a file
+/// in an input folder that is not an editor's temporary, backup or lock file.
+pub fn is_input(relative: &Path) -> bool {
+    let mut parts = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let name = relative
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if first == crate::config::CONFIG_FILE && relative.components().count() == 1 {
+        return true;
+    }
+    if !INPUT_DIRS.contains(&first.as_ref()) {
+        return false;
+    }
+    // Hidden folders inside inputs (`.git`, `.obsidian`) are not inputs either.
+    if relative
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
+        return false;
+    }
+    !is_editor_file(&name)
+}
+
+/// Files editors write beside the one being edited: swap and backup files (vim, emacs,
+/// many others), vim's write probe `4913`, and the temporary files of atomic saves.
+fn is_editor_file(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name == "4913"
+        || [
+            ".swp",
+            ".swo",
+            ".swx",
+            ".tmp",
+            ".temp",
+            ".bak",
+            ".orig",
+            ".crdownload",
+        ]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+        || name.contains(".tmp.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_are_the_config_and_input_folders() {
+        assert!(is_input(Path::new("rasci.yaml")));
+        assert!(is_input(Path::new("data/tasks.yaml")));
+        assert!(is_input(Path::new("content/guide/page.md")));
+        assert!(is_input(Path::new("themes/golive/templates/base.html")));
+        assert!(is_input(Path::new("templates/page.html")));
+        assert!(is_input(Path::new("content")));
+        assert!(!is_input(Path::new("public/index.html")));
+        assert!(!is_input(Path::new("target/debug/rasci")));
+        assert!(!is_input(Path::new("README.md")));
+        assert!(!is_input(Path::new("other/rasci.yaml")));
+    }
+
+    #[test]
+    fn editor_files_are_not_inputs() {
+        for name in [
+            "content/.page.md.swp",
+            "content/page.md~",
+            "content/#page.md#",
+            "content/.#page.md",
+            "content/4913",
+            "data/tasks.yaml.tmp",
+            "data/tasks.yaml.tmp.1234",
+            "data/.tasks.yaml.kate-swp",
+            "content/.git/HEAD",
+        ] {
+            assert!(!is_input(Path::new(name)), "{name}");
+        }
+    }
+}
