@@ -40,6 +40,10 @@ pub enum Command {
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Also render the site in memory and check what only a build can see: internal
+        /// links and anchors, and shortcodes. Writes nothing.
+        #[arg(long)]
+        site: bool,
     },
     /// Write the resolved matrices to standard output.
     Export {
@@ -74,6 +78,11 @@ pub enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+    },
+    /// Start a new project with a small example in DIR (the current folder by default).
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
     /// Write a JSON Schema (draft-07) for each kind of data file.
     Schema {
@@ -116,7 +125,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             root,
             format,
             deny_warnings,
-        } => check(&root, format, deny_warnings),
+            site,
+        } => check(&root, format, deny_warnings, site),
         Command::Export {
             root,
             format,
@@ -141,6 +151,17 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Schema { out } => write_schemas(&out),
+        Command::Init { dir } => {
+            let written = crate::init::init(&dir)?;
+            for path in &written {
+                println!("wrote {}", path.display());
+            }
+            println!(
+                "next: `rasci check --root {0}` and `rasci build --root {0}`",
+                dir.display()
+            );
+            Ok(EXIT_OK)
+        }
     }
 }
 
@@ -149,8 +170,13 @@ fn use_color(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn check(root: &Path, format: Format, deny_warnings: bool) -> Result<u8> {
-    let (project, findings) = analyze(root)?;
+fn check(root: &Path, format: Format, deny_warnings: bool, site: bool) -> Result<u8> {
+    let (project, findings) = if site {
+        let built = crate::render::build(root)?;
+        (built.project, built.findings)
+    } else {
+        analyze(root)?
+    };
     let stdout = std::io::stdout();
     let color = use_color(stdout.is_terminal());
     let text = report::render(format, &findings, &project.sources, color);

@@ -15,6 +15,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod diagrams;
 pub mod export;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -29,9 +30,12 @@ use diagnostic::Findings;
 use model::Project;
 use std::path::Path;
 
-/// A loaded and checked project: load, resolve and check, as `rasci check` runs them.
+/// A loaded and checked project: load (data and content front matter), resolve and
+/// check, as `rasci check` runs them. Rendering, and so the link check, is left to
+/// `render::build`: it is what makes a build slow on very large matrices.
 pub fn analyze(root: &Path) -> Result<(Project, Findings), load::LoadError> {
-    let (project, mut findings) = load::load(root)?;
+    let (mut project, mut findings) = load::load(root)?;
+    render::content::load(&mut project, &mut findings)?;
     let matrices = resolve::resolve(&project);
     check::check(&project, &matrices, &mut findings);
     Ok((project, findings))

@@ -571,3 +571,45 @@ fn key_pages_snapshot() {
         insta::assert_snapshot!(path.replace('/', "_"), article);
     }
 }
+
+#[test]
+fn check_sees_front_matter_and_check_site_sees_broken_links_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_fixture(dir.path());
+    std::fs::write(
+        root.join("content/broken.md"),
+        "---\ntitle: Broken\nweigth: 1\n---\n\nSee [nowhere](missing.md).\n",
+    )
+    .unwrap();
+    let check = |site: bool| {
+        let mut command = Command::cargo_bin("rasci").unwrap();
+        command.args(["check", "--root"]).arg(&root);
+        if site {
+            command.arg("--site");
+        }
+        let assert = command.env("NO_COLOR", "1").assert().code(1);
+        String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+    };
+    // Without --site: the front matter is checked, links are not rendered.
+    let plain = check(false);
+    assert!(plain.contains("error[content/front-matter]"), "{plain}");
+    assert!(plain.contains("content/broken.md:3:1"), "{plain}");
+    assert!(!plain.contains("link/broken"), "{plain}");
+
+    // Fix the front matter: plain check passes, check --site still fails on the link.
+    std::fs::write(
+        root.join("content/broken.md"),
+        "---\ntitle: Broken\n---\n\nSee [nowhere](missing.md).\n",
+    )
+    .unwrap();
+    Command::cargo_bin("rasci")
+        .unwrap()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let site = check(true);
+    assert!(site.contains("error[link/broken]"), "{site}");
+    assert!(site.contains("content/broken.md:5:5"), "{site}");
+    assert!(!root.join("public").exists(), "check --site writes nothing");
+}
