@@ -114,6 +114,28 @@ impl Sources {
         &self.get(id).path
     }
 
+    /// The path to show in findings: relative to the working folder when the project root
+    /// was given as a relative path (`--root docs` shows `docs/data/tasks.yaml`), so that
+    /// editors, GitHub annotations and SARIF viewers run from there find the file;
+    /// relative to the project root otherwise.
+    pub fn display_path(&self, id: FileId) -> String {
+        let path = self.path(id);
+        if self.root.is_absolute() {
+            return path.to_string();
+        }
+        let prefix: Vec<String> = self
+            .root
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if prefix.is_empty() {
+            path.to_string()
+        } else {
+            format!("{}/{path}", prefix.join("/"))
+        }
+    }
+
     /// The source text a span covers.
     pub fn slice(&self, span: Span) -> &str {
         let text = &self.get(span.file).text;
@@ -141,5 +163,19 @@ mod tests {
         // 'd' is after "cé " (é is two bytes)
         assert_eq!(file.line_col(8), LineCol { line: 2, column: 4 });
         assert_eq!(file.offset_of(2, 4), 8);
+    }
+
+    #[test]
+    fn display_paths_follow_a_relative_root() {
+        for (root, shown) in [
+            (".", "data/a.yaml"),
+            ("./docs/", "docs/data/a.yaml"),
+            ("docs/site", "docs/site/data/a.yaml"),
+            ("/abs/docs", "data/a.yaml"),
+        ] {
+            let mut sources = Sources::new(Path::new(root));
+            let id = sources.add("data/a.yaml".into(), String::new());
+            assert_eq!(sources.display_path(id), shown, "root {root}");
+        }
     }
 }

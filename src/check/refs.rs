@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{Located, Project, SummaryItem};
+use crate::source::Span;
 use std::collections::HashMap;
 
 pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
@@ -43,7 +44,7 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     }
     for summary in &project.summaries {
         parties.check(&summary.party, found);
-        check_summary_items(&summary.items, &scopes, found);
+        check_summary_items(&summary.items, summary.party.span, &scopes, found);
     }
     for system in &project.systems {
         parties.check(&system.managed_by, found);
@@ -82,12 +83,46 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_summary_items(items: &[SummaryItem], scopes: &Known<'_>, found: &mut Vec<Diagnostic>) {
+fn check_summary_items(
+    items: &[SummaryItem],
+    summary_span: Span,
+    scopes: &Known<'_>,
+    found: &mut Vec<Diagnostic>,
+) {
     for item in items {
         for scope in item.scopes.iter().flatten() {
             scopes.check(scope, found);
         }
-        check_summary_items(&item.items, scopes, found);
+        check_summary_items(&item.items, summary_span, scopes, found);
+        match (&item.text, &item.heading) {
+            (Some(text), Some(heading)) => found.push(
+                Diagnostic::new(
+                    "summary/item",
+                    "a summary item has both `text` and `heading`",
+                )
+                .at(heading.span, "heading given here")
+                .label(text.span, "text given here")
+                .help(
+                    "an item is a line of text, or a heading over nested `items:`; split it in two",
+                ),
+            ),
+            (None, None) => found.push(
+                Diagnostic::new(
+                    "summary/item",
+                    "a summary item has neither `text` nor `heading`",
+                )
+                .at(
+                    item.scopes
+                        .iter()
+                        .flatten()
+                        .next()
+                        .map_or(summary_span, |s| s.span),
+                    "this item shows nothing",
+                )
+                .help("give it `text:`, or a `heading:` with nested `items:`"),
+            ),
+            _ => {}
+        }
         let Some(heading) = &item.heading else {
             continue;
         };

@@ -147,6 +147,11 @@ pub const RULES: &[Rule] = &[
         "A heading in a responsibility summary has items under it.",
     ),
     rule(
+        "summary/item",
+        Error,
+        "A summary item has either `text` or a `heading`, not both and not neither.",
+    ),
+    rule(
         "config/unknown-rule",
         Error,
         "`check.rules` in rasci.yaml names existing rules.",

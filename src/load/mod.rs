@@ -148,7 +148,7 @@ fn data_files(
     if !data.is_dir() {
         return Ok(files);
     }
-    for entry in WalkDir::new(&data).sort_by_file_name().max_depth(2) {
+    for entry in WalkDir::new(&data).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(&data).to_path_buf();
             LoadError::Io(path, e.into())
@@ -167,6 +167,18 @@ fn data_files(
             _ => None,
         };
         let name = folder.unwrap_or(stem);
+        if entry.depth() > 2 {
+            let file = sources.add(relative(root, path), String::new());
+            findings.push(
+                Diagnostic::new(
+                    "file/unknown-kind",
+                    "data files sit in `data/` or one folder below it",
+                )
+                .at(Span::new(file, 0, 0), "this file would be ignored")
+                .help("move it to `data/<kind>.yaml` or `data/<kind>/<name>.yaml`"),
+            );
+            continue;
+        }
         match DATA_KINDS.iter().find(|k| **k == name) {
             Some(kind) => files.push((path.to_path_buf(), *kind)),
             None => {

@@ -16,8 +16,10 @@ pub fn parse<T: DeserializeOwned>(sources: &Sources, file: FileId) -> Result<T, 
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
         with_snippet: false,
     };
-    with_current_file(file, || serde_saphyr::from_str_with_options::<T>(text, options))
-        .map_err(|error| error_to_diagnostic(sources, file, &error))
+    with_current_file(file, || {
+        serde_saphyr::from_str_with_options::<T>(text, options)
+    })
+    .map_err(|error| error_to_diagnostic(sources, file, &error))
 }
 
 fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Error) -> Diagnostic {
@@ -30,7 +32,11 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
                 _ => source.offset_of(location.line() as usize, location.column() as usize),
             };
             let len = location.span().byte_len().unwrap_or(0) as usize;
-            let end = if start + len <= source.text.len() { start + len } else { start };
+            let end = if start + len <= source.text.len() {
+                start + len
+            } else {
+                start
+            };
             Span::new(file, start, end)
         }
         None => Span::new(file, 0, 0),
@@ -59,7 +65,10 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
             if let Some(first) = first_occurrence_of_key(&source.text, span.start) {
                 let line = source.line_col(first).line;
                 diagnostic = diagnostic
-                    .label(Span::new(file, first, first + name.len()), "first given here")
+                    .label(
+                        Span::new(file, first, first + name.len()),
+                        "first given here",
+                    )
                     .help(format!(
                         "keep one of the two: `{name}` is already given on line {line}"
                     ));
@@ -70,13 +79,26 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
             Diagnostic::new("yaml/missing-field", format!("missing field `{field}`"))
                 .at(span, format!("`{field}` is required in this mapping"))
         }
-        E::Budget { .. }
-        | E::AliasReplayCounterOverflow { .. }
+        E::Budget { breach, .. } => {
+            // Some budgets are judged after the whole file is read, and the parser then
+            // points past its end: the document as a whole is the culprit.
+            let span = if span.start >= source.text.trim_end().len() {
+                Span::new(file, 0, 0)
+            } else {
+                span
+            };
+            limit(span, budget_message(breach))
+        }
+        E::AliasReplayCounterOverflow { .. }
         | E::AliasReplayLimitExceeded { .. }
         | E::AliasExpansionLimitExceeded { .. }
-        | E::AliasReplayStackDepthExceeded { .. } => Diagnostic::new("yaml/limit", message)
-            .at(span, "limit reached here")
-            .help("rasci limits nesting depth, size and alias expansion; simplify this document"),
+        | E::AliasReplayStackDepthExceeded { .. } => {
+            limit(span, "aliases expand to more than rasci reads".to_string())
+        }
+        // The parser's own guard against deep flow nesting ("[[[[…").
+        _ if message.contains("recursion limit exceeded") => {
+            limit(span, "the document nests too deeply".to_string())
+        }
         E::SerdeInvalidType { .. }
         | E::Unexpected { .. }
         | E::SerdeInvalidValue { .. }
@@ -87,6 +109,29 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
             Diagnostic::new("yaml/invalid-value", message).at(span, "this value")
         }
         _ => Diagnostic::new("yaml/syntax", message).at(span, "here"),
+    }
+}
+
+fn limit(span: Span, message: String) -> Diagnostic {
+    Diagnostic::new("yaml/limit", message)
+        .at(span, "limit reached here")
+        .help("rasci limits nesting depth, size and alias expansion so that no file can exhaust it; simplify this document")
+}
+
+/// A reader's words for a budget breach (the parser's own text is a debug dump).
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match breach {
+        B::Depth { .. } => "the document nests too deeply".into(),
+        B::Aliases { .. } | B::AliasAnchorRatio { .. } => {
+            "the document uses too many aliases (`*name`) for its anchors".into()
+        }
+        B::Anchors { .. } => "the document defines too many anchors".into(),
+        B::Nodes { .. } | B::ScalarBytes { .. } | B::InputBytes { .. } => {
+            "the document is too large".into()
+        }
+        B::Documents { .. } => "the file holds too many YAML documents".into(),
+        other => format!("the document exceeds a parser limit ({other:?})"),
     }
 }
 
@@ -127,16 +172,17 @@ fn first_occurrence_of_key(text: &str, duplicate_at: usize) -> Option<usize> {
         let offset = span.start.byte_offset().unwrap_or(usize::MAX);
         let starts_node = matches!(
             event,
-            Event::Scalar(..) | Event::Alias(..) | Event::MappingStart(..) | Event::SequenceStart(..)
+            Event::Scalar(..)
+                | Event::Alias(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
         );
         if starts_node && let Some(Frame::Map { at_key, keys }) = stack.last_mut() {
-            if *at_key {
-                if let Event::Scalar(value, ..) = &event {
-                    if offset == duplicate_at {
-                        return keys.iter().find(|(k, _)| k == value).map(|(_, at)| *at);
-                    }
-                    keys.push((value.to_string(), offset));
+            if *at_key && let Event::Scalar(value, ..) = &event {
+                if offset == duplicate_at {
+                    return keys.iter().find(|(k, _)| k == value).map(|(_, at)| *at);
                 }
+                keys.push((value.to_string(), offset));
             }
             *at_key = !*at_key;
         }
@@ -170,6 +216,9 @@ mod tests {
     fn finds_the_first_key_in_flow_mappings() {
         let text = "x: [ {p: 1, q: 2, p: 3} ]\n";
         let second = text.rfind("p:").unwrap();
-        assert_eq!(first_occurrence_of_key(text, second), Some(text.find("p:").unwrap()));
+        assert_eq!(
+            first_occurrence_of_key(text, second),
+            Some(text.find("p:").unwrap())
+        );
     }
 }

@@ -18,7 +18,7 @@ pub fn render(findings: &Findings, sources: &Sources) -> String {
             let end = sources.end(primary.span);
             properties.push(format!(
                 "file={}",
-                escape_property(sources.path(primary.span.file))
+                escape_property(&sources.display_path(primary.span.file))
             ));
             properties.push(format!("line={}", start.line));
             properties.push(format!("col={}", start.column));

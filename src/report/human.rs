@@ -64,7 +64,7 @@ fn render_one(renderer: &Renderer, diagnostic: &Diagnostic, sources: &Sources) -
         let excerpt = &source.text[start..end];
         let mut snippet = Snippet::source(excerpt)
             .line_start(first_line)
-            .path(source.path.as_str());
+            .path(sources.display_path(file));
         for (label, is_primary) in in_file {
             let kind = if *is_primary {
                 AnnotationKind::Primary

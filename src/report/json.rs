@@ -48,7 +48,7 @@ fn label(l: &Label, sources: &Sources) -> Value {
     let start = sources.start(l.span);
     let end = sources.end(l.span);
     json!({
-        "file": sources.path(l.span.file),
+        "file": sources.display_path(l.span.file),
         "line": start.line,
         "column": start.column,
         "end_line": end.line,

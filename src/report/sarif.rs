@@ -37,7 +37,7 @@ pub fn render(findings: &Findings, sources: &Sources) -> String {
                 let end = sources.end(primary.span);
                 result["locations"] = json!([{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": sources.path(primary.span.file), "uriBaseId": "PROJECTROOT"},
+                        "artifactLocation": {"uri": sources.display_path(primary.span.file)},
                         "region": {
                             "startLine": start.line,
                             "startColumn": start.column,
@@ -59,7 +59,7 @@ pub fn render(findings: &Findings, sources: &Sources) -> String {
                         json!({
                             "id": i,
                             "physicalLocation": {
-                                "artifactLocation": {"uri": sources.path(label.span.file), "uriBaseId": "PROJECTROOT"},
+                                "artifactLocation": {"uri": sources.display_path(label.span.file)},
                                 "region": {
                                     "startLine": start.line,
                                     "startColumn": start.column,
