@@ -116,7 +116,7 @@ fn generate(root: &Path) {
                     "      - id: task-{n}\n        title: Task number {n} of the generated project\n        rasci: {{ party-{a}: \"A, R\", party-{r}: R, party-{s}: S, party-{c}: \"C, I\", party-{i}: I }}"
                 )
                 .unwrap();
-                if n % 10 == 0 {
+                if n.is_multiple_of(10) {
                     writeln!(
                         text,
                         "        in: {{ scope-{}: {{ party-{s}: \"S, I\" }} }}",

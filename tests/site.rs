@@ -135,8 +135,11 @@ fn letter_set(text: &str) -> Vec<char> {
     letters
 }
 
-/// Reads a rendered RASCI table as (section, task, letters per party).
-fn read_table(doc: &Html) -> (Vec<String>, Vec<(String, String, Vec<Vec<char>>)>) {
+/// One row of a rendered table: section heading, task title, letters per party.
+type TableRow = (String, String, Vec<Vec<char>>);
+
+/// Reads a rendered RASCI table as its header cells and rows.
+fn read_table(doc: &Html) -> (Vec<String>, Vec<TableRow>) {
     let table = doc
         .select(&sel("table.rasci"))
         .next()
