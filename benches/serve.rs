@@ -1,0 +1,271 @@
+//! Benchmark: how long a writer waits between saving a file and the preview reloading.
+//! Run with `cargo bench --bench serve`.
+//!
+//! For the example project and for a generated site of about 1,000 pages it prints
+//! - the time of a full `render::build` in this process (what every rebuild costs), and
+//! - edit-to-reload: `rasci serve` (the release binary) runs on a free loopback port, the
+//!   benchmark follows its event stream like an open page does, saves a file and times
+//!   until the `reload` event arrives; once for a Markdown edit, once for a data edit.
+//!
+//! `--keep DIR` writes the generated project there instead of a temporary folder.
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Guides in the generated project; each is a page in both deployments of the example,
+/// so with the example's own pages the site has 1,003 pages.
+const GUIDES: usize = 495;
+const BUILD_RUNS: usize = 5;
+const EDIT_RUNS: usize = 7;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let keep = args
+        .iter()
+        .position(|a| a == "--keep")
+        .and_then(|i| args.get(i + 1));
+    let example = tempfile::tempdir().expect("temporary folder");
+    copy_example(example.path());
+    let temp = tempfile::tempdir().expect("temporary folder");
+    let generated = keep.map_or(temp.path(), |k| Path::new(k.as_str()));
+    copy_example(generated);
+    generate(generated);
+
+    for (name, root) in [
+        ("example", example.path()),
+        ("generated, 1,003 pages", generated),
+    ] {
+        let pages = full_builds(name, root);
+        edit_to_reload(name, root, pages);
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn summary(mut times: Vec<Duration>) -> String {
+    times.sort();
+    format!(
+        "median {:.1} ms (min {:.1} ms, max {:.1} ms, {} runs)",
+        ms(times[times.len() / 2]),
+        ms(times[0]),
+        ms(times[times.len() - 1]),
+        times.len()
+    )
+}
+
+fn full_builds(name: &str, root: &Path) -> usize {
+    let mut pages = 0;
+    let times = (0..BUILD_RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            let built = rasci::render::build(root).expect("the project builds");
+            let elapsed = start.elapsed();
+            assert_eq!(built.findings.errors(), 0, "the project has no errors");
+            pages = built.site.pages();
+            elapsed
+        })
+        .collect();
+    println!("render::build, {name} ({pages} pages): {}", summary(times));
+    pages
+}
+
+/// The server process; ended when the measurement is over, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn edit_to_reload(name: &str, root: &Path, pages: usize) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rasci"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start rasci serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("the server prints its address");
+    let _server = Server(child);
+    let port: u16 = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://127.0.0.1:"))
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let mut events = Events::open(port);
+    events.wait_for("findings");
+
+    let page = root.join("content/reading-the-matrix.md");
+    let page_text = std::fs::read_to_string(&page).unwrap();
+    let tasks = root.join("data/tasks.yaml");
+    let tasks_text = std::fs::read_to_string(&tasks).unwrap();
+    for (what, path, original, edit) in [
+        (
+            "Markdown edit",
+            &page,
+            &page_text,
+            (|text: &str, run: usize| format!("{text}\nEdit number {run}.\n"))
+                as fn(&str, usize) -> String,
+        ),
+        (
+            "data edit",
+            &tasks,
+            &tasks_text,
+            |text: &str, run: usize| {
+                text.replacen(
+                    "title: Providing Anywhere365 training",
+                    &format!("title: Providing Anywhere365 training ({run})"),
+                    1,
+                )
+            },
+        ),
+    ] {
+        let times = (0..EDIT_RUNS)
+            .map(|run| {
+                // Let the previous rebuild's events settle first.
+                std::thread::sleep(Duration::from_millis(300));
+                events.drain();
+                let start = Instant::now();
+                std::fs::write(path, edit(original, run)).unwrap();
+                events.wait_for("reload");
+                start.elapsed()
+            })
+            .collect();
+        println!(
+            "edit to reload, {what}, {name} ({pages} pages): {}",
+            summary(times)
+        );
+        std::fs::write(path, original).unwrap();
+        events.wait_for("reload");
+    }
+}
+
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    fn open(port: u16) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            stream,
+            "GET /__rasci/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        Events {
+            stream,
+            seen: String::new(),
+        }
+    }
+
+    fn wait_for(&mut self, kind: &str) {
+        let marker = format!("event: {kind}\n");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        self.stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        while !self.seen.contains(&marker) {
+            assert!(
+                Instant::now() < deadline,
+                "no `{kind}` event within a minute"
+            );
+            self.read();
+        }
+        let at = self.seen.find(&marker).unwrap() + marker.len();
+        self.seen.drain(..at);
+    }
+
+    /// Forgets what has arrived so far.
+    fn drain(&mut self) {
+        self.stream
+            .set_read_timeout(Some(Duration::from_millis(1)))
+            .unwrap();
+        self.read();
+        self.seen.clear();
+    }
+
+    fn read(&mut self) {
+        let mut buffer = [0; 65536];
+        match self.stream.read(&mut buffer) {
+            Ok(0) => panic!("the event stream closed"),
+            Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buffer[..n])),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => panic!("reading the event stream: {e}"),
+        }
+    }
+}
+
+fn copy_example(to: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::copy(repo.join("rasci.yaml"), to.join("rasci.yaml")).unwrap();
+    for dir in ["data", "content", "themes"] {
+        copy_dir(&repo.join(dir), &to.join(dir));
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Adds guides to the example: headings, a table, a list, a code block, a link to
+/// another guide and a glossary-style paragraph, so every part of page rendering runs.
+fn generate(root: &Path) {
+    let dir = root.join("content/guides");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..GUIDES {
+        let next = (i + 1) % GUIDES;
+        let mut text = String::new();
+        writeln!(
+            text,
+            "---\ntitle: Guide {i:03}\ndescription: Generated guide number {i}.\nweight: {}\n---\n",
+            100 + i
+        )
+        .unwrap();
+        writeln!(text, "# Guide {i:03}\n").unwrap();
+        writeln!(
+            text,
+            "This guide explains step {i} of operational support. Read [the next guide]({next:03}.md) \
+             and [how to read the matrix](../reading-the-matrix.md) too.\n"
+        )
+        .unwrap();
+        writeln!(
+            text,
+            "## Steps\n\n1. Open a case.\n2. Describe the problem.\n3. Follow up.\n"
+        )
+        .unwrap();
+        writeln!(
+            text,
+            "| Party | Does |\n|---|---|\n| Customer | first line |\n| Anywhere365 | second line |\n"
+        )
+        .unwrap();
+        writeln!(text, "```yaml\nguide: {i}\nsteps: 3\n```\n").unwrap();
+        std::fs::write(dir.join(format!("{i:03}.md")), text).unwrap();
+    }
+}
