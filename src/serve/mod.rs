@@ -80,6 +80,8 @@ impl std::error::Error for ServeError {}
 pub enum Event {
     /// A new site is being served: reload.
     Reload,
+    /// A rebuild has started: on a large site it takes long enough to be worth saying.
+    Building,
     /// The current findings as JSON (an empty list when there are no errors to show).
     Findings(Arc<str>),
 }
@@ -256,6 +258,7 @@ impl Builder {
     /// shows the findings on every open page.
     fn rebuild(&mut self, state: &State) {
         let started = Instant::now();
+        let _ = state.events.send(Event::Building);
         match crate::render::build(&self.root) {
             Ok(built) => {
                 self.print_findings(&built.findings, &built.project.sources);

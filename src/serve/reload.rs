@@ -106,6 +106,7 @@ pub fn events(
 fn to_sse(event: &Event) -> sse::Event {
     match event {
         Event::Reload => sse::Event::default().event("reload").data("reload"),
+        Event::Building => sse::Event::default().event("building").data("building"),
         Event::Findings(json) => sse::Event::default().event("findings").data(&**json),
     }
 }
@@ -144,12 +145,24 @@ const SCRIPT: &str = r##"<script>
     sessionStorage.setItem(key, String(window.scrollY));
     location.reload();
   });
-  events.addEventListener("findings", function (e) { show(JSON.parse(e.data)); });
+  events.addEventListener("findings", function (e) { busy(false); show(JSON.parse(e.data)); });
+  events.addEventListener("building", function () { busy(true); });
   function el(tag, style, text) {
     var node = document.createElement(tag);
     if (style) { node.style.cssText = style; }
     if (text !== undefined) { node.textContent = text; }
     return node;
+  }
+  function busy(on) {
+    var old = document.getElementById("rasci-building");
+    if (old) { old.remove(); }
+    if (!on) { return; }
+    var badge = el("div", "position:fixed;top:.75rem;right:.75rem;z-index:2147483647;background:#1e1e1e;color:#eee;" +
+      "font:13px/1.4 system-ui,sans-serif;padding:.35rem .7rem;border-radius:999px;box-shadow:0 2px 10px rgba(0,0,0,.3)",
+      "rebuilding\u2026");
+    badge.id = "rasci-building";
+    badge.setAttribute("role", "status");
+    (document.body || document.documentElement).appendChild(badge);
   }
   function show(list) {
     var old = document.getElementById("rasci-findings");
