@@ -63,6 +63,18 @@ pub fn stylesheet() -> String {
             ".rasci-diagram .rasci-party-{n}{{--rasci-p:var(--rasci-party-{n},{accent});--rasci-pb:var(--rasci-party-{n}-bg,{background})}}"
         ));
     }
+    // In forced-colours mode (Windows high contrast) the palette gives way to the
+    // system's colours; shapes and lines stay distinguishable by outline alone.
+    css.push_str(concat!(
+        "@media (forced-colors:active){",
+        ".rasci-diagram .rasci-edge,.rasci-diagram .rasci-node,.rasci-diagram .rasci-group,",
+        ".rasci-diagram .rasci-swatch,.rasci-diagram .rasci-frame{stroke:CanvasText}",
+        ".rasci-diagram text,.rasci-diagram .rasci-arrowhead,.rasci-diagram .rasci-accent,",
+        ".rasci-diagram .rasci-group-name,.rasci-diagram .rasci-label{fill:CanvasText}",
+        ".rasci-diagram .rasci-node,.rasci-diagram .rasci-group,.rasci-diagram .rasci-swatch,",
+        ".rasci-diagram .rasci-label-bg,.rasci-diagram .rasci-lane,.rasci-diagram .rasci-lane-alt,",
+        ".rasci-diagram .rasci-lane-head{fill:Canvas}}",
+    ));
     css.push_str("</style>");
     css
 }
