@@ -192,17 +192,16 @@ fn json_report_of_the_example() {
     assert_eq!(report["version"], 1);
     assert_eq!(report["summary"], json!({"errors": 0, "warnings": 2}));
     let first = &report["diagnostics"][0];
-    assert_eq!(first["rule"], "summary/empty-heading");
+    assert_eq!(first["id"], "summary/empty-heading");
     assert_eq!(first["severity"], "warning");
     assert_eq!(first["file"], "data/summaries.yaml");
     assert_eq!((&first["line"], &first["column"]), (&json!(16), &json!(18)));
     let second = &report["diagnostics"][1];
-    assert_eq!(second["rule"], "rasci/responsible-and-supportive");
+    assert_eq!(second["id"], "rasci/responsible-and-supportive");
     assert_eq!(
         second["labels"],
         json!([{
-            "file": "data/tasks.yaml", "line": 41, "column": 32, "end_line": 41,
-            "end_column": 33, "label": "Responsible here"
+            "file": "data/tasks.yaml", "line": 41, "column": 32, "end": {"line": 41, "column": 33}, "label": "Responsible here"
         }])
     );
 }

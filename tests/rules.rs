@@ -90,7 +90,7 @@ impl Run {
     fn rules(&self) -> Vec<&str> {
         self.diagnostics
             .iter()
-            .map(|d| d["rule"].as_str().unwrap())
+            .map(|d| d["id"].as_str().unwrap())
             .collect()
     }
 }
@@ -235,7 +235,7 @@ fn a_binary_file_is_an_encoding_finding() {
     let run = check(dir.path(), false);
     assert_eq!(run.code, 1);
     let finding = &run.diagnostics[0];
-    assert_eq!(finding["rule"], "file/encoding");
+    assert_eq!(finding["id"], "file/encoding");
     assert!(
         finding["message"].as_str().unwrap().contains("NUL"),
         "{finding}"

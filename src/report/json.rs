@@ -25,25 +25,20 @@ pub fn render(findings: &Findings, sources: &Sources) -> String {
 
 fn diagnostic(d: &Diagnostic, sources: &Sources) -> Value {
     let mut value = json!({
-        "rule": d.rule,
+        "id": d.rule,
         "severity": d.severity.as_str(),
         "message": d.message,
         "help": d.help,
         "labels": d.labels.iter().map(|l| label(l, sources)).collect::<Vec<_>>(),
     });
-    if let Some(primary) = &d.primary {
-        let position = label(primary, sources);
-        for key in ["file", "line", "column", "end_line", "end_column", "label"] {
-            value[key] = position[key].clone();
-        }
-    } else {
-        for key in ["file", "line", "column", "end_line", "end_column", "label"] {
-            value[key] = Value::Null;
-        }
+    let position = d.primary.as_ref().map(|primary| label(primary, sources));
+    for key in ["file", "line", "column", "end", "label"] {
+        value[key] = position.as_ref().map_or(Value::Null, |p| p[key].clone());
     }
     value
 }
 
+/// A place in a file: where it starts, where it ends (exclusive), and what it says.
 fn label(l: &Label, sources: &Sources) -> Value {
     let start = sources.start(l.span);
     let end = sources.end(l.span);
@@ -51,8 +46,7 @@ fn label(l: &Label, sources: &Sources) -> Value {
         "file": sources.display_path(l.span.file),
         "line": start.line,
         "column": start.column,
-        "end_line": end.line,
-        "end_column": end.column,
+        "end": {"line": end.line, "column": end.column},
         "label": l.message,
     })
 }
