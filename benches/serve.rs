@@ -5,7 +5,8 @@
 //! - the time of a full `render::build` in this process (what every rebuild costs), and
 //! - edit-to-reload: `rasci serve` (the release binary) runs on a free loopback port, the
 //!   benchmark follows its event stream like an open page does, saves a file and times
-//!   until the `reload` event arrives; once for a Markdown edit, once for a data edit.
+//!   until the `reload` event arrives; once for a Markdown edit, once for a data edit;
+//! - edit-to-overlay: the same for a data edit with an error, until the findings arrive.
 //!
 //! `--keep DIR` writes the generated project there instead of a temporary folder.
 
@@ -150,6 +151,28 @@ fn edit_to_reload(name: &str, root: &Path, pages: usize) {
         std::fs::write(path, original).unwrap();
         events.wait_for("reload");
     }
+    let times = (0..EDIT_RUNS)
+        .map(|run| {
+            std::thread::sleep(Duration::from_millis(300));
+            events.drain();
+            let start = Instant::now();
+            let broken = tasks_text.replacen(
+                "title: Providing Anywhere365 training",
+                &format!("title: Providing Anywhere365 training\n        colour{run}: red"),
+                1,
+            );
+            std::fs::write(&tasks, broken).unwrap();
+            events.wait_for("findings");
+            let elapsed = start.elapsed();
+            std::fs::write(&tasks, &tasks_text).unwrap();
+            events.wait_for("reload");
+            elapsed
+        })
+        .collect();
+    println!(
+        "edit to findings overlay, broken data, {name} ({pages} pages): {}",
+        summary(times)
+    );
 }
 
 struct Events {

@@ -256,9 +256,27 @@ impl Builder {
 
     /// Rebuilds; serves the new site when it has no errors, else keeps the old one and
     /// shows the findings on every open page.
+    ///
+    /// The project is checked first, as `rasci check` does, which takes milliseconds even
+    /// where rendering a large site takes seconds: when the data has errors the site would
+    /// not be served anyway, so the findings go out at once and rendering is skipped.
+    /// Findings only rendering can make (broken links) follow once the data is clean.
     fn rebuild(&mut self, state: &State) {
         let started = Instant::now();
         let _ = state.events.send(Event::Building);
+        match crate::analyze(&self.root) {
+            Ok((project, findings)) if findings.errors() > 0 => {
+                self.print_findings(&findings, &project.sources);
+                eprintln!("not reloading: the last good site is still served");
+                state.set_findings(reload::findings_json(&findings, &project.sources));
+                return;
+            }
+            Ok(_) => {}
+            Err(error) => {
+                self.report_failure(state, &error.to_string());
+                return;
+            }
+        }
         match crate::render::build(&self.root) {
             Ok(built) => {
                 self.print_findings(&built.findings, &built.project.sources);
@@ -277,12 +295,15 @@ impl Builder {
                     started.elapsed().as_millis()
                 );
             }
-            Err(error) => {
-                eprintln!("error: {error}");
-                eprintln!("not reloading: the last good site is still served");
-                self.last_report.clear();
-                state.set_findings(reload::error_json(&error.to_string()));
-            }
+            Err(error) => self.report_failure(state, &error.to_string()),
         }
+    }
+
+    /// The build could not run at all (the config is gone, a template does not parse).
+    fn report_failure(&mut self, state: &State, message: &str) {
+        eprintln!("error: {message}");
+        eprintln!("not reloading: the last good site is still served");
+        self.last_report.clear();
+        state.set_findings(reload::error_json(message));
     }
 }

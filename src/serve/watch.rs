@@ -11,7 +11,8 @@ use super::{Builder, DEBOUNCE, ServeError, State};
 use notify::RecursiveMode;
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,6 +48,7 @@ pub fn start(root: &Path, state: Arc<State>, mut builder: Builder) -> Result<Gua
     }
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
+    let mut contents = Contents::default();
     std::thread::Builder::new()
         .name("rasci-rebuild".into())
         .spawn(move || {
@@ -62,7 +64,7 @@ pub fn start(root: &Path, state: Arc<State>, mut builder: Builder) -> Result<Gua
                 while let Ok(batch) = rx.try_recv() {
                     changed.extend(relevant(&root, batch));
                 }
-                if changed.is_empty() {
+                if !contents.changed(&root, &changed) {
                     continue;
                 }
                 for dir in INPUT_DIRS {
@@ -76,6 +78,37 @@ pub fn start(root: &Path, state: Arc<State>, mut builder: Builder) -> Result<Gua
         })
         .map_err(ServeError::Io)?;
     Ok(Guard { stop })
+}
+
+/// What the changed files held when last seen, so a save that changes nothing (a
+/// `touch`, an editor's autosave, a checkout of the same content) does not rebuild and
+/// reload every open page.
+#[derive(Default)]
+struct Contents {
+    seen: HashMap<PathBuf, Option<u64>>,
+}
+
+impl Contents {
+    /// Records the files' contents; whether any differs from what was last seen. A file
+    /// not seen before counts as changed: the first event about it may be its creation.
+    fn changed(&mut self, root: &Path, paths: &[PathBuf]) -> bool {
+        let mut changed = false;
+        for path in paths {
+            let full = root.join(path);
+            let now = if full.is_dir() {
+                None
+            } else {
+                std::fs::read(&full).ok().map(|bytes| {
+                    let mut hasher = DefaultHasher::new();
+                    bytes.hash(&mut hasher);
+                    hasher.finish()
+                })
+            };
+            let before = self.seen.insert(path.clone(), now);
+            changed |= full.is_dir() || before != Some(now);
+        }
+        changed
+    }
 }
 
 fn watch_dir(
@@ -194,6 +227,21 @@ mod tests {
         assert!(!is_input(Path::new("target/debug/rasci")));
         assert!(!is_input(Path::new("README.md")));
         assert!(!is_input(Path::new("other/rasci.yaml")));
+    }
+
+    #[test]
+    fn saving_the_same_content_is_no_change() {
+        let root = tempfile::tempdir().unwrap();
+        let file = PathBuf::from("page.md");
+        let mut contents = Contents::default();
+        std::fs::write(root.path().join(&file), "one").unwrap();
+        assert!(contents.changed(root.path(), std::slice::from_ref(&file)));
+        assert!(!contents.changed(root.path(), std::slice::from_ref(&file)));
+        std::fs::write(root.path().join(&file), "two").unwrap();
+        assert!(contents.changed(root.path(), std::slice::from_ref(&file)));
+        std::fs::remove_file(root.path().join(&file)).unwrap();
+        assert!(contents.changed(root.path(), std::slice::from_ref(&file)));
+        assert!(!contents.changed(root.path(), &[]));
     }
 
     #[test]
