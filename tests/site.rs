@@ -616,3 +616,41 @@ fn check_sees_front_matter_and_check_site_sees_broken_links_too() {
     assert!(site.contains("content/broken.md:5:5"), "{site}");
     assert!(!root.join("public").exists(), "check --site writes nothing");
 }
+
+#[test]
+fn deployment_pages_draw_their_diagrams_and_link_the_svg_files() {
+    let files = build(&repo());
+    for (scope, systems) in [("cloud", 3), ("onprem", 4)] {
+        let doc = page(&files, &format!("{scope}/index.html"));
+        let svgs: Vec<_> = doc.select(&sel("figure.diagram svg[role=img]")).collect();
+        assert_eq!(
+            svgs.len(),
+            2,
+            "{scope}: a systems overview and the support flow"
+        );
+        let components = doc
+            .select(&sel("svg.rasci-diagram-systems .rasci-component"))
+            .count();
+        assert_eq!(components, systems, "{scope}: components drawn");
+        for link in doc.select(&sel("figure.diagram a.diagram-download")) {
+            let href = link.value().attr("href").unwrap();
+            let target = href.trim_start_matches("../");
+            let svg = String::from_utf8(files[target].clone()).unwrap();
+            assert!(
+                svg.starts_with("<?xml"),
+                "{target} is a standalone SVG file"
+            );
+            assert!(
+                svg.contains("xmlns=\"http://www.w3.org/2000/svg\""),
+                "{target}"
+            );
+        }
+    }
+    // In print the light palette applies, whatever the screen theme.
+    let css = String::from_utf8(files["static/css/generated.css"].clone()).unwrap();
+    assert!(
+        !css.contains("\n:root[data-theme=\"dark\"] .rasci-diagram"),
+        "{css}"
+    );
+    assert!(css.contains("@media screen { :root[data-theme=\"dark\"] .rasci-diagram"));
+}

@@ -172,6 +172,9 @@ fn render_site(
             crate::export::to_json(data.project, &[matrix]),
         );
     }
+    for (path, svg) in diagrams::files(data) {
+        site.insert(path, svg);
+    }
     let (js, json) = search::index(data, &outs);
     site.insert(urls::SEARCH_INDEX_JS, js);
     site.insert(urls::SEARCH_INDEX_JSON, json);

@@ -37,6 +37,11 @@ pub fn download(scope: &str, extension: &str) -> String {
     format!("{scope}/rasci-{scope}.{extension}")
 }
 
+/// A diagram's standalone `.svg` file, named by the diagram's id.
+pub fn diagram(id: &str) -> String {
+    format!("diagrams/{id}.svg")
+}
+
 pub fn task_anchor(task: &str) -> String {
     format!("task-{task}")
 }
