@@ -69,20 +69,7 @@ pub fn wrap(text: &str, max_width: f64, font: f64) -> Vec<String> {
 
 /// Escapes text for use in XML content and in double- or single-quoted attributes.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than tab and newline are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::html::esc(text)
 }
 
 /// A coordinate as written into the SVG: rounded to a tenth, without trailing zeros, so

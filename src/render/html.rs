@@ -1,6 +1,7 @@
 //! Small HTML helpers shared by the renderers.
 
-/// Escapes text for use in element content and in quoted attribute values.
+/// Escapes text for use in element content and in double- or single-quoted attribute
+/// values, of HTML pages and of SVG drawings alike.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -10,6 +11,9 @@ pub fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Control characters other than tab and newline are allowed neither in XML 1.0
+            // nor in HTML text.
+            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => out.push(' '),
             c => out.push(c),
         }
     }
