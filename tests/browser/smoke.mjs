@@ -1,0 +1,532 @@
+// Smoke test of a built rasci site in headless Chromium.
+//
+//   node tests/browser/smoke.mjs SITE_DIR
+//
+// SITE_DIR is the output of `rasci build --out SITE_DIR` for the example project. The
+// site is served from 127.0.0.1 on a free port by a small static server, and the home
+// page is opened once from disk (file://) as well. Every page must load without console
+// errors, page errors, failed or refused requests, and without any request to another
+// host. Screenshots go to $SCREENSHOT_DIR (default: a new temporary folder).
+//
+// The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
+
+import { chromium } from "playwright-core";
+import { createServer } from "node:http";
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const TOTAL_TIMEOUT_MS = 180_000; // the whole run
+const ACTION_TIMEOUT_MS = 10_000; // one click, wait or evaluation
+const NAVIGATION_TIMEOUT_MS = 15_000; // one page load
+const CHECK_TIMEOUT_MS = 45_000; // one check, everything included
+const DESKTOP = { width: 1400, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const EXPECTED_ROWS = { cloud: 14, onprem: 18 };
+const WIDTHS = [390, 768, 1400]; // phone, tablet, desktop
+
+const CONTENT_TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".xml": "application/xml; charset=utf-8",
+  ".csv": "text/csv; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+};
+
+let passed = 0;
+let failed = 0;
+const contexts = new Set(); // open browser contexts, each with the problems it saw
+
+
+function fail(message) {
+  throw new Error(message);
+}
+
+function assert(condition, message) {
+  if (!condition) fail(message);
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function check(name, body) {
+  // What an earlier, failed check left behind is not this check's problem.
+  for (const context of contexts) context.problems.length = 0;
+  try {
+    await withTimeout(Promise.resolve().then(body), CHECK_TIMEOUT_MS, name);
+    passed += 1;
+    console.log(`ok    ${name}`);
+  } catch (error) {
+    failed += 1;
+    const message = String(error && error.message ? error.message : error)
+      .split("\n")
+      .filter((line) => line.trim())
+      .slice(0, 8)
+      .join("\n      ");
+    console.log(`FAIL  ${name}\n      ${message}`);
+  }
+}
+
+function closingLine() {
+  return `${passed} passed, ${failed} failed`;
+}
+
+// ---------------------------------------------------------------------------------------
+// A static file server for the built site, on 127.0.0.1 only.
+
+function serve(root) {
+  const server = createServer((req, res) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { Allow: "GET, HEAD" }).end();
+      return;
+    }
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = resolve(root, "." + path);
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if (statSync(file).isDirectory()) file = join(file, "index.html");
+      const body = readFileSync(file);
+      const type = CONTENT_TYPES[extname(file).toLowerCase()] || "application/octet-stream";
+      res.writeHead(200, {
+        "Content-Type": type,
+        "Content-Length": body.length,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      });
+      res.end(req.method === "HEAD" ? undefined : body);
+    } catch {
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found\n");
+    }
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolvePromise(server));
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Pages that record everything that went wrong while they were open.
+
+let origin = ""; // http://127.0.0.1:PORT
+let siteUrlOnDisk = ""; // file:///…/site/
+
+function isSiteUrl(url) {
+  if (url.startsWith("data:") || url.startsWith("blob:") || url === "about:blank") return true;
+  if (url.startsWith(siteUrlOnDisk)) return true;
+  try {
+    const u = new URL(url);
+    return (u.protocol === "http:" || u.protocol === "ws:") && u.host === new URL(origin).host;
+  } catch {
+    return false;
+  }
+}
+
+async function newContext(browser, options = {}) {
+  const context = await browser.newContext({ viewport: DESKTOP, ...options });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+  context.problems = [];
+  contexts.add(context);
+  context.on("close", () => contexts.delete(context));
+  // No request leaves the site: anything for another host is refused and reported.
+  await context.route(
+    (url) => !isSiteUrl(url.href),
+    (route) => {
+      context.problems.push(`request to another host: ${route.request().url()}`);
+      return route.abort("blockedbyclient");
+    },
+  );
+  context.on("page", (page) => watch(page, context.problems));
+  return context;
+}
+
+function watch(page, problems) {
+  page.on("console", (msg) => {
+    if (msg.type() === "error") {
+      const where = msg.location() && msg.location().url ? ` (${msg.location().url})` : "";
+      problems.push(`console error: ${msg.text()}${where}`);
+    }
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) => {
+    const why = request.failure() ? request.failure().errorText : "failed";
+    problems.push(`request failed: ${request.url()} (${why})`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) {
+      problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    }
+  });
+}
+
+function assertClean(context, what) {
+  const problems = context.problems.splice(0);
+  assert(problems.length === 0, `${what}:\n${problems.join("\n")}`);
+}
+
+async function open(context, path) {
+  const page = await context.newPage();
+  const url = path.includes("://") ? path : `${origin}/${path}`;
+  const response = await page.goto(url, { waitUntil: "load" });
+  if (response && !url.startsWith("file:")) {
+    assert(response.ok(), `${url} answered HTTP ${response.status()}`);
+  }
+  // Let deferred scripts and anything they start settle.
+  await page.waitForLoadState("networkidle", { timeout: NAVIGATION_TIMEOUT_MS }).catch(() => {});
+  return page;
+}
+
+/** Rows of the RASCI table that are tasks (not the section rows). */
+function taskRows(page) {
+  return page.locator("table.rasci tbody tr").filter({ has: page.locator("th[scope=row]") });
+}
+
+/** Is the element really shown: laid out, not hidden, not transparent. */
+async function shown(locator) {
+  return locator.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    let node = el;
+    while (node && node.nodeType === 1) {
+      const style = getComputedStyle(node);
+      if (style.display === "none" || style.visibility !== "visible" || Number(style.opacity) === 0) {
+        return false;
+      }
+      node = node.parentElement;
+    }
+    return box.width > 0 && box.height > 0;
+  });
+}
+
+async function waitShown(locator, expected, what) {
+  const deadline = Date.now() + ACTION_TIMEOUT_MS;
+  for (;;) {
+    if ((await shown(locator)) === expected) return;
+    if (Date.now() > deadline) fail(`${what} is ${expected ? "not shown" : "still shown"}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** In the page: how far the document is wider than the window, and the innermost
+ * elements that reach the far right edge. */
+function sidewaysOverflow() {
+  const root = document.documentElement;
+  const by = root.scrollWidth - root.clientWidth;
+  if (by <= 1) return { by, culprits: [] };
+  // Whether a box can widen the document: not fixed, and not inside a scroll or clip box
+  // that contains it (an absolute box escapes overflow boxes that are not positioned).
+  const unclipped = (el) => {
+    let position = getComputedStyle(el).position;
+    if (position === "fixed") return false;
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      const containing = position !== "absolute" || style.position !== "static" || style.transform !== "none";
+      if (containing && style.overflowX !== "visible") return false;
+      if (containing) position = style.position;
+      if (position === "fixed") return false;
+    }
+    return true;
+  };
+  const boxes = Array.from(document.body.querySelectorAll("*")).filter(unclipped);
+  const reach = (el) => el.getBoundingClientRect().right + window.scrollX;
+  const edge = Math.max(...boxes.map(reach));
+  const far = boxes.filter((el) => reach(el) >= edge - 1);
+  const innermost = far.filter((el) => !far.some((other) => other !== el && el.contains(other)));
+  const name = (el) => el.tagName.toLowerCase() + Array.from(el.classList, (c) => "." + c).join("");
+  const counts = new Map();
+  for (const el of innermost) {
+    const path = `${el.parentElement ? name(el.parentElement) + " > " : ""}${name(el)}`;
+    counts.set(path, (counts.get(path) || 0) + 1);
+  }
+  return { by, culprits: Array.from(counts, ([path, n]) => (n > 1 ? `${path} (${n}×)` : path)).slice(0, 4) };
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function main() {
+  const siteArg = process.argv[2];
+  if (!siteArg) {
+    console.error("usage: node smoke.mjs SITE_DIR   (a folder built by `rasci build --out`)");
+    process.exit(2);
+  }
+  const site = resolve(siteArg);
+  for (const required of ["index.html", "cloud/index.html", "onprem/index.html"]) {
+    try {
+      statSync(join(site, required));
+    } catch {
+      console.error(`error: ${join(site, required)} does not exist: build the site first`);
+      process.exit(2);
+    }
+  }
+  siteUrlOnDisk = pathToFileURL(site + sep).href;
+  const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), "rasci-smoke-")));
+  mkdirSync(shots, { recursive: true });
+
+  const server = await serve(site);
+  origin = `http://127.0.0.1:${server.address().port}`;
+  console.log(`serving ${site} at ${origin}/`);
+
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 60_000,
+    });
+  } catch (error) {
+    server.close();
+    console.log(`FAIL  start Chromium (${CHROMIUM})\n      ${error.message.split("\n")[0]}`);
+    failed += 1;
+    console.log(closingLine());
+    process.exit(1);
+  }
+  console.log(`browser: Chromium ${browser.version()}`);
+
+  const screenshots = [];
+  async function screenshot(page, name) {
+    const file = join(shots, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+    screenshots.push(file);
+  }
+
+  try {
+    const desktop = await newContext(browser);
+
+    await check("home page loads over http without errors", async () => {
+      const page = await open(desktop, "index.html");
+      assert((await page.title()).length > 0, "the home page has no title");
+      assert((await page.locator("h1").count()) === 1, "the home page should have one h1");
+      const css = await page.evaluate(() => getComputedStyle(document.querySelector(".topbar")).position);
+      assert(css === "sticky" || css === "fixed", `the stylesheet looks unapplied (top bar is ${css})`);
+      await screenshot(page, "home");
+      assertClean(desktop, "home page");
+      await page.close();
+    });
+
+    await check("home page works from disk (file://), search included", async () => {
+      const disk = await newContext(browser);
+      try {
+        const page = await open(disk, new URL("index.html", siteUrlOnDisk).href);
+        const css = await page.evaluate(() => getComputedStyle(document.querySelector(".topbar")).position);
+        assert(css === "sticky" || css === "fixed", `the stylesheet is not applied from disk (top bar is ${css})`);
+        await page.keyboard.press("/");
+        await page.keyboard.type("tenant");
+        const first = page.locator("#search-results li a").first();
+        await first.waitFor({ state: "visible" });
+        const href = await first.evaluate((a) => a.href);
+        assert(href.startsWith(siteUrlOnDisk), `a search result leads off the site on disk: ${href}`);
+        assertClean(disk, "home page from disk");
+      } finally {
+        await disk.close();
+      }
+    });
+
+    for (const [scope, rows] of Object.entries(EXPECTED_ROWS)) {
+      await check(`${scope}/index.html loads without errors and its table has ${rows} task rows`, async () => {
+        const page = await open(desktop, `${scope}/index.html`);
+        const count = await taskRows(page).count();
+        assert(count === rows, `the RASCI table has ${count} task rows, expected ${rows}`);
+        assert(await shown(page.locator("table.rasci")), "the RASCI table is not shown");
+        if (scope === "cloud") await screenshot(page, "cloud-desktop-1400");
+        assertClean(desktop, `${scope}/index.html`);
+        await page.close();
+      });
+    }
+
+    await check("deployment switcher goes from Dialogue Cloud to On Premises", async () => {
+      const page = await open(desktop, "cloud/index.html");
+      const current = page.locator(".switcher a[aria-current]");
+      assert((await current.innerText()).trim() === "Dialogue Cloud", "Dialogue Cloud is not the current deployment");
+      const other = page.locator(".switcher a:not([aria-current])");
+      assert((await other.count()) === 1, `expected one other deployment, found ${await other.count()}`);
+      await Promise.all([page.waitForURL(/\/onprem\/index\.html$/), other.click()]);
+      await page.waitForLoadState("load");
+      assert(new URL(page.url()).pathname === "/onprem/index.html", `landed on ${page.url()}`);
+      const now = (await page.locator(".switcher a[aria-current]").innerText()).trim();
+      assert(now === "On Premises", `the switcher shows "${now}" as current after switching`);
+      assert((await taskRows(page).count()) === EXPECTED_ROWS.onprem, "the On Premises table is not there");
+      assertClean(desktop, "switching deployment");
+      await page.close();
+    });
+
+    await check("glossary term shows its definition on hover and on keyboard focus", async () => {
+      const page = await open(desktop, "cloud/index.html");
+      const terms = page.locator(".content .term");
+      assert((await terms.count()) >= 2, "fewer than two glossary terms are marked on the cloud page");
+      const first = terms.nth(0);
+      const tip = first.locator(".term-def");
+      const describedBy = await first.locator(".term-link").getAttribute("aria-describedby");
+      assert(describedBy && describedBy === (await tip.getAttribute("id")), "the term link is not described by its tooltip");
+      assert(!(await shown(tip)), "a definition is shown before any hover or focus");
+      await first.locator(".term-link").scrollIntoViewIfNeeded();
+      await first.locator(".term-link").hover();
+      await waitShown(tip, true, "the definition on hover");
+      assert((await tip.innerText()).trim().length > 20, "the shown definition is empty");
+      await page.mouse.move(0, DESKTOP.height - 1);
+      await waitShown(tip, false, "the definition after the pointer left");
+
+      // Keyboard: Tab from the term just before it reaches the link and shows its tip.
+      const second = terms.nth(1);
+      const secondTip = second.locator(".term-def");
+      await first.locator(".term-link").focus();
+      await page.keyboard.press("Tab");
+      const focusedIsSecond = await second.locator(".term-link").evaluate((el) => el === document.activeElement);
+      if (!focusedIsSecond) await second.locator(".term-link").focus();
+      await waitShown(secondTip, true, "the definition on keyboard focus");
+      await page.keyboard.press("Shift+Tab");
+      await second.locator(".term-link").evaluate((el) => el.blur());
+      await page.mouse.move(0, DESKTOP.height - 1);
+      await waitShown(secondTip, false, "the definition after focus left");
+      assertClean(desktop, "glossary tooltips");
+      await page.close();
+    });
+
+    await check('search opened with "/" finds a task and Enter opens it', async () => {
+      const page = await open(desktop, "index.html");
+      await page.locator("body").click({ position: { x: 5, y: DESKTOP.height - 5 } }).catch(() => {});
+      await page.keyboard.press("/");
+      const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+      assert(focused === "search-input", `"/" did not focus the search box (focus is on "${focused}")`);
+      await page.keyboard.type("tenant");
+      const results = page.locator("#search-results li a");
+      await results.first().waitFor({ state: "visible" });
+      assert(await shown(page.locator(".search-panel")), "the result panel is not shown");
+      const hrefs = await results.evaluateAll((as) => as.map((a) => a.href));
+      const task = hrefs.findIndex((h) => /\/(cloud|onprem)\/index\.html#task-/.test(h));
+      assert(task >= 0, `no result links to a task on a deployment page:\n${hrefs.join("\n")}`);
+      for (let i = 0; i <= task; i += 1) await page.keyboard.press("ArrowDown");
+      const selected = await page.locator("#search-results li[aria-selected=true] a").getAttribute("href");
+      const expected = hrefs[task];
+      assert(new URL(selected, page.url()).href === expected, `ArrowDown selected ${selected}, expected ${expected}`);
+      await Promise.all([page.waitForURL((url) => url.href === expected), page.keyboard.press("Enter")]);
+      await page.waitForLoadState("load");
+      const id = new URL(expected).hash.slice(1);
+      assert((await page.locator(`[id="${id}"]`).count()) === 1, `the page has no element #${id}`);
+      assertClean(desktop, "search");
+      await page.close();
+    });
+
+    await check("theme toggle changes data-theme on <html> and the colours", async () => {
+      const page = await open(desktop, "cloud/index.html");
+      const theme = () => page.evaluate(() => document.documentElement.getAttribute("data-theme"));
+      const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const toggle = page.locator(".theme-toggle");
+      const seen = [await theme()];
+      const colours = { [String(seen[0])]: await background() };
+      for (let i = 0; i < 3; i += 1) {
+        await toggle.click();
+        seen.push(await theme());
+        colours[String(seen.at(-1))] = await background();
+        if (seen.at(-1) === "dark") await screenshot(page, "cloud-dark");
+      }
+      assert(new Set(seen).size >= 3, `data-theme went through ${JSON.stringify(seen)}, expected auto, light and dark`);
+      assert(seen.includes("light") && seen.includes("dark"), `data-theme never became light and dark: ${JSON.stringify(seen)}`);
+      assert(colours.light !== colours.dark, `the page background is ${colours.light} in both light and dark`);
+      assert(seen[0] === seen.at(-1), `three clicks did not come back to the start: ${JSON.stringify(seen)}`);
+      // The choice is kept for the next page.
+      await toggle.click();
+      const kept = await theme();
+      await page.goto(`${origin}/onprem/index.html`);
+      assert((await theme()) === kept, `the theme ${kept} was not kept on the next page`);
+      await page.evaluate(() => localStorage.clear());
+      assertClean(desktop, "theme toggle");
+      await page.close();
+    });
+
+    await desktop.close();
+
+    await check("On Premises on a 390 px phone: table and switcher shown", async () => {
+      const phone = await newContext(browser, { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+      try {
+        const page = await open(phone, "onprem/index.html");
+        assert((await taskRows(page).count()) === EXPECTED_ROWS.onprem, "the On Premises table is not there");
+        assert(await shown(page.locator(".switcher")), "the deployment switcher is not shown on a phone");
+        await screenshot(page, "onprem-phone-390");
+        assertClean(phone, "phone page");
+      } finally {
+        await phone.close();
+      }
+    });
+
+    await check(`no page scrolls sideways at ${WIDTHS.join(", ")} px`, async () => {
+      const found = [];
+      for (const width of WIDTHS) {
+        const context = await newContext(browser, { viewport: { width, height: 900 } });
+        try {
+          for (const path of ["index.html", "cloud/index.html", "onprem/index.html"]) {
+            const page = await open(context, path);
+            const overflow = await page.evaluate(sidewaysOverflow);
+            if (overflow.by > 1) {
+              found.push(`${path} at ${width} px: ${overflow.by} px wider than the window, reaching that far: ${overflow.culprits.join(", ")}`);
+            }
+            await page.close();
+          }
+          assertClean(context, `pages at ${width} px`);
+        } finally {
+          await context.close();
+        }
+      }
+      assert(found.length === 0, found.join("\n"));
+    });
+  } finally {
+    await browser.close().catch(() => {});
+    server.close();
+  }
+
+  if (screenshots.length) {
+    console.log("screenshots:");
+    for (const file of screenshots) console.log(`  ${file}`);
+  }
+  console.log(closingLine());
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+const watchdog = setTimeout(() => {
+  failed += 1;
+  console.log(`FAIL  the smoke test did not finish within ${TOTAL_TIMEOUT_MS / 1000} s`);
+  console.log(closingLine());
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS);
+watchdog.unref();
+
+main().catch((error) => {
+  failed += 1;
+  console.log(`FAIL  ${error && error.stack ? error.stack : error}`);
+  console.log(closingLine());
+  process.exit(1);
+});
