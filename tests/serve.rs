@@ -348,3 +348,26 @@ fn a_port_in_use_is_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_site_that_cannot_be_built_at_start_is_served_once_fixed() {
+    let project = example_copy();
+    let root = project.path();
+    let templates = root.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("page.html"), "{% if %}broken").unwrap();
+    let server = start(root);
+    let port = server.port;
+
+    let page = get(port, "/cloud/");
+    assert_eq!(page.status, 503);
+    assert!(page.body.contains("/__rasci/events"));
+    let mut events = Events::open(port);
+    let findings = events.wait_for("findings", |data| data != "[]");
+    assert!(findings.contains("\"rule\":\"build\""), "{findings}");
+    assert!(findings.contains("page.html"), "{findings}");
+
+    std::fs::remove_file(templates.join("page.html")).unwrap();
+    events.wait_for("reload", |_| true);
+    assert_eq!(get(port, "/cloud/").status, 200);
+}

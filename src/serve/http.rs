@@ -44,6 +44,9 @@ async fn site(Extract(app): Extract<App>, method: Method, uri: Uri) -> Response 
             .expect("static headers are valid");
     }
     let site = app.state.site();
+    if site.files.is_empty() {
+        return no_site_yet();
+    }
     match resolve(uri.path()) {
         Ok(Lookup {
             key,
@@ -72,6 +75,19 @@ async fn site(Extract(app): Extract<App>, method: Method, uri: Uri) -> Response 
             .body(Body::from("bad request path\n"))
             .expect("static headers are valid"),
     }
+}
+
+/// Before any build has succeeded there is no site, but there are findings: every path
+/// gets a page that shows them and reloads once the site builds.
+fn no_site_yet() -> Response {
+    let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        <title>rasci: the site could not be built</title></head>\
+        <body><p>The site could not be built yet; the preview updates once it can.</p></body></html>";
+    file(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "index.html",
+        page.as_bytes(),
+    )
 }
 
 fn not_found(site: &crate::render::Site) -> Response {

@@ -154,7 +154,17 @@ pub fn run(options: Options) -> Result<(), ServeError> {
             );
             (site, findings)
         }
-        Err(error) => return Err(ServeError::Build(error)),
+        // Not a project at all: nothing to preview, and nothing a save could fix.
+        Err(error @ BuildError::Load(crate::load::LoadError::NoConfig(_))) => {
+            return Err(ServeError::Build(error));
+        }
+        // A broken template or an unreadable file: serve anyway, with nothing but the
+        // error on every page, so fixing it shows the site without a restart.
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("the preview shows this error until it is fixed");
+            (Site::default(), reload::error_json(&error.to_string()))
+        }
     };
     let state = Arc::new(State::new(site, findings));
 
