@@ -274,7 +274,11 @@ impl Builder {
     fn rebuild(&mut self, state: &State) {
         let started = Instant::now();
         let _ = state.events.send(Event::Building);
-        match crate::analyze(&self.root) {
+        let analyzed = match guarded(|| crate::analyze(&self.root)) {
+            Ok(result) => result,
+            Err(message) => return self.report_failure(state, &message),
+        };
+        match analyzed {
             Ok((project, findings)) if findings.errors() > 0 => {
                 self.print_findings(&findings, &project.sources);
                 eprintln!("not reloading: the last good site is still served");
@@ -287,7 +291,11 @@ impl Builder {
                 return;
             }
         }
-        match crate::render::build(&self.root) {
+        let built = match guarded(|| crate::render::build(&self.root)) {
+            Ok(result) => result,
+            Err(message) => return self.report_failure(state, &message),
+        };
+        match built {
             Ok(built) => {
                 self.print_findings(&built.findings, &built.project.sources);
                 let json = reload::findings_json(&built.findings, &built.project.sources);
@@ -315,5 +323,41 @@ impl Builder {
         eprintln!("not reloading: the last good site is still served");
         self.last_report.clear();
         state.set_findings(reload::error_json(message));
+    }
+}
+
+/// Runs one stage of a rebuild, turning a panic into an error message: a bug met on some
+/// input must not stop the preview, which keeps serving the last good site and recovers
+/// on the next save.
+fn guarded<T>(stage: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(stage)).map_err(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        format!("rasci failed while rebuilding (a bug; please report it): {detail}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_rebuild_becomes_a_message() {
+        assert_eq!(guarded(|| 7), Ok(7));
+        let message = guarded(|| -> u8 { panic!("boom at {}", 3) }).unwrap_err();
+        assert!(message.ends_with("boom at 3"), "{message}");
+    }
+
+    #[test]
+    fn a_port_in_use_is_named_in_the_error() {
+        let addr: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        let error = ServeError::Bind(addr, std::io::ErrorKind::AddrInUse.into());
+        assert_eq!(
+            error.to_string(),
+            "port 1111 on 127.0.0.1 is already in use; choose another with --port"
+        );
     }
 }
