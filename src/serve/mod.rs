@@ -136,6 +136,11 @@ impl State {
 pub fn run(options: Options) -> Result<(), ServeError> {
     let started = Instant::now();
     let mut builder = Builder::new(&options.root);
+    if !options.root.join(crate::config::CONFIG_FILE).is_file() {
+        let missing = crate::load::LoadError::NoConfig(options.root.clone());
+        return Err(ServeError::Build(BuildError::Load(missing)));
+    }
+    let watch = watch::Watch::start(&options.root)?;
     let (site, findings) = match crate::render::build(&options.root) {
         Ok(built) => {
             builder.print_findings(&built.findings, &built.project.sources);
@@ -185,7 +190,7 @@ pub fn run(options: Options) -> Result<(), ServeError> {
                 "warning: listening on {ip}, not only on this computer: anyone who can reach {local} can read the site"
             );
         }
-        let _watcher = watch::start(&options.root, state.clone(), builder)?;
+        let _watcher = watch.run(state.clone(), builder)?;
         let host = if ip.is_unspecified() {
             IpAddr::V4(Ipv4Addr::LOCALHOST)
         } else {

@@ -33,51 +33,88 @@ impl Drop for Guard {
     }
 }
 
-/// Starts watching `root`; every batch of relevant changes rebuilds on a thread of its
-/// own, so a slow build never blocks a request.
-pub fn start(root: &Path, state: Arc<State>, mut builder: Builder) -> Result<Guard, ServeError> {
-    let root = root.canonicalize().map_err(ServeError::Io)?;
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(ServeError::Watch)?;
-    debouncer
-        .watch(&root, RecursiveMode::NonRecursive)
-        .map_err(ServeError::Watch)?;
-    let mut watched = BTreeSet::new();
-    for dir in INPUT_DIRS {
-        watch_dir(&mut debouncer, &root, dir, &mut watched)?;
-    }
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopped = stop.clone();
-    let mut contents = Contents::default();
-    std::thread::Builder::new()
-        .name("rasci-rebuild".into())
-        .spawn(move || {
-            while !stopped.load(Ordering::Relaxed) {
-                let first = match rx.recv_timeout(Duration::from_millis(200)) {
-                    Ok(batch) => batch,
-                    Err(RecvTimeoutError::Timeout) => continue,
-                    Err(RecvTimeoutError::Disconnected) => break,
-                };
-                // Batches that arrived while the last build ran are one change to the
-                // project: build once for all of them.
-                let mut changed = relevant(&root, first);
-                while let Ok(batch) = rx.try_recv() {
-                    changed.extend(relevant(&root, batch));
-                }
-                if !contents.changed(&root, &changed) {
-                    continue;
-                }
-                for dir in INPUT_DIRS {
-                    // A folder created after start (a first template override, say) is
-                    // watched from now on; failing that, the next save still rebuilds.
-                    let _ = watch_dir(&mut debouncer, &root, dir, &mut watched);
-                }
-                builder.rebuild(&state);
-            }
-            drop(debouncer);
+/// Watching that has started but does not rebuild yet. It starts before the first build
+/// and records the inputs as they are then, so a save made while that build runs is
+/// neither lost nor mistaken for no change: it rebuilds once [`Watch::run`] is called.
+pub struct Watch {
+    root: PathBuf,
+    debouncer: Debouncer,
+    events: mpsc::Receiver<DebounceEventResult>,
+    watched: BTreeSet<&'static str>,
+    contents: Contents,
+}
+
+type Debouncer = notify_debouncer_full::Debouncer<
+    notify::RecommendedWatcher,
+    notify_debouncer_full::RecommendedCache,
+>;
+
+impl Watch {
+    pub fn start(root: &Path) -> Result<Watch, ServeError> {
+        let root = root.canonicalize().map_err(ServeError::Io)?;
+        let (tx, events) = mpsc::channel::<DebounceEventResult>();
+        let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(ServeError::Watch)?;
+        debouncer
+            .watch(&root, RecursiveMode::NonRecursive)
+            .map_err(ServeError::Watch)?;
+        let mut watched = BTreeSet::new();
+        for dir in INPUT_DIRS {
+            watch_dir(&mut debouncer, &root, dir, &mut watched)?;
+        }
+        let mut contents = Contents::default();
+        contents.seed(&root);
+        Ok(Watch {
+            root,
+            debouncer,
+            events,
+            watched,
+            contents,
         })
-        .map_err(ServeError::Io)?;
-    Ok(Guard { stop })
+    }
+
+    /// Rebuilds on every batch of relevant changes, on a thread of its own so a slow
+    /// build never blocks a request, until the guard is dropped.
+    pub fn run(self, state: Arc<State>, mut builder: Builder) -> Result<Guard, ServeError> {
+        let Watch {
+            root,
+            mut debouncer,
+            events,
+            mut watched,
+            mut contents,
+        } = self;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::Builder::new()
+            .name("rasci-rebuild".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::Relaxed) {
+                    let first = match events.recv_timeout(Duration::from_millis(200)) {
+                        Ok(batch) => batch,
+                        Err(RecvTimeoutError::Timeout) => continue,
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    };
+                    // Batches that arrived while the last build ran are one change to the
+                    // project: build once for all of them.
+                    let mut changed = relevant(&root, first);
+                    while let Ok(batch) = events.try_recv() {
+                        changed.extend(relevant(&root, batch));
+                    }
+                    if !contents.changed(&root, &changed) {
+                        continue;
+                    }
+                    for dir in INPUT_DIRS {
+                        // A folder created after start (a first template override, say)
+                        // is watched from now on; failing that, the next save still
+                        // rebuilds.
+                        let _ = watch_dir(&mut debouncer, &root, dir, &mut watched);
+                    }
+                    builder.rebuild(&state);
+                }
+                drop(debouncer);
+            })
+            .map_err(ServeError::Io)?;
+        Ok(Guard { stop })
+    }
 }
 
 /// What the changed files held when last seen, so a save that changes nothing (a
@@ -89,6 +126,23 @@ struct Contents {
 }
 
 impl Contents {
+    /// Records every input file as the first build read it, so that even the first save
+    /// of a file is compared with something.
+    fn seed(&mut self, root: &Path) {
+        let mut paths = vec![PathBuf::from(crate::config::CONFIG_FILE)];
+        for dir in INPUT_DIRS {
+            for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {
+                if let Ok(relative) = entry.path().strip_prefix(root)
+                    && entry.file_type().is_file()
+                    && is_input(relative)
+                {
+                    paths.push(relative.to_path_buf());
+                }
+            }
+        }
+        self.changed(root, &paths);
+    }
+
     /// Records the files' contents; whether any differs from what was last seen. A file
     /// not seen before counts as changed: the first event about it may be its creation.
     fn changed(&mut self, root: &Path, paths: &[PathBuf]) -> bool {
@@ -112,10 +166,7 @@ impl Contents {
 }
 
 fn watch_dir(
-    debouncer: &mut notify_debouncer_full::Debouncer<
-        notify::RecommendedWatcher,
-        notify_debouncer_full::RecommendedCache,
-    >,
+    debouncer: &mut Debouncer,
     root: &Path,
     dir: &'static str,
     watched: &mut BTreeSet<&'static str>,
@@ -242,6 +293,20 @@ mod tests {
         std::fs::remove_file(root.path().join(&file)).unwrap();
         assert!(contents.changed(root.path(), std::slice::from_ref(&file)));
         assert!(!contents.changed(root.path(), &[]));
+    }
+
+    #[test]
+    fn input_files_are_known_from_the_start() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("content")).unwrap();
+        std::fs::write(root.path().join("content/page.md"), "text").unwrap();
+        std::fs::write(root.path().join("rasci.yaml"), "title: T").unwrap();
+        let mut contents = Contents::default();
+        contents.seed(root.path());
+        let page = PathBuf::from("content/page.md");
+        assert!(!contents.changed(root.path(), std::slice::from_ref(&page)));
+        std::fs::write(root.path().join("rasci.yaml"), "title: U").unwrap();
+        assert!(contents.changed(root.path(), &[PathBuf::from("rasci.yaml")]));
     }
 
     #[test]
