@@ -182,6 +182,14 @@ impl Events {
     }
 }
 
+fn version_of(page: &str) -> String {
+    let start = page
+        .find("var version = \"")
+        .expect("a version in the page")
+        + 15;
+    page[start..][..page[start..].find('"').unwrap()].to_string()
+}
+
 /// Saves the way many editors do: write a temporary file beside it, then rename it over.
 fn save_by_rename(path: &Path, text: &str) {
     let temp = path.with_file_name(format!(
@@ -235,11 +243,13 @@ fn serves_reloads_shows_findings_and_stays_inside_the_site() {
     )
     .unwrap();
     events.wait_for("reload", |_| true);
-    assert!(
-        get(port, page)
-            .body
-            .contains("A freshly written paragraph.")
-    );
+    let edited = get(port, page);
+    assert!(edited.body.contains("A freshly written paragraph."));
+    // Pages carry the version of the site they came from; a page that missed the reload
+    // (hidden, disconnected) learns the new version when it reconnects.
+    let now = version_of(&edited.body);
+    assert_ne!(version_of(&home.body), now);
+    Events::open(port).wait_for("version", |data| data == now);
 
     // Broken data: open pages get the findings, the last good site is still served.
     let parties = root.join("data/parties.yaml");

@@ -43,9 +43,9 @@ async fn site(Extract(app): Extract<App>, method: Method, uri: Uri) -> Response 
             .body(Body::empty())
             .expect("static headers are valid");
     }
-    let site = app.state.site();
+    let (site, version) = app.state.site();
     if site.files.is_empty() {
-        return no_site_yet();
+        return no_site_yet(version);
     }
     match resolve(uri.path()) {
         Ok(Lookup {
@@ -53,7 +53,7 @@ async fn site(Extract(app): Extract<App>, method: Method, uri: Uri) -> Response 
             trailing_slash,
         }) => {
             if let Some(bytes) = site.files.get(&key) {
-                return file(StatusCode::OK, &key, bytes);
+                return file(StatusCode::OK, &key, bytes, version);
             }
             let index = format!("{key}/index.html");
             if !trailing_slash && !key.is_empty() && site.files.contains_key(&index) {
@@ -66,9 +66,9 @@ async fn site(Extract(app): Extract<App>, method: Method, uri: Uri) -> Response 
                     .body(Body::empty())
                     .expect("a checked path is a valid header");
             }
-            not_found(&site)
+            not_found(&site, version)
         }
-        Err(Rejected::Hidden) => not_found(&site),
+        Err(Rejected::Hidden) => not_found(&site, version),
         Err(Rejected::Invalid) => Response::builder()
             .status(StatusCode::BAD_REQUEST)
             .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
@@ -79,7 +79,7 @@ async fn site(Extract(app): Extract<App>, method: Method, uri: Uri) -> Response 
 
 /// Before any build has succeeded there is no site, but there are findings: every path
 /// gets a page that shows them and reloads once the site builds.
-fn no_site_yet() -> Response {
+fn no_site_yet(version: u64) -> Response {
     let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
         <title>rasci: the site could not be built</title></head>\
         <body><p>The site could not be built yet; the preview updates once it can.</p></body></html>";
@@ -87,12 +87,13 @@ fn no_site_yet() -> Response {
         StatusCode::SERVICE_UNAVAILABLE,
         "index.html",
         page.as_bytes(),
+        version,
     )
 }
 
-fn not_found(site: &crate::render::Site) -> Response {
+fn not_found(site: &crate::render::Site, version: u64) -> Response {
     match site.files.get("404.html") {
-        Some(bytes) => file(StatusCode::NOT_FOUND, "404.html", bytes),
+        Some(bytes) => file(StatusCode::NOT_FOUND, "404.html", bytes, version),
         None => Response::builder()
             .status(StatusCode::NOT_FOUND)
             .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
@@ -103,10 +104,10 @@ fn not_found(site: &crate::render::Site) -> Response {
 
 /// A site file, with the live-reload script added to HTML. Never cached: a preview that
 /// the browser keeps serving from its cache is exactly the stale page it must not show.
-fn file(status: StatusCode, key: &str, bytes: &[u8]) -> Response {
+fn file(status: StatusCode, key: &str, bytes: &[u8], version: u64) -> Response {
     let kind = content_type(key);
     let body = if kind.starts_with("text/html") {
-        Body::from(reload::inject(bytes))
+        Body::from(reload::inject(bytes, version))
     } else {
         Body::from(bytes.to_vec())
     };

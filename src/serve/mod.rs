@@ -90,7 +90,7 @@ pub enum Event {
 pub struct State {
     /// The last good site. Swapped as a whole, so a request sees either the old or the
     /// new site, never a mix; readers hold the lock only long enough to clone the `Arc`.
-    site: RwLock<Arc<Site>>,
+    site: RwLock<(Arc<Site>, u64)>,
     /// The findings open pages should show, as sent in [`Event::Findings`]; kept so a page
     /// opened after the build learns them too.
     findings: RwLock<Arc<str>>,
@@ -99,14 +99,22 @@ pub struct State {
 
 impl State {
     fn new(site: Site, findings: Arc<str>) -> Self {
+        // Versions start from the clock, so a page served by an earlier run of the server
+        // sees a different version when it reconnects to this one, and reloads.
+        let first = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_millis() as u64);
         State {
-            site: RwLock::new(Arc::new(site)),
+            site: RwLock::new((Arc::new(site), first)),
             findings: RwLock::new(findings),
             events: broadcast::channel(64).0,
         }
     }
 
-    pub fn site(&self) -> Arc<Site> {
+    /// The site served now, and its version: a number that changes whenever the site
+    /// does. Pages carry the version they were served from, so one that missed a reload
+    /// (hidden, or disconnected) notices when it reconnects.
+    pub fn site(&self) -> (Arc<Site>, u64) {
         self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -122,7 +130,8 @@ impl State {
     }
 
     fn set_site(&self, site: Site) {
-        *self.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(site);
+        let mut served = self.site.write().unwrap_or_else(|e| e.into_inner());
+        *served = (Arc::new(site), served.1 + 1);
     }
 
     fn set_findings(&self, json: Arc<str>) {

@@ -69,21 +69,24 @@ pub fn error_json(message: &str) -> Arc<str> {
     Arc::from(list.to_string())
 }
 
-/// The event stream of one open page: the current findings first (so a page opened while
-/// the input is broken shows them at once), then every event as it happens, until the
-/// server stops.
+/// The event stream of one open page: the version of the site served now (so a page that
+/// missed a reload catches up), the current findings (so a page opened while the input is
+/// broken shows them at once), then every event as it happens, until the server stops.
 pub fn events(
     state: &State,
     stop: watch::Receiver<bool>,
 ) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>> + use<>> {
     let receiver = state.subscribe();
-    let first = Event::Findings(state.findings());
+    let version = sse::Event::default()
+        .event("version")
+        .data(state.site().1.to_string());
+    let pending = vec![to_sse(&Event::Findings(state.findings())), version];
     let stream =
-        futures_util::stream::unfold((Some(first), receiver), move |(pending, mut receiver)| {
+        futures_util::stream::unfold((pending, receiver), move |(mut pending, mut receiver)| {
             let mut stop = stop.clone();
             async move {
-                if let Some(event) = pending {
-                    return Some((Ok(to_sse(&event)), (None, receiver)));
+                if let Some(event) = pending.pop() {
+                    return Some((Ok(event), (pending, receiver)));
                 }
                 if *stop.borrow() {
                     return None;
@@ -97,7 +100,7 @@ pub fn events(
                         Err(broadcast::error::RecvError::Closed) => return None,
                     },
                 };
-                Some((Ok(to_sse(&event)), (None, receiver)))
+                Some((Ok(to_sse(&event)), (pending, receiver)))
             }
         });
     Sse::new(stream).keep_alive(sse::KeepAlive::new().interval(Duration::from_secs(15)))
@@ -111,13 +114,14 @@ fn to_sse(event: &Event) -> sse::Event {
     }
 }
 
-/// Adds the live-reload script before the last `</body>`, or at the end when there is
-/// none.
-pub fn inject(html: &[u8]) -> Vec<u8> {
+/// Adds the live-reload script, with the version of the site the page comes from, before
+/// the last `</body>`, or at the end when there is none.
+pub fn inject(html: &[u8], version: u64) -> Vec<u8> {
     let at = find_last_body_end(html).unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + SCRIPT.len());
+    let script = SCRIPT.replacen("RASCI_VERSION", &version.to_string(), 1);
+    let mut out = Vec::with_capacity(html.len() + script.len());
     out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(SCRIPT.as_bytes());
+    out.extend_from_slice(script.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
 }
@@ -140,13 +144,26 @@ const SCRIPT: &str = r##"<script>
     var restore = function () { window.scrollTo(0, Number(saved) || 0); };
     if (document.readyState === "complete") { restore(); } else { addEventListener("load", restore); }
   }
-  var events = new EventSource("/__rasci/events");
-  events.addEventListener("reload", function () {
+  var version = "RASCI_VERSION";
+  var events = null;
+  function reload() {
     sessionStorage.setItem(key, String(window.scrollY));
     location.reload();
+  }
+  function connect() {
+    events = new EventSource("/__rasci/events");
+    events.addEventListener("version", function (e) { if (e.data !== version) { reload(); } });
+    events.addEventListener("reload", reload);
+    events.addEventListener("findings", function (e) { busy(false); show(JSON.parse(e.data)); });
+    events.addEventListener("building", function () { busy(true); });
+  }
+  connect();
+  // Hidden tabs let go of their connection: browsers allow only a few per server, and a
+  // writer may keep many pages open. The version sent on reconnecting says whether the
+  // page missed a reload meanwhile.
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) { events.close(); } else if (events.readyState === EventSource.CLOSED) { connect(); }
   });
-  events.addEventListener("findings", function (e) { busy(false); show(JSON.parse(e.data)); });
-  events.addEventListener("building", function () { busy(true); });
   function el(tag, style, text) {
     var node = document.createElement(tag);
     if (style) { node.style.cssText = style; }
@@ -205,16 +222,17 @@ mod tests {
 
     #[test]
     fn script_goes_before_the_last_body_end() {
-        let page = inject(b"<html><body><p>&lt;/body&gt;</p></BODY></html>");
+        let page = inject(b"<html><body><p>&lt;/body&gt;</p></BODY></html>", 42);
         let text = String::from_utf8(page).unwrap();
         let script = text.find("<script>").unwrap();
         assert!(script > text.find("</p>").unwrap());
         assert!(text.ends_with("</script>\n</BODY></html>"));
+        assert!(text.contains("var version = \"42\";"));
     }
 
     #[test]
     fn script_is_appended_without_a_body_end() {
-        let page = inject(b"<p>fragment</p>");
+        let page = inject(b"<p>fragment</p>", 42);
         assert!(
             String::from_utf8(page)
                 .unwrap()
