@@ -562,9 +562,18 @@ pub struct Project {
     pub glossary: Vec<Term>,
     pub systems: Vec<System>,
     pub flows: Vec<Flow>,
+    /// Kinds of data file (`"parties"`, ...) of which a file could not be read or parsed.
+    /// Their ids are unknown, so checks that would report every reference to them as
+    /// unknown stay silent: one mistake gives one finding, not a page of echoes.
+    pub unread_kinds: Vec<&'static str>,
 }
 
 impl Project {
+    /// Whether every file of data `kind` was read.
+    pub fn complete(&self, kind: &str) -> bool {
+        !self.unread_kinds.contains(&kind)
+    }
+
     pub fn party(&self, id: &str) -> Option<&Party> {
         self.parties.iter().find(|p| p.id.value == id)
     }

@@ -418,3 +418,45 @@ fn a_scope_override_applies_in_that_scope_only() {
         "Section,Task,Vendor,Customer\n,Install it,C,\"R, A\"\n,Report problems,I,\"R, A\"\n"
     );
 }
+
+#[test]
+fn a_file_that_does_not_parse_gives_one_finding_not_an_echo_per_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(example()).join("rasci.yaml"),
+        dir.path().join("rasci.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    for entry in std::fs::read_dir(Path::new(example()).join("data")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(
+            entry.path(),
+            dir.path().join("data").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    let parties = dir.path().join("data/parties.yaml");
+    let text = std::fs::read_to_string(&parties).unwrap();
+    std::fs::write(
+        &parties,
+        text.replace("    name: Customer", "    nam: Customer"),
+    )
+    .unwrap();
+
+    let out = stdout_of(
+        rasci()
+            .args(["check", "--format", "json", "--root"])
+            .arg(dir.path()),
+    );
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let errors: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{out}");
+    assert_eq!(errors[0]["id"], "yaml/unknown-field");
+    assert_eq!(errors[0]["file"], "data/parties.yaml");
+}

@@ -13,6 +13,14 @@ use std::collections::BTreeMap;
 type TaskFindingKey = (&'static str, usize, usize, String);
 
 pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
+    // With parties, scopes or tasks missing, every row would look wrong; the parse
+    // finding that lost them is the one to fix first.
+    if !["parties", "scopes", "tasks"]
+        .iter()
+        .all(|k| project.complete(k))
+    {
+        return;
+    }
     let mut per_task: BTreeMap<TaskFindingKey, (Diagnostic, Vec<String>)> = BTreeMap::new();
     for matrix in matrices {
         for row in matrix.rows() {

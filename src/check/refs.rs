@@ -20,11 +20,27 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     unique("flow", project.flows.iter().map(|f| &f.id), found);
     unique_terms(project, found);
 
-    let parties = Known::new("party", "ref/unknown-party", &party_ids);
-    let scopes = Known::new("scope", "ref/unknown-scope", &scope_ids);
-    let sections = Known::new("section", "ref/unknown-section", &section_ids);
-    let tasks = Known::new("task", "ref/unknown-task", &task_ids);
-    let systems = Known::new("system", "ref/unknown-system", &system_ids);
+    let complete = |kind| project.complete(kind);
+    let parties = Known::new(
+        "party",
+        "ref/unknown-party",
+        &party_ids,
+        complete("parties"),
+    );
+    let scopes = Known::new("scope", "ref/unknown-scope", &scope_ids, complete("scopes"));
+    let sections = Known::new(
+        "section",
+        "ref/unknown-section",
+        &section_ids,
+        complete("tasks"),
+    );
+    let tasks = Known::new("task", "ref/unknown-task", &task_ids, complete("tasks"));
+    let systems = Known::new(
+        "system",
+        "ref/unknown-system",
+        &system_ids,
+        complete("systems"),
+    );
 
     for scope in &project.scopes {
         for section in &scope.sections {
@@ -63,8 +79,8 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
         unique("step", flow.steps.iter().map(|s| &s.id), found);
         let lane_ids: Vec<&str> = flow.lanes.iter().map(|l| l.id.as_str()).collect();
         let step_ids: Vec<&str> = flow.steps.iter().map(|s| s.id.as_str()).collect();
-        let lanes = Known::new("lane", "ref/unknown-lane", &lane_ids);
-        let steps = Known::new("step", "ref/unknown-step", &step_ids);
+        let lanes = Known::new("lane", "ref/unknown-lane", &lane_ids, true);
+        let steps = Known::new("step", "ref/unknown-step", &step_ids, true);
         for lane in &flow.lanes {
             parties.check(&lane.party, found);
         }
@@ -144,15 +160,23 @@ struct Known<'a> {
     kind: &'static str,
     rule: &'static str,
     ids: &'a [&'a str],
+    /// False when a file defining such ids could not be read: then no reference is
+    /// reported as unknown, since it may well be defined there.
+    complete: bool,
 }
 
 impl<'a> Known<'a> {
-    fn new(kind: &'static str, rule: &'static str, ids: &'a [&'a str]) -> Self {
-        Known { kind, rule, ids }
+    fn new(kind: &'static str, rule: &'static str, ids: &'a [&'a str], complete: bool) -> Self {
+        Known {
+            kind,
+            rule,
+            ids,
+            complete,
+        }
     }
 
     fn check(&self, reference: &Located<String>, found: &mut Vec<Diagnostic>) {
-        if self.ids.contains(&reference.as_str()) {
+        if !self.complete || self.ids.contains(&reference.as_str()) {
             return;
         }
         let mut diagnostic = Diagnostic::new(

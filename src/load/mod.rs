@@ -81,12 +81,14 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
         glossary: Vec::new(),
         systems: Vec::new(),
         flows: Vec::new(),
+        unread_kinds: Vec::new(),
     };
 
     let mut files = Vec::new();
     for (path, kind) in data_files(root, &mut findings, &mut project.sources)? {
-        if let Some(file) = read_source(&mut project.sources, root, &path, &mut findings)? {
-            files.push((file, kind));
+        match read_source(&mut project.sources, root, &path, &mut findings)? {
+            Some(file) => files.push((file, kind)),
+            None => project.unread_kinds.push(kind),
         }
     }
     // Files parse independently, so they parse in parallel; results are merged in path
@@ -95,7 +97,7 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
         .par_iter()
         .map(|&(file, kind)| parse_data_file(&project.sources, file, kind))
         .collect();
-    for result in parsed {
+    for (result, (_, kind)) in parsed.into_iter().zip(&files) {
         match result {
             Ok(DataFile::Parties(f)) => project.parties.extend(f.parties),
             Ok(DataFile::Scopes(f)) => project.scopes.extend(f.scopes),
@@ -104,9 +106,14 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
             Ok(DataFile::Glossary(f)) => project.glossary.extend(f.glossary),
             Ok(DataFile::Systems(f)) => project.systems.extend(f.systems),
             Ok(DataFile::Flows(f)) => project.flows.extend(f.flows),
-            Err(diagnostic) => findings.push(diagnostic),
+            Err(diagnostic) => {
+                findings.push(diagnostic);
+                project.unread_kinds.push(kind);
+            }
         }
     }
+    project.unread_kinds.sort_unstable();
+    project.unread_kinds.dedup();
 
     parse_cells(&mut project, &mut findings);
     Ok((project, findings))
