@@ -11,7 +11,7 @@ use crate::source::Span;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A broken link, found in the page at `page`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Problem {
     pub page: String,
     pub href: String,
@@ -24,28 +24,42 @@ pub struct Problem {
 
 /// Checks every page; `written` holds, per page, the links its sources wrote.
 pub fn check(site: &Site, written: &[(String, Vec<(String, Span)>)]) -> Vec<Problem> {
-    let ids: BTreeMap<&str, BTreeSet<String>> = site
+    let pages: Vec<String> = site
         .files
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| {
-            (
-                path.as_str(),
-                attribute_values(&String::from_utf8_lossy(bytes), "id")
-                    .into_iter()
-                    .map(|(v, _)| v)
-                    .collect(),
-            )
-        })
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .cloned()
         .collect();
+    check_pages(site, written, &pages)
+}
+
+/// The ids of a page's elements, the targets of `#anchor` links.
+pub fn ids_of(html: &[u8]) -> BTreeSet<String> {
+    attribute_values(&String::from_utf8_lossy(html), "id")
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect()
+}
+
+/// Checks the links of the given pages, in the order given. The ids of a target page
+/// are read once, when a link first needs them.
+pub fn check_pages(
+    site: &Site,
+    written: &[(String, Vec<(String, Span)>)],
+    pages: &[String],
+) -> Vec<Problem> {
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut problems = Vec::new();
-    for (page, bytes) in site.files.iter().filter(|(p, _)| p.ends_with(".html")) {
+    for page in pages {
+        let Some(bytes) = site.files.get(page) else {
+            continue;
+        };
         let html = String::from_utf8_lossy(bytes);
         let mut links = attribute_values(&html, "href");
         links.extend(attribute_values(&html, "src"));
         links.sort_by_key(|(_, at)| *at);
         for (href, at) in links {
-            let Some(reason) = broken(site, &ids, page, &href) else {
+            let Some(reason) = broken(site, &mut ids, page, &href) else {
                 continue;
             };
             let written = written
@@ -68,7 +82,7 @@ pub fn check(site: &Site, written: &[(String, Vec<(String, Span)>)]) -> Vec<Prob
 /// Why `href` on `page` is broken, or `None` when it is fine or leaves the site.
 fn broken(
     site: &Site,
-    ids: &BTreeMap<&str, BTreeSet<String>>,
+    ids: &mut BTreeMap<String, BTreeSet<String>>,
     page: &str,
     href: &str,
 ) -> Option<String> {
@@ -104,9 +118,10 @@ fn broken(
     }
     match fragment {
         Some(fragment) if !fragment.is_empty() && target.ends_with(".html") => {
-            let has = ids
-                .get(target.as_str())
-                .is_some_and(|ids| ids.contains(fragment));
+            let ids = ids
+                .entry(target.clone())
+                .or_insert_with(|| ids_of(&site.files[&target]));
+            let has = ids.contains(fragment);
             (!has).then(|| format!("`{target}` has no element with id `{fragment}`"))
         }
         _ => None,

@@ -104,10 +104,42 @@ pub struct Build {
 /// Runs the whole pipeline but the write: load, read content, resolve, check, render,
 /// check links.
 pub fn build(root: &Path) -> Result<Build, BuildError> {
+    build_reusing(root, None).map(|(built, _)| built)
+}
+
+/// What a build keeps for the next build in the same process (`serve` holds one).
+///
+/// A writer mostly edits the text of one Markdown page. When nothing but the bodies of
+/// some content pages changed since the previous build, only those pages are rendered
+/// and laid out again, and only their links are checked; every other file of the site
+/// is the previous build's. Any other change (data, config, theme, a page's front
+/// matter, a page added or removed) renders the whole site.
+pub struct Cache {
+    /// Hash of every input except the bodies of content pages.
+    frame: u64,
+    /// Hash of each content page's body, in content order.
+    bodies: Vec<u64>,
+    /// The pages as rendered, in plan order, with their findings and written links.
+    outs: Vec<pages::PageOut>,
+    /// The broken links found, by page.
+    problems: Vec<links::Problem>,
+    site: Site,
+    /// How many pages the build that made this cache rendered.
+    pub rendered_pages: usize,
+}
+
+/// [`build`], reusing what `previous` rendered where the inputs allow (see [`Cache`]).
+/// The result is the same as a full build's, byte for byte.
+pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
     let (mut project, mut findings) = crate::load::load(root).map_err(BuildError::Load)?;
     let content = content::load(&mut project, &mut findings).map_err(BuildError::Load)?;
     let theme = templates::load(root, &project.config.theme).map_err(BuildError::Theme)?;
-    let (site, problems) = {
+    let frame = frame_hash(&project, &content, &theme);
+    let bodies: Vec<u64> = content
+        .iter()
+        .map(|page| hash_of(page.body(&project.sources)))
+        .collect();
+    let (site, outs, problems, rendered_pages) = {
         let matrices = crate::resolve::resolve(&project);
         crate::check::check(&project, &matrices, &mut findings);
         let data = SiteData {
@@ -116,34 +148,155 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
             content: &content,
             glossary: glossary::Glossary::new(&project),
         };
-        render_site(&data, &theme, &mut findings)?
+        let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
+        let rendered = match reusable {
+            Some(cache) => rerender_changed(&data, &theme, cache, &bodies)?,
+            None => None,
+        };
+        match rendered {
+            Some(rendered) => rendered,
+            None => render_site(&data, &theme)?,
+        }
+    };
+    for out in &outs {
+        findings.extend(out.diagnostics.iter().cloned());
+    }
+    let cache = Cache {
+        frame,
+        bodies,
+        outs,
+        problems: problems.clone(),
+        site: site.clone(),
+        rendered_pages,
     };
     links::report(&mut project, &mut findings, problems, &site);
     findings.sort(&project.sources);
-    Ok(Build {
-        project,
-        findings,
-        site,
-    })
+    Ok((
+        Build {
+            project,
+            findings,
+            site,
+        },
+        cache,
+    ))
 }
 
-fn render_site(
+fn hash_of(value: impl std::hash::Hash) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// Everything a build reads but the bodies of content pages: config and data files
+/// whole, content pages up to the end of their front matter, and the theme.
+fn frame_hash(
+    project: &Project,
+    content: &[content::ContentPage],
+    theme: &templates::Theme,
+) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    for (file, source) in project.sources.files() {
+        std::hash::Hash::hash(&source.path, &mut hasher);
+        let text = match content.iter().find(|page| page.file == file) {
+            Some(page) => &source.text[..page.body_start],
+            None => source.text.as_str(),
+        };
+        std::hash::Hash::hash(text, &mut hasher);
+    }
+    std::hash::Hash::hash(&theme.fingerprint, &mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// A site, its pages, its broken links, and how many pages were rendered to make it.
+type Rendered = (Site, Vec<pages::PageOut>, Vec<links::Problem>, usize);
+
+/// The links each page's sources wrote, for reporting broken ones where they were written.
+fn written_links(outs: &[pages::PageOut]) -> Vec<(String, Vec<(String, crate::source::Span)>)> {
+    outs.iter()
+        .map(|out| (out.path.clone(), out.links.clone()))
+        .collect()
+}
+
+/// Renders again only the pages whose content body changed, on top of the previous
+/// site. `None` when that is not safe, and the whole site must be rendered: the plan of
+/// pages differs, or a changed page's anchors changed (links elsewhere may point at them).
+fn rerender_changed(
     data: &SiteData<'_>,
     theme: &templates::Theme,
-    findings: &mut Findings,
-) -> Result<(Site, Vec<links::Problem>), BuildError> {
+    cache: Cache,
+    bodies: &[u64],
+) -> Result<Option<Rendered>, BuildError> {
+    use rayon::prelude::*;
+    let Cache {
+        bodies: old_bodies,
+        mut outs,
+        mut site,
+        problems: old_problems,
+        ..
+    } = cache;
+    let kinds = pages::plan(data);
+    if kinds.len() != outs.len() || kinds.iter().zip(&outs).any(|(k, o)| *k != o.kind) {
+        return Ok(None);
+    }
+    let changed = |page: usize| old_bodies[page] != bodies[page];
+    let home = data.content.iter().position(|p| p.is_home());
+    let redo: Vec<usize> = kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, kind)| match kind {
+            pages::PageKind::Content { page, .. } => changed(*page),
+            pages::PageKind::Home => home.is_some_and(changed),
+            _ => false,
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let fresh: Vec<(usize, pages::PageOut)> = redo
+        .par_iter()
+        .map(|&i| (i, pages::render(data, kinds[i])))
+        .collect();
+    for (i, out) in fresh {
+        outs[i] = out;
+    }
+    let mut changed_paths = Vec::new();
+    for &i in &redo {
+        let out = &outs[i];
+        let html = layout::page(data, theme, &outs, out)
+            .map_err(|message| BuildError::Theme(ThemeError::Template(message)))?;
+        let old = site.files.get(&out.path).map(|b| links::ids_of(b));
+        if old != Some(links::ids_of(html.as_bytes())) {
+            return Ok(None);
+        }
+        site.insert(out.path.clone(), html);
+        changed_paths.push(out.path.clone());
+    }
+    if redo.is_empty() {
+        return Ok(Some((site, outs, old_problems, 0)));
+    }
+    let (js, json) = search::index(data, &outs);
+    site.insert(urls::SEARCH_INDEX_JS, js);
+    site.insert(urls::SEARCH_INDEX_JSON, json);
+    // The same files exist as before and the re-rendered pages kept their anchors, so the
+    // other pages' links fare as they did: only the re-rendered pages are checked again.
+    let mut problems: Vec<links::Problem> = old_problems
+        .into_iter()
+        .filter(|p| !changed_paths.contains(&p.page))
+        .collect();
+    problems.extend(links::check_pages(
+        &site,
+        &written_links(&outs),
+        &changed_paths,
+    ));
+    Ok(Some((site, outs, problems, redo.len())))
+}
+
+fn render_site(data: &SiteData<'_>, theme: &templates::Theme) -> Result<Rendered, BuildError> {
     use rayon::prelude::*;
     let kinds = pages::plan(data);
-    let mut outs: Vec<pages::PageOut> = kinds
+    let outs: Vec<pages::PageOut> = kinds
         .par_iter()
         .map(|kind| pages::render(data, *kind))
         .collect();
     let mut site = Site::default();
-    let mut written_links = Vec::new();
-    for out in &mut outs {
-        findings.extend(std::mem::take(&mut out.diagnostics));
-        written_links.push((out.path.clone(), std::mem::take(&mut out.links)));
-    }
     let rendered: Vec<(String, Result<String, String>)> = outs
         .par_iter()
         .map(|out| (out.path.clone(), layout::page(data, theme, &outs, out)))
@@ -180,6 +333,7 @@ fn render_site(
     site.insert(urls::SEARCH_INDEX_JSON, json);
     site.insert("sitemap.xml", search::sitemap(data.project, &outs));
     site.insert("robots.txt", search::robots(data.project));
-    let problems = links::check(&site, &written_links);
-    Ok((site, problems))
+    let problems = links::check(&site, &written_links(&outs));
+    let rendered = outs.len();
+    Ok((site, outs, problems, rendered))
 }

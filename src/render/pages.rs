@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::fmt::Write;
 
 /// Which page to build.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
     Home,
     Scope(usize),
@@ -35,7 +35,7 @@ pub struct Crumb {
 }
 
 /// A page with its body rendered, before the theme lays it out.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PageOut {
     pub kind: PageKind,
     pub path: String,

@@ -64,6 +64,9 @@ impl std::error::Error for ThemeError {}
 pub struct Theme {
     pub tera: tera::Tera,
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// A hash of every template and static file, to tell whether the theme changed
+    /// between two builds of one process.
+    pub fingerprint: u64,
 }
 
 /// Loads the theme named in the config, with the project's overrides.
@@ -85,7 +88,15 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     tera.autoescape_on([".html"]);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| ThemeError::Template(error_chain(&e)))?;
-    Ok(Theme { tera, statics })
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(&templates, &mut hasher);
+    std::hash::Hash::hash(&statics, &mut hasher);
+    let fingerprint = std::hash::Hasher::finish(&hasher);
+    Ok(Theme {
+        tera,
+        statics,
+        fingerprint,
+    })
 }
 
 fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

@@ -150,8 +150,9 @@ pub fn run(options: Options) -> Result<(), ServeError> {
         return Err(ServeError::Build(BuildError::Load(missing)));
     }
     let watch = watch::Watch::start(&options.root)?;
-    let (site, findings) = match crate::render::build(&options.root) {
-        Ok(built) => {
+    let (site, findings) = match crate::render::build_reusing(&options.root, None) {
+        Ok((built, cache)) => {
+            builder.cache = Some(cache);
             builder.print_findings(&built.findings, &built.project.sources);
             if built.findings.errors() > 0 {
                 eprintln!(
@@ -253,6 +254,9 @@ pub struct Builder {
     /// The last findings printed, so an unchanged set of warnings is not repeated on every
     /// save.
     last_report: String,
+    /// What the last build rendered, so that a save which only changes the text of some
+    /// Markdown pages re-renders just those pages.
+    cache: Option<crate::render::Cache>,
 }
 
 impl Builder {
@@ -263,6 +267,7 @@ impl Builder {
             color: std::io::stderr().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             last_report: String::new(),
+            cache: None,
         }
     }
 
@@ -305,12 +310,14 @@ impl Builder {
                 return;
             }
         }
-        let built = match guarded(|| crate::render::build(&self.root)) {
+        let previous = self.cache.take();
+        let built = match guarded(|| crate::render::build_reusing(&self.root, previous)) {
             Ok(result) => result,
             Err(message) => return self.report_failure(state, &message),
         };
         match built {
-            Ok(built) => {
+            Ok((built, cache)) => {
+                self.cache = Some(cache);
                 self.print_findings(&built.findings, &built.project.sources);
                 let json = reload::findings_json(&built.findings, &built.project.sources);
                 if built.findings.errors() > 0 {

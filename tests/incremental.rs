@@ -1,0 +1,149 @@
+//! A build that reuses the previous one (as `serve` does on every save) gives exactly the
+//! site a fresh build gives, whatever changed.
+
+use rasci::render::{build, build_reusing};
+use std::path::{Path, PathBuf};
+
+fn copy_example(into: &Path) -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = into.join("project");
+    for folder in ["data", "content"] {
+        for entry in walkdir::WalkDir::new(repo.join(folder)) {
+            let entry = entry.unwrap();
+            let target = root.join(entry.path().strip_prefix(repo).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    std::fs::copy(repo.join("rasci.yaml"), root.join("rasci.yaml")).unwrap();
+    root
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// How many pages an edit should cause to be rendered.
+enum Rendered {
+    Pages(usize),
+    All,
+}
+use Rendered::{All, Pages};
+
+/// Applies each edit in turn; after each, the reusing build must equal a fresh one, in
+/// files and in findings.
+fn assert_reuse_matches_fresh(root: &Path, edits: &[(&str, &str, &str, Rendered)]) {
+    let (_, mut cache) = build_reusing(root, None).unwrap();
+    let all_pages = cache.rendered_pages;
+    for (file, from, to, rendered) in edits {
+        edit(&root.join(file), from, to);
+        let (reused, next) = build_reusing(root, Some(cache)).unwrap();
+        match rendered {
+            Rendered::Pages(n) => assert_eq!(next.rendered_pages, *n, "after editing {file}"),
+            Rendered::All => assert_eq!(next.rendered_pages, all_pages, "after editing {file}"),
+        }
+        let fresh = build(root).unwrap();
+        assert_eq!(
+            reused.site.files.keys().collect::<Vec<_>>(),
+            fresh.site.files.keys().collect::<Vec<_>>(),
+            "after editing {file}"
+        );
+        for (path, bytes) in &fresh.site.files {
+            assert!(
+                reused.site.files[path] == *bytes,
+                "{path} differs after editing {file}"
+            );
+        }
+        assert_eq!(
+            reused.findings.diagnostics, fresh.findings.diagnostics,
+            "after editing {file}"
+        );
+        cache = next;
+    }
+}
+
+#[test]
+fn editing_page_text_rerenders_to_the_same_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_example(dir.path());
+    assert_reuse_matches_fresh(
+        &root,
+        &[
+            // Body text only: the page alone is rendered again.
+            (
+                "content/submission-guidelines.md",
+                "P1",
+                "P1 (urgent, as agreed)",
+                Pages(2), // the guidelines are a page of each deployment
+            ),
+            // The home page's text.
+            (
+                "content/_index.md",
+                "RASCI",
+                "RASCI (who does what)",
+                Pages(1),
+            ),
+            // A new heading changes the page's anchors: the whole site is rendered.
+            (
+                "content/reading-the-matrix.md",
+                "\n## ",
+                "\n## A new section\n\nText with a term: tenant.\n\n## ",
+                All,
+            ),
+            // A broken link is found in the re-rendered page.
+            (
+                "content/submission-guidelines.md",
+                "P1 (urgent, as agreed)",
+                "P1 [see](missing-page.md)",
+                Pages(2),
+            ),
+            // Data, or a page's front matter (titles are in every page's navigation):
+            // everything again.
+            (
+                "data/tasks.yaml",
+                "L2-3 Support Anywhere365",
+                "L2/3 Support",
+                All,
+            ),
+            (
+                "content/reading-the-matrix.md",
+                "title: ",
+                "title: Guide to ",
+                All,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_broken_link_elsewhere_stays_reported_while_another_page_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_example(dir.path());
+    edit(
+        &root.join("content/reading-the-matrix.md"),
+        "\n## ",
+        "\nSee [nowhere](nowhere.md).\n\n## ",
+    );
+    assert_reuse_matches_fresh(
+        &root,
+        &[(
+            "content/submission-guidelines.md",
+            "P1",
+            "P1 (urgent)",
+            Pages(2),
+        )],
+    );
+    let (built, _) = build_reusing(&root, None).unwrap();
+    assert!(
+        built
+            .findings
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "link/broken")
+    );
+}
