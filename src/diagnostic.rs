@@ -101,7 +101,7 @@ impl Diagnostic {
 }
 
 /// All findings of one run, with the sources they point into.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Findings {
     pub diagnostics: Vec<Diagnostic>,
 }

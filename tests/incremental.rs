@@ -5,7 +5,10 @@ use rasci::render::{build, build_reusing};
 use std::path::{Path, PathBuf};
 
 fn copy_example(into: &Path) -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_project(Path::new(env!("CARGO_MANIFEST_DIR")), into)
+}
+
+fn copy_project(repo: &Path, into: &Path) -> PathBuf {
     let root = into.join("project");
     for folder in ["data", "content"] {
         for entry in walkdir::WalkDir::new(repo.join(folder)) {
@@ -102,14 +105,42 @@ fn editing_page_text_rerenders_to_the_same_site() {
                 "P1 [see](missing-page.md)",
                 Pages(2),
             ),
-            // Data, or a page's front matter (titles are in every page's navigation):
-            // everything again.
+            // Data: the pages built from it (home, deployments, parties, comparison,
+            // glossary, 404), not the guides, which embed no data view.
             (
                 "data/tasks.yaml",
                 "L2-3 Support Anywhere365",
                 "L2/3 Support",
+                Pages(9),
+            ),
+            (
+                "data/tasks.yaml",
+                r#"anywhere365: "C", customer: "A, R", end-users: "C, I""#,
+                r#"anywhere365: "C, S", customer: "A, R", end-users: "I""#,
+                Pages(9),
+            ),
+            (
+                "data/summaries.yaml",
+                "Training of customers",
+                "Customer training",
+                Pages(9),
+            ),
+            // A renamed task changes the deployment pages' anchors; a renamed party and
+            // the glossary show on every page: everything again.
+            (
+                "data/tasks.yaml",
+                "id: monitoring",
+                "id: monitoring-and-maintenance",
                 All,
             ),
+            (
+                "data/parties.yaml",
+                "name: End-users",
+                "name: End users",
+                All,
+            ),
+            ("data/glossary.yaml", "term: CRM", "term: CRM system", All),
+            // A page's front matter (titles are in every page's navigation): everything.
             (
                 "content/reading-the-matrix.md",
                 "title: ",
@@ -145,5 +176,31 @@ fn a_broken_link_elsewhere_stays_reported_while_another_page_changes() {
             .diagnostics
             .iter()
             .any(|d| d.rule == "link/broken")
+    );
+}
+
+#[test]
+fn pages_with_shortcodes_follow_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic");
+    let root = copy_project(&fixture, dir.path());
+    std::fs::write(
+        root.join("content/plain.md"),
+        "---\ntitle: Plain\n---\n\nNo data view here, only a [guide](guide.md).\n",
+    )
+    .unwrap();
+    assert_reuse_matches_fresh(
+        &root,
+        &[
+            // Home, two deployments, two parties, comparison, glossary, 404, and the
+            // three pages with a shortcode (the guide in each deployment, the on-premises
+            // notes); not the plain page, which has none, in either deployment.
+            (
+                "data/tasks.yaml",
+                "title: Run the servers",
+                "title: Run and patch the servers",
+                Pages(11),
+            ),
+        ],
     );
 }

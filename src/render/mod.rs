@@ -109,14 +109,19 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
 
 /// What a build keeps for the next build in the same process (`serve` holds one).
 ///
-/// A writer mostly edits the text of one Markdown page. When nothing but the bodies of
-/// some content pages changed since the previous build, only those pages are rendered
-/// and laid out again, and only their links are checked; every other file of the site
-/// is the previous build's. Any other change (data, config, theme, a page's front
-/// matter, a page added or removed) renders the whole site.
+/// A writer mostly edits the text of one Markdown page, or one data file. When nothing
+/// but the bodies of some content pages changed since the previous build, only those
+/// pages are rendered and laid out again, and only their links are checked; every other
+/// file of the site is the previous build's. When the data changed too (but not the
+/// glossary, nor any party's or scope's id or name, which every page shows), the pages
+/// built from the data and the pages with shortcodes are rendered again as well. Any
+/// other change (config, theme, a page's front matter, a page added or removed), or a
+/// re-rendered page whose anchors changed, renders the whole site.
 pub struct Cache {
-    /// Hash of every input except the bodies of content pages.
+    /// Hash of every input except the bodies of content pages and the data.
     frame: u64,
+    /// Hash of the data (see [`data_hash`]).
+    data: u64,
     /// Hash of each content page's body, in content order.
     bodies: Vec<u64>,
     /// The pages as rendered, in plan order, with their findings and written links.
@@ -131,10 +136,52 @@ pub struct Cache {
 /// [`build`], reusing what `previous` rendered where the inputs allow (see [`Cache`]).
 /// The result is the same as a full build's, byte for byte.
 pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
-    let (mut project, mut findings) = crate::load::load(root).map_err(BuildError::Load)?;
-    let content = content::load(&mut project, &mut findings).map_err(BuildError::Load)?;
+    build_loaded(root, Loaded::read(root)?, previous)
+}
+
+/// A project read from disk with its content pages, not yet checked or rendered.
+pub struct Loaded {
+    pub project: Project,
+    pub content: Vec<content::ContentPage>,
+    /// What reading found.
+    pub findings: Findings,
+}
+
+impl Loaded {
+    pub fn read(root: &Path) -> Result<Loaded, BuildError> {
+        let (mut project, mut findings) = crate::load::load(root).map_err(BuildError::Load)?;
+        let content = content::load(&mut project, &mut findings).map_err(BuildError::Load)?;
+        Ok(Loaded {
+            project,
+            content,
+            findings,
+        })
+    }
+
+    /// Every finding short of rendering, as `rasci check` reports them; cheap next to a
+    /// render, so a preview can show data errors at once.
+    pub fn check(&self) -> Findings {
+        let mut findings = self.findings.clone();
+        let matrices = crate::resolve::resolve(&self.project);
+        crate::check::check(&self.project, &matrices, &mut findings);
+        findings
+    }
+}
+
+/// [`build_reusing`] on a project already read.
+pub fn build_loaded(
+    root: &Path,
+    loaded: Loaded,
+    previous: Option<Cache>,
+) -> Result<(Build, Cache), BuildError> {
+    let Loaded {
+        mut project,
+        content,
+        mut findings,
+    } = loaded;
     let theme = templates::load(root, &project.config.theme).map_err(BuildError::Theme)?;
     let frame = frame_hash(&project, &content, &theme);
+    let data = data_hash(&project);
     let bodies: Vec<u64> = content
         .iter()
         .map(|page| hash_of(page.body(&project.sources)))
@@ -142,7 +189,7 @@ pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cac
     let (site, outs, problems, rendered_pages) = {
         let matrices = crate::resolve::resolve(&project);
         crate::check::check(&project, &matrices, &mut findings);
-        let data = SiteData {
+        let site_data = SiteData {
             project: &project,
             matrices,
             content: &content,
@@ -150,12 +197,15 @@ pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cac
         };
         let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
         let rendered = match reusable {
-            Some(cache) => rerender_changed(&data, &theme, cache, &bodies)?,
+            Some(cache) => {
+                let data_changed = cache.data != data;
+                rerender_changed(&site_data, &theme, cache, &bodies, data_changed)?
+            }
             None => None,
         };
         match rendered {
             Some(rendered) => rendered,
-            None => render_site(&data, &theme)?,
+            None => render_site(&site_data, &theme)?,
         }
     };
     for out in &outs {
@@ -163,6 +213,7 @@ pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cac
     }
     let cache = Cache {
         frame,
+        data,
         bodies,
         outs,
         problems: problems.clone(),
@@ -189,22 +240,84 @@ fn hash_of(value: impl std::hash::Hash) -> u64 {
 
 /// Everything a build reads but the bodies of content pages: config and data files
 /// whole, content pages up to the end of their front matter, and the theme.
+///
+/// Of the data files only the glossary (its terms are marked on every page) and the
+/// parties' and scopes' ids and names (they are in every page's navigation) count here;
+/// the rest of the data is [`data_hash`]'s.
 fn frame_hash(
     project: &Project,
     content: &[content::ContentPage],
     theme: &templates::Theme,
 ) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
+    let bodies: std::collections::HashMap<crate::source::FileId, usize> = content
+        .iter()
+        .map(|page| (page.file, page.body_start))
+        .collect();
     for (file, source) in project.sources.files() {
+        if is_matrix_data(&source.path) {
+            continue;
+        }
         std::hash::Hash::hash(&source.path, &mut hasher);
-        let text = match content.iter().find(|page| page.file == file) {
-            Some(page) => &source.text[..page.body_start],
+        let text = match bodies.get(&file) {
+            Some(&body_start) => &source.text[..body_start],
             None => source.text.as_str(),
         };
         std::hash::Hash::hash(text, &mut hasher);
     }
+    for party in &project.parties {
+        std::hash::Hash::hash(&(&party.id.value, &party.name.value), &mut hasher);
+    }
+    for scope in &project.scopes {
+        std::hash::Hash::hash(&(&scope.id.value, &scope.name.value), &mut hasher);
+    }
     std::hash::Hash::hash(&theme.fingerprint, &mut hasher);
     std::hash::Hasher::finish(&hasher)
+}
+
+/// Data files other than the glossary: what the pages built from data show.
+fn is_matrix_data(path: &str) -> bool {
+    path.starts_with("data/") && !path.starts_with("data/glossary")
+}
+
+/// Every data file but the glossary, whole.
+fn data_hash(project: &Project) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    for (_, source) in project.sources.files() {
+        if is_matrix_data(&source.path) {
+            std::hash::Hash::hash(&(&source.path, &source.text), &mut hasher);
+        }
+    }
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// The files made from the data alone: each deployment's matrix as CSV and JSON, and
+/// every diagram as a standalone SVG.
+fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
+    for matrix in &data.matrices {
+        let id = &matrix.scope.id.value;
+        site.insert(
+            urls::download(id, "csv"),
+            crate::export::to_csv(data.project, matrix),
+        );
+        site.insert(
+            urls::download(id, "json"),
+            crate::export::to_json(data.project, &[matrix]),
+        );
+    }
+    for (path, svg) in diagrams::files(data) {
+        site.insert(path, svg);
+    }
+}
+
+/// The files made from every page: the search index and the sitemap (and robots.txt,
+/// which names the sitemap).
+fn insert_search_files(data: &SiteData<'_>, outs: &[pages::PageOut], site: &mut Site) {
+    let (js, json) = search::index(data, outs);
+    site.insert(urls::SEARCH_INDEX_JS, js);
+    site.insert(urls::SEARCH_INDEX_JSON, json);
+    site.insert("sitemap.xml", search::sitemap(data.project, outs));
+    site.insert("robots.txt", search::robots(data.project));
 }
 
 /// A site, its pages, its broken links, and how many pages were rendered to make it.
@@ -217,14 +330,15 @@ fn written_links(outs: &[pages::PageOut]) -> Vec<(String, Vec<(String, crate::so
         .collect()
 }
 
-/// Renders again only the pages whose content body changed, on top of the previous
-/// site. `None` when that is not safe, and the whole site must be rendered: the plan of
+/// Renders again only the pages whose content body changed, and when the data changed
+/// the pages built from it, on top of the previous site. `None` when that is not safe, and the whole site must be rendered: the plan of
 /// pages differs, or a changed page's anchors changed (links elsewhere may point at them).
 fn rerender_changed(
     data: &SiteData<'_>,
     theme: &templates::Theme,
     cache: Cache,
     bodies: &[u64],
+    data_changed: bool,
 ) -> Result<Option<Rendered>, BuildError> {
     use rayon::prelude::*;
     let Cache {
@@ -244,9 +358,18 @@ fn rerender_changed(
         .iter()
         .enumerate()
         .filter(|(_, kind)| match kind {
-            pages::PageKind::Content { page, .. } => changed(*page),
-            pages::PageKind::Home => home.is_some_and(changed),
-            _ => false,
+            // A page's own text; with new data, also every page that may embed a view of
+            // it through a shortcode.
+            pages::PageKind::Content { page, .. } => {
+                changed(*page)
+                    || data_changed
+                        && data.content[*page]
+                            .body(&data.project.sources)
+                            .contains("{{")
+            }
+            pages::PageKind::Home => data_changed || home.is_some_and(changed),
+            // The pages built from the data.
+            _ => data_changed,
         })
         .map(|(i, _)| i)
         .collect();
@@ -272,9 +395,10 @@ fn rerender_changed(
     if redo.is_empty() {
         return Ok(Some((site, outs, old_problems, 0)));
     }
-    let (js, json) = search::index(data, &outs);
-    site.insert(urls::SEARCH_INDEX_JS, js);
-    site.insert(urls::SEARCH_INDEX_JSON, json);
+    if data_changed {
+        insert_data_files(data, &mut site);
+    }
+    insert_search_files(data, &outs, &mut site);
     // The same files exist as before and the re-rendered pages kept their anchors, so the
     // other pages' links fare as they did: only the re-rendered pages are checked again.
     let mut problems: Vec<links::Problem> = old_problems
@@ -314,25 +438,8 @@ fn render_site(data: &SiteData<'_>, theme: &templates::Theme) -> Result<Rendered
         "static/css/generated.css",
         format!("{}\n{}", highlight::stylesheet(), diagrams::stylesheet()),
     );
-    for matrix in &data.matrices {
-        let id = &matrix.scope.id.value;
-        site.insert(
-            urls::download(id, "csv"),
-            crate::export::to_csv(data.project, matrix),
-        );
-        site.insert(
-            urls::download(id, "json"),
-            crate::export::to_json(data.project, &[matrix]),
-        );
-    }
-    for (path, svg) in diagrams::files(data) {
-        site.insert(path, svg);
-    }
-    let (js, json) = search::index(data, &outs);
-    site.insert(urls::SEARCH_INDEX_JS, js);
-    site.insert(urls::SEARCH_INDEX_JSON, json);
-    site.insert("sitemap.xml", search::sitemap(data.project, &outs));
-    site.insert("robots.txt", search::robots(data.project));
+    insert_data_files(data, &mut site);
+    insert_search_files(data, &outs, &mut site);
     let problems = links::check(&site, &written_links(&outs));
     let rendered = outs.len();
     Ok((site, outs, problems, rendered))

@@ -293,25 +293,23 @@ impl Builder {
     fn rebuild(&mut self, state: &State) {
         let started = Instant::now();
         let _ = state.events.send(Event::Building);
-        let analyzed = match guarded(|| crate::analyze(&self.root)) {
-            Ok(result) => result,
+        let loaded = match guarded(|| crate::render::Loaded::read(&self.root)) {
+            Ok(Ok(loaded)) => loaded,
+            Ok(Err(error)) => return self.report_failure(state, &error.to_string()),
             Err(message) => return self.report_failure(state, &message),
         };
-        match analyzed {
-            Ok((project, findings)) if findings.errors() > 0 => {
-                self.print_findings(&findings, &project.sources);
-                eprintln!("not reloading: the last good site is still served");
-                state.set_findings(reload::findings_json(&findings, &project.sources));
-                return;
-            }
-            Ok(_) => {}
-            Err(error) => {
-                self.report_failure(state, &error.to_string());
-                return;
-            }
+        let checked = match guarded(|| loaded.check()) {
+            Ok(checked) => checked,
+            Err(message) => return self.report_failure(state, &message),
+        };
+        if checked.errors() > 0 {
+            self.print_findings(&checked, &loaded.project.sources);
+            eprintln!("not reloading: the last good site is still served");
+            state.set_findings(reload::findings_json(&checked, &loaded.project.sources));
+            return;
         }
         let previous = self.cache.take();
-        let built = match guarded(|| crate::render::build_reusing(&self.root, previous)) {
+        let built = match guarded(|| crate::render::build_loaded(&self.root, loaded, previous)) {
             Ok(result) => result,
             Err(message) => return self.report_failure(state, &message),
         };
