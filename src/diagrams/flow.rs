@@ -5,12 +5,12 @@
 //! loop back points to the right; a step whose cell is taken moves to the next column.
 
 use super::Diagram;
-use super::geom::{Edge, Label, Layout, Node, Rect, Shape};
-use super::route::{Dir, Grid, Surroundings, place_label, tracks};
+use super::geom::{Edge, Layout, Node, Rect, Shape};
+use super::route::{Dir, Grid, label_size, place_edge_labels, tracks};
 use super::style::party_class;
 use super::svg;
 use super::text::{
-    FONT, LINE, SMALL_FONT, SMALL_LINE, block_width, escape, id_fragment, num, wrap, write_lines,
+    FONT, LINE, SMALL_FONT, block_width, escape, id_fragment, num, wrap, write_lines,
 };
 use crate::model::{Flow, Project, StepKind};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -161,12 +161,6 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
                 .map(|t| (t.clone(), wrap(t, LABEL_WIDTH, SMALL_FONT)))
         })
         .collect();
-    let label_size = |lines: &[String]| {
-        (
-            (block_width(lines, SMALL_FONT) + 10.0).round(),
-            lines.len() as f64 * SMALL_LINE + 4.0,
-        )
-    };
     let widest_label = label_lines
         .iter()
         .flatten()
@@ -285,34 +279,7 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
 
     let obstacles: Vec<Rect> = boxes.iter().map(|b| b.rect).collect();
     let bounds = Rect::new(header_width, 0.0, width - header_width, height);
-    let mut labels: Vec<Label> = Vec::new();
-    for e in 0..edges.len() {
-        let Some((text, lines)) = edge_labels[e].clone() else {
-            continue;
-        };
-        let others: Vec<&[_]> = edges
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != e)
-            .map(|(_, other)| other.points.as_slice())
-            .collect();
-        let taken: Vec<Rect> = labels.iter().map(|l| l.rect).collect();
-        let around = Surroundings {
-            bounds,
-            obstacles: &obstacles,
-            taken: &taken,
-            paths: &others,
-            outlines: &[],
-        };
-        let rect = place_label(label_size(&lines), &edges[e].points, true, &around);
-        edges[e].label = Some(labels.len());
-        labels.push(Label {
-            rect,
-            text,
-            lines,
-            edge: e,
-        });
-    }
+    let labels = place_edge_labels(&mut edges, &edge_labels, bounds, &obstacles, &[], true);
 
     let mut order: Vec<usize> = (0..flow.steps.len()).collect();
     order.sort_by_key(|i| (columns_of_steps[*i], step_lane[*i], *i));

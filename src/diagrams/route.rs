@@ -9,7 +9,8 @@
 //! picks the route, with a cost per bend and per grid segment that another arrow already
 //! uses, so arrows spread over the tracks instead of sitting on top of each other.
 
-use super::geom::{EPS, Point, Rect};
+use super::geom::{EPS, Edge, Label, Point, Rect};
+use super::text::{SMALL_FONT, SMALL_LINE, block_width};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -396,4 +397,55 @@ mod tests {
         let path = grid.route(0, 1, Some(Dir::Down)).unwrap();
         assert_eq!(path[0], Point::new(50.0, 60.0));
     }
+}
+
+/// Width and height of an arrow label's box for its wrapped lines.
+pub fn label_size(lines: &[String]) -> (f64, f64) {
+    (
+        (block_width(lines, SMALL_FONT) + 10.0).round(),
+        lines.len() as f64 * SMALL_LINE + 4.0,
+    )
+}
+
+/// Places the label of every arrow that has one (`texts[e]`: the text and its wrapped
+/// lines), in arrow order, each clear of the boxes, of the labels placed before it and,
+/// where it can be, of the other arrows; records on each edge which label is its own.
+/// `near_start` puts a label by the start of its arrow rather than its middle.
+pub fn place_edge_labels(
+    edges: &mut [Edge],
+    texts: &[Option<(String, Vec<String>)>],
+    bounds: Rect,
+    obstacles: &[Rect],
+    outlines: &[Rect],
+    near_start: bool,
+) -> Vec<Label> {
+    let mut labels: Vec<Label> = Vec::new();
+    for e in 0..edges.len() {
+        let Some((text, lines)) = texts[e].clone() else {
+            continue;
+        };
+        let others: Vec<&[Point]> = edges
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != e)
+            .map(|(_, other)| other.points.as_slice())
+            .collect();
+        let taken: Vec<Rect> = labels.iter().map(|l| l.rect).collect();
+        let around = Surroundings {
+            bounds,
+            obstacles,
+            taken: &taken,
+            paths: &others,
+            outlines,
+        };
+        let rect = place_label(label_size(&lines), &edges[e].points, near_start, &around);
+        edges[e].label = Some(labels.len());
+        labels.push(Label {
+            rect,
+            text,
+            lines,
+            edge: e,
+        });
+    }
+    labels
 }

@@ -5,13 +5,12 @@
 //! groups and rows.
 
 use super::Diagram;
-use super::geom::{Edge, Label, Layout, Node, Point, Rect, Shape};
-use super::route::{Grid, Surroundings, place_label, tracks};
+use super::geom::{Edge, Layout, Node, Point, Rect, Shape};
+use super::route::{Grid, label_size, place_edge_labels, tracks};
 use super::style::party_class;
 use super::svg;
 use super::text::{
-    FONT, LINE, SMALL_FONT, SMALL_LINE, block_width, escape, id_fragment, num, width, wrap,
-    write_lines,
+    FONT, LINE, SMALL_FONT, block_width, escape, id_fragment, num, width, wrap, write_lines,
 };
 use crate::model::{Project, Scope, System};
 use std::fmt::Write;
@@ -155,12 +154,6 @@ pub fn systems_layout(project: &Project, scope: &Scope) -> SystemsLayout {
             }
         }
     }
-    let label_size = |lines: &[String]| {
-        (
-            (block_width(lines, SMALL_FONT) + 10.0).round(),
-            lines.len() as f64 * SMALL_LINE + 4.0,
-        )
-    };
     let widest_label = links
         .iter()
         .filter_map(|l| l.label.as_ref())
@@ -300,34 +293,14 @@ pub fn systems_layout(project: &Project, scope: &Scope) -> SystemsLayout {
     obstacles.extend(group_boxes.iter().map(|g| g.heading));
     let bounds = Rect::new(0.0, 0.0, diagram_width, rows_bottom + 8.0);
     let outlines: Vec<Rect> = group_boxes.iter().map(|g| g.rect).collect();
-    let mut labels: Vec<Label> = Vec::new();
-    for e in 0..edges.len() {
-        let Some((text, lines)) = edge_lines[e].clone() else {
-            continue;
-        };
-        let others: Vec<&[Point]> = edges
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != e)
-            .map(|(_, other)| other.points.as_slice())
-            .collect();
-        let taken: Vec<Rect> = labels.iter().map(|l| l.rect).collect();
-        let around = Surroundings {
-            bounds,
-            obstacles: &obstacles,
-            taken: &taken,
-            paths: &others,
-            outlines: &outlines,
-        };
-        let rect = place_label(label_size(&lines), &edges[e].points, false, &around);
-        edges[e].label = Some(labels.len());
-        labels.push(Label {
-            rect,
-            text,
-            lines,
-            edge: e,
-        });
-    }
+    let labels = place_edge_labels(
+        &mut edges,
+        &edge_lines,
+        bounds,
+        &obstacles,
+        &outlines,
+        false,
+    );
 
     SystemsLayout {
         layout: Layout {
