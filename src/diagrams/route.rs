@@ -368,37 +368,6 @@ fn overlap_length(a: Point, b: Point, c: Point, d: Point) -> f64 {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn boxed(cx: f64, cy: f64) -> Rect {
-        Rect::new(cx - 20.0, cy - 10.0, 40.0, 20.0)
-    }
-
-    #[test]
-    fn goes_around_a_box_in_the_way() {
-        let rects = vec![boxed(50.0, 50.0), boxed(150.0, 50.0), boxed(250.0, 50.0)];
-        let xs = vec![0.0, 100.0, 200.0, 300.0];
-        let ys = vec![10.0, 90.0];
-        let mut grid = Grid::new(xs, ys, rects.clone());
-        let path = grid.route(0, 2, None).unwrap();
-        for s in path.windows(2) {
-            assert!(!rects[1].segment_crosses_interior(s[0], s[1]));
-        }
-        assert!(rects[0].on_border(path[0], 0.01));
-        assert!(rects[2].on_border(*path.last().unwrap(), 0.01));
-    }
-
-    #[test]
-    fn forced_first_direction() {
-        let rects = vec![boxed(50.0, 50.0), boxed(150.0, 50.0)];
-        let mut grid = Grid::new(vec![0.0, 100.0, 200.0], vec![10.0, 90.0], rects);
-        let path = grid.route(0, 1, Some(Dir::Down)).unwrap();
-        assert_eq!(path[0], Point::new(50.0, 60.0));
-    }
-}
-
 /// Width and height of an arrow label's box for its wrapped lines.
 pub fn label_size(lines: &[String]) -> (f64, f64) {
     (
@@ -448,4 +417,35 @@ pub fn place_edge_labels(
         });
     }
     labels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn boxed(cx: f64, cy: f64) -> Rect {
+        Rect::new(cx - 20.0, cy - 10.0, 40.0, 20.0)
+    }
+
+    #[test]
+    fn goes_around_a_box_in_the_way() {
+        let rects = vec![boxed(50.0, 50.0), boxed(150.0, 50.0), boxed(250.0, 50.0)];
+        let xs = vec![0.0, 100.0, 200.0, 300.0];
+        let ys = vec![10.0, 90.0];
+        let mut grid = Grid::new(xs, ys, rects.clone());
+        let path = grid.route(0, 2, None).unwrap();
+        for s in path.windows(2) {
+            assert!(!rects[1].segment_crosses_interior(s[0], s[1]));
+        }
+        assert!(rects[0].on_border(path[0], 0.01));
+        assert!(rects[2].on_border(*path.last().unwrap(), 0.01));
+    }
+
+    #[test]
+    fn forced_first_direction() {
+        let rects = vec![boxed(50.0, 50.0), boxed(150.0, 50.0)];
+        let mut grid = Grid::new(vec![0.0, 100.0, 200.0], vec![10.0, 90.0], rects);
+        let path = grid.route(0, 1, Some(Dir::Down)).unwrap();
+        assert_eq!(path[0], Point::new(50.0, 60.0));
+    }
 }
