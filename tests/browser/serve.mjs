@@ -15,6 +15,7 @@
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, fail, watch, withTimeout } from "./harness.mjs";
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -22,15 +23,6 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const TOTAL_TIMEOUT_MS = 240_000; // the whole run
 const START_TIMEOUT_MS = 60_000; // from starting the server to its address on stdout
 const ACTION_TIMEOUT_MS = 10_000; // one click, wait or evaluation
@@ -50,51 +42,10 @@ const FIXED_PARTY = "Customer IT";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-let passed = 0;
-let failed = 0;
 const contexts = new Set(); // open browser contexts, each with the problems it saw
+const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
 let child = null; // the server, while it runs
 let serverLog = ""; // what it printed on standard error, for failure messages
-
-function fail(message) {
-  throw new Error(message);
-}
-
-function assert(condition, message) {
-  if (!condition) fail(message);
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function check(name, body) {
-  // What an earlier, failed check left behind is not this check's problem.
-  for (const context of contexts) context.problems.length = 0;
-  try {
-    await withTimeout(Promise.resolve().then(body), CHECK_TIMEOUT_MS, name);
-    passed += 1;
-    console.log(`ok    ${name}`);
-    return true;
-  } catch (error) {
-    failed += 1;
-    const message = String(error && error.message ? error.message : error)
-      .split("\n")
-      .filter((line) => line.trim())
-      .slice(0, 8)
-      .join("\n      ");
-    console.log(`FAIL  ${name}\n      ${message}`);
-    return false;
-  }
-}
-
-function closingLine() {
-  return `${passed} passed, ${failed} failed`;
-}
 
 function lastServerLines(n = 6) {
   const lines = serverLog.split("\n").filter((line) => line.trim());
@@ -192,28 +143,8 @@ async function newContext(browser, options = {}) {
       return route.abort("blockedbyclient");
     },
   );
-  context.on("page", (page) => watch(page, context.problems));
+  context.on("page", (page) => watch(page, context.problems, { requestFailures: false }));
   return context;
-}
-
-function watch(page, problems) {
-  page.on("console", (msg) => {
-    if (msg.type() === "error") {
-      const where = msg.location() && msg.location().url ? ` (${msg.location().url})` : "";
-      problems.push(`console error: ${msg.text()}${where}`);
-    }
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("response", (response) => {
-    if (response.status() >= 400) {
-      problems.push(`HTTP ${response.status()} for ${response.url()}`);
-    }
-  });
-}
-
-function assertClean(context, what) {
-  const problems = context.problems.splice(0);
-  assert(problems.length === 0, `${what}:\n${problems.join("\n")}`);
 }
 
 async function open(context, path) {
@@ -288,11 +219,11 @@ async function main() {
   const tasksFile = join(project, "data", "tasks.yaml");
   const partiesFile = join(project, "data", "parties.yaml");
 
-  const started = await check("rasci serve --port 0 starts and prints its address", async () => {
+  const started = await checks.check("rasci serve --port 0 starts and prints its address", async () => {
     origin = await withTimeout(startServer(binary, project), START_TIMEOUT_MS, "starting the server");
   });
   if (!started) {
-    console.log(closingLine());
+    console.log(checks.closingLine());
     process.exit(1);
   }
   console.log(`serving ${project} at ${origin}/`);
@@ -307,8 +238,8 @@ async function main() {
     });
   } catch (error) {
     console.log(`FAIL  start Chromium (${CHROMIUM})\n      ${error.message.split("\n")[0]}`);
-    failed += 1;
-    console.log(closingLine());
+    checks.failed += 1;
+    console.log(checks.closingLine());
     process.exit(1);
   }
   console.log(`browser: Chromium ${browser.version()}`);
@@ -325,7 +256,7 @@ async function main() {
     let page = null; // the page kept open through the saves
     let scrolled = 0;
 
-    await check(`${PAGE} loads from the preview without errors`, async () => {
+    await checks.check(`${PAGE} loads from the preview without errors`, async () => {
       page = await open(desktop, PAGE);
       const rows = await taskRows(page).count();
       assert(rows > 0, "the RASCI table has no task rows");
@@ -340,7 +271,7 @@ async function main() {
     });
     assert(page, "the page did not open; nothing more to test");
 
-    await check("a saved data edit reloads the open page with the new title, scroll position kept", async () => {
+    await checks.check("a saved data edit reloads the open page with the new title, scroll position kept", async () => {
       await mark(page);
       const loaded = page.waitForEvent("load", { timeout: SAVE_TIMEOUT_MS });
       edit(tasksFile, `title: ${OLD_TITLE}\n`, `title: ${NEW_TITLE}\n`);
@@ -365,7 +296,7 @@ async function main() {
     });
 
     let rowsBefore = 0;
-    await check("a save that breaks the data shows the findings over the last good site", async () => {
+    await checks.check("a save that breaks the data shows the findings over the last good site", async () => {
       rowsBefore = await taskRows(page).count();
       await mark(page);
       edit(partiesFile, `    name: ${PARTY}\n`, `    nam: ${PARTY}\n`);
@@ -386,7 +317,7 @@ async function main() {
     });
 
     let second = null;
-    await check("a tab opened while the data is broken shows the findings and the last good site", async () => {
+    await checks.check("a tab opened while the data is broken shows the findings and the last good site", async () => {
       second = await open(desktop, PAGE);
       await overlay(second).waitFor({ state: "visible", timeout: SAVE_TIMEOUT_MS });
       const text = await overlay(second).innerText();
@@ -396,7 +327,7 @@ async function main() {
       assertClean(desktop, "a new tab while the data is broken");
     });
 
-    await check("fixing the data removes the findings and reloads the open pages with the fix", async () => {
+    await checks.check("fixing the data removes the findings and reloads the open pages with the fix", async () => {
       const pages = [page, second].filter(Boolean);
       for (const p of pages) await mark(p);
       edit(partiesFile, `    nam: ${PARTY}\n`, `    name: ${FIXED_PARTY}\n`);
@@ -420,7 +351,7 @@ async function main() {
       assertClean(desktop, "reloading after the fix");
     });
 
-    await check("no file outside the site is served (traversal, dot-files)", async () => {
+    await checks.check("no file outside the site is served (traversal, dot-files)", async () => {
       const problems = [];
       const expectNot200 = (what, status, body) => {
         if (status === 200) problems.push(`${what} answered 200`);
@@ -439,7 +370,7 @@ async function main() {
     });
 
     let stoppedIn = null;
-    await check(`SIGINT stops the server within ${STOP_TIMEOUT_MS / 1000} s with exit code 0, pages still open`, async () => {
+    await checks.check(`SIGINT stops the server within ${STOP_TIMEOUT_MS / 1000} s with exit code 0, pages still open`, async () => {
       const server = child;
       const done = exited(server);
       const sent = Date.now();
@@ -461,8 +392,8 @@ async function main() {
     console.log("screenshots:");
     for (const file of screenshots) console.log(`  ${file}`);
   }
-  console.log(closingLine());
-  process.exit(failed === 0 ? 0 : 1);
+  console.log(checks.closingLine());
+  process.exit(checks.failed === 0 ? 0 : 1);
 }
 
 // Whatever happens, the server does not outlive the test.
@@ -472,23 +403,23 @@ process.on("exit", () => {
 for (const name of ["SIGINT", "SIGTERM"]) {
   process.on(name, () => {
     console.log(`FAIL  interrupted by ${name}`);
-    failed += 1;
-    console.log(closingLine());
+    checks.failed += 1;
+    console.log(checks.closingLine());
     process.exit(1);
   });
 }
 
 const watchdog = setTimeout(() => {
-  failed += 1;
+  checks.failed += 1;
   console.log(`FAIL  the serve test did not finish within ${TOTAL_TIMEOUT_MS / 1000} s`);
-  console.log(closingLine());
+  console.log(checks.closingLine());
   process.exit(1);
 }, TOTAL_TIMEOUT_MS);
 watchdog.unref();
 
 main().catch((error) => {
-  failed += 1;
+  checks.failed += 1;
   console.log(`FAIL  ${error && error.stack ? error.stack : error}`);
-  console.log(closingLine());
+  console.log(checks.closingLine());
   process.exit(1);
 });

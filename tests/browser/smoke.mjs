@@ -11,21 +11,13 @@
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, fail, watch, withTimeout } from "./harness.mjs";
 import { createServer } from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const TOTAL_TIMEOUT_MS = 180_000; // the whole run
 const ACTION_TIMEOUT_MS = 10_000; // one click, wait or evaluation
 const NAVIGATION_TIMEOUT_MS = 15_000; // one page load
@@ -54,48 +46,8 @@ const CONTENT_TYPES = {
   ".woff2": "font/woff2",
 };
 
-let passed = 0;
-let failed = 0;
 const contexts = new Set(); // open browser contexts, each with the problems it saw
-
-
-function fail(message) {
-  throw new Error(message);
-}
-
-function assert(condition, message) {
-  if (!condition) fail(message);
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function check(name, body) {
-  // What an earlier, failed check left behind is not this check's problem.
-  for (const context of contexts) context.problems.length = 0;
-  try {
-    await withTimeout(Promise.resolve().then(body), CHECK_TIMEOUT_MS, name);
-    passed += 1;
-    console.log(`ok    ${name}`);
-  } catch (error) {
-    failed += 1;
-    const message = String(error && error.message ? error.message : error)
-      .split("\n")
-      .filter((line) => line.trim())
-      .slice(0, 8)
-      .join("\n      ");
-    console.log(`FAIL  ${name}\n      ${message}`);
-  }
-}
-
-function closingLine() {
-  return `${passed} passed, ${failed} failed`;
-}
+const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
 
 // ---------------------------------------------------------------------------------------
 // A static file server for the built site, on 127.0.0.1 only.
@@ -173,30 +125,6 @@ async function newContext(browser, options = {}) {
   );
   context.on("page", (page) => watch(page, context.problems));
   return context;
-}
-
-function watch(page, problems) {
-  page.on("console", (msg) => {
-    if (msg.type() === "error") {
-      const where = msg.location() && msg.location().url ? ` (${msg.location().url})` : "";
-      problems.push(`console error: ${msg.text()}${where}`);
-    }
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) => {
-    const why = request.failure() ? request.failure().errorText : "failed";
-    problems.push(`request failed: ${request.url()} (${why})`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) {
-      problems.push(`HTTP ${response.status()} for ${response.url()}`);
-    }
-  });
-}
-
-function assertClean(context, what) {
-  const problems = context.problems.splice(0);
-  assert(problems.length === 0, `${what}:\n${problems.join("\n")}`);
 }
 
 async function open(context, path) {
@@ -311,8 +239,8 @@ async function main() {
   } catch (error) {
     server.close();
     console.log(`FAIL  start Chromium (${CHROMIUM})\n      ${error.message.split("\n")[0]}`);
-    failed += 1;
-    console.log(closingLine());
+    checks.failed += 1;
+    console.log(checks.closingLine());
     process.exit(1);
   }
   console.log(`browser: Chromium ${browser.version()}`);
@@ -327,7 +255,7 @@ async function main() {
   try {
     const desktop = await newContext(browser);
 
-    await check("home page loads over http without errors", async () => {
+    await checks.check("home page loads over http without errors", async () => {
       const page = await open(desktop, "index.html");
       assert((await page.title()).length > 0, "the home page has no title");
       assert((await page.locator("h1").count()) === 1, "the home page should have one h1");
@@ -338,7 +266,7 @@ async function main() {
       await page.close();
     });
 
-    await check("home page works from disk (file://), search included", async () => {
+    await checks.check("home page works from disk (file://), search included", async () => {
       const disk = await newContext(browser);
       try {
         const page = await open(disk, new URL("index.html", siteUrlOnDisk).href);
@@ -357,7 +285,7 @@ async function main() {
     });
 
     for (const [scope, rows] of Object.entries(EXPECTED_ROWS)) {
-      await check(`${scope}/index.html loads without errors and its table has ${rows} task rows`, async () => {
+      await checks.check(`${scope}/index.html loads without errors and its table has ${rows} task rows`, async () => {
         const page = await open(desktop, `${scope}/index.html`);
         const count = await taskRows(page).count();
         assert(count === rows, `the RASCI table has ${count} task rows, expected ${rows}`);
@@ -368,7 +296,7 @@ async function main() {
       });
     }
 
-    await check("deployment switcher goes from Dialogue Cloud to On Premises", async () => {
+    await checks.check("deployment switcher goes from Dialogue Cloud to On Premises", async () => {
       const page = await open(desktop, "cloud/index.html");
       const current = page.locator(".switcher a[aria-current]");
       assert((await current.innerText()).trim() === "Dialogue Cloud", "Dialogue Cloud is not the current deployment");
@@ -384,7 +312,7 @@ async function main() {
       await page.close();
     });
 
-    await check("glossary term shows its definition on hover and on keyboard focus", async () => {
+    await checks.check("glossary term shows its definition on hover and on keyboard focus", async () => {
       const page = await open(desktop, "cloud/index.html");
       const terms = page.locator(".content .term");
       assert((await terms.count()) >= 2, "fewer than two glossary terms are marked on the cloud page");
@@ -416,7 +344,7 @@ async function main() {
       await page.close();
     });
 
-    await check('search opened with "/" finds a task and Enter opens it', async () => {
+    await checks.check('search opened with "/" finds a task and Enter opens it', async () => {
       const page = await open(desktop, "index.html");
       await page.locator("body").click({ position: { x: 5, y: DESKTOP.height - 5 } }).catch(() => {});
       await page.keyboard.press("/");
@@ -441,7 +369,7 @@ async function main() {
       await page.close();
     });
 
-    await check("theme toggle changes data-theme on <html> and the colours", async () => {
+    await checks.check("theme toggle changes data-theme on <html> and the colours", async () => {
       const page = await open(desktop, "cloud/index.html");
       const theme = () => page.evaluate(() => document.documentElement.getAttribute("data-theme"));
       const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -470,7 +398,7 @@ async function main() {
 
     await desktop.close();
 
-    await check("On Premises on a 390 px phone: table and switcher shown", async () => {
+    await checks.check("On Premises on a 390 px phone: table and switcher shown", async () => {
       const phone = await newContext(browser, { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
       try {
         const page = await open(phone, "onprem/index.html");
@@ -483,7 +411,7 @@ async function main() {
       }
     });
 
-    await check(`no page scrolls sideways at ${WIDTHS.join(", ")} px`, async () => {
+    await checks.check(`no page scrolls sideways at ${WIDTHS.join(", ")} px`, async () => {
       const found = [];
       for (const width of WIDTHS) {
         const context = await newContext(browser, { viewport: { width, height: 900 } });
@@ -512,21 +440,21 @@ async function main() {
     console.log("screenshots:");
     for (const file of screenshots) console.log(`  ${file}`);
   }
-  console.log(closingLine());
-  process.exit(failed === 0 ? 0 : 1);
+  console.log(checks.closingLine());
+  process.exit(checks.failed === 0 ? 0 : 1);
 }
 
 const watchdog = setTimeout(() => {
-  failed += 1;
+  checks.failed += 1;
   console.log(`FAIL  the smoke test did not finish within ${TOTAL_TIMEOUT_MS / 1000} s`);
-  console.log(closingLine());
+  console.log(checks.closingLine());
   process.exit(1);
 }, TOTAL_TIMEOUT_MS);
 watchdog.unref();
 
 main().catch((error) => {
-  failed += 1;
+  checks.failed += 1;
   console.log(`FAIL  ${error && error.stack ? error.stack : error}`);
-  console.log(closingLine());
+  console.log(checks.closingLine());
   process.exit(1);
 });

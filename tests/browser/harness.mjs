@@ -1,0 +1,97 @@
+// What the browser tests share: how Chromium is started, checks that count and report
+// themselves, time limits, and pages that record what went wrong while they were open.
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export function fail(message) {
+  throw new Error(message);
+}
+
+export function assert(condition, message) {
+  if (!condition) fail(message);
+}
+
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Named checks, each bounded by `timeoutMs`, printing `ok` or `FAIL` as they end and
+ * counted for the closing "N passed, M failed" line. `contexts` holds the open browser
+ * contexts: what an earlier, failed check left in their problem lists is cleared first.
+ */
+export class Checks {
+  constructor(timeoutMs, contexts) {
+    this.timeoutMs = timeoutMs;
+    this.contexts = contexts;
+    this.passed = 0;
+    this.failed = 0;
+  }
+
+  /** Runs one check; resolves to whether it passed. */
+  async check(name, body) {
+    for (const context of this.contexts) context.problems.length = 0;
+    try {
+      await withTimeout(Promise.resolve().then(body), this.timeoutMs, name);
+      this.passed += 1;
+      console.log(`ok    ${name}`);
+      return true;
+    } catch (error) {
+      this.failed += 1;
+      const message = String(error && error.message ? error.message : error)
+        .split("\n")
+        .filter((line) => line.trim())
+        .slice(0, 8)
+        .join("\n      ");
+      console.log(`FAIL  ${name}\n      ${message}`);
+      return false;
+    }
+  }
+
+  closingLine() {
+    return `${this.passed} passed, ${this.failed} failed`;
+  }
+}
+
+/**
+ * Records on `problems` every console error, page error and HTTP error of `page`, and,
+ * unless `requestFailures` is false, every failed request.
+ */
+export function watch(page, problems, { requestFailures = true } = {}) {
+  page.on("console", (msg) => {
+    if (msg.type() === "error") {
+      const where = msg.location() && msg.location().url ? ` (${msg.location().url})` : "";
+      problems.push(`console error: ${msg.text()}${where}`);
+    }
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  if (requestFailures) {
+    page.on("requestfailed", (request) => {
+      const why = request.failure() ? request.failure().errorText : "failed";
+      problems.push(`request failed: ${request.url()} (${why})`);
+    });
+  }
+  page.on("response", (response) => {
+    if (response.status() >= 400) {
+      problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    }
+  });
+}
+
+/** Fails with everything the context recorded, and clears it. */
+export function assertClean(context, what) {
+  const problems = context.problems.splice(0);
+  assert(problems.length === 0, `${what}:\n${problems.join("\n")}`);
+}
