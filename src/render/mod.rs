@@ -56,6 +56,9 @@ pub struct SiteData<'p> {
     pub matrices: Vec<Matrix<'p>>,
     pub content: &'p [content::ContentPage],
     glossary: glossary::Glossary,
+    /// Indices of the content pages other than the home page, in navigation order
+    /// (weight, title, path): sorted once, as every page's navigation lists them.
+    guide_order: Vec<usize>,
 }
 
 impl SiteData<'_> {
@@ -194,6 +197,7 @@ pub fn build_loaded(
             matrices,
             content: &content,
             glossary: glossary::Glossary::new(&project),
+            guide_order: pages::guide_order(&content),
         };
         let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
         let rendered = match reusable {

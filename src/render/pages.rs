@@ -389,19 +389,27 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
 
 /// Content pages of a deployment in navigation order: weight, then title.
 pub fn sorted_guides<'d>(data: &'d SiteData<'_>, scope: Option<&str>) -> Vec<&'d ContentPage> {
-    let mut guides: Vec<&ContentPage> = data
-        .content
+    data.guide_order
         .iter()
-        .filter(|p| !p.is_home() && scope.is_none_or(|s| p.applies_to(s)))
+        .map(|&i| &data.content[i])
+        .filter(|p| scope.is_none_or(|s| p.applies_to(s)))
+        .collect()
+}
+
+/// The content pages but the home page, by weight, then title, then path.
+pub fn guide_order(content: &[ContentPage]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..content.len())
+        .filter(|&i| !content[i].is_home())
         .collect();
-    guides.sort_by(|a, b| {
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&content[a], &content[b]);
         (a.front.weight.unwrap_or(0), &a.front.title.value, &a.slug).cmp(&(
             b.front.weight.unwrap_or(0),
             &b.front.title.value,
             &b.slug,
         ))
     });
-    guides
+    order
 }
 
 fn render_content(env: &mut PageEnv<'_>, page: &ContentPage) -> markdown::Rendered {
