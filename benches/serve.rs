@@ -10,6 +10,9 @@
 //!
 //! `--keep DIR` writes the generated project there instead of a temporary folder.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::copy_dir;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -241,19 +244,6 @@ fn copy_example(to: &Path) {
     std::fs::copy(repo.join("rasci.yaml"), to.join("rasci.yaml")).unwrap();
     for dir in ["data", "content", "themes"] {
         copy_dir(&repo.join(dir), &to.join(dir));
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 

@@ -2,28 +2,10 @@
 //! site a fresh build gives, whatever changed.
 
 use rasci::render::{build, build_reusing};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn copy_example(into: &Path) -> PathBuf {
-    copy_project(Path::new(env!("CARGO_MANIFEST_DIR")), into)
-}
-
-fn copy_project(repo: &Path, into: &Path) -> PathBuf {
-    let root = into.join("project");
-    for folder in ["data", "content"] {
-        for entry in walkdir::WalkDir::new(repo.join(folder)) {
-            let entry = entry.unwrap();
-            let target = root.join(entry.path().strip_prefix(repo).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
-    }
-    std::fs::copy(repo.join("rasci.yaml"), root.join("rasci.yaml")).unwrap();
-    root
-}
+mod common;
+use common::{copy_example, copy_project};
 
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();

@@ -4,7 +4,9 @@
 //! exit 0 for warnings, but 1 with `--deny-warnings`) and each `good` twin must check
 //! clean. A rule added to the registry without a fixture pair fails this file.
 
+mod common;
 use assert_cmd::Command;
+use common::copy_dir;
 use rasci::check::rules::{RULES, Rule};
 use rasci::diagnostic::{Diagnostic, Severity};
 use rasci::model::Project;
@@ -40,19 +42,6 @@ impl Fixture {
         match self {
             Fixture::Committed(path) => path,
             Fixture::Generated(dir) => dir.path(),
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The static site: the RASCI tables cell by cell against the seed pages, the deployment
 //! switcher, glossary markup, the link check, determinism and the atomic write.
 
+mod common;
 use assert_cmd::Command;
 use scraper::{ElementRef, Html, Selector};
 use std::collections::BTreeMap;
@@ -444,17 +445,7 @@ fn two_builds_are_byte_identical() {
 
 /// A copy of the fixture in a temporary folder, to break.
 fn copy_fixture(into: &Path) -> PathBuf {
-    let root = into.join("project");
-    for entry in walkdir::WalkDir::new(fixture()) {
-        let entry = entry.unwrap();
-        let target = root.join(entry.path().strip_prefix(fixture()).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    root
+    common::copy_project(&fixture(), into)
 }
 
 #[test]
