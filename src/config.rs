@@ -18,9 +18,10 @@ pub struct Config {
     /// Absolute URL the site is published at (for the sitemap); links stay relative.
     #[serde(default)]
     pub base_url: Option<Located<String>>,
-    /// Theme folder under `themes/`.
+    /// Theme: the name of a folder under `themes/` (one plain folder name, no path), or
+    /// `golive`, the built-in theme.
     #[serde(default = "default_theme")]
-    pub theme: String,
+    pub theme: Located<String>,
     /// Language code for `<html lang>`.
     #[serde(default = "default_language")]
     pub language: String,
@@ -57,8 +58,34 @@ pub enum RuleLevel {
     Off,
 }
 
-fn default_theme() -> String {
-    "golive".to_string()
+/// The built-in theme's name.
+pub const BUILTIN_THEME: &str = "golive";
+
+fn default_theme() -> Located<String> {
+    Located::new(
+        BUILTIN_THEME.to_string(),
+        crate::source::Span::new(crate::source::FileId(0), 0, 0),
+    )
+}
+
+/// Why `name` cannot name a folder under `themes/`, if it cannot: a theme is one plain
+/// folder name, never a path.
+pub fn theme_name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("the theme name is empty")
+    } else if name.starts_with('/') || name.starts_with('\\') || name.get(1..2) == Some(":") {
+        Some("a theme is a folder name under `themes/`, not an absolute path")
+    } else if name.split(['/', '\\']).any(|part| part == "..") {
+        Some("`..` would lead out of `themes/`")
+    } else if name.contains(['/', '\\']) {
+        Some("a theme is one folder name under `themes/`, without `/`")
+    } else if name.starts_with('.') {
+        Some("a theme folder name does not start with a dot")
+    } else if name.chars().any(char::is_control) {
+        Some("the theme name holds a control character")
+    } else {
+        None
+    }
 }
 
 fn default_language() -> String {

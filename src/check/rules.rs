@@ -170,6 +170,26 @@ pub const RULES: &[Rule] = &[
     ),
     fixed("file/encoding", "Files are UTF-8 text."),
     fixed(
+        "file/symlink",
+        "Symbolic links under data/, content/, the theme and templates/ lead to files inside the project, and are not loops.",
+    ),
+    fixed(
+        "id/syntax",
+        "Ids are 1 to 64 lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit; content file and folder names keep at least one of those.",
+    ),
+    fixed(
+        "id/reserved",
+        "A scope id, or a top-level content page, does not take a name the site uses for its own files (`static`, `glossary`, ...).",
+    ),
+    fixed(
+        "id/collision",
+        "No two content pages, glossary terms or flow steps get one URL or anchor.",
+    ),
+    fixed(
+        "config/theme",
+        "`theme` in rasci.yaml names a folder under themes/ (or the built-in `golive`), never a path.",
+    ),
+    fixed(
         "file/unknown-kind",
         "YAML files under data/ are named after a kind of data file.",
     ),

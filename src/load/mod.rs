@@ -2,6 +2,8 @@
 //! cells into letters. Problems in the files become findings; only an unreadable project
 //! (no config, I/O failure) is a [`LoadError`].
 
+pub mod ids;
+pub mod walk;
 pub mod yaml;
 
 use crate::config::{CONFIG_FILE, Config};
@@ -10,7 +12,6 @@ use crate::model::*;
 use crate::source::{FileId, Sources, Span};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// The kinds of data file, named by the file's stem (`data/parties.yaml`) or by the
 /// folder holding it (`data/tasks/billing.yaml`).
@@ -66,7 +67,10 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
         title: Located::new(String::new(), Span::new(FileId(0), 0, 0)),
         description: None,
         base_url: None,
-        theme: "golive".into(),
+        theme: Located::new(
+            crate::config::BUILTIN_THEME.into(),
+            Span::new(FileId(0), 0, 0),
+        ),
         language: "en".into(),
         check: Default::default(),
     });
@@ -116,6 +120,8 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
     project.unread_kinds.dedup();
 
     parse_cells(&mut project, &mut findings);
+    ids::check(&project, &mut findings);
+    check_theme(root, &mut project, &mut findings)?;
     Ok((project, findings))
 }
 
@@ -152,20 +158,15 @@ fn data_files(
 ) -> Result<Vec<(PathBuf, &'static str)>, LoadError> {
     let data = root.join("data");
     let mut files = Vec::new();
-    if !data.is_dir() {
-        return Ok(files);
-    }
-    for entry in WalkDir::new(&data).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(&data).to_path_buf();
-            LoadError::Io(path, e.into())
-        })?;
-        let path = entry.path();
+    let (found, refused) = walk::walk(root, &data)?;
+    walk::report(root, &refused, sources, findings);
+    for walk::Found { path, depth } in &found {
+        let path = path.as_path();
         let is_yaml = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml")
         );
-        if !entry.file_type().is_file() || !is_yaml {
+        if !is_yaml {
             continue;
         }
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
@@ -174,7 +175,7 @@ fn data_files(
             _ => None,
         };
         let name = folder.unwrap_or(stem);
-        if entry.depth() > 2 {
+        if *depth > 2 {
             let file = sources.add(relative(root, path), String::new());
             findings.push(
                 Diagnostic::new(
@@ -209,6 +210,78 @@ fn data_files(
         }
     }
     Ok(files)
+}
+
+/// The theme named in `rasci.yaml` is one folder under `themes/` that exists (or the
+/// built-in one), and the links under it and under `templates/` are followed by the same
+/// rule as the data's. An unusable theme is a finding at its value; the site then uses
+/// the built-in theme, so the other findings still come.
+fn check_theme(
+    root: &Path,
+    project: &mut Project,
+    findings: &mut Findings,
+) -> Result<(), LoadError> {
+    use crate::config::{BUILTIN_THEME, theme_name_problem};
+    let theme = project.config.theme.clone();
+    let name = theme.value.as_str();
+    let folders = theme_folders(root);
+    let mut usable = true;
+    if let Some(problem) = theme_name_problem(name) {
+        findings.push(
+            Diagnostic::new("config/theme", format!("`{name}` cannot be a theme"))
+                .at(theme.span, problem)
+                .help(format!(
+                    "name a folder under `themes/`, or leave `theme` out for the built-in `{BUILTIN_THEME}`"
+                )),
+        );
+        usable = false;
+    } else if name != BUILTIN_THEME && !root.join("themes").join(name).is_dir() {
+        let known = folders.iter().map(String::as_str).chain([BUILTIN_THEME]);
+        let help = crate::diagnostic::did_you_mean(name, known).unwrap_or_else(|| {
+            format!(
+                "themes are folders under `themes/`; `{BUILTIN_THEME}` is built in{}",
+                if folders.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", and the project has {}",
+                        crate::diagnostic::list_names(&folders)
+                    )
+                }
+            )
+        });
+        findings.push(
+            Diagnostic::new("config/theme", format!("there is no theme `{name}`"))
+                .at(theme.span, format!("no folder `themes/{name}/`"))
+                .help(help),
+        );
+        usable = false;
+    }
+    if !usable {
+        project.config.theme.value = BUILTIN_THEME.to_string();
+    }
+    let mut dirs = vec![root.join("templates")];
+    if usable {
+        dirs.insert(0, root.join("themes").join(&project.config.theme.value));
+    }
+    for dir in dirs {
+        let (_, refused) = walk::walk(root, &dir)?;
+        walk::report(root, &refused, &mut project.sources, findings);
+    }
+    Ok(())
+}
+
+/// The folders under `themes/`, by name.
+fn theme_folders(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    names
 }
 
 /// Path relative to the root with `/` separators, as findings show it.

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Findings};
 use crate::model::{Located, Project};
 use crate::source::{FileId, Sources, Span};
 use serde::Deserialize;
-use walkdir::WalkDir;
+use std::collections::HashMap;
 
 /// The folder holding the Markdown pages, relative to the project root.
 pub const CONTENT_DIR: &str = "content";
@@ -31,7 +31,8 @@ pub struct FrontMatter {
 #[derive(Debug)]
 pub struct ContentPage {
     pub file: FileId,
-    /// Path under `content/` without the `.md` extension, e.g. `submission-guidelines`.
+    /// The page's URL path: its path under `content/` without the `.md` extension, each
+    /// folder and file name made a slug by [`slug_path`], e.g. `guides/my-page`.
     pub slug: String,
     pub front: FrontMatter,
     /// Byte offset in the file where the Markdown body starts.
@@ -65,19 +66,15 @@ pub fn load(
 ) -> Result<Vec<ContentPage>, crate::load::LoadError> {
     let root = project.sources.root().to_path_buf();
     let dir = root.join(CONTENT_DIR);
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut paths = Vec::new();
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(&dir).to_path_buf();
-            crate::load::LoadError::Io(path, e.into())
-        })?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
-            paths.push(entry.into_path());
-        }
-    }
+    let (found, refused) = crate::load::walk::walk(&root, &dir)?;
+    crate::load::walk::report(&root, &refused, &mut project.sources, findings);
+    let paths: Vec<_> = found
+        .into_iter()
+        .map(|f| f.path)
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    // Slug to the page that has it first, for pages that would share one URL.
+    let mut taken: HashMap<String, FileId> = HashMap::new();
     let mut pages = Vec::new();
     for path in paths {
         // Shared with the data files: a page that is not UTF-8 text is a located finding.
@@ -86,11 +83,16 @@ pub fn load(
             continue;
         };
         let relative = project.sources.path(file).to_string();
-        let slug = relative
-            .trim_start_matches(CONTENT_DIR)
-            .trim_start_matches('/')
-            .trim_end_matches(".md")
-            .to_string();
+        let name = relative
+            .strip_prefix(CONTENT_DIR)
+            .unwrap_or(&relative)
+            .trim_start_matches('/');
+        let name = name.strip_suffix(".md").unwrap_or(name);
+        let slug = match check_slug(project, file, name, &taken, findings) {
+            Some(slug) => slug,
+            None => continue,
+        };
+        taken.insert(slug.clone(), file);
         match front_matter(&project.sources, file) {
             Ok((front, body_start)) => {
                 check_scopes(project, &front, findings);
@@ -105,6 +107,97 @@ pub fn load(
         }
     }
     Ok(pages)
+}
+
+/// The longest folder or file name of a content page's URL, in bytes: far below the
+/// limits of file systems, so a page that checks also writes.
+pub const MAX_SLUG_SEGMENT: usize = 100;
+
+/// A content page's URL path from its path under `content/` (without `.md`): each folder
+/// and file name is lowercased; ASCII letters, digits, `-` and `_` are kept; every run of
+/// other characters (spaces, dots, punctuation, letters outside ASCII) becomes one `-`;
+/// `-` at either end is dropped. `Guides/My Page` becomes `guides/my-page`, `Über uns`
+/// becomes `ber-uns`, `x.md` (from `x.md.md`) becomes `x-md`. Nothing is transliterated.
+pub fn slug_path(name: &str) -> String {
+    name.split('/')
+        .filter(|part| !part.is_empty())
+        .map(slug_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn slug_segment(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut gap = false;
+    for c in name.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
+            if gap && !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+            gap = false;
+            out.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// The slug of the page `name` (in `file`), or a finding and `None` when it cannot have
+/// one: a name with nothing left of it, a name too long, a top-level name the site uses
+/// for its own files, or the URL of a page read before.
+fn check_slug(
+    project: &Project,
+    file: FileId,
+    name: &str,
+    taken: &HashMap<String, FileId>,
+    findings: &mut Findings,
+) -> Option<String> {
+    let path = project.sources.path(file).to_string();
+    let whole = Span::new(file, 0, 0);
+    let slug = slug_path(name);
+    let parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
+    let problem = if let Some(part) = parts.iter().find(|p| slug_segment(p).is_empty()) {
+        Some(Diagnostic::new(
+            "id/syntax",
+            format!("`{path}` gives no URL: nothing of `{part}` is kept"),
+        )
+        .at(whole, "this page")
+        .help("a page's URL keeps the ASCII letters, digits, `-` and `_` of its file and folder names; rename it with some of them, e.g. `about.md`"))
+    } else if let Some(part) = slug.split('/').find(|p| p.len() > MAX_SLUG_SEGMENT) {
+        Some(Diagnostic::new(
+            "id/syntax",
+            format!("`{path}` gives a URL name of {} characters", part.len()),
+        )
+        .at(whole, "this page")
+        .help(format!("a file or folder name of a page gives at most {MAX_SLUG_SEGMENT} characters of URL; shorten it")))
+    } else if project.scopes.is_empty()
+        && parts.len() == 1
+        && crate::render::urls::SITE_NAMES.contains(&slug.as_str())
+    {
+        Some(crate::load::ids::reserved("content page", &slug, whole))
+    } else if let Some(&earlier) = taken.get(&slug) {
+        let earlier_path = project.sources.path(earlier).to_string();
+        Some(
+            Diagnostic::new(
+                "id/collision",
+                format!("`{earlier_path}` and `{path}` would both be the page `{slug}/`"),
+            )
+            .at(whole, "this page")
+            .label(Span::new(earlier, 0, 0), "has this URL first")
+            .help("rename one of the two files: URLs keep only the lowercased ASCII letters, digits, `-` and `_` of the names"),
+        )
+    } else {
+        None
+    };
+    match problem {
+        Some(diagnostic) => {
+            findings.push(diagnostic);
+            None
+        }
+        None => Some(slug),
+    }
 }
 
 /// Splits off the front matter and parses it. The YAML is parsed from a copy of the file

@@ -136,6 +136,9 @@ pub fn rewrite(
         None => (dest, ""),
     };
     if let Some(md) = path.strip_suffix(".md") {
+        // The link names the file as written (`My%20Page.md`, `<Über uns.md>`); the
+        // page's URL is made from that name by the one rule of `content::slug_path`.
+        let md = percent_decode(md);
         let slug = match md.strip_prefix('/') {
             Some(absolute) => normalize(absolute.trim_start_matches("content/")),
             None => {
@@ -145,6 +148,7 @@ pub fn rewrite(
                 normalize(&format!("{base}/{md}"))
             }
         };
+        let slug = super::content::slug_path(&slug);
         return format!(
             "{root}{}{fragment}",
             urls::content(scope_for(&slug).as_deref(), &slug)
@@ -159,6 +163,27 @@ pub fn rewrite(
         Some(site_path) => format!("{root}{site_path}{fragment}"),
         None => format!("{with_index}{fragment}"),
     }
+}
+
+/// Decodes `%XX` escapes of a link path; an escape that is not valid UTF-8 is kept as
+/// written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// Resolves `.` and `..` in a `/`-separated path; `..` never climbs above the top.
@@ -189,6 +214,8 @@ mod tests {
         assert_eq!(r("other.md#a"), "../../cloud/guides/other/index.html#a");
         assert_eq!(r("../top.md"), "../../cloud/top/index.html");
         assert_eq!(r("/_index.md"), "../../index.html");
+        assert_eq!(r("My%20Page.md"), "../../cloud/guides/my-page/index.html");
+        assert_eq!(r("/Über uns.md"), "../../cloud/ber-uns/index.html");
         assert_eq!(
             r("/glossary/#term-sip"),
             "../../glossary/index.html#term-sip"

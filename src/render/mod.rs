@@ -13,7 +13,7 @@
 pub mod content;
 mod diagrams;
 mod env;
-mod glossary;
+pub(crate) mod glossary;
 mod highlight;
 pub mod html;
 mod layout;
@@ -22,7 +22,7 @@ pub mod markdown;
 mod pages;
 mod search;
 mod templates;
-mod urls;
+pub mod urls;
 mod views;
 
 use crate::diagnostic::Findings;
@@ -182,7 +182,7 @@ pub fn build_loaded(
         content,
         mut findings,
     } = loaded;
-    let theme = templates::load(root, &project.config.theme).map_err(BuildError::Theme)?;
+    let theme = templates::load(root, &project.config.theme.value).map_err(BuildError::Theme)?;
     let frame = frame_hash(&project, &content, &theme);
     let data = data_hash(&project);
     let bodies: Vec<u64> = content
@@ -320,8 +320,8 @@ fn insert_search_files(data: &SiteData<'_>, outs: &[pages::PageOut], site: &mut 
     let (js, json) = search::index(data, outs);
     site.insert(urls::SEARCH_INDEX_JS, js);
     site.insert(urls::SEARCH_INDEX_JSON, json);
-    site.insert("sitemap.xml", search::sitemap(data.project, outs));
-    site.insert("robots.txt", search::robots(data.project));
+    site.insert(urls::SITEMAP, search::sitemap(data.project, outs));
+    site.insert(urls::ROBOTS, search::robots(data.project));
 }
 
 /// A site, its pages, its broken links, and how many pages were rendered to make it.
@@ -436,7 +436,7 @@ fn render_site(data: &SiteData<'_>, theme: &templates::Theme) -> Result<Rendered
         }
     }
     for (path, bytes) in &theme.statics {
-        site.insert(format!("static/{path}"), bytes.clone());
+        site.insert(format!("{}/{path}", urls::STATIC), bytes.clone());
     }
     site.insert(
         "static/css/generated.css",

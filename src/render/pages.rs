@@ -108,7 +108,7 @@ pub fn path_of(data: &SiteData<'_>, kind: PageKind) -> String {
         PageKind::Party(i) => urls::party(&project.parties[i].id.value),
         PageKind::Compare => urls::COMPARE.to_string(),
         PageKind::Glossary => urls::GLOSSARY.to_string(),
-        PageKind::NotFound => "404.html".to_string(),
+        PageKind::NotFound => urls::NOT_FOUND.to_string(),
     }
 }
 

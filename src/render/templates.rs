@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use walkdir::WalkDir;
 
 /// The built-in theme's templates, by name.
 const BUILTIN_TEMPLATES: [(&str, &str); 4] = [
@@ -76,12 +75,16 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         .iter()
         .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
         .collect();
-    let theme_dir = root.join("themes").join(name);
-    for (name, bytes) in read_dir(&theme_dir.join("templates"))? {
-        templates.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+    // A theme that is not one plain folder name was reported when the config was read;
+    // nothing outside `themes/` is ever read for it.
+    if crate::config::theme_name_problem(name).is_none() {
+        let theme_dir = root.join("themes").join(name);
+        for (name, bytes) in read_dir(root, &theme_dir.join("templates"))? {
+            templates.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+        }
+        statics.extend(read_dir(root, &theme_dir.join("static"))?);
     }
-    statics.extend(read_dir(&theme_dir.join("static"))?);
-    for (name, bytes) in read_dir(&root.join("templates"))? {
+    for (name, bytes) in read_dir(root, &root.join("templates"))? {
         templates.insert(name, String::from_utf8_lossy(&bytes).into_owned());
     }
     let mut tera = tera::Tera::new();
@@ -107,24 +110,23 @@ fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 }
 
 /// Every file under `dir`, by `/`-separated path relative to it; nothing if it is absent.
-fn read_dir(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, ThemeError> {
+/// Links are followed by the project's one rule ([`crate::load::walk`]); those it refuses
+/// were reported as findings when the project was loaded, and are not read.
+fn read_dir(root: &Path, dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, ThemeError> {
     let mut files = BTreeMap::new();
-    if !dir.is_dir() {
-        return Ok(files);
-    }
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| ThemeError::Io(dir.to_path_buf(), e.into()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+    let (found, _) = crate::load::walk::walk(root, dir).map_err(|e| match e {
+        crate::load::LoadError::Io(path, error) => ThemeError::Io(path, error),
+        other => ThemeError::Io(dir.to_path_buf(), std::io::Error::other(other.to_string())),
+    })?;
+    for entry in found {
+        let relative = entry.path.strip_prefix(dir).unwrap_or(&entry.path);
         let key = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let bytes = std::fs::read(entry.path())
-            .map_err(|e| ThemeError::Io(entry.path().to_path_buf(), e))?;
+        let bytes =
+            std::fs::read(&entry.path).map_err(|e| ThemeError::Io(entry.path.clone(), e))?;
         files.insert(key, bytes);
     }
     Ok(files)

@@ -7,6 +7,28 @@ pub const GLOSSARY: &str = "glossary/index.html";
 pub const COMPARE: &str = "compare/index.html";
 pub const SEARCH_INDEX_JS: &str = "search-index.js";
 pub const SEARCH_INDEX_JSON: &str = "search-index.json";
+pub const NOT_FOUND: &str = "404.html";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+/// The theme's static files, and the generated stylesheet.
+pub const STATIC: &str = "static";
+
+/// Every name the site writes at its top level for itself, next to one folder per
+/// deployment (or per content page, in a project without deployments). A scope id or a
+/// top-level content page that takes one of these names is an error (`id/reserved`).
+pub const SITE_NAMES: &[&str] = &[
+    HOME,
+    NOT_FOUND,
+    SEARCH_INDEX_JS,
+    SEARCH_INDEX_JSON,
+    SITEMAP,
+    ROBOTS,
+    STATIC,
+    "glossary",
+    "compare",
+    "parties",
+    "diagrams",
+];
 
 /// The prefix that leads from the page at `path` back to the site root.
 pub fn root_of(path: &str) -> String {

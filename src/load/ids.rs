@@ -1,0 +1,247 @@
+//! Ids: the names data gives to parties, scopes, sections, tasks, systems, flows and a
+//! flow's lanes and steps. They become folder names, file names and HTML `id`s of the
+//! site, so each is checked where it is defined against one syntax:
+//!
+//! - lowercase ASCII letters `a-z`, digits `0-9`, `-` and `_`;
+//! - starting with a letter or a digit;
+//! - at most [`MAX_LEN`] characters.
+//!
+//! That leaves no room for `..`, `/`, a leading dot, quotes, spaces or markup. Scope ids
+//! are also top-level folders of the site and must not take a name the site itself uses
+//! ([`crate::render::urls::SITE_NAMES`]). Glossary terms are free text; their anchors are
+//! made from them, and two terms with one anchor are an error.
+
+use crate::diagnostic::{Diagnostic, Findings};
+use crate::model::{Located, Project};
+use std::collections::HashMap;
+
+/// The longest id accepted.
+pub const MAX_LEN: usize = 64;
+
+/// The id syntax as a regular expression, as the JSON Schema states it.
+pub const PATTERN: &str = "^[a-z0-9][a-z0-9_-]*$";
+
+/// What is wrong with `id`, if anything, in words for a finding.
+pub fn problem(id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some("an id cannot be empty".into());
+    }
+    if id.chars().count() > MAX_LEN {
+        return Some(format!(
+            "an id has at most {MAX_LEN} characters; this one has {}",
+            id.chars().count()
+        ));
+    }
+    if let Some(bad) = id
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_'))
+    {
+        let shown = match bad {
+            ' ' => "a space".to_string(),
+            c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+            c => format!("`{c}`"),
+        };
+        return Some(format!(
+            "an id holds only lowercase letters a-z, digits, `-` and `_`, not {shown}"
+        ));
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Some("an id starts with a letter or a digit".into());
+    }
+    None
+}
+
+/// A valid id close to `id`: lower case, every run of other characters turned into one
+/// `-`, trimmed, cut to the length limit. Empty when nothing of `id` can be kept.
+pub fn suggest(id: &str) -> String {
+    let mut out = String::new();
+    let mut gap = false;
+    for c in id.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+            if gap && !out.is_empty() {
+                out.push('-');
+            }
+            gap = false;
+            out.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    let out = out.trim_start_matches('_');
+    let mut cut: String = out.chars().take(MAX_LEN).collect();
+    while cut.ends_with('-') {
+        cut.pop();
+    }
+    cut
+}
+
+/// Checks every id the data defines, and the glossary's anchors.
+pub fn check(project: &Project, findings: &mut Findings) {
+    for party in &project.parties {
+        check_id("party", &party.id, findings);
+    }
+    for scope in &project.scopes {
+        if !check_reserved("scope", &scope.id, findings) {
+            check_id("scope", &scope.id, findings);
+        }
+    }
+    for section in &project.sections {
+        check_id("section", &section.id, findings);
+        for task in &section.tasks {
+            check_id("task", &task.id, findings);
+        }
+    }
+    for system in &project.systems {
+        check_id("system", &system.id, findings);
+    }
+    let mut step_anchors: HashMap<String, &Located<String>> = HashMap::new();
+    for flow in &project.flows {
+        check_id("flow", &flow.id, findings);
+        for lane in &flow.lanes {
+            check_id("lane", &lane.id, findings);
+        }
+        for step in &flow.steps {
+            check_id("step", &step.id, findings);
+            // Steps are anchored as `step-flow-<flow>-<step>`: flow `a` with step `b-c`
+            // and flow `a-b` with step `c` would share one.
+            let anchor = format!("{}-{}", flow.id.value, step.id.value);
+            match step_anchors.get(&anchor) {
+                Some(earlier) if earlier.value != step.id.value => findings.push(
+                    Diagnostic::new(
+                        "id/collision",
+                        format!(
+                            "step `{}` of flow `{}` gets the same anchor as step `{}` of another flow",
+                            step.id.value, flow.id.value, earlier.value
+                        ),
+                    )
+                    .at(step.id.span, format!("anchor `step-flow-{anchor}`"))
+                    .label(earlier.span, "this step has it first")
+                    .help("rename one of the two steps or flows"),
+                ),
+                Some(_) => {}
+                None => {
+                    step_anchors.insert(anchor, &step.id);
+                }
+            }
+        }
+    }
+    check_terms(project, findings);
+}
+
+/// Reports `id` if it breaks the syntax; returns whether it was reported.
+fn check_id(kind: &str, id: &Located<String>, findings: &mut Findings) -> bool {
+    let Some(problem) = problem(&id.value) else {
+        return false;
+    };
+    let suggestion = suggest(&id.value);
+    let help = if suggestion.is_empty() {
+        format!("give the {kind} an id such as `{kind}-1`: lowercase letters, digits, `-` and `_`")
+    } else {
+        format!("write it as `{suggestion}`: lowercase letters, digits, `-` and `_`")
+    };
+    findings.push(
+        Diagnostic::new(
+            "id/syntax",
+            format!("the {kind} id `{}` cannot be used", shown(&id.value)),
+        )
+        .at(id.span, problem)
+        .help(help),
+    );
+    true
+}
+
+/// Reports a scope id that is a name the site uses for its own files; returns whether it
+/// was reported.
+fn check_reserved(kind: &str, id: &Located<String>, findings: &mut Findings) -> bool {
+    if !crate::render::urls::SITE_NAMES.contains(&id.value.as_str()) {
+        return false;
+    }
+    findings.push(reserved(kind, &id.value, id.span));
+    true
+}
+
+/// The finding for a name that the site's own files already take.
+pub fn reserved(kind: &str, name: &str, span: crate::source::Span) -> Diagnostic {
+    Diagnostic::new(
+        "id/reserved",
+        format!("the {kind} `{name}` would take the place of the site's own `{name}`"),
+    )
+    .at(span, "a name the site uses for its own files")
+    .help(format!(
+        "choose another name; the site's own top-level names are {}",
+        crate::diagnostic::list_names(crate::render::urls::SITE_NAMES)
+    ))
+}
+
+/// An id as shown in a message: long ones cut, so a finding stays one line.
+fn shown(id: &str) -> String {
+    if id.chars().count() > 40 {
+        let head: String = id.chars().take(40).collect();
+        format!("{head}…")
+    } else {
+        id.to_string()
+    }
+}
+
+/// Two glossary terms whose anchors on the glossary page are the same.
+fn check_terms(project: &Project, findings: &mut Findings) {
+    let mut first: HashMap<String, &Located<String>> = HashMap::new();
+    for term in &project.glossary {
+        let anchor = crate::render::glossary::term_anchor(&term.term.value);
+        match first.get(&anchor) {
+            // Terms equal but for case are `ref/duplicate-id`'s.
+            Some(earlier) if earlier.value.to_lowercase() == term.term.value.to_lowercase() => {}
+            Some(earlier) => findings.push(
+                Diagnostic::new(
+                    "id/collision",
+                    format!(
+                        "glossary terms `{}` and `{}` get the same anchor `{anchor}`",
+                        earlier.value, term.term.value
+                    ),
+                )
+                .at(term.term.span, "this term's anchor")
+                .label(earlier.span, "is this term's already")
+                .help("anchors keep only letters and digits; make the two terms differ in those, or merge them with `aliases`"),
+            ),
+            None => {
+                first.insert(anchor, &term.term);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax() {
+        for good in ["a", "customer", "l2-support", "x_1", "9lives"] {
+            assert_eq!(problem(good), None, "{good}");
+        }
+        for bad in [
+            "", "../x", "a/b", ".hidden", "A", "a b", "<b>", "-x", "_x", "é",
+        ] {
+            assert!(problem(bad).is_some(), "{bad}");
+        }
+        assert!(problem(&"a".repeat(MAX_LEN)).is_none());
+        assert!(problem(&"a".repeat(MAX_LEN + 1)).is_some());
+    }
+
+    #[test]
+    fn suggestions_are_valid() {
+        assert_eq!(suggest("../x"), "x");
+        assert_eq!(suggest("My Party"), "my-party");
+        assert_eq!(
+            suggest("x\" onmouseover=\"alert(1)"),
+            "x-onmouseover-alert-1"
+        );
+        assert_eq!(suggest("<b>"), "b");
+        assert_eq!(suggest("..."), "");
+        for id in ["a.b", "Über", &"z".repeat(300)] {
+            let s = suggest(id);
+            assert!(s.is_empty() || problem(&s).is_none(), "{id} -> {s}");
+        }
+    }
+}
