@@ -21,6 +21,8 @@ pub struct Config {
     /// Theme: the name of a folder under `themes/` (one plain folder name, no path), or
     /// `golive`, the built-in theme.
     #[serde(default = "default_theme")]
+    #[schemars(regex(pattern = r"^[^./\\:][^/\\]*$"))]
+    #[schemars(extend("default" = "golive"))]
     pub theme: Located<String>,
     /// Language code for `<html lang>`.
     #[serde(default = "default_language")]

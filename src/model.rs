@@ -306,6 +306,7 @@ pub struct PartiesFile {
 #[serde(deny_unknown_fields)]
 pub struct Party {
     /// Short identifier used in `rasci:` cells, e.g. `customer`.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
     /// Name shown as the column heading.
     pub name: Located<String>,
@@ -326,6 +327,7 @@ pub struct ScopesFile {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
     pub name: Located<String>,
     #[serde(default)]
@@ -347,6 +349,7 @@ pub struct TasksFile {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
     /// Heading row shown above the section's tasks; the first, general section has none.
     #[serde(default)]
@@ -358,6 +361,7 @@ pub struct Section {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Task {
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
     pub title: Located<String>,
     #[serde(default)]
@@ -454,6 +458,7 @@ pub struct SystemsFile {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct System {
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
     pub name: Located<String>,
     /// Party id of the manager.
@@ -489,6 +494,7 @@ pub struct FlowsFile {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Flow {
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
     pub title: Located<String>,
     #[serde(default)]
@@ -504,6 +510,7 @@ pub struct Flow {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lane {
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
     pub party: Located<String>,
     /// Label of the lane; the party's name when absent.
@@ -524,6 +531,7 @@ pub enum StepKind {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
     pub lane: Located<String>,
     #[serde(default)]
