@@ -9,7 +9,8 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-const PARTIES: &str = "parties:\n  - id: vendor\n    name: Vendor\n  - id: customer\n    name: Customer\n";
+const PARTIES: &str =
+    "parties:\n  - id: vendor\n    name: Vendor\n  - id: customer\n    name: Customer\n";
 const SCOPES: &str = "scopes:\n  - id: main\n    name: Main\n    sections: [general]\n";
 const TASKS: &str = "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: Run it\n        rasci: { vendor: \"A, R\", customer: \"C, I\" }\n";
 
@@ -101,16 +102,28 @@ struct Checked {
 
 impl Checked {
     fn with_rule(&self, rule: &str) -> Vec<&Value> {
-        self.diagnostics.iter().filter(|d| d["id"] == rule).collect()
+        self.diagnostics
+            .iter()
+            .filter(|d| d["id"] == rule)
+            .collect()
     }
 
     /// The one finding of `rule`, which must stand at `file:line:col`.
     fn one_at(&self, rule: &str, file: &str, line: u64, column: u64) -> &Value {
         let found = self.with_rule(rule);
-        assert_eq!(found.len(), 1, "one {rule} expected: {:#?}", self.diagnostics);
+        assert_eq!(
+            found.len(),
+            1,
+            "one {rule} expected: {:#?}",
+            self.diagnostics
+        );
         let d = found[0];
         assert_eq!(
-            (d["file"].as_str().unwrap(), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()),
+            (
+                d["file"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap()
+            ),
             (file, line, column),
             "{d:#}"
         );
@@ -173,14 +186,22 @@ fn hostile_party_ids_are_errors_at_the_id() {
         );
         let checked = check_and_build_refuse(&project);
         let d = checked.one_at("id/syntax", "data/parties.yaml", 2, 9);
-        assert_eq!(checked.rules(), ["id/syntax"], "{id:?}: {:#?}", checked.diagnostics);
+        assert_eq!(
+            checked.rules(),
+            ["id/syntax"],
+            "{id:?}: {:#?}",
+            checked.diagnostics
+        );
         let help = d["help"].as_str().unwrap();
         assert!(help.contains("lowercase letters, digits"), "{help}");
         // The help shows a valid id, or says what one looks like.
         if let Some(start) = help.find("write it as `") {
             let rest = &help[start + 13..];
             let suggestion = &rest[..rest.find('`').unwrap()];
-            assert!(rasci::load::ids::problem(suggestion).is_none(), "{suggestion}");
+            assert!(
+                rasci::load::ids::problem(suggestion).is_none(),
+                "{suggestion}"
+            );
         }
     }
 }
@@ -248,7 +269,14 @@ fn every_kind_of_id_is_checked() {
 
 #[test]
 fn site_names_cannot_be_scope_ids() {
-    for name in ["index.html", "static", "glossary", "parties", "sitemap.xml", "404.html"] {
+    for name in [
+        "index.html",
+        "static",
+        "glossary",
+        "parties",
+        "sitemap.xml",
+        "404.html",
+    ] {
         let project = Project::new();
         project.write(
             "data/scopes.yaml",
@@ -257,10 +285,18 @@ fn site_names_cannot_be_scope_ids() {
         let checked = check_and_build_refuse(&project);
         let d = checked.one_at("id/reserved", "data/scopes.yaml", 2, 9);
         assert!(
-            d["message"].as_str().unwrap().contains(&format!("site's own `{name}`")),
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("site's own `{name}`")),
             "{d:#}"
         );
-        assert_eq!(checked.rules(), ["id/reserved"], "{:#?}", checked.diagnostics);
+        assert_eq!(
+            checked.rules(),
+            ["id/reserved"],
+            "{:#?}",
+            checked.diagnostics
+        );
     }
 }
 
@@ -297,11 +333,17 @@ fn the_schemas_state_the_id_syntax() {
         serde_json::from_str(&std::fs::read_to_string(root.join("parties.schema.json")).unwrap())
             .unwrap();
     let text = parties.to_string();
-    assert!(text.contains(&format!("\"pattern\":{}", quoted(rasci::load::ids::PATTERN))));
+    assert!(text.contains(&format!(
+        "\"pattern\":{}",
+        quoted(rasci::load::ids::PATTERN)
+    )));
     assert!(text.contains(&format!("\"maxLength\":{}", rasci::load::ids::MAX_LEN)));
     for kind in ["scopes", "tasks", "systems", "flows"] {
         let text = std::fs::read_to_string(root.join(format!("{kind}.schema.json"))).unwrap();
-        assert!(text.contains(rasci::load::ids::PATTERN.replace('\\', "\\\\").as_str()), "{kind}");
+        assert!(
+            text.contains(rasci::load::ids::PATTERN.replace('\\', "\\\\").as_str()),
+            "{kind}"
+        );
     }
 }
 
@@ -337,7 +379,28 @@ fn two_flow_steps_with_one_anchor_are_an_error() {
         &format!("flows:\n{}{}", flow("a", "b-c"), flow("a-b", "c")),
     );
     let checked = check_and_build_refuse(&project);
-    checked.one_at("id/collision", "data/flows.yaml", 9, 19);
+    let d = checked.one_at("id/collision", "data/flows.yaml", 9, 19);
+    assert!(
+        d["message"].as_str().unwrap().contains("`step-flow-a-b-c`"),
+        "{d:#}"
+    );
+
+    // A flow whose SVG id is another flow's arrowhead or step item.
+    for other in ["a-arrow", "a-step-x"] {
+        project.write(
+            "data/flows.yaml",
+            &format!("flows:\n{}{}", flow("a", "x"), flow(other, "y")),
+        );
+        let checked = check_and_build_refuse(&project);
+        let d = checked.one_at("id/collision", "data/flows.yaml", 6, 9);
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("`rasci-flow-{other}`")),
+            "{d:#}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -352,7 +415,11 @@ fn pages_with_spaces_and_non_ascii_names_build_and_link() {
         "[About](<My Page.md>), [Team](%C3%9Cber%20uns.md#team) and [Again](My%20Page.md).",
     );
     project.page("My Page.md", "My page", "Back [home](_index.md).");
-    project.page("Über uns.md", "Über uns", "## Team\n\nSee [about](<My Page.md>).");
+    project.page(
+        "Über uns.md",
+        "Über uns",
+        "## Team\n\nSee [about](<My Page.md>).",
+    );
     let checked = project.check();
     assert_eq!(checked.code, 0, "{:#?}", checked.diagnostics);
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
@@ -362,9 +429,15 @@ fn pages_with_spaces_and_non_ascii_names_build_and_link() {
     assert!(out.join("main/ber-uns/index.html").is_file());
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("href=\"main/my-page/index.html\""), "{home}");
-    assert!(home.contains("href=\"main/ber-uns/index.html#team\""), "{home}");
+    assert!(
+        home.contains("href=\"main/ber-uns/index.html#team\""),
+        "{home}"
+    );
     let team = std::fs::read_to_string(out.join("main/ber-uns/index.html")).unwrap();
-    assert!(team.contains("href=\"../../main/my-page/index.html\""), "{team}");
+    assert!(
+        team.contains("href=\"../../main/my-page/index.html\""),
+        "{team}"
+    );
 }
 
 #[test]
@@ -394,7 +467,10 @@ fn two_pages_with_one_url_are_an_error_naming_both() {
         assert_eq!(d.len(), 1, "{:#?}", checked.diagnostics);
         let message = d[0]["message"].as_str().unwrap();
         assert!(message.contains(&format!("`content/{first}`")), "{message}");
-        assert!(message.contains(&format!("`content/{second}`")), "{message}");
+        assert!(
+            message.contains(&format!("`content/{second}`")),
+            "{message}"
+        );
         assert!(message.contains(&format!("`{url}/`")), "{message}");
     }
 }
@@ -491,7 +567,13 @@ fn a_link_leading_outside_the_project_is_a_finding_at_the_link() {
     project.link("data/glossary.yaml", outside.to_str().unwrap());
     let checked = check_and_build_refuse(&project);
     let d = checked.one_at("file/symlink", "data/glossary.yaml", 1, 1);
-    assert!(d["message"].as_str().unwrap().contains("leads outside the project"), "{d:#}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("leads outside the project"),
+        "{d:#}"
+    );
     assert_eq!(checked.rules(), ["file/symlink"]);
 }
 
@@ -510,7 +592,10 @@ fn links_in_content_and_theme_follow_the_same_rule() {
         .iter()
         .map(|d| d["file"].as_str().unwrap())
         .collect();
-    assert_eq!(files, ["content/secret.md", "themes/plain/static/css/site.css"]);
+    assert_eq!(
+        files,
+        ["content/secret.md", "themes/plain/static/css/site.css"]
+    );
 }
 
 #[test]

@@ -95,33 +95,47 @@ pub fn check(project: &Project, findings: &mut Findings) {
     for system in &project.systems {
         check_id("system", &system.id, findings);
     }
-    let mut step_anchors: HashMap<String, &Located<String>> = HashMap::new();
+    // Anchors and SVG ids made from flow and step ids, each with the id it is made from:
+    // flow `a` with step `b-c` and flow `a-b` with step `c` would share
+    // `step-flow-a-b-c`; flow `a-arrow` would take flow `a`'s arrowhead `rasci-flow-a-arrow`.
+    let mut anchors: HashMap<String, (&Located<String>, &Located<String>)> = HashMap::new();
     for flow in &project.flows {
         check_id("flow", &flow.id, findings);
         for lane in &flow.lanes {
             check_id("lane", &lane.id, findings);
         }
+        let f = &flow.id.value;
+        let mut made: Vec<(String, &Located<String>)> = ["", "-title", "-desc", "-arrow", "-steps"]
+            .iter()
+            .map(|suffix| (format!("rasci-flow-{f}{suffix}"), &flow.id))
+            .collect();
         for step in &flow.steps {
             check_id("step", &step.id, findings);
-            // Steps are anchored as `step-flow-<flow>-<step>`: flow `a` with step `b-c`
-            // and flow `a-b` with step `c` would share one.
-            let anchor = format!("{}-{}", flow.id.value, step.id.value);
-            match step_anchors.get(&anchor) {
-                Some(earlier) if earlier.value != step.id.value => findings.push(
-                    Diagnostic::new(
-                        "id/collision",
-                        format!(
-                            "step `{}` of flow `{}` gets the same anchor as step `{}` of another flow",
-                            step.id.value, flow.id.value, earlier.value
-                        ),
-                    )
-                    .at(step.id.span, format!("anchor `step-flow-{anchor}`"))
-                    .label(earlier.span, "this step has it first")
-                    .help("rename one of the two steps or flows"),
-                ),
+            made.push((format!("step-flow-{f}-{}", step.id.value), &step.id));
+            made.push((format!("rasci-flow-{f}-step-{}", step.id.value), &step.id));
+        }
+        for (anchor, source) in made {
+            match anchors.get(&anchor) {
+                // The same id given twice is `ref/duplicate-id`'s.
+                Some((earlier_flow, earlier))
+                    if earlier_flow.value != *f || earlier.value != source.value =>
+                {
+                    findings.push(
+                        Diagnostic::new(
+                            "id/collision",
+                            format!(
+                                "`{}` of flow `{f}` gives the anchor `{anchor}`, which `{}` of flow `{}` gives too",
+                                source.value, earlier.value, earlier_flow.value
+                            ),
+                        )
+                        .at(source.span, format!("gives `{anchor}`"))
+                        .label(earlier.span, "gives it first")
+                        .help("rename one of the two flows or steps"),
+                    );
+                }
                 Some(_) => {}
                 None => {
-                    step_anchors.insert(anchor, &step.id);
+                    anchors.insert(anchor, (&flow.id, source));
                 }
             }
         }
