@@ -134,6 +134,10 @@ fn invalid_value(text: &str, span: Span, message: &str) -> Diagnostic {
             "write the value on the line of its key; quote it if it holds `: `, `#`, `[` or `{`"
                 .to_string(),
         ),
+        m if m.starts_with("invalid ") && !m.contains(':') => (
+            format!("expected {} here", plain_kind(&m["invalid ".len()..])),
+            "see the field's type in the README or the JSON Schema".to_string(),
+        ),
         m => match serde_invalid_type(m) {
             Some((found, expected)) => (
                 format!("expected {expected} here, found {found}"),
@@ -156,36 +160,36 @@ fn serde_invalid_type(message: &str) -> Option<(String, String)> {
         .strip_prefix("invalid type: ")
         .or_else(|| message.strip_prefix("invalid value: "))?;
     let (found, expected) = rest.rsplit_once(", expected ")?;
-    let words = |what: &str| -> String {
-        let what = what.trim();
-        let kind = what.split([' ', '`', '"']).next().unwrap_or(what);
-        let plain = match kind {
-            "string" | "char" => "a text",
-            "sequence" | "seq" => "a list",
-            "map" | "mapping" | "struct" => "a mapping of `key: value` lines",
-            "unit" | "null" | "none" => "nothing",
-            "integer" | "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" => {
-                "a whole number"
-            }
-            "floating" | "f32" | "f64" => "a number",
-            "boolean" | "bool" => "`true` or `false`",
-            _ => "",
-        };
-        if !plain.is_empty() {
-            return plain.to_string();
-        }
-        let article = what
-            .strip_prefix("a ")
-            .or_else(|| what.strip_prefix("an "))
-            .unwrap_or(what);
-        match article {
-            "sequence" => "a list".to_string(),
-            "map" => "a mapping of `key: value` lines".to_string(),
-            "string" => "a text".to_string(),
-            _ => what.to_string(),
-        }
+    Some((plain_kind(found), plain_kind(expected)))
+}
+
+/// A serde type name (`string`, `a sequence`, `i64`) as a writer would say it.
+fn plain_kind(what: &str) -> String {
+    let what = what.trim();
+    let kind = what.split([' ', '`', '"']).next().unwrap_or(what);
+    let plain = match kind {
+        "string" | "char" => "a text",
+        "sequence" | "seq" => "a list",
+        "map" | "mapping" | "struct" => "a mapping of `key: value` lines",
+        "unit" | "null" | "none" => "nothing",
+        "integer" | "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" => "a whole number",
+        "floating" | "f32" | "f64" => "a number",
+        "boolean" | "bool" => "`true` or `false`",
+        _ => "",
     };
-    Some((words(found), words(expected)))
+    if !plain.is_empty() {
+        return plain.to_string();
+    }
+    let article = what
+        .strip_prefix("a ")
+        .or_else(|| what.strip_prefix("an "))
+        .unwrap_or(what);
+    match article {
+        "sequence" => "a list".to_string(),
+        "map" => "a mapping of `key: value` lines".to_string(),
+        "string" => "a text".to_string(),
+        _ => what.to_string(),
+    }
 }
 
 /// `key:value` written without the space YAML needs after a key's colon, fixed.

@@ -135,7 +135,9 @@ pub fn rewrite(
         Some(i) => (&dest[..i], &dest[i..]),
         None => (dest, ""),
     };
-    if let Some(md) = path.strip_suffix(".md") {
+    // `My%20Page.md` and `<My Page.md>` both name the file `My Page.md`.
+    let decoded = super::links::percent_decode(path);
+    if let Some(md) = decoded.strip_suffix(".md") {
         let slug = match md.strip_prefix('/') {
             Some(absolute) => normalize(absolute.trim_start_matches("content/")),
             None => {
