@@ -140,6 +140,11 @@ impl Findings {
 
 /// "did you mean `x`?" for an unknown name, from the closest known name.
 pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(unknown, known).map(|name| format!("did you mean `{name}`?"))
+}
+
+/// The known name closest to `unknown`, when one is close enough to be the one meant.
+pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in known {
         let score = strsim::jaro_winkler(&unknown.to_lowercase(), &candidate.to_lowercase());
@@ -147,7 +152,7 @@ pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>)
             best = Some((score, candidate));
         }
     }
-    best.map(|(_, name)| format!("did you mean `{name}`?"))
+    best.map(|(_, name)| name)
 }
 
 /// A readable list of names: "`a`, `b` and `c`".

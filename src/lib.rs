@@ -31,11 +31,13 @@ use model::Project;
 use std::path::Path;
 
 /// A loaded and checked project: load (data and content front matter), resolve and
-/// check, as `rasci check` runs them. Rendering, and so the link check, is left to
-/// `render::build`: it is what makes a build slow on very large matrices.
+/// check, as `rasci check` runs them. The links of content pages are checked from their
+/// Markdown; rendering, and with it the check of links to the site's generated pages, is
+/// left to `render::build`: it is what makes a build slow on very large matrices.
 pub fn analyze(root: &Path) -> Result<(Project, Findings), load::LoadError> {
     let (mut project, mut findings) = load::load(root)?;
-    render::content::load(&mut project, &mut findings)?;
+    let content = render::content::load(&mut project, &mut findings)?;
+    findings.extend(render::check_content_links(&project, &content));
     let matrices = resolve::resolve(&project);
     check::check(&project, &matrices, &mut findings);
     Ok((project, findings))

@@ -3,8 +3,8 @@
 //! A task shown in several scopes is checked in each. When it breaks a rule the same way
 //! in several scopes, that is one finding naming the scopes, not one per scope.
 
-use crate::diagnostic::{Diagnostic, list_names};
-use crate::model::{Letter, Project, Task};
+use crate::diagnostic::{Diagnostic, closest, list_names};
+use crate::model::{Letter, LetterSet, Project, Task};
 use crate::resolve::{Matrix, Row};
 use std::collections::BTreeMap;
 
@@ -24,7 +24,8 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
     let mut per_task: BTreeMap<TaskFindingKey, (Diagnostic, Vec<String>)> = BTreeMap::new();
     for matrix in matrices {
         for row in matrix.rows() {
-            for diagnostic in row_findings(project, row) {
+            let doubt = Doubt::of(project, row.task, &matrix.scope.id.value);
+            for diagnostic in row_findings(project, row, &doubt) {
                 let span = row.task.id.span;
                 let key = (
                     diagnostic.rule,
@@ -56,10 +57,90 @@ fn title(task: &Task) -> String {
     format!("`{}`", task.id.value)
 }
 
-fn row_findings(project: &Project, row: &Row<'_>) -> Vec<Diagnostic> {
+/// What a row may be missing because of a mistake that is reported at its cause: a cell
+/// of an unknown party, or an override for an unknown scope. A matrix rule that such a
+/// cell could satisfy stays quiet for the row, so a typo is one finding, not three.
+#[derive(Default)]
+struct Doubt<'p> {
+    /// Some cell of the row is in doubt.
+    any: bool,
+    /// The letters the cells in doubt give.
+    letters: LetterSet,
+    /// Known parties whose cell an override for an unknown scope may replace.
+    parties: Vec<&'p str>,
+}
+
+impl<'p> Doubt<'p> {
+    fn of(project: &Project, task: &'p Task, scope: &str) -> Self {
+        let mut doubt = Doubt::default();
+        let unknown_party = |cell: &crate::model::Cell| project.party(&cell.party.value).is_none();
+        let overrides_here = |party: &str| {
+            task.scope_cells
+                .iter()
+                .any(|(s, cells)| s.value == scope && cells.iter().any(|c| c.party.value == party))
+        };
+        for cell in &task.cells {
+            if unknown_party(cell) && !overrides_here(&cell.party.value) {
+                doubt.add(split_letters(cell));
+            }
+        }
+        for (id, cells) in &task.scope_cells {
+            let unknown_scope = project.scope(&id.value).is_none();
+            if id.value != scope && !unknown_scope {
+                continue;
+            }
+            for cell in cells {
+                if unknown_scope || unknown_party(cell) {
+                    doubt.add(split_letters(cell));
+                }
+                if unknown_scope && !unknown_party(cell) {
+                    doubt.parties.push(&cell.party.value);
+                }
+            }
+        }
+        doubt
+    }
+
+    fn add(&mut self, letters: LetterSet) {
+        self.any = true;
+        for letter in letters.iter() {
+            self.letters.insert(letter);
+        }
+    }
+
+    /// Whether the cells in doubt could change who holds `letter`.
+    fn touches(
+        &self,
+        project: &Project,
+        letter: Letter,
+        holders: &[(usize, &crate::model::Cell)],
+    ) -> bool {
+        self.letters.contains(letter)
+            || holders
+                .iter()
+                .any(|(p, _)| self.parties.contains(&project.parties[*p].id.as_str()))
+    }
+}
+
+/// The letters of a cell of an unknown party; for a key that YAML split off an unquoted
+/// cell (`{ customer: A, R }` gives a party `R`), the letters its id spells.
+fn split_letters(cell: &crate::model::Cell) -> LetterSet {
+    let mut letters = cell.letters;
+    if letters.is_empty() {
+        for letter in cell.party.value.chars().filter_map(Letter::from_char) {
+            letters.insert(letter);
+        }
+    }
+    letters
+}
+
+fn row_findings(project: &Project, row: &Row<'_>, doubt: &Doubt<'_>) -> Vec<Diagnostic> {
     let task = row.task;
     let mut out = Vec::new();
     if (0..row.cells.len()).all(|p| row.letters(p).is_empty()) {
+        if doubt.any {
+            return out;
+        }
         out.push(
             Diagnostic::new(
                 "rasci/no-letters",
@@ -86,7 +167,7 @@ fn row_findings(project: &Project, row: &Row<'_>) -> Vec<Diagnostic> {
     }
 
     let accountable = row.holders(Letter::A);
-    if accountable.len() != 1 {
+    if accountable.len() != 1 && !doubt.touches(project, Letter::A, &accountable) {
         let message = if accountable.is_empty() {
             format!("task {} has no Accountable party", title(task))
         } else {
@@ -111,7 +192,7 @@ fn row_findings(project: &Project, row: &Row<'_>) -> Vec<Diagnostic> {
         out.push(diagnostic);
     }
 
-    if row.holders(Letter::R).is_empty() {
+    if row.holders(Letter::R).is_empty() && !doubt.letters.contains(Letter::R) {
         out.push(
             Diagnostic::new(
                 "rasci/has-responsible",
@@ -124,8 +205,11 @@ fn row_findings(project: &Project, row: &Row<'_>) -> Vec<Diagnostic> {
 
     for (party, cell) in row.cells.iter().enumerate() {
         let Some(cell) = cell else { continue };
-        if cell.letters.contains(Letter::R) && cell.letters.contains(Letter::S) {
-            let name = &project.parties[party].id.value;
+        let name = &project.parties[party].id.value;
+        if cell.letters.contains(Letter::R)
+            && cell.letters.contains(Letter::S)
+            && !doubt.parties.contains(&name.as_str())
+        {
             out.push(
                 Diagnostic::new(
                     "rasci/responsible-and-supportive",
@@ -157,7 +241,9 @@ fn check_overrides(project: &Project, found: &mut Vec<Diagnostic>) {
             let Some(scope) = project.scope(&scope_id.value) else {
                 continue; // reported as an unknown scope
             };
-            if !scope.sections.iter().any(|s| s.value == section.id.value) {
+            if !scope.sections.iter().any(|s| s.value == section.id.value)
+                && !meant_section(project, scope, &section.id.value)
+            {
                 found.push(
                     Diagnostic::new(
                         "rasci/override-outside-scope",
@@ -194,7 +280,11 @@ fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
             .scopes
             .iter()
             .any(|scope| scope.sections.iter().any(|s| s.value == section.id.value));
-        if !shown && !project.scopes.is_empty() {
+        let meant = project
+            .scopes
+            .iter()
+            .any(|scope| meant_section(project, scope, &section.id.value));
+        if !shown && !meant && !project.scopes.is_empty() {
             found.push(
                 Diagnostic::new(
                     "rasci/unused-section",
@@ -207,13 +297,41 @@ fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether `scope` lists an unknown section that may be `section` misspelt: the unknown
+/// section is then the finding, and what follows from the section being missing is not.
+fn meant_section(project: &Project, scope: &crate::model::Scope, section: &str) -> bool {
+    let known = || project.sections.iter().map(|s| s.id.as_str());
+    scope.sections.iter().any(|s| {
+        project.section(&s.value).is_none()
+            && closest(&s.value, known()).is_none_or(|name| name == section)
+    })
+}
+
+/// Whether a letter was meant for `party` but given where it does not count: under a
+/// misspelt party id close to it, or in an override for an unknown scope.
+fn meant_party(project: &Project, party: &str) -> bool {
+    let known = || project.parties.iter().map(|p| p.id.as_str());
+    project.tasks().any(|(_, task)| {
+        let cells = task
+            .cells
+            .iter()
+            .chain(task.scope_cells.iter().flat_map(|(_, cells)| cells));
+        cells.clone().any(|cell| {
+            project.party(&cell.party.value).is_none()
+                && closest(&cell.party.value, known()).is_none_or(|name| name == party)
+        }) || task.scope_cells.iter().any(|(scope, cells)| {
+            project.scope(&scope.value).is_none() && cells.iter().any(|c| c.party.value == party)
+        })
+    })
+}
+
 fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
     for (index, party) in project.parties.iter().enumerate() {
         let holds_any = matrices
             .iter()
             .flat_map(|m| m.rows())
             .any(|row| !row.letters(index).is_empty());
-        if !holds_any {
+        if !holds_any && !meant_party(project, &party.id.value) {
             found.push(
                 Diagnostic::new(
                     "rasci/idle-party",

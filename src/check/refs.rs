@@ -1,7 +1,7 @@
 //! Reference rules: ids are unique, and every id that is referenced exists.
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::model::{Located, Project, SummaryItem};
+use crate::model::{CellText, Located, Project, SummaryItem};
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -48,14 +48,10 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
         }
     }
     for (_, task) in project.tasks() {
-        for (party, _) in task.rasci.iter() {
-            parties.check(party, found);
-        }
+        check_cells(project, &task.rasci, &parties, found);
         for (scope, cells) in task.overrides.iter() {
             scopes.check(scope, found);
-            for (party, _) in cells.iter() {
-                parties.check(party, found);
-            }
+            check_cells(project, cells, &parties, found);
         }
     }
     for summary in &project.summaries {
@@ -97,6 +93,61 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+type Cells = crate::model::Entries<Located<String>, Located<CellText>>;
+
+/// The party ids of one `rasci:` mapping. An unquoted `{ customer: A, R }` is split by
+/// YAML at the comma into `customer: A` and a key `R` without a value; that is one
+/// finding at the cell, showing the quoted form, and not an unknown party `R`.
+fn check_cells(project: &Project, cells: &Cells, parties: &Known<'_>, found: &mut Vec<Diagnostic>) {
+    let entries: Vec<_> = cells.iter().collect();
+    for (i, (party, _)) in entries.iter().enumerate() {
+        if i > 0 && split_off(project, &entries[i]) {
+            if split_off(project, &entries[i - 1]) {
+                continue; // reported with the cell it was split from
+            }
+            let (owner, value) = entries[i - 1];
+            let end = entries[i..]
+                .iter()
+                .take_while(|entry| split_off(project, entry))
+                .last()
+                .map_or(party.span.end, |(key, _)| key.span.end);
+            let written = Span::new(value.span.file, value.span.start, end);
+            let letters = project.sources.slice(written).trim();
+            found.push(
+                Diagnostic::new(
+                    "ref/unknown-party",
+                    format!(
+                        "YAML split the cell `{}: {letters}` at its comma",
+                        owner.value
+                    ),
+                )
+                .at(
+                    written,
+                    "read as two entries: the letters after the comma became a party id",
+                )
+                .help(format!(
+                    "quote letters that hold a comma: `{{ {}: \"{letters}\" }}`",
+                    owner.value
+                )),
+            );
+            continue;
+        }
+        parties.check(party, found);
+    }
+}
+
+/// Whether a cell's key is letters that YAML split off the cell before it: capitals of
+/// RASCI only, no value, and no `:` after it in the file.
+fn split_off(project: &Project, (key, value): &&(Located<String>, Located<CellText>)) -> bool {
+    let letters_only = !key.value.is_empty()
+        && key.value.chars().all(|c| "RASCI, ".contains(c))
+        && project.party(&key.value).is_none();
+    let no_value = matches!(&value.value, CellText::Text(t) if t.is_empty());
+    let text = &project.sources.get(key.span.file).text;
+    let after = text.get(key.span.end..).unwrap_or("").trim_start();
+    letters_only && no_value && !after.starts_with(':')
 }
 
 fn check_summary_items(

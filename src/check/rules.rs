@@ -190,6 +190,10 @@ pub const RULES: &[Rule] = &[
         "`theme` in rasci.yaml names a folder under themes/ (or the built-in `golive`), never a path.",
     ),
     fixed(
+        "file/missing",
+        "The project has parties, scopes and tasks: `data/parties.yaml`, `data/scopes.yaml` and `data/tasks.yaml` (or files in `data/parties/`, ...).",
+    ),
+    fixed(
         "file/unknown-kind",
         "YAML files under data/ are named after a kind of data file.",
     ),
@@ -209,6 +213,18 @@ pub const RULES: &[Rule] = &[
         "Every internal link and `#anchor` of the built site leads to a page and an element that exist.",
     ),
 ];
+
+/// The finding for a kind of data file of which the project has no file at all. The
+/// checks that need its ids then stay quiet: this one finding is the cause of them all.
+pub fn missing_file(kind: &str) -> crate::diagnostic::Diagnostic {
+    crate::diagnostic::Diagnostic::new(
+        "file/missing",
+        format!("there is no `data/{kind}.yaml`: the project defines no {kind}"),
+    )
+    .help(format!(
+        "create `data/{kind}.yaml` (or files in `data/{kind}/`); `rasci init` writes an example of each"
+    ))
+}
 
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)

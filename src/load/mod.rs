@@ -89,7 +89,14 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
     };
 
     let mut files = Vec::new();
-    for (path, kind) in data_files(root, &mut findings, &mut project.sources)? {
+    let found = data_files(root, &mut findings, &mut project.sources)?;
+    for kind in ["parties", "scopes", "tasks"] {
+        if !found.iter().any(|(_, k)| *k == kind) {
+            findings.push(crate::check::rules::missing_file(kind));
+            project.unread_kinds.push(kind);
+        }
+    }
+    for (path, kind) in found {
         match read_source(&mut project.sources, root, &path, &mut findings)? {
             Some(file) => files.push((file, kind)),
             None => project.unread_kinds.push(kind),

@@ -105,11 +105,185 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
         | E::SerdeInvalidLength { .. }
         | E::SerdeUnknownVariant { .. }
         | E::InvalidScalar { .. }
-        | E::NullIntoString { .. } => {
-            Diagnostic::new("yaml/invalid-value", message).at(span, "this value")
-        }
-        _ => Diagnostic::new("yaml/syntax", message).at(span, "here"),
+        | E::NullIntoString { .. } => invalid_value(&source.text, span, &message),
+        _ => syntax(&source.text, span, &message),
     }
+}
+
+/// A value of the wrong shape, in a writer's words.
+fn invalid_value(text: &str, span: Span, message: &str) -> Diagnostic {
+    let found = text.get(span.start..).unwrap_or("");
+    let found_line = found.lines().next().unwrap_or("");
+    // `id:vendor` is one text, not a key and a value: the usual cause of a mapping that
+    // is not one.
+    let glued = glued_colon(found_line);
+    let (message, help) = match message {
+        m if m.contains("expected sequence start") => (
+            "expected a list here".to_string(),
+            "write each item on its own line starting with `- `, or as `[a, b]`".to_string(),
+        ),
+        m if m.contains("expected mapping start") => (
+            "expected `key: value` lines here".to_string(),
+            match &glued {
+                Some(fixed) => format!("write a space after the colon: `{fixed}`"),
+                None => "give this item its fields as `key: value` lines".to_string(),
+            },
+        ),
+        m if m.contains("expected string scalar") => (
+            "expected a text here, not a list or a mapping".to_string(),
+            "write the value on the line of its key; quote it if it holds `: `, `#`, `[` or `{`"
+                .to_string(),
+        ),
+        m if m.starts_with("invalid ") && !m.contains(':') => (
+            format!("expected {} here", plain_kind(&m["invalid ".len()..])),
+            "see the field's type in the README or the JSON Schema".to_string(),
+        ),
+        m => match serde_invalid_type(m) {
+            Some((found, expected)) => (
+                format!("expected {expected} here, found {found}"),
+                "see the field's type in the README or the JSON Schema".to_string(),
+            ),
+            None => (m.to_string(), String::new()),
+        },
+    };
+    let diagnostic = Diagnostic::new("yaml/invalid-value", message).at(span, "this value");
+    if help.is_empty() {
+        diagnostic
+    } else {
+        diagnostic.help(help)
+    }
+}
+
+/// `invalid type: string "x", expected a sequence` in plain words: (found, expected).
+fn serde_invalid_type(message: &str) -> Option<(String, String)> {
+    let rest = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))?;
+    let (found, expected) = rest.rsplit_once(", expected ")?;
+    Some((plain_kind(found), plain_kind(expected)))
+}
+
+/// A serde type name (`string`, `a sequence`, `i64`) as a writer would say it.
+fn plain_kind(what: &str) -> String {
+    let what = what.trim();
+    let kind = what.split([' ', '`', '"']).next().unwrap_or(what);
+    let plain = match kind {
+        "string" | "char" => "a text",
+        "sequence" | "seq" => "a list",
+        "map" | "mapping" | "struct" => "a mapping of `key: value` lines",
+        "unit" | "null" | "none" => "nothing",
+        "integer" | "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" => "a whole number",
+        "floating" | "f32" | "f64" => "a number",
+        "boolean" | "bool" => "`true` or `false`",
+        _ => "",
+    };
+    if !plain.is_empty() {
+        return plain.to_string();
+    }
+    let article = what
+        .strip_prefix("a ")
+        .or_else(|| what.strip_prefix("an "))
+        .unwrap_or(what);
+    match article {
+        "sequence" => "a list".to_string(),
+        "map" => "a mapping of `key: value` lines".to_string(),
+        "string" => "a text".to_string(),
+        _ => what.to_string(),
+    }
+}
+
+/// `key:value` written without the space YAML needs after a key's colon, fixed.
+fn glued_colon(line: &str) -> Option<String> {
+    let trimmed = line.trim().trim_start_matches("- ");
+    let (key, value) = trimmed.split_once(':')?;
+    let is_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    (is_key && !value.is_empty() && !value.starts_with([' ', '/']))
+        .then(|| format!("{key}: {value}"))
+}
+
+/// A syntax error at the line of the mistake, in plain words, with a hint for the
+/// common cases. The parser often notices a mistake only on the line after it, or names
+/// the scalar it was reading; the text around the position says what went wrong.
+fn syntax(text: &str, span: Span, message: &str) -> Diagnostic {
+    let file = span.file;
+    let line_start = |at: usize| text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line_at = |at: usize| {
+        let start = line_start(at);
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        (start, &text[start..end])
+    };
+    if message.contains("tab") {
+        // The first line from the reported one on that indents with a tab.
+        let mut offset = line_start(span.start);
+        for line in text[offset..].split_inclusive('\n') {
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            if let Some(tab) = line[..indent].find('\t') {
+                let at = offset + tab;
+                return Diagnostic::new("yaml/syntax", "a tab is used for indentation")
+                    .at(Span::new(file, at, at + 1), "tab here")
+                    .help("YAML indents with spaces only: replace the tab with spaces");
+            }
+            offset += line.len();
+        }
+        return Diagnostic::new("yaml/syntax", "a tab where YAML does not allow one")
+            .at(span, "here")
+            .help("use spaces instead of the tab");
+    }
+    if message.contains("unclosed quote")
+        || message.contains("found unexpected end of stream") && message.contains("quoted")
+    {
+        return Diagnostic::new("yaml/syntax", "this quote is never closed")
+            .at(Span::new(file, span.start, span.start + 1), "opened here")
+            .help("end the text with the same quote mark; inside \"…\" write a quote as \\\", inside '…' as ''");
+    }
+    if let Some(bracket) = message.strip_prefix("unclosed bracket ") {
+        let bracket = bracket.trim_matches('\'');
+        let close = if bracket == "[" { "]" } else { "}" };
+        return Diagnostic::new("yaml/syntax", format!("this `{bracket}` is never closed"))
+            .at(Span::new(file, span.start, span.start + 1), "opened here")
+            .help(format!(
+                "close it with `{close}`, or write the items as indented lines instead"
+            ));
+    }
+    let (start, line) = line_at(span.start);
+    let first = start + (line.len() - line.trim_start().len());
+    let at_line = Span::new(file, first, start + line.len());
+    if message.contains("expected ':'")
+        || message.contains("did not find expected key")
+        || message.contains("could not find expected")
+    {
+        if let Some(fixed) = glued_colon(line) {
+            return Diagnostic::new("yaml/syntax", "a key's `:` needs a space after it")
+                .at(at_line, "no space after the colon")
+                .help(format!("write `{fixed}`"));
+        }
+        if line.trim_start().starts_with("- ") || line.trim() == "-" {
+            return Diagnostic::new("yaml/syntax", "a list item where a key was expected")
+                .at(at_line, "this item belongs to no list")
+                .help("a key with a value cannot also hold a list: put the list under a key of its own (`key:` and then indented `- item` lines), or indent the item like the list above it");
+        }
+        return Diagnostic::new("yaml/syntax", "expected a `key: value` line here")
+            .at(at_line, "not a key")
+            .help(
+                "indent this line like the keys around it, and write a space after the key's `:`",
+            );
+    }
+    if message.contains("mapping values are not allowed") {
+        return Diagnostic::new("yaml/syntax", "a `: ` where no key can start")
+            .at(span, "here")
+            .help("if this line is a key, indent it like the keys above it; if the `: ` is part of a text, put the whole text in quotes");
+    }
+    let message = message
+        .strip_prefix("while scanning a plain scalar, ")
+        .or_else(|| message.strip_prefix("while parsing a block mapping, "))
+        .or_else(|| message.strip_prefix("while parsing a block collection, "))
+        .or_else(|| message.strip_prefix("while parsing a flow sequence, "))
+        .or_else(|| message.strip_prefix("while parsing a flow mapping, "))
+        .unwrap_or(message);
+    Diagnostic::new("yaml/syntax", format!("this is not valid YAML: {message}")).at(span, "here")
 }
 
 fn limit(span: Span, message: String) -> Diagnostic {

@@ -266,6 +266,9 @@ fn relocate_front(front: &mut FrontMatter, file: FileId) {
 }
 
 fn check_scopes(project: &Project, front: &FrontMatter, findings: &mut Findings) {
+    if !project.complete("scopes") {
+        return; // the unread or missing scopes file is the finding
+    }
     for scope in front.scopes.iter().flatten() {
         if project.scope(&scope.value).is_none() {
             let known = project.scopes.iter().map(|s| s.id.as_str());

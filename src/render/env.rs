@@ -135,10 +135,9 @@ pub fn rewrite(
         Some(i) => (&dest[..i], &dest[i..]),
         None => (dest, ""),
     };
-    if let Some(md) = path.strip_suffix(".md") {
-        // The link names the file as written (`My%20Page.md`, `<Über uns.md>`); the
-        // page's URL is made from that name by the one rule of `content::slug_path`.
-        let md = percent_decode(md);
+    // `My%20Page.md` and `<My Page.md>` both name the file `My Page.md`.
+    let decoded = super::links::percent_decode(path);
+    if let Some(md) = decoded.strip_suffix(".md") {
         let slug = match md.strip_prefix('/') {
             Some(absolute) => normalize(absolute.trim_start_matches("content/")),
             None => {
@@ -163,27 +162,6 @@ pub fn rewrite(
         Some(site_path) => format!("{root}{site_path}{fragment}"),
         None => format!("{with_index}{fragment}"),
     }
-}
-
-/// Decodes `%XX` escapes of a link path; an escape that is not valid UTF-8 is kept as
-/// written.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// Resolves `.` and `..` in a `/`-separated path; `..` never climbs above the top.

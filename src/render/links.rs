@@ -4,6 +4,7 @@
 //! in the built page, so a theme mistake is found too.
 
 use super::Site;
+use super::content::ContentPage;
 use super::env::{is_external, normalize};
 use crate::diagnostic::{Diagnostic, Findings};
 use crate::model::Project;
@@ -65,7 +66,11 @@ pub fn check_pages(
             let written = written
                 .iter()
                 .find(|(p, _)| p == page)
-                .and_then(|(_, links)| links.iter().find(|(h, _)| *h == href))
+                .and_then(|(_, links)| {
+                    links
+                        .iter()
+                        .find(|(h, _)| *h == href || percent_decode(h) == percent_decode(&href))
+                })
                 .map(|(_, span)| *span);
             problems.push(Problem {
                 page: page.clone(),
@@ -96,7 +101,8 @@ fn broken(
         Some(i) => (&href[..i], Some(&href[i + 1..])),
         None => (href, None),
     };
-    let path = path.split('?').next().unwrap_or("");
+    let path = percent_decode(path.split('?').next().unwrap_or(""));
+    let path = path.as_str();
     let target = if path.is_empty() {
         page.to_string()
     } else {
@@ -121,7 +127,7 @@ fn broken(
             let ids = ids
                 .entry(target.clone())
                 .or_insert_with(|| ids_of(&site.files[&target]));
-            let has = ids.contains(fragment);
+            let has = ids.contains(fragment) || ids.contains(&percent_decode(fragment));
             (!has).then(|| format!("`{target}` has no element with id `{fragment}`"))
         }
         _ => None,
@@ -146,14 +152,32 @@ fn attribute_values(html: &str, name: &str) -> Vec<(String, usize)> {
 }
 
 /// Turns the problems into `link/broken` findings. A link from a template is reported in
-/// the built page, which is added to the sources so the report can quote it.
-pub fn report(project: &mut Project, findings: &mut Findings, problems: Vec<Problem>, site: &Site) {
+/// the built page, which is added to the sources so the report can quote it. A link
+/// written in a content page is reported once, at the link, as written, however many
+/// built pages show it; and not at all when [`check_sources`] reported it (`reported`).
+pub fn report(
+    project: &mut Project,
+    findings: &mut Findings,
+    problems: Vec<Problem>,
+    site: &Site,
+    written: &[SourceLink],
+    reported: &[Span],
+) {
     let mut added: BTreeMap<String, crate::source::FileId> = BTreeMap::new();
+    let mut at_source: BTreeMap<Span, (Problem, Vec<String>)> = BTreeMap::new();
     for problem in problems {
-        let message = format!("broken link `{}` in {}", problem.href, problem.page);
-        let diagnostic = match problem.written {
-            Some(span) => Diagnostic::new("link/broken", message).at(span, problem.reason),
+        match problem.written {
+            Some(span) if reported.contains(&span) => {}
+            Some(span) => {
+                let page = problem.page.clone();
+                at_source
+                    .entry(span)
+                    .or_insert_with(|| (problem, Vec::new()))
+                    .1
+                    .push(page);
+            }
             None => {
+                let message = format!("broken link `{}` in {}", problem.href, problem.page);
                 let file = *added.entry(problem.page.clone()).or_insert_with(|| {
                     let text = site
                         .files
@@ -164,14 +188,251 @@ pub fn report(project: &mut Project, findings: &mut Findings, problems: Vec<Prob
                         text.unwrap_or_default(),
                     )
                 });
-                Diagnostic::new("link/broken", message)
-                    .at(
-                        Span::new(file, problem.offset, problem.offset + problem.href.len()),
-                        problem.reason,
-                    )
-                    .help("this link comes from a template of the theme or from data text")
+                findings.push(
+                    Diagnostic::new("link/broken", message)
+                        .at(
+                            Span::new(file, problem.offset, problem.offset + problem.href.len()),
+                            problem.reason,
+                        )
+                        .help("this link comes from a template of the theme or from data text"),
+                );
             }
-        };
-        findings.push(diagnostic);
+        }
     }
+    for (span, (problem, pages)) in at_source {
+        let dest = written
+            .iter()
+            .find(|link| link.span == span)
+            .map_or(problem.href.as_str(), |link| link.dest.as_str());
+        let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+        let noun = if pages.len() == 1 { "page" } else { "pages" };
+        findings.push(
+            Diagnostic::new("link/broken", format!("broken link `{dest}`"))
+                .at(span, problem.reason)
+                .help(format!(
+                    "it leads nowhere from the built {noun} {}",
+                    crate::diagnostic::list_names(&pages)
+                )),
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Links as written in the content pages' Markdown, checked without rendering.
+
+/// A link written in a content page: the page (index into the content pages), where it
+/// was written and its destination as written.
+#[derive(Debug, Clone)]
+pub struct SourceLink {
+    pub page: usize,
+    pub span: Span,
+    pub dest: String,
+}
+
+/// The Markdown options the pages are rendered with; links are read with the same.
+fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Every link and image of every content page, in page and text order.
+pub fn source_links(project: &Project, content: &[ContentPage]) -> Vec<SourceLink> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut links = Vec::new();
+    for (index, page) in content.iter().enumerate() {
+        let body = page.body(&project.sources);
+        for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+                links.push(SourceLink {
+                    page: index,
+                    span: Span::new(
+                        page.file,
+                        page.body_start + range.start,
+                        page.body_start + range.end,
+                    ),
+                    dest: dest_url.to_string(),
+                });
+            }
+        }
+    }
+    links
+}
+
+/// `%20` and the other percent escapes decoded; an escape that is not UTF-8 is kept.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// The heading ids of a page's Markdown, as the renderer gives them: `{#id}` or the
+/// heading's text made a slug, numbered when repeated; an opening level-1 heading is the
+/// page title and has none. `None` when the page makes ids the Markdown does not show
+/// (shortcodes, raw HTML): its anchors are judged on the built site.
+fn heading_ids(body: &str) -> Option<BTreeSet<String>> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    if body.contains("{{") || body.contains(" id=") {
+        return None;
+    }
+    let mut ids = BTreeSet::new();
+    let mut heading: Option<(u8, Option<String>, Vec<Event<'_>>)> = None;
+    let mut seen_block = false;
+    for event in Parser::new_ext(body, markdown_options()) {
+        match (&mut heading, event) {
+            (None, Event::Start(Tag::Heading { level, id, .. })) => {
+                heading = Some((level as u8, id.map(|s| s.to_string()), Vec::new()));
+            }
+            (Some((level, explicit, inner)), Event::End(TagEnd::Heading(_))) => {
+                let mut html = String::new();
+                pulldown_cmark::html::push_html(&mut html, inner.drain(..));
+                if *level == 1 && !seen_block {
+                    seen_block = true;
+                    heading = None;
+                    continue;
+                }
+                let wanted = explicit
+                    .clone()
+                    .unwrap_or_else(|| super::html::slugify(&super::html::text_of(&html)));
+                let mut id = wanted.clone();
+                let mut n = 1;
+                while !ids.insert(id.clone()) {
+                    n += 1;
+                    id = format!("{wanted}-{n}");
+                }
+                seen_block = true;
+                heading = None;
+            }
+            (Some((_, _, inner)), event) => inner.push(event),
+            (None, _) => seen_block = true,
+        }
+    }
+    Some(ids)
+}
+
+/// `link/broken` findings for the links of content pages that lead to another page by
+/// its Markdown file (`other.md`, `../guides/intro.md#setup`, `/other.md`) or to a heading
+/// of the page itself (`#setup`), each at the link as written. Links to the site's own
+/// pages and files are judged on the built site, where they exist.
+pub fn check_sources(
+    project: &Project,
+    content: &[ContentPage],
+    links: &[SourceLink],
+) -> Vec<Diagnostic> {
+    let path_of = |page: &ContentPage| project.sources.path(page.file).to_string();
+    let by_path: BTreeMap<String, usize> = content
+        .iter()
+        .enumerate()
+        .map(|(i, page)| (path_of(page), i))
+        .collect();
+    let mut ids: BTreeMap<usize, Option<BTreeSet<String>>> = BTreeMap::new();
+    let mut found = Vec::new();
+    for link in links {
+        let dest = link.dest.as_str();
+        if dest.is_empty() || is_external(dest) {
+            continue;
+        }
+        let (path, fragment) = match dest.find('#') {
+            Some(i) => (&dest[..i], Some(&dest[i + 1..])),
+            None => (dest, None),
+        };
+        let path = percent_decode(path.split('?').next().unwrap_or(""));
+        let from = &content[link.page];
+        let from_path = path_of(from);
+        let from_dir = from_path.rsplit_once('/').map_or("", |(d, _)| d);
+        let target = if path.is_empty() {
+            link.page
+        } else if path.ends_with(".md") {
+            let joined = match path.strip_prefix('/') {
+                Some(absolute) => {
+                    let absolute = absolute.strip_prefix("content/").unwrap_or(absolute);
+                    format!("{}/{absolute}", super::content::CONTENT_DIR)
+                }
+                None => format!("{from_dir}/{path}"),
+            };
+            let resolved = normalize(&joined);
+            match by_path.get(&resolved) {
+                Some(&i) => i,
+                None => {
+                    let root = project.sources.root();
+                    if root.join(&resolved).is_file() && resolved.starts_with("content/") {
+                        continue; // the page is there; its own finding says why it is not read
+                    }
+                    let candidates: Vec<String> = content
+                        .iter()
+                        .map(|page| {
+                            let p = path_of(page);
+                            match p.strip_prefix(&format!("{from_dir}/")) {
+                                Some(rest) if !rest.contains('/') => rest.to_string(),
+                                _ => format!("/{}", p.strip_prefix("content/").unwrap_or(&p)),
+                            }
+                        })
+                        .collect();
+                    let mut diagnostic =
+                        Diagnostic::new("link/broken", format!("broken link `{dest}`"))
+                            .at(link.span, format!("there is no page `{resolved}`"));
+                    diagnostic = match crate::diagnostic::closest(
+                        &path,
+                        candidates.iter().map(String::as_str),
+                    ) {
+                        Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
+                        None => diagnostic.help(format!(
+                            "a link to a page names its Markdown file, relative to this page; the pages are {}",
+                            crate::diagnostic::list_names(&candidates)
+                        )),
+                    };
+                    found.push(diagnostic);
+                    continue;
+                }
+            }
+        } else {
+            continue; // a page or file of the built site: judged there
+        };
+        let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
+            continue;
+        };
+        let fragment = percent_decode(fragment);
+        let page = &content[target];
+        let Some(known) = ids
+            .entry(target)
+            .or_insert_with(|| heading_ids(page.body(&project.sources)))
+        else {
+            continue;
+        };
+        if known.contains(&fragment) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new("link/broken", format!("broken link `{dest}`")).at(
+            link.span,
+            format!("`{}` has no heading with id `{fragment}`", path_of(page)),
+        );
+        diagnostic = match crate::diagnostic::closest(&fragment, known.iter().map(String::as_str)) {
+            Some(name) => diagnostic.help(format!("did you mean `#{name}`?")),
+            None if known.is_empty() => diagnostic.help("the page has no headings to link to"),
+            None => diagnostic.help(format!(
+                "its headings have the ids {}",
+                crate::diagnostic::list_names(&known.iter().collect::<Vec<_>>())
+            )),
+        };
+        found.push(diagnostic);
+    }
+    found
 }

@@ -17,7 +17,7 @@ pub(crate) mod glossary;
 mod highlight;
 pub mod html;
 mod layout;
-mod links;
+pub mod links;
 pub mod markdown;
 mod pages;
 mod search;
@@ -165,10 +165,20 @@ impl Loaded {
     /// render, so a preview can show data errors at once.
     pub fn check(&self) -> Findings {
         let mut findings = self.findings.clone();
+        findings.extend(check_content_links(&self.project, &self.content));
         let matrices = crate::resolve::resolve(&self.project);
         crate::check::check(&self.project, &matrices, &mut findings);
         findings
     }
+}
+
+/// The broken links of the content pages that can be told from the Markdown alone, as
+/// `rasci check` reports them (see [`links::check_sources`]).
+pub fn check_content_links(
+    project: &Project,
+    content: &[content::ContentPage],
+) -> Vec<crate::diagnostic::Diagnostic> {
+    links::check_sources(project, content, &links::source_links(project, content))
 }
 
 /// [`build_reusing`] on a project already read.
@@ -189,8 +199,15 @@ pub fn build_loaded(
         .iter()
         .map(|page| hash_of(page.body(&project.sources)))
         .collect();
+    let written = links::source_links(&project, &content);
+    let source_broken = links::check_sources(&project, &content, &written);
+    let reported: Vec<crate::source::Span> = source_broken
+        .iter()
+        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
+        .collect();
     let (site, outs, problems, rendered_pages) = {
         let matrices = crate::resolve::resolve(&project);
+        findings.extend(source_broken.iter().cloned());
         crate::check::check(&project, &matrices, &mut findings);
         let site_data = SiteData {
             project: &project,
@@ -224,7 +241,14 @@ pub fn build_loaded(
         site: site.clone(),
         rendered_pages,
     };
-    links::report(&mut project, &mut findings, problems, &site);
+    links::report(
+        &mut project,
+        &mut findings,
+        problems,
+        &site,
+        &written,
+        &reported,
+    );
     findings.sort(&project.sources);
     Ok((
         Build {
