@@ -69,6 +69,7 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
         theme: "golive".into(),
         language: "en".into(),
         check: Default::default(),
+        content: Default::default(),
     });
 
     let mut project = Project {

@@ -20,6 +20,7 @@ mod layout;
 mod links;
 pub mod markdown;
 mod pages;
+pub mod sanitize;
 mod search;
 mod templates;
 mod urls;
