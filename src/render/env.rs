@@ -39,9 +39,10 @@ impl<'a> PageEnv<'a> {
         }
     }
 
-    /// A link from this page to a site path such as `glossary/index.html`.
+    /// A link from this page to a site path such as `glossary/index.html`, escaped for
+    /// an attribute value.
     pub fn href(&self, site_path: &str) -> String {
-        format!("{}{}", self.root, site_path)
+        super::html::esc(&format!("{}{}", self.root, site_path))
     }
 
     pub fn id(&mut self, wanted: &str) -> String {

@@ -320,12 +320,14 @@ fn guard<'a>(
     // Per open link or image: whether it was dropped.
     let mut dropped: Vec<bool> = Vec::new();
     let mut in_block = false;
+    // An element removed with its content, opened by raw HTML and not closed yet.
+    let mut inside: Option<String> = None;
     for (event, range) in events {
         match event {
             Event::Start(Tag::HtmlBlock) => {
                 in_block = true;
                 if !from_data && !trusted {
-                    report_removals(text, range.clone(), origin, host);
+                    report_removals(text, range.clone(), origin, &mut inside, host);
                 }
                 if !from_data {
                     out.push((Event::Start(Tag::HtmlBlock), range));
@@ -342,13 +344,13 @@ fn guard<'a>(
             }
             Event::InlineHtml(html) => {
                 if !trusted {
-                    report_removals(text, range.clone(), origin, host);
+                    report_removals(text, range.clone(), origin, &mut inside, host);
                 }
                 out.push((Event::InlineHtml(html), range));
             }
             Event::Html(html) => {
                 if !trusted && !in_block {
-                    report_removals(text, range.clone(), origin, host);
+                    report_removals(text, range.clone(), origin, &mut inside, host);
                 }
                 out.push((Event::Html(html), range));
             }
@@ -391,11 +393,17 @@ fn guard<'a>(
 }
 
 /// One warning per tag of raw HTML (at `range` of `text`) that the sanitiser will change.
-fn report_removals(text: &str, range: Range<usize>, origin: Origin, host: &mut dyn Host<'_>) {
+fn report_removals(
+    text: &str,
+    range: Range<usize>,
+    origin: Origin,
+    inside: &mut Option<String>,
+    host: &mut dyn Host<'_>,
+) {
     let Some(html) = text.get(range.clone()) else {
         return;
     };
-    for removal in sanitize::scan(html) {
+    for removal in sanitize::scan_from(html, inside) {
         let start = range.start + removal.offset;
         let span = origin.span(start..start + removal.len);
         let (label, help) = match removal.rule {

@@ -131,7 +131,7 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("h5", &["id"]),
     ("h6", &["id"]),
     ("img", &["alt", "height", "src", "width"]),
-    ("input", &["checked"]),
+    ("input", &["checked", "disabled"]),
     ("ins", &["cite", "datetime"]),
     ("ol", &["reversed", "start"]),
     ("q", &["cite"]),
@@ -159,7 +159,8 @@ const CLASSES: &[(&str, &[&str])] = &[
 ];
 
 /// Attributes allowed only with one of these values.
-const ATTRIBUTE_VALUES: &[(&str, &str, &[&str])] = &[("div", "role", &["note"])];
+const ATTRIBUTE_VALUES: &[(&str, &str, &[&str])] =
+    &[("div", "role", &["note"]), ("input", "type", &["checkbox"])];
 
 /// URL schemes a link or image may use; any other scheme is removed. `data:` is further
 /// limited to images (see [`url_problem`]).
@@ -378,9 +379,25 @@ pub struct Removal {
 /// tags the way the sanitiser's parser does in the common cases; the sanitiser, not this
 /// scan, is what keeps pages safe.
 pub fn scan(html: &str) -> Vec<Removal> {
+    scan_from(html, &mut None)
+}
+
+/// [`scan`] of one of several pieces of HTML of a page, read in order: `inside` is the
+/// element whose content the sanitiser removes (or reads as text) that an earlier piece
+/// opened and no piece has closed yet, as in `<svg>`, `<circle/>`, `</svg>` written inline.
+pub fn scan_from(html: &str, inside: &mut Option<String>) -> Vec<Removal> {
     let bytes = html.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
+    if let Some(name) = inside.take() {
+        match find_ascii_case_insensitive(html, &format!("</{name}")) {
+            Some(end) => i = end,
+            None => {
+                *inside = Some(name);
+                return found;
+            }
+        }
+    }
     while let Some(lt) = html[i..].find('<') {
         let start = i + lt;
         let rest = &html[start..];
@@ -452,10 +469,20 @@ pub fn scan(html: &str) -> Vec<Removal> {
             }
         }
         i = tag_end;
-        if RAW_TEXT.contains(&name.as_str()) {
-            // The parser reads up to the closing tag as text: no tags in between.
+        let void = matches!(name.as_str(), "embed" | "frame");
+        if RAW_TEXT.contains(&name.as_str())
+            || (REMOVED_WITH_CONTENT.contains(&name.as_str()) && !void)
+        {
+            // Raw text up to the closing tag, or content that goes with the element:
+            // nothing in between is worth a finding of its own.
             let closing = format!("</{name}");
-            i = find_ascii_case_insensitive(&html[i..], &closing).map_or(html.len(), |e| i + e);
+            match find_ascii_case_insensitive(&html[i..], &closing) {
+                Some(e) => i += e,
+                None => {
+                    *inside = Some(name);
+                    i = html.len();
+                }
+            }
         }
     }
     found
@@ -468,7 +495,6 @@ fn allowed(tag: &str, attribute: &str) -> bool {
             .iter()
             .any(|(t, attributes)| *t == tag && attributes.contains(&attribute))
         || (attribute == "class" && CLASSES.iter().any(|(t, _)| *t == tag))
-        || (tag == "input" && matches!(attribute, "type" | "disabled"))
 }
 
 fn is_allowed_value(tag: &str, attribute: &str, value: &str) -> bool {
