@@ -29,6 +29,20 @@ pub struct Config {
     pub language: String,
     #[serde(default)]
     pub check: CheckConfig,
+    #[serde(default)]
+    pub content: ContentConfig,
+}
+
+/// The `content:` section: how the Markdown pages under `content/` are rendered.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContentConfig {
+    /// Keep raw HTML in content pages exactly as written, scripts and event handlers
+    /// included. Off by default: raw HTML is then sanitised and every removal is a
+    /// warning. Turn it on only when everyone who can change `content/` is trusted with
+    /// the site's readers, since their HTML runs in the readers' browsers.
+    #[serde(default)]
+    pub trust_html: bool,
 }
 
 /// The `check:` section: how strict the checker is.

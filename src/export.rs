@@ -99,11 +99,27 @@ pub fn to_json(project: &Project, matrices: &[&Matrix<'_>]) -> String {
     text
 }
 
-/// One scope's matrix as CSV: `Section,Task,<party names…>`, letters as `R, A`.
+/// A CSV cell that a spreadsheet will show as text: a cell starting with `=`, `+`, `-`
+/// or `@` (also after spaces, and their full-width forms), or with a tab or carriage
+/// return, would be read as a formula, so it gets a leading `'`, as OWASP recommends.
+pub fn csv_cell(text: &str) -> String {
+    let formula = |c: char| matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠');
+    let first = text.chars().next();
+    let first_visible = text.trim_start_matches(' ').chars().next();
+    if first.is_some_and(|c| matches!(c, '\t' | '\r' | '\n')) || first_visible.is_some_and(formula)
+    {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// One scope's matrix as CSV: `Section,Task,<party names…>`, letters as `R, A`. Cells
+/// that a spreadsheet would run as formulas are defused (see [`csv_cell`]).
 pub fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["Section".to_string(), "Task".to_string()];
-    header.extend(project.parties.iter().map(|p| p.name.value.clone()));
+    header.extend(project.parties.iter().map(|p| csv_cell(&p.name.value)));
     writer.write_record(&header).expect("writing to memory");
     for section in &matrix.sections {
         let title = section
@@ -112,11 +128,35 @@ pub fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
             .as_ref()
             .map_or("", |t| t.value.as_str());
         for row in &section.rows {
-            let mut record = vec![title.to_string(), row.task.title.value.clone()];
+            let mut record = vec![csv_cell(title), csv_cell(&row.task.title.value)];
             record.extend((0..project.parties.len()).map(|i| row.letters(i).to_string()));
             writer.write_record(&record).expect("writing to memory");
         }
     }
     let bytes = writer.into_inner().expect("writing to memory");
     String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn formula_cells_are_prefixed() {
+        for formula in [
+            "=1+1",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "  =HYPERLINK(\"x\")",
+            "＝1",
+        ] {
+            assert_eq!(csv_cell(formula), format!("'{formula}"));
+        }
+        for text in ["Log a case", "R, A", "", "a=b", "e-mail"] {
+            assert_eq!(csv_cell(text), text);
+        }
+    }
 }

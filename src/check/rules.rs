@@ -208,6 +208,16 @@ pub const RULES: &[Rule] = &[
         "Shortcodes in content pages name an existing shortcode with valid arguments.",
     ),
     rule(
+        "content/unsafe-html",
+        Warning,
+        "Raw HTML in content pages uses only elements and attributes that are safe to publish; the rest is removed.",
+    ),
+    rule(
+        "content/unsafe-url",
+        Warning,
+        "Links and images use no address that runs code (`javascript:`, `vbscript:`, `data:` other than an image); such links are dropped.",
+    ),
+    rule(
         "link/broken",
         Error,
         "Every internal link and `#anchor` of the built site leads to a page and an element that exist.",

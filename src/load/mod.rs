@@ -73,6 +73,7 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
         ),
         language: "en".into(),
         check: Default::default(),
+        content: Default::default(),
     });
 
     let mut project = Project {

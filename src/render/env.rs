@@ -9,7 +9,6 @@ use super::{urls, views};
 use crate::diagnostic::Diagnostic;
 use crate::model::Scope;
 use crate::source::Span;
-use std::collections::BTreeSet;
 
 pub struct PageEnv<'a> {
     pub data: &'a SiteData<'a>,
@@ -19,7 +18,7 @@ pub struct PageEnv<'a> {
     /// Slug of the content file being rendered, to resolve `other.md` links.
     pub content_slug: Option<String>,
     pub marker: Marker<'a>,
-    ids: BTreeSet<String>,
+    ids: super::html::UniqueIds,
     pub diagnostics: Vec<Diagnostic>,
     /// Every link written in a source, with where it was written.
     pub links: Vec<(String, Span)>,
@@ -34,15 +33,16 @@ impl<'a> PageEnv<'a> {
             root,
             scope,
             content_slug: None,
-            ids: BTreeSet::new(),
+            ids: super::html::UniqueIds::default(),
             diagnostics: Vec::new(),
             links: Vec::new(),
         }
     }
 
-    /// A link from this page to a site path such as `glossary/index.html`.
+    /// A link from this page to a site path such as `glossary/index.html`, escaped for
+    /// an attribute value.
     pub fn href(&self, site_path: &str) -> String {
-        format!("{}{}", self.root, site_path)
+        super::html::esc(&format!("{}{}", self.root, site_path))
     }
 
     pub fn id(&mut self, wanted: &str) -> String {
@@ -86,13 +86,11 @@ impl<'a> Host<'a> for PageEnv<'a> {
     }
 
     fn unique_id(&mut self, wanted: &str) -> String {
-        let mut id = wanted.to_string();
-        let mut n = 1;
-        while !self.ids.insert(id.clone()) {
-            n += 1;
-            id = format!("{wanted}-{n}");
-        }
-        id
+        self.ids.get(wanted)
+    }
+
+    fn trust_html(&self) -> bool {
+        self.data.project.config.content.trust_html
     }
 
     fn report(&mut self, diagnostic: Diagnostic) {

@@ -53,6 +53,14 @@ impl Glossary {
         Glossary { spellings, terms }
     }
 
+    /// A glossary without terms.
+    pub fn empty() -> Self {
+        Glossary {
+            spellings: Vec::new(),
+            terms: Vec::new(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }

@@ -1,5 +1,7 @@
 //! Small HTML helpers shared by the renderers.
 
+use std::collections::{HashMap, HashSet};
+
 /// Escapes text for use in element content and in double- or single-quoted attribute
 /// values, of HTML pages and of SVG drawings alike.
 pub fn esc(text: &str) -> String {
@@ -14,10 +16,43 @@ pub fn esc(text: &str) -> String {
             // Control characters other than tab and newline are allowed neither in XML 1.0
             // nor in HTML text.
             c if (c as u32) < 0x20 && c != '\t' && c != '\n' => out.push(' '),
+            // Not characters in XML 1.0 either; a standalone SVG with one does not open.
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
+}
+
+/// The element ids of one page: each id asked for is given once, and a repeated one gets
+/// the next free number (`notes`, `notes-2`, `notes-3` …). The next number to try is kept
+/// per wanted id, so a page with thousands of equal headings costs one step per heading
+/// rather than one per earlier heading.
+#[derive(Debug, Default)]
+pub struct UniqueIds {
+    used: HashSet<String>,
+    next: HashMap<String, u32>,
+    /// Candidate ids tried so far, counted to show the work stays linear.
+    pub probes: usize,
+}
+
+impl UniqueIds {
+    pub fn get(&mut self, wanted: &str) -> String {
+        self.probes += 1;
+        if self.used.insert(wanted.to_string()) {
+            return wanted.to_string();
+        }
+        let n = self.next.entry(wanted.to_string()).or_insert(1);
+        loop {
+            self.probes += 1;
+            *n += 1;
+            let id = format!("{wanted}-{n}");
+            // `notes-2` may have been taken by a heading of that very text.
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
 }
 
 /// A URL fragment from a heading or name: lower case ASCII letters and digits joined by
@@ -79,6 +114,27 @@ mod tests {
         );
         assert_eq!(slugify("L2/L3 — support!"), "l2-l3-support");
         assert_eq!(slugify("???"), "section");
+    }
+
+    #[test]
+    fn repeated_ids_are_numbered_with_one_probe_each() {
+        let mut ids = UniqueIds::default();
+        let got: Vec<String> = (0..20_000).map(|_| ids.get("notes")).collect();
+        assert_eq!(got[0], "notes");
+        assert_eq!(got[1], "notes-2");
+        assert_eq!(got[19_999], "notes-20000");
+        assert_eq!(got.iter().collect::<HashSet<_>>().len(), 20_000);
+        // One probe for the first, two for each later one: linear, not quadratic.
+        assert_eq!(ids.probes, 1 + 2 * 19_999);
+    }
+
+    #[test]
+    fn numbered_ids_skip_ids_already_taken() {
+        let mut ids = UniqueIds::default();
+        assert_eq!(ids.get("a-2"), "a-2");
+        assert_eq!(ids.get("a"), "a");
+        assert_eq!(ids.get("a"), "a-3");
+        assert_eq!(ids.get("a-2"), "a-2-2");
     }
 
     #[test]

@@ -2,10 +2,16 @@
 //! ids and anchors, fenced code is highlighted, `> [!NOTE]` alerts become styled boxes,
 //! glossary terms are marked, links are made relative, and shortcodes such as
 //! `{{ rasci_table(scope="cloud") }}` are replaced by data views.
+//!
+//! Raw HTML is the writer's, and treated as untrusted: in a content page it is sanitised
+//! (see [`super::sanitize`]) unless `content.trust_html` is set, and in a data value
+//! (a task title, a description) it is shown as text. Links and images whose address
+//! would run code are dropped. Each removal is a warning where it was written.
 
 use super::glossary::Marker;
 use super::highlight;
 use super::html::{esc, slugify, text_of};
+use super::sanitize::{self, Slots};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
@@ -47,6 +53,10 @@ pub trait Host<'g> {
     /// A heading id not yet used on the page, based on `wanted`.
     fn unique_id(&mut self, wanted: &str) -> String;
     fn report(&mut self, diagnostic: Diagnostic);
+    /// Whether raw HTML in content pages is kept as written (`content.trust_html`).
+    fn trust_html(&self) -> bool {
+        false
+    }
 }
 
 /// Where the Markdown text stands in the sources, to turn offsets into spans.
@@ -94,11 +104,24 @@ fn options() -> Options {
 
 /// Renders a Markdown document (a content page's body).
 pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Rendered {
-    let events: Vec<(Event<'_>, Range<usize>)> = merge_text(
-        Parser::new_ext(text, options())
-            .into_offset_iter()
-            .collect(),
-    );
+    // Only the renderer may mark slots for its own markup (see `sanitize::Slots`).
+    let neutralised;
+    let text = if text.contains([sanitize::SLOT_OPEN, sanitize::SLOT_CLOSE]) {
+        neutralised = sanitize::neutralise(text);
+        neutralised.as_str()
+    } else {
+        text
+    };
+    let from_data = matches!(origin, Origin::Value(_));
+    let trusted = !from_data && host.trust_html();
+    let parsed: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(text, options())
+        .into_offset_iter()
+        .collect();
+    let has_raw_html = parsed
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let events = merge_text(guard(text, parsed, origin, trusted, host));
+    let mut slots = Slots::new(has_raw_html && !from_data && !trusted);
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut toc = Vec::new();
     let mut h1 = None;
@@ -114,7 +137,7 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
             match event {
                 Event::Text(t) => buffer.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    out.push(Event::Html(code_block(lang, buffer).into()));
+                    out.push(Event::Html(slots.keep(code_block(lang, buffer)).into()));
                     code = None;
                 }
                 _ => {}
@@ -140,13 +163,15 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
                             text: plain.clone(),
                         });
                     }
+                    let attr_id = esc(&id);
+                    let anchor = slots.keep(format!(
+                        "<a class=\"anchor\" href=\"#{attr_id}\" \
+                         aria-label=\"Link to this section: {label}\"></a>",
+                        label = esc(&plain)
+                    ));
                     out.push(Event::Html(
-                        format!(
-                            "<h{level} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" \
-                             aria-label=\"Link to this section: {label}\"></a></h{level}>\n",
-                            label = esc(&plain)
-                        )
-                        .into(),
+                        format!("<h{level} id=\"{attr_id}\">{inner_html}{anchor}</h{level}>\n")
+                            .into(),
                     ));
                     heading = None;
                 }
@@ -182,7 +207,7 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
                         && trimmed.ends_with("}}")
                         && count_calls(trimmed) == 1
                     {
-                        let html = inline_text(t, r.clone(), origin, host, true);
+                        let html = slots.keep(inline_text(t, r.clone(), origin, host, true));
                         out.push(Event::Html(format!("{html}\n").into()));
                         i += 2;
                         continue;
@@ -245,12 +270,11 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 quotes.push(true);
                 let (class, title) = alert(kind);
+                let title = slots.keep(format!(
+                    "<p class=\"alert-title\"><span class=\"alert-icon\" aria-hidden=\"true\"></span>{title}</p>"
+                ));
                 out.push(Event::Html(
-                    format!(
-                        "<div class=\"alert alert-{class}\" role=\"note\">\n\
-                         <p class=\"alert-title\"><span class=\"alert-icon\" aria-hidden=\"true\"></span>{title}</p>\n"
-                    )
-                    .into(),
+                    format!("<div class=\"alert alert-{class}\" role=\"note\">\n{title}\n").into(),
                 ));
             }
             Event::Start(Tag::BlockQuote(None)) => {
@@ -265,7 +289,7 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
                 }
             }
             Event::Text(t) if plain_depth == 0 => {
-                let html = inline_text(&t, range, origin, host, false);
+                let html = slots.keep(inline_text(&t, range, origin, host, false));
                 out.push(Event::InlineHtml(html.into()));
             }
             other => out.push(other),
@@ -273,7 +297,212 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
     }
     let mut html = String::with_capacity(text.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered { html, toc, h1 }
+    Rendered {
+        html: slots.finish(html),
+        toc,
+        h1,
+    }
+}
+
+/// The writer's raw HTML and addresses, before rendering: in a data value raw HTML
+/// becomes text; in a content page what the sanitiser will remove is reported where it
+/// was written (unless the project trusts its HTML). Links and images with an address
+/// that runs code are dropped, their text kept, in both.
+fn guard<'a>(
+    text: &str,
+    events: Vec<(Event<'a>, Range<usize>)>,
+    origin: Origin,
+    trusted: bool,
+    host: &mut dyn Host<'_>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let from_data = matches!(origin, Origin::Value(_));
+    let mut out = Vec::with_capacity(events.len());
+    // Per open link or image: whether it was dropped.
+    let mut dropped: Vec<bool> = Vec::new();
+    let mut in_block = false;
+    // An element removed with its content, opened by raw HTML and not closed yet.
+    let mut inside: Option<String> = None;
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::HtmlBlock) => {
+                in_block = true;
+                if !from_data && !trusted {
+                    report_removals(text, range.clone(), origin, &mut inside, host);
+                }
+                if !from_data {
+                    out.push((Event::Start(Tag::HtmlBlock), range));
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                in_block = false;
+                if !from_data {
+                    out.push((Event::End(TagEnd::HtmlBlock), range));
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) if from_data => {
+                out.push((Event::Text(html), range));
+            }
+            Event::InlineHtml(html) => {
+                if !trusted {
+                    report_removals(text, range.clone(), origin, &mut inside, host);
+                }
+                out.push((Event::InlineHtml(html), range));
+            }
+            Event::Html(html) => {
+                if !trusted && !in_block {
+                    report_removals(text, range.clone(), origin, &mut inside, host);
+                }
+                out.push((Event::Html(html), range));
+            }
+            Event::Start(Tag::Link { ref dest_url, .. })
+            | Event::Start(Tag::Image { ref dest_url, .. }) => {
+                let image = matches!(event, Event::Start(Tag::Image { .. }));
+                match sanitize::url_problem(dest_url, image) {
+                    Some(why) => {
+                        let what = if image { "image" } else { "link" };
+                        let diagnostic = Diagnostic::new(
+                            "content/unsafe-url",
+                            format!(
+                                "this {what} is dropped, its text kept: its address uses {why}"
+                            ),
+                        )
+                        .at(origin.span(range.clone()), format!("unsafe {what}"))
+                        .help(if image {
+                            "give the image a relative or https: address"
+                        } else {
+                            "link to a page, or to an http:, https: or mailto: address"
+                        });
+                        host.report(diagnostic);
+                        dropped.push(true);
+                    }
+                    None => {
+                        dropped.push(false);
+                        out.push((event, range));
+                    }
+                }
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                if !dropped.pop().unwrap_or(false) {
+                    out.push((Event::End(end), range));
+                }
+            }
+            other => out.push((other, range)),
+        }
+    }
+    out
+}
+
+/// One warning per tag of raw HTML (at `range` of `text`) that the sanitiser will change.
+fn report_removals(
+    text: &str,
+    range: Range<usize>,
+    origin: Origin,
+    inside: &mut Option<String>,
+    host: &mut dyn Host<'_>,
+) {
+    let Some(html) = text.get(range.clone()) else {
+        return;
+    };
+    for removal in sanitize::scan_from(html, inside) {
+        let start = range.start + removal.offset;
+        let span = origin.span(start..start + removal.len);
+        let (label, help) = match removal.rule {
+            "content/unsafe-url" => (
+                "unsafe address",
+                "use a relative, http:, https: or mailto: address",
+            ),
+            _ => (
+                "removed from the page",
+                "write it in Markdown, or set `content: { trust_html: true }` in rasci.yaml if \
+                 everyone who can change content/ is trusted",
+            ),
+        };
+        host.report(
+            Diagnostic::new(
+                if removal.rule == "content/unsafe-url" {
+                    "content/unsafe-url"
+                } else {
+                    "content/unsafe-html"
+                },
+                removal.message,
+            )
+            .at(span, label)
+            .help(help),
+        );
+    }
+}
+
+/// A Markdown page rendered on its own, outside any project: what [`render_page`] gives.
+#[derive(Debug)]
+pub struct Page {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// The findings, as `(rule, byte offset in the text, message)`.
+    pub findings: Vec<(&'static str, usize, String)>,
+}
+
+/// Renders `text` as the body of a content page of a project without data: no glossary,
+/// links left as written, and each shortcode replaced by an empty
+/// `<div class="rasci-view" data-shortcode="name">`, as rasci's own markup. `trust_html`
+/// is `content.trust_html`. For tests and fuzzing of the renderer alone.
+pub fn render_page(text: &str, trust_html: bool) -> Page {
+    let glossary = super::glossary::Glossary::empty();
+    let mut host = Alone {
+        marker: Marker::new(&glossary, ""),
+        ids: super::html::UniqueIds::default(),
+        diagnostics: Vec::new(),
+        trust_html,
+    };
+    let file = crate::source::FileId(0);
+    let rendered = render(text, Origin::File { file, offset: 0 }, &mut host);
+    Page {
+        html: rendered.html,
+        toc: rendered.toc,
+        findings: host
+            .diagnostics
+            .into_iter()
+            .map(|d| {
+                let at = d.primary.as_ref().map_or(0, |l| l.span.start);
+                (d.rule, at, d.message)
+            })
+            .collect(),
+    }
+}
+
+struct Alone<'g> {
+    marker: Marker<'g>,
+    ids: super::html::UniqueIds,
+    diagnostics: Vec<Diagnostic>,
+    trust_html: bool,
+}
+
+impl<'g> Host<'g> for Alone<'g> {
+    fn marker(&mut self) -> &mut Marker<'g> {
+        &mut self.marker
+    }
+
+    fn shortcode(&mut self, call: &Shortcode) -> Result<String, Diagnostic> {
+        Ok(format!(
+            "<div class=\"rasci-view\" data-shortcode=\"{}\"></div>",
+            esc(&call.name)
+        ))
+    }
+
+    fn rewrite_link(&mut self, dest: &str, _span: Span) -> String {
+        dest.to_string()
+    }
+
+    fn unique_id(&mut self, wanted: &str) -> String {
+        self.ids.get(wanted)
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn trust_html(&self) -> bool {
+        self.trust_html
+    }
 }
 
 /// Renders a short data text (a summary item, a description) as inline HTML: Markdown
@@ -413,16 +642,27 @@ pub fn parse_shortcode(inner: &str, span: Span) -> Result<Shortcode, Diagnostic>
 /// started markup) so that terms and shortcodes are seen whole.
 fn merge_text(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
     let mut merged: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(events.len());
+    // A run of text is joined in one growing string, so a paragraph split into many
+    // pieces costs its length, not its length times the number of pieces.
+    let mut run: Option<String> = None;
     for (event, range) in events {
         if let (Event::Text(next), Some((Event::Text(previous), previous_range))) =
             (&event, merged.last_mut())
         {
-            let joined = format!("{previous}{next}");
-            *previous = CowStr::from(joined);
+            let joined = run.get_or_insert_with(|| previous.to_string());
+            joined.push_str(next);
             previous_range.end = range.end;
             continue;
         }
+        flush_run(&mut merged, &mut run);
         merged.push((event, range));
     }
+    flush_run(&mut merged, &mut run);
     merged
+}
+
+fn flush_run<'a>(merged: &mut [(Event<'a>, Range<usize>)], run: &mut Option<String>) {
+    if let (Some(joined), Some((Event::Text(previous), _))) = (run.take(), merged.last_mut()) {
+        *previous = CowStr::from(joined);
+    }
 }

@@ -20,6 +20,7 @@ mod layout;
 pub mod links;
 pub mod markdown;
 mod pages;
+pub mod sanitize;
 mod search;
 mod templates;
 pub mod urls;

@@ -172,6 +172,7 @@ fn h2(env: &mut PageEnv<'_>, toc: &mut Vec<TocEntry>, wanted: &str, text: &str) 
         id: id.clone(),
         text: text.to_string(),
     });
+    let id = esc(&id);
     format!(
         "<h2 id=\"{id}\">{t}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {t}\"></a></h2>\n",
         t = esc(text)
@@ -216,7 +217,7 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
              <span class=\"card-meta\">{rows} tasks · {guides} guide{s}</span></a>",
             href = env.href(&urls::scope(&scope.id.value)),
             name = esc(&scope.name.value),
-            description = super::html::text_of(&description),
+            description = esc(&super::html::text_of(&description)),
             rows = matrix.row_count(),
             s = if guides == 1 { "" } else { "s" },
         );
@@ -640,7 +641,8 @@ fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) {
         let definition = env.inline(&term.definition.value, term.definition.span);
         let _ = write!(
             body,
-            "<div class=\"glossary-entry\"><dt id=\"{id}\">{}</dt><dd><p>{definition}</p>",
+            "<div class=\"glossary-entry\"><dt id=\"{}\">{}</dt><dd><p>{definition}</p>",
+            esc(&id),
             esc(&term.term.value)
         );
         if !term.aliases.is_empty() {

@@ -69,12 +69,15 @@ pub fn index(data: &SiteData<'_>, pages: &[PageOut]) -> (String, String) {
         }
     }
     let json = serde_json::to_string(&entries).expect("index entries serialize");
-    // `</` cannot end the script early when the index is inlined or loaded as a script.
-    let js = format!(
-        "window.RASCI_SEARCH_INDEX = {};\n",
-        json.replace("</", "<\\/")
-    );
+    let js = format!("window.RASCI_SEARCH_INDEX = {};\n", script_safe(&json));
     (js, json + "\n")
+}
+
+/// JSON made safe to inline in a `<script>` element, with the same meaning as script:
+/// `</` (as in a `</script>` written in the data) cannot end the element early, and `<!--`
+/// cannot switch the HTML parser into its script-comment state.
+fn script_safe(json: &str) -> String {
+    json.replace("</", "<\\/").replace("<!--", "<\\!--")
 }
 
 /// `sitemap.xml`: absolute addresses when `base_url` is configured, else addresses from
@@ -113,4 +116,21 @@ pub fn robots(project: &Project) -> String {
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_safe;
+
+    #[test]
+    fn data_cannot_close_or_comment_out_the_script() {
+        let json = serde_json::to_string(&["</script><script>alert(1)</script>", "<!--x"]).unwrap();
+        let js = script_safe(&json);
+        assert!(!js.to_ascii_lowercase().contains("</script"), "{js}");
+        assert!(!js.contains("<!--"), "{js}");
+        // The same strings, read back as script reads them (JSON allows `\/`; `\!` is a
+        // plain `!` in a script string).
+        let back: Vec<String> = serde_json::from_str(&js.replace("<\\!", "<!")).unwrap();
+        assert_eq!(back, ["</script><script>alert(1)</script>", "<!--x"]);
+    }
 }

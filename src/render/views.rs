@@ -43,7 +43,7 @@ pub fn badges(letters: LetterSet) -> String {
 /// section, the task titles as row headers.
 pub fn rasci_table(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> String {
     let project = env.data.project;
-    let caption_id = env.id(&format!("rasci-caption-{}", matrix.scope.id.value));
+    let caption_id = esc(&env.id(&format!("rasci-caption-{}", matrix.scope.id.value)));
     let mut html = String::new();
     let _ = write!(
         html,
@@ -67,7 +67,7 @@ pub fn rasci_table(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> String {
     for section in &matrix.sections {
         html.push_str("<tbody>\n");
         if let Some(title) = &section.section.title {
-            let id = env.id(&format!("section-{}", section.section.id.value));
+            let id = esc(&env.id(&format!("section-{}", section.section.id.value)));
             let _ = writeln!(
                 html,
                 "<tr class=\"section-row\"><th scope=\"rowgroup\" colspan=\"{columns}\" id=\"{id}\">{}</th></tr>",
@@ -75,7 +75,7 @@ pub fn rasci_table(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> String {
             );
         }
         for row in &section.rows {
-            let id = env.id(&urls::task_anchor(&row.task.id.value));
+            let id = esc(&env.id(&urls::task_anchor(&row.task.id.value)));
             let title = env.inline(&row.task.title.value, row.task.title.span);
             let _ = write!(html, "<tr id=\"{id}\"><th scope=\"row\">{title}</th>");
             for (index, _) in project.parties.iter().enumerate() {
@@ -136,6 +136,7 @@ pub fn summaries(
             id: id.clone(),
             text: title.clone(),
         });
+        let id = esc(&id);
         let _ = writeln!(html, "<section class=\"summary\" aria-labelledby=\"{id}\">");
         let _ = writeln!(
             html,
@@ -249,7 +250,7 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow) -> String {
                     .or_else(|| project.party(&l.party.value).map(|p| p.name.value.clone()))
             })
             .unwrap_or_else(|| step.lane.value.clone());
-        let id = env.id(&anchor(env, &step.id.value));
+        let id = esc(&env.id(&anchor(env, &step.id.value)));
         let kind = match step.kind {
             StepKind::Start => "start",
             StepKind::Step => "step",
@@ -272,7 +273,7 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow) -> String {
                 html,
                 " <a class=\"task-ref\" href=\"{}#{}\">Task: {}</a>",
                 env.href(&urls::scope(&scope.id.value)),
-                urls::task_anchor(&task.value),
+                esc(&urls::task_anchor(&task.value)),
                 esc(&t.title.value)
             );
         }
@@ -328,7 +329,7 @@ pub fn party_duties(env: &mut PageEnv<'_>, party: &Party, matrix: &Matrix<'_>) -
             let href = format!(
                 "{}#{}",
                 env.href(&urls::scope(&matrix.scope.id.value)),
-                urls::task_anchor(&row.task.id.value)
+                esc(&urls::task_anchor(&row.task.id.value))
             );
             let _ = write!(
                 html,
