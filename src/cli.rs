@@ -61,8 +61,13 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Output folder, replaced as a whole; `public` in the project root by default.
+        /// Must be absent, empty, or a previous build holding nothing else.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the output folder even when it holds files rasci did not write (never
+        /// the project, its sources or `.git`).
+        #[arg(long)]
+        force: bool,
     },
     /// Serve the site on this computer, rebuilding and reloading open pages on every change.
     Serve {
@@ -132,9 +137,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             format,
             scope,
         } => export(&root, format, scope.as_deref()),
-        Command::Build { root, out } => {
+        Command::Build { root, out, force } => {
             let out = out.unwrap_or_else(|| root.join("public"));
-            build(&root, &out)
+            build(&root, &out, force)
         }
         Command::Serve {
             root,
@@ -229,8 +234,8 @@ fn export(root: &Path, format: ExportFormat, scope: Option<&str>) -> Result<u8> 
 }
 
 /// Load, check, render, check links; then write atomically, only when there is no error.
-fn build(root: &Path, out: &Path) -> Result<u8> {
-    crate::write::check_output(root, out)?;
+fn build(root: &Path, out: &Path, force: bool) -> Result<u8> {
+    crate::write::check_output(root, out, force)?;
     let started = std::time::Instant::now();
     let built = crate::render::build(root)?;
     let color = use_color(std::io::stderr().is_terminal());
@@ -252,7 +257,7 @@ fn build(root: &Path, out: &Path) -> Result<u8> {
         );
         return Ok(EXIT_FINDINGS);
     }
-    crate::write::write_site(&built.site, root, out)?;
+    crate::write::write_site(&built.site, root, out, force)?;
     eprintln!(
         "built {} pages ({} files) into {} in {} ms",
         built.site.pages(),

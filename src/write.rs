@@ -1,27 +1,68 @@
-//! Write: put a rendered site on disk without ever leaving a half-written output.
+//! Write: put a rendered site on disk without ever costing the user a file.
 //!
-//! The site goes into a temporary folder beside the output (same file system, so a rename
-//! is cheap and cannot fail half-way), then the old output is moved aside and the new one
-//! renamed into place. A folder that holds the project's sources is never used as output:
-//! replacing it would delete them.
+//! - The output path is resolved first: made absolute, `.` and `..` applied, and every
+//!   symbolic link on the way followed, so the checks see the folder that would be replaced.
+//! - The project root, its inputs, `.git`, and every folder holding one of them are never
+//!   used as output, not even with `--force`.
+//! - Without `--force`, an existing output is replaced only when it is empty or holds a
+//!   previous build and nothing else: every build writes a manifest, [`MARKER`], listing
+//!   its files, and a folder holding any file not listed there is refused.
+//! - The site is written into a staging folder beside the output (same file system), then
+//!   swapped with the output in one step (`renameat2` with `RENAME_EXCHANGE` on Linux), so
+//!   the output path always holds either the whole old site or the whole new one. The old
+//!   site, now in the staging folder, is then removed.
+//! - Staging folders of builds that were killed are removed by the next build, once their
+//!   manifest shows they were written by rasci and their process is gone.
 
 use crate::render::Site;
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::io::ErrorKind;
+use std::path::{Component, Path, PathBuf};
 
-/// Folders and files of a project that an output folder must not be, nor contain.
-const SOURCE_ENTRIES: [&str; 6] = [
+/// The manifest every build writes at the top of its output folder.
+pub const MARKER: &str = ".rasci-build";
+
+/// First line of the manifest; the file names of the build follow, one per line, sorted.
+const MARKER_HEADER: &str =
+    "# Written by `rasci build`. The next build replaces this folder whole; files below:";
+
+/// Folders and files of a project that an output folder must not be, hold, or lie inside.
+const SOURCE_ENTRIES: [&str; 8] = [
     "data",
     "content",
     "themes",
     "templates",
     "static",
+    "schemas",
+    ".git",
     crate::config::CONFIG_FILE,
 ];
 
+/// What the staging folders beside an output are called: `.<name>.rasci-staging-<pid>`.
+const STAGING_INFIX: &str = ".rasci-staging-";
+
+/// How many symbolic links one path may go through before it counts as a loop.
+const MAX_LINKS: usize = 40;
+
 #[derive(Debug)]
 pub enum WriteError {
-    /// The output folder would replace or hold the project's sources.
+    /// The output folder would replace or hold the project's sources: refused even with
+    /// `--force`.
     HoldsSources {
+        out: PathBuf,
+        why: String,
+    },
+    /// The output exists and is not a previous build: refused unless `--force`.
+    NotABuild {
+        out: PathBuf,
+        why: String,
+    },
+    /// The output folder is a mount point, which cannot be swapped.
+    MountPoint {
+        out: PathBuf,
+    },
+    /// A symbolic link loop or a path with no folder name.
+    BadPath {
         out: PathBuf,
         why: String,
     },
@@ -31,12 +72,30 @@ pub enum WriteError {
 impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            WriteError::HoldsSources { out, why } => {
-                write!(
-                    f,
-                    "refusing to write the site into {}: {why}",
-                    out.display()
-                )
+            WriteError::HoldsSources { out, why } => write!(
+                f,
+                "refusing to write the site into {}: {why}; replacing it would delete them \
+                 (not even --force does this); choose another folder with --out",
+                out.display()
+            ),
+            WriteError::NotABuild { out, why } => write!(
+                f,
+                "refusing to write the site into {}: {why}; rasci replaces only an empty \
+                 folder or one it built before; choose another folder with --out, or pass \
+                 --force to delete {} and build there",
+                out.display(),
+                out.display()
+            ),
+            WriteError::MountPoint { out } => write!(
+                f,
+                "refusing to write the site into {}: it is a mount point, which rasci cannot \
+                 swap with a complete new site; build into a folder inside it (--out {}) \
+                 or beside it",
+                out.display(),
+                out.join("site").display()
+            ),
+            WriteError::BadPath { out, why } => {
+                write!(f, "cannot use {} as output: {why}", out.display())
             }
             WriteError::Io(path, error) => write!(f, "cannot write {}: {error}", path.display()),
         }
@@ -45,114 +104,420 @@ impl std::fmt::Display for WriteError {
 
 impl std::error::Error for WriteError {}
 
-/// An absolute, cleaned path, whether or not it exists yet: existing ancestors are
-/// canonicalized (resolving symbolic links), the rest is appended.
-fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map_err(|e| WriteError::Io(path.to_path_buf(), e))?
-            .join(path)
-    };
-    let mut existing = joined.clone();
-    let mut rest = Vec::new();
-    loop {
-        match existing.canonicalize() {
-            Ok(canonical) => {
-                let mut result = canonical;
-                for part in rest.iter().rev() {
-                    result.push(part);
-                }
-                return Ok(result);
-            }
-            Err(_) => match (
-                existing.file_name().map(|n| n.to_os_string()),
-                existing.parent(),
-            ) {
-                (Some(name), Some(parent)) => {
-                    rest.push(name);
-                    existing = parent.to_path_buf();
-                }
-                _ => return Ok(joined),
-            },
-        }
-    }
+/// An output folder that passed the checks: its resolved path and what it holds now.
+#[derive(Debug)]
+pub struct Target {
+    /// As the user wrote it, for messages.
+    pub given: PathBuf,
+    /// Absolute, without `.` or `..`, symbolic links followed.
+    pub path: PathBuf,
 }
 
-/// Refuses an output folder that is the project root, one of its source folders, inside
-/// one of them, or above the project (a parent folder holds the sources too).
-pub fn check_output(root: &Path, out: &Path) -> Result<(), WriteError> {
-    let root = absolute(root)?;
-    let out_abs = absolute(out)?;
-    let refuse = |why: String| {
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |e| WriteError::Io(path.to_path_buf(), e)
+}
+
+/// Resolves `path` as the system would, even where it does not exist yet: absolute,
+/// `.` dropped, each symbolic link replaced by its target, `..` taking away the last
+/// folder of the path resolved so far. A missing folder before `..` is dropped with it,
+/// so `public/../data` resolves to `data` whether or not `public` exists.
+pub fn resolve(path: &Path) -> Result<PathBuf, WriteError> {
+    let start = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_err(io(path))?.join(path)
+    };
+    let mut pending: Vec<OsString> = Vec::new();
+    let mut resolved = PathBuf::from("/");
+    push_components(&start, &mut pending, &mut resolved);
+    let mut links = 0;
+    while let Some(part) = pending.pop() {
+        if part == ".." {
+            resolved.pop();
+            continue;
+        }
+        let next = resolved.join(&part);
+        match std::fs::symlink_metadata(&next) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                links += 1;
+                if links > MAX_LINKS {
+                    return Err(WriteError::BadPath {
+                        out: path.to_path_buf(),
+                        why: "too many symbolic links (a loop?)".into(),
+                    });
+                }
+                let target = std::fs::read_link(&next).map_err(io(&next))?;
+                if target.is_absolute() {
+                    resolved = PathBuf::from("/");
+                }
+                push_components(&target, &mut pending, &mut resolved);
+            }
+            _ => resolved = next,
+        }
+    }
+    Ok(resolved)
+}
+
+/// Puts the components of `path` on `pending` so that the first is popped first; a root or
+/// prefix component resets `resolved`.
+fn push_components(path: &Path, pending: &mut Vec<OsString>, resolved: &mut PathBuf) {
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Prefix(prefix) => *resolved = PathBuf::from(prefix.as_os_str()),
+            Component::RootDir => resolved.push(std::path::MAIN_SEPARATOR_STR),
+            Component::CurDir => {}
+            Component::ParentDir => parts.push(OsString::from("..")),
+            Component::Normal(name) => parts.push(name.to_os_string()),
+        }
+    }
+    pending.extend(parts.into_iter().rev());
+}
+
+/// Checks that `out` may be replaced by a build of the project at `root`. With `force`,
+/// an existing folder or file of the user's is accepted too, but never the project's
+/// sources.
+pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, WriteError> {
+    let root_abs = resolve(root)?;
+    let path = resolve(out)?;
+    let sources = |why: String| {
         Err(WriteError::HoldsSources {
             out: out.to_path_buf(),
             why,
         })
     };
-    if root.starts_with(&out_abs) {
-        return refuse("it holds the project".into());
+    if path.parent().is_none() || path.file_name().is_none() {
+        return sources("it is the root of the file system".into());
+    }
+    if root_abs.starts_with(&path) {
+        return sources(format!("it holds the project ({})", root_abs.display()));
     }
     for entry in SOURCE_ENTRIES {
-        let source = root.join(entry);
-        if out_abs.starts_with(&source) {
-            return refuse(format!("it is part of the project's `{entry}`"));
+        let source = root_abs.join(entry);
+        // A source may itself be a link: protect the folder it points at too.
+        let source_target = resolve(&source)?;
+        for protected in [&source, &source_target] {
+            if path.starts_with(protected) || protected.starts_with(&path) {
+                return sources(format!("it is or holds the project's `{entry}`"));
+            }
         }
     }
-    Ok(())
-}
-
-/// Writes `site` to `out`, replacing what was there only once the new site is complete.
-pub fn write_site(site: &Site, root: &Path, out: &Path) -> Result<(), WriteError> {
-    check_output(root, out)?;
-    let out = absolute(out)?;
-    let parent = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    std::fs::create_dir_all(&parent).map_err(|e| WriteError::Io(parent.clone(), e))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.new-{pid}"));
-    let retired = parent.join(format!(".{name}.old-{pid}"));
-    let _ = std::fs::remove_dir_all(&staging);
-    if let Err(error) = write_all(site, &staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(error);
+    if path.components().any(|c| c.as_os_str() == ".git") {
+        return sources("it lies inside a git repository's `.git` folder".into());
     }
-    let had_output = out.exists();
-    if had_output {
-        std::fs::rename(&out, &retired).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            WriteError::Io(out.clone(), e)
+    if std::fs::symlink_metadata(path.join(".git")).is_ok() {
+        return sources("it holds a git repository (`.git`)".into());
+    }
+    if let Ok(cwd) = std::env::current_dir().and_then(|d| d.canonicalize())
+        && cwd.starts_with(&path)
+    {
+        return sources("it holds the current folder".into());
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
+        && resolve(Path::new(&home))
+            .map(|h| h.starts_with(&path))
+            .unwrap_or(false)
+    {
+        return sources("it holds the home folder".into());
+    }
+    if !force {
+        holds_only_a_build(&path).map_err(|why| WriteError::NotABuild {
+            out: out.to_path_buf(),
+            why,
         })?;
     }
-    if let Err(error) = std::fs::rename(&staging, &out) {
-        // Put the previous site back so the output is never left missing.
-        if had_output {
-            let _ = std::fs::rename(&retired, &out);
-        }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(WriteError::Io(out.clone(), error));
+    if is_mount_point(&path) {
+        return Err(WriteError::MountPoint {
+            out: out.to_path_buf(),
+        });
     }
-    if had_output {
-        std::fs::remove_dir_all(&retired).map_err(|e| WriteError::Io(retired.clone(), e))?;
-    }
-    Ok(())
+    Ok(Target {
+        given: out.to_path_buf(),
+        path,
+    })
 }
 
+/// `Ok` when `path` is absent, an empty folder, or a previous build holding nothing but
+/// the files its manifest lists; otherwise why not, in words.
+fn holds_only_a_build(path: &Path) -> Result<(), String> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("cannot read it ({e})")),
+    };
+    if !meta.is_dir() {
+        return Err("it is a file, not a folder".into());
+    }
+    let mut entries = std::fs::read_dir(path).map_err(|e| format!("cannot read it ({e})"))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    let Some(listed) = read_manifest(path) else {
+        return Err(format!(
+            "it holds files and no `{MARKER}` manifest of a previous build"
+        ));
+    };
+    let strays = unlisted_files(path, &listed);
+    match strays.as_slice() {
+        [] => Ok(()),
+        [one] => Err(format!("it holds `{one}`, which rasci did not write")),
+        [first, rest @ ..] => Err(format!(
+            "it holds `{first}` and {} more files that rasci did not write",
+            rest.len()
+        )),
+    }
+}
+
+/// The file names a build's manifest lists, or `None` when `dir` has no valid manifest.
+fn read_manifest(dir: &Path) -> Option<std::collections::BTreeSet<String>> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != MARKER_HEADER {
+        return None;
+    }
+    Some(lines.map(str::to_string).collect())
+}
+
+/// Files (and links, and anything else not a folder) under `dir` that the manifest does
+/// not list, relative to `dir` with `/`, sorted.
+fn unlisted_files(dir: &Path, listed: &std::collections::BTreeSet<String>) -> Vec<String> {
+    let mut strays = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let Ok(entry) = entry else {
+            strays.push("(an unreadable entry)".to_string());
+            continue;
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let relative = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if relative != MARKER && !listed.contains(&relative) {
+            strays.push(relative);
+        }
+    }
+    strays
+}
+
+#[cfg(unix)]
+fn is_mount_point(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(meta), Some(parent)) = (std::fs::symlink_metadata(path), path.parent()) else {
+        return false;
+    };
+    match std::fs::metadata(parent) {
+        Ok(up) => meta.dev() != up.dev() || meta.ino() == up.ino(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_path: &Path) -> bool {
+    false
+}
+
+/// The manifest of `site`: the header, then every file name, sorted (a `Site` keeps them
+/// sorted), so two builds of one project write the same bytes.
+fn manifest(site: &Site) -> String {
+    let mut text = String::from(MARKER_HEADER);
+    text.push('\n');
+    for name in site.files.keys() {
+        text.push_str(name);
+        text.push('\n');
+    }
+    text
+}
+
+/// Writes `site` to `out`, replacing what was there in one step once the new site is
+/// complete. Checks `out` again first (it may have changed while the site was rendered).
+pub fn write_site(site: &Site, root: &Path, out: &Path, force: bool) -> Result<(), WriteError> {
+    let target = check_output(root, out, force)?;
+    let out = &target.path;
+    let parent = out.parent().expect("checked: the output has a parent");
+    let name = out
+        .file_name()
+        .expect("checked: the output has a name")
+        .to_string_lossy()
+        .into_owned();
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    remove_leftovers(parent, &name);
+    let staging = parent.join(format!(".{name}{STAGING_INFIX}{}", std::process::id()));
+    if std::fs::symlink_metadata(&staging).is_ok() {
+        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    if let Err(error) = write_all(site, &staging) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(match error {
+            // The staging folder itself: name the output the user asked for.
+            WriteError::Io(at, e) if at == staging => WriteError::Io(target.given.clone(), e),
+            other => other,
+        });
+    }
+    let swapped = swap_into_place(&staging, out);
+    // On success the staging path holds the old site; on failure, the unused new one.
+    let removed = match std::fs::symlink_metadata(&staging) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&staging),
+        Ok(_) => std::fs::remove_file(&staging),
+        Err(_) => Ok(()),
+    };
+    match swapped {
+        Err(e) if e.raw_os_error().is_some_and(is_busy_or_cross_device) => {
+            Err(WriteError::MountPoint {
+                out: target.given.clone(),
+            })
+        }
+        Err(e) => Err(WriteError::Io(target.given.clone(), e)),
+        Ok(()) => removed.map_err(io(&staging)),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn is_busy_or_cross_device(code: i32) -> bool {
+    code == libc::EBUSY || code == libc::EXDEV
+}
+
+#[cfg(not(target_os = "linux"))]
+fn is_busy_or_cross_device(_code: i32) -> bool {
+    false
+}
+
+/// Puts the complete site at `staging` in place at `out`. Afterwards `staging` holds the
+/// previous output, if there was one.
+fn swap_into_place(staging: &Path, out: &Path) -> std::io::Result<()> {
+    let exists = std::fs::symlink_metadata(out).is_ok();
+    if !exists {
+        return std::fs::rename(staging, out);
+    }
+    match exchange(staging, out) {
+        Ok(()) => Ok(()),
+        Err(e) if exchange_unsupported(&e) => rename_aside(staging, out),
+        Err(e) => Err(e),
+    }
+}
+
+/// Swaps two paths in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; the call reads them only.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(ErrorKind::Unsupported))
+}
+
+fn exchange_unsupported(error: &std::io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    if let Some(code) = error.raw_os_error() {
+        return code == libc::EINVAL || code == libc::ENOSYS || code == libc::EOPNOTSUPP;
+    }
+    error.kind() == ErrorKind::Unsupported
+}
+
+/// Where the file system cannot swap: move the old output aside, the new one in, and the
+/// old one to `staging`. The output is missing only between the two renames, and is put
+/// back if the second fails.
+fn rename_aside(staging: &Path, out: &Path) -> std::io::Result<()> {
+    let aside = staging.with_file_name(format!(
+        "{}-old",
+        staging.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    std::fs::rename(out, &aside)?;
+    if let Err(e) = std::fs::rename(staging, out) {
+        let _ = std::fs::rename(&aside, out);
+        return Err(e);
+    }
+    std::fs::rename(&aside, staging)
+}
+
+/// Removes the staging folders (and old sites) that killed builds of `name` left in
+/// `parent`: only folders named like rasci's staging, holding nothing but what their
+/// manifest lists (or nothing at all), of a process that is gone.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let prefix = format!(".{name}{STAGING_INFIX}");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.strip_suffix("-old").unwrap_or(rest);
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && process_alive(pid) {
+            continue;
+        }
+        let path = entry.path();
+        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        if !is_dir {
+            continue;
+        }
+        let ours = match read_manifest(&path) {
+            Some(listed) => unlisted_files(&path, &listed).is_empty(),
+            None => std::fs::read_dir(&path)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false),
+        };
+        if ours {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only asks whether the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    false
+}
+
+/// Writes the manifest first, so that a staging folder of a killed build is recognised as
+/// rasci's, then every file.
 fn write_all(site: &Site, dir: &Path) -> Result<(), WriteError> {
-    std::fs::create_dir_all(dir).map_err(|e| WriteError::Io(dir.to_path_buf(), e))?;
+    std::fs::create_dir(dir).map_err(io(dir))?;
+    let marker = dir.join(MARKER);
+    std::fs::write(&marker, manifest(site)).map_err(io(&marker))?;
     for (path, bytes) in &site.files {
         let target = dir.join(path);
         if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| WriteError::Io(folder.to_path_buf(), e))?;
+            std::fs::create_dir_all(folder).map_err(io(folder))?;
         }
-        std::fs::write(&target, bytes).map_err(|e| WriteError::Io(target.clone(), e))?;
+        std::fs::write(&target, bytes).map_err(io(&target))?;
     }
     Ok(())
 }
@@ -164,31 +529,96 @@ mod tests {
     #[test]
     fn source_folders_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
+        let root = dir.path().join("project");
         std::fs::create_dir_all(root.join("data")).unwrap();
-        assert!(check_output(root, root).is_err());
-        assert!(check_output(root, &root.join("data")).is_err());
-        assert!(check_output(root, &root.join("data/x")).is_err());
-        assert!(check_output(root, root.parent().unwrap()).is_err());
-        assert!(check_output(root, &root.join("public")).is_ok());
+        for out in [
+            root.clone(),
+            root.join("data"),
+            root.join("data/x"),
+            root.join("public/../data"),
+            root.join("nope/../../project"),
+            root.join(".git"),
+            root.join("schemas"),
+            dir.path().to_path_buf(),
+        ] {
+            assert!(
+                matches!(
+                    check_output(&root, &out, true),
+                    Err(WriteError::HoldsSources { .. })
+                ),
+                "{}",
+                out.display()
+            );
+        }
+        assert!(check_output(&root, &root.join("public"), false).is_ok());
+    }
+
+    #[test]
+    fn resolving_follows_links_and_applies_dot_dot() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(base.join("a/b")).unwrap();
+        std::os::unix::fs::symlink(base.join("a/b"), base.join("link")).unwrap();
+        assert_eq!(resolve(&base.join("link/../c")).unwrap(), base.join("a/c"));
+        assert_eq!(resolve(&base.join("missing/../x")).unwrap(), base.join("x"));
+        assert_eq!(resolve(&base.join("./a/./b/")).unwrap(), base.join("a/b"));
+        std::os::unix::fs::symlink(base.join("loop"), base.join("loop")).unwrap();
+        assert!(resolve(&base.join("loop/x")).is_err());
     }
 
     #[test]
     fn writing_replaces_the_output_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("stale.html"), "old").unwrap();
+        let mut site = Site::default();
+        site.insert("index.html", "old");
+        site.insert("stale.html", "old");
+        write_site(&site, &dir.path().join("project"), &out, false).unwrap();
         let mut site = Site::default();
         site.insert("index.html", "new");
         site.insert("a/b.txt", "b");
-        write_site(&site, &dir.path().join("project"), &out).unwrap();
+        write_site(&site, &dir.path().join("project"), &out, false).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "new"
         );
         assert!(!out.join("stale.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join(MARKER)).unwrap(),
+            format!("{MARKER_HEADER}\na/b.txt\nindex.html\n")
+        );
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging folder is left behind");
+    }
+
+    #[test]
+    fn a_file_added_to_a_build_makes_it_the_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut site = Site::default();
+        site.insert("index.html", "old");
+        write_site(&site, &dir.path().join("project"), &out, false).unwrap();
+        std::fs::write(out.join("CNAME"), "example.org").unwrap();
+        let error = write_site(&site, &dir.path().join("project"), &out, false).unwrap_err();
+        assert!(error.to_string().contains("`CNAME`"), "{error}");
+        assert!(out.join("CNAME").exists());
+    }
+
+    #[test]
+    fn leftovers_of_a_dead_build_are_removed_and_foreign_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let dead = u32::MAX / 2; // no such process
+        let ours = dir.path().join(format!(".public{STAGING_INFIX}{dead}"));
+        std::fs::create_dir_all(ours.join("a")).unwrap();
+        std::fs::write(ours.join(MARKER), format!("{MARKER_HEADER}\na/x.html\n")).unwrap();
+        std::fs::write(ours.join("a/x.html"), "x").unwrap();
+        let foreign = dir
+            .path()
+            .join(format!(".public{STAGING_INFIX}{}", dead + 1));
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+        remove_leftovers(dir.path(), "public");
+        assert!(!ours.exists());
+        assert!(foreign.join("notes.txt").exists());
     }
 }
