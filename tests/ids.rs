@@ -599,6 +599,22 @@ fn links_in_content_and_theme_follow_the_same_rule() {
 }
 
 #[test]
+fn a_theme_folder_behind_a_linked_parent_is_refused() {
+    let project = Project::new();
+    let elsewhere = project.dir.path().join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("plain/templates")).unwrap();
+    std::fs::write(
+        elsewhere.join("plain/templates/nav.html"),
+        "<nav>OUTSIDE</nav>",
+    )
+    .unwrap();
+    project.link("themes", elsewhere.to_str().unwrap());
+    project.write("rasci.yaml", "title: Test\ntheme: plain\n");
+    let checked = check_and_build_refuse(&project);
+    checked.one_at("file/symlink", "themes/plain", 1, 1);
+}
+
+#[test]
 fn a_loop_of_links_is_a_finding_not_an_empty_project() {
     let project = Project::new();
     project.link("data/tasks/again", "..");

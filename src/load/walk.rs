@@ -35,6 +35,17 @@ pub fn walk(root: &Path, dir: &Path) -> Result<(Vec<Found>, Vec<Refused>), LoadE
     let canonical_root = root
         .canonicalize()
         .map_err(|e| LoadError::Io(root.to_path_buf(), e))?;
+    // `dir` itself may lie behind a link in one of its parents (`themes -> /elsewhere`).
+    match dir.canonicalize() {
+        Ok(target) if !target.starts_with(&canonical_root) => {
+            refused.push(Refused {
+                path: dir.to_path_buf(),
+                reason: format!("it leads outside the project, to {}", target.display()),
+            });
+            return Ok((files, refused));
+        }
+        _ => {}
+    }
     let mut outside = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(true)
