@@ -331,7 +331,19 @@ fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Ve
             .iter()
             .flat_map(|m| m.rows())
             .any(|row| !row.letters(index).is_empty());
-        if !holds_any && !meant_party(project, &party.id.value) {
+        // Letters in a section that only a misspelt section id keeps out of every scope.
+        let holds_in_meant = project.sections.iter().any(|section| {
+            project
+                .scopes
+                .iter()
+                .any(|scope| meant_section(project, scope, &section.id.value))
+                && section.tasks.iter().any(|task| {
+                    task.cells
+                        .iter()
+                        .any(|c| c.party.value == party.id.value && !c.letters.is_empty())
+                })
+        });
+        if !holds_any && !holds_in_meant && !meant_party(project, &party.id.value) {
             found.push(
                 Diagnostic::new(
                     "rasci/idle-party",
