@@ -368,3 +368,15 @@ fn a_link_to_a_page_whose_front_matter_fails_is_not_an_echo() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_misspelt_step_in_a_flow_is_one_finding_and_the_steps_after_it_stay_reachable() {
+    let flows = "flows:\n  - id: f\n    title: F\n    lanes:\n      - { id: v, party: vendor }\n    steps:\n      - { id: start, lane: v, kind: start, text: Go, next: [middle] }\n      - { id: midle, lane: v, text: Work, next: [end] }\n      - { id: end, lane: v, kind: end, text: Done }\n";
+    let flows = flows
+        .replace("id: midle", "id: middle")
+        .replace("next: [middle]", "next: [midle]");
+    assert_eq!(
+        findings_of(&[("data/flows.yaml", Some(&flows))]),
+        ["ref/unknown-step | unknown step `midle` | data/flows.yaml:7:61 | did you mean `middle`?"]
+    );
+}
