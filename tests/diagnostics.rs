@@ -380,3 +380,11 @@ fn a_misspelt_step_in_a_flow_is_one_finding_and_the_steps_after_it_stay_reachabl
         ["ref/unknown-step | unknown step `midle` | data/flows.yaml:7:61 | did you mean `middle`?"]
     );
 }
+
+#[test]
+fn an_empty_data_file_says_so() {
+    assert_eq!(
+        parties_finding("# nothing yet\n"),
+        "yaml/syntax | the file is empty | data/parties.yaml:1:1 | give the file its content, starting with its top-level key (such as `parties:`)"
+    );
+}
