@@ -22,14 +22,13 @@ fn fixtures() -> PathBuf {
 /// is bytes that are not text.
 const GENERATED_BAD: &[&str] = &["file/encoding"];
 
-/// Rules that only the site build raises (content pages and links), not `rasci check`:
+/// Rules that only the site build raises (content pages), not `rasci check`:
 /// the site tests cover them.
 const BUILD_ONLY: &[&str] = &[
     "content/front-matter",
     "content/shortcode",
     "content/unsafe-html",
     "content/unsafe-url",
-    "link/broken",
 ];
 
 /// The rules `rasci check` can raise, each of which has a fixture pair.

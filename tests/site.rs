@@ -567,7 +567,7 @@ fn key_pages_snapshot() {
 }
 
 #[test]
-fn check_sees_front_matter_and_check_site_sees_broken_links_too() {
+fn check_sees_front_matter_and_broken_links_with_and_without_site() {
     let dir = tempfile::tempdir().unwrap();
     let root = copy_fixture(dir.path());
     std::fs::write(
@@ -584,27 +584,29 @@ fn check_sees_front_matter_and_check_site_sees_broken_links_too() {
         let assert = command.env("NO_COLOR", "1").assert().code(1);
         String::from_utf8(assert.get_output().stdout.clone()).unwrap()
     };
-    // Without --site: the front matter is checked, links are not rendered.
+    // Without --site: the front matter is checked; the page it stops from loading has
+    // no links to report, as that would echo the front-matter finding.
     let plain = check(false);
     assert!(plain.contains("error[content/front-matter]"), "{plain}");
     assert!(plain.contains("content/broken.md:3:1"), "{plain}");
     assert!(!plain.contains("link/broken"), "{plain}");
 
-    // Fix the front matter: plain check passes, check --site still fails on the link.
+    // Fix the front matter: plain check and check --site both report the link, once.
     std::fs::write(
         root.join("content/broken.md"),
         "---\ntitle: Broken\n---\n\nSee [nowhere](missing.md).\n",
     )
     .unwrap();
-    Command::cargo_bin("rasci")
-        .unwrap()
-        .args(["check", "--root"])
-        .arg(&root)
-        .assert()
-        .success();
-    let site = check(true);
-    assert!(site.contains("error[link/broken]"), "{site}");
-    assert!(site.contains("content/broken.md:5:5"), "{site}");
+    for site in [false, true] {
+        let out = check(site);
+        assert_eq!(out.matches("error[link/broken]").count(), 1, "{out}");
+        assert!(
+            out.contains(
+                "error[link/broken]: broken link `missing.md`\n --> content/broken.md:5:5"
+            ),
+            "{out}"
+        );
+    }
     assert!(!root.join("public").exists(), "check --site writes nothing");
 }
 

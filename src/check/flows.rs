@@ -37,19 +37,35 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
             queue.extend(flow.steps.first().map(|s| s.id.as_str()));
         }
         let mut reached: HashSet<&str> = queue.iter().copied().collect();
+        // An edge to an unknown step is reported at the edge; it is taken to lead to the
+        // step it most likely misspells, so that the steps after it are not reported as
+        // unreachable too. With no such step, reachability is not judged.
+        let step_ids = || flow.steps.iter().map(|s| s.id.as_str());
+        let mut unsure = false;
         while let Some(id) = queue.pop() {
             let Some(step) = flow.steps.iter().find(|s| s.id.value == id) else {
                 continue;
             };
             let targets = step.next.iter().chain(step.branches.iter().map(|b| &b.to));
             for target in targets {
-                if reached.insert(target.as_str()) {
-                    queue.push(target.as_str());
+                let target = if step_ids().any(|s| s == target.as_str()) {
+                    target.as_str()
+                } else {
+                    match crate::diagnostic::closest(target.as_str(), step_ids()) {
+                        Some(meant) => meant,
+                        None => {
+                            unsure = true;
+                            continue;
+                        }
+                    }
+                };
+                if reached.insert(target) {
+                    queue.push(target);
                 }
             }
         }
         for step in &flow.steps {
-            if !reached.contains(step.id.as_str()) {
+            if !unsure && !reached.contains(step.id.as_str()) {
                 found.push(
                     Diagnostic::new(
                         "flow/unreachable-step",

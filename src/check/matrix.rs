@@ -24,8 +24,7 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
     let mut per_task: BTreeMap<TaskFindingKey, (Diagnostic, Vec<String>)> = BTreeMap::new();
     for matrix in matrices {
         for row in matrix.rows() {
-            let doubt = Doubt::of(project, row.task, &matrix.scope.id.value);
-            for diagnostic in row_findings(project, row, &doubt) {
+            for diagnostic in row_findings(project, row, &matrix.scope.id.value) {
                 let span = row.task.id.span;
                 let key = (
                     diagnostic.rule,
@@ -134,11 +133,14 @@ fn split_letters(cell: &crate::model::Cell) -> LetterSet {
     letters
 }
 
-fn row_findings(project: &Project, row: &Row<'_>, doubt: &Doubt<'_>) -> Vec<Diagnostic> {
+fn row_findings(project: &Project, row: &Row<'_>, scope: &str) -> Vec<Diagnostic> {
     let task = row.task;
     let mut out = Vec::new();
+    // Worked out only for rows that break a rule: most rows do not.
+    let doubt = std::cell::OnceCell::new();
+    let doubt = || doubt.get_or_init(|| Doubt::of(project, task, scope));
     if (0..row.cells.len()).all(|p| row.letters(p).is_empty()) {
-        if doubt.any {
+        if doubt().any {
             return out;
         }
         out.push(
@@ -167,7 +169,7 @@ fn row_findings(project: &Project, row: &Row<'_>, doubt: &Doubt<'_>) -> Vec<Diag
     }
 
     let accountable = row.holders(Letter::A);
-    if accountable.len() != 1 && !doubt.touches(project, Letter::A, &accountable) {
+    if accountable.len() != 1 && !doubt().touches(project, Letter::A, &accountable) {
         let message = if accountable.is_empty() {
             format!("task {} has no Accountable party", title(task))
         } else {
@@ -192,7 +194,7 @@ fn row_findings(project: &Project, row: &Row<'_>, doubt: &Doubt<'_>) -> Vec<Diag
         out.push(diagnostic);
     }
 
-    if row.holders(Letter::R).is_empty() && !doubt.letters.contains(Letter::R) {
+    if row.holders(Letter::R).is_empty() && !doubt().letters.contains(Letter::R) {
         out.push(
             Diagnostic::new(
                 "rasci/has-responsible",
@@ -208,7 +210,7 @@ fn row_findings(project: &Project, row: &Row<'_>, doubt: &Doubt<'_>) -> Vec<Diag
         let name = &project.parties[party].id.value;
         if cell.letters.contains(Letter::R)
             && cell.letters.contains(Letter::S)
-            && !doubt.parties.contains(&name.as_str())
+            && !doubt().parties.contains(&name.as_str())
         {
             out.push(
                 Diagnostic::new(
@@ -297,14 +299,14 @@ fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether `scope` lists an unknown section that may be `section` misspelt: the unknown
+/// Whether `scope` lists an unknown section that is most likely `section` misspelt: the unknown
 /// section is then the finding, and what follows from the section being missing is not.
 fn meant_section(project: &Project, scope: &crate::model::Scope, section: &str) -> bool {
     let known = || project.sections.iter().map(|s| s.id.as_str());
-    scope.sections.iter().any(|s| {
-        project.section(&s.value).is_none()
-            && closest(&s.value, known()).is_none_or(|name| name == section)
-    })
+    scope
+        .sections
+        .iter()
+        .any(|s| project.section(&s.value).is_none() && closest(&s.value, known()) == Some(section))
 }
 
 /// Whether a letter was meant for `party` but given where it does not count: under a
@@ -318,7 +320,7 @@ fn meant_party(project: &Project, party: &str) -> bool {
             .chain(task.scope_cells.iter().flat_map(|(_, cells)| cells));
         cells.clone().any(|cell| {
             project.party(&cell.party.value).is_none()
-                && closest(&cell.party.value, known()).is_none_or(|name| name == party)
+                && closest(&cell.party.value, known()) == Some(party)
         }) || task.scope_cells.iter().any(|(scope, cells)| {
             project.scope(&scope.value).is_none() && cells.iter().any(|c| c.party.value == party)
         })
@@ -331,7 +333,19 @@ fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Ve
             .iter()
             .flat_map(|m| m.rows())
             .any(|row| !row.letters(index).is_empty());
-        if !holds_any && !meant_party(project, &party.id.value) {
+        // Letters in a section that only a misspelt section id keeps out of every scope.
+        let holds_in_meant = project.sections.iter().any(|section| {
+            project
+                .scopes
+                .iter()
+                .any(|scope| meant_section(project, scope, &section.id.value))
+                && section.tasks.iter().any(|task| {
+                    task.cells
+                        .iter()
+                        .any(|c| c.party.value == party.id.value && !c.letters.is_empty())
+                })
+        });
+        if !holds_any && !holds_in_meant && !meant_party(project, &party.id.value) {
             found.push(
                 Diagnostic::new(
                     "rasci/idle-party",

@@ -209,12 +209,28 @@ fn glued_colon(line: &str) -> Option<String> {
 /// the scalar it was reading; the text around the position says what went wrong.
 fn syntax(text: &str, span: Span, message: &str) -> Diagnostic {
     let file = span.file;
-    let line_start = |at: usize| text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = |at: usize| {
+        let mut at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        text[..at].rfind('\n').map_or(0, |i| i + 1)
+    };
     let line_at = |at: usize| {
         let start = line_start(at);
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         (start, &text[start..end])
     };
+    let blank = text
+        .lines()
+        .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'));
+    if blank && message.contains("end of input") {
+        return Diagnostic::new("yaml/syntax", "the file is empty")
+            .at(Span::new(file, 0, 0), "nothing here")
+            .help(
+                "give the file its content, starting with its top-level key (such as `parties:`)",
+            );
+    }
     if message.contains("tab") {
         // The first line from the reported one on that indents with a tab.
         let mut offset = line_start(span.start);
