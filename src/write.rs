@@ -74,8 +74,9 @@ impl std::fmt::Display for WriteError {
         match self {
             WriteError::HoldsSources { out, why } => write!(
                 f,
-                "refusing to write the site into {}: {why}; replacing it would delete them \
-                 (not even --force does this); choose another folder with --out",
+                "refusing to write the site into {}: {why}; rasci never replaces the project, \
+                 its inputs, `.git` or a folder holding them, not even with --force; choose \
+                 another folder with --out",
                 out.display()
             ),
             WriteError::NotABuild { out, why } => write!(
