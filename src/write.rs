@@ -554,6 +554,7 @@ mod tests {
         assert!(check_output(&root, &root.join("public"), false).is_ok());
     }
 
+    #[cfg(unix)]
     #[test]
     fn resolving_follows_links_and_applies_dot_dot() {
         let dir = tempfile::tempdir().unwrap();

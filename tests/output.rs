@@ -3,6 +3,7 @@
 //! killed build leaves the old site complete and its staging is cleaned by the next one;
 //! read-only and mount-point outputs; and that `check --site`, a failing build and `serve`
 //! write nothing.
+#![cfg(unix)]
 
 mod common;
 
@@ -203,6 +204,44 @@ fn a_previous_build_is_replaced_whole_and_builds_are_identical() {
     let text = stderr(&build(&root, &root, "public", false).code(2));
     assert!(text.contains("`CNAME`"), "{text}");
     assert!(root.join("public/CNAME").exists());
+}
+
+#[test]
+fn the_output_is_never_missing_while_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = common::copy_project(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic"),
+        dir.path(),
+    );
+    let out = dir.path().join("public");
+    build(dir.path(), &root, out.to_str().unwrap(), false).success();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let done = done.clone();
+        let out = out.clone();
+        std::thread::spawn(move || {
+            let mut looks = 0u64;
+            let mut missing = 0u64;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                looks += 1;
+                if !out.join(MARKER).exists() || !out.join("index.html").exists() {
+                    missing += 1;
+                }
+            }
+            (looks, missing)
+        })
+    };
+    for _ in 0..10 {
+        build(dir.path(), &root, out.to_str().unwrap(), false).success();
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (looks, missing) = watcher.join().unwrap();
+    assert!(looks > 1000, "the watcher looked often: {looks}");
+    assert_eq!(
+        missing, 0,
+        "out of {looks} looks, the site was missing {missing}"
+    );
+    assert_complete(&out);
 }
 
 #[test]
