@@ -306,6 +306,8 @@ fn unlisted_files(dir: &Path, listed: &std::collections::BTreeSet<String>) -> Ve
     strays
 }
 
+/// A folder on another file system than its parent. A bind mount of the same file system
+/// is not seen here; the swap then fails with `EBUSY`, which reports the same error.
 #[cfg(unix)]
 fn is_mount_point(path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
@@ -313,7 +315,7 @@ fn is_mount_point(path: &Path) -> bool {
         return false;
     };
     match std::fs::metadata(parent) {
-        Ok(up) => meta.dev() != up.dev() || meta.ino() == up.ino(),
+        Ok(up) => meta.dev() != up.dev(),
         Err(_) => false,
     }
 }
