@@ -74,8 +74,9 @@ impl std::fmt::Display for WriteError {
         match self {
             WriteError::HoldsSources { out, why } => write!(
                 f,
-                "refusing to write the site into {}: {why}; replacing it would delete them \
-                 (not even --force does this); choose another folder with --out",
+                "refusing to write the site into {}: {why}; rasci never replaces the project, \
+                 its inputs, `.git` or a folder holding them, not even with --force; choose \
+                 another folder with --out",
                 out.display()
             ),
             WriteError::NotABuild { out, why } => write!(
@@ -305,6 +306,8 @@ fn unlisted_files(dir: &Path, listed: &std::collections::BTreeSet<String>) -> Ve
     strays
 }
 
+/// A folder on another file system than its parent. A bind mount of the same file system
+/// is not seen here; the swap then fails with `EBUSY`, which reports the same error.
 #[cfg(unix)]
 fn is_mount_point(path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
@@ -312,7 +315,7 @@ fn is_mount_point(path: &Path) -> bool {
         return false;
     };
     match std::fs::metadata(parent) {
-        Ok(up) => meta.dev() != up.dev() || meta.ino() == up.ino(),
+        Ok(up) => meta.dev() != up.dev(),
         Err(_) => false,
     }
 }
@@ -553,6 +556,7 @@ mod tests {
         assert!(check_output(&root, &root.join("public"), false).is_ok());
     }
 
+    #[cfg(unix)]
     #[test]
     fn resolving_follows_links_and_applies_dot_dot() {
         let dir = tempfile::tempdir().unwrap();
