@@ -376,8 +376,10 @@ fn markdown_features_render() {
 #[test]
 fn site_wide_files_are_built_and_links_are_relative() {
     let files = build(&fixture());
+    // No base_url in the fixture: a sitemap of relative addresses would be invalid.
+    assert!(!files.contains_key("sitemap.xml"));
+    assert!(!String::from_utf8_lossy(&files["robots.txt"]).contains("Sitemap"));
     for path in [
-        "sitemap.xml",
         "robots.txt",
         "404.html",
         "search-index.js",
@@ -644,4 +646,34 @@ fn deployment_pages_draw_their_diagrams_and_link_the_svg_files() {
         "{css}"
     );
     assert!(css.contains("@media screen { :root[data-theme=\"dark\"] .rasci-diagram"));
+}
+
+#[test]
+fn the_sitemap_lists_absolute_addresses_when_base_url_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_fixture(dir.path());
+    let config = root.join("rasci.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("base_url: https://docs.example.com/support/\n");
+    std::fs::write(&config, text).unwrap();
+    let files = build(&root);
+    let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(locs.len() > 3, "{sitemap}");
+    for loc in &locs {
+        assert!(
+            loc.starts_with("https://docs.example.com/support/"),
+            "{loc}"
+        );
+    }
+    assert!(locs.contains(&"https://docs.example.com/support/"));
+    assert!(
+        String::from_utf8_lossy(&files["robots.txt"])
+            .contains("Sitemap: https://docs.example.com/support/sitemap.xml")
+    );
 }
