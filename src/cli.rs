@@ -265,6 +265,9 @@ fn build(root: &Path, out: &Path, force: bool) -> Result<u8> {
         out.display(),
         started.elapsed().as_millis()
     );
+    if built.project.config.base_url.is_none() {
+        eprintln!("note: no sitemap.xml written: set `base_url` in rasci.yaml to publish one");
+    }
     Ok(EXIT_OK)
 }
 

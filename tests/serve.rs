@@ -91,7 +91,7 @@ fn get(port: u16, path: &str) -> Response {
     stream.set_read_timeout(Some(WAIT)).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -124,7 +124,7 @@ impl Events {
             .unwrap();
         write!(
             stream,
-            "GET /__rasci/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+            "GET /__rasci/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
         )
         .unwrap();
         Events {
@@ -369,4 +369,90 @@ fn a_site_that_cannot_be_built_at_start_is_served_once_fixed() {
     std::fs::remove_file(templates.join("page.html")).unwrap();
     events.wait_for("reload", |_| true);
     assert_eq!(get(port, "/cloud/").status, 200);
+}
+
+/// Sends `request` as is and returns everything the server answers before closing.
+fn raw(port: u16, request: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn requests_for_another_host_are_refused() {
+    let project = example_copy();
+    let server = start(project.path());
+    let port = server.port;
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+    ] {
+        for path in ["/", "/__rasci/events"] {
+            let answer = raw(
+                port,
+                &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+            );
+            assert!(
+                answer.starts_with("HTTP/1.1 421"),
+                "{host} {path}: {answer}"
+            );
+            assert!(answer.contains("only answers requests for its own address"));
+            assert!(!answer.contains("<html"), "{host} {path}: {answer}");
+        }
+    }
+    // No Host at all (HTTP/1.0): refused too.
+    let answer = raw(port, "GET / HTTP/1.0\r\n\r\n");
+    assert!(
+        answer.starts_with("HTTP/1.0 421") || answer.starts_with("HTTP/1.1 421"),
+        "{answer}"
+    );
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+    ] {
+        let answer = raw(
+            port,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(answer.starts_with("HTTP/1.1 200"), "{host}: {answer}");
+        assert!(answer.contains("<html"), "{host}");
+    }
+    stop(server);
+}
+
+#[test]
+fn a_client_that_sends_its_headers_too_slowly_is_cut_off() {
+    let project = example_copy();
+    let server = start(project.path());
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.write_all(b"GET / HT").unwrap();
+    // Generous: the server's limit is a few seconds; this only has to end.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    let waited = started.elapsed();
+    match read {
+        // Closed by the server: end of stream (maybe after a 408), or a reset.
+        Ok(_) => {}
+        Err(e) => assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "the connection was still open after {waited:?}: {e}"
+        ),
+    }
+    assert!(waited < Duration::from_secs(60), "{waited:?}");
+    // The whole request would not have been cut off: the server still answers.
+    assert_eq!(get(server.port, "/").status, 200);
+    stop(server);
 }

@@ -376,8 +376,10 @@ fn markdown_features_render() {
 #[test]
 fn site_wide_files_are_built_and_links_are_relative() {
     let files = build(&fixture());
+    // No base_url in the fixture: a sitemap of relative addresses would be invalid.
+    assert!(!files.contains_key("sitemap.xml"));
+    assert!(!String::from_utf8_lossy(&files["robots.txt"]).contains("Sitemap"));
     for path in [
-        "sitemap.xml",
         "robots.txt",
         "404.html",
         "search-index.js",
@@ -394,7 +396,11 @@ fn site_wide_files_are_built_and_links_are_relative() {
             .iter()
             .any(|e| e["u"] == "onprem/index.html#task-servers")
     );
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+    // Every page but 404.html, which is served at any address (tested below).
+    for (path, bytes) in files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html") && *p != "404.html")
+    {
         let doc = Html::parse_document(std::str::from_utf8(bytes).unwrap());
         for el in doc.select(&sel("[href], [src]")) {
             let target = el.value().attr("href").or(el.value().attr("src")).unwrap();
@@ -646,4 +652,77 @@ fn deployment_pages_draw_their_diagrams_and_link_the_svg_files() {
         "{css}"
     );
     assert!(css.contains("@media screen { :root[data-theme=\"dark\"] .rasci-diagram"));
+}
+
+#[test]
+fn the_sitemap_lists_absolute_addresses_when_base_url_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_fixture(dir.path());
+    let config = root.join("rasci.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("base_url: https://docs.example.com/support/\n");
+    std::fs::write(&config, text).unwrap();
+    let files = build(&root);
+    let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(locs.len() > 3, "{sitemap}");
+    for loc in &locs {
+        assert!(
+            loc.starts_with("https://docs.example.com/support/"),
+            "{loc}"
+        );
+    }
+    assert!(locs.contains(&"https://docs.example.com/support/"));
+    assert!(
+        String::from_utf8_lossy(&files["robots.txt"])
+            .contains("Sitemap: https://docs.example.com/support/sitemap.xml")
+    );
+}
+
+/// Links, styles and scripts of a 404 page, which a host serves at any missing address.
+fn not_found_urls(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let doc = Html::parse_document(&String::from_utf8_lossy(&files["404.html"]));
+    let mut urls = Vec::new();
+    for el in doc.select(&sel("[href], [src]")) {
+        for name in ["href", "src"] {
+            if let Some(url) = el.value().attr(name)
+                && !url.starts_with('#')
+                && !url.starts_with("data:")
+            {
+                urls.push(url.to_string());
+            }
+        }
+    }
+    assert!(urls.iter().any(|u| u.ends_with("static/css/site.css")));
+    assert!(urls.iter().any(|u| u.ends_with("static/js/site.js")));
+    urls
+}
+
+#[test]
+fn the_404_page_works_at_a_nested_missing_address() {
+    let files = build(&fixture());
+    for url in not_found_urls(&files) {
+        let path = url
+            .strip_prefix('/')
+            .unwrap_or_else(|| panic!("{url} is relative: it breaks at /a/b/missing"));
+        assert!(files.contains_key(path), "{url}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_fixture(dir.path());
+    let config = root.join("rasci.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("base_url: https://docs.example.com/support\n");
+    std::fs::write(&config, text).unwrap();
+    let files = build(&root);
+    for url in not_found_urls(&files) {
+        let path = url
+            .strip_prefix("https://docs.example.com/support/")
+            .unwrap_or_else(|| panic!("{url} does not start from base_url"));
+        assert!(files.contains_key(path), "{url}");
+    }
 }

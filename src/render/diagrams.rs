@@ -28,9 +28,11 @@ pub fn systems(env: &mut PageEnv<'_>) -> Option<String> {
 
 /// The drawing in a `<figure>`, scrolling sideways rather than shrinking (a wide flow
 /// shrunk to the column would have unreadable text), with a link to its `.svg` file.
+/// The scrolling box takes the keyboard focus, so it can be scrolled without a mouse,
+/// and is named after the drawing for those who reach it that way.
 fn figure(env: &PageEnv<'_>, diagram: Diagram) -> String {
     format!(
-        "<figure class=\"diagram\"><div class=\"diagram-scroll\" style=\"--diagram-width: {width}px\">{svg}</div>\
+        "<figure class=\"diagram\"><div class=\"diagram-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"{title}\" style=\"--diagram-width: {width}px\">{svg}</div>\
          <figcaption>{title} <a class=\"diagram-download\" href=\"{href}\" download>Download SVG</a></figcaption></figure>\n",
         width = diagram.width.round(),
         svg = diagram.svg,

@@ -69,6 +69,17 @@ struct Switch {
     current: bool,
 }
 
+/// The site root as seen from the 404 page. A static host serves that page for any
+/// missing address, `/a/b/c/missing` too, where relative URLs would point nowhere: its
+/// styles, scripts and links therefore start from `base_url` when it is set, and from
+/// the host's root (`/`) when it is not.
+fn not_found_root(project: &crate::model::Project) -> String {
+    match &project.config.base_url {
+        Some(base) => format!("{}/", base.value.trim_end_matches('/')),
+        None => "/".to_string(),
+    }
+}
+
 /// The full HTML of one page.
 pub fn page(
     data: &SiteData<'_>,
@@ -76,9 +87,13 @@ pub fn page(
     all: &[PageOut],
     out: &PageOut,
 ) -> Result<String, String> {
-    let root = urls::root_of(&out.path);
-    let rel = |site_path: &str| format!("{root}{site_path}");
     let project = data.project;
+    let root = if out.path == "404.html" {
+        not_found_root(project)
+    } else {
+        urls::root_of(&out.path)
+    };
+    let rel = |site_path: &str| format!("{root}{site_path}");
     let context = Context {
         site: SiteInfo {
             title: &project.config.title.value,

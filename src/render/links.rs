@@ -94,6 +94,12 @@ fn broken(
     if href.is_empty() || is_external(href) {
         return None;
     }
+    if let Some(from_root) = href.strip_prefix('/')
+        && page == "404.html"
+    {
+        // The 404 page is served at any address, so its links start from the root.
+        return broken(site, ids, "index.html", from_root);
+    }
     if href.starts_with('/') {
         return Some("links start from the page, not from the server root, so the site works from any folder".into());
     }

@@ -339,13 +339,16 @@ fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
     }
 }
 
-/// The files made from every page: the search index and the sitemap (and robots.txt,
-/// which names the sitemap).
+/// The files made from every page: the search index, robots.txt and, when `base_url`
+/// is set, the sitemap (which robots.txt then names). A sitemap must list absolute
+/// addresses, so without `base_url` there is none rather than an invalid one.
 fn insert_search_files(data: &SiteData<'_>, outs: &[pages::PageOut], site: &mut Site) {
     let (js, json) = search::index(data, outs);
     site.insert(urls::SEARCH_INDEX_JS, js);
     site.insert(urls::SEARCH_INDEX_JSON, json);
-    site.insert(urls::SITEMAP, search::sitemap(data.project, outs));
+    if data.project.config.base_url.is_some() {
+        site.insert(urls::SITEMAP, search::sitemap(data.project, outs));
+    }
     site.insert(urls::ROBOTS, search::robots(data.project));
 }
 

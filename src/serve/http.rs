@@ -10,10 +10,12 @@ use super::State;
 use super::reload;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State as Extract;
+use axum::extract::{Request, State as Extract};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -23,12 +25,66 @@ struct App {
     stop: watch::Receiver<bool>,
 }
 
-/// The preview's routes: the event stream, and the site for every other path.
-pub fn router(state: Arc<State>, stop: watch::Receiver<bool>) -> Router {
+/// The preview's routes: the event stream, and the site for every other path. Every
+/// request, the event stream included, must name the preview in its `Host` header.
+pub fn router(state: Arc<State>, stop: watch::Receiver<bool>, listening: SocketAddr) -> Router {
     Router::new()
         .route(reload::EVENTS_PATH, get(events))
         .fallback(site)
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            host_guard(listening, request, next)
+        }))
         .with_state(App { state, stop })
+}
+
+/// Refuses requests whose `Host` is not this preview. A page on another origin can
+/// point a name of its own at 127.0.0.1 (DNS rebinding) and then read the preview as
+/// its own origin; its requests still carry that name, so they are refused here.
+async fn host_guard(listening: SocketAddr, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    if host.is_some_and(|h| host_is_allowed(h, listening)) {
+        return next.run(request).await;
+    }
+    Response::builder()
+        .status(StatusCode::MISDIRECTED_REQUEST)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(Body::from(
+            "this preview only answers requests for its own address\n",
+        ))
+        .expect("static headers are valid")
+}
+
+/// Whether a `Host` header names the preview listening on `listening`: `localhost` or
+/// an IP address, with the listening port. An IP must be the one listened on or a
+/// loopback address; when listening on all addresses, any IP of the machine can be
+/// meant. Names other than `localhost` are refused: they are what DNS rebinding uses.
+pub fn host_is_allowed(host: &str, listening: SocketAddr) -> bool {
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, port)) if !port.contains(']') => (name, port.parse::<u16>().ok()),
+        _ => (host, Some(80)),
+    };
+    if port != Some(listening.port()) {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let literal = name
+        .strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .unwrap_or(name);
+    if name.starts_with('[') != literal.contains(':') {
+        // An IPv6 address must be bracketed, an IPv4 one must not.
+        return false;
+    }
+    match literal.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip == listening.ip() || listening.ip().is_unspecified(),
+        Err(_) => false,
+    }
 }
 
 async fn events(Extract(app): Extract<App>) -> impl IntoResponse {
@@ -259,6 +315,41 @@ mod tests {
         assert_eq!(resolve("/.git/config"), Err(Rejected::Hidden));
         assert_eq!(resolve("/static/.env"), Err(Rejected::Hidden));
         assert_eq!(resolve("/%2egit/HEAD"), Err(Rejected::Hidden));
+    }
+
+    #[test]
+    fn only_the_previews_own_host_is_answered() {
+        let loopback: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        for ok in [
+            "127.0.0.1:4000",
+            "localhost:4000",
+            "LOCALHOST:4000",
+            "[::1]:4000",
+        ] {
+            assert!(host_is_allowed(ok, loopback), "{ok}");
+        }
+        for refused in [
+            "evil.example",
+            "evil.example:4000",
+            "localhost",
+            "127.0.0.1",
+            "127.0.0.1:4001",
+            "localhost.evil.example:4000",
+            "10.0.0.1:4000",
+            "::1:4000",
+            "[127.0.0.1]:4000",
+            "",
+            ":4000",
+        ] {
+            assert!(!host_is_allowed(refused, loopback), "{refused}");
+        }
+        let all: SocketAddr = "0.0.0.0:80".parse().unwrap();
+        assert!(host_is_allowed("192.168.1.5", all));
+        assert!(host_is_allowed("192.168.1.5:80", all));
+        assert!(!host_is_allowed("printer.lan", all));
+        let one: SocketAddr = "192.168.1.5:8080".parse().unwrap();
+        assert!(host_is_allowed("192.168.1.5:8080", one));
+        assert!(!host_is_allowed("192.168.1.6:8080", one));
     }
 
     #[test]

@@ -214,20 +214,73 @@ pub fn run(options: Options) -> Result<(), ServeError> {
             open_browser(&url);
         }
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let app = http::router(state.clone(), stop_rx);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = tokio::signal::ctrl_c().await;
-                eprintln!("stopping");
-                // Event streams never end on their own: tell them to, so the graceful
-                // shutdown does not wait for open pages.
-                let _ = stop_tx.send(true);
-            })
-            .await
-            .map_err(ServeError::Io)
+        let app = http::router(state.clone(), stop_rx.clone(), local);
+        let shutdown = async move {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("stopping");
+            // Event streams never end on their own: tell them to, so the graceful
+            // shutdown does not wait for open pages.
+            let _ = stop_tx.send(true);
+        };
+        accept(listener, app, stop_rx, shutdown).await
     })?;
     // Dropping the runtime would wait for blocked tasks; nothing of ours blocks there.
     runtime.shutdown_timeout(Duration::from_millis(200));
+    Ok(())
+}
+
+/// How long a connection may take to send the head of a request. A preview's
+/// browser sends it at once; a client that trickles it in is holding a connection open
+/// for nothing and is cut off.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Accepts connections until `shutdown` completes, then lets the open ones finish.
+/// Each connection is served by HTTP/1 with [`HEADER_TIMEOUT`] on the request head.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    stop: tokio::sync::watch::Receiver<bool>,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), ServeError> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut open = tokio::task::JoinSet::new();
+    loop {
+        let (socket, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors or a connection reset before it was taken:
+                // the next one may well work.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut stop = stop.clone();
+        open.spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(socket), service);
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => return,
+                _ = stop.wait_for(|stopped| *stopped) => {}
+            }
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        });
+        // Forget the connections that have ended.
+        while open.try_join_next().is_some() {}
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while open.join_next().await.is_some() {}
+    })
+    .await;
     Ok(())
 }
 

@@ -1,0 +1,221 @@
+// Web standards on a built rasci site.
+//
+//   node tests/browser/standards.mjs SITE_DIR
+//
+// 1. The W3C Nu HTML checker (the pinned vnu-jar, run with the machine's Java) must find
+//    no error in any page or standalone SVG of the site.
+// 2. axe-core, in headless Chromium, must find no violation on any page, in the light
+//    and the dark theme and at a phone's width (390 px).
+// 3. The 404 page, served by a static host for a nested missing address, must still get
+//    its styles and scripts.
+//
+// The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
+
+import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, withTimeout } from "./harness.mjs";
+import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { extname, join, relative, resolve, sep } from "node:path";
+
+const require = createRequire(import.meta.url);
+const VNU_JAR = String(require("vnu-jar"));
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const TOTAL_TIMEOUT_MS = 600_000;
+const CHECK_TIMEOUT_MS = 300_000;
+const NAVIGATION_TIMEOUT_MS = 15_000;
+const MODES = [
+  { name: "light", theme: "light", viewport: { width: 1400, height: 900 } },
+  { name: "dark", theme: "dark", viewport: { width: 1400, height: 900 } },
+  { name: "390px", theme: "light", viewport: { width: 390, height: 844 } },
+];
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".csv": "text/csv; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".xml": "application/xml",
+};
+
+const site = resolve(process.argv[2] || "");
+if (!process.argv[2] || !statSync(site, { throwIfNoEntry: false })?.isDirectory()) {
+  console.error("usage: node tests/browser/standards.mjs SITE_DIR");
+  process.exit(2);
+}
+
+function files(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? files(path) : [path];
+  });
+}
+const all = files(site);
+const pages = all.filter((f) => f.endsWith(".html"));
+const svgs = all.filter((f) => f.endsWith(".svg"));
+
+/** A static host: files of the site, and 404.html with status 404 for anything else. */
+function serve(root) {
+  const server = createServer((req, res) => {
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = resolve(root, "." + path);
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let status = 200;
+    try {
+      if (statSync(file).isDirectory()) file = join(file, "index.html");
+      statSync(file);
+    } catch {
+      file = join(root, "404.html");
+      status = 404;
+    }
+    const body = readFileSync(file);
+    res.writeHead(status, { "Content-Type": TYPES[extname(file)] || "application/octet-stream" });
+    res.end(body);
+  });
+  return new Promise((ok, fail) => {
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => ok(server));
+  });
+}
+
+function vnu(args) {
+  return new Promise((ok, fail) => {
+    execFile(
+      "java",
+      ["-jar", VNU_JAR, "--format", "json", "--errors-only", ...args],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        // vnu exits with 1 when it found errors; the JSON report is on stderr.
+        try {
+          ok(JSON.parse(stderr).messages);
+        } catch {
+          fail(new Error(`vnu did not report: ${error ? error.message : ""} ${stderr.slice(0, 500)}`));
+        }
+      },
+    );
+  });
+}
+
+function describe(messages) {
+  return messages
+    .slice(0, 20)
+    .map((m) => `${relative(site, decodeURIComponent(new URL(m.url).pathname))}:${m.lastLine}: ${m.message}`)
+    .join("\n");
+}
+
+const contexts = new Set();
+const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
+
+async function main() {
+  assert(pages.length > 5, `only ${pages.length} pages in ${site}`);
+  assert(svgs.length > 0, `no standalone SVG in ${site}`);
+
+  await checks.check(`Nu HTML checker: 0 errors in ${pages.length} pages`, async () => {
+    const errors = (await vnu(pages)).filter((m) => m.type === "error" || m.subType === "fatal");
+    assert(errors.length === 0, `${errors.length} errors:\n${describe(errors)}`);
+  });
+  await checks.check(`Nu HTML checker: 0 errors in ${svgs.length} SVG files`, async () => {
+    const errors = (await vnu(["--also-check-svg", ...svgs])).filter(
+      (m) => m.type === "error" || m.subType === "fatal",
+    );
+    assert(errors.length === 0, `${errors.length} errors:\n${describe(errors)}`);
+  });
+
+  const server = await serve(site);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    for (const mode of MODES) {
+      await checks.check(`axe-core: 0 violations on ${pages.length} pages (${mode.name})`, async () => {
+        const context = await browser.newContext({
+          viewport: mode.viewport,
+          colorScheme: mode.theme,
+        });
+        context.problems = [];
+        contexts.add(context);
+        try {
+          await context.addInitScript((theme) => {
+            try {
+              localStorage.setItem("rasci-theme", theme);
+            } catch {}
+          }, mode.theme);
+          const page = await context.newPage();
+          page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+          const found = [];
+          for (const file of pages) {
+            const path = relative(site, file).split(sep).join("/");
+            await page.goto(`${origin}/${path}`, { waitUntil: "load" });
+            const theme = await page.evaluate(() => document.documentElement.getAttribute("data-theme"));
+            assert(theme === mode.theme, `${path}: data-theme is ${theme}, expected ${mode.theme}`);
+            await page.addScriptTag({ content: AXE_SOURCE });
+            const violations = await page.evaluate(async () => {
+              const result = await window.axe.run(document, { resultTypes: ["violations"] });
+              return result.violations.map((v) => ({
+                id: v.id,
+                help: v.help,
+                targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+              }));
+            });
+            for (const v of violations) found.push(`${path}: ${v.id} (${v.help}) at ${v.targets.join(", ")}`);
+          }
+          assert(found.length === 0, `${found.length} violations:\n${found.slice(0, 20).join("\n")}`);
+        } finally {
+          contexts.delete(context);
+          await context.close();
+        }
+      });
+    }
+
+    await checks.check("404 page keeps its styles and scripts at /a/b/c/missing", async () => {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const failed = [];
+        const loaded = [];
+        page.on("response", (r) => (r.status() >= 400 ? failed : loaded).push(r.url()));
+        const response = await page.goto(`${origin}/a/b/c/missing`, { waitUntil: "load" });
+        assert(response.status() === 404, `status ${response.status()}`);
+        const assets = failed.filter((u) => !u.endsWith("/a/b/c/missing"));
+        assert(assets.length === 0, `not found: ${assets.join(", ")}`);
+        for (const asset of ["/static/css/site.css", "/static/js/site.js", "/static/js/search.js"]) {
+          assert(loaded.includes(origin + asset), `${asset} was not loaded: ${loaded.join(", ")}`);
+        }
+        const styled = await page.evaluate(() =>
+          [...document.styleSheets].some((s) => s.href && s.href.endsWith("site.css") && s.cssRules.length > 10),
+        );
+        assert(styled, "site.css has no rules on the 404 page");
+        const home = await page.getAttribute("a.brand", "href");
+        await page.click("a.brand");
+        await page.waitForLoadState("load");
+        assert(new URL(page.url()).pathname === "/index.html", `the home link (${home}) went to ${page.url()}`);
+      } finally {
+        await context.close();
+      }
+    });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+try {
+  await withTimeout(main(), TOTAL_TIMEOUT_MS, "the standards check");
+} catch (error) {
+  checks.failed += 1;
+  console.log(`FAIL  ${error && error.message ? error.message : error}`);
+}
+console.log(`${checks.passed} passed, ${checks.failed} failed`);
+process.exit(checks.failed === 0 ? 0 : 1);
