@@ -206,7 +206,7 @@ fn assert_has(html: &Html, selector: &str, tag: &str) {
     let want = evil(tag);
     let found = texts(html, selector);
     assert!(
-        found.iter().any(|t| *t == want),
+        found.contains(&want),
         "no `{selector}` with the text {want:?}; found {found:#?}"
     );
 }
