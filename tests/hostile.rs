@@ -206,7 +206,7 @@ fn assert_has(html: &Html, selector: &str, tag: &str) {
     let want = evil(tag);
     let found = texts(html, selector);
     assert!(
-        found.iter().any(|t| *t == want),
+        found.contains(&want),
         "no `{selector}` with the text {want:?}; found {found:#?}"
     );
 }
@@ -732,6 +732,33 @@ fn markdown_links_in_data_that_run_code_are_dropped_with_a_warning() {
             .contains(&"Prime contact <b onclick=\"x()\">now</b>".to_string())
     );
     assert_no_markup_from_data("cloud/index.html", &cloud);
+}
+
+/// A view shows data texts; a shortcode in one would make the view render itself
+/// without end. In data, shortcodes are text.
+#[test]
+fn shortcodes_in_data_are_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = common::copy_example(dir.path());
+    edit(
+        &root,
+        "data/summaries.yaml",
+        "text: Training of customers (when purchased)",
+        "text: '{{ summaries() }}'",
+    );
+    edit(
+        &root,
+        "data/tasks.yaml",
+        "title: Prime contact for end-users of Anywhere365",
+        "title: '{{ rasci_table(scope=\"cloud\") }}'",
+    );
+    let built = build(&root);
+    let cloud = page(&built.site.files, "cloud/index.html");
+    assert!(texts(&cloud, "section.summary li").contains(&"{{ summaries() }}".to_string()));
+    assert!(
+        texts(&cloud, "th[scope=row]").contains(&"{{ rasci_table(scope=\"cloud\") }}".to_string())
+    );
+    assert_eq!(cloud.select(&sel("table.rasci")).count(), 1);
 }
 
 /// The fixture pairs of the two content rules: the bad page raises its rule in `build`,

@@ -1,5 +1,8 @@
 //! Hostile and broken input: whatever a data file holds, loading and checking end with
 //! findings, never a panic or a hang, and positions stay right with a BOM or CRLF.
+//!
+//! Each fuzzed file gets `PROPTEST_CASES` cases (default 200), so a longer run is
+//! `PROPTEST_CASES=20000 cargo test --release --test loader_props`.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -9,7 +12,15 @@ use rasci::report::Format;
 use std::path::Path;
 use tempfile::TempDir;
 
+/// Cases per fuzzed file when `PROPTEST_CASES` is not set.
 const CASES: u32 = 200;
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CASES)
+}
 
 fn example() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -47,7 +58,7 @@ fn fuzz_file(file: &str, strategy: impl Strategy<Value = Vec<u8>>) {
     let project = example_copy();
     let path = project.path().join(file);
     let mut runner = TestRunner::new(Config {
-        cases: CASES,
+        cases: cases(),
         failure_persistence: None,
         ..Config::default()
     });

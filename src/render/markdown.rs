@@ -203,7 +203,8 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
                     (events.get(i), events.get(i + 1))
                 {
                     let trimmed = t.trim();
-                    if trimmed.starts_with("{{")
+                    if !from_data
+                        && trimmed.starts_with("{{")
                         && trimmed.ends_with("}}")
                         && count_calls(trimmed) == 1
                     {
@@ -544,7 +545,9 @@ fn code_block(lang: &str, code: &str) -> String {
 }
 
 /// Text outside links and code: shortcodes become views, the rest is escaped with
-/// glossary terms marked. `block` says the text is a whole paragraph.
+/// glossary terms marked. `block` says the text is a whole paragraph. Shortcodes work in
+/// content pages only: in a data value (which views show, so a `{{ summaries() }}` in a
+/// summary would render itself without end) they are text.
 fn inline_text<'g>(
     text: &str,
     range: Range<usize>,
@@ -552,6 +555,9 @@ fn inline_text<'g>(
     host: &mut dyn Host<'g>,
     block: bool,
 ) -> String {
+    if matches!(origin, Origin::Value(_)) {
+        return host.marker().mark(text);
+    }
     let mut out = String::new();
     let mut rest = text;
     let mut consumed = 0;

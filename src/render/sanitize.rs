@@ -401,8 +401,8 @@ pub fn scan_from(html: &str, inside: &mut Option<String>) -> Vec<Removal> {
     while let Some(lt) = html[i..].find('<') {
         let start = i + lt;
         let rest = &html[start..];
-        if rest.starts_with("<!--") {
-            i = rest[4..]
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            i = comment
                 .find("-->")
                 .map_or(html.len(), |e| start + 4 + e + 3);
             continue;
