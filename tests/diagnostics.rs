@@ -388,3 +388,23 @@ fn an_empty_data_file_says_so() {
         "yaml/syntax | the file is empty | data/parties.yaml:1:1 | give the file its content, starting with its top-level key (such as `parties:`)"
     );
 }
+
+#[test]
+fn repeated_headings_are_numbered_alike_by_check_and_build() {
+    // `## Notes 2` takes `notes-2`, so the second `## Notes` must move on to `notes-3`.
+    let start = "---\ntitle: Start\n---\n\n[a](#notes) [b](#notes-2) [c](#notes-3) [d](#notes-4) [e](#notes-5)\n\n## Notes 2\n\n## Notes\n\n## Notes\n\n## Notes\n";
+    let dir = project(&[("content/start.md", Some(start))]);
+    let findings = link_findings(dir.path());
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert!(
+        findings[0].starts_with("link/broken | broken link `#notes-5` | content/start.md:5:"),
+        "{findings:#?}"
+    );
+    let built = rasci::render::build(dir.path()).unwrap();
+    let built_findings = lines(&built.project, &built.findings.diagnostics);
+    assert_eq!(built_findings.len(), 1, "{built_findings:#?}");
+    assert!(
+        built_findings[0].contains("`#notes-5`"),
+        "{built_findings:#?}"
+    );
+}

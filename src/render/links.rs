@@ -235,24 +235,13 @@ pub struct SourceLink {
     pub dest: String,
 }
 
-/// The Markdown options the pages are rendered with; links are read with the same.
-fn markdown_options() -> pulldown_cmark::Options {
-    use pulldown_cmark::Options;
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-}
-
 /// Every link and image of every content page, in page and text order.
 pub fn source_links(project: &Project, content: &[ContentPage]) -> Vec<SourceLink> {
     use pulldown_cmark::{Event, Parser, Tag};
     let mut links = Vec::new();
     for (index, page) in content.iter().enumerate() {
         let body = page.body(&project.sources);
-        for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        for (event, range) in Parser::new_ext(body, super::markdown::options()).into_offset_iter() {
             if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
                 links.push(SourceLink {
                     page: index,
@@ -300,9 +289,11 @@ fn heading_ids(body: &str) -> Option<BTreeSet<String>> {
         return None;
     }
     let mut ids = BTreeSet::new();
+    // The renderer's own numbering of repeated ids, so both agree and stay linear.
+    let mut unique = super::html::UniqueIds::default();
     let mut heading: Option<(u8, Option<String>, Vec<Event<'_>>)> = None;
     let mut seen_block = false;
-    for event in Parser::new_ext(body, markdown_options()) {
+    for event in Parser::new_ext(body, super::markdown::options()) {
         match (&mut heading, event) {
             (None, Event::Start(Tag::Heading { level, id, .. })) => {
                 heading = Some((level as u8, id.map(|s| s.to_string()), Vec::new()));
@@ -318,12 +309,7 @@ fn heading_ids(body: &str) -> Option<BTreeSet<String>> {
                 let wanted = explicit
                     .clone()
                     .unwrap_or_else(|| super::html::slugify(&super::html::text_of(&html)));
-                let mut id = wanted.clone();
-                let mut n = 1;
-                while !ids.insert(id.clone()) {
-                    n += 1;
-                    id = format!("{wanted}-{n}");
-                }
+                ids.insert(unique.get(&wanted));
                 seen_block = true;
                 heading = None;
             }

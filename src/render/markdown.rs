@@ -93,7 +93,8 @@ pub struct Rendered {
     pub h1: Option<String>,
 }
 
-fn options() -> Options {
+/// The Markdown extensions pages are rendered with; the link check reads them the same way.
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS
