@@ -186,6 +186,10 @@ pub const RULES: &[Rule] = &[
         "No two content pages, glossary terms or flow steps get one URL or anchor.",
     ),
     fixed(
+        "config/base-url",
+        "`base_url` in rasci.yaml is one absolute `http://` or `https://` address, with no white space, quotes or angle brackets.",
+    ),
+    fixed(
         "config/theme",
         "`theme` in rasci.yaml names a folder under themes/ (or the built-in `golive`), never a path.",
     ),

@@ -130,6 +130,7 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
     parse_cells(&mut project, &mut findings);
     ids::check(&project, &mut findings);
     check_theme(root, &mut project, &mut findings)?;
+    check_base_url(&mut project, &mut findings);
     Ok((project, findings))
 }
 
@@ -218,6 +219,46 @@ fn data_files(
         }
     }
     Ok(files)
+}
+
+/// `base_url` becomes the sitemap's addresses, a line of `robots.txt` and the start of
+/// the 404 page's links, so it must be one absolute `http(s)` address and nothing else:
+/// no white space, quotes, angle brackets or control characters that could end an
+/// attribute or a line. A bad one is a finding at its value and is then left out, as if
+/// unset, so the rest of the site still builds and checks.
+fn check_base_url(project: &mut Project, findings: &mut Findings) {
+    let Some(base) = &project.config.base_url else {
+        return;
+    };
+    let value = base.value.as_str();
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    let bad_char = value
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`{}|^".contains(*c));
+    let problem = match (rest, bad_char) {
+        (None, _) => Some("not an absolute `http://` or `https://` address".to_string()),
+        (Some(rest), _) if rest.is_empty() || rest.starts_with('/') => {
+            Some("the address names no host".to_string())
+        }
+        (_, Some(c)) => Some(format!("{c:?} cannot stand in an address")),
+        _ if value.contains(['?', '#']) => {
+            Some("a site address has no query or fragment".to_string())
+        }
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        findings.push(
+            Diagnostic::new(
+                "config/base-url",
+                format!("`base_url` `{}` cannot be used", value.escape_debug()),
+            )
+            .at(base.span, problem)
+            .help("write the address the site is published at, like `https://docs.example.com/support/`"),
+        );
+        project.config.base_url = None;
+    }
 }
 
 /// The theme named in `rasci.yaml` is one folder under `themes/` that exists (or the
