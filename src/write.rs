@@ -404,8 +404,10 @@ fn swap_into_place(staging: &Path, out: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Swaps two paths in one step.
+/// Swaps two paths in one step. The standard library has no exchange, so this is one of
+/// the two places the crate calls the system directly.
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::os::unix::ffi::OsStrExt;
     let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
@@ -495,6 +497,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
 }
 
 #[cfg(unix)]
+#[allow(unsafe_code)]
 fn process_alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
