@@ -1,5 +1,8 @@
 // What the browser tests share: how Chromium is started, checks that count and report
 // themselves, time limits, and pages that record what went wrong while they were open.
+import { createServer } from "node:http";
+import { readFileSync, statSync } from "node:fs";
+import { extname, join, resolve, sep } from "node:path";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -94,4 +97,75 @@ export function watch(page, problems, { requestFailures = true } = {}) {
 export function assertClean(context, what) {
   const problems = context.problems.splice(0);
   assert(problems.length === 0, `${what}:\n${problems.join("\n")}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// A static host for the built site, on 127.0.0.1 only, as a plain static host serves it.
+
+const CONTENT_TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".xml": "application/xml; charset=utf-8",
+  ".csv": "text/csv; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+};
+
+/**
+ * Serves the files under `root` on a free loopback port. A missing file is a plain 404,
+ * or, with `notFoundPage`, the site's own 404.html with status 404, as static hosts do.
+ */
+export function serveSite(root, { notFoundPage = false } = {}) {
+  const server = createServer((req, res) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { Allow: "GET, HEAD" }).end();
+      return;
+    }
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = resolve(root, "." + path);
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let status = 200;
+    try {
+      if (statSync(file).isDirectory()) file = join(file, "index.html");
+      statSync(file);
+    } catch {
+      if (!notFoundPage) {
+        res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found\n");
+        return;
+      }
+      file = join(root, "404.html");
+      status = 404;
+    }
+    const body = readFileSync(file);
+    res.writeHead(status, {
+      "Content-Type": CONTENT_TYPES[extname(file).toLowerCase()] || "application/octet-stream",
+      "Content-Length": body.length,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    });
+    res.end(req.method === "HEAD" ? undefined : body);
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolvePromise(server));
+  });
 }

@@ -11,11 +11,10 @@
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, fail, watch, withTimeout } from "./harness.mjs";
-import { createServer } from "node:http";
-import { mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, fail, serveSite, watch, withTimeout } from "./harness.mjs";
+import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { extname, join, resolve, sep } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const TOTAL_TIMEOUT_MS = 180_000; // the whole run
@@ -27,69 +26,9 @@ const PHONE = { width: 390, height: 844 };
 const EXPECTED_ROWS = { cloud: 14, onprem: 18 };
 const WIDTHS = [390, 768, 1400]; // phone, tablet, desktop
 
-const CONTENT_TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".xml": "application/xml; charset=utf-8",
-  ".csv": "text/csv; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".woff2": "font/woff2",
-};
 
 const contexts = new Set(); // open browser contexts, each with the problems it saw
 const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
-
-// ---------------------------------------------------------------------------------------
-// A static file server for the built site, on 127.0.0.1 only.
-
-function serve(root) {
-  const server = createServer((req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { Allow: "GET, HEAD" }).end();
-      return;
-    }
-    let path;
-    try {
-      path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = resolve(root, "." + path);
-    if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if (statSync(file).isDirectory()) file = join(file, "index.html");
-      const body = readFileSync(file);
-      const type = CONTENT_TYPES[extname(file).toLowerCase()] || "application/octet-stream";
-      res.writeHead(200, {
-        "Content-Type": type,
-        "Content-Length": body.length,
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-      });
-      res.end(req.method === "HEAD" ? undefined : body);
-    } catch {
-      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found\n");
-    }
-  });
-  return new Promise((resolvePromise, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolvePromise(server));
-  });
-}
 
 // ---------------------------------------------------------------------------------------
 // Pages that record everything that went wrong while they were open.
@@ -224,7 +163,7 @@ async function main() {
   const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), "rasci-smoke-")));
   mkdirSync(shots, { recursive: true });
 
-  const server = await serve(site);
+  const server = await serveSite(site);
   origin = `http://127.0.0.1:${server.address().port}`;
   console.log(`serving ${site} at ${origin}/`);
 

@@ -12,12 +12,11 @@
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, withTimeout } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, serveSite, withTimeout } from "./harness.mjs";
 import { execFile } from "node:child_process";
-import { createServer } from "node:http";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { extname, join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 
 const require = createRequire(import.meta.url);
 const VNU_JAR = String(require("vnu-jar"));
@@ -31,16 +30,6 @@ const MODES = [
   { name: "dark", theme: "dark", viewport: { width: 1400, height: 900 } },
   { name: "390px", theme: "light", viewport: { width: 390, height: 844 } },
 ];
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".svg": "image/svg+xml",
-  ".csv": "text/csv; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".xml": "application/xml",
-};
 
 const site = resolve(process.argv[2] || "");
 if (!process.argv[2] || !statSync(site, { throwIfNoEntry: false })?.isDirectory()) {
@@ -57,39 +46,6 @@ function files(dir) {
 const all = files(site);
 const pages = all.filter((f) => f.endsWith(".html"));
 const svgs = all.filter((f) => f.endsWith(".svg"));
-
-/** A static host: files of the site, and 404.html with status 404 for anything else. */
-function serve(root) {
-  const server = createServer((req, res) => {
-    let path;
-    try {
-      path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = resolve(root, "." + path);
-    if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    let status = 200;
-    try {
-      if (statSync(file).isDirectory()) file = join(file, "index.html");
-      statSync(file);
-    } catch {
-      file = join(root, "404.html");
-      status = 404;
-    }
-    const body = readFileSync(file);
-    res.writeHead(status, { "Content-Type": TYPES[extname(file)] || "application/octet-stream" });
-    res.end(body);
-  });
-  return new Promise((ok, fail) => {
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => ok(server));
-  });
-}
 
 function vnu(args) {
   return new Promise((ok, fail) => {
@@ -134,7 +90,7 @@ async function main() {
     assert(errors.length === 0, `${errors.length} errors:\n${describe(errors)}`);
   });
 
-  const server = await serve(site);
+  const server = await serveSite(site, { notFoundPage: true });
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
