@@ -10,7 +10,7 @@
 //!
 //! `--keep DIR` writes the generated project there instead of a temporary folder.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/suite/support.rs"]
 mod common;
 use common::copy_dir;
 use std::fmt::Write as _;

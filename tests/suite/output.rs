@@ -5,7 +5,7 @@
 //! write nothing.
 #![cfg(unix)]
 
-mod common;
+use crate::support;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
@@ -85,7 +85,7 @@ fn stderr(assert: &assert_cmd::assert::Assert) -> String {
 /// A copy of the example project with a `.git` folder, a `notes/` folder of the user's,
 /// a README and a `schemas/` folder.
 fn project(dir: &Path) -> PathBuf {
-    let root = common::copy_example(dir);
+    let root = support::copy_example(dir);
     std::fs::create_dir_all(root.join(".git/refs")).unwrap();
     std::fs::write(root.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
     std::fs::create_dir_all(root.join("notes")).unwrap();
@@ -209,7 +209,7 @@ fn a_previous_build_is_replaced_whole_and_builds_are_identical() {
 #[test]
 fn the_output_is_never_missing_while_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
-    let root = common::copy_project(
+    let root = support::copy_project(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic"),
         dir.path(),
     );
@@ -260,7 +260,7 @@ fn an_output_link_to_a_build_is_written_through() {
 /// The example project with `count` extra theme files of 64 KiB each, so writing the site
 /// takes a while.
 fn big_project(dir: &Path, count: usize) -> PathBuf {
-    let root = common::copy_example(dir);
+    let root = support::copy_example(dir);
     let big = root.join("themes/golive/static/big");
     std::fs::create_dir_all(&big).unwrap();
     let block: Vec<u8> = (0..65536u32).map(|i| (i % 251) as u8).collect();

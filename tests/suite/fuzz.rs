@@ -6,9 +6,10 @@
 //! script, a frame, SVG or MathML, an event handler or an address that runs code.
 //!
 //! The number of cases is `PROPTEST_CASES` (default 256; whole-site builds get one
-//! sixteenth of it), so a longer run is `PROPTEST_CASES=20000 cargo test --release --test fuzz`.
+//! sixteenth of it), so a longer run is
+//! `PROPTEST_CASES=20000 cargo test --release --test suite fuzz::`.
 
-mod common;
+use crate::support;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use scraper::{ElementRef, Html, Selector};
@@ -261,7 +262,7 @@ fn raw_html_findings_point_into_the_page() {
 #[test]
 fn a_fuzzed_guide_builds_into_a_safe_page() {
     let dir = tempfile::tempdir().unwrap();
-    let root = common::copy_example(dir.path());
+    let root = support::copy_example(dir.path());
     let guide = root.join("content/fuzzed.md");
     let mut runner = runner((cases(256) / 16).max(4));
     runner
@@ -328,7 +329,7 @@ fn twenty_thousand_equal_headings_get_numbered_ids() {
 #[test]
 fn a_page_of_repeated_headings_and_shortcodes_builds() {
     let dir = tempfile::tempdir().unwrap();
-    let root = common::copy_example(dir.path());
+    let root = support::copy_example(dir.path());
     let body = "## Notes\n\n{{ legend() }}\n\n".repeat(5_000)
         + &"{{ rasci_table(scope=\"cloud\") }}\n\n".repeat(200);
     std::fs::write(

@@ -2,7 +2,7 @@
 //! findings, never a panic or a hang, and positions stay right with a BOM or CRLF.
 //!
 //! Each fuzzed file gets `PROPTEST_CASES` cases (default 200), so a longer run is
-//! `PROPTEST_CASES=20000 cargo test --release --test loader_props`.
+//! `PROPTEST_CASES=20000 cargo test --release --test suite loader_props::`.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

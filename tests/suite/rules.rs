@@ -4,9 +4,8 @@
 //! exit 0 for warnings, but 1 with `--deny-warnings`) and each `good` twin must check
 //! clean. A rule added to the registry without a fixture pair fails this file.
 
-mod common;
+use crate::support::copy_dir;
 use assert_cmd::Command;
-use common::copy_dir;
 use rasci::check::rules::{RULES, Rule};
 use rasci::diagnostic::{Diagnostic, Severity};
 use rasci::model::Project;

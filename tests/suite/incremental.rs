@@ -4,8 +4,7 @@
 use rasci::render::{build, build_reusing};
 use std::path::Path;
 
-mod common;
-use common::{copy_example, copy_project};
+use crate::support::{copy_example, copy_project};
 
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();

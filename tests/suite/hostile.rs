@@ -2,7 +2,7 @@
 //! search index and the downloads; raw HTML in content pages is sanitised, with a warning
 //! at its line, unless the project trusts it; CSV cells never start a formula.
 
-mod common;
+use crate::support;
 use assert_cmd::Command;
 use rasci::diagnostic::Severity;
 use scraper::{ElementRef, Html, Selector};
@@ -47,7 +47,7 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
 
 /// The example project with a hostile string in one field of every kind of data.
 fn hostile_example(dir: &TempDir) -> PathBuf {
-    let root = common::copy_example(dir.path());
+    let root = support::copy_example(dir.path());
     let edits: &[(&str, &str, String)] = &[
         (
             "rasci.yaml",
@@ -438,7 +438,7 @@ fn markup_in_data_is_text_in_the_search_index_and_downloads() {
 #[test]
 fn csv_cells_never_start_a_formula() {
     let dir = tempfile::tempdir().unwrap();
-    let root = common::copy_example(dir.path());
+    let root = support::copy_example(dir.path());
     edit(
         &root,
         "data/parties.yaml",
@@ -541,7 +541,7 @@ key: <script>
 ";
 
 fn hostile_page_project(dir: &TempDir, trust: bool) -> PathBuf {
-    let root = common::copy_example(dir.path());
+    let root = support::copy_example(dir.path());
     std::fs::write(root.join("content/hostile.md"), HOSTILE_PAGE).unwrap();
     if trust {
         let config = std::fs::read_to_string(root.join("rasci.yaml")).unwrap();
@@ -695,7 +695,7 @@ fn trusted_raw_html_stays_as_written() {
 #[test]
 fn markdown_links_in_data_that_run_code_are_dropped_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    let root = common::copy_example(dir.path());
+    let root = support::copy_example(dir.path());
     edit(
         &root,
         "data/tasks.yaml",
@@ -739,7 +739,7 @@ fn markdown_links_in_data_that_run_code_are_dropped_with_a_warning() {
 #[test]
 fn shortcodes_in_data_are_text() {
     let dir = tempfile::tempdir().unwrap();
-    let root = common::copy_example(dir.path());
+    let root = support::copy_example(dir.path());
     edit(
         &root,
         "data/summaries.yaml",

@@ -4,8 +4,7 @@
 //!
 //! Every wait is bounded, so a broken server fails the test instead of hanging it.
 
-mod common;
-use common::copy_dir;
+use crate::support::copy_dir;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;

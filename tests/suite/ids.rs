@@ -3,7 +3,6 @@
 //! what `rasci check` reports (rule, file, line, column), and that `rasci build` writes
 //! exactly what `check` promised.
 
-mod common;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

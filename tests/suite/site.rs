@@ -1,7 +1,7 @@
 //! The static site: the RASCI tables cell by cell against the seed pages, the deployment
 //! switcher, glossary markup, the link check, determinism and the atomic write.
 
-mod common;
+use crate::support;
 use assert_cmd::Command;
 use scraper::{ElementRef, Html, Selector};
 use std::collections::BTreeMap;
@@ -451,7 +451,7 @@ fn two_builds_are_byte_identical() {
 
 /// A copy of the fixture in a temporary folder, to break.
 fn copy_fixture(into: &Path) -> PathBuf {
-    common::copy_project(&fixture(), into)
+    support::copy_project(&fixture(), into)
 }
 
 #[test]

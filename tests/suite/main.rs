@@ -1,0 +1,22 @@
+//! The integration tests, as one test binary: one module per area, sharing the helpers of
+//! `support`. One binary links the library once instead of once per file, and a module
+//! runs alone with `cargo test --test suite <module>::`.
+
+mod support;
+
+mod cli;
+mod diagnostics;
+mod diagrams;
+mod fuzz;
+mod hostile;
+mod ids;
+mod incremental;
+mod init;
+mod loader_props;
+mod output;
+mod rules;
+mod sarif;
+mod schema;
+mod serve;
+mod site;
+mod snapshots;
