@@ -1,6 +1,7 @@
 //! The command line as a user meets it: exit codes, output formats and exports, on the
 //! example project at the repository root and on small fixture projects.
 
+use crate::support;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{Value, json};
@@ -69,7 +70,7 @@ fn deny_warnings_fails_the_example_project() {
 fn errors_exit_one_with_a_located_report() {
     rasci()
         .args(["check", "--root"])
-        .arg(fixture("rules/rasci/has-responsible/bad"))
+        .arg(support::rule_fixture("rasci/has-responsible", "bad").root())
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
@@ -126,8 +127,8 @@ fn help_and_version_exit_zero() {
 
 #[test]
 fn no_colour_when_not_a_terminal_or_with_no_color() {
-    let root = fixture("rules/rasci/one-accountable/bad");
-    let piped = stdout_of(rasci().args(["check", "--root"]).arg(&root));
+    let project = support::rule_fixture("rasci/one-accountable", "bad");
+    let piped = stdout_of(rasci().args(["check", "--root"]).arg(project.root()));
     assert!(piped.contains("error[rasci/one-accountable]"), "{piped}");
     assert!(
         !piped.contains('\u{1b}'),
@@ -137,7 +138,7 @@ fn no_colour_when_not_a_terminal_or_with_no_color() {
     let no_color = stdout_of(
         rasci()
             .args(["check", "--root"])
-            .arg(&root)
+            .arg(project.root())
             .env("NO_COLOR", "1"),
     );
     assert!(!no_color.contains('\u{1b}'), "{no_color:?}");
@@ -171,7 +172,7 @@ fn github_format_annotates_file_line_and_column() {
 fn github_format_reports_errors_as_errors() {
     rasci()
         .args(["check", "--format", "github", "--root"])
-        .arg(fixture("rules/ref/unknown-party/bad"))
+        .arg(support::rule_fixture("ref/unknown-party", "bad").root())
         .assert()
         .code(1)
         .stdout(predicate::str::starts_with(
@@ -373,7 +374,7 @@ fn csv_needs_a_scope_when_there_are_several() {
 fn export_refuses_a_project_with_errors() {
     rasci()
         .args(["export", "--format", "json", "--root"])
-        .arg(fixture("rules/rasci/has-responsible/bad"))
+        .arg(support::rule_fixture("rasci/has-responsible", "bad").root())
         .assert()
         .code(1)
         .stdout(predicate::str::is_empty())

@@ -765,15 +765,14 @@ fn shortcodes_in_data_are_text() {
 /// the good one builds without findings.
 #[test]
 fn content_rule_fixtures_raise_their_rule() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/content");
     for rule in ["unsafe-html", "unsafe-url"] {
-        let bad = build(&fixtures.join(rule).join("bad"));
+        let bad = build(&support::rule_fixture(&format!("content/{rule}"), "bad"));
         let rules: Vec<&str> = bad.findings.diagnostics.iter().map(|d| d.rule).collect();
         assert!(
             rules.contains(&format!("content/{rule}").as_str()),
             "{rule}: {rules:?}"
         );
-        let good = build(&fixtures.join(rule).join("good"));
+        let good = build(&support::rule_fixture(&format!("content/{rule}"), "good"));
         assert!(
             good.findings.diagnostics.is_empty(),
             "{rule}: {:#?}",

@@ -1,25 +1,25 @@
 //! One `bad` and one `good` fixture project per rule of the registry.
 //!
-//! Each `tests/fixtures/rules/<rule id>/bad` project must raise its rule (exit 1 for errors;
-//! exit 0 for warnings, but 1 with `--deny-warnings`) and each `good` twin must check
-//! clean. A rule added to the registry without a fixture pair fails this file.
+//! Each `tests/fixtures/rules/<rule id>/bad` project (the base project of
+//! `tests/fixtures/base` with the fixture's files over it) must raise its rule (exit 1 for
+//! errors; exit 0 for warnings, but 1 with `--deny-warnings`) and each `good` twin must
+//! check clean. A rule added to the registry without a fixture pair fails this file.
 
-use crate::support::copy_dir;
+use crate::support::{self, BuiltProject};
 use assert_cmd::Command;
 use rasci::check::rules::{RULES, Rule};
 use rasci::diagnostic::{Diagnostic, Severity};
 use rasci::model::Project;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules")
+    support::rule_fixtures()
 }
 
 /// Rules whose `bad` twin is written by this file rather than committed: their trigger
-/// is bytes that are not text.
-const GENERATED_BAD: &[&str] = &["file/encoding"];
+/// is bytes that are not text, or a file that is not there.
+const GENERATED_BAD: &[&str] = &["file/encoding", "file/missing"];
 
 /// Rules that only the site build raises (content pages), not `rasci check`:
 /// the site tests cover them.
@@ -35,27 +35,22 @@ fn check_rules() -> impl Iterator<Item = &'static Rule> {
     RULES.iter().filter(|r| !BUILD_ONLY.contains(&r.id))
 }
 
-/// A fixture project: a committed folder, or a temporary copy with changes.
-enum Fixture {
-    Committed(PathBuf),
-    Generated(TempDir),
-}
+/// A fixture project, written to a temporary folder: the base project with the
+/// fixture's files over it, or with the change that makes a generated twin.
+struct Fixture(BuiltProject);
 
 impl Fixture {
     fn path(&self) -> &Path {
-        match self {
-            Fixture::Committed(path) => path,
-            Fixture::Generated(dir) => dir.path(),
-        }
+        self.0.root()
     }
 }
 
 /// The good twin of `rule` in a temporary folder, with `path` overwritten by `bytes`.
-fn good_with(rule: &str, path: &str, bytes: &[u8]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join(rule).join("good"), dir.path());
-    std::fs::write(dir.path().join(path), bytes).unwrap();
-    dir
+fn good_with(rule: &str, path: &str, bytes: &[u8]) -> BuiltProject {
+    support::Project::base()
+        .overlay(&fixtures().join(rule).join("good"))
+        .file(path, bytes)
+        .build()
 }
 
 /// Latin-1 text: `é` is the single byte 0xE9, which is not UTF-8.
@@ -64,13 +59,18 @@ const LATIN1_PARTIES: &[u8] =
 
 fn bad_fixture(rule: &str) -> Fixture {
     match rule {
-        "file/encoding" => Fixture::Generated(good_with(rule, "data/parties.yaml", LATIN1_PARTIES)),
-        _ => Fixture::Committed(fixtures().join(rule).join("bad")),
+        "file/encoding" => Fixture(good_with(rule, "data/parties.yaml", LATIN1_PARTIES)),
+        "file/missing" => Fixture(
+            support::Project::base()
+                .without("data/parties.yaml")
+                .build(),
+        ),
+        _ => Fixture(support::rule_fixture(rule, "bad")),
     }
 }
 
 fn good_fixture(rule: &str) -> Fixture {
-    Fixture::Committed(fixtures().join(rule).join("good"))
+    Fixture(support::rule_fixture(rule, "good"))
 }
 
 /// Exit code and JSON findings of `rasci check`.
@@ -115,10 +115,10 @@ fn every_registered_rule_has_a_fixture_pair() {
     let mut missing = Vec::new();
     for rule in check_rules() {
         let dir = fixtures().join(rule.id);
-        if !dir.join("good/rasci.yaml").is_file() {
+        if !dir.join("good").is_dir() {
             missing.push(format!("{}/good", rule.id));
         }
-        let bad_committed = dir.join("bad/rasci.yaml").is_file();
+        let bad_committed = dir.join("bad").is_dir();
         if !bad_committed && !GENERATED_BAD.contains(&rule.id) {
             missing.push(format!("{}/bad", rule.id));
         }
@@ -225,7 +225,7 @@ fn a_binary_file_is_an_encoding_finding() {
         "data/parties.yaml",
         b"parties:\n  - id: ven\0dor\n    name: Vendor\n",
     );
-    let run = check(dir.path(), false);
+    let run = check(dir.root(), false);
     assert_eq!(run.code, 1);
     let finding = &run.diagnostics[0];
     assert_eq!(finding["id"], "file/encoding");
@@ -263,8 +263,8 @@ fn only<'a>(diagnostics: &'a [Diagnostic], rule: &str) -> Vec<&'a Diagnostic> {
     diagnostics.iter().filter(|d| d.rule == rule).collect()
 }
 
-fn bad(rule: &str) -> PathBuf {
-    fixtures().join(rule).join("bad")
+fn bad(rule: &str) -> BuiltProject {
+    support::rule_fixture(rule, "bad")
 }
 
 #[test]
@@ -404,7 +404,7 @@ fn responsible_and_supportive_points_at_the_s_and_labels_the_r() {
 #[test]
 fn encoding_finding_points_after_the_readable_prefix() {
     let dir = good_with("file/encoding", "data/parties.yaml", LATIN1_PARTIES);
-    let (project, diagnostics) = analyze(dir.path());
+    let (project, diagnostics) = analyze(dir.root());
     let d = only(&diagnostics, "file/encoding")[0];
     assert_eq!(d.message, "the file contains bytes that are not UTF-8");
     assert_eq!(

@@ -1,6 +1,7 @@
 //! The SARIF report validates against the official SARIF 2.1.0 JSON Schema (OASIS,
 //! committed in tests/data), for a clean project, the example and a project with errors.
 
+use crate::support;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ fn fixture(path: &str) -> PathBuf {
 
 #[test]
 fn sarif_of_a_clean_project_is_valid() {
-    let log = sarif(&fixture("rules/rasci/one-accountable/good"));
+    let log = sarif(&support::rule_fixture("rasci/one-accountable", "good"));
     assert_valid(&log);
     assert_eq!(log["runs"][0]["results"], Value::Array(Vec::new()));
 }

@@ -1,6 +1,7 @@
 //! The published JSON Schemas: committed copies match what the code generates, they are
 //! draft-07, and the example data (and every clean rule fixture) validates against them.
 
+use crate::support;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -125,13 +126,15 @@ fn example_data_validates_against_the_schemas() {
 
 #[test]
 fn clean_rule_fixtures_validate_against_the_schemas() {
-    let fixtures = repo().join("tests/fixtures/rules");
+    let fixtures = support::rule_fixtures();
     let mut errors = Vec::new();
     let mut checked = 0;
     for entry in walkdir::WalkDir::new(&fixtures) {
         let entry = entry.unwrap();
         if entry.file_name() == "good" {
-            for file in project_files(entry.path()) {
+            let rule = rasci::load::relative(&fixtures, entry.path().parent().unwrap());
+            let project = support::rule_fixture(&rule, "good");
+            for file in project_files(&project) {
                 errors.extend(schema_errors(&file));
                 checked += 1;
             }

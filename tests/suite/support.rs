@@ -1,8 +1,30 @@
-//! Helpers shared by the integration tests and benchmarks (each includes this file as a
-//! module, and each uses only some of it).
+//! Helpers shared by the integration tests (the serve benchmark includes this file too, and
+//! uses only some of it): the repository's paths, copies of projects, a builder of test
+//! projects, the rule fixtures laid over the base project, and reading of built pages.
 #![allow(dead_code)]
 
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// The repository root, which is also the example project.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/fixtures`.
+pub fn fixtures() -> PathBuf {
+    repo().join("tests/fixtures")
+}
+
+/// The `rasci` binary, with colour off whatever the caller's terminal says.
+pub fn rasci() -> Command {
+    let mut command = Command::cargo_bin("rasci").unwrap();
+    command.env("NO_COLOR", "1");
+    command
+}
 
 /// Copies the folder `from` into `to`, recursively, creating `to`.
 pub fn copy_dir(from: &Path, to: &Path) {
@@ -34,5 +56,325 @@ pub fn copy_project(project: &Path, into: &Path) -> PathBuf {
 
 /// The repository's own example project, copied into `into/project`.
 pub fn copy_example(into: &Path) -> PathBuf {
-    copy_project(Path::new(env!("CARGO_MANIFEST_DIR")), into)
+    copy_project(repo(), into)
+}
+
+/// Replaces the first `from` in the file at `path` by `to`; the file must hold `from`, so
+/// that an edit that no longer applies fails the test instead of testing nothing.
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// Test projects
+
+/// One file of a [`Project`] to be written.
+#[derive(Clone)]
+enum Entry {
+    Bytes(Vec<u8>),
+    /// A symbolic link, with the target it is created with.
+    Link(PathBuf),
+}
+
+/// Files that fixture folders hold only so that git keeps a folder that adds nothing to
+/// the base project; they are not part of the project.
+const PLACEHOLDERS: &[&str] = &[".gitkeep"];
+
+/// A project to write into a temporary folder: a starting set of files (none, the base
+/// project of `tests/fixtures/base`, or a folder), then changes one file at a time, so a
+/// test states only what sets its project apart.
+///
+/// ```ignore
+/// let project = Project::base().file("data/tasks.yaml", "sections: []\n").build();
+/// let checked = project.check();
+/// ```
+#[derive(Clone, Default)]
+pub struct Project {
+    /// Path relative to the project root → what is written there.
+    files: BTreeMap<PathBuf, Entry>,
+}
+
+impl Project {
+    /// A project without any file (not even `rasci.yaml`).
+    pub fn empty() -> Project {
+        Project::default()
+    }
+
+    /// The smallest clean project, `tests/fixtures/base`: two parties, one scope, one
+    /// section with one task. `rasci check --deny-warnings` finds nothing in it.
+    pub fn base() -> Project {
+        Project::empty().overlay(&fixtures().join("base"))
+    }
+
+    /// Every file under `dir`.
+    pub fn from_dir(dir: &Path) -> Project {
+        Project::empty().overlay(dir)
+    }
+
+    /// The files under `dir` added to the project, replacing files of the same path.
+    ///
+    /// A symbolic link keeps its target when the target lies inside `dir`, so the copy
+    /// links within itself as the original does; a link that leads out of `dir` is made
+    /// to point at the absolute path of what it reaches, so it leads out of the copy too.
+    pub fn overlay(mut self, dir: &Path) -> Project {
+        let dir = std::fs::canonicalize(dir)
+            .unwrap_or_else(|e| panic!("{} cannot be read: {e}", dir.display()));
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.file_type().is_dir()
+                || PLACEHOLDERS.contains(&entry.file_name().to_str().unwrap_or(""))
+            {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(&dir).unwrap().to_path_buf();
+            let file = if entry.path_is_symlink() {
+                Entry::Link(link_target(&dir, entry.path()))
+            } else {
+                Entry::Bytes(std::fs::read(entry.path()).unwrap())
+            };
+            self.files.insert(relative, file);
+        }
+        self
+    }
+
+    /// Sets the file at `path` (relative to the root) to `contents`, creating its folders.
+    pub fn file(mut self, path: &str, contents: impl AsRef<[u8]>) -> Project {
+        self.files.insert(
+            PathBuf::from(path),
+            Entry::Bytes(contents.as_ref().to_vec()),
+        );
+        self
+    }
+
+    /// Makes `path` a symbolic link to `target`, written as given.
+    pub fn symlink(mut self, path: &str, target: impl AsRef<Path>) -> Project {
+        self.files.insert(
+            PathBuf::from(path),
+            Entry::Link(target.as_ref().to_path_buf()),
+        );
+        self
+    }
+
+    /// Removes the file at `path`, which the project must hold: removing a file that is not
+    /// there would test nothing.
+    pub fn without(mut self, path: &str) -> Project {
+        assert!(
+            self.files.remove(Path::new(path)).is_some(),
+            "the project holds no {path}"
+        );
+        self
+    }
+
+    /// Writes the project into `project/` of a fresh temporary folder, which lives as long
+    /// as the returned value.
+    pub fn build(self) -> BuiltProject {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("project");
+        std::fs::create_dir(&root).unwrap();
+        for (relative, file) in &self.files {
+            let path = root.join(relative);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            match file {
+                Entry::Bytes(bytes) => std::fs::write(&path, bytes).unwrap(),
+                Entry::Link(target) => symlink(target, &path),
+            }
+        }
+        BuiltProject { dir, root }
+    }
+}
+
+/// The target to give a copy of the link at `link`, a path inside `dir`.
+fn link_target(dir: &Path, link: &Path) -> PathBuf {
+    let target = std::fs::read_link(link).unwrap();
+    let reached = std::fs::canonicalize(link.parent().unwrap().join(&target))
+        .unwrap_or_else(|e| panic!("{} leads nowhere: {e}", link.display()));
+    if target.is_relative() && reached.starts_with(dir) {
+        target
+    } else {
+        reached
+    }
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, path: &Path) {
+    std::os::unix::fs::symlink(target, path).unwrap();
+}
+
+#[cfg(not(unix))]
+fn symlink(_target: &Path, path: &Path) {
+    panic!("{}: symbolic links are made on Unix only", path.display());
+}
+
+/// A [`Project`] written to disk. It stands for its root folder wherever a path is wanted
+/// (`rasci::analyze(&project)`), and the folder is removed when it is dropped.
+pub struct BuiltProject {
+    dir: TempDir,
+    root: PathBuf,
+}
+
+impl std::ops::Deref for BuiltProject {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.root
+    }
+}
+
+impl BuiltProject {
+    /// The project root, where `rasci.yaml` is.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A path beside the project root, outside the project: where a test puts a build's
+    /// output or files the project must not reach.
+    pub fn beside(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The text of the project's file `relative`.
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.root.join(relative))
+            .unwrap_or_else(|e| panic!("{relative}: {e}"))
+    }
+
+    /// Writes `text` to the project's file `relative`, creating its folders.
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Replaces `from` by `to` in the project's file `relative` (see [`edit`]).
+    pub fn edit(&self, relative: &str, from: &str, to: &str) {
+        edit(&self.root.join(relative), from, to);
+    }
+
+    /// `rasci` run in the project root, colour off.
+    pub fn rasci(&self) -> Command {
+        let mut command = rasci();
+        command.current_dir(&self.root);
+        command
+    }
+
+    /// `rasci check --format json` of the project, with `extra` arguments.
+    pub fn check(&self, extra: &[&str]) -> Checked {
+        let output = self
+            .rasci()
+            .args(["check", "--format", "json", "--root", "."])
+            .args(extra)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "`rasci check` printed no JSON report ({e}); stderr:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        Checked {
+            code: output.status.code().expect("rasci exited normally"),
+            diagnostics: report["diagnostics"].as_array().unwrap().clone(),
+        }
+    }
+
+    /// `rasci build` into a fresh folder beside the project: exit code, standard error
+    /// and the output folder.
+    pub fn build_site(&self) -> (i32, String, PathBuf) {
+        let out = self.beside("out");
+        let output = rasci()
+            .args(["build", "--root"])
+            .arg(&self.root)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        (
+            output.status.code().expect("rasci exited normally"),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+            out,
+        )
+    }
+}
+
+/// Exit code and JSON findings of `rasci check`.
+pub struct Checked {
+    pub code: i32,
+    pub diagnostics: Vec<Value>,
+}
+
+impl Checked {
+    /// The rule id of each finding, in report order.
+    pub fn rules(&self) -> Vec<&str> {
+        self.diagnostics
+            .iter()
+            .map(|d| d["id"].as_str().unwrap())
+            .collect()
+    }
+
+    /// The findings of `rule`.
+    pub fn with_rule(&self, rule: &str) -> Vec<&Value> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d["id"] == rule)
+            .collect()
+    }
+
+    /// The one finding of `rule`, which must stand at `file:line:col`.
+    pub fn one_at(&self, rule: &str, file: &str, line: u64, column: u64) -> &Value {
+        let found = self.with_rule(rule);
+        assert_eq!(
+            found.len(),
+            1,
+            "one {rule} expected: {:#?}",
+            self.diagnostics
+        );
+        let d = found[0];
+        assert_eq!(
+            (
+                d["file"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap()
+            ),
+            (file, line, column),
+            "{d:#}"
+        );
+        d
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Rule fixtures
+
+/// `tests/fixtures/rules`: per rule id, a `bad` and a `good` folder.
+pub fn rule_fixtures() -> PathBuf {
+    fixtures().join("rules")
+}
+
+/// The `twin` (`"bad"` or `"good"`) fixture of `rule`, written out: the base project with
+/// the fixture's files laid over it. A fixture folder holds only the files in which it
+/// differs from the base project (a `.gitkeep` where it differs in none).
+pub fn rule_fixture(rule: &str, twin: &str) -> BuiltProject {
+    let dir = rule_fixtures().join(rule).join(twin);
+    assert!(dir.is_dir(), "no fixture {}", dir.display());
+    Project::base().overlay(&dir).build()
+}
+
+// ---------------------------------------------------------------------------------------
+// Built pages
+
+/// A CSS selector, which the tests write correctly.
+pub fn sel(selector: &str) -> scraper::Selector {
+    scraper::Selector::parse(selector).unwrap()
+}
+
+/// The text of an element as a reader sees it: runs of white space as one space.
+pub fn text(element: scraper::ElementRef<'_>) -> String {
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
