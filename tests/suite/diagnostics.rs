@@ -2,11 +2,11 @@
 //! mistake (the rules that only fail because of it stay quiet), at the line of the
 //! mistake, with the exact message and help asserted.
 
+use crate::support::{self, BuiltProject};
 use assert_cmd::Command;
 use rasci::diagnostic::Diagnostic;
 use rasci::model::Project;
 use std::path::Path;
-use tempfile::TempDir;
 
 const CONFIG: &str = "title: Test\n";
 const PARTIES: &str =
@@ -14,28 +14,19 @@ const PARTIES: &str =
 const SCOPES: &str = "scopes:\n  - id: main\n    name: Main\n    sections: [general]\n";
 const TASKS: &str = "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: Run it\n        rasci: { vendor: \"C\", customer: \"A, R\" }\n";
 
-/// A project of `files` (path, text) on top of a clean one of two parties, one scope and
-/// one task; a text of `None` removes the file.
-fn project(files: &[(&str, Option<&str>)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let mut all: Vec<(&str, Option<&str>)> = vec![
-        ("rasci.yaml", Some(CONFIG)),
-        ("data/parties.yaml", Some(PARTIES)),
-        ("data/scopes.yaml", Some(SCOPES)),
-        ("data/tasks.yaml", Some(TASKS)),
-    ];
+/// A project of `files` (path, text) on top of the base project, whose one task is the
+/// customer's (A, R) with the vendor consulted (C); a text of `None` removes the file.
+fn project(files: &[(&str, Option<&str>)]) -> BuiltProject {
+    let mut project = support::Project::base()
+        .file("rasci.yaml", CONFIG)
+        .file("data/tasks.yaml", TASKS);
     for (path, text) in files {
-        all.retain(|(p, _)| p != path);
-        all.push((path, *text));
+        project = match text {
+            Some(text) => project.file(path, text),
+            None => project.without(path),
+        };
     }
-    for (path, text) in all {
-        if let Some(text) = text {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-    }
-    dir
+    project.build()
 }
 
 /// The findings of `rasci check`, as the library computes them.
@@ -73,7 +64,7 @@ fn lines(project: &Project, diagnostics: &[Diagnostic]) -> Vec<String> {
 
 fn findings_of(files: &[(&str, Option<&str>)]) -> Vec<String> {
     let dir = project(files);
-    let (project, diagnostics) = check(dir.path());
+    let (project, diagnostics) = check(dir.root());
     lines(&project, &diagnostics)
 }
 
@@ -161,7 +152,7 @@ fn a_missing_data_file_is_named_by_check_with_exit_1() {
     let output = Command::cargo_bin("rasci")
         .unwrap()
         .args(["check", "--root"])
-        .arg(dir.path())
+        .arg(dir.root())
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
@@ -306,8 +297,8 @@ fn a_broken_link_is_reported_once_by_check_and_by_build_with_did_you_mean() {
         "link/broken | broken link `guid.md` | content/start.md:5:6 | did you mean `guide.md`?",
         "link/broken | broken link `guide.md#setpu` | content/start.md:5:31 | did you mean `#setup`?",
     ];
-    assert_eq!(link_findings(dir.path()), expected);
-    let built = rasci::render::build(dir.path()).unwrap();
+    assert_eq!(link_findings(dir.root()), expected);
+    let built = rasci::render::build(dir.root()).unwrap();
     assert_eq!(lines(&built.project, &built.findings.diagnostics), expected);
 }
 
@@ -321,11 +312,11 @@ fn a_link_broken_in_every_deployment_is_reported_once_at_the_link() {
         ("content/start.md", Some(start)),
     ]);
     assert_eq!(
-        link_findings(dir.path()),
+        link_findings(dir.root()),
         Vec::<String>::new(),
         "judged on the built site"
     );
-    let built = rasci::render::build(dir.path()).unwrap();
+    let built = rasci::render::build(dir.root()).unwrap();
     assert_eq!(
         lines(&built.project, &built.findings.diagnostics),
         [
@@ -348,8 +339,8 @@ fn file_names_with_spaces_and_non_ascii_letters_link() {
             Some("---\ntitle: Ärger\n---\n\nText.\n"),
         ),
     ]);
-    assert_eq!(link_findings(dir.path()), Vec::<String>::new());
-    let built = rasci::render::build(dir.path()).unwrap();
+    assert_eq!(link_findings(dir.root()), Vec::<String>::new());
+    let built = rasci::render::build(dir.root()).unwrap();
     let errors: Vec<String> = lines(&built.project, &built.findings.diagnostics);
     assert_eq!(errors, Vec::<String>::new());
 }
@@ -361,7 +352,7 @@ fn a_link_to_a_page_whose_front_matter_fails_is_not_an_echo() {
         ("content/start.md", Some(start)),
         ("content/guide.md", Some("---\ntitel: Guide\n---\n")),
     ]);
-    let found = link_findings(dir.path());
+    let found = link_findings(dir.root());
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(
         found[0].starts_with("content/front-matter | unknown field `titel`"),
@@ -394,13 +385,13 @@ fn repeated_headings_are_numbered_alike_by_check_and_build() {
     // `## Notes 2` takes `notes-2`, so the second `## Notes` must move on to `notes-3`.
     let start = "---\ntitle: Start\n---\n\n[a](#notes) [b](#notes-2) [c](#notes-3) [d](#notes-4) [e](#notes-5)\n\n## Notes 2\n\n## Notes\n\n## Notes\n\n## Notes\n";
     let dir = project(&[("content/start.md", Some(start))]);
-    let findings = link_findings(dir.path());
+    let findings = link_findings(dir.root());
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert!(
         findings[0].starts_with("link/broken | broken link `#notes-5` | content/start.md:5:"),
         "{findings:#?}"
     );
-    let built = rasci::render::build(dir.path()).unwrap();
+    let built = rasci::render::build(dir.root()).unwrap();
     let built_findings = lines(&built.project, &built.findings.diagnostics);
     assert_eq!(built_findings.len(), 1, "{built_findings:#?}");
     assert!(

@@ -1,6 +1,7 @@
 //! Flow and systems diagrams: snapshots of the example project's drawings, and checks on
 //! the geometry, the markup and reproducibility, on the example and on generated projects.
 
+use crate::support::{self, BuiltProject};
 use rasci::diagrams::{self, Diagram, Layout, Rect};
 use rasci::model::Project;
 use std::fmt::Write;
@@ -13,15 +14,16 @@ fn example() -> Project {
 }
 
 /// Loads a project written to a temporary folder from `files` (path, YAML).
-fn project_from(files: &[(&str, String)]) -> (tempfile::TempDir, Project) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("data")).unwrap();
-    std::fs::write(dir.path().join("rasci.yaml"), "title: Generated\n").unwrap();
-    for (path, text) in files {
-        std::fs::write(dir.path().join(path), text).unwrap();
-    }
-    let (project, _) = rasci::analyze(dir.path()).expect("generated project loads");
-    (dir, project)
+fn project_from(files: &[(&str, String)]) -> (BuiltProject, Project) {
+    let written = files
+        .iter()
+        .fold(
+            support::Project::empty().file("rasci.yaml", "title: Generated\n"),
+            |project, (path, text)| project.file(path, text),
+        )
+        .build();
+    let (project, _) = rasci::analyze(&written).expect("generated project loads");
+    (written, project)
 }
 
 /// One element per line, so that snapshot diffs point at the element that changed.
@@ -473,7 +475,7 @@ const LARGER_SYSTEMS: &str = "systems:
     connects_to: [{ to: app }]
 ";
 
-fn larger_project() -> (tempfile::TempDir, Project) {
+fn larger_project() -> (BuiltProject, Project) {
     project_from(&[
         ("data/parties.yaml", PARTIES.to_string()),
         ("data/scopes.yaml", SCOPES.to_string()),

@@ -3,138 +3,13 @@
 //! what `rasci check` reports (rule, file, line, column), and that `rasci build` writes
 //! exactly what `check` promised.
 
-use assert_cmd::Command;
+use crate::support::{BuiltProject, Checked, Project};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
+use std::path::Path;
 
-const PARTIES: &str =
-    "parties:\n  - id: vendor\n    name: Vendor\n  - id: customer\n    name: Customer\n";
-const SCOPES: &str = "scopes:\n  - id: main\n    name: Main\n    sections: [general]\n";
-const TASKS: &str = "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: Run it\n        rasci: { vendor: \"A, R\", customer: \"C, I\" }\n";
-
-/// A small project that checks clean, in a temporary folder; `root()` is its root.
-struct Project {
-    dir: TempDir,
-}
-
-impl Project {
-    fn new() -> Project {
-        let project = Project {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        std::fs::create_dir(project.root()).unwrap();
-        project.write("rasci.yaml", "title: Test\n");
-        project.write("data/parties.yaml", PARTIES);
-        project.write("data/scopes.yaml", SCOPES);
-        project.write("data/tasks.yaml", TASKS);
-        project
-    }
-
-    fn root(&self) -> PathBuf {
-        self.dir.path().join("project")
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let path = self.root().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    fn page(&self, name: &str, title: &str, body: &str) {
-        self.write(
-            &format!("content/{name}"),
-            &format!("---\ntitle: {title}\n---\n{body}\n"),
-        );
-    }
-
-    fn link(&self, link: &str, target: &str) {
-        let path = self.root().join(link);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::os::unix::fs::symlink(target, path).unwrap();
-    }
-
-    /// `rasci check --format json`, run in the project root.
-    fn check(&self) -> Checked {
-        let output = Command::cargo_bin("rasci")
-            .unwrap()
-            .current_dir(self.root())
-            .args(["check", "--format", "json", "--root", "."])
-            .output()
-            .unwrap();
-        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-            panic!(
-                "no JSON report ({e}): {}",
-                String::from_utf8_lossy(&output.stderr)
-            )
-        });
-        Checked {
-            code: output.status.code().unwrap(),
-            diagnostics: report["diagnostics"].as_array().unwrap().clone(),
-        }
-    }
-
-    /// `rasci build` into a fresh folder beside the project: exit code, stderr and the
-    /// output folder.
-    fn build(&self) -> (i32, String, PathBuf) {
-        let out = self.dir.path().join("out");
-        let output = Command::cargo_bin("rasci")
-            .unwrap()
-            .args(["build", "--root"])
-            .arg(self.root())
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
-        (
-            output.status.code().unwrap(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-            out,
-        )
-    }
-}
-
-struct Checked {
-    code: i32,
-    diagnostics: Vec<Value>,
-}
-
-impl Checked {
-    fn with_rule(&self, rule: &str) -> Vec<&Value> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d["id"] == rule)
-            .collect()
-    }
-
-    /// The one finding of `rule`, which must stand at `file:line:col`.
-    fn one_at(&self, rule: &str, file: &str, line: u64, column: u64) -> &Value {
-        let found = self.with_rule(rule);
-        assert_eq!(
-            found.len(),
-            1,
-            "one {rule} expected: {:#?}",
-            self.diagnostics
-        );
-        let d = found[0];
-        assert_eq!(
-            (
-                d["file"].as_str().unwrap(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap()
-            ),
-            (file, line, column),
-            "{d:#}"
-        );
-        d
-    }
-
-    fn rules(&self) -> Vec<&str> {
-        self.diagnostics
-            .iter()
-            .map(|d| d["id"].as_str().unwrap())
-            .collect()
-    }
+/// The base project (two parties, one scope, one task), which checks clean.
+fn clean_project() -> BuiltProject {
+    Project::base().build()
 }
 
 /// A YAML double-quoted scalar of `text`.
@@ -144,10 +19,10 @@ fn quoted(text: &str) -> String {
 
 /// `check` fails, and `build` then refuses too, writing nothing: never a build that fails
 /// half-way with an error of the file system.
-fn check_and_build_refuse(project: &Project) -> Checked {
+fn check_and_build_refuse(project: &BuiltProject) -> Checked {
     let checked = project.check();
     assert_eq!(checked.code, 1, "{:#?}", checked.diagnostics);
-    let (code, stderr, out) = project.build();
+    let (code, stderr, out) = project.build_site();
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("the site was not written"), "{stderr}");
     assert!(!out.exists());
@@ -174,14 +49,16 @@ const HOSTILE: &[&str] = &[
 fn hostile_party_ids_are_errors_at_the_id() {
     let long = "v".repeat(300);
     for id in HOSTILE.iter().copied().chain([long.as_str()]) {
-        let project = Project::new();
-        project.write(
+        let project = clean_project();
+        project.edit(
             "data/parties.yaml",
-            &PARTIES.replace("id: vendor", &format!("id: {}", quoted(id))),
+            "id: vendor",
+            &format!("id: {}", quoted(id)),
         );
-        project.write(
+        project.edit(
             "data/tasks.yaml",
-            &TASKS.replace("{ vendor:", &format!("{{ {}:", quoted(id))),
+            "{ vendor:",
+            &format!("{{ {}:", quoted(id)),
         );
         let checked = check_and_build_refuse(&project);
         let d = checked.one_at("id/syntax", "data/parties.yaml", 2, 9);
@@ -207,10 +84,11 @@ fn hostile_party_ids_are_errors_at_the_id() {
 
 #[test]
 fn the_help_suggests_a_slug() {
-    let project = Project::new();
-    project.write(
+    let project = clean_project();
+    project.edit(
         "data/parties.yaml",
-        &PARTIES.replace("id: vendor", "id: \"x\\\" onmouseover=\\\"alert(1)\""),
+        "id: vendor",
+        "id: \"x\\\" onmouseover=\\\"alert(1)\"",
     );
     let checked = project.check();
     let d = checked.one_at("id/syntax", "data/parties.yaml", 2, 9);
@@ -222,7 +100,7 @@ fn the_help_suggests_a_slug() {
 
 #[test]
 fn every_kind_of_id_is_checked() {
-    let project = Project::new();
+    let project = clean_project();
     project.write(
         "data/scopes.yaml",
         "scopes:\n  - id: main\n    name: Main\n    sections: [\"Gen\"]\n",
@@ -276,10 +154,11 @@ fn site_names_cannot_be_scope_ids() {
         "sitemap.xml",
         "404.html",
     ] {
-        let project = Project::new();
-        project.write(
+        let project = clean_project();
+        project.edit(
             "data/scopes.yaml",
-            &SCOPES.replace("id: main", &format!("id: {}", quoted(name))),
+            "id: main",
+            &format!("id: {}", quoted(name)),
         );
         let checked = check_and_build_refuse(&project);
         let d = checked.one_at("id/reserved", "data/scopes.yaml", 2, 9);
@@ -353,7 +232,7 @@ fn the_schemas_state_the_id_syntax() {
 
 #[test]
 fn two_glossary_terms_with_one_anchor_are_an_error_naming_both() {
-    let project = Project::new();
+    let project = clean_project();
     project.write(
         "data/glossary.yaml",
         "glossary:\n  - term: C++\n    definition: One.\n  - term: C#\n    definition: Two.\n",
@@ -369,7 +248,7 @@ fn two_glossary_terms_with_one_anchor_are_an_error_naming_both() {
 
 #[test]
 fn two_flow_steps_with_one_anchor_are_an_error() {
-    let project = Project::new();
+    let project = clean_project();
     let flow = |id: &str, step: &str| {
         format!(
             "  - id: {id}\n    title: F\n    lanes: [{{ id: l, party: vendor }}]\n    steps: [{{ id: {step}, lane: l, kind: start, text: Go }}]\n"
@@ -409,7 +288,7 @@ fn two_flow_steps_with_one_anchor_are_an_error() {
 
 #[test]
 fn pages_with_spaces_and_non_ascii_names_build_and_link() {
-    let project = Project::new();
+    let project = clean_project();
     project.page(
         "_index.md",
         "Home",
@@ -424,7 +303,7 @@ fn pages_with_spaces_and_non_ascii_names_build_and_link() {
     let checked = project.check();
     assert_eq!(checked.code, 0, "{:#?}", checked.diagnostics);
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
-    let (code, stderr, out) = project.build();
+    let (code, stderr, out) = project.build_site();
     assert_eq!(code, 0, "{stderr}");
     assert!(out.join("main/my-page/index.html").is_file());
     assert!(out.join("main/ber-uns/index.html").is_file());
@@ -443,10 +322,10 @@ fn pages_with_spaces_and_non_ascii_names_build_and_link() {
 
 #[test]
 fn x_md_and_x_md_md_are_two_pages() {
-    let project = Project::new();
+    let project = clean_project();
     project.page("x.md", "X", "[other](x.md.md)");
     project.page("x.md.md", "X md", "[back](x.md)");
-    let (code, stderr, out) = project.build();
+    let (code, stderr, out) = project.build_site();
     assert_eq!(code, 0, "{stderr}");
     let x = std::fs::read_to_string(out.join("main/x/index.html")).unwrap();
     assert!(x.contains("href=\"../../main/x-md/index.html\""), "{x}");
@@ -460,7 +339,7 @@ fn two_pages_with_one_url_are_an_error_naming_both() {
         ("x-md.md", "x.md.md", "x-md"),
         ("a.b.md", "a-b.md", "a-b"),
     ] {
-        let project = Project::new();
+        let project = clean_project();
         project.page(first, "One", "");
         project.page(second, "Two", "");
         let checked = check_and_build_refuse(&project);
@@ -479,7 +358,7 @@ fn two_pages_with_one_url_are_an_error_naming_both() {
 #[test]
 fn page_names_that_give_no_url_or_too_long_a_one_are_caught_by_check() {
     for name in ["???.md", "Ωμέγα.md", &format!("{}.md", "a".repeat(200))] {
-        let project = Project::new();
+        let project = clean_project();
         project.page(name, "T", "");
         let checked = check_and_build_refuse(&project);
         checked.one_at("id/syntax", &format!("content/{name}"), 1, 1);
@@ -488,7 +367,7 @@ fn page_names_that_give_no_url_or_too_long_a_one_are_caught_by_check() {
 
 #[test]
 fn top_level_pages_of_a_project_without_scopes_cannot_take_site_names() {
-    let project = Project::new();
+    let project = clean_project();
     project.write("data/scopes.yaml", "scopes: []\n");
     project.write("data/tasks.yaml", "sections: []\n");
     project.write("data/parties.yaml", "parties: []\n");
@@ -509,7 +388,7 @@ fn theme_paths_and_unknown_themes_are_errors_at_the_value() {
         (".hidden", "dot"),
         ("a/b", "without `/`"),
     ] {
-        let project = Project::new();
+        let project = clean_project();
         project.write("rasci.yaml", &format!("title: Test\ntheme: {theme}\n"));
         let checked = check_and_build_refuse(&project);
         let d = checked.one_at("config/theme", "rasci.yaml", 2, 8);
@@ -523,7 +402,7 @@ fn theme_paths_and_unknown_themes_are_errors_at_the_value() {
 
 #[test]
 fn a_theme_folder_of_the_project_is_used_and_suggested() {
-    let project = Project::new();
+    let project = clean_project();
     project.write("themes/plain/templates/nav.html", "<nav>PLAIN NAV</nav>");
     project.write("rasci.yaml", "title: Test\ntheme: plian\n");
     let d = project.check();
@@ -533,7 +412,7 @@ fn a_theme_folder_of_the_project_is_used_and_suggested() {
     );
     project.write("rasci.yaml", "title: Test\ntheme: plain\n");
     assert_eq!(project.check().code, 0);
-    let (code, stderr, _) = project.build();
+    let (code, stderr, _) = project.build_site();
     assert_eq!(code, 0, "{stderr}");
 }
 
@@ -542,15 +421,15 @@ fn a_theme_folder_of_the_project_is_used_and_suggested() {
 
 #[test]
 fn a_link_to_a_data_file_inside_the_project_is_followed() {
-    let project = Project::new();
+    let project = clean_project();
     project.write(
         "shared/glossary.yaml",
         "glossary:\n  - term: tenant\n    definition: A customer organisation.\n",
     );
-    project.link("data/glossary.yaml", "../shared/glossary.yaml");
+    project.symlink("data/glossary.yaml", "../shared/glossary.yaml");
     let checked = project.check();
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
-    let (code, stderr, out) = project.build();
+    let (code, stderr, out) = project.build_site();
     assert_eq!(code, 0, "{stderr}");
     let glossary = std::fs::read_to_string(out.join("glossary/index.html")).unwrap();
     assert!(glossary.contains("id=\"term-tenant\""), "{glossary}");
@@ -558,14 +437,14 @@ fn a_link_to_a_data_file_inside_the_project_is_followed() {
 
 #[test]
 fn a_link_leading_outside_the_project_is_a_finding_at_the_link() {
-    let project = Project::new();
-    let outside = project.dir.path().join("glossary.yaml");
+    let project = clean_project();
+    let outside = project.beside("glossary.yaml");
     std::fs::write(
         &outside,
         "glossary:\n  - term: tenant\n    definition: A customer organisation.\n",
     )
     .unwrap();
-    project.link("data/glossary.yaml", outside.to_str().unwrap());
+    project.symlink("data/glossary.yaml", outside.to_str().unwrap());
     let checked = check_and_build_refuse(&project);
     let d = checked.one_at("file/symlink", "data/glossary.yaml", 1, 1);
     assert!(
@@ -580,12 +459,12 @@ fn a_link_leading_outside_the_project_is_a_finding_at_the_link() {
 
 #[test]
 fn links_in_content_and_theme_follow_the_same_rule() {
-    let project = Project::new();
-    let outside = project.dir.path().join("secret.md");
+    let project = clean_project();
+    let outside = project.beside("secret.md");
     std::fs::write(&outside, "---\ntitle: Secret\n---\n").unwrap();
-    project.link("content/secret.md", outside.to_str().unwrap());
+    project.symlink("content/secret.md", outside.to_str().unwrap());
     project.write("themes/plain/static/css/x.css", "");
-    project.link("themes/plain/static/css/site.css", "/etc/hostname");
+    project.symlink("themes/plain/static/css/site.css", "/etc/hostname");
     project.write("rasci.yaml", "title: Test\ntheme: plain\n");
     let checked = check_and_build_refuse(&project);
     let files: Vec<&str> = checked
@@ -601,15 +480,15 @@ fn links_in_content_and_theme_follow_the_same_rule() {
 
 #[test]
 fn a_theme_folder_behind_a_linked_parent_is_refused() {
-    let project = Project::new();
-    let elsewhere = project.dir.path().join("elsewhere");
+    let project = clean_project();
+    let elsewhere = project.beside("elsewhere");
     std::fs::create_dir_all(elsewhere.join("plain/templates")).unwrap();
     std::fs::write(
         elsewhere.join("plain/templates/nav.html"),
         "<nav>OUTSIDE</nav>",
     )
     .unwrap();
-    project.link("themes", elsewhere.to_str().unwrap());
+    project.symlink("themes", elsewhere.to_str().unwrap());
     project.write("rasci.yaml", "title: Test\ntheme: plain\n");
     let checked = check_and_build_refuse(&project);
     checked.one_at("file/symlink", "themes/plain", 1, 1);
@@ -617,9 +496,9 @@ fn a_theme_folder_behind_a_linked_parent_is_refused() {
 
 #[test]
 fn a_loop_of_links_is_a_finding_not_an_empty_project() {
-    let project = Project::new();
-    project.link("data/tasks/again", "..");
-    project.link("content/self.md", "self.md");
+    let project = clean_project();
+    project.symlink("data/tasks/again", "..");
+    project.symlink("content/self.md", "self.md");
     let checked = check_and_build_refuse(&project);
     let found: Vec<(&str, &str)> = checked
         .with_rule("file/symlink")

@@ -4,13 +4,13 @@
 //! Each fuzzed file gets `PROPTEST_CASES` cases (default 200), so a longer run is
 //! `PROPTEST_CASES=20000 cargo test --release --test suite loader_props::`.
 
+use crate::support::{self, BuiltProject};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use rasci::diagnostic::Diagnostic;
 use rasci::model::Project;
 use rasci::report::Format;
 use std::path::Path;
-use tempfile::TempDir;
 
 /// Cases per fuzzed file when `PROPTEST_CASES` is not set.
 const CASES: u32 = 200;
@@ -26,20 +26,16 @@ fn example() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A copy of the example project, whose files the tests then overwrite.
-fn example_copy() -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(example().join("rasci.yaml"), dir.path().join("rasci.yaml")).unwrap();
-    std::fs::create_dir(dir.path().join("data")).unwrap();
-    for entry in std::fs::read_dir(example().join("data")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(
-            entry.path(),
-            dir.path().join("data").join(entry.file_name()),
+/// A copy of the example project's configuration and data (no content pages), whose
+/// files the tests then overwrite.
+fn example_copy() -> BuiltProject {
+    support::Project::empty()
+        .file(
+            "rasci.yaml",
+            std::fs::read(example().join("rasci.yaml")).unwrap(),
         )
-        .unwrap();
-    }
-    dir
+        .folder("data", &example().join("data"))
+        .build()
 }
 
 /// Loads and checks `root`, and renders the findings in every format, which reads every
@@ -56,7 +52,7 @@ fn analyze_and_render(root: &Path) -> (Project, Vec<Diagnostic>) {
 /// Runs `strategy` against one data file of a copy of the example project.
 fn fuzz_file(file: &str, strategy: impl Strategy<Value = Vec<u8>>) {
     let project = example_copy();
-    let path = project.path().join(file);
+    let path = project.root().join(file);
     let mut runner = TestRunner::new(Config {
         cases: cases(),
         failure_persistence: None,
@@ -65,7 +61,7 @@ fn fuzz_file(file: &str, strategy: impl Strategy<Value = Vec<u8>>) {
     runner
         .run(&strategy, |bytes| {
             std::fs::write(&path, &bytes).unwrap();
-            analyze_and_render(project.path());
+            analyze_and_render(project.root());
             Ok(())
         })
         .unwrap();
@@ -235,8 +231,8 @@ fn mutations_of_the_example_flows_never_panic() {
 /// The findings of the example project with `file` replaced by `text`.
 fn findings_with(file: &str, text: &str) -> (Project, Vec<Diagnostic>) {
     let project = example_copy();
-    std::fs::write(project.path().join(file), text).unwrap();
-    analyze_and_render(project.path())
+    std::fs::write(project.root().join(file), text).unwrap();
+    analyze_and_render(project.root())
 }
 
 /// The one finding of `rule`s in `file`, with its line.
@@ -382,7 +378,7 @@ fn bom_and_crlf_keep_every_position() {
     let project = example_copy();
     // A few findings spread over the files, on top of the example's two warnings.
     let edit = |file: &str, from: &str, to: &str| {
-        let path = project.path().join(file);
+        let path = project.root().join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(from), "{file} holds {from:?}");
         std::fs::write(&path, text.replace(from, to)).unwrap();
@@ -398,13 +394,13 @@ fn bom_and_crlf_keep_every_position() {
         "    sources: Microsoft",
     );
     edit("data/flows.yaml", "to: log-case", "to: log-cases");
-    let before = positions(project.path());
+    let before = positions(project.root());
     assert!(before.len() >= 4, "{before:#?}");
 
-    rewrite_all(project.path(), |text| {
+    rewrite_all(project.root(), |text| {
         format!("\u{feff}{}", text.replace('\n', "\r\n"))
     });
-    let after = positions(project.path());
+    let after = positions(project.root());
     assert_eq!(before, after);
 }
 
@@ -412,11 +408,11 @@ fn bom_and_crlf_keep_every_position() {
 fn a_bom_does_not_shift_the_first_line() {
     let project = example_copy();
     std::fs::write(
-        project.path().join("data/parties.yaml"),
+        project.root().join("data/parties.yaml"),
         "\u{feff}partys:\r\n  - id: customer\r\n    name: Customer\r\n",
     )
     .unwrap();
-    let found = positions(project.path());
+    let found = positions(project.root());
     let unknown: Vec<_> = found
         .iter()
         .filter(|f| f.0 == "yaml/unknown-field")
@@ -436,13 +432,13 @@ fn a_bom_does_not_shift_the_first_line() {
 #[test]
 fn crlf_letters_are_found_at_their_column() {
     let project = example_copy();
-    let tasks = std::fs::read_to_string(project.path().join("data/tasks.yaml")).unwrap();
+    let tasks = std::fs::read_to_string(project.root().join("data/tasks.yaml")).unwrap();
     std::fs::write(
-        project.path().join("data/tasks.yaml"),
+        project.root().join("data/tasks.yaml"),
         tasks.replace('\n', "\r\n"),
     )
     .unwrap();
-    let found = positions(project.path());
+    let found = positions(project.root());
     assert!(
         found.contains(&(
             "rasci/responsible-and-supportive".to_string(),

@@ -118,7 +118,13 @@ impl Project {
     /// A symbolic link keeps its target when the target lies inside `dir`, so the copy
     /// links within itself as the original does; a link that leads out of `dir` is made
     /// to point at the absolute path of what it reaches, so it leads out of the copy too.
-    pub fn overlay(mut self, dir: &Path) -> Project {
+    pub fn overlay(self, dir: &Path) -> Project {
+        self.folder("", dir)
+    }
+
+    /// The files under `dir` added under the project's folder `path` (`""`: the root),
+    /// replacing files of the same path; symbolic links as in [`Project::overlay`].
+    pub fn folder(mut self, path: &str, dir: &Path) -> Project {
         let dir = std::fs::canonicalize(dir)
             .unwrap_or_else(|e| panic!("{} cannot be read: {e}", dir.display()));
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
@@ -128,7 +134,7 @@ impl Project {
             {
                 continue;
             }
-            let relative = entry.path().strip_prefix(&dir).unwrap().to_path_buf();
+            let relative = Path::new(path).join(entry.path().strip_prefix(&dir).unwrap());
             let file = if entry.path_is_symlink() {
                 Entry::Link(link_target(&dir, entry.path()))
             } else {
@@ -247,6 +253,21 @@ impl BuiltProject {
         std::fs::write(path, text).unwrap();
     }
 
+    /// Writes the content page `content/<name>` with the front matter `title` and `body`.
+    pub fn page(&self, name: &str, title: &str, body: &str) {
+        self.write(
+            &format!("content/{name}"),
+            &format!("---\ntitle: {title}\n---\n{body}\n"),
+        );
+    }
+
+    /// Makes the project's `relative` a symbolic link to `target`, written as given.
+    pub fn symlink(&self, relative: &str, target: impl AsRef<Path>) {
+        let path = self.root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        symlink(target.as_ref(), &path);
+    }
+
     /// Replaces `from` by `to` in the project's file `relative` (see [`edit`]).
     pub fn edit(&self, relative: &str, from: &str, to: &str) {
         edit(&self.root.join(relative), from, to);
@@ -259,8 +280,13 @@ impl BuiltProject {
         command
     }
 
+    /// `rasci check --format json` of the project.
+    pub fn check(&self) -> Checked {
+        self.check_with(&[])
+    }
+
     /// `rasci check --format json` of the project, with `extra` arguments.
-    pub fn check(&self, extra: &[&str]) -> Checked {
+    pub fn check_with(&self, extra: &[&str]) -> Checked {
         let output = self
             .rasci()
             .args(["check", "--format", "json", "--root", "."])
