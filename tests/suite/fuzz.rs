@@ -9,10 +9,10 @@
 //! sixteenth of it), so a longer run is
 //! `PROPTEST_CASES=20000 cargo test --release --test suite fuzz::`.
 
-use crate::support;
+use crate::support::{self, sel};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 
 /// Cases per property: `PROPTEST_CASES`, else `default`.
 fn cases(default: u32) -> u32 {
@@ -131,10 +131,6 @@ fn markdown() -> impl Strategy<Value = String> {
             }
             text
         })
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
 }
 
 /// Elements the sanitised page may never hold.

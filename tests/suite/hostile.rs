@@ -2,10 +2,10 @@
 //! search index and the downloads; raw HTML in content pages is sanitised, with a warning
 //! at its line, unless the project trusts it; CSV cells never start a formula.
 
-use crate::support;
+use crate::support::{self, sel, text};
 use assert_cmd::Command;
 use rasci::diagnostic::Severity;
-use scraper::{ElementRef, Html, Selector};
+use scraper::Html;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -23,18 +23,6 @@ fn evil(tag: &str) -> String {
 /// As a single-quoted YAML scalar.
 fn yaml(tag: &str) -> String {
     format!("'{}'", evil(tag).replace('\'', "''"))
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn text(el: ElementRef<'_>) -> String {
-    el.text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Replaces `from` by `to` in a file of the project, which must hold it.

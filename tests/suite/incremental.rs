@@ -4,13 +4,7 @@
 use rasci::render::{build, build_reusing};
 use std::path::Path;
 
-use crate::support::{copy_example, copy_project};
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{from:?} in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
+use crate::support::{copy_example, copy_project, edit};
 
 /// How many pages an edit should cause to be rendered.
 enum Rendered {

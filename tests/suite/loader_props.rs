@@ -4,7 +4,7 @@
 //! Each fuzzed file gets `PROPTEST_CASES` cases (default 200), so a longer run is
 //! `PROPTEST_CASES=20000 cargo test --release --test suite loader_props::`.
 
-use crate::support::{self, BuiltProject};
+use crate::support::{self, BuiltProject, repo};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use rasci::diagnostic::Diagnostic;
@@ -22,19 +22,15 @@ fn cases() -> u32 {
         .unwrap_or(CASES)
 }
 
-fn example() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// A copy of the example project's configuration and data (no content pages), whose
 /// files the tests then overwrite.
 fn example_copy() -> BuiltProject {
     support::Project::empty()
         .file(
             "rasci.yaml",
-            std::fs::read(example().join("rasci.yaml")).unwrap(),
+            std::fs::read(repo().join("rasci.yaml")).unwrap(),
         )
-        .folder("data", &example().join("data"))
+        .folder("data", &repo().join("data"))
         .build()
 }
 
@@ -201,7 +197,7 @@ fn edits() -> impl Strategy<Value = Vec<Edit>> {
 
 #[test]
 fn mutations_of_the_example_tasks_never_panic() {
-    let original = std::fs::read(example().join("data/tasks.yaml")).unwrap();
+    let original = std::fs::read(repo().join("data/tasks.yaml")).unwrap();
     fuzz_file(
         "data/tasks.yaml",
         edits().prop_map(move |edits| {
@@ -214,7 +210,7 @@ fn mutations_of_the_example_tasks_never_panic() {
 
 #[test]
 fn mutations_of_the_example_flows_never_panic() {
-    let original = std::fs::read(example().join("data/flows.yaml")).unwrap();
+    let original = std::fs::read(repo().join("data/flows.yaml")).unwrap();
     fuzz_file(
         "data/flows.yaml",
         edits().prop_map(move |edits| {

@@ -7,19 +7,13 @@
 
 use crate::support;
 
-use assert_cmd::Command;
+use crate::support::rasci;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const MARKER: &str = ".rasci-build";
-
-fn rasci() -> Command {
-    let mut command = Command::cargo_bin("rasci").unwrap();
-    command.env("NO_COLOR", "1");
-    command
-}
 
 /// Every file under `dir` with its bytes, by path relative to `dir`.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -1,14 +1,10 @@
 //! The SARIF report validates against the official SARIF 2.1.0 JSON Schema (OASIS,
 //! committed in tests/data), for a clean project, the example and a project with errors.
 
-use crate::support;
+use crate::support::{self, repo};
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn validator() -> jsonschema::Validator {
     let text = std::fs::read_to_string(repo().join("tests/data/sarif-schema-2.1.0.json")).unwrap();

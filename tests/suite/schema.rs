@@ -1,14 +1,10 @@
 //! The published JSON Schemas: committed copies match what the code generates, they are
 //! draft-07, and the example data (and every clean rule fixture) validates against them.
 
-use crate::support;
+use crate::support::{self, repo};
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The schema file a data file is checked against: `schemas/<kind>.schema.json`.
 fn schema_name_for(file: &Path) -> String {

@@ -1,31 +1,14 @@
 //! The static site: the RASCI tables cell by cell against the seed pages, the deployment
 //! switcher, glossary markup, the link check, determinism and the atomic write.
 
-use crate::support;
+use crate::support::{self, repo, sel, text};
 use assert_cmd::Command;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn fixture() -> PathBuf {
     repo().join("tests/fixtures/site-basic")
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn text(el: ElementRef<'_>) -> String {
-    el.text()
-        .collect::<Vec<_>>()
-        .join("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Builds a project in memory and returns its pages, failing on any error finding.
@@ -212,14 +195,14 @@ fn check_against_seed(doc: &Html, expected_rows: usize) {
 
 #[test]
 fn deployment_tables_match_the_seed_pages_cell_by_cell() {
-    let files = build(&repo());
+    let files = build(repo());
     check_against_seed(&page(&files, "cloud/index.html"), 14);
     check_against_seed(&page(&files, "onprem/index.html"), 18);
 }
 
 #[test]
 fn deployment_page_has_legend_summaries_systems_flow_and_downloads() {
-    let files = build(&repo());
+    let files = build(repo());
     let doc = page(&files, "cloud/index.html");
     let legend: Vec<String> = doc
         .select(&sel(".rasci-block dl.legend dd"))
@@ -618,7 +601,7 @@ fn check_sees_front_matter_and_broken_links_with_and_without_site() {
 
 #[test]
 fn deployment_pages_draw_their_diagrams_and_link_the_svg_files() {
-    let files = build(&repo());
+    let files = build(repo());
     for (scope, systems) in [("cloud", 3), ("onprem", 4)] {
         let doc = page(&files, &format!("{scope}/index.html"));
         let svgs: Vec<_> = doc.select(&sel("figure.diagram svg[role=img]")).collect();
