@@ -9,7 +9,7 @@
 //! sixteenth of it), so a longer run is
 //! `PROPTEST_CASES=20000 cargo test --release --test suite fuzz::`.
 
-use crate::support::{self, sel};
+use crate::support::{Project, sel};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use scraper::{ElementRef, Html};
@@ -257,14 +257,13 @@ fn raw_html_findings_point_into_the_page() {
 /// guide's article is as safe as a page rendered alone.
 #[test]
 fn a_fuzzed_guide_builds_into_a_safe_page() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = support::copy_example(dir.path());
-    let guide = root.join("content/fuzzed.md");
+    let project = Project::example().build();
+    let guide = project.root().join("content/fuzzed.md");
     let mut runner = runner((cases(256) / 16).max(4));
     runner
         .run(&markdown(), |text| {
             std::fs::write(&guide, format!("---\ntitle: Fuzzed\n---\n\n{text}")).unwrap();
-            let built = rasci::render::build(&root).expect("the project loads");
+            let built = rasci::render::build(&project).expect("the project loads");
             let Some(bytes) = built.site.files.get("cloud/fuzzed/index.html") else {
                 // A NUL byte makes the file binary: a finding, and no page.
                 prop_assert!(
@@ -324,17 +323,16 @@ fn twenty_thousand_equal_headings_get_numbered_ids() {
 
 #[test]
 fn a_page_of_repeated_headings_and_shortcodes_builds() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = support::copy_example(dir.path());
     let body = "## Notes\n\n{{ legend() }}\n\n".repeat(5_000)
         + &"{{ rasci_table(scope=\"cloud\") }}\n\n".repeat(200);
-    std::fs::write(
-        root.join("content/long.md"),
-        format!("---\ntitle: Long\n---\n\n{body}"),
-    )
-    .unwrap();
+    let project = Project::example()
+        .file(
+            "content/long.md",
+            format!("---\ntitle: Long\n---\n\n{body}"),
+        )
+        .build();
     let started = std::time::Instant::now();
-    let built = rasci::render::build(&root).expect("the project loads");
+    let built = rasci::render::build(&project).expect("the project loads");
     eprintln!(
         "5,000 headings, 5,000 legends and 200 tables built in {:?}",
         started.elapsed()

@@ -108,6 +108,18 @@ impl Project {
         Project::empty().overlay(&fixtures().join("base"))
     }
 
+    /// The repository's example project: its `rasci.yaml`, `data/` and `content/` (the
+    /// folders [`copy_example`] copies).
+    pub fn example() -> Project {
+        Project::empty()
+            .file(
+                "rasci.yaml",
+                std::fs::read(repo().join("rasci.yaml")).unwrap(),
+            )
+            .folder("data", &repo().join("data"))
+            .folder("content", &repo().join("content"))
+    }
+
     /// Every file under `dir`.
     pub fn from_dir(dir: &Path) -> Project {
         Project::empty().overlay(dir)
