@@ -241,7 +241,7 @@ fn raw_html_findings_point_into_the_page() {
             for (rule, offset, message) in &page.findings {
                 prop_assert!(
                     matches!(
-                        *rule,
+                        rule.as_str(),
                         "content/unsafe-html" | "content/unsafe-url" | "content/shortcode"
                     ),
                     "{rule}: {message}"

@@ -248,7 +248,7 @@ fn located<'a>(
 ) -> (&'a Diagnostic, usize) {
     let found: Vec<&Diagnostic> = diagnostics
         .iter()
-        .filter(|d| rules.contains(&d.rule))
+        .filter(|d| rules.contains(&d.rule.as_str()))
         .collect();
     assert_eq!(
         found.len(),

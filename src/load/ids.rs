@@ -11,7 +11,7 @@
 //! ([`crate::render::urls::SITE_NAMES`]). Glossary terms are free text; their anchors are
 //! made from them, and two terms with one anchor are an error.
 
-use crate::diagnostic::{Diagnostic, Findings};
+use crate::diagnostic::{Diagnostic, Findings, RuleId};
 use crate::model::{Located, Project};
 use std::collections::HashMap;
 
@@ -122,7 +122,7 @@ pub fn check(project: &Project, findings: &mut Findings) {
                 {
                     findings.push(
                         Diagnostic::new(
-                            "id/collision",
+                            RuleId::IdCollision,
                             format!(
                                 "`{}` of flow `{f}` gives the anchor `{anchor}`, which `{}` of flow `{}` gives too",
                                 source.value, earlier.value, earlier_flow.value
@@ -156,7 +156,7 @@ fn check_id(kind: &str, id: &Located<String>, findings: &mut Findings) -> bool {
     };
     findings.push(
         Diagnostic::new(
-            "id/syntax",
+            RuleId::IdSyntax,
             format!("the {kind} id `{}` cannot be used", shown(&id.value)),
         )
         .at(id.span, problem)
@@ -178,7 +178,7 @@ fn check_reserved(kind: &str, id: &Located<String>, findings: &mut Findings) -> 
 /// The finding for a name that the site's own files already take.
 pub fn reserved(kind: &str, name: &str, span: crate::source::Span) -> Diagnostic {
     Diagnostic::new(
-        "id/reserved",
+        RuleId::IdReserved,
         format!("the {kind} `{name}` would take the place of the site's own `{name}`"),
     )
     .at(span, "a name the site uses for its own files")
@@ -208,7 +208,7 @@ fn check_terms(project: &Project, findings: &mut Findings) {
             Some(earlier) if earlier.value.to_lowercase() == term.term.value.to_lowercase() => {}
             Some(earlier) => findings.push(
                 Diagnostic::new(
-                    "id/collision",
+                    RuleId::IdCollision,
                     format!(
                         "glossary terms `{}` and `{}` get the same anchor `{anchor}`",
                         earlier.value, term.term.value

@@ -7,7 +7,7 @@ pub mod walk;
 pub mod yaml;
 
 use crate::config::{CONFIG_FILE, Config};
-use crate::diagnostic::{Diagnostic, Findings};
+use crate::diagnostic::{Diagnostic, Findings, RuleId};
 use crate::model::*;
 use crate::source::{FileId, Sources, Span};
 use rayon::prelude::*;
@@ -93,7 +93,7 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
     let found = data_files(root, &mut findings, &mut project.sources)?;
     for kind in ["parties", "scopes", "tasks"] {
         if !found.iter().any(|(_, k)| *k == kind) {
-            findings.push(crate::check::rules::missing_file(kind));
+            findings.push(missing_file(kind));
             project.unread_kinds.push(kind);
         }
     }
@@ -132,6 +132,18 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
     check_theme(root, &mut project, &mut findings)?;
     check_base_url(&mut project, &mut findings);
     Ok((project, findings))
+}
+
+/// The finding for a kind of data file of which the project has no file at all. The
+/// checks that need its ids then stay quiet: this one finding is the cause of them all.
+fn missing_file(kind: &str) -> Diagnostic {
+    Diagnostic::new(
+        RuleId::FileMissing,
+        format!("there is no `data/{kind}.yaml`: the project defines no {kind}"),
+    )
+    .help(format!(
+        "create `data/{kind}.yaml` (or files in `data/{kind}/`); `rasci init` writes an example of each"
+    ))
 }
 
 /// One parsed data file, of any kind.
@@ -188,7 +200,7 @@ fn data_files(
             let file = sources.add(relative(root, path), String::new());
             findings.push(
                 Diagnostic::new(
-                    "file/unknown-kind",
+                    RuleId::FileUnknownKind,
                     "data files sit in `data/` or one folder below it",
                 )
                 .at(Span::new(file, 0, 0), "this file would be ignored")
@@ -201,7 +213,7 @@ fn data_files(
             None => {
                 let file = sources.add(relative(root, path), String::new());
                 let mut diagnostic = Diagnostic::new(
-                    "file/unknown-kind",
+                    RuleId::FileUnknownKind,
                     format!("`{name}` is not a kind of data file"),
                 )
                 .at(Span::new(file, 0, 0), "this file would be ignored");
@@ -251,7 +263,7 @@ fn check_base_url(project: &mut Project, findings: &mut Findings) {
     if let Some(problem) = problem {
         findings.push(
             Diagnostic::new(
-                "config/base-url",
+                RuleId::ConfigBaseUrl,
                 format!("`base_url` `{}` cannot be used", value.escape_debug()),
             )
             .at(base.span, problem)
@@ -277,7 +289,7 @@ fn check_theme(
     let mut usable = true;
     if let Some(problem) = theme_name_problem(name) {
         findings.push(
-            Diagnostic::new("config/theme", format!("`{name}` cannot be a theme"))
+            Diagnostic::new(RuleId::ConfigTheme, format!("`{name}` cannot be a theme"))
                 .at(theme.span, problem)
                 .help(format!(
                     "name a folder under `themes/`, or leave `theme` out for the built-in `{BUILTIN_THEME}`"
@@ -300,7 +312,7 @@ fn check_theme(
             )
         });
         findings.push(
-            Diagnostic::new("config/theme", format!("there is no theme `{name}`"))
+            Diagnostic::new(RuleId::ConfigTheme, format!("there is no theme `{name}`"))
                 .at(theme.span, format!("no folder `themes/{name}/`"))
                 .help(help),
         );
@@ -372,7 +384,7 @@ pub(crate) fn read_source(
             let end = text.len();
             let file = sources.add(name, text);
             findings.push(
-                Diagnostic::new("file/encoding", format!("the file contains {problem}"))
+                Diagnostic::new(RuleId::FileEncoding, format!("the file contains {problem}"))
                     .at(Span::new(file, end, end), "first bad byte here")
                     .help("rasci reads config, data and content files as UTF-8 text"),
             );
@@ -454,7 +466,7 @@ fn parse_letters(
                 if !cell.letters.insert(letter) {
                     findings.push(
                         Diagnostic::new(
-                            "rasci/repeated-letter",
+                            RuleId::RasciRepeatedLetter,
                             format!("`{c}` is given twice for `{}`", cell.party.value),
                         )
                         .at(letter_span, "repeated here")
@@ -471,7 +483,7 @@ fn parse_letters(
                     "use R (Responsible), A (Accountable), S (Supportive), C (Consulted) or I (Informed), separated by commas".to_string()
                 };
                 findings.push(
-                    Diagnostic::new("rasci/unknown-letter", format!("unknown letter `{c}`"))
+                    Diagnostic::new(RuleId::RasciUnknownLetter, format!("unknown letter `{c}`"))
                         .at(letter_span, "not one of R, A, S, C, I")
                         .help(help),
                 );
