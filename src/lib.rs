@@ -17,6 +17,7 @@ pub mod diagrams;
 pub mod export;
 pub mod init;
 pub mod load;
+pub mod located;
 pub mod model;
 pub mod render;
 pub mod report;

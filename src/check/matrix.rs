@@ -4,20 +4,21 @@
 //! in several scopes, that is one finding naming the scopes, not one per scope.
 
 use crate::diagnostic::{Diagnostic, RuleId, closest, list_names};
-use crate::model::{Letter, LetterSet, Project, Task};
+use crate::model::{DataKind, Letter, LetterSet, Project, Task};
 use crate::resolve::{Matrix, Row};
 use std::collections::BTreeMap;
 
 /// (rule, file, task position, message): findings equal under this key are one finding
 /// that holds in several scopes.
-type TaskFindingKey = (RuleId, usize, usize, String);
+type TaskFindingKey = (&'static str, usize, usize, String);
 
 pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
     // With parties, scopes or tasks missing, every row would look wrong; the parse
     // finding that lost them is the one to fix first.
-    if !["parties", "scopes", "tasks"]
-        .iter()
-        .all(|k| project.complete(k))
+    if !DataKind::ALL
+        .into_iter()
+        .filter(|kind| kind.required())
+        .all(|kind| project.complete(kind))
     {
         return;
     }
@@ -27,7 +28,7 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
             for diagnostic in row_findings(project, row, &matrix.scope.id.value) {
                 let span = row.task.id.span;
                 let key = (
-                    diagnostic.rule,
+                    diagnostic.rule.as_str(),
                     span.file.0 as usize,
                     span.start,
                     diagnostic.message.clone(),

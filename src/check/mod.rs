@@ -6,6 +6,7 @@ mod config;
 mod flows;
 mod matrix;
 mod refs;
+mod summaries;
 
 use crate::diagnostic::Findings;
 use crate::model::Project;
@@ -17,6 +18,7 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut Findings
     refs::check(project, &mut found);
     matrix::check(project, matrices, &mut found);
     flows::check(project, &mut found);
+    summaries::check(project, &mut found);
     findings.extend(found);
     config::apply_severity_config(project, findings);
     findings.sort(&project.sources);

@@ -1,7 +1,7 @@
 //! Reference rules: ids are unique, and every id that is referenced exists.
 
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean};
-use crate::model::{CellText, Located, Project, SummaryItem};
+use crate::model::{CellText, DataKind, Located, Project, SummaryItem};
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -25,26 +25,31 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
         "party",
         RuleId::RefUnknownParty,
         &party_ids,
-        complete("parties"),
+        complete(DataKind::Parties),
     );
     let scopes = Known::new(
         "scope",
         RuleId::RefUnknownScope,
         &scope_ids,
-        complete("scopes"),
+        complete(DataKind::Scopes),
     );
     let sections = Known::new(
         "section",
         RuleId::RefUnknownSection,
         &section_ids,
-        complete("tasks"),
+        complete(DataKind::Tasks),
     );
-    let tasks = Known::new("task", RuleId::RefUnknownTask, &task_ids, complete("tasks"));
+    let tasks = Known::new(
+        "task",
+        RuleId::RefUnknownTask,
+        &task_ids,
+        complete(DataKind::Tasks),
+    );
     let systems = Known::new(
         "system",
         RuleId::RefUnknownSystem,
         &system_ids,
-        complete("systems"),
+        complete(DataKind::Systems),
     );
 
     for scope in &project.scopes {
@@ -61,7 +66,7 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     }
     for summary in &project.summaries {
         parties.check(&summary.party, found);
-        check_summary_items(&summary.items, summary.party.span, &scopes, found);
+        check_summary_scopes(&summary.items, &scopes, found);
     }
     for system in &project.systems {
         parties.check(&system.managed_by, found);
@@ -155,59 +160,13 @@ fn split_off(project: &Project, (key, value): &&(Located<String>, Located<CellTe
     letters_only && no_value && !after.starts_with(':')
 }
 
-fn check_summary_items(
-    items: &[SummaryItem],
-    summary_span: Span,
-    scopes: &Known<'_>,
-    found: &mut Vec<Diagnostic>,
-) {
+/// The scopes named by a summary's items, at every depth.
+fn check_summary_scopes(items: &[SummaryItem], scopes: &Known<'_>, found: &mut Vec<Diagnostic>) {
     for item in items {
         for scope in item.scopes.iter().flatten() {
             scopes.check(scope, found);
         }
-        check_summary_items(&item.items, summary_span, scopes, found);
-        match (&item.text, &item.heading) {
-            (Some(text), Some(heading)) => found.push(
-                Diagnostic::new(
-                    RuleId::SummaryItem,
-                    "a summary item has both `text` and `heading`",
-                )
-                .at(heading.span, "heading given here")
-                .label(text.span, "text given here")
-                .help(
-                    "an item is a line of text, or a heading over nested `items:`; split it in two",
-                ),
-            ),
-            (None, None) => found.push(
-                Diagnostic::new(
-                    RuleId::SummaryItem,
-                    "a summary item has neither `text` nor `heading`",
-                )
-                .at(
-                    item.scopes
-                        .iter()
-                        .flatten()
-                        .next()
-                        .map_or(summary_span, |s| s.span),
-                    "this item shows nothing",
-                )
-                .help("give it `text:`, or a `heading:` with nested `items:`"),
-            ),
-            _ => {}
-        }
-        let Some(heading) = &item.heading else {
-            continue;
-        };
-        if item.items.is_empty() {
-            found.push(
-                Diagnostic::new(
-                    RuleId::SummaryEmptyHeading,
-                    format!("the summary heading \"{}\" has no items", heading.value),
-                )
-                .at(heading.span, "nothing is listed under this heading")
-                .help("add items under it, or remove the heading"),
-            );
-        }
+        check_summary_scopes(&item.items, scopes, found);
     }
 }
 

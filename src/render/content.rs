@@ -4,7 +4,7 @@
 //! like every other finding.
 
 use crate::diagnostic::{Diagnostic, Findings, RuleId};
-use crate::model::{Located, Project};
+use crate::model::{DataKind, Located, Project};
 use crate::source::{FileId, Sources, Span};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -266,7 +266,7 @@ fn relocate_front(front: &mut FrontMatter, file: FileId) {
 }
 
 fn check_scopes(project: &Project, front: &FrontMatter, findings: &mut Findings) {
-    if !project.complete("scopes") {
+    if !project.complete(DataKind::Scopes) {
         return; // the unread or missing scopes file is the finding
     }
     for scope in front.scopes.iter().flatten() {
