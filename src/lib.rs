@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod diagrams;
+pub mod escape;
 pub mod export;
 pub mod init;
 pub mod load;
