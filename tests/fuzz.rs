@@ -276,7 +276,7 @@ fn a_fuzzed_guide_builds_into_a_safe_page() {
                             .findings
                             .diagnostics
                             .iter()
-                            .any(|d| d.rule == "file/encoding"),
+                            .any(|d| d.rule == rasci::diagnostic::RuleId::FileEncoding),
                     "no page: {:#?}",
                     built.findings.diagnostics
                 );

@@ -328,7 +328,7 @@ fn ten_thousand_nested_summary_items_are_a_limit_finding() {
         "data/summaries.yaml",
     );
     assert_eq!(line, 3);
-    assert_eq!(finding.rule, "yaml/limit");
+    assert_eq!(finding.rule, rasci::diagnostic::RuleId::YamlLimit);
 }
 
 #[test]
