@@ -12,11 +12,13 @@
 //! id and is declared with it, in one row per rule; the check stage only restyles findings
 //! from `rasci.yaml` (see `check::config`), and reporters only read these facts.
 //!
-//! Families by the stage that raises them: `rasci/*`, `ref/*`, `flow/*`, `summary/*` and
-//! `config/unknown-rule` in `check` (one file per family); `yaml/*`, `file/*`, `id/*`,
-//! `config/base-url`, `config/theme`, and `rasci/unknown-letter` and `rasci/repeated-letter`
-//! (found while cells are parsed into letters) while loading, in `load`; `content/*` and `link/*` while reading and rendering
-//! content pages.
+//! Families by the stage that raises them:
+//! - `check` (one file per family): `rasci/*`, `ref/*`, `flow/*`, `summary/*` and
+//!   `config/unknown-rule`;
+//! - `load`, while files are read: `yaml/*`, `file/*`, `id/*`, `config/base-url`,
+//!   `config/theme`, and `rasci/unknown-letter` and `rasci/repeated-letter` (found while
+//!   cells are parsed into letters);
+//! - reading and rendering content pages: `content/*` and `link/*`.
 
 use super::Severity;
 use std::fmt;
