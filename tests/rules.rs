@@ -24,8 +24,8 @@ fn fixtures() -> PathBuf {
 /// is bytes that are not text.
 const GENERATED_BAD: &[RuleId] = &[RuleId::FileEncoding];
 
-/// Rules that need content pages rendered, so `rasci check` is not how their fixtures
-/// are run: the site tests cover them.
+/// Rules about content pages: most need the pages rendered (`rasci check --site`), so
+/// their fixtures are not run as `rasci check` pairs here; the site tests cover them.
 const BUILD_ONLY: &[RuleId] = &[
     RuleId::ContentFrontMatter,
     RuleId::ContentShortcode,
