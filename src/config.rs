@@ -1,6 +1,6 @@
 //! The site config file, `rasci.yaml` at the project root.
 
-use crate::model::{Entries, Located};
+use crate::located::{Entries, Located};
 use schemars::JsonSchema;
 use serde::Deserialize;
 

@@ -3,6 +3,14 @@
 //! Every stage that can find something wrong (loading, checking, rendering) returns
 //! [`Diagnostic`]s; reporters in [`crate::report`] turn them into text, JSON, SARIF or
 //! GitHub annotations. Nothing here prints.
+//!
+//! A finding names its rule by a typed [`RuleId`] (see [`rule`]) and starts at that rule's
+//! default severity; it knows nothing of `rasci.yaml`, which the check stage applies
+//! afterwards.
+
+pub mod rule;
+
+pub use rule::RuleId;
 
 use crate::source::{Sources, Span};
 use serde::Serialize;
@@ -40,8 +48,8 @@ pub struct Label {
 /// One finding: which rule, how bad, where, and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Stable rule id such as `rasci/one-accountable`; see [`crate::check::rules`].
-    pub rule: &'static str,
+    /// The rule, such as [`RuleId::RasciOneAccountable`] (`rasci/one-accountable`).
+    pub rule: RuleId,
     pub severity: Severity,
     pub message: String,
     /// Where the finding points; `None` only for findings about the project as a whole.
@@ -53,10 +61,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding at the rule's default severity.
-    pub fn new(rule: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(rule: RuleId, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
-            severity: crate::check::rules::default_severity(rule),
+            severity: rule.default_severity(),
             message: message.into(),
             primary: None,
             labels: Vec::new(),
@@ -87,15 +95,23 @@ impl Diagnostic {
 
     /// Sort key: file, then position, then rule, so output is stable.
     fn sort_key(&self, sources: &Sources) -> (String, usize, usize, &'static str, String) {
+        // By the public id, not the declaration order, so the order of findings does not
+        // depend on where a rule is declared.
         match &self.primary {
             Some(label) => (
                 sources.path(label.span.file).to_string(),
                 label.span.start,
                 label.span.end,
-                self.rule,
+                self.rule.as_str(),
                 self.message.clone(),
             ),
-            None => (String::new(), 0, 0, self.rule, self.message.clone()),
+            None => (
+                String::new(),
+                0,
+                0,
+                self.rule.as_str(),
+                self.message.clone(),
+            ),
         }
     }
 }

@@ -5,130 +5,18 @@
 //! Keeping one set of types means the JSON Schema published by `rasci schema` is derived
 //! from exactly the structs the loader accepts, so the two cannot drift apart.
 
-use crate::source::{FileId, Span};
+use crate::source::Span;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 use std::fmt;
-use std::marker::PhantomData;
 
-thread_local! {
-    /// The file being deserialized. serde has no way to pass context into `Deserialize`
-    /// impls, and every [`Located`] value must know its file, so the loader sets this
-    /// around each parse (see [`crate::load::yaml::parse`]).
-    static CURRENT_FILE: std::cell::Cell<FileId> = const { std::cell::Cell::new(FileId(u32::MAX)) };
-}
+mod kind;
 
-/// Runs `f` with `file` as the file that [`Located`] values record.
-pub fn with_current_file<T>(file: FileId, f: impl FnOnce() -> T) -> T {
-    let previous = CURRENT_FILE.with(|c| c.replace(file));
-    let result = f();
-    CURRENT_FILE.with(|c| c.set(previous));
-    result
-}
-
-/// A value with the span of the YAML node it came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Located<T> {
-    pub value: T,
-    pub span: Span,
-}
-
-impl<T> Located<T> {
-    pub fn new(value: T, span: Span) -> Self {
-        Located { value, span }
-    }
-}
-
-impl Located<String> {
-    pub fn as_str(&self) -> &str {
-        &self.value
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
-        let span = spanned.referenced.span();
-        let start = span.byte_offset().unwrap_or(0) as usize;
-        let len = span.byte_len().unwrap_or(0) as usize;
-        let file = CURRENT_FILE.with(std::cell::Cell::get);
-        Ok(Located {
-            value: spanned.value,
-            span: Span::new(file, start, start + len),
-        })
-    }
-}
-
-impl<T: JsonSchema> JsonSchema for Located<T> {
-    fn inline_schema() -> bool {
-        T::inline_schema()
-    }
-    fn schema_name() -> Cow<'static, str> {
-        T::schema_name()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        T::json_schema(generator)
-    }
-}
-
-/// An ordered YAML mapping. Order matters (it is the order a writer sees) and keys carry
-/// spans, which rules out `BTreeMap<Located<String>, _>`. Duplicate keys never reach this
-/// type: the parser rejects them first.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entries<K, V>(pub Vec<(K, V)>);
-
-impl<K, V> Default for Entries<K, V> {
-    fn default() -> Self {
-        Entries(Vec::new())
-    }
-}
-
-impl<K, V> Entries<K, V> {
-    pub fn iter(&self) -> impl Iterator<Item = &(K, V)> {
-        self.0.iter()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor<K, V>(PhantomData<(K, V)>);
-        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<K, V> {
-            type Value = Entries<K, V>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mapping")
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Entries::default())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(Entries(entries))
-            }
-        }
-        deserializer.deserialize_map(EntriesVisitor(PhantomData))
-    }
-}
-
-impl<K, V: JsonSchema> JsonSchema for Entries<K, V> {
-    fn schema_name() -> Cow<'static, str> {
-        format!("Map_of_{}", V::schema_name()).into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "object",
-            "additionalProperties": generator.subschema_for::<V>(),
-        })
-    }
-}
+pub use crate::located::{Entries, Located, with_current_file};
+pub use kind::DataKind;
 
 /// One of the five RASCI roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -570,15 +458,15 @@ pub struct Project {
     pub glossary: Vec<Term>,
     pub systems: Vec<System>,
     pub flows: Vec<Flow>,
-    /// Kinds of data file (`"parties"`, ...) of which a file could not be read or parsed.
-    /// Their ids are unknown, so checks that would report every reference to them as
-    /// unknown stay silent: one mistake gives one finding, not a page of echoes.
-    pub unread_kinds: Vec<&'static str>,
+    /// Kinds of data file of which a file could not be read or parsed (or of which there
+    /// is none). Their ids are unknown, so checks that would report every reference to
+    /// them as unknown stay silent: one mistake gives one finding, not a page of echoes.
+    pub unread_kinds: Vec<DataKind>,
 }
 
 impl Project {
     /// Whether every file of data `kind` was read.
-    pub fn complete(&self, kind: &str) -> bool {
+    pub fn complete(&self, kind: DataKind) -> bool {
         !self.unread_kinds.contains(&kind)
     }
 

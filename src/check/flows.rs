@@ -1,6 +1,6 @@
 //! Flow rules beyond references: decisions branch, and every step can be reached.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, RuleId};
 use crate::model::{Project, StepKind};
 use std::collections::HashSet;
 
@@ -10,7 +10,7 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
             if step.kind == StepKind::Decision && step.branches.len() < 2 {
                 found.push(
                     Diagnostic::new(
-                        "flow/single-branch",
+                        RuleId::FlowSingleBranch,
                         format!(
                             "decision `{}` has {} branch{}",
                             step.id.value,
@@ -68,7 +68,7 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
             if !unsure && !reached.contains(step.id.as_str()) {
                 found.push(
                     Diagnostic::new(
-                        "flow/unreachable-step",
+                        RuleId::FlowUnreachableStep,
                         format!(
                             "step `{}` of flow `{}` cannot be reached",
                             step.id.value, flow.id.value

@@ -3,8 +3,8 @@
 //! A task shown in several scopes is checked in each. When it breaks a rule the same way
 //! in several scopes, that is one finding naming the scopes, not one per scope.
 
-use crate::diagnostic::{Diagnostic, closest, list_names};
-use crate::model::{Letter, LetterSet, Project, Task};
+use crate::diagnostic::{Diagnostic, RuleId, closest, list_names};
+use crate::model::{DataKind, Letter, LetterSet, Project, Task};
 use crate::resolve::{Matrix, Row};
 use std::collections::BTreeMap;
 
@@ -15,9 +15,10 @@ type TaskFindingKey = (&'static str, usize, usize, String);
 pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
     // With parties, scopes or tasks missing, every row would look wrong; the parse
     // finding that lost them is the one to fix first.
-    if !["parties", "scopes", "tasks"]
-        .iter()
-        .all(|k| project.complete(k))
+    if !DataKind::ALL
+        .into_iter()
+        .filter(|kind| kind.required())
+        .all(|kind| project.complete(kind))
     {
         return;
     }
@@ -27,7 +28,7 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
             for diagnostic in row_findings(project, row, &matrix.scope.id.value) {
                 let span = row.task.id.span;
                 let key = (
-                    diagnostic.rule,
+                    diagnostic.rule.as_str(),
                     span.file.0 as usize,
                     span.start,
                     diagnostic.message.clone(),
@@ -145,7 +146,7 @@ fn row_findings(project: &Project, row: &Row<'_>, scope: &str) -> Vec<Diagnostic
         }
         out.push(
             Diagnostic::new(
-                "rasci/no-letters",
+                RuleId::RasciNoLetters,
                 format!("task {} gives no party a letter", title(task)),
             )
             .at(task.id.span, "this task")
@@ -180,7 +181,7 @@ fn row_findings(project: &Project, row: &Row<'_>, scope: &str) -> Vec<Diagnostic
             )
         };
         let mut diagnostic =
-            Diagnostic::new("rasci/one-accountable", message).at(task.id.span, "in this task");
+            Diagnostic::new(RuleId::RasciOneAccountable, message).at(task.id.span, "in this task");
         for (party, cell) in &accountable {
             let span = letter_span(cell, Letter::A);
             let name = &project.parties[*party].id.value;
@@ -197,7 +198,7 @@ fn row_findings(project: &Project, row: &Row<'_>, scope: &str) -> Vec<Diagnostic
     if row.holders(Letter::R).is_empty() && !doubt().letters.contains(Letter::R) {
         out.push(
             Diagnostic::new(
-                "rasci/has-responsible",
+                RuleId::RasciHasResponsible,
                 format!("task {} has no Responsible party", title(task)),
             )
             .at(task.id.span, "in this task")
@@ -214,7 +215,7 @@ fn row_findings(project: &Project, row: &Row<'_>, scope: &str) -> Vec<Diagnostic
         {
             out.push(
                 Diagnostic::new(
-                    "rasci/responsible-and-supportive",
+                    RuleId::RasciResponsibleAndSupportive,
                     format!(
                         "`{name}` is both Responsible and Supportive for task {}",
                         title(task)
@@ -248,7 +249,7 @@ fn check_overrides(project: &Project, found: &mut Vec<Diagnostic>) {
             {
                 found.push(
                     Diagnostic::new(
-                        "rasci/override-outside-scope",
+                        RuleId::RasciOverrideOutsideScope,
                         format!(
                             "task `{}` overrides its letters for scope `{}`, which does not show section `{}`",
                             task.id.value, scope_id.value, section.id.value
@@ -271,7 +272,7 @@ fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
         if section.tasks.is_empty() {
             found.push(
                 Diagnostic::new(
-                    "rasci/empty-section",
+                    RuleId::RasciEmptySection,
                     format!("section `{}` has no tasks", section.id.value),
                 )
                 .at(section.id.span, "empty section")
@@ -289,7 +290,7 @@ fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
         if !shown && !meant && !project.scopes.is_empty() {
             found.push(
                 Diagnostic::new(
-                    "rasci/unused-section",
+                    RuleId::RasciUnusedSection,
                     format!("no scope shows section `{}`", section.id.value),
                 )
                 .at(section.id.span, "never shown")
@@ -348,7 +349,7 @@ fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Ve
         if !holds_any && !holds_in_meant && !meant_party(project, &party.id.value) {
             found.push(
                 Diagnostic::new(
-                    "rasci/idle-party",
+                    RuleId::RasciIdleParty,
                     format!("party `{}` holds no letter in any scope", party.id.value),
                 )
                 .at(party.id.span, "this party")
@@ -382,7 +383,7 @@ fn check_accountable_share(
             if share > limit {
                 found.push(
                     Diagnostic::new(
-                        "rasci/accountable-share",
+                        RuleId::RasciAccountableShare,
                         format!(
                             "`{}` is Accountable for {count} of {total} tasks ({:.0}%) in scope `{}`",
                             party.id.value,

@@ -1,7 +1,7 @@
 //! Reference rules: ids are unique, and every id that is referenced exists.
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::model::{CellText, Located, Project, SummaryItem};
+use crate::diagnostic::{Diagnostic, RuleId, did_you_mean};
+use crate::model::{CellText, DataKind, Located, Project, SummaryItem};
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -23,23 +23,33 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     let complete = |kind| project.complete(kind);
     let parties = Known::new(
         "party",
-        "ref/unknown-party",
+        RuleId::RefUnknownParty,
         &party_ids,
-        complete("parties"),
+        complete(DataKind::Parties),
     );
-    let scopes = Known::new("scope", "ref/unknown-scope", &scope_ids, complete("scopes"));
+    let scopes = Known::new(
+        "scope",
+        RuleId::RefUnknownScope,
+        &scope_ids,
+        complete(DataKind::Scopes),
+    );
     let sections = Known::new(
         "section",
-        "ref/unknown-section",
+        RuleId::RefUnknownSection,
         &section_ids,
-        complete("tasks"),
+        complete(DataKind::Tasks),
     );
-    let tasks = Known::new("task", "ref/unknown-task", &task_ids, complete("tasks"));
+    let tasks = Known::new(
+        "task",
+        RuleId::RefUnknownTask,
+        &task_ids,
+        complete(DataKind::Tasks),
+    );
     let systems = Known::new(
         "system",
-        "ref/unknown-system",
+        RuleId::RefUnknownSystem,
         &system_ids,
-        complete("systems"),
+        complete(DataKind::Systems),
     );
 
     for scope in &project.scopes {
@@ -56,7 +66,7 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     }
     for summary in &project.summaries {
         parties.check(&summary.party, found);
-        check_summary_items(&summary.items, summary.party.span, &scopes, found);
+        check_summary_scopes(&summary.items, &scopes, found);
     }
     for system in &project.systems {
         parties.check(&system.managed_by, found);
@@ -75,8 +85,8 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
         unique("step", flow.steps.iter().map(|s| &s.id), found);
         let lane_ids: Vec<&str> = flow.lanes.iter().map(|l| l.id.as_str()).collect();
         let step_ids: Vec<&str> = flow.steps.iter().map(|s| s.id.as_str()).collect();
-        let lanes = Known::new("lane", "ref/unknown-lane", &lane_ids, true);
-        let steps = Known::new("step", "ref/unknown-step", &step_ids, true);
+        let lanes = Known::new("lane", RuleId::RefUnknownLane, &lane_ids, true);
+        let steps = Known::new("step", RuleId::RefUnknownStep, &step_ids, true);
         for lane in &flow.lanes {
             parties.check(&lane.party, found);
         }
@@ -117,7 +127,7 @@ fn check_cells(project: &Project, cells: &Cells, parties: &Known<'_>, found: &mu
             let letters = project.sources.slice(written).trim();
             found.push(
                 Diagnostic::new(
-                    "ref/unknown-party",
+                    RuleId::RefUnknownParty,
                     format!(
                         "YAML split the cell `{}: {letters}` at its comma",
                         owner.value
@@ -150,66 +160,20 @@ fn split_off(project: &Project, (key, value): &&(Located<String>, Located<CellTe
     letters_only && no_value && !after.starts_with(':')
 }
 
-fn check_summary_items(
-    items: &[SummaryItem],
-    summary_span: Span,
-    scopes: &Known<'_>,
-    found: &mut Vec<Diagnostic>,
-) {
+/// The scopes named by a summary's items, at every depth.
+fn check_summary_scopes(items: &[SummaryItem], scopes: &Known<'_>, found: &mut Vec<Diagnostic>) {
     for item in items {
         for scope in item.scopes.iter().flatten() {
             scopes.check(scope, found);
         }
-        check_summary_items(&item.items, summary_span, scopes, found);
-        match (&item.text, &item.heading) {
-            (Some(text), Some(heading)) => found.push(
-                Diagnostic::new(
-                    "summary/item",
-                    "a summary item has both `text` and `heading`",
-                )
-                .at(heading.span, "heading given here")
-                .label(text.span, "text given here")
-                .help(
-                    "an item is a line of text, or a heading over nested `items:`; split it in two",
-                ),
-            ),
-            (None, None) => found.push(
-                Diagnostic::new(
-                    "summary/item",
-                    "a summary item has neither `text` nor `heading`",
-                )
-                .at(
-                    item.scopes
-                        .iter()
-                        .flatten()
-                        .next()
-                        .map_or(summary_span, |s| s.span),
-                    "this item shows nothing",
-                )
-                .help("give it `text:`, or a `heading:` with nested `items:`"),
-            ),
-            _ => {}
-        }
-        let Some(heading) = &item.heading else {
-            continue;
-        };
-        if item.items.is_empty() {
-            found.push(
-                Diagnostic::new(
-                    "summary/empty-heading",
-                    format!("the summary heading \"{}\" has no items", heading.value),
-                )
-                .at(heading.span, "nothing is listed under this heading")
-                .help("add items under it, or remove the heading"),
-            );
-        }
+        check_summary_scopes(&item.items, scopes, found);
     }
 }
 
 /// Ids of one kind, to check references against.
 struct Known<'a> {
     kind: &'static str,
-    rule: &'static str,
+    rule: RuleId,
     ids: &'a [&'a str],
     /// False when a file defining such ids could not be read: then no reference is
     /// reported as unknown, since it may well be defined there.
@@ -217,7 +181,7 @@ struct Known<'a> {
 }
 
 impl<'a> Known<'a> {
-    fn new(kind: &'static str, rule: &'static str, ids: &'a [&'a str], complete: bool) -> Self {
+    fn new(kind: &'static str, rule: RuleId, ids: &'a [&'a str], complete: bool) -> Self {
         Known {
             kind,
             rule,
@@ -261,7 +225,7 @@ fn unique<'a>(
         match first.get(id.as_str()) {
             Some(earlier) => found.push(
                 Diagnostic::new(
-                    "ref/duplicate-id",
+                    RuleId::RefDuplicateId,
                     format!("{kind} id `{}` is defined twice", id.value),
                 )
                 .at(id.span, "defined again here")
@@ -286,7 +250,7 @@ fn unique_terms(project: &Project, found: &mut Vec<Diagnostic>) {
         match first.get(&key) {
             Some(earlier) => found.push(
                 Diagnostic::new(
-                    "ref/duplicate-id",
+                    RuleId::RefDuplicateId,
                     format!("glossary term `{}` is defined twice", name.value),
                 )
                 .at(name.span, "defined again here")

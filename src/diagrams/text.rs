@@ -69,7 +69,7 @@ pub fn wrap(text: &str, max_width: f64, font: f64) -> Vec<String> {
 
 /// Escapes text for use in XML content and in double- or single-quoted attributes.
 pub fn escape(text: &str) -> String {
-    crate::render::html::esc(text)
+    crate::escape::esc(text)
 }
 
 /// A coordinate as written into the SVG: rounded to a tenth, without trailing zeros, so

@@ -8,12 +8,61 @@
 //!
 //! That leaves no room for `..`, `/`, a leading dot, quotes, spaces or markup. Scope ids
 //! are also top-level folders of the site and must not take a name the site itself uses
-//! ([`crate::render::urls::SITE_NAMES`]). Glossary terms are free text; their anchors are
-//! made from them, and two terms with one anchor are an error.
+//! ([`SITE_NAMES`]). Glossary terms are free text; their anchors are made from them
+//! ([`term_anchor`]), and two terms with one anchor are an error.
+//!
+//! The reserved names and the anchor rule live here, where ids are validated, rather
+//! than in the renderer that uses them: the loader must not reach into a later stage, and
+//! what is checked and what is written then cannot differ.
 
-use crate::diagnostic::{Diagnostic, Findings};
+use crate::diagnostic::{Diagnostic, Findings, RuleId};
 use crate::model::{Located, Project};
 use std::collections::HashMap;
+
+/// Every name the site writes at its top level for itself, next to one folder per
+/// deployment (or per content page, in a project without deployments). A scope id or a
+/// top-level content page that takes one of these names is an error (`id/reserved`). The
+/// renderer's URLs are tested to stay within this list.
+pub const SITE_NAMES: &[&str] = &[
+    "index.html",
+    "404.html",
+    "search-index.js",
+    "search-index.json",
+    "sitemap.xml",
+    "robots.txt",
+    "static",
+    "glossary",
+    "compare",
+    "parties",
+    "diagrams",
+];
+
+/// A URL fragment from a heading or name: lower case ASCII letters and digits joined by
+/// single hyphens, so anchors stay readable in the address bar.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    let mut hyphen = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if hyphen && !slug.is_empty() {
+                slug.push('-');
+            }
+            hyphen = false;
+            slug.extend(c.to_lowercase());
+        } else {
+            hyphen = true;
+        }
+    }
+    if slug.is_empty() {
+        slug.push_str("section");
+    }
+    slug
+}
+
+/// The id of a term's entry on the glossary page.
+pub fn term_anchor(term: &str) -> String {
+    format!("term-{}", slugify(term))
+}
 
 /// The longest id accepted.
 pub const MAX_LEN: usize = 64;
@@ -122,7 +171,7 @@ pub fn check(project: &Project, findings: &mut Findings) {
                 {
                     findings.push(
                         Diagnostic::new(
-                            "id/collision",
+                            RuleId::IdCollision,
                             format!(
                                 "`{}` of flow `{f}` gives the anchor `{anchor}`, which `{}` of flow `{}` gives too",
                                 source.value, earlier.value, earlier_flow.value
@@ -156,7 +205,7 @@ fn check_id(kind: &str, id: &Located<String>, findings: &mut Findings) -> bool {
     };
     findings.push(
         Diagnostic::new(
-            "id/syntax",
+            RuleId::IdSyntax,
             format!("the {kind} id `{}` cannot be used", shown(&id.value)),
         )
         .at(id.span, problem)
@@ -168,7 +217,7 @@ fn check_id(kind: &str, id: &Located<String>, findings: &mut Findings) -> bool {
 /// Reports a scope id that is a name the site uses for its own files; returns whether it
 /// was reported.
 fn check_reserved(kind: &str, id: &Located<String>, findings: &mut Findings) -> bool {
-    if !crate::render::urls::SITE_NAMES.contains(&id.value.as_str()) {
+    if !SITE_NAMES.contains(&id.value.as_str()) {
         return false;
     }
     findings.push(reserved(kind, &id.value, id.span));
@@ -178,13 +227,13 @@ fn check_reserved(kind: &str, id: &Located<String>, findings: &mut Findings) -> 
 /// The finding for a name that the site's own files already take.
 pub fn reserved(kind: &str, name: &str, span: crate::source::Span) -> Diagnostic {
     Diagnostic::new(
-        "id/reserved",
+        RuleId::IdReserved,
         format!("the {kind} `{name}` would take the place of the site's own `{name}`"),
     )
     .at(span, "a name the site uses for its own files")
     .help(format!(
         "choose another name; the site's own top-level names are {}",
-        crate::diagnostic::list_names(crate::render::urls::SITE_NAMES)
+        crate::diagnostic::list_names(SITE_NAMES)
     ))
 }
 
@@ -202,13 +251,13 @@ fn shown(id: &str) -> String {
 fn check_terms(project: &Project, findings: &mut Findings) {
     let mut first: HashMap<String, &Located<String>> = HashMap::new();
     for term in &project.glossary {
-        let anchor = crate::render::glossary::term_anchor(&term.term.value);
+        let anchor = term_anchor(&term.term.value);
         match first.get(&anchor) {
             // Terms equal but for case are `ref/duplicate-id`'s.
             Some(earlier) if earlier.value.to_lowercase() == term.term.value.to_lowercase() => {}
             Some(earlier) => findings.push(
                 Diagnostic::new(
-                    "id/collision",
+                    RuleId::IdCollision,
                     format!(
                         "glossary terms `{}` and `{}` get the same anchor `{anchor}`",
                         earlier.value, term.term.value
@@ -228,6 +277,17 @@ fn check_terms(project: &Project, findings: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_are_readable() {
+        assert_eq!(
+            slugify("Dialogue Cloud deployment specific"),
+            "dialogue-cloud-deployment-specific"
+        );
+        assert_eq!(slugify("L2/L3 — support!"), "l2-l3-support");
+        assert_eq!(slugify("???"), "section");
+        assert_eq!(term_anchor("Tenant admin"), "term-tenant-admin");
+    }
 
     #[test]
     fn syntax() {

@@ -3,27 +3,16 @@
 //! (no config, I/O failure) is a [`LoadError`].
 
 pub mod ids;
+pub mod kinds;
 pub mod walk;
 pub mod yaml;
 
 use crate::config::{CONFIG_FILE, Config};
-use crate::diagnostic::{Diagnostic, Findings};
+use crate::diagnostic::{Diagnostic, Findings, RuleId};
 use crate::model::*;
 use crate::source::{FileId, Sources, Span};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// The kinds of data file, named by the file's stem (`data/parties.yaml`) or by the
-/// folder holding it (`data/tasks/billing.yaml`).
-pub const DATA_KINDS: [&str; 7] = [
-    "parties",
-    "scopes",
-    "tasks",
-    "summaries",
-    "glossary",
-    "systems",
-    "flows",
-];
 
 /// The project could not be read at all: exit code 2 territory.
 #[derive(Debug)]
@@ -91,9 +80,9 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
 
     let mut files = Vec::new();
     let found = data_files(root, &mut findings, &mut project.sources)?;
-    for kind in ["parties", "scopes", "tasks"] {
+    for kind in DataKind::ALL.into_iter().filter(|kind| kind.required()) {
         if !found.iter().any(|(_, k)| *k == kind) {
-            findings.push(crate::check::rules::missing_file(kind));
+            findings.push(kinds::missing_file(kind));
             project.unread_kinds.push(kind);
         }
     }
@@ -120,7 +109,7 @@ pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
             Ok(DataFile::Flows(f)) => project.flows.extend(f.flows),
             Err(diagnostic) => {
                 findings.push(diagnostic);
-                project.unread_kinds.push(kind);
+                project.unread_kinds.push(*kind);
             }
         }
     }
@@ -145,16 +134,19 @@ enum DataFile {
     Flows(FlowsFile),
 }
 
-fn parse_data_file(sources: &Sources, file: FileId, kind: &str) -> Result<DataFile, Diagnostic> {
+fn parse_data_file(
+    sources: &Sources,
+    file: FileId,
+    kind: DataKind,
+) -> Result<DataFile, Diagnostic> {
     Ok(match kind {
-        "parties" => DataFile::Parties(yaml::parse(sources, file)?),
-        "scopes" => DataFile::Scopes(yaml::parse(sources, file)?),
-        "tasks" => DataFile::Tasks(yaml::parse(sources, file)?),
-        "summaries" => DataFile::Summaries(yaml::parse(sources, file)?),
-        "glossary" => DataFile::Glossary(yaml::parse(sources, file)?),
-        "systems" => DataFile::Systems(yaml::parse(sources, file)?),
-        "flows" => DataFile::Flows(yaml::parse(sources, file)?),
-        _ => unreachable!("data_files only yields known kinds"),
+        DataKind::Parties => DataFile::Parties(yaml::parse(sources, file)?),
+        DataKind::Scopes => DataFile::Scopes(yaml::parse(sources, file)?),
+        DataKind::Tasks => DataFile::Tasks(yaml::parse(sources, file)?),
+        DataKind::Summaries => DataFile::Summaries(yaml::parse(sources, file)?),
+        DataKind::Glossary => DataFile::Glossary(yaml::parse(sources, file)?),
+        DataKind::Systems => DataFile::Systems(yaml::parse(sources, file)?),
+        DataKind::Flows => DataFile::Flows(yaml::parse(sources, file)?),
     })
 }
 
@@ -164,31 +156,22 @@ fn data_files(
     root: &Path,
     findings: &mut Findings,
     sources: &mut Sources,
-) -> Result<Vec<(PathBuf, &'static str)>, LoadError> {
+) -> Result<Vec<(PathBuf, DataKind)>, LoadError> {
     let data = root.join("data");
     let mut files = Vec::new();
     let (found, refused) = walk::walk(root, &data)?;
     walk::report(root, &refused, sources, findings);
     for walk::Found { path, depth } in &found {
         let path = path.as_path();
-        let is_yaml = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        );
-        if !is_yaml {
+        let file_name = path.file_name().and_then(|s| s.to_str()).unwrap_or("");
+        if !kinds::is_yaml(file_name) {
             continue;
         }
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let folder = match path.parent() {
-            Some(parent) if parent != data => parent.file_name().and_then(|s| s.to_str()),
-            _ => None,
-        };
-        let name = folder.unwrap_or(stem);
         if *depth > 2 {
             let file = sources.add(relative(root, path), String::new());
             findings.push(
                 Diagnostic::new(
-                    "file/unknown-kind",
+                    RuleId::FileUnknownKind,
                     "data files sit in `data/` or one folder below it",
                 )
                 .at(Span::new(file, 0, 0), "this file would be ignored")
@@ -196,25 +179,19 @@ fn data_files(
             );
             continue;
         }
-        match DATA_KINDS.iter().find(|k| **k == name) {
-            Some(kind) => files.push((path.to_path_buf(), *kind)),
+        let below_data: Vec<String> = path
+            .strip_prefix(&data)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let below_data: Vec<&str> = below_data.iter().map(String::as_str).collect();
+        let name = kinds::kind_name(&below_data).unwrap_or("");
+        match DataKind::from_name(name) {
+            Some(kind) => files.push((path.to_path_buf(), kind)),
             None => {
                 let file = sources.add(relative(root, path), String::new());
-                let mut diagnostic = Diagnostic::new(
-                    "file/unknown-kind",
-                    format!("`{name}` is not a kind of data file"),
-                )
-                .at(Span::new(file, 0, 0), "this file would be ignored");
-                diagnostic = diagnostic.help(
-                    match crate::diagnostic::did_you_mean(name, DATA_KINDS.iter().copied()) {
-                        Some(suggestion) => suggestion,
-                        None => format!(
-                            "data files are named after their kind: {}",
-                            crate::diagnostic::list_names(&DATA_KINDS)
-                        ),
-                    },
-                );
-                findings.push(diagnostic);
+                findings.push(kinds::unknown_kind(name, Span::new(file, 0, 0)));
             }
         }
     }
@@ -251,7 +228,7 @@ fn check_base_url(project: &mut Project, findings: &mut Findings) {
     if let Some(problem) = problem {
         findings.push(
             Diagnostic::new(
-                "config/base-url",
+                RuleId::ConfigBaseUrl,
                 format!("`base_url` `{}` cannot be used", value.escape_debug()),
             )
             .at(base.span, problem)
@@ -277,7 +254,7 @@ fn check_theme(
     let mut usable = true;
     if let Some(problem) = theme_name_problem(name) {
         findings.push(
-            Diagnostic::new("config/theme", format!("`{name}` cannot be a theme"))
+            Diagnostic::new(RuleId::ConfigTheme, format!("`{name}` cannot be a theme"))
                 .at(theme.span, problem)
                 .help(format!(
                     "name a folder under `themes/`, or leave `theme` out for the built-in `{BUILTIN_THEME}`"
@@ -300,7 +277,7 @@ fn check_theme(
             )
         });
         findings.push(
-            Diagnostic::new("config/theme", format!("there is no theme `{name}`"))
+            Diagnostic::new(RuleId::ConfigTheme, format!("there is no theme `{name}`"))
                 .at(theme.span, format!("no folder `themes/{name}/`"))
                 .help(help),
         );
@@ -372,7 +349,7 @@ pub(crate) fn read_source(
             let end = text.len();
             let file = sources.add(name, text);
             findings.push(
-                Diagnostic::new("file/encoding", format!("the file contains {problem}"))
+                Diagnostic::new(RuleId::FileEncoding, format!("the file contains {problem}"))
                     .at(Span::new(file, end, end), "first bad byte here")
                     .help("rasci reads config, data and content files as UTF-8 text"),
             );
@@ -454,7 +431,7 @@ fn parse_letters(
                 if !cell.letters.insert(letter) {
                     findings.push(
                         Diagnostic::new(
-                            "rasci/repeated-letter",
+                            RuleId::RasciRepeatedLetter,
                             format!("`{c}` is given twice for `{}`", cell.party.value),
                         )
                         .at(letter_span, "repeated here")
@@ -471,7 +448,7 @@ fn parse_letters(
                     "use R (Responsible), A (Accountable), S (Supportive), C (Consulted) or I (Informed), separated by commas".to_string()
                 };
                 findings.push(
-                    Diagnostic::new("rasci/unknown-letter", format!("unknown letter `{c}`"))
+                    Diagnostic::new(RuleId::RasciUnknownLetter, format!("unknown letter `{c}`"))
                         .at(letter_span, "not one of R, A, S, C, I")
                         .help(help),
                 );

@@ -4,7 +4,7 @@
 //! links are each reported at the link; no file is ever skipped without a word.
 
 use super::LoadError;
-use crate::diagnostic::{Diagnostic, Findings};
+use crate::diagnostic::{Diagnostic, Findings, RuleId};
 use crate::source::{Sources, Span};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -119,7 +119,7 @@ pub fn report(root: &Path, refused: &[Refused], sources: &mut Sources, findings:
         let file = sources.add(name.clone(), String::new());
         findings.push(
             Diagnostic::new(
-                "file/symlink",
+                RuleId::FileSymlink,
                 format!("`{name}` is a symbolic link that is not followed: {}", link.reason),
             )
             .at(Span::new(file, 0, 0), "not read")

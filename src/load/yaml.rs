@@ -1,6 +1,6 @@
 //! YAML parsing with serde-saphyr, and turning its errors into located findings.
 
-use crate::diagnostic::{Diagnostic, did_you_mean, list_names};
+use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
 use crate::model::with_current_file;
 use crate::source::{FileId, Sources, Span};
 use serde::de::DeserializeOwned;
@@ -53,14 +53,14 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
                 Some(suggestion) => suggestion,
                 None => format!("expected one of {}", list_names(expected)),
             };
-            Diagnostic::new("yaml/unknown-field", format!("unknown field `{field}`"))
+            Diagnostic::new(RuleId::YamlUnknownField, format!("unknown field `{field}`"))
                 .at(span, "not a field here")
                 .help(help)
         }
         E::DuplicateMappingKey { key, .. } => {
             let name = key.clone().unwrap_or_else(|| "key".to_string());
             let mut diagnostic =
-                Diagnostic::new("yaml/duplicate-key", format!("duplicate key `{name}`"))
+                Diagnostic::new(RuleId::YamlDuplicateKey, format!("duplicate key `{name}`"))
                     .at(span, "given again here");
             if let Some(first) = first_occurrence_of_key(&source.text, span.start) {
                 let line = source.line_col(first).line;
@@ -76,7 +76,7 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
             diagnostic
         }
         E::SerdeMissingField { field, .. } => {
-            Diagnostic::new("yaml/missing-field", format!("missing field `{field}`"))
+            Diagnostic::new(RuleId::YamlMissingField, format!("missing field `{field}`"))
                 .at(span, format!("`{field}` is required in this mapping"))
         }
         E::Budget { breach, .. } => {
@@ -146,7 +146,7 @@ fn invalid_value(text: &str, span: Span, message: &str) -> Diagnostic {
             None => (m.to_string(), String::new()),
         },
     };
-    let diagnostic = Diagnostic::new("yaml/invalid-value", message).at(span, "this value");
+    let diagnostic = Diagnostic::new(RuleId::YamlInvalidValue, message).at(span, "this value");
     if help.is_empty() {
         diagnostic
     } else {
@@ -225,7 +225,7 @@ fn syntax(text: &str, span: Span, message: &str) -> Diagnostic {
         .lines()
         .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'));
     if blank && message.contains("end of input") {
-        return Diagnostic::new("yaml/syntax", "the file is empty")
+        return Diagnostic::new(RuleId::YamlSyntax, "the file is empty")
             .at(Span::new(file, 0, 0), "nothing here")
             .help(
                 "give the file its content, starting with its top-level key (such as `parties:`)",
@@ -238,31 +238,34 @@ fn syntax(text: &str, span: Span, message: &str) -> Diagnostic {
             let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
             if let Some(tab) = line[..indent].find('\t') {
                 let at = offset + tab;
-                return Diagnostic::new("yaml/syntax", "a tab is used for indentation")
+                return Diagnostic::new(RuleId::YamlSyntax, "a tab is used for indentation")
                     .at(Span::new(file, at, at + 1), "tab here")
                     .help("YAML indents with spaces only: replace the tab with spaces");
             }
             offset += line.len();
         }
-        return Diagnostic::new("yaml/syntax", "a tab where YAML does not allow one")
+        return Diagnostic::new(RuleId::YamlSyntax, "a tab where YAML does not allow one")
             .at(span, "here")
             .help("use spaces instead of the tab");
     }
     if message.contains("unclosed quote")
         || message.contains("found unexpected end of stream") && message.contains("quoted")
     {
-        return Diagnostic::new("yaml/syntax", "this quote is never closed")
+        return Diagnostic::new(RuleId::YamlSyntax, "this quote is never closed")
             .at(Span::new(file, span.start, span.start + 1), "opened here")
             .help("end the text with the same quote mark; inside \"…\" write a quote as \\\", inside '…' as ''");
     }
     if let Some(bracket) = message.strip_prefix("unclosed bracket ") {
         let bracket = bracket.trim_matches('\'');
         let close = if bracket == "[" { "]" } else { "}" };
-        return Diagnostic::new("yaml/syntax", format!("this `{bracket}` is never closed"))
-            .at(Span::new(file, span.start, span.start + 1), "opened here")
-            .help(format!(
-                "close it with `{close}`, or write the items as indented lines instead"
-            ));
+        return Diagnostic::new(
+            RuleId::YamlSyntax,
+            format!("this `{bracket}` is never closed"),
+        )
+        .at(Span::new(file, span.start, span.start + 1), "opened here")
+        .help(format!(
+            "close it with `{close}`, or write the items as indented lines instead"
+        ));
     }
     let (start, line) = line_at(span.start);
     let first = start + (line.len() - line.trim_start().len());
@@ -272,23 +275,23 @@ fn syntax(text: &str, span: Span, message: &str) -> Diagnostic {
         || message.contains("could not find expected")
     {
         if let Some(fixed) = glued_colon(line) {
-            return Diagnostic::new("yaml/syntax", "a key's `:` needs a space after it")
+            return Diagnostic::new(RuleId::YamlSyntax, "a key's `:` needs a space after it")
                 .at(at_line, "no space after the colon")
                 .help(format!("write `{fixed}`"));
         }
         if line.trim_start().starts_with("- ") || line.trim() == "-" {
-            return Diagnostic::new("yaml/syntax", "a list item where a key was expected")
+            return Diagnostic::new(RuleId::YamlSyntax, "a list item where a key was expected")
                 .at(at_line, "this item belongs to no list")
                 .help("a key with a value cannot also hold a list: put the list under a key of its own (`key:` and then indented `- item` lines), or indent the item like the list above it");
         }
-        return Diagnostic::new("yaml/syntax", "expected a `key: value` line here")
+        return Diagnostic::new(RuleId::YamlSyntax, "expected a `key: value` line here")
             .at(at_line, "not a key")
             .help(
                 "indent this line like the keys around it, and write a space after the key's `:`",
             );
     }
     if message.contains("mapping values are not allowed") {
-        return Diagnostic::new("yaml/syntax", "a `: ` where no key can start")
+        return Diagnostic::new(RuleId::YamlSyntax, "a `: ` where no key can start")
             .at(span, "here")
             .help("if this line is a key, indent it like the keys above it; if the `: ` is part of a text, put the whole text in quotes");
     }
@@ -299,11 +302,15 @@ fn syntax(text: &str, span: Span, message: &str) -> Diagnostic {
         .or_else(|| message.strip_prefix("while parsing a flow sequence, "))
         .or_else(|| message.strip_prefix("while parsing a flow mapping, "))
         .unwrap_or(message);
-    Diagnostic::new("yaml/syntax", format!("this is not valid YAML: {message}")).at(span, "here")
+    Diagnostic::new(
+        RuleId::YamlSyntax,
+        format!("this is not valid YAML: {message}"),
+    )
+    .at(span, "here")
 }
 
 fn limit(span: Span, message: String) -> Diagnostic {
-    Diagnostic::new("yaml/limit", message)
+    Diagnostic::new(RuleId::YamlLimit, message)
         .at(span, "limit reached here")
         .help("rasci limits nesting depth, size and alias expansion so that no file can exhaust it; simplify this document")
 }

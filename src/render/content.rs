@@ -3,8 +3,8 @@
 //! (bad front matter, unknown shortcodes, broken links) point at file, line and column
 //! like every other finding.
 
-use crate::diagnostic::{Diagnostic, Findings};
-use crate::model::{Located, Project};
+use crate::diagnostic::{Diagnostic, Findings, RuleId};
+use crate::model::{DataKind, Located, Project};
 use crate::source::{FileId, Sources, Span};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -160,14 +160,14 @@ fn check_slug(
     let parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
     let problem = if let Some(part) = parts.iter().find(|p| slug_segment(p).is_empty()) {
         Some(Diagnostic::new(
-            "id/syntax",
+            RuleId::IdSyntax,
             format!("`{path}` gives no URL: nothing of `{part}` is kept"),
         )
         .at(whole, "this page")
         .help("a page's URL keeps the ASCII letters, digits, `-` and `_` of its file and folder names; rename it with some of them, e.g. `about.md`"))
     } else if let Some(part) = slug.split('/').find(|p| p.len() > MAX_SLUG_SEGMENT) {
         Some(Diagnostic::new(
-            "id/syntax",
+            RuleId::IdSyntax,
             format!("`{path}` gives a URL name of {} characters", part.len()),
         )
         .at(whole, "this page")
@@ -181,7 +181,7 @@ fn check_slug(
         let earlier_path = project.sources.path(earlier).to_string();
         Some(
             Diagnostic::new(
-                "id/collision",
+                RuleId::IdCollision,
                 format!("`{earlier_path}` and `{path}` would both be the page `{slug}/`"),
             )
             .at(whole, "this page")
@@ -207,7 +207,7 @@ fn front_matter(sources: &Sources, file: FileId) -> Result<(FrontMatter, usize),
     let text = &sources.get(file).text;
     let path = sources.path(file);
     let missing = || {
-        Diagnostic::new("content/front-matter", "page has no front matter")
+        Diagnostic::new(RuleId::ContentFrontMatter, "page has no front matter")
             .at(Span::new(file, 0, 0), "expected `---` on the first line")
             .help("start the page with `---`, a `title:` line and `---`")
     };
@@ -226,7 +226,7 @@ fn front_matter(sources: &Sources, file: FileId) -> Result<(FrontMatter, usize),
     }
     let Some((yaml_end, body_start)) = close else {
         return Err(
-            Diagnostic::new("content/front-matter", "front matter is not closed")
+            Diagnostic::new(RuleId::ContentFrontMatter, "front matter is not closed")
                 .at(Span::new(file, 0, 3), "opened here")
                 .help("end the front matter with a line holding `---`"),
         );
@@ -242,7 +242,7 @@ fn front_matter(sources: &Sources, file: FileId) -> Result<(FrontMatter, usize),
             (front, body_start)
         })
         .map_err(|mut diagnostic| {
-            diagnostic.rule = "content/front-matter";
+            diagnostic.rule = RuleId::ContentFrontMatter;
             for label in diagnostic
                 .primary
                 .iter_mut()
@@ -266,14 +266,14 @@ fn relocate_front(front: &mut FrontMatter, file: FileId) {
 }
 
 fn check_scopes(project: &Project, front: &FrontMatter, findings: &mut Findings) {
-    if !project.complete("scopes") {
+    if !project.complete(DataKind::Scopes) {
         return; // the unread or missing scopes file is the finding
     }
     for scope in front.scopes.iter().flatten() {
         if project.scope(&scope.value).is_none() {
             let known = project.scopes.iter().map(|s| s.id.as_str());
             let mut diagnostic = Diagnostic::new(
-                "ref/unknown-scope",
+                RuleId::RefUnknownScope,
                 format!("there is no scope `{}`", scope.value),
             )
             .at(scope.span, "unknown scope");

@@ -18,10 +18,7 @@ struct Spelling {
     any_case: bool,
 }
 
-/// The id of a term's entry on the glossary page.
-pub fn term_anchor(term: &str) -> String {
-    format!("term-{}", super::html::slugify(term))
-}
+pub use crate::load::ids::term_anchor;
 
 impl Glossary {
     pub fn new(project: &Project) -> Self {

@@ -1,28 +1,8 @@
 //! Small HTML helpers shared by the renderers.
 
+pub use crate::escape::esc;
+pub use crate::load::ids::slugify;
 use std::collections::{HashMap, HashSet};
-
-/// Escapes text for use in element content and in double- or single-quoted attribute
-/// values, of HTML pages and of SVG drawings alike.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than tab and newline are allowed neither in XML 1.0
-            // nor in HTML text.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => out.push(' '),
-            // Not characters in XML 1.0 either; a standalone SVG with one does not open.
-            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The element ids of one page: each id asked for is given once, and a repeated one gets
 /// the next free number (`notes`, `notes-2`, `notes-3` …). The next number to try is kept
@@ -55,28 +35,6 @@ impl UniqueIds {
     }
 }
 
-/// A URL fragment from a heading or name: lower case ASCII letters and digits joined by
-/// single hyphens, so anchors stay readable in the address bar.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    let mut hyphen = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if hyphen && !slug.is_empty() {
-                slug.push('-');
-            }
-            hyphen = false;
-            slug.extend(c.to_lowercase());
-        } else {
-            hyphen = true;
-        }
-    }
-    if slug.is_empty() {
-        slug.push_str("section");
-    }
-    slug
-}
-
 /// The text of an HTML fragment: tags removed, the common entities decoded, white space
 /// collapsed. Used for the search index and for headings in the table of contents.
 pub fn text_of(html: &str) -> String {
@@ -105,16 +63,6 @@ pub fn text_of(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_are_readable() {
-        assert_eq!(
-            slugify("Dialogue Cloud deployment specific"),
-            "dialogue-cloud-deployment-specific"
-        );
-        assert_eq!(slugify("L2/L3 — support!"), "l2-l3-support");
-        assert_eq!(slugify("???"), "section");
-    }
 
     #[test]
     fn repeated_ids_are_numbered_with_one_probe_each() {

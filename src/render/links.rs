@@ -6,7 +6,7 @@
 use super::Site;
 use super::content::ContentPage;
 use super::env::{is_external, normalize};
-use crate::diagnostic::{Diagnostic, Findings};
+use crate::diagnostic::{Diagnostic, Findings, RuleId};
 use crate::model::Project;
 use crate::source::Span;
 use std::collections::{BTreeMap, BTreeSet};
@@ -195,7 +195,7 @@ pub fn report(
                     )
                 });
                 findings.push(
-                    Diagnostic::new("link/broken", message)
+                    Diagnostic::new(RuleId::LinkBroken, message)
                         .at(
                             Span::new(file, problem.offset, problem.offset + problem.href.len()),
                             problem.reason,
@@ -213,7 +213,7 @@ pub fn report(
         let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
         let noun = if pages.len() == 1 { "page" } else { "pages" };
         findings.push(
-            Diagnostic::new("link/broken", format!("broken link `{dest}`"))
+            Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`"))
                 .at(span, problem.reason)
                 .help(format!(
                     "it leads nowhere from the built {noun} {}",
@@ -379,7 +379,7 @@ pub fn check_sources(
                         })
                         .collect();
                     let mut diagnostic =
-                        Diagnostic::new("link/broken", format!("broken link `{dest}`"))
+                        Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`"))
                             .at(link.span, format!("there is no page `{resolved}`"));
                     diagnostic = match crate::diagnostic::closest(
                         &path,
@@ -412,10 +412,11 @@ pub fn check_sources(
         if known.contains(&fragment) {
             continue;
         }
-        let mut diagnostic = Diagnostic::new("link/broken", format!("broken link `{dest}`")).at(
-            link.span,
-            format!("`{}` has no heading with id `{fragment}`", path_of(page)),
-        );
+        let mut diagnostic = Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`"))
+            .at(
+                link.span,
+                format!("`{}` has no heading with id `{fragment}`", path_of(page)),
+            );
         diagnostic = match crate::diagnostic::closest(&fragment, known.iter().map(String::as_str)) {
             Some(name) => diagnostic.help(format!("did you mean `#{name}`?")),
             None if known.is_empty() => diagnostic.help("the page has no headings to link to"),

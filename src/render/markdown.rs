@@ -12,7 +12,7 @@ use super::glossary::Marker;
 use super::highlight;
 use super::html::{esc, slugify, text_of};
 use super::sanitize::{self, Slots};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, RuleId};
 use crate::source::Span;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
@@ -363,7 +363,7 @@ fn guard<'a>(
                     Some(why) => {
                         let what = if image { "image" } else { "link" };
                         let diagnostic = Diagnostic::new(
-                            "content/unsafe-url",
+                            RuleId::ContentUnsafeUrl,
                             format!(
                                 "this {what} is dropped, its text kept: its address uses {why}"
                             ),
@@ -409,7 +409,7 @@ fn report_removals(
         let start = range.start + removal.offset;
         let span = origin.span(start..start + removal.len);
         let (label, help) = match removal.rule {
-            "content/unsafe-url" => (
+            RuleId::ContentUnsafeUrl => (
                 "unsafe address",
                 "use a relative, http:, https: or mailto: address",
             ),
@@ -420,16 +420,9 @@ fn report_removals(
             ),
         };
         host.report(
-            Diagnostic::new(
-                if removal.rule == "content/unsafe-url" {
-                    "content/unsafe-url"
-                } else {
-                    "content/unsafe-html"
-                },
-                removal.message,
-            )
-            .at(span, label)
-            .help(help),
+            Diagnostic::new(removal.rule, removal.message)
+                .at(span, label)
+                .help(help),
         );
     }
 }
@@ -440,7 +433,7 @@ pub struct Page {
     pub html: String,
     pub toc: Vec<TocEntry>,
     /// The findings, as `(rule, byte offset in the text, message)`.
-    pub findings: Vec<(&'static str, usize, String)>,
+    pub findings: Vec<(RuleId, usize, String)>,
 }
 
 /// Renders `text` as the body of a content page of a project without data: no glossary,
@@ -598,7 +591,7 @@ fn count_calls(text: &str) -> usize {
 pub fn parse_shortcode(inner: &str, span: Span) -> Result<Shortcode, Diagnostic> {
     let bad = |why: &str| {
         Diagnostic::new(
-            "content/shortcode",
+            RuleId::ContentShortcode,
             format!("cannot read this shortcode: {why}"),
         )
         .at(span, "here")

@@ -27,7 +27,7 @@ pub mod urls;
 mod views;
 
 use crate::diagnostic::Findings;
-use crate::model::{Flow, Project, Scope};
+use crate::model::{DataKind, Flow, Project, Scope};
 use crate::resolve::Matrix;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -304,9 +304,12 @@ fn frame_hash(
     std::hash::Hasher::finish(&hasher)
 }
 
-/// Data files other than the glossary: what the pages built from data show.
+/// Data files of the kinds only the pages built from data show (not the glossary, which
+/// every page shows). Files under `data/` of no known kind count here too: they feed no
+/// page at all.
 fn is_matrix_data(path: &str) -> bool {
-    path.starts_with("data/") && !path.starts_with("data/glossary")
+    path.starts_with("data/")
+        && !crate::load::kinds::of_path(path).is_some_and(DataKind::shown_on_every_page)
 }
 
 /// Every data file but the glossary, whole.

@@ -13,6 +13,7 @@
 //! itself (highlighted code, data views, glossary tooltips, heading anchors) does not go
 //! through the sanitiser: the renderer sets it aside as [`Slots`] and puts it back after.
 
+use crate::diagnostic::RuleId;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -370,8 +371,8 @@ pub fn url_problem(url: &str, image: bool) -> Option<String> {
 pub struct Removal {
     pub offset: usize,
     pub len: usize,
-    /// `content/unsafe-html` or `content/unsafe-url`.
-    pub rule: &'static str,
+    /// [`RuleId::ContentUnsafeHtml`] or [`RuleId::ContentUnsafeUrl`].
+    pub rule: RuleId,
     pub message: String,
 }
 
@@ -425,14 +426,14 @@ pub fn scan_from(html: &str, inside: &mut Option<String>) -> Vec<Removal> {
             found.push(Removal {
                 offset: start,
                 len,
-                rule: "content/unsafe-html",
+                rule: RuleId::ContentUnsafeHtml,
                 message: format!("the `<{name}>` element is removed, with everything in it"),
             });
         } else if !TAGS.contains(&name.as_str()) {
             found.push(Removal {
                 offset: start,
                 len,
-                rule: "content/unsafe-html",
+                rule: RuleId::ContentUnsafeHtml,
                 message: format!("the `<{name}>` element is removed; its text stays"),
             });
         } else {
@@ -444,7 +445,7 @@ pub fn scan_from(html: &str, inside: &mut Option<String>) -> Vec<Removal> {
                         found.push(Removal {
                             offset: start,
                             len,
-                            rule: "content/unsafe-url",
+                            rule: RuleId::ContentUnsafeUrl,
                             message: format!(
                                 "the `{attribute}` of this `<{name}>` is removed: it uses {why}"
                             ),
@@ -459,7 +460,7 @@ pub fn scan_from(html: &str, inside: &mut Option<String>) -> Vec<Removal> {
                 found.push(Removal {
                     offset: start,
                     len,
-                    rule: "content/unsafe-html",
+                    rule: RuleId::ContentUnsafeHtml,
                     message: format!(
                         "the attribute{s} {} of this `<{name}>` {} removed",
                         removed.join(", "),
@@ -658,13 +659,13 @@ mod tests {
             "<script>if (a<b) {}</script>\n<img src=x onerror=alert(1)>\n\
              <a href=\"&#106;avascript:x\">j</a> <b>ok</b>",
         );
-        let rules: Vec<(&str, usize)> = found.iter().map(|r| (r.rule, r.offset)).collect();
+        let rules: Vec<(RuleId, usize)> = found.iter().map(|r| (r.rule, r.offset)).collect();
         assert_eq!(
             rules,
             vec![
-                ("content/unsafe-html", 0),
-                ("content/unsafe-html", 29),
-                ("content/unsafe-url", 58)
+                (RuleId::ContentUnsafeHtml, 0),
+                (RuleId::ContentUnsafeHtml, 29),
+                (RuleId::ContentUnsafeUrl, 58)
             ],
             "{found:#?}"
         );

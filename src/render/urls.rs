@@ -13,22 +13,8 @@ pub const ROBOTS: &str = "robots.txt";
 /// The theme's static files, and the generated stylesheet.
 pub const STATIC: &str = "static";
 
-/// Every name the site writes at its top level for itself, next to one folder per
-/// deployment (or per content page, in a project without deployments). A scope id or a
-/// top-level content page that takes one of these names is an error (`id/reserved`).
-pub const SITE_NAMES: &[&str] = &[
-    HOME,
-    NOT_FOUND,
-    SEARCH_INDEX_JS,
-    SEARCH_INDEX_JSON,
-    SITEMAP,
-    ROBOTS,
-    STATIC,
-    "glossary",
-    "compare",
-    "parties",
-    "diagrams",
-];
+/// The top-level names the site keeps for itself; checked when ids are loaded.
+pub use crate::load::ids::SITE_NAMES;
 
 /// The prefix that leads from the page at `path` back to the site root.
 pub fn root_of(path: &str) -> String {
@@ -66,4 +52,32 @@ pub fn diagram(id: &str) -> String {
 
 pub fn task_anchor(task: &str) -> String {
     format!("task-{task}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first path segment of every place the site writes for itself is reserved, so
+    /// no scope id or content page can take it.
+    #[test]
+    fn every_top_level_name_the_site_writes_is_reserved() {
+        let written = [
+            HOME.to_string(),
+            GLOSSARY.to_string(),
+            COMPARE.to_string(),
+            SEARCH_INDEX_JS.to_string(),
+            SEARCH_INDEX_JSON.to_string(),
+            NOT_FOUND.to_string(),
+            SITEMAP.to_string(),
+            ROBOTS.to_string(),
+            STATIC.to_string(),
+            party("x"),
+            diagram("x"),
+        ];
+        for path in written {
+            let top = path.split('/').next().unwrap();
+            assert!(SITE_NAMES.contains(&top), "{top} is not reserved");
+        }
+    }
 }

@@ -6,7 +6,7 @@ use super::env::PageEnv;
 use super::html::esc;
 use super::markdown::Shortcode;
 use super::urls;
-use crate::diagnostic::{Diagnostic, did_you_mean, list_names};
+use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
 use crate::model::{Flow, Letter, LetterSet, Party, Scope, StepKind, SummaryItem};
 use crate::resolve::Matrix;
 use std::fmt::Write;
@@ -370,7 +370,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         "summaries" => &["scope"],
         other => {
             let mut d = Diagnostic::new(
-                "content/shortcode",
+                RuleId::ContentShortcode,
                 format!("there is no shortcode `{other}`"),
             )
             .at(call.span, "unknown shortcode");
@@ -387,7 +387,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         .find(|(k, _)| !known_args.contains(&k.as_str()))
     {
         return Err(Diagnostic::new(
-            "content/shortcode",
+            RuleId::ContentShortcode,
             format!("`{}` takes no argument `{key}`", call.name),
         )
         .at(call.span, "unknown argument")
@@ -403,9 +403,11 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
             Some(scope) => Some(scope),
             None => {
                 let known = data.project.scopes.iter().map(|s| s.id.as_str());
-                let mut d =
-                    Diagnostic::new("content/shortcode", format!("there is no scope `{id}`"))
-                        .at(call.span, "in this shortcode");
+                let mut d = Diagnostic::new(
+                    RuleId::ContentShortcode,
+                    format!("there is no scope `{id}`"),
+                )
+                .at(call.span, "in this shortcode");
                 if let Some(help) = did_you_mean(id, known) {
                     d = d.help(help);
                 }
@@ -416,7 +418,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
     };
     let need_scope = || {
         Diagnostic::new(
-            "content/shortcode",
+            RuleId::ContentShortcode,
             format!("`{}` needs a deployment", call.name),
         )
         .at(call.span, "on a page outside any deployment")
@@ -451,9 +453,11 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
             let id = call.arg("party").unwrap_or("");
             let Some(party) = data.project.party(id) else {
                 let known = data.project.parties.iter().map(|p| p.id.as_str());
-                let mut d =
-                    Diagnostic::new("content/shortcode", format!("there is no party `{id}`"))
-                        .at(call.span, "in this shortcode");
+                let mut d = Diagnostic::new(
+                    RuleId::ContentShortcode,
+                    format!("there is no party `{id}`"),
+                )
+                .at(call.span, "in this shortcode");
                 d = d.help(
                     did_you_mean(id, known).unwrap_or_else(|| "give party=\"<id>\"".to_string()),
                 );
@@ -468,7 +472,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                 match data.project.flows.iter().find(|f| f.id.value == id) {
                     Some(f) => Ok(super::diagrams::flow(env, f).unwrap_or_else(|| flow(env, f))),
                     None => Err(Diagnostic::new(
-                        "content/shortcode",
+                        RuleId::ContentShortcode,
                         format!("there is no flow `{id}`"),
                     )
                     .at(call.span, "in this shortcode")),

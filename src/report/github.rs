@@ -25,7 +25,7 @@ pub fn render(findings: &Findings, sources: &Sources) -> String {
             properties.push(format!("endLine={}", end.line));
             properties.push(format!("endColumn={}", end.column));
         }
-        properties.push(format!("title={}", escape_property(d.rule)));
+        properties.push(format!("title={}", escape_property(d.rule.as_str())));
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");

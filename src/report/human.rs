@@ -29,7 +29,7 @@ fn render_one(renderer: &Renderer, diagnostic: &Diagnostic, sources: &Sources) -
     };
     let title = level
         .primary_title(diagnostic.message.as_str())
-        .id(diagnostic.rule);
+        .id(diagnostic.rule.as_str());
 
     // One snippet per file, primary file first, each cut to the lines it needs so that a
     // finding in a large file does not copy the whole file.

@@ -1,19 +1,18 @@
 //! SARIF 2.1.0, for code-scanning dashboards: every registered rule with its description,
 //! and one result per finding with its region.
 
-use crate::check::rules::RULES;
-use crate::diagnostic::{Findings, Severity};
+use crate::diagnostic::{Findings, RuleId, Severity};
 use crate::source::Sources;
 use serde_json::{Value, json};
 
 pub fn render(findings: &Findings, sources: &Sources) -> String {
-    let rules: Vec<Value> = RULES
+    let rules: Vec<Value> = RuleId::ALL
         .iter()
         .map(|rule| {
             json!({
-                "id": rule.id,
-                "shortDescription": {"text": rule.summary},
-                "defaultConfiguration": {"level": level(rule.severity)},
+                "id": rule.as_str(),
+                "shortDescription": {"text": rule.summary()},
+                "defaultConfiguration": {"level": level(rule.default_severity())},
             })
         })
         .collect();
@@ -28,7 +27,7 @@ pub fn render(findings: &Findings, sources: &Sources) -> String {
             }
             let mut result = json!({
                 "ruleId": d.rule,
-                "ruleIndex": RULES.iter().position(|r| r.id == d.rule).unwrap_or(0),
+                "ruleIndex": d.rule.index(),
                 "level": level(d.severity),
                 "message": {"text": text},
             });

@@ -238,7 +238,7 @@ fn raw_html_findings_point_into_the_page() {
             for (rule, offset, message) in &page.findings {
                 prop_assert!(
                     matches!(
-                        *rule,
+                        rule.as_str(),
                         "content/unsafe-html" | "content/unsafe-url" | "content/shortcode"
                     ),
                     "{rule}: {message}"
@@ -272,7 +272,7 @@ fn a_fuzzed_guide_builds_into_a_safe_page() {
                             .findings
                             .diagnostics
                             .iter()
-                            .any(|d| d.rule == "file/encoding"),
+                            .any(|d| d.rule == rasci::diagnostic::RuleId::FileEncoding),
                     "no page: {:#?}",
                     built.findings.diagnostics
                 );

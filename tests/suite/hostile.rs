@@ -171,7 +171,7 @@ fn build_allowing(root: &Path, allowed: &[&str]) -> rasci::render::Build {
         .findings
         .diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error && !allowed.contains(&d.rule))
+        .filter(|d| d.severity == Severity::Error && !allowed.contains(&d.rule.as_str()))
         .map(|d| format!("{}: {}", d.rule, d.message))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
@@ -553,7 +553,7 @@ fn page_findings(built: &rasci::render::Build) -> Vec<(&'static str, usize, Stri
             let path = built.project.sources.path(label.span.file);
             (path == "content/hostile.md").then(|| {
                 let at = built.project.sources.start(label.span);
-                (d.rule, at.line, d.message.clone())
+                (d.rule.as_str(), at.line, d.message.clone())
             })
         })
         .collect()
@@ -582,7 +582,8 @@ fn raw_html_in_content_is_sanitised_with_a_warning_at_its_line() {
         "{findings:#?}"
     );
     assert!(findings.iter().all(|(r, ..)| {
-        rasci::check::rules::find(r).is_some_and(|rule| rule.severity == Severity::Warning)
+        rasci::diagnostic::RuleId::from_id(r)
+            .is_some_and(|rule| rule.default_severity() == Severity::Warning)
     }));
     let messages: Vec<&str> = findings.iter().map(|(_, _, m)| m.as_str()).collect();
     assert!(messages[0].contains("`<script>`"), "{messages:#?}");
@@ -695,12 +696,12 @@ fn markdown_links_in_data_that_run_code_are_dropped_with_a_warning() {
         .findings
         .diagnostics
         .iter()
-        .filter(|d| d.rule.starts_with("content/unsafe"))
+        .filter(|d| d.rule.as_str().starts_with("content/unsafe"))
         .map(|d| {
             let label = d.primary.as_ref().unwrap();
             let at = built.project.sources.start(label.span);
             (
-                d.rule,
+                d.rule.as_str(),
                 format!(
                     "{}:{}",
                     built.project.sources.path(label.span.file),
@@ -755,7 +756,12 @@ fn shortcodes_in_data_are_text() {
 fn content_rule_fixtures_raise_their_rule() {
     for rule in ["unsafe-html", "unsafe-url"] {
         let bad = build(&support::rule_fixture(&format!("content/{rule}"), "bad"));
-        let rules: Vec<&str> = bad.findings.diagnostics.iter().map(|d| d.rule).collect();
+        let rules: Vec<&str> = bad
+            .findings
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.as_str())
+            .collect();
         assert!(
             rules.contains(&format!("content/{rule}").as_str()),
             "{rule}: {rules:?}"

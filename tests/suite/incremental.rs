@@ -150,7 +150,7 @@ fn a_broken_link_elsewhere_stays_reported_while_another_page_changes() {
             .findings
             .diagnostics
             .iter()
-            .any(|d| d.rule == "link/broken")
+            .any(|d| d.rule == rasci::diagnostic::RuleId::LinkBroken)
     );
 }
 

@@ -240,7 +240,7 @@ fn located<'a>(
 ) -> (&'a Diagnostic, usize) {
     let found: Vec<&Diagnostic> = diagnostics
         .iter()
-        .filter(|d| rules.contains(&d.rule))
+        .filter(|d| rules.contains(&d.rule.as_str()))
         .collect();
     assert_eq!(
         found.len(),
@@ -320,7 +320,7 @@ fn ten_thousand_nested_summary_items_are_a_limit_finding() {
         "data/summaries.yaml",
     );
     assert_eq!(line, 3);
-    assert_eq!(finding.rule, "yaml/limit");
+    assert_eq!(finding.rule, rasci::diagnostic::RuleId::YamlLimit);
 }
 
 #[test]

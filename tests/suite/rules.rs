@@ -1,16 +1,18 @@
-//! One `bad` and one `good` fixture project per rule of the registry.
+//! One `bad` and one `good` fixture project per rule of the registry, and the guard that
+//! the registry, the README's rule reference and the fixture folders name the same rules.
 //!
 //! Each `tests/fixtures/rules/<rule id>/bad` project (the base project of
 //! `tests/fixtures/base` with the fixture's files over it) must raise its rule (exit 1 for
 //! errors; exit 0 for warnings, but 1 with `--deny-warnings`) and each `good` twin must
-//! check clean. A rule added to the registry without a fixture pair fails this file.
+//! check clean. A rule added to the registry without a fixture pair or a README section
+//! fails this file, and so does an id renamed in only one of the three places.
 
 use crate::support::{self, BuiltProject};
 use assert_cmd::Command;
-use rasci::check::rules::{RULES, Rule};
-use rasci::diagnostic::{Diagnostic, Severity};
+use rasci::diagnostic::{Diagnostic, RuleId, Severity};
 use rasci::model::Project;
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
@@ -19,20 +21,27 @@ fn fixtures() -> PathBuf {
 
 /// Rules whose `bad` twin is written by this file rather than committed: their trigger
 /// is bytes that are not text, or a file that is not there.
-const GENERATED_BAD: &[&str] = &["file/encoding", "file/missing"];
+const GENERATED_BAD: &[RuleId] = &[RuleId::FileEncoding, RuleId::FileMissing];
 
-/// Rules that only the site build raises (content pages), not `rasci check`:
-/// the site tests cover them.
-const BUILD_ONLY: &[&str] = &[
-    "content/front-matter",
-    "content/shortcode",
-    "content/unsafe-html",
-    "content/unsafe-url",
+/// Rules about content pages: most need the pages rendered (`rasci check --site`), so
+/// their fixtures are not run as `rasci check` pairs here; the site tests cover them.
+const BUILD_ONLY: &[RuleId] = &[
+    RuleId::ContentFrontMatter,
+    RuleId::ContentShortcode,
+    RuleId::ContentUnsafeHtml,
+    RuleId::ContentUnsafeUrl,
 ];
 
+/// Build-only rules without a fixture folder: their findings are about single pages, and
+/// the site tests write those pages inline.
+const NO_FIXTURE_FOLDER: &[RuleId] = &[RuleId::ContentFrontMatter, RuleId::ContentShortcode];
+
 /// The rules `rasci check` can raise, each of which has a fixture pair.
-fn check_rules() -> impl Iterator<Item = &'static Rule> {
-    RULES.iter().filter(|r| !BUILD_ONLY.contains(&r.id))
+fn check_rules() -> impl Iterator<Item = RuleId> {
+    RuleId::ALL
+        .iter()
+        .copied()
+        .filter(|r| !BUILD_ONLY.contains(r))
 }
 
 /// A fixture project, written to a temporary folder: the base project with the
@@ -57,20 +66,24 @@ fn good_with(rule: &str, path: &str, bytes: &[u8]) -> BuiltProject {
 const LATIN1_PARTIES: &[u8] =
     b"parties:\n  - id: vendor\n    name: Vend\xE9r\n  - id: customer\n    name: Customer\n";
 
-fn bad_fixture(rule: &str) -> Fixture {
+fn bad_fixture(rule: RuleId) -> Fixture {
     match rule {
-        "file/encoding" => Fixture(good_with(rule, "data/parties.yaml", LATIN1_PARTIES)),
-        "file/missing" => Fixture(
+        RuleId::FileEncoding => Fixture(good_with(
+            rule.as_str(),
+            "data/parties.yaml",
+            LATIN1_PARTIES,
+        )),
+        RuleId::FileMissing => Fixture(
             support::Project::base()
                 .without("data/parties.yaml")
                 .build(),
         ),
-        _ => Fixture(support::rule_fixture(rule, "bad")),
+        _ => Fixture(support::rule_fixture(rule.as_str(), "bad")),
     }
 }
 
-fn good_fixture(rule: &str) -> Fixture {
-    Fixture(support::rule_fixture(rule, "good"))
+fn good_fixture(rule: RuleId) -> Fixture {
+    Fixture(support::rule_fixture(rule.as_str(), "good"))
 }
 
 /// Exit code and JSON findings of `rasci check`.
@@ -114,13 +127,13 @@ fn check(root: &Path, deny_warnings: bool) -> Run {
 fn every_registered_rule_has_a_fixture_pair() {
     let mut missing = Vec::new();
     for rule in check_rules() {
-        let dir = fixtures().join(rule.id);
+        let dir = fixtures().join(rule.as_str());
         if !dir.join("good").is_dir() {
-            missing.push(format!("{}/good", rule.id));
+            missing.push(format!("{rule}/good"));
         }
         let bad_committed = dir.join("bad").is_dir();
-        if !bad_committed && !GENERATED_BAD.contains(&rule.id) {
-            missing.push(format!("{}/bad", rule.id));
+        if !bad_committed && !GENERATED_BAD.contains(&rule) {
+            missing.push(format!("{rule}/bad"));
         }
     }
     assert!(
@@ -130,45 +143,133 @@ fn every_registered_rule_has_a_fixture_pair() {
 }
 
 #[test]
-fn build_only_rules_are_registered_and_not_raised_by_check() {
-    for id in BUILD_ONLY {
-        assert!(
-            rasci::check::rules::find(id).is_some(),
-            "{id} is not registered"
-        );
-        let source =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/check/mod.rs"))
-                .unwrap();
-        assert!(
-            !source.contains(id),
-            "{id} is raised by check: give it a fixture pair"
-        );
+fn build_only_rules_are_not_raised_by_the_check_stage() {
+    let check = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/check");
+    for entry in walkdir::WalkDir::new(&check) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let source = std::fs::read_to_string(entry.path()).unwrap();
+        for rule in BUILD_ONLY {
+            let variant = format!("RuleId::{rule:?}");
+            assert!(
+                !source.contains(&variant),
+                "{rule} is raised in {}: give it a fixture pair",
+                entry.path().display()
+            );
+        }
     }
+}
+
+/// The rule ids the registry declares.
+fn registered() -> BTreeSet<String> {
+    RuleId::ALL.iter().map(|r| r.as_str().to_string()).collect()
+}
+
+/// The lines of the README's `Rules` section: from `## Rules` to the next heading of level
+/// 1 or 2. Lines in fenced code blocks are skipped: a `#` there starts a YAML comment.
+fn readme_rules_section() -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let mut in_fence = false;
+    let mut in_rules = false;
+    let mut section = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        if line.starts_with("# ") || line.starts_with("## ") {
+            in_rules = line == "## Rules";
+            continue;
+        }
+        if in_rules {
+            section.push(line.to_string());
+        }
+    }
+    assert!(!section.is_empty(), "README has a Rules section");
+    section
 }
 
 #[test]
-fn every_fixture_belongs_to_a_registered_rule() {
+fn the_readme_documents_exactly_the_registered_rules() {
+    let section = readme_rules_section();
+    let headings: Vec<&str> = section
+        .iter()
+        .filter_map(|line| line.strip_prefix("#### `")?.strip_suffix('`'))
+        .collect();
+    let documented: BTreeSet<String> = headings.iter().map(|id| id.to_string()).collect();
+    assert_eq!(
+        documented.len(),
+        headings.len(),
+        "a rule is documented twice"
+    );
+    assert_eq!(
+        documented,
+        registered(),
+        "the `#### `id`` headings of the README's Rules section differ from the registry"
+    );
+
+    // The summary table: one row per rule, with its default severity and whether
+    // `check.rules` may change it.
+    let mut rows = BTreeSet::new();
+    for line in &section {
+        let Some(row) = line.strip_prefix("| [`") else {
+            continue;
+        };
+        let (id, rest) = row.split_once('`').unwrap();
+        let cells: Vec<&str> = rest.split('|').map(str::trim).collect();
+        let rule = RuleId::from_id(id).unwrap_or_else(|| panic!("table row of unknown rule {id}"));
+        assert_eq!(cells[1], rule.default_severity().as_str(), "{id}");
+        assert_eq!(
+            cells[2],
+            if rule.configurable() { "yes" } else { "no" },
+            "{id}"
+        );
+        assert!(rows.insert(id.to_string()), "{id} has two table rows");
+    }
+    assert_eq!(
+        rows,
+        registered(),
+        "the README's rule table differs from the registry"
+    );
+}
+
+#[test]
+fn the_fixture_folders_are_exactly_the_registered_rules() {
     let root = fixtures();
-    let mut stale = Vec::new();
-    for entry in walkdir::WalkDir::new(&root) {
+    let mut folders = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&root).min_depth(3).max_depth(3) {
         let entry = entry.unwrap();
         let name = entry.file_name().to_str().unwrap();
-        if entry.file_type().is_dir() && (name == "good" || name == "bad") {
-            let rule = rasci::load::relative(&root, entry.path().parent().unwrap());
-            if rasci::check::rules::find(&rule).is_none() {
-                stale.push(rule);
-            }
-        }
+        assert!(
+            entry.file_type().is_dir() && (name == "good" || name == "bad"),
+            "{} is neither a good nor a bad twin",
+            entry.path().display()
+        );
+        folders.insert(rasci::load::relative(&root, entry.path().parent().unwrap()));
     }
-    assert!(stale.is_empty(), "fixtures of unknown rules: {stale:?}");
+    let expected: BTreeSet<String> = RuleId::ALL
+        .iter()
+        .filter(|r| !NO_FIXTURE_FOLDER.contains(r))
+        .map(|r| r.as_str().to_string())
+        .collect();
+    assert_eq!(
+        folders, expected,
+        "the folders under tests/fixtures/rules differ from the registry"
+    );
 }
 
 /// Checks one pair and describes every way it falls short.
-fn check_pair(rule: &Rule) -> Vec<String> {
+fn check_pair(rule: RuleId) -> Vec<String> {
     let mut problems = Vec::new();
-    let id = rule.id;
+    let id = rule.as_str();
 
-    let bad = bad_fixture(id);
+    let bad = bad_fixture(rule);
     let run = check(bad.path(), false);
     if !run.rules().contains(&id) {
         problems.push(format!(
@@ -176,7 +277,7 @@ fn check_pair(rule: &Rule) -> Vec<String> {
             run.rules()
         ));
     }
-    match rule.severity {
+    match rule.default_severity() {
         Severity::Error => {
             if run.code != 1 {
                 problems.push(format!("{id}: bad twin exits {} instead of 1", run.code));
@@ -200,7 +301,7 @@ fn check_pair(rule: &Rule) -> Vec<String> {
         }
     }
 
-    let good = good_fixture(id);
+    let good = good_fixture(rule);
     let run = check(good.path(), true);
     if run.code != 0 || !run.diagnostics.is_empty() {
         problems.push(format!(
@@ -221,14 +322,14 @@ fn bad_twins_raise_their_rule_and_good_twins_check_clean() {
 #[test]
 fn a_binary_file_is_an_encoding_finding() {
     let dir = good_with(
-        "file/encoding",
+        RuleId::FileEncoding.as_str(),
         "data/parties.yaml",
         b"parties:\n  - id: ven\0dor\n    name: Vendor\n",
     );
     let run = check(dir.root(), false);
     assert_eq!(run.code, 1);
     let finding = &run.diagnostics[0];
-    assert_eq!(finding["id"], "file/encoding");
+    assert_eq!(finding["id"], RuleId::FileEncoding.as_str());
     assert!(
         finding["message"].as_str().unwrap().contains("NUL"),
         "{finding}"
@@ -259,18 +360,18 @@ fn at(project: &Project, span: rasci::source::Span) -> String {
     )
 }
 
-fn only<'a>(diagnostics: &'a [Diagnostic], rule: &str) -> Vec<&'a Diagnostic> {
+fn only(diagnostics: &[Diagnostic], rule: RuleId) -> Vec<&Diagnostic> {
     diagnostics.iter().filter(|d| d.rule == rule).collect()
 }
 
-fn bad(rule: &str) -> BuiltProject {
-    support::rule_fixture(rule, "bad")
+fn bad(rule: RuleId) -> BuiltProject {
+    support::rule_fixture(rule.as_str(), "bad")
 }
 
 #[test]
 fn one_accountable_points_at_the_task_and_labels_every_a() {
-    let (project, diagnostics) = analyze(&bad("rasci/one-accountable"));
-    let found = only(&diagnostics, "rasci/one-accountable");
+    let (project, diagnostics) = analyze(&bad(RuleId::RasciOneAccountable));
+    let found = only(&diagnostics, RuleId::RasciOneAccountable);
     assert_eq!(found.len(), 2, "{found:#?}");
 
     let none = found[0];
@@ -323,8 +424,8 @@ fn one_accountable_points_at_the_task_and_labels_every_a() {
 
 #[test]
 fn duplicate_key_names_both_lines() {
-    let (project, diagnostics) = analyze(&bad("yaml/duplicate-key"));
-    let found = only(&diagnostics, "yaml/duplicate-key");
+    let (project, diagnostics) = analyze(&bad(RuleId::YamlDuplicateKey));
+    let found = only(&diagnostics, RuleId::YamlDuplicateKey);
     assert_eq!(found.len(), 1);
     let d = found[0];
     assert_eq!(d.message, "duplicate key `title`");
@@ -348,8 +449,8 @@ fn duplicate_key_names_both_lines() {
 
 #[test]
 fn unknown_field_suggests_the_documented_one() {
-    let (project, diagnostics) = analyze(&bad("yaml/unknown-field"));
-    let found = only(&diagnostics, "yaml/unknown-field");
+    let (project, diagnostics) = analyze(&bad(RuleId::YamlUnknownField));
+    let found = only(&diagnostics, RuleId::YamlUnknownField);
     assert_eq!(found.len(), 1);
     let d = found[0];
     assert_eq!(d.message, "unknown field `titel`");
@@ -362,8 +463,8 @@ fn unknown_field_suggests_the_documented_one() {
 
 #[test]
 fn unknown_party_suggests_the_closest_party() {
-    let (project, diagnostics) = analyze(&bad("ref/unknown-party"));
-    let found = only(&diagnostics, "ref/unknown-party");
+    let (project, diagnostics) = analyze(&bad(RuleId::RefUnknownParty));
+    let found = only(&diagnostics, RuleId::RefUnknownParty);
     assert_eq!(found.len(), 1);
     let d = found[0];
     assert_eq!(d.message, "unknown party `custmer`");
@@ -375,13 +476,13 @@ fn unknown_party_suggests_the_closest_party() {
 
 #[test]
 fn unknown_kind_and_unknown_rule_suggest_names() {
-    let (_, diagnostics) = analyze(&bad("file/unknown-kind"));
-    let d = only(&diagnostics, "file/unknown-kind")[0];
+    let (_, diagnostics) = analyze(&bad(RuleId::FileUnknownKind));
+    let d = only(&diagnostics, RuleId::FileUnknownKind)[0];
     assert_eq!(d.message, "`partys` is not a kind of data file");
     assert_eq!(d.help.as_deref(), Some("did you mean `parties`?"));
 
-    let (project, diagnostics) = analyze(&bad("config/unknown-rule"));
-    let d = only(&diagnostics, "config/unknown-rule")[0];
+    let (project, diagnostics) = analyze(&bad(RuleId::ConfigUnknownRule));
+    let d = only(&diagnostics, RuleId::ConfigUnknownRule)[0];
     assert_eq!(d.message, "there is no rule `rasci/idle-partys`");
     assert_eq!(
         at(&project, d.primary.as_ref().unwrap().span),
@@ -392,8 +493,8 @@ fn unknown_kind_and_unknown_rule_suggest_names() {
 
 #[test]
 fn responsible_and_supportive_points_at_the_s_and_labels_the_r() {
-    let (project, diagnostics) = analyze(&bad("rasci/responsible-and-supportive"));
-    let d = only(&diagnostics, "rasci/responsible-and-supportive")[0];
+    let (project, diagnostics) = analyze(&bad(RuleId::RasciResponsibleAndSupportive));
+    let d = only(&diagnostics, RuleId::RasciResponsibleAndSupportive)[0];
     let primary = d.primary.as_ref().unwrap();
     assert_eq!(at(&project, primary.span), "data/tasks.yaml:6:33");
     assert_eq!(project.sources.slice(primary.span), "S");
@@ -403,9 +504,13 @@ fn responsible_and_supportive_points_at_the_s_and_labels_the_r() {
 
 #[test]
 fn encoding_finding_points_after_the_readable_prefix() {
-    let dir = good_with("file/encoding", "data/parties.yaml", LATIN1_PARTIES);
+    let dir = good_with(
+        RuleId::FileEncoding.as_str(),
+        "data/parties.yaml",
+        LATIN1_PARTIES,
+    );
     let (project, diagnostics) = analyze(dir.root());
-    let d = only(&diagnostics, "file/encoding")[0];
+    let d = only(&diagnostics, RuleId::FileEncoding)[0];
     assert_eq!(d.message, "the file contains bytes that are not UTF-8");
     assert_eq!(
         at(&project, d.primary.as_ref().unwrap().span),

@@ -63,7 +63,7 @@ fn sarif_with_errors_labels_and_several_files_is_valid() {
 
     // Every result names a rule of the driver, by id and by index.
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), rasci::check::rules::RULES.len());
+    assert_eq!(rules.len(), rasci::diagnostic::RuleId::ALL.len());
     for result in run["results"].as_array().unwrap() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"], "{result}");
@@ -78,13 +78,13 @@ fn sarif_driver_lists_every_registered_rule() {
     let rules = log["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    let expected: Vec<Value> = rasci::check::rules::RULES
+    let expected: Vec<Value> = rasci::diagnostic::RuleId::ALL
         .iter()
         .map(|rule| {
             serde_json::json!({
-                "id": rule.id,
-                "shortDescription": {"text": rule.summary},
-                "defaultConfiguration": {"level": rule.severity.as_str()},
+                "id": rule.as_str(),
+                "shortDescription": {"text": rule.summary()},
+                "defaultConfiguration": {"level": rule.default_severity().as_str()},
             })
         })
         .collect();

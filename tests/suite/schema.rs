@@ -54,6 +54,26 @@ fn schema_errors(file: &Path) -> Vec<String> {
 }
 
 #[test]
+fn there_is_one_schema_for_the_config_and_one_per_kind_of_data_file() {
+    let names: Vec<String> = rasci::schema::all()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let mut expected = vec!["rasci.schema.json".to_string()];
+    expected.extend(
+        rasci::model::DataKind::ALL
+            .iter()
+            .map(|kind| format!("{kind}.schema.json")),
+    );
+    assert_eq!(names, expected);
+    // The file a schema describes is one the loader reads as that kind.
+    for kind in rasci::model::DataKind::ALL {
+        let file = format!("data/{kind}.yaml");
+        assert_eq!(rasci::load::kinds::of_path(&file), Some(kind), "{file}");
+    }
+}
+
+#[test]
 fn committed_schemas_are_the_generated_ones() {
     let generated = rasci::schema::all();
     let mut names: Vec<&str> = generated.iter().map(|(name, _)| name.as_str()).collect();

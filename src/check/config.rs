@@ -1,0 +1,59 @@
+//! The `config/unknown-rule` family, and the severities `check.rules` in `rasci.yaml` sets.
+//!
+//! Findings are created at their rule's default severity by whichever stage finds them;
+//! this is the one place that restyles them from the project's configuration, after every
+//! other rule has run.
+
+use crate::config::RuleLevel;
+use crate::diagnostic::{Diagnostic, Findings, RuleId, Severity, did_you_mean};
+use crate::model::Project;
+
+/// Changes or drops findings as `check.rules` says, and reports unknown rule ids there.
+pub(super) fn apply_severity_config(project: &Project, findings: &mut Findings) {
+    let mut config_findings = Vec::new();
+    let mut levels = Vec::new();
+    for (id, level) in project.config.check.rules.iter() {
+        match RuleId::from_id(&id.value) {
+            Some(rule) if rule.configurable() => levels.push((rule, level.value)),
+            Some(rule) => config_findings.push(
+                Diagnostic::new(
+                    RuleId::ConfigUnknownRule,
+                    format!("the severity of `{rule}` cannot be changed"),
+                )
+                .at(id.span, "not configurable")
+                .help("files that cannot be read are always errors"),
+            ),
+            None => {
+                let known = RuleId::ALL.iter().map(|r| r.as_str());
+                let mut diagnostic = Diagnostic::new(
+                    RuleId::ConfigUnknownRule,
+                    format!("there is no rule `{}`", id.value),
+                )
+                .at(id.span, "unknown rule id");
+                if let Some(suggestion) = did_you_mean(&id.value, known) {
+                    diagnostic = diagnostic.help(suggestion);
+                }
+                config_findings.push(diagnostic);
+            }
+        }
+    }
+    findings.diagnostics.retain_mut(|diagnostic| {
+        match levels
+            .iter()
+            .rev()
+            .find(|(rule, _)| *rule == diagnostic.rule)
+        {
+            Some((_, RuleLevel::Off)) => false,
+            Some((_, RuleLevel::Error)) => {
+                diagnostic.severity = Severity::Error;
+                true
+            }
+            Some((_, RuleLevel::Warning)) => {
+                diagnostic.severity = Severity::Warning;
+                true
+            }
+            None => true,
+        }
+    });
+    findings.extend(config_findings);
+}
