@@ -132,8 +132,8 @@ impl std::error::Error for ThemeError {}
 /// The loaded theme: templates compiled once, static files ready to copy.
 pub struct Theme {
     pub tera: tera::Tera,
-    /// Where each template was read from, to name the file when it fails: the built-in
-    /// theme, `themes/<name>/templates/...` or the project's `templates/...`.
+    /// Where each template was read from, to name the file when it fails: its own name
+    /// for the built-in theme's, else `themes/<name>/templates/...` or `templates/...`.
     pub origins: BTreeMap<String, String>,
     pub statics: BTreeMap<String, Vec<u8>>,
     /// A hash of every template and static file, to tell whether the theme changed
@@ -146,7 +146,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     let mut templates: BTreeMap<String, String> = owned(&BUILTIN_TEMPLATES);
     let mut origins: BTreeMap<String, String> = BUILTIN_TEMPLATES
         .iter()
-        .map(|(n, _)| (n.to_string(), format!("{n} of the built-in theme")))
+        .map(|(n, _)| (n.to_string(), n.to_string()))
         .collect();
     let mut statics: BTreeMap<String, Vec<u8>> = BUILTIN_STATIC
         .iter()
@@ -175,7 +175,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     // control characters out of the pages too.
     tera.set_escape_fn(escape);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| ThemeError::Template(error_chain(&e)))?;
+        .map_err(|e| ThemeError::Template(name_file(&origins, None, &error_chain(&e))))?;
     let mut hasher = std::hash::DefaultHasher::new();
     std::hash::Hash::hash(&templates, &mut hasher);
     std::hash::Hash::hash(&statics, &mut hasher);
@@ -224,8 +224,7 @@ impl Theme {
         block: Option<&str>,
         view: &impl serde::Serialize,
     ) -> Result<String, String> {
-        let origin = self.origins.get(template).map_or(template, String::as_str);
-        let fail = |e: tera::Error| format!("{origin}: {}", error_chain(&e));
+        let fail = |e: tera::Error| name_file(&self.origins, Some(template), &error_chain(&e));
         let mut context = tera::Context::from_serialize(view).map_err(fail)?;
         context.insert("letters", &super::views::LetterView::all());
         match block {
@@ -233,6 +232,26 @@ impl Theme {
             None => self.tera.render(template, &context),
         }
         .map_err(fail)
+    }
+}
+
+/// A template error, led by the file of the template that failed: the one Tera's code
+/// frame points at (an included partial, say), else `rendered`, the one being rendered.
+/// A template the project or its theme replaced is named by its path in the project.
+fn name_file(origins: &BTreeMap<String, String>, rendered: Option<&str>, message: &str) -> String {
+    let framed = message
+        .split_once(" --> ")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .map(|(name, _)| name)
+        .filter(|name| origins.contains_key(*name));
+    let origin = |name: &str| origins.get(name).map_or(name, String::as_str).to_string();
+    let mut message = message.to_string();
+    if let Some(name) = framed {
+        message = message.replace(&format!(" --> {name}:"), &format!(" --> {}:", origin(name)));
+    }
+    match framed.or(rendered) {
+        Some(name) => format!("{}: {message}", origin(name)),
+        None => message,
     }
 }
 
