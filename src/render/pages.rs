@@ -641,3 +641,35 @@ fn not_found(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
         .render_block(NOT_FOUND, "body", &views::Empty {})?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contents_list_the_headings_the_template_wrote_in_page_order() {
+        let body = "<section aria-labelledby=\"s\"><h3 id=\"s\">Who &amp; why<a class=\"anchor\" href=\"#s\"></a></h3></section>\
+                    <h2 id=\"md\">From Markdown</h2>\
+                    <table id=\"t\"></table>\
+                    <h2 id=\"a\">First <em>one</em></h2>";
+        let written = vec![TocEntry {
+            level: 2,
+            id: "md".into(),
+            text: "From Markdown".into(),
+        }];
+        let toc = toc_of(body, &["a", "gone", "t", "s"], written);
+        let listed: Vec<(u8, &str, &str)> = toc
+            .iter()
+            .map(|e| (e.level, e.id.as_str(), e.text.as_str()))
+            .collect();
+        // `gone` is not on the page and `t` is no heading: neither is listed.
+        assert_eq!(
+            listed,
+            [
+                (3, "s", "Who & why"),
+                (2, "md", "From Markdown"),
+                (2, "a", "First one"),
+            ]
+        );
+    }
+}
