@@ -8,15 +8,30 @@ use crate::diagrams::Diagram;
 use crate::model::{Flow, Project, Scope};
 
 /// Every drawing of the site, laid out once: one per flow and one per deployment's
-/// systems overview, in the project's order.
-pub struct Diagrams {
+/// systems overview, in the project's order. They are laid out when a page or the
+/// downloads first need one, so a rebuild that renders no page with a drawing (a
+/// preview after an edit of one guide's text) lays out none.
+pub struct Diagrams<'p> {
+    project: &'p Project,
+    laid_out: std::sync::OnceLock<LaidOut>,
+}
+
+struct LaidOut {
     flows: Vec<Diagram>,
     systems: Vec<Diagram>,
 }
 
-impl Diagrams {
-    pub fn new(project: &Project) -> Self {
+impl<'p> Diagrams<'p> {
+    pub fn new(project: &'p Project) -> Self {
         Diagrams {
+            project,
+            laid_out: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn laid_out(&self) -> &LaidOut {
+        let project = self.project;
+        self.laid_out.get_or_init(|| LaidOut {
             flows: project
                 .flows
                 .iter()
@@ -27,33 +42,37 @@ impl Diagrams {
                 .iter()
                 .map(|scope| crate::diagrams::systems_svg(project, scope))
                 .collect(),
-        }
+        })
     }
 
-    /// The drawing of `flow`, a flow of the project this cache was built from.
-    pub fn flow(&self, project: &Project, flow: &Flow) -> Option<&Diagram> {
-        let index = project
+    /// The drawing of `flow`.
+    pub fn flow(&self, flow: &Flow) -> Option<&Diagram> {
+        let index = self
+            .project
             .flows
             .iter()
             .position(|f| f.id.value == flow.id.value)?;
-        self.flows.get(index)
+        self.laid_out().flows.get(index)
     }
 
     /// The drawing of the systems of `scope`.
-    pub fn systems(&self, project: &Project, scope: &Scope) -> Option<&Diagram> {
-        let index = project
+    pub fn systems(&self, scope: &Scope) -> Option<&Diagram> {
+        let index = self
+            .project
             .scopes
             .iter()
             .position(|s| s.id.value == scope.id.value)?;
-        self.systems.get(index)
+        self.laid_out().systems.get(index)
     }
 
     /// Every drawing as a standalone `.svg` file, for download: each flow and each
     /// deployment's systems overview.
     pub fn files(&self) -> Vec<(String, String)> {
-        self.flows
+        let laid_out = self.laid_out();
+        laid_out
+            .flows
             .iter()
-            .chain(&self.systems)
+            .chain(&laid_out.systems)
             .map(|d| {
                 (
                     super::urls::diagram(&d.id),

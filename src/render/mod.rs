@@ -61,7 +61,7 @@ pub struct SiteData<'p> {
     /// (weight, title, path): sorted once, as every page's navigation lists them.
     guide_order: Vec<usize>,
     /// Every diagram, laid out once for all the pages that show it.
-    diagrams: diagrams::Diagrams,
+    diagrams: diagrams::Diagrams<'p>,
 }
 
 impl SiteData<'_> {

@@ -240,17 +240,13 @@ fn figure(env: &PageEnv<'_>, diagram: &Diagram) -> FigureView {
 
 /// The drawing of a flow.
 pub fn flow_figure(env: &PageEnv<'_>, flow: &Flow) -> Option<FigureView> {
-    let project = env.data.project;
-    Some(figure(env, env.data.diagrams.flow(project, flow)?))
+    Some(figure(env, env.data.diagrams.flow(flow)?))
 }
 
 /// The drawing of the systems of the page's deployment; none outside a deployment.
 pub fn systems_figure(env: &PageEnv<'_>) -> Option<FigureView> {
     let scope = env.scope?;
-    Some(figure(
-        env,
-        env.data.diagrams.systems(env.data.project, scope)?,
-    ))
+    Some(figure(env, env.data.diagrams.systems(scope)?))
 }
 
 /// `partials/systems.html`: the systems of a deployment and who manages each.
