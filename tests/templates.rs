@@ -156,3 +156,33 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
         }
     }
 }
+
+#[test]
+fn data_in_a_title_block_stays_text() {
+    let (_dir, root) = example();
+    let path = root.join("data/scopes.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("name: Dialogue Cloud", "name: \"Cloud & <b>'x'</b>\""),
+    )
+    .unwrap();
+    let built = rasci::render::build(&root).expect("the project builds");
+    let html = page(&built.site, "cloud/index.html");
+    // The title block's text goes through HTML and back, and is escaped once where the
+    // layout prints it.
+    let escaped = "Cloud &amp; &lt;b&gt;&#39;x&#39;&lt;/b&gt;";
+    assert!(
+        html.contains(&format!(
+            "<h1>{escaped}: RASCI for operational support</h1>"
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "<meta name=\"description\" content=\"Who is Responsible, Accountable, Supportive, Consulted and Informed in operational support for {escaped}.\">"
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("<b>'x'</b>"), "{html}");
+}
