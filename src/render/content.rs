@@ -25,6 +25,9 @@ pub struct FrontMatter {
     /// Deployments whose sections show this page; all of them when absent.
     #[serde(default)]
     pub scopes: Option<Vec<Located<String>>>,
+    /// Stand out in its deployment's list of guides, as the page most readers need.
+    #[serde(default)]
+    pub featured: bool,
 }
 
 /// One Markdown page as read.

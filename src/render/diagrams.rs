@@ -1,67 +1,86 @@
-//! SVG diagrams of flows and systems in pages. The drawings come from [`crate::diagrams`];
-//! this module places them in a `<figure>`. The deployment page and the
-//! `{{ diagram(..) }}` shortcode both go through these two functions. The facts of every
-//! drawing are also on the page as text (the step list, the systems list), for readers
-//! who cannot see it.
+//! SVG diagrams of flows and systems in pages. The drawings come from [`crate::diagrams`]
+//! and are laid out once per build: a flow shows on every deployment page and in every
+//! shortcode that names it, and laying it out again for each would repeat the costliest
+//! step of a page. The markup around a drawing (its `<figure>`) is the theme's
+//! `partials/figure.html`; this module knows nothing of pages or templates.
 
-use super::env::PageEnv;
-use super::html::esc;
 use crate::diagrams::Diagram;
-use crate::model::Flow;
+use crate::model::{Flow, Project, Scope};
 
-/// The drawing of a flow, as a `<figure>` with its SVG.
-pub fn flow(env: &mut PageEnv<'_>, flow: &Flow) -> Option<String> {
-    Some(figure(
-        env,
-        crate::diagrams::flow_svg(env.data.project, flow),
-    ))
+/// Every drawing of the site, laid out once: one per flow and one per deployment's
+/// systems overview, in the project's order. They are laid out when a page or the
+/// downloads first need one, so a rebuild that renders no page with a drawing (a
+/// preview after an edit of one guide's text) lays out none.
+pub struct Diagrams<'p> {
+    project: &'p Project,
+    laid_out: std::sync::OnceLock<LaidOut>,
 }
 
-/// The drawing of the systems of the page's deployment; none outside a deployment.
-pub fn systems(env: &mut PageEnv<'_>) -> Option<String> {
-    let scope = env.scope?;
-    Some(figure(
-        env,
-        crate::diagrams::systems_svg(env.data.project, scope),
-    ))
+struct LaidOut {
+    flows: Vec<Diagram>,
+    systems: Vec<Diagram>,
 }
 
-/// The drawing in a `<figure>`, scrolling sideways rather than shrinking (a wide flow
-/// shrunk to the column would have unreadable text), with a link to its `.svg` file.
-/// The scrolling box takes the keyboard focus, so it can be scrolled without a mouse,
-/// and is named after the drawing for those who reach it that way.
-fn figure(env: &PageEnv<'_>, diagram: Diagram) -> String {
-    format!(
-        "<figure class=\"diagram\"><div class=\"diagram-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"{title}\" style=\"--diagram-width: {width}px\">{svg}</div>\
-         <figcaption>{title} <a class=\"diagram-download\" href=\"{href}\" download>Download SVG</a></figcaption></figure>\n",
-        width = diagram.width.round(),
-        svg = diagram.svg,
-        title = esc(&diagram.title),
-        href = env.href(&super::urls::diagram(&diagram.id)),
-    )
-}
+impl<'p> Diagrams<'p> {
+    pub fn new(project: &'p Project) -> Self {
+        Diagrams {
+            project,
+            laid_out: std::sync::OnceLock::new(),
+        }
+    }
 
-/// Every drawing of the site as a standalone `.svg` file, for download: each flow and
-/// each deployment's systems overview.
-pub fn files(data: &super::SiteData<'_>) -> Vec<(String, String)> {
-    let project = data.project;
-    let flows = project
-        .flows
-        .iter()
-        .map(|flow| crate::diagrams::flow_svg(project, flow));
-    let systems = project
-        .scopes
-        .iter()
-        .map(|scope| crate::diagrams::systems_svg(project, scope));
-    flows
-        .chain(systems)
-        .map(|d| {
-            (
-                super::urls::diagram(&d.id),
-                crate::diagrams::standalone(&d.svg),
-            )
+    fn laid_out(&self) -> &LaidOut {
+        let project = self.project;
+        self.laid_out.get_or_init(|| LaidOut {
+            flows: project
+                .flows
+                .iter()
+                .map(|flow| crate::diagrams::flow_svg(project, flow))
+                .collect(),
+            systems: project
+                .scopes
+                .iter()
+                .map(|scope| crate::diagrams::systems_svg(project, scope))
+                .collect(),
         })
-        .collect()
+    }
+
+    /// The drawing of `flow`.
+    pub fn flow(&self, flow: &Flow) -> Option<&Diagram> {
+        let index = self
+            .project
+            .flows
+            .iter()
+            .position(|f| f.id.value == flow.id.value)?;
+        self.laid_out().flows.get(index)
+    }
+
+    /// The drawing of the systems of `scope`.
+    pub fn systems(&self, scope: &Scope) -> Option<&Diagram> {
+        let index = self
+            .project
+            .scopes
+            .iter()
+            .position(|s| s.id.value == scope.id.value)?;
+        self.laid_out().systems.get(index)
+    }
+
+    /// Every drawing as a standalone `.svg` file, for download: each flow and each
+    /// deployment's systems overview.
+    pub fn files(&self) -> Vec<(String, String)> {
+        let laid_out = self.laid_out();
+        laid_out
+            .flows
+            .iter()
+            .chain(&laid_out.systems)
+            .map(|d| {
+                (
+                    super::urls::diagram(&d.id),
+                    crate::diagrams::standalone(&d.svg),
+                )
+            })
+            .collect()
+    }
 }
 
 /// Dark colours for the diagrams, following the site's dark theme.

@@ -5,6 +5,7 @@
 use super::SiteData;
 use super::glossary::Marker;
 use super::markdown::{Host, Shortcode};
+use super::templates::Theme;
 use super::{urls, views};
 use crate::diagnostic::Diagnostic;
 use crate::model::Scope;
@@ -12,6 +13,8 @@ use crate::source::Span;
 
 pub struct PageEnv<'a> {
     pub data: &'a SiteData<'a>,
+    /// The templates the page and its shortcodes are rendered with.
+    pub theme: &'a Theme,
     /// Prefix from the page to the site root: `""`, `"../"`, `"../../"`.
     pub root: String,
     pub scope: Option<&'a Scope>,
@@ -22,13 +25,22 @@ pub struct PageEnv<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Every link written in a source, with where it was written.
     pub links: Vec<(String, Span)>,
+    /// The first template that failed while rendering the page, with why: a broken
+    /// theme stops the build rather than yielding a page with a hole in it.
+    pub template_error: Option<String>,
 }
 
 impl<'a> PageEnv<'a> {
-    pub fn new(data: &'a SiteData<'a>, path: &str, scope: Option<&'a Scope>) -> Self {
+    pub fn new(
+        data: &'a SiteData<'a>,
+        theme: &'a Theme,
+        path: &str,
+        scope: Option<&'a Scope>,
+    ) -> Self {
         let root = urls::root_of(path);
         PageEnv {
             data,
+            theme,
             marker: Marker::new(&data.glossary, &root),
             root,
             scope,
@@ -36,13 +48,25 @@ impl<'a> PageEnv<'a> {
             ids: super::html::UniqueIds::default(),
             diagnostics: Vec::new(),
             links: Vec::new(),
+            template_error: None,
         }
     }
 
-    /// A link from this page to a site path such as `glossary/index.html`, escaped for
-    /// an attribute value.
-    pub fn href(&self, site_path: &str) -> String {
-        super::html::esc(&format!("{}{}", self.root, site_path))
+    /// A link from this page to a site path, as text: templates escape it.
+    pub fn url(&self, site_path: &str) -> String {
+        format!("{}{}", self.root, site_path)
+    }
+
+    /// Renders one template of the theme with `view` and the five letters (`letters`).
+    /// A failure is kept in [`PageEnv::template_error`] and yields no text.
+    pub fn partial(&mut self, template: &str, view: &impl serde::Serialize) -> String {
+        match self.theme.render(template, view) {
+            Ok(html) => html,
+            Err(message) => {
+                self.template_error.get_or_insert(message);
+                String::new()
+            }
+        }
     }
 
     pub fn id(&mut self, wanted: &str) -> String {

@@ -60,6 +60,8 @@ pub struct SiteData<'p> {
     /// Indices of the content pages other than the home page, in navigation order
     /// (weight, title, path): sorted once, as every page's navigation lists them.
     guide_order: Vec<usize>,
+    /// Every diagram, laid out once for all the pages that show it.
+    diagrams: diagrams::Diagrams<'p>,
 }
 
 impl SiteData<'_> {
@@ -216,6 +218,7 @@ pub fn build_loaded(
             content: &content,
             glossary: glossary::Glossary::new(&project),
             guide_order: pages::guide_order(&content),
+            diagrams: diagrams::Diagrams::new(&project),
         };
         let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
         let rendered = match reusable {
@@ -337,7 +340,7 @@ fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
             crate::export::to_json(data.project, &[matrix]),
         );
     }
-    for (path, svg) in diagrams::files(data) {
+    for (path, svg) in data.diagrams.files() {
         site.insert(path, svg);
     }
 }
@@ -410,8 +413,9 @@ fn rerender_changed(
         .collect();
     let fresh: Vec<(usize, pages::PageOut)> = redo
         .par_iter()
-        .map(|&i| (i, pages::render(data, kinds[i])))
-        .collect();
+        .map(|&i| pages::render(data, theme, kinds[i]).map(|out| (i, out)))
+        .collect::<Result<_, _>>()
+        .map_err(|message| BuildError::Theme(ThemeError::Template(message)))?;
     for (i, out) in fresh {
         outs[i] = out;
     }
@@ -453,8 +457,9 @@ fn render_site(data: &SiteData<'_>, theme: &templates::Theme) -> Result<Rendered
     let kinds = pages::plan(data);
     let outs: Vec<pages::PageOut> = kinds
         .par_iter()
-        .map(|kind| pages::render(data, *kind))
-        .collect();
+        .map(|kind| pages::render(data, theme, *kind))
+        .collect::<Result<_, _>>()
+        .map_err(|message| BuildError::Theme(ThemeError::Template(message)))?;
     let mut site = Site::default();
     let rendered: Vec<(String, Result<String, String>)> = outs
         .par_iter()

@@ -1,18 +1,22 @@
 //! The pages of the site and their bodies: home, one RASCI page per deployment, the
 //! content pages of each deployment, one page per party, the comparison of deployments,
-//! the glossary and the "not found" page.
+//! the glossary and the "not found" page. Each kind fills its view (see [`views`]) and
+//! renders its template, `pages/<kind>.html`, into the page's body; the layout then
+//! wraps the body. The wording of a page (headings, titles of pages built from the
+//! data) is its template's, and the table of contents is read from the headings the
+//! template wrote, so the two never disagree.
 
 use super::SiteData;
 use super::content::ContentPage;
 use super::env::PageEnv;
-use super::html::esc;
 use super::markdown::{self, Origin, TocEntry};
-use super::{urls, views};
+use super::templates::Theme;
+use super::urls;
+use super::views::{self, LetterView, Link};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Letter, Scope};
 use crate::source::Span;
 use serde::Serialize;
-use std::fmt::Write;
 
 /// Which page to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,14 +130,14 @@ fn scope_crumb(scope: &Scope) -> Crumb {
     }
 }
 
-/// Renders one page's body.
-pub fn render(data: &SiteData<'_>, kind: PageKind) -> PageOut {
+/// Renders one page's body with its template; an error names the failing template.
+pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<PageOut, String> {
     let path = path_of(data, kind);
     let scope = match kind {
         PageKind::Scope(i) | PageKind::Content { scope: Some(i), .. } => Some(i),
         _ => None,
     };
-    let mut env = PageEnv::new(data, &path, scope.map(|i| &data.project.scopes[i]));
+    let mut env = PageEnv::new(data, theme, &path, scope.map(|i| &data.project.scopes[i]));
     let mut out = PageOut {
         kind,
         path: path.clone(),
@@ -152,34 +156,62 @@ pub fn render(data: &SiteData<'_>, kind: PageKind) -> PageOut {
         searchable: true,
     };
     match kind {
-        PageKind::Home => home(&mut env, &mut out),
-        PageKind::Scope(i) => deployment(&mut env, &mut out, i),
-        PageKind::Content { page, .. } => content(&mut env, &mut out, &data.content[page]),
-        PageKind::Party(i) => party(&mut env, &mut out, i),
-        PageKind::Compare => compare(&mut env, &mut out),
-        PageKind::Glossary => glossary(&mut env, &mut out),
-        PageKind::NotFound => not_found(&mut out),
+        PageKind::Home => home(&mut env, &mut out)?,
+        PageKind::Scope(i) => deployment(&mut env, &mut out, i)?,
+        PageKind::Content { page, .. } => content(&mut env, &mut out, &data.content[page])?,
+        PageKind::Party(i) => party(&mut env, &mut out, i)?,
+        PageKind::Compare => compare(&mut env, &mut out)?,
+        PageKind::Glossary => glossary(&mut env, &mut out)?,
+        PageKind::NotFound => not_found(&mut env, &mut out)?,
+    }
+    if let Some(message) = env.template_error.take() {
+        return Err(message);
     }
     out.diagnostics = std::mem::take(&mut env.diagnostics);
     out.links = std::mem::take(&mut env.links);
-    out
+    Ok(out)
 }
 
-fn h2(env: &mut PageEnv<'_>, toc: &mut Vec<TocEntry>, wanted: &str, text: &str) -> String {
-    let id = env.id(wanted);
-    toc.push(TocEntry {
-        level: 2,
-        id: id.clone(),
-        text: text.to_string(),
-    });
-    let id = esc(&id);
-    format!(
-        "<h2 id=\"{id}\">{t}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {t}\"></a></h2>\n",
-        t = esc(text)
-    )
+/// The table of contents of a rendered body: the headings with the ids in `ids` that
+/// the template wrote (one it left out is not listed), and `written`, the headings of
+/// Markdown in the body, all in the order they appear.
+fn toc_of(body: &str, ids: &[&str], written: Vec<TocEntry>) -> Vec<TocEntry> {
+    let position = |id: &str| body.find(&format!(" id=\"{}\"", super::html::esc(id)));
+    let mut entries: Vec<(usize, TocEntry)> = written
+        .into_iter()
+        .map(|entry| (position(&entry.id).unwrap_or(usize::MAX), entry))
+        .collect();
+    for id in ids {
+        let Some(at) = position(id) else { continue };
+        let Some(open) = body[..at].rfind('<') else {
+            continue;
+        };
+        let tag = &body[open + 1..at];
+        let level = match tag.as_bytes() {
+            [b'h', digit @ b'1'..=b'6'] => digit - b'0',
+            _ => continue,
+        };
+        let Some(start) = body[at..].find('>').map(|i| at + i + 1) else {
+            continue;
+        };
+        let close = format!("</h{level}>");
+        let Some(end) = body[start..].find(&close).map(|i| start + i) else {
+            continue;
+        };
+        entries.push((
+            at,
+            TocEntry {
+                level,
+                id: id.to_string(),
+                text: super::html::text_of(&body[start..end]),
+            },
+        ));
+    }
+    entries.sort_by_key(|(at, _)| *at);
+    entries.into_iter().map(|(_, entry)| entry).collect()
 }
 
-fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
+fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
     out.title = project.config.title.value.clone();
@@ -192,17 +224,11 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
     out.crumbs.clear();
     out.class = "page-home";
     // The deployments come first: most readers arrive to find their deployment's table.
-    let mut body = String::new();
-    body.push_str(&h2(
-        env,
-        &mut out.toc,
-        "deployments",
-        "Choose your deployment",
-    ));
-    body.push_str("<div class=\"cards\">\n");
+    let deployments_id = env.id("deployments");
+    let mut deployments = Vec::new();
     for (scope, matrix) in project.scopes.iter().zip(&data.matrices) {
         let description = match &scope.description {
-            Some(d) => env.inline(&d.value, d.span),
+            Some(d) => super::html::text_of(&env.inline(&d.value, d.span)),
             None => String::new(),
         };
         let guides = data
@@ -210,19 +236,16 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
             .iter()
             .filter(|p| !p.is_home() && p.applies_to(&scope.id.value))
             .count();
-        let _ = writeln!(
-            body,
-            "<a class=\"card card-deployment\" href=\"{href}\"><span class=\"card-kicker\">Deployment</span>\
-             <span class=\"card-title\">{name}</span><span class=\"card-text\">{description}</span>\
-             <span class=\"card-meta\">{rows} tasks · {guides} guide{s}</span></a>",
-            href = env.href(&urls::scope(&scope.id.value)),
-            name = esc(&scope.name.value),
-            description = esc(&super::html::text_of(&description)),
-            rows = matrix.row_count(),
-            s = if guides == 1 { "" } else { "s" },
-        );
+        deployments.push(views::DeploymentCard {
+            href: env.url(&urls::scope(&scope.id.value)),
+            name: scope.name.value.clone(),
+            description,
+            tasks: matrix.row_count(),
+            guides,
+        });
     }
-    body.push_str("</div>\n");
+    let mut written = Vec::new();
+    let mut content_html = String::new();
     if let Some(index) = data.content.iter().find(|p| p.is_home()) {
         let rendered = render_content(env, index);
         if !index.front.title.value.is_empty() {
@@ -231,161 +254,136 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
         if let Some(d) = &index.front.description {
             out.description = d.value.clone();
         }
-        body.push_str(&rendered.html);
-        out.toc.extend(rendered.toc);
+        content_html = rendered.html;
+        written = rendered.toc;
         out.heading = rendered.h1;
     }
-    body.push_str(&h2(env, &mut out.toc, "reference", "Reference"));
-    body.push_str("<div class=\"cards cards-small\">\n");
-    if project.scopes.len() > 1 {
-        let _ = writeln!(
-            body,
-            "<a class=\"card\" href=\"{}\"><span class=\"card-title\">Compare deployments</span>\
-             <span class=\"card-text\">What changes from one deployment to the other, row by row.</span></a>",
-            env.href(urls::COMPARE)
-        );
-    }
-    for party in &project.parties {
-        let _ = writeln!(
-            body,
-            "<a class=\"card\" href=\"{}\"><span class=\"card-title\">{}</span><span class=\"card-text\">{}</span></a>",
-            env.href(&urls::party(&party.id.value)),
-            esc(&party.name.value),
-            party.description.as_ref().map_or_else(
-                || "Its duties per deployment.".to_string(),
-                |d| esc(&d.value)
-            )
-        );
-    }
-    let _ = writeln!(
-        body,
-        "<a class=\"card\" href=\"{}\"><span class=\"card-title\">Glossary</span>\
-         <span class=\"card-text\">The terms used across this site, explained.</span></a>",
-        env.href(urls::GLOSSARY)
+    let reference_id = env.id("reference");
+    let view = views::HomeView {
+        deployments_id,
+        reference_id,
+        deployments,
+        content_html,
+        compare_href: (project.scopes.len() > 1).then(|| env.url(urls::COMPARE)),
+        parties: project
+            .parties
+            .iter()
+            .map(|party| views::PartyCard {
+                href: env.url(&urls::party(&party.id.value)),
+                name: party.name.value.clone(),
+                description: party.description.as_ref().map(|d| d.value.clone()),
+            })
+            .collect(),
+        glossary_href: env.url(urls::GLOSSARY),
+    };
+    out.body = env.theme.render_block(HOME, "body", &view)?;
+    out.toc = toc_of(
+        &out.body,
+        &[&view.deployments_id, &view.reference_id],
+        written,
     );
-    body.push_str("</div>\n");
-    out.body = body;
+    Ok(())
 }
 
-fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
+const HOME: &str = "pages/home.html";
+const DEPLOYMENT: &str = "pages/deployment.html";
+const CONTENT: &str = "pages/content.html";
+const PARTY: &str = "pages/party.html";
+const COMPARE: &str = "pages/compare.html";
+const GLOSSARY: &str = "pages/glossary.html";
+const NOT_FOUND: &str = "pages/404.html";
+
+fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
     let scope = &project.scopes[index];
     let matrix = &data.matrices[index];
-    out.title = format!("{}: RASCI for operational support", scope.name.value);
     out.key = Some("rasci".into());
     out.class = "page-deployment";
     out.weight = i64::MIN;
-    let mut toc = Vec::new();
-    let mut body = String::new();
-    let names: Vec<String> = project
-        .parties
-        .iter()
-        .map(|p| p.name.value.clone())
-        .collect();
-    out.description = format!(
-        "Who is Responsible, Accountable, Supportive, Consulted and Informed in operational support for {}.",
-        scope.name.value
-    );
-    let _ = write!(
-        body,
-        "<p class=\"lead\">This page sets out how operational support is divided between {} when the deployment is <strong>{}</strong>",
-        esc(&join_names(&names)),
-        esc(&scope.name.value)
-    );
-    match &scope.description {
-        Some(d) => {
-            let text = env.inline(&d.value, d.span);
-            let _ = writeln!(
-                body,
-                ": {}</p>",
-                text.trim_end_matches('.').to_string() + "."
-            );
-        }
-        None => body.push_str(".</p>\n"),
-    }
-    let _ = writeln!(
-        body,
-        "<ul class=\"facts\" aria-label=\"At a glance\"><li><span class=\"fact-value\">{}</span> tasks</li>\
-         <li><span class=\"fact-value\">{}</span> parties</li><li><span class=\"fact-value\">{}</span> sections</li></ul>",
-        matrix.row_count(),
-        project.parties.len(),
-        matrix.sections.len()
-    );
-    if !project.summaries.is_empty() {
-        body.push_str(&h2(
-            env,
-            &mut toc,
-            "responsibility-summaries",
-            "Responsibility summaries",
-        ));
-        body.push_str(&views::summaries(env, 3, &mut toc));
-    }
-    body.push_str(&h2(env, &mut toc, "rasci-table", "RASCI table"));
-    let _ = writeln!(
-        body,
-        "<p class=\"downloads\">Download this table: <a class=\"download\" href=\"{csv}\" download>CSV</a> \
-         <a class=\"download\" href=\"{json}\" download>JSON</a></p>",
-        csv = env.href(&urls::download(&scope.id.value, "csv")),
-        json = env.href(&urls::download(&scope.id.value, "json")),
-    );
-    // Table and legend stay together: printed, they share one landscape page.
-    body.push_str("<div class=\"rasci-block\">\n");
-    body.push_str(&views::rasci_table(env, matrix));
-    let legend_id = env.id("legend");
-    toc.push(TocEntry {
-        level: 3,
-        id: legend_id.clone(),
-        text: "Legend".into(),
+    let description_html = scope.description.as_ref().map(|d| {
+        let text = env.inline(&d.value, d.span);
+        text.trim_end_matches('.').to_string() + "."
     });
-    let _ = writeln!(
-        body,
-        "<h3 id=\"{legend_id}\">Legend<a class=\"anchor\" href=\"#{legend_id}\" aria-label=\"Link to this section: Legend\"></a></h3>"
-    );
-    body.push_str(&views::legend());
-    body.push_str("</div>\n");
-    if project
+    let summaries_id = (!project.summaries.is_empty()).then(|| env.id("responsibility-summaries"));
+    let summaries = if summaries_id.is_some() {
+        views::summaries(env, 3)
+    } else {
+        Vec::new()
+    };
+    let table_id = env.id("rasci-table");
+    // Table and legend stay together: printed, they share one landscape page.
+    let matrix_view = views::matrix(env, matrix);
+    let legend_id = env.id("legend");
+    let (systems_id, systems) = if project
         .systems
         .iter()
         .any(|s| views::shows_in(&s.scopes, Some(scope)))
     {
-        body.push_str(&h2(env, &mut toc, "systems-overview", "Systems overview"));
-        body.push_str(&views::systems(env));
-    }
+        let id = env.id("systems-overview");
+        (Some(id), Some(views::systems(env)))
+    } else {
+        (None, None)
+    };
+    let mut flows = Vec::new();
     for flow in project
         .flows
         .iter()
         .filter(|f| views::shows_in(&f.scopes, Some(scope)))
     {
-        let anchor = data.flow_anchor(flow);
-        body.push_str(&h2(env, &mut toc, &anchor, &flow.title.value));
-        body.push_str(&views::flow(env, flow));
+        let heading_id = env.id(&data.flow_anchor(flow));
+        flows.push(views::flow(env, flow, heading_id));
     }
-    let guides: Vec<&ContentPage> = sorted_guides(data, Some(&scope.id.value));
-    if !guides.is_empty() {
-        body.push_str(&h2(env, &mut toc, "guidance", "Guidance"));
-        body.push_str("<ul class=\"guides\">\n");
-        for guide in guides {
-            let emphasis = if guide.slug == "submission-guidelines" {
-                " class=\"guide-primary\""
-            } else {
-                ""
-            };
-            let _ = write!(
-                body,
-                "<li{emphasis}><a href=\"{}\">{}</a>",
-                env.href(&urls::content(Some(&scope.id.value), &guide.slug)),
-                esc(&guide.front.title.value)
-            );
-            if let Some(d) = &guide.front.description {
-                let _ = write!(body, "<span class=\"muted\"> — {}</span>", esc(&d.value));
-            }
-            body.push_str("</li>\n");
-        }
-        body.push_str("</ul>\n");
-    }
-    out.toc = toc;
-    out.body = body;
+    let guides: Vec<views::GuideLink> = sorted_guides(data, Some(&scope.id.value))
+        .into_iter()
+        .map(|guide| views::GuideLink {
+            href: env.url(&urls::content(Some(&scope.id.value), &guide.slug)),
+            title: guide.front.title.value.clone(),
+            description: guide.front.description.as_ref().map(|d| d.value.clone()),
+            featured: guide.front.featured,
+        })
+        .collect();
+    let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
+    let view = views::DeploymentView {
+        scope: views::ScopeView {
+            id: scope.id.value.clone(),
+            name: scope.name.value.clone(),
+            description_html,
+        },
+        party_names: project
+            .parties
+            .iter()
+            .map(|p| p.name.value.clone())
+            .collect(),
+        task_count: matrix.row_count(),
+        party_count: project.parties.len(),
+        section_count: matrix.sections.len(),
+        summaries_id,
+        summaries,
+        table_id,
+        legend_id,
+        csv_href: env.url(&urls::download(&scope.id.value, "csv")),
+        json_href: env.url(&urls::download(&scope.id.value, "json")),
+        matrix: matrix_view,
+        systems_id,
+        systems,
+        flows,
+        guidance_id,
+        guides,
+    };
+    out.title = env.theme.render_text(DEPLOYMENT, "title", &view)?;
+    out.description = env.theme.render_text(DEPLOYMENT, "description", &view)?;
+    out.body = env.theme.render_block(DEPLOYMENT, "body", &view)?;
+    let mut ids: Vec<&str> = Vec::new();
+    ids.extend(view.summaries_id.as_deref());
+    ids.extend(view.summaries.iter().map(|s| s.id.as_str()));
+    ids.push(&view.table_id);
+    ids.push(&view.legend_id);
+    ids.extend(view.systems_id.as_deref());
+    ids.extend(view.flows.iter().map(|f| f.heading_id.as_str()));
+    ids.extend(view.guidance_id.as_deref());
+    out.toc = toc_of(&out.body, &ids, Vec::new());
+    Ok(())
 }
 
 /// Content pages of a deployment in navigation order: weight, then title.
@@ -426,7 +424,7 @@ fn render_content(env: &mut PageEnv<'_>, page: &ContentPage) -> markdown::Render
     )
 }
 
-fn content(env: &mut PageEnv<'_>, out: &mut PageOut, page: &ContentPage) {
+fn content(env: &mut PageEnv<'_>, out: &mut PageOut, page: &ContentPage) -> Result<(), String> {
     out.title = page.front.title.value.clone();
     out.description = page
         .front
@@ -440,75 +438,75 @@ fn content(env: &mut PageEnv<'_>, out: &mut PageOut, page: &ContentPage) {
         out.crumbs.push(scope_crumb(scope));
     }
     let rendered = render_content(env, page);
-    out.body = rendered.html;
     out.toc = rendered.toc;
     out.heading = rendered.h1;
+    let view = views::ContentView {
+        content_html: rendered.html,
+    };
+    out.body = env.theme.render_block(CONTENT, "body", &view)?;
+    Ok(())
 }
 
-fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
+fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
     let party = &project.parties[index];
     out.title = party.name.value.clone();
     out.class = "page-party";
-    let mut body = String::new();
-    if let Some(d) = &party.description {
-        let text = env.inline(&d.value, d.span);
-        let _ = writeln!(body, "<p class=\"lead\">{text}</p>");
-        out.description = super::html::text_of(&text);
+    let description_html = party
+        .description
+        .as_ref()
+        .map(|d| env.inline(&d.value, d.span));
+    if let Some(text) = &description_html {
+        out.description = super::html::text_of(text);
     }
     // How many tasks in each letter, per deployment, as a compact overview.
-    let _ = writeln!(
-        body,
-        "<div class=\"table-wrap\"><table class=\"overview\"><caption>Number of tasks per role</caption><thead><tr><th scope=\"col\">Deployment</th>"
-    );
-    for letter in Letter::ALL {
-        let _ = write!(body, "<th scope=\"col\">{}</th>", views::badge(letter));
-    }
-    body.push_str("</tr></thead><tbody>\n");
-    for matrix in &data.matrices {
-        let _ = write!(
-            body,
-            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>",
-            env.href(&urls::scope(&matrix.scope.id.value)),
-            esc(&matrix.scope.name.value)
-        );
-        for letter in Letter::ALL {
-            let n = matrix
-                .rows()
-                .filter(|r| r.letters(index).contains(letter))
-                .count();
-            let _ = write!(body, "<td>{n}</td>");
-        }
-        body.push_str("</tr>\n");
-    }
-    body.push_str("</tbody></table></div>\n");
-    let mut toc = Vec::new();
+    let overview = data
+        .matrices
+        .iter()
+        .map(|matrix| views::CountsRow {
+            href: env.url(&urls::scope(&matrix.scope.id.value)),
+            name: matrix.scope.name.value.clone(),
+            counts: Letter::ALL
+                .into_iter()
+                .map(|letter| {
+                    matrix
+                        .rows()
+                        .filter(|r| r.letters(index).contains(letter))
+                        .count()
+                })
+                .collect(),
+        })
+        .collect();
+    let mut deployments = Vec::new();
     for (scope, matrix) in project.scopes.iter().zip(&data.matrices) {
-        let anchor = format!("in-{}", scope.id.value);
-        body.push_str(&h2(env, &mut toc, &anchor, &scope.name.value));
-        env.scope = Some(scope);
-        body.push_str(&views::party_duties(env, party, matrix));
+        let heading_id = env.id(&format!("in-{}", scope.id.value));
+        deployments.push(views::PartyDeployment {
+            heading_id,
+            name: scope.name.value.clone(),
+            duties: views::duties(env, party, matrix),
+        });
     }
-    env.scope = None;
-    out.toc = toc;
-    out.body = body;
+    let view = views::PartyView {
+        name: party.name.value.clone(),
+        description_html,
+        overview,
+        deployments,
+    };
+    out.body = env.theme.render_block(PARTY, "body", &view)?;
+    let ids: Vec<&str> = view
+        .deployments
+        .iter()
+        .map(|d| d.heading_id.as_str())
+        .collect();
+    out.toc = toc_of(&out.body, &ids, Vec::new());
+    Ok(())
 }
 
-fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) {
+fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
-    out.title = "Compare deployments".into();
     out.class = "page-compare";
-    out.description = "The RASCI tables of all deployments side by side; rows that differ or exist in one deployment only are highlighted.".into();
     // Tasks in order of first appearance across the deployments.
     let mut tasks: Vec<(&str, &str)> = Vec::new();
     for matrix in &data.matrices {
@@ -518,9 +516,9 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) {
             }
         }
     }
-    let mut differ = 0;
-    let mut only = 0;
-    let mut rows_html = String::new();
+    let mut differ_count = 0;
+    let mut only_count = 0;
+    let mut rows = Vec::new();
     for (task, title) in &tasks {
         let cells: Vec<Option<Vec<crate::model::LetterSet>>> = data
             .matrices
@@ -532,146 +530,146 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) {
             })
             .collect();
         let present: Vec<&Vec<crate::model::LetterSet>> = cells.iter().flatten().collect();
-        let missing = present.len() < cells.len();
-        let different = present.windows(2).any(|w| w[0] != w[1]);
-        let (class, note) = if missing {
-            only += 1;
-            let names: Vec<String> = project
+        let status = if present.len() < cells.len() {
+            only_count += 1;
+            "only"
+        } else if present.windows(2).any(|w| w[0] != w[1]) {
+            differ_count += 1;
+            "differs"
+        } else {
+            "same"
+        };
+        rows.push(views::CompareRow {
+            title: title.to_string(),
+            status,
+            present_in: project
                 .scopes
                 .iter()
                 .zip(&cells)
                 .filter(|(_, c)| c.is_some())
                 .map(|(s, _)| s.name.value.clone())
-                .collect();
-            (
-                " class=\"row-only\"",
-                format!(
-                    "<span class=\"flag flag-only\">Only in {}</span>",
-                    esc(&join_names(&names))
-                ),
-            )
-        } else if different {
-            differ += 1;
-            (
-                " class=\"row-differs\"",
-                "<span class=\"flag flag-differs\">Differs</span>".to_string(),
-            )
-        } else {
-            ("", String::new())
-        };
-        let _ = write!(
-            rows_html,
-            "<tr{class}><th scope=\"row\">{} {note}</th>",
-            esc(title)
-        );
-        for (scope_cells, scope) in cells.iter().zip(&project.scopes) {
-            match scope_cells {
-                Some(letters) => {
-                    for set in letters {
-                        let _ = write!(rows_html, "<td>{}</td>", views::badges(*set));
-                    }
-                }
-                None => {
-                    let _ = write!(
-                        rows_html,
-                        "<td class=\"absent\" colspan=\"{}\">Not in {}</td>",
-                        project.parties.len(),
-                        esc(&scope.name.value)
-                    );
-                }
-            }
-        }
-        rows_html.push_str("</tr>\n");
+                .collect(),
+            cells: cells
+                .iter()
+                .zip(&project.scopes)
+                .map(|(letters, scope)| views::CompareCell {
+                    scope_name: scope.name.value.clone(),
+                    letters: letters.as_ref().map(|sets| {
+                        sets.iter()
+                            .map(|set| set.iter().map(LetterView::of).collect())
+                            .collect()
+                    }),
+                })
+                .collect(),
+        });
     }
-    let mut body = String::new();
-    let _ = writeln!(body, "<p class=\"lead\">{}</p>", esc(&out.description));
-    let _ = writeln!(
-        body,
-        "<ul class=\"facts\"><li><span class=\"fact-value\">{}</span> tasks in all</li><li><span class=\"fact-value\">{only}</span> in some deployments only</li>\
-         <li><span class=\"fact-value\">{differ}</span> with different letters</li></ul>",
-        tasks.len()
-    );
-    let mut toc = Vec::new();
-    body.push_str(&h2(env, &mut toc, "side-by-side", "Side by side"));
-    body.push_str("<div class=\"table-wrap\" role=\"region\" aria-label=\"Comparison table\" tabindex=\"0\"><table class=\"rasci compare\">\n<thead><tr><th scope=\"col\" rowspan=\"2\" class=\"task-col\">Task</th>");
-    for scope in &project.scopes {
-        let _ = write!(
-            body,
-            "<th scope=\"colgroup\" colspan=\"{}\" class=\"scope-head\"><a href=\"{}\">{}</a></th>",
-            project.parties.len(),
-            env.href(&urls::scope(&scope.id.value)),
-            esc(&scope.name.value)
-        );
-    }
-    body.push_str("</tr><tr>");
-    for _ in &project.scopes {
-        for party in &project.parties {
-            let _ = write!(body, "<th scope=\"col\">{}</th>", esc(&party.name.value));
-        }
-    }
-    body.push_str("</tr></thead>\n<tbody>\n");
-    body.push_str(&rows_html);
-    body.push_str("</tbody></table></div>\n");
-    body.push_str(&h2(env, &mut toc, "legend", "Legend"));
-    body.push_str(&views::legend());
-    out.toc = toc;
-    out.body = body;
+    let table_id = env.id("side-by-side");
+    let legend_id = env.id("legend");
+    let mut view = views::CompareView {
+        description: String::new(),
+        scopes: project
+            .scopes
+            .iter()
+            .map(|scope| Link {
+                name: scope.name.value.clone(),
+                href: env.url(&urls::scope(&scope.id.value)),
+            })
+            .collect(),
+        parties: project
+            .parties
+            .iter()
+            .map(|p| p.name.value.clone())
+            .collect(),
+        party_count: project.parties.len(),
+        task_count: tasks.len(),
+        only_count,
+        differ_count,
+        table_id,
+        legend_id,
+        rows,
+    };
+    out.title = env.theme.render_text(COMPARE, "title", &view)?;
+    out.description = env.theme.render_text(COMPARE, "description", &view)?;
+    view.description = out.description.clone();
+    out.body = env.theme.render_block(COMPARE, "body", &view)?;
+    out.toc = toc_of(&out.body, &[&view.table_id, &view.legend_id], Vec::new());
+    Ok(())
 }
 
-fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) {
+fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let project = env.data.project;
-    out.title = "Glossary".into();
     out.class = "page-glossary";
-    out.description = "The terms used on this site. Where a page uses one, it is underlined: hover or focus it to read the definition.".into();
     env.marker.disable();
     let mut terms: Vec<&crate::model::Term> = project.glossary.iter().collect();
     terms.sort_by_key(|t| t.term.value.to_lowercase());
-    let mut body = format!(
-        "<p class=\"lead\">{}</p>\n<dl class=\"glossary\">\n",
-        esc(&out.description)
-    );
-    let mut toc = Vec::new();
+    let mut view = views::GlossaryView {
+        description: String::new(),
+        terms: Vec::new(),
+    };
     for term in terms {
         let id = env.id(&super::glossary::term_anchor(&term.term.value));
-        toc.push(TocEntry {
+        // A term is data, not wording of the template: it names its entry in the contents.
+        out.toc.push(TocEntry {
             level: 2,
             id: id.clone(),
             text: term.term.value.clone(),
         });
-        let definition = env.inline(&term.definition.value, term.definition.span);
-        let _ = write!(
-            body,
-            "<div class=\"glossary-entry\"><dt id=\"{}\">{}</dt><dd><p>{definition}</p>",
-            esc(&id),
-            esc(&term.term.value)
-        );
-        if !term.aliases.is_empty() {
-            let aliases: Vec<String> = term.aliases.iter().map(|a| esc(&a.value)).collect();
-            let _ = write!(
-                body,
-                "<p class=\"muted\">Also written: {}</p>",
-                aliases.join(", ")
-            );
-        }
-        if let Some(source) = &term.source {
-            let _ = write!(
-                body,
-                "<p class=\"muted\">Source: {}</p>",
-                esc(&source.value)
-            );
-        }
-        body.push_str("</dd></div>\n");
+        let definition_html = env.inline(&term.definition.value, term.definition.span);
+        view.terms.push(views::TermView {
+            id,
+            term: term.term.value.clone(),
+            definition_html,
+            aliases: term.aliases.iter().map(|a| a.value.clone()).collect(),
+            source: term.source.as_ref().map(|s| s.value.clone()),
+        });
     }
-    body.push_str("</dl>\n");
-    out.toc = toc;
-    out.body = body;
+    out.title = env.theme.render_text(GLOSSARY, "title", &view)?;
+    out.description = env.theme.render_text(GLOSSARY, "description", &view)?;
+    view.description = out.description.clone();
+    out.body = env.theme.render_block(GLOSSARY, "body", &view)?;
+    Ok(())
 }
 
-fn not_found(out: &mut PageOut) {
-    out.title = "Page not found".into();
+fn not_found(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     out.class = "page-404";
     out.searchable = false;
-    out.body = "<p class=\"lead\">There is no page at this address. It may have moved when the site was last published.</p>\n\
-                <p>Start again from the home page, or use the search box at the top of the page.</p>\n"
-        .to_string();
+    out.title = env
+        .theme
+        .render_text(NOT_FOUND, "title", &views::Empty {})?;
+    out.body = env
+        .theme
+        .render_block(NOT_FOUND, "body", &views::Empty {})?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contents_list_the_headings_the_template_wrote_in_page_order() {
+        let body = "<section aria-labelledby=\"s\"><h3 id=\"s\">Who &amp; why<a class=\"anchor\" href=\"#s\"></a></h3></section>\
+                    <h2 id=\"md\">From Markdown</h2>\
+                    <table id=\"t\"></table>\
+                    <h2 id=\"a\">First <em>one</em></h2>";
+        let written = vec![TocEntry {
+            level: 2,
+            id: "md".into(),
+            text: "From Markdown".into(),
+        }];
+        let toc = toc_of(body, &["a", "gone", "t", "s"], written);
+        let listed: Vec<(u8, &str, &str)> = toc
+            .iter()
+            .map(|e| (e.level, e.id.as_str(), e.text.as_str()))
+            .collect();
+        // `gone` is not on the page and `t` is no heading: neither is listed.
+        assert_eq!(
+            listed,
+            [
+                (3, "s", "Who & why"),
+                (2, "md", "From Markdown"),
+                (2, "a", "First one"),
+            ]
+        );
+    }
 }

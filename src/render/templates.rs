@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The built-in theme's templates, by name.
-const BUILTIN_TEMPLATES: [(&str, &str); 4] = [
+/// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
+/// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
+/// partials they and the shortcodes share under `partials/`.
+const BUILTIN_TEMPLATES: [(&str, &str); 21] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -22,6 +24,74 @@ const BUILTIN_TEMPLATES: [(&str, &str); 4] = [
     (
         "nav.html",
         include_str!("../../themes/golive/templates/nav.html"),
+    ),
+    (
+        "pages/home.html",
+        include_str!("../../themes/golive/templates/pages/home.html"),
+    ),
+    (
+        "pages/deployment.html",
+        include_str!("../../themes/golive/templates/pages/deployment.html"),
+    ),
+    (
+        "pages/content.html",
+        include_str!("../../themes/golive/templates/pages/content.html"),
+    ),
+    (
+        "pages/party.html",
+        include_str!("../../themes/golive/templates/pages/party.html"),
+    ),
+    (
+        "pages/compare.html",
+        include_str!("../../themes/golive/templates/pages/compare.html"),
+    ),
+    (
+        "pages/glossary.html",
+        include_str!("../../themes/golive/templates/pages/glossary.html"),
+    ),
+    (
+        "pages/404.html",
+        include_str!("../../themes/golive/templates/pages/404.html"),
+    ),
+    (
+        "partials/heading.html",
+        include_str!("../../themes/golive/templates/partials/heading.html"),
+    ),
+    (
+        "partials/badge.html",
+        include_str!("../../themes/golive/templates/partials/badge.html"),
+    ),
+    (
+        "partials/legend.html",
+        include_str!("../../themes/golive/templates/partials/legend.html"),
+    ),
+    (
+        "partials/matrix.html",
+        include_str!("../../themes/golive/templates/partials/matrix.html"),
+    ),
+    (
+        "partials/summaries.html",
+        include_str!("../../themes/golive/templates/partials/summaries.html"),
+    ),
+    (
+        "partials/summary_items.html",
+        include_str!("../../themes/golive/templates/partials/summary_items.html"),
+    ),
+    (
+        "partials/figure.html",
+        include_str!("../../themes/golive/templates/partials/figure.html"),
+    ),
+    (
+        "partials/flow.html",
+        include_str!("../../themes/golive/templates/partials/flow.html"),
+    ),
+    (
+        "partials/systems.html",
+        include_str!("../../themes/golive/templates/partials/systems.html"),
+    ),
+    (
+        "partials/duties.html",
+        include_str!("../../themes/golive/templates/partials/duties.html"),
     ),
 ];
 
@@ -62,6 +132,9 @@ impl std::error::Error for ThemeError {}
 /// The loaded theme: templates compiled once, static files ready to copy.
 pub struct Theme {
     pub tera: tera::Tera,
+    /// Where each template was read from, to name the file when it fails: its own name
+    /// for the built-in theme's, else `themes/<name>/templates/...` or `templates/...`.
+    pub origins: BTreeMap<String, String>,
     pub statics: BTreeMap<String, Vec<u8>>,
     /// A hash of every template and static file, to tell whether the theme changed
     /// between two builds of one process.
@@ -71,6 +144,10 @@ pub struct Theme {
 /// Loads the theme named in the config, with the project's overrides.
 pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     let mut templates: BTreeMap<String, String> = owned(&BUILTIN_TEMPLATES);
+    let mut origins: BTreeMap<String, String> = BUILTIN_TEMPLATES
+        .iter()
+        .map(|(n, _)| (n.to_string(), n.to_string()))
+        .collect();
     let mut statics: BTreeMap<String, Vec<u8>> = BUILTIN_STATIC
         .iter()
         .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
@@ -79,27 +156,108 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     // nothing outside `themes/` is ever read for it.
     if crate::config::theme_name_problem(name).is_none() {
         let theme_dir = root.join("themes").join(name);
-        for (name, bytes) in read_dir(root, &theme_dir.join("templates"))? {
-            templates.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+        for (template, bytes) in read_dir(root, &theme_dir.join("templates"))? {
+            origins.insert(
+                template.clone(),
+                format!("themes/{name}/templates/{template}"),
+            );
+            templates.insert(template, String::from_utf8_lossy(&bytes).into_owned());
         }
         statics.extend(read_dir(root, &theme_dir.join("static"))?);
     }
-    for (name, bytes) in read_dir(root, &root.join("templates"))? {
-        templates.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+    for (template, bytes) in read_dir(root, &root.join("templates"))? {
+        origins.insert(template.clone(), format!("templates/{template}"));
+        templates.insert(template, String::from_utf8_lossy(&bytes).into_owned());
     }
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html"]);
+    // Data reaches the templates as text; escaping it as the rest of the site does keeps
+    // control characters out of the pages too.
+    tera.set_escape_fn(escape);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| ThemeError::Template(error_chain(&e)))?;
+        .map_err(|e| ThemeError::Template(name_file(&origins, None, &error_chain(&e))))?;
     let mut hasher = std::hash::DefaultHasher::new();
     std::hash::Hash::hash(&templates, &mut hasher);
     std::hash::Hash::hash(&statics, &mut hasher);
     let fingerprint = std::hash::Hasher::finish(&hasher);
     Ok(Theme {
         tera,
+        origins,
         statics,
         fingerprint,
     })
+}
+
+impl Theme {
+    /// Renders `template` with `view`'s fields and `letters`, the five RASCI letters
+    /// (see [`super::views::LetterView`]). An error names the template's file.
+    pub fn render(&self, template: &str, view: &impl serde::Serialize) -> Result<String, String> {
+        self.run(template, None, view)
+    }
+
+    /// Renders one block of `template`: a page kind's template gives the page's body in
+    /// `{% block body %}`, and the title and description of a page built from the data in
+    /// `{% block title %}` and `{% block description %}`.
+    pub fn render_block(
+        &self,
+        template: &str,
+        block: &str,
+        view: &impl serde::Serialize,
+    ) -> Result<String, String> {
+        self.run(template, Some(block), view)
+    }
+
+    /// [`Theme::render_block`] as plain text, for a page's title or description.
+    pub fn render_text(
+        &self,
+        template: &str,
+        block: &str,
+        view: &impl serde::Serialize,
+    ) -> Result<String, String> {
+        self.run(template, Some(block), view)
+            .map(|html| super::html::text_of(&html))
+    }
+
+    fn run(
+        &self,
+        template: &str,
+        block: Option<&str>,
+        view: &impl serde::Serialize,
+    ) -> Result<String, String> {
+        let fail = |e: tera::Error| name_file(&self.origins, Some(template), &error_chain(&e));
+        let mut context = tera::Context::from_serialize(view).map_err(fail)?;
+        context.insert("letters", &super::views::LetterView::all());
+        match block {
+            Some(block) => self.tera.render_block(template, block, &context),
+            None => self.tera.render(template, &context),
+        }
+        .map_err(fail)
+    }
+}
+
+/// A template error, led by the file of the template that failed: the one Tera's code
+/// frame points at (an included partial, say), else `rendered`, the one being rendered.
+/// A template the project or its theme replaced is named by its path in the project.
+fn name_file(origins: &BTreeMap<String, String>, rendered: Option<&str>, message: &str) -> String {
+    let framed = message
+        .split_once(" --> ")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .map(|(name, _)| name)
+        .filter(|name| origins.contains_key(*name));
+    let origin = |name: &str| origins.get(name).map_or(name, String::as_str).to_string();
+    let mut message = message.to_string();
+    if let Some(name) = framed {
+        message = message.replace(&format!(" --> {name}:"), &format!(" --> {}:", origin(name)));
+    }
+    match framed.or(rendered) {
+        Some(name) => format!("{}: {message}", origin(name)),
+        None => message,
+    }
+}
+
+/// [`super::html::esc`] as Tera's escape function.
+fn escape(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(super::html::esc(text).as_bytes())
 }
 
 fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

@@ -1,15 +1,19 @@
-//! Data views: the HTML of the RASCI table, the legend, the responsibility summaries, the
-//! systems overview, the flows and a party's duties. Deployment pages are built from
-//! them, and content pages embed them with shortcodes.
+//! Views: the data each page kind and each partial of the theme is rendered from, as
+//! serialisable structs, and the functions that fill them. The markup is the theme's
+//! (`pages/*.html`, `partials/*.html`); nothing here writes HTML but what Markdown
+//! renders. Text from the data stays text in a view, for the template to escape; the
+//! fields named `*_html` hold Markdown already rendered and sanitised, the only ones a
+//! template marks `safe`. Deployment pages are built from these views, and content pages
+//! embed the same partials with shortcodes.
 
 use super::env::PageEnv;
-use super::html::esc;
 use super::markdown::Shortcode;
 use super::urls;
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
+use crate::diagrams::Diagram;
 use crate::model::{Flow, Letter, LetterSet, Party, Scope, StepKind, SummaryItem};
 use crate::resolve::Matrix;
-use std::fmt::Write;
+use serde::Serialize;
 
 /// Whether an item with an optional `scopes:` list shows on `scope`'s pages.
 pub fn shows_in(
@@ -23,223 +27,316 @@ pub fn shows_in(
     }
 }
 
-/// One letter as a coloured badge: the letter for the eye, its name for screen readers
-/// and as a tooltip.
-pub fn badge(letter: Letter) -> String {
-    format!(
-        "<abbr class=\"badge badge-{lower}\" title=\"{name}\"><span aria-hidden=\"true\">{letter}</span>\
-         <span class=\"visually-hidden\">{name}</span></abbr>",
-        lower = letter.as_str().to_lowercase(),
-        name = letter.name(),
-        letter = letter.as_str(),
-    )
+/// One RASCI letter, as `partials/badge.html` and the legend show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterView {
+    /// `R`, `A`, `S`, `C` or `I`.
+    pub letter: &'static str,
+    /// The letter in lower case, for CSS classes such as `badge-r`.
+    pub lower: String,
+    /// `Responsible`, ...
+    pub name: &'static str,
+    /// What the letter means, one sentence.
+    pub meaning: &'static str,
 }
 
-pub fn badges(letters: LetterSet) -> String {
-    letters.iter().map(badge).collect::<Vec<_>>().join("")
+impl LetterView {
+    pub fn of(letter: Letter) -> Self {
+        LetterView {
+            letter: letter.as_str(),
+            lower: letter.as_str().to_lowercase(),
+            name: letter.name(),
+            meaning: letter.meaning(),
+        }
+    }
+
+    /// The five letters in RASCI order, as every template receives them (`letters`).
+    pub fn all() -> Vec<LetterView> {
+        Letter::ALL.into_iter().map(LetterView::of).collect()
+    }
+
+    fn set(letters: LetterSet) -> Vec<LetterView> {
+        letters.iter().map(LetterView::of).collect()
+    }
+}
+
+/// A link: what it says and where it goes, relative to the page (not yet escaped).
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub href: String,
+}
+
+/// `partials/matrix.html`: the RASCI table of one deployment.
+#[derive(Debug, Serialize)]
+pub struct MatrixView {
+    pub scope_id: String,
+    pub scope_name: String,
+    /// Id of the table's caption, which also names the scrolling region.
+    pub caption_id: String,
+    /// The column heads: one per party, linked to the party's page.
+    pub parties: Vec<Link>,
+    /// Parties plus the task column, for section rows spanning the table.
+    pub columns: usize,
+    pub sections: Vec<SectionView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionView {
+    /// The section's title; untitled sections have no header row.
+    pub title: Option<String>,
+    /// Id of the header row, when there is one.
+    pub id: Option<String>,
+    pub rows: Vec<RowView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RowView {
+    /// The row's anchor, linked from flows and party pages.
+    pub id: String,
+    pub title_html: String,
+    /// One cell per party: its letters, none for an empty cell.
+    pub cells: Vec<Vec<LetterView>>,
 }
 
 /// The RASCI table of one deployment: a column per party, a header row per titled
 /// section, the task titles as row headers.
-pub fn rasci_table(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> String {
+pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
     let project = env.data.project;
-    let caption_id = esc(&env.id(&format!("rasci-caption-{}", matrix.scope.id.value)));
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"{caption_id}\" tabindex=\"0\">\n\
-         <table class=\"rasci\" data-scope=\"{scope}\">\n\
-         <caption id=\"{caption_id}\">RASCI table: {name}</caption>\n\
-         <thead><tr><th scope=\"col\" class=\"task-col\">Task &amp; involved party</th>",
-        scope = esc(&matrix.scope.id.value),
-        name = esc(&matrix.scope.name.value),
-    );
-    for party in &project.parties {
-        let _ = write!(
-            html,
-            "<th scope=\"col\"><a href=\"{}\">{}</a></th>",
-            env.href(&urls::party(&party.id.value)),
-            esc(&party.name.value)
-        );
-    }
-    html.push_str("</tr></thead>\n");
-    let columns = project.parties.len() + 1;
+    let caption_id = env.id(&format!("rasci-caption-{}", matrix.scope.id.value));
+    let parties = project
+        .parties
+        .iter()
+        .map(|party| Link {
+            name: party.name.value.clone(),
+            href: env.url(&urls::party(&party.id.value)),
+        })
+        .collect();
+    let mut sections = Vec::new();
     for section in &matrix.sections {
-        html.push_str("<tbody>\n");
-        if let Some(title) = &section.section.title {
-            let id = esc(&env.id(&format!("section-{}", section.section.id.value)));
-            let _ = writeln!(
-                html,
-                "<tr class=\"section-row\"><th scope=\"rowgroup\" colspan=\"{columns}\" id=\"{id}\">{}</th></tr>",
-                esc(&title.value)
-            );
-        }
+        let id = section
+            .section
+            .title
+            .as_ref()
+            .map(|_| env.id(&format!("section-{}", section.section.id.value)));
+        let mut rows = Vec::new();
         for row in &section.rows {
-            let id = esc(&env.id(&urls::task_anchor(&row.task.id.value)));
-            let title = env.inline(&row.task.title.value, row.task.title.span);
-            let _ = write!(html, "<tr id=\"{id}\"><th scope=\"row\">{title}</th>");
-            for (index, _) in project.parties.iter().enumerate() {
-                let letters = row.letters(index);
-                if letters.is_empty() {
-                    html.push_str("<td class=\"empty\"></td>");
-                } else {
-                    let _ = write!(html, "<td>{}</td>", badges(letters));
-                }
-            }
-            html.push_str("</tr>\n");
+            let id = env.id(&urls::task_anchor(&row.task.id.value));
+            let title_html = env.inline(&row.task.title.value, row.task.title.span);
+            let cells = (0..project.parties.len())
+                .map(|index| LetterView::set(row.letters(index)))
+                .collect();
+            rows.push(RowView {
+                id,
+                title_html,
+                cells,
+            });
         }
-        html.push_str("</tbody>\n");
+        sections.push(SectionView {
+            title: section.section.title.as_ref().map(|t| t.value.clone()),
+            id,
+            rows,
+        });
     }
-    html.push_str("</table>\n</div>\n");
-    html
+    MatrixView {
+        scope_id: matrix.scope.id.value.clone(),
+        scope_name: matrix.scope.name.value.clone(),
+        caption_id,
+        parties,
+        columns: project.parties.len() + 1,
+        sections,
+    }
 }
 
-/// What the five letters mean.
-pub fn legend() -> String {
-    let mut html = String::from("<dl class=\"legend\" aria-label=\"Legend\">\n");
-    for letter in Letter::ALL {
-        let _ = writeln!(
-            html,
-            "<div class=\"legend-item\"><dt>{}</dt><dd>{}</dd></div>",
-            badge(letter),
-            esc(letter.meaning())
-        );
-    }
-    html.push_str("</dl>\n");
-    html
+/// One responsibility summary, in `partials/summaries.html` (`summaries`).
+#[derive(Debug, Serialize)]
+pub struct SummaryView {
+    /// The heading's id.
+    pub id: String,
+    /// Heading level: 3 under the deployment page's heading of summaries.
+    pub level: u8,
+    /// The summary's own title; without one the template names it after the party.
+    pub title: Option<String>,
+    pub party_name: String,
+    pub intro_html: Option<String>,
+    pub items: Vec<SummaryItemView>,
+}
+
+/// An item of a summary, in `partials/summary_items.html` (which lists its own items).
+#[derive(Debug, Serialize)]
+pub struct SummaryItemView {
+    pub heading: Option<String>,
+    /// A heading whose items all belong to other deployments.
+    pub empty: bool,
+    pub text_html: Option<String>,
+    pub items: Vec<SummaryItemView>,
 }
 
 /// The responsibility summaries that apply to the page's deployment. Each summary's
-/// heading gets an id; the caller lists them in the table of contents.
-pub fn summaries(
-    env: &mut PageEnv<'_>,
-    level: u8,
-    toc: &mut Vec<super::markdown::TocEntry>,
-) -> String {
+/// heading gets an id; the table of contents finds it in the rendered page.
+pub fn summaries(env: &mut PageEnv<'_>, level: u8) -> Vec<SummaryView> {
     let project = env.data.project;
-    let mut html = String::new();
+    let mut views = Vec::new();
     for summary in &project.summaries {
         let party = project.party(&summary.party.value);
-        let title = summary
-            .title
-            .as_ref()
-            .map(|t| t.value.clone())
-            .unwrap_or_else(|| {
-                format!(
-                    "{} responsibility summary",
-                    party.map_or(summary.party.value.as_str(), |p| p.name.as_str())
-                )
-            });
         let id = env.id(&format!("summary-{}", summary.party.value));
-        toc.push(super::markdown::TocEntry {
+        let intro_html = summary
+            .intro
+            .as_ref()
+            .map(|intro| env.inline(&intro.value, intro.span));
+        let items = summary_items(env, &summary.items);
+        views.push(SummaryView {
+            id,
             level,
-            id: id.clone(),
-            text: title.clone(),
+            title: summary.title.as_ref().map(|t| t.value.clone()),
+            party_name: party.map_or_else(|| summary.party.value.clone(), |p| p.name.value.clone()),
+            intro_html,
+            items,
         });
-        let id = esc(&id);
-        let _ = writeln!(html, "<section class=\"summary\" aria-labelledby=\"{id}\">");
-        let _ = writeln!(
-            html,
-            "<h{level} id=\"{id}\">{}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {0}\"></a></h{level}>",
-            esc(&title)
-        );
-        if let Some(intro) = &summary.intro {
-            let text = env.inline(&intro.value, intro.span);
-            let _ = writeln!(html, "<p>{text}</p>");
-        }
-        html.push_str(&summary_items(env, &summary.items));
-        html.push_str("</section>\n");
     }
-    html
+    views
 }
 
-fn summary_items(env: &mut PageEnv<'_>, items: &[SummaryItem]) -> String {
-    let shown: Vec<&SummaryItem> = items
-        .iter()
-        .filter(|i| shows_in(&i.scopes, env.scope))
-        .collect();
-    if shown.is_empty() {
-        return String::new();
-    }
-    let mut html = String::from("<ul>\n");
-    for item in shown {
-        html.push_str("<li>");
-        if let Some(heading) = &item.heading {
-            let _ = write!(
-                html,
-                "<strong class=\"summary-heading\">{}</strong>",
-                esc(&heading.value)
-            );
-            if item.items.iter().all(|i| !shows_in(&i.scopes, env.scope)) {
-                html.push_str(" <span class=\"muted\">(no specific items)</span>");
-            }
-        }
-        if let Some(text) = &item.text {
-            html.push_str(&env.inline(&text.value, text.span));
-        }
-        html.push_str(&summary_items(env, &item.items));
-        html.push_str("</li>\n");
-    }
-    html.push_str("</ul>\n");
-    html
-}
-
-/// The systems of a deployment and who manages each.
-pub fn systems(env: &mut PageEnv<'_>) -> String {
-    let project = env.data.project;
-    let mut html = String::new();
-    if let Some(diagram) = super::diagrams::systems(env) {
-        html.push_str(&diagram);
-    }
-    html.push_str("<ul class=\"systems\">\n");
+fn summary_items(env: &mut PageEnv<'_>, items: &[SummaryItem]) -> Vec<SummaryItemView> {
+    let mut views = Vec::new();
     let scope = env.scope;
+    for item in items.iter().filter(|i| shows_in(&i.scopes, scope)) {
+        let empty =
+            item.heading.is_some() && item.items.iter().all(|i| !shows_in(&i.scopes, scope));
+        let text_html = item
+            .text
+            .as_ref()
+            .map(|text| env.inline(&text.value, text.span));
+        let items = summary_items(env, &item.items);
+        views.push(SummaryItemView {
+            heading: item.heading.as_ref().map(|h| h.value.clone()),
+            empty,
+            text_html,
+            items,
+        });
+    }
+    views
+}
+
+/// `partials/figure.html`: a drawing with a link to its `.svg` file.
+#[derive(Debug, Serialize)]
+pub struct FigureView {
+    pub title: String,
+    /// Natural width in whole CSS pixels.
+    pub width: i64,
+    /// The inline `<svg>`, drawn from escaped text.
+    pub svg_html: String,
+    pub href: String,
+}
+
+fn figure(env: &PageEnv<'_>, diagram: &Diagram) -> FigureView {
+    FigureView {
+        title: diagram.title.clone(),
+        width: diagram.width.round() as i64,
+        svg_html: diagram.svg.clone(),
+        href: env.url(&urls::diagram(&diagram.id)),
+    }
+}
+
+/// The drawing of a flow.
+pub fn flow_figure(env: &PageEnv<'_>, flow: &Flow) -> Option<FigureView> {
+    Some(figure(env, env.data.diagrams.flow(flow)?))
+}
+
+/// The drawing of the systems of the page's deployment; none outside a deployment.
+pub fn systems_figure(env: &PageEnv<'_>) -> Option<FigureView> {
+    let scope = env.scope?;
+    Some(figure(env, env.data.diagrams.systems(scope)?))
+}
+
+/// `partials/systems.html`: the systems of a deployment and who manages each.
+#[derive(Debug, Serialize)]
+pub struct SystemsView {
+    pub figure: Option<FigureView>,
+    pub systems: Vec<SystemView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SystemView {
+    pub name_html: String,
+    /// The managing party, linked; `None` when `managed_by` names no party.
+    pub manager: Option<Link>,
+    /// `managed_by` as written.
+    pub managed_by: String,
+    pub description_html: Option<String>,
+}
+
+pub fn systems(env: &mut PageEnv<'_>) -> SystemsView {
+    let project = env.data.project;
+    let figure = systems_figure(env);
+    let scope = env.scope;
+    let mut systems = Vec::new();
     for system in project
         .systems
         .iter()
         .filter(|s| shows_in(&s.scopes, scope))
     {
-        let manager = project.party(&system.managed_by.value);
-        let name = env.inline(&system.name.value, system.name.span);
-        let _ = write!(
-            html,
-            "<li><span class=\"system-name\">{name}</span><span class=\"managed\">Managed by "
-        );
-        match manager {
-            Some(party) => {
-                let _ = write!(
-                    html,
-                    "<a href=\"{}\">{}</a>",
-                    env.href(&urls::party(&party.id.value)),
-                    esc(&party.name.value)
-                );
-            }
-            None => html.push_str(&esc(&system.managed_by.value)),
-        }
-        html.push_str("</span>");
-        if let Some(description) = &system.description {
-            let text = env.inline(&description.value, description.span);
-            let _ = write!(html, "<p class=\"muted\">{text}</p>");
-        }
-        html.push_str("</li>\n");
+        let manager = project.party(&system.managed_by.value).map(|party| Link {
+            name: party.name.value.clone(),
+            href: env.url(&urls::party(&party.id.value)),
+        });
+        let name_html = env.inline(&system.name.value, system.name.span);
+        let description_html = system
+            .description
+            .as_ref()
+            .map(|d| env.inline(&d.value, d.span));
+        systems.push(SystemView {
+            name_html,
+            manager,
+            managed_by: system.managed_by.value.clone(),
+            description_html,
+        });
     }
-    html.push_str("</ul>\n");
-    html
+    SystemsView { figure, systems }
 }
 
-/// A flow's steps as an ordered list, lane by lane; decisions list their ways out.
-pub fn flow(env: &mut PageEnv<'_>, flow: &Flow) -> String {
+/// `partials/flow.html`: a flow's steps as an ordered list, with its drawing.
+#[derive(Debug, Serialize)]
+pub struct FlowView {
+    pub title: String,
+    /// Id of the flow's heading on a deployment page (unused by the partial itself).
+    pub heading_id: String,
+    pub description_html: Option<String>,
+    pub figure: Option<FigureView>,
+    pub steps: Vec<StepView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StepView {
+    pub id: String,
+    /// `start`, `step`, `decision` or `end`.
+    pub kind: &'static str,
+    /// Name of the step's lane (its own name, else its party's).
+    pub lane: String,
+    pub text_html: String,
+    /// The step's task on this deployment's page, when the page has it.
+    pub task: Option<Link>,
+    /// A decision's ways out: label and the text of the step it leads to.
+    pub branches: Vec<BranchView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BranchView {
+    pub label: String,
+    pub target: String,
+}
+
+/// A flow's steps, lane by lane; decisions list their ways out. `heading_id` is the id
+/// the caller gave the flow's heading, if any.
+pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView {
     let project = env.data.project;
-    let mut html = String::new();
-    if let Some(description) = &flow.description {
-        let text = env.inline(&description.value, description.span);
-        let _ = writeln!(html, "<p>{text}</p>");
-    }
-    if let Some(diagram) = super::diagrams::flow(env, flow) {
-        html.push_str(&diagram);
-    }
-    let anchor =
-        |env: &PageEnv<'_>, step: &str| format!("step-{}-{}", env.data.flow_anchor(flow), step);
-    html.push_str("<ol class=\"flow-steps\">\n");
+    let description_html = flow
+        .description
+        .as_ref()
+        .map(|d| env.inline(&d.value, d.span));
+    let figure = flow_figure(env, flow);
+    let anchor = env.data.flow_anchor(flow);
+    let mut steps = Vec::new();
     for step in &flow.steps {
         let lane = flow.lanes.iter().find(|l| l.id.value == step.lane.value);
         let lane_name = lane
@@ -250,105 +347,110 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow) -> String {
                     .or_else(|| project.party(&l.party.value).map(|p| p.name.value.clone()))
             })
             .unwrap_or_else(|| step.lane.value.clone());
-        let id = esc(&env.id(&anchor(env, &step.id.value)));
+        let id = env.id(&format!("step-{anchor}-{}", step.id.value));
         let kind = match step.kind {
             StepKind::Start => "start",
             StepKind::Step => "step",
             StepKind::Decision => "decision",
             StepKind::End => "end",
         };
-        let text = env.inline(&step.text.value, step.text.span);
-        let _ = write!(
-            html,
-            "<li id=\"{id}\" class=\"flow-step flow-{kind}\"><span class=\"lane\">{}</span> {text}",
-            esc(&lane_name)
-        );
+        let text_html = env.inline(&step.text.value, step.text.span);
         // Link the step to its task's row on the deployment page, when that page has it.
-        if let Some(task) = &step.task
-            && let Some((_, t)) = project.tasks().find(|(_, t)| t.id.value == task.value)
-            && let Some(scope) = env.scope
-            && env.data.scope_has_task(Some(scope), &task.value)
-        {
-            let _ = write!(
-                html,
-                " <a class=\"task-ref\" href=\"{}#{}\">Task: {}</a>",
-                env.href(&urls::scope(&scope.id.value)),
-                esc(&urls::task_anchor(&task.value)),
-                esc(&t.title.value)
-            );
-        }
-        if !step.branches.is_empty() {
-            html.push_str("<ul class=\"branches\">");
-            for branch in &step.branches {
-                let target = flow.steps.iter().find(|s| s.id.value == branch.to.value);
-                let _ = write!(
-                    html,
-                    "<li><strong>{}</strong>: {}</li>",
-                    esc(&branch.label.value),
-                    target.map_or_else(|| esc(&branch.to.value), |s| esc(&s.text.value))
-                );
+        let task = match (&step.task, env.scope) {
+            (Some(task), Some(scope)) if env.data.scope_has_task(Some(scope), &task.value) => {
+                project
+                    .tasks()
+                    .find(|(_, t)| t.id.value == task.value)
+                    .map(|(_, t)| Link {
+                        name: t.title.value.clone(),
+                        href: format!(
+                            "{}#{}",
+                            env.url(&urls::scope(&scope.id.value)),
+                            urls::task_anchor(&task.value)
+                        ),
+                    })
             }
-            html.push_str("</ul>");
-        }
-        html.push_str("</li>\n");
+            _ => None,
+        };
+        let branches = step
+            .branches
+            .iter()
+            .map(|branch| BranchView {
+                label: branch.label.value.clone(),
+                target: flow
+                    .steps
+                    .iter()
+                    .find(|s| s.id.value == branch.to.value)
+                    .map_or_else(|| branch.to.value.clone(), |s| s.text.value.clone()),
+            })
+            .collect();
+        steps.push(StepView {
+            id,
+            kind,
+            lane: lane_name,
+            text_html,
+            task,
+            branches,
+        });
     }
-    html.push_str("</ol>\n");
-    html
+    FlowView {
+        title: flow.title.value.clone(),
+        heading_id,
+        description_html,
+        figure,
+        steps,
+    }
 }
 
-/// What a party is R, A, S, C and I for in one deployment, letter by letter.
-pub fn party_duties(env: &mut PageEnv<'_>, party: &Party, matrix: &Matrix<'_>) -> String {
+/// `partials/duties.html`: what a party is R, A, S, C and I for in one deployment.
+#[derive(Debug, Serialize)]
+pub struct DutiesView {
+    pub party_name: String,
+    pub scope_name: String,
+    /// One entry per letter the party holds at least once, in RASCI order.
+    pub duties: Vec<DutyView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DutyView {
+    pub letter: LetterView,
+    /// The tasks, linked to their rows on the deployment page.
+    pub tasks: Vec<Link>,
+}
+
+pub fn duties(env: &PageEnv<'_>, party: &Party, matrix: &Matrix<'_>) -> DutiesView {
     let project = env.data.project;
-    let Some(index) = project
+    let index = project
         .parties
         .iter()
-        .position(|p| p.id.value == party.id.value)
-    else {
-        return String::new();
-    };
-    let mut html = String::from("<div class=\"duties\">\n");
-    let mut any = false;
+        .position(|p| p.id.value == party.id.value);
+    let mut duties = Vec::new();
     for letter in Letter::ALL {
-        let rows: Vec<_> = matrix
+        let Some(index) = index else { break };
+        let tasks: Vec<Link> = matrix
             .rows()
             .filter(|r| r.letters(index).contains(letter))
+            .map(|row| Link {
+                name: row.task.title.value.clone(),
+                href: format!(
+                    "{}#{}",
+                    env.url(&urls::scope(&matrix.scope.id.value)),
+                    urls::task_anchor(&row.task.id.value)
+                ),
+            })
             .collect();
-        if rows.is_empty() {
-            continue;
+        if !tasks.is_empty() {
+            duties.push(DutyView {
+                letter: LetterView::of(letter),
+                tasks,
+            });
         }
-        any = true;
-        let _ = write!(
-            html,
-            "<div class=\"duty\"><p class=\"duty-title\">{} {} for <span class=\"count\">{} task{}</span></p><ul>",
-            badge(letter),
-            letter.name(),
-            rows.len(),
-            if rows.len() == 1 { "" } else { "s" }
-        );
-        for row in rows {
-            let href = format!(
-                "{}#{}",
-                env.href(&urls::scope(&matrix.scope.id.value)),
-                esc(&urls::task_anchor(&row.task.id.value))
-            );
-            let _ = write!(
-                html,
-                "<li><a href=\"{href}\">{}</a></li>",
-                esc(&row.task.title.value)
-            );
-        }
-        html.push_str("</ul></div>\n");
     }
-    if !any {
-        let _ = write!(
-            html,
-            "<p class=\"muted\">{} holds no letter in {}.</p>",
-            esc(&party.name.value),
-            esc(&matrix.scope.name.value)
-        );
+    DutiesView {
+        party_name: party.name.value.clone(),
+        scope_name: matrix.scope.name.value.clone(),
+        duties,
     }
-    html.push_str("</div>\n");
-    html
 }
 
 const SHORTCODES: [&str; 5] = [
@@ -359,7 +461,7 @@ const SHORTCODES: [&str; 5] = [
     "summaries",
 ];
 
-/// Renders a shortcode call from a content page.
+/// Renders a shortcode call from a content page with the theme's partials.
 pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diagnostic> {
     let data = env.data;
     let known_args: &[&str] = match call.name.as_str() {
@@ -431,21 +533,34 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
     };
     let saved_scope = env.scope;
     let result = match call.name.as_str() {
-        "legend" => Ok(legend()),
+        "legend" => Ok(env.partial("partials/legend.html", &Empty {})),
         "rasci_table" => {
             let scope = scope.ok_or_else(need_scope)?;
             let index = matrix_of(scope).ok_or_else(need_scope)?;
             env.scope = Some(scope);
+            #[derive(Serialize)]
+            struct Table {
+                matrix: MatrixView,
+            }
+            let table = Table {
+                matrix: matrix(env, &data.matrices[index]),
+            };
             Ok(format!(
                 "{}{}",
-                rasci_table(env, &data.matrices[index]),
-                legend()
+                env.partial("partials/matrix.html", &table),
+                env.partial("partials/legend.html", &Empty {})
             ))
         }
         "summaries" => {
             env.scope = scope;
-            let mut toc = Vec::new();
-            Ok(summaries(env, 3, &mut toc))
+            #[derive(Serialize)]
+            struct Summaries {
+                summaries: Vec<SummaryView>,
+            }
+            let view = Summaries {
+                summaries: summaries(env, 3),
+            };
+            Ok(env.partial("partials/summaries.html", &view))
         }
         "party_duties" => {
             let scope = scope.ok_or_else(need_scope)?;
@@ -464,13 +579,36 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                 return Err(d);
             };
             env.scope = Some(scope);
-            Ok(party_duties(env, party, &data.matrices[index]))
+            #[derive(Serialize)]
+            struct Duties {
+                duties: DutiesView,
+            }
+            let view = Duties {
+                duties: duties(env, party, &data.matrices[index]),
+            };
+            Ok(env.partial("partials/duties.html", &view))
         }
         "diagram" => {
             env.scope = scope;
+            #[derive(Serialize)]
+            struct Figure {
+                figure: FigureView,
+            }
             if let Some(id) = call.arg("flow") {
                 match data.project.flows.iter().find(|f| f.id.value == id) {
-                    Some(f) => Ok(super::diagrams::flow(env, f).unwrap_or_else(|| flow(env, f))),
+                    Some(f) => Ok(match flow_figure(env, f) {
+                        Some(figure) => env.partial("partials/figure.html", &Figure { figure }),
+                        None => {
+                            #[derive(Serialize)]
+                            struct Steps {
+                                flow: FlowView,
+                            }
+                            let view = Steps {
+                                flow: flow(env, f, String::new()),
+                            };
+                            env.partial("partials/flow.html", &view)
+                        }
+                    }),
                     None => Err(Diagnostic::new(
                         RuleId::ContentShortcode,
                         format!("there is no flow `{id}`"),
@@ -478,11 +616,187 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                     .at(call.span, "in this shortcode")),
                 }
             } else {
-                Ok(super::diagrams::systems(env).unwrap_or_else(|| systems(env)))
+                Ok(match systems_figure(env) {
+                    Some(figure) => env.partial("partials/figure.html", &Figure { figure }),
+                    None => {
+                        #[derive(Serialize)]
+                        struct Systems {
+                            systems: SystemsView,
+                        }
+                        let view = Systems {
+                            systems: systems(env),
+                        };
+                        env.partial("partials/systems.html", &view)
+                    }
+                })
             }
         }
         _ => unreachable!("names were matched above"),
     };
     env.scope = saved_scope;
     result
+}
+
+/// A view with nothing in it, for partials that need only `letters`.
+#[derive(Debug, Serialize)]
+pub struct Empty {}
+
+/// `pages/home.html`: the deployments, the home page's own text, the reference pages.
+#[derive(Debug, Serialize)]
+pub struct HomeView {
+    /// Id of the heading over the deployments.
+    pub deployments_id: String,
+    /// Id of the heading over the reference pages.
+    pub reference_id: String,
+    pub deployments: Vec<DeploymentCard>,
+    /// `content/_index.md` rendered, or empty.
+    pub content_html: String,
+    /// The comparison page, when there are two deployments or more.
+    pub compare_href: Option<String>,
+    pub parties: Vec<PartyCard>,
+    pub glossary_href: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeploymentCard {
+    pub href: String,
+    pub name: String,
+    /// The deployment's description as plain text, or empty.
+    pub description: String,
+    /// Number of tasks in its table.
+    pub tasks: usize,
+    /// Number of content pages it shows.
+    pub guides: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PartyCard {
+    pub href: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// `pages/deployment.html`: one deployment's RASCI page.
+#[derive(Debug, Serialize)]
+pub struct DeploymentView {
+    pub scope: ScopeView,
+    /// The parties' names, in the project's order.
+    pub party_names: Vec<String>,
+    pub task_count: usize,
+    pub party_count: usize,
+    pub section_count: usize,
+    /// Id of the heading over the summaries; `None` when the project has none.
+    pub summaries_id: Option<String>,
+    pub summaries: Vec<SummaryView>,
+    pub table_id: String,
+    pub legend_id: String,
+    pub csv_href: String,
+    pub json_href: String,
+    pub matrix: MatrixView,
+    /// Id of the heading over the systems; `None` when the deployment shows none.
+    pub systems_id: Option<String>,
+    pub systems: Option<SystemsView>,
+    pub flows: Vec<FlowView>,
+    /// Id of the heading over the guides; `None` when there are none.
+    pub guidance_id: Option<String>,
+    pub guides: Vec<GuideLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScopeView {
+    pub id: String,
+    pub name: String,
+    /// The description as inline HTML, ending in exactly one full stop.
+    pub description_html: Option<String>,
+}
+
+/// A content page in a deployment's list of guides.
+#[derive(Debug, Serialize)]
+pub struct GuideLink {
+    pub href: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// `featured: true` in the page's front matter.
+    pub featured: bool,
+}
+
+/// `pages/content.html`: a Markdown page.
+#[derive(Debug, Serialize)]
+pub struct ContentView {
+    pub content_html: String,
+}
+
+/// `pages/party.html`: one party's duties in every deployment.
+#[derive(Debug, Serialize)]
+pub struct PartyView {
+    pub name: String,
+    pub description_html: Option<String>,
+    /// Per deployment, the number of tasks in each letter (RASCI order).
+    pub overview: Vec<CountsRow>,
+    pub deployments: Vec<PartyDeployment>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CountsRow {
+    pub href: String,
+    pub name: String,
+    pub counts: Vec<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PartyDeployment {
+    pub heading_id: String,
+    pub name: String,
+    pub duties: DutiesView,
+}
+
+/// `pages/compare.html`: every deployment's letters side by side.
+#[derive(Debug, Serialize)]
+pub struct CompareView {
+    /// The page's description (its template's `description` block), as text.
+    pub description: String,
+    pub scopes: Vec<Link>,
+    pub parties: Vec<String>,
+    pub party_count: usize,
+    pub task_count: usize,
+    /// Tasks missing from some deployment.
+    pub only_count: usize,
+    /// Tasks with different letters in some deployment.
+    pub differ_count: usize,
+    pub table_id: String,
+    pub legend_id: String,
+    pub rows: Vec<CompareRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CompareRow {
+    pub title: String,
+    /// `same`, `differs` or `only` (in some deployments only).
+    pub status: &'static str,
+    /// Names of the deployments that have the task.
+    pub present_in: Vec<String>,
+    pub cells: Vec<CompareCell>,
+}
+
+/// One deployment's part of a row: the letters per party, or none when it lacks the task.
+#[derive(Debug, Serialize)]
+pub struct CompareCell {
+    pub scope_name: String,
+    pub letters: Option<Vec<Vec<LetterView>>>,
+}
+
+/// `pages/glossary.html`: the terms, sorted.
+#[derive(Debug, Serialize)]
+pub struct GlossaryView {
+    pub description: String,
+    pub terms: Vec<TermView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TermView {
+    pub id: String,
+    pub term: String,
+    pub definition_html: String,
+    pub aliases: Vec<String>,
+    pub source: Option<String>,
 }

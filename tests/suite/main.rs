@@ -22,3 +22,4 @@ mod schema;
 mod serve;
 mod site;
 mod snapshots;
+mod templates;
