@@ -68,7 +68,7 @@ fn full_builds(name: &str, root: &Path) -> usize {
     let times = (0..BUILD_RUNS)
         .map(|_| {
             let start = Instant::now();
-            let built = rasci::render::build(root).expect("the project builds");
+            let built = rasci::pipeline::build(root).expect("the project builds");
             let elapsed = start.elapsed();
             assert_eq!(built.findings.errors(), 0, "the project has no errors");
             pages = built.site.pages();

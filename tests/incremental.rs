@@ -1,7 +1,7 @@
 //! A build that reuses the previous one (as `serve` does on every save) gives exactly the
 //! site a fresh build gives, whatever changed.
 
-use rasci::render::{build, build_reusing};
+use rasci::pipeline::{build, build_reusing};
 use std::path::Path;
 
 mod common;

@@ -32,7 +32,7 @@ fn init_writes_a_project_that_checks_and_builds_cleanly() {
         "{:?}",
         findings.diagnostics
     );
-    let built = rasci::render::build(&root).unwrap();
+    let built = rasci::pipeline::build(&root).unwrap();
     assert!(
         built.findings.diagnostics.is_empty(),
         "{:?}",

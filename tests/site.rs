@@ -30,7 +30,7 @@ fn text(el: ElementRef<'_>) -> String {
 
 /// Builds a project in memory and returns its pages, failing on any error finding.
 fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let built = rasci::render::build(root).expect("the project loads");
+    let built = rasci::pipeline::build(root).expect("the project loads");
     let errors: Vec<String> = built
         .findings
         .diagnostics

@@ -2,6 +2,7 @@
 //! lives in its own file; [`rules`] is the registry of their ids.
 
 mod flows;
+pub mod links;
 mod matrix;
 mod refs;
 pub mod rules;

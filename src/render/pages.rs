@@ -3,12 +3,12 @@
 //! the glossary and the "not found" page.
 
 use super::SiteData;
-use super::content::ContentPage;
 use super::env::PageEnv;
 use super::html::esc;
 use super::markdown::{self, Origin, TocEntry};
 use super::{urls, views};
 use crate::diagnostic::Diagnostic;
+use crate::load::content::ContentPage;
 use crate::model::{Letter, Scope};
 use crate::source::Span;
 use serde::Serialize;
@@ -200,7 +200,7 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) {
         "Choose your deployment",
     ));
     body.push_str("<div class=\"cards\">\n");
-    for (scope, matrix) in project.scopes.iter().zip(&data.matrices) {
+    for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
         let description = match &scope.description {
             Some(d) => env.inline(&d.value, d.span),
             None => String::new(),
@@ -466,7 +466,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
         let _ = write!(body, "<th scope=\"col\">{}</th>", views::badge(letter));
     }
     body.push_str("</tr></thead><tbody>\n");
-    for matrix in &data.matrices {
+    for matrix in data.matrices {
         let _ = write!(
             body,
             "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>",
@@ -484,7 +484,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) {
     }
     body.push_str("</tbody></table></div>\n");
     let mut toc = Vec::new();
-    for (scope, matrix) in project.scopes.iter().zip(&data.matrices) {
+    for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
         let anchor = format!("in-{}", scope.id.value);
         body.push_str(&h2(env, &mut toc, &anchor, &scope.name.value));
         env.scope = Some(scope);
@@ -511,7 +511,7 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) {
     out.description = "The RASCI tables of all deployments side by side; rows that differ or exist in one deployment only are highlighted.".into();
     // Tasks in order of first appearance across the deployments.
     let mut tasks: Vec<(&str, &str)> = Vec::new();
-    for matrix in &data.matrices {
+    for matrix in data.matrices {
         for row in matrix.rows() {
             if !tasks.iter().any(|(id, _)| *id == row.task.id.value) {
                 tasks.push((&row.task.id.value, &row.task.title.value));

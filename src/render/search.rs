@@ -47,7 +47,7 @@ pub fn index(data: &SiteData<'_>, pages: &[PageOut]) -> (String, String) {
             x: text,
         });
     }
-    for matrix in &data.matrices {
+    for matrix in data.matrices {
         for row in matrix.rows() {
             let holders: Vec<String> = project
                 .parties
