@@ -39,7 +39,7 @@ fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|d| format!("{}: {}", d.rule, d.message))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    built.site.files
+    std::sync::Arc::unwrap_or_clone(built.site).files
 }
 
 fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Html {

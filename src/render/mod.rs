@@ -124,6 +124,11 @@ pub struct Cache {
 }
 
 impl Cache {
+    /// The site this cache was made with: the same one the build returned, not a copy.
+    pub fn site(&self) -> &Arc<Site> {
+        &self.site
+    }
+
     /// The findings met while rendering the pages (unknown shortcodes, unsafe HTML and
     /// the like), in plan order.
     pub fn page_findings(&self) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
