@@ -2,7 +2,7 @@
 //! Run with `cargo bench --bench serve`.
 //!
 //! For the example project and for a generated site of about 1,000 pages it prints
-//! - the time of a full `render::build` in this process (what every rebuild costs), and
+//! - the time of a full `pipeline::build` in this process (what every rebuild costs), and
 //! - edit-to-reload: `rasci serve` (the release binary) runs on a free loopback port, the
 //!   benchmark follows its event stream like an open page does, saves a file and times
 //!   until the `reload` event arrives; once for a Markdown edit, once for a data edit;
@@ -75,7 +75,7 @@ fn full_builds(name: &str, root: &Path) -> usize {
             elapsed
         })
         .collect();
-    println!("render::build, {name} ({pages} pages): {}", summary(times));
+    println!("pipeline::build, {name} ({pages} pages): {}", summary(times));
     pages
 }
 
