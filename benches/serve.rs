@@ -75,7 +75,10 @@ fn full_builds(name: &str, root: &Path) -> usize {
             elapsed
         })
         .collect();
-    println!("pipeline::build, {name} ({pages} pages): {}", summary(times));
+    println!(
+        "pipeline::build, {name} ({pages} pages): {}",
+        summary(times)
+    );
     pages
 }
 

@@ -114,8 +114,11 @@ pub struct Cache {
     data: u64,
     /// Hash of each content page's body, in content order.
     bodies: Vec<u64>,
-    /// The pages as rendered, in plan order, with their findings and written links.
+    /// The pages as rendered, in plan order, with their findings and written links; their
+    /// bodies are dropped once laid out (the site holds each page once, laid out).
     outs: Vec<pages::PageOut>,
+    /// The search index's text of each page, in plan order (see [`search::page_text`]).
+    texts: Vec<String>,
     /// The broken links found, by page.
     problems: Vec<links::Problem>,
     site: Arc<Site>,
@@ -173,11 +176,16 @@ pub fn render(
         }
         None => None,
     };
-    let (site, outs, problems, rendered_pages) = match rendered {
+    let RenderedParts {
+        site,
+        outs,
+        texts,
+        problems,
+        rendered_pages,
+    } = match rendered {
         Some(rendered) => rendered,
         None => render_site(&site_data, theme)?,
     };
-    let site = Arc::new(site);
     Ok(Rendered {
         site: Arc::clone(&site),
         problems: problems.clone(),
@@ -186,6 +194,7 @@ pub fn render(
             data,
             bodies,
             outs,
+            texts,
             problems,
             site,
             rendered_pages,
@@ -270,8 +279,13 @@ fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
 /// The files made from every page: the search index, robots.txt and, when `base_url`
 /// is set, the sitemap (which robots.txt then names). A sitemap must list absolute
 /// addresses, so without `base_url` there is none rather than an invalid one.
-fn insert_search_files(data: &SiteData<'_>, outs: &[pages::PageOut], site: &mut Site) {
-    let (js, json) = search::index(data, outs);
+fn insert_search_files(
+    data: &SiteData<'_>,
+    outs: &[pages::PageOut],
+    texts: &[String],
+    site: &mut Site,
+) {
+    let (js, json) = search::index(data, outs, texts);
     site.insert(urls::SEARCH_INDEX_JS, js);
     site.insert(urls::SEARCH_INDEX_JSON, json);
     if data.project.config.base_url.is_some() {
@@ -280,8 +294,25 @@ fn insert_search_files(data: &SiteData<'_>, outs: &[pages::PageOut], site: &mut 
     site.insert(urls::ROBOTS, search::robots(data.project));
 }
 
-/// A site, its pages, its broken links, and how many pages were rendered to make it.
-type RenderedParts = (Site, Vec<pages::PageOut>, Vec<links::Problem>, usize);
+/// What [`render_site`] or [`rerender_changed`] made, for [`Rendered`] and the next [`Cache`].
+struct RenderedParts {
+    site: Arc<Site>,
+    /// The pages in plan order, their bodies dropped once laid out.
+    outs: Vec<pages::PageOut>,
+    texts: Vec<String>,
+    problems: Vec<links::Problem>,
+    /// How many pages were rendered to make it.
+    rendered_pages: usize,
+}
+
+/// The search text of each page, then its body dropped: laid out, the page is in the
+/// site, and nothing else reads the body again.
+fn page_texts(outs: &mut [pages::PageOut]) -> Vec<String> {
+    use rayon::prelude::*;
+    outs.par_iter_mut()
+        .map(|out| search::page_text(&std::mem::take(&mut out.body)))
+        .collect()
+}
 
 /// The links each page's sources wrote, for reporting broken ones where they were written.
 fn written_links(outs: &[pages::PageOut]) -> Vec<(String, Vec<(String, crate::source::Span)>)> {
@@ -304,12 +335,11 @@ fn rerender_changed(
     let Cache {
         bodies: old_bodies,
         mut outs,
+        mut texts,
         site,
         problems: old_problems,
         ..
     } = cache;
-    // The previous site is patched: in place when this cache held the only reference.
-    let mut site = Arc::unwrap_or_clone(site);
     let kinds = pages::plan(data);
     if kinds.len() != outs.len() || kinds.iter().zip(&outs).any(|(k, o)| *k != o.kind) {
         return Ok(None);
@@ -342,7 +372,16 @@ fn rerender_changed(
     for (i, out) in fresh {
         outs[i] = out;
     }
-    let mut changed_paths = Vec::new();
+    if redo.is_empty() {
+        return Ok(Some(RenderedParts {
+            site,
+            outs,
+            texts,
+            problems: old_problems,
+            rendered_pages: 0,
+        }));
+    }
+    let mut laid_out = Vec::with_capacity(redo.len());
     for &i in &redo {
         let out = &outs[i];
         let html = layout::page(data, theme, &outs, out).map_err(ThemeError::Template)?;
@@ -350,16 +389,23 @@ fn rerender_changed(
         if old != Some(links::ids_of(html.as_bytes())) {
             return Ok(None);
         }
-        site.insert(out.path.clone(), html);
-        changed_paths.push(out.path.clone());
+        laid_out.push((out.path.clone(), html));
     }
-    if redo.is_empty() {
-        return Ok(Some((site, outs, old_problems, 0)));
+    for &i in &redo {
+        texts[i] = search::page_text(&std::mem::take(&mut outs[i].body));
+    }
+    // The previous site is patched: in place when the cache held the only reference to
+    // it, else (it is still being served) on a copy.
+    let mut site = Arc::unwrap_or_clone(site);
+    let mut changed_paths = Vec::with_capacity(laid_out.len());
+    for (path, html) in laid_out {
+        changed_paths.push(path.clone());
+        site.insert(path, html);
     }
     if data_changed {
         insert_data_files(data, &mut site);
     }
-    insert_search_files(data, &outs, &mut site);
+    insert_search_files(data, &outs, &texts, &mut site);
     // The same files exist as before and the re-rendered pages kept their anchors, so the
     // other pages' links fare as they did: only the re-rendered pages are checked again.
     let mut problems: Vec<links::Problem> = old_problems
@@ -371,13 +417,19 @@ fn rerender_changed(
         &written_links(&outs),
         &changed_paths,
     ));
-    Ok(Some((site, outs, problems, redo.len())))
+    Ok(Some(RenderedParts {
+        site: Arc::new(site),
+        outs,
+        texts,
+        problems,
+        rendered_pages: redo.len(),
+    }))
 }
 
 fn render_site(data: &SiteData<'_>, theme: &Theme) -> Result<RenderedParts, ThemeError> {
     use rayon::prelude::*;
     let kinds = pages::plan(data);
-    let outs: Vec<pages::PageOut> = kinds
+    let mut outs: Vec<pages::PageOut> = kinds
         .par_iter()
         .map(|kind| pages::render(data, *kind))
         .collect();
@@ -400,8 +452,14 @@ fn render_site(data: &SiteData<'_>, theme: &Theme) -> Result<RenderedParts, Them
         format!("{}\n{}", highlight::stylesheet(), diagrams::stylesheet()),
     );
     insert_data_files(data, &mut site);
-    insert_search_files(data, &outs, &mut site);
+    let texts = page_texts(&mut outs);
+    insert_search_files(data, &outs, &texts, &mut site);
     let problems = links::check(&site, &written_links(&outs));
-    let rendered = outs.len();
-    Ok((site, outs, problems, rendered))
+    Ok(RenderedParts {
+        site: Arc::new(site),
+        rendered_pages: outs.len(),
+        outs,
+        texts,
+        problems,
+    })
 }
