@@ -3,9 +3,9 @@
 //!
 //! The stages, one module each, run by [`pipeline`] for every command: [`load`] reads the
 //! data and content files into a [`model::Project`], [`resolve`] builds one matrix per
-//! scope, [`check`] runs the rules, [`render`] makes the site in memory and [`write`] puts
-//! it on disk; [`report`] renders findings, [`export`] and [`schema`] write
-//! machine-readable views.
+//! scope, [`check`] runs the rules, [`render`] makes the site in memory and
+//! [`write`](mod@write) puts it on disk; [`report`] renders findings, [`export`] and
+//! [`schema`] write machine-readable views.
 
 // Findings travel as `Result<_, Diagnostic>` between stages; they are rare and boxing
 // them would buy nothing but noise.

@@ -1,17 +1,18 @@
 //! The pipeline: the one place that runs the stages, for every command.
 //!
 //! ```text
-//! load     root → Loaded { project, content, findings }          (crate::load)
-//! check    Loaded → Checked { matrices, source links, findings }  resolve + rules + Markdown links
-//! render   Checked + theme + previous Cache → Rendered { site }  (crate::render)
-//! finish   links of the built site reported → Build { project, findings, site }
-//! write    Site → the output folder                              (crate::write)
+//! load    root → load::Loaded { project, content, findings }     (crate::load)
+//! check   → Checked { matrices, source_links, findings }         resolve, Markdown links, rules
+//! render  Checked + theme + previous Cache → render::Rendered    (crate::render)
+//! finish  broken links of the built site reported → Build { project, findings, site }
+//! write   Site → the output folder                               (crate::write, by the CLI)
 //! ```
 //!
-//! `rasci check` and `export` stop after [`check`]; `check --site` runs [`build`] and
-//! writes nothing; `rasci build` writes what [`build`] made; `serve` runs [`rebuild`] on
-//! every save, which resolves and checks once, stops there when the project has errors,
-//! and otherwise renders from that same [`Checked`], reusing the previous [`Cache`].
+//! `rasci check` and `export` stop after [`check`] ([`check_project`]); `check --site`
+//! runs [`build`] and writes nothing; `rasci build` writes what [`build`] made; `serve`
+//! builds once with [`build_reusing`] and then runs [`rebuild`] on every save, which
+//! resolves and checks once, stops there when the project has errors, and otherwise
+//! renders from that same [`Checked`], reusing the previous [`Cache`].
 
 use crate::check::links::SourceLink;
 use crate::diagnostic::Findings;

@@ -139,7 +139,8 @@ impl Cache {
     }
 }
 
-/// Loads the theme the config names (see [`templates::load`]).
+/// Loads the theme the config names: the built-in theme with the project's
+/// `themes/<name>/` and `templates/` over it.
 pub fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
     templates::load(root, &project.config.theme.value)
 }
