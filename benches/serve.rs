@@ -2,13 +2,15 @@
 //! Run with `cargo bench --bench serve`.
 //!
 //! For the example project and for a generated site of about 1,000 pages it prints
-//! - the time of a full `render::build` in this process (what every rebuild costs), and
+//! - the time of a full `pipeline::build` in this process (what every rebuild costs), and
 //! - edit-to-reload: `rasci serve` (the release binary) runs on a free loopback port, the
 //!   benchmark follows its event stream like an open page does, saves a file and times
 //!   until the `reload` event arrives; once for a Markdown edit, once for a data edit;
 //! - edit-to-overlay: the same for a data edit with an error, until the findings arrive.
 //!
-//! `--keep DIR` writes the generated project there instead of a temporary folder.
+//! `--keep DIR` writes the generated project there instead of a temporary folder;
+//! `--guides N` generates N guides instead of 495 (each is two pages: `--guides 4995`
+//! gives about 10,000 pages); `--build-runs N` times N full builds instead of 5.
 
 #[path = "../tests/suite/support.rs"]
 mod common;
@@ -20,30 +22,37 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Guides in the generated project; each is a page in both deployments of the example,
-/// so with the example's own pages the site has 1,003 pages.
+/// Guides in the generated project by default; each is a page in both deployments of the
+/// example, so with the example's own pages the site has 1,003 pages.
 const GUIDES: usize = 495;
 const BUILD_RUNS: usize = 5;
 const EDIT_RUNS: usize = 7;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let keep = args
-        .iter()
-        .position(|a| a == "--keep")
-        .and_then(|i| args.get(i + 1));
+    let value_of = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+    };
+    let keep = value_of("--keep");
+    let number_of = |flag: &str, default: usize| {
+        value_of(flag).map_or(default, |n| {
+            n.parse()
+                .unwrap_or_else(|_| panic!("{flag} takes a number, not {n:?}"))
+        })
+    };
+    let guides = number_of("--guides", GUIDES);
+    let build_runs = number_of("--build-runs", BUILD_RUNS);
     let example = tempfile::tempdir().expect("temporary folder");
     copy_example(example.path());
     let temp = tempfile::tempdir().expect("temporary folder");
     let generated = keep.map_or(temp.path(), |k| Path::new(k.as_str()));
     copy_example(generated);
-    generate(generated);
+    generate(generated, guides);
 
-    for (name, root) in [
-        ("example", example.path()),
-        ("generated, 1,003 pages", generated),
-    ] {
-        let pages = full_builds(name, root);
+    for (name, root) in [("example", example.path()), ("generated", generated)] {
+        let pages = full_builds(name, root, build_runs);
         edit_to_reload(name, root, pages);
     }
 }
@@ -63,19 +72,22 @@ fn summary(mut times: Vec<Duration>) -> String {
     )
 }
 
-fn full_builds(name: &str, root: &Path) -> usize {
+fn full_builds(name: &str, root: &Path, runs: usize) -> usize {
     let mut pages = 0;
-    let times = (0..BUILD_RUNS)
+    let times = (0..runs)
         .map(|_| {
             let start = Instant::now();
-            let built = rasci::render::build(root).expect("the project builds");
+            let built = rasci::pipeline::build(root).expect("the project builds");
             let elapsed = start.elapsed();
             assert_eq!(built.findings.errors(), 0, "the project has no errors");
             pages = built.site.pages();
             elapsed
         })
         .collect();
-    println!("render::build, {name} ({pages} pages): {}", summary(times));
+    println!(
+        "pipeline::build, {name} ({pages} pages): {}",
+        summary(times)
+    );
     pages
 }
 
@@ -249,11 +261,11 @@ fn copy_example(to: &Path) {
 
 /// Adds guides to the example: headings, a table, a list, a code block, a link to
 /// another guide and a glossary-style paragraph, so every part of page rendering runs.
-fn generate(root: &Path) {
+fn generate(root: &Path, guides: usize) {
     let dir = root.join("content/guides");
     std::fs::create_dir_all(&dir).unwrap();
-    for i in 0..GUIDES {
-        let next = (i + 1) % GUIDES;
+    for i in 0..guides {
+        let next = (i + 1) % guides;
         let mut text = String::new();
         writeln!(
             text,

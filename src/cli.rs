@@ -2,7 +2,7 @@
 //! `anyhow` lives here only; the library returns typed results.
 
 use crate::report::{self, Format};
-use crate::{analyze, export, resolve, schema};
+use crate::{export, pipeline, resolve, schema};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -175,12 +175,14 @@ fn use_color(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Load and check; with `site`, also render (writing nothing), for the findings only a
+/// built site shows. Without it no part of the renderer runs, not even the theme's loading.
 fn check(root: &Path, format: Format, deny_warnings: bool, site: bool) -> Result<u8> {
     let (project, findings) = if site {
-        let built = crate::render::build(root)?;
+        let built = pipeline::build(root)?;
         (built.project, built.findings)
     } else {
-        analyze(root)?
+        pipeline::check_project(root)?
     };
     let stdout = std::io::stdout();
     let color = use_color(stdout.is_terminal());
@@ -190,18 +192,24 @@ fn check(root: &Path, format: Format, deny_warnings: bool, site: bool) -> Result
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
+/// Load and check, then write the matrices the check ran on.
 fn export(root: &Path, format: ExportFormat, scope: Option<&str>) -> Result<u8> {
-    let (project, findings) = analyze(root)?;
-    if findings.errors() > 0 {
+    let crate::load::Loaded {
+        project,
+        content,
+        findings,
+    } = pipeline::load(root)?;
+    let checked = pipeline::check(&project, &content, findings);
+    if checked.findings.errors() > 0 {
         let color = use_color(std::io::stderr().is_terminal());
         eprint!(
             "{}",
-            report::render(Format::Human, &findings, &project.sources, color)
+            report::render(Format::Human, &checked.findings, &project.sources, color)
         );
         eprintln!("error: not exporting a project with errors");
         return Ok(EXIT_FINDINGS);
     }
-    let matrices = resolve::resolve(&project);
+    let matrices = &checked.matrices;
     let chosen: Vec<&resolve::Matrix<'_>> = match scope {
         Some(id) => match matrices.iter().find(|m| m.scope.id.value == id) {
             Some(matrix) => vec![matrix],
@@ -237,7 +245,7 @@ fn export(root: &Path, format: ExportFormat, scope: Option<&str>) -> Result<u8> 
 fn build(root: &Path, out: &Path, force: bool) -> Result<u8> {
     crate::write::check_output(root, out, force)?;
     let started = std::time::Instant::now();
-    let built = crate::render::build(root)?;
+    let built = pipeline::build(root)?;
     let color = use_color(std::io::stderr().is_terminal());
     if !built.findings.diagnostics.is_empty() {
         eprint!(

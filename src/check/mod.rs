@@ -4,6 +4,7 @@
 
 mod config;
 mod flows;
+pub mod links;
 mod matrix;
 mod refs;
 mod summaries;

@@ -1,9 +1,12 @@
 //! Load: read the config and every data file, parse them with spans, and parse matrix
-//! cells into letters. Problems in the files become findings; only an unreadable project
-//! (no config, I/O failure) is a [`LoadError`].
+//! cells into letters; then read the content pages (front matter, slugs, where each body
+//! starts; see [`content`]). Problems in the files become findings; only an unreadable
+//! project (no config, I/O failure) is a [`LoadError`].
 
+pub mod content;
 pub mod ids;
 pub mod kinds;
+pub mod markdown;
 pub mod walk;
 pub mod yaml;
 
@@ -36,9 +39,32 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Loads the project at `root`. The returned findings hold every problem met while
-/// loading; the project holds everything that could be read despite them.
-pub fn load(root: &Path) -> Result<(Project, Findings), LoadError> {
+/// A project as read from disk, before anything is resolved or checked: the data, the
+/// content pages, and every problem met while reading them.
+#[derive(Debug)]
+pub struct Loaded {
+    pub project: Project,
+    /// The Markdown pages under `content/`, in path order; a page whose front matter or
+    /// name cannot be read is a finding instead.
+    pub content: Vec<content::ContentPage>,
+    pub findings: Findings,
+}
+
+/// Loads the project at `root`: the data files, then the content pages. The findings
+/// hold every problem met while loading; the project and pages hold everything that could
+/// be read despite them.
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    let (mut project, mut findings) = load_data(root)?;
+    let content = content::load(&mut project, &mut findings)?;
+    Ok(Loaded {
+        project,
+        content,
+        findings,
+    })
+}
+
+/// The config and the data files alone (see [`load`]).
+fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
     let mut sources = Sources::new(root);
     let mut findings = Findings::default();
 

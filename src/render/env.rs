@@ -122,23 +122,7 @@ impl<'a> Host<'a> for PageEnv<'a> {
     }
 }
 
-/// Whether a link leaves the site (has a scheme such as `https:` or `mailto:`).
-pub fn is_external(dest: &str) -> bool {
-    if dest.starts_with("//") {
-        return true;
-    }
-    match dest.find(':') {
-        Some(colon) => {
-            let scheme = &dest[..colon];
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && !dest[..colon].contains('/')
-        }
-        None => false,
-    }
-}
+pub use crate::load::markdown::{is_external, normalize};
 
 /// Turns a link written in Markdown into a relative link of the built site:
 /// `other.md` and `/other.md` lead to that page in the same deployment, `/glossary/` to
@@ -169,7 +153,7 @@ pub fn rewrite(
                 normalize(&format!("{base}/{md}"))
             }
         };
-        let slug = super::content::slug_path(&slug);
+        let slug = crate::load::content::slug_path(&slug);
         return format!(
             "{root}{}{fragment}",
             urls::content(scope_for(&slug).as_deref(), &slug)
@@ -184,21 +168,6 @@ pub fn rewrite(
         Some(site_path) => format!("{root}{site_path}{fragment}"),
         None => format!("{with_index}{fragment}"),
     }
-}
-
-/// Resolves `.` and `..` in a `/`-separated path; `..` never climbs above the top.
-pub fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
 }
 
 #[cfg(test)]

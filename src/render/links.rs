@@ -4,9 +4,10 @@
 //! in the built page, so a theme mistake is found too.
 
 use super::Site;
-use super::content::ContentPage;
-use super::env::{is_external, normalize};
+use crate::check::links::SourceLink;
 use crate::diagnostic::{Diagnostic, Findings, RuleId};
+pub use crate::load::markdown::percent_decode;
+use crate::load::markdown::{is_external, normalize};
 use crate::model::Project;
 use crate::source::Span;
 use std::collections::{BTreeMap, BTreeSet};
@@ -160,7 +161,8 @@ fn attribute_values(html: &str, name: &str) -> Vec<(String, usize)> {
 /// Turns the problems into `link/broken` findings. A link from a template is reported in
 /// the built page, which is added to the sources so the report can quote it. A link
 /// written in a content page is reported once, at the link, as written, however many
-/// built pages show it; and not at all when [`check_sources`] reported it (`reported`).
+/// built pages show it; and not at all when the check of Markdown sources
+/// ([`crate::check::links::check_sources`]) reported it (`reported`).
 pub fn report(
     project: &mut Project,
     findings: &mut Findings,
@@ -221,211 +223,4 @@ pub fn report(
                 )),
         );
     }
-}
-
-// ---------------------------------------------------------------------------------------
-// Links as written in the content pages' Markdown, checked without rendering.
-
-/// A link written in a content page: the page (index into the content pages), where it
-/// was written and its destination as written.
-#[derive(Debug, Clone)]
-pub struct SourceLink {
-    pub page: usize,
-    pub span: Span,
-    pub dest: String,
-}
-
-/// Every link and image of every content page, in page and text order.
-pub fn source_links(project: &Project, content: &[ContentPage]) -> Vec<SourceLink> {
-    use pulldown_cmark::{Event, Parser, Tag};
-    let mut links = Vec::new();
-    for (index, page) in content.iter().enumerate() {
-        let body = page.body(&project.sources);
-        for (event, range) in Parser::new_ext(body, super::markdown::options()).into_offset_iter() {
-            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-                links.push(SourceLink {
-                    page: index,
-                    span: Span::new(
-                        page.file,
-                        page.body_start + range.start,
-                        page.body_start + range.end,
-                    ),
-                    dest: dest_url.to_string(),
-                });
-            }
-        }
-    }
-    links
-}
-
-/// `%20` and the other percent escapes decoded; an escape that is not UTF-8 is kept.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
-}
-
-/// The heading ids of a page's Markdown, as the renderer gives them: `{#id}` or the
-/// heading's text made a slug, numbered when repeated; an opening level-1 heading is the
-/// page title and has none. `None` when the page makes ids the Markdown does not show
-/// (shortcodes, raw HTML): its anchors are judged on the built site.
-fn heading_ids(body: &str) -> Option<BTreeSet<String>> {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    if body.contains("{{") || body.contains(" id=") {
-        return None;
-    }
-    let mut ids = BTreeSet::new();
-    // The renderer's own numbering of repeated ids, so both agree and stay linear.
-    let mut unique = super::html::UniqueIds::default();
-    let mut heading: Option<(u8, Option<String>, Vec<Event<'_>>)> = None;
-    let mut seen_block = false;
-    for event in Parser::new_ext(body, super::markdown::options()) {
-        match (&mut heading, event) {
-            (None, Event::Start(Tag::Heading { level, id, .. })) => {
-                heading = Some((level as u8, id.map(|s| s.to_string()), Vec::new()));
-            }
-            (Some((level, explicit, inner)), Event::End(TagEnd::Heading(_))) => {
-                let mut html = String::new();
-                pulldown_cmark::html::push_html(&mut html, inner.drain(..));
-                if *level == 1 && !seen_block {
-                    seen_block = true;
-                    heading = None;
-                    continue;
-                }
-                let wanted = explicit
-                    .clone()
-                    .unwrap_or_else(|| super::html::slugify(&super::html::text_of(&html)));
-                ids.insert(unique.get(&wanted));
-                seen_block = true;
-                heading = None;
-            }
-            (Some((_, _, inner)), event) => inner.push(event),
-            (None, _) => seen_block = true,
-        }
-    }
-    Some(ids)
-}
-
-/// `link/broken` findings for the links of content pages that lead to another page by
-/// its Markdown file (`other.md`, `../guides/intro.md#setup`, `/other.md`) or to a heading
-/// of the page itself (`#setup`), each at the link as written. Links to the site's own
-/// pages and files are judged on the built site, where they exist.
-pub fn check_sources(
-    project: &Project,
-    content: &[ContentPage],
-    links: &[SourceLink],
-) -> Vec<Diagnostic> {
-    let path_of = |page: &ContentPage| project.sources.path(page.file).to_string();
-    let by_path: BTreeMap<String, usize> = content
-        .iter()
-        .enumerate()
-        .map(|(i, page)| (path_of(page), i))
-        .collect();
-    let mut ids: BTreeMap<usize, Option<BTreeSet<String>>> = BTreeMap::new();
-    let mut found = Vec::new();
-    for link in links {
-        let dest = link.dest.as_str();
-        if dest.is_empty() || is_external(dest) {
-            continue;
-        }
-        let (path, fragment) = match dest.find('#') {
-            Some(i) => (&dest[..i], Some(&dest[i + 1..])),
-            None => (dest, None),
-        };
-        let path = percent_decode(path.split('?').next().unwrap_or(""));
-        let from = &content[link.page];
-        let from_path = path_of(from);
-        let from_dir = from_path.rsplit_once('/').map_or("", |(d, _)| d);
-        let target = if path.is_empty() {
-            link.page
-        } else if path.ends_with(".md") {
-            let joined = match path.strip_prefix('/') {
-                Some(absolute) => {
-                    let absolute = absolute.strip_prefix("content/").unwrap_or(absolute);
-                    format!("{}/{absolute}", super::content::CONTENT_DIR)
-                }
-                None => format!("{from_dir}/{path}"),
-            };
-            let resolved = normalize(&joined);
-            match by_path.get(&resolved) {
-                Some(&i) => i,
-                None => {
-                    let root = project.sources.root();
-                    if root.join(&resolved).is_file() && resolved.starts_with("content/") {
-                        continue; // the page is there; its own finding says why it is not read
-                    }
-                    let candidates: Vec<String> = content
-                        .iter()
-                        .map(|page| {
-                            let p = path_of(page);
-                            match p.strip_prefix(&format!("{from_dir}/")) {
-                                Some(rest) if !rest.contains('/') => rest.to_string(),
-                                _ => format!("/{}", p.strip_prefix("content/").unwrap_or(&p)),
-                            }
-                        })
-                        .collect();
-                    let mut diagnostic =
-                        Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`"))
-                            .at(link.span, format!("there is no page `{resolved}`"));
-                    diagnostic = match crate::diagnostic::closest(
-                        &path,
-                        candidates.iter().map(String::as_str),
-                    ) {
-                        Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
-                        None => diagnostic.help(format!(
-                            "a link to a page names its Markdown file, relative to this page; the pages are {}",
-                            crate::diagnostic::list_names(&candidates)
-                        )),
-                    };
-                    found.push(diagnostic);
-                    continue;
-                }
-            }
-        } else {
-            continue; // a page or file of the built site: judged there
-        };
-        let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
-            continue;
-        };
-        let fragment = percent_decode(fragment);
-        let page = &content[target];
-        let Some(known) = ids
-            .entry(target)
-            .or_insert_with(|| heading_ids(page.body(&project.sources)))
-        else {
-            continue;
-        };
-        if known.contains(&fragment) {
-            continue;
-        }
-        let mut diagnostic = Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`"))
-            .at(
-                link.span,
-                format!("`{}` has no heading with id `{fragment}`", path_of(page)),
-            );
-        diagnostic = match crate::diagnostic::closest(&fragment, known.iter().map(String::as_str)) {
-            Some(name) => diagnostic.help(format!("did you mean `#{name}`?")),
-            None if known.is_empty() => diagnostic.help("the page has no headings to link to"),
-            None => diagnostic.help(format!(
-                "its headings have the ids {}",
-                crate::diagnostic::list_names(&known.iter().collect::<Vec<_>>())
-            )),
-        };
-        found.push(diagnostic);
-    }
-    found
 }

@@ -14,7 +14,7 @@ use super::html::{esc, slugify, text_of};
 use super::sanitize::{self, Slots};
 use crate::diagnostic::{Diagnostic, RuleId};
 use crate::source::Span;
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 use std::ops::Range;
 
 /// An entry of the "In this article" list.
@@ -93,15 +93,7 @@ pub struct Rendered {
     pub h1: Option<String>,
 }
 
-/// The Markdown extensions pages are rendered with; the link check reads them the same way.
-pub(crate) fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-}
+pub(crate) use crate::load::markdown::options;
 
 /// Renders a Markdown document (a content page's body).
 pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Rendered {

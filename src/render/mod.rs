@@ -1,7 +1,8 @@
-//! Render: the whole static site, in memory. Content pages are read, page bodies are
-//! rendered in parallel from the resolved matrices and the Markdown, the theme lays each
-//! page out, and the site-wide files (search index, sitemap, downloads) are added. The
-//! result is a [`Site`], a map from path to bytes; [`crate::write`] puts it on disk.
+//! Render: the whole static site, in memory, from a project already loaded, resolved and
+//! checked (see [`crate::pipeline`], which runs the stages). Page bodies are rendered in
+//! parallel from the resolved matrices and the Markdown, the theme lays each page out,
+//! and the site-wide files (search index, sitemap, downloads) are added. The result is a
+//! [`Site`], a map from path to bytes; [`crate::write`] puts it on disk.
 //!
 //! Nothing here writes files, so `build` can refuse to write a site with errors and two
 //! builds of the same input can be compared byte for byte.
@@ -10,7 +11,6 @@
 // make the render stage differ from every other stage for no gain.
 #![allow(clippy::result_large_err)]
 
-pub mod content;
 mod diagrams;
 mod env;
 pub(crate) mod glossary;
@@ -26,13 +26,14 @@ mod templates;
 pub mod urls;
 mod views;
 
-use crate::diagnostic::Findings;
+use crate::load::content::ContentPage;
 use crate::model::{DataKind, Flow, Project, Scope};
 use crate::resolve::Matrix;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
-pub use templates::ThemeError;
+pub use templates::{Theme, ThemeError};
 
 /// The built site: output path (with `/` separators) to file contents.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -51,11 +52,12 @@ impl Site {
     }
 }
 
-/// Everything the pages are rendered from, shared by all of them.
+/// Everything the pages are rendered from, shared by all of them. It borrows the checked
+/// project's matrices: rendering never resolves the project again.
 pub struct SiteData<'p> {
     pub project: &'p Project,
-    pub matrices: Vec<Matrix<'p>>,
-    pub content: &'p [content::ContentPage],
+    pub matrices: &'p [Matrix<'p>],
+    pub content: &'p [ContentPage],
     glossary: glossary::Glossary,
     /// Indices of the content pages other than the home page, in navigation order
     /// (weight, title, path): sorted once, as every page's navigation lists them.
@@ -79,38 +81,17 @@ impl SiteData<'_> {
     }
 }
 
-/// Why a site could not be built at all (as opposed to findings in the project).
-#[derive(Debug)]
-pub enum BuildError {
-    Load(crate::load::LoadError),
-    Io(std::path::PathBuf, std::io::Error),
-    Theme(ThemeError),
-}
-
-impl std::fmt::Display for BuildError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BuildError::Load(e) => e.fmt(f),
-            BuildError::Io(path, e) => write!(f, "cannot read {}: {e}", path.display()),
-            BuildError::Theme(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for BuildError {}
-
-/// A project loaded, checked and rendered. `site` is complete even when `findings` hold
-/// errors; the caller decides not to write it.
-pub struct Build {
-    pub project: Project,
-    pub findings: Findings,
-    pub site: Site,
-}
-
-/// Runs the whole pipeline but the write: load, read content, resolve, check, render,
-/// check links.
-pub fn build(root: &Path) -> Result<Build, BuildError> {
-    build_reusing(root, None).map(|(built, _)| built)
+/// What the render stage made of a checked project.
+pub struct Rendered {
+    /// The whole site, shared with [`Cache`]: one copy serves, writes and seeds the next
+    /// build.
+    pub site: Arc<Site>,
+    /// The broken links of the built site, not yet turned into findings: that needs the
+    /// links the Markdown sources wrote and adds built pages to the project's sources,
+    /// which is the caller's (see [`links::report`]).
+    pub problems: Vec<links::Problem>,
+    /// What the next build in the same process may reuse.
+    pub cache: Cache,
 }
 
 /// What a build keeps for the next build in the same process (`serve` holds one).
@@ -123,6 +104,11 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
 /// built from the data and the pages with shortcodes are rendered again as well. Any
 /// other change (config, theme, a page's front matter, a page added or removed), or a
 /// re-rendered page whose anchors changed, renders the whole site.
+///
+/// The site is held by an [`Arc`] shared with [`Rendered::site`], never copied: between
+/// builds the process holds one site. A build that reuses it makes its new site from the
+/// previous one in place when nobody else holds it, and copies it when someone still does
+/// (a preview keeps serving the previous site while the next one is made).
 pub struct Cache {
     /// Hash of every input except the bodies of content pages and the data.
     frame: u64,
@@ -130,138 +116,94 @@ pub struct Cache {
     data: u64,
     /// Hash of each content page's body, in content order.
     bodies: Vec<u64>,
-    /// The pages as rendered, in plan order, with their findings and written links.
+    /// The pages as rendered, in plan order, with their findings and written links; their
+    /// bodies are dropped once laid out (the site holds each page once, laid out).
     outs: Vec<pages::PageOut>,
+    /// The search index's text of each page, in plan order (see [`search::page_text`]).
+    texts: Vec<String>,
     /// The broken links found, by page.
     problems: Vec<links::Problem>,
-    site: Site,
+    site: Arc<Site>,
     /// How many pages the build that made this cache rendered.
     pub rendered_pages: usize,
 }
 
-/// [`build`], reusing what `previous` rendered where the inputs allow (see [`Cache`]).
-/// The result is the same as a full build's, byte for byte.
-pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
-    build_loaded(root, Loaded::read(root)?, previous)
-}
-
-/// A project read from disk with its content pages, not yet checked or rendered.
-pub struct Loaded {
-    pub project: Project,
-    pub content: Vec<content::ContentPage>,
-    /// What reading found.
-    pub findings: Findings,
-}
-
-impl Loaded {
-    pub fn read(root: &Path) -> Result<Loaded, BuildError> {
-        let (mut project, mut findings) = crate::load::load(root).map_err(BuildError::Load)?;
-        let content = content::load(&mut project, &mut findings).map_err(BuildError::Load)?;
-        Ok(Loaded {
-            project,
-            content,
-            findings,
-        })
+impl Cache {
+    /// The site this cache was made with: the same one the build returned, not a copy.
+    pub fn site(&self) -> &Arc<Site> {
+        &self.site
     }
 
-    /// Every finding short of rendering, as `rasci check` reports them; cheap next to a
-    /// render, so a preview can show data errors at once.
-    pub fn check(&self) -> Findings {
-        let mut findings = self.findings.clone();
-        findings.extend(check_content_links(&self.project, &self.content));
-        let matrices = crate::resolve::resolve(&self.project);
-        crate::check::check(&self.project, &matrices, &mut findings);
-        findings
+    /// The findings met while rendering the pages (unknown shortcodes, unsafe HTML and
+    /// the like), in plan order.
+    pub fn page_findings(&self) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
+        self.outs.iter().flat_map(|out| out.diagnostics.iter())
     }
 }
 
-/// The broken links of the content pages that can be told from the Markdown alone, as
-/// `rasci check` reports them (see [`links::check_sources`]).
-pub fn check_content_links(
+/// Loads the theme the config names: the built-in theme with the project's
+/// `themes/<name>/` and `templates/` over it.
+pub fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
+    templates::load(root, &project.config.theme.value)
+}
+
+/// The render stage: the site of a project that has been loaded, resolved and checked,
+/// reusing what `previous` rendered where the inputs allow (see [`Cache`]). It neither
+/// resolves nor checks the project: `matrices` are the ones the check ran on. The result
+/// is the same as without `previous`, byte for byte.
+pub fn render(
     project: &Project,
-    content: &[content::ContentPage],
-) -> Vec<crate::diagnostic::Diagnostic> {
-    links::check_sources(project, content, &links::source_links(project, content))
-}
-
-/// [`build_reusing`] on a project already read.
-pub fn build_loaded(
-    root: &Path,
-    loaded: Loaded,
+    content: &[ContentPage],
+    matrices: &[Matrix<'_>],
+    theme: &Theme,
     previous: Option<Cache>,
-) -> Result<(Build, Cache), BuildError> {
-    let Loaded {
-        mut project,
-        content,
-        mut findings,
-    } = loaded;
-    let theme = templates::load(root, &project.config.theme.value).map_err(BuildError::Theme)?;
-    let frame = frame_hash(&project, &content, &theme);
-    let data = data_hash(&project);
+) -> Result<Rendered, ThemeError> {
+    let frame = frame_hash(project, content, theme);
+    let data = data_hash(project);
     let bodies: Vec<u64> = content
         .iter()
         .map(|page| hash_of(page.body(&project.sources)))
         .collect();
-    let written = links::source_links(&project, &content);
-    let source_broken = links::check_sources(&project, &content, &written);
-    let reported: Vec<crate::source::Span> = source_broken
-        .iter()
-        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
-        .collect();
-    let (site, outs, problems, rendered_pages) = {
-        let matrices = crate::resolve::resolve(&project);
-        findings.extend(source_broken.iter().cloned());
-        crate::check::check(&project, &matrices, &mut findings);
-        let site_data = SiteData {
-            project: &project,
-            matrices,
-            content: &content,
-            glossary: glossary::Glossary::new(&project),
-            guide_order: pages::guide_order(&content),
-            diagrams: diagrams::Diagrams::new(&project),
-        };
-        let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
-        let rendered = match reusable {
-            Some(cache) => {
-                let data_changed = cache.data != data;
-                rerender_changed(&site_data, &theme, cache, &bodies, data_changed)?
-            }
-            None => None,
-        };
-        match rendered {
-            Some(rendered) => rendered,
-            None => render_site(&site_data, &theme)?,
+    let site_data = SiteData {
+        project,
+        matrices,
+        content,
+        glossary: glossary::Glossary::new(project),
+        guide_order: pages::guide_order(content),
+        diagrams: diagrams::Diagrams::new(project),
+    };
+    let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
+    let rendered = match reusable {
+        Some(cache) => {
+            let data_changed = cache.data != data;
+            rerender_changed(&site_data, theme, cache, &bodies, data_changed)?
         }
+        None => None,
     };
-    for out in &outs {
-        findings.extend(out.diagnostics.iter().cloned());
-    }
-    let cache = Cache {
-        frame,
-        data,
-        bodies,
+    let RenderedParts {
+        site,
         outs,
-        problems: problems.clone(),
-        site: site.clone(),
-        rendered_pages,
-    };
-    links::report(
-        &mut project,
-        &mut findings,
+        texts,
         problems,
-        &site,
-        &written,
-        &reported,
-    );
-    findings.sort(&project.sources);
-    Ok((
-        Build {
-            project,
-            findings,
+        rendered_pages,
+    } = match rendered {
+        Some(rendered) => rendered,
+        None => render_site(&site_data, theme)?,
+    };
+    Ok(Rendered {
+        site: Arc::clone(&site),
+        problems: problems.clone(),
+        cache: Cache {
+            frame,
+            data,
+            bodies,
+            outs,
+            texts,
+            problems,
             site,
+            rendered_pages,
         },
-        cache,
-    ))
+    })
 }
 
 fn hash_of(value: impl std::hash::Hash) -> u64 {
@@ -276,11 +218,7 @@ fn hash_of(value: impl std::hash::Hash) -> u64 {
 /// Of the data files only the glossary (its terms are marked on every page) and the
 /// parties' and scopes' ids and names (they are in every page's navigation) count here;
 /// the rest of the data is [`data_hash`]'s.
-fn frame_hash(
-    project: &Project,
-    content: &[content::ContentPage],
-    theme: &templates::Theme,
-) -> u64 {
+fn frame_hash(project: &Project, content: &[ContentPage], theme: &Theme) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     let bodies: std::collections::HashMap<crate::source::FileId, usize> = content
         .iter()
@@ -329,7 +267,7 @@ fn data_hash(project: &Project) -> u64 {
 /// The files made from the data alone: each deployment's matrix as CSV and JSON, and
 /// every diagram as a standalone SVG.
 fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
-    for matrix in &data.matrices {
+    for matrix in data.matrices {
         let id = &matrix.scope.id.value;
         site.insert(
             urls::download(id, "csv"),
@@ -348,8 +286,13 @@ fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
 /// The files made from every page: the search index, robots.txt and, when `base_url`
 /// is set, the sitemap (which robots.txt then names). A sitemap must list absolute
 /// addresses, so without `base_url` there is none rather than an invalid one.
-fn insert_search_files(data: &SiteData<'_>, outs: &[pages::PageOut], site: &mut Site) {
-    let (js, json) = search::index(data, outs);
+fn insert_search_files(
+    data: &SiteData<'_>,
+    outs: &[pages::PageOut],
+    texts: &[String],
+    site: &mut Site,
+) {
+    let (js, json) = search::index(data, outs, texts);
     site.insert(urls::SEARCH_INDEX_JS, js);
     site.insert(urls::SEARCH_INDEX_JSON, json);
     if data.project.config.base_url.is_some() {
@@ -358,8 +301,25 @@ fn insert_search_files(data: &SiteData<'_>, outs: &[pages::PageOut], site: &mut 
     site.insert(urls::ROBOTS, search::robots(data.project));
 }
 
-/// A site, its pages, its broken links, and how many pages were rendered to make it.
-type Rendered = (Site, Vec<pages::PageOut>, Vec<links::Problem>, usize);
+/// What [`render_site`] or [`rerender_changed`] made, for [`Rendered`] and the next [`Cache`].
+struct RenderedParts {
+    site: Arc<Site>,
+    /// The pages in plan order, their bodies dropped once laid out.
+    outs: Vec<pages::PageOut>,
+    texts: Vec<String>,
+    problems: Vec<links::Problem>,
+    /// How many pages were rendered to make it.
+    rendered_pages: usize,
+}
+
+/// The search text of each page, then its body dropped: laid out, the page is in the
+/// site, and nothing else reads the body again.
+fn page_texts(outs: &mut [pages::PageOut]) -> Vec<String> {
+    use rayon::prelude::*;
+    outs.par_iter_mut()
+        .map(|out| search::page_text(&std::mem::take(&mut out.body)))
+        .collect()
+}
 
 /// The links each page's sources wrote, for reporting broken ones where they were written.
 fn written_links(outs: &[pages::PageOut]) -> Vec<(String, Vec<(String, crate::source::Span)>)> {
@@ -373,16 +333,17 @@ fn written_links(outs: &[pages::PageOut]) -> Vec<(String, Vec<(String, crate::so
 /// pages differs, or a changed page's anchors changed (links elsewhere may point at them).
 fn rerender_changed(
     data: &SiteData<'_>,
-    theme: &templates::Theme,
+    theme: &Theme,
     cache: Cache,
     bodies: &[u64],
     data_changed: bool,
-) -> Result<Option<Rendered>, BuildError> {
+) -> Result<Option<RenderedParts>, ThemeError> {
     use rayon::prelude::*;
     let Cache {
         bodies: old_bodies,
         mut outs,
-        mut site,
+        mut texts,
+        site,
         problems: old_problems,
         ..
     } = cache;
@@ -415,29 +376,44 @@ fn rerender_changed(
         .par_iter()
         .map(|&i| pages::render(data, theme, kinds[i]).map(|out| (i, out)))
         .collect::<Result<_, _>>()
-        .map_err(|message| BuildError::Theme(ThemeError::Template(message)))?;
+        .map_err(ThemeError::Template)?;
     for (i, out) in fresh {
         outs[i] = out;
     }
-    let mut changed_paths = Vec::new();
+    if redo.is_empty() {
+        return Ok(Some(RenderedParts {
+            site,
+            outs,
+            texts,
+            problems: old_problems,
+            rendered_pages: 0,
+        }));
+    }
+    let mut laid_out = Vec::with_capacity(redo.len());
     for &i in &redo {
         let out = &outs[i];
-        let html = layout::page(data, theme, &outs, out)
-            .map_err(|message| BuildError::Theme(ThemeError::Template(message)))?;
+        let html = layout::page(data, theme, &outs, out).map_err(ThemeError::Template)?;
         let old = site.files.get(&out.path).map(|b| links::ids_of(b));
         if old != Some(links::ids_of(html.as_bytes())) {
             return Ok(None);
         }
-        site.insert(out.path.clone(), html);
-        changed_paths.push(out.path.clone());
+        laid_out.push((out.path.clone(), html));
     }
-    if redo.is_empty() {
-        return Ok(Some((site, outs, old_problems, 0)));
+    for &i in &redo {
+        texts[i] = search::page_text(&std::mem::take(&mut outs[i].body));
+    }
+    // The previous site is patched: in place when the cache held the only reference to
+    // it, else (it is still being served) on a copy.
+    let mut site = Arc::unwrap_or_clone(site);
+    let mut changed_paths = Vec::with_capacity(laid_out.len());
+    for (path, html) in laid_out {
+        changed_paths.push(path.clone());
+        site.insert(path, html);
     }
     if data_changed {
         insert_data_files(data, &mut site);
     }
-    insert_search_files(data, &outs, &mut site);
+    insert_search_files(data, &outs, &texts, &mut site);
     // The same files exist as before and the re-rendered pages kept their anchors, so the
     // other pages' links fare as they did: only the re-rendered pages are checked again.
     let mut problems: Vec<links::Problem> = old_problems
@@ -449,17 +425,23 @@ fn rerender_changed(
         &written_links(&outs),
         &changed_paths,
     ));
-    Ok(Some((site, outs, problems, redo.len())))
+    Ok(Some(RenderedParts {
+        site: Arc::new(site),
+        outs,
+        texts,
+        problems,
+        rendered_pages: redo.len(),
+    }))
 }
 
-fn render_site(data: &SiteData<'_>, theme: &templates::Theme) -> Result<Rendered, BuildError> {
+fn render_site(data: &SiteData<'_>, theme: &Theme) -> Result<RenderedParts, ThemeError> {
     use rayon::prelude::*;
     let kinds = pages::plan(data);
-    let outs: Vec<pages::PageOut> = kinds
+    let mut outs: Vec<pages::PageOut> = kinds
         .par_iter()
         .map(|kind| pages::render(data, theme, *kind))
         .collect::<Result<_, _>>()
-        .map_err(|message| BuildError::Theme(ThemeError::Template(message)))?;
+        .map_err(ThemeError::Template)?;
     let mut site = Site::default();
     let rendered: Vec<(String, Result<String, String>)> = outs
         .par_iter()
@@ -468,7 +450,7 @@ fn render_site(data: &SiteData<'_>, theme: &templates::Theme) -> Result<Rendered
     for (path, html) in rendered {
         match html {
             Ok(html) => site.insert(path, html),
-            Err(message) => return Err(BuildError::Theme(ThemeError::Template(message))),
+            Err(message) => return Err(ThemeError::Template(message)),
         }
     }
     for (path, bytes) in &theme.statics {
@@ -479,8 +461,14 @@ fn render_site(data: &SiteData<'_>, theme: &templates::Theme) -> Result<Rendered
         format!("{}\n{}", highlight::stylesheet(), diagrams::stylesheet()),
     );
     insert_data_files(data, &mut site);
-    insert_search_files(data, &outs, &mut site);
+    let texts = page_texts(&mut outs);
+    insert_search_files(data, &outs, &texts, &mut site);
     let problems = links::check(&site, &written_links(&outs));
-    let rendered = outs.len();
-    Ok((site, outs, problems, rendered))
+    Ok(RenderedParts {
+        site: Arc::new(site),
+        rendered_pages: outs.len(),
+        outs,
+        texts,
+        problems,
+    })
 }

@@ -7,13 +7,13 @@
 //! template wrote, so the two never disagree.
 
 use super::SiteData;
-use super::content::ContentPage;
 use super::env::PageEnv;
 use super::markdown::{self, Origin, TocEntry};
 use super::templates::Theme;
 use super::urls;
 use super::views::{self, LetterView, Link};
 use crate::diagnostic::Diagnostic;
+use crate::load::content::ContentPage;
 use crate::model::{Letter, Scope};
 use crate::source::Span;
 use serde::Serialize;
@@ -226,7 +226,7 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     // The deployments come first: most readers arrive to find their deployment's table.
     let deployments_id = env.id("deployments");
     let mut deployments = Vec::new();
-    for (scope, matrix) in project.scopes.iter().zip(&data.matrices) {
+    for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
         let description = match &scope.description {
             Some(d) => super::html::text_of(&env.inline(&d.value, d.span)),
             None => String::new(),
@@ -479,7 +479,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
         })
         .collect();
     let mut deployments = Vec::new();
-    for (scope, matrix) in project.scopes.iter().zip(&data.matrices) {
+    for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
         let heading_id = env.id(&format!("in-{}", scope.id.value));
         deployments.push(views::PartyDeployment {
             heading_id,
@@ -509,7 +509,7 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     out.class = "page-compare";
     // Tasks in order of first appearance across the deployments.
     let mut tasks: Vec<(&str, &str)> = Vec::new();
-    for matrix in &data.matrices {
+    for matrix in data.matrices {
         for row in matrix.rows() {
             if !tasks.iter().any(|(id, _)| *id == row.task.id.value) {
                 tasks.push((&row.task.id.value, &row.task.title.value));

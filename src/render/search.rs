@@ -24,19 +24,26 @@ struct Entry {
 /// Longest text kept per page: enough for every word of a guide, small enough to load.
 const MAX_TEXT: usize = 4000;
 
-/// The index as `(search-index.js, search-index.json)`.
-pub fn index(data: &SiteData<'_>, pages: &[PageOut]) -> (String, String) {
+/// The text the index keeps of a page's body. Computed once per rendered page, so a
+/// rebuild that keeps a page need not keep its body too.
+pub fn page_text(body: &str) -> String {
+    let mut text = text_of(body);
+    if text.len() > MAX_TEXT {
+        let mut cut = MAX_TEXT;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+    text
+}
+
+/// The index as `(search-index.js, search-index.json)`; `texts` holds each page's
+/// [`page_text`], in the order of `pages`.
+pub fn index(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> (String, String) {
     let project = data.project;
     let mut entries = Vec::new();
-    for page in pages.iter().filter(|p| p.searchable) {
-        let mut text = text_of(&page.body);
-        if text.len() > MAX_TEXT {
-            let mut cut = MAX_TEXT;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            text.truncate(cut);
-        }
+    for (page, text) in pages.iter().zip(texts).filter(|(p, _)| p.searchable) {
         entries.push(Entry {
             t: page.title.clone(),
             u: page.path.clone(),
@@ -44,10 +51,10 @@ pub fn index(data: &SiteData<'_>, pages: &[PageOut]) -> (String, String) {
                 || "Reference".to_string(),
                 |i| project.scopes[i].name.value.clone(),
             ),
-            x: text,
+            x: text.clone(),
         });
     }
-    for matrix in &data.matrices {
+    for matrix in data.matrices {
         for row in matrix.rows() {
             let holders: Vec<String> = project
                 .parties

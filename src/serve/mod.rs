@@ -1,6 +1,6 @@
 //! Serve: a live preview of the site while it is being written.
 //!
-//! The site is built into memory with [`crate::render::build`] and served from there, so
+//! The site is built into memory by [`crate::pipeline`] and served from there, so
 //! what the browser shows is exactly what `rasci build` would write. A watcher rebuilds on
 //! every change to the sources; a good build replaces the served site in one step and
 //! tells every open page to reload, a build with errors keeps the last good site served
@@ -15,7 +15,8 @@ mod reload;
 mod watch;
 
 use crate::diagnostic::Findings;
-use crate::render::{BuildError, Site};
+use crate::pipeline::{BuildError, Rebuild};
+use crate::render::Site;
 use crate::report::{self, Format};
 use crate::source::Sources;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -98,14 +99,14 @@ pub struct State {
 }
 
 impl State {
-    fn new(site: Site, findings: Arc<str>) -> Self {
+    fn new(site: Arc<Site>, findings: Arc<str>) -> Self {
         // Versions start from the clock, so a page served by an earlier run of the server
         // sees a different version when it reconnects to this one, and reloads.
         let first = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_millis() as u64);
         State {
-            site: RwLock::new((Arc::new(site), first)),
+            site: RwLock::new((site, first)),
             findings: RwLock::new(findings),
             events: broadcast::channel(64).0,
         }
@@ -129,9 +130,10 @@ impl State {
         self.events.subscribe()
     }
 
-    fn set_site(&self, site: Site) {
+    /// Serves `site`, which the rebuild's cache shares: the process holds one site.
+    fn set_site(&self, site: Arc<Site>) {
         let mut served = self.site.write().unwrap_or_else(|e| e.into_inner());
-        *served = (Arc::new(site), served.1 + 1);
+        *served = (site, served.1 + 1);
     }
 
     fn set_findings(&self, json: Arc<str>) {
@@ -150,7 +152,7 @@ pub fn run(options: Options) -> Result<(), ServeError> {
         return Err(ServeError::Build(BuildError::Load(missing)));
     }
     let watch = watch::Watch::start(&options.root)?;
-    let (site, findings) = match crate::render::build_reusing(&options.root, None) {
+    let (site, findings) = match crate::pipeline::build_reusing(&options.root, None) {
         Ok((built, cache)) => {
             builder.cache = Some(cache);
             builder.print_findings(&built.findings, &built.project.sources);
@@ -178,7 +180,10 @@ pub fn run(options: Options) -> Result<(), ServeError> {
         Err(error) => {
             eprintln!("error: {error}");
             eprintln!("the preview shows this error until it is fixed");
-            (Site::default(), reload::error_json(&error.to_string()))
+            (
+                Arc::new(Site::default()),
+                reload::error_json(&error.to_string()),
+            )
         }
     };
     let state = Arc::new(State::new(site, findings));
@@ -339,54 +344,49 @@ impl Builder {
     /// Rebuilds; serves the new site when it has no errors, else keeps the old one and
     /// shows the findings on every open page.
     ///
-    /// The project is checked first, as `rasci check` does, which takes milliseconds even
-    /// where rendering a large site takes seconds: when the data has errors the site would
-    /// not be served anyway, so the findings go out at once and rendering is skipped.
-    /// Findings only rendering can make (broken links) follow once the data is clean.
+    /// [`crate::pipeline::rebuild`] checks the project once and renders from that check
+    /// only when it found no errors: with data errors the site would not be served anyway,
+    /// so the findings go out at once. Findings only rendering can make (broken links)
+    /// follow once the data is clean.
     fn rebuild(&mut self, state: &State) {
         let started = Instant::now();
         let _ = state.events.send(Event::Building);
-        let loaded = match guarded(|| crate::render::Loaded::read(&self.root)) {
-            Ok(Ok(loaded)) => loaded,
+        let previous = self.cache.take();
+        let rebuilt = match guarded(|| crate::pipeline::rebuild(&self.root, previous)) {
+            Ok(Ok(rebuilt)) => rebuilt,
             Ok(Err(error)) => return self.report_failure(state, &error.to_string()),
             Err(message) => return self.report_failure(state, &message),
         };
-        let checked = match guarded(|| loaded.check()) {
-            Ok(checked) => checked,
-            Err(message) => return self.report_failure(state, &message),
+        let (built, cache) = match rebuilt {
+            Rebuild::Stopped {
+                project,
+                findings,
+                previous,
+            } => {
+                self.cache = previous;
+                self.print_findings(&findings, &project.sources);
+                eprintln!("not reloading: the last good site is still served");
+                state.set_findings(reload::findings_json(&findings, &project.sources));
+                return;
+            }
+            Rebuild::Built(built, cache) => (built, cache),
         };
-        if checked.errors() > 0 {
-            self.print_findings(&checked, &loaded.project.sources);
+        self.cache = Some(cache);
+        self.print_findings(&built.findings, &built.project.sources);
+        let json = reload::findings_json(&built.findings, &built.project.sources);
+        if built.findings.errors() > 0 {
             eprintln!("not reloading: the last good site is still served");
-            state.set_findings(reload::findings_json(&checked, &loaded.project.sources));
+            state.set_findings(json);
             return;
         }
-        let previous = self.cache.take();
-        let built = match guarded(|| crate::render::build_loaded(&self.root, loaded, previous)) {
-            Ok(result) => result,
-            Err(message) => return self.report_failure(state, &message),
-        };
-        match built {
-            Ok((built, cache)) => {
-                self.cache = Some(cache);
-                self.print_findings(&built.findings, &built.project.sources);
-                let json = reload::findings_json(&built.findings, &built.project.sources);
-                if built.findings.errors() > 0 {
-                    eprintln!("not reloading: the last good site is still served");
-                    state.set_findings(json);
-                    return;
-                }
-                let pages = built.site.pages();
-                state.set_site(built.site);
-                state.set_findings(json);
-                let _ = state.events.send(Event::Reload);
-                eprintln!(
-                    "rebuilt {pages} pages in {} ms",
-                    started.elapsed().as_millis()
-                );
-            }
-            Err(error) => self.report_failure(state, &error.to_string()),
-        }
+        let pages = built.site.pages();
+        state.set_site(built.site);
+        state.set_findings(json);
+        let _ = state.events.send(Event::Reload);
+        eprintln!(
+            "rebuilt {pages} pages in {} ms",
+            started.elapsed().as_millis()
+        );
     }
 
     /// The build could not run at all (the config is gone, a template does not parse).

@@ -31,7 +31,7 @@ fn project(files: &[(&str, Option<&str>)]) -> BuiltProject {
 
 /// The findings of `rasci check`, as the library computes them.
 fn check(root: &Path) -> (Project, Vec<Diagnostic>) {
-    let (project, findings) = rasci::analyze(root).expect("project loads");
+    let (project, findings) = rasci::pipeline::check_project(root).expect("project loads");
     (project, findings.diagnostics)
 }
 
@@ -298,7 +298,7 @@ fn a_broken_link_is_reported_once_by_check_and_by_build_with_did_you_mean() {
         "link/broken | broken link `guide.md#setpu` | content/start.md:5:31 | did you mean `#setup`?",
     ];
     assert_eq!(link_findings(dir.root()), expected);
-    let built = rasci::render::build(dir.root()).unwrap();
+    let built = rasci::pipeline::build(dir.root()).unwrap();
     assert_eq!(lines(&built.project, &built.findings.diagnostics), expected);
 }
 
@@ -316,7 +316,7 @@ fn a_link_broken_in_every_deployment_is_reported_once_at_the_link() {
         Vec::<String>::new(),
         "judged on the built site"
     );
-    let built = rasci::render::build(dir.root()).unwrap();
+    let built = rasci::pipeline::build(dir.root()).unwrap();
     assert_eq!(
         lines(&built.project, &built.findings.diagnostics),
         [
@@ -340,7 +340,7 @@ fn file_names_with_spaces_and_non_ascii_letters_link() {
         ),
     ]);
     assert_eq!(link_findings(dir.root()), Vec::<String>::new());
-    let built = rasci::render::build(dir.root()).unwrap();
+    let built = rasci::pipeline::build(dir.root()).unwrap();
     let errors: Vec<String> = lines(&built.project, &built.findings.diagnostics);
     assert_eq!(errors, Vec::<String>::new());
 }
@@ -391,7 +391,7 @@ fn repeated_headings_are_numbered_alike_by_check_and_build() {
         findings[0].starts_with("link/broken | broken link `#notes-5` | content/start.md:5:"),
         "{findings:#?}"
     );
-    let built = rasci::render::build(dir.root()).unwrap();
+    let built = rasci::pipeline::build(dir.root()).unwrap();
     let built_findings = lines(&built.project, &built.findings.diagnostics);
     assert_eq!(built_findings.len(), 1, "{built_findings:#?}");
     assert!(

@@ -8,8 +8,8 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn example() -> Project {
-    let (project, _) =
-        rasci::analyze(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("example loads");
+    let (project, _) = rasci::pipeline::check_project(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .expect("example loads");
     project
 }
 
@@ -22,7 +22,7 @@ fn project_from(files: &[(&str, String)]) -> (BuiltProject, Project) {
             |project, (path, text)| project.file(path, text),
         )
         .build();
-    let (project, _) = rasci::analyze(&written).expect("generated project loads");
+    let (project, _) = rasci::pipeline::check_project(&written).expect("generated project loads");
     (written, project)
 }
 

@@ -263,7 +263,7 @@ fn a_fuzzed_guide_builds_into_a_safe_page() {
     runner
         .run(&markdown(), |text| {
             std::fs::write(&guide, format!("---\ntitle: Fuzzed\n---\n\n{text}")).unwrap();
-            let built = rasci::render::build(&project).expect("the project loads");
+            let built = rasci::pipeline::build(&project).expect("the project loads");
             let Some(bytes) = built.site.files.get("cloud/fuzzed/index.html") else {
                 // A NUL byte makes the file binary: a finding, and no page.
                 prop_assert!(
@@ -332,7 +332,7 @@ fn a_page_of_repeated_headings_and_shortcodes_builds() {
         )
         .build();
     let started = std::time::Instant::now();
-    let built = rasci::render::build(&project).expect("the project loads");
+    let built = rasci::pipeline::build(&project).expect("the project loads");
     eprintln!(
         "5,000 headings, 5,000 legends and 200 tables built in {:?}",
         started.elapsed()

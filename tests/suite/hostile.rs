@@ -160,13 +160,13 @@ fn hostile_example(dir: &TempDir) -> PathBuf {
 }
 
 /// Builds in memory; no error findings allowed.
-fn build(root: &Path) -> rasci::render::Build {
+fn build(root: &Path) -> rasci::pipeline::Build {
     build_allowing(root, &[])
 }
 
 /// Builds in memory; no error findings allowed but those of the rules named.
-fn build_allowing(root: &Path, allowed: &[&str]) -> rasci::render::Build {
-    let built = rasci::render::build(root).expect("the project loads");
+fn build_allowing(root: &Path, allowed: &[&str]) -> rasci::pipeline::Build {
+    let built = rasci::pipeline::build(root).expect("the project loads");
     let errors: Vec<String> = built
         .findings
         .diagnostics
@@ -543,7 +543,7 @@ fn hostile_page_project(dir: &TempDir, trust: bool) -> PathBuf {
 }
 
 /// `(rule, line, message)` of the findings about `content/hostile.md`.
-fn page_findings(built: &rasci::render::Build) -> Vec<(&'static str, usize, String)> {
+fn page_findings(built: &rasci::pipeline::Build) -> Vec<(&'static str, usize, String)> {
     built
         .findings
         .diagnostics

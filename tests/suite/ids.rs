@@ -181,7 +181,7 @@ fn site_names_cannot_be_scope_ids() {
 #[test]
 fn site_names_are_every_top_level_name_the_site_writes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let built = rasci::render::build(root).unwrap();
+    let built = rasci::pipeline::build(root).unwrap();
     let scopes: Vec<&str> = built.project.scopes.iter().map(|s| s.id.as_str()).collect();
     let names = rasci::render::urls::SITE_NAMES;
     for path in built.site.files.keys() {

@@ -1,7 +1,8 @@
 //! A build that reuses the previous one (as `serve` does on every save) gives exactly the
-//! site a fresh build gives, whatever changed.
+//! site a fresh build gives, whatever changed, and resolves and checks the project once
+//! to get there.
 
-use rasci::render::{build, build_reusing};
+use rasci::pipeline::{build, build_reusing, stage_runs};
 use std::path::Path;
 
 use crate::support::{copy_example, copy_project, edit};
@@ -14,13 +15,20 @@ enum Rendered {
 use Rendered::{All, Pages};
 
 /// Applies each edit in turn; after each, the reusing build must equal a fresh one, in
-/// files and in findings.
+/// files and in findings, having checked the project once and rendered from that check.
 fn assert_reuse_matches_fresh(root: &Path, edits: &[(&str, &str, &str, Rendered)]) {
     let (_, mut cache) = build_reusing(root, None).unwrap();
     let all_pages = cache.rendered_pages;
     for (file, from, to, rendered) in edits {
         edit(&root.join(file), from, to);
+        let before = stage_runs();
         let (reused, next) = build_reusing(root, Some(cache)).unwrap();
+        let after = stage_runs();
+        assert_eq!(
+            (after.checks - before.checks, after.renders - before.renders),
+            (1, 1),
+            "one check and one render after editing {file}"
+        );
         match rendered {
             Rendered::Pages(n) => assert_eq!(next.rendered_pages, *n, "after editing {file}"),
             Rendered::All => assert_eq!(next.rendered_pages, all_pages, "after editing {file}"),

@@ -26,13 +26,13 @@ fn init_writes_a_project_that_checks_and_builds_cleanly() {
         assert!(root.join(file).is_file(), "{file} was not written");
     }
 
-    let (_, findings) = rasci::analyze(&root).unwrap();
+    let (_, findings) = rasci::pipeline::check_project(&root).unwrap();
     assert!(
         findings.diagnostics.is_empty(),
         "{:?}",
         findings.diagnostics
     );
-    let built = rasci::render::build(&root).unwrap();
+    let built = rasci::pipeline::build(&root).unwrap();
     assert!(
         built.findings.diagnostics.is_empty(),
         "{:?}",

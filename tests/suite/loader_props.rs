@@ -37,7 +37,8 @@ fn example_copy() -> BuiltProject {
 /// Loads and checks `root`, and renders the findings in every format, which reads every
 /// span back from the sources.
 fn analyze_and_render(root: &Path) -> (Project, Vec<Diagnostic>) {
-    let (project, findings) = rasci::analyze(root).expect("a project with rasci.yaml loads");
+    let (project, findings) =
+        rasci::pipeline::check_project(root).expect("a project with rasci.yaml loads");
     for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
         let text = rasci::report::render(format, &findings, &project.sources, false);
         assert!(!text.is_empty());

@@ -16,6 +16,7 @@ mod init;
 mod layering;
 mod loader_props;
 mod output;
+mod pipeline;
 mod rules;
 mod sarif;
 mod schema;

@@ -345,7 +345,7 @@ fn a_binary_file_is_an_encoding_finding() {
 
 /// Findings of a fixture, loaded and checked by the library as `rasci check` does.
 fn analyze(root: &Path) -> (Project, Vec<Diagnostic>) {
-    let (project, findings) = rasci::analyze(root).expect("fixture loads");
+    let (project, findings) = rasci::pipeline::check_project(root).expect("fixture loads");
     (project, findings.diagnostics)
 }
 

@@ -13,7 +13,7 @@ fn fixture() -> PathBuf {
 
 /// Builds a project in memory and returns its pages, failing on any error finding.
 fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let built = rasci::render::build(root).expect("the project loads");
+    let built = rasci::pipeline::build(root).expect("the project loads");
     let errors: Vec<String> = built
         .findings
         .diagnostics
@@ -22,7 +22,7 @@ fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|d| format!("{}: {}", d.rule, d.message))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    built.site.files
+    std::sync::Arc::unwrap_or_clone(built.site).files
 }
 
 fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Html {

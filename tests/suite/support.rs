@@ -226,7 +226,7 @@ fn symlink(_target: &Path, path: &Path) {
 }
 
 /// A [`Project`] written to disk. It stands for its root folder wherever a path is wanted
-/// (`rasci::analyze(&project)`), and the folder is removed when it is dropped.
+/// (`rasci::pipeline::check_project(&project)`), and the folder is removed when it is dropped.
 pub struct BuiltProject {
     dir: TempDir,
     root: PathBuf,

@@ -36,7 +36,7 @@ fn a_project_replaces_a_partial_on_every_page_that_uses_it() {
         "content/legend-only.md",
         "---\ntitle: Legend only\n---\n\n{{ legend() }}\n",
     );
-    let built = rasci::render::build(&root).expect("the project builds");
+    let built = rasci::pipeline::build(&root).expect("the project builds");
     let expected = "<p class=\"my-legend\">R=Responsible;A=Accountable;S=Supportive;C=Consulted;I=Informed;</p>";
     for path in [
         "cloud/index.html",
@@ -62,7 +62,7 @@ fn a_page_kind_template_gives_the_title_and_headings_and_the_contents_follow() {
         )
         .replace("text=\"Side by side\"", "text=\"Next to each other\"");
     write(&root, "templates/pages/compare.html", &theirs);
-    let built = rasci::render::build(&root).expect("the project builds");
+    let built = rasci::pipeline::build(&root).expect("the project builds");
     let html = page(&built.site, "compare/index.html");
     assert!(html.contains("<h1>Cloud &amp; on-premises</h1>"), "{html}");
     assert!(html.contains("<title>Cloud &amp; on-premises · "), "{html}");
@@ -81,7 +81,7 @@ fn a_template_that_fails_to_render_is_named_with_its_file() {
         "templates/partials/duties.html",
         "{{ duties.no_such_field }}\n",
     );
-    let error = match rasci::render::build(&root) {
+    let error = match rasci::pipeline::build(&root) {
         Ok(_) => panic!("a broken partial built a site"),
         Err(error) => error.to_string(),
     };
@@ -95,7 +95,7 @@ fn a_template_that_fails_to_render_is_named_with_its_file() {
 fn a_template_that_does_not_parse_is_named() {
     let (_dir, root) = example();
     write(&root, "templates/partials/figure.html", "{% if %}\n");
-    let error = match rasci::render::build(&root) {
+    let error = match rasci::pipeline::build(&root) {
         Ok(_) => panic!("a broken partial built a site"),
         Err(error) => error.to_string(),
     };
@@ -105,7 +105,7 @@ fn a_template_that_does_not_parse_is_named() {
 #[test]
 fn a_featured_guide_stands_out_in_its_deployment_list() {
     let (_dir, root) = example();
-    let built = rasci::render::build(&root).expect("the project builds");
+    let built = rasci::pipeline::build(&root).expect("the project builds");
     let html = page(&built.site, "cloud/index.html");
     assert!(
         html.contains(
@@ -118,7 +118,7 @@ fn a_featured_guide_stands_out_in_its_deployment_list() {
     let path = root.join("content/submission-guidelines.md");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("featured: true\n", "")).unwrap();
-    let built = rasci::render::build(&root).expect("the project builds");
+    let built = rasci::pipeline::build(&root).expect("the project builds");
     assert!(!page(&built.site, "cloud/index.html").contains("guide-primary"));
 }
 
@@ -145,7 +145,7 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
                 None => format!("{marker}{original}"),
             };
             write(&root, &format!("templates/{template}"), &replaced);
-            let built = rasci::render::build(&root).expect("the project builds");
+            let built = rasci::pipeline::build(&root).expect("the project builds");
             let shown = built
                 .site
                 .files
@@ -167,7 +167,7 @@ fn data_in_a_title_block_stays_text() {
         text.replace("name: Dialogue Cloud", "name: \"Cloud & <b>'x'</b>\""),
     )
     .unwrap();
-    let built = rasci::render::build(&root).expect("the project builds");
+    let built = rasci::pipeline::build(&root).expect("the project builds");
     let html = page(&built.site, "cloud/index.html");
     // The title block's text goes through HTML and back, and is escaped once where the
     // layout prints it.

@@ -177,7 +177,7 @@ fn check_slug(
         .help(format!("a file or folder name of a page gives at most {MAX_SLUG_SEGMENT} characters of URL; shorten it")))
     } else if project.scopes.is_empty()
         && parts.len() == 1
-        && crate::render::urls::SITE_NAMES.contains(&slug.as_str())
+        && crate::load::ids::SITE_NAMES.contains(&slug.as_str())
     {
         Some(crate::load::ids::reserved("content page", &slug, whole))
     } else if let Some(&earlier) = taken.get(&slug) {

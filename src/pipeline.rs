@@ -1,0 +1,298 @@
+//! The pipeline: the one place that runs the stages, for every command.
+//!
+//! ```text
+//! load    root → load::Loaded { project, content, findings }     (crate::load)
+//! check   → Checked { matrices, source_links, findings }         resolve, Markdown links, rules
+//! render  Checked + theme + previous Cache → render::Rendered    (crate::render)
+//! finish  broken links of the built site reported → Build { project, findings, site }
+//! write   Site → the output folder                               (crate::write, by the CLI)
+//! ```
+//!
+//! `rasci check` and `export` stop after [`check`] ([`check_project`]); `check --site`
+//! runs [`build`] and writes nothing; `rasci build` writes what [`build`] made; `serve`
+//! builds once with [`build_reusing`] and then runs [`rebuild`] on every save, which
+//! resolves and checks once, stops there when the project has errors, and otherwise
+//! renders from that same [`Checked`], reusing the previous [`Cache`].
+
+use crate::check::links::SourceLink;
+use crate::diagnostic::Findings;
+use crate::load::content::ContentPage;
+use crate::load::{LoadError, Loaded};
+use crate::model::Project;
+use crate::render::{Cache, Site, ThemeError};
+use crate::resolve::Matrix;
+use crate::source::Span;
+use std::cell::Cell;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Why a site could not be built at all (as opposed to findings in the project).
+#[derive(Debug)]
+pub enum BuildError {
+    Load(LoadError),
+    Theme(ThemeError),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Load(e) => e.fmt(f),
+            BuildError::Theme(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<LoadError> for BuildError {
+    fn from(error: LoadError) -> Self {
+        BuildError::Load(error)
+    }
+}
+
+impl From<ThemeError> for BuildError {
+    fn from(error: ThemeError) -> Self {
+        BuildError::Theme(error)
+    }
+}
+
+/// The load stage: data files and content pages (see [`crate::load::load`]).
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    crate::load::load(root)
+}
+
+/// A project resolved and checked: what `rasci check` reports and `export` writes, and
+/// everything the render stage needs besides the theme.
+///
+/// A [`Matrix`] borrows the project it was resolved from, so `Checked` borrows the
+/// project and its content pages rather than owning them: the caller keeps the
+/// [`Loaded`] parts on its stack and lends them for as long as the matrices are used.
+/// A self-contained type (the project behind an `Arc` beside its matrices, or matrices
+/// of indices) would have meant a self-referential struct or rewriting every reader of
+/// the matrices; the borrow costs nothing and the compiler proves the matrices never
+/// outlive the project. When the borrow ends (`Checked` dropped), the project can be
+/// changed again: the link report of the built site adds the built pages it quotes to
+/// the project's sources.
+pub struct Checked<'p> {
+    pub project: &'p Project,
+    pub content: &'p [ContentPage],
+    /// One matrix per scope, resolved once; the checks ran on them and the pages and
+    /// exports are made from them.
+    pub matrices: Vec<Matrix<'p>>,
+    /// What loading, the rules and the check of Markdown links found.
+    pub findings: Findings,
+    /// Every link written in the content pages, for reporting broken links of the built
+    /// site where they were written.
+    pub source_links: Vec<SourceLink>,
+    /// Where the links are that the check of Markdown links already reported, so the
+    /// check of the built site does not report them twice.
+    reported_links: Vec<Span>,
+}
+
+/// How many times this thread ran each stage, so tests can tell that a rebuild resolves
+/// and checks the project once. Counted per thread: tests running side by side do not
+/// see each other's builds.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct StageRuns {
+    /// Runs of [`check`] (resolve, rules, Markdown links).
+    pub checks: usize,
+    /// Runs of the render stage.
+    pub renders: usize,
+}
+
+thread_local! {
+    static STAGE_RUNS: Cell<StageRuns> = const {
+        Cell::new(StageRuns {
+            checks: 0,
+            renders: 0,
+        })
+    };
+}
+
+/// The stages run on this thread so far (see [`StageRuns`]).
+pub fn stage_runs() -> StageRuns {
+    STAGE_RUNS.with(Cell::get)
+}
+
+fn count(stage: impl FnOnce(&mut StageRuns)) {
+    STAGE_RUNS.with(|runs| {
+        let mut now = runs.get();
+        stage(&mut now);
+        runs.set(now);
+    });
+}
+
+/// The check stage: resolves one matrix per scope, checks the links written in the
+/// Markdown (before the rules, so `check.rules` in the config applies to them too), then
+/// runs the rules. Touches no part of the renderer.
+pub fn check<'p>(
+    project: &'p Project,
+    content: &'p [ContentPage],
+    mut findings: Findings,
+) -> Checked<'p> {
+    count(|runs| runs.checks += 1);
+    let source_links = crate::check::links::source_links(project, content);
+    let broken = crate::check::links::check_sources(project, content, &source_links);
+    let reported_links = broken
+        .iter()
+        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
+        .collect();
+    findings.extend(broken);
+    let matrices = crate::resolve::resolve(project);
+    crate::check::check(project, &matrices, &mut findings);
+    Checked {
+        project,
+        content,
+        matrices,
+        findings,
+        source_links,
+        reported_links,
+    }
+}
+
+/// Load and check, as `rasci check` and `export` run them: the project and its findings.
+pub fn check_project(root: &Path) -> Result<(Project, Findings), LoadError> {
+    let Loaded {
+        project,
+        content,
+        findings,
+    } = load(root)?;
+    let findings = check(&project, &content, findings).findings;
+    Ok((project, findings))
+}
+
+/// A project loaded, checked and rendered. `site` is complete even when `findings` hold
+/// errors; the caller decides not to write it.
+pub struct Build {
+    pub project: Project,
+    pub findings: Findings,
+    /// Shared with the [`Cache`] the build returns, never copied.
+    pub site: Arc<Site>,
+}
+
+/// Every stage but the write: load, check, render, check the links of the built site.
+pub fn build(root: &Path) -> Result<Build, BuildError> {
+    build_reusing(root, None).map(|(built, _)| built)
+}
+
+/// [`build`], reusing what `previous` rendered where the inputs allow (see [`Cache`]).
+/// The result is the same as a fresh build's, byte for byte.
+pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
+    let Loaded {
+        project,
+        content,
+        findings,
+    } = load(root)?;
+    let site = {
+        let checked = check(&project, &content, findings);
+        render(root, checked, previous)?
+    };
+    Ok(site.finish(project))
+}
+
+/// What a rebuild of the preview came to.
+pub enum Rebuild {
+    /// The project has errors short of rendering: the site was not rendered, since it
+    /// would not be served. `previous` is the cache given, for the next rebuild.
+    Stopped {
+        project: Project,
+        findings: Findings,
+        previous: Option<Cache>,
+    },
+    /// The project was rendered (its findings may still hold errors only a built site
+    /// shows, such as broken links).
+    Built(Build, Cache),
+}
+
+/// One rebuild of `serve`: load and check once; when that finds errors, stop (the check
+/// takes milliseconds where rendering a large site takes seconds, so the findings are
+/// shown at once); otherwise render from that same checked project, reusing `previous`.
+pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildError> {
+    let Loaded {
+        project,
+        content,
+        findings,
+    } = load(root)?;
+    let site = {
+        let checked = check(&project, &content, findings);
+        if checked.findings.errors() > 0 {
+            let findings = checked.findings;
+            return Ok(Rebuild::Stopped {
+                project,
+                findings,
+                previous,
+            });
+        }
+        render(root, checked, previous)?
+    };
+    let (built, cache) = site.finish(project);
+    Ok(Rebuild::Built(built, cache))
+}
+
+/// A rendered site with what is needed to report its broken links, no longer borrowing
+/// the project.
+struct RenderedSite {
+    findings: Findings,
+    rendered: crate::render::Rendered,
+    source_links: Vec<SourceLink>,
+    reported_links: Vec<Span>,
+}
+
+/// The render stage of the pipeline: the theme the config names, then the site of the
+/// checked project.
+fn render(
+    root: &Path,
+    checked: Checked<'_>,
+    previous: Option<Cache>,
+) -> Result<RenderedSite, BuildError> {
+    let theme = crate::render::load_theme(root, checked.project)?;
+    count(|runs| runs.renders += 1);
+    let rendered = crate::render::render(
+        checked.project,
+        checked.content,
+        &checked.matrices,
+        &theme,
+        previous,
+    )?;
+    let Checked {
+        mut findings,
+        source_links,
+        reported_links,
+        ..
+    } = checked;
+    findings.extend(rendered.cache.page_findings().cloned());
+    Ok(RenderedSite {
+        findings,
+        rendered,
+        source_links,
+        reported_links,
+    })
+}
+
+impl RenderedSite {
+    /// Reports the broken links of the built site (adding the built pages they are in to
+    /// the project's sources, so the report can quote them) and sorts the findings.
+    fn finish(self, mut project: Project) -> (Build, Cache) {
+        let RenderedSite {
+            mut findings,
+            rendered,
+            source_links,
+            reported_links,
+        } = self;
+        crate::render::links::report(
+            &mut project,
+            &mut findings,
+            rendered.problems,
+            &rendered.site,
+            &source_links,
+            &reported_links,
+        );
+        findings.sort(&project.sources);
+        let build = Build {
+            project,
+            findings,
+            site: rendered.site,
+        };
+        (build, rendered.cache)
+    }
+}
