@@ -18,6 +18,7 @@ pub mod export;
 pub mod init;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod render;
 pub mod report;
 pub mod resolve;

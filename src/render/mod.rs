@@ -23,7 +23,8 @@ mod pages;
 pub mod sanitize;
 mod search;
 mod templates;
-pub mod urls;
+/// Where pages live; planned before rendering (see [`crate::plan`]).
+pub use crate::plan::urls;
 mod views;
 
 use crate::diagnostic::Findings;
@@ -215,19 +216,20 @@ pub fn build_loaded(
             matrices,
             content: &content,
             glossary: glossary::Glossary::new(&project),
-            guide_order: pages::guide_order(&content),
+            guide_order: crate::plan::guide_order(&content),
         };
+        let plan = crate::plan::SitePlan::new(&project, &content, &site_data.guide_order);
         let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
         let rendered = match reusable {
             Some(cache) => {
                 let data_changed = cache.data != data;
-                rerender_changed(&site_data, &theme, cache, &bodies, data_changed)?
+                rerender_changed(&site_data, &plan, &theme, cache, &bodies, data_changed)?
             }
             None => None,
         };
         match rendered {
             Some(rendered) => rendered,
-            None => render_site(&site_data, &theme)?,
+            None => render_site(&site_data, &plan, &theme)?,
         }
     };
     for out in &outs {
@@ -343,9 +345,7 @@ fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
 /// is set, the sitemap (which robots.txt then names). A sitemap must list absolute
 /// addresses, so without `base_url` there is none rather than an invalid one.
 fn insert_search_files(data: &SiteData<'_>, outs: &[pages::PageOut], site: &mut Site) {
-    let (js, json) = search::index(data, outs);
-    site.insert(urls::SEARCH_INDEX_JS, js);
-    site.insert(urls::SEARCH_INDEX_JSON, json);
+    site.insert(urls::SEARCH_INDEX_JS, search::index(data, outs));
     if data.project.config.base_url.is_some() {
         site.insert(urls::SITEMAP, search::sitemap(data.project, outs));
     }
@@ -367,6 +367,7 @@ fn written_links(outs: &[pages::PageOut]) -> Vec<(String, Vec<(String, crate::so
 /// pages differs, or a changed page's anchors changed (links elsewhere may point at them).
 fn rerender_changed(
     data: &SiteData<'_>,
+    plan: &crate::plan::SitePlan,
     theme: &templates::Theme,
     cache: Cache,
     bodies: &[u64],
@@ -380,7 +381,7 @@ fn rerender_changed(
         problems: old_problems,
         ..
     } = cache;
-    let kinds = pages::plan(data);
+    let kinds = plan.kinds();
     if kinds.len() != outs.len() || kinds.iter().zip(&outs).any(|(k, o)| *k != o.kind) {
         return Ok(None);
     }
@@ -415,7 +416,7 @@ fn rerender_changed(
     let mut changed_paths = Vec::new();
     for &i in &redo {
         let out = &outs[i];
-        let html = layout::page(data, theme, &outs, out)
+        let html = layout::page(data, theme, plan, i, out)
             .map_err(|message| BuildError::Theme(ThemeError::Template(message)))?;
         let old = site.files.get(&out.path).map(|b| links::ids_of(b));
         if old != Some(links::ids_of(html.as_bytes())) {
@@ -445,9 +446,13 @@ fn rerender_changed(
     Ok(Some((site, outs, problems, redo.len())))
 }
 
-fn render_site(data: &SiteData<'_>, theme: &templates::Theme) -> Result<Rendered, BuildError> {
+fn render_site(
+    data: &SiteData<'_>,
+    plan: &crate::plan::SitePlan,
+    theme: &templates::Theme,
+) -> Result<Rendered, BuildError> {
     use rayon::prelude::*;
-    let kinds = pages::plan(data);
+    let kinds = plan.kinds();
     let outs: Vec<pages::PageOut> = kinds
         .par_iter()
         .map(|kind| pages::render(data, *kind))
@@ -455,7 +460,8 @@ fn render_site(data: &SiteData<'_>, theme: &templates::Theme) -> Result<Rendered
     let mut site = Site::default();
     let rendered: Vec<(String, Result<String, String>)> = outs
         .par_iter()
-        .map(|out| (out.path.clone(), layout::page(data, theme, &outs, out)))
+        .enumerate()
+        .map(|(i, out)| (out.path.clone(), layout::page(data, theme, plan, i, out)))
         .collect();
     for (path, html) in rendered {
         match html {
@@ -470,6 +476,7 @@ fn render_site(data: &SiteData<'_>, theme: &templates::Theme) -> Result<Rendered
         "static/css/generated.css",
         format!("{}\n{}", highlight::stylesheet(), diagrams::stylesheet()),
     );
+    site.insert(urls::NAV_SCRIPT, layout::nav_script(plan));
     insert_data_files(data, &mut site);
     insert_search_files(data, &outs, &mut site);
     let problems = links::check(&site, &written_links(&outs));

@@ -6,7 +6,8 @@ pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary/index.html";
 pub const COMPARE: &str = "compare/index.html";
 pub const SEARCH_INDEX_JS: &str = "search-index.js";
-pub const SEARCH_INDEX_JSON: &str = "search-index.json";
+/// The navigation tree, written once for the whole site (see `render::layout`).
+pub const NAV_SCRIPT: &str = "static/js/nav.js";
 pub const NOT_FOUND: &str = "404.html";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
@@ -20,7 +21,9 @@ pub const SITE_NAMES: &[&str] = &[
     HOME,
     NOT_FOUND,
     SEARCH_INDEX_JS,
-    SEARCH_INDEX_JSON,
+    // No longer written (the index is `search-index.js` alone), still reserved: a page
+    // of that name would be mistaken for the old index by anyone who fetched it.
+    "search-index.json",
     SITEMAP,
     ROBOTS,
     STATIC,
