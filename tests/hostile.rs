@@ -211,7 +211,7 @@ fn assert_has(html: &Html, selector: &str, tag: &str) {
     );
 }
 
-/// The theme's three scripts are the only ones; no element carries an event handler, an
+/// The theme's scripts (and the generated navigation) are the only ones; no element carries an event handler, an
 /// address that runs code, or a frame; the hostile image is nowhere.
 fn assert_no_markup_from_data(path: &str, html: &Html) {
     let scripts: Vec<String> = html
@@ -224,7 +224,7 @@ fn assert_no_markup_from_data(path: &str, html: &Html) {
         .collect();
     assert_eq!(
         theme,
-        ["inline", "site.js", "search.js"],
+        ["inline", "nav.js", "site.js", "search.js"],
         "{path}: scripts {scripts:?}"
     );
     let inline = html.select(&sel("head script")).next().unwrap();
