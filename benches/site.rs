@@ -218,6 +218,13 @@ fn main() {
                     &out,
                     temp.path(),
                 );
+                eprintln!(
+                    "  {size} pages, {} round {round}{}: {:.2} s, {:.0} MiB",
+                    tool.name,
+                    if round == 0 { " (warm-up)" } else { "" },
+                    run.0.as_secs_f64(),
+                    run.1 as f64 / 1024.0
+                );
                 if round > 0 {
                     runs[t].add(run, &out);
                 }

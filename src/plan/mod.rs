@@ -128,7 +128,7 @@ impl SitePlan {
         SitePlan { pages, nav, by_key }
     }
 
-    /// The page at `path`, if the site has one.
+    /// The kind of every page, in plan order.
     pub fn kinds(&self) -> Vec<PageKind> {
         self.pages.iter().map(|p| p.kind).collect()
     }
