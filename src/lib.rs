@@ -23,6 +23,7 @@ pub mod load;
 pub mod located;
 pub mod model;
 pub mod pipeline;
+pub mod plan;
 pub mod render;
 pub mod report;
 pub mod resolve;

@@ -1,11 +1,17 @@
 //! Lays a rendered page out with the theme: fills the template context with the page,
-//! the navigation, the deployment switcher and the breadcrumb, all with links relative to
-//! the page.
+//! its fallback navigation, the deployment switcher and the breadcrumb, all from the
+//! [`SitePlan`] and with links relative to the page.
+//!
+//! The full navigation is not in the pages: it is written once, to [`urls::NAV_SCRIPT`],
+//! and the theme's script builds it into each page. A page itself carries only a bounded
+//! fallback ([`SitePlan::fallback_nav`]) for readers without scripts, so the size of a
+//! page does not grow with the number of pages.
 
 use super::SiteData;
-use super::pages::{PageKind, PageOut, sorted_guides};
+use super::pages::{PageKind, PageOut};
 use super::templates::{Theme, error_chain};
 use super::urls;
+use crate::plan::SitePlan;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -38,6 +44,8 @@ struct PageView<'a> {
     path: &'a str,
     /// Name of the deployment the page belongs to, or empty.
     scope_name: String,
+    /// Index of that deployment, or empty: the navigation script opens its group.
+    scope_index: String,
     is_home: bool,
 }
 
@@ -80,18 +88,20 @@ fn not_found_root(project: &crate::model::Project) -> String {
     }
 }
 
-/// The full HTML of one page.
+/// The full HTML of the page at `index` of the plan.
 pub fn page(
     data: &SiteData<'_>,
     theme: &Theme,
-    all: &[PageOut],
+    plan: &SitePlan,
+    index: usize,
     out: &PageOut,
 ) -> Result<String, String> {
     let project = data.project;
-    let root = if out.path == "404.html" {
+    let planned = &plan.pages[index];
+    let root = if planned.path == urls::NOT_FOUND {
         not_found_root(project)
     } else {
-        urls::root_of(&out.path)
+        urls::root_of(&planned.path)
     };
     let rel = |site_path: &str| format!("{root}{site_path}");
     let context = Context {
@@ -111,7 +121,7 @@ pub fn page(
             description: &out.description,
             body: &out.body,
             toc: &out.toc,
-            breadcrumb: out
+            breadcrumb: planned
                 .crumbs
                 .iter()
                 .map(|c| Link {
@@ -120,17 +130,26 @@ pub fn page(
                 })
                 .collect(),
             class: out.class,
-            path: &out.path,
-            scope_name: out
+            path: &planned.path,
+            scope_name: planned
                 .scope
                 .map(|i| project.scopes[i].name.value.clone())
                 .unwrap_or_default(),
-            is_home: matches!(out.kind, PageKind::Home),
+            scope_index: planned.scope.map(|i| i.to_string()).unwrap_or_default(),
+            is_home: matches!(planned.kind, PageKind::Home),
         },
-        nav: nav(data, out, &rel),
-        switcher: switcher(data, all, out, &rel),
+        nav: fallback_nav(plan, index, &rel),
+        switcher: plan
+            .switcher(project, index)
+            .into_iter()
+            .map(|target| Switch {
+                name: project.scopes[target.scope].name.value.clone(),
+                url: rel(&target.path),
+                current: target.current,
+            })
+            .collect(),
     };
-    let template = if matches!(out.kind, PageKind::Home) {
+    let template = if matches!(planned.kind, PageKind::Home) {
         "home.html"
     } else {
         "page.html"
@@ -142,81 +161,60 @@ pub fn page(
         .map_err(|e| format!("{template}: {}", error_chain(&e)))
 }
 
-fn nav(data: &SiteData<'_>, out: &PageOut, rel: &dyn Fn(&str) -> String) -> Vec<NavGroup> {
-    let project = data.project;
-    let item = |title: &str, site_path: String| NavItem {
-        title: title.to_string(),
-        current: site_path == out.path,
-        url: rel(&site_path),
-    };
-    let mut groups = vec![NavGroup {
-        title: "Overview".into(),
-        open: true,
-        items: vec![item("Home", urls::HOME.to_string())],
-    }];
-    for (index, scope) in project.scopes.iter().enumerate() {
-        let mut items = vec![item(
-            "RASCI and responsibilities",
-            urls::scope(&scope.id.value),
-        )];
-        for guide in sorted_guides(data, Some(&scope.id.value)) {
-            items.push(item(
-                &guide.front.title.value,
-                urls::content(Some(&scope.id.value), &guide.slug),
-            ));
-        }
-        groups.push(NavGroup {
-            title: scope.name.value.clone(),
-            open: out.scope.is_none_or(|s| s == index),
-            items,
-        });
-    }
-    let mut reference = Vec::new();
-    if project.scopes.is_empty() {
-        for guide in sorted_guides(data, None) {
-            reference.push(item(
-                &guide.front.title.value,
-                urls::content(None, &guide.slug),
-            ));
-        }
-    }
-    if project.scopes.len() > 1 {
-        reference.push(item("Compare deployments", urls::COMPARE.to_string()));
-    }
-    for party in &project.parties {
-        reference.push(item(&party.name.value, urls::party(&party.id.value)));
-    }
-    reference.push(item("Glossary", urls::GLOSSARY.to_string()));
-    groups.push(NavGroup {
-        title: "Reference".into(),
-        open: true,
-        items: reference,
-    });
-    groups
-}
-
-/// One link per deployment: the same page there when it exists, else its RASCI page.
-fn switcher(
-    data: &SiteData<'_>,
-    all: &[PageOut],
-    out: &PageOut,
-    rel: &dyn Fn(&str) -> String,
-) -> Vec<Switch> {
-    data.project
-        .scopes
-        .iter()
-        .enumerate()
-        .map(|(index, scope)| {
-            let same = out.key.as_ref().and_then(|key| {
-                all.iter()
-                    .find(|p| p.scope == Some(index) && p.key.as_ref() == Some(key))
-            });
-            let target = same.map_or_else(|| urls::scope(&scope.id.value), |p| p.path.clone());
-            Switch {
-                name: scope.name.value.clone(),
-                url: rel(&target),
-                current: out.scope == Some(index),
+/// The page's bounded navigation, for readers without scripts.
+fn fallback_nav(plan: &SitePlan, index: usize, rel: &dyn Fn(&str) -> String) -> Vec<NavGroup> {
+    let current = plan.pages[index].nav_at;
+    plan.fallback_nav(index)
+        .into_iter()
+        .map(|(g, items)| {
+            let group = &plan.nav[g];
+            NavGroup {
+                title: group.title.clone(),
+                open: plan.group_open(index, g),
+                items: items
+                    .into_iter()
+                    .map(|i| NavItem {
+                        title: group.items[i].title.clone(),
+                        url: rel(&group.items[i].path),
+                        current: current == Some((g, i)),
+                    })
+                    .collect(),
             }
         })
         .collect()
+}
+
+/// A group of the navigation as the theme's script reads it.
+#[derive(Serialize)]
+struct ScriptGroup<'a> {
+    /// Title.
+    t: &'a str,
+    /// The deployment's index, or `null` for the site-wide groups (always open).
+    s: Option<usize>,
+    /// Items: `[title, path from the site root]`.
+    i: Vec<(&'a str, &'a str)>,
+}
+
+/// `static/js/nav.js`: the whole navigation tree, once for the site, as a script (not
+/// JSON, which a page opened from disk may not fetch). Each page names its own path and
+/// deployment, from which the theme's script marks the current page and opens groups.
+pub fn nav_script(plan: &SitePlan) -> String {
+    let groups: Vec<ScriptGroup<'_>> = plan
+        .nav
+        .iter()
+        .map(|group| ScriptGroup {
+            t: &group.title,
+            s: group.scope,
+            i: group
+                .items
+                .iter()
+                .map(|item| (item.title.as_str(), item.path.as_str()))
+                .collect(),
+        })
+        .collect();
+    let json = serde_json::to_string(&groups).expect("navigation serializes");
+    format!(
+        "window.RASCI_NAV = {};\n",
+        super::search::script_safe(&json)
+    )
 }

@@ -10,7 +10,7 @@ pub use crate::load::markdown::percent_decode;
 use crate::load::markdown::{is_external, normalize};
 use crate::model::Project;
 use crate::source::Span;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A broken link, found in the page at `page`.
 #[derive(Debug, Clone)]
@@ -43,31 +43,93 @@ pub fn ids_of(html: &[u8]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Checks the links of the given pages, in the order given. The ids of a target page
-/// are read once, when a link first needs them.
+/// A link of a built page, resolved against the page but not yet against the ids of its
+/// target.
+struct Found {
+    href: String,
+    offset: usize,
+    verdict: Verdict,
+}
+
+enum Verdict {
+    Broken(String),
+    /// The target page exists; the fragment must be one of its ids.
+    Anchor {
+        target: String,
+        fragment: String,
+    },
+}
+
+/// Checks the links of the given pages; the problems come in the order given, each
+/// page's in the order of its text.
+///
+/// Linear in the size of the pages, and parallel: each page's links are read and
+/// resolved on their own (a file lookup each), then the ids of just the pages that
+/// `#anchor` links lead to are read, once each, and the anchors are looked up.
 pub fn check_pages(
     site: &Site,
     written: &[(String, Vec<(String, Span)>)],
     pages: &[String],
 ) -> Vec<Problem> {
-    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    use rayon::prelude::*;
+    let found: Vec<(&String, Vec<Found>)> = pages
+        .par_iter()
+        .filter_map(|page| {
+            let bytes = site.files.get(page)?;
+            let html = String::from_utf8_lossy(bytes);
+            let mut links = attribute_values(&html, "href");
+            links.extend(attribute_values(&html, "src"));
+            links.sort_by_key(|(_, at)| *at);
+            let found: Vec<Found> = links
+                .into_iter()
+                .filter_map(|(href, offset)| {
+                    let verdict = resolve(site, page, &href)?;
+                    Some(Found {
+                        href,
+                        offset,
+                        verdict,
+                    })
+                })
+                .collect();
+            Some((page, found))
+        })
+        .collect();
+    let targets: BTreeSet<String> = found
+        .iter()
+        .flat_map(|(_, links)| links)
+        .filter_map(|link| match &link.verdict {
+            Verdict::Anchor { target, .. } => Some(target.clone()),
+            Verdict::Broken(_) => None,
+        })
+        .collect();
+    let ids: HashMap<String, BTreeSet<String>> = targets
+        .into_par_iter()
+        .map(|target| {
+            let ids = ids_of(&site.files[&target]);
+            (target, ids)
+        })
+        .collect();
+    let written: HashMap<&str, &[(String, Span)]> = written
+        .iter()
+        .map(|(page, links)| (page.as_str(), links.as_slice()))
+        .collect();
     let mut problems = Vec::new();
-    for page in pages {
-        let Some(bytes) = site.files.get(page) else {
-            continue;
-        };
-        let html = String::from_utf8_lossy(bytes);
-        let mut links = attribute_values(&html, "href");
-        links.extend(attribute_values(&html, "src"));
-        links.sort_by_key(|(_, at)| *at);
-        for (href, at) in links {
-            let Some(reason) = broken(site, &mut ids, page, &href) else {
-                continue;
+    for (page, links) in found {
+        for link in links {
+            let reason = match link.verdict {
+                Verdict::Broken(reason) => reason,
+                Verdict::Anchor { target, fragment } => {
+                    let ids = &ids[target.as_str()];
+                    if ids.contains(&fragment) || ids.contains(&percent_decode(&fragment)) {
+                        continue;
+                    }
+                    format!("`{target}` has no element with id `{fragment}`")
+                }
             };
+            let href = link.href;
             let written = written
-                .iter()
-                .find(|(p, _)| p == page)
-                .and_then(|(_, links)| {
+                .get(page.as_str())
+                .and_then(|links| {
                     links
                         .iter()
                         .find(|(h, _)| *h == href || percent_decode(h) == percent_decode(&href))
@@ -76,7 +138,7 @@ pub fn check_pages(
             problems.push(Problem {
                 page: page.clone(),
                 href,
-                offset: at,
+                offset: link.offset,
                 reason,
                 written,
             });
@@ -85,13 +147,9 @@ pub fn check_pages(
     problems
 }
 
-/// Why `href` on `page` is broken, or `None` when it is fine or leaves the site.
-fn broken(
-    site: &Site,
-    ids: &mut BTreeMap<String, BTreeSet<String>>,
-    page: &str,
-    href: &str,
-) -> Option<String> {
+/// What `href` on `page` leads to: `None` when it is fine or leaves the site, else why
+/// it is broken, or the anchor it still has to find on an existing page.
+fn resolve(site: &Site, page: &str, href: &str) -> Option<Verdict> {
     if href.is_empty() || is_external(href) {
         return None;
     }
@@ -99,10 +157,11 @@ fn broken(
         && page == "404.html"
     {
         // The 404 page is served at any address, so its links start from the root.
-        return broken(site, ids, "index.html", from_root);
+        return resolve(site, "index.html", from_root);
     }
+    let broken = |reason: String| Some(Verdict::Broken(reason));
     if href.starts_with('/') {
-        return Some("links start from the page, not from the server root, so the site works from any folder".into());
+        return broken("links start from the page, not from the server root, so the site works from any folder".into());
     }
     let (path, fragment) = match href.find('#') {
         Some(i) => (&href[..i], Some(&href[i + 1..])),
@@ -117,25 +176,24 @@ fn broken(
         if path.split('/').filter(|p| *p == "..").count()
             > dir.split('/').filter(|p| !p.is_empty()).count()
         {
-            return Some("the link leaves the site".into());
+            return broken("the link leaves the site".into());
         }
         normalize(&format!("{dir}/{path}"))
     };
     if !site.files.contains_key(&target) {
         if site.files.contains_key(&format!("{target}/index.html")) || path.ends_with('/') {
-            return Some(format!(
+            return broken(format!(
                 "`{target}` is a folder: link to its index.html, as pages opened from disk need it"
             ));
         }
-        return Some(format!("there is no `{target}` in the site"));
+        return broken(format!("there is no `{target}` in the site"));
     }
     match fragment {
         Some(fragment) if !fragment.is_empty() && target.ends_with(".html") => {
-            let ids = ids
-                .entry(target.clone())
-                .or_insert_with(|| ids_of(&site.files[&target]));
-            let has = ids.contains(fragment) || ids.contains(&percent_decode(fragment));
-            (!has).then(|| format!("`{target}` has no element with id `{fragment}`"))
+            Some(Verdict::Anchor {
+                target,
+                fragment: fragment.to_string(),
+            })
         }
         _ => None,
     }
@@ -171,6 +229,11 @@ pub fn report(
     written: &[SourceLink],
     reported: &[Span],
 ) {
+    let reported: HashSet<Span> = reported.iter().copied().collect();
+    let written: HashMap<Span, &str> = written
+        .iter()
+        .map(|link| (link.span, link.dest.as_str()))
+        .collect();
     let mut added: BTreeMap<String, crate::source::FileId> = BTreeMap::new();
     let mut at_source: BTreeMap<Span, (Problem, Vec<String>)> = BTreeMap::new();
     for problem in problems {
@@ -208,10 +271,7 @@ pub fn report(
         }
     }
     for (span, (problem, pages)) in at_source {
-        let dest = written
-            .iter()
-            .find(|link| link.span == span)
-            .map_or(problem.href.as_str(), |link| link.dest.as_str());
+        let dest = written.get(&span).copied().unwrap_or(problem.href.as_str());
         let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
         let noun = if pages.len() == 1 { "page" } else { "pages" };
         findings.push(

@@ -23,7 +23,8 @@ mod pages;
 pub mod sanitize;
 mod search;
 mod templates;
-pub mod urls;
+/// Where pages live; planned before rendering (see [`crate::plan`]).
+pub use crate::plan::urls;
 mod views;
 
 use crate::load::content::ContentPage;
@@ -169,14 +170,15 @@ pub fn render(
         matrices,
         content,
         glossary: glossary::Glossary::new(project),
-        guide_order: pages::guide_order(content),
+        guide_order: crate::plan::guide_order(content),
         diagrams: diagrams::Diagrams::new(project),
     };
+    let plan = crate::plan::SitePlan::new(project, content, &site_data.guide_order);
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
     let rendered = match reusable {
         Some(cache) => {
             let data_changed = cache.data != data;
-            rerender_changed(&site_data, theme, cache, &bodies, data_changed)?
+            rerender_changed(&site_data, &plan, theme, cache, &bodies, data_changed)?
         }
         None => None,
     };
@@ -188,7 +190,7 @@ pub fn render(
         rendered_pages,
     } = match rendered {
         Some(rendered) => rendered,
-        None => render_site(&site_data, theme)?,
+        None => render_site(&site_data, &plan, theme)?,
     };
     Ok(Rendered {
         site: Arc::clone(&site),
@@ -292,9 +294,7 @@ fn insert_search_files(
     texts: &[String],
     site: &mut Site,
 ) {
-    let (js, json) = search::index(data, outs, texts);
-    site.insert(urls::SEARCH_INDEX_JS, js);
-    site.insert(urls::SEARCH_INDEX_JSON, json);
+    site.insert(urls::SEARCH_INDEX_JS, search::index(data, outs, texts));
     if data.project.config.base_url.is_some() {
         site.insert(urls::SITEMAP, search::sitemap(data.project, outs));
     }
@@ -333,6 +333,7 @@ fn written_links(outs: &[pages::PageOut]) -> Vec<(String, Vec<(String, crate::so
 /// pages differs, or a changed page's anchors changed (links elsewhere may point at them).
 fn rerender_changed(
     data: &SiteData<'_>,
+    plan: &crate::plan::SitePlan,
     theme: &Theme,
     cache: Cache,
     bodies: &[u64],
@@ -347,7 +348,7 @@ fn rerender_changed(
         problems: old_problems,
         ..
     } = cache;
-    let kinds = pages::plan(data);
+    let kinds = plan.kinds();
     if kinds.len() != outs.len() || kinds.iter().zip(&outs).any(|(k, o)| *k != o.kind) {
         return Ok(None);
     }
@@ -392,7 +393,7 @@ fn rerender_changed(
     let mut laid_out = Vec::with_capacity(redo.len());
     for &i in &redo {
         let out = &outs[i];
-        let html = layout::page(data, theme, &outs, out).map_err(ThemeError::Template)?;
+        let html = layout::page(data, theme, plan, i, out).map_err(ThemeError::Template)?;
         let old = site.files.get(&out.path).map(|b| links::ids_of(b));
         if old != Some(links::ids_of(html.as_bytes())) {
             return Ok(None);
@@ -434,9 +435,13 @@ fn rerender_changed(
     }))
 }
 
-fn render_site(data: &SiteData<'_>, theme: &Theme) -> Result<RenderedParts, ThemeError> {
+fn render_site(
+    data: &SiteData<'_>,
+    plan: &crate::plan::SitePlan,
+    theme: &Theme,
+) -> Result<RenderedParts, ThemeError> {
     use rayon::prelude::*;
-    let kinds = pages::plan(data);
+    let kinds = plan.kinds();
     let mut outs: Vec<pages::PageOut> = kinds
         .par_iter()
         .map(|kind| pages::render(data, theme, *kind))
@@ -445,7 +450,8 @@ fn render_site(data: &SiteData<'_>, theme: &Theme) -> Result<RenderedParts, Them
     let mut site = Site::default();
     let rendered: Vec<(String, Result<String, String>)> = outs
         .par_iter()
-        .map(|out| (out.path.clone(), layout::page(data, theme, &outs, out)))
+        .enumerate()
+        .map(|(i, out)| (out.path.clone(), layout::page(data, theme, plan, i, out)))
         .collect();
     for (path, html) in rendered {
         match html {
@@ -460,6 +466,7 @@ fn render_site(data: &SiteData<'_>, theme: &Theme) -> Result<RenderedParts, Them
         "static/css/generated.css",
         format!("{}\n{}", highlight::stylesheet(), diagrams::stylesheet()),
     );
+    site.insert(urls::NAV_SCRIPT, layout::nav_script(plan));
     insert_data_files(data, &mut site);
     let texts = page_texts(&mut outs);
     insert_search_files(data, &outs, &texts, &mut site);

@@ -14,29 +14,10 @@ use super::urls;
 use super::views::{self, LetterView, Link};
 use crate::diagnostic::Diagnostic;
 use crate::load::content::ContentPage;
-use crate::model::{Letter, Scope};
+use crate::model::Letter;
+pub use crate::plan::{Crumb, PageKind};
+use crate::plan::{home_crumb, path_of, scope_crumb, sorted_guides};
 use crate::source::Span;
-use serde::Serialize;
-
-/// Which page to build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageKind {
-    Home,
-    Scope(usize),
-    Content { page: usize, scope: Option<usize> },
-    Party(usize),
-    Compare,
-    Glossary,
-    NotFound,
-}
-
-/// A link in the breadcrumb, relative to the site root (made relative to the page when
-/// the template is filled).
-#[derive(Debug, Clone, Serialize)]
-pub struct Crumb {
-    pub title: String,
-    pub url: String,
-}
 
 /// A page with its body rendered, before the theme lays it out.
 #[derive(Debug, Clone)]
@@ -64,75 +45,9 @@ pub struct PageOut {
     pub searchable: bool,
 }
 
-/// Every page the site has, in a fixed order.
-pub fn plan(data: &SiteData<'_>) -> Vec<PageKind> {
-    let mut kinds = vec![PageKind::Home];
-    for (index, _) in data.project.scopes.iter().enumerate() {
-        kinds.push(PageKind::Scope(index));
-    }
-    for (page_index, page) in data.content.iter().enumerate() {
-        if page.is_home() {
-            continue;
-        }
-        if data.project.scopes.is_empty() {
-            kinds.push(PageKind::Content {
-                page: page_index,
-                scope: None,
-            });
-        }
-        for (scope_index, scope) in data.project.scopes.iter().enumerate() {
-            if page.applies_to(&scope.id.value) {
-                kinds.push(PageKind::Content {
-                    page: page_index,
-                    scope: Some(scope_index),
-                });
-            }
-        }
-    }
-    for (index, _) in data.project.parties.iter().enumerate() {
-        kinds.push(PageKind::Party(index));
-    }
-    if data.project.scopes.len() > 1 {
-        kinds.push(PageKind::Compare);
-    }
-    kinds.push(PageKind::Glossary);
-    kinds.push(PageKind::NotFound);
-    kinds
-}
-
-pub fn path_of(data: &SiteData<'_>, kind: PageKind) -> String {
-    let project = data.project;
-    match kind {
-        PageKind::Home => urls::HOME.to_string(),
-        PageKind::Scope(i) => urls::scope(&project.scopes[i].id.value),
-        PageKind::Content { page, scope } => urls::content(
-            scope.map(|i| project.scopes[i].id.as_str()),
-            &data.content[page].slug,
-        ),
-        PageKind::Party(i) => urls::party(&project.parties[i].id.value),
-        PageKind::Compare => urls::COMPARE.to_string(),
-        PageKind::Glossary => urls::GLOSSARY.to_string(),
-        PageKind::NotFound => urls::NOT_FOUND.to_string(),
-    }
-}
-
-fn home_crumb() -> Crumb {
-    Crumb {
-        title: "Home".into(),
-        url: urls::HOME.into(),
-    }
-}
-
-fn scope_crumb(scope: &Scope) -> Crumb {
-    Crumb {
-        title: scope.name.value.clone(),
-        url: urls::scope(&scope.id.value),
-    }
-}
-
 /// Renders one page's body with its template; an error names the failing template.
 pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<PageOut, String> {
-    let path = path_of(data, kind);
+    let path = path_of(data.project, data.content, kind);
     let scope = match kind {
         PageKind::Scope(i) | PageKind::Content { scope: Some(i), .. } => Some(i),
         _ => None,
@@ -334,15 +249,16 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<
         let heading_id = env.id(&data.flow_anchor(flow));
         flows.push(views::flow(env, flow, heading_id));
     }
-    let guides: Vec<views::GuideLink> = sorted_guides(data, Some(&scope.id.value))
-        .into_iter()
-        .map(|guide| views::GuideLink {
-            href: env.url(&urls::content(Some(&scope.id.value), &guide.slug)),
-            title: guide.front.title.value.clone(),
-            description: guide.front.description.as_ref().map(|d| d.value.clone()),
-            featured: guide.front.featured,
-        })
-        .collect();
+    let guides: Vec<views::GuideLink> =
+        sorted_guides(data.content, &data.guide_order, Some(&scope.id.value))
+            .into_iter()
+            .map(|guide| views::GuideLink {
+                href: env.url(&urls::content(Some(&scope.id.value), &guide.slug)),
+                title: guide.front.title.value.clone(),
+                description: guide.front.description.as_ref().map(|d| d.value.clone()),
+                featured: guide.front.featured,
+            })
+            .collect();
     let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
     let view = views::DeploymentView {
         scope: views::ScopeView {
@@ -384,31 +300,6 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<
     ids.extend(view.guidance_id.as_deref());
     out.toc = toc_of(&out.body, &ids, Vec::new());
     Ok(())
-}
-
-/// Content pages of a deployment in navigation order: weight, then title.
-pub fn sorted_guides<'d>(data: &'d SiteData<'_>, scope: Option<&str>) -> Vec<&'d ContentPage> {
-    data.guide_order
-        .iter()
-        .map(|&i| &data.content[i])
-        .filter(|p| scope.is_none_or(|s| p.applies_to(s)))
-        .collect()
-}
-
-/// The content pages but the home page, by weight, then title, then path.
-pub fn guide_order(content: &[ContentPage]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..content.len())
-        .filter(|&i| !content[i].is_home())
-        .collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&content[a], &content[b]);
-        (a.front.weight.unwrap_or(0), &a.front.title.value, &a.slug).cmp(&(
-            b.front.weight.unwrap_or(0),
-            &b.front.title.value,
-            &b.slug,
-        ))
-    });
-    order
 }
 
 fn render_content(env: &mut PageEnv<'_>, page: &ContentPage) -> markdown::Rendered {

@@ -4,7 +4,9 @@
 //
 // SITE_DIR is the output of `rasci build --out SITE_DIR` for the example project. The
 // site is served from 127.0.0.1 on a free port by a small static server, and the home
-// page is opened once from disk (file://) as well. Every page must load without console
+// page is opened once from disk (file://) as well. The site navigation is checked with
+// scripts (the whole tree, built from static/js/nav.js) and without (the page's bounded
+// fallback). Every page must load without console
 // errors, page errors, failed or refused requests, and without any request to another
 // host. Screenshots go to $SCREENSHOT_DIR (default: a new temporary folder).
 //
@@ -217,6 +219,10 @@ async function main() {
         await first.waitFor({ state: "visible" });
         const href = await first.evaluate((a) => a.href);
         assert(href.startsWith(siteUrlOnDisk), `a search result leads off the site on disk: ${href}`);
+        const nav = page.locator("#sidebar nav[data-nav]");
+        assert((await nav.getAttribute("data-nav")) === "full", "the navigation is not built from nav.js on disk");
+        const home = await nav.locator("a[aria-current=page]").evaluate((a) => a.href);
+        assert(home === new URL("index.html", siteUrlOnDisk).href, `the home page is not marked on disk: ${home}`);
         assertClean(disk, "home page from disk");
       } finally {
         await disk.close();
@@ -249,6 +255,52 @@ async function main() {
       assert((await taskRows(page).count()) === EXPECTED_ROWS.onprem, "the On Premises table is not there");
       assertClean(desktop, "switching deployment");
       await page.close();
+    });
+
+    await checks.check("navigation with scripts: the whole tree from nav.js, the page marked, its group open", async () => {
+      const path = "cloud/reading-the-matrix/index.html";
+      const page = await open(desktop, path);
+      const nav = page.locator("#sidebar nav[data-nav]");
+      assert((await nav.getAttribute("data-nav")) === "full", "site.js did not build the navigation from nav.js");
+      const tree = await page.evaluate(() => window.RASCI_NAV);
+      assert(Array.isArray(tree) && tree.length > 0, "nav.js did not set window.RASCI_NAV");
+      const expected = tree.flatMap((group) => group.i.map((item) => new URL(item[1], `${origin}/`).href));
+      const links = await nav.locator("a").evaluateAll((as) => as.map((a) => a.href));
+      assert(JSON.stringify(links) === JSON.stringify(expected), `the navigation lists ${links.length} links, nav.js ${expected.length}`);
+      assert(new Set(links).size === links.length, "a page is listed twice in the navigation");
+      const current = await nav.locator("a[aria-current=page]").evaluateAll((as) => as.map((a) => a.href));
+      assert(current.length === 1 && current[0] === `${origin}/${path}`, `current: ${current.join(", ")}`);
+      const open = await nav.locator("details.nav-group").evaluateAll((ds) =>
+        ds.map((d) => [d.querySelector("summary").textContent, d.open]),
+      );
+      const groups = Object.fromEntries(open);
+      assert(groups["Dialogue Cloud"] === true, "the page's deployment group is closed");
+      assert(groups["On Premises"] === false, "the other deployment's group is open");
+      assertClean(desktop, "navigation with scripts");
+      await page.close();
+    });
+
+    await checks.check("navigation without scripts: a bounded fallback with the landmarks and the page marked", async () => {
+      const noScript = await newContext(browser, { javaScriptEnabled: false });
+      try {
+        const path = "onprem/submission-guidelines/index.html";
+        const page = await open(noScript, path);
+        const nav = page.locator("#sidebar nav[data-nav]");
+        assert((await nav.getAttribute("data-nav")) === "fallback", "the page has no fallback navigation");
+        const links = await nav.locator("a").evaluateAll((as) => as.map((a) => a.href));
+        for (const landmark of ["index.html", "cloud/index.html", "onprem/index.html", "compare/index.html", "glossary/index.html"]) {
+          const url = `${origin}/${landmark}`;
+          assert(links.includes(url), `the fallback navigation has no link to ${landmark}`);
+        }
+        const current = await nav.locator("a[aria-current=page]").evaluateAll((as) => as.map((a) => a.href));
+        assert(current.length === 1 && current[0] === `${origin}/${path}`, `current: ${current.join(", ")}`);
+        // Landmarks plus at most a fixed window of neighbours, whatever the site's size.
+        assert(links.length <= 5 + 2 * 4 + 1, `the fallback navigation has ${links.length} links`);
+        assert(await shown(nav.locator("a[aria-current=page]")), "the current page is not shown in the fallback");
+        assertClean(noScript, "navigation without scripts");
+      } finally {
+        await noScript.close();
+      }
     });
 
     await checks.check("glossary term shows its definition on hover and on keyboard focus", async () => {

@@ -17,6 +17,7 @@ mod layering;
 mod loader_props;
 mod output;
 mod pipeline;
+mod plan;
 mod rules;
 mod sarif;
 mod schema;

@@ -366,13 +366,19 @@ fn site_wide_files_are_built_and_links_are_relative() {
         "robots.txt",
         "404.html",
         "search-index.js",
-        "search-index.json",
         "compare/index.html",
         "parties/vendor/index.html",
     ] {
         assert!(files.contains_key(path), "{path}");
     }
-    let index: serde_json::Value = serde_json::from_slice(&files["search-index.json"]).unwrap();
+    let script = std::str::from_utf8(&files["search-index.js"]).unwrap();
+    let index: serde_json::Value = serde_json::from_str(
+        script
+            .strip_prefix("window.RASCI_SEARCH_INDEX = ")
+            .and_then(|s| s.strip_suffix(";\n"))
+            .unwrap(),
+    )
+    .unwrap();
     let entries = index.as_array().unwrap();
     assert!(
         entries

@@ -1,8 +1,52 @@
-// golive theme behaviour: colour theme toggle, navigation drawer on small screens and
-// the current section in "In this article". The site works without it.
+// golive theme behaviour: the site navigation (from nav.js), colour theme toggle,
+// navigation drawer on small screens and the current section in "In this article". The
+// site works without it: each page then shows a shorter navigation of its own.
 (function () {
   "use strict";
   var root = document.documentElement;
+
+  // The whole navigation tree is written once for the site (static/js/nav.js, loaded
+  // before this script) instead of into every page. Build it in place of the page's
+  // fallback: every group, the page's own deployment open (all of them on pages of no
+  // deployment), the current page marked.
+  function buildNav(tree) {
+    var nav = document.querySelector("nav[data-nav]");
+    if (!nav || !tree) { return; }
+    var prefix = root.getAttribute("data-root") || "";
+    var here = root.getAttribute("data-path") || "";
+    var scope = root.getAttribute("data-scope") || "";
+    var fragment = document.createDocumentFragment();
+    tree.forEach(function (group) {
+      var details = document.createElement("details");
+      details.className = "nav-group";
+      if (group.s === null || scope === "" || String(group.s) === scope) { details.open = true; }
+      var summary = document.createElement("summary");
+      summary.textContent = group.t;
+      details.appendChild(summary);
+      var list = document.createElement("ul");
+      group.i.forEach(function (item) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = prefix + item[1];
+        a.textContent = item[0];
+        if (item[1] === here) {
+          a.className = "current";
+          a.setAttribute("aria-current", "page");
+          details.open = true;
+        }
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      details.appendChild(list);
+      fragment.appendChild(details);
+    });
+    nav.textContent = "";
+    nav.appendChild(fragment);
+    nav.setAttribute("data-nav", "full");
+    var current = nav.querySelector("[aria-current=page]");
+    if (current && current.scrollIntoView) { current.scrollIntoView({ block: "nearest" }); }
+  }
+  buildNav(window.RASCI_NAV);
   var KEY = "rasci-theme";
   var order = ["auto", "light", "dark"];
   var labels = { auto: "automatic", light: "light", dark: "dark" };

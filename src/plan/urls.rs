@@ -6,7 +6,8 @@ pub const HOME: &str = "index.html";
 pub const GLOSSARY: &str = "glossary/index.html";
 pub const COMPARE: &str = "compare/index.html";
 pub const SEARCH_INDEX_JS: &str = "search-index.js";
-pub const SEARCH_INDEX_JSON: &str = "search-index.json";
+/// The navigation tree, written once for the whole site (see `render::layout`).
+pub const NAV_SCRIPT: &str = "static/js/nav.js";
 pub const NOT_FOUND: &str = "404.html";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
@@ -67,7 +68,6 @@ mod tests {
             GLOSSARY.to_string(),
             COMPARE.to_string(),
             SEARCH_INDEX_JS.to_string(),
-            SEARCH_INDEX_JSON.to_string(),
             NOT_FOUND.to_string(),
             SITEMAP.to_string(),
             ROBOTS.to_string(),
