@@ -3,7 +3,8 @@
 //! ```text
 //! load    root → load::Loaded { project, content, findings }     (crate::load)
 //! check   → Checked { matrices, source_links, findings }         resolve, Markdown links, rules
-//! render  Checked + theme + previous Cache → render::Rendered    (crate::render)
+//! plan    Checked → plan::SitePlan: pages, URLs, navigation       (crate::plan)
+//! render  Checked + SitePlan + theme + previous Cache → Rendered  (crate::render)
 //! finish  broken links of the built site reported → Build { project, findings, site }
 //! write   Site → the output folder                               (crate::write, by the CLI)
 //! ```
@@ -238,6 +239,12 @@ struct RenderedSite {
     reported_links: Vec<Span>,
 }
 
+/// The plan stage: every page of the site, its URL, navigation, breadcrumb and switcher
+/// entries, as output-neutral data, made once per build.
+pub fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
+    crate::plan::SitePlan::new(checked.project, checked.content)
+}
+
 /// The render stage of the pipeline: the theme the config names, then the site of the
 /// checked project.
 fn render(
@@ -246,11 +253,13 @@ fn render(
     previous: Option<Cache>,
 ) -> Result<RenderedSite, BuildError> {
     let theme = crate::render::load_theme(root, checked.project)?;
+    let plan = plan(&checked);
     count(|runs| runs.renders += 1);
     let rendered = crate::render::render(
         checked.project,
         checked.content,
         &checked.matrices,
+        &plan,
         &theme,
         previous,
     )?;

@@ -96,11 +96,16 @@ pub struct SitePlan {
     pub nav: Vec<NavGroup>,
     /// `(deployment, key)` → index into `pages`.
     by_key: HashMap<(usize, String), usize>,
+    /// The content pages but the home page, in navigation order (see [`guide_order`]):
+    /// sorted once, as the navigation and every deployment page list them.
+    pub guide_order: Vec<usize>,
 }
 
 impl SitePlan {
-    /// Plans the site of a project. `guide_order` is [`guide_order`] of `content`.
-    pub fn new(project: &Project, content: &[ContentPage], guide_order: &[usize]) -> SitePlan {
+    /// Plans the site of a project: computed once per build, before anything renders.
+    pub fn new(project: &Project, content: &[ContentPage]) -> SitePlan {
+        let guide_order = guide_order(content);
+        let guide_order = guide_order.as_slice();
         let mut pages: Vec<PlannedPage> = kinds(project, content)
             .into_iter()
             .map(|kind| plan_page(project, content, kind))
@@ -125,7 +130,12 @@ impl SitePlan {
             .enumerate()
             .filter_map(|(index, page)| Some(((page.scope?, page.key.clone()?), index)))
             .collect();
-        SitePlan { pages, nav, by_key }
+        SitePlan {
+            pages,
+            nav,
+            by_key,
+            guide_order: guide_order.to_vec(),
+        }
     }
 
     /// The kind of every page, in plan order.

@@ -156,6 +156,7 @@ pub fn render(
     project: &Project,
     content: &[ContentPage],
     matrices: &[Matrix<'_>],
+    plan: &crate::plan::SitePlan,
     theme: &Theme,
     previous: Option<Cache>,
 ) -> Result<Rendered, ThemeError> {
@@ -170,15 +171,14 @@ pub fn render(
         matrices,
         content,
         glossary: glossary::Glossary::new(project),
-        guide_order: crate::plan::guide_order(content),
+        guide_order: plan.guide_order.clone(),
         diagrams: diagrams::Diagrams::new(project),
     };
-    let plan = crate::plan::SitePlan::new(project, content, &site_data.guide_order);
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
     let rendered = match reusable {
         Some(cache) => {
             let data_changed = cache.data != data;
-            rerender_changed(&site_data, &plan, theme, cache, &bodies, data_changed)?
+            rerender_changed(&site_data, plan, theme, cache, &bodies, data_changed)?
         }
         None => None,
     };
@@ -190,7 +190,7 @@ pub fn render(
         rendered_pages,
     } = match rendered {
         Some(rendered) => rendered,
-        None => render_site(&site_data, &plan, theme)?,
+        None => render_site(&site_data, plan, theme)?,
     };
     Ok(Rendered {
         site: Arc::clone(&site),
