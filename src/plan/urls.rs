@@ -21,9 +21,6 @@ pub const SITE_NAMES: &[&str] = &[
     HOME,
     NOT_FOUND,
     SEARCH_INDEX_JS,
-    // No longer written (the index is `search-index.js` alone), still reserved: a page
-    // of that name would be mistaken for the old index by anyone who fetched it.
-    "search-index.json",
     SITEMAP,
     ROBOTS,
     STATIC,
