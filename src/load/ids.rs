@@ -27,7 +27,6 @@ pub const SITE_NAMES: &[&str] = &[
     "index.html",
     "404.html",
     "search-index.js",
-    "search-index.json",
     "sitemap.xml",
     "robots.txt",
     "static",

@@ -270,10 +270,10 @@ async function main() {
       assert(new Set(links).size === links.length, "a page is listed twice in the navigation");
       const current = await nav.locator("a[aria-current=page]").evaluateAll((as) => as.map((a) => a.href));
       assert(current.length === 1 && current[0] === `${origin}/${path}`, `current: ${current.join(", ")}`);
-      const open = await nav.locator("details.nav-group").evaluateAll((ds) =>
+      const openness = await nav.locator("details.nav-group").evaluateAll((ds) =>
         ds.map((d) => [d.querySelector("summary").textContent, d.open]),
       );
-      const groups = Object.fromEntries(open);
+      const groups = Object.fromEntries(openness);
       assert(groups["Dialogue Cloud"] === true, "the page's deployment group is closed");
       assert(groups["On Premises"] === false, "the other deployment's group is open");
       assertClean(desktop, "navigation with scripts");

@@ -192,13 +192,9 @@ fn site_names_are_every_top_level_name_the_site_writes() {
         );
     }
     // And no name of the list is a leftover: each is written by the example's site, but
-    // the sitemap, which is written only with a `base_url` (the example has none), and
-    // the old JSON search index, which stays reserved so that no page takes its name.
+    // the sitemap, which is written only with a `base_url` (the example has none).
     assert!(built.project.config.base_url.is_none());
-    for name in names
-        .iter()
-        .filter(|n| **n != rasci::plan::urls::SITEMAP && **n != "search-index.json")
-    {
+    for name in names.iter().filter(|n| **n != rasci::plan::urls::SITEMAP) {
         assert!(
             built
                 .site
