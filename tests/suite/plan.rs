@@ -7,6 +7,8 @@ use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::support::build_clean as build;
+
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic")
 }
@@ -27,19 +29,6 @@ fn project_with_pages(dir: &Path, count: usize) -> PathBuf {
         .unwrap();
     }
     root
-}
-
-fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let built = rasci::pipeline::build(root).expect("the project loads");
-    let errors: Vec<String> = built
-        .findings
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == rasci::diagnostic::Severity::Error)
-        .map(|d| format!("{}: {}", d.rule, d.message))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    std::sync::Arc::unwrap_or_clone(built.site).files
 }
 
 /// The groups of `static/js/nav.js`: title, deployment index, `[title, path]` items.

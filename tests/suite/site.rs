@@ -7,22 +7,10 @@ use scraper::{ElementRef, Html};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::support::build_clean as build;
+
 fn fixture() -> PathBuf {
     repo().join("tests/fixtures/site-basic")
-}
-
-/// Builds a project in memory and returns its pages, failing on any error finding.
-fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let built = rasci::pipeline::build(root).expect("the project loads");
-    let errors: Vec<String> = built
-        .findings
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == rasci::diagnostic::Severity::Error)
-        .map(|d| format!("{}: {}", d.rule, d.message))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    std::sync::Arc::unwrap_or_clone(built.site).files
 }
 
 fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Html {

@@ -416,3 +416,17 @@ pub fn text(element: scraper::ElementRef<'_>) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Builds a project in memory and returns its files, failing on any error finding.
+pub fn build_clean(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let built = rasci::pipeline::build(root).expect("the project loads");
+    let errors: Vec<String> = built
+        .findings
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == rasci::diagnostic::Severity::Error)
+        .map(|d| format!("{}: {}", d.rule, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    std::sync::Arc::unwrap_or_clone(built.site).files
+}
