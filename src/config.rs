@@ -2,7 +2,7 @@
 
 use crate::located::{Entries, Located};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The name of the site config file; its folder is the project root.
 pub const CONFIG_FILE: &str = "rasci.yaml";
@@ -31,6 +31,92 @@ pub struct Config {
     pub check: CheckConfig,
     #[serde(default)]
     pub content: ContentConfig,
+    #[serde(default)]
+    pub labels: Labels,
+}
+
+/// The `labels:` section: the words the site itself puts around the project's data, in
+/// the navigation, the breadcrumb, page titles and the search index. Each is plain text
+/// (escaped wherever it is shown) and defaults to the English wording, so a project
+/// written in another language can name them in its own.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    /// The home page's entry in the navigation and the first link of every breadcrumb.
+    #[serde(default = "labels::home")]
+    pub home: String,
+    /// The navigation group that holds the home page.
+    #[serde(default = "labels::overview")]
+    pub overview: String,
+    /// The navigation group of the site-wide pages (comparison, parties, glossary), and
+    /// the section search names for pages of no deployment.
+    #[serde(default = "labels::reference")]
+    pub reference: String,
+    /// A deployment's RASCI page as its navigation group lists it.
+    #[serde(default = "labels::deployment_page")]
+    pub deployment_page: String,
+    /// The title of a deployment's RASCI page, after the deployment's name and a colon.
+    #[serde(default = "labels::deployment_title")]
+    pub deployment_title: String,
+    /// The page that compares the deployments (built when there are two or more).
+    #[serde(default = "labels::compare")]
+    pub compare: String,
+    /// The glossary page.
+    #[serde(default = "labels::glossary")]
+    pub glossary: String,
+    /// The page served for a missing address.
+    #[serde(default = "labels::not_found")]
+    pub not_found: String,
+    /// What search adds after a deployment's name for a task of its RASCI table.
+    #[serde(default = "labels::task")]
+    pub task: String,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels {
+            home: labels::home(),
+            overview: labels::overview(),
+            reference: labels::reference(),
+            deployment_page: labels::deployment_page(),
+            deployment_title: labels::deployment_title(),
+            compare: labels::compare(),
+            glossary: labels::glossary(),
+            not_found: labels::not_found(),
+            task: labels::task(),
+        }
+    }
+}
+
+/// The English default of each label: one function per key, as serde's `default` wants.
+mod labels {
+    pub fn home() -> String {
+        "Home".into()
+    }
+    pub fn overview() -> String {
+        "Overview".into()
+    }
+    pub fn reference() -> String {
+        "Reference".into()
+    }
+    pub fn deployment_page() -> String {
+        "RASCI and responsibilities".into()
+    }
+    pub fn deployment_title() -> String {
+        "RASCI for operational support".into()
+    }
+    pub fn compare() -> String {
+        "Compare deployments".into()
+    }
+    pub fn glossary() -> String {
+        "Glossary".into()
+    }
+    pub fn not_found() -> String {
+        "Page not found".into()
+    }
+    pub fn task() -> String {
+        "task".into()
+    }
 }
 
 /// The `content:` section: how the Markdown pages under `content/` are rendered.

@@ -89,6 +89,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         language: "en".into(),
         check: Default::default(),
         content: Default::default(),
+        labels: Default::default(),
     });
 
     let mut project = Project {

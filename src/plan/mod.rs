@@ -8,9 +8,14 @@
 //!
 //! The plan is output-neutral: it holds paths from the site root and plain text, never
 //! HTML. The render stage makes links relative to each page and escapes the text.
+//!
+//! The words the plan adds of its own (the home page's name, the navigation's groups,
+//! the titles of the comparison, glossary and 404 pages) are the config's
+//! [`Labels`](crate::config::Labels), so no wording of the site is fixed here.
 
 pub mod urls;
 
+use crate::config::Labels;
 use crate::load::content::ContentPage;
 use crate::model::{Project, Scope};
 use serde::Serialize;
@@ -53,7 +58,7 @@ pub struct PlannedPage {
     pub nav_at: Option<(usize, usize)>,
 }
 
-/// A group of the navigation: "Overview", one per deployment, "Reference".
+/// A group of the navigation: the overview, one per deployment, the reference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NavGroup {
     pub title: String,
@@ -252,6 +257,7 @@ pub fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> St
 }
 
 fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> PlannedPage {
+    let labels = &project.config.labels;
     let scope = match kind {
         PageKind::Scope(i) | PageKind::Content { scope: Some(i), .. } => Some(i),
         _ => None,
@@ -264,12 +270,12 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
                 || project.config.title.value.clone(),
                 |p| p.front.title.value.clone(),
             ),
-        PageKind::Scope(i) => scope_page_title(&project.scopes[i]),
+        PageKind::Scope(i) => scope_page_title(labels, &project.scopes[i]),
         PageKind::Content { page, .. } => content[page].front.title.value.clone(),
         PageKind::Party(i) => project.parties[i].name.value.clone(),
-        PageKind::Compare => "Compare deployments".into(),
-        PageKind::Glossary => "Glossary".into(),
-        PageKind::NotFound => "Page not found".into(),
+        PageKind::Compare => labels.compare.clone(),
+        PageKind::Glossary => labels.glossary.clone(),
+        PageKind::NotFound => labels.not_found.clone(),
     };
     let key = match kind {
         PageKind::Scope(_) => Some("rasci".to_string()),
@@ -279,9 +285,9 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
     let crumbs = match kind {
         PageKind::Home => Vec::new(),
         PageKind::Content { scope: Some(i), .. } => {
-            vec![home_crumb(), scope_crumb(&project.scopes[i])]
+            vec![home_crumb(labels), scope_crumb(&project.scopes[i])]
         }
-        _ => vec![home_crumb()],
+        _ => vec![home_crumb(labels)],
     };
     PlannedPage {
         kind,
@@ -294,14 +300,15 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
     }
 }
 
-/// The title of a deployment's RASCI page.
-pub fn scope_page_title(scope: &Scope) -> String {
-    format!("{}: RASCI for operational support", scope.name.value)
+/// The title of a deployment's RASCI page: its name, then the `deployment_title` label.
+pub fn scope_page_title(labels: &Labels, scope: &Scope) -> String {
+    format!("{}: {}", scope.name.value, labels.deployment_title)
 }
 
-pub fn home_crumb() -> Crumb {
+/// The first link of a breadcrumb: the home page, under the `home` label.
+pub fn home_crumb(labels: &Labels) -> Crumb {
     Crumb {
-        title: "Home".into(),
+        title: labels.home.clone(),
         url: urls::HOME.into(),
     }
 }
@@ -313,23 +320,24 @@ pub fn scope_crumb(scope: &Scope) -> Crumb {
     }
 }
 
-/// The navigation tree: "Overview" (home), one group per deployment (its RASCI page and
-/// its guides), "Reference" (guides of a project without deployments, the comparison,
-/// the parties, the glossary).
+/// The navigation tree: the overview (home), one group per deployment (its RASCI page
+/// and its guides), the reference (guides of a project without deployments, the
+/// comparison, the parties, the glossary). Groups and fixed pages are named by the labels.
 fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize]) -> Vec<NavGroup> {
+    let labels = &project.config.labels;
     let item = |title: &str, path: String, landmark: bool| NavItem {
         title: title.to_string(),
         path,
         landmark,
     };
     let mut groups = vec![NavGroup {
-        title: "Overview".into(),
+        title: labels.overview.clone(),
         scope: None,
-        items: vec![item("Home", urls::HOME.to_string(), true)],
+        items: vec![item(&labels.home, urls::HOME.to_string(), true)],
     }];
     for (index, scope) in project.scopes.iter().enumerate() {
         let mut items = vec![item(
-            "RASCI and responsibilities",
+            &labels.deployment_page,
             urls::scope(&scope.id.value),
             true,
         )];
@@ -357,14 +365,14 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
         }
     }
     if project.scopes.len() > 1 {
-        reference.push(item("Compare deployments", urls::COMPARE.to_string(), true));
+        reference.push(item(&labels.compare, urls::COMPARE.to_string(), true));
     }
     for party in &project.parties {
         reference.push(item(&party.name.value, urls::party(&party.id.value), false));
     }
-    reference.push(item("Glossary", urls::GLOSSARY.to_string(), true));
+    reference.push(item(&labels.glossary, urls::GLOSSARY.to_string(), true));
     groups.push(NavGroup {
-        title: "Reference".into(),
+        title: labels.reference.clone(),
         scope: None,
         items: reference,
     });

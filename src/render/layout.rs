@@ -22,6 +22,8 @@ struct Context<'a> {
     page: PageView<'a>,
     nav: Vec<NavGroup>,
     switcher: Vec<Switch>,
+    /// The config's labels, for the theme's own wording around the page.
+    labels: &'a crate::config::Labels,
 }
 
 #[derive(Serialize)]
@@ -148,6 +150,7 @@ pub fn page(
                 current: target.current,
             })
             .collect(),
+        labels: &project.config.labels,
     };
     let template = if matches!(planned.kind, PageKind::Home) {
         "home.html"

@@ -145,7 +145,9 @@ impl Cache {
 /// Loads the theme the config names: the built-in theme with the project's
 /// `themes/<name>/` and `templates/` over it.
 pub fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
-    templates::load(root, &project.config.theme.value)
+    let mut theme = templates::load(root, &project.config.theme.value)?;
+    theme.labels = project.config.labels.clone();
+    Ok(theme)
 }
 
 /// The render stage: the site of a project that has been loaded, resolved and checked,

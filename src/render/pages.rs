@@ -61,7 +61,7 @@ pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<Page
         description: String::new(),
         body: String::new(),
         toc: Vec::new(),
-        crumbs: vec![home_crumb()],
+        crumbs: vec![home_crumb(&data.project.config.labels)],
         key: None,
         scope,
         class: "page-article",

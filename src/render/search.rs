@@ -18,7 +18,7 @@ struct Entry {
     t: String,
     /// Site path, relative to the root.
     u: String,
-    /// Where it belongs: a deployment's name, or "Reference".
+    /// Where it belongs: a deployment's name, or the `reference` label.
     s: String,
     /// Text searched (and shown as an excerpt).
     x: String,
@@ -45,13 +45,14 @@ pub fn page_text(body: &str) -> String {
 /// [`page_text`], in the order of `pages`.
 pub fn index(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> String {
     let project = data.project;
+    let labels = &project.config.labels;
     let mut entries = Vec::new();
     for (page, text) in pages.iter().zip(texts).filter(|(p, _)| p.searchable) {
         entries.push(Entry {
             t: page.title.clone(),
             u: page.path.clone(),
             s: page.scope.map_or_else(
-                || "Reference".to_string(),
+                || labels.reference.clone(),
                 |i| project.scopes[i].name.value.clone(),
             ),
             x: text.clone(),
@@ -73,7 +74,7 @@ pub fn index(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> String
                     urls::scope(&matrix.scope.id.value),
                     urls::task_anchor(&row.task.id.value)
                 ),
-                s: format!("{} · task", matrix.scope.name.value),
+                s: format!("{} · {}", matrix.scope.name.value, labels.task),
                 x: holders.join("; "),
             });
         }

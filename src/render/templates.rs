@@ -139,6 +139,9 @@ pub struct Theme {
     /// A hash of every template and static file, to tell whether the theme changed
     /// between two builds of one process.
     pub fingerprint: u64,
+    /// The config's labels, given to every template as `labels`, so the theme words the
+    /// pages it titles (comparison, glossary, 404) as the project does.
+    pub labels: crate::config::Labels,
 }
 
 /// Loads the theme named in the config, with the project's overrides.
@@ -185,6 +188,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         origins,
         statics,
         fingerprint,
+        labels: crate::config::Labels::default(),
     })
 }
 
@@ -227,6 +231,7 @@ impl Theme {
         let fail = |e: tera::Error| name_file(&self.origins, Some(template), &error_chain(&e));
         let mut context = tera::Context::from_serialize(view).map_err(fail)?;
         context.insert("letters", &super::views::LetterView::all());
+        context.insert("labels", &self.labels);
         match block {
             Some(block) => self.tera.render_block(template, block, &context),
             None => self.tera.render(template, &context),

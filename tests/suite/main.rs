@@ -13,6 +13,7 @@ mod hostile;
 mod ids;
 mod incremental;
 mod init;
+mod labels;
 mod layering;
 mod loader_props;
 mod output;

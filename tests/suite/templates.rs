@@ -57,7 +57,7 @@ fn a_page_kind_template_gives_the_title_and_headings_and_the_contents_follow() {
     let (_dir, root) = example();
     let theirs = include_str!("../../themes/golive/templates/pages/compare.html")
         .replace(
-            "{% block title %}Compare deployments",
+            "{% block title %}{{ labels.compare }}",
             "{% block title %}Cloud & on-premises",
         )
         .replace("text=\"Side by side\"", "text=\"Next to each other\"");
