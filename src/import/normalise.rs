@@ -190,6 +190,14 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str) -> Matrix {
         }
         let bold = label_cell.is_some_and(|c| text::is_bold(&c.text));
         if !section_column && (others_empty || (bold && others_none)) {
+            if let Some(cell) = label_cell
+                && label != cell.text.trim()
+            {
+                matrix.changed.push(Note {
+                    at: cell.at.clone(),
+                    message: format!("section title {:?} read as {label:?}", cell.text.trim()),
+                });
+            }
             open_section(
                 &mut matrix,
                 Some(label),

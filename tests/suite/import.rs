@@ -1,0 +1,339 @@
+//! `rasci import`: each format read into data files that load, check and validate against
+//! the schemas; the report names every changed and every unreadable cell by position; no
+//! file is overwritten without `--force`; and an exported matrix comes back the same.
+
+use crate::support::{self, rasci, repo};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    support::fixtures().join("import").join(name)
+}
+
+/// Exit code and standard output of `rasci import FILE --root ROOT ARGS…`.
+fn import(file: &Path, root: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = rasci()
+        .arg("import")
+        .arg(file)
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The resolved letters of every task of a scope, by task title then party name, as the
+/// JSON export gives them.
+fn letters_by_title(root: &Path, scope: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let output = rasci()
+        .args(["export", "--format", "csv", "--scope", scope, "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let mut matrix = BTreeMap::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let cells = header
+            .iter()
+            .zip(record.iter())
+            .skip(2)
+            .filter(|(_, letters)| !letters.is_empty())
+            .map(|(party, letters)| (party.clone(), letters.to_string()))
+            .collect();
+        matrix.insert(record[1].to_string(), cells);
+    }
+    matrix
+}
+
+/// Every written file validates against its committed schema.
+fn assert_valid(root: &Path) {
+    for (file, schema) in [
+        ("rasci.yaml", "rasci.schema.json"),
+        ("data/parties.yaml", "parties.schema.json"),
+        ("data/scopes.yaml", "scopes.schema.json"),
+        ("data/tasks.yaml", "tasks.schema.json"),
+    ] {
+        let schema: Value = serde_json::from_str(
+            &std::fs::read_to_string(repo().join("schemas").join(schema)).unwrap(),
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let instance: Value = serde_saphyr::from_str(&text).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{file}: {errors:?}\n{text}");
+    }
+}
+
+#[test]
+fn csv_with_bold_and_b_section_rows_and_letter_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("project");
+    let (code, stdout, stderr) = import(&fixture("plan.csv"), &root, &[]);
+    assert!(code <= 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("3 parties, 2 sections, 4 tasks"),
+        "{stdout}"
+    );
+    // Each cell whose form changed is named by its position.
+    assert!(
+        stdout.contains("plan.csv:3:2: \"A/R\" read as \"R, A\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("plan.csv:6:3: \"Responsible\" read as \"R\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("plan.csv:6:4: \"n/a\" read as no role"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("plan.csv:5:1: section title \"<b>Deployment</b>\" read as \"Deployment\""),
+        "{stdout}"
+    );
+    assert_valid(&root);
+    let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
+    assert!(
+        tasks.contains("  - id: planning-phase\n    title: \"Planning Phase\""),
+        "{tasks}"
+    );
+    assert!(
+        tasks.contains("  - id: deployment\n    title: \"Deployment\""),
+        "{tasks}"
+    );
+    assert!(
+        tasks.contains("      # plan.csv line 6\n      - id: deploy-to-staging"),
+        "{tasks}"
+    );
+    assert!(
+        tasks.contains("rasci: { project-manager: \"R, A\", dev-team: \"R\" }"),
+        "{tasks}"
+    );
+    let parties = std::fs::read_to_string(root.join("data/parties.yaml")).unwrap();
+    assert!(parties.contains("  - id: project-manager\n    name: \"Project Manager\""));
+    let scopes = std::fs::read_to_string(root.join("data/scopes.yaml")).unwrap();
+    assert!(scopes.contains("  - id: plan\n"), "{scopes}");
+    assert!(
+        scopes.contains("sections: [planning-phase, deployment]"),
+        "{scopes}"
+    );
+    // The same file gives the same bytes.
+    let again = dir.path().join("again");
+    import(&fixture("plan.csv"), &again, &[]);
+    assert_eq!(
+        tasks,
+        std::fs::read_to_string(again.join("data/tasks.yaml")).unwrap()
+    );
+}
+
+#[test]
+fn full_words_are_read_as_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = import(&fixture("words.csv"), dir.path(), &["--scope", "shop"]);
+    assert_eq!(code, 0, "{stdout}");
+    let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
+    assert!(
+        tasks.contains("rasci: { owner: \"R, A\", helper: \"C\" }"),
+        "{tasks}"
+    );
+    assert!(
+        tasks.contains("rasci: { owner: \"R\", helper: \"A\" }"),
+        "{tasks}"
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("data/scopes.yaml"))
+            .unwrap()
+            .contains("id: shop")
+    );
+}
+
+#[test]
+fn unreadable_cells_are_left_out_and_named_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, stdout, _) = import(&fixture("unreadable.csv"), dir.path(), &[]);
+    assert!(stdout.contains("could not read 3 (left out)"), "{stdout}");
+    for at in [
+        "unreadable.csv:2:3: \"X\"",
+        "unreadable.csv:3:2: \"yes\"",
+        "unreadable.csv:4:3: \"R?\"",
+    ] {
+        assert!(stdout.contains(at), "{at} in {stdout}");
+    }
+    let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
+    assert!(tasks.contains("rasci: { ops: \"R, A\" }"), "{tasks}");
+    assert!(tasks.contains("rasci: { dev: \"R, A\" }"), "{tasks}");
+    assert!(tasks.contains("rasci: { ops: \"A\" }"), "{tasks}");
+}
+
+#[test]
+fn the_check_of_the_result_shows_rows_with_no_or_two_accountable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = import(&fixture("findings.csv"), dir.path(), &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("task `no-accountable` has no Accountable party"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("task `two-accountable` has 2 Accountable parties"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_markdown_file_of_several_tables_needs_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = import(&fixture("tables.md"), dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("holds 2 tables: choose one with --table"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("data").exists());
+
+    let (_, stdout, _) = import(&fixture("tables.md"), dir.path(), &["--table", "2"]);
+    assert!(
+        stdout.contains("tables.md:18:20: \"maybe\" is not a set"),
+        "{stdout}"
+    );
+    assert_valid(dir.path());
+    let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
+    assert!(
+        tasks.contains("  # tables.md line 15\n  - id: daily\n    title: \"Daily\""),
+        "{tasks}"
+    );
+    assert!(
+        tasks.contains("rasci: { operator: \"R, A\", owner: \"I\" }"),
+        "{tasks}"
+    );
+    assert!(!tasks.contains("Draw the plan"), "{tasks}");
+
+    let first = dir.path().join("first");
+    let (code, stdout, _) = import(&fixture("tables.md"), &first, &["--table", "1"]);
+    assert_eq!(code, 0, "{stdout}");
+    let tasks = std::fs::read_to_string(first.join("data/tasks.yaml")).unwrap();
+    assert!(tasks.contains("title: \"Design\""), "{tasks}");
+    assert!(
+        tasks.contains("rasci: { builder: \"C\", owner: \"R, A\" }"),
+        "{tasks}"
+    );
+}
+
+#[test]
+fn files_are_not_overwritten_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    import(&fixture("words.csv"), dir.path(), &[]);
+    let tasks = dir.path().join("data/tasks.yaml");
+    std::fs::write(&tasks, "# mine\n").unwrap();
+    let (code, _, stderr) = import(&fixture("plan.csv"), dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not overwriting"), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&tasks).unwrap(), "# mine\n");
+    let (code, stdout, stderr) = import(&fixture("plan.csv"), dir.path(), &["--force"]);
+    assert!(code <= 1, "{stdout}{stderr}");
+    assert!(
+        std::fs::read_to_string(&tasks)
+            .unwrap()
+            .contains("Planning Phase")
+    );
+    // A kind kept in a folder of files is not guessed at.
+    std::fs::create_dir_all(dir.path().join("data/tasks")).unwrap();
+    let (code, _, stderr) = import(&fixture("plan.csv"), dir.path(), &["--force"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("does not guess"), "{stderr}");
+}
+
+#[test]
+fn an_xlsx_workbook_is_read_with_sheet_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("matrix.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let rows: [&[&str]; 4] = [
+        &["Task", "Vendor", "Customer"],
+        &["Setup", "", ""],
+        &["Install", "A/R", "i"],
+        &["Pay", "???", "A, R"],
+    ];
+    workbook.add_worksheet().set_name("Notes").unwrap();
+    let sheet = workbook.add_worksheet().set_name("Matrix").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            if !text.is_empty() {
+                sheet.write_string(r as u32, c as u16, *text).unwrap();
+            }
+        }
+    }
+    workbook.save(&file).unwrap();
+    let root = dir.path().join("project");
+    let (code, _, stderr) = import(&file, &root, &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("several sheets: choose one with --sheet (Notes, Matrix)"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = import(&file, &root, &["--sheet", "Matrix"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("Matrix!B3: \"A/R\" read as \"R, A\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Matrix!C3: \"i\" read as \"I\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Matrix!B4: \"???\" is not a set"),
+        "{stdout}"
+    );
+    assert_valid(&root);
+    let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
+    assert!(tasks.contains("  # Matrix row 2\n  - id: setup"), "{tasks}");
+    assert!(
+        tasks.contains("rasci: { vendor: \"R, A\", customer: \"I\" }"),
+        "{tasks}"
+    );
+}
+
+#[test]
+fn an_exported_matrix_imports_to_the_same_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = rasci()
+        .args(["export", "--format", "csv", "--scope", "cloud", "--root"])
+        .arg(repo())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let file = dir.path().join("cloud.csv");
+    std::fs::write(&file, &output.stdout).unwrap();
+    let root = dir.path().join("project");
+    let (code, stdout, stderr) = import(&file, &root, &[]);
+    assert!(code <= 1, "{stdout}{stderr}");
+    assert!(!stdout.contains("could not read"), "{stdout}");
+    assert_valid(&root);
+    let original = letters_by_title(repo(), "cloud");
+    assert!(original.len() > 10);
+    assert_eq!(letters_by_title(&root, "cloud"), original);
+    let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
+    assert!(
+        tasks.contains("title: \"Dialogue Cloud deployment specific\""),
+        "{tasks}"
+    );
+}
