@@ -337,3 +337,89 @@ fn an_exported_matrix_imports_to_the_same_letters() {
         "{tasks}"
     );
 }
+
+/// An OpenDocument spreadsheet of one sheet, written by hand: the three parts calamine
+/// reads, with `rows` as string cells (an empty string is an empty cell).
+fn write_ods(path: &Path, sheet: &str, rows: &[&[&str]]) {
+    use std::io::Write;
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut body = String::new();
+    for row in rows {
+        body.push_str("<table:table-row>");
+        for cell in *row {
+            if cell.is_empty() {
+                body.push_str("<table:table-cell/>");
+            } else {
+                body.push_str(&format!(
+                    "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+                    escape(cell)
+                ));
+            }
+        }
+        body.push_str("</table:table-row>");
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+<office:body><office:spreadsheet><table:table table:name=\"{sheet}\">{body}</table:table>\
+</office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+</manifest:manifest>";
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut archive = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        archive.start_file(name, stored).unwrap();
+        archive.write_all(text.as_bytes()).unwrap();
+    }
+    archive.finish().unwrap();
+}
+
+#[test]
+fn an_ods_spreadsheet_is_read_with_sheet_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("roles.ods");
+    write_ods(
+        &file,
+        "Roles",
+        &[
+            &["Task", "Vendor", "Customer"],
+            &["<b>Running</b>", "", ""],
+            &["Watch", "r/a", "Informed"],
+            &["Report", "A", "??"],
+        ],
+    );
+    let (code, stdout, stderr) = import(&file, dir.path(), &[]);
+    assert!(code <= 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("Roles!B3: \"r/a\" read as \"R, A\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Roles!C4: \"??\" is not a set"), "{stdout}");
+    assert_valid(dir.path());
+    let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
+    assert!(
+        tasks.contains("  - id: running\n    title: \"Running\""),
+        "{tasks}"
+    );
+    assert!(
+        tasks.contains("rasci: { vendor: \"R, A\", customer: \"I\" }"),
+        "{tasks}"
+    );
+    let scopes = std::fs::read_to_string(dir.path().join("data/scopes.yaml")).unwrap();
+    assert!(scopes.contains("id: roles"), "{scopes}");
+}
