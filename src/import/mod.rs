@@ -154,13 +154,118 @@ pub fn import(options: &Options) -> Result<Imported, ImportError> {
             "the scope id `{scope}` is a name the site uses for itself: choose another with --scope"
         )));
     }
-    let matrix = normalise::normalise(&table, &scope, &display_name(&options.file));
+    let into = existing_project(&options.root)?;
+    let taken = into.as_ref().map(|p| p.taken.clone()).unwrap_or_default();
+    let mut matrix = normalise::normalise(&table, &scope, &display_name(&options.file), &taken);
     if matrix.parties.is_empty() {
         return Err(ImportError(format!(
             "{}: the header row names no party: the first row is read as the parties, the first column as the tasks",
             display_name(&options.file)
         )));
     }
-    let written = write::write_project(&options.root, &matrix, options.force)?;
+    let written = match &into {
+        None => write::write_project(&options.root, &matrix, options.force)?,
+        Some(project) => {
+            if project.scopes.contains(&scope) {
+                return Err(ImportError(format!(
+                    "the project has a scope `{scope}` already: import under another id with --scope"
+                )));
+            }
+            match_parties(&mut matrix, &project.parties)?;
+            write::add_to_project(&options.root, &matrix, options.force)?
+        }
+    };
     Ok(Imported { matrix, written })
+}
+
+/// What import needs to know of a project it adds to.
+struct ExistingProject {
+    taken: normalise::Taken,
+    /// (id, name) of each party.
+    parties: Vec<(String, String)>,
+    scopes: Vec<String>,
+}
+
+/// The project at `root`, when it has data of its own that an import must add to rather
+/// than write; `None` for a folder with no parties, scopes or tasks yet. A project that
+/// does not load cleanly is refused: what would be unambiguous in it cannot be told.
+fn existing_project(root: &Path) -> Result<Option<ExistingProject>, ImportError> {
+    let has_data = ["parties", "scopes", "tasks"].iter().any(|kind| {
+        let data = root.join("data");
+        data.join(format!("{kind}.yaml")).exists()
+            || data.join(format!("{kind}.yml")).exists()
+            || data.join(kind).exists()
+    });
+    if !has_data {
+        return Ok(None);
+    }
+    let loaded = crate::pipeline::load(root).map_err(|e| {
+        ImportError(format!(
+            "{e}; import into a folder of its own, or into a project"
+        ))
+    })?;
+    if loaded.findings.errors() > 0 {
+        return Err(ImportError(format!(
+            "the project in {} has {} error(s) (see `rasci check`): import adds to a project only when it loads without errors",
+            root.display(),
+            loaded.findings.errors()
+        )));
+    }
+    let project = loaded.project;
+    let mut taken = normalise::Taken::default();
+    taken.parties = project.parties.iter().map(|p| p.id.value.clone()).collect();
+    taken.sections = project
+        .sections
+        .iter()
+        .map(|s| s.id.value.clone())
+        .collect();
+    taken.tasks = project
+        .sections
+        .iter()
+        .flat_map(|s| &s.tasks)
+        .map(|t| t.id.value.clone())
+        .collect();
+    Ok(Some(ExistingProject {
+        taken,
+        parties: project
+            .parties
+            .iter()
+            .map(|p| (p.id.value.clone(), p.name.value.clone()))
+            .collect(),
+        scopes: project.scopes.iter().map(|s| s.id.value.clone()).collect(),
+    }))
+}
+
+/// Gives each imported party the id of the project's party of the same name (in any
+/// case). A header that is no party's name but whose id would be another party's id could
+/// mean either, so it is an error, and so are two columns for one party.
+fn match_parties(
+    matrix: &mut normalise::Matrix,
+    existing: &[(String, String)],
+) -> Result<(), ImportError> {
+    let mut used: Vec<String> = Vec::new();
+    for party in &mut matrix.parties {
+        let by_name = existing
+            .iter()
+            .find(|(_, name)| name.trim().to_lowercase() == party.name.to_lowercase());
+        if let Some((id, _)) = by_name {
+            if used.contains(id) {
+                return Err(ImportError(format!(
+                    "two columns name the party `{id}`: import reads one column per party"
+                )));
+            }
+            used.push(id.clone());
+            party.id = id.clone();
+            party.existing = true;
+            continue;
+        }
+        let slug = crate::load::ids::suggest(&party.name);
+        if let Some((id, name)) = existing.iter().find(|(id, _)| *id == slug) {
+            return Err(ImportError(format!(
+                "the column {:?} is not the name of a party, but its id would be `{id}`, the party {name:?}: rename the column to {name:?} to mean that party, or import into a new folder",
+                party.name
+            )));
+        }
+    }
+    Ok(())
 }

@@ -14,6 +14,16 @@ use std::collections::BTreeSet;
 pub struct Party {
     pub id: String,
     pub name: String,
+    /// A party the project defines already: its id is reused and it is not written again.
+    pub existing: bool,
+}
+
+/// The ids a project defines already, which new sections and tasks must not take.
+#[derive(Clone, Debug, Default)]
+pub struct Taken {
+    pub parties: BTreeSet<String>,
+    pub sections: BTreeSet<String>,
+    pub tasks: BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,7 +116,7 @@ fn is_none_mark(cell: &SourceCell) -> bool {
 }
 
 /// Reads the table. `scope_id` is already a valid id.
-pub fn normalise(table: &Table, scope_id: &str, source: &str) -> Matrix {
+pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> Matrix {
     let mut matrix = Matrix {
         scope_id: scope_id.to_string(),
         scope_name: source
@@ -134,7 +144,7 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str) -> Matrix {
 
     // Parties: one per header cell after the task column, `None` for a column left out.
     let mut party_of_column: Vec<Option<usize>> = Vec::new();
-    let mut party_ids = BTreeSet::new();
+    let mut party_ids = taken.parties.clone();
     for (column, cell) in header.cells.iter().enumerate().skip(task_column + 1) {
         let name = text::plain(&cell.text);
         if name.is_empty() {
@@ -151,11 +161,15 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str) -> Matrix {
         }
         let id = unique_id(&name, "party", &mut party_ids);
         party_of_column.push(Some(matrix.parties.len()));
-        matrix.parties.push(Party { id, name });
+        matrix.parties.push(Party {
+            id,
+            name,
+            existing: false,
+        });
     }
 
-    let mut section_ids = BTreeSet::new();
-    let mut task_ids = BTreeSet::new();
+    let mut section_ids = taken.sections.clone();
+    let mut task_ids = taken.tasks.clone();
     let mut current_section_label: Option<String> = None;
     for row in rows {
         let label_cell = row.cells.get(task_column);

@@ -17,7 +17,7 @@ pub fn parties_yaml(matrix: &Matrix) -> String {
         "# Parties imported from {} (the header row).\nparties:\n",
         quoted(&matrix.source)
     );
-    for party in &matrix.parties {
+    for party in matrix.parties.iter().filter(|p| !p.existing) {
         let _ = writeln!(
             out,
             "  - id: {}\n    name: {}",
@@ -83,10 +83,9 @@ fn rasci_yaml(matrix: &Matrix) -> String {
     )
 }
 
-/// Writes the data files into `root`, and `rasci.yaml` when `root` is not a project yet.
-/// Nothing is written unless every file may be: an existing data file needs `force`, and
-/// a kind already split into a folder (`data/tasks/`) is refused, since which of its files
-/// to replace would be a guess.
+/// Writes the data files into a folder with no parties, scopes or tasks yet, and
+/// `rasci.yaml` when it is not a project yet (an existing one is kept). Nothing is written
+/// unless every file may be.
 pub fn write_project(
     root: &Path,
     matrix: &Matrix,
@@ -97,15 +96,35 @@ pub fn write_project(
         (root.join("data/scopes.yaml"), scopes_yaml(matrix)),
         (root.join("data/tasks.yaml"), tasks_yaml(matrix)),
     ];
-    for kind in ["parties", "scopes", "tasks"] {
-        let folder = root.join("data").join(kind);
-        if folder.exists() {
-            return Err(ImportError(format!(
-                "{} exists: this project keeps its {kind} in several files, and import does not guess which to change; import into a new folder with --root",
-                folder.display()
-            )));
-        }
+    refuse_existing(&files, force)?;
+    let config = root.join("rasci.yaml");
+    if !config.exists() {
+        files.insert(0, (config, rasci_yaml(matrix)));
     }
+    write_files(files)
+}
+
+/// Adds the import to a project that has data already, in files of its own:
+/// `data/scopes/<scope>.yaml`, `data/tasks/<scope>.yaml`, and `data/parties/<scope>.yaml`
+/// for parties the project did not have. Existing files are left alone; one of these
+/// names taken already needs `force`.
+pub fn add_to_project(
+    root: &Path,
+    matrix: &Matrix,
+    force: bool,
+) -> Result<Vec<PathBuf>, ImportError> {
+    let name = format!("{}.yaml", matrix.scope_id);
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    if matrix.parties.iter().any(|p| !p.existing) {
+        files.push((root.join("data/parties").join(&name), parties_yaml(matrix)));
+    }
+    files.push((root.join("data/scopes").join(&name), scopes_yaml(matrix)));
+    files.push((root.join("data/tasks").join(&name), tasks_yaml(matrix)));
+    refuse_existing(&files, force)?;
+    write_files(files)
+}
+
+fn refuse_existing(files: &[(PathBuf, String)], force: bool) -> Result<(), ImportError> {
     let existing: Vec<String> = files
         .iter()
         .filter(|(path, _)| path.exists())
@@ -118,15 +137,16 @@ pub fn write_project(
             if existing.len() == 1 { "it" } else { "them" }
         )));
     }
-    let config = root.join("rasci.yaml");
-    if !config.exists() {
-        files.insert(0, (config, rasci_yaml(matrix)));
-    }
-    let data = root.join("data");
-    std::fs::create_dir_all(&data)
-        .map_err(|e| ImportError(format!("cannot create {}: {e}", data.display())))?;
+    Ok(())
+}
+
+fn write_files(files: Vec<(PathBuf, String)>) -> Result<Vec<PathBuf>, ImportError> {
     let mut written = Vec::new();
     for (path, text) in files {
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)
+                .map_err(|e| ImportError(format!("cannot create {}: {e}", folder.display())))?;
+        }
         std::fs::write(&path, text)
             .map_err(|e| ImportError(format!("cannot write {}: {e}", path.display())))?;
         written.push(path);

@@ -237,28 +237,75 @@ fn a_markdown_file_of_several_tables_needs_table() {
 }
 
 #[test]
-fn files_are_not_overwritten_without_force() {
+fn into_a_project_import_adds_files_of_its_own_and_overwrites_only_with_force() {
     let dir = tempfile::tempdir().unwrap();
     import(&fixture("words.csv"), dir.path(), &[]);
-    let tasks = dir.path().join("data/tasks.yaml");
-    std::fs::write(&tasks, "# mine\n").unwrap();
-    let (code, _, stderr) = import(&fixture("plan.csv"), dir.path(), &[]);
+    let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
+    let (code, stdout, stderr) = import(&fixture("plan.csv"), dir.path(), &[]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("data/tasks/plan.yaml"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap(),
+        tasks
+    );
+    for file in ["parties", "scopes", "tasks"] {
+        assert!(dir.path().join(format!("data/{file}/plan.yaml")).is_file());
+    }
+    // The same scope again is not a guess at which to keep.
+    let (code, _, stderr) = import(&fixture("plan.csv"), dir.path(), &["--force"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("has a scope `plan` already"), "{stderr}");
+    // A file of the addition's names is replaced only with --force.
+    let mine = dir.path().join("data/tasks/again.yaml");
+    std::fs::write(&mine, "sections: []\n").unwrap();
+    let (code, _, stderr) = import(&fixture("plan.csv"), dir.path(), &["--scope", "again"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not overwriting"), "{stderr}");
     assert!(stderr.contains("--force"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(&tasks).unwrap(), "# mine\n");
-    let (code, stdout, stderr) = import(&fixture("plan.csv"), dir.path(), &["--force"]);
-    assert!(code <= 1, "{stdout}{stderr}");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "sections: []\n");
+    let (code, stdout, stderr) = import(
+        &fixture("plan.csv"),
+        dir.path(),
+        &["--scope", "again", "--force"],
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(
-        std::fs::read_to_string(&tasks)
+        std::fs::read_to_string(&mine)
             .unwrap()
             .contains("Planning Phase")
     );
-    // A kind kept in a folder of files is not guessed at.
-    std::fs::create_dir_all(dir.path().join("data/tasks")).unwrap();
-    let (code, _, stderr) = import(&fixture("plan.csv"), dir.path(), &["--force"]);
+}
+
+#[test]
+fn into_a_project_parties_are_matched_by_name_and_never_guessed() {
+    let project = support::Project::base().build();
+    let file = project.beside("audit.csv");
+    std::fs::write(&file, "Task,VENDOR,Auditor\nRun it,R,\nAudit it,C,A/R\n").unwrap();
+    let (code, stdout, stderr) = import(&file, project.root(), &[]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    // `Run it` has no A: the check of the whole project shows it.
+    assert!(stdout.contains("has no Accountable party"), "{stdout}");
+    let parties = project.read("data/parties/audit.yaml");
+    assert!(parties.contains("id: auditor"), "{parties}");
+    assert!(!parties.contains("vendor"), "{parties}");
+    let tasks = project.read("data/tasks/audit.yaml");
+    assert!(tasks.contains("rasci: { vendor: \"R\" }"), "{tasks}");
+    // Ids of the project's sections and tasks are not taken again.
+    assert!(tasks.contains("  - id: general-2\n"), "{tasks}");
+    assert!(tasks.contains("      - id: run-it\n"), "{tasks}");
+
+    let project = support::Project::base()
+        .file(
+            "data/parties.yaml",
+            "parties:\n  - id: vendor\n    name: Supplier\n  - id: customer\n    name: Customer\n",
+        )
+        .build();
+    let file = project.beside("ops.csv");
+    std::fs::write(&file, "Task,Vendor\nRun,A/R\n").unwrap();
+    let (code, _, stderr) = import(&file, project.root(), &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("does not guess"), "{stderr}");
+    assert!(stderr.contains("its id would be `vendor`"), "{stderr}");
+    assert!(!project.root().join("data/tasks/ops.yaml").exists());
 }
 
 #[test]
