@@ -212,19 +212,20 @@ fn existing_project(root: &Path) -> Result<Option<ExistingProject>, ImportError>
         )));
     }
     let project = loaded.project;
-    let mut taken = normalise::Taken::default();
-    taken.parties = project.parties.iter().map(|p| p.id.value.clone()).collect();
-    taken.sections = project
-        .sections
-        .iter()
-        .map(|s| s.id.value.clone())
-        .collect();
-    taken.tasks = project
-        .sections
-        .iter()
-        .flat_map(|s| &s.tasks)
-        .map(|t| t.id.value.clone())
-        .collect();
+    let taken = normalise::Taken {
+        parties: project.parties.iter().map(|p| p.id.value.clone()).collect(),
+        sections: project
+            .sections
+            .iter()
+            .map(|s| s.id.value.clone())
+            .collect(),
+        tasks: project
+            .sections
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .map(|t| t.id.value.clone())
+            .collect(),
+    };
     Ok(Some(ExistingProject {
         taken,
         parties: project
