@@ -145,12 +145,11 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
     // Parties: one per header cell after the task column, `None` for a column left out.
     let mut party_of_column: Vec<Option<usize>> = Vec::new();
     let mut party_ids = taken.parties.clone();
-    for (column, cell) in header.cells.iter().enumerate().skip(task_column + 1) {
+    for cell in header.cells.iter().skip(task_column + 1) {
         let name = text::plain(&cell.text);
         if name.is_empty() {
             // A column with no party name is read only if it is empty throughout.
             party_of_column.push(None);
-            let _ = column;
             continue;
         }
         if name != cell.text.trim() {
