@@ -7,9 +7,14 @@ use super::normalise::Matrix;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// A string as a double-quoted YAML scalar.
+/// A string as a double-quoted YAML scalar. JSON escapes the C0 controls; the characters
+/// YAML may read as line breaks (NEL, LS, PS) are escaped too, so a title stays one line.
 fn quoted(text: &str) -> String {
-    serde_json::to_string(text).expect("a string serialises")
+    serde_json::to_string(text)
+        .expect("a string serialises")
+        .replace('\u{85}', "\\u0085")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 pub fn parties_yaml(matrix: &Matrix) -> String {
@@ -152,4 +157,25 @@ fn write_files(files: Vec<(PathBuf, String)>) -> Result<Vec<PathBuf>, ImportErro
         written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn quoted_strings_stay_one_line_and_read_back() {
+        for text in [
+            "plain",
+            "a \"quote\" and \\",
+            "line\u{2028}sep\u{85}nel",
+            "tab\there",
+            "{{ x }}: y",
+        ] {
+            let yaml = quoted(text);
+            assert!(!yaml.contains(['\n', '\u{2028}', '\u{85}']), "{yaml}");
+            let back: String = serde_saphyr::from_str(&yaml).unwrap();
+            assert_eq!(back, text);
+        }
+    }
 }

@@ -470,3 +470,39 @@ fn an_ods_spreadsheet_is_read_with_sheet_positions() {
     let scopes = std::fs::read_to_string(dir.path().join("data/scopes.yaml")).unwrap();
     assert!(scopes.contains("id: roles"), "{scopes}");
 }
+
+#[test]
+fn hostile_names_and_titles_become_valid_ids_and_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("evil name!.csv");
+    std::fs::write(
+        &file,
+        "Task,\"../../etc\",\"<script>alert(1)</script>Ops\",\"Ops\"\n\
+         \"Say \"\"hi\"\": {{ x }}\",A/R,C,I\n\
+         \"line\u{2028}break\",R,A,\n",
+    )
+    .unwrap();
+    let root = dir.path().join("project");
+    let (code, stdout, stderr) = import(&file, &root, &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_valid(&root);
+    let parties = std::fs::read_to_string(root.join("data/parties.yaml")).unwrap();
+    assert!(
+        parties.contains("  - id: etc\n    name: \"../../etc\""),
+        "{parties}"
+    );
+    assert!(
+        parties.contains("  - id: alert-1-ops\n    name: \"alert(1)Ops\""),
+        "{parties}"
+    );
+    assert!(parties.contains("  - id: ops\n"), "{parties}");
+    let scopes = std::fs::read_to_string(root.join("data/scopes.yaml")).unwrap();
+    assert!(scopes.contains("  - id: evil-name\n"), "{scopes}");
+    let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
+    assert!(
+        tasks.contains("title: \"Say \\\"hi\\\": {{ x }}\""),
+        "{tasks}"
+    );
+    // A line separator is white space: the title stays one line.
+    assert!(tasks.contains("title: \"line break\""), "{tasks}");
+}
