@@ -129,12 +129,27 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         changed: Vec::new(),
         unreadable: Vec::new(),
     };
-    let mut rows = table
-        .rows
-        .iter()
-        .skip_while(|r| r.cells.iter().all(|c| text::plain(&c.text).is_empty()));
-    let Some(header) = rows.next() else {
-        return matrix;
+    // The header is the first row that can be one: a task column and at least one party.
+    // Rows above it (a sheet's title, a note) are said in the report, not read.
+    let filled = |row: &super::SourceRow| {
+        row.cells
+            .iter()
+            .filter(|c| !text::plain(&c.text).is_empty())
+            .count()
+    };
+    let mut rows = table.rows.iter();
+    let header = loop {
+        let Some(row) = rows.next() else {
+            return matrix;
+        };
+        match filled(row) {
+            0 => {}
+            1 => matrix.changed.push(Note {
+                at: row.at.clone(),
+                message: "a row above the header, with one cell only; left out".into(),
+            }),
+            _ => break row,
+        }
     };
     let header_text = |i: usize| header.cells.get(i).map(|c| text::plain(&c.text));
     // A `Section` column before the task column, as `rasci export --format csv` writes.

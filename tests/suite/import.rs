@@ -313,7 +313,8 @@ fn an_xlsx_workbook_is_read_with_sheet_positions() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("matrix.xlsx");
     let mut workbook = rust_xlsxwriter::Workbook::new();
-    let rows: [&[&str]; 4] = [
+    let rows: [&[&str]; 5] = [
+        &["Responsibility matrix", "", ""],
         &["Task", "Vendor", "Customer"],
         &["Setup", "", ""],
         &["Install", "A/R", "i"],
@@ -339,20 +340,24 @@ fn an_xlsx_workbook_is_read_with_sheet_positions() {
     let (code, stdout, stderr) = import(&file, &root, &["--sheet", "Matrix"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
-        stdout.contains("Matrix!B3: \"A/R\" read as \"R, A\""),
+        stdout.contains("Matrix row 1: a row above the header, with one cell only; left out"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("Matrix!C3: \"i\" read as \"I\""),
+        stdout.contains("Matrix!B4: \"A/R\" read as \"R, A\""),
         "{stdout}"
     );
     assert!(
-        stdout.contains("Matrix!B4: \"???\" is not a set"),
+        stdout.contains("Matrix!C4: \"i\" read as \"I\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Matrix!B5: \"???\" is not a set"),
         "{stdout}"
     );
     assert_valid(&root);
     let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
-    assert!(tasks.contains("  # Matrix row 2\n  - id: setup"), "{tasks}");
+    assert!(tasks.contains("  # Matrix row 3\n  - id: setup"), "{tasks}");
     assert!(
         tasks.contains("rasci: { vendor: \"R, A\", customer: \"I\" }"),
         "{tasks}"
