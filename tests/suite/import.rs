@@ -511,3 +511,17 @@ fn hostile_names_and_titles_become_valid_ids_and_plain_text() {
     // A line separator is white space: the title stays one line.
     assert!(tasks.contains("title: \"line break\""), "{tasks}");
 }
+
+#[test]
+fn a_scope_id_that_breaks_the_id_rules_or_takes_a_site_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (scope, says) in [
+        ("../x", "an id holds only lowercase letters"),
+        ("static", "a name the site uses for itself"),
+    ] {
+        let (code, _, stderr) = import(&fixture("words.csv"), dir.path(), &["--scope", scope]);
+        assert_eq!(code, 2, "{scope}");
+        assert!(stderr.contains(says), "{scope}: {stderr}");
+    }
+    assert!(!dir.path().join("data").exists());
+}
