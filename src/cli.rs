@@ -89,6 +89,27 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Read a matrix from a CSV, XLSX, ODS or Markdown file into rasci data files, then
+    /// check the result.
+    Import {
+        /// The file to read: .csv, .xlsx, .ods or .md.
+        file: PathBuf,
+        /// Folder to write the project into (made a project when it is not one yet).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The sheet of a workbook to read (needed when it has several).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// The table of a Markdown file to read, counting from 1 (needed when it has several).
+        #[arg(long)]
+        table: Option<usize>,
+        /// Id of the scope the matrix becomes; made from the file name by default.
+        #[arg(long)]
+        scope: Option<String>,
+        /// Replace data files that exist already.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write a JSON Schema (draft-07) for each kind of data file.
     Schema {
         /// Folder to write the schemas into.
@@ -156,6 +177,21 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Schema { out } => write_schemas(&out),
+        Command::Import {
+            file,
+            root,
+            sheet,
+            table,
+            scope,
+            force,
+        } => import(crate::import::Options {
+            file,
+            root,
+            sheet,
+            table,
+            scope,
+            force,
+        }),
         Command::Init { dir } => {
             let written = crate::init::init(&dir)?;
             for path in &written {
@@ -277,6 +313,48 @@ fn build(root: &Path, out: &Path, force: bool) -> Result<u8> {
         eprintln!("note: no sitemap.xml written: set `base_url` in rasci.yaml to publish one");
     }
     Ok(EXIT_OK)
+}
+
+/// Import, print what reading the file took, then check the result as `check` would and
+/// exit with its code: the real problems of the matrix (no A, two As) show at once.
+fn import(options: crate::import::Options) -> Result<u8> {
+    let imported = match crate::import::import(&options) {
+        Ok(imported) => imported,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let matrix = &imported.matrix;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "imported {}: {} parties, {} sections, {} tasks, {} cells with letters\n",
+        options.file.display(),
+        matrix.parties.len(),
+        matrix.sections.len(),
+        matrix.task_count(),
+        matrix.cell_count()
+    ));
+    if !matrix.changed.is_empty() {
+        out.push_str(&format!("changed the form of {}:\n", matrix.changed.len()));
+        for note in &matrix.changed {
+            out.push_str(&format!("  {}: {}\n", note.at, note.message));
+        }
+    }
+    if !matrix.unreadable.is_empty() {
+        out.push_str(&format!(
+            "could not read {} (left out):\n",
+            matrix.unreadable.len()
+        ));
+        for note in &matrix.unreadable {
+            out.push_str(&format!("  {}: {}\n", note.at, note.message));
+        }
+    }
+    for path in &imported.written {
+        out.push_str(&format!("wrote {}\n", path.display()));
+    }
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    check(&options.root, Format::Human, false, false)
 }
 
 fn write_schemas(out: &Path) -> Result<u8> {

@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod diagrams;
 pub mod escape;
 pub mod export;
+pub mod import;
 pub mod init;
 pub mod load;
 pub mod located;

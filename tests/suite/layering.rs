@@ -15,7 +15,8 @@ use std::path::Path;
 /// `export` sits before the site stages: it only reads resolved matrices, and the site's
 /// downloads (CSV, JSON) are made by it. `pipeline` runs the stages for every command and
 /// `serve` reruns the pipeline between edits, so `serve` comes after it. `schema` and
-/// `init` are commands beside the stages; `cli` is the edge that calls them all.
+/// `init` are commands beside the stages; `import` writes data files with the loader's id
+/// rules and leaves the check of what it wrote to the command line; `cli` is the edge that calls them all.
 const STAGES: &[&str] = &[
     // Bottom: used by every stage.
     "source",
@@ -39,6 +40,7 @@ const STAGES: &[&str] = &[
     // Commands beside the stages, and the command line.
     "schema",
     "init",
+    "import",
     "cli",
 ];
 

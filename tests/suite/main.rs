@@ -11,6 +11,7 @@ mod fixtures;
 mod fuzz;
 mod hostile;
 mod ids;
+mod import;
 mod incremental;
 mod init;
 mod labels;

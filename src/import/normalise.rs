@@ -1,0 +1,342 @@
+//! From a neutral table to a matrix: the header row gives the parties, the first column the
+//! tasks (after a leading `Section` column, as the CSV export writes one), and rows that
+//! carry only a label give the sections. Every decision that changed what was written is
+//! noted, and every cell that could not be read is noted with its position and left out.
+
+use super::text::{self, Reading};
+use super::{SourceCell, Table};
+use crate::load::ids;
+use crate::model::LetterSet;
+use std::collections::BTreeSet;
+
+/// A party from a header cell: its name as written (formatting stripped), its id slugged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Party {
+    pub id: String,
+    pub name: String,
+    /// A party the project defines already: its id is reused and it is not written again.
+    pub existing: bool,
+}
+
+/// The ids a project defines already, which new sections and tasks must not take.
+#[derive(Clone, Debug, Default)]
+pub struct Taken {
+    pub parties: BTreeSet<String>,
+    pub sections: BTreeSet<String>,
+    pub tasks: BTreeSet<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Task {
+    pub id: String,
+    pub title: String,
+    /// Where the task's row is in the source, for the comment above it.
+    pub row: String,
+    /// One entry per party that has letters, in party order: (party index, letters).
+    pub letters: Vec<(usize, LetterSet)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    pub id: String,
+    /// `None` for the tasks before the first section row.
+    pub title: Option<String>,
+    pub row: Option<String>,
+    pub tasks: Vec<Task>,
+}
+
+/// A note of the report: where, and what was done there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub at: String,
+    pub message: String,
+}
+
+/// The imported matrix and what reading it took.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Matrix {
+    pub scope_id: String,
+    pub scope_name: String,
+    /// The file it came from, for the comments of the written files.
+    pub source: String,
+    pub parties: Vec<Party>,
+    pub sections: Vec<Section>,
+    /// Cells whose form changed (`A/R` → `R, A`), titles whose formatting was stripped.
+    pub changed: Vec<Note>,
+    /// Cells and columns left out because they could not be read.
+    pub unreadable: Vec<Note>,
+}
+
+impl Matrix {
+    pub fn task_count(&self) -> usize {
+        self.sections.iter().map(|s| s.tasks.len()).sum()
+    }
+    pub fn cell_count(&self) -> usize {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .map(|t| t.letters.len())
+            .sum()
+    }
+}
+
+/// The longest id made from a title; longer slugs are cut at a hyphen, so ids stay short
+/// enough to read in a URL.
+const SLUG_LEN: usize = 40;
+
+/// A valid id made from `text`, distinct from every id in `taken` (which it joins).
+fn unique_id(text: &str, fallback: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut base = ids::suggest(text);
+    if base.chars().count() > SLUG_LEN {
+        let cut: String = base.chars().take(SLUG_LEN).collect();
+        base = match cut.rfind('-') {
+            Some(i) if i > 0 => cut[..i].to_string(),
+            _ => cut,
+        };
+    }
+    if base.is_empty() || ids::problem(&base).is_some() {
+        base = fallback.to_string();
+    }
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken.contains(&id) || ids::problem(&id).is_some() {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(id.clone());
+    id
+}
+
+fn is_empty(cell: Option<&SourceCell>) -> bool {
+    cell.is_none_or(|c| text::plain(&c.text).is_empty())
+}
+
+fn is_none_mark(cell: &SourceCell) -> bool {
+    text::letters(&cell.text) == Reading::None
+}
+
+/// Reads the table. `scope_id` is already a valid id.
+pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> Matrix {
+    let mut matrix = Matrix {
+        scope_id: scope_id.to_string(),
+        scope_name: source
+            .rsplit_once('.')
+            .map_or(source, |(stem, _)| stem)
+            .to_string(),
+        source: source.to_string(),
+        parties: Vec::new(),
+        sections: Vec::new(),
+        changed: Vec::new(),
+        unreadable: Vec::new(),
+    };
+    // The header is the first row that can be one: a task column and at least one party.
+    // Rows above it (a sheet's title, a note) are said in the report, not read.
+    let filled = |row: &super::SourceRow| {
+        row.cells
+            .iter()
+            .filter(|c| !text::plain(&c.text).is_empty())
+            .count()
+    };
+    let mut rows = table.rows.iter();
+    let header = loop {
+        let Some(row) = rows.next() else {
+            return matrix;
+        };
+        match filled(row) {
+            0 => {}
+            1 => matrix.changed.push(Note {
+                at: row.at.clone(),
+                message: "a row above the header, with one cell only; left out".into(),
+            }),
+            _ => break row,
+        }
+    };
+    let header_text = |i: usize| header.cells.get(i).map(|c| text::plain(&c.text));
+    // A `Section` column before the task column, as `rasci export --format csv` writes.
+    let section_column =
+        header.cells.len() > 2 && header_text(0).is_some_and(|t| t.eq_ignore_ascii_case("section"));
+    let task_column = usize::from(section_column);
+
+    // Parties: one per header cell after the task column, `None` for a column left out.
+    let mut party_of_column: Vec<Option<usize>> = Vec::new();
+    let mut party_ids = taken.parties.clone();
+    for cell in header.cells.iter().skip(task_column + 1) {
+        let name = text::plain(&cell.text);
+        if name.is_empty() {
+            // A column with no party name is read only if it is empty throughout.
+            party_of_column.push(None);
+            continue;
+        }
+        if name != cell.text.trim() {
+            matrix.changed.push(Note {
+                at: cell.at.clone(),
+                message: format!("party name {:?} read as {name:?}", cell.text.trim()),
+            });
+        }
+        let id = unique_id(&name, "party", &mut party_ids);
+        party_of_column.push(Some(matrix.parties.len()));
+        matrix.parties.push(Party {
+            id,
+            name,
+            existing: false,
+        });
+    }
+
+    let mut section_ids = taken.sections.clone();
+    let mut task_ids = taken.tasks.clone();
+    let mut current_section_label: Option<String> = None;
+    for row in rows {
+        let label_cell = row.cells.get(task_column);
+        let label = label_cell.map(|c| text::plain(&c.text)).unwrap_or_default();
+        let letter_cells: Vec<(usize, &SourceCell)> = row
+            .cells
+            .iter()
+            .enumerate()
+            .skip(task_column + 1)
+            .map(|(i, c)| (i - task_column - 1, c))
+            .collect();
+        let others_empty = letter_cells.iter().all(|(_, c)| is_empty(Some(c)));
+        let others_none = letter_cells.iter().all(|(_, c)| is_none_mark(c));
+
+        if section_column {
+            let section_label = row.cells.first().map(|c| text::plain(&c.text));
+            let section_label = section_label.filter(|l| !l.is_empty());
+            if matrix.sections.is_empty() || section_label != current_section_label {
+                open_section(&mut matrix, section_label.clone(), None, &mut section_ids);
+                current_section_label = section_label;
+            }
+        }
+
+        if label.is_empty() {
+            if !others_empty {
+                matrix.unreadable.push(Note {
+                    at: label_cell.map_or_else(|| row.at.clone(), |c| c.at.clone()),
+                    message: "a row with letters but no task title; left out".into(),
+                });
+            }
+            continue;
+        }
+        let bold = label_cell.is_some_and(|c| text::is_bold(&c.text));
+        if !section_column && (others_empty || (bold && others_none)) {
+            if let Some(cell) = label_cell
+                && label != cell.text.trim()
+            {
+                matrix.changed.push(Note {
+                    at: cell.at.clone(),
+                    message: format!("section title {:?} read as {label:?}", cell.text.trim()),
+                });
+            }
+            open_section(
+                &mut matrix,
+                Some(label),
+                Some(row.at.clone()),
+                &mut section_ids,
+            );
+            continue;
+        }
+        if let Some(cell) = label_cell
+            && label != cell.text.trim()
+        {
+            matrix.changed.push(Note {
+                at: cell.at.clone(),
+                message: format!("title {:?} read as {label:?}", cell.text.trim()),
+            });
+        }
+        let mut task = Task {
+            id: unique_id(&label, "task", &mut task_ids),
+            title: label,
+            row: row.at.clone(),
+            letters: Vec::new(),
+        };
+        for (index, cell) in letter_cells {
+            let party = party_of_column.get(index).copied().flatten();
+            let reading = text::letters(&cell.text);
+            let Some(party) = party else {
+                if reading != Reading::None {
+                    matrix.unreadable.push(Note {
+                        at: cell.at.clone(),
+                        message: format!(
+                            "{:?} stands in a column with no party name; left out",
+                            cell.text.trim()
+                        ),
+                    });
+                }
+                continue;
+            };
+            match reading {
+                Reading::None => {
+                    let raw = cell.text.trim();
+                    if !raw.is_empty() {
+                        matrix.changed.push(Note {
+                            at: cell.at.clone(),
+                            message: format!("{raw:?} read as no role"),
+                        });
+                    }
+                }
+                Reading::Letters(set) => {
+                    let raw = cell.text.trim();
+                    if !text::is_native_form(raw) {
+                        matrix.changed.push(Note {
+                            at: cell.at.clone(),
+                            message: format!("{raw:?} read as \"{set}\""),
+                        });
+                    }
+                    task.letters.push((party, set));
+                }
+                Reading::Unreadable => matrix.unreadable.push(Note {
+                    at: cell.at.clone(),
+                    message: format!(
+                        "{:?} is not a set of RASCI letters; left out",
+                        cell.text.trim()
+                    ),
+                }),
+            }
+        }
+        if matrix.sections.is_empty() {
+            open_section(&mut matrix, None, None, &mut section_ids);
+        }
+        matrix
+            .sections
+            .last_mut()
+            .expect("a section was opened")
+            .tasks
+            .push(task);
+    }
+    // A section row with no task below it is kept out of the data (a section with no task
+    // says nothing), but said in the report.
+    let (kept, empty): (Vec<Section>, Vec<Section>) =
+        matrix.sections.drain(..).partition(|s| !s.tasks.is_empty());
+    for section in empty {
+        if let Some(row) = section.row {
+            matrix.changed.push(Note {
+                at: row,
+                message: format!(
+                    "section {:?} has no task; left out",
+                    section.title.unwrap_or_default()
+                ),
+            });
+        }
+    }
+    matrix.sections = kept;
+    matrix
+}
+
+/// Starts a section: the first, untitled one is `general`, others are slugged from their
+/// titles.
+fn open_section(
+    matrix: &mut Matrix,
+    title: Option<String>,
+    row: Option<String>,
+    taken: &mut BTreeSet<String>,
+) {
+    let id = match &title {
+        Some(title) => unique_id(title, "section", taken),
+        None => unique_id("general", "general", taken),
+    };
+    matrix.sections.push(Section {
+        id,
+        title,
+        row,
+        tasks: Vec::new(),
+    });
+}

@@ -1,0 +1,215 @@
+//! Reading one cell's text: its formatting stripped, whether it is set in bold, and the
+//! letters it stands for in any of the forms public matrices write them.
+
+use crate::model::{Letter, LetterSet};
+
+/// The text without Markdown or HTML formatting: tags dropped, `**`, `__`, `` ` `` and
+/// emphasis marks around words removed, `[text](url)` read as `text`, `\|` as `|`, runs of
+/// white space made one space.
+pub fn plain(raw: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = raw.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '<' => {
+                // An HTML tag: `<b>`, `</strong>`, `<br/>`. A lone `<` is text.
+                if let Some(end) = chars[i + 1..].iter().position(|&d| d == '>') {
+                    let inner: String = chars[i + 1..i + 1 + end].iter().collect();
+                    let name = inner.trim_start_matches('/');
+                    if name.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
+                        if name.eq_ignore_ascii_case("br")
+                            || name.starts_with("br ")
+                            || name.starts_with("br/")
+                        {
+                            out.push(' ');
+                        }
+                        i += end + 2;
+                        continue;
+                    }
+                }
+                out.push(c);
+            }
+            '\\' if i + 1 < chars.len() && chars[i + 1].is_ascii_punctuation() => {
+                out.push(chars[i + 1]);
+                i += 1;
+            }
+            '*' | '`' | '~' => {}
+            '_' => {
+                // Emphasis only at a word's edge; `snake_case` keeps its underscore.
+                let before = i > 0 && chars[i - 1].is_alphanumeric();
+                let after = i + 1 < chars.len() && chars[i + 1].is_alphanumeric();
+                if before && after {
+                    out.push(c);
+                }
+            }
+            '[' => {
+                // `[text](url)`: keep the text.
+                if let Some(close) = chars[i + 1..].iter().position(|&d| d == ']') {
+                    let after = i + 1 + close + 1;
+                    if chars.get(after) == Some(&'(')
+                        && let Some(end) = chars[after..].iter().position(|&d| d == ')')
+                    {
+                        let text: String = chars[i + 1..i + 1 + close].iter().collect();
+                        out.push_str(&plain(&text));
+                        i = after + end + 1;
+                        continue;
+                    }
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether the whole cell is set in bold: `**x**`, `__x__`, `<b>x</b>`, `<strong>x</strong>`.
+pub fn is_bold(raw: &str) -> bool {
+    let t = raw.trim();
+    let wrapped = |open: &str, close: &str| {
+        t.len() > open.len() + close.len()
+            && t.get(..open.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(open))
+            && t.get(t.len() - close.len()..)
+                .is_some_and(|s| s.eq_ignore_ascii_case(close))
+    };
+    wrapped("**", "**")
+        || wrapped("__", "__")
+        || wrapped("<b>", "</b>")
+        || wrapped("<strong>", "</strong>")
+}
+
+/// What a letter cell says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// No role: empty, `-`, `—`, `n/a`.
+    None,
+    Letters(LetterSet),
+    /// A part that is neither a letter nor a role's name; the cell is left out.
+    Unreadable,
+}
+
+/// Marks that say "no role".
+const NONE_MARKS: &[&str] = &["-", "--", "—", "–", "n/a", "na", "none", "."];
+
+/// Reads a cell's letters from `A/R`, `R/A`, `R, A`, `AR`, `A & R`, `A and R`,
+/// `Responsible`, in any case. Separators are `/ , & + ;` and white space.
+pub fn letters(raw: &str) -> Reading {
+    let text = plain(raw);
+    let lower = text.to_lowercase();
+    if NONE_MARKS.contains(&lower.trim()) || lower.trim().is_empty() {
+        return Reading::None;
+    }
+    let mut set = LetterSet::default();
+    for part in lower.split(|c: char| c.is_whitespace() || "/,&+;|".contains(c)) {
+        if part.is_empty() || part == "and" {
+            continue;
+        }
+        if let Some(letter) = role_name(part) {
+            set.insert(letter);
+            continue;
+        }
+        if part.chars().all(|c| letter_of(c).is_some()) {
+            for c in part.chars() {
+                if let Some(letter) = letter_of(c) {
+                    set.insert(letter);
+                }
+            }
+            continue;
+        }
+        return Reading::Unreadable;
+    }
+    if set.is_empty() {
+        Reading::None
+    } else {
+        Reading::Letters(set)
+    }
+}
+
+fn letter_of(c: char) -> Option<Letter> {
+    match c.to_ascii_uppercase() {
+        'R' => Some(Letter::R),
+        'A' => Some(Letter::A),
+        'S' => Some(Letter::S),
+        'C' => Some(Letter::C),
+        'I' => Some(Letter::I),
+        _ => None,
+    }
+}
+
+/// A role written out: `Responsible`, `accountable`, `Support`, `Consult`, `Inform`.
+fn role_name(word: &str) -> Option<Letter> {
+    match word {
+        "responsible" => Some(Letter::R),
+        "accountable" => Some(Letter::A),
+        "supportive" | "support" | "supporting" | "supports" => Some(Letter::S),
+        "consulted" | "consult" => Some(Letter::C),
+        "informed" | "inform" => Some(Letter::I),
+        _ => None,
+    }
+}
+
+/// Whether `raw` is already written the way the data files write letters (`A, R`, `AR`):
+/// upper-case letters, commas and spaces only. Any other form is reported as changed.
+pub fn is_native_form(raw: &str) -> bool {
+    raw.chars().all(|c| "RASCI, ".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(letters: &[Letter]) -> Reading {
+        let mut s = LetterSet::default();
+        for l in letters {
+            s.insert(*l);
+        }
+        Reading::Letters(s)
+    }
+
+    #[test]
+    fn letter_forms() {
+        let ar = set(&[Letter::A, Letter::R]);
+        for form in [
+            "A/R",
+            "R/A",
+            "R, A",
+            "AR",
+            "A & R",
+            "a/r",
+            "Accountable, Responsible",
+            "**A/R**",
+            "A and R",
+        ] {
+            assert_eq!(letters(form), ar, "{form}");
+        }
+        assert_eq!(letters("Responsible"), set(&[Letter::R]));
+        assert_eq!(letters("I/C"), set(&[Letter::I, Letter::C]));
+        for none in ["", "-", "—", "n/a", "N/A", " "] {
+            assert_eq!(letters(none), Reading::None, "{none}");
+        }
+        for bad in ["X", "yes", "R?", "Owner", "ARX"] {
+            assert_eq!(letters(bad), Reading::Unreadable, "{bad}");
+        }
+    }
+
+    #[test]
+    fn formatting_is_stripped() {
+        assert_eq!(plain("**Planning Phase**"), "Planning Phase");
+        assert_eq!(plain("<b>Deployment</b>"), "Deployment");
+        assert_eq!(
+            plain("See [the guide](https://x.test) `now`"),
+            "See the guide now"
+        );
+        assert_eq!(plain("snake_case _word_"), "snake_case word");
+        assert_eq!(plain("a\\|b  c"), "a|b c");
+        assert_eq!(plain("1 < 2"), "1 < 2");
+        assert!(is_bold("**Planning**"));
+        assert!(is_bold("<B>Deploy</B>"));
+        assert!(!is_bold("Planning"));
+        assert!(!is_bold("****"));
+    }
+}
