@@ -111,8 +111,8 @@ fn human(diff: &Diff) -> String {
                 o.task,
                 o.scope,
                 o.party,
-                o.old.as_deref().unwrap_or("no override"),
-                o.new.as_deref().unwrap_or("no override")
+                o.old.as_deref().map_or("no override", or_none),
+                o.new.as_deref().map_or("no override", or_none)
             );
         }
     }
