@@ -313,3 +313,47 @@ fn a_folder_that_is_no_project_is_an_error_naming_it() {
         "{stderr}"
     );
 }
+
+fn yaml_file(name: &str) -> Value {
+    let text = std::fs::read_to_string(crate::support::repo().join(name)).unwrap();
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn the_github_action_installs_from_its_own_checkout_checks_and_summarises() {
+    let action = yaml_file("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(steps.iter().all(|s| s["shell"] == "bash"));
+    assert_eq!(steps[0]["env"]["ACTION_PATH"], "${{ github.action_path }}");
+    assert!(runs[0].contains("cargo install --locked --path \"$ACTION_PATH\""));
+    assert!(runs.iter().any(|r| r.contains("--format github")));
+    let summary = runs
+        .iter()
+        .find(|r| r.contains("GITHUB_STEP_SUMMARY"))
+        .unwrap();
+    assert!(summary.contains("rasci diff \"origin/$BASE\""), "{summary}");
+    assert!(summary.contains("--format markdown"), "{summary}");
+    // The last step fails the job when the check did.
+    let last = steps.last().unwrap();
+    assert_eq!(last["if"], "steps.check.outputs.status != '0'");
+    assert!(last["run"].as_str().unwrap().contains("exit 1"));
+    for input in ["root", "deny-warnings", "diff"] {
+        assert!(
+            action["inputs"][input]["description"].is_string(),
+            "{input}"
+        );
+    }
+}
+
+#[test]
+fn the_pre_commit_hook_runs_rasci_check_once_on_project_files() {
+    let hooks = yaml_file(".pre-commit-hooks.yaml");
+    let hook = &hooks[0];
+    assert_eq!(hook["id"], "rasci-check");
+    assert_eq!(hook["entry"], "rasci check");
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["pass_filenames"], false);
+    assert!(hook["files"].as_str().unwrap().contains("rasci\\.yaml"));
+}
