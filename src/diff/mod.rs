@@ -240,9 +240,19 @@ fn open(root: &Path, side: &Side) -> Result<Tree, DiffError> {
 }
 
 fn load(path: &Path, side: &Side) -> Result<Loaded, DiffError> {
-    crate::pipeline::load(path).map_err(|error| DiffError::Load {
-        side: side.label(),
-        error,
+    crate::pipeline::load(path).map_err(|error| match (side, error) {
+        // The temporary folder's name would mean nothing to the user.
+        (Side::Revision(rev), LoadError::NoConfig(_)) => DiffError::Revision {
+            side: rev.clone(),
+            message: format!(
+                "the project's folder holds no {}",
+                crate::config::CONFIG_FILE
+            ),
+        },
+        (_, error) => DiffError::Load {
+            side: side.label(),
+            error,
+        },
     })
 }
 

@@ -357,3 +357,21 @@ fn the_pre_commit_hook_runs_rasci_check_once_on_project_files() {
     assert_eq!(hook["pass_filenames"], false);
     assert!(hook["files"].as_str().unwrap().contains("rasci\\.yaml"));
 }
+
+#[test]
+fn a_revision_before_the_project_existed_is_an_error_naming_it() {
+    let project = repository();
+    std::fs::write(project.root().join("notes.txt"), "first\n").unwrap();
+    git(project.root(), &["add", "-A"]);
+    git(project.root(), &["commit", "-q", "-m", "notes"]);
+    git(project.root(), &["rm", "-q", "-r", "rasci.yaml", "data"]);
+    git(project.root(), &["commit", "-q", "-m", "no project"]);
+    git(project.root(), &["checkout", "-q", "HEAD~1", "--", "."]);
+    let output = project.rasci().args(["diff", "HEAD"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("cannot read revision `HEAD`: the project's folder holds no rasci.yaml"),
+        "{stderr}"
+    );
+}
