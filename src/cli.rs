@@ -110,6 +110,24 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Compare the matrices of two versions of the project: git revisions or folders.
+    Diff {
+        /// The old version: a git revision of the project (`main`, `HEAD~1`, a commit),
+        /// or a project folder when a folder of that name exists.
+        old: String,
+        /// The new version, as OLD; the project's working tree when not given.
+        new: Option<String>,
+        /// Project root (the folder holding rasci.yaml), whose repository the
+        /// revisions are read from.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output format of the changes.
+        #[arg(long, value_enum, default_value_t = crate::diff::format::DiffFormat::Human)]
+        format: crate::diff::format::DiffFormat,
+        /// Exit with 1 when anything changed, like `git diff --exit-code`.
+        #[arg(long)]
+        exit_code: bool,
+    },
     /// Write a JSON Schema (draft-07) for each kind of data file.
     Schema {
         /// Folder to write the schemas into.
@@ -192,6 +210,13 @@ pub fn run(cli: Cli) -> Result<u8> {
             scope,
             force,
         }),
+        Command::Diff {
+            old,
+            new,
+            root,
+            format,
+            exit_code,
+        } => diff(&root, &old, new.as_deref(), format, exit_code),
         Command::Init { dir } => {
             let written = crate::init::init(&dir)?;
             for path in &written {
@@ -275,6 +300,35 @@ fn export(root: &Path, format: ExportFormat, scope: Option<&str>) -> Result<u8> 
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(EXIT_OK)
+}
+
+/// Compare two versions of the project and print the changes. An argument naming an
+/// existing folder is that folder; anything else is a git revision of the project.
+fn diff(
+    root: &Path,
+    old: &str,
+    new: Option<&str>,
+    format: crate::diff::format::DiffFormat,
+    exit_code: bool,
+) -> Result<u8> {
+    use crate::diff::Side;
+    let side = |arg: &str| {
+        if Path::new(arg).is_dir() {
+            Side::Folder(PathBuf::from(arg))
+        } else {
+            Side::Revision(arg.to_owned())
+        }
+    };
+    let old = side(old);
+    let new = new.map_or_else(|| Side::WorkingTree(root.to_path_buf()), side);
+    let changes = crate::diff::diff(root, &old, &new)?;
+    let text = crate::diff::format::render(format, &changes);
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(if exit_code && changes.changed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 /// Load, check, render, check links; then write atomically, only when there is no error.

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod diagrams;
+pub mod diff;
 pub mod escape;
 pub mod export;
 pub mod import;

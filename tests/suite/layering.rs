@@ -37,6 +37,8 @@ const STAGES: &[&str] = &[
     "write",
     "pipeline",
     "serve",
+    // Compares two checked versions of a project, running the pipeline on each.
+    "diff",
     // Commands beside the stages, and the command line.
     "schema",
     "init",

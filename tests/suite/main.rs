@@ -7,6 +7,7 @@ mod support;
 mod cli;
 mod diagnostics;
 mod diagrams;
+mod diff;
 mod fixtures;
 mod fuzz;
 mod hostile;

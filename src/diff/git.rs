@@ -1,0 +1,210 @@
+//! Reading a revision of the project out of git into a temporary folder, with the system
+//! `git` (a library binding would be a large dependency for four commands).
+//!
+//! Only what the loader reads is written out: `rasci.yaml`, `data/`, `content/`,
+//! `themes/` and `templates/` of the project's folder in the repository. Symbolic links
+//! and submodules of the revision are left out, and every path is checked to stay inside
+//! the temporary folder, whatever the repository holds.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// What the loader reads of a project; nothing else of a revision is written out.
+const READ_BY_LOADER: &[&str] = &["rasci.yaml", "data/", "content/", "themes/", "templates/"];
+
+/// A folder removed (with what it holds) when dropped.
+#[derive(Debug)]
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    /// A new, empty folder under the system's temporary folder, made by this process
+    /// alone (`create_dir` fails on a name already taken, and the next name is tried).
+    fn new() -> std::io::Result<TempDir> {
+        let base = std::env::temp_dir();
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        for attempt in 0..100u32 {
+            let path = base.join(format!(
+                "rasci-diff-{}-{stamp}-{attempt}",
+                std::process::id()
+            ));
+            match std::fs::create_dir(&path) {
+                Ok(()) => return Ok(TempDir { path }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(std::io::Error::other("no free temporary folder name"))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Runs `git` in `dir` and returns its standard output, or its standard error as the
+/// message when it fails.
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).trim().to_owned())
+    }
+}
+
+/// The files of the project at `root` as revision `rev` holds them, in a new temporary
+/// folder. The error is a message for the user.
+pub fn checkout(root: &Path, rev: &str) -> Result<TempDir, String> {
+    if rev.starts_with('-') || rev.is_empty() {
+        return Err("not a revision name".to_owned());
+    }
+    let commit = git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|e| {
+        if e.is_empty() {
+            format!("no such revision in the repository at {}", root.display())
+        } else {
+            e
+        }
+    })?;
+    let commit = String::from_utf8_lossy(&commit).trim().to_owned();
+    let prefix = git(root, &["rev-parse", "--show-prefix"])?;
+    let prefix = String::from_utf8_lossy(&prefix).trim().to_owned();
+    let listing = git(
+        root,
+        &[
+            "ls-tree",
+            "-r",
+            "-z",
+            "--full-tree",
+            &format!("{commit}:{prefix}"),
+        ],
+    )
+    .map_err(|e| format!("the project's folder `{prefix}` is not in it: {e}"))?;
+    let mut blobs: Vec<(String, PathBuf)> = Vec::new();
+    for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut fields = meta.split(' ');
+        let (Some(mode), Some(kind), Some(object)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let regular = kind == "blob" && (mode == "100644" || mode == "100755");
+        let wanted = READ_BY_LOADER
+            .iter()
+            .any(|w| path == *w || (w.ends_with('/') && path.starts_with(w)));
+        if regular
+            && wanted
+            && let Some(relative) = safe_relative(path)
+        {
+            blobs.push((object.to_owned(), relative));
+        }
+    }
+    let dir = TempDir::new().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+    let contents = read_blobs(root, blobs.iter().map(|(object, _)| object.as_str()))?;
+    for ((_, relative), bytes) in blobs.iter().zip(contents) {
+        let path = dir.path().join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot write {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(dir)
+}
+
+/// `path` as a relative path of plain names only, or `None` (`..`, a root, `.`).
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let path = Path::new(path);
+    path.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| path.to_path_buf())
+}
+
+/// The contents of each blob, in order, from one `git cat-file --batch`. The object ids
+/// are written from a thread while the output is read here, so neither pipe can fill up
+/// and stall the other.
+fn read_blobs<'a>(
+    root: &Path,
+    objects: impl Iterator<Item = &'a str>,
+) -> Result<Vec<Vec<u8>>, String> {
+    let mut expected = 0;
+    let request: String = objects
+        .inspect(|_| expected += 1)
+        .map(|o| format!("{o}\n"))
+        .collect();
+    if request.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("git has no input")?;
+    let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+    let stdout = child.stdout.take().ok_or("git has no output")?;
+    let mut reader = BufReader::new(stdout);
+    let mut contents = Vec::new();
+    let mut header = String::new();
+    loop {
+        header.clear();
+        let read = reader
+            .read_line(&mut header)
+            .map_err(|e| format!("cannot read from git: {e}"))?;
+        if read == 0 {
+            break;
+        }
+        let size = header
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .and_then(|s| s.parse::<usize>().ok())
+            .ok_or_else(|| format!("unexpected answer from git: {}", header.trim_end()))?;
+        let mut bytes = vec![0; size + 1];
+        reader
+            .read_exact(&mut bytes)
+            .map_err(|e| format!("cannot read from git: {e}"))?;
+        bytes.pop();
+        contents.push(bytes);
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    if contents.len() != expected {
+        return Err("git did not give every file of the revision".to_owned());
+    }
+    Ok(contents)
+}
