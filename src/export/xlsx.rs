@@ -155,7 +155,10 @@ mod tests {
     #[test]
     fn sheet_names_are_valid_and_unique() {
         let mut taken = HashSet::from([LEGEND_SHEET.to_lowercase()]);
-        assert_eq!(sheet_name("EU: cloud [prod]", &mut taken), "EU_ cloud _prod_");
+        assert_eq!(
+            sheet_name("EU: cloud [prod]", &mut taken),
+            "EU_ cloud _prod_"
+        );
         assert_eq!(sheet_name("legend", &mut taken), "legend (2)");
         let long = "A very long deployment name that goes on";
         let first = sheet_name(long, &mut taken);

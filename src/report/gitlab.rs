@@ -48,12 +48,7 @@ pub fn render(findings: &Findings, sources: &Sources) -> String {
                 description.push(')');
             }
             Issue {
-                fingerprint: fingerprint(&[
-                    d.rule.as_str(),
-                    &path,
-                    &d.message,
-                    &line.to_string(),
-                ]),
+                fingerprint: fingerprint(&[d.rule.as_str(), &path, &d.message, &line.to_string()]),
                 description,
                 check_name: d.rule.as_str(),
                 severity: match d.severity {

@@ -7,6 +7,7 @@ mod support;
 mod cli;
 mod diagnostics;
 mod diagrams;
+mod exports;
 mod fixtures;
 mod fuzz;
 mod hostile;
