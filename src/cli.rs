@@ -45,15 +45,24 @@ pub enum Command {
         #[arg(long)]
         site: bool,
     },
-    /// Write the resolved matrices to standard output.
+    /// Write the resolved matrices to standard output or to a file.
     Export {
+        /// Project root (the folder holding rasci.yaml).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Output format: JSON, CSV (one scope), an Excel workbook, or Markdown tables.
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// Only this scope (required for CSV when there are several).
         #[arg(long)]
         scope: Option<String>,
+        /// Write to this file instead of standard output; an existing file is kept unless
+        /// --force is given. Standard output takes XLSX only when it is not a terminal.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace the --out file when it already exists.
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// Check the project and build the static site; writes nothing when there are errors.
     Build {
@@ -86,6 +95,7 @@ pub enum Command {
     },
     /// Start a new project with a small example in DIR (the current folder by default).
     Init {
+        /// Folder to create the project in; files already there are never overwritten.
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
@@ -134,12 +144,22 @@ pub enum Command {
         #[arg(long, default_value = "schemas")]
         out: PathBuf,
     },
+    /// Print a completion script for a shell to standard output.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff, for `man -l -`) to standard output.
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Json,
     Csv,
+    Xlsx,
+    Markdown,
 }
 
 pub fn main() -> ExitCode {
@@ -175,7 +195,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             root,
             format,
             scope,
-        } => export(&root, format, scope.as_deref()),
+            out,
+            force,
+        } => export(&root, format, scope.as_deref(), out.as_deref(), force),
         Command::Build { root, out, force } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             build(&root, &out, force)
@@ -217,6 +239,19 @@ pub fn run(cli: Cli) -> Result<u8> {
             format,
             exit_code,
         } => diff(&root, &old, new.as_deref(), format, exit_code),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "rasci", &mut script);
+            std::io::stdout().lock().write_all(&script)?;
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)?;
+            std::io::stdout().lock().write_all(&page)?;
+            Ok(EXIT_OK)
+        }
         Command::Init { dir } => {
             let written = crate::init::init(&dir)?;
             for path in &written {
@@ -254,7 +289,17 @@ fn check(root: &Path, format: Format, deny_warnings: bool, site: bool) -> Result
 }
 
 /// Load and check, then write the matrices the check ran on.
-fn export(root: &Path, format: ExportFormat, scope: Option<&str>) -> Result<u8> {
+fn export(
+    root: &Path,
+    format: ExportFormat,
+    scope: Option<&str>,
+    out: Option<&Path>,
+    force: bool,
+) -> Result<u8> {
+    // Refused before any work: a workbook's bytes would only garble the terminal.
+    if format == ExportFormat::Xlsx && out.is_none() && std::io::stdout().is_terminal() {
+        bail!("an XLSX workbook is binary: give --out FILE, or redirect standard output");
+    }
     let crate::load::Loaded {
         project,
         content,
@@ -284,10 +329,13 @@ fn export(root: &Path, format: ExportFormat, scope: Option<&str>) -> Result<u8> 
         },
         None => matrices.iter().collect(),
     };
-    let text = match format {
-        ExportFormat::Json => export::to_json(&project, &chosen),
+    let bytes: Vec<u8> = match format {
+        ExportFormat::Json => export::to_json(&project, &chosen).into_bytes(),
+        ExportFormat::Markdown => export::to_markdown(&project, &chosen).into_bytes(),
+        ExportFormat::Xlsx => export::to_xlsx(&project, &chosen)
+            .map_err(|error| anyhow::anyhow!("cannot make the workbook: {error}"))?,
         ExportFormat::Csv => match chosen.as_slice() {
-            [one] => export::to_csv(&project, one),
+            [one] => export::to_csv(&project, one).into_bytes(),
             [] => bail!("the project defines no scope to export"),
             _ => {
                 let known: Vec<&str> = chosen.iter().map(|m| m.scope.id.as_str()).collect();
@@ -298,7 +346,10 @@ fn export(root: &Path, format: ExportFormat, scope: Option<&str>) -> Result<u8> 
             }
         },
     };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    match out {
+        Some(path) => write_export(path, &bytes, force)?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
     Ok(EXIT_OK)
 }
 
@@ -329,6 +380,31 @@ fn diff(
     } else {
         EXIT_OK
     })
+}
+
+/// Writes an export to `path`. Without `force` the file must not exist yet, checked by the
+/// create itself so nothing can appear between a check and the write.
+fn write_export(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut file = options.open(path).map_err(|error| {
+        if error.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!(
+                "{} already exists; give --force to replace it",
+                path.display()
+            )
+        } else {
+            anyhow::Error::new(error).context(format!("cannot write {}", path.display()))
+        }
+    })?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 /// Load, check, render, check links; then write atomically, only when there is no error.

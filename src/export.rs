@@ -1,4 +1,11 @@
-//! Export: the resolved matrices as JSON (a public contract, see the README) or as CSV.
+//! Export: the resolved matrices as JSON (a public contract, see the README), as CSV, as
+//! an Excel workbook ([`xlsx`]) or as Markdown tables ([`markdown`]).
+
+pub mod markdown;
+pub mod xlsx;
+
+pub use markdown::to_markdown;
+pub use xlsx::to_xlsx;
 
 use crate::model::Project;
 use crate::resolve::Matrix;

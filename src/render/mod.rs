@@ -281,6 +281,11 @@ fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
             urls::download(id, "json"),
             crate::export::to_json(data.project, &[matrix]),
         );
+        // Only a limit of the format fails here (a cell over 32,767 characters); then the
+        // file is left out and `rasci export --format xlsx` names the error.
+        if let Ok(bytes) = crate::export::to_xlsx(data.project, &[matrix]) {
+            site.insert(urls::download(id, "xlsx"), bytes);
+        }
     }
     for (path, svg) in data.diagrams.files() {
         site.insert(path, svg);

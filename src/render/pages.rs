@@ -280,6 +280,7 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<
         legend_id,
         csv_href: env.url(&urls::download(&scope.id.value, "csv")),
         json_href: env.url(&urls::download(&scope.id.value, "json")),
+        xlsx_href: env.url(&urls::download(&scope.id.value, "xlsx")),
         matrix: matrix_view,
         systems_id,
         systems,

@@ -692,6 +692,7 @@ pub struct DeploymentView {
     pub legend_id: String,
     pub csv_href: String,
     pub json_href: String,
+    pub xlsx_href: String,
     pub matrix: MatrixView,
     /// Id of the heading over the systems; `None` when the deployment shows none.
     pub systems_id: Option<String>,

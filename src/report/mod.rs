@@ -1,7 +1,8 @@
-//! Reporters: the same findings as rustc-style text, versioned JSON, SARIF 2.1.0 or
-//! GitHub workflow commands.
+//! Reporters: the same findings as rustc-style text, versioned JSON, SARIF 2.1.0, GitHub
+//! workflow commands or a GitLab Code Quality report.
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod sarif;
@@ -15,6 +16,7 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Gitlab,
 }
 
 /// Renders all findings in `format`. `color` applies to `human` only.
@@ -24,6 +26,7 @@ pub fn render(format: Format, findings: &Findings, sources: &Sources, color: boo
         Format::Json => json::render(findings, sources),
         Format::Sarif => sarif::render(findings, sources),
         Format::Github => github::render(findings, sources),
+        Format::Gitlab => gitlab::render(findings, sources),
     }
 }
 

@@ -525,3 +525,35 @@ fn a_scope_id_that_breaks_the_id_rules_or_takes_a_site_name_is_refused() {
     }
     assert!(!dir.path().join("data").exists());
 }
+
+/// The same round trip through the workbook `rasci export --format xlsx` writes: the
+/// deployment's sheet, section rows set apart, imported back to the same letters.
+#[test]
+fn an_exported_workbook_imports_to_the_same_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("matrices.xlsx");
+    let output = rasci()
+        .args(["export", "--format", "xlsx", "--out"])
+        .arg(&file)
+        .arg("--root")
+        .arg(repo())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let root = dir.path().join("project");
+    let (code, stdout, stderr) = import(
+        &file,
+        &root,
+        &["--sheet", "Dialogue Cloud", "--scope", "cloud"],
+    );
+    assert!(code <= 1, "{stdout}{stderr}");
+    assert!(!stdout.contains("could not read"), "{stdout}");
+    assert_valid(&root);
+    let original = letters_by_title(repo(), "cloud");
+    assert!(original.len() > 10);
+    assert_eq!(letters_by_title(&root, "cloud"), original);
+}

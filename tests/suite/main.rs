@@ -8,6 +8,7 @@ mod cli;
 mod diagnostics;
 mod diagrams;
 mod diff;
+mod exports;
 mod fixtures;
 mod fuzz;
 mod hostile;

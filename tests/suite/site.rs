@@ -228,9 +228,14 @@ fn deployment_page_has_legend_summaries_systems_flow_and_downloads() {
         .collect();
     assert_eq!(
         downloads,
-        ["../cloud/rasci-cloud.csv", "../cloud/rasci-cloud.json"]
+        [
+            "../cloud/rasci-cloud.csv",
+            "../cloud/rasci-cloud.json",
+            "../cloud/rasci-cloud.xlsx"
+        ]
     );
     assert!(files.contains_key("cloud/rasci-cloud.csv"));
+    assert!(files.contains_key("cloud/rasci-cloud.xlsx"));
     let guidelines = doc
         .select(&sel(".guides a"))
         .any(|a| a.value().attr("href") == Some("../cloud/submission-guidelines/index.html"));
