@@ -130,14 +130,7 @@ pub fn letters(raw: &str) -> Reading {
 }
 
 fn letter_of(c: char) -> Option<Letter> {
-    match c.to_ascii_uppercase() {
-        'R' => Some(Letter::R),
-        'A' => Some(Letter::A),
-        'S' => Some(Letter::S),
-        'C' => Some(Letter::C),
-        'I' => Some(Letter::I),
-        _ => None,
-    }
+    Letter::from_char(c.to_ascii_uppercase())
 }
 
 /// A role written out: `Responsible`, `accountable`, `Support`, `Consult`, `Inform`.
