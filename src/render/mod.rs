@@ -60,9 +60,9 @@ pub struct SiteData<'p> {
     pub matrices: &'p [Matrix<'p>],
     pub content: &'p [ContentPage],
     glossary: glossary::Glossary,
-    /// Indices of the content pages other than the home page, in navigation order
-    /// (weight, title, path): sorted once, as every page's navigation lists them.
-    guide_order: Vec<usize>,
+    /// Indices of the content pages other than the home page, in navigation order: the
+    /// plan's, sorted once.
+    guide_order: &'p [usize],
     /// Every diagram, laid out once for all the pages that show it.
     diagrams: diagrams::Diagrams<'p>,
 }
@@ -173,7 +173,7 @@ pub fn render(
         matrices,
         content,
         glossary: glossary::Glossary::new(project),
-        guide_order: plan.guide_order.clone(),
+        guide_order: &plan.guide_order,
         diagrams: diagrams::Diagrams::new(project),
     };
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());

@@ -250,7 +250,7 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<
         flows.push(views::flow(env, flow, heading_id));
     }
     let guides: Vec<views::GuideLink> =
-        sorted_guides(data.content, &data.guide_order, Some(&scope.id.value))
+        sorted_guides(data.content, data.guide_order, Some(&scope.id.value))
             .into_iter()
             .map(|guide| views::GuideLink {
                 href: env.url(&urls::content(Some(&scope.id.value), &guide.slug)),

@@ -7,7 +7,6 @@ use crate::support::Project;
 use scraper::{Html, Selector};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Every label named, none in the English of the defaults.
 const GERMAN: &str = "\
@@ -30,22 +29,11 @@ const HOSTILE: &str = "</script><b>x";
 
 /// The example project (two deployments, guides, parties, a glossary) with `config` as
 /// its `rasci.yaml`, built in memory: path → bytes.
+use crate::support::build_clean as build;
+
 fn build_example(config: &str) -> BTreeMap<String, Vec<u8>> {
     let project = Project::example().file("rasci.yaml", config).build();
     build(&project)
-}
-
-fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let built = rasci::pipeline::build(root).expect("the project loads");
-    let errors: Vec<String> = built
-        .findings
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == rasci::diagnostic::Severity::Error)
-        .map(|d| format!("{}: {}", d.rule, d.message))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    std::sync::Arc::unwrap_or_clone(built.site).files
 }
 
 fn text<'f>(files: &'f BTreeMap<String, Vec<u8>>, path: &str) -> &'f str {
