@@ -347,7 +347,7 @@ fn export(
         },
     };
     match out {
-        Some(path) => write_export(path, &bytes, force)?,
+        Some(path) => write_export(root, path, &bytes, force)?,
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(EXIT_OK)
@@ -384,7 +384,16 @@ fn diff(
 
 /// Writes an export to `path`. Without `force` the file must not exist yet, checked by the
 /// create itself so nothing can appear between a check and the write.
-fn write_export(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+fn write_export(root: &Path, path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    // An export never lands on what rasci reads, not even with --force: a file under
+    // `data/` would become part of the project.
+    let resolved = crate::write::resolve(path)?;
+    if let Some(why) = crate::write::sources_at(&crate::write::resolve(root)?, &resolved)? {
+        bail!(
+            "refusing to write the export to {}: {why}; choose a file outside the project's sources",
+            path.display()
+        );
+    }
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     if force {

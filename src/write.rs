@@ -175,6 +175,35 @@ fn push_components(path: &Path, pending: &mut Vec<OsString>, resolved: &mut Path
     pending.extend(parts.into_iter().rev());
 }
 
+/// Why writing `path` (resolved, absolute) would touch the sources of the project at
+/// `root_abs`, if it would: the project itself, one of its inputs or `.git` (or a folder
+/// holding one), or anything inside a `.git` folder. Shared by the site's output folder
+/// and by `export --out`, so no output of rasci ever lands on what it reads.
+pub fn sources_at(root_abs: &Path, path: &Path) -> Result<Option<String>, WriteError> {
+    if root_abs.starts_with(path) {
+        return Ok(Some(format!(
+            "it holds the project ({})",
+            root_abs.display()
+        )));
+    }
+    for entry in SOURCE_ENTRIES {
+        let source = root_abs.join(entry);
+        // A source may itself be a link: protect the folder it points at too.
+        let source_target = resolve(&source)?;
+        for protected in [&source, &source_target] {
+            if path.starts_with(protected) || protected.starts_with(path) {
+                return Ok(Some(format!("it is or holds the project's `{entry}`")));
+            }
+        }
+    }
+    if path.components().any(|c| c.as_os_str() == ".git") {
+        return Ok(Some(
+            "it lies inside a git repository's `.git` folder".into(),
+        ));
+    }
+    Ok(None)
+}
+
 /// Checks that `out` may be replaced by a build of the project at `root`. With `force`,
 /// an existing folder or file of the user's is accepted too, but never the project's
 /// sources.
@@ -190,21 +219,8 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, Writ
     if path.parent().is_none() || path.file_name().is_none() {
         return sources("it is the root of the file system".into());
     }
-    if root_abs.starts_with(&path) {
-        return sources(format!("it holds the project ({})", root_abs.display()));
-    }
-    for entry in SOURCE_ENTRIES {
-        let source = root_abs.join(entry);
-        // A source may itself be a link: protect the folder it points at too.
-        let source_target = resolve(&source)?;
-        for protected in [&source, &source_target] {
-            if path.starts_with(protected) || protected.starts_with(&path) {
-                return sources(format!("it is or holds the project's `{entry}`"));
-            }
-        }
-    }
-    if path.components().any(|c| c.as_os_str() == ".git") {
-        return sources("it lies inside a git repository's `.git` folder".into());
+    if let Some(why) = sources_at(&root_abs, &path)? {
+        return sources(why);
     }
     if std::fs::symlink_metadata(path.join(".git")).is_ok() {
         return sources("it holds a git repository (`.git`)".into());

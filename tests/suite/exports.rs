@@ -117,6 +117,34 @@ fn xlsx_is_byte_identical_across_runs_and_never_overwrites_without_force() {
     );
 }
 
+/// An export never lands on the project's sources, not even with `--force`: not on a
+/// data file, not as a new file under `data/` (which the next check would read), not on
+/// `rasci.yaml`.
+#[test]
+fn export_refuses_the_projects_sources_even_with_force() {
+    let built = project();
+    let tasks = built.read("data/tasks.yaml");
+    for (out, force) in [
+        ("data/tasks.yaml", true),
+        ("data/new.yaml", false),
+        ("rasci.yaml", true),
+    ] {
+        let mut command = built.rasci();
+        command.args(["export", "--format", "json", "--out", out]);
+        if force {
+            command.arg("--force");
+        }
+        let refused = command.assert().code(2);
+        let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+        assert!(
+            stderr.contains("refusing to write the export"),
+            "{out}: {stderr}"
+        );
+    }
+    assert_eq!(built.read("data/tasks.yaml"), tasks);
+    assert!(!built.root().join("data/new.yaml").exists());
+}
+
 #[test]
 fn markdown_has_one_table_per_scope_with_cells_escaped() {
     let built = project();
