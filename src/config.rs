@@ -33,6 +33,86 @@ pub struct Config {
     pub content: ContentConfig,
     #[serde(default)]
     pub labels: Labels,
+    /// Where a page's source is edited in the repository's web interface, with `{path}`
+    /// standing for the file's path from the project root, e.g.
+    /// `https://github.com/org/repo/edit/main/{path}`. Set, each guide links "Edit this
+    /// page" to its Markdown file. An `http(s)` address with exactly one `{path}`.
+    #[serde(default)]
+    pub edit_url: Option<Located<String>>,
+    /// `edit_url` once the loader has found it usable: the only form the site builds links
+    /// from, so no unchecked pattern reaches a page.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub edit_link: Option<EditUrl>,
+}
+
+/// A usable `edit_url` pattern, split at its `{path}`. Only [`EditUrl::parse`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditUrl {
+    before: String,
+    after: String,
+}
+
+/// The placeholder of `edit_url` that a page's source path replaces.
+pub const EDIT_URL_PLACEHOLDER: &str = "{path}";
+
+impl EditUrl {
+    /// The pattern, or why it cannot make a link: an absolute `http(s)` address with a
+    /// host, exactly one `{path}` after the host, no other braces, and nothing that could
+    /// end an attribute or hide in one (white space, quotes, angle brackets, controls).
+    pub fn parse(pattern: &str) -> Result<EditUrl, String> {
+        let Some(rest) = pattern
+            .strip_prefix("https://")
+            .or_else(|| pattern.strip_prefix("http://"))
+        else {
+            return Err("not an absolute `http://` or `https://` address".into());
+        };
+        if let Some(c) = pattern
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`^|".contains(*c))
+        {
+            return Err(format!("{c:?} cannot stand in an address"));
+        }
+        let placeholders = pattern.matches(EDIT_URL_PLACEHOLDER).count();
+        if placeholders != 1 {
+            return Err(format!(
+                "the pattern holds `{EDIT_URL_PLACEHOLDER}` {placeholders} times, not once"
+            ));
+        }
+        let (before, after) = pattern
+            .split_once(EDIT_URL_PLACEHOLDER)
+            .expect("counted once above");
+        if before.contains(['{', '}']) || after.contains(['{', '}']) {
+            return Err(format!(
+                "`{EDIT_URL_PLACEHOLDER}` is the only placeholder; other braces cannot stand in an address"
+            ));
+        }
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if host.is_empty() || host.contains(EDIT_URL_PLACEHOLDER) {
+            return Err("the address names no host before `{path}`".into());
+        }
+        Ok(EditUrl {
+            before: before.to_string(),
+            after: after.to_string(),
+        })
+    }
+
+    /// The link to edit the file at `source_path` (from the project root, `/`-separated):
+    /// every byte of the path but unreserved characters and `/` percent-encoded, so a file
+    /// name can neither leave the path nor add a query. Escaping for HTML is the
+    /// template's, as for every link.
+    pub fn link(&self, source_path: &str) -> String {
+        let mut link = self.before.clone();
+        for byte in source_path.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+                link.push(char::from(byte));
+            } else {
+                link.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        link.push_str(&self.after);
+        link
+    }
 }
 
 /// The `labels:` section: the words the site itself puts around the project's data, in

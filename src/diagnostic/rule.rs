@@ -16,7 +16,7 @@
 //! - `check` (one file per family): `rasci/*`, `ref/*`, `flow/*`, `summary/*` and
 //!   `config/unknown-rule`;
 //! - `load`, while files are read: `yaml/*`, `file/*`, `id/*`, `config/base-url`,
-//!   `config/theme`, and `rasci/unknown-letter` and `rasci/repeated-letter` (found while
+//!   `config/theme`, `config/edit-url`, and `rasci/unknown-letter` and `rasci/repeated-letter` (found while
 //!   cells are parsed into letters);
 //! - reading and rendering content pages: `content/*` and `link/*`.
 
@@ -151,6 +151,8 @@ rules! {
         "`base_url` in rasci.yaml is one absolute `http://` or `https://` address, with no white space, quotes or angle brackets.";
     ConfigTheme = "config/theme", Error, configurable: false,
         "`theme` in rasci.yaml names a folder under themes/ (or the built-in `golive`), never a path.";
+    ConfigEditUrl = "config/edit-url", Error, configurable: false,
+        "`edit_url` in rasci.yaml is one absolute `http://` or `https://` address with exactly one `{path}` placeholder after the host.";
     FileMissing = "file/missing", Error, configurable: false,
         "The project has parties, scopes and tasks: `data/parties.yaml`, `data/scopes.yaml` and `data/tasks.yaml` (or files in `data/parties/`, ...).";
     FileUnknownKind = "file/unknown-kind", Error, configurable: false,

@@ -90,6 +90,8 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         check: Default::default(),
         content: Default::default(),
         labels: Default::default(),
+        edit_url: None,
+        edit_link: None,
     });
 
     let mut project = Project {
@@ -147,6 +149,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
     ids::check(&project, &mut findings);
     check_theme(root, &mut project, &mut findings)?;
     check_base_url(&mut project, &mut findings);
+    check_edit_url(&mut project, &mut findings);
     Ok((project, findings))
 }
 
@@ -262,6 +265,29 @@ fn check_base_url(project: &mut Project, findings: &mut Findings) {
             .help("write the address the site is published at, like `https://docs.example.com/support/`"),
         );
         project.config.base_url = None;
+    }
+}
+
+/// `edit_url` becomes a link on every guide, so it is read once here: a usable pattern is
+/// kept as the config's `edit_link`, the only form links are built from; a bad one is a
+/// finding at its value and no page gets the link.
+fn check_edit_url(project: &mut Project, findings: &mut Findings) {
+    let Some(pattern) = &project.config.edit_url else {
+        return;
+    };
+    match crate::config::EditUrl::parse(&pattern.value) {
+        Ok(link) => project.config.edit_link = Some(link),
+        Err(problem) => findings.push(
+            Diagnostic::new(
+                RuleId::ConfigEditUrl,
+                format!(
+                    "`edit_url` `{}` cannot be used",
+                    pattern.value.escape_debug()
+                ),
+            )
+            .at(pattern.span, problem)
+            .help("write the address of the editor with `{path}` for the file, like `https://github.com/org/repo/edit/main/{path}`"),
+        ),
     }
 }
 

@@ -56,6 +56,16 @@ pub struct PlannedPage {
     pub crumbs: Vec<Crumb>,
     /// Where the page sits in [`SitePlan::nav`]: group index, item index.
     pub nav_at: Option<(usize, usize)>,
+    /// The deployment the page's `<title>` names after the page's own title: a guide's,
+    /// since the same guide is a page in every deployment that shows it and a reader with
+    /// two tabs open (or a browser history) must tell them apart. `None` elsewhere: a
+    /// deployment's RASCI page names its deployment in its title already.
+    pub title_scope: Option<usize>,
+    /// The guides before and after this one in the navigation's order, within the same
+    /// deployment (indices into [`SitePlan::pages`]); `None` at either end and for every
+    /// page that is not a guide.
+    pub prev: Option<usize>,
+    pub next: Option<usize>,
 }
 
 /// A group of the navigation: the overview, one per deployment, the reference.
@@ -130,6 +140,7 @@ impl SitePlan {
         for page in &mut pages {
             page.nav_at = position.get(page.path.as_str()).copied();
         }
+        link_guides(&mut pages, guide_order);
         let by_key = pages
             .iter()
             .enumerate()
@@ -297,6 +308,42 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
         key,
         crumbs,
         nav_at: None,
+        title_scope: match kind {
+            PageKind::Content { scope, .. } => scope,
+            _ => None,
+        },
+        prev: None,
+        next: None,
+    }
+}
+
+/// Links each guide to the guides before and after it in `guide_order`, deployment by
+/// deployment (a project without deployments has one run of guides): the order the
+/// navigation lists them in, so "next" is the link below in the sidebar.
+fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
+    let rank: HashMap<usize, usize> = guide_order
+        .iter()
+        .enumerate()
+        .map(|(rank, &page)| (page, rank))
+        .collect();
+    let mut runs: HashMap<Option<usize>, Vec<(usize, usize)>> = HashMap::new();
+    for (index, page) in pages.iter().enumerate() {
+        if let PageKind::Content {
+            page: content,
+            scope,
+        } = page.kind
+            && let Some(&at) = rank.get(&content)
+        {
+            runs.entry(scope).or_default().push((at, index));
+        }
+    }
+    for mut run in runs.into_values() {
+        run.sort_unstable();
+        for pair in run.windows(2) {
+            let (before, after) = (pair[0].1, pair[1].1);
+            pages[before].next = Some(after);
+            pages[after].prev = Some(before);
+        }
     }
 }
 

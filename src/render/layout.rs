@@ -49,6 +49,14 @@ struct PageView<'a> {
     /// Index of that deployment, or empty: the navigation script opens its group.
     scope_index: String,
     is_home: bool,
+    /// The deployment's name when the `<title>` names it after the page's own title (a
+    /// guide, which every deployment shows), or empty.
+    title_scope: String,
+    /// The guides before and after this one in the navigation, in the same deployment.
+    prev: Option<Link>,
+    next: Option<Link>,
+    /// Where the page's source is edited (`edit_url`), when it has one source file.
+    edit_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -139,6 +147,21 @@ pub fn page(
                 .unwrap_or_default(),
             scope_index: planned.scope.map(|i| i.to_string()).unwrap_or_default(),
             is_home: matches!(planned.kind, PageKind::Home),
+            title_scope: planned
+                .title_scope
+                .map(|i| project.scopes[i].name.value.clone())
+                .unwrap_or_default(),
+            prev: planned.prev.map(|i| Link {
+                title: plan.pages[i].title.clone(),
+                url: rel(&plan.pages[i].path),
+            }),
+            next: planned.next.map(|i| Link {
+                title: plan.pages[i].title.clone(),
+                url: rel(&plan.pages[i].path),
+            }),
+            edit_url: project.config.edit_link.as_ref().and_then(|link| {
+                edit_source(data, planned.kind).map(|file| link.link(project.sources.path(file)))
+            }),
         },
         nav: fallback_nav(plan, index, &rel),
         switcher: plan
@@ -162,6 +185,23 @@ pub fn page(
         .tera
         .render(template, &context)
         .map_err(|e| format!("{template}: {}", error_chain(&e)))
+}
+
+/// The one file a reader would edit to change the page: a guide's Markdown file, and a
+/// deployment page's tasks file when a single file holds every task of its table (split
+/// over several files, no one file is the page, and a link to one of them would mislead).
+/// The other pages are made from many files, or from none, and have no such link.
+fn edit_source(data: &SiteData<'_>, kind: PageKind) -> Option<crate::source::FileId> {
+    match kind {
+        PageKind::Content { page, .. } => Some(data.content[page].file),
+        PageKind::Scope(index) => {
+            let matrix = data.matrices.get(index)?;
+            let mut files = matrix.rows().map(|row| row.task.id.span.file);
+            let first = files.next()?;
+            files.all(|file| file == first).then_some(first)
+        }
+        _ => None,
+    }
 }
 
 /// The page's bounded navigation, for readers without scripts.
