@@ -399,19 +399,42 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
     out.class = "page-compare";
-    // Tasks in order of first appearance across the deployments.
-    let mut tasks: Vec<(&str, &str)> = Vec::new();
+    // Tasks in order of first appearance across the deployments, each with the section
+    // it is listed under (a task belongs to one section, whatever the deployment).
+    let mut tasks: Vec<(&str, &str, usize)> = Vec::new();
+    let mut sections: Vec<&crate::model::Section> = Vec::new();
     for matrix in data.matrices {
-        for row in matrix.rows() {
-            if !tasks.iter().any(|(id, _)| *id == row.task.id.value) {
-                tasks.push((&row.task.id.value, &row.task.title.value));
+        for part in &matrix.sections {
+            let section = match sections
+                .iter()
+                .position(|s| s.id.value == part.section.id.value)
+            {
+                Some(at) => at,
+                None => {
+                    sections.push(part.section);
+                    sections.len() - 1
+                }
+            };
+            for row in &part.rows {
+                if !tasks.iter().any(|(id, ..)| *id == row.task.id.value) {
+                    tasks.push((&row.task.id.value, &row.task.title.value, section));
+                }
             }
         }
     }
+    let table_id = env.id("side-by-side");
+    let mut section_views: Vec<views::CompareSection> = sections
+        .iter()
+        .map(|section| views::CompareSection {
+            title: section.title.as_ref().map(|t| t.value.clone()),
+            heading_id: env.id(&format!("compare-{}", section.id.value)),
+            rows: Vec::new(),
+        })
+        .collect();
     let mut differ_count = 0;
     let mut only_count = 0;
     let mut rows = Vec::new();
-    for (task, title) in &tasks {
+    for (task, title, section) in &tasks {
         let cells: Vec<Option<Vec<crate::model::LetterSet>>> = data
             .matrices
             .iter()
@@ -431,7 +454,7 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
         } else {
             "same"
         };
-        rows.push(views::CompareRow {
+        let row = views::CompareRow {
             title: title.to_string(),
             status,
             present_in: project
@@ -453,9 +476,10 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
                     }),
                 })
                 .collect(),
-        });
+        };
+        section_views[*section].rows.push(row.clone());
+        rows.push(row);
     }
-    let table_id = env.id("side-by-side");
     let legend_id = env.id("legend");
     let mut view = views::CompareView {
         description: String::new(),
@@ -479,12 +503,16 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
         table_id,
         legend_id,
         rows,
+        sections: section_views,
     };
     out.title = env.theme.render_text(COMPARE, "title", &view)?;
     out.description = env.theme.render_text(COMPARE, "description", &view)?;
     view.description = out.description.clone();
     out.body = env.theme.render_block(COMPARE, "body", &view)?;
-    out.toc = toc_of(&out.body, &[&view.table_id, &view.legend_id], Vec::new());
+    let mut ids: Vec<&str> = vec![&view.table_id];
+    ids.extend(view.sections.iter().map(|s| s.heading_id.as_str()));
+    ids.push(&view.legend_id);
+    out.toc = toc_of(&out.body, &ids, Vec::new());
     Ok(())
 }
 

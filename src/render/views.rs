@@ -453,12 +453,13 @@ pub fn duties(env: &PageEnv<'_>, party: &Party, matrix: &Matrix<'_>) -> DutiesVi
     }
 }
 
-const SHORTCODES: [&str; 5] = [
+const SHORTCODES: [&str; 6] = [
     "rasci_table",
     "legend",
     "party_duties",
     "diagram",
     "summaries",
+    "letters",
 ];
 
 /// Renders a shortcode call from a content page with the theme's partials.
@@ -470,6 +471,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         "party_duties" => &["party", "scope"],
         "diagram" => &["flow", "systems", "scope"],
         "summaries" => &["scope"],
+        "letters" => &["set"],
         other => {
             let mut d = Diagnostic::new(
                 RuleId::ContentShortcode,
@@ -533,6 +535,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
     };
     let saved_scope = env.scope;
     let result = match call.name.as_str() {
+        "letters" => letter_badges(env, call),
         "legend" => Ok(env.partial("partials/legend.html", &Empty {})),
         "rasci_table" => {
             let scope = scope.ok_or_else(need_scope)?;
@@ -635,6 +638,57 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
     };
     env.scope = saved_scope;
     result
+}
+
+/// `{{ letters(set="R, A") }}`: the letters as the tables show them, the badges of
+/// `partials/badges.html`, in RASCI order whatever order they are written in, so a guide
+/// that speaks of a combination shows it as the matrix does. Letters are read as in the
+/// data (capitals, commas and spaces between them); anything else is a finding, and so
+/// is a letter given twice, or none.
+fn letter_badges(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diagnostic> {
+    let written = call.arg("set").unwrap_or("");
+    let mut set = LetterSet::default();
+    let bad = |message: String, help: String| {
+        Diagnostic::new(RuleId::ContentShortcode, message)
+            .at(call.span, "in this shortcode")
+            .help(help)
+    };
+    for c in written.chars().filter(|c| *c != ',' && !c.is_whitespace()) {
+        let Some(letter) = Letter::from_char(c) else {
+            let upper = c.to_ascii_uppercase();
+            let help = if Letter::from_char(upper).is_some() {
+                format!("letters are capitals: write `{upper}`")
+            } else {
+                "write letters among R, A, S, C and I, separated by commas".to_string()
+            };
+            return Err(bad(
+                format!("`{}` is not a RASCI letter", c.escape_debug()),
+                help,
+            ));
+        };
+        if !set.insert(letter) {
+            return Err(bad(
+                format!("`{c}` is given twice"),
+                "each letter counts once; remove the repeat".to_string(),
+            ));
+        }
+    }
+    if set.is_empty() {
+        return Err(bad(
+            "`letters` needs the letters to show".to_string(),
+            "write them as set=\"R, A\"".to_string(),
+        ));
+    }
+    #[derive(Serialize)]
+    struct Badges {
+        badges: Vec<LetterView>,
+    }
+    Ok(env.partial(
+        "partials/badges.html",
+        &Badges {
+            badges: LetterView::set(set),
+        },
+    ))
 }
 
 /// A view with nothing in it, for partials that need only `letters`.
@@ -766,10 +820,23 @@ pub struct CompareView {
     pub differ_count: usize,
     pub table_id: String,
     pub legend_id: String,
+    /// Every row, in order of first appearance across the deployments.
+    pub rows: Vec<CompareRow>,
+    /// The same rows under the section that lists them, sections in order of first
+    /// appearance: the page's headings, so "In this article" leads to each part.
+    pub sections: Vec<CompareSection>,
+}
+
+/// A section of the comparison: its tasks, under a heading of their own.
+#[derive(Debug, Serialize)]
+pub struct CompareSection {
+    /// The section's title; `None` for an untitled section (the template names it).
+    pub title: Option<String>,
+    pub heading_id: String,
     pub rows: Vec<CompareRow>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CompareRow {
     pub title: String,
     /// `same`, `differs` or `only` (in some deployments only).
@@ -780,7 +847,7 @@ pub struct CompareRow {
 }
 
 /// One deployment's part of a row: the letters per party, or none when it lacks the task.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CompareCell {
     pub scope_name: String,
     pub letters: Option<Vec<Vec<LetterView>>>,
