@@ -47,9 +47,99 @@
     if (current && current.scrollIntoView) { current.scrollIntoView({ block: "nearest" }); }
   }
   buildNav(window.RASCI_NAV);
+
+  // A filter box over the navigation: as the reader types, only the links whose text (or
+  // whose group's title) holds the words stay, in groups opened to show them; Escape or
+  // an empty box brings the navigation back as it was. Down arrow moves to the first link
+  // left. It is made here, so readers without scripts never see a box that does nothing.
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function addNavFilter() {
+    var nav = document.querySelector("nav[data-nav]");
+    if (!nav || !nav.parentNode) { return; }
+    var box = document.createElement("div");
+    box.className = "nav-filter";
+    var label = document.createElement("label");
+    label.className = "visually-hidden";
+    label.htmlFor = "nav-filter-input";
+    label.textContent = "Filter the navigation";
+    var input = document.createElement("input");
+    input.id = "nav-filter-input";
+    input.type = "search";
+    input.placeholder = "Filter navigation";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    var status = document.createElement("p");
+    status.className = "nav-filter-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(status);
+    nav.parentNode.insertBefore(box, nav);
+    var wasOpen = null; // each group's state before filtering began
+
+    function apply() {
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      var groups = Array.prototype.slice.call(nav.querySelectorAll("details.nav-group"));
+      if (!words.length) {
+        groups.forEach(function (group, i) {
+          group.hidden = false;
+          if (wasOpen) { group.open = wasOpen[i]; }
+          Array.prototype.forEach.call(group.querySelectorAll("li"), function (li) { li.hidden = false; });
+        });
+        wasOpen = null;
+        status.textContent = "";
+        return;
+      }
+      if (!wasOpen) { wasOpen = groups.map(function (group) { return group.open; }); }
+      var shown = 0;
+      groups.forEach(function (group) {
+        var summary = group.querySelector("summary");
+        var title = fold(summary ? summary.textContent : "");
+        var inGroup = 0;
+        Array.prototype.forEach.call(group.querySelectorAll("li"), function (li) {
+          var text = title + " " + fold(li.textContent);
+          var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+          li.hidden = !match;
+          if (match) { inGroup += 1; }
+        });
+        group.hidden = inGroup === 0;
+        group.open = inGroup > 0;
+        shown += inGroup;
+      });
+      status.textContent = shown === 0 ? "No page matches" : shown === 1 ? "1 page matches" : shown + " pages match";
+    }
+
+    input.addEventListener("input", apply);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && input.value) {
+        event.preventDefault();
+        event.stopPropagation();
+        input.value = "";
+        apply();
+      } else if (event.key === "ArrowDown") {
+        var first = Array.prototype.find.call(nav.querySelectorAll("li a"), function (a) {
+          return !a.closest("[hidden]");
+        });
+        if (first) { event.preventDefault(); first.focus(); }
+      }
+    });
+  }
+  addNavFilter();
+
   var KEY = "rasci-theme";
-  var order = ["auto", "light", "dark"];
   var labels = { auto: "automatic", light: "light", dark: "dark" };
+
+  // The order the theme button steps through: from "automatic" it goes first to the
+  // scheme the system does not show, so the first click always changes what is seen
+  // (on a light system, "light" would look the same as "automatic").
+  function themeOrder() {
+    var systemDark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+    return systemDark ? ["auto", "light", "dark"] : ["auto", "dark", "light"];
+  }
 
   function current() {
     var t = root.getAttribute("data-theme");
@@ -76,6 +166,7 @@
   if (toggle) {
     apply(current());
     toggle.addEventListener("click", function () {
+      var order = themeOrder();
       apply(order[(order.indexOf(current()) + 1) % order.length]);
     });
   }
