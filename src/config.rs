@@ -38,6 +38,7 @@ pub struct Config {
     /// `https://github.com/org/repo/edit/main/{path}`. Set, each guide links "Edit this
     /// page" to its Markdown file. An `http(s)` address with exactly one `{path}`.
     #[serde(default)]
+    #[schemars(regex(pattern = r"^https?://[^\s/?#{}]+[^\s{}]*\{path\}[^\s{}]*$"))]
     pub edit_url: Option<Located<String>>,
     /// `edit_url` once the loader has found it usable: the only form the site builds links
     /// from, so no unchecked pattern reaches a page.

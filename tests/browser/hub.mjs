@@ -202,11 +202,11 @@ async function main() {
         assert(entries.includes(heading), `"${heading}" in the contents: ${entries.join(" | ")}`);
         assert((await compare.locator(`h2, h3`).filter({ hasText: heading }).count()) >= 1, `a heading "${heading}"`);
       }
+      await screenshot(compare, "hub-compare-desktop");
       await folded.locator("a", { hasText: "On-premises deployment specific" }).click();
       await compare.waitForURL(/#compare-onprem$/);
       const top = await compare.locator("#compare-onprem").evaluate((h) => h.getBoundingClientRect().top);
       assert(top >= 0 && top < 300, `the heading is at the top of the window: ${top}`);
-      await screenshot(compare, "hub-compare-desktop");
       assertClean(desktop, "the comparison");
       await compare.close();
     });
@@ -246,6 +246,23 @@ async function main() {
       await page.close();
     });
 
+    await checks.check("a summary heading without items shows a muted note under it", async () => {
+      const page = await open(desktop, "cloud/index.html");
+      const note = page.locator("section.summary .summary-empty");
+      assert((await note.count()) === 1, "one note");
+      assert((await note.textContent()).trim() === "No specific items.", "its words");
+      const look = await note.evaluate((el) => {
+        const style = getComputedStyle(el);
+        const item = getComputedStyle(el.closest("li"));
+        const heading = el.previousElementSibling.getBoundingClientRect();
+        return { display: style.display, muted: style.color !== item.color, below: el.getBoundingClientRect().top >= heading.bottom - 1 };
+      });
+      assert(look.display === "block" && look.muted && look.below, `a muted line under the heading: ${JSON.stringify(look)}`);
+      await note.locator("xpath=ancestor::section[1]").screenshot({ path: join(shots, "hub-summary-note.png") });
+      screenshots.push(join(shots, "hub-summary-note.png"));
+      await page.close();
+    });
+
     for (const scheme of ["light", "dark"]) {
       await checks.check(`on a ${scheme} system the theme button's first click changes the colours`, async () => {
         const context = await newContext(browser, { colorScheme: scheme });
@@ -274,6 +291,7 @@ async function main() {
 
     await checks.check("printed, the pager and the folded contents are left out", async () => {
       const page = await open(desktop, "cloud/reading-the-matrix/index.html");
+      assert((await page.locator("nav.pager").count()) === 1 && (await page.locator("details.toc-inline").count()) === 1, "the page has both");
       await page.emulateMedia({ media: "print" });
       assert(!(await shown(page.locator("nav.pager"))), "no pager on paper");
       assert(!(await shown(page.locator("details.toc-inline"))), "no folded contents on paper");

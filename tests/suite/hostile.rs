@@ -325,7 +325,8 @@ fn markup_in_data_is_text_on_every_page() {
     let guide = page(files, "cloud/reading-the-matrix/index.html");
     assert_eq!(
         texts(&guide, "title"),
-        [format!("{} · {}", evil("F22"), evil("F0"))]
+        // The guide's title, its deployment's name, the site's title.
+        [format!("{} · {} · {}", evil("F22"), evil("F3"), evil("F0"))]
     );
     assert_has(&guide, ".breadcrumb [aria-current=page]", "F22");
 }

@@ -12,6 +12,7 @@ mod exports;
 mod fixtures;
 mod fuzz;
 mod hostile;
+mod hub;
 mod ids;
 mod import;
 mod incremental;
