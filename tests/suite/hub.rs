@@ -127,16 +127,8 @@ fn guides_of_a_project_without_deployments_link_each_other_too() {
         .file("content/b.md", "---\ntitle: Second\nweight: 2\n---\nB.\n")
         .file("content/a.md", "---\ntitle: First\nweight: 1\n---\nA.\n")
         .build();
-    let built = rasci::pipeline::build(project.root()).expect("the project loads");
-    let files = std::sync::Arc::unwrap_or_clone(built.site).files;
-    let Some(first) = files.get("a/index.html") else {
-        // A project needs a scope to build pages of its guides in this layout.
-        panic!(
-            "no page for content/a.md: {:?}",
-            files.keys().collect::<Vec<_>>()
-        );
-    };
-    let first = Html::parse_document(std::str::from_utf8(first).unwrap());
+    let files = build_clean(&project);
+    let first = page(&files, "a/index.html");
     assert_eq!(
         pager(&first),
         [(
