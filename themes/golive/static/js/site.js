@@ -209,3 +209,14 @@
   window.addEventListener("resize", update);
   update();
 })();
+
+// ---------- Print ----------
+// A printed external link shows its address after its text (site.css), except where
+// the text is the address already, as in a Markdown autolink.
+(function () {
+  "use strict";
+  function bare(address) { return address.replace(/^https?:\/\//, "").replace(/\/+$/, ""); }
+  document.querySelectorAll(".content a[href^='http://'], .content a[href^='https://']").forEach(function (a) {
+    if (bare(a.textContent.trim()) === bare(a.getAttribute("href"))) { a.setAttribute("data-text-is-url", ""); }
+  });
+})();
