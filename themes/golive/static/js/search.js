@@ -163,13 +163,15 @@
     var results = found.slice(0, MAX);
     results.forEach(function (r, i) {
       var e = r.item.entry;
+      // Found by its title, a result shows how its text begins; else where it matched.
+      var byTitle = terms.every(function (t) { return r.item.title.some(function (w) { return w.indexOf(t) === 0; }); });
       var li = document.createElement("li");
       li.id = "search-result-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
       li.innerHTML = "<a tabindex=\"-1\" href=\"" + escapeHtml(base + e.u) + "\"><span class=\"result-section\">" +
         escapeHtml(e.s) + "</span><br><span class=\"result-title\">" + highlight(e.t, terms) +
-        "</span><span class=\"result-text\">" + highlight(excerpt(e.x, terms), terms) + "</span></a>";
+        "</span><span class=\"result-text\">" + highlight(excerpt(e.x, byTitle ? [] : terms), terms) + "</span></a>";
       list.appendChild(li);
     });
     var where = !all && currentName ? " in " + currentName : "";
