@@ -85,7 +85,7 @@ function nextFrames(page) {
 function headerState() {
   const bar = document.querySelector(".table-head-mirror");
   const topbar = document.querySelector(".topbar").getBoundingClientRect();
-  const real = Array.from(document.querySelectorAll("table.rasci:not(.table-head-mirror *) thead th"));
+  const real = Array.from(document.querySelectorAll(".table-wrap table.rasci thead th"));
   if (!bar) return { exists: false };
   const copied = Array.from(bar.querySelectorAll("thead th"));
   const wrap = document.querySelector(".table-wrap").getBoundingClientRect();

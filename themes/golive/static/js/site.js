@@ -140,12 +140,14 @@
     bar.setAttribute("aria-hidden", "true");
     bar.hidden = true;
     var copy = document.createElement("table");
-    copy.className = table.className;
+    // Not a `rasci` table: what looks for the table finds the one real table.
+    copy.className = "table-head-copy";
     copy.appendChild(table.tHead.cloneNode(true));
     copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
     copy.querySelectorAll("a, [tabindex]").forEach(function (el) { el.setAttribute("tabindex", "-1"); });
     bar.appendChild(copy);
-    wrap.parentNode.insertBefore(bar, wrap);
+    // Outside the article, whose styles for written tables are not the matrix's.
+    document.body.appendChild(bar);
     return { wrap: wrap, table: table, bar: bar, copy: copy, corner: copy.querySelector("th") };
   }
 
