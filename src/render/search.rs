@@ -1,27 +1,57 @@
-//! Site-wide files: the search index (pages and tasks), the sitemap and robots.txt.
+//! Site-wide files: the search index (pages, their headings, glossary terms and tasks),
+//! the sitemap and robots.txt.
 //!
 //! The index is written once, as a script (`search-index.js`): the theme's search loads
 //! it with a `<script>` element, which works when the site is opened from disk, where
 //! fetching a JSON file is not allowed. A JSON copy of the same index was written as well
 //! and read by nothing in the site; at 10,000 pages it doubled the index's bytes.
+//!
+//! Every deployment repeats much of the site: its guides, its RASCI page's headings and
+//! the tasks it shares with the other deployments. Each entry therefore carries the
+//! deployment it belongs to (`d`) and a group (`g`) that the copies of the same thing in
+//! other deployments share, so the search shows the current deployment's results by
+//! default and, across all deployments, one result per group rather than one per copy.
 
 use super::SiteData;
 use super::html::{esc, text_of};
-use super::pages::PageOut;
+use super::pages::{PageKind, PageOut};
 use super::urls;
 use crate::model::Project;
 use serde::Serialize;
+use std::collections::HashMap;
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct Entry {
     /// Title.
     t: String,
     /// Site path, relative to the root.
     u: String,
-    /// Where it belongs: a deployment's name, or the `reference` label.
+    /// Where it belongs, as the result shows it: the home label, a deployment's name, the
+    /// glossary or reference label, with the page or `task` label after a `·`.
     s: String,
     /// Text searched (and shown as an excerpt).
     x: String,
+    /// The deployment (its index in `scopes.yaml`) the entry belongs to; none for a
+    /// page of the whole site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<usize>,
+    /// Entries of the same group are one thing shown in several deployments: a task,
+    /// a guide, a heading of a guide or of the RASCI page.
+    g: usize,
+}
+
+/// Numbers the groups in the order they are first met, so the index is the same bytes
+/// for the same site.
+#[derive(Default)]
+struct Groups {
+    by_key: HashMap<String, usize>,
+}
+
+impl Groups {
+    fn of(&mut self, key: String) -> usize {
+        let next = self.by_key.len();
+        *self.by_key.entry(key).or_insert(next)
+    }
 }
 
 /// Longest text kept per page: enough for every word of a guide, small enough to load.
@@ -41,46 +71,132 @@ pub fn page_text(body: &str) -> String {
     text
 }
 
+/// Where a page belongs, as its results name it. The home page is not a reference page,
+/// though it belongs to no deployment.
+fn page_section(project: &Project, page: &PageOut) -> String {
+    let labels = &project.config.labels;
+    match (page.kind, page.scope) {
+        (PageKind::Home, _) => labels.home.clone(),
+        (_, Some(scope)) => project.scopes[scope].name.value.clone(),
+        (_, None) => labels.reference.clone(),
+    }
+}
+
+/// What makes two pages of different deployments the same page for search: the key the
+/// deployment switcher goes by and the same title. A deployment's RASCI pages share a
+/// key but not a title, and each stays a result of its own.
+fn page_group_key(page: &PageOut) -> String {
+    match &page.key {
+        Some(key) => format!("page\u{1f}{key}\u{1f}{}", page.title),
+        None => format!("path\u{1f}{}", page.path),
+    }
+}
+
 /// The index as `search-index.js`, which sets `window.RASCI_SEARCH_INDEX`; `texts` holds each page's
 /// [`page_text`], in the order of `pages`.
 pub fn index(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> String {
+    let entries = entries(data, pages, texts);
+    let json = serde_json::to_string(&entries).expect("index entries serialize");
+    format!("window.RASCI_SEARCH_INDEX = {};\n", script_safe(&json))
+}
+
+fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entry> {
     let project = data.project;
     let labels = &project.config.labels;
+    let mut groups = Groups::default();
     let mut entries = Vec::new();
     for (page, text) in pages.iter().zip(texts).filter(|(p, _)| p.searchable) {
+        let section = page_section(project, page);
+        let page_key = page_group_key(page);
         entries.push(Entry {
             t: page.title.clone(),
             u: page.path.clone(),
-            s: page.scope.map_or_else(
-                || labels.reference.clone(),
-                |i| project.scopes[i].name.value.clone(),
-            ),
+            s: section.clone(),
             x: text.clone(),
+            d: page.scope,
+            g: groups.of(page_key.clone()),
         });
-    }
-    for matrix in data.matrices {
-        for row in matrix.rows() {
-            let holders: Vec<String> = project
-                .parties
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !row.letters(*i).is_empty())
-                .map(|(i, p)| format!("{}: {}", p.name.value, row.letters(i)))
-                .collect();
+        // The headings of the written pages and of the RASCI pages are results of their
+        // own, leading to their sections; on the glossary page the headings are the
+        // terms, found by their aliases and definitions too. The headings of a party's
+        // page and of the comparison only repeat deployment names and the legend.
+        for heading in &page.toc {
+            let (s, x) = match page.kind {
+                PageKind::Glossary => (labels.glossary.clone(), term_text(project, &heading.text)),
+                PageKind::Home => (section.clone(), page.title.clone()),
+                // The page's title names its deployment already.
+                PageKind::Scope(_) => (page.title.clone(), page.title.clone()),
+                PageKind::Content { .. } => {
+                    (format!("{section} · {}", page.title), page.title.clone())
+                }
+                PageKind::Party(_) | PageKind::Compare | PageKind::NotFound => continue,
+            };
             entries.push(Entry {
-                t: row.task.title.value.clone(),
-                u: format!(
-                    "{}#{}",
-                    urls::scope(&matrix.scope.id.value),
-                    urls::task_anchor(&row.task.id.value)
-                ),
-                s: format!("{} · {}", matrix.scope.name.value, labels.task),
-                x: holders.join("; "),
+                t: heading.text.clone(),
+                u: format!("{}#{}", page.path, heading.id),
+                s,
+                x,
+                d: page.scope,
+                g: groups.of(format!(
+                    "{page_key}\u{1f}{}\u{1f}{}",
+                    heading.id, heading.text
+                )),
             });
         }
     }
-    let json = serde_json::to_string(&entries).expect("index entries serialize");
-    format!("window.RASCI_SEARCH_INDEX = {};\n", script_safe(&json))
+    for matrix in data.matrices {
+        let scope = project
+            .scopes
+            .iter()
+            .position(|s| s.id.value == matrix.scope.id.value);
+        for section in &matrix.sections {
+            for row in &section.rows {
+                let mut text: Vec<String> = project
+                    .parties
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !row.letters(*i).is_empty())
+                    .map(|(i, p)| format!("{}: {}", p.name.value, row.letters(i)))
+                    .collect();
+                if let Some(title) = &section.section.title {
+                    text.push(title.value.clone());
+                }
+                if let Some(description) = &row.task.description {
+                    text.push(description.value.clone());
+                }
+                entries.push(Entry {
+                    t: row.task.title.value.clone(),
+                    u: format!(
+                        "{}#{}",
+                        urls::scope(&matrix.scope.id.value),
+                        urls::task_anchor(&row.task.id.value)
+                    ),
+                    s: format!("{} · {}", matrix.scope.name.value, labels.task),
+                    x: text.join("; "),
+                    d: scope,
+                    g: groups.of(format!("task\u{1f}{}", row.task.id.value)),
+                });
+            }
+        }
+    }
+    entries
+}
+
+/// What a glossary term is found by besides its name: its aliases and its definition.
+fn term_text(project: &Project, term: &str) -> String {
+    project
+        .glossary
+        .iter()
+        .find(|t| t.term.value == term)
+        .map(|t| {
+            let aliases: Vec<&str> = t.aliases.iter().map(|a| a.value.as_str()).collect();
+            if aliases.is_empty() {
+                t.definition.value.clone()
+            } else {
+                format!("{} ({})", t.definition.value, aliases.join(", "))
+            }
+        })
+        .unwrap_or_default()
 }
 
 /// JSON made safe to inline in a `<script>` element, with the same meaning as script:
@@ -130,7 +246,17 @@ pub fn robots(project: &Project) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::script_safe;
+    use super::{Groups, script_safe};
+
+    #[test]
+    fn groups_are_numbered_in_the_order_first_met() {
+        let mut groups = Groups::default();
+        let numbers: Vec<usize> = ["task-b", "task-a", "task-b", "page", "task-a"]
+            .into_iter()
+            .map(|key| groups.of(key.to_string()))
+            .collect();
+        assert_eq!(numbers, [0, 1, 0, 2, 1]);
+    }
 
     #[test]
     fn data_cannot_close_or_comment_out_the_script() {

@@ -159,7 +159,7 @@ fn labels_in_another_language_name_the_navigation_breadcrumb_titles_and_search()
     );
     let task_sections: Vec<&str> = entries
         .iter()
-        .filter(|e| e["u"].as_str().unwrap().contains('#'))
+        .filter(|e| e["u"].as_str().unwrap().contains("#task-"))
         .map(|e| e["s"].as_str().unwrap())
         .collect();
     assert!(!task_sections.is_empty());

@@ -26,6 +26,7 @@ mod plan;
 mod rules;
 mod sarif;
 mod schema;
+mod search;
 mod serve;
 mod site;
 mod snapshots;

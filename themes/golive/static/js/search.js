@@ -1,6 +1,10 @@
 // Site search: the index is built with the site (search-index.js) and loaded on first
-// use. Words are matched as prefixes in titles and text; titles weigh more. Keyboard:
-// "/" focuses the box, arrows move through results, Enter opens, Escape closes.
+// use. Words are matched as prefixes in titles and text; titles weigh more, and a title
+// that is the query itself comes first. On a page of a deployment the results are that
+// deployment's and the site-wide pages'; a box in the result panel widens them to every
+// deployment, where a thing every deployment shows (a task, a guide, a heading) is one
+// result, on the current deployment when it has it. Keyboard: "/" focuses the box,
+// arrows move through results, Enter opens, Escape closes.
 (function () {
   "use strict";
   var input = document.getElementById("search-input");
@@ -9,10 +13,32 @@
   var list = document.getElementById("search-results");
   var status = document.querySelector(".search-status");
   var base = document.documentElement.getAttribute("data-root") || "";
+  // The deployment of this page (its index in the index's "d"), or "" on a site-wide page.
+  var current = document.documentElement.getAttribute("data-scope") || "";
+  var currentName = "";
+  var switcherCurrent = document.querySelector(".switcher [aria-current]");
+  if (switcherCurrent) { currentName = switcherCurrent.textContent.trim(); }
   var index = null;
   var loading = false;
   var selected = -1;
   var MAX = 12;
+  var everywhere = null; // the "all deployments" box, on a deployment's pages only
+
+  // Only where there is another deployment to widen the search to.
+  if (current !== "" && switcherCurrent && panel) {
+    var scopeBox = document.createElement("label");
+    scopeBox.className = "search-scope";
+    everywhere = document.createElement("input");
+    everywhere.type = "checkbox";
+    everywhere.id = "search-everywhere";
+    scopeBox.appendChild(everywhere);
+    scopeBox.appendChild(document.createTextNode(" All deployments"));
+    panel.insertBefore(scopeBox, panel.firstChild);
+    everywhere.addEventListener("change", function () { load(run); });
+    everywhere.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { show(false); input.focus(); }
+    });
+  }
 
   function load(then) {
     if (window.RASCI_SEARCH_INDEX) { index = prepare(window.RASCI_SEARCH_INDEX); then(); return; }
@@ -34,8 +60,8 @@
   }
 
   function prepare(entries) {
-    return entries.map(function (e) {
-      return { entry: e, title: words(e.t), text: words(e.x) };
+    return entries.map(function (e, at) {
+      return { entry: e, at: at, title: words(e.t), text: words(e.x), group: e.g, here: current !== "" && String(e.d) === current };
     });
   }
 
@@ -56,7 +82,31 @@
       if (!best) { return 0; }
       total += best;
     }
+    // The title is the query itself: the page, heading or term of that name.
+    if (item.title.join(" ") === terms.join(" ")) { total += 10; }
     return total;
+  }
+
+  // Best first: score, then the shorter title (the query is more of it), then index order.
+  function better(a, b) {
+    return b.score - a.score || a.item.title.length - b.item.title.length || a.item.at - b.item.at;
+  }
+
+  // The matches of `terms`, one per group: on this deployment only, or across all of
+  // them, where a group's copy on this deployment is the one kept when it matches.
+  function search(terms, all) {
+    var chosen = {};
+    var order = [];
+    index.forEach(function (item) {
+      if (!all && current !== "" && item.entry.d !== undefined && !item.here) { return; }
+      var s = score(item, terms);
+      if (!s) { return; }
+      var result = { item: item, score: s };
+      var held = chosen[item.group];
+      if (held === undefined) { chosen[item.group] = result; order.push(item.group); }
+      else if (!held.item.here && (item.here || better(result, held) < 0)) { chosen[item.group] = result; }
+    });
+    return order.map(function (g) { return chosen[g]; }).sort(better);
   }
 
   function escapeHtml(text) {
@@ -108,23 +158,31 @@
     selected = -1;
     input.removeAttribute("aria-activedescendant");
     if (!terms.length) { show(false); return; }
-    var results = index
-      .map(function (item) { return { item: item, score: score(item, terms) }; })
-      .filter(function (r) { return r.score > 0; })
-      .sort(function (a, b) { return b.score - a.score; })
-      .slice(0, MAX);
+    var all = !everywhere || everywhere.checked;
+    var found = search(terms, all);
+    var results = found.slice(0, MAX);
     results.forEach(function (r, i) {
       var e = r.item.entry;
+      // Found by its title, a result shows how its text begins; else where it matched.
+      var byTitle = terms.every(function (t) { return r.item.title.some(function (w) { return w.indexOf(t) === 0; }); });
       var li = document.createElement("li");
       li.id = "search-result-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
       li.innerHTML = "<a tabindex=\"-1\" href=\"" + escapeHtml(base + e.u) + "\"><span class=\"result-section\">" +
         escapeHtml(e.s) + "</span><br><span class=\"result-title\">" + highlight(e.t, terms) +
-        "</span><span class=\"result-text\">" + highlight(excerpt(e.x, terms), terms) + "</span></a>";
+        "</span><span class=\"result-text\">" + highlight(excerpt(e.x, byTitle ? [] : terms), terms) + "</span></a>";
       list.appendChild(li);
     });
-    status.textContent = results.length ? results.length + (results.length === 1 ? " result" : " results") : "No results for “" + input.value + "”";
+    var where = !all && currentName ? " in " + currentName : "";
+    var count = found.length + (found.length === 1 ? " result" : " results") + where;
+    if (found.length > MAX) { count = "The first " + MAX + " of " + count; }
+    if (!found.length) {
+      count = "No results for “" + input.value + "”" + where;
+      var elsewhere = all ? 0 : search(terms, true).length;
+      if (elsewhere) { count += "; " + elsewhere + " in all deployments"; }
+    }
+    status.textContent = count;
     show(true);
   }
 

@@ -210,3 +210,106 @@
     });
   }
 })();
+
+// ---------- Tables that stay readable ----------
+// The header row of a RASCI table stays in view while the page scrolls
+// through the table. `position: sticky` cannot do it: the wrapper that lets a wide table
+// scroll sideways is the header's scroll container, so the header would stick inside
+// the wrapper, which does not scroll vertically. A copy of the header row is shown under
+// the top bar instead, once the real one has scrolled out of view and while rows of the
+// table are still in view, sized to the real columns and scrolled sideways with them.
+// The copy is hidden from assistive technology and from the tab order: the real header
+// is where it always was. Without scripts the table is as before, every row in the page.
+(function () {
+  "use strict";
+  var topbar = document.querySelector(".topbar");
+  var mirrors = [];
+
+  function copyOf(wrap, table) {
+    var bar = document.createElement("div");
+    bar.className = "table-head-mirror";
+    bar.setAttribute("aria-hidden", "true");
+    bar.hidden = true;
+    var copy = document.createElement("table");
+    // Not a `rasci` table: what looks for the table finds the one real table.
+    copy.className = "table-head-copy";
+    copy.appendChild(table.tHead.cloneNode(true));
+    copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+    copy.querySelectorAll("a, [tabindex]").forEach(function (el) { el.setAttribute("tabindex", "-1"); });
+    bar.appendChild(copy);
+    // Outside the article, whose styles for written tables are not the matrix's.
+    document.body.appendChild(bar);
+    return { wrap: wrap, table: table, bar: bar, copy: copy, corner: copy.querySelector("th") };
+  }
+
+  // Widths of the real header cells, given to the copy's cells.
+  function size(m) {
+    var real = m.table.tHead.rows[0].cells;
+    var copied = m.copy.tHead.rows[0].cells;
+    for (var i = 0; i < real.length && i < copied.length; i++) {
+      var width = real[i].getBoundingClientRect().width + "px";
+      copied[i].style.width = width;
+      copied[i].style.minWidth = width;
+      copied[i].style.maxWidth = width;
+    }
+    m.copy.style.width = m.table.getBoundingClientRect().width + "px";
+  }
+
+  function place(m) {
+    var top = topbar ? Math.max(0, topbar.getBoundingClientRect().bottom) : 0;
+    var head = m.table.tHead.getBoundingClientRect();
+    var box = m.wrap.getBoundingClientRect();
+    // Shown from when the real header goes under the top bar until the last row is about
+    // to leave: never over the rows that follow the table.
+    var show = head.top < top && box.bottom > top + 2 * head.height;
+    if (show !== !m.bar.hidden) {
+      m.bar.hidden = !show;
+      if (show) { size(m); }
+    }
+    if (!show) { return; }
+    var border = m.wrap.clientLeft;
+    m.bar.style.top = top + "px";
+    m.bar.style.left = box.left + border + "px";
+    m.bar.style.width = m.wrap.clientWidth + "px";
+    var left = m.wrap.scrollLeft;
+    m.copy.style.transform = "translateX(" + -left + "px)";
+    // The task column's cell stays put, as the task column does.
+    if (m.corner) { m.corner.style.transform = "translateX(" + left + "px)"; }
+  }
+
+  var queued = false;
+  function update() {
+    if (queued) { return; }
+    queued = true;
+    window.requestAnimationFrame(function () {
+      queued = false;
+      mirrors.forEach(place);
+    });
+  }
+
+  document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+    var table = wrap.querySelector("table.rasci");
+    if (!table || !table.tHead || !table.tHead.rows.length) { return; }
+    var m = copyOf(wrap, table);
+    mirrors.push(m);
+    wrap.addEventListener("scroll", update, { passive: true });
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { if (!m.bar.hidden) { size(m); } update(); }).observe(table);
+    }
+  });
+  if (!mirrors.length) { return; }
+  window.addEventListener("scroll", update, { passive: true });
+  window.addEventListener("resize", update);
+  update();
+})();
+
+// ---------- Print ----------
+// A printed external link shows its address after its text (site.css), except where
+// the text is the address already, as in a Markdown autolink.
+(function () {
+  "use strict";
+  function bare(address) { return address.replace(/^https?:\/\//, "").replace(/\/+$/, ""); }
+  document.querySelectorAll(".content a[href^='http://'], .content a[href^='https://']").forEach(function (a) {
+    if (bare(a.textContent.trim()) === bare(a.getAttribute("href"))) { a.setAttribute("data-text-is-url", ""); }
+  });
+})();

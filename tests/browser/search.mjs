@@ -1,0 +1,235 @@
+// Site search of a built rasci site in headless Chromium: what it ranks first, what the
+// box for all deployments changes, and that the keyboard path is the same as before.
+//
+//   node tests/browser/search.mjs SITE_DIR
+//
+// SITE_DIR is the output of `rasci build --out SITE_DIR` for the example project. A
+// screenshot of the result panel goes to $SCREENSHOT_DIR (default: a new temporary
+// folder). The last line is "N passed, M failed"; the exit code is 0 only when nothing
+// failed.
+
+import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch } from "./harness.mjs";
+import { mkdirSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const TOTAL_TIMEOUT_MS = 120_000;
+const CHECK_TIMEOUT_MS = 30_000;
+const ACTION_TIMEOUT_MS = 10_000;
+const DESKTOP = { width: 1400, height: 900 };
+
+const contexts = new Set();
+const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
+let origin = "";
+
+async function newContext(browser) {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.problems = [];
+  contexts.add(context);
+  context.on("close", () => contexts.delete(context));
+  await context.route(
+    (url) => !url.href.startsWith(origin) && !url.href.startsWith("data:"),
+    (route) => {
+      context.problems.push(`request to another host: ${route.request().url()}`);
+      return route.abort("blockedbyclient");
+    },
+  );
+  context.on("page", (page) => watch(page, context.problems));
+  return context;
+}
+
+async function open(context, path) {
+  const page = await context.newPage();
+  const response = await page.goto(`${origin}/${path}`, { waitUntil: "load" });
+  assert(response && response.ok(), `${path} answered HTTP ${response && response.status()}`);
+  return page;
+}
+
+/** Types `query` into the search box (focused with "/") and returns the results shown. */
+async function search(page, query) {
+  await page.locator("#search-input").fill("");
+  await page.keyboard.press("Escape");
+  await page.locator("main").click({ position: { x: 5, y: 5 } }).catch(() => {});
+  await page.keyboard.press("/");
+  await page.keyboard.type(query);
+  await page.locator(".search-status").filter({ hasText: /result/ }).waitFor();
+  return results(page);
+}
+
+function results(page) {
+  return page.locator("#search-results li a").evaluateAll((as) =>
+    as.map((a) => ({
+      href: new URL(a.href).pathname.replace(/^\//, "") + new URL(a.href).hash,
+      section: a.querySelector(".result-section").textContent,
+      title: a.querySelector(".result-title").textContent,
+    })),
+  );
+}
+
+function listing(found) {
+  return found.map((r, i) => `${i + 1}. [${r.section}] ${r.title} → ${r.href}`).join("\n");
+}
+
+/** No two results are the same thing: the same title in the same place. */
+function assertNoDuplicates(found, what) {
+  const seen = new Set();
+  for (const r of found) {
+    const key = `${r.title}\u0000${r.href.replace(/^(cloud|onprem)\//, "")}`;
+    assert(!seen.has(key), `${what}: "${r.title}" is listed twice\n${listing(found)}`);
+    seen.add(key);
+  }
+}
+
+async function main() {
+  const siteArg = process.argv[2];
+  if (!siteArg) {
+    console.error("usage: node search.mjs SITE_DIR   (a folder built by `rasci build --out`)");
+    process.exit(2);
+  }
+  const site = resolve(siteArg);
+  try {
+    statSync(join(site, "search-index.js"));
+  } catch {
+    console.error(`error: ${join(site, "search-index.js")} does not exist: build the site first`);
+    process.exit(2);
+  }
+  const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), "rasci-search-")));
+  mkdirSync(shots, { recursive: true });
+  const server = await serveSite(site);
+  origin = `http://127.0.0.1:${server.address().port}`;
+  console.log(`serving ${site} at ${origin}/`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  console.log(`browser: Chromium ${browser.version()}`);
+  const written = [];
+
+  try {
+    const context = await newContext(browser);
+
+    await checks.check('"tenant" on a Dialogue Cloud page: the glossary entry first, this deployment\'s tasks once each', async () => {
+      const page = await open(context, "cloud/reading-the-matrix/index.html");
+      const found = await search(page, "tenant");
+      assert(found.length > 0, "no results");
+      assert(found[0].href === "glossary/index.html#term-tenant", `the glossary entry is not first:\n${listing(found)}`);
+      assert(found[0].section === "Glossary", `the glossary entry is labelled "${found[0].section}"`);
+      const tasks = found.filter((r) => /#task-/.test(r.href));
+      assert(tasks.length >= 3, `fewer than three tasks found:\n${listing(found)}`);
+      assert(tasks.every((r) => r.href.startsWith("cloud/index.html#")), `a result of another deployment:\n${listing(found)}`);
+      assert(found.every((r) => !r.href.startsWith("onprem/")), `On Premises results on a Dialogue Cloud page:\n${listing(found)}`);
+      assertNoDuplicates(found, "tenant");
+      const status = await page.locator(".search-status").textContent();
+      assert(/in Dialogue Cloud/.test(status), `the status does not say where it searched: "${status}"`);
+      await page.screenshot({ path: join(shots, "search-cloud.png"), animations: "disabled" });
+      written.push(join(shots, "search-cloud.png"));
+      assertClean(context, "tenant");
+      await page.close();
+    });
+
+    await checks.check('"priority": the submission guidelines\' heading first', async () => {
+      const page = await open(context, "cloud/index.html");
+      const found = await search(page, "priority");
+      assert(found.length > 0, "no results");
+      assert(found[0].href.startsWith("cloud/submission-guidelines/index.html#"), `first is not a heading of the guidelines:\n${listing(found)}`);
+      assert(/priority/i.test(found[0].title), `the first result's title has no "priority": ${found[0].title}`);
+      assert(found[0].section === "Dialogue Cloud · Submission guidelines", `labelled "${found[0].section}"`);
+      assertClean(context, "priority");
+      await page.close();
+    });
+
+    await checks.check("the box for all deployments: off on a deployment's page, on finds the other's tasks, still one result per task", async () => {
+      const page = await open(context, "cloud/index.html");
+      let found = await search(page, "infrastructure");
+      const box = page.locator("#search-everywhere");
+      assert((await box.count()) === 1, "no box for all deployments on a deployment's page");
+      assert(!(await box.isChecked()), "the box for all deployments starts checked");
+      assert(found.every((r) => !r.href.startsWith("onprem/")), `On Premises results before the box is checked:\n${listing(found)}`);
+      const status = await page.locator(".search-status").textContent();
+      assert(/in all deployments/.test(status) || found.length > 0, `nothing says the other deployment has results: "${status}"`);
+      await box.check();
+      await page.locator("#search-results li a[href*='onprem/index.html#task-infrastructure']").waitFor();
+      found = await results(page);
+      assertNoDuplicates(found, "infrastructure, all deployments");
+      // A task both deployments have stays one result, on this deployment.
+      found = await search(page, "tenant");
+      assert(await box.isChecked(), "the box was unchecked by a new query");
+      const provide = found.filter((r) => r.title === "Provide the Anywhere365 tenant");
+      assert(provide.length === 1 && provide[0].href === "cloud/index.html#task-provide-tenant", `the shared task across deployments:\n${listing(found)}`);
+      const guides = found.filter((r) => r.title === "Reading the matrix");
+      assert(guides.length <= 1, `a guide of both deployments is listed twice:\n${listing(found)}`);
+      assertNoDuplicates(found, "tenant, all deployments");
+      await box.uncheck();
+      found = await results(page);
+      assert(found.every((r) => !r.href.startsWith("onprem/")), `On Premises results after the box is unchecked:\n${listing(found)}`);
+      assertClean(context, "all deployments");
+      await page.close();
+    });
+
+    await checks.check("on the home page: every deployment, no box, the home page labelled as such", async () => {
+      const page = await open(context, "index.html");
+      let found = await search(page, "operational support");
+      assert((await page.locator("#search-everywhere").count()) === 0, "a box for all deployments on a page of no deployment");
+      const home = found.find((r) => r.href === "index.html");
+      assert(home, `the home page is not found by its title:\n${listing(found)}`);
+      assert(home.section === "Home", `the home page is labelled "${home.section}"`);
+      found = await search(page, "tenant");
+      assert(found.some((r) => r.href.startsWith("cloud/")), `no Dialogue Cloud result:\n${listing(found)}`);
+      assertNoDuplicates(found, "tenant on the home page");
+      const shared = found.filter((r) => /#task-provide-tenant$/.test(r.href));
+      assert(shared.length === 1, `the shared task is listed ${shared.length} times:\n${listing(found)}`);
+      assertClean(context, "home page");
+      await page.close();
+    });
+
+    await checks.check("keyboard: / focuses, arrows move through the results, Enter opens, Escape closes", async () => {
+      const page = await open(context, "onprem/index.html");
+      const found = await search(page, "tenant");
+      const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+      assert(focused === "search-input", `focus is on "${focused}" while typing`);
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("ArrowDown");
+      const selected = page.locator("#search-results li[aria-selected=true] a");
+      const href = await selected.evaluate((a) => a.href);
+      assert(href === `${origin}/${found[1].href}`, `two ArrowDowns selected ${href}, expected the second result ${found[1].href}`);
+      const active = await page.locator("#search-input").getAttribute("aria-activedescendant");
+      assert(active === "search-result-1", `aria-activedescendant is ${active}`);
+      await page.keyboard.press("Escape");
+      assert(await page.locator(".search-panel").isHidden(), "Escape did not close the results");
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.type(" ");
+      await page.keyboard.press("Backspace");
+      await page.locator(".search-panel").waitFor({ state: "visible" });
+      await page.keyboard.press("ArrowDown");
+      await Promise.all([page.waitForURL(`${origin}/${found[0].href}`), page.keyboard.press("Enter")]);
+      assertClean(context, "keyboard");
+      await page.close();
+    });
+
+    await context.close();
+  } finally {
+    await browser.close().catch(() => {});
+    server.close();
+  }
+
+  if (written.length) {
+    console.log("screenshots:");
+    for (const file of written) console.log(`  ${file}`);
+  }
+  console.log(checks.closingLine());
+  process.exit(checks.failed === 0 ? 0 : 1);
+}
+
+const watchdog = setTimeout(() => {
+  checks.failed += 1;
+  console.log(`FAIL  the search test did not finish within ${TOTAL_TIMEOUT_MS / 1000} s`);
+  console.log(checks.closingLine());
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS);
+watchdog.unref();
+
+main().catch((error) => {
+  checks.failed += 1;
+  console.log(`FAIL  ${error && error.stack ? error.stack : error}`);
+  console.log(checks.closingLine());
+  process.exit(1);
+});
