@@ -275,13 +275,12 @@ fn example_flow_reads_in_order() {
     assert_eq!(branches.len(), 2);
     assert!(branches.iter().all(|e| e.label.is_some()));
     assert_ne!(branches[0].points[0], branches[1].points[0]);
-    // Without loops, every arrow points to a later column.
+    // Without loops, every arrow points to a later column, or straight up or down to the
+    // next lane.
     for edge in &layout.layout.edges {
-        let column =
-            |id: &str| layout.cells[flow.steps.iter().position(|s| s.id.value == id).unwrap()].0;
         assert!(
-            column(&edge.to) > column(&edge.from),
-            "{} -> {} does not point right",
+            points_on(flow, &layout, &edge.from, &edge.to),
+            "{} -> {} points back",
             edge.from,
             edge.to
         );
@@ -298,6 +297,152 @@ fn example_flow_reads_in_order() {
             .text_html
             .contains("<li>Yes: go to <a href=\"#rasci-flow-support-step-log-case\">")
     );
+}
+
+/// Whether the arrow `from` -> `to` goes on through the flow: to a later column, or
+/// within its column straight to the next lane.
+fn points_on(
+    flow: &rasci::model::Flow,
+    layout: &diagrams::FlowLayout,
+    from: &str,
+    to: &str,
+) -> bool {
+    let cell = |id: &str| layout.cells[flow.steps.iter().position(|s| s.id.value == id).unwrap()];
+    let (from, to) = (cell(from), cell(to));
+    to.0 > from.0 || (to.0 == from.0 && to.1.abs_diff(from.1) == 1)
+}
+
+/// The position of step `id` in the flow's step list.
+fn step_index(flow: &rasci::model::Flow, id: &str) -> usize {
+    flow.steps
+        .iter()
+        .position(|s| s.id.value == id)
+        .unwrap_or_else(|| panic!("no step {id}"))
+}
+
+#[test]
+fn example_flow_is_layered_into_three_columns() {
+    let project = example();
+    let flow = &project.flows[0];
+    let layout = diagrams::flow_layout(&project, flow);
+    let cell = |id: &str| layout.cells[step_index(flow, id)];
+    let stack = |id: &str| layout.stack[step_index(flow, id)];
+    // The decision's two branch targets, both for the L1 staff, share a column: stacked,
+    // the "No" branch on top.
+    assert_eq!(cell("internal"), cell("log-case"));
+    assert_eq!((stack("internal"), stack("log-case")), (0, 1));
+    // A hand-over to the next lane is a straight arrow down (or up) in the same column.
+    assert_eq!(cell("report").0, cell("validate").0);
+    assert_eq!(cell("log-case").0, cell("handle").0);
+    assert_eq!(cell("inform").0, cell("closed").0);
+    assert_eq!(layout.columns, 3);
+    let columns: Vec<usize> = flow.steps.iter().map(|s| cell(&s.id.value).0).collect();
+    assert_eq!(columns, [0, 0, 1, 1, 1, 2, 2]);
+    let hand_over = layout
+        .layout
+        .edges
+        .iter()
+        .find(|e| e.from == "log-case" && e.to == "handle")
+        .unwrap();
+    assert_eq!(hand_over.points.len(), 2, "{:?}", hand_over.points);
+    assert_eq!(hand_over.points[0].x, hand_over.points[1].x);
+    // Reading order follows the arrows within a column.
+    assert_eq!(
+        layout.order,
+        [
+            "report", "validate", "internal", "log-case", "handle", "inform", "closed"
+        ]
+    );
+}
+
+/// The content column of a deployment page at the default desktop width (a 1280 px
+/// window), inside the figure's border and padding, in CSS pixels.
+const CONTENT_COLUMN: f64 = 654.0;
+/// The smallest size text of a step may be shown at, and the size it is drawn at: the
+/// site's stylesheet lets a drawing shrink to this ratio of its natural width, no further.
+const MIN_TEXT: f64 = 12.0;
+const STEP_TEXT: f64 = 13.0;
+
+#[test]
+fn example_flow_fits_the_content_column() {
+    let project = example();
+    let diagram = diagrams::flow_svg(&project, &project.flows[0]);
+    let smallest = diagram.width * MIN_TEXT / STEP_TEXT;
+    assert!(
+        smallest <= CONTENT_COLUMN,
+        "the flow is {} wide, {smallest} at its smallest: more than the column",
+        diagram.width
+    );
+    assert!(diagram.svg.contains(".rasci-diagram text{"));
+    assert!(diagram.svg.contains("font-size:13px"));
+    // Every line of text fits its box, with the same estimate the layout uses.
+    let layout = diagrams::flow_layout(&project, &project.flows[0]);
+    for node in &layout.layout.boxes {
+        for line in &node.lines {
+            let width = diagrams::text::width(line, STEP_TEXT);
+            assert!(
+                width <= node.rect.w - 20.0,
+                "{}: {line:?} ({width}) does not fit {}",
+                node.id,
+                node.rect.w
+            );
+        }
+        let text_height = node.lines.len() as f64 * 17.0;
+        assert!(
+            text_height <= node.rect.h,
+            "{}: text taller than its box",
+            node.id
+        );
+        // Words are kept whole: the wrapped lines put back together are the text.
+        assert_eq!(node.lines.join(" "), node.text, "{}", node.id);
+    }
+}
+
+#[test]
+fn parallel_steps_share_a_column_and_a_path_never_stacks() {
+    let flow = r#"flows:
+  - id: fork
+    title: Fork
+    lanes:
+      - { id: desk, party: desk }
+      - { id: ops, party: ops }
+    steps:
+      - { id: start, lane: desk, kind: start, text: Start, next: [a, b, c] }
+      - { id: a, lane: ops, text: First in parallel, next: [join] }
+      - { id: b, lane: ops, text: Second in parallel, next: [join] }
+      - { id: c, lane: ops, text: Third in parallel, next: [d] }
+      - { id: d, lane: ops, text: After the third, next: [join] }
+      - { id: join, lane: desk, kind: end, text: Joined }
+"#;
+    let (_dir, project) = project_from(&[
+        ("data/parties.yaml", PARTIES.to_string()),
+        ("data/scopes.yaml", SCOPES.to_string()),
+        ("data/tasks.yaml", TASKS.to_string()),
+        ("data/flows.yaml", flow.to_string()),
+    ]);
+    let flow = &project.flows[0];
+    let layout = diagrams::flow_layout(&project, flow);
+    check_geometry("fork", &layout.layout, &[]);
+    let cell = |id: &str| layout.cells[step_index(flow, id)];
+    let stack = |id: &str| layout.stack[step_index(flow, id)];
+    // The three parallel steps stack in one cell, in the order the flow names them.
+    assert_eq!(cell("a"), cell("b"));
+    assert_eq!(cell("a"), cell("c"));
+    assert_eq!([stack("a"), stack("b"), stack("c")], [0, 1, 2]);
+    // `d` follows `c` in the same lane: the next column, never the same cell.
+    assert_eq!(cell("d").0, cell("c").0 + 1);
+    // The end waits for its latest predecessor, `d`, which is in the next lane: the end
+    // shares its column.
+    assert_eq!(cell("join").0, cell("d").0);
+    assert_eq!(layout.columns, 2);
+    for edge in &layout.layout.edges {
+        assert!(
+            points_on(flow, &layout, &edge.from, &edge.to),
+            "{} -> {}",
+            edge.from,
+            edge.to
+        );
+    }
 }
 
 #[test]
@@ -494,13 +639,10 @@ fn larger_flow_and_systems() {
     check_geometry("larger flow", &layout.layout, &[]);
     assert_eq!(layout.layout.edges.len(), 13);
     assert_eq!(layout.layout.labels.len(), 4);
-    // Arrows point right except the loop back for more details.
-    let column =
-        |id: &str| layout.cells[flow.steps.iter().position(|s| s.id.value == id).unwrap()].0;
+    // Arrows point on except the loop back for more details.
     for edge in &layout.layout.edges {
-        let right = column(&edge.to) > column(&edge.from);
         assert_eq!(
-            right,
+            points_on(flow, &layout, &edge.from, &edge.to),
             edge.from != "clarify",
             "{} -> {}",
             edge.from,
