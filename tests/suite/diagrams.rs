@@ -798,3 +798,75 @@ fn generated_flows_keep_the_layout_rules() {
         );
     }
 }
+
+#[test]
+fn deployment_pages_put_each_drawing_in_a_labelled_scroll_region() {
+    let files = support::build_clean(support::repo());
+    let html = String::from_utf8(files["cloud/index.html"].clone()).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let regions: Vec<_> = doc
+        .select(&support::sel("figure.diagram > .diagram-scroll"))
+        .collect();
+    assert_eq!(
+        regions.len(),
+        2,
+        "the systems overview and the support flow"
+    );
+    for region in &regions {
+        let attr = |name: &str| region.value().attr(name).unwrap_or_default();
+        let svg = region
+            .select(&support::sel("svg.rasci-diagram"))
+            .next()
+            .expect("a drawing in the region");
+        let title: String = svg
+            .select(&support::sel("title"))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        assert_eq!(attr("role"), "region");
+        assert_eq!(attr("tabindex"), "0");
+        assert_eq!(attr("aria-label"), format!("Drawing: {title}"));
+        // The stylesheet scales the drawing from its natural width, given here.
+        let width = svg.value().attr("width").unwrap();
+        assert_eq!(attr("style"), format!("--diagram-width: {width}px"));
+    }
+    // The flow's drawing is in a disclosure before its numbered steps, which a phone's
+    // stylesheet puts first; the stylesheet has the rules for it, for the scaling, and for
+    // print.
+    let view = doc
+        .select(&support::sel(".flow-view"))
+        .next()
+        .expect("flow view");
+    let children: Vec<&str> = view
+        .children()
+        .filter_map(|c| c.value().as_element())
+        .map(|e| e.name())
+        .collect();
+    assert_eq!(children, ["details", "ol"]);
+    let details = view
+        .select(&support::sel("details.flow-drawing[open]"))
+        .next()
+        .unwrap();
+    let summary: String = details
+        .select(&support::sel("summary"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(summary, "Drawing of this flow");
+    assert!(
+        details
+            .select(&support::sel("svg.rasci-diagram-flow"))
+            .next()
+            .is_some()
+    );
+    let css = String::from_utf8(files["static/css/site.css"].clone()).unwrap();
+    for rule in [
+        "min-width: calc(var(--diagram-width) * 12 / 13)",
+        ".flow-view > .flow-steps { order: -1; }",
+        ".diagram-download, .flow-drawing > summary { display: none !important; }",
+    ] {
+        assert!(css.contains(rule), "site.css lacks {rule}");
+    }
+}
