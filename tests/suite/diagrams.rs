@@ -870,3 +870,54 @@ fn deployment_pages_put_each_drawing_in_a_labelled_scroll_region() {
         assert!(css.contains(rule), "site.css lacks {rule}");
     }
 }
+
+#[test]
+fn wide_decisions_and_long_lane_names_keep_the_layout_rules() {
+    let flow = r#"flows:
+  - id: many
+    title: Many branches
+    lanes:
+      - { id: desk, party: desk, name: "Supercalifragilisticexpialidocious-service-desk-of-the-north" }
+      - { id: ops, party: ops }
+    steps:
+      - id: pick
+        lane: desk
+        kind: decision
+        text: Which of the many ways?
+        branches:
+          - { label: "One", to: a }
+          - { label: "Two", to: b }
+          - { label: "Three", to: c }
+          - { label: "Four", to: d }
+          - { label: "Five, the longest label of them all", to: e }
+          - { label: "Back", to: pick }
+      - { id: a, lane: desk, text: "<b>A</b> & done", next: [end] }
+      - { id: b, lane: desk, text: B, next: [end, a] }
+      - { id: c, lane: ops, text: C, next: [end] }
+      - { id: d, lane: ops, text: D, next: [end] }
+      - { id: e, lane: nowhere, text: E, next: [end] }
+      - { id: end, lane: desk, kind: end, text: End }
+"#;
+    let (_dir, project) = project_from(&[
+        ("data/parties.yaml", PARTIES.to_string()),
+        ("data/scopes.yaml", SCOPES.to_string()),
+        ("data/tasks.yaml", TASKS.to_string()),
+        ("data/flows.yaml", flow.to_string()),
+    ]);
+    let flow = &project.flows[0];
+    let layout = diagrams::flow_layout(&project, flow);
+    check_geometry("many branches", &layout.layout, &[]);
+    let diagram = diagrams::render_flow(flow, &layout);
+    check_markup("many branches", &diagram);
+    let cell = |id: &str| layout.cells[step_index(flow, id)];
+    // `b` leads to `a`, so they never stack; `c` and `d` do.
+    assert_ne!(cell("a"), cell("b"));
+    assert_eq!(cell("c"), cell("d"));
+    // The lane is tall enough for its name's longest word, which stays whole.
+    let desk = &layout.lanes[0];
+    assert_eq!(desk.lines.len(), 1, "{:?}", desk.lines);
+    assert!(desk.rect.h >= diagrams::text::width(&desk.name, 13.0 * 1.08));
+    // The lane a step names but the flow lacks is drawn too.
+    assert_eq!(layout.lanes.len(), 3);
+    assert!(diagram.svg.contains("&lt;b&gt;A&lt;/b&gt; &amp; done"));
+}
