@@ -8,8 +8,9 @@
 // 12 px or more and inside its boxes; each drawing sits in a focusable, labelled region
 // that a keyboard can scroll when the drawing is wider than the column. On a phone
 // (390×844) the numbered steps come first and the drawing waits behind a disclosure that
-// opens it readable. Printed, every drawing fits the page with no scrollbar and no
-// download link. Screenshots go to $SCREENSHOT_DIR (default: a new temporary folder).
+// opens it readable. Printed (print media, at the width of an A4 page's content), every
+// drawing fits the page with no scrollbar and no download link. Screenshots go to
+// $SCREENSHOT_DIR (default: a new temporary folder).
 //
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
@@ -25,6 +26,7 @@ const NAVIGATION_TIMEOUT_MS = 15_000; // one page load
 const CHECK_TIMEOUT_MS = 45_000; // one check, everything included
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
+const A4_CONTENT = { width: 688, height: 1017 }; // 182 × 269 mm at 96 px per inch
 const MIN_TEXT_PX = 12; // the smallest a step's text may be shown at
 const PAGES = ["cloud", "onprem"];
 
@@ -126,8 +128,12 @@ async function scrollsByKeyboard(page, id) {
   const focused = await region.evaluate((el) => document.activeElement === el);
   assert(focused, `${id}: the region does not take focus`);
   const before = await region.evaluate((el) => el.scrollLeft);
+  // The arrow key scrolls smoothly: wait for the scroll to end (or for nothing to happen).
+  const ended = region.evaluate(
+    (el) => new Promise((done) => { el.addEventListener("scrollend", done, { once: true }); setTimeout(done, 2000); }),
+  );
   await page.keyboard.press("ArrowRight");
-  await page.waitForFunction((el) => el.scrollLeft > 0, await region.elementHandle(), { timeout: ACTION_TIMEOUT_MS }).catch(() => {});
+  await ended;
   const after = await region.evaluate((el) => el.scrollLeft);
   assert(after > before, `${id}: ArrowRight in the focused region does not scroll it (scrollLeft ${before} -> ${after})`);
 }
@@ -196,8 +202,11 @@ async function main() {
       });
     }
 
-    await checks.check("printed: every drawing fits the page, no scrollbar, no download link", async () => {
-      const page = await open(desktop, "onprem/");
+    // Printed on A4 portrait with the print stylesheet's 14 mm margins, the page's content
+    // is 182 mm wide: 688 CSS pixels.
+    const paper = await newContext(browser, A4_CONTENT);
+    await checks.check("printed on A4: every drawing fits the page, no scrollbar, no download link", async () => {
+      const page = await open(paper, "onprem/");
       await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
       await page.emulateMedia({ media: "print" });
       for (const d of await page.evaluate(measureDiagrams)) {
@@ -208,7 +217,7 @@ async function main() {
         assert(d.cut.length === 0, `${d.id}: text leaves its box in ${d.cut.join(", ")}`);
       }
       await screenshot(page.locator("figure.diagram:has(svg.rasci-diagram-flow)"), "flow-print");
-      assertClean(desktop, "onprem printed");
+      assertClean(paper, "onprem printed");
       await page.close();
     });
 
