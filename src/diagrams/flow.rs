@@ -331,7 +331,19 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
         if outgoing.len() < 2 {
             continue;
         }
-        let mut taken = Vec::new();
+        // A step handed over from the lane above or below in the same column takes that
+        // arrow on its top or bottom side: a way out there would run back along it.
+        let mut taken: Vec<Dir> = links
+            .iter()
+            .filter(|link| link.to == from && step_column[link.from] == step_column[from])
+            .map(|link| {
+                if height_order(link.from) < height_order(from) {
+                    Dir::Up
+                } else {
+                    Dir::Down
+                }
+            })
+            .collect();
         for l in outgoing {
             let to = links[l].to;
             let preferred = match height_order(to).cmp(&height_order(from)) {
