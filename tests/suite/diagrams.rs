@@ -649,6 +649,17 @@ fn larger_flow_and_systems() {
             edge.to
         );
     }
+    // The release decision is handed over from the lane above, on its top side; neither
+    // of its ways out leaves there, back along that arrow.
+    let release = layout.layout.find_box("release").unwrap().rect;
+    for edge in layout.layout.edges.iter().filter(|e| e.from == "release") {
+        assert!(
+            (edge.points[0].y - release.y).abs() > 0.01,
+            "release -> {} leaves through the top: {:?}",
+            edge.to,
+            edge.points
+        );
+    }
     // The party name stands in for a lane without a name.
     assert_eq!(layout.lanes[2].name, "Operations");
     let diagram = diagrams::render_flow(flow, &layout);
