@@ -1,31 +1,45 @@
 //! Swimlane diagrams of flows.
 //!
-//! Steps go into a table: one row per lane, one column per position in the flow. Columns
-//! follow a breadth-first topological order from the start, so every arrow that is not a
-//! loop back points to the right; a step whose cell is taken moves to the next column.
+//! Steps go into a table: one row per lane, one column per layer of the flow. The layers
+//! are as few as the arrows allow, so that a flow fits a page column: a step goes one
+//! column right of its predecessor, but into the same column when the predecessor is in
+//! the next lane (the arrow runs straight up or down between the lanes). Steps that share
+//! a predecessor but do not follow one another, such as the branch targets of one
+//! decision, share a cell: they are stacked inside their lane. Every arrow that is not a loop back points
+//! right, up or down, never left. Lane names sit in a narrow heading column, turned a
+//! quarter, so that the width goes to the steps.
 
 use super::Diagram;
-use super::geom::{Edge, Layout, Node, Rect, Shape};
-use super::route::{Dir, Grid, label_size, place_edge_labels, tracks};
+use super::geom::{Edge, Layout, Node, Point, Rect, Shape};
+use super::route::{Dir, Grid, label_size, place_edge_labels};
 use super::style::party_class;
 use super::svg;
 use super::text::{
-    FONT, LINE, SMALL_FONT, block_width, escape, id_fragment, num, wrap, write_lines,
+    self, FONT, LINE, SMALL_FONT, block_width, escape, id_fragment, num, wrap, write_lines,
 };
 use crate::model::{Flow, Project, StepKind};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write;
 
-/// Empty space above and below the tallest box of a lane; arrows run along it.
-const LANE_PAD: f64 = 38.0;
+/// Empty space above and below the boxes of a lane; arrows run along it.
+const LANE_PAD: f64 = 34.0;
+/// Space between boxes stacked in one cell of a lane; an arrow track runs in its middle.
+const STACK_GAP: f64 = 26.0;
 /// Narrowest gap between columns; wider when a branch label needs it.
-const MIN_GAP: f64 = 72.0;
-/// Distance between parallel arrow tracks along the lane borders.
-const TRACK: f64 = 12.0;
-const TEXT_WIDTH: f64 = 180.0;
-const DECISION_TEXT_WIDTH: f64 = 150.0;
+const MIN_GAP: f64 = 2.0 * (TRACK_CLEARANCE + GAP_TRACK);
+/// Space left of the first column and right of the last, for arrows that go around.
+const EDGE_GAP: f64 = 32.0;
+/// Distance of the outer arrow track from a lane border, and between the two tracks.
+const TRACK: f64 = 10.0;
+const TEXT_WIDTH: f64 = 130.0;
+const DECISION_TEXT_WIDTH: f64 = 112.0;
 const LABEL_WIDTH: f64 = 110.0;
-const HEADER_TEXT_WIDTH: f64 = 130.0;
+/// Space around the turned lane names in their heading column.
+const HEADER_PAD: f64 = 8.0;
+/// Width of the party colour bar at the left of each lane.
+const ACCENT: f64 = 5.0;
+/// Height of a lane with no steps, and of the first box row of every lane at least.
+const MIN_ROW: f64 = 44.0;
 /// Headings are bold, which the width estimate for regular text undershoots.
 const BOLD: f64 = 1.08;
 
@@ -37,6 +51,7 @@ pub struct LaneBand {
     /// Position of the lane's party in the project, which picks its colour.
     pub party: Option<usize>,
     pub rect: Rect,
+    /// The heading cell; its name is drawn turned a quarter anticlockwise, read upwards.
     pub header: Rect,
     pub lines: Vec<String>,
 }
@@ -46,17 +61,44 @@ pub struct LaneBand {
 pub struct FlowLayout {
     pub layout: Layout,
     pub lanes: Vec<LaneBand>,
-    /// Step ids in reading order: by column, then by lane.
+    /// Step ids in reading order: by column, then along the arrows within a column.
     pub order: Vec<String>,
     pub columns: usize,
     /// The (column, lane) cell of each step, in the flow's step order.
     pub cells: Vec<(usize, usize)>,
+    /// The position of each step among the steps stacked in its cell, top first.
+    pub stack: Vec<usize>,
 }
 
 struct Link {
     from: usize,
     to: usize,
     label: Option<String>,
+}
+
+/// Nearest an arrow track comes to a box, so that an arrow entering the box from the track
+/// has room for its arrowhead.
+const TRACK_CLEARANCE: f64 = 13.0;
+/// Distance between the parallel arrow tracks of a gap between columns.
+const GAP_TRACK: f64 = 8.0;
+
+/// The three arrow tracks of a gap between columns that starts at `start` and is `space`
+/// wide: its middle line and one on either side.
+fn gap_tracks(start: f64, space: f64) -> [f64; 3] {
+    let middle = start + space / 2.0;
+    [middle - GAP_TRACK, middle, middle + GAP_TRACK]
+}
+
+/// The three arrow tracks of the margin left of the first column (`before_boxes`) or
+/// right of the last, each at least [`TRACK_CLEARANCE`] from the boxes.
+fn margin_tracks(start: f64, before_boxes: bool) -> [f64; 3] {
+    let near = if before_boxes {
+        start + EDGE_GAP - TRACK_CLEARANCE
+    } else {
+        start + TRACK_CLEARANCE
+    };
+    let away = if before_boxes { -GAP_TRACK } else { GAP_TRACK };
+    [near, near + away, near + 2.0 * away]
 }
 
 /// Lays out `flow`: lanes, boxes, routed arrows and branch labels.
@@ -115,8 +157,11 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
         }
     }
 
-    let columns_of_steps = assign_columns(flow, &step_lane, &links);
-    let columns = columns_of_steps.iter().map(|c| c + 1).max().unwrap_or(0);
+    let placed = assign_cells(flow, &step_lane, &links);
+    let step_column: Vec<usize> = placed.iter().map(|p| p.0).collect();
+    let step_stack: Vec<usize> = placed.iter().map(|p| p.1).collect();
+    let step_turn: Vec<usize> = placed.iter().map(|p| p.2).collect();
+    let columns = step_column.iter().map(|c| c + 1).max().unwrap_or(0);
 
     // Box sizes.
     let mut boxes: Vec<Node> = flow
@@ -166,52 +211,94 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
         .flatten()
         .map(|l| label_size(&l.1).0)
         .fold(0.0, f64::max);
-    let gap = MIN_GAP.max(widest_label + 48.0);
+    // A branch label sits beside the start of its arrow, between the decision and the
+    // next column.
+    let gap = MIN_GAP.max(widest_label + 14.0);
 
+    // Column widths, and the height of each row of stacked boxes in each lane.
     let mut column_width = vec![0.0f64; columns];
-    let mut lane_box_height = vec![44.0f64; lanes.len()];
+    let mut row_height: Vec<Vec<f64>> = vec![vec![MIN_ROW]; lanes.len()];
     for (i, b) in boxes.iter().enumerate() {
-        let c = columns_of_steps[i];
+        let c = step_column[i];
         column_width[c] = column_width[c].max(b.rect.w);
-        lane_box_height[step_lane[i]] = lane_box_height[step_lane[i]].max(b.rect.h);
+        let rows = &mut row_height[step_lane[i]];
+        if rows.len() <= step_stack[i] {
+            rows.resize(step_stack[i] + 1, 0.0);
+        }
+        rows[step_stack[i]] = rows[step_stack[i]].max(b.rect.h);
     }
 
+    // Lane heights, then the lane names wrapped to them: a name reads upwards along its
+    // lane, so the lane is at least as tall as its longest word.
+    let lane_height: Vec<f64> = lanes
+        .iter()
+        .enumerate()
+        .map(|(i, lane)| {
+            let rows = &row_height[i];
+            let boxes_height = rows.iter().sum::<f64>() + (rows.len() - 1) as f64 * STACK_GAP;
+            let longest_word = lane
+                .1
+                .split_whitespace()
+                .map(|w| text::width(w, FONT * BOLD))
+                .fold(0.0, f64::max);
+            (boxes_height + 2.0 * LANE_PAD)
+                .max(longest_word + 2.0 * HEADER_PAD + 2.0)
+                .round()
+        })
+        .collect();
     let header_lines: Vec<Vec<String>> = lanes
         .iter()
-        .map(|l| wrap(&l.1, HEADER_TEXT_WIDTH, FONT * BOLD))
+        .zip(&lane_height)
+        .map(|(l, h)| wrap(&l.1, h - 2.0 * HEADER_PAD, FONT * BOLD))
         .collect();
-    let header_width = header_lines
-        .iter()
-        .map(|l| block_width(l, FONT * BOLD) + 36.0)
-        .fold(130.0, f64::max)
+    let header_width = (header_lines.iter().map(Vec::len).max().unwrap_or(1) as f64 * LINE
+        + 2.0 * HEADER_PAD
+        + ACCENT)
         .round();
 
     let mut column_x = Vec::with_capacity(columns);
     let mut xs = Vec::new();
     let mut x = header_width;
-    for w in &column_width {
-        xs.extend(tracks(x, gap));
-        x += gap;
+    xs.extend(margin_tracks(x, true));
+    x += EDGE_GAP;
+    for (c, w) in column_width.iter().enumerate() {
+        if c > 0 {
+            xs.extend(gap_tracks(x, gap));
+            x += gap;
+        }
         column_x.push(x);
         xs.push(x + w / 2.0);
         x += w;
     }
-    xs.extend(tracks(x, gap));
-    x += gap;
+    xs.extend(margin_tracks(x, false));
+    x += EDGE_GAP;
     let width = x;
 
     let mut lane_bands = Vec::with_capacity(lanes.len());
+    // For each lane, the top of each row of stacked boxes.
+    let mut row_top: Vec<Vec<f64>> = Vec::with_capacity(lanes.len());
     let mut ys = Vec::new();
     let mut y = 0.0;
     for (i, lane) in lanes.iter().enumerate() {
-        let text_height = header_lines[i].len() as f64 * LINE + 24.0;
-        let height = (lane_box_height[i] + 2.0 * LANE_PAD).max(text_height);
+        let height = lane_height[i];
+        let rows = &row_height[i];
+        let boxes_height = rows.iter().sum::<f64>() + (rows.len() - 1) as f64 * STACK_GAP;
+        let mut top = y + (height - boxes_height) / 2.0;
+        let mut tops = Vec::with_capacity(rows.len());
+        for (k, h) in rows.iter().enumerate() {
+            if k > 0 {
+                ys.push(top - STACK_GAP / 2.0);
+            }
+            tops.push(top);
+            ys.push(top + h / 2.0);
+            top += h + STACK_GAP;
+        }
+        row_top.push(tops);
         ys.extend([
-            y + 11.0,
-            y + 11.0 + TRACK,
-            y + height / 2.0,
-            y + height - 11.0 - TRACK,
-            y + height - 11.0,
+            y + TRACK,
+            y + 2.0 * TRACK,
+            y + height - 2.0 * TRACK,
+            y + height - TRACK,
         ]);
         lane_bands.push(LaneBand {
             id: lane.0.clone(),
@@ -226,16 +313,17 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
     let height = y;
 
     for (i, b) in boxes.iter_mut().enumerate() {
-        let c = columns_of_steps[i];
-        let band = &lane_bands[step_lane[i]].rect;
+        let c = step_column[i];
+        let (lane, row) = (step_lane[i], step_stack[i]);
         b.rect.x = column_x[c] + (column_width[c] - b.rect.w) / 2.0;
-        b.rect.y = band.y + (band.h - b.rect.h) / 2.0;
+        b.rect.y = row_top[lane][row] + (row_height[lane][row] - b.rect.h) / 2.0;
     }
 
     // Arrows. A step with several ways out sends each through a different side, so that
     // the arrows and their labels start apart.
     let mut grid = Grid::new(xs, ys, boxes.iter().map(|b| b.rect).collect());
     let mut first_dirs: Vec<Option<Dir>> = vec![None; links.len()];
+    let height_order = |s: usize| (step_lane[s], step_stack[s]);
     for from in 0..flow.steps.len() {
         let outgoing: Vec<usize> = (0..links.len())
             .filter(|l| links[*l].from == from)
@@ -243,15 +331,25 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
         if outgoing.len() < 2 {
             continue;
         }
-        let mut taken = Vec::new();
+        // A step handed over from the lane above or below in the same column takes that
+        // arrow on its top or bottom side: a way out there would run back along it.
+        let mut taken: Vec<Dir> = links
+            .iter()
+            .filter(|link| link.to == from && step_column[link.from] == step_column[from])
+            .map(|link| {
+                if height_order(link.from) < height_order(from) {
+                    Dir::Up
+                } else {
+                    Dir::Down
+                }
+            })
+            .collect();
         for l in outgoing {
             let to = links[l].to;
-            let preferred = match step_lane[to].cmp(&step_lane[from]) {
+            let preferred = match height_order(to).cmp(&height_order(from)) {
                 std::cmp::Ordering::Greater => Dir::Down,
                 std::cmp::Ordering::Less => Dir::Up,
-                std::cmp::Ordering::Equal if columns_of_steps[to] > columns_of_steps[from] => {
-                    Dir::Right
-                }
+                std::cmp::Ordering::Equal if step_column[to] > step_column[from] => Dir::Right,
                 std::cmp::Ordering::Equal => Dir::Down,
             };
             let choice = std::iter::once(preferred)
@@ -282,7 +380,9 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
     let labels = place_edge_labels(&mut edges, &edge_labels, bounds, &obstacles, &[], true);
 
     let mut order: Vec<usize> = (0..flow.steps.len()).collect();
-    order.sort_by_key(|i| (columns_of_steps[*i], step_lane[*i], *i));
+    // Within a column, in the order the steps were placed, which follows the arrows: a
+    // step comes after the step above or below it that leads to it.
+    order.sort_by_key(|i| (step_column[*i], step_turn[*i]));
 
     FlowLayout {
         layout: Layout {
@@ -298,19 +398,28 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
             .map(|i| flow.steps[*i].id.value.clone())
             .collect(),
         columns,
-        cells: columns_of_steps
+        cells: step_column
             .iter()
             .zip(&step_lane)
             .map(|(c, l)| (*c, *l))
             .collect(),
+        stack: step_stack,
     }
 }
 
-/// The column of each step. Loops are cut where a depth-first walk from the start meets
-/// a step it is still inside of; the remaining arrows are placed in breadth-first
-/// topological order, each step one column right of its latest predecessor, or further
-/// when its lane already has a step in that column.
-fn assign_columns(flow: &Flow, step_lane: &[usize], links: &[Link]) -> Vec<usize> {
+/// The column of each step, its position in its cell's stack, and its turn in the order
+/// the steps were placed.
+///
+/// Loops are cut where a depth-first walk from the start meets a step it is still inside
+/// of. The remaining arrows are taken in breadth-first topological order. A step goes one
+/// column right of its latest predecessor, or into the same column when that predecessor
+/// is in the lane next to its own (the arrow between them is a short vertical one). A
+/// step stacks below the steps already in its cell when it shares a predecessor with one
+/// of them (branch targets of one decision, parallel steps) and follows none of them;
+/// otherwise it moves right until its cell is empty or it can stack there. So a cell never
+/// stacks two steps of one path, and every arrow that is not a loop points right, up or
+/// down.
+fn assign_cells(flow: &Flow, step_lane: &[usize], links: &[Link]) -> Vec<(usize, usize, usize)> {
     let n = flow.steps.len();
     let mut outgoing: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (l, link) in links.iter().enumerate() {
@@ -364,22 +473,52 @@ fn assign_columns(flow: &Flow, step_lane: &[usize], links: &[Link]) -> Vec<usize
             queue.push_back(root);
         }
     }
+    // Which steps lead to each step, one bit per step: a step's bits are complete when it
+    // leaves the queue, because all its predecessors left before it.
+    let words = n.div_ceil(64);
+    let mut ancestors = vec![0u64; n * words];
+    let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (l, link) in links.iter().enumerate() {
+        if !backward[l] {
+            predecessors[link.to].push(link.from);
+        }
+    }
     let mut earliest = vec![0usize; n];
-    let mut column = vec![0usize; n];
-    let mut occupied: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut placed = vec![(0usize, 0usize, 0usize); n];
+    let mut turn = 0;
+    let mut cells: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     while let Some(node) = queue.pop_front() {
+        let lane = step_lane[node];
+        let mine = &ancestors[node * words..(node + 1) * words];
+        let leads_here = |s: &usize| mine[s / 64] >> (s % 64) & 1 == 1;
+        let sibling = |s: &usize| {
+            predecessors[node]
+                .iter()
+                .any(|p| predecessors[*s].contains(p))
+        };
         let mut c = earliest[node];
-        while occupied.contains(&(c, step_lane[node])) {
+        while cells
+            .get(&(c, lane))
+            .is_some_and(|steps| steps.iter().any(leads_here) || !steps.iter().any(sibling))
+        {
             c += 1;
         }
-        occupied.insert((c, step_lane[node]));
-        column[node] = c;
+        let cell = cells.entry((c, lane)).or_default();
+        placed[node] = (c, cell.len(), turn);
+        turn += 1;
+        cell.push(node);
         for &l in &outgoing[node] {
             if backward[l] {
                 continue;
             }
             let to = links[l].to;
-            earliest[to] = earliest[to].max(c + 1);
+            let step = usize::from(step_lane[to].abs_diff(lane) != 1);
+            earliest[to] = earliest[to].max(c + step);
+            for w in 0..words {
+                let bits = ancestors[node * words + w];
+                ancestors[to * words + w] |= bits;
+            }
+            ancestors[to * words + node / 64] |= 1 << (node % 64);
             waiting[to] -= 1;
             if waiting[to] == 0 && !queued[to] {
                 queued[to] = true;
@@ -387,7 +526,7 @@ fn assign_columns(flow: &Flow, step_lane: &[usize], links: &[Link]) -> Vec<usize
             }
         }
     }
-    column
+    placed
 }
 
 /// Draws `flow` as an accessible SVG swimlane diagram with a text equivalent.
@@ -431,7 +570,7 @@ pub fn render_flow(flow: &Flow, layout: &FlowLayout) -> Diagram {
         let party = lane.party.map(party_class).unwrap_or_default();
         let _ = write!(
             out,
-            r#"<g class="{party}" data-lane="{}"><rect class="{class}" x="{}" y="{}" width="{}" height="{}"/><rect class="rasci-lane-head" x="{}" y="{}" width="{}" height="{}"/><rect class="rasci-accent" x="{}" y="{}" width="5" height="{}"/>"#,
+            r#"<g class="{party}" data-lane="{}"><rect class="{class}" x="{}" y="{}" width="{}" height="{}"/><rect class="rasci-lane-head" x="{}" y="{}" width="{}" height="{}"/><rect class="rasci-accent" x="{}" y="{}" width="{}" height="{}"/>"#,
             escape(&lane.id),
             num(r.x),
             num(r.y),
@@ -443,19 +582,27 @@ pub fn render_flow(flow: &Flow, layout: &FlowLayout) -> Diagram {
             num(h.h),
             num(h.x),
             num(h.y),
+            num(ACCENT),
             num(h.h),
         );
-        let c = h.center();
+        // The name reads upwards: drawn level around the heading's centre, then turned.
+        let c = Point::new(h.center().x + ACCENT / 2.0, h.center().y);
+        let _ = write!(
+            out,
+            r#"<g transform="rotate(-90 {} {})">"#,
+            num(c.x),
+            num(c.y)
+        );
         write_lines(
             &mut out,
             &lane.lines,
-            c.x + 2.5,
+            c.x,
             c.y,
             LINE,
             FONT,
             "rasci-lane-name",
         );
-        out.push_str("</g>");
+        out.push_str("</g></g>");
         if i > 0 {
             let _ = write!(
                 out,

@@ -350,10 +350,46 @@ pub fn place_label(
         .into_iter()
         .min_by(|a, b| a.0.cmp(&b.0))
         .map(|c| c.1)
+        .or_else(|| free_spot_near(size, path, around))
         .unwrap_or_else(|| {
             let a = path[0];
             Rect::new(a.x + 8.0, a.y - 4.0 - h, w, h)
         })
+}
+
+/// A spot for a label of `size` clear of the boxes and the labels placed before it,
+/// searched outward from the points of `path`, nearest first. For a crowded corner
+/// (a decision with more ways out than a box has sides) where no spot beside a run is free.
+fn free_spot_near(size: (f64, f64), path: &[Point], around: &Surroundings) -> Option<Rect> {
+    const STEP: f64 = 6.0;
+    const RINGS: i32 = 40;
+    let (w, h) = size;
+    let free = |spot: &Rect| {
+        around.bounds.contains_rect(spot)
+            && !around
+                .obstacles
+                .iter()
+                .any(|o| o.inflate(3.0).overlaps(spot))
+            && !around.taken.iter().any(|t| t.inflate(2.0).overlaps(spot))
+    };
+    for ring in 1..=RINGS {
+        for p in path {
+            for i in -ring..=ring {
+                for (dx, dy) in [(i, -ring), (i, ring), (-ring, i), (ring, i)] {
+                    let spot = Rect::new(
+                        p.x + f64::from(dx) * STEP - w / 2.0,
+                        p.y + f64::from(dy) * STEP - h / 2.0,
+                        w,
+                        h,
+                    );
+                    if free(&spot) {
+                        return Some(spot);
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Length of the common part of two axis-parallel segments (zero unless collinear).

@@ -275,13 +275,12 @@ fn example_flow_reads_in_order() {
     assert_eq!(branches.len(), 2);
     assert!(branches.iter().all(|e| e.label.is_some()));
     assert_ne!(branches[0].points[0], branches[1].points[0]);
-    // Without loops, every arrow points to a later column.
+    // Without loops, every arrow points to a later column, or straight up or down to the
+    // next lane.
     for edge in &layout.layout.edges {
-        let column =
-            |id: &str| layout.cells[flow.steps.iter().position(|s| s.id.value == id).unwrap()].0;
         assert!(
-            column(&edge.to) > column(&edge.from),
-            "{} -> {} does not point right",
+            points_on(flow, &layout, &edge.from, &edge.to),
+            "{} -> {} points back",
             edge.from,
             edge.to
         );
@@ -298,6 +297,152 @@ fn example_flow_reads_in_order() {
             .text_html
             .contains("<li>Yes: go to <a href=\"#rasci-flow-support-step-log-case\">")
     );
+}
+
+/// Whether the arrow `from` -> `to` goes on through the flow: to a later column, or
+/// within its column straight to the next lane.
+fn points_on(
+    flow: &rasci::model::Flow,
+    layout: &diagrams::FlowLayout,
+    from: &str,
+    to: &str,
+) -> bool {
+    let cell = |id: &str| layout.cells[flow.steps.iter().position(|s| s.id.value == id).unwrap()];
+    let (from, to) = (cell(from), cell(to));
+    to.0 > from.0 || (to.0 == from.0 && to.1.abs_diff(from.1) == 1)
+}
+
+/// The position of step `id` in the flow's step list.
+fn step_index(flow: &rasci::model::Flow, id: &str) -> usize {
+    flow.steps
+        .iter()
+        .position(|s| s.id.value == id)
+        .unwrap_or_else(|| panic!("no step {id}"))
+}
+
+#[test]
+fn example_flow_is_layered_into_three_columns() {
+    let project = example();
+    let flow = &project.flows[0];
+    let layout = diagrams::flow_layout(&project, flow);
+    let cell = |id: &str| layout.cells[step_index(flow, id)];
+    let stack = |id: &str| layout.stack[step_index(flow, id)];
+    // The decision's two branch targets, both for the L1 staff, share a column: stacked,
+    // the "No" branch on top.
+    assert_eq!(cell("internal"), cell("log-case"));
+    assert_eq!((stack("internal"), stack("log-case")), (0, 1));
+    // A hand-over to the next lane is a straight arrow down (or up) in the same column.
+    assert_eq!(cell("report").0, cell("validate").0);
+    assert_eq!(cell("log-case").0, cell("handle").0);
+    assert_eq!(cell("inform").0, cell("closed").0);
+    assert_eq!(layout.columns, 3);
+    let columns: Vec<usize> = flow.steps.iter().map(|s| cell(&s.id.value).0).collect();
+    assert_eq!(columns, [0, 0, 1, 1, 1, 2, 2]);
+    let hand_over = layout
+        .layout
+        .edges
+        .iter()
+        .find(|e| e.from == "log-case" && e.to == "handle")
+        .unwrap();
+    assert_eq!(hand_over.points.len(), 2, "{:?}", hand_over.points);
+    assert_eq!(hand_over.points[0].x, hand_over.points[1].x);
+    // Reading order follows the arrows within a column.
+    assert_eq!(
+        layout.order,
+        [
+            "report", "validate", "internal", "log-case", "handle", "inform", "closed"
+        ]
+    );
+}
+
+/// The content column of a deployment page at the default desktop width (a 1280 px
+/// window), inside the figure's border and padding, in CSS pixels.
+const CONTENT_COLUMN: f64 = 654.0;
+/// The smallest size text of a step may be shown at, and the size it is drawn at: the
+/// site's stylesheet lets a drawing shrink to this ratio of its natural width, no further.
+const MIN_TEXT: f64 = 12.0;
+const STEP_TEXT: f64 = 13.0;
+
+#[test]
+fn example_flow_fits_the_content_column() {
+    let project = example();
+    let diagram = diagrams::flow_svg(&project, &project.flows[0]);
+    let smallest = diagram.width * MIN_TEXT / STEP_TEXT;
+    assert!(
+        smallest <= CONTENT_COLUMN,
+        "the flow is {} wide, {smallest} at its smallest: more than the column",
+        diagram.width
+    );
+    assert!(diagram.svg.contains(".rasci-diagram text{"));
+    assert!(diagram.svg.contains("font-size:13px"));
+    // Every line of text fits its box, with the same estimate the layout uses.
+    let layout = diagrams::flow_layout(&project, &project.flows[0]);
+    for node in &layout.layout.boxes {
+        for line in &node.lines {
+            let width = diagrams::text::width(line, STEP_TEXT);
+            assert!(
+                width <= node.rect.w - 20.0,
+                "{}: {line:?} ({width}) does not fit {}",
+                node.id,
+                node.rect.w
+            );
+        }
+        let text_height = node.lines.len() as f64 * 17.0;
+        assert!(
+            text_height <= node.rect.h,
+            "{}: text taller than its box",
+            node.id
+        );
+        // Words are kept whole: the wrapped lines put back together are the text.
+        assert_eq!(node.lines.join(" "), node.text, "{}", node.id);
+    }
+}
+
+#[test]
+fn parallel_steps_share_a_column_and_a_path_never_stacks() {
+    let flow = r#"flows:
+  - id: fork
+    title: Fork
+    lanes:
+      - { id: desk, party: desk }
+      - { id: ops, party: ops }
+    steps:
+      - { id: start, lane: desk, kind: start, text: Start, next: [a, b, c] }
+      - { id: a, lane: ops, text: First in parallel, next: [join] }
+      - { id: b, lane: ops, text: Second in parallel, next: [join] }
+      - { id: c, lane: ops, text: Third in parallel, next: [d] }
+      - { id: d, lane: ops, text: After the third, next: [join] }
+      - { id: join, lane: desk, kind: end, text: Joined }
+"#;
+    let (_dir, project) = project_from(&[
+        ("data/parties.yaml", PARTIES.to_string()),
+        ("data/scopes.yaml", SCOPES.to_string()),
+        ("data/tasks.yaml", TASKS.to_string()),
+        ("data/flows.yaml", flow.to_string()),
+    ]);
+    let flow = &project.flows[0];
+    let layout = diagrams::flow_layout(&project, flow);
+    check_geometry("fork", &layout.layout, &[]);
+    let cell = |id: &str| layout.cells[step_index(flow, id)];
+    let stack = |id: &str| layout.stack[step_index(flow, id)];
+    // The three parallel steps stack in one cell, in the order the flow names them.
+    assert_eq!(cell("a"), cell("b"));
+    assert_eq!(cell("a"), cell("c"));
+    assert_eq!([stack("a"), stack("b"), stack("c")], [0, 1, 2]);
+    // `d` follows `c` in the same lane: the next column, never the same cell.
+    assert_eq!(cell("d").0, cell("c").0 + 1);
+    // The end waits for its latest predecessor, `d`, which is in the next lane: the end
+    // shares its column.
+    assert_eq!(cell("join").0, cell("d").0);
+    assert_eq!(layout.columns, 2);
+    for edge in &layout.layout.edges {
+        assert!(
+            points_on(flow, &layout, &edge.from, &edge.to),
+            "{} -> {}",
+            edge.from,
+            edge.to
+        );
+    }
 }
 
 #[test]
@@ -494,17 +639,25 @@ fn larger_flow_and_systems() {
     check_geometry("larger flow", &layout.layout, &[]);
     assert_eq!(layout.layout.edges.len(), 13);
     assert_eq!(layout.layout.labels.len(), 4);
-    // Arrows point right except the loop back for more details.
-    let column =
-        |id: &str| layout.cells[flow.steps.iter().position(|s| s.id.value == id).unwrap()].0;
+    // Arrows point on except the loop back for more details.
     for edge in &layout.layout.edges {
-        let right = column(&edge.to) > column(&edge.from);
         assert_eq!(
-            right,
+            points_on(flow, &layout, &edge.from, &edge.to),
             edge.from != "clarify",
             "{} -> {}",
             edge.from,
             edge.to
+        );
+    }
+    // The release decision is handed over from the lane above, on its top side; neither
+    // of its ways out leaves there, back along that arrow.
+    let release = layout.layout.find_box("release").unwrap().rect;
+    for edge in layout.layout.edges.iter().filter(|e| e.from == "release") {
+        assert!(
+            (edge.points[0].y - release.y).abs() > 0.01,
+            "release -> {} leaves through the top: {:?}",
+            edge.to,
+            edge.points
         );
     }
     // The party name stands in for a lane without a name.
@@ -655,4 +808,127 @@ fn generated_flows_keep_the_layout_rules() {
             &diagrams::render_flow(flow, &layout),
         );
     }
+}
+
+#[test]
+fn deployment_pages_put_each_drawing_in_a_labelled_scroll_region() {
+    let files = support::build_clean(support::repo());
+    let html = String::from_utf8(files["cloud/index.html"].clone()).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let regions: Vec<_> = doc
+        .select(&support::sel("figure.diagram > .diagram-scroll"))
+        .collect();
+    assert_eq!(
+        regions.len(),
+        2,
+        "the systems overview and the support flow"
+    );
+    for region in &regions {
+        let attr = |name: &str| region.value().attr(name).unwrap_or_default();
+        let svg = region
+            .select(&support::sel("svg.rasci-diagram"))
+            .next()
+            .expect("a drawing in the region");
+        let title: String = svg
+            .select(&support::sel("title"))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        assert_eq!(attr("role"), "region");
+        assert_eq!(attr("tabindex"), "0");
+        assert_eq!(attr("aria-label"), format!("Drawing: {title}"));
+        // The stylesheet scales the drawing from its natural width, given here.
+        let width = svg.value().attr("width").unwrap();
+        assert_eq!(attr("style"), format!("--diagram-width: {width}px"));
+    }
+    // The flow's drawing is in a disclosure before its numbered steps, which a phone's
+    // stylesheet puts first; the stylesheet has the rules for it, for the scaling, and for
+    // print.
+    let view = doc
+        .select(&support::sel(".flow-view"))
+        .next()
+        .expect("flow view");
+    let children: Vec<&str> = view
+        .children()
+        .filter_map(|c| c.value().as_element())
+        .map(|e| e.name())
+        .collect();
+    assert_eq!(children, ["details", "ol"]);
+    let details = view
+        .select(&support::sel("details.flow-drawing[open]"))
+        .next()
+        .unwrap();
+    let summary: String = details
+        .select(&support::sel("summary"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(summary, "Drawing of this flow");
+    assert!(
+        details
+            .select(&support::sel("svg.rasci-diagram-flow"))
+            .next()
+            .is_some()
+    );
+    let css = String::from_utf8(files["static/css/site.css"].clone()).unwrap();
+    for rule in [
+        "min-width: calc(var(--diagram-width) * 12 / 13)",
+        ".flow-view > .flow-steps { order: -1; }",
+        ".diagram-download, .flow-drawing > summary { display: none !important; }",
+    ] {
+        assert!(css.contains(rule), "site.css lacks {rule}");
+    }
+}
+
+#[test]
+fn wide_decisions_and_long_lane_names_keep_the_layout_rules() {
+    let flow = r#"flows:
+  - id: many
+    title: Many branches
+    lanes:
+      - { id: desk, party: desk, name: "Supercalifragilisticexpialidocious-service-desk-of-the-north" }
+      - { id: ops, party: ops }
+    steps:
+      - id: pick
+        lane: desk
+        kind: decision
+        text: Which of the many ways?
+        branches:
+          - { label: "One", to: a }
+          - { label: "Two", to: b }
+          - { label: "Three", to: c }
+          - { label: "Four", to: d }
+          - { label: "Five, the longest label of them all", to: e }
+          - { label: "Back", to: pick }
+      - { id: a, lane: desk, text: "<b>A</b> & done", next: [end] }
+      - { id: b, lane: desk, text: B, next: [end, a] }
+      - { id: c, lane: ops, text: C, next: [end] }
+      - { id: d, lane: ops, text: D, next: [end] }
+      - { id: e, lane: nowhere, text: E, next: [end] }
+      - { id: end, lane: desk, kind: end, text: End }
+"#;
+    let (_dir, project) = project_from(&[
+        ("data/parties.yaml", PARTIES.to_string()),
+        ("data/scopes.yaml", SCOPES.to_string()),
+        ("data/tasks.yaml", TASKS.to_string()),
+        ("data/flows.yaml", flow.to_string()),
+    ]);
+    let flow = &project.flows[0];
+    let layout = diagrams::flow_layout(&project, flow);
+    check_geometry("many branches", &layout.layout, &[]);
+    let diagram = diagrams::render_flow(flow, &layout);
+    check_markup("many branches", &diagram);
+    let cell = |id: &str| layout.cells[step_index(flow, id)];
+    // `b` leads to `a`, so they never stack; `c` and `d` do.
+    assert_ne!(cell("a"), cell("b"));
+    assert_eq!(cell("c"), cell("d"));
+    // The lane is tall enough for its name's longest word, which stays whole.
+    let desk = &layout.lanes[0];
+    assert_eq!(desk.lines.len(), 1, "{:?}", desk.lines);
+    assert!(desk.rect.h >= diagrams::text::width(&desk.name, 13.0 * 1.08));
+    // The lane a step names but the flow lacks is drawn too.
+    assert_eq!(layout.lanes.len(), 3);
+    assert!(diagram.svg.contains("&lt;b&gt;A&lt;/b&gt; &amp; done"));
 }

@@ -209,6 +209,20 @@
       if (el) { observer.observe(el); }
     });
   }
+
+  // Flow drawings: on a phone the numbered steps come first (the stylesheet puts them
+  // there) and the drawing waits behind its disclosure. Wider screens show no summary to
+  // open it by, so there, and on paper, every drawing is open.
+  var drawings = Array.prototype.slice.call(document.querySelectorAll("details.flow-drawing"));
+  if (drawings.length && window.matchMedia) {
+    var narrow = window.matchMedia("screen and (max-width: 640px)");
+    var openAll = function () { drawings.forEach(function (d) { d.open = true; }); };
+    if (narrow.matches) { drawings.forEach(function (d) { d.open = false; }); }
+    if (narrow.addEventListener) {
+      narrow.addEventListener("change", function () { if (!narrow.matches) { openAll(); } });
+    }
+    window.addEventListener("beforeprint", openAll);
+  }
 })();
 
 // ---------- Tables that stay readable ----------
