@@ -90,6 +90,8 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         check: Default::default(),
         content: Default::default(),
         labels: Default::default(),
+        matrix: Default::default(),
+        last_updated: true,
     });
 
     let mut project = Project {
@@ -419,6 +421,7 @@ fn parse_cell(
     let mut cell = Cell {
         party: party.clone(),
         letters: LetterSet::default(),
+        written: Vec::new(),
         span: text.span,
         letter_spans: Vec::new(),
     };
@@ -455,7 +458,9 @@ fn parse_letters(
         };
         match Letter::from_char(c) {
             Some(letter) => {
-                if !cell.letters.insert(letter) {
+                if cell.letters.insert(letter) {
+                    cell.written.push(letter);
+                } else {
                     findings.push(
                         Diagnostic::new(
                             RuleId::RasciRepeatedLetter,

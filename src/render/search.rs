@@ -65,7 +65,13 @@ pub fn index(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> String
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| !row.letters(*i).is_empty())
-                .map(|(i, p)| format!("{}: {}", p.name.value, row.letters(i)))
+                .map(|(i, p)| {
+                    format!(
+                        "{}: {}",
+                        p.name.value,
+                        crate::export::cell_text(project, row, i)
+                    )
+                })
                 .collect();
             entries.push(Entry {
                 t: row.task.title.value.clone(),

@@ -9,9 +9,10 @@
 use super::env::PageEnv;
 use super::markdown::Shortcode;
 use super::urls;
+use crate::config::LetterOrder;
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
 use crate::diagrams::Diagram;
-use crate::model::{Flow, Letter, LetterSet, Party, Scope, StepKind, SummaryItem};
+use crate::model::{Cell, Flow, Letter, Party, Scope, StepKind, SummaryItem};
 use crate::resolve::Matrix;
 use serde::Serialize;
 
@@ -55,8 +56,15 @@ impl LetterView {
         Letter::ALL.into_iter().map(LetterView::of).collect()
     }
 
-    fn set(letters: LetterSet) -> Vec<LetterView> {
-        letters.iter().map(LetterView::of).collect()
+    /// A matrix cell's letters, in the order the config's `matrix.letter_order` asks for;
+    /// none for a party without a cell.
+    pub fn cell(cell: Option<&Cell>, order: LetterOrder) -> Vec<LetterView> {
+        cell.map_or_else(Vec::new, |cell| {
+            cell.letters_in(order)
+                .into_iter()
+                .map(LetterView::of)
+                .collect()
+        })
     }
 }
 
@@ -95,7 +103,8 @@ pub struct RowView {
     /// The row's anchor, linked from flows and party pages.
     pub id: String,
     pub title_html: String,
-    /// One cell per party: its letters, none for an empty cell.
+    /// One cell per party: its letters in the configured order (as written by default),
+    /// none for an empty cell.
     pub cells: Vec<Vec<LetterView>>,
 }
 
@@ -123,8 +132,11 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
         for row in &section.rows {
             let id = env.id(&urls::task_anchor(&row.task.id.value));
             let title_html = env.inline(&row.task.title.value, row.task.title.span);
-            let cells = (0..project.parties.len())
-                .map(|index| LetterView::set(row.letters(index)))
+            let order = project.config.matrix.letter_order;
+            let cells = row
+                .cells
+                .iter()
+                .map(|cell| LetterView::cell(*cell, order))
                 .collect();
             rows.push(RowView {
                 id,
