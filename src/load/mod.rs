@@ -4,6 +4,7 @@
 //! project (no config, I/O failure) is a [`LoadError`].
 
 pub mod content;
+pub mod history;
 pub mod ids;
 pub mod kinds;
 pub mod markdown;

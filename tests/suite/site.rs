@@ -164,7 +164,7 @@ fn check_against_seed(doc: &Html, expected_rows: usize) {
     assert_eq!(
         header,
         [
-            "Task & involved party",
+            "Task & Involved party",
             "Anywhere365",
             "Customer",
             "End-users"
