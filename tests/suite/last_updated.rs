@@ -371,3 +371,35 @@ fn a_malformed_updated_is_a_finding_at_its_value() {
     assert_eq!(checked.code, 1);
     checked.one_at("content/front-matter", "content/dated.md", 3, 10);
 }
+
+#[test]
+fn a_rebuild_after_a_commit_shows_the_new_dates() {
+    // The page is on disk but not yet committed: no date. Committing it changes no file
+    // the site reads, only the history, and the rebuild of a preview must show it.
+    let project = project(CONFIG);
+    let root = project.root();
+    git(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
+    git(
+        root,
+        "2024-01-02T10:00:00+00:00",
+        &["add", "data", "rasci.yaml"],
+    );
+    git(
+        root,
+        "2024-01-02T10:00:00+00:00",
+        &["commit", "--quiet", "-m", "Data"],
+    );
+    let (first, cache) = rasci::pipeline::build_reusing(root, None).unwrap();
+    let guide = |site: &rasci::render::Site| {
+        String::from_utf8(site.files["main/guide/index.html"].clone()).unwrap()
+    };
+    assert!(!guide(&first.site).contains("last-updated"));
+    commit_all(root, "2024-04-05T10:00:00+00:00", "Guide");
+    let (again, _) = rasci::pipeline::build_reusing(root, Some(cache)).unwrap();
+    assert!(
+        guide(&again.site).contains("<time datetime=\"2024-04-05\">"),
+        "{}",
+        guide(&again.site)
+    );
+    assert_eq!(again.site, rasci::pipeline::build(root).unwrap().site);
+}
