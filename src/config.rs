@@ -45,6 +45,13 @@ pub struct Config {
     #[serde(skip)]
     #[schemars(skip)]
     pub edit_link: Option<EditUrl>,
+    #[serde(default)]
+    pub matrix: MatrixConfig,
+    /// Show on each page the date it last changed (its front matter's `updated:`, else the
+    /// last git commit of the files it is built from) and give the sitemap `<lastmod>`.
+    /// `false` leaves every date out and never runs git.
+    #[serde(default = "default_last_updated")]
+    pub last_updated: bool,
 }
 
 /// A usable `edit_url` pattern, split at its `{path}`. Only [`EditUrl::parse`] makes one.
@@ -116,6 +123,27 @@ impl EditUrl {
     }
 }
 
+/// The `matrix:` section: how the RASCI tables show their cells.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixConfig {
+    /// The order of the letters in a cell on the pages and in the CSV, XLSX and Markdown
+    /// exports. The JSON export always lists them in RASCI order.
+    #[serde(default)]
+    pub letter_order: LetterOrder,
+}
+
+/// In which order a cell's letters are shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LetterOrder {
+    /// As the data writes them: `"A, R"` shows A, then R, as the writer meant to read it.
+    #[default]
+    Written,
+    /// R, A, S, C, I, whatever the data's order: every cell reads the same way.
+    Rasci,
+}
+
 /// The `labels:` section: the words the site itself puts around the project's data, in
 /// the navigation, the breadcrumb, page titles and the search index. Each is plain text
 /// (escaped wherever it is shown) and defaults to the English wording, so a project
@@ -151,6 +179,13 @@ pub struct Labels {
     /// What search adds after a deployment's name for a task of its RASCI table.
     #[serde(default = "labels::task")]
     pub task: String,
+    /// The head of the RASCI table's first column, over the task titles and beside the
+    /// parties' names.
+    #[serde(default = "labels::task_column")]
+    pub task_column: String,
+    /// What a page says before the date it last changed.
+    #[serde(default = "labels::last_updated")]
+    pub last_updated: String,
 }
 
 impl Default for Labels {
@@ -165,6 +200,8 @@ impl Default for Labels {
             glossary: labels::glossary(),
             not_found: labels::not_found(),
             task: labels::task(),
+            task_column: labels::task_column(),
+            last_updated: labels::last_updated(),
         }
     }
 }
@@ -197,6 +234,12 @@ mod labels {
     }
     pub fn task() -> String {
         "task".into()
+    }
+    pub fn task_column() -> String {
+        "Task & Involved party".into()
+    }
+    pub fn last_updated() -> String {
+        "Last updated on".into()
     }
 }
 
@@ -273,6 +316,10 @@ pub fn theme_name_problem(name: &str) -> Option<&'static str> {
 
 fn default_language() -> String {
     "en".to_string()
+}
+
+fn default_last_updated() -> bool {
+    true
 }
 
 fn default_accountable_share() -> f64 {

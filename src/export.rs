@@ -121,7 +121,17 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
-/// One scope's matrix as CSV: `Section,Task,<party names…>`, letters as `R, A`. Cells
+/// The letters of `party` in `row` as the CSV, XLSX and Markdown exports write them: `A, R`,
+/// in the order `matrix.letter_order` of the config asks for (as written by default); empty
+/// when the party holds none. The JSON export keeps RASCI order, its documented contract.
+pub fn cell_text(project: &Project, row: &crate::resolve::Row<'_>, party: usize) -> String {
+    row.cells[party].map_or_else(String::new, |cell| {
+        cell.text(project.config.matrix.letter_order)
+    })
+}
+
+/// One scope's matrix as CSV: `Section,Task,<party names…>`, letters as `A, R` (see
+/// [`cell_text`]). Cells
 /// that a spreadsheet would run as formulas are defused (see [`csv_cell`]).
 pub fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -136,7 +146,7 @@ pub fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
             .map_or("", |t| t.value.as_str());
         for row in &section.rows {
             let mut record = vec![csv_cell(title), csv_cell(&row.task.title.value)];
-            record.extend((0..project.parties.len()).map(|i| row.letters(i).to_string()));
+            record.extend((0..project.parties.len()).map(|i| cell_text(project, row, i)));
             writer.write_record(&record).expect("writing to memory");
         }
     }

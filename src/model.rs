@@ -29,7 +29,8 @@ pub enum Letter {
 }
 
 impl Letter {
-    /// All letters in RASCI order, the fixed order in which letters are always shown.
+    /// All letters in RASCI order: the legend's order, the JSON export's, and a cell's
+    /// when `matrix.letter_order` is `rasci`.
     pub const ALL: [Letter; 5] = [Letter::R, Letter::A, Letter::S, Letter::C, Letter::I];
 
     pub fn from_char(c: char) -> Option<Letter> {
@@ -112,7 +113,7 @@ impl LetterSet {
 }
 
 impl fmt::Display for LetterSet {
-    /// `R, A` style, as in the seed tables and the CSV export.
+    /// `R, A` style, in RASCI order (a cell's own order is [`Cell::text`]'s).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let letters: Vec<&str> = self.iter().map(Letter::as_str).collect();
         f.write_str(&letters.join(", "))
@@ -172,11 +173,36 @@ impl JsonSchema for CellText {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cell {
     pub party: Located<String>,
+    /// The letters as a set, for the checks: which roles the party holds.
     pub letters: LetterSet,
+    /// The same letters in the order the data writes them (`"A, R"` is A, then R), each
+    /// once: a repeat is a finding and is not kept. Pages and most exports show this order.
+    pub written: Vec<Letter>,
     /// The span of the whole cell value.
     pub span: Span,
     /// Where each letter stands, for labels such as "Accountable here".
     pub letter_spans: Vec<(Letter, Span)>,
+}
+
+impl Cell {
+    /// The letters in the order `order` asks for: as written, or in RASCI order.
+    pub fn letters_in(&self, order: crate::config::LetterOrder) -> Vec<Letter> {
+        match order {
+            crate::config::LetterOrder::Written => self.written.clone(),
+            crate::config::LetterOrder::Rasci => self.letters.iter().collect(),
+        }
+    }
+
+    /// `A, R`: the letters in `order`, separated by a comma and a space, as the seed
+    /// tables and the CSV write them.
+    pub fn text(&self, order: crate::config::LetterOrder) -> String {
+        let letters: Vec<&str> = self
+            .letters_in(order)
+            .into_iter()
+            .map(Letter::as_str)
+            .collect();
+        letters.join(", ")
+    }
 }
 
 // ---------------------------------------------------------------------------------------

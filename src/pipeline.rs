@@ -253,6 +253,13 @@ fn render(
     previous: Option<Cache>,
 ) -> Result<RenderedSite, BuildError> {
     let theme = crate::render::load_theme(root, checked.project)?;
+    // The git history gives pages their dates; it is read here, once per build, so that
+    // `check` and `export` never run git.
+    let history = if checked.project.config.last_updated {
+        crate::load::history::History::read(root)
+    } else {
+        crate::load::history::History::empty()
+    };
     let plan = plan(&checked);
     count(|runs| runs.renders += 1);
     let rendered = crate::render::render(
@@ -261,6 +268,7 @@ fn render(
         &checked.matrices,
         &plan,
         &theme,
+        &history,
         previous,
     )?;
     let Checked {

@@ -27,7 +27,7 @@ pub fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String {
             }
             for task in &section.rows {
                 let mut row = vec![cell(&task.task.title.value)];
-                row.extend((0..project.parties.len()).map(|p| task.letters(p).to_string()));
+                row.extend((0..project.parties.len()).map(|p| super::cell_text(project, task, p)));
                 push_row(&mut out, &row);
             }
         }

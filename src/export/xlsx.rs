@@ -88,7 +88,7 @@ pub struct GridRow {
 
 /// A scope sheet's cells: the header (`Task`, then the party names), then per section a
 /// row with its title alone (when it has one) and one row per task with its letters as
-/// the CSV export writes them (`R, A`). Public so tests can compare a file read back.
+/// the CSV export writes them (`A, R`). Public so tests can compare a file read back.
 pub fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
     let mut rows = Vec::with_capacity(matrix.row_count() + matrix.sections.len() + 1);
     let mut header = vec!["Task".to_string()];
@@ -106,7 +106,7 @@ pub fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
         }
         for row in &section.rows {
             let mut cells = vec![row.task.title.value.clone()];
-            cells.extend((0..project.parties.len()).map(|i| row.letters(i).to_string()));
+            cells.extend((0..project.parties.len()).map(|i| super::cell_text(project, row, i)));
             rows.push(GridRow {
                 kind: RowKind::Task,
                 cells,

@@ -6,7 +6,6 @@
 use super::text::{self, Reading};
 use super::{SourceCell, Table};
 use crate::load::ids;
-use crate::model::LetterSet;
 use std::collections::BTreeSet;
 
 /// A party from a header cell: its name as written (formatting stripped), its id slugged.
@@ -32,8 +31,9 @@ pub struct Task {
     pub title: String,
     /// Where the task's row is in the source, for the comment above it.
     pub row: String,
-    /// One entry per party that has letters, in party order: (party index, letters).
-    pub letters: Vec<(usize, LetterSet)>,
+    /// One entry per party that has letters, in party order: (party index, letters in the
+    /// order the cell writes them).
+    pub letters: Vec<(usize, text::Written)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

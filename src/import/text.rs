@@ -1,7 +1,7 @@
 //! Reading one cell's text: its formatting stripped, whether it is set in bold, and the
 //! letters it stands for in any of the forms public matrices write them.
 
-use crate::model::{Letter, LetterSet};
+use crate::model::Letter;
 
 /// The text without Markdown or HTML formatting: tags dropped, `**`, `__`, `` ` `` and
 /// emphasis marks around words removed, `[text](url)` read as `text`, `\|` as `|`, runs of
@@ -83,13 +83,36 @@ pub fn is_bold(raw: &str) -> bool {
 }
 
 /// What a letter cell says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reading {
     /// No role: empty, `-`, `—`, `n/a`.
     None,
-    Letters(LetterSet),
+    Letters(Written),
     /// A part that is neither a letter nor a role's name; the cell is left out.
     Unreadable,
+}
+
+/// A cell's letters in the order the sheet writes them, each once. The data files keep a
+/// cell's order and the site shows it, so an imported `A/R` stays "A, R" and `R/A` stays
+/// "R, A".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Written(Vec<Letter>);
+
+impl Written {
+    /// Adds `letter` after the others, unless the cell gave it already.
+    fn push(&mut self, letter: Letter) {
+        if !self.0.contains(&letter) {
+            self.0.push(letter);
+        }
+    }
+}
+
+impl std::fmt::Display for Written {
+    /// `A, R`, as the data files write letters.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let letters: Vec<&str> = self.0.iter().map(|l| l.as_str()).collect();
+        f.write_str(&letters.join(", "))
+    }
 }
 
 /// Marks that say "no role".
@@ -103,29 +126,29 @@ pub fn letters(raw: &str) -> Reading {
     if NONE_MARKS.contains(&lower.trim()) || lower.trim().is_empty() {
         return Reading::None;
     }
-    let mut set = LetterSet::default();
+    let mut written = Written::default();
     for part in lower.split(|c: char| c.is_whitespace() || "/,&+;|".contains(c)) {
         if part.is_empty() || part == "and" {
             continue;
         }
         if let Some(letter) = role_name(part) {
-            set.insert(letter);
+            written.push(letter);
             continue;
         }
         if part.chars().all(|c| letter_of(c).is_some()) {
             for c in part.chars() {
                 if let Some(letter) = letter_of(c) {
-                    set.insert(letter);
+                    written.push(letter);
                 }
             }
             continue;
         }
         return Reading::Unreadable;
     }
-    if set.is_empty() {
+    if written.0.is_empty() {
         Reading::None
     } else {
-        Reading::Letters(set)
+        Reading::Letters(written)
     }
 }
 
@@ -156,11 +179,11 @@ mod tests {
     use super::*;
 
     fn set(letters: &[Letter]) -> Reading {
-        let mut s = LetterSet::default();
+        let mut written = Written::default();
         for l in letters {
-            s.insert(*l);
+            written.push(*l);
         }
-        Reading::Letters(s)
+        Reading::Letters(written)
     }
 
     #[test]
@@ -168,16 +191,20 @@ mod tests {
         let ar = set(&[Letter::A, Letter::R]);
         for form in [
             "A/R",
-            "R/A",
-            "R, A",
             "AR",
             "A & R",
             "a/r",
             "Accountable, Responsible",
             "**A/R**",
             "A and R",
+            "A, R, A",
         ] {
             assert_eq!(letters(form), ar, "{form}");
+        }
+        // The order is the cell's own.
+        let ra = set(&[Letter::R, Letter::A]);
+        for form in ["R/A", "R, A", "ra", "Responsible and Accountable"] {
+            assert_eq!(letters(form), ra, "{form}");
         }
         assert_eq!(letters("Responsible"), set(&[Letter::R]));
         assert_eq!(letters("I/C"), set(&[Letter::I, Letter::C]));

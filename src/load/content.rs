@@ -28,6 +28,10 @@ pub struct FrontMatter {
     /// Stand out in its deployment's list of guides, as the page most readers need.
     #[serde(default)]
     pub featured: bool,
+    /// The day the page last changed, `YYYY-MM-DD`: shown instead of the date of its last
+    /// git commit (a page whose text changed for no reader, or a site built without git).
+    #[serde(default)]
+    pub updated: Option<Located<String>>,
 }
 
 /// One Markdown page as read.
@@ -97,8 +101,9 @@ pub fn load(
         };
         taken.insert(slug.clone(), file);
         match front_matter(&project.sources, file) {
-            Ok((front, body_start)) => {
+            Ok((mut front, body_start)) => {
                 check_scopes(project, &front, findings);
+                check_updated(&mut front, findings);
                 pages.push(ContentPage {
                     file,
                     slug,
@@ -266,6 +271,33 @@ fn relocate_front(front: &mut FrontMatter, file: FileId) {
     for scope in front.scopes.iter_mut().flatten() {
         scope.span.file = file;
     }
+    if let Some(updated) = &mut front.updated {
+        updated.span.file = file;
+    }
+}
+
+/// `updated:` is a day of the calendar written `YYYY-MM-DD`. Anything else is a finding at
+/// the value, and the page then goes without it (its git date, if any, is shown), so a
+/// typo never puts a wrong date on a page.
+fn check_updated(front: &mut FrontMatter, findings: &mut Findings) {
+    let Some(updated) = &front.updated else {
+        return;
+    };
+    if crate::load::history::is_date(&updated.value) {
+        return;
+    }
+    findings.push(
+        Diagnostic::new(
+            RuleId::ContentFrontMatter,
+            format!(
+                "`updated: {}` is not a date",
+                updated.value.escape_debug()
+            ),
+        )
+        .at(updated.span, "expected a day written YYYY-MM-DD")
+        .help("write the day the page last changed as year, month and day, like `updated: 2026-01-31`; leave it out to show the date of the page's last commit"),
+    );
+    front.updated = None;
 }
 
 fn check_scopes(project: &Project, front: &FrontMatter, findings: &mut Findings) {

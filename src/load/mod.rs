@@ -4,6 +4,7 @@
 //! project (no config, I/O failure) is a [`LoadError`].
 
 pub mod content;
+pub mod history;
 pub mod ids;
 pub mod kinds;
 pub mod markdown;
@@ -92,6 +93,8 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         labels: Default::default(),
         edit_url: None,
         edit_link: None,
+        matrix: Default::default(),
+        last_updated: true,
     });
 
     let mut project = Project {
@@ -445,6 +448,7 @@ fn parse_cell(
     let mut cell = Cell {
         party: party.clone(),
         letters: LetterSet::default(),
+        written: Vec::new(),
         span: text.span,
         letter_spans: Vec::new(),
     };
@@ -481,7 +485,9 @@ fn parse_letters(
         };
         match Letter::from_char(c) {
             Some(letter) => {
-                if !cell.letters.insert(letter) {
+                if cell.letters.insert(letter) {
+                    cell.written.push(letter);
+                } else {
                     findings.push(
                         Diagnostic::new(
                             RuleId::RasciRepeatedLetter,

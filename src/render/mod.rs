@@ -65,6 +65,8 @@ pub struct SiteData<'p> {
     guide_order: &'p [usize],
     /// Every diagram, laid out once for all the pages that show it.
     diagrams: diagrams::Diagrams<'p>,
+    /// The day each page last changed comes from these (see [`layout::PageDates`]).
+    dates: layout::PageDates<'p>,
 }
 
 impl SiteData<'_> {
@@ -160,9 +162,10 @@ pub fn render(
     matrices: &[Matrix<'_>],
     plan: &crate::plan::SitePlan,
     theme: &Theme,
+    history: &crate::load::history::History,
     previous: Option<Cache>,
 ) -> Result<Rendered, ThemeError> {
-    let frame = frame_hash(project, content, theme);
+    let frame = frame_hash(project, content, theme, history);
     let data = data_hash(project);
     let bodies: Vec<u64> = content
         .iter()
@@ -175,6 +178,7 @@ pub fn render(
         glossary: glossary::Glossary::new(project),
         guide_order: &plan.guide_order,
         diagrams: diagrams::Diagrams::new(project),
+        dates: layout::PageDates::new(project, history),
     };
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
     let rendered = match reusable {
@@ -217,13 +221,20 @@ fn hash_of(value: impl std::hash::Hash) -> u64 {
 }
 
 /// Everything a build reads but the bodies of content pages: config and data files
-/// whole, content pages up to the end of their front matter, and the theme.
+/// whole, content pages up to the end of their front matter, the theme, and the git
+/// history (a new commit changes the dates pages show).
 ///
 /// Of the data files only the glossary (its terms are marked on every page) and the
 /// parties' and scopes' ids and names (they are in every page's navigation) count here;
 /// the rest of the data is [`data_hash`]'s.
-fn frame_hash(project: &Project, content: &[ContentPage], theme: &Theme) -> u64 {
+fn frame_hash(
+    project: &Project,
+    content: &[ContentPage],
+    theme: &Theme,
+    history: &crate::load::history::History,
+) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(history, &mut hasher);
     let bodies: std::collections::HashMap<crate::source::FileId, usize> = content
         .iter()
         .map(|page| (page.file, page.body_start))
@@ -303,7 +314,7 @@ fn insert_search_files(
 ) {
     site.insert(urls::SEARCH_INDEX_JS, search::index(data, outs, texts));
     if data.project.config.base_url.is_some() {
-        site.insert(urls::SITEMAP, search::sitemap(data.project, outs));
+        site.insert(urls::SITEMAP, search::sitemap(data, outs));
     }
     site.insert(urls::ROBOTS, search::robots(data.project));
 }

@@ -435,14 +435,15 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let mut only_count = 0;
     let mut rows = Vec::new();
     for (task, title, section) in &tasks {
-        let cells: Vec<Option<Vec<crate::model::LetterSet>>> = data
+        let found: Vec<Option<&crate::resolve::Row<'_>>> = data
             .matrices
             .iter()
-            .map(|m| {
-                m.rows()
-                    .find(|r| r.task.id.value == *task)
-                    .map(|r| (0..project.parties.len()).map(|i| r.letters(i)).collect())
-            })
+            .map(|m| m.rows().find(|r| r.task.id.value == *task))
+            .collect();
+        // Sets decide whether deployments differ: "A, R" and "R, A" give the same roles.
+        let cells: Vec<Option<Vec<crate::model::LetterSet>>> = found
+            .iter()
+            .map(|row| row.map(|r| (0..project.parties.len()).map(|i| r.letters(i)).collect()))
             .collect();
         let present: Vec<&Vec<crate::model::LetterSet>> = cells.iter().flatten().collect();
         let status = if present.len() < cells.len() {
@@ -464,14 +465,16 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
                 .filter(|(_, c)| c.is_some())
                 .map(|(s, _)| s.name.value.clone())
                 .collect(),
-            cells: cells
+            cells: found
                 .iter()
                 .zip(&project.scopes)
-                .map(|(letters, scope)| views::CompareCell {
+                .map(|(row, scope)| views::CompareCell {
                     scope_name: scope.name.value.clone(),
-                    letters: letters.as_ref().map(|sets| {
-                        sets.iter()
-                            .map(|set| set.iter().map(LetterView::of).collect())
+                    letters: row.map(|row| {
+                        let order = project.config.matrix.letter_order;
+                        row.cells
+                            .iter()
+                            .map(|cell| LetterView::cell(*cell, order))
                             .collect()
                     }),
                 })

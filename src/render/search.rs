@@ -156,7 +156,13 @@ fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entr
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| !row.letters(*i).is_empty())
-                    .map(|(i, p)| format!("{}: {}", p.name.value, row.letters(i)))
+                    .map(|(i, p)| {
+                        format!(
+                            "{}: {}",
+                            p.name.value,
+                            crate::export::cell_text(project, row, i)
+                        )
+                    })
                     .collect();
                 if let Some(title) = &section.section.title {
                     text.push(title.value.clone());
@@ -207,8 +213,9 @@ pub(crate) fn script_safe(json: &str) -> String {
 }
 
 /// `sitemap.xml`: absolute addresses when `base_url` is configured, else addresses from
-/// the site root.
-pub fn sitemap(project: &Project, pages: &[PageOut]) -> String {
+/// the site root, each with the day its page last changed (`<lastmod>`) when it has one.
+pub fn sitemap(data: &SiteData<'_>, pages: &[PageOut]) -> String {
+    let project = data.project;
     let base = project.config.base_url.as_ref().map_or_else(
         || "/".to_string(),
         |b| format!("{}/", b.value.trim_end_matches('/')),
@@ -216,16 +223,19 @@ pub fn sitemap(project: &Project, pages: &[PageOut]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut paths: Vec<&str> = pages
+    let mut listed: Vec<(&str, Option<&str>)> = pages
         .iter()
         .filter(|p| p.searchable)
-        .map(|p| p.path.as_str())
+        .map(|p| (p.path.as_str(), super::layout::updated(data, p.kind)))
         .collect();
-    paths.sort();
-    for path in paths {
+    listed.sort();
+    for (path, updated) in listed {
         let path = path.strip_suffix("index.html").unwrap_or(path);
+        let lastmod = updated.map_or_else(String::new, |day| {
+            format!("<lastmod>{}</lastmod>", esc(day))
+        });
         xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
+            "  <url><loc>{}</loc>{lastmod}</url>\n",
             esc(&format!("{base}{path}"))
         ));
     }

@@ -9,9 +9,10 @@
 use super::env::PageEnv;
 use super::markdown::Shortcode;
 use super::urls;
+use crate::config::LetterOrder;
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
 use crate::diagrams::Diagram;
-use crate::model::{Flow, Letter, LetterSet, Party, Scope, StepKind, SummaryItem};
+use crate::model::{Cell, Flow, Letter, Party, Scope, StepKind, SummaryItem};
 use crate::resolve::Matrix;
 use serde::Serialize;
 
@@ -55,8 +56,15 @@ impl LetterView {
         Letter::ALL.into_iter().map(LetterView::of).collect()
     }
 
-    fn set(letters: LetterSet) -> Vec<LetterView> {
-        letters.iter().map(LetterView::of).collect()
+    /// A matrix cell's letters, in the order the config's `matrix.letter_order` asks for;
+    /// none for a party without a cell.
+    pub fn cell(cell: Option<&Cell>, order: LetterOrder) -> Vec<LetterView> {
+        cell.map_or_else(Vec::new, |cell| {
+            cell.letters_in(order)
+                .into_iter()
+                .map(LetterView::of)
+                .collect()
+        })
     }
 }
 
@@ -95,7 +103,8 @@ pub struct RowView {
     /// The row's anchor, linked from flows and party pages.
     pub id: String,
     pub title_html: String,
-    /// One cell per party: its letters, none for an empty cell.
+    /// One cell per party: its letters in the configured order (as written by default),
+    /// none for an empty cell.
     pub cells: Vec<Vec<LetterView>>,
 }
 
@@ -123,8 +132,11 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
         for row in &section.rows {
             let id = env.id(&urls::task_anchor(&row.task.id.value));
             let title_html = env.inline(&row.task.title.value, row.task.title.span);
-            let cells = (0..project.parties.len())
-                .map(|index| LetterView::set(row.letters(index)))
+            let order = project.config.matrix.letter_order;
+            let cells = row
+                .cells
+                .iter()
+                .map(|cell| LetterView::cell(*cell, order))
                 .collect();
             rows.push(RowView {
                 id,
@@ -641,13 +653,15 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
 }
 
 /// `{{ letters(set="R, A") }}`: the letters as the tables show them, the badges of
-/// `partials/badges.html`, in RASCI order whatever order they are written in, so a guide
-/// that speaks of a combination shows it as the matrix does. Letters are read as in the
+/// `partials/badges.html`, in the order the tables show a cell's letters (as written, or
+/// R, A, S, C, I with `matrix.letter_order: rasci`), so a guide that speaks of a
+/// combination shows it as the matrix does. Letters are read as in the
 /// data (capitals, commas and spaces between them); anything else is a finding, and so
 /// is a letter given twice, or none.
 fn letter_badges(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diagnostic> {
     let written = call.arg("set").unwrap_or("");
-    let mut set = LetterSet::default();
+    let mut set = crate::model::LetterSet::default();
+    let mut in_order = Vec::new();
     let bad = |message: String, help: String| {
         Diagnostic::new(RuleId::ContentShortcode, message)
             .at(call.span, "in this shortcode")
@@ -666,6 +680,7 @@ fn letter_badges(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                 help,
             ));
         };
+        in_order.push(letter);
         if !set.insert(letter) {
             return Err(bad(
                 format!("`{c}` is given twice"),
@@ -686,7 +701,10 @@ fn letter_badges(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
     Ok(env.partial(
         "partials/badges.html",
         &Badges {
-            badges: LetterView::set(set),
+            badges: match env.data.project.config.matrix.letter_order {
+                LetterOrder::Written => in_order.into_iter().map(LetterView::of).collect(),
+                LetterOrder::Rasci => set.iter().map(LetterView::of).collect(),
+            },
         },
     ))
 }

@@ -241,6 +241,29 @@ async function main() {
       });
     }
 
+    await checks.check("the table reads as the seed writes it: its first head and a copied row's letters", async () => {
+      const page = await open(desktop, "cloud/index.html");
+      const head = (await page.locator("table.rasci thead th").first().innerText()).trim();
+      assert(head === "Task & Involved party", `the first column's head reads "${head}"`);
+      // Selecting a row copies the letters in the data's order, without the role names
+      // that screen readers hear.
+      const copied = await page.evaluate(() => {
+        const range = document.createRange();
+        range.selectNodeContents(document.getElementById("task-change-request"));
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        return selection.toString();
+      });
+      const expected = "Change request from end-user\tC, S\tA, R\tC, I";
+      assert(copied === expected, `a selected row copies ${JSON.stringify(copied)}, expected ${JSON.stringify(expected)}`);
+      const cell = page.locator("#task-change-request td").first();
+      const spoken = (await cell.ariaSnapshot()).replace(/\s+/g, " ");
+      assert(/Consulted ?, Supportive/.test(spoken), `the first cell reads out as ${spoken}`);
+      assertClean(desktop, "copying a row");
+      await page.close();
+    });
+
     await checks.check("deployment switcher goes from Dialogue Cloud to On Premises", async () => {
       const page = await open(desktop, "cloud/index.html");
       const current = page.locator(".switcher a[aria-current]");

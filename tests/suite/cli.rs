@@ -333,14 +333,14 @@ fn csv_export_of_one_scope() {
     assert_eq!(rows.len(), 14);
     assert_eq!(
         rows[2],
-        ["", "L2-3 Support Anywhere365", "R, A", "S, C, I", ""]
+        ["", "L2-3 Support Anywhere365", "A, R", "S, C, I", ""]
     );
     assert_eq!(
         rows[8],
         [
             "Dialogue Cloud deployment specific",
             "Provide the Anywhere365 tenant",
-            "R, A",
+            "A, R",
             "I",
             ""
         ]
@@ -416,7 +416,7 @@ fn a_scope_override_applies_in_that_scope_only() {
     );
     assert_eq!(
         csv,
-        "Section,Task,Vendor,Customer\n,Install it,C,\"R, A\"\n,Report problems,I,\"R, A\"\n"
+        "Section,Task,Vendor,Customer\n,Install it,C,\"A, R\"\n,Report problems,I,\"A, R\"\n"
     );
 }
 

@@ -469,7 +469,7 @@ fn badge_groups(html: &Html) -> Vec<String> {
 }
 
 #[test]
-fn the_letters_shortcode_shows_the_tables_badges_in_rasci_order() {
+fn the_letters_shortcode_shows_the_tables_badges_in_the_tables_order() {
     let project = Project::example()
         .file(
             "content/badges.md",
@@ -478,7 +478,27 @@ fn the_letters_shortcode_shows_the_tables_badges_in_rasci_order() {
         .build();
     let files = build_clean(&project);
     let html = page(&files, "cloud/badges/index.html");
-    assert_eq!(badge_groups(&html), ["R,A", "S,C,I", "R"]);
+    // As written, like a table's cell by default.
+    assert_eq!(badge_groups(&html), ["A,R", "I,C,S", "R"]);
+    // With `letter_order: rasci` the tables and the shortcode both read R, A, S, C, I.
+    let rasci_order = Project::example()
+        .file(
+            "content/badges.md",
+            "---\ntitle: Badges\n---\nA cell reads {{ letters(set=\"A, R\") }}, or {{ letters(set='I C S') }}.\n",
+        )
+        .file(
+            "rasci.yaml",
+            format!(
+                "{}matrix:\n  letter_order: rasci\n",
+                std::fs::read_to_string(project.root().join("rasci.yaml")).unwrap()
+            ),
+        )
+        .build();
+    let rasci_files = build_clean(&rasci_order);
+    assert_eq!(
+        badge_groups(&page(&rasci_files, "cloud/badges/index.html")),
+        ["R,A", "S,C,I"]
+    );
     // The same markup as a table's cell: the badge partial.
     let matrix = page(&files, "cloud/index.html");
     let in_table = matrix
@@ -500,10 +520,14 @@ fn the_letters_shortcode_shows_the_tables_badges_in_rasci_order() {
     // The example's guides use it where they speak of letters.
     let guide = page(&files, "cloud/reading-the-matrix/index.html");
     let groups = badge_groups(&guide);
-    assert!(groups.contains(&"R,A".to_string()), "{groups:?}");
+    assert!(groups.contains(&"A,R".to_string()), "{groups:?}");
     assert!(groups.contains(&"S,C,I".to_string()), "{groups:?}");
     let code: Vec<String> = guide.select(&sel("article code")).map(text).collect();
-    assert_eq!(code, ["A, R"], "only the order never shown is left as code");
+    assert_eq!(
+        code,
+        ["A, R", "R, A"],
+        "only the two spellings the text compares are left as code"
+    );
 }
 
 #[test]

@@ -93,7 +93,7 @@ fn csv_with_bold_and_b_section_rows_and_letter_forms() {
     );
     // Each cell whose form changed is named by its position.
     assert!(
-        stdout.contains("plan.csv:3:2: \"A/R\" read as \"R, A\""),
+        stdout.contains("plan.csv:3:2: \"A/R\" read as \"A, R\""),
         "{stdout}"
     );
     assert!(
@@ -123,7 +123,7 @@ fn csv_with_bold_and_b_section_rows_and_letter_forms() {
         "{tasks}"
     );
     assert!(
-        tasks.contains("rasci: { project-manager: \"R, A\", dev-team: \"R\" }"),
+        tasks.contains("rasci: { project-manager: \"A, R\", dev-team: \"R\" }"),
         "{tasks}"
     );
     let parties = std::fs::read_to_string(root.join("data/parties.yaml")).unwrap();
@@ -150,7 +150,7 @@ fn full_words_are_read_as_letters() {
     assert_eq!(code, 0, "{stdout}");
     let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
     assert!(
-        tasks.contains("rasci: { owner: \"R, A\", helper: \"C\" }"),
+        tasks.contains("rasci: { owner: \"A, R\", helper: \"C\" }"),
         "{tasks}"
     );
     assert!(
@@ -177,7 +177,7 @@ fn unreadable_cells_are_left_out_and_named_by_position() {
         assert!(stdout.contains(at), "{at} in {stdout}");
     }
     let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
-    assert!(tasks.contains("rasci: { ops: \"R, A\" }"), "{tasks}");
+    assert!(tasks.contains("rasci: { ops: \"A, R\" }"), "{tasks}");
     assert!(tasks.contains("rasci: { dev: \"R, A\" }"), "{tasks}");
     assert!(tasks.contains("rasci: { ops: \"A\" }"), "{tasks}");
 }
@@ -220,7 +220,7 @@ fn a_markdown_file_of_several_tables_needs_table() {
         "{tasks}"
     );
     assert!(
-        tasks.contains("rasci: { operator: \"R, A\", owner: \"I\" }"),
+        tasks.contains("rasci: { operator: \"A, R\", owner: \"I\" }"),
         "{tasks}"
     );
     assert!(!tasks.contains("Draw the plan"), "{tasks}");
@@ -231,7 +231,7 @@ fn a_markdown_file_of_several_tables_needs_table() {
     let tasks = std::fs::read_to_string(first.join("data/tasks.yaml")).unwrap();
     assert!(tasks.contains("title: \"Design\""), "{tasks}");
     assert!(
-        tasks.contains("rasci: { builder: \"C\", owner: \"R, A\" }"),
+        tasks.contains("rasci: { builder: \"C\", owner: \"A, R\" }"),
         "{tasks}"
     );
 }
@@ -344,7 +344,7 @@ fn an_xlsx_workbook_is_read_with_sheet_positions() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("Matrix!B4: \"A/R\" read as \"R, A\""),
+        stdout.contains("Matrix!B4: \"A/R\" read as \"A, R\""),
         "{stdout}"
     );
     assert!(
@@ -359,7 +359,7 @@ fn an_xlsx_workbook_is_read_with_sheet_positions() {
     let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
     assert!(tasks.contains("  # Matrix row 3\n  - id: setup"), "{tasks}");
     assert!(
-        tasks.contains("rasci: { vendor: \"R, A\", customer: \"I\" }"),
+        tasks.contains("rasci: { vendor: \"A, R\", customer: \"I\" }"),
         "{tasks}"
     );
 }

@@ -108,7 +108,7 @@ fn a_task_of_two_deployments_is_one_group_and_each_page_its_own() {
     assert_eq!(str_of(cloud, "s"), "Dialogue Cloud · task");
     assert_eq!(
         str_of(cloud, "x"),
-        "Anywhere365: R, A; Customer: I; Dialogue Cloud deployment specific"
+        "Anywhere365: A, R; Customer: I; Dialogue Cloud deployment specific"
     );
     // Same key, different titles: the two RASCI pages are two results.
     assert_ne!(
