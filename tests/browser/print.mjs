@@ -355,7 +355,7 @@ async function main() {
       assert(taskTitles.length === 14, `the page has ${taskTitles.length} task rows, expected 14`);
       const missing = taskTitles.filter((task) => !text.includes(task));
       assert(missing.length === 0, `not on page ${number} with the table's caption: ${missing.join("; ")}`);
-      assert(onPage.some((l) => /Task & involved party\s+Anywhere365\s+Customer\s+End-users/.test(l)), `no header row on page ${number}`);
+      assert(onPage.some((l) => /Task & Involved party\s+Anywhere365\s+Customer\s+End-users/.test(l)), `no header row on page ${number}`);
       // A landscape page: pdfinfo would say so too; the page's text lines are longer.
       const context = await newContext(browser, { viewport: { width: Math.floor(LANDSCAPE.width), height: Math.floor(LANDSCAPE.height) } });
       try {
