@@ -359,6 +359,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
         .map(|matrix| views::CountsRow {
             href: env.url(&urls::scope(&matrix.scope.id.value)),
             name: matrix.scope.name.value.clone(),
+            model_name: None,
             counts: Letter::ALL
                 .into_iter()
                 .map(|letter| {
@@ -370,27 +371,36 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
                 .collect(),
         })
         .collect();
+    let summaries = views::summaries_where(env, 2, &|s| s.party.value == party.id.value);
     let mut deployments = Vec::new();
     for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
         let heading_id = env.id(&format!("in-{}", scope.id.value));
         deployments.push(views::PartyDeployment {
             heading_id,
+            level: 2,
             name: scope.name.value.clone(),
-            duties: views::duties(env, party, matrix),
+            duties: views::duties(env, party, matrix, &urls::scope(&scope.id.value), 3),
         });
     }
     let view = views::PartyView {
         name: party.name.value.clone(),
         description_html,
         overview,
-        deployments,
+        has_models: false,
+        models: vec![views::PartyModel {
+            heading_id: None,
+            name: None,
+            summaries,
+            deployments,
+        }],
     };
     out.body = env.theme.render_block(PARTY, "body", &view)?;
-    let ids: Vec<&str> = view
-        .deployments
-        .iter()
-        .map(|d| d.heading_id.as_str())
-        .collect();
+    let mut ids: Vec<&str> = Vec::new();
+    for model in &view.models {
+        ids.extend(model.heading_id.as_deref());
+        ids.extend(model.summaries.iter().map(|s| s.id.as_str()));
+        ids.extend(model.deployments.iter().map(|d| d.heading_id.as_str()));
+    }
     out.toc = toc_of(&out.body, &ids, Vec::new());
     Ok(())
 }

@@ -11,7 +11,7 @@ use super::markdown::Shortcode;
 use super::urls;
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
 use crate::diagrams::Diagram;
-use crate::model::{Flow, Letter, LetterSet, Party, Scope, StepKind, SummaryItem};
+use crate::model::{Flow, Letter, LetterSet, Party, Scope, StepKind, Summary, SummaryItem};
 use crate::resolve::Matrix;
 use serde::Serialize;
 
@@ -175,9 +175,18 @@ pub struct SummaryItemView {
 /// The responsibility summaries that apply to the page's deployment. Each summary's
 /// heading gets an id; the table of contents finds it in the rendered page.
 pub fn summaries(env: &mut PageEnv<'_>, level: u8) -> Vec<SummaryView> {
+    summaries_where(env, level, &|_| true)
+}
+
+/// The summaries `keep` selects, as [`summaries`] shows them.
+pub fn summaries_where(
+    env: &mut PageEnv<'_>,
+    level: u8,
+    keep: &dyn Fn(&Summary) -> bool,
+) -> Vec<SummaryView> {
     let project = env.data.project;
     let mut views = Vec::new();
-    for summary in &project.summaries {
+    for summary in project.summaries.iter().filter(|s| keep(s)) {
         let party = project.party(&summary.party.value);
         let id = env.id(&format!("summary-{}", summary.party.value));
         let intro_html = summary
@@ -402,54 +411,84 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView 
     }
 }
 
-/// `partials/duties.html`: what a party is R, A, S, C and I for in one deployment.
+/// `partials/duties.html`: what a party does in one deployment, each task once, grouped
+/// by the letters the party holds in it.
 #[derive(Debug, Serialize)]
 pub struct DutiesView {
     pub party_name: String,
     pub scope_name: String,
-    /// One entry per letter the party holds at least once, in RASCI order.
-    pub duties: Vec<DutyView>,
+    /// The operating model's name; `None` in a project without models.
+    pub model_name: Option<String>,
+    /// Level of the groups' headings, below the heading the partial is placed under.
+    pub level: u8,
+    /// One group per distinct set of letters the party holds, in RASCI order of the sets
+    /// (see [`letter_set_order`]).
+    pub groups: Vec<DutyGroup>,
 }
 
+/// The tasks in which a party holds exactly the same letters.
 #[derive(Debug, Serialize)]
-pub struct DutyView {
-    pub letter: LetterView,
-    /// The tasks, linked to their rows on the deployment page.
+pub struct DutyGroup {
+    /// The letters, in RASCI order; the template names the group after them.
+    pub letters: Vec<LetterView>,
+    /// The tasks, in table order, linked to their rows on the deployment page.
     pub tasks: Vec<Link>,
 }
 
-pub fn duties(env: &PageEnv<'_>, party: &Party, matrix: &Matrix<'_>) -> DutiesView {
+/// The sort key of a set of letters: its letters in RASCI order, compared
+/// lexicographically, so `R` < `R, A` < `A` < `A, C` < `I`. A fixed order, so a party's
+/// page reads the same way in every deployment.
+pub fn letter_set_order(letters: LetterSet) -> Vec<Letter> {
+    letters.iter().collect()
+}
+
+/// A party's tasks in one matrix, each once, under the set of letters it holds there.
+/// `deployment_page` is the site path of the page holding the matrix's rows.
+pub fn duties(
+    env: &PageEnv<'_>,
+    party: &Party,
+    matrix: &Matrix<'_>,
+    deployment_page: &str,
+    level: u8,
+) -> DutiesView {
     let project = env.data.project;
     let index = project
         .parties
         .iter()
         .position(|p| p.id.value == party.id.value);
-    let mut duties = Vec::new();
-    for letter in Letter::ALL {
+    let mut groups: Vec<(LetterSet, Vec<Link>)> = Vec::new();
+    for row in matrix.rows() {
         let Some(index) = index else { break };
-        let tasks: Vec<Link> = matrix
-            .rows()
-            .filter(|r| r.letters(index).contains(letter))
-            .map(|row| Link {
-                name: row.task.title.value.clone(),
-                href: format!(
-                    "{}#{}",
-                    env.url(&urls::scope(&matrix.scope.id.value)),
-                    urls::task_anchor(&row.task.id.value)
-                ),
-            })
-            .collect();
-        if !tasks.is_empty() {
-            duties.push(DutyView {
-                letter: LetterView::of(letter),
-                tasks,
-            });
+        let letters = row.letters(index);
+        if letters.is_empty() {
+            continue;
+        }
+        let link = Link {
+            name: row.task.title.value.clone(),
+            href: format!(
+                "{}#{}",
+                env.url(deployment_page),
+                urls::task_anchor(&row.task.id.value)
+            ),
+        };
+        match groups.iter_mut().find(|(set, _)| *set == letters) {
+            Some((_, tasks)) => tasks.push(link),
+            None => groups.push((letters, vec![link])),
         }
     }
+    groups.sort_by_key(|(set, _)| letter_set_order(*set));
     DutiesView {
         party_name: party.name.value.clone(),
         scope_name: matrix.scope.name.value.clone(),
-        duties,
+        model_name: None,
+        level,
+        groups: groups
+            .into_iter()
+            .map(|(set, tasks)| DutyGroup {
+                letters: LetterView::set(set),
+                tasks,
+            })
+            .collect(),
     }
 }
 
@@ -584,7 +623,13 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                 duties: DutiesView,
             }
             let view = Duties {
-                duties: duties(env, party, &data.matrices[index]),
+                duties: duties(
+                    env,
+                    party,
+                    &data.matrices[index],
+                    &urls::scope(&scope.id.value),
+                    3,
+                ),
             };
             Ok(env.partial("partials/duties.html", &view))
         }
@@ -727,26 +772,47 @@ pub struct ContentView {
     pub content_html: String,
 }
 
-/// `pages/party.html`: one party's duties in every deployment.
+/// `pages/party.html`: one party's responsibility summary and duties, per operating model
+/// and deployment.
 #[derive(Debug, Serialize)]
 pub struct PartyView {
     pub name: String,
     pub description_html: Option<String>,
-    /// Per deployment, the number of tasks in each letter (RASCI order).
+    /// Per model and deployment, the number of tasks in each letter (RASCI order).
     pub overview: Vec<CountsRow>,
-    pub deployments: Vec<PartyDeployment>,
+    /// Whether the project defines operating models (the overview then names them).
+    pub has_models: bool,
+    /// The models the party takes part in, in the project's order; one, unnamed, in a
+    /// project without models.
+    pub models: Vec<PartyModel>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct CountsRow {
     pub href: String,
     pub name: String,
+    /// The model's name; `None` in a project without models.
+    pub model_name: Option<String>,
     pub counts: Vec<usize>,
+}
+
+/// A party's part in one operating model.
+#[derive(Debug, Serialize)]
+pub struct PartyModel {
+    /// The model's heading id and name; `None` in a project without models, whose page
+    /// has no heading per model.
+    pub heading_id: Option<String>,
+    pub name: Option<String>,
+    /// The party's own responsibility summaries in the model.
+    pub summaries: Vec<SummaryView>,
+    pub deployments: Vec<PartyDeployment>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct PartyDeployment {
     pub heading_id: String,
+    /// Level of the deployment's heading: 2, or 3 under a model's heading.
+    pub level: u8,
     pub name: String,
     pub duties: DutiesView,
 }
