@@ -1,5 +1,5 @@
 //! Lays a rendered page out with the theme: fills the template context with the page,
-//! its fallback navigation, the deployment switcher and the breadcrumb, all from the
+//! its fallback navigation, the deployment and model switchers and the breadcrumb, all from the
 //! [`SitePlan`] and with links relative to the page.
 //!
 //! The full navigation is not in the pages: it is written once, to [`urls::NAV_SCRIPT`],
@@ -22,6 +22,8 @@ struct Context<'a> {
     page: PageView<'a>,
     nav: Vec<NavGroup>,
     switcher: Vec<Switch>,
+    /// The operating models, on a page of one model in a project with models; else empty.
+    model_switcher: Vec<ModelSwitch>,
     /// The config's labels, for the theme's own wording around the page.
     labels: &'a crate::config::Labels,
 }
@@ -46,6 +48,9 @@ struct PageView<'a> {
     path: &'a str,
     /// Name of the deployment the page belongs to, or empty.
     scope_name: String,
+    /// Name of the operating model the page belongs to, or empty (always empty in a
+    /// project without models).
+    model_name: String,
     /// Index of that deployment, or empty: the navigation script opens its group.
     scope_index: String,
     is_home: bool,
@@ -77,6 +82,16 @@ struct Switch {
     name: String,
     url: String,
     current: bool,
+}
+
+#[derive(Serialize)]
+struct ModelSwitch {
+    name: String,
+    url: String,
+    current: bool,
+    /// Whether the link keeps the page's deployment; `false` when the model does not
+    /// cover it and the link leads to the model's first deployment.
+    same_page: bool,
 }
 
 /// The site root as seen from the 404 page. A static host serves that page for any
@@ -138,6 +153,11 @@ pub fn page(
                 .map(|i| project.scopes[i].name.value.clone())
                 .unwrap_or_default(),
             scope_index: planned.scope.map(|i| i.to_string()).unwrap_or_default(),
+            model_name: planned
+                .model
+                .and_then(|m| project.models[m].name())
+                .unwrap_or_default()
+                .to_string(),
             is_home: matches!(planned.kind, PageKind::Home),
         },
         nav: fallback_nav(plan, index, &rel),
@@ -148,6 +168,19 @@ pub fn page(
                 name: project.scopes[target.scope].name.value.clone(),
                 url: rel(&target.path),
                 current: target.current,
+            })
+            .collect(),
+        model_switcher: plan
+            .model_switcher(project, index)
+            .into_iter()
+            .map(|target| ModelSwitch {
+                name: project.models[target.model]
+                    .name()
+                    .unwrap_or_default()
+                    .to_string(),
+                url: rel(&target.path),
+                current: target.current,
+                same_page: target.same_page,
             })
             .collect(),
         labels: &project.config.labels,

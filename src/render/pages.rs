@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::content::ContentPage;
 use crate::model::Letter;
 pub use crate::plan::{Crumb, PageKind};
-use crate::plan::{home_crumb, path_of, scope_crumb, sorted_guides};
+use crate::plan::{home_crumb, path_of, scope_crumb_in, sorted_guides};
 use crate::source::Span;
 
 /// A page with its body rendered, before the theme lays it out.
@@ -35,6 +35,8 @@ pub struct PageOut {
     /// Same page in another deployment: pages sharing a key are switched between.
     pub key: Option<String>,
     pub scope: Option<usize>,
+    /// The operating model the page shows (see [`PageKind::model`]).
+    pub model: Option<usize>,
     /// CSS class of the page's layout, e.g. `page-deployment`.
     pub class: &'static str,
     /// Weight and title order in the navigation.
@@ -48,11 +50,9 @@ pub struct PageOut {
 /// Renders one page's body with its template; an error names the failing template.
 pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<PageOut, String> {
     let path = path_of(data.project, data.content, kind);
-    let scope = match kind {
-        PageKind::Scope(i) | PageKind::Content { scope: Some(i), .. } => Some(i),
-        _ => None,
-    };
+    let scope = kind.scope();
     let mut env = PageEnv::new(data, theme, &path, scope.map(|i| &data.project.scopes[i]));
+    env.model = kind.model();
     let mut out = PageOut {
         kind,
         path: path.clone(),
@@ -64,6 +64,7 @@ pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<Page
         crumbs: vec![home_crumb(&data.project.config.labels)],
         key: None,
         scope,
+        model: kind.model(),
         class: "page-article",
         weight: 0,
         diagnostics: Vec::new(),
@@ -72,10 +73,15 @@ pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<Page
     };
     match kind {
         PageKind::Home => home(&mut env, &mut out)?,
-        PageKind::Scope(i) => deployment(&mut env, &mut out, i)?,
+        PageKind::Scope { model, scope } => deployment(&mut env, &mut out, model, scope)?,
         PageKind::Content { page, .. } => content(&mut env, &mut out, &data.content[page])?,
         PageKind::Party(i) => party(&mut env, &mut out, i)?,
-        PageKind::Compare => compare(&mut env, &mut out)?,
+        PageKind::Compare { model } => compare(&mut env, &mut out, model)?,
+        PageKind::CompareModels {
+            scope,
+            first,
+            second,
+        } => compare_models(&mut env, &mut out, scope, [first, second])?,
         PageKind::Glossary => glossary(&mut env, &mut out)?,
         PageKind::NotFound => not_found(&mut env, &mut out)?,
     }
@@ -141,24 +147,24 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     // The deployments come first: most readers arrive to find their deployment's table.
     let deployments_id = env.id("deployments");
     let mut deployments = Vec::new();
-    for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
-        let description = match &scope.description {
-            Some(d) => super::html::text_of(&env.inline(&d.value, d.span)),
-            None => String::new(),
-        };
-        let guides = data
-            .content
-            .iter()
-            .filter(|p| !p.is_home() && p.applies_to(&scope.id.value))
-            .count();
-        deployments.push(views::DeploymentCard {
-            href: env.url(&urls::scope(&scope.id.value)),
-            name: scope.name.value.clone(),
-            description,
-            tasks: matrix.row_count(),
-            guides,
-        });
-    }
+    let grid = if project.has_models() {
+        Some(model_grid(env))
+    } else {
+        for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
+            let description = match &scope.description {
+                Some(d) => super::html::text_of(&env.inline(&d.value, d.span)),
+                None => String::new(),
+            };
+            deployments.push(views::DeploymentCard {
+                href: env.url(&urls::scope(&scope.id.value)),
+                name: scope.name.value.clone(),
+                description,
+                tasks: matrix.row_count(),
+                guides: guide_count(data, scope),
+            });
+        }
+        None
+    };
     let mut written = Vec::new();
     let mut content_html = String::new();
     if let Some(index) = data.content.iter().find(|p| p.is_home()) {
@@ -178,8 +184,10 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
         deployments_id,
         reference_id,
         deployments,
+        grid,
         content_html,
-        compare_href: (project.scopes.len() > 1).then(|| env.url(urls::COMPARE)),
+        compare_href: (!project.has_models() && project.scopes.len() > 1)
+            .then(|| env.url(urls::COMPARE)),
         parties: project
             .parties
             .iter()
@@ -200,19 +208,100 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     Ok(())
 }
 
+/// Number of content pages a deployment shows.
+fn guide_count(data: &SiteData<'_>, scope: &crate::model::Scope) -> usize {
+    data.content
+        .iter()
+        .filter(|p| !p.is_home() && p.applies_to(&scope.id.value))
+        .count()
+}
+
+/// The home page's grid of a project with models: a row per model, a column per
+/// deployment, a cell linking to the model's page for the deployment (or saying that the
+/// model does not cover it), and a last row of the comparisons of models per deployment.
+fn model_grid(env: &mut PageEnv<'_>) -> views::ModelGrid {
+    let data = env.data;
+    let project = data.project;
+    let scopes = project
+        .scopes
+        .iter()
+        .map(|scope| views::GridScope {
+            name: scope.name.value.clone(),
+            guides: guide_count(data, scope),
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for (model, def) in project.models.iter().enumerate() {
+        let id = env.id(&crate::plan::model_anchor(project, model));
+        let cells = (0..project.scopes.len())
+            .map(|scope| views::GridCell {
+                scope_name: project.scopes[scope].name.value.clone(),
+                deployment: data.matrix(model, scope).map(|matrix| views::GridLink {
+                    href: env.url(&data.deployment_path(model, scope)),
+                    tasks: matrix.row_count(),
+                    parties: matrix.parties.len(),
+                }),
+            })
+            .collect();
+        rows.push(views::GridRow {
+            id,
+            name: def.name().unwrap_or_default().to_string(),
+            description: def.description().unwrap_or_default().to_string(),
+            cells,
+        });
+    }
+    let mut comparisons: Vec<Vec<Link>> = vec![Vec::new(); project.scopes.len()];
+    for (scope, first, second) in crate::plan::model_pairs(project) {
+        let path = path_of(
+            project,
+            data.content,
+            PageKind::CompareModels {
+                scope,
+                first,
+                second,
+            },
+        );
+        comparisons[scope].push(Link {
+            name: compare_pair_name(project, first, second),
+            href: env.url(&path),
+        });
+    }
+    views::ModelGrid {
+        scopes,
+        rows,
+        any_comparison: comparisons.iter().any(|links| !links.is_empty()),
+        comparisons,
+    }
+}
+
+/// How a link names the comparison of two models: their names.
+fn compare_pair_name(project: &crate::model::Project, first: usize, second: usize) -> String {
+    let name = |m: usize| project.models[m].name().unwrap_or_default();
+    format!("{} / {}", name(first), name(second))
+}
+
 const HOME: &str = "pages/home.html";
 const DEPLOYMENT: &str = "pages/deployment.html";
 const CONTENT: &str = "pages/content.html";
 const PARTY: &str = "pages/party.html";
 const COMPARE: &str = "pages/compare.html";
+const COMPARE_MODELS: &str = "pages/compare_models.html";
 const GLOSSARY: &str = "pages/glossary.html";
 const NOT_FOUND: &str = "pages/404.html";
 
-fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), String> {
+fn deployment(
+    env: &mut PageEnv<'_>,
+    out: &mut PageOut,
+    model: usize,
+    index: usize,
+) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
     let scope = &project.scopes[index];
-    let matrix = &data.matrices[index];
+    let matrix = data
+        .matrix(model, index)
+        .ok_or_else(|| format!("no table of `{}` was resolved", scope.id.value))?;
+    let model_id = project.models[model].id();
     out.key = Some("rasci".into());
     out.class = "page-deployment";
     out.weight = i64::MIN;
@@ -220,7 +309,22 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<
         let text = env.inline(&d.value, d.span);
         text.trim_end_matches('.').to_string() + "."
     });
-    let summaries_id = (!project.summaries.is_empty()).then(|| env.id("responsibility-summaries"));
+    let model_view = match &project.models[model].def {
+        Some(def) => Some(views::ModelView {
+            id: def.id.value.clone(),
+            name: def.name.value.clone(),
+            description_html: def
+                .description
+                .as_ref()
+                .map(|d| env.inline(&d.value, d.span)),
+        }),
+        None => None,
+    };
+    let summaries_id = project
+        .summaries
+        .iter()
+        .any(|s| s.model == model)
+        .then(|| env.id("responsibility-summaries"));
     let summaries = if summaries_id.is_some() {
         views::summaries(env, 3)
     } else {
@@ -244,7 +348,7 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<
     for flow in project
         .flows
         .iter()
-        .filter(|f| views::shows_in(&f.scopes, Some(scope)))
+        .filter(|f| f.model == model && views::shows_in(&f.scopes, Some(scope)))
     {
         let heading_id = env.id(&data.flow_anchor(flow));
         flows.push(views::flow(env, flow, heading_id));
@@ -260,27 +364,49 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<
             })
             .collect();
     let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
+    // The other models that cover this deployment, each with its comparison to this one.
+    let comparisons = crate::plan::model_pairs(project)
+        .into_iter()
+        .filter(|&(s, first, second)| s == index && (first == model || second == model))
+        .map(|(scope, first, second)| {
+            let other = if first == model { second } else { first };
+            views::Link {
+                name: project.models[other].name().unwrap_or_default().to_string(),
+                href: env.url(&path_of(
+                    project,
+                    data.content,
+                    PageKind::CompareModels {
+                        scope,
+                        first,
+                        second,
+                    },
+                )),
+            }
+        })
+        .collect();
     let view = views::DeploymentView {
         scope: views::ScopeView {
             id: scope.id.value.clone(),
             name: scope.name.value.clone(),
             description_html,
         },
-        party_names: project
+        model: model_view,
+        comparisons,
+        party_names: matrix
             .parties
             .iter()
-            .map(|p| p.name.value.clone())
+            .map(|&p| project.parties[p].name.value.clone())
             .collect(),
         task_count: matrix.row_count(),
-        party_count: project.parties.len(),
+        party_count: matrix.parties.len(),
         section_count: matrix.sections.len(),
         summaries_id,
         summaries,
         table_id,
         legend_id,
-        csv_href: env.url(&urls::download(&scope.id.value, "csv")),
-        json_href: env.url(&urls::download(&scope.id.value, "json")),
-        xlsx_href: env.url(&urls::download(&scope.id.value, "xlsx")),
+        csv_href: env.url(&urls::download(model_id, &scope.id.value, "csv")),
+        json_href: env.url(&urls::download(model_id, &scope.id.value, "json")),
+        xlsx_href: env.url(&urls::download(model_id, &scope.id.value, "xlsx")),
         matrix: matrix_view,
         systems_id,
         systems,
@@ -326,8 +452,8 @@ fn content(env: &mut PageEnv<'_>, out: &mut PageOut, page: &ContentPage) -> Resu
         .unwrap_or_default();
     out.key = Some(format!("content:{}", page.slug));
     out.weight = page.front.weight.unwrap_or(0);
-    if let Some(scope) = env.scope {
-        out.crumbs.push(scope_crumb(scope));
+    if let Some(scope) = out.scope {
+        out.crumbs.push(scope_crumb_in(env.data.project, scope));
     }
     let rendered = render_content(env, page);
     out.toc = rendered.toc;
@@ -343,6 +469,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
     let data = env.data;
     let project = data.project;
     let party = &project.parties[index];
+    let has_models = project.has_models();
     out.title = party.name.value.clone();
     out.class = "page-party";
     let description_html = party
@@ -352,47 +479,78 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
     if let Some(text) = &description_html {
         out.description = super::html::text_of(text);
     }
-    // How many tasks in each letter, per deployment, as a compact overview.
-    let overview = data
-        .matrices
-        .iter()
-        .map(|matrix| views::CountsRow {
-            href: env.url(&urls::scope(&matrix.scope.id.value)),
-            name: matrix.scope.name.value.clone(),
-            model_name: None,
-            counts: Letter::ALL
-                .into_iter()
-                .map(|letter| {
-                    matrix
-                        .rows()
-                        .filter(|r| r.letters(index).contains(letter))
-                        .count()
-                })
-                .collect(),
-        })
+    // The models the party takes part in: every model of a project with models that
+    // lists it, the implicit model (all parties) otherwise.
+    let models: Vec<usize> = (0..project.models.len())
+        .filter(|&m| project.models[m].parties.contains(&index))
         .collect();
-    let summaries = views::summaries_where(env, 2, &|s| s.party.value == party.id.value);
-    let mut deployments = Vec::new();
-    for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
-        let heading_id = env.id(&format!("in-{}", scope.id.value));
-        deployments.push(views::PartyDeployment {
+    // How many tasks in each letter, per model and deployment, as a compact overview.
+    let mut overview = Vec::new();
+    for &model in &models {
+        for &scope in &project.models[model].scopes {
+            let Some(matrix) = data.matrix(model, scope) else {
+                continue;
+            };
+            overview.push(views::CountsRow {
+                href: env.url(&data.matrix_path(matrix)),
+                name: matrix.scope.name.value.clone(),
+                model_name: project.models[model].name().map(str::to_string),
+                counts: Letter::ALL
+                    .into_iter()
+                    .map(|letter| {
+                        matrix
+                            .rows()
+                            .filter(|r| r.letters(index).contains(letter))
+                            .count()
+                    })
+                    .collect(),
+            });
+        }
+    }
+    // Under a heading per model, the headings of deployments and groups go one down.
+    let depth = u8::from(has_models);
+    let mut sections = Vec::new();
+    for &model in &models {
+        let def = &project.models[model];
+        let heading_id = def
+            .id()
+            .map(|_| env.id(&crate::plan::model_anchor(project, model)));
+        let summaries = views::summaries_where(env, 2 + depth, &|s| {
+            s.model == model && s.party.value == party.id.value
+        });
+        let mut deployments = Vec::new();
+        for &scope in &def.scopes {
+            let Some(matrix) = data.matrix(model, scope) else {
+                continue;
+            };
+            let scope_id = &project.scopes[scope].id.value;
+            let heading_id = env.id(&match def.id() {
+                Some(model_id) => format!("in-{model_id}-{scope_id}"),
+                None => format!("in-{scope_id}"),
+            });
+            let mut duties =
+                views::duties(env, party, matrix, &data.matrix_path(matrix), 3 + depth);
+            duties.model_name = def.name().map(str::to_string);
+            deployments.push(views::PartyDeployment {
+                heading_id,
+                level: 2 + depth,
+                name: project.scopes[scope].name.value.clone(),
+                duties,
+            });
+        }
+        sections.push(views::PartyModel {
             heading_id,
-            level: 2,
-            name: scope.name.value.clone(),
-            duties: views::duties(env, party, matrix, &urls::scope(&scope.id.value), 3),
+            name: def.name().map(str::to_string),
+            summaries,
+            deployments,
         });
     }
     let view = views::PartyView {
         name: party.name.value.clone(),
         description_html,
         overview,
-        has_models: false,
-        models: vec![views::PartyModel {
-            heading_id: None,
-            name: None,
-            summaries,
-            deployments,
-        }],
+        has_models,
+        models: sections,
     };
     out.body = env.theme.render_block(PARTY, "body", &view)?;
     let mut ids: Vec<&str> = Vec::new();
@@ -405,13 +563,20 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
     Ok(())
 }
 
-fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
+fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
+    let def = &project.models[model];
     out.class = "page-compare";
+    out.key = Some("compare".into());
+    let matrices: Vec<&crate::resolve::Matrix<'_>> = def
+        .scopes
+        .iter()
+        .filter_map(|&scope| data.matrix(model, scope))
+        .collect();
     // Tasks in order of first appearance across the deployments.
     let mut tasks: Vec<(&str, &str)> = Vec::new();
-    for matrix in data.matrices {
+    for matrix in &matrices {
         for row in matrix.rows() {
             if !tasks.iter().any(|(id, _)| *id == row.task.id.value) {
                 tasks.push((&row.task.id.value, &row.task.title.value));
@@ -422,13 +587,12 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let mut only_count = 0;
     let mut rows = Vec::new();
     for (task, title) in &tasks {
-        let cells: Vec<Option<Vec<crate::model::LetterSet>>> = data
-            .matrices
+        let cells: Vec<Option<Vec<crate::model::LetterSet>>> = matrices
             .iter()
             .map(|m| {
                 m.rows()
                     .find(|r| r.task.id.value == *task)
-                    .map(|r| (0..project.parties.len()).map(|i| r.letters(i)).collect())
+                    .map(|r| def.parties.iter().map(|&i| r.letters(i)).collect())
             })
             .collect();
         let present: Vec<&Vec<crate::model::LetterSet>> = cells.iter().flatten().collect();
@@ -444,18 +608,17 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
         rows.push(views::CompareRow {
             title: title.to_string(),
             status,
-            present_in: project
-                .scopes
+            present_in: matrices
                 .iter()
                 .zip(&cells)
                 .filter(|(_, c)| c.is_some())
-                .map(|(s, _)| s.name.value.clone())
+                .map(|(m, _)| m.scope.name.value.clone())
                 .collect(),
             cells: cells
                 .iter()
-                .zip(&project.scopes)
-                .map(|(letters, scope)| views::CompareCell {
-                    scope_name: scope.name.value.clone(),
+                .zip(&matrices)
+                .map(|(letters, matrix)| views::CompareCell {
+                    scope_name: matrix.scope.name.value.clone(),
                     letters: letters.as_ref().map(|sets| {
                         sets.iter()
                             .map(|set| set.iter().map(LetterView::of).collect())
@@ -469,20 +632,20 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let legend_id = env.id("legend");
     let mut view = views::CompareView {
         description: String::new(),
-        scopes: project
-            .scopes
+        model_name: def.name().map(str::to_string),
+        scopes: matrices
             .iter()
-            .map(|scope| Link {
-                name: scope.name.value.clone(),
-                href: env.url(&urls::scope(&scope.id.value)),
+            .map(|matrix| Link {
+                name: matrix.scope.name.value.clone(),
+                href: env.url(&data.matrix_path(matrix)),
             })
             .collect(),
-        parties: project
+        parties: def
             .parties
             .iter()
-            .map(|p| p.name.value.clone())
+            .map(|&p| project.parties[p].name.value.clone())
             .collect(),
-        party_count: project.parties.len(),
+        party_count: def.parties.len(),
         task_count: tasks.len(),
         only_count,
         differ_count,
@@ -495,6 +658,129 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     view.description = out.description.clone();
     out.body = env.theme.render_block(COMPARE, "body", &view)?;
     out.toc = toc_of(&out.body, &[&view.table_id, &view.legend_id], Vec::new());
+    Ok(())
+}
+
+/// The letters of one row for the given parties, as the templates show them.
+fn row_letters(row: &crate::resolve::Row<'_>, parties: &[usize]) -> Vec<Vec<LetterView>> {
+    parties
+        .iter()
+        .map(|&p| row.letters(p).iter().map(LetterView::of).collect())
+        .collect()
+}
+
+/// Two operating models side by side for one deployment: the tasks both have (paired by
+/// id, as task ids are per model) with their letters next to each other, then the tasks
+/// only one of them has. Rows a model's deployment does not show (a task's `scopes:`
+/// leaving it out) are not in its matrix, so they are in no list here either.
+fn compare_models(
+    env: &mut PageEnv<'_>,
+    out: &mut PageOut,
+    scope: usize,
+    pair: [usize; 2],
+) -> Result<(), String> {
+    let data = env.data;
+    let project = data.project;
+    out.class = "page-compare page-compare-models";
+    out.key = Some(format!("compare-models:{}:{}", pair[0], pair[1]));
+    let [first, second] = pair.map(|model| {
+        data.matrix(model, scope)
+            .ok_or_else(|| format!("no table of `{}` was resolved", project.scopes[scope].id.value))
+    });
+    let (first, second) = (first?, second?);
+    let column = |env: &PageEnv<'_>, matrix: &crate::resolve::Matrix<'_>| views::ModelColumn {
+        name: project.models[matrix.model]
+            .name()
+            .unwrap_or_default()
+            .to_string(),
+        href: env.url(&data.matrix_path(matrix)),
+        parties: matrix
+            .parties
+            .iter()
+            .map(|&p| Link {
+                name: project.parties[p].name.value.clone(),
+                href: env.url(&urls::party(&project.parties[p].id.value)),
+            })
+            .collect(),
+    };
+    let link = |env: &PageEnv<'_>, matrix: &crate::resolve::Matrix<'_>, task: &str| {
+        format!(
+            "{}#{}",
+            env.url(&data.matrix_path(matrix)),
+            urls::task_anchor(task)
+        )
+    };
+    let second_rows: std::collections::HashMap<&str, &crate::resolve::Row<'_>> = second
+        .rows()
+        .map(|row| (row.task.id.value.as_str(), row))
+        .collect();
+    let first_ids: std::collections::HashSet<&str> =
+        first.rows().map(|row| row.task.id.value.as_str()).collect();
+    let mut both = Vec::new();
+    let mut only_first = Vec::new();
+    for row in first.rows() {
+        let id = row.task.id.value.as_str();
+        match second_rows.get(id) {
+            Some(other) => both.push(views::BothRow {
+                title: row.task.title.value.clone(),
+                first_href: link(env, first, id),
+                second_href: link(env, second, id),
+                // The same letters for every party, whichever model's columns it is in.
+                same: (0..project.parties.len()).all(|p| row.letters(p) == other.letters(p)),
+                first: row_letters(row, &first.parties),
+                second: row_letters(other, &second.parties),
+            }),
+            None => only_first.push(views::OnlyRow {
+                title: row.task.title.value.clone(),
+                href: link(env, first, id),
+                letters: row_letters(row, &first.parties),
+            }),
+        }
+    }
+    let only_second: Vec<views::OnlyRow> = second
+        .rows()
+        .filter(|row| !first_ids.contains(row.task.id.value.as_str()))
+        .map(|row| views::OnlyRow {
+            title: row.task.title.value.clone(),
+            href: link(env, second, &row.task.id.value),
+            letters: row_letters(row, &second.parties),
+        })
+        .collect();
+    let model_id = |m: usize| project.models[m].id().unwrap_or_default();
+    let both_id = env.id("in-both");
+    let only = vec![
+        views::OnlySection {
+            id: env.id(&format!("only-{}", model_id(pair[0]))),
+            part: "first",
+            model: column(env, first),
+            rows: only_first,
+        },
+        views::OnlySection {
+            id: env.id(&format!("only-{}", model_id(pair[1]))),
+            part: "second",
+            model: column(env, second),
+            rows: only_second,
+        },
+    ];
+    let mut view = views::CompareModelsView {
+        description: String::new(),
+        scope_name: project.scopes[scope].name.value.clone(),
+        first: column(env, first),
+        second: column(env, second),
+        both_id,
+        legend_id: env.id("legend"),
+        differ_count: both.iter().filter(|r| !r.same).count(),
+        both,
+        only,
+    };
+    out.title = env.theme.render_text(COMPARE_MODELS, "title", &view)?;
+    out.description = env.theme.render_text(COMPARE_MODELS, "description", &view)?;
+    view.description = out.description.clone();
+    out.body = env.theme.render_block(COMPARE_MODELS, "body", &view)?;
+    let mut ids: Vec<&str> = vec![&view.both_id];
+    ids.extend(view.only.iter().map(|o| o.id.as_str()));
+    ids.push(&view.legend_id);
+    out.toc = toc_of(&out.body, &ids, Vec::new());
     Ok(())
 }
 

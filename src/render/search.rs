@@ -53,7 +53,7 @@ pub fn index(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> String
             u: page.path.clone(),
             s: page.scope.map_or_else(
                 || labels.reference.clone(),
-                |i| project.scopes[i].name.value.clone(),
+                |i| data.place_name(page.model, i),
             ),
             x: text.clone(),
         });
@@ -71,10 +71,14 @@ pub fn index(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> String
                 t: row.task.title.value.clone(),
                 u: format!(
                     "{}#{}",
-                    urls::scope(&matrix.scope.id.value),
+                    data.matrix_path(matrix),
                     urls::task_anchor(&row.task.id.value)
                 ),
-                s: format!("{} · {}", matrix.scope.name.value, labels.task),
+                s: format!(
+                    "{} · {}",
+                    data.place_name(Some(matrix.model), matrix.scope_index),
+                    labels.task
+                ),
                 x: holders.join("; "),
             });
         }

@@ -72,6 +72,8 @@ pub struct Link {
 pub struct MatrixView {
     pub scope_id: String,
     pub scope_name: String,
+    /// The operating model's name; `None` in a project without models.
+    pub model_name: Option<String>,
     /// Id of the table's caption, which also names the scrolling region.
     pub caption_id: String,
     /// The column heads: one per party, linked to the party's page.
@@ -104,12 +106,17 @@ pub struct RowView {
 pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
     let project = env.data.project;
     let caption_id = env.id(&format!("rasci-caption-{}", matrix.scope.id.value));
-    let parties = project
+    // The model's parties, in the model's column order; cells are indexed by the
+    // project's party index, so each column reads its own party's cell.
+    let parties = matrix
         .parties
         .iter()
-        .map(|party| Link {
-            name: party.name.value.clone(),
-            href: env.url(&urls::party(&party.id.value)),
+        .map(|&index| {
+            let party = &project.parties[index];
+            Link {
+                name: party.name.value.clone(),
+                href: env.url(&urls::party(&party.id.value)),
+            }
         })
         .collect();
     let mut sections = Vec::new();
@@ -123,8 +130,10 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
         for row in &section.rows {
             let id = env.id(&urls::task_anchor(&row.task.id.value));
             let title_html = env.inline(&row.task.title.value, row.task.title.span);
-            let cells = (0..project.parties.len())
-                .map(|index| LetterView::set(row.letters(index)))
+            let cells = matrix
+                .parties
+                .iter()
+                .map(|&index| LetterView::set(row.letters(index)))
                 .collect();
             rows.push(RowView {
                 id,
@@ -141,9 +150,10 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
     MatrixView {
         scope_id: matrix.scope.id.value.clone(),
         scope_name: matrix.scope.name.value.clone(),
+        model_name: project.models[matrix.model].name().map(str::to_string),
         caption_id,
         parties,
-        columns: project.parties.len() + 1,
+        columns: matrix.parties.len() + 1,
         sections,
     }
 }
@@ -174,8 +184,10 @@ pub struct SummaryItemView {
 
 /// The responsibility summaries that apply to the page's deployment. Each summary's
 /// heading gets an id; the table of contents finds it in the rendered page.
+/// The summaries of the page's model (every summary in a project without models).
 pub fn summaries(env: &mut PageEnv<'_>, level: u8) -> Vec<SummaryView> {
-    summaries_where(env, level, &|_| true)
+    let model = env.model.unwrap_or(0);
+    summaries_where(env, level, &|s| s.model == model)
 }
 
 /// The summaries `keep` selects, as [`summaries`] shows them.
@@ -364,21 +376,24 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView 
             StepKind::End => "end",
         };
         let text_html = env.inline(&step.text.value, step.text.span);
-        // Link the step to its task's row on the deployment page, when that page has it.
+        // Link the step to its task's row on the deployment page of the flow's model,
+        // when that page has it.
         let task = match (&step.task, env.scope) {
-            (Some(task), Some(scope)) if env.data.scope_has_task(Some(scope), &task.value) => {
-                project
-                    .tasks()
-                    .find(|(_, t)| t.id.value == task.value)
-                    .map(|(_, t)| Link {
-                        name: t.title.value.clone(),
+            (Some(task), Some(scope)) => env
+                .data
+                .scope_index(scope)
+                .and_then(|scope| env.data.matrix(flow.model, scope))
+                .and_then(|matrix| {
+                    let row = matrix.rows().find(|r| r.task.id.value == task.value)?;
+                    Some(Link {
+                        name: row.task.title.value.clone(),
                         href: format!(
                             "{}#{}",
-                            env.url(&urls::scope(&scope.id.value)),
+                            env.url(&env.data.matrix_path(matrix)),
                             urls::task_anchor(&task.value)
                         ),
                     })
-            }
+                }),
             _ => None,
         };
         let branches = step
@@ -504,11 +519,11 @@ const SHORTCODES: [&str; 5] = [
 pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diagnostic> {
     let data = env.data;
     let known_args: &[&str] = match call.name.as_str() {
-        "rasci_table" => &["scope"],
+        "rasci_table" => &["scope", "model"],
         "legend" => &[],
-        "party_duties" => &["party", "scope"],
-        "diagram" => &["flow", "systems", "scope"],
-        "summaries" => &["scope"],
+        "party_duties" => &["party", "scope", "model"],
+        "diagram" => &["flow", "systems", "scope", "model"],
+        "summaries" => &["scope", "model"],
         other => {
             let mut d = Diagnostic::new(
                 RuleId::ContentShortcode,
@@ -565,24 +580,59 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         .at(call.span, "on a page outside any deployment")
         .help("add scope=\"<id>\"")
     };
-    let matrix_of = |scope: &Scope| {
-        data.matrices
-            .iter()
-            .position(|m| m.scope.id.value == scope.id.value)
+    // The operating model: the one named, else the page's own; on a page of no model,
+    // the first model that covers the deployment.
+    let model = match call.arg("model") {
+        Some(id) => match data.project.models.iter().position(|m| m.id() == Some(id)) {
+            Some(model) => Some(model),
+            None => {
+                let known: Vec<&str> = data.project.models.iter().filter_map(|m| m.id()).collect();
+                let mut d = Diagnostic::new(
+                    RuleId::ContentShortcode,
+                    format!("there is no operating model `{id}`"),
+                )
+                .at(call.span, "in this shortcode");
+                d = d.help(match did_you_mean(id, known.iter().copied()) {
+                    Some(help) => help,
+                    None if known.is_empty() => {
+                        "the project defines no operating models: leave out `model`".to_string()
+                    }
+                    None => format!("operating models: {}", list_names(&known)),
+                });
+                return Err(d);
+            }
+        },
+        None => env.model,
+    };
+    let matrix_of = |scope: &Scope| -> Result<&Matrix<'_>, Diagnostic> {
+        let index = data.scope_index(scope);
+        let found = index.and_then(|index| match model {
+            Some(model) => data.matrix(model, index),
+            None => (0..data.project.models.len()).find_map(|m| data.matrix(m, index)),
+        });
+        found.ok_or_else(|| {
+            Diagnostic::new(
+                RuleId::ContentShortcode,
+                format!("no operating model shows a table for `{}`", scope.id.value),
+            )
+            .at(call.span, "in this shortcode")
+            .help("name a model that covers the deployment with model=\"<id>\"")
+        })
     };
     let saved_scope = env.scope;
+    let saved_model = env.model;
     let result = match call.name.as_str() {
         "legend" => Ok(env.partial("partials/legend.html", &Empty {})),
         "rasci_table" => {
             let scope = scope.ok_or_else(need_scope)?;
-            let index = matrix_of(scope).ok_or_else(need_scope)?;
+            let table_matrix = matrix_of(scope)?;
             env.scope = Some(scope);
             #[derive(Serialize)]
             struct Table {
                 matrix: MatrixView,
             }
             let table = Table {
-                matrix: matrix(env, &data.matrices[index]),
+                matrix: matrix(env, table_matrix),
             };
             Ok(format!(
                 "{}{}",
@@ -592,6 +642,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         }
         "summaries" => {
             env.scope = scope;
+            env.model = model.or_else(|| scope.and_then(|s| matrix_of(s).ok()).map(|m| m.model));
             #[derive(Serialize)]
             struct Summaries {
                 summaries: Vec<SummaryView>,
@@ -603,7 +654,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         }
         "party_duties" => {
             let scope = scope.ok_or_else(need_scope)?;
-            let index = matrix_of(scope).ok_or_else(need_scope)?;
+            let duties_matrix = matrix_of(scope)?;
             let id = call.arg("party").unwrap_or("");
             let Some(party) = data.project.party(id) else {
                 let known = data.project.parties.iter().map(|p| p.id.as_str());
@@ -626,8 +677,8 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                 duties: duties(
                     env,
                     party,
-                    &data.matrices[index],
-                    &urls::scope(&scope.id.value),
+                    duties_matrix,
+                    &data.matrix_path(duties_matrix),
                     3,
                 ),
             };
@@ -640,7 +691,16 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                 figure: FigureView,
             }
             if let Some(id) = call.arg("flow") {
-                match data.project.flows.iter().find(|f| f.id.value == id) {
+                // Flow ids may repeat across models: the named model's flow comes first.
+                let flow_of = |f: &&Flow| f.id.value == id;
+                let found = data
+                    .project
+                    .flows
+                    .iter()
+                    .filter(flow_of)
+                    .find(|f| model.is_none_or(|m| f.model == m))
+                    .or_else(|| data.project.flows.iter().find(flow_of));
+                match found {
                     Some(f) => Ok(match flow_figure(env, f) {
                         Some(figure) => env.partial("partials/figure.html", &Figure { figure }),
                         None => {
@@ -679,6 +739,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         _ => unreachable!("names were matched above"),
     };
     env.scope = saved_scope;
+    env.model = saved_model;
     result
 }
 
@@ -693,7 +754,11 @@ pub struct HomeView {
     pub deployments_id: String,
     /// Id of the heading over the reference pages.
     pub reference_id: String,
+    /// The deployment cards of a project without models; empty with models, whose
+    /// home page shows `grid` instead.
     pub deployments: Vec<DeploymentCard>,
+    /// The grid of models × deployments, in a project with models.
+    pub grid: Option<ModelGrid>,
     /// `content/_index.md` rendered, or empty.
     pub content_html: String,
     /// The comparison page, when there are two deployments or more.
@@ -714,6 +779,54 @@ pub struct DeploymentCard {
     pub guides: usize,
 }
 
+/// The home page's grid of a project with models: a column per deployment, a row per
+/// model.
+#[derive(Debug, Serialize)]
+pub struct ModelGrid {
+    /// The column heads, in the project's order of deployments.
+    pub scopes: Vec<GridScope>,
+    pub rows: Vec<GridRow>,
+    /// Per deployment (in column order), the comparisons of two models that both cover
+    /// it; empty for a deployment fewer than two models cover.
+    pub comparisons: Vec<Vec<Link>>,
+    /// Whether any deployment has a comparison (the grid then has a row of them).
+    pub any_comparison: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridScope {
+    pub name: String,
+    /// Number of content pages the deployment shows.
+    pub guides: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridRow {
+    /// The row's id: the breadcrumbs of the model's pages lead here.
+    pub id: String,
+    pub name: String,
+    /// The model's description as plain text, or empty.
+    pub description: String,
+    /// One per deployment, in column order.
+    pub cells: Vec<GridCell>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridCell {
+    pub scope_name: String,
+    /// The model's page for the deployment; `None` when the model does not cover it.
+    pub deployment: Option<GridLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridLink {
+    pub href: String,
+    /// Number of tasks in the model's table for the deployment.
+    pub tasks: usize,
+    /// Number of the model's parties (the table's columns).
+    pub parties: usize,
+}
+
 #[derive(Debug, Serialize)]
 pub struct PartyCard {
     pub href: String,
@@ -725,7 +838,12 @@ pub struct PartyCard {
 #[derive(Debug, Serialize)]
 pub struct DeploymentView {
     pub scope: ScopeView,
-    /// The parties' names, in the project's order.
+    /// The operating model the page shows; `None` in a project without models.
+    pub model: Option<ModelView>,
+    /// The other models that cover the deployment, each linked to its comparison with
+    /// this page's model; empty in a project without models.
+    pub comparisons: Vec<Link>,
+    /// The parties' names, in the order of the model's columns.
     pub party_names: Vec<String>,
     pub task_count: usize,
     pub party_count: usize,
@@ -746,6 +864,15 @@ pub struct DeploymentView {
     /// Id of the heading over the guides; `None` when there are none.
     pub guidance_id: Option<String>,
     pub guides: Vec<GuideLink>,
+}
+
+/// An operating model, as the pages that show one name it.
+#[derive(Debug, Serialize)]
+pub struct ModelView {
+    pub id: String,
+    pub name: String,
+    /// The model's description as inline HTML, or none.
+    pub description_html: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -822,6 +949,8 @@ pub struct PartyDeployment {
 pub struct CompareView {
     /// The page's description (its template's `description` block), as text.
     pub description: String,
+    /// The operating model whose deployments are compared; `None` without models.
+    pub model_name: Option<String>,
     pub scopes: Vec<Link>,
     pub parties: Vec<String>,
     pub party_count: usize,
@@ -850,6 +979,65 @@ pub struct CompareRow {
 pub struct CompareCell {
     pub scope_name: String,
     pub letters: Option<Vec<Vec<LetterView>>>,
+}
+
+/// `pages/compare_models.html`: two operating models side by side for one deployment.
+#[derive(Debug, Serialize)]
+pub struct CompareModelsView {
+    /// The page's description (its template's `description` block), as text.
+    pub description: String,
+    pub scope_name: String,
+    /// The two models, in the project's order, each with its parties (its columns).
+    pub first: ModelColumn,
+    pub second: ModelColumn,
+    /// Ids of the headings over the tasks in both and over the legend.
+    pub both_id: String,
+    pub legend_id: String,
+    /// The tasks both models have (same id), in the first model's order.
+    pub both: Vec<BothRow>,
+    /// How many of them differ in some party's letters.
+    pub differ_count: usize,
+    /// The tasks only the first model has, then those only the second has.
+    pub only: Vec<OnlySection>,
+}
+
+/// The tasks of a comparison that only one of the two models has, in its order.
+#[derive(Debug, Serialize)]
+pub struct OnlySection {
+    /// Id of the section's heading.
+    pub id: String,
+    /// `first` or `second`.
+    pub part: &'static str,
+    pub model: ModelColumn,
+    pub rows: Vec<OnlyRow>,
+}
+
+/// One model of a comparison: its name, its page for the deployment, its parties.
+#[derive(Debug, Serialize)]
+pub struct ModelColumn {
+    pub name: String,
+    pub href: String,
+    pub parties: Vec<Link>,
+}
+
+/// A task both models have, with each model's letters per party (its own columns).
+#[derive(Debug, Serialize)]
+pub struct BothRow {
+    pub title: String,
+    pub first_href: String,
+    pub second_href: String,
+    /// Whether every party holds the same letters in both.
+    pub same: bool,
+    pub first: Vec<Vec<LetterView>>,
+    pub second: Vec<Vec<LetterView>>,
+}
+
+/// A task only one model has, with its letters per party of that model.
+#[derive(Debug, Serialize)]
+pub struct OnlyRow {
+    pub title: String,
+    pub href: String,
+    pub letters: Vec<Vec<LetterView>>,
 }
 
 /// `pages/glossary.html`: the terms, sorted.
