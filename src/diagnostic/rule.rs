@@ -16,8 +16,9 @@
 //! - `check` (one file per family): `rasci/*`, `ref/*`, `flow/*`, `summary/*` and
 //!   `config/unknown-rule`;
 //! - `load`, while files are read: `yaml/*`, `file/*`, `id/*`, `config/base-url`,
-//!   `config/theme`, and `rasci/unknown-letter` and `rasci/repeated-letter` (found while
-//!   cells are parsed into letters);
+//!   `config/theme`, `rasci/unknown-letter` and `rasci/repeated-letter` (found while
+//!   cells are parsed into letters), and `ref/unknown-model` and `ref/missing-model`
+//!   (found while each file's sections, summaries and flows are given their model);
 //! - reading and rendering content pages: `content/*` and `link/*`.
 
 use super::Severity;
@@ -165,6 +166,12 @@ rules! {
         "Links and images use no address that runs code (`javascript:`, `vbscript:`, `data:` other than an image); such links are dropped.";
     LinkBroken = "link/broken", Error, configurable: true,
         "Every internal link and `#anchor` of the built site leads to a page and an element that exist.";
+    // Added after the list was first published: new rules go last, so that the index of
+    // every earlier rule (SARIF's `ruleIndex`) stays the same.
+    RefUnknownModel = "ref/unknown-model", Error, configurable: false,
+        "The `model:` of a tasks, summaries or flows file names a model of data/models.yaml.";
+    RefMissingModel = "ref/missing-model", Error, configurable: false,
+        "When data/models.yaml defines models, every tasks, summaries and flows file names its model with `model:`.";
 }
 
 impl RuleId {
