@@ -512,7 +512,12 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
 
 /// The title of the comparison of two models for one deployment, from their names: the
 /// text of its navigation entry and its breadcrumb.
-pub fn compare_models_title(project: &Project, scope: usize, first: usize, second: usize) -> String {
+pub fn compare_models_title(
+    project: &Project,
+    scope: usize,
+    first: usize,
+    second: usize,
+) -> String {
     let name = |m: usize| project.models[m].name().unwrap_or_default();
     format!(
         "{}: {} / {}",

@@ -124,7 +124,10 @@ mod tests {
         assert_eq!(deployment(None, "cloud"), scope("cloud"));
         assert_eq!(download(None, "cloud", "csv"), "cloud/rasci-cloud.csv");
         assert_eq!(compare_deployments(None), COMPARE);
-        assert_eq!(deployment(Some("partner"), "cloud"), "partner/cloud/index.html");
+        assert_eq!(
+            deployment(Some("partner"), "cloud"),
+            "partner/cloud/index.html"
+        );
         assert_eq!(
             download(Some("partner"), "cloud", "csv"),
             "partner/cloud/rasci-partner-cloud.csv"

@@ -243,10 +243,14 @@ fn model_grid(env: &mut PageEnv<'_>) -> views::ModelGrid {
                 }),
             })
             .collect();
+        let description = match def.def.as_ref().and_then(|d| d.description.as_ref()) {
+            Some(d) => super::html::text_of(&env.inline(&d.value, d.span)),
+            None => String::new(),
+        };
         rows.push(views::GridRow {
             id,
             name: def.name().unwrap_or_default().to_string(),
-            description: def.description().unwrap_or_default().to_string(),
+            description,
             cells,
         });
     }
@@ -309,17 +313,17 @@ fn deployment(
         let text = env.inline(&d.value, d.span);
         text.trim_end_matches('.').to_string() + "."
     });
-    let model_view = match &project.models[model].def {
-        Some(def) => Some(views::ModelView {
+    let model_view = project.models[model]
+        .def
+        .as_ref()
+        .map(|def| views::ModelView {
             id: def.id.value.clone(),
             name: def.name.value.clone(),
             description_html: def
                 .description
                 .as_ref()
                 .map(|d| env.inline(&d.value, d.span)),
-        }),
-        None => None,
-    };
+        });
     let summaries_id = project
         .summaries
         .iter()
@@ -684,8 +688,12 @@ fn compare_models(
     out.class = "page-compare page-compare-models";
     out.key = Some(format!("compare-models:{}:{}", pair[0], pair[1]));
     let [first, second] = pair.map(|model| {
-        data.matrix(model, scope)
-            .ok_or_else(|| format!("no table of `{}` was resolved", project.scopes[scope].id.value))
+        data.matrix(model, scope).ok_or_else(|| {
+            format!(
+                "no table of `{}` was resolved",
+                project.scopes[scope].id.value
+            )
+        })
     });
     let (first, second) = (first?, second?);
     let column = |env: &PageEnv<'_>, matrix: &crate::resolve::Matrix<'_>| views::ModelColumn {
@@ -774,7 +782,9 @@ fn compare_models(
         only,
     };
     out.title = env.theme.render_text(COMPARE_MODELS, "title", &view)?;
-    out.description = env.theme.render_text(COMPARE_MODELS, "description", &view)?;
+    out.description = env
+        .theme
+        .render_text(COMPARE_MODELS, "description", &view)?;
     view.description = out.description.clone();
     out.body = env.theme.render_block(COMPARE_MODELS, "body", &view)?;
     let mut ids: Vec<&str> = vec![&view.both_id];

@@ -9,11 +9,24 @@ use std::collections::BTreeMap;
 
 type Files = BTreeMap<String, Vec<u8>>;
 
+/// A row of the home grid as read: its id, its header, its cells' text, its links.
+type GridRow = (Option<String>, String, Vec<String>, Vec<String>);
+
 fn page(files: &Files, path: &str) -> Html {
     let bytes = files
         .get(path)
         .unwrap_or_else(|| panic!("{path} is built: {:?}", files.keys().collect::<Vec<_>>()));
     Html::parse_document(std::str::from_utf8(bytes).unwrap())
+}
+
+/// The name of a group of duties: its heading's own words, without the letter badges
+/// before them and the count after them.
+fn group_name(heading: scraper::ElementRef<'_>) -> String {
+    let words: String = heading
+        .children()
+        .filter_map(|node| node.value().as_text().map(|t| t.to_string()))
+        .collect();
+    words.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn texts(doc: &Html, selector: &str) -> Vec<String> {
@@ -103,10 +116,7 @@ fn two_models() -> Project {
              \x20   items:\n\
              \x20     - text: First-line support\n",
         )
-        .file(
-            "content/guide.md",
-            "---\ntitle: A guide\n---\n\nText.\n",
-        )
+        .file("content/guide.md", "---\ntitle: A guide\n---\n\nText.\n")
 }
 
 /// Every model's page for every deployment it covers, and nothing at the paths of a
@@ -148,9 +158,9 @@ fn each_model_has_a_page_per_deployment_it_covers() {
     assert_eq!(
         hrefs(&doc, "p.downloads a"),
         [
-            "rasci-customer-cloud.csv",
-            "rasci-customer-cloud.json",
-            "rasci-customer-cloud.xlsx"
+            "../../customer/cloud/rasci-customer-cloud.csv",
+            "../../customer/cloud/rasci-customer-cloud.json",
+            "../../customer/cloud/rasci-customer-cloud.xlsx"
         ]
     );
 }
@@ -234,8 +244,16 @@ fn the_switchers_keep_the_deployment_and_the_model() {
     assert_eq!(
         switch("customer/onprem/index.html", "Operating model"),
         owned(&[
-            ("Customer provides support", "../../customer/onprem/index.html", true),
-            ("Partner provides implementation", "../../partner/onprem/index.html", false),
+            (
+                "Customer provides support",
+                "../../customer/onprem/index.html",
+                true
+            ),
+            (
+                "Partner provides implementation",
+                "../../partner/onprem/index.html",
+                false
+            ),
         ])
     );
     assert_eq!(
@@ -262,8 +280,16 @@ fn the_switchers_keep_the_deployment_and_the_model() {
     assert_eq!(
         switch("compare/customer/index.html", "Operating model"),
         owned(&[
-            ("Customer provides support", "../../compare/customer/index.html", true),
-            ("Partner provides implementation", "../../compare/partner/index.html", false),
+            (
+                "Customer provides support",
+                "../../compare/customer/index.html",
+                true
+            ),
+            (
+                "Partner provides implementation",
+                "../../compare/partner/index.html",
+                false
+            ),
         ])
     );
     // Guides belong to no model: only the deployment switcher.
@@ -288,7 +314,7 @@ fn the_home_page_shows_the_grid_of_models_and_deployments() {
     let grid = doc.select(&sel("table.model-grid")).next().expect("a grid");
     let header: Vec<String> = grid.select(&sel("thead th")).map(text).collect();
     assert_eq!(header, ["Operating model", "Cloud", "On premises", "Edge"]);
-    let rows: Vec<(Option<String>, String, Vec<String>, Vec<String>)> = grid
+    let rows: Vec<GridRow> = grid
         .select(&sel("tbody tr"))
         .map(|tr| {
             (
@@ -317,7 +343,11 @@ fn the_home_page_shows_the_grid_of_models_and_deployments() {
             "partner/edge/index.html"
         ]
     );
-    assert!(rows[1].2[0].contains("3 tasks · 4 parties"), "{:?}", rows[1].2);
+    assert!(
+        rows[1].2[0].contains("3 tasks · 4 parties"),
+        "{:?}",
+        rows[1].2
+    );
     assert_eq!(
         rows[2].3,
         [
@@ -373,7 +403,16 @@ fn the_comparison_of_two_models_lists_shared_and_own_tasks() {
     assert_eq!(
         rows(&cloud, "both"),
         [
-            vec!["Prime contact Differs", "", "R, A", "I", "", "R, A", "C", "I"],
+            vec![
+                "Prime contact Differs",
+                "",
+                "R, A",
+                "I",
+                "",
+                "R, A",
+                "C",
+                "I"
+            ],
             vec!["Fix defects", "R, A", "S, C", "", "R, A", "", "S, C", ""],
         ]
     );
@@ -400,7 +439,10 @@ fn a_party_page_lists_each_task_once_under_its_letters() {
     let doc = page(&files, "parties/customer/index.html");
     assert_eq!(
         texts(&doc, "article h2"),
-        ["Customer provides support", "Partner provides implementation"]
+        [
+            "Customer provides support",
+            "Partner provides implementation"
+        ]
     );
     assert_eq!(
         texts(&doc, "article h3:not(.duty-title)"),
@@ -427,14 +469,11 @@ fn a_party_page_lists_each_task_once_under_its_letters() {
         duties
             .select(&sel(".duty"))
             .map(|duty| {
-                let title = text(duty.select(&sel(".duty-title")).next().unwrap());
-                let name = title
-                    .split_whitespace()
-                    .skip_while(|w| w.len() == 1 || w.chars().all(|c| c.is_ascii_uppercase()))
-                    .take_while(|w| !w.chars().all(|c| c.is_ascii_digit()))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                (name, duty.select(&sel("li")).map(text).collect())
+                let title = duty.select(&sel(".duty-title")).next().unwrap();
+                (
+                    group_name(title),
+                    duty.select(&sel("li")).map(text).collect(),
+                )
             })
             .collect()
     };
@@ -458,10 +497,7 @@ fn a_party_page_lists_each_task_once_under_its_letters() {
                 "Supportive and Consulted".to_string(),
                 vec!["Fix defects".to_string()]
             ),
-            (
-                "Consulted".to_string(),
-                vec!["Prime contact".to_string()]
-            ),
+            ("Consulted".to_string(), vec!["Prime contact".to_string()]),
             (
                 "Informed".to_string(),
                 vec!["Onboard the customer".to_string()]
@@ -497,20 +533,31 @@ fn the_example_party_page_groups_tasks_by_letters() {
             "On Premises"
         ]
     );
-    let titles: Vec<String> = texts(&doc, "#in-cloud + .duties .duty-title");
+    let groups: Vec<(String, String)> = doc
+        .select(&sel("#in-cloud + .duties .duty-title"))
+        .map(|title| {
+            let count = text(title.select(&sel(".count")).next().unwrap());
+            (group_name(title), count)
+        })
+        .collect();
+    let expected = [
+        ("Responsible and Accountable", "6 tasks"),
+        ("Responsible and Supportive", "1 task"),
+        ("Supportive and Consulted", "3 tasks"),
+        ("Supportive, Consulted and Informed", "1 task"),
+        ("Consulted", "1 task"),
+    ];
     assert_eq!(
-        titles,
-        [
-            "R A Responsible Responsible and Accountable 8 tasks",
-            "R S Responsible Supportive Responsible and Supportive 1 task",
-            "S C Supportive Consulted Supportive and Consulted 2 tasks",
-            "S C I Supportive Consulted Informed Supportive, Consulted and Informed 1 task",
-            "C Consulted Consulted 2 tasks",
-        ]
-        .map(|t| t.to_string())
+        groups,
+        expected.map(|(name, count)| (name.to_string(), count.to_string()))
     );
+    // Anywhere365 holds letters in 12 of the 14 cloud tasks: each is listed once.
     let links = hrefs(&doc, "#in-cloud + .duties a");
-    assert_eq!(links.len(), 14, "each of the 14 cloud tasks once: {links:#?}");
+    assert_eq!(links.len(), 12, "{links:#?}");
+    let mut unique = links.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 12, "{links:#?}");
 }
 
 /// Without models the site keeps its paths, its navigation and its home page as they
