@@ -464,7 +464,7 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
         PageKind::Content { page, .. } => content[page].front.title.value.clone(),
         PageKind::Party(i) => project.parties[i].name.value.clone(),
         PageKind::Compare { model } => match project.models[model].name() {
-            Some(name) => format!("{name}: {}", labels.compare),
+            Some(name) => format!("{}: {name}", labels.compare),
             None => labels.compare.clone(),
         },
         PageKind::CompareModels {
@@ -510,21 +510,25 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
     }
 }
 
-/// The title of the comparison of two models for one deployment, from their names: the
-/// text of its navigation entry and its breadcrumb.
+/// The title of the comparison of two models for one deployment, from their names, as
+/// the plan knows it (the page's template words its own title).
 pub fn compare_models_title(
     project: &Project,
     scope: usize,
     first: usize,
     second: usize,
 ) -> String {
-    let name = |m: usize| project.models[m].name().unwrap_or_default();
     format!(
-        "{}: {} / {}",
+        "{}: {}",
         project.scopes[scope].name.value,
-        name(first),
-        name(second)
+        compare_pair_name(project, first, second)
     )
+}
+
+/// How a link within a deployment names the comparison of two models: their names.
+pub fn compare_pair_name(project: &Project, first: usize, second: usize) -> String {
+    let name = |m: usize| project.models[m].name().unwrap_or_default();
+    format!("{} / {}", name(first), name(second))
 }
 
 /// The anchor of a model's row in the home page's grid, which the model's breadcrumb
@@ -579,8 +583,8 @@ pub fn scope_crumb_in(project: &Project, index: usize) -> Crumb {
 ///
 /// A project with operating models has, after the overview, one group per model (its
 /// deployment pages, named by the deployments, and the comparison of its deployments),
-/// then one group per deployment that has guides, a group of the comparisons of models,
-/// and the reference.
+/// then one group per deployment with comparisons of models or guides (a comparison
+/// named by its two models), and the reference.
 fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize]) -> Vec<NavGroup> {
     let labels = &project.config.labels;
     let item = |title: &str, path: String, landmark: bool| NavItem {
@@ -619,6 +623,7 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
             });
         }
     }
+    let pairs = model_pairs(project);
     for (index, scope) in project.scopes.iter().enumerate() {
         let mut items = Vec::new();
         if !has_models {
@@ -626,6 +631,22 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
                 &labels.deployment_page,
                 urls::scope(&scope.id.value),
                 true,
+            ));
+        }
+        // With models, a deployment's group starts with its comparisons of two models.
+        for &(_, first, second) in pairs.iter().filter(|(s, _, _)| *s == index) {
+            items.push(item(
+                &compare_pair_name(project, first, second),
+                path_of(
+                    project,
+                    content,
+                    PageKind::CompareModels {
+                        scope: index,
+                        first,
+                        second,
+                    },
+                ),
+                false,
             ));
         }
         for guide in sorted_guides(content, guide_order, Some(&scope.id.value)) {
@@ -642,31 +663,6 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
             title: scope.name.value.clone(),
             scope: Some(index),
             items,
-        });
-    }
-    let pairs = model_pairs(project);
-    if !pairs.is_empty() {
-        groups.push(NavGroup {
-            title: labels.compare.clone(),
-            scope: None,
-            items: pairs
-                .into_iter()
-                .map(|(scope, first, second)| {
-                    item(
-                        &compare_models_title(project, scope, first, second),
-                        path_of(
-                            project,
-                            content,
-                            PageKind::CompareModels {
-                                scope,
-                                first,
-                                second,
-                            },
-                        ),
-                        false,
-                    )
-                })
-                .collect(),
         });
     }
     let mut reference = Vec::new();

@@ -266,7 +266,7 @@ fn model_grid(env: &mut PageEnv<'_>) -> views::ModelGrid {
             },
         );
         comparisons[scope].push(Link {
-            name: compare_pair_name(project, first, second),
+            name: crate::plan::compare_pair_name(project, first, second),
             href: env.url(&path),
         });
     }
@@ -276,12 +276,6 @@ fn model_grid(env: &mut PageEnv<'_>) -> views::ModelGrid {
         any_comparison: comparisons.iter().any(|links| !links.is_empty()),
         comparisons,
     }
-}
-
-/// How a link names the comparison of two models: their names.
-fn compare_pair_name(project: &crate::model::Project, first: usize, second: usize) -> String {
-    let name = |m: usize| project.models[m].name().unwrap_or_default();
-    format!("{} / {}", name(first), name(second))
 }
 
 const HOME: &str = "pages/home.html";
