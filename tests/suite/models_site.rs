@@ -597,3 +597,89 @@ fn a_project_without_models_keeps_its_paths_and_pages() {
         );
     }
 }
+
+/// A model's name is data: it reaches the grid, the switcher, the headings, the
+/// navigation script and the search index as text, never as markup.
+#[test]
+fn a_models_name_stays_text_everywhere() {
+    let evil = "<img src=x onerror=alert(1)> & \"co\"";
+    let models = std::fs::read_to_string(two_models().build().root().join("data/models.yaml"))
+        .unwrap()
+        .replace(
+            "name: Partner provides implementation",
+            &format!("name: '{evil}'"),
+        );
+    let project = two_models().file("data/models.yaml", models).build();
+    let files = build(project.root());
+    for (path, doc) in [
+        ("index.html", page(&files, "index.html")),
+        (
+            "partner/cloud/index.html",
+            page(&files, "partner/cloud/index.html"),
+        ),
+        (
+            "compare/cloud/customer/partner/index.html",
+            page(&files, "compare/cloud/customer/partner/index.html"),
+        ),
+        (
+            "parties/partner/index.html",
+            page(&files, "parties/partner/index.html"),
+        ),
+    ] {
+        assert!(
+            doc.select(&sel("img")).next().is_none(),
+            "{path} has no img"
+        );
+        let html = String::from_utf8_lossy(&files[path]).into_owned();
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{path}"
+        );
+    }
+    let model_page = page(&files, "customer/cloud/index.html");
+    assert!(
+        texts(&model_page, "nav.switcher[aria-label='Operating model'] a")
+            .contains(&evil.to_string())
+    );
+    // The scripts hold it as a JSON string, which the theme puts in as text.
+    let json = serde_json::to_string(evil).unwrap();
+    let inner = &json[1..json.len() - 1];
+    for script in ["static/js/nav.js", "search-index.js"] {
+        let text = std::str::from_utf8(&files[script]).unwrap();
+        assert!(text.contains(inner), "{script} holds the name in a string");
+    }
+}
+
+/// A guide's shortcode names the model whose table it shows; a model that does not exist
+/// or does not cover the deployment is a finding at the shortcode.
+#[test]
+fn a_shortcode_takes_the_model_and_reports_a_wrong_one() {
+    let guide = "---\ntitle: A guide\nscopes: [edge]\n---\n\n\
+                 {{ rasci_table(model=\"partner\") }}\n\n\
+                 {{ rasci_table(model=\"customer\") }}\n\n\
+                 {{ rasci_table(model=\"partnr\") }}\n";
+    let project = two_models().file("content/guide.md", guide).build();
+    let (code, stderr, _) = project.build_site();
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("error[content/shortcode]: no operating model shows a table for `edge`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/guide.md:8:1"), "{stderr}");
+    assert!(
+        stderr.contains("error[content/shortcode]: there is no operating model `partnr`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/guide.md:10:1"), "{stderr}");
+    assert!(stderr.contains("partner"), "did you mean: {stderr}");
+
+    let guide = "---\ntitle: A guide\nscopes: [cloud]\n---\n\n\
+                 {{ rasci_table(model=\"partner\") }}\n";
+    let project = two_models().file("content/guide.md", guide).build();
+    let files = build(project.root());
+    let doc = page(&files, "cloud/guide/index.html");
+    assert_eq!(
+        texts(&doc, "table.rasci thead th")[1..],
+        ["Vendor", "Partner", "Customer", "End-users"]
+    );
+}
