@@ -160,8 +160,8 @@ impl<'a> InModel<'a> {
             .collect();
         let complete = |kind| project.complete(kind) && project.complete(DataKind::Models);
         let context = model.in_model();
-        let known = |kind, rule, ids, complete| {
-            Known::new(kind, rule, ids, complete).within(context.clone())
+        let known = |kind, rule, ids, complete, everywhere| {
+            Known::new(kind, rule, ids, complete).within(context.clone(), everywhere)
         };
         InModel {
             parties: known(
@@ -169,24 +169,28 @@ impl<'a> InModel<'a> {
                 RuleId::RefUnknownParty,
                 party_ids,
                 complete(DataKind::Parties),
+                project.parties.iter().map(|p| p.id.as_str()).collect(),
             ),
             scopes: known(
                 "scope",
                 RuleId::RefUnknownScope,
                 scope_ids,
                 complete(DataKind::Scopes),
+                project.scopes.iter().map(|s| s.id.as_str()).collect(),
             ),
             sections: known(
                 "section",
                 RuleId::RefUnknownSection,
                 section_ids,
                 complete(DataKind::Tasks),
+                Vec::new(),
             ),
             tasks: known(
                 "task",
                 RuleId::RefUnknownTask,
                 task_ids,
                 complete(DataKind::Tasks),
+                Vec::new(),
             ),
         }
     }
@@ -298,6 +302,9 @@ struct Known<'a> {
     /// Where the ids are looked up, for messages: " in model `x`", or empty for the
     /// whole project.
     context: String,
+    /// With a context: the ids of the whole project, to tell a typo from an id that is
+    /// known but outside the model.
+    everywhere: Vec<&'a str>,
 }
 
 impl<'a> Known<'a> {
@@ -308,17 +315,45 @@ impl<'a> Known<'a> {
             ids,
             complete,
             context: String::new(),
+            everywhere: Vec::new(),
         }
     }
 
-    /// The same ids, looked up within one model.
-    fn within(mut self, context: String) -> Self {
+    /// The same ids, looked up within one model; `everywhere` are the project's.
+    fn within(mut self, context: String, everywhere: Vec<&'a str>) -> Self {
         self.context = context;
+        self.everywhere = everywhere;
         self
     }
 
     fn check(&self, reference: &Located<String>, found: &mut Vec<Diagnostic>) {
         if !self.complete || self.ids.contains(&reference.as_str()) {
+            return;
+        }
+        if !self.context.is_empty() && self.everywhere.contains(&reference.as_str()) {
+            found.push(
+                Diagnostic::new(
+                    self.rule,
+                    format!(
+                        "{} `{}` is not a {}{}",
+                        self.kind, reference.value, self.kind, self.context
+                    ),
+                )
+                .at(
+                    reference.span,
+                    format!("a {} of the project, not of this model", self.kind),
+                )
+                .help(if self.ids.is_empty() {
+                    format!("the model has no {} of this kind", self.kind)
+                } else {
+                    format!(
+                        "the model's {} ids are {}; add `{}` to the model in data/models.yaml if it takes part",
+                        self.kind,
+                        crate::diagnostic::list_names(&self.ids),
+                        reference.value
+                    )
+                }),
+            );
             return;
         }
         let label = if self.context.is_empty() {
