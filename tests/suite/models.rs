@@ -642,3 +642,24 @@ fn markdown_headings_name_the_model() {
             .contains("| Task (Customer provides support) | Anywhere365 | Customer | End-users |")
     );
 }
+
+#[test]
+fn import_refuses_to_add_to_a_project_with_models_and_writes_nothing() {
+    let built = models_project().build();
+    let before = built.read("data/scopes.yaml");
+    let output = support::rasci()
+        .arg("import")
+        .arg(support::fixtures().join("import").join("plan.csv"))
+        .arg("--root")
+        .arg(built.root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("defines operating models"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(built.read("data/scopes.yaml"), before);
+    assert_eq!(findings(built.root()), Vec::<String>::new());
+}
