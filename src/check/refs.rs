@@ -50,9 +50,9 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     );
 
     for def in defs() {
-        let context = format!(" in the list of model `{}`", def.id.value);
-        unique("party", def.parties.iter(), &context, found);
-        unique("scope", def.scopes.iter(), &context, found);
+        let context = format!(" in model `{}`", def.id.value);
+        listed_once("party", def.parties.iter(), &context, found);
+        listed_once("scope", def.scopes.iter(), &context, found);
         for party in &def.parties {
             parties.check(party, found);
         }
@@ -408,6 +408,38 @@ fn unique<'a>(
             ),
             None => {
                 first.insert(id.as_str(), id);
+            }
+        }
+    }
+}
+
+/// Reports an id listed again in a list of references (a model's `parties:` or
+/// `scopes:`): once per id, at its first repeat, since repeating a reference changes
+/// nothing and a long list of one id is one mistake.
+fn listed_once<'a>(
+    kind: &str,
+    ids: impl Iterator<Item = &'a Located<String>>,
+    context: &str,
+    found: &mut Vec<Diagnostic>,
+) {
+    let mut first: HashMap<&str, (&Located<String>, bool)> = HashMap::new();
+    for id in ids {
+        match first.get_mut(id.as_str()) {
+            Some((_, true)) => {}
+            Some((earlier, reported)) => {
+                *reported = true;
+                found.push(
+                    Diagnostic::new(
+                        RuleId::RefDuplicateId,
+                        format!("{kind} `{}` is listed twice{context}", id.value),
+                    )
+                    .at(id.span, "listed again here")
+                    .label(earlier.span, "first listed here")
+                    .help(format!("list each {kind} once")),
+                );
+            }
+            None => {
+                first.insert(id.as_str(), (id, false));
             }
         }
     }

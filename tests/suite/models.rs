@@ -663,3 +663,53 @@ fn import_refuses_to_add_to_a_project_with_models_and_writes_nothing() {
     assert_eq!(built.read("data/scopes.yaml"), before);
     assert_eq!(findings(built.root()), Vec::<String>::new());
 }
+
+#[test]
+fn a_party_listed_many_times_in_a_model_is_one_finding() {
+    let repeated = vec!["customer"; 2000].join(", ");
+    let models = fixture_file_with(
+        "data/models.yaml",
+        "    parties: [anywhere365, customer, end-users]\n",
+        &format!("    parties: [anywhere365, customer, end-users, {repeated}]\n"),
+    );
+    assert_eq!(
+        findings_with("data/models.yaml", &models),
+        [
+            "ref/duplicate-id | party `customer` is listed twice in model `customer` | data/models.yaml:5:49 | list each party once"
+        ]
+    );
+}
+
+#[test]
+fn model_names_are_text_in_every_export() {
+    let models = fixture_file_with(
+        "data/models.yaml",
+        "    name: Partner provides implementation\n",
+        "    name: \"=HYPERLINK(\\\"x\\\") | <b>bold</b>\"\n",
+    );
+    let built = models_project().file("data/models.yaml", &models).build();
+    let run = |format: &str| {
+        let output = support::rasci()
+            .args([
+                "export", "--format", format, "--model", "partner", "--scope", "cloud", "--root",
+            ])
+            .arg(built.root())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    // Not a formula: the heading starts with `Task`.
+    assert!(run("csv").starts_with("Section,\"Task (=HYPERLINK(\"\"x\"\") | <b>bold</b>)\","));
+    let markdown = run("markdown");
+    assert!(
+        markdown.starts_with("## =HYPERLINK(\"x\") | \\<b\\>bold\\</b\\> · Dialogue Cloud\n"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| Task (=HYPERLINK(\"x\") \\| \\<b\\>bold\\</b\\>) |"),
+        "{markdown}"
+    );
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["models"][0]["name"], "=HYPERLINK(\"x\") | <b>bold</b>");
+}
