@@ -50,9 +50,9 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     );
 
     for def in defs() {
-        let context = format!(" in the list of model `{}`", def.id.value);
-        unique("party", def.parties.iter(), &context, found);
-        unique("scope", def.scopes.iter(), &context, found);
+        let context = format!(" in model `{}`", def.id.value);
+        listed_once("party", def.parties.iter(), &context, found);
+        listed_once("scope", def.scopes.iter(), &context, found);
         for party in &def.parties {
             parties.check(party, found);
         }
@@ -160,8 +160,8 @@ impl<'a> InModel<'a> {
             .collect();
         let complete = |kind| project.complete(kind) && project.complete(DataKind::Models);
         let context = model.in_model();
-        let known = |kind, rule, ids, complete| {
-            Known::new(kind, rule, ids, complete).within(context.clone())
+        let known = |kind, rule, ids, complete, everywhere| {
+            Known::new(kind, rule, ids, complete).within(context.clone(), everywhere)
         };
         InModel {
             parties: known(
@@ -169,24 +169,28 @@ impl<'a> InModel<'a> {
                 RuleId::RefUnknownParty,
                 party_ids,
                 complete(DataKind::Parties),
+                project.parties.iter().map(|p| p.id.as_str()).collect(),
             ),
             scopes: known(
                 "scope",
                 RuleId::RefUnknownScope,
                 scope_ids,
                 complete(DataKind::Scopes),
+                project.scopes.iter().map(|s| s.id.as_str()).collect(),
             ),
             sections: known(
                 "section",
                 RuleId::RefUnknownSection,
                 section_ids,
                 complete(DataKind::Tasks),
+                Vec::new(),
             ),
             tasks: known(
                 "task",
                 RuleId::RefUnknownTask,
                 task_ids,
                 complete(DataKind::Tasks),
+                Vec::new(),
             ),
         }
     }
@@ -298,6 +302,9 @@ struct Known<'a> {
     /// Where the ids are looked up, for messages: " in model `x`", or empty for the
     /// whole project.
     context: String,
+    /// With a context: the ids of the whole project, to tell a typo from an id that is
+    /// known but outside the model.
+    everywhere: Vec<&'a str>,
 }
 
 impl<'a> Known<'a> {
@@ -308,17 +315,45 @@ impl<'a> Known<'a> {
             ids,
             complete,
             context: String::new(),
+            everywhere: Vec::new(),
         }
     }
 
-    /// The same ids, looked up within one model.
-    fn within(mut self, context: String) -> Self {
+    /// The same ids, looked up within one model; `everywhere` are the project's.
+    fn within(mut self, context: String, everywhere: Vec<&'a str>) -> Self {
         self.context = context;
+        self.everywhere = everywhere;
         self
     }
 
     fn check(&self, reference: &Located<String>, found: &mut Vec<Diagnostic>) {
         if !self.complete || self.ids.contains(&reference.as_str()) {
+            return;
+        }
+        if !self.context.is_empty() && self.everywhere.contains(&reference.as_str()) {
+            found.push(
+                Diagnostic::new(
+                    self.rule,
+                    format!(
+                        "{} `{}` is not a {}{}",
+                        self.kind, reference.value, self.kind, self.context
+                    ),
+                )
+                .at(
+                    reference.span,
+                    format!("a {} of the project, not of this model", self.kind),
+                )
+                .help(if self.ids.is_empty() {
+                    format!("the model has no {} of this kind", self.kind)
+                } else {
+                    format!(
+                        "the model's {} ids are {}; add `{}` to the model in data/models.yaml if it takes part",
+                        self.kind,
+                        crate::diagnostic::list_names(&self.ids),
+                        reference.value
+                    )
+                }),
+            );
             return;
         }
         let label = if self.context.is_empty() {
@@ -373,6 +408,38 @@ fn unique<'a>(
             ),
             None => {
                 first.insert(id.as_str(), id);
+            }
+        }
+    }
+}
+
+/// Reports an id listed again in a list of references (a model's `parties:` or
+/// `scopes:`): once per id, at its first repeat, since repeating a reference changes
+/// nothing and a long list of one id is one mistake.
+fn listed_once<'a>(
+    kind: &str,
+    ids: impl Iterator<Item = &'a Located<String>>,
+    context: &str,
+    found: &mut Vec<Diagnostic>,
+) {
+    let mut first: HashMap<&str, (&Located<String>, bool)> = HashMap::new();
+    for id in ids {
+        match first.get_mut(id.as_str()) {
+            Some((_, true)) => {}
+            Some((earlier, reported)) => {
+                *reported = true;
+                found.push(
+                    Diagnostic::new(
+                        RuleId::RefDuplicateId,
+                        format!("{kind} `{}` is listed twice{context}", id.value),
+                    )
+                    .at(id.span, "listed again here")
+                    .label(earlier.span, "first listed here")
+                    .help(format!("list each {kind} once")),
+                );
+            }
+            None => {
+                first.insert(id.as_str(), (id, false));
             }
         }
     }

@@ -7,6 +7,7 @@
 use crate::diagnostic::{Diagnostic, Findings, RuleId, did_you_mean, list_names};
 use crate::model::{DataKind, Flow, Located, Model, ModelDef, Project, Section, Summary};
 use crate::source::{FileId, Span};
+use std::collections::{HashMap, HashSet};
 
 /// The items of one file whose model is not known yet: the file, its `model:` key, and
 /// what it holds.
@@ -86,29 +87,30 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
 
 /// A model definition with its party and scope ids looked up. The first party (scope)
 /// of an id is the one meant, as everywhere else; unknown and repeated ids are left out
-/// here and reported by the checks.
+/// here and reported by the checks. Lookups go through maps, so a hostile list of many
+/// ids stays linear.
 fn resolve(project: &Project, def: ModelDef) -> Model {
-    let mut parties = Vec::new();
-    for id in &def.parties {
-        if let Some(index) = project.parties.iter().position(|p| p.id.value == id.value)
-            && !parties.contains(&index)
-        {
-            parties.push(index);
-        }
-    }
-    let mut scopes = Vec::new();
-    for id in &def.scopes {
-        if let Some(index) = project.scopes.iter().position(|s| s.id.value == id.value)
-            && !scopes.contains(&index)
-        {
-            scopes.push(index);
-        }
-    }
+    let parties = indices(project.parties.iter().map(|p| p.id.as_str()), &def.parties);
+    let scopes = indices(project.scopes.iter().map(|s| s.id.as_str()), &def.scopes);
     Model {
         def: Some(def),
         parties,
         scopes,
     }
+}
+
+/// The positions in `known` of the ids `wanted` names, in `wanted`'s order, each once.
+fn indices<'a>(known: impl Iterator<Item = &'a str>, wanted: &[Located<String>]) -> Vec<usize> {
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    for (index, id) in known.enumerate() {
+        position.entry(id).or_insert(index);
+    }
+    let mut taken = HashSet::new();
+    wanted
+        .iter()
+        .filter_map(|id| position.get(id.as_str()).copied())
+        .filter(|index| taken.insert(*index))
+        .collect()
 }
 
 struct Placer<'a> {

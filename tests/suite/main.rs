@@ -19,6 +19,7 @@ mod init;
 mod labels;
 mod layering;
 mod loader_props;
+mod models;
 mod models_site;
 mod output;
 mod pipeline;
