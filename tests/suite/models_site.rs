@@ -683,3 +683,47 @@ fn a_shortcode_takes_the_model_and_reports_a_wrong_one() {
         ["Vendor", "Partner", "Customer", "End-users"]
     );
 }
+
+/// A rebuild that reuses the previous one (as `serve` does) gives the site a fresh build
+/// gives after a model's name, a model's parties or a task's letters change: the names are
+/// in every page's navigation, the parties only in the model's pages.
+#[test]
+fn a_rebuild_after_editing_a_model_equals_a_fresh_build() {
+    use rasci::pipeline::{build as fresh_build, build_reusing};
+    let dir = tempfile::tempdir().unwrap();
+    let root = crate::support::copy_project(&repo().join("tests/fixtures/models"), dir.path());
+    let (_, mut cache) = build_reusing(&root, None).unwrap();
+    for (file, from, to) in [
+        (
+            "data/models.yaml",
+            "name: Partner provides implementation",
+            "name: Partner implements",
+        ),
+        (
+            "data/models.yaml",
+            "parties: [anywhere365, customer, end-users]",
+            "parties: [customer, anywhere365, end-users]",
+        ),
+        (
+            "data/tasks/partner.yaml",
+            "rasci: { partner: \"R\", customer: \"A\", anywhere365: \"S\" }",
+            "rasci: { partner: \"R\", customer: \"A\", anywhere365: \"C\" }",
+        ),
+    ] {
+        crate::support::edit(&root.join(file), from, to);
+        let (reused, next) = build_reusing(&root, Some(cache)).unwrap();
+        let fresh = fresh_build(&root).unwrap();
+        assert_eq!(
+            reused.site.files.keys().collect::<Vec<_>>(),
+            fresh.site.files.keys().collect::<Vec<_>>(),
+            "after editing {file}"
+        );
+        for (path, bytes) in &fresh.site.files {
+            assert!(
+                reused.site.files[path] == *bytes,
+                "{path} differs after editing {file}: {from} → {to}"
+            );
+        }
+        cache = next;
+    }
+}
