@@ -513,9 +513,12 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
         let heading_id = def
             .id()
             .map(|_| env.id(&crate::plan::model_anchor(project, model)));
-        let summaries = views::summaries_where(env, 2 + depth, &|s| {
+        let mut summaries = views::summaries_where(env, 2 + depth, &|s| {
             s.model == model && s.party.value == party.id.value
         });
+        for summary in &mut summaries {
+            summary.context_id.clone_from(&heading_id);
+        }
         let mut deployments = Vec::new();
         for &scope in &def.scopes {
             let Some(matrix) = data.matrix(model, scope) else {

@@ -163,6 +163,10 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
 pub struct SummaryView {
     /// The heading's id.
     pub id: String,
+    /// The id of a heading that names the summary's context (its model, on a party page
+    /// of a project with models), so that two summaries of one party with the same title
+    /// are regions of different names; `None` elsewhere.
+    pub context_id: Option<String>,
     /// Heading level: 3 under the deployment page's heading of summaries.
     pub level: u8,
     /// The summary's own title; without one the template names it after the party.
@@ -208,6 +212,7 @@ pub fn summaries_where(
         let items = summary_items(env, &summary.items);
         views.push(SummaryView {
             id,
+            context_id: None,
             level,
             title: summary.title.as_ref().map(|t| t.value.clone()),
             party_name: party.map_or_else(|| summary.party.value.clone(), |p| p.name.value.clone()),
