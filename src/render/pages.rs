@@ -254,7 +254,14 @@ fn model_grid(env: &mut PageEnv<'_>) -> views::ModelGrid {
             cells,
         });
     }
-    let mut comparisons: Vec<Vec<Link>> = vec![Vec::new(); project.scopes.len()];
+    let mut comparisons: Vec<views::GridComparisons> = project
+        .scopes
+        .iter()
+        .map(|scope| views::GridComparisons {
+            scope_name: scope.name.value.clone(),
+            links: Vec::new(),
+        })
+        .collect();
     for (scope, first, second) in crate::plan::model_pairs(project) {
         let path = path_of(
             project,
@@ -265,7 +272,7 @@ fn model_grid(env: &mut PageEnv<'_>) -> views::ModelGrid {
                 second,
             },
         );
-        comparisons[scope].push(Link {
+        comparisons[scope].links.push(Link {
             name: crate::plan::compare_pair_name(project, first, second),
             href: env.url(&path),
         });
@@ -273,7 +280,7 @@ fn model_grid(env: &mut PageEnv<'_>) -> views::ModelGrid {
     views::ModelGrid {
         scopes,
         rows,
-        any_comparison: comparisons.iter().any(|links| !links.is_empty()),
+        any_comparison: comparisons.iter().any(|cell| !cell.links.is_empty()),
         comparisons,
     }
 }

@@ -792,10 +792,18 @@ pub struct ModelGrid {
     pub scopes: Vec<GridScope>,
     pub rows: Vec<GridRow>,
     /// Per deployment (in column order), the comparisons of two models that both cover
-    /// it; empty for a deployment fewer than two models cover.
-    pub comparisons: Vec<Vec<Link>>,
+    /// it.
+    pub comparisons: Vec<GridComparisons>,
     /// Whether any deployment has a comparison (the grid then has a row of them).
     pub any_comparison: bool,
+}
+
+/// The comparisons of models in one deployment's column of the grid.
+#[derive(Debug, Serialize)]
+pub struct GridComparisons {
+    pub scope_name: String,
+    /// Empty for a deployment fewer than two models cover.
+    pub links: Vec<Link>,
 }
 
 #[derive(Debug, Serialize)]

@@ -334,7 +334,7 @@ fn the_home_page_shows_the_grid_of_models_and_deployments() {
         rows[0].3,
         ["customer/cloud/index.html", "customer/onprem/index.html"]
     );
-    assert_eq!(rows[0].2[2], "Not covered by this model");
+    assert_eq!(rows[0].2[2], "Edge: Not covered by this model");
     assert_eq!(
         rows[1].3,
         [
