@@ -329,7 +329,7 @@ fn a_file_without_a_model_is_an_error_once_models_exist() {
     assert_eq!(
         findings_with("data/summaries/partner.yaml", &text),
         [
-            "ref/missing-model | this summaries file names no model, and the project defines models | data/summaries/partner.yaml:1:1 | start the file with `model: <id>`, one of `customer` and `partner`"
+            "ref/missing-model | `data/summaries/partner.yaml` names no model, and the project defines models | data/summaries/partner.yaml:1:1 | start the file with `model: <id>`, one of `customer` and `partner`"
         ]
     );
 }
