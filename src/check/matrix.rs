@@ -378,9 +378,12 @@ fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
                 .iter()
                 .any(|s| s.value == section.id.value)
         });
-        let meant =
-            scopes().any(|scope| meant_section(project, section.model, scope, &section.id.value));
-        if !shown && !meant && !model.scopes.is_empty() {
+        // Whether a misspelling was meant is asked only of a section that is not shown:
+        // it compares ids, and most sections are shown.
+        let meant = || {
+            scopes().any(|scope| meant_section(project, section.model, scope, &section.id.value))
+        };
+        if !shown && !model.scopes.is_empty() && !meant() {
             let help = if model.is_implicit() {
                 "list the section under a scope's `sections:`"
             } else {
@@ -451,6 +454,9 @@ fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Ve
                 .filter(|m| m.model == model_index)
                 .flat_map(|m| m.rows())
                 .any(|row| !row.letters(index).is_empty());
+            if holds_any {
+                continue;
+            }
             // Letters in a section that only a misspelt section id keeps out of every scope.
             let holds_in_meant = project.model_sections(model_index).any(|section| {
                 model.scopes.iter().any(|&scope| {
@@ -466,7 +472,7 @@ fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Ve
                         .any(|c| c.party.value == party.id.value && !c.letters.is_empty())
                 })
             });
-            if holds_any || holds_in_meant || meant_party(project, model_index, &party.id.value) {
+            if holds_in_meant || meant_party(project, model_index, &party.id.value) {
                 continue;
             }
             let (span, message) = match &model.def {

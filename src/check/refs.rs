@@ -303,7 +303,8 @@ struct Known<'a> {
     /// whole project.
     context: String,
     /// With a context: the ids of the whole project, to tell a typo from an id that is
-    /// known but outside the model.
+    /// known but outside the model. Only parties and scopes are given one: they are what
+    /// a model lists.
     everywhere: Vec<&'a str>,
 }
 
@@ -343,15 +344,20 @@ impl<'a> Known<'a> {
                     reference.span,
                     format!("a {} of the project, not of this model", self.kind),
                 )
-                .help(if self.ids.is_empty() {
-                    format!("the model has no {} of this kind", self.kind)
-                } else {
-                    format!(
-                        "the model's {} ids are {}; add `{}` to the model in data/models.yaml if it takes part",
-                        self.kind,
-                        crate::diagnostic::list_names(&self.ids),
-                        reference.value
-                    )
+                .help({
+                    let list = if self.kind == "party" { "parties" } else { "scopes" };
+                    if self.ids.is_empty() {
+                        format!(
+                            "the model's `{list}:` is empty; add `{}` to it in data/models.yaml if it takes part",
+                            reference.value
+                        )
+                    } else {
+                        format!(
+                            "the model's {list} are {}; add `{}` to its `{list}:` in data/models.yaml if it takes part",
+                            crate::diagnostic::list_names(&self.ids),
+                            reference.value
+                        )
+                    }
                 }),
             );
             return;

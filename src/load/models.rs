@@ -56,7 +56,7 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
     } = owned;
     let mut unread = Vec::new();
     for (file, key, mut items) in sections {
-        match placer.model_of(file, key.as_ref(), DataKind::Tasks) {
+        match placer.model_of(file, project.sources.path(file), key.as_ref()) {
             Some(model) => {
                 items.iter_mut().for_each(|item| item.model = model);
                 project.sections.extend(items);
@@ -65,7 +65,7 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
         }
     }
     for (file, key, mut items) in summaries {
-        match placer.model_of(file, key.as_ref(), DataKind::Summaries) {
+        match placer.model_of(file, project.sources.path(file), key.as_ref()) {
             Some(model) => {
                 items.iter_mut().for_each(|item| item.model = model);
                 project.summaries.extend(items);
@@ -74,7 +74,7 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
         }
     }
     for (file, key, mut items) in flows {
-        match placer.model_of(file, key.as_ref(), DataKind::Flows) {
+        match placer.model_of(file, project.sources.path(file), key.as_ref()) {
             Some(model) => {
                 items.iter_mut().for_each(|item| item.model = model);
                 project.flows.extend(items);
@@ -127,8 +127,8 @@ impl Placer<'_> {
     fn model_of(
         &mut self,
         file: FileId,
+        path: &str,
         key: Option<&Located<String>>,
-        kind: DataKind,
     ) -> Option<usize> {
         if !self.judge {
             return Some(0);
@@ -140,7 +140,7 @@ impl Placer<'_> {
                 self.findings.push(
                     Diagnostic::new(
                         RuleId::RefMissingModel,
-                        format!("this {kind} file names no model, and the project defines models"),
+                        format!("`{path}` names no model, and the project defines models"),
                     )
                     .at(Span::new(file, 0, 0), "no `model:` key in this file")
                     .help(format!(

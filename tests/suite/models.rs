@@ -329,7 +329,7 @@ fn a_file_without_a_model_is_an_error_once_models_exist() {
     assert_eq!(
         findings_with("data/summaries/partner.yaml", &text),
         [
-            "ref/missing-model | this summaries file names no model, and the project defines models | data/summaries/partner.yaml:1:1 | start the file with `model: <id>`, one of `customer` and `partner`"
+            "ref/missing-model | `data/summaries/partner.yaml` names no model, and the project defines models | data/summaries/partner.yaml:1:1 | start the file with `model: <id>`, one of `customer` and `partner`"
         ]
     );
 }
@@ -344,7 +344,7 @@ fn a_cell_for_a_party_outside_the_model_names_the_model() {
     assert_eq!(
         findings_with("data/tasks/customer.yaml", &text),
         [
-            "ref/unknown-party | party `partner` is not a party in model `customer` | data/tasks/customer.yaml:7:52 | the model's party ids are `anywhere365`, `customer` and `end-users`; add `partner` to the model in data/models.yaml if it takes part"
+            "ref/unknown-party | party `partner` is not a party in model `customer` | data/tasks/customer.yaml:7:52 | the model's parties are `anywhere365`, `customer` and `end-users`; add `partner` to its `parties:` in data/models.yaml if it takes part"
         ]
     );
 }
@@ -712,4 +712,24 @@ fn model_names_are_text_in_every_export() {
     );
     let json: Value = serde_json::from_str(&run("json")).unwrap();
     assert_eq!(json["models"][0]["name"], "=HYPERLINK(\"x\") | <b>bold</b>");
+}
+
+#[test]
+fn a_scope_the_model_does_not_cover_is_named_as_such() {
+    // The partner model now covers the cloud only: its on-premises section is shown
+    // nowhere, and its task scopes and override name a scope outside the model.
+    let models = fixture_file_with(
+        "data/models.yaml",
+        "    parties: [anywhere365, partner, customer, end-users]\n    scopes: [cloud, onprem]\n",
+        "    parties: [anywhere365, partner, customer, end-users]\n    scopes: [cloud]\n",
+    );
+    let help = "the model's scopes are `cloud`; add `onprem` to its `scopes:` in data/models.yaml if it takes part";
+    assert_eq!(
+        findings_with("data/models.yaml", &models),
+        [
+            format!("ref/unknown-scope | scope `onprem` is not a scope in model `partner` | data/tasks/partner.yaml:16:18 | {help}"),
+            "rasci/unused-section | no scope shows section `onprem` in model `partner` | data/tasks/partner.yaml:29:9 | list the section under a scope's `sections:`, or under the model's `sections:` for a scope".to_string(),
+            format!("ref/unknown-scope | scope `onprem` is not a scope in model `partner` | data/tasks/partner.yaml:36:11 | {help}"),
+        ]
+    );
 }
