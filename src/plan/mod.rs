@@ -1,10 +1,11 @@
 //! Plan: every page of the site, decided once per build before anything is rendered.
 //!
 //! For each page: its kind, its path (made from validated ids only, see [`urls`]), its
-//! title, the deployment it belongs to, the key that pairs it with the same page in other
-//! deployments, and its breadcrumb. For the site: the navigation tree, built once, and a
-//! map from (deployment, key) to page, so the deployment switcher of a page is a lookup
-//! per deployment instead of a search of all pages.
+//! title, the deployment and operating model it belongs to, the key that pairs it with
+//! the same page in other deployments and models, and its breadcrumb. For the site: the
+//! navigation tree, built once, and a map from (model, deployment, key) to page, so the
+//! deployment and model switchers of a page are a lookup per deployment or model instead
+//! of a search of all pages.
 //!
 //! The plan is output-neutral: it holds paths from the site root and plain text, never
 //! HTML. The render stage makes links relative to each page and escapes the text.
@@ -246,16 +247,6 @@ impl SitePlan {
         self.by_key
             .get(&(Some(model), Some(scope), DEPLOYMENT_KEY.to_string()))
             .copied()
-    }
-
-    /// Where a deployment is entered from outside its pages: its RASCI page in the first
-    /// model that covers it; `None` when no model does.
-    pub fn scope_landing(&self, scope: usize) -> Option<&PlannedPage> {
-        self.scope_landing
-            .get(scope)
-            .copied()
-            .flatten()
-            .map(|i| &self.pages[i])
     }
 
     /// The kind of every page, in plan order.
@@ -547,14 +538,6 @@ pub fn home_crumb(labels: &Labels) -> Crumb {
     Crumb {
         title: labels.home.clone(),
         url: urls::HOME.into(),
-    }
-}
-
-/// The breadcrumb link of a deployment in a project without models: its RASCI page.
-pub fn scope_crumb(scope: &Scope) -> Crumb {
-    Crumb {
-        title: scope.name.value.clone(),
-        url: urls::scope(&scope.id.value),
     }
 }
 

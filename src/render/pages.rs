@@ -1,6 +1,7 @@
-//! The pages of the site and their bodies: home, one RASCI page per deployment, the
-//! content pages of each deployment, one page per party, the comparison of deployments,
-//! the glossary and the "not found" page. Each kind fills its view (see [`views`]) and
+//! The pages of the site and their bodies: home, one RASCI page per deployment (per
+//! operating model and deployment, in a project with models), the content pages of each
+//! deployment, one page per party, the comparison of deployments (of each model's), the
+//! comparison of two models for one deployment, the glossary and the "not found" page. Each kind fills its view (see [`views`]) and
 //! renders its template, `pages/<kind>.html`, into the page's body; the layout then
 //! wraps the body. The wording of a page (headings, titles of pages built from the
 //! data) is its template's, and the table of contents is read from the headings the
