@@ -47,6 +47,7 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
     let mut placer = Placer {
         ids: &ids,
         judge: models_read,
+        named_missing: false,
         findings,
     };
     let Owned {
@@ -81,6 +82,17 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
             }
             None => unread.push(DataKind::Flows),
         }
+    }
+    if placer.named_missing {
+        // Which models the writer meant is unknown, as when `data/models.yaml` cannot
+        // be read: ids of several models meet in the implicit one, so what depends on
+        // the models stays unjudged, and the keys are the findings.
+        unread.extend([
+            DataKind::Models,
+            DataKind::Tasks,
+            DataKind::Summaries,
+            DataKind::Flows,
+        ]);
     }
     project.unread_kinds.extend(unread);
 }
@@ -118,6 +130,8 @@ struct Placer<'a> {
     ids: &'a [String],
     /// False when `data/models.yaml` could not be read: keys are then not judged.
     judge: bool,
+    /// Whether a file named a model while the project defines none.
+    named_missing: bool,
     findings: &'a mut Findings,
 }
 
@@ -151,8 +165,9 @@ impl Placer<'_> {
                 None
             }
             Some(key) if self.ids.is_empty() => {
-                // The file's items still belong to the one implicit model: only the key
-                // is wrong.
+                // The file's items stay in the one implicit model, but files that name
+                // models are likely meant to keep apart ids that now meet in it.
+                self.named_missing = true;
                 self.findings.push(
                     Diagnostic::new(
                         RuleId::RefUnknownModel,

@@ -295,7 +295,7 @@ fn a_model_can_show_its_own_sections_in_a_scope() {
 }
 
 #[test]
-fn a_model_key_without_models_is_an_error_and_the_tasks_still_load() {
+fn a_model_key_without_models_is_one_finding() {
     let built = support::Project::base()
         .file(
             "data/tasks.yaml",
@@ -307,6 +307,20 @@ fn a_model_key_without_models_is_an_error_and_the_tasks_still_load() {
         [
             "ref/unknown-model | this file names model `direct`, but the project defines no models | data/tasks.yaml:1:8 | define the model in `data/models.yaml`, or remove the `model:` key"
         ]
+    );
+}
+
+#[test]
+fn model_keys_in_a_project_that_defines_no_models_give_no_echoes() {
+    // Both models' files meet in the one implicit model: their shared ids are not
+    // reported as duplicates, only each key is.
+    let found = findings_with("data/models.yaml", "models: []\n");
+    assert_eq!(found.len(), 6, "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .all(|f| f.starts_with("ref/unknown-model | this file names model `")),
+        "{found:#?}"
     );
 }
 
@@ -732,4 +746,32 @@ fn a_scope_the_model_does_not_cover_is_named_as_such() {
             format!("ref/unknown-scope | scope `onprem` is not a scope in model `partner` | data/tasks/partner.yaml:36:11 | {help}"),
         ]
     );
+}
+
+#[test]
+fn diff_compares_matrices_per_model_and_scope() {
+    let text = fixture_file_with(
+        "data/tasks/partner.yaml",
+        "rasci: { anywhere365: \"A, R\", partner: \"I\" }",
+        "rasci: { anywhere365: \"A, R\", partner: \"C, I\" }",
+    );
+    let changed = models_project()
+        .file("data/tasks/partner.yaml", &text)
+        .build();
+    let output = support::rasci()
+        .arg("diff")
+        .arg(fixture())
+        .arg(changed.root())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let diff: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let matrices = diff["matrices"].as_array().unwrap();
+    // The customer model has a task of the same id whose letters did not change.
+    assert_eq!(matrices.len(), 1, "{diff:#}");
+    assert_eq!(matrices[0]["model"], "partner");
+    assert_eq!(matrices[0]["scope"], "cloud");
+    assert_eq!(matrices[0]["letters"][0]["task"], "provide-tenant");
+    assert_eq!(matrices[0]["letters"][0]["gained"], "C");
 }
