@@ -50,9 +50,13 @@ pub enum Command {
         /// Project root (the folder holding rasci.yaml).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Output format: JSON, CSV (one scope), an Excel workbook, or Markdown tables.
+        /// Output format: JSON, CSV (one matrix), an Excel workbook, or Markdown tables.
         #[arg(long, value_enum)]
         format: ExportFormat,
+        /// Only this operating model of data/models.yaml (required for CSV when there
+        /// are several).
+        #[arg(long)]
+        model: Option<String>,
         /// Only this scope (required for CSV when there are several).
         #[arg(long)]
         scope: Option<String>,
@@ -194,10 +198,20 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Export {
             root,
             format,
+            model,
             scope,
             out,
             force,
-        } => export(&root, format, scope.as_deref(), out.as_deref(), force),
+        } => export(
+            &root,
+            format,
+            Selection {
+                model: model.as_deref(),
+                scope: scope.as_deref(),
+            },
+            out.as_deref(),
+            force,
+        ),
         Command::Build { root, out, force } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             build(&root, &out, force)
@@ -288,11 +302,17 @@ fn check(root: &Path, format: Format, deny_warnings: bool, site: bool) -> Result
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
+/// Which matrices `rasci export` writes: those of one model, one scope, or both.
+struct Selection<'a> {
+    model: Option<&'a str>,
+    scope: Option<&'a str>,
+}
+
 /// Load and check, then write the matrices the check ran on.
 fn export(
     root: &Path,
     format: ExportFormat,
-    scope: Option<&str>,
+    selection: Selection<'_>,
     out: Option<&Path>,
     force: bool,
 ) -> Result<u8> {
@@ -315,20 +335,13 @@ fn export(
         eprintln!("error: not exporting a project with errors");
         return Ok(EXIT_FINDINGS);
     }
-    let matrices = &checked.matrices;
-    let chosen: Vec<&resolve::Matrix<'_>> = match scope {
-        Some(id) => match matrices.iter().find(|m| m.scope.id.value == id) {
-            Some(matrix) => vec![matrix],
-            None => {
-                let known: Vec<&str> = matrices.iter().map(|m| m.scope.id.as_str()).collect();
-                bail!(
-                    "there is no scope `{id}`; scopes: {}",
-                    crate::diagnostic::list_names(&known)
-                );
-            }
-        },
-        None => matrices.iter().collect(),
-    };
+    let chosen: Vec<&resolve::Matrix<'_>> = export::select(
+        &project,
+        &checked.matrices,
+        selection.model,
+        selection.scope,
+    )
+    .map_err(anyhow::Error::msg)?;
     let bytes: Vec<u8> = match format {
         ExportFormat::Json => export::to_json(&project, &chosen).into_bytes(),
         ExportFormat::Markdown => export::to_markdown(&project, &chosen).into_bytes(),
@@ -338,11 +351,29 @@ fn export(
             [one] => export::to_csv(&project, one).into_bytes(),
             [] => bail!("the project defines no scope to export"),
             _ => {
-                let known: Vec<&str> = chosen.iter().map(|m| m.scope.id.as_str()).collect();
-                bail!(
-                    "CSV holds one matrix: choose one with --scope ({})",
-                    crate::diagnostic::list_names(&known)
-                )
+                let mut models: Vec<&str> = chosen
+                    .iter()
+                    .filter_map(|m| project.models[m.model].id())
+                    .collect();
+                models.dedup();
+                let mut scopes: Vec<&str> = chosen.iter().map(|m| m.scope.id.as_str()).collect();
+                scopes.sort_unstable();
+                scopes.dedup();
+                let scope_choice = format!(
+                    "--scope ({})",
+                    crate::diagnostic::list_names(&ordered_scopes(&project, &scopes))
+                );
+                match (models.len() > 1, scopes.len() > 1) {
+                    (true, true) => bail!(
+                        "CSV holds one matrix: choose one with --model ({}) and {scope_choice}",
+                        crate::diagnostic::list_names(&models)
+                    ),
+                    (true, false) => bail!(
+                        "CSV holds one matrix: choose one with --model ({})",
+                        crate::diagnostic::list_names(&models)
+                    ),
+                    _ => bail!("CSV holds one matrix: choose one with {scope_choice}"),
+                }
             }
         },
     };
@@ -351,6 +382,16 @@ fn export(
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(EXIT_OK)
+}
+
+/// `ids` (scope ids) in the project's scope order.
+fn ordered_scopes<'a>(project: &'a crate::model::Project, ids: &[&str]) -> Vec<&'a str> {
+    project
+        .scopes
+        .iter()
+        .map(|s| s.id.as_str())
+        .filter(|id| ids.contains(id))
+        .collect()
 }
 
 /// Compare two versions of the project and print the changes. An argument naming an

@@ -7,6 +7,7 @@ pub mod xlsx;
 pub use markdown::to_markdown;
 pub use xlsx::to_xlsx;
 
+use crate::diagnostic::list_names;
 use crate::model::Project;
 use crate::resolve::Matrix;
 use serde::Serialize;
@@ -19,7 +20,23 @@ pub const VERSION: u32 = 1;
 pub struct Export<'a> {
     pub version: u32,
     pub parties: Vec<ExportParty<'a>>,
+    /// The operating models of the exported matrices; left out for a project without
+    /// models, whose export keeps the shape it always had.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<Vec<ExportModel<'a>>>,
     pub scopes: Vec<ExportScope<'a>>,
+}
+
+/// An operating model: who takes part, over which scopes.
+#[derive(Serialize)]
+pub struct ExportModel<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+    /// Party ids in the model's column order.
+    pub parties: Vec<&'a str>,
+    /// Scope ids the model covers, in its order.
+    pub scopes: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -28,10 +45,17 @@ pub struct ExportParty<'a> {
     pub name: &'a str,
 }
 
+/// One scope's matrix; with models, one per model and scope, naming the model.
 #[derive(Serialize)]
 pub struct ExportScope<'a> {
     pub id: &'a str,
     pub name: &'a str,
+    /// The model id, when the project has models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<&'a str>,
+    /// The model's party ids in column order, when the project has models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parties: Option<Vec<&'a str>>,
     pub sections: Vec<ExportSection<'a>>,
 }
 
@@ -50,10 +74,40 @@ pub struct ExportTask<'a> {
     pub assignments: BTreeMap<&'a str, Vec<&'static str>>,
 }
 
-/// The export document for the given matrices (all scopes, or the one asked for).
+/// The export document for the given matrices (all of them, or those asked for). With
+/// models, the models of the given matrices are listed, in project order.
 pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a> {
+    let party_ids = |parties: &[usize]| -> Vec<&'a str> {
+        parties
+            .iter()
+            .map(|&p| project.parties[p].id.as_str())
+            .collect()
+    };
+    let models = project.has_models().then(|| {
+        project
+            .models
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| matrices.iter().any(|m| m.model == *index))
+            .filter_map(|(_, model)| {
+                let def = model.def.as_ref()?;
+                Some(ExportModel {
+                    id: &def.id.value,
+                    name: &def.name.value,
+                    description: def.description.as_ref().map(|d| d.value.as_str()),
+                    parties: party_ids(&model.parties),
+                    scopes: model
+                        .scopes
+                        .iter()
+                        .map(|&s| project.scopes[s].id.as_str())
+                        .collect(),
+                })
+            })
+            .collect()
+    });
     Export {
         version: VERSION,
+        models,
         parties: project
             .parties
             .iter()
@@ -67,6 +121,8 @@ pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a
             .map(|matrix| ExportScope {
                 id: &matrix.scope.id.value,
                 name: &matrix.scope.name.value,
+                model: project.models[matrix.model].id(),
+                parties: project.has_models().then(|| party_ids(&matrix.parties)),
                 sections: matrix
                     .sections
                     .iter()
@@ -130,13 +186,97 @@ pub fn cell_text(project: &Project, row: &crate::resolve::Row<'_>, party: usize)
     })
 }
 
-/// One scope's matrix as CSV: `Section,Task,<party names…>`, letters as `A, R` (see
-/// [`cell_text`]). Cells
-/// that a spreadsheet would run as formulas are defused (see [`csv_cell`]).
+/// The heading of a table's task column: `Task`, or with models `Task (<model name>)`,
+/// so that a sheet or table on its own still says which model it is.
+pub fn task_heading(project: &Project, matrix: &Matrix<'_>) -> String {
+    match project.models[matrix.model].name() {
+        Some(name) => format!("Task ({name})"),
+        None => "Task".to_string(),
+    }
+}
+
+/// The title of one matrix: the scope's name, or with models `<model name> · <scope name>`.
+pub fn matrix_title(project: &Project, matrix: &Matrix<'_>) -> String {
+    match project.models[matrix.model].name() {
+        Some(name) => format!("{name} · {}", matrix.scope.name.value),
+        None => matrix.scope.name.value.clone(),
+    }
+}
+
+/// The matrices an export asked for: those of model `model` (when given) and scope
+/// `scope` (when given). An id that names nothing is an error in words, listing the ids
+/// there are.
+pub fn select<'m, 'p>(
+    project: &Project,
+    matrices: &'m [Matrix<'p>],
+    model: Option<&str>,
+    scope: Option<&str>,
+) -> Result<Vec<&'m Matrix<'p>>, String> {
+    let model_ids: Vec<&str> = project.models.iter().filter_map(|m| m.id()).collect();
+    let model_index = match model {
+        None => None,
+        Some(id) if model_ids.is_empty() => {
+            return Err(format!(
+                "there is no model `{id}`: the project defines no models (data/models.yaml)"
+            ));
+        }
+        Some(id) => match project.model(id) {
+            Some((index, _)) => Some(index),
+            None => {
+                let hint = crate::diagnostic::did_you_mean(id, model_ids.iter().copied())
+                    .map_or_else(String::new, |hint| format!(" ({hint})"));
+                return Err(format!(
+                    "there is no model `{id}`{hint}; models: {}",
+                    list_names(&model_ids)
+                ));
+            }
+        },
+    };
+    let of_model: Vec<&Matrix<'p>> = matrices
+        .iter()
+        .filter(|m| model_index.is_none_or(|index| m.model == index))
+        .collect();
+    let Some(scope) = scope else {
+        return Ok(of_model);
+    };
+    let chosen: Vec<&Matrix<'p>> = of_model
+        .iter()
+        .copied()
+        .filter(|m| m.scope.id.value == scope)
+        .collect();
+    if chosen.is_empty() {
+        let mut known: Vec<&str> = of_model.iter().map(|m| m.scope.id.as_str()).collect();
+        let mut seen = std::collections::HashSet::new();
+        known.retain(|id| seen.insert(*id));
+        return Err(match model {
+            Some(model) if project.scope(scope).is_some() => format!(
+                "model `{model}` does not cover scope `{scope}`; its scopes: {}",
+                list_names(&known)
+            ),
+            _ => format!(
+                "there is no scope `{scope}`; scopes: {}",
+                list_names(&known)
+            ),
+        });
+    }
+    Ok(chosen)
+}
+
+/// One matrix as CSV: `Section,Task,<party names…>` (the model's parties, in its column
+/// order), letters as `A, R` (see [`cell_text`]). Cells that a spreadsheet would run as formulas are defused
+/// (see [`csv_cell`]).
 pub fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["Section".to_string(), "Task".to_string()];
-    header.extend(project.parties.iter().map(|p| csv_cell(&p.name.value)));
+    let mut header = vec![
+        "Section".to_string(),
+        csv_cell(&task_heading(project, matrix)),
+    ];
+    header.extend(
+        matrix
+            .parties
+            .iter()
+            .map(|&p| csv_cell(&project.parties[p].name.value)),
+    );
     writer.write_record(&header).expect("writing to memory");
     for section in &matrix.sections {
         let title = section
@@ -146,7 +286,7 @@ pub fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
             .map_or("", |t| t.value.as_str());
         for row in &section.rows {
             let mut record = vec![csv_cell(title), csv_cell(&row.task.title.value)];
-            record.extend((0..project.parties.len()).map(|i| cell_text(project, row, i)));
+            record.extend(matrix.parties.iter().map(|&i| cell_text(project, row, i)));
             writer.write_record(&record).expect("writing to memory");
         }
     }

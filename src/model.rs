@@ -14,9 +14,11 @@ use std::borrow::Cow;
 use std::fmt;
 
 mod kind;
+mod operating;
 
 pub use crate::located::{Entries, Located, with_current_file};
 pub use kind::DataKind;
+pub use operating::{Model, ModelDef, ModelsFile};
 
 /// One of the five RASCI roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -257,6 +259,10 @@ pub struct Scope {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TasksFile {
+    /// The operating model (an id of `data/models.yaml`) this file's sections and tasks belong to;
+    /// required when the project defines models, an error when it does not.
+    #[serde(default)]
+    pub model: Option<Located<String>>,
     pub sections: Vec<Section>,
 }
 
@@ -270,6 +276,11 @@ pub struct Section {
     pub title: Option<Located<String>>,
     #[serde(default)]
     pub tasks: Vec<Task>,
+    /// Index into `Project::models` of the model this belongs to, set by the loader
+    /// from its file's `model:` key (0, the implicit model, without models).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub model: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -280,6 +291,10 @@ pub struct Task {
     pub title: Located<String>,
     #[serde(default)]
     pub description: Option<Located<String>>,
+    /// Scope ids this task applies to; every scope that shows its section when absent.
+    /// In the other scopes the task is absent: from their matrices, checks and exports.
+    #[serde(default)]
+    pub scopes: Option<Vec<Located<String>>>,
     /// Letters per party id.
     #[serde(default)]
     pub rasci: Entries<Located<String>, Located<CellText>>,
@@ -296,6 +311,16 @@ pub struct Task {
     pub scope_cells: Vec<(Located<String>, Vec<Cell>)>,
 }
 
+impl Task {
+    /// Whether the task applies in the scope with id `scope`: it lists no `scopes:`, or
+    /// lists this one.
+    pub fn applies_in(&self, scope: &str) -> bool {
+        self.scopes
+            .as_ref()
+            .is_none_or(|scopes| scopes.iter().any(|s| s.value == scope))
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // data/summaries.yaml
 
@@ -303,6 +328,10 @@ pub struct Task {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SummariesFile {
+    /// The operating model (an id of `data/models.yaml`) this file's summaries belong to;
+    /// required when the project defines models, an error when it does not.
+    #[serde(default)]
+    pub model: Option<Located<String>>,
     pub summaries: Vec<Summary>,
 }
 
@@ -318,6 +347,11 @@ pub struct Summary {
     pub intro: Option<Located<String>>,
     #[serde(default)]
     pub items: Vec<SummaryItem>,
+    /// Index into `Project::models` of the model this belongs to, set by the loader
+    /// from its file's `model:` key (0, the implicit model, without models).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub model: usize,
 }
 
 /// A summary bullet: plain text, or a heading with nested items that apply only in some
@@ -402,6 +436,10 @@ pub struct Connection {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowsFile {
+    /// The operating model (an id of `data/models.yaml`) this file's flows belong to;
+    /// required when the project defines models, an error when it does not.
+    #[serde(default)]
+    pub model: Option<Located<String>>,
     pub flows: Vec<Flow>,
 }
 
@@ -418,6 +456,11 @@ pub struct Flow {
     pub scopes: Option<Vec<Located<String>>>,
     pub lanes: Vec<Lane>,
     pub steps: Vec<Step>,
+    /// Index into `Project::models` of the model this belongs to, set by the loader
+    /// from its file's `model:` key (0, the implicit model, without models).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub model: usize,
 }
 
 /// A swimlane: a party, or a role within one.
@@ -484,6 +527,9 @@ pub struct Project {
     pub glossary: Vec<Term>,
     pub systems: Vec<System>,
     pub flows: Vec<Flow>,
+    /// The operating models, in the order of `data/models.yaml`; never empty: without
+    /// models the project is one implicit model of every party and scope.
+    pub models: Vec<Model>,
     /// Kinds of data file of which a file could not be read or parsed (or of which there
     /// is none). Their ids are unknown, so checks that would report every reference to
     /// them as unknown stay silent: one mistake gives one finding, not a page of echoes.
@@ -494,6 +540,24 @@ impl Project {
     /// Whether every file of data `kind` was read.
     pub fn complete(&self, kind: DataKind) -> bool {
         !self.unread_kinds.contains(&kind)
+    }
+
+    /// Whether `data/models.yaml` defines models (rather than the one implicit model).
+    pub fn has_models(&self) -> bool {
+        self.models.iter().any(|model| !model.is_implicit())
+    }
+
+    /// The model with id `id`; never the implicit model.
+    pub fn model(&self, id: &str) -> Option<(usize, &Model)> {
+        self.models
+            .iter()
+            .enumerate()
+            .find(|(_, model)| model.id() == Some(id))
+    }
+
+    /// The sections of model `model`, in source order.
+    pub fn model_sections(&self, model: usize) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(move |s| s.model == model)
     }
 
     pub fn party(&self, id: &str) -> Option<&Party> {

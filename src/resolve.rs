@@ -1,14 +1,21 @@
-//! Resolve: one [`Matrix`] per scope, with its sections in the scope's order and each
-//! task's per-scope overrides applied. Every later stage (checks, pages, exports) reads
+//! Resolve: one [`Matrix`] per operating model and scope, with the model's sections in
+//! the scope's order, each task's per-scope overrides applied, and the tasks that do not
+//! apply in the scope left out. Every later stage (checks, pages, exports) reads
 //! matrices, so what a scope shows is decided here once.
 
 use crate::model::{Cell, LetterSet, Project, Scope, Section, Task};
 use std::collections::HashMap;
 
-/// What one scope shows.
+/// What one scope shows in one model.
 #[derive(Debug)]
 pub struct Matrix<'p> {
+    /// Index into `Project::models`.
+    pub model: usize,
     pub scope: &'p Scope,
+    /// Index of `scope` into `Project::scopes`.
+    pub scope_index: usize,
+    /// The model's parties (project party indices) in column order: what a table shows.
+    pub parties: Vec<usize>,
     pub sections: Vec<MatrixSection<'p>>,
 }
 
@@ -22,7 +29,9 @@ pub struct MatrixSection<'p> {
 #[derive(Debug)]
 pub struct Row<'p> {
     pub task: &'p Task,
-    /// One entry per party of the project, in party order: the cell in force, if any.
+    /// One entry per party of the project (not of the model), in the project's party
+    /// order: the cell in force, if any; `None` for every party outside the model, so
+    /// indices never mix the two orders. Tables iterate [`Matrix::parties`].
     pub cells: Vec<Option<&'p Cell>>,
 }
 
@@ -50,20 +59,18 @@ impl<'p> Matrix<'p> {
     }
 }
 
-/// One matrix per scope, in scope order. Unknown section ids and parties are skipped here;
-/// the reference checks report them.
+/// One matrix per model and scope: for each model in order, each of its scopes in the
+/// model's order. Unknown section ids and parties (and parties outside the task's model)
+/// are skipped here; the reference checks report them.
 pub fn resolve(project: &Project) -> Vec<Matrix<'_>> {
     let resolver = Resolver::new(project);
     project
-        .scopes
+        .models
         .iter()
-        .map(|scope| resolver.matrix(scope))
+        .enumerate()
+        .flat_map(|(model, m)| m.scopes.iter().map(move |&scope| (model, scope)))
+        .map(|(model, scope)| resolver.matrix(model, scope))
         .collect()
-}
-
-/// The matrix of one scope.
-pub fn resolve_scope<'p>(project: &'p Project, scope: &'p Scope) -> Matrix<'p> {
-    Resolver::new(project).matrix(scope)
 }
 
 /// Lookups shared by all scopes: a task's own cells are placed by party once, and each
@@ -72,7 +79,10 @@ pub fn resolve_scope<'p>(project: &'p Project, scope: &'p Scope) -> Matrix<'p> {
 struct Resolver<'p> {
     project: &'p Project,
     party_index: HashMap<&'p str, usize>,
-    section_index: HashMap<&'p str, usize>,
+    /// (model, section id) → index into `project.sections`: section ids are per model.
+    section_index: HashMap<(usize, &'p str), usize>,
+    /// Per model, per project party: whether the party takes part in the model.
+    member: Vec<Vec<bool>>,
     /// Per section, per task: the task's own cell for each party.
     base: Vec<Vec<Vec<Option<&'p Cell>>>>,
 }
@@ -85,12 +95,26 @@ impl<'p> Resolver<'p> {
         }
         let mut section_index = HashMap::new();
         for (i, section) in project.sections.iter().enumerate() {
-            section_index.entry(section.id.as_str()).or_insert(i);
+            section_index
+                .entry((section.model, section.id.as_str()))
+                .or_insert(i);
         }
+        let member = project
+            .models
+            .iter()
+            .map(|model| {
+                let mut member = vec![false; project.parties.len()];
+                for &party in &model.parties {
+                    member[party] = true;
+                }
+                member
+            })
+            .collect();
         let mut resolver = Resolver {
             project,
             party_index,
             section_index,
+            member,
             base: Vec::new(),
         };
         resolver.base = project
@@ -102,7 +126,7 @@ impl<'p> Resolver<'p> {
                     .iter()
                     .map(|task| {
                         let mut cells = vec![None; project.parties.len()];
-                        resolver.place(&mut cells, &task.cells);
+                        resolver.place(section.model, &mut cells, &task.cells);
                         cells
                     })
                     .collect()
@@ -111,31 +135,40 @@ impl<'p> Resolver<'p> {
         resolver
     }
 
-    /// Puts each cell in its party's slot; a later cell for the same party wins.
-    fn place(&self, slots: &mut [Option<&'p Cell>], cells: &'p [Cell]) {
+    /// Puts each cell in its party's slot; a later cell for the same party wins. Cells of
+    /// parties outside `model` are left out.
+    fn place(&self, model: usize, slots: &mut [Option<&'p Cell>], cells: &'p [Cell]) {
+        let Some(member) = self.member.get(model) else {
+            return;
+        };
         for cell in cells {
-            if let Some(&i) = self.party_index.get(cell.party.as_str()) {
+            if let Some(&i) = self.party_index.get(cell.party.as_str())
+                && member[i]
+            {
                 slots[i] = Some(cell);
             }
         }
     }
 
-    fn matrix(&self, scope: &'p Scope) -> Matrix<'p> {
-        let sections = scope
-            .sections
+    fn matrix(&self, model: usize, scope_index: usize) -> Matrix<'p> {
+        let scope = &self.project.scopes[scope_index];
+        let definition = &self.project.models[model];
+        let sections = definition
+            .section_ids(scope)
             .iter()
-            .filter_map(|id| self.section_index.get(id.as_str()).copied())
+            .filter_map(|id| self.section_index.get(&(model, id.as_str())).copied())
             .map(|index| {
                 let section = &self.project.sections[index];
                 let rows = section
                     .tasks
                     .iter()
                     .zip(&self.base[index])
+                    .filter(|(task, _)| task.applies_in(&scope.id.value))
                     .map(|(task, base)| {
                         let mut cells = base.clone();
                         for (id, overrides) in &task.scope_cells {
                             if id.value == scope.id.value {
-                                self.place(&mut cells, overrides);
+                                self.place(model, &mut cells, overrides);
                             }
                         }
                         Row { task, cells }
@@ -144,6 +177,12 @@ impl<'p> Resolver<'p> {
                 MatrixSection { section, rows }
             })
             .collect();
-        Matrix { scope, sections }
+        Matrix {
+            model,
+            scope,
+            scope_index,
+            parties: definition.parties.clone(),
+            sections,
+        }
     }
 }

@@ -26,6 +26,7 @@ fn data_file(kind: DataKind) -> (String, Schema) {
         DataKind::Glossary => one::<GlossaryFile>(name, &title("glossary")),
         DataKind::Systems => one::<SystemsFile>(name, &title("systems")),
         DataKind::Flows => one::<FlowsFile>(name, &title("flows")),
+        DataKind::Models => one::<ModelsFile>(name, &title("operating models")),
     }
 }
 

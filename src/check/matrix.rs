@@ -4,7 +4,7 @@
 //! in several scopes, that is one finding naming the scopes, not one per scope.
 
 use crate::diagnostic::{Diagnostic, RuleId, closest, list_names};
-use crate::model::{DataKind, Letter, LetterSet, Project, Task};
+use crate::model::{DataKind, Letter, LetterSet, Model, Project, Scope, Task};
 use crate::resolve::{Matrix, Row};
 use std::collections::BTreeMap;
 
@@ -24,8 +24,9 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
     }
     let mut per_task: BTreeMap<TaskFindingKey, (Diagnostic, Vec<String>)> = BTreeMap::new();
     for matrix in matrices {
+        let model = &project.models[matrix.model];
         for row in matrix.rows() {
-            for diagnostic in row_findings(project, row, &matrix.scope.id.value) {
+            for diagnostic in row_findings(project, model, row, &matrix.scope.id.value) {
                 let span = row.task.id.span;
                 let key = (
                     diagnostic.rule.as_str(),
@@ -53,8 +54,28 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
     check_accountable_share(project, matrices, found);
 }
 
-fn title(task: &Task) -> String {
-    format!("`{}`", task.id.value)
+/// A task as messages name it: its id, and its model when the project has models.
+fn title(model: &Model, task: &Task) -> String {
+    format!("`{}`{}", task.id.value, model.in_model())
+}
+
+/// Whether the party with id `id` takes part in `model` (is a known party and one of
+/// the model's).
+fn in_model_party(project: &Project, model: &Model, id: &str) -> bool {
+    project
+        .parties
+        .iter()
+        .position(|p| p.id.value == id)
+        .is_some_and(|index| model.has_party(index))
+}
+
+/// Whether the scope with id `id` is known and covered by `model`.
+fn in_model_scope(project: &Project, model: &Model, id: &str) -> bool {
+    project
+        .scopes
+        .iter()
+        .position(|s| s.id.value == id)
+        .is_some_and(|index| model.has_scope(index))
 }
 
 /// What a row may be missing because of a mistake that is reported at its cause: a cell
@@ -71,9 +92,10 @@ struct Doubt<'p> {
 }
 
 impl<'p> Doubt<'p> {
-    fn of(project: &Project, task: &'p Task, scope: &str) -> Self {
+    fn of(project: &Project, model: &Model, task: &'p Task, scope: &str) -> Self {
         let mut doubt = Doubt::default();
-        let unknown_party = |cell: &crate::model::Cell| project.party(&cell.party.value).is_none();
+        let unknown_party =
+            |cell: &crate::model::Cell| !in_model_party(project, model, &cell.party.value);
         let overrides_here = |party: &str| {
             task.scope_cells
                 .iter()
@@ -85,7 +107,7 @@ impl<'p> Doubt<'p> {
             }
         }
         for (id, cells) in &task.scope_cells {
-            let unknown_scope = project.scope(&id.value).is_none();
+            let unknown_scope = !in_model_scope(project, model, &id.value);
             if id.value != scope && !unknown_scope {
                 continue;
             }
@@ -134,12 +156,13 @@ fn split_letters(cell: &crate::model::Cell) -> LetterSet {
     letters
 }
 
-fn row_findings(project: &Project, row: &Row<'_>, scope: &str) -> Vec<Diagnostic> {
+fn row_findings(project: &Project, model: &Model, row: &Row<'_>, scope: &str) -> Vec<Diagnostic> {
     let task = row.task;
+    let title = |task| title(model, task);
     let mut out = Vec::new();
     // Worked out only for rows that break a rule: most rows do not.
     let doubt = std::cell::OnceCell::new();
-    let doubt = || doubt.get_or_init(|| Doubt::of(project, task, scope));
+    let doubt = || doubt.get_or_init(|| Doubt::of(project, model, task, scope));
     if (0..row.cells.len()).all(|p| row.letters(p).is_empty()) {
         if doubt().any {
             return out;
@@ -237,124 +260,256 @@ fn letter_span(cell: &crate::model::Cell, letter: Letter) -> crate::source::Span
         .map_or(cell.span, |(_, span)| *span)
 }
 
-/// An override names a scope that does not show the task's section.
+/// An override names a scope that does not show the task's section in its model, or a
+/// scope the task does not apply to: the letters it gives would never be shown.
 fn check_overrides(project: &Project, found: &mut Vec<Diagnostic>) {
-    for (section, task) in project.tasks() {
-        for (scope_id, _) in task.overrides.iter() {
-            let Some(scope) = project.scope(&scope_id.value) else {
-                continue; // reported as an unknown scope
-            };
-            if !scope.sections.iter().any(|s| s.value == section.id.value)
-                && !meant_section(project, scope, &section.id.value)
-            {
-                found.push(
-                    Diagnostic::new(
-                        RuleId::RasciOverrideOutsideScope,
-                        format!(
-                            "task `{}` overrides its letters for scope `{}`, which does not show section `{}`",
-                            task.id.value, scope_id.value, section.id.value
+    for section in &project.sections {
+        let Some(model) = project.models.get(section.model) else {
+            continue;
+        };
+        for task in &section.tasks {
+            for (scope_id, _) in task.overrides.iter() {
+                let Some(scope) = project.scope(&scope_id.value) else {
+                    continue; // reported as an unknown scope
+                };
+                if !in_model_scope(project, model, &scope_id.value) {
+                    continue; // reported as a scope the model does not cover
+                }
+                if !task.applies_in(&scope_id.value) {
+                    if !meant_task_scope(project, model, task, &scope_id.value) {
+                        found.push(outside_task_scopes(model, task, scope_id));
+                    }
+                    continue;
+                }
+                let shown = model
+                    .section_ids(scope)
+                    .iter()
+                    .any(|s| s.value == section.id.value);
+                if !shown && !meant_section(project, section.model, scope, &section.id.value) {
+                    let help = match model.own_section_ids(scope) {
+                        Some(_) => format!(
+                            "add `{}` to the `sections:` of model `{}` for `{}`, or remove this override",
+                            section.id.value,
+                            model.id().unwrap_or_default(),
+                            scope_id.value
                         ),
-                    )
-                    .at(scope_id.span, "this scope never shows the task")
-                    .label(scope.id.span, "scope defined here")
-                    .help(format!(
-                        "add `{}` to the scope's sections, or remove this override",
-                        section.id.value
-                    )),
-                );
+                        None => format!(
+                            "add `{}` to the scope's sections, or remove this override",
+                            section.id.value
+                        ),
+                    };
+                    found.push(
+                        Diagnostic::new(
+                            RuleId::RasciOverrideOutsideScope,
+                            format!(
+                                "task {} overrides its letters for scope `{}`, which does not show section `{}`",
+                                title(model, task), scope_id.value, section.id.value
+                            ),
+                        )
+                        .at(scope_id.span, "this scope never shows the task")
+                        .label(scope.id.span, "scope defined here")
+                        .help(help),
+                    );
+                }
             }
         }
     }
 }
 
+/// The finding for an override for a scope that the task's own `scopes:` leaves out.
+fn outside_task_scopes(
+    model: &Model,
+    task: &Task,
+    scope_id: &crate::model::Located<String>,
+) -> Diagnostic {
+    let listed: Vec<&str> = task.scopes.iter().flatten().map(|s| s.as_str()).collect();
+    let mut diagnostic = Diagnostic::new(
+        RuleId::RasciOverrideOutsideScope,
+        format!(
+            "task {} overrides its letters for scope `{}`, to which it does not apply",
+            title(model, task),
+            scope_id.value
+        ),
+    )
+    .at(scope_id.span, "the task is absent from this scope");
+    if let Some(first) = task.scopes.iter().flatten().next() {
+        let label = if listed.is_empty() {
+            "the task applies in no scope".to_string()
+        } else {
+            format!("the task applies only in {}", list_names(&listed))
+        };
+        diagnostic = diagnostic.label(first.span, label);
+    }
+    diagnostic.help(format!(
+        "add `{}` to the task's `scopes:`, or remove this override",
+        scope_id.value
+    ))
+}
+
+/// Whether the task's `scopes:` holds an id that is not a scope of its model and most
+/// likely misspells `scope`: that id is the finding, not the override for `scope`.
+fn meant_task_scope(project: &Project, model: &Model, task: &Task, scope: &str) -> bool {
+    let known = || model.scopes.iter().map(|&i| project.scopes[i].id.as_str());
+    task.scopes.iter().flatten().any(|s| {
+        !in_model_scope(project, model, &s.value) && closest(&s.value, known()) == Some(scope)
+    })
+}
+
 fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
     for section in &project.sections {
+        let Some(model) = project.models.get(section.model) else {
+            continue;
+        };
+        let in_model = model.in_model();
         if section.tasks.is_empty() {
             found.push(
                 Diagnostic::new(
                     RuleId::RasciEmptySection,
-                    format!("section `{}` has no tasks", section.id.value),
+                    format!("section `{}`{in_model} has no tasks", section.id.value),
                 )
                 .at(section.id.span, "empty section")
                 .help("add tasks to it, or remove it"),
             );
         }
-        let shown = project
-            .scopes
-            .iter()
-            .any(|scope| scope.sections.iter().any(|s| s.value == section.id.value));
-        let meant = project
-            .scopes
-            .iter()
-            .any(|scope| meant_section(project, scope, &section.id.value));
-        if !shown && !meant && !project.scopes.is_empty() {
+        let scopes = || model.scopes.iter().map(|&i| &project.scopes[i]);
+        let shown = scopes().any(|scope| {
+            model
+                .section_ids(scope)
+                .iter()
+                .any(|s| s.value == section.id.value)
+        });
+        // Whether a misspelling was meant is asked only of a section that is not shown:
+        // it compares ids, and most sections are shown.
+        let meant = || {
+            scopes().any(|scope| meant_section(project, section.model, scope, &section.id.value))
+        };
+        if !shown && !model.scopes.is_empty() && !meant() {
+            let help = if model.is_implicit() {
+                "list the section under a scope's `sections:`"
+            } else {
+                "list the section under a scope's `sections:`, or under the model's `sections:` for a scope"
+            };
             found.push(
                 Diagnostic::new(
                     RuleId::RasciUnusedSection,
-                    format!("no scope shows section `{}`", section.id.value),
+                    format!("no scope shows section `{}`{in_model}", section.id.value),
                 )
                 .at(section.id.span, "never shown")
-                .help("list the section under a scope's `sections:`"),
+                .help(help),
             );
         }
     }
 }
 
-/// Whether `scope` lists an unknown section that is most likely `section` misspelt: the unknown
-/// section is then the finding, and what follows from the section being missing is not.
-fn meant_section(project: &Project, scope: &crate::model::Scope, section: &str) -> bool {
-    let known = || project.sections.iter().map(|s| s.id.as_str());
-    scope
-        .sections
+/// Whether model `model` lists, for `scope`, an unknown section that is most likely
+/// `section` misspelt: the unknown section is then the finding, and what follows from the
+/// section being missing is not.
+fn meant_section(project: &Project, model: usize, scope: &Scope, section: &str) -> bool {
+    let Some(definition) = project.models.get(model) else {
+        return false;
+    };
+    let known = || project.model_sections(model).map(|s| s.id.as_str());
+    definition
+        .section_ids(scope)
         .iter()
-        .any(|s| project.section(&s.value).is_none() && closest(&s.value, known()) == Some(section))
+        .any(|s| !known().any(|k| k == s.value) && closest(&s.value, known()) == Some(section))
 }
 
-/// Whether a letter was meant for `party` but given where it does not count: under a
-/// misspelt party id close to it, or in an override for an unknown scope.
-fn meant_party(project: &Project, party: &str) -> bool {
-    let known = || project.parties.iter().map(|p| p.id.as_str());
-    project.tasks().any(|(_, task)| {
+/// Whether a letter was meant for `party` in model `model` but given where it does not
+/// count: under a misspelt party id close to it, or in an override for an unknown scope.
+fn meant_party(project: &Project, model: usize, party: &str) -> bool {
+    let Some(definition) = project.models.get(model) else {
+        return false;
+    };
+    let known = || {
+        definition
+            .parties
+            .iter()
+            .map(|&i| project.parties[i].id.as_str())
+    };
+    let tasks = || project.model_sections(model).flat_map(|s| s.tasks.iter());
+    tasks().any(|task| {
         let cells = task
             .cells
             .iter()
             .chain(task.scope_cells.iter().flat_map(|(_, cells)| cells));
         cells.clone().any(|cell| {
-            project.party(&cell.party.value).is_none()
+            !in_model_party(project, definition, &cell.party.value)
                 && closest(&cell.party.value, known()) == Some(party)
         }) || task.scope_cells.iter().any(|(scope, cells)| {
-            project.scope(&scope.value).is_none() && cells.iter().any(|c| c.party.value == party)
+            !in_model_scope(project, definition, &scope.value)
+                && cells.iter().any(|c| c.party.value == party)
         })
     })
 }
 
+/// A party of a model that holds no letter in any of the model's matrices; with models,
+/// also a party that takes part in no model at all.
 fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
-    for (index, party) in project.parties.iter().enumerate() {
-        let holds_any = matrices
-            .iter()
-            .flat_map(|m| m.rows())
-            .any(|row| !row.letters(index).is_empty());
-        // Letters in a section that only a misspelt section id keeps out of every scope.
-        let holds_in_meant = project.sections.iter().any(|section| {
-            project
-                .scopes
+    for (model_index, model) in project.models.iter().enumerate() {
+        for &index in &model.parties {
+            let party = &project.parties[index];
+            let holds_any = matrices
                 .iter()
-                .any(|scope| meant_section(project, scope, &section.id.value))
-                && section.tasks.iter().any(|task| {
+                .filter(|m| m.model == model_index)
+                .flat_map(|m| m.rows())
+                .any(|row| !row.letters(index).is_empty());
+            if holds_any {
+                continue;
+            }
+            // Letters in a section that only a misspelt section id keeps out of every scope.
+            let holds_in_meant = project.model_sections(model_index).any(|section| {
+                model.scopes.iter().any(|&scope| {
+                    meant_section(
+                        project,
+                        model_index,
+                        &project.scopes[scope],
+                        &section.id.value,
+                    )
+                }) && section.tasks.iter().any(|task| {
                     task.cells
                         .iter()
                         .any(|c| c.party.value == party.id.value && !c.letters.is_empty())
                 })
-        });
-        if !holds_any && !holds_in_meant && !meant_party(project, &party.id.value) {
-            found.push(
-                Diagnostic::new(
-                    RuleId::RasciIdleParty,
+            });
+            if holds_in_meant || meant_party(project, model_index, &party.id.value) {
+                continue;
+            }
+            let (span, message) = match &model.def {
+                None => (
+                    party.id.span,
                     format!("party `{}` holds no letter in any scope", party.id.value),
-                )
-                .at(party.id.span, "this party")
-                .help("give it letters where it takes part, or remove it"),
+                ),
+                Some(def) => (
+                    def.parties
+                        .iter()
+                        .find(|p| p.value == party.id.value)
+                        .map_or(party.id.span, |p| p.span),
+                    format!(
+                        "party `{}` holds no letter in any scope of model `{}`",
+                        party.id.value, def.id.value
+                    ),
+                ),
+            };
+            found.push(
+                Diagnostic::new(RuleId::RasciIdleParty, message)
+                    .at(span, "this party")
+                    .help("give it letters where it takes part, or remove it"),
             );
+        }
+    }
+    if project.has_models() {
+        for (index, party) in project.parties.iter().enumerate() {
+            if !project.models.iter().any(|m| m.has_party(index)) {
+                found.push(
+                    Diagnostic::new(
+                        RuleId::RasciIdleParty,
+                        format!("party `{}` takes part in no model", party.id.value),
+                    )
+                    .at(party.id.span, "this party")
+                    .help("add it to the `parties:` of a model in data/models.yaml, or remove it"),
+                );
+            }
         }
     }
 }
@@ -374,7 +529,13 @@ fn check_accountable_share(
         if total < MIN_TASKS_FOR_SHARE {
             continue;
         }
-        for (index, party) in project.parties.iter().enumerate() {
+        let model = &project.models[matrix.model];
+        let place = match model.id() {
+            Some(id) => format!("model `{id}`, scope `{}`", matrix.scope.id.value),
+            None => format!("scope `{}`", matrix.scope.id.value),
+        };
+        for &index in &matrix.parties {
+            let party = &project.parties[index];
             let count = matrix
                 .rows()
                 .filter(|row| row.letters(index).contains(Letter::A))
@@ -385,10 +546,9 @@ fn check_accountable_share(
                     Diagnostic::new(
                         RuleId::RasciAccountableShare,
                         format!(
-                            "`{}` is Accountable for {count} of {total} tasks ({:.0}%) in scope `{}`",
+                            "`{}` is Accountable for {count} of {total} tasks ({:.0}%) in {place}",
                             party.id.value,
                             share * 100.0,
-                            matrix.scope.id.value
                         ),
                     )
                     .at(party.id.span, "this party")

@@ -16,8 +16,9 @@
 //! - `check` (one file per family): `rasci/*`, `ref/*`, `flow/*`, `summary/*` and
 //!   `config/unknown-rule`;
 //! - `load`, while files are read: `yaml/*`, `file/*`, `id/*`, `config/base-url`,
-//!   `config/theme`, `config/edit-url`, and `rasci/unknown-letter` and `rasci/repeated-letter` (found while
-//!   cells are parsed into letters);
+//!   `config/theme`, `config/edit-url`, `rasci/unknown-letter` and `rasci/repeated-letter` (found while
+//!   cells are parsed into letters), and `ref/unknown-model` and `ref/missing-model`
+//!   (found while each file's sections, summaries and flows are given their model);
 //! - reading and rendering content pages: `content/*` and `link/*`.
 
 use super::Severity;
@@ -86,13 +87,13 @@ rules! {
     RasciUnknownLetter = "rasci/unknown-letter", Error, configurable: true,
         "Cells hold only the letters R, A, S, C and I.";
     RasciOverrideOutsideScope = "rasci/override-outside-scope", Error, configurable: true,
-        "A task overrides its letters only for scopes that show its section.";
+        "A task overrides its letters only for scopes that show its section and that the task applies to.";
     RasciResponsibleAndSupportive = "rasci/responsible-and-supportive", Warning, configurable: true,
         "A party is not both Responsible and Supportive for one task: it does not support its own work.";
     RasciRepeatedLetter = "rasci/repeated-letter", Warning, configurable: true,
         "A letter is given once per cell.";
     RasciIdleParty = "rasci/idle-party", Warning, configurable: true,
-        "Every party holds at least one letter somewhere.";
+        "Every party holds at least one letter somewhere (with models: in each model it takes part in).";
     RasciAccountableShare = "rasci/accountable-share", Warning, configurable: true,
         "No party is Accountable for more than `check.max_accountable_share` of a scope's tasks (scopes of five tasks or more).";
     RasciEmptySection = "rasci/empty-section", Warning, configurable: true,
@@ -100,7 +101,7 @@ rules! {
     RasciUnusedSection = "rasci/unused-section", Warning, configurable: true,
         "Every section is shown by at least one scope.";
     RefDuplicateId = "ref/duplicate-id", Error, configurable: true,
-        "Ids are unique among parties, scopes, sections, tasks, systems, flows, and among a flow's lanes and steps; glossary terms are unique.";
+        "Ids are unique among parties, scopes, models, sections and tasks (per model), systems, flows, and among a flow's lanes and steps; glossary terms are unique.";
     RefUnknownParty = "ref/unknown-party", Error, configurable: true,
         "A party id that is referenced is defined in data/parties.yaml.";
     RefUnknownScope = "ref/unknown-scope", Error, configurable: true,
@@ -144,9 +145,9 @@ rules! {
     IdSyntax = "id/syntax", Error, configurable: false,
         "Ids are 1 to 64 lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit; content file and folder names keep at least one of those.";
     IdReserved = "id/reserved", Error, configurable: false,
-        "A scope id, or a top-level content page, does not take a name the site uses for its own files (`static`, `glossary`, ...).";
+        "A scope id, a model id, or a top-level content page, does not take a name the site uses for its own files (`static`, `glossary`, ...).";
     IdCollision = "id/collision", Error, configurable: false,
-        "No two content pages, glossary terms or flow steps get one URL or anchor.";
+        "No two content pages, glossary terms or flow steps get one URL or anchor, and no model has a scope's id.";
     ConfigBaseUrl = "config/base-url", Error, configurable: false,
         "`base_url` in rasci.yaml is one absolute `http://` or `https://` address, with no white space, quotes or angle brackets.";
     ConfigTheme = "config/theme", Error, configurable: false,
@@ -167,6 +168,12 @@ rules! {
         "Links and images use no address that runs code (`javascript:`, `vbscript:`, `data:` other than an image); such links are dropped.";
     LinkBroken = "link/broken", Error, configurable: true,
         "Every internal link and `#anchor` of the built site leads to a page and an element that exist.";
+    // Added after the list was first published: new rules go last, so that the index of
+    // every earlier rule (SARIF's `ruleIndex`) stays the same.
+    RefUnknownModel = "ref/unknown-model", Error, configurable: false,
+        "The `model:` of a tasks, summaries or flows file names a model of data/models.yaml.";
+    RefMissingModel = "ref/missing-model", Error, configurable: false,
+        "When data/models.yaml defines models, every tasks, summaries and flows file names its model with `model:`.";
 }
 
 impl RuleId {

@@ -58,7 +58,11 @@ fn human(diff: &Diff) -> String {
     kinds("party", &diff.parties);
     kinds("scope", &diff.scopes);
     for matrix in &diff.matrices {
-        let _ = writeln!(out, "scope `{}` ({}):", matrix.scope, matrix.name);
+        let model = matrix
+            .model
+            .as_ref()
+            .map_or_else(String::new, |m| format!("model `{m}`, "));
+        let _ = writeln!(out, "{model}scope `{}` ({}):", matrix.scope, matrix.name);
         for task in &matrix.tasks_added {
             let _ = writeln!(
                 out,
@@ -105,9 +109,13 @@ fn human(diff: &Diff) -> String {
     if !diff.overrides.is_empty() {
         out.push_str("overrides:\n");
         for o in &diff.overrides {
+            let model = o
+                .model
+                .as_ref()
+                .map_or_else(String::new, |m| format!("model `{m}`, "));
             let _ = writeln!(
                 out,
-                "  ~ task `{}` in scope `{}`, party `{}`: {} → {}",
+                "  ~ task `{}` in {model}scope `{}`, party `{}`: {} → {}",
                 o.task,
                 o.scope,
                 o.party,
@@ -212,7 +220,10 @@ fn markdown(diff: &Diff) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
-                cell(&o.task),
+                cell(&match &o.model {
+                    Some(model) => format!("{} ({model})", o.task),
+                    None => o.task.clone(),
+                }),
                 cell(&o.scope),
                 cell(&o.party),
                 o.old.as_deref().map(cell).unwrap_or_else(|| "—".to_owned()),
@@ -227,9 +238,14 @@ fn markdown(diff: &Diff) -> String {
 /// One table per changed scope: a row per change, the task first, so a reviewer reads
 /// down the tasks.
 fn matrix_table(out: &mut String, matrix: &MatrixDiff) {
+    let model = matrix
+        .model
+        .as_ref()
+        .map_or_else(String::new, |m| format!("Model {}, scope", cell(m)));
     let _ = writeln!(
         out,
-        "#### Scope {} ({})\n\n| Change | Task | Party / section | Before | After |\n|---|---|---|---|---|",
+        "#### {} {} ({})\n\n| Change | Task | Party / section | Before | After |\n|---|---|---|---|---|",
+        if model.is_empty() { "Scope" } else { &model },
         cell(&matrix.scope),
         cell(&matrix.name)
     );

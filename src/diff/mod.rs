@@ -153,6 +153,9 @@ pub struct LetterChange {
 /// What changed in the matrix of one scope present on both sides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MatrixDiff {
+    /// The operating model, in a project with models; left out of JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     pub scope: String,
     pub name: String,
     pub tasks_added: Vec<TaskEntry>,
@@ -176,6 +179,9 @@ impl MatrixDiff {
 /// `None` (`null` in JSON) means there was no override on that side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OverrideChange {
+    /// The task's operating model, in a project with models; left out of JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     pub task: String,
     pub scope: String,
     pub party: String,
@@ -313,6 +319,8 @@ struct RowSnapshot {
 }
 
 struct MatrixSnapshot {
+    /// The model id; `None` for the implicit model. Matrices pair by model and scope.
+    model: Option<String>,
     scope: Named,
     /// Task ids in matrix order, and each task's row (the first, if an id repeats: the
     /// check reports the duplicate).
@@ -320,13 +328,17 @@ struct MatrixSnapshot {
     rows: HashMap<String, RowSnapshot>,
 }
 
+/// (model, task, scope, party) of one override.
+type OverrideKey = (Option<String>, String, String, String);
+
 /// What the comparison needs of one side, owned, so the loaded project can go.
 struct Snapshot {
     parties: Vec<Named>,
     scopes: Vec<Named>,
     matrices: Vec<MatrixSnapshot>,
-    /// (task, scope, party) → the override's letters.
-    overrides: BTreeMap<(String, String, String), LetterSet>,
+    /// (model, task, scope, party) → the override's letters; the model is `None` for
+    /// the implicit model.
+    overrides: BTreeMap<OverrideKey, LetterSet>,
 }
 
 impl Snapshot {
@@ -370,6 +382,7 @@ impl Snapshot {
                     }
                 }
                 MatrixSnapshot {
+                    model: project.models[matrix.model].id().map(str::to_owned),
                     scope: scope_named(matrix.scope),
                     order,
                     rows,
@@ -401,13 +414,19 @@ fn scope_named(scope: &crate::model::Scope) -> Named {
 
 /// Every override of the project; a later cell for the same task, scope and party wins,
 /// as in the resolved matrix.
-fn overrides(project: &Project) -> BTreeMap<(String, String, String), LetterSet> {
+fn overrides(project: &Project) -> BTreeMap<OverrideKey, LetterSet> {
     let mut all = BTreeMap::new();
-    for (_, task) in project.tasks() {
+    for (section, task) in project.tasks() {
+        let model = project
+            .models
+            .get(section.model)
+            .and_then(|m| m.id())
+            .map(str::to_owned);
         for (scope, cells) in &task.scope_cells {
             for cell in cells {
                 all.insert(
                     (
+                        model.clone(),
                         task.id.value.clone(),
                         scope.value.clone(),
                         cell.party.value.clone(),
@@ -482,6 +501,7 @@ fn compare_matrix(
     new_parties: &[Named],
 ) -> MatrixDiff {
     let mut diff = MatrixDiff {
+        model: after.model.clone(),
         scope: after.scope.id.clone(),
         name: after.scope.name.clone(),
         tasks_added: Vec::new(),
@@ -552,12 +572,12 @@ fn compare(old: String, new: String, before: &Snapshot, after: &Snapshot) -> Dif
             let old_matrix = before
                 .matrices
                 .iter()
-                .find(|m| m.scope.id == new_matrix.scope.id)?;
+                .find(|m| m.model == new_matrix.model && m.scope.id == new_matrix.scope.id)?;
             let diff = compare_matrix(old_matrix, new_matrix, &before.parties, &after.parties);
             (!diff.is_empty()).then_some(diff)
         })
         .collect();
-    let mut keys: Vec<&(String, String, String)> = before.overrides.keys().collect();
+    let mut keys: Vec<&OverrideKey> = before.overrides.keys().collect();
     keys.extend(
         after
             .overrides
@@ -571,9 +591,10 @@ fn compare(old: String, new: String, before: &Snapshot, after: &Snapshot) -> Dif
             let old = before.overrides.get(key);
             let new = after.overrides.get(key);
             (old != new).then(|| OverrideChange {
-                task: key.0.clone(),
-                scope: key.1.clone(),
-                party: key.2.clone(),
+                model: key.0.clone(),
+                task: key.1.clone(),
+                scope: key.2.clone(),
+                party: key.3.clone(),
                 old: old.map(ToString::to_string),
                 new: new.map(ToString::to_string),
             })

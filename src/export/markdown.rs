@@ -4,7 +4,7 @@
 use crate::model::Project;
 use crate::resolve::Matrix;
 
-/// One `## scope` heading and table per matrix. Section titles are bold rows of their own,
+/// One `## scope` heading (`## model · scope` with models) and table per matrix. Section titles are bold rows of their own,
 /// the form Markdown matrices in the wild use.
 pub fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String {
     let mut out = String::new();
@@ -12,9 +12,15 @@ pub fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&format!("## {}\n\n", inline(&matrix.scope.name.value)));
-        let mut header = vec!["Task".to_string()];
-        header.extend(project.parties.iter().map(|p| cell(&p.name.value)));
+        let title = super::matrix_title(project, matrix);
+        out.push_str(&format!("## {}\n\n", inline(&title)));
+        let mut header = vec![cell(&super::task_heading(project, matrix))];
+        header.extend(
+            matrix
+                .parties
+                .iter()
+                .map(|&p| cell(&project.parties[p].name.value)),
+        );
         push_row(&mut out, &header);
         let rule: Vec<String> = header.iter().map(|_| "---".to_string()).collect();
         push_row(&mut out, &rule);
@@ -22,12 +28,12 @@ pub fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String {
         for section in &matrix.sections {
             if let Some(title) = &section.section.title {
                 let mut row = vec![format!("**{}**", cell(&title.value))];
-                row.extend((0..project.parties.len()).map(|_| empty()));
+                row.extend(matrix.parties.iter().map(|_| empty()));
                 push_row(&mut out, &row);
             }
             for task in &section.rows {
                 let mut row = vec![cell(&task.task.title.value)];
-                row.extend((0..project.parties.len()).map(|p| super::cell_text(project, task, p)));
+                row.extend(matrix.parties.iter().map(|&p| super::cell_text(project, task, p)));
                 push_row(&mut out, &row);
             }
         }

@@ -32,11 +32,16 @@ pub fn to_xlsx(project: &Project, matrices: &[&Matrix<'_>]) -> Result<Vec<u8>, X
         .set_background_color(Color::RGB(0xEDEDED));
     let mut taken: HashSet<String> = HashSet::from([LEGEND_SHEET.to_lowercase()]);
     for matrix in matrices {
-        let name = sheet_name(&matrix.scope.name.value, &mut taken);
+        // Model ids rather than names: a sheet name has room for 31 characters only.
+        let wanted = match project.models[matrix.model].id() {
+            Some(model) => format!("{model} · {}", matrix.scope.name.value),
+            None => matrix.scope.name.value.clone(),
+        };
+        let name = sheet_name(&wanted, &mut taken);
         let sheet = workbook.add_worksheet();
         sheet.set_name(name)?;
         let grid = grid(project, matrix);
-        let mut widths = vec![WIDTH_MIN; project.parties.len() + 1];
+        let mut widths = vec![WIDTH_MIN; matrix.parties.len() + 1];
         for (row_index, row) in grid.iter().enumerate() {
             let format = match row.kind {
                 RowKind::Header => Some(&header),
@@ -86,13 +91,19 @@ pub struct GridRow {
     pub cells: Vec<String>,
 }
 
-/// A scope sheet's cells: the header (`Task`, then the party names), then per section a
-/// row with its title alone (when it has one) and one row per task with its letters as
-/// the CSV export writes them (`A, R`). Public so tests can compare a file read back.
+/// A scope sheet's cells: the header (`Task`, or `Task (<model name>)` with models, then
+/// the names of the model's parties), then per section a row with its title alone (when
+/// it has one) and one row per task with its letters as the CSV export writes them
+/// (`A, R`). Public so tests can compare a file read back.
 pub fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
     let mut rows = Vec::with_capacity(matrix.row_count() + matrix.sections.len() + 1);
-    let mut header = vec!["Task".to_string()];
-    header.extend(project.parties.iter().map(|p| p.name.value.clone()));
+    let mut header = vec![super::task_heading(project, matrix)];
+    header.extend(
+        matrix
+            .parties
+            .iter()
+            .map(|&p| project.parties[p].name.value.clone()),
+    );
     rows.push(GridRow {
         kind: RowKind::Header,
         cells: header,
@@ -106,7 +117,7 @@ pub fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
         }
         for row in &section.rows {
             let mut cells = vec![row.task.title.value.clone()];
-            cells.extend((0..project.parties.len()).map(|i| super::cell_text(project, row, i)));
+            cells.extend(matrix.parties.iter().map(|&i| super::cell_text(project, row, i)));
             rows.push(GridRow {
                 kind: RowKind::Task,
                 cells,

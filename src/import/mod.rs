@@ -212,6 +212,14 @@ fn existing_project(root: &Path) -> Result<Option<ExistingProject>, ImportError>
         )));
     }
     let project = loaded.project;
+    // The imported tasks would need a model, and a new scope would be covered by none:
+    // which model a table means is not something a spreadsheet says.
+    if project.has_models() {
+        return Err(ImportError(format!(
+            "the project in {} defines operating models (data/models.yaml): import into a folder of its own, then move the tasks into a model's file and give it `model:`",
+            root.display()
+        )));
+    }
     let taken = normalise::Taken {
         parties: project.parties.iter().map(|p| p.id.value.clone()).collect(),
         sections: project

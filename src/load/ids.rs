@@ -7,7 +7,8 @@
 //! - at most [`MAX_LEN`] characters.
 //!
 //! That leaves no room for `..`, `/`, a leading dot, quotes, spaces or markup. Scope ids
-//! are also top-level folders of the site and must not take a name the site itself uses
+//! and model ids are also top-level folders of the site, so they must not equal each
+//! other (`id/collision`) and must not take a name the site itself uses
 //! ([`SITE_NAMES`]). Glossary terms are free text; their anchors are made from them
 //! ([`term_anchor`]), and two terms with one anchor are an error.
 //!
@@ -134,6 +135,11 @@ pub fn check(project: &Project, findings: &mut Findings) {
             check_id("scope", &scope.id, findings);
         }
     }
+    for def in project.models.iter().filter_map(|m| m.def.as_ref()) {
+        if !check_reserved("model", &def.id, findings) && !check_id("model", &def.id, findings) {
+            check_model_scope(project, &def.id, findings);
+        }
+    }
     for section in &project.sections {
         check_id("section", &section.id, findings);
         for task in &section.tasks {
@@ -211,6 +217,29 @@ fn check_id(kind: &str, id: &Located<String>, findings: &mut Findings) -> bool {
         .help(help),
     );
     true
+}
+
+/// Reports a model id that is also a scope's: the model's pages (`<model>/<scope>/`)
+/// and the scope's own pages (`<scope>/<page>/`) would share a top-level folder.
+fn check_model_scope(project: &Project, id: &Located<String>, findings: &mut Findings) {
+    let Some(scope) = project.scopes.iter().find(|s| s.id.value == id.value) else {
+        return;
+    };
+    findings.push(
+        Diagnostic::new(
+            RuleId::IdCollision,
+            format!(
+                "model `{}` has the id of scope `{}`",
+                id.value, scope.id.value
+            ),
+        )
+        .at(
+            id.span,
+            "this model's pages would share a folder with the scope's",
+        )
+        .label(scope.id.span, "the scope with this id")
+        .help("give the model an id that no scope has"),
+    );
 }
 
 /// Reports a scope id that is a name the site uses for its own files; returns whether it

@@ -8,6 +8,7 @@ pub mod history;
 pub mod ids;
 pub mod kinds;
 pub mod markdown;
+pub mod models;
 pub mod walk;
 pub mod yaml;
 
@@ -107,6 +108,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         glossary: Vec::new(),
         systems: Vec::new(),
         flows: Vec::new(),
+        models: Vec::new(),
         unread_kinds: Vec::new(),
     };
 
@@ -130,21 +132,27 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         .par_iter()
         .map(|&(file, kind)| parse_data_file(&project.sources, file, kind))
         .collect();
-    for (result, (_, kind)) in parsed.into_iter().zip(&files) {
+    // Which model a tasks, summaries or flows file belongs to is known only once every
+    // `data/models.yaml` is read, so those files wait here, in path order.
+    let mut owned = models::Owned::default();
+    let mut model_defs = Vec::new();
+    for (result, (file, kind)) in parsed.into_iter().zip(&files) {
         match result {
             Ok(DataFile::Parties(f)) => project.parties.extend(f.parties),
             Ok(DataFile::Scopes(f)) => project.scopes.extend(f.scopes),
-            Ok(DataFile::Tasks(f)) => project.sections.extend(f.sections),
-            Ok(DataFile::Summaries(f)) => project.summaries.extend(f.summaries),
+            Ok(DataFile::Tasks(f)) => owned.sections.push((*file, f.model, f.sections)),
+            Ok(DataFile::Summaries(f)) => owned.summaries.push((*file, f.model, f.summaries)),
             Ok(DataFile::Glossary(f)) => project.glossary.extend(f.glossary),
             Ok(DataFile::Systems(f)) => project.systems.extend(f.systems),
-            Ok(DataFile::Flows(f)) => project.flows.extend(f.flows),
+            Ok(DataFile::Flows(f)) => owned.flows.push((*file, f.model, f.flows)),
+            Ok(DataFile::Models(f)) => model_defs.extend(f.models),
             Err(diagnostic) => {
                 findings.push(diagnostic);
                 project.unread_kinds.push(*kind);
             }
         }
     }
+    models::place(&mut project, model_defs, owned, &mut findings);
     project.unread_kinds.sort_unstable();
     project.unread_kinds.dedup();
 
@@ -165,6 +173,7 @@ enum DataFile {
     Glossary(GlossaryFile),
     Systems(SystemsFile),
     Flows(FlowsFile),
+    Models(ModelsFile),
 }
 
 fn parse_data_file(
@@ -180,6 +189,7 @@ fn parse_data_file(
         DataKind::Glossary => DataFile::Glossary(yaml::parse(sources, file)?),
         DataKind::Systems => DataFile::Systems(yaml::parse(sources, file)?),
         DataKind::Flows => DataFile::Flows(yaml::parse(sources, file)?),
+        DataKind::Models => DataFile::Models(yaml::parse(sources, file)?),
     })
 }
 

@@ -19,11 +19,12 @@ pub enum DataKind {
     Glossary,
     Systems,
     Flows,
+    Models,
 }
 
 impl DataKind {
     /// Every kind, in the order findings and help texts list them.
-    pub const ALL: [DataKind; 7] = [
+    pub const ALL: [DataKind; 8] = [
         DataKind::Parties,
         DataKind::Scopes,
         DataKind::Tasks,
@@ -31,6 +32,7 @@ impl DataKind {
         DataKind::Glossary,
         DataKind::Systems,
         DataKind::Flows,
+        DataKind::Models,
     ];
 
     /// The name files of this kind carry: `parties` for `data/parties.yaml`.
@@ -43,6 +45,7 @@ impl DataKind {
             DataKind::Glossary => "glossary",
             DataKind::Systems => "systems",
             DataKind::Flows => "flows",
+            DataKind::Models => "models",
         }
     }
 
@@ -56,17 +59,23 @@ impl DataKind {
     pub const fn required(self) -> bool {
         match self {
             DataKind::Parties | DataKind::Scopes | DataKind::Tasks => true,
-            DataKind::Summaries | DataKind::Glossary | DataKind::Systems | DataKind::Flows => false,
+            DataKind::Summaries
+            | DataKind::Glossary
+            | DataKind::Systems
+            | DataKind::Flows
+            | DataKind::Models => false,
         }
     }
 
     /// Whether every page of the site shows data of this kind. Glossary terms are marked
-    /// in the text of any page, so a change to them changes every page; the other kinds
+    /// in the text of any page, and every page links the models, so a change to either
+    /// changes every page; the other kinds
     /// feed only the pages built from the data, which the rebuild cache redoes on their
     /// own.
     pub const fn shown_on_every_page(self) -> bool {
         match self {
-            DataKind::Glossary => true,
+            // Models name the switcher and the home page's grid, which every page links.
+            DataKind::Glossary | DataKind::Models => true,
             DataKind::Parties
             | DataKind::Scopes
             | DataKind::Tasks

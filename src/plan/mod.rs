@@ -1,10 +1,11 @@
 //! Plan: every page of the site, decided once per build before anything is rendered.
 //!
 //! For each page: its kind, its path (made from validated ids only, see [`urls`]), its
-//! title, the deployment it belongs to, the key that pairs it with the same page in other
-//! deployments, and its breadcrumb. For the site: the navigation tree, built once, and a
-//! map from (deployment, key) to page, so the deployment switcher of a page is a lookup
-//! per deployment instead of a search of all pages.
+//! title, the deployment and operating model it belongs to, the key that pairs it with
+//! the same page in other deployments and models, and its breadcrumb. For the site: the
+//! navigation tree, built once, and a map from (model, deployment, key) to page, so the
+//! deployment and model switchers of a page are a lookup per deployment or model instead
+//! of a search of all pages.
 //!
 //! The plan is output-neutral: it holds paths from the site root and plain text, never
 //! HTML. The render stage makes links relative to each page and escapes the text.
@@ -21,16 +22,58 @@ use crate::model::{Project, Scope};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// Which page to build.
+/// Which page to build. Models and scopes are indices into `project.models` and
+/// `project.scopes`; a project without models has one implicit model, index 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Home,
-    Scope(usize),
-    Content { page: usize, scope: Option<usize> },
+    /// A deployment's RASCI page in one operating model.
+    Scope {
+        model: usize,
+        scope: usize,
+    },
+    Content {
+        page: usize,
+        scope: Option<usize>,
+    },
     Party(usize),
-    Compare,
+    /// The deployments of one model side by side (built when it covers two or more).
+    Compare {
+        model: usize,
+    },
+    /// Two models side by side for one deployment both cover; `first` comes before
+    /// `second` in the project's order of models.
+    CompareModels {
+        scope: usize,
+        first: usize,
+        second: usize,
+    },
     Glossary,
     NotFound,
+}
+
+impl PageKind {
+    /// The deployment the page belongs to.
+    pub fn scope(self) -> Option<usize> {
+        match self {
+            PageKind::Scope { scope, .. }
+            | PageKind::Content {
+                scope: Some(scope), ..
+            }
+            | PageKind::CompareModels { scope, .. } => Some(scope),
+            _ => None,
+        }
+    }
+
+    /// The operating model the page belongs to: a deployment page's, a comparison of one
+    /// model's deployments. Content pages, party pages and the comparison of two models
+    /// belong to none.
+    pub fn model(self) -> Option<usize> {
+        match self {
+            PageKind::Scope { model, .. } | PageKind::Compare { model } => Some(model),
+            _ => None,
+        }
+    }
 }
 
 /// A link in the breadcrumb, by its path from the site root (made relative to the page
@@ -50,7 +93,9 @@ pub struct PlannedPage {
     pub title: String,
     /// The deployment the page belongs to.
     pub scope: Option<usize>,
-    /// Pages that share a key are the same page in different deployments.
+    /// The operating model the page belongs to (see [`PageKind::model`]).
+    pub model: Option<usize>,
+    /// Pages that share a key are the same page in different deployments or models.
     pub key: Option<String>,
     /// From the home page down to the page's parent.
     pub crumbs: Vec<Crumb>,
@@ -90,13 +135,29 @@ pub struct NavItem {
 }
 
 /// A link of the deployment switcher: the same page in the deployment when it exists
-/// there, else the deployment's RASCI page.
+/// there, else the deployment's RASCI page (in the page's model when it covers the
+/// deployment, else in the first model that does).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SwitchTarget {
     pub scope: usize,
     pub path: String,
     pub current: bool,
 }
+
+/// A link of the model switcher: the same page in the model when it exists there (the
+/// same deployment, the same kind of page), else the model's first deployment page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelTarget {
+    pub model: usize,
+    pub path: String,
+    pub current: bool,
+    /// Whether the target is the same page in the model; `false` when the model lacks it
+    /// (it does not cover the deployment), and the link leads to another deployment.
+    pub same_page: bool,
+}
+
+/// Where a page sits among its twins: its model, its deployment and its key.
+type PageAt = (Option<usize>, Option<usize>, String);
 
 /// How many neighbours on each side of the current page its group shows in the fallback
 /// navigation: enough to step through a deployment's guides one page at a time, and a
@@ -109,8 +170,14 @@ pub struct SitePlan {
     /// In a fixed order: home, deployments, content, parties, comparison, glossary, 404.
     pub pages: Vec<PlannedPage>,
     pub nav: Vec<NavGroup>,
-    /// `(deployment, key)` → index into `pages`.
-    by_key: HashMap<(usize, String), usize>,
+    /// `(model, deployment, key)` → index into `pages`.
+    by_key: HashMap<PageAt, usize>,
+    /// Per deployment, its RASCI page in the first model that covers it: where the
+    /// deployment switcher leads when the page has no twin there.
+    scope_landing: Vec<Option<usize>>,
+    /// Per model, its first deployment page: where the model switcher leads when the
+    /// model lacks the page.
+    model_landing: Vec<Option<usize>>,
     /// The content pages but the home page, in navigation order (see [`guide_order`]):
     /// sorted once, as the navigation and every deployment page list them.
     pub guide_order: Vec<usize>,
@@ -141,17 +208,56 @@ impl SitePlan {
             page.nav_at = position.get(page.path.as_str()).copied();
         }
         link_guides(&mut pages, guide_order);
-        let by_key = pages
+        let by_key: HashMap<PageAt, usize> = pages
             .iter()
             .enumerate()
-            .filter_map(|(index, page)| Some(((page.scope?, page.key.clone()?), index)))
+            .filter_map(|(index, page)| Some(((page.model, page.scope, page.key.clone()?), index)))
+            .collect();
+        let deployment_page = |model: usize, scope: usize| {
+            by_key
+                .get(&(Some(model), Some(scope), DEPLOYMENT_KEY.to_string()))
+                .copied()
+        };
+        let scope_landing = (0..project.scopes.len())
+            .map(|scope| {
+                project
+                    .models
+                    .iter()
+                    .enumerate()
+                    .find_map(|(model, _)| deployment_page(model, scope))
+            })
+            .collect();
+        let model_landing = project
+            .models
+            .iter()
+            .enumerate()
+            .map(|(model, def)| {
+                def.scopes
+                    .first()
+                    .and_then(|&scope| deployment_page(model, scope))
+            })
             .collect();
         SitePlan {
             pages,
             nav,
             by_key,
+            scope_landing,
+            model_landing,
             guide_order: guide_order.to_vec(),
         }
+    }
+
+    /// The page at `index`'s twin in `model` and `scope`, if the site has one.
+    fn twin(&self, index: usize, model: Option<usize>, scope: Option<usize>) -> Option<usize> {
+        let key = self.pages[index].key.clone()?;
+        self.by_key.get(&(model, scope, key)).copied()
+    }
+
+    /// The RASCI page of `scope` in `model`, if the model covers the deployment.
+    pub fn deployment_page(&self, model: usize, scope: usize) -> Option<usize> {
+        self.by_key
+            .get(&(Some(model), Some(scope), DEPLOYMENT_KEY.to_string()))
+            .copied()
     }
 
     /// The kind of every page, in plan order.
@@ -159,26 +265,45 @@ impl SitePlan {
         self.pages.iter().map(|p| p.kind).collect()
     }
 
-    /// One switcher link per deployment for the page at `index`.
+    /// One switcher link per deployment for the page at `index`: the page's twin there
+    /// (same model, same key), else the deployment's RASCI page in the page's model, else
+    /// its first RASCI page. A deployment no model covers has no page, and no link.
     pub fn switcher(&self, project: &Project, index: usize) -> Vec<SwitchTarget> {
         let page = &self.pages[index];
-        project
-            .scopes
-            .iter()
-            .enumerate()
-            .map(|(scope_index, scope)| {
-                let same = page
-                    .key
-                    .as_ref()
-                    .and_then(|key| self.by_key.get(&(scope_index, key.clone())));
-                SwitchTarget {
-                    scope: scope_index,
-                    path: same.map_or_else(
-                        || urls::scope(&scope.id.value),
-                        |&i| self.pages[i].path.clone(),
-                    ),
-                    current: page.scope == Some(scope_index),
-                }
+        (0..project.scopes.len())
+            .filter_map(|scope| {
+                let target = self
+                    .twin(index, page.model, Some(scope))
+                    .or_else(|| page.model.and_then(|m| self.deployment_page(m, scope)))
+                    .or(self.scope_landing[scope])?;
+                Some(SwitchTarget {
+                    scope,
+                    path: self.pages[target].path.clone(),
+                    current: page.scope == Some(scope),
+                })
+            })
+            .collect()
+    }
+
+    /// One switcher link per operating model for the page at `index`, when the project
+    /// defines models and the page belongs to one; empty otherwise. Each leads to the
+    /// page's twin in the model (same deployment, same kind of page), else to the
+    /// model's first deployment page.
+    pub fn model_switcher(&self, project: &Project, index: usize) -> Vec<ModelTarget> {
+        let page = &self.pages[index];
+        let Some(current) = page.model.filter(|_| project.has_models()) else {
+            return Vec::new();
+        };
+        (0..project.models.len())
+            .filter_map(|model| {
+                let twin = self.twin(index, Some(model), page.scope);
+                let target = twin.or(self.model_landing[model])?;
+                Some(ModelTarget {
+                    model,
+                    path: self.pages[target].path.clone(),
+                    current: model == current,
+                    same_page: twin.is_some(),
+                })
             })
             .collect()
     }
@@ -215,11 +340,17 @@ impl SitePlan {
     }
 }
 
-/// Every page the site has, in a fixed order.
+/// The key every deployment page shares: the same page in another deployment or model.
+const DEPLOYMENT_KEY: &str = "rasci";
+
+/// Every page the site has, in a fixed order: home, the deployment pages (model by model,
+/// each in its order of deployments), content, parties, the comparisons, glossary, 404.
 fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     let mut kinds = vec![PageKind::Home];
-    for (index, _) in project.scopes.iter().enumerate() {
-        kinds.push(PageKind::Scope(index));
+    for (model, def) in project.models.iter().enumerate() {
+        for &scope in &def.scopes {
+            kinds.push(PageKind::Scope { model, scope });
+        }
     }
     for (page_index, page) in content.iter().enumerate() {
         if page.is_home() {
@@ -243,25 +374,72 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     for (index, _) in project.parties.iter().enumerate() {
         kinds.push(PageKind::Party(index));
     }
-    if project.scopes.len() > 1 {
-        kinds.push(PageKind::Compare);
+    for (model, def) in project.models.iter().enumerate() {
+        if def.scopes.len() > 1 {
+            kinds.push(PageKind::Compare { model });
+        }
+    }
+    for (scope, first, second) in model_pairs(project) {
+        kinds.push(PageKind::CompareModels {
+            scope,
+            first,
+            second,
+        });
     }
     kinds.push(PageKind::Glossary);
     kinds.push(PageKind::NotFound);
     kinds
 }
 
+/// Every pair of models that cover one deployment, deployment by deployment, each pair
+/// in the project's order of models: the comparisons of models the site has. None in a
+/// project without models.
+pub fn model_pairs(project: &Project) -> Vec<(usize, usize, usize)> {
+    let mut pairs = Vec::new();
+    if !project.has_models() {
+        return pairs;
+    }
+    for scope in 0..project.scopes.len() {
+        let covering: Vec<usize> = (0..project.models.len())
+            .filter(|&m| project.models[m].scopes.contains(&scope))
+            .collect();
+        for (i, &first) in covering.iter().enumerate() {
+            for &second in &covering[i + 1..] {
+                pairs.push((scope, first, second));
+            }
+        }
+    }
+    pairs
+}
+
+/// The id of a model as its paths use it: `None` for the implicit model of a project
+/// without models, whose pages keep the paths of a project without models.
+fn model_id(project: &Project, model: usize) -> Option<&str> {
+    project.models[model].id()
+}
+
 /// The path of a page from the site root.
 pub fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> String {
     match kind {
         PageKind::Home => urls::HOME.to_string(),
-        PageKind::Scope(i) => urls::scope(&project.scopes[i].id.value),
+        PageKind::Scope { model, scope } => {
+            urls::deployment(model_id(project, model), &project.scopes[scope].id.value)
+        }
         PageKind::Content { page, scope } => urls::content(
             scope.map(|i| project.scopes[i].id.as_str()),
             &content[page].slug,
         ),
         PageKind::Party(i) => urls::party(&project.parties[i].id.value),
-        PageKind::Compare => urls::COMPARE.to_string(),
+        PageKind::Compare { model } => urls::compare_deployments(model_id(project, model)),
+        PageKind::CompareModels {
+            scope,
+            first,
+            second,
+        } => urls::compare_models(
+            &project.scopes[scope].id.value,
+            model_id(project, first).unwrap_or_default(),
+            model_id(project, second).unwrap_or_default(),
+        ),
         PageKind::Glossary => urls::GLOSSARY.to_string(),
         PageKind::NotFound => urls::NOT_FOUND.to_string(),
     }
@@ -269,10 +447,7 @@ pub fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> St
 
 fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> PlannedPage {
     let labels = &project.config.labels;
-    let scope = match kind {
-        PageKind::Scope(i) | PageKind::Content { scope: Some(i), .. } => Some(i),
-        _ => None,
-    };
+    let model_name = |m: usize| project.models[m].name().unwrap_or_default().to_string();
     let title = match kind {
         PageKind::Home => content
             .iter()
@@ -281,22 +456,47 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
                 || project.config.title.value.clone(),
                 |p| p.front.title.value.clone(),
             ),
-        PageKind::Scope(i) => scope_page_title(labels, &project.scopes[i]),
+        PageKind::Scope { model, scope } => {
+            let title = scope_page_title(labels, &project.scopes[scope]);
+            match project.models[model].name() {
+                Some(name) => format!("{name}: {title}"),
+                None => title,
+            }
+        }
         PageKind::Content { page, .. } => content[page].front.title.value.clone(),
         PageKind::Party(i) => project.parties[i].name.value.clone(),
-        PageKind::Compare => labels.compare.clone(),
+        PageKind::Compare { model } => match project.models[model].name() {
+            Some(name) => format!("{}: {name}", labels.compare),
+            None => labels.compare.clone(),
+        },
+        PageKind::CompareModels {
+            scope,
+            first,
+            second,
+        } => compare_models_title(project, scope, first, second),
         PageKind::Glossary => labels.glossary.clone(),
         PageKind::NotFound => labels.not_found.clone(),
     };
     let key = match kind {
-        PageKind::Scope(_) => Some("rasci".to_string()),
+        PageKind::Scope { .. } => Some(DEPLOYMENT_KEY.to_string()),
         PageKind::Content { page, .. } => Some(format!("content:{}", content[page].slug)),
+        PageKind::Compare { .. } => Some("compare".to_string()),
+        PageKind::CompareModels { first, second, .. } => {
+            Some(format!("compare-models:{first}:{second}"))
+        }
         _ => None,
+    };
+    let model_crumb = |model: usize| Crumb {
+        title: model_name(model),
+        url: format!("{}#{}", urls::HOME, model_anchor(project, model)),
     };
     let crumbs = match kind {
         PageKind::Home => Vec::new(),
-        PageKind::Content { scope: Some(i), .. } => {
-            vec![home_crumb(labels), scope_crumb(&project.scopes[i])]
+        PageKind::Content { scope: Some(i), .. } | PageKind::CompareModels { scope: i, .. } => {
+            vec![home_crumb(labels), scope_crumb_in(project, i)]
+        }
+        PageKind::Scope { model, .. } | PageKind::Compare { model } if project.has_models() => {
+            vec![home_crumb(labels), model_crumb(model)]
         }
         _ => vec![home_crumb(labels)],
     };
@@ -304,7 +504,8 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
         kind,
         path: path_of(project, content, kind),
         title,
-        scope,
+        scope: kind.scope(),
+        model: kind.model(),
         key,
         crumbs,
         nav_at: None,
@@ -347,6 +548,33 @@ fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
     }
 }
 
+/// The title of the comparison of two models for one deployment, from their names, as
+/// the plan knows it (the page's template words its own title).
+pub fn compare_models_title(
+    project: &Project,
+    scope: usize,
+    first: usize,
+    second: usize,
+) -> String {
+    format!(
+        "{}: {}",
+        project.scopes[scope].name.value,
+        compare_pair_name(project, first, second)
+    )
+}
+
+/// How a link within a deployment names the comparison of two models: their names.
+pub fn compare_pair_name(project: &Project, first: usize, second: usize) -> String {
+    let name = |m: usize| project.models[m].name().unwrap_or_default();
+    format!("{} / {}", name(first), name(second))
+}
+
+/// The anchor of a model's row in the home page's grid, which the model's breadcrumb
+/// links to (a model has no page of its own). Made from the model's validated id.
+pub fn model_anchor(project: &Project, model: usize) -> String {
+    format!("model-{}", model_id(project, model).unwrap_or_default())
+}
+
 /// The title of a deployment's RASCI page: its name, then the `deployment_title` label.
 pub fn scope_page_title(labels: &Labels, scope: &Scope) -> String {
     format!("{}: {}", scope.name.value, labels.deployment_title)
@@ -360,16 +588,33 @@ pub fn home_crumb(labels: &Labels) -> Crumb {
     }
 }
 
-pub fn scope_crumb(scope: &Scope) -> Crumb {
+/// The breadcrumb link of the deployment at `index`: its RASCI page in the first model
+/// that covers it (the page the deployment switcher leads to), else the home page.
+pub fn scope_crumb_in(project: &Project, index: usize) -> Crumb {
+    let scope = &project.scopes[index];
+    let url = project
+        .models
+        .iter()
+        .enumerate()
+        .find(|(_, m)| m.scopes.contains(&index))
+        .map_or_else(
+            || urls::HOME.to_string(),
+            |(m, _)| urls::deployment(model_id(project, m), &scope.id.value),
+        );
     Crumb {
         title: scope.name.value.clone(),
-        url: urls::scope(&scope.id.value),
+        url,
     }
 }
 
 /// The navigation tree: the overview (home), one group per deployment (its RASCI page
 /// and its guides), the reference (guides of a project without deployments, the
 /// comparison, the parties, the glossary). Groups and fixed pages are named by the labels.
+///
+/// A project with operating models has, after the overview, one group per model (its
+/// deployment pages, named by the deployments, and the comparison of its deployments),
+/// then one group per deployment with comparisons of models or guides (a comparison
+/// named by its two models), and the reference.
 fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize]) -> Vec<NavGroup> {
     let labels = &project.config.labels;
     let item = |title: &str, path: String, landmark: bool| NavItem {
@@ -382,18 +627,67 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
         scope: None,
         items: vec![item(&labels.home, urls::HOME.to_string(), true)],
     }];
+    let has_models = project.has_models();
+    if has_models {
+        for (model, def) in project.models.iter().enumerate() {
+            let id = model_id(project, model);
+            let mut items: Vec<NavItem> = def
+                .scopes
+                .iter()
+                .map(|&scope| {
+                    let scope = &project.scopes[scope];
+                    item(
+                        &scope.name.value,
+                        urls::deployment(id, &scope.id.value),
+                        true,
+                    )
+                })
+                .collect();
+            if def.scopes.len() > 1 {
+                items.push(item(&labels.compare, urls::compare_deployments(id), false));
+            }
+            groups.push(NavGroup {
+                title: def.name().unwrap_or_default().to_string(),
+                scope: None,
+                items,
+            });
+        }
+    }
+    let pairs = model_pairs(project);
     for (index, scope) in project.scopes.iter().enumerate() {
-        let mut items = vec![item(
-            &labels.deployment_page,
-            urls::scope(&scope.id.value),
-            true,
-        )];
+        let mut items = Vec::new();
+        if !has_models {
+            items.push(item(
+                &labels.deployment_page,
+                urls::scope(&scope.id.value),
+                true,
+            ));
+        }
+        // With models, a deployment's group starts with its comparisons of two models.
+        for &(_, first, second) in pairs.iter().filter(|(s, _, _)| *s == index) {
+            items.push(item(
+                &compare_pair_name(project, first, second),
+                path_of(
+                    project,
+                    content,
+                    PageKind::CompareModels {
+                        scope: index,
+                        first,
+                        second,
+                    },
+                ),
+                false,
+            ));
+        }
         for guide in sorted_guides(content, guide_order, Some(&scope.id.value)) {
             items.push(item(
                 &guide.front.title.value,
                 urls::content(Some(&scope.id.value), &guide.slug),
                 false,
             ));
+        }
+        if items.is_empty() {
+            continue;
         }
         groups.push(NavGroup {
             title: scope.name.value.clone(),
@@ -411,7 +705,7 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
             ));
         }
     }
-    if project.scopes.len() > 1 {
+    if !has_models && project.scopes.len() > 1 {
         reference.push(item(&labels.compare, urls::COMPARE.to_string(), true));
     }
     for party in &project.parties {

@@ -22,10 +22,41 @@ pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-/// A deployment's RASCI page.
+/// A deployment's RASCI page in a project without operating models.
 pub fn scope(id: &str) -> String {
     format!("{id}/index.html")
 }
+
+/// A deployment's RASCI page: `<scope>/` in a project without operating models (`model`
+/// is `None`), `<model>/<scope>/` in one with models. Both ids were validated when the
+/// project was loaded (slugs, never a reserved name, a model id never a scope id), so
+/// the two forms cannot meet.
+pub fn deployment(model: Option<&str>, scope: &str) -> String {
+    match model {
+        Some(model) => format!("{model}/{scope}/index.html"),
+        None => self::scope(scope),
+    }
+}
+
+/// The comparison of the deployments of one model, in a project with models; the
+/// project-wide [`COMPARE`] otherwise.
+pub fn compare_deployments(model: Option<&str>) -> String {
+    match model {
+        Some(model) => format!("{COMPARE_DIR}/{model}/index.html"),
+        None => COMPARE.to_string(),
+    }
+}
+
+/// The comparison of two operating models for one deployment. One folder per id rather
+/// than `<a>-<b>`: ids may hold `-`, and `x-y` + `z` would meet `x` + `y-z`. Inside
+/// `compare/`, a scope folder never meets a model folder of [`compare_deployments`],
+/// since no model id is a scope id.
+pub fn compare_models(scope: &str, model_a: &str, model_b: &str) -> String {
+    format!("{COMPARE_DIR}/{scope}/{model_a}/{model_b}/index.html")
+}
+
+/// The folder of every comparison page.
+const COMPARE_DIR: &str = "compare";
 
 pub fn party(id: &str) -> String {
     format!("parties/{id}/index.html")
@@ -42,8 +73,13 @@ pub fn content(scope: Option<&str>, slug: &str) -> String {
     }
 }
 
-pub fn download(scope: &str, extension: &str) -> String {
-    format!("{scope}/rasci-{scope}.{extension}")
+/// A download of a deployment's table, beside its page and named with the model when the
+/// project has models, so that files saved from two models never share a name.
+pub fn download(model: Option<&str>, scope: &str, extension: &str) -> String {
+    match model {
+        Some(model) => format!("{model}/{scope}/rasci-{model}-{scope}.{extension}"),
+        None => format!("{scope}/rasci-{scope}.{extension}"),
+    }
 }
 
 /// A diagram's standalone `.svg` file, named by the diagram's id.
@@ -74,10 +110,36 @@ mod tests {
             STATIC.to_string(),
             party("x"),
             diagram("x"),
+            compare_deployments(Some("x")),
+            compare_models("x", "y", "z"),
         ];
         for path in written {
             let top = path.split('/').next().unwrap();
             assert!(SITE_NAMES.contains(&top), "{top} is not reserved");
         }
+    }
+
+    #[test]
+    fn without_models_the_paths_are_those_of_a_single_model_project() {
+        assert_eq!(deployment(None, "cloud"), scope("cloud"));
+        assert_eq!(download(None, "cloud", "csv"), "cloud/rasci-cloud.csv");
+        assert_eq!(compare_deployments(None), COMPARE);
+        assert_eq!(
+            deployment(Some("partner"), "cloud"),
+            "partner/cloud/index.html"
+        );
+        assert_eq!(
+            download(Some("partner"), "cloud", "csv"),
+            "partner/cloud/rasci-partner-cloud.csv"
+        );
+    }
+
+    /// Ids holding `-` do not make two comparisons share a path.
+    #[test]
+    fn model_comparisons_of_hyphenated_ids_stay_apart() {
+        assert_ne!(
+            compare_models("cloud", "a-b", "c"),
+            compare_models("cloud", "a", "b-c")
+        );
     }
 }

@@ -18,6 +18,10 @@ pub struct PageEnv<'a> {
     /// Prefix from the page to the site root: `""`, `"../"`, `"../../"`.
     pub root: String,
     pub scope: Option<&'a Scope>,
+    /// The operating model the page shows (index into `project.models`): a deployment
+    /// page's; `None` on pages of no model, where shortcodes use the first model that
+    /// covers their deployment.
+    pub model: Option<usize>,
     /// Slug of the content file being rendered, to resolve `other.md` links.
     pub content_slug: Option<String>,
     pub marker: Marker<'a>,
@@ -44,6 +48,7 @@ impl<'a> PageEnv<'a> {
             marker: Marker::new(&data.glossary, &root),
             root,
             scope,
+            model: None,
             content_slug: None,
             ids: super::html::UniqueIds::default(),
             diagnostics: Vec::new(),

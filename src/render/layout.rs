@@ -1,5 +1,5 @@
 //! Lays a rendered page out with the theme: fills the template context with the page,
-//! its fallback navigation, the deployment switcher and the breadcrumb, all from the
+//! its fallback navigation, the deployment and model switchers and the breadcrumb, all from the
 //! [`SitePlan`] and with links relative to the page.
 //!
 //! The full navigation is not in the pages: it is written once, to [`urls::NAV_SCRIPT`],
@@ -24,6 +24,8 @@ struct Context<'a> {
     page: PageView<'a>,
     nav: Vec<NavGroup>,
     switcher: Vec<Switch>,
+    /// The operating models, on a page of one model in a project with models; else empty.
+    model_switcher: Vec<ModelSwitch>,
     /// The config's labels, for the theme's own wording around the page.
     labels: &'a crate::config::Labels,
 }
@@ -48,6 +50,9 @@ struct PageView<'a> {
     path: &'a str,
     /// Name of the deployment the page belongs to, or empty.
     scope_name: String,
+    /// Name of the operating model the page belongs to, or empty (always empty in a
+    /// project without models).
+    model_name: String,
     /// Index of that deployment, or empty: the navigation script opens its group.
     scope_index: String,
     is_home: bool,
@@ -89,6 +94,16 @@ struct Switch {
     name: String,
     url: String,
     current: bool,
+}
+
+#[derive(Serialize)]
+struct ModelSwitch {
+    name: String,
+    url: String,
+    current: bool,
+    /// Whether the link keeps the page's deployment; `false` when the model does not
+    /// cover it and the link leads to the model's first deployment.
+    same_page: bool,
 }
 
 /// The site root as seen from the 404 page. A static host serves that page for any
@@ -150,6 +165,11 @@ pub fn page(
                 .map(|i| project.scopes[i].name.value.clone())
                 .unwrap_or_default(),
             scope_index: planned.scope.map(|i| i.to_string()).unwrap_or_default(),
+            model_name: planned
+                .model
+                .and_then(|m| project.models[m].name())
+                .unwrap_or_default()
+                .to_string(),
             is_home: matches!(planned.kind, PageKind::Home),
             title_scope: planned
                 .title_scope
@@ -178,6 +198,19 @@ pub fn page(
                 current: target.current,
             })
             .collect(),
+        model_switcher: plan
+            .model_switcher(project, index)
+            .into_iter()
+            .map(|target| ModelSwitch {
+                name: project.models[target.model]
+                    .name()
+                    .unwrap_or_default()
+                    .to_string(),
+                url: rel(&target.path),
+                current: target.current,
+                same_page: target.same_page,
+            })
+            .collect(),
         labels: &project.config.labels,
     };
     let template = if matches!(planned.kind, PageKind::Home) {
@@ -199,8 +232,8 @@ pub fn page(
 fn edit_source(data: &SiteData<'_>, kind: PageKind) -> Option<crate::source::FileId> {
     match kind {
         PageKind::Content { page, .. } => Some(data.content[page].file),
-        PageKind::Scope(index) => {
-            let matrix = data.matrices.get(index)?;
+        PageKind::Scope { model, scope } => {
+            let matrix = data.matrix(model, scope)?;
             let mut files = matrix.rows().map(|row| row.task.id.span.file);
             let first = files.next()?;
             files.all(|file| file == first).then_some(first)
@@ -254,9 +287,11 @@ impl<'p> PageDates<'p> {
 }
 
 /// The data a deployment page shows besides its sections' tasks: its scope (from the
-/// scopes file), the parties heading its columns, their summaries, its systems and flows.
+/// scopes file), the operating models, the parties heading its columns, their summaries,
+/// its systems and flows.
 /// The glossary only marks words on a page, as on every page, and dates none of them.
 const DEPLOYMENT_DATA: &[DataKind] = &[
+    DataKind::Models,
     DataKind::Parties,
     DataKind::Scopes,
     DataKind::Summaries,
@@ -265,8 +300,13 @@ const DEPLOYMENT_DATA: &[DataKind] = &[
 ];
 
 /// The data a party page, the comparison and the home page's cards are made from: the
-/// parties, the deployments and the tasks' letters.
-const MATRIX_DATA: &[DataKind] = &[DataKind::Parties, DataKind::Scopes, DataKind::Tasks];
+/// operating models, the parties, the deployments and the tasks' letters.
+const MATRIX_DATA: &[DataKind] = &[
+    DataKind::Models,
+    DataKind::Parties,
+    DataKind::Scopes,
+    DataKind::Tasks,
+];
 
 /// The day the page of `kind` last changed, as pages show it and the sitemap's
 /// `<lastmod>` gives it: the `updated:` of a content page's front matter when it has one,
@@ -296,12 +336,10 @@ pub(super) fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d 
             }
             text.and_then(own_date).max(dates.of_kinds(MATRIX_DATA))
         }
-        PageKind::Scope(index) => {
-            let scope = &project.scopes[index];
+        PageKind::Scope { model, scope } => {
             let sections = data
-                .matrices
-                .iter()
-                .filter(|matrix| std::ptr::eq(matrix.scope, scope))
+                .matrix(model, scope)
+                .into_iter()
                 .flat_map(|matrix| matrix.sections.iter())
                 .filter_map(|section| {
                     dates
@@ -311,7 +349,9 @@ pub(super) fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d 
                 .max();
             sections.max(dates.of_kinds(DEPLOYMENT_DATA))
         }
-        PageKind::Party(_) | PageKind::Compare => dates.of_kinds(MATRIX_DATA),
+        PageKind::Party(_) | PageKind::Compare { .. } | PageKind::CompareModels { .. } => {
+            dates.of_kinds(MATRIX_DATA)
+        }
         PageKind::Glossary => dates.of_kinds(&[DataKind::Glossary]),
         PageKind::NotFound => None,
     }

@@ -67,6 +67,41 @@ pub struct SiteData<'p> {
     diagrams: diagrams::Diagrams<'p>,
     /// The day each page last changed comes from these (see [`layout::PageDates`]).
     dates: layout::PageDates<'p>,
+    /// `(model, scope)` → index into `matrices`.
+    matrix_at: std::collections::HashMap<(usize, usize), usize>,
+}
+
+impl<'p> SiteData<'p> {
+    /// The matrix of `scope` in `model`, when the model covers the deployment.
+    pub fn matrix(&self, model: usize, scope: usize) -> Option<&'p Matrix<'p>> {
+        let matrices: &'p [Matrix<'p>] = self.matrices;
+        self.matrix_at
+            .get(&(model, scope))
+            .map(|&index| &matrices[index])
+    }
+
+    /// The site path of `scope`'s RASCI page in `model` (see [`urls::deployment`]).
+    pub fn deployment_path(&self, model: usize, scope: usize) -> String {
+        urls::deployment(
+            self.project.models[model].id(),
+            &self.project.scopes[scope].id.value,
+        )
+    }
+
+    /// The site path of the page that holds a matrix's rows.
+    pub fn matrix_path(&self, matrix: &Matrix<'_>) -> String {
+        self.deployment_path(matrix.model, matrix.scope_index)
+    }
+
+    /// Where a page belongs, as search and headings name it: the deployment's name, led
+    /// by the model's in a project with models.
+    pub fn place_name(&self, model: Option<usize>, scope: usize) -> String {
+        let scope = &self.project.scopes[scope].name.value;
+        match model.and_then(|m| self.project.models[m].name()) {
+            Some(model) => format!("{model} · {scope}"),
+            None => scope.clone(),
+        }
+    }
 }
 
 impl SiteData<'_> {
@@ -75,12 +110,12 @@ impl SiteData<'_> {
         format!("flow-{}", flow.id.value)
     }
 
-    pub fn scope_has_task(&self, scope: Option<&Scope>, task: &str) -> bool {
-        let Some(scope) = scope else { return false };
-        self.matrices
+    /// The index of a scope of the project, from the scope itself.
+    pub fn scope_index(&self, scope: &Scope) -> Option<usize> {
+        self.project
+            .scopes
             .iter()
-            .filter(|m| m.scope.id.value == scope.id.value)
-            .any(|m| m.rows().any(|r| r.task.id.value == task))
+            .position(|s| s.id.value == scope.id.value)
     }
 }
 
@@ -179,6 +214,11 @@ pub fn render(
         guide_order: &plan.guide_order,
         diagrams: diagrams::Diagrams::new(project),
         dates: layout::PageDates::new(project, history),
+        matrix_at: matrices
+            .iter()
+            .enumerate()
+            .map(|(index, matrix)| ((matrix.model, matrix.scope_index), index))
+            .collect(),
     };
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
     let rendered = match reusable {
@@ -256,6 +296,10 @@ fn frame_hash(
     for scope in &project.scopes {
         std::hash::Hash::hash(&(&scope.id.value, &scope.name.value), &mut hasher);
     }
+    // Models are named in every page's navigation too, each with its deployments.
+    for model in &project.models {
+        std::hash::Hash::hash(&(model.id(), model.name(), &model.scopes), &mut hasher);
+    }
     std::hash::Hash::hash(&theme.fingerprint, &mut hasher);
     std::hash::Hasher::finish(&hasher)
 }
@@ -284,18 +328,19 @@ fn data_hash(project: &Project) -> u64 {
 fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
     for matrix in data.matrices {
         let id = &matrix.scope.id.value;
+        let model = data.project.models[matrix.model].id();
         site.insert(
-            urls::download(id, "csv"),
+            urls::download(model, id, "csv"),
             crate::export::to_csv(data.project, matrix),
         );
         site.insert(
-            urls::download(id, "json"),
+            urls::download(model, id, "json"),
             crate::export::to_json(data.project, &[matrix]),
         );
         // Only a limit of the format fails here (a cell over 32,767 characters); then the
         // file is left out and `rasci export --format xlsx` names the error.
         if let Ok(bytes) = crate::export::to_xlsx(data.project, &[matrix]) {
-            site.insert(urls::download(id, "xlsx"), bytes);
+            site.insert(urls::download(model, id, "xlsx"), bytes);
         }
     }
     for (path, svg) in data.diagrams.files() {

@@ -1,6 +1,7 @@
-//! The pages of the site and their bodies: home, one RASCI page per deployment, the
-//! content pages of each deployment, one page per party, the comparison of deployments,
-//! the glossary and the "not found" page. Each kind fills its view (see [`views`]) and
+//! The pages of the site and their bodies: home, one RASCI page per deployment (per
+//! operating model and deployment, in a project with models), the content pages of each
+//! deployment, one page per party, the comparison of deployments (of each model's), the
+//! comparison of two models for one deployment, the glossary and the "not found" page. Each kind fills its view (see [`views`]) and
 //! renders its template, `pages/<kind>.html`, into the page's body; the layout then
 //! wraps the body. The wording of a page (headings, titles of pages built from the
 //! data) is its template's, and the table of contents is read from the headings the
@@ -16,7 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::content::ContentPage;
 use crate::model::Letter;
 pub use crate::plan::{Crumb, PageKind};
-use crate::plan::{home_crumb, path_of, scope_crumb, sorted_guides};
+use crate::plan::{home_crumb, path_of, scope_crumb_in, sorted_guides};
 use crate::source::Span;
 
 /// A page with its body rendered, before the theme lays it out.
@@ -35,6 +36,8 @@ pub struct PageOut {
     /// Same page in another deployment: pages sharing a key are switched between.
     pub key: Option<String>,
     pub scope: Option<usize>,
+    /// The operating model the page shows (see [`PageKind::model`]).
+    pub model: Option<usize>,
     /// CSS class of the page's layout, e.g. `page-deployment`.
     pub class: &'static str,
     /// Weight and title order in the navigation.
@@ -48,11 +51,9 @@ pub struct PageOut {
 /// Renders one page's body with its template; an error names the failing template.
 pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<PageOut, String> {
     let path = path_of(data.project, data.content, kind);
-    let scope = match kind {
-        PageKind::Scope(i) | PageKind::Content { scope: Some(i), .. } => Some(i),
-        _ => None,
-    };
+    let scope = kind.scope();
     let mut env = PageEnv::new(data, theme, &path, scope.map(|i| &data.project.scopes[i]));
+    env.model = kind.model();
     let mut out = PageOut {
         kind,
         path: path.clone(),
@@ -64,6 +65,7 @@ pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<Page
         crumbs: vec![home_crumb(&data.project.config.labels)],
         key: None,
         scope,
+        model: kind.model(),
         class: "page-article",
         weight: 0,
         diagnostics: Vec::new(),
@@ -72,10 +74,15 @@ pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<Page
     };
     match kind {
         PageKind::Home => home(&mut env, &mut out)?,
-        PageKind::Scope(i) => deployment(&mut env, &mut out, i)?,
+        PageKind::Scope { model, scope } => deployment(&mut env, &mut out, model, scope)?,
         PageKind::Content { page, .. } => content(&mut env, &mut out, &data.content[page])?,
         PageKind::Party(i) => party(&mut env, &mut out, i)?,
-        PageKind::Compare => compare(&mut env, &mut out)?,
+        PageKind::Compare { model } => compare(&mut env, &mut out, model)?,
+        PageKind::CompareModels {
+            scope,
+            first,
+            second,
+        } => compare_models(&mut env, &mut out, scope, [first, second])?,
         PageKind::Glossary => glossary(&mut env, &mut out)?,
         PageKind::NotFound => not_found(&mut env, &mut out)?,
     }
@@ -141,24 +148,24 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     // The deployments come first: most readers arrive to find their deployment's table.
     let deployments_id = env.id("deployments");
     let mut deployments = Vec::new();
-    for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
-        let description = match &scope.description {
-            Some(d) => super::html::text_of(&env.inline(&d.value, d.span)),
-            None => String::new(),
-        };
-        let guides = data
-            .content
-            .iter()
-            .filter(|p| !p.is_home() && p.applies_to(&scope.id.value))
-            .count();
-        deployments.push(views::DeploymentCard {
-            href: env.url(&urls::scope(&scope.id.value)),
-            name: scope.name.value.clone(),
-            description,
-            tasks: matrix.row_count(),
-            guides,
-        });
-    }
+    let grid = if project.has_models() {
+        Some(model_grid(env))
+    } else {
+        for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
+            let description = match &scope.description {
+                Some(d) => super::html::text_of(&env.inline(&d.value, d.span)),
+                None => String::new(),
+            };
+            deployments.push(views::DeploymentCard {
+                href: env.url(&urls::scope(&scope.id.value)),
+                name: scope.name.value.clone(),
+                description,
+                tasks: matrix.row_count(),
+                guides: guide_count(data, scope),
+            });
+        }
+        None
+    };
     let mut written = Vec::new();
     let mut content_html = String::new();
     if let Some(index) = data.content.iter().find(|p| p.is_home()) {
@@ -178,8 +185,10 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
         deployments_id,
         reference_id,
         deployments,
+        grid,
         content_html,
-        compare_href: (project.scopes.len() > 1).then(|| env.url(urls::COMPARE)),
+        compare_href: (!project.has_models() && project.scopes.len() > 1)
+            .then(|| env.url(urls::COMPARE)),
         parties: project
             .parties
             .iter()
@@ -200,19 +209,105 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     Ok(())
 }
 
+/// Number of content pages a deployment shows.
+fn guide_count(data: &SiteData<'_>, scope: &crate::model::Scope) -> usize {
+    data.content
+        .iter()
+        .filter(|p| !p.is_home() && p.applies_to(&scope.id.value))
+        .count()
+}
+
+/// The home page's grid of a project with models: a row per model, a column per
+/// deployment, a cell linking to the model's page for the deployment (or saying that the
+/// model does not cover it), and a last row of the comparisons of models per deployment.
+fn model_grid(env: &mut PageEnv<'_>) -> views::ModelGrid {
+    let data = env.data;
+    let project = data.project;
+    let scopes = project
+        .scopes
+        .iter()
+        .map(|scope| views::GridScope {
+            name: scope.name.value.clone(),
+            guides: guide_count(data, scope),
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for (model, def) in project.models.iter().enumerate() {
+        let id = env.id(&crate::plan::model_anchor(project, model));
+        let cells = (0..project.scopes.len())
+            .map(|scope| views::GridCell {
+                scope_name: project.scopes[scope].name.value.clone(),
+                deployment: data.matrix(model, scope).map(|matrix| views::GridLink {
+                    href: env.url(&data.deployment_path(model, scope)),
+                    tasks: matrix.row_count(),
+                    parties: matrix.parties.len(),
+                }),
+            })
+            .collect();
+        let description = match def.def.as_ref().and_then(|d| d.description.as_ref()) {
+            Some(d) => super::html::text_of(&env.inline(&d.value, d.span)),
+            None => String::new(),
+        };
+        rows.push(views::GridRow {
+            id,
+            name: def.name().unwrap_or_default().to_string(),
+            description,
+            cells,
+        });
+    }
+    let mut comparisons: Vec<views::GridComparisons> = project
+        .scopes
+        .iter()
+        .map(|scope| views::GridComparisons {
+            scope_name: scope.name.value.clone(),
+            links: Vec::new(),
+        })
+        .collect();
+    for (scope, first, second) in crate::plan::model_pairs(project) {
+        let path = path_of(
+            project,
+            data.content,
+            PageKind::CompareModels {
+                scope,
+                first,
+                second,
+            },
+        );
+        comparisons[scope].links.push(Link {
+            name: crate::plan::compare_pair_name(project, first, second),
+            href: env.url(&path),
+        });
+    }
+    views::ModelGrid {
+        scopes,
+        rows,
+        any_comparison: comparisons.iter().any(|cell| !cell.links.is_empty()),
+        comparisons,
+    }
+}
+
 const HOME: &str = "pages/home.html";
 const DEPLOYMENT: &str = "pages/deployment.html";
 const CONTENT: &str = "pages/content.html";
 const PARTY: &str = "pages/party.html";
 const COMPARE: &str = "pages/compare.html";
+const COMPARE_MODELS: &str = "pages/compare_models.html";
 const GLOSSARY: &str = "pages/glossary.html";
 const NOT_FOUND: &str = "pages/404.html";
 
-fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), String> {
+fn deployment(
+    env: &mut PageEnv<'_>,
+    out: &mut PageOut,
+    model: usize,
+    index: usize,
+) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
     let scope = &project.scopes[index];
-    let matrix = &data.matrices[index];
+    let matrix = data
+        .matrix(model, index)
+        .ok_or_else(|| format!("no table of `{}` was resolved", scope.id.value))?;
+    let model_id = project.models[model].id();
     out.key = Some("rasci".into());
     out.class = "page-deployment";
     out.weight = i64::MIN;
@@ -220,7 +315,22 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<
         let text = env.inline(&d.value, d.span);
         text.trim_end_matches('.').to_string() + "."
     });
-    let summaries_id = (!project.summaries.is_empty()).then(|| env.id("responsibility-summaries"));
+    let model_view = project.models[model]
+        .def
+        .as_ref()
+        .map(|def| views::ModelView {
+            id: def.id.value.clone(),
+            name: def.name.value.clone(),
+            description_html: def
+                .description
+                .as_ref()
+                .map(|d| env.inline(&d.value, d.span)),
+        });
+    let summaries_id = project
+        .summaries
+        .iter()
+        .any(|s| s.model == model)
+        .then(|| env.id("responsibility-summaries"));
     let summaries = if summaries_id.is_some() {
         views::summaries(env, 3)
     } else {
@@ -244,7 +354,7 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<
     for flow in project
         .flows
         .iter()
-        .filter(|f| views::shows_in(&f.scopes, Some(scope)))
+        .filter(|f| f.model == model && views::shows_in(&f.scopes, Some(scope)))
     {
         let heading_id = env.id(&data.flow_anchor(flow));
         flows.push(views::flow(env, flow, heading_id));
@@ -260,27 +370,49 @@ fn deployment(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<
             })
             .collect();
     let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
+    // The other models that cover this deployment, each with its comparison to this one.
+    let comparisons = crate::plan::model_pairs(project)
+        .into_iter()
+        .filter(|&(s, first, second)| s == index && (first == model || second == model))
+        .map(|(scope, first, second)| {
+            let other = if first == model { second } else { first };
+            views::Link {
+                name: project.models[other].name().unwrap_or_default().to_string(),
+                href: env.url(&path_of(
+                    project,
+                    data.content,
+                    PageKind::CompareModels {
+                        scope,
+                        first,
+                        second,
+                    },
+                )),
+            }
+        })
+        .collect();
     let view = views::DeploymentView {
         scope: views::ScopeView {
             id: scope.id.value.clone(),
             name: scope.name.value.clone(),
             description_html,
         },
-        party_names: project
+        model: model_view,
+        comparisons,
+        party_names: matrix
             .parties
             .iter()
-            .map(|p| p.name.value.clone())
+            .map(|&p| project.parties[p].name.value.clone())
             .collect(),
         task_count: matrix.row_count(),
-        party_count: project.parties.len(),
+        party_count: matrix.parties.len(),
         section_count: matrix.sections.len(),
         summaries_id,
         summaries,
         table_id,
         legend_id,
-        csv_href: env.url(&urls::download(&scope.id.value, "csv")),
-        json_href: env.url(&urls::download(&scope.id.value, "json")),
-        xlsx_href: env.url(&urls::download(&scope.id.value, "xlsx")),
+        csv_href: env.url(&urls::download(model_id, &scope.id.value, "csv")),
+        json_href: env.url(&urls::download(model_id, &scope.id.value, "json")),
+        xlsx_href: env.url(&urls::download(model_id, &scope.id.value, "xlsx")),
         matrix: matrix_view,
         systems_id,
         systems,
@@ -326,8 +458,8 @@ fn content(env: &mut PageEnv<'_>, out: &mut PageOut, page: &ContentPage) -> Resu
         .unwrap_or_default();
     out.key = Some(format!("content:{}", page.slug));
     out.weight = page.front.weight.unwrap_or(0);
-    if let Some(scope) = env.scope {
-        out.crumbs.push(scope_crumb(scope));
+    if let Some(scope) = out.scope {
+        out.crumbs.push(scope_crumb_in(env.data.project, scope));
     }
     let rendered = render_content(env, page);
     out.toc = rendered.toc;
@@ -343,6 +475,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
     let data = env.data;
     let project = data.project;
     let party = &project.parties[index];
+    let has_models = project.has_models();
     out.title = party.name.value.clone();
     out.class = "page-party";
     let description_html = party
@@ -352,58 +485,109 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
     if let Some(text) = &description_html {
         out.description = super::html::text_of(text);
     }
-    // How many tasks in each letter, per deployment, as a compact overview.
-    let overview = data
-        .matrices
-        .iter()
-        .map(|matrix| views::CountsRow {
-            href: env.url(&urls::scope(&matrix.scope.id.value)),
-            name: matrix.scope.name.value.clone(),
-            counts: Letter::ALL
-                .into_iter()
-                .map(|letter| {
-                    matrix
-                        .rows()
-                        .filter(|r| r.letters(index).contains(letter))
-                        .count()
-                })
-                .collect(),
-        })
+    // The models the party takes part in: every model of a project with models that
+    // lists it, the implicit model (all parties) otherwise.
+    let models: Vec<usize> = (0..project.models.len())
+        .filter(|&m| project.models[m].parties.contains(&index))
         .collect();
-    let mut deployments = Vec::new();
-    for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
-        let heading_id = env.id(&format!("in-{}", scope.id.value));
-        deployments.push(views::PartyDeployment {
+    // How many tasks in each letter, per model and deployment, as a compact overview.
+    let mut overview = Vec::new();
+    for &model in &models {
+        for &scope in &project.models[model].scopes {
+            let Some(matrix) = data.matrix(model, scope) else {
+                continue;
+            };
+            overview.push(views::CountsRow {
+                href: env.url(&data.matrix_path(matrix)),
+                name: matrix.scope.name.value.clone(),
+                model_name: project.models[model].name().map(str::to_string),
+                counts: Letter::ALL
+                    .into_iter()
+                    .map(|letter| {
+                        matrix
+                            .rows()
+                            .filter(|r| r.letters(index).contains(letter))
+                            .count()
+                    })
+                    .collect(),
+            });
+        }
+    }
+    // Under a heading per model, the headings of deployments and groups go one down.
+    let depth = u8::from(has_models);
+    let mut sections = Vec::new();
+    for &model in &models {
+        let def = &project.models[model];
+        let heading_id = def
+            .id()
+            .map(|_| env.id(&crate::plan::model_anchor(project, model)));
+        let mut summaries = views::summaries_where(env, 2 + depth, &|s| {
+            s.model == model && s.party.value == party.id.value
+        });
+        for summary in &mut summaries {
+            summary.context_id.clone_from(&heading_id);
+        }
+        let mut deployments = Vec::new();
+        for &scope in &def.scopes {
+            let Some(matrix) = data.matrix(model, scope) else {
+                continue;
+            };
+            let scope_id = &project.scopes[scope].id.value;
+            let heading_id = env.id(&match def.id() {
+                Some(model_id) => format!("in-{model_id}-{scope_id}"),
+                None => format!("in-{scope_id}"),
+            });
+            let mut duties =
+                views::duties(env, party, matrix, &data.matrix_path(matrix), 3 + depth);
+            duties.model_name = def.name().map(str::to_string);
+            deployments.push(views::PartyDeployment {
+                heading_id,
+                level: 2 + depth,
+                name: project.scopes[scope].name.value.clone(),
+                duties,
+            });
+        }
+        sections.push(views::PartyModel {
             heading_id,
-            name: scope.name.value.clone(),
-            duties: views::duties(env, party, matrix),
+            name: def.name().map(str::to_string),
+            summaries,
+            deployments,
         });
     }
     let view = views::PartyView {
         name: party.name.value.clone(),
         description_html,
         overview,
-        deployments,
+        has_models,
+        models: sections,
     };
     out.body = env.theme.render_block(PARTY, "body", &view)?;
-    let ids: Vec<&str> = view
-        .deployments
-        .iter()
-        .map(|d| d.heading_id.as_str())
-        .collect();
+    let mut ids: Vec<&str> = Vec::new();
+    for model in &view.models {
+        ids.extend(model.heading_id.as_deref());
+        ids.extend(model.summaries.iter().map(|s| s.id.as_str()));
+        ids.extend(model.deployments.iter().map(|d| d.heading_id.as_str()));
+    }
     out.toc = toc_of(&out.body, &ids, Vec::new());
     Ok(())
 }
 
-fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
+fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
+    let def = &project.models[model];
     out.class = "page-compare";
+    out.key = Some("compare".into());
+    let matrices: Vec<&crate::resolve::Matrix<'_>> = def
+        .scopes
+        .iter()
+        .filter_map(|&scope| data.matrix(model, scope))
+        .collect();
     // Tasks in order of first appearance across the deployments, each with the section
     // it is listed under (a task belongs to one section, whatever the deployment).
     let mut tasks: Vec<(&str, &str, usize)> = Vec::new();
     let mut sections: Vec<&crate::model::Section> = Vec::new();
-    for matrix in data.matrices {
+    for matrix in &matrices {
         for part in &matrix.sections {
             let section = match sections
                 .iter()
@@ -435,15 +619,14 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let mut only_count = 0;
     let mut rows = Vec::new();
     for (task, title, section) in &tasks {
-        let found: Vec<Option<&crate::resolve::Row<'_>>> = data
-            .matrices
+        let found: Vec<Option<&crate::resolve::Row<'_>>> = matrices
             .iter()
             .map(|m| m.rows().find(|r| r.task.id.value == *task))
             .collect();
         // Sets decide whether deployments differ: "A, R" and "R, A" give the same roles.
         let cells: Vec<Option<Vec<crate::model::LetterSet>>> = found
             .iter()
-            .map(|row| row.map(|r| (0..project.parties.len()).map(|i| r.letters(i)).collect()))
+            .map(|row| row.map(|r| def.parties.iter().map(|&i| r.letters(i)).collect()))
             .collect();
         let present: Vec<&Vec<crate::model::LetterSet>> = cells.iter().flatten().collect();
         let status = if present.len() < cells.len() {
@@ -458,23 +641,22 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
         let row = views::CompareRow {
             title: title.to_string(),
             status,
-            present_in: project
-                .scopes
+            present_in: matrices
                 .iter()
                 .zip(&cells)
                 .filter(|(_, c)| c.is_some())
-                .map(|(s, _)| s.name.value.clone())
+                .map(|(m, _)| m.scope.name.value.clone())
                 .collect(),
             cells: found
                 .iter()
-                .zip(&project.scopes)
-                .map(|(row, scope)| views::CompareCell {
-                    scope_name: scope.name.value.clone(),
+                .zip(&matrices)
+                .map(|(row, matrix)| views::CompareCell {
+                    scope_name: matrix.scope.name.value.clone(),
                     letters: row.map(|row| {
                         let order = project.config.matrix.letter_order;
-                        row.cells
+                        def.parties
                             .iter()
-                            .map(|cell| LetterView::cell(*cell, order))
+                            .map(|&i| LetterView::cell(row.cells[i], order))
                             .collect()
                     }),
                 })
@@ -486,20 +668,20 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let legend_id = env.id("legend");
     let mut view = views::CompareView {
         description: String::new(),
-        scopes: project
-            .scopes
+        model_name: def.name().map(str::to_string),
+        scopes: matrices
             .iter()
-            .map(|scope| Link {
-                name: scope.name.value.clone(),
-                href: env.url(&urls::scope(&scope.id.value)),
+            .map(|matrix| Link {
+                name: matrix.scope.name.value.clone(),
+                href: env.url(&data.matrix_path(matrix)),
             })
             .collect(),
-        parties: project
+        parties: def
             .parties
             .iter()
-            .map(|p| p.name.value.clone())
+            .map(|&p| project.parties[p].name.value.clone())
             .collect(),
-        party_count: project.parties.len(),
+        party_count: def.parties.len(),
         task_count: tasks.len(),
         only_count,
         differ_count,
@@ -514,6 +696,141 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     out.body = env.theme.render_block(COMPARE, "body", &view)?;
     let mut ids: Vec<&str> = vec![&view.table_id];
     ids.extend(view.sections.iter().map(|s| s.heading_id.as_str()));
+    ids.push(&view.legend_id);
+    out.toc = toc_of(&out.body, &ids, Vec::new());
+    Ok(())
+}
+
+/// The letters of one row for the given parties, as the templates show them (in the
+/// config's letter order).
+fn row_letters(
+    row: &crate::resolve::Row<'_>,
+    parties: &[usize],
+    order: crate::config::LetterOrder,
+) -> Vec<Vec<LetterView>> {
+    parties
+        .iter()
+        .map(|&p| LetterView::cell(row.cells[p], order))
+        .collect()
+}
+
+/// Two operating models side by side for one deployment: the tasks both have (paired by
+/// id, as task ids are per model) with their letters next to each other, then the tasks
+/// only one of them has. Rows a model's deployment does not show (a task's `scopes:`
+/// leaving it out) are not in its matrix, so they are in no list here either.
+fn compare_models(
+    env: &mut PageEnv<'_>,
+    out: &mut PageOut,
+    scope: usize,
+    pair: [usize; 2],
+) -> Result<(), String> {
+    let data = env.data;
+    let project = data.project;
+    out.class = "page-compare page-compare-models";
+    out.key = Some(format!("compare-models:{}:{}", pair[0], pair[1]));
+    let [first, second] = pair.map(|model| {
+        data.matrix(model, scope).ok_or_else(|| {
+            format!(
+                "no table of `{}` was resolved",
+                project.scopes[scope].id.value
+            )
+        })
+    });
+    let (first, second) = (first?, second?);
+    let column = |env: &PageEnv<'_>, matrix: &crate::resolve::Matrix<'_>| views::ModelColumn {
+        name: project.models[matrix.model]
+            .name()
+            .unwrap_or_default()
+            .to_string(),
+        href: env.url(&data.matrix_path(matrix)),
+        parties: matrix
+            .parties
+            .iter()
+            .map(|&p| Link {
+                name: project.parties[p].name.value.clone(),
+                href: env.url(&urls::party(&project.parties[p].id.value)),
+            })
+            .collect(),
+    };
+    let link = |env: &PageEnv<'_>, matrix: &crate::resolve::Matrix<'_>, task: &str| {
+        format!(
+            "{}#{}",
+            env.url(&data.matrix_path(matrix)),
+            urls::task_anchor(task)
+        )
+    };
+    let order = project.config.matrix.letter_order;
+    let second_rows: std::collections::HashMap<&str, &crate::resolve::Row<'_>> = second
+        .rows()
+        .map(|row| (row.task.id.value.as_str(), row))
+        .collect();
+    let first_ids: std::collections::HashSet<&str> =
+        first.rows().map(|row| row.task.id.value.as_str()).collect();
+    let mut both = Vec::new();
+    let mut only_first = Vec::new();
+    for row in first.rows() {
+        let id = row.task.id.value.as_str();
+        match second_rows.get(id) {
+            Some(other) => both.push(views::BothRow {
+                title: row.task.title.value.clone(),
+                first_href: link(env, first, id),
+                second_href: link(env, second, id),
+                // The same letters for every party, whichever model's columns it is in.
+                same: (0..project.parties.len()).all(|p| row.letters(p) == other.letters(p)),
+                first: row_letters(row, &first.parties, order),
+                second: row_letters(other, &second.parties, order),
+            }),
+            None => only_first.push(views::OnlyRow {
+                title: row.task.title.value.clone(),
+                href: link(env, first, id),
+                letters: row_letters(row, &first.parties, order),
+            }),
+        }
+    }
+    let only_second: Vec<views::OnlyRow> = second
+        .rows()
+        .filter(|row| !first_ids.contains(row.task.id.value.as_str()))
+        .map(|row| views::OnlyRow {
+            title: row.task.title.value.clone(),
+            href: link(env, second, &row.task.id.value),
+            letters: row_letters(row, &second.parties, order),
+        })
+        .collect();
+    let model_id = |m: usize| project.models[m].id().unwrap_or_default();
+    let both_id = env.id("in-both");
+    let only = vec![
+        views::OnlySection {
+            id: env.id(&format!("only-{}", model_id(pair[0]))),
+            part: "first",
+            model: column(env, first),
+            rows: only_first,
+        },
+        views::OnlySection {
+            id: env.id(&format!("only-{}", model_id(pair[1]))),
+            part: "second",
+            model: column(env, second),
+            rows: only_second,
+        },
+    ];
+    let mut view = views::CompareModelsView {
+        description: String::new(),
+        scope_name: project.scopes[scope].name.value.clone(),
+        first: column(env, first),
+        second: column(env, second),
+        both_id,
+        legend_id: env.id("legend"),
+        differ_count: both.iter().filter(|r| !r.same).count(),
+        both,
+        only,
+    };
+    out.title = env.theme.render_text(COMPARE_MODELS, "title", &view)?;
+    out.description = env
+        .theme
+        .render_text(COMPARE_MODELS, "description", &view)?;
+    view.description = out.description.clone();
+    out.body = env.theme.render_block(COMPARE_MODELS, "body", &view)?;
+    let mut ids: Vec<&str> = vec![&view.both_id];
+    ids.extend(view.only.iter().map(|o| o.id.as_str()));
     ids.push(&view.legend_id);
     out.toc = toc_of(&out.body, &ids, Vec::new());
     Ok(())

@@ -73,11 +73,11 @@ pub fn page_text(body: &str) -> String {
 
 /// Where a page belongs, as its results name it. The home page is not a reference page,
 /// though it belongs to no deployment.
-fn page_section(project: &Project, page: &PageOut) -> String {
-    let labels = &project.config.labels;
+fn page_section(data: &SiteData<'_>, page: &PageOut) -> String {
+    let labels = &data.project.config.labels;
     match (page.kind, page.scope) {
         (PageKind::Home, _) => labels.home.clone(),
-        (_, Some(scope)) => project.scopes[scope].name.value.clone(),
+        (_, Some(scope)) => data.place_name(page.model, scope),
         (_, None) => labels.reference.clone(),
     }
 }
@@ -106,7 +106,7 @@ fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entr
     let mut groups = Groups::default();
     let mut entries = Vec::new();
     for (page, text) in pages.iter().zip(texts).filter(|(p, _)| p.searchable) {
-        let section = page_section(project, page);
+        let section = page_section(data, page);
         let page_key = page_group_key(page);
         entries.push(Entry {
             t: page.title.clone(),
@@ -125,11 +125,14 @@ fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entr
                 PageKind::Glossary => (labels.glossary.clone(), term_text(project, &heading.text)),
                 PageKind::Home => (section.clone(), page.title.clone()),
                 // The page's title names its deployment already.
-                PageKind::Scope(_) => (page.title.clone(), page.title.clone()),
+                PageKind::Scope { .. } => (page.title.clone(), page.title.clone()),
                 PageKind::Content { .. } => {
                     (format!("{section} · {}", page.title), page.title.clone())
                 }
-                PageKind::Party(_) | PageKind::Compare | PageKind::NotFound => continue,
+                PageKind::Party(_)
+                | PageKind::Compare { .. }
+                | PageKind::CompareModels { .. }
+                | PageKind::NotFound => continue,
             };
             entries.push(Entry {
                 t: heading.text.clone(),
@@ -145,21 +148,17 @@ fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entr
         }
     }
     for matrix in data.matrices {
-        let scope = project
-            .scopes
-            .iter()
-            .position(|s| s.id.value == matrix.scope.id.value);
+        let scope = Some(matrix.scope_index);
         for section in &matrix.sections {
             for row in &section.rows {
-                let mut text: Vec<String> = project
+                let mut text: Vec<String> = matrix
                     .parties
                     .iter()
-                    .enumerate()
-                    .filter(|(i, _)| !row.letters(*i).is_empty())
-                    .map(|(i, p)| {
+                    .filter(|&&i| !row.letters(i).is_empty())
+                    .map(|&i| {
                         format!(
                             "{}: {}",
-                            p.name.value,
+                            project.parties[i].name.value,
                             crate::export::cell_text(project, row, i)
                         )
                     })
@@ -174,13 +173,20 @@ fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entr
                     t: row.task.title.value.clone(),
                     u: format!(
                         "{}#{}",
-                        urls::scope(&matrix.scope.id.value),
+                        data.matrix_path(matrix),
                         urls::task_anchor(&row.task.id.value)
                     ),
-                    s: format!("{} · {}", matrix.scope.name.value, labels.task),
+                    s: format!(
+                        "{} · {}",
+                        data.place_name(Some(matrix.model), matrix.scope_index),
+                        labels.task
+                    ),
                     x: text.join("; "),
                     d: scope,
-                    g: groups.of(format!("task\u{1f}{}", row.task.id.value)),
+                    g: groups.of(format!(
+                        "task\u{1f}{}\u{1f}{}",
+                        matrix.model, row.task.id.value
+                    )),
                 });
             }
         }

@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 22] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 23] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -44,6 +44,10 @@ const BUILTIN_TEMPLATES: [(&str, &str); 22] = [
     (
         "pages/compare.html",
         include_str!("../../themes/golive/templates/pages/compare.html"),
+    ),
+    (
+        "pages/compare_models.html",
+        include_str!("../../themes/golive/templates/pages/compare_models.html"),
     ),
     (
         "pages/glossary.html",

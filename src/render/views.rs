@@ -12,7 +12,7 @@ use super::urls;
 use crate::config::LetterOrder;
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
 use crate::diagrams::Diagram;
-use crate::model::{Cell, Flow, Letter, Party, Scope, StepKind, SummaryItem};
+use crate::model::{Cell, Flow, Letter, LetterSet, Party, Scope, StepKind, Summary, SummaryItem};
 use crate::resolve::Matrix;
 use serde::Serialize;
 
@@ -51,6 +51,11 @@ impl LetterView {
         }
     }
 
+    /// The letters of a set, in RASCI order (the letters a group of tasks shares).
+    pub fn set(set: LetterSet) -> Vec<LetterView> {
+        set.iter().map(LetterView::of).collect()
+    }
+
     /// The five letters in RASCI order, as every template receives them (`letters`).
     pub fn all() -> Vec<LetterView> {
         Letter::ALL.into_iter().map(LetterView::of).collect()
@@ -80,6 +85,8 @@ pub struct Link {
 pub struct MatrixView {
     pub scope_id: String,
     pub scope_name: String,
+    /// The operating model's name; `None` in a project without models.
+    pub model_name: Option<String>,
     /// Id of the table's caption, which also names the scrolling region.
     pub caption_id: String,
     /// The column heads: one per party, linked to the party's page.
@@ -113,12 +120,17 @@ pub struct RowView {
 pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
     let project = env.data.project;
     let caption_id = env.id(&format!("rasci-caption-{}", matrix.scope.id.value));
-    let parties = project
+    // The model's parties, in the model's column order; cells are indexed by the
+    // project's party index, so each column reads its own party's cell.
+    let parties = matrix
         .parties
         .iter()
-        .map(|party| Link {
-            name: party.name.value.clone(),
-            href: env.url(&urls::party(&party.id.value)),
+        .map(|&index| {
+            let party = &project.parties[index];
+            Link {
+                name: party.name.value.clone(),
+                href: env.url(&urls::party(&party.id.value)),
+            }
         })
         .collect();
     let mut sections = Vec::new();
@@ -133,10 +145,10 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
             let id = env.id(&urls::task_anchor(&row.task.id.value));
             let title_html = env.inline(&row.task.title.value, row.task.title.span);
             let order = project.config.matrix.letter_order;
-            let cells = row
-                .cells
+            let cells = matrix
+                .parties
                 .iter()
-                .map(|cell| LetterView::cell(*cell, order))
+                .map(|&index| LetterView::cell(row.cells[index], order))
                 .collect();
             rows.push(RowView {
                 id,
@@ -153,9 +165,10 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
     MatrixView {
         scope_id: matrix.scope.id.value.clone(),
         scope_name: matrix.scope.name.value.clone(),
+        model_name: project.models[matrix.model].name().map(str::to_string),
         caption_id,
         parties,
-        columns: project.parties.len() + 1,
+        columns: matrix.parties.len() + 1,
         sections,
     }
 }
@@ -165,6 +178,10 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
 pub struct SummaryView {
     /// The heading's id.
     pub id: String,
+    /// The id of a heading that names the summary's context (its model, on a party page
+    /// of a project with models), so that two summaries of one party with the same title
+    /// are regions of different names; `None` elsewhere.
+    pub context_id: Option<String>,
     /// Heading level: 3 under the deployment page's heading of summaries.
     pub level: u8,
     /// The summary's own title; without one the template names it after the party.
@@ -186,10 +203,21 @@ pub struct SummaryItemView {
 
 /// The responsibility summaries that apply to the page's deployment. Each summary's
 /// heading gets an id; the table of contents finds it in the rendered page.
+/// The summaries of the page's model (every summary in a project without models).
 pub fn summaries(env: &mut PageEnv<'_>, level: u8) -> Vec<SummaryView> {
+    let model = env.model.unwrap_or(0);
+    summaries_where(env, level, &|s| s.model == model)
+}
+
+/// The summaries `keep` selects, as [`summaries`] shows them.
+pub fn summaries_where(
+    env: &mut PageEnv<'_>,
+    level: u8,
+    keep: &dyn Fn(&Summary) -> bool,
+) -> Vec<SummaryView> {
     let project = env.data.project;
     let mut views = Vec::new();
-    for summary in &project.summaries {
+    for summary in project.summaries.iter().filter(|s| keep(s)) {
         let party = project.party(&summary.party.value);
         let id = env.id(&format!("summary-{}", summary.party.value));
         let intro_html = summary
@@ -199,6 +227,7 @@ pub fn summaries(env: &mut PageEnv<'_>, level: u8) -> Vec<SummaryView> {
         let items = summary_items(env, &summary.items);
         views.push(SummaryView {
             id,
+            context_id: None,
             level,
             title: summary.title.as_ref().map(|t| t.value.clone()),
             party_name: party.map_or_else(|| summary.party.value.clone(), |p| p.name.value.clone()),
@@ -367,21 +396,24 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView 
             StepKind::End => "end",
         };
         let text_html = env.inline(&step.text.value, step.text.span);
-        // Link the step to its task's row on the deployment page, when that page has it.
+        // Link the step to its task's row on the deployment page of the flow's model,
+        // when that page has it.
         let task = match (&step.task, env.scope) {
-            (Some(task), Some(scope)) if env.data.scope_has_task(Some(scope), &task.value) => {
-                project
-                    .tasks()
-                    .find(|(_, t)| t.id.value == task.value)
-                    .map(|(_, t)| Link {
-                        name: t.title.value.clone(),
+            (Some(task), Some(scope)) => env
+                .data
+                .scope_index(scope)
+                .and_then(|scope| env.data.matrix(flow.model, scope))
+                .and_then(|matrix| {
+                    let row = matrix.rows().find(|r| r.task.id.value == task.value)?;
+                    Some(Link {
+                        name: row.task.title.value.clone(),
                         href: format!(
                             "{}#{}",
-                            env.url(&urls::scope(&scope.id.value)),
+                            env.url(&env.data.matrix_path(matrix)),
                             urls::task_anchor(&task.value)
                         ),
                     })
-            }
+                }),
             _ => None,
         };
         let branches = step
@@ -414,54 +446,84 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView 
     }
 }
 
-/// `partials/duties.html`: what a party is R, A, S, C and I for in one deployment.
+/// `partials/duties.html`: what a party does in one deployment, each task once, grouped
+/// by the letters the party holds in it.
 #[derive(Debug, Serialize)]
 pub struct DutiesView {
     pub party_name: String,
     pub scope_name: String,
-    /// One entry per letter the party holds at least once, in RASCI order.
-    pub duties: Vec<DutyView>,
+    /// The operating model's name; `None` in a project without models.
+    pub model_name: Option<String>,
+    /// Level of the groups' headings, below the heading the partial is placed under.
+    pub level: u8,
+    /// One group per distinct set of letters the party holds, in RASCI order of the sets
+    /// (see [`letter_set_order`]).
+    pub groups: Vec<DutyGroup>,
 }
 
+/// The tasks in which a party holds exactly the same letters.
 #[derive(Debug, Serialize)]
-pub struct DutyView {
-    pub letter: LetterView,
-    /// The tasks, linked to their rows on the deployment page.
+pub struct DutyGroup {
+    /// The letters, in RASCI order; the template names the group after them.
+    pub letters: Vec<LetterView>,
+    /// The tasks, in table order, linked to their rows on the deployment page.
     pub tasks: Vec<Link>,
 }
 
-pub fn duties(env: &PageEnv<'_>, party: &Party, matrix: &Matrix<'_>) -> DutiesView {
+/// The sort key of a set of letters: its letters in RASCI order, compared
+/// lexicographically, so `R` < `R, A` < `A` < `A, C` < `I`. A fixed order, so a party's
+/// page reads the same way in every deployment.
+pub fn letter_set_order(letters: LetterSet) -> Vec<Letter> {
+    letters.iter().collect()
+}
+
+/// A party's tasks in one matrix, each once, under the set of letters it holds there.
+/// `deployment_page` is the site path of the page holding the matrix's rows.
+pub fn duties(
+    env: &PageEnv<'_>,
+    party: &Party,
+    matrix: &Matrix<'_>,
+    deployment_page: &str,
+    level: u8,
+) -> DutiesView {
     let project = env.data.project;
     let index = project
         .parties
         .iter()
         .position(|p| p.id.value == party.id.value);
-    let mut duties = Vec::new();
-    for letter in Letter::ALL {
+    let mut groups: Vec<(LetterSet, Vec<Link>)> = Vec::new();
+    for row in matrix.rows() {
         let Some(index) = index else { break };
-        let tasks: Vec<Link> = matrix
-            .rows()
-            .filter(|r| r.letters(index).contains(letter))
-            .map(|row| Link {
-                name: row.task.title.value.clone(),
-                href: format!(
-                    "{}#{}",
-                    env.url(&urls::scope(&matrix.scope.id.value)),
-                    urls::task_anchor(&row.task.id.value)
-                ),
-            })
-            .collect();
-        if !tasks.is_empty() {
-            duties.push(DutyView {
-                letter: LetterView::of(letter),
-                tasks,
-            });
+        let letters = row.letters(index);
+        if letters.is_empty() {
+            continue;
+        }
+        let link = Link {
+            name: row.task.title.value.clone(),
+            href: format!(
+                "{}#{}",
+                env.url(deployment_page),
+                urls::task_anchor(&row.task.id.value)
+            ),
+        };
+        match groups.iter_mut().find(|(set, _)| *set == letters) {
+            Some((_, tasks)) => tasks.push(link),
+            None => groups.push((letters, vec![link])),
         }
     }
+    groups.sort_by_key(|(set, _)| letter_set_order(*set));
     DutiesView {
         party_name: party.name.value.clone(),
         scope_name: matrix.scope.name.value.clone(),
-        duties,
+        model_name: None,
+        level,
+        groups: groups
+            .into_iter()
+            .map(|(set, tasks)| DutyGroup {
+                letters: LetterView::set(set),
+                tasks,
+            })
+            .collect(),
     }
 }
 
@@ -478,11 +540,11 @@ const SHORTCODES: [&str; 6] = [
 pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diagnostic> {
     let data = env.data;
     let known_args: &[&str] = match call.name.as_str() {
-        "rasci_table" => &["scope"],
+        "rasci_table" => &["scope", "model"],
         "legend" => &[],
-        "party_duties" => &["party", "scope"],
-        "diagram" => &["flow", "systems", "scope"],
-        "summaries" => &["scope"],
+        "party_duties" => &["party", "scope", "model"],
+        "diagram" => &["flow", "systems", "scope", "model"],
+        "summaries" => &["scope", "model"],
         "letters" => &["set"],
         other => {
             let mut d = Diagnostic::new(
@@ -540,25 +602,60 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         .at(call.span, "on a page outside any deployment")
         .help("add scope=\"<id>\"")
     };
-    let matrix_of = |scope: &Scope| {
-        data.matrices
-            .iter()
-            .position(|m| m.scope.id.value == scope.id.value)
+    // The operating model: the one named, else the page's own; on a page of no model,
+    // the first model that covers the deployment.
+    let model = match call.arg("model") {
+        Some(id) => match data.project.models.iter().position(|m| m.id() == Some(id)) {
+            Some(model) => Some(model),
+            None => {
+                let known: Vec<&str> = data.project.models.iter().filter_map(|m| m.id()).collect();
+                let mut d = Diagnostic::new(
+                    RuleId::ContentShortcode,
+                    format!("there is no operating model `{id}`"),
+                )
+                .at(call.span, "in this shortcode");
+                d = d.help(match did_you_mean(id, known.iter().copied()) {
+                    Some(help) => help,
+                    None if known.is_empty() => {
+                        "the project defines no operating models: leave out `model`".to_string()
+                    }
+                    None => format!("operating models: {}", list_names(&known)),
+                });
+                return Err(d);
+            }
+        },
+        None => env.model,
+    };
+    let matrix_of = |scope: &Scope| -> Result<&Matrix<'_>, Diagnostic> {
+        let index = data.scope_index(scope);
+        let found = index.and_then(|index| match model {
+            Some(model) => data.matrix(model, index),
+            None => (0..data.project.models.len()).find_map(|m| data.matrix(m, index)),
+        });
+        found.ok_or_else(|| {
+            Diagnostic::new(
+                RuleId::ContentShortcode,
+                format!("no operating model shows a table for `{}`", scope.id.value),
+            )
+            .at(call.span, "in this shortcode")
+            .help("name a model that covers the deployment with model=\"<id>\"")
+        })
     };
     let saved_scope = env.scope;
+    let saved_model = env.model;
     let result = match call.name.as_str() {
         "letters" => letter_badges(env, call),
         "legend" => Ok(env.partial("partials/legend.html", &Empty {})),
         "rasci_table" => {
             let scope = scope.ok_or_else(need_scope)?;
-            let index = matrix_of(scope).ok_or_else(need_scope)?;
+            let table_matrix = matrix_of(scope)?;
             env.scope = Some(scope);
             #[derive(Serialize)]
             struct Table {
                 matrix: MatrixView,
             }
             let table = Table {
-                matrix: matrix(env, &data.matrices[index]),
+                matrix: matrix(env, table_matrix),
             };
             Ok(format!(
                 "{}{}",
@@ -568,6 +665,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         }
         "summaries" => {
             env.scope = scope;
+            env.model = model.or_else(|| scope.and_then(|s| matrix_of(s).ok()).map(|m| m.model));
             #[derive(Serialize)]
             struct Summaries {
                 summaries: Vec<SummaryView>,
@@ -579,7 +677,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         }
         "party_duties" => {
             let scope = scope.ok_or_else(need_scope)?;
-            let index = matrix_of(scope).ok_or_else(need_scope)?;
+            let duties_matrix = matrix_of(scope)?;
             let id = call.arg("party").unwrap_or("");
             let Some(party) = data.project.party(id) else {
                 let known = data.project.parties.iter().map(|p| p.id.as_str());
@@ -599,7 +697,13 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                 duties: DutiesView,
             }
             let view = Duties {
-                duties: duties(env, party, &data.matrices[index]),
+                duties: duties(
+                    env,
+                    party,
+                    duties_matrix,
+                    &data.matrix_path(duties_matrix),
+                    3,
+                ),
             };
             Ok(env.partial("partials/duties.html", &view))
         }
@@ -610,7 +714,16 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                 figure: FigureView,
             }
             if let Some(id) = call.arg("flow") {
-                match data.project.flows.iter().find(|f| f.id.value == id) {
+                // Flow ids may repeat across models: the named model's flow comes first.
+                let flow_of = |f: &&Flow| f.id.value == id;
+                let found = data
+                    .project
+                    .flows
+                    .iter()
+                    .filter(flow_of)
+                    .find(|f| model.is_none_or(|m| f.model == m))
+                    .or_else(|| data.project.flows.iter().find(flow_of));
+                match found {
                     Some(f) => Ok(match flow_figure(env, f) {
                         Some(figure) => env.partial("partials/figure.html", &Figure { figure }),
                         None => {
@@ -649,6 +762,7 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
         _ => unreachable!("names were matched above"),
     };
     env.scope = saved_scope;
+    env.model = saved_model;
     result
 }
 
@@ -720,7 +834,11 @@ pub struct HomeView {
     pub deployments_id: String,
     /// Id of the heading over the reference pages.
     pub reference_id: String,
+    /// The deployment cards of a project without models; empty with models, whose
+    /// home page shows `grid` instead.
     pub deployments: Vec<DeploymentCard>,
+    /// The grid of models × deployments, in a project with models.
+    pub grid: Option<ModelGrid>,
     /// `content/_index.md` rendered, or empty.
     pub content_html: String,
     /// The comparison page, when there are two deployments or more.
@@ -741,6 +859,62 @@ pub struct DeploymentCard {
     pub guides: usize,
 }
 
+/// The home page's grid of a project with models: a column per deployment, a row per
+/// model.
+#[derive(Debug, Serialize)]
+pub struct ModelGrid {
+    /// The column heads, in the project's order of deployments.
+    pub scopes: Vec<GridScope>,
+    pub rows: Vec<GridRow>,
+    /// Per deployment (in column order), the comparisons of two models that both cover
+    /// it.
+    pub comparisons: Vec<GridComparisons>,
+    /// Whether any deployment has a comparison (the grid then has a row of them).
+    pub any_comparison: bool,
+}
+
+/// The comparisons of models in one deployment's column of the grid.
+#[derive(Debug, Serialize)]
+pub struct GridComparisons {
+    pub scope_name: String,
+    /// Empty for a deployment fewer than two models cover.
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridScope {
+    pub name: String,
+    /// Number of content pages the deployment shows.
+    pub guides: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridRow {
+    /// The row's id: the breadcrumbs of the model's pages lead here.
+    pub id: String,
+    pub name: String,
+    /// The model's description as plain text, or empty.
+    pub description: String,
+    /// One per deployment, in column order.
+    pub cells: Vec<GridCell>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridCell {
+    pub scope_name: String,
+    /// The model's page for the deployment; `None` when the model does not cover it.
+    pub deployment: Option<GridLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridLink {
+    pub href: String,
+    /// Number of tasks in the model's table for the deployment.
+    pub tasks: usize,
+    /// Number of the model's parties (the table's columns).
+    pub parties: usize,
+}
+
 #[derive(Debug, Serialize)]
 pub struct PartyCard {
     pub href: String,
@@ -752,7 +926,12 @@ pub struct PartyCard {
 #[derive(Debug, Serialize)]
 pub struct DeploymentView {
     pub scope: ScopeView,
-    /// The parties' names, in the project's order.
+    /// The operating model the page shows; `None` in a project without models.
+    pub model: Option<ModelView>,
+    /// The other models that cover the deployment, each linked to its comparison with
+    /// this page's model; empty in a project without models.
+    pub comparisons: Vec<Link>,
+    /// The parties' names, in the order of the model's columns.
     pub party_names: Vec<String>,
     pub task_count: usize,
     pub party_count: usize,
@@ -773,6 +952,15 @@ pub struct DeploymentView {
     /// Id of the heading over the guides; `None` when there are none.
     pub guidance_id: Option<String>,
     pub guides: Vec<GuideLink>,
+}
+
+/// An operating model, as the pages that show one name it.
+#[derive(Debug, Serialize)]
+pub struct ModelView {
+    pub id: String,
+    pub name: String,
+    /// The model's description as inline HTML, or none.
+    pub description_html: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -799,26 +987,47 @@ pub struct ContentView {
     pub content_html: String,
 }
 
-/// `pages/party.html`: one party's duties in every deployment.
+/// `pages/party.html`: one party's responsibility summary and duties, per operating model
+/// and deployment.
 #[derive(Debug, Serialize)]
 pub struct PartyView {
     pub name: String,
     pub description_html: Option<String>,
-    /// Per deployment, the number of tasks in each letter (RASCI order).
+    /// Per model and deployment, the number of tasks in each letter (RASCI order).
     pub overview: Vec<CountsRow>,
-    pub deployments: Vec<PartyDeployment>,
+    /// Whether the project defines operating models (the overview then names them).
+    pub has_models: bool,
+    /// The models the party takes part in, in the project's order; one, unnamed, in a
+    /// project without models.
+    pub models: Vec<PartyModel>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct CountsRow {
     pub href: String,
     pub name: String,
+    /// The model's name; `None` in a project without models.
+    pub model_name: Option<String>,
     pub counts: Vec<usize>,
+}
+
+/// A party's part in one operating model.
+#[derive(Debug, Serialize)]
+pub struct PartyModel {
+    /// The model's heading id and name; `None` in a project without models, whose page
+    /// has no heading per model.
+    pub heading_id: Option<String>,
+    pub name: Option<String>,
+    /// The party's own responsibility summaries in the model.
+    pub summaries: Vec<SummaryView>,
+    pub deployments: Vec<PartyDeployment>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct PartyDeployment {
     pub heading_id: String,
+    /// Level of the deployment's heading: 2, or 3 under a model's heading.
+    pub level: u8,
     pub name: String,
     pub duties: DutiesView,
 }
@@ -828,6 +1037,8 @@ pub struct PartyDeployment {
 pub struct CompareView {
     /// The page's description (its template's `description` block), as text.
     pub description: String,
+    /// The operating model whose deployments are compared; `None` without models.
+    pub model_name: Option<String>,
     pub scopes: Vec<Link>,
     pub parties: Vec<String>,
     pub party_count: usize,
@@ -869,6 +1080,65 @@ pub struct CompareRow {
 pub struct CompareCell {
     pub scope_name: String,
     pub letters: Option<Vec<Vec<LetterView>>>,
+}
+
+/// `pages/compare_models.html`: two operating models side by side for one deployment.
+#[derive(Debug, Serialize)]
+pub struct CompareModelsView {
+    /// The page's description (its template's `description` block), as text.
+    pub description: String,
+    pub scope_name: String,
+    /// The two models, in the project's order, each with its parties (its columns).
+    pub first: ModelColumn,
+    pub second: ModelColumn,
+    /// Ids of the headings over the tasks in both and over the legend.
+    pub both_id: String,
+    pub legend_id: String,
+    /// The tasks both models have (same id), in the first model's order.
+    pub both: Vec<BothRow>,
+    /// How many of them differ in some party's letters.
+    pub differ_count: usize,
+    /// The tasks only the first model has, then those only the second has.
+    pub only: Vec<OnlySection>,
+}
+
+/// The tasks of a comparison that only one of the two models has, in its order.
+#[derive(Debug, Serialize)]
+pub struct OnlySection {
+    /// Id of the section's heading.
+    pub id: String,
+    /// `first` or `second`.
+    pub part: &'static str,
+    pub model: ModelColumn,
+    pub rows: Vec<OnlyRow>,
+}
+
+/// One model of a comparison: its name, its page for the deployment, its parties.
+#[derive(Debug, Serialize)]
+pub struct ModelColumn {
+    pub name: String,
+    pub href: String,
+    pub parties: Vec<Link>,
+}
+
+/// A task both models have, with each model's letters per party (its own columns).
+#[derive(Debug, Serialize)]
+pub struct BothRow {
+    pub title: String,
+    pub first_href: String,
+    pub second_href: String,
+    /// Whether every party holds the same letters in both.
+    pub same: bool,
+    pub first: Vec<Vec<LetterView>>,
+    pub second: Vec<Vec<LetterView>>,
+}
+
+/// A task only one model has, with its letters per party of that model.
+#[derive(Debug, Serialize)]
+pub struct OnlyRow {
+    pub title: String,
+    pub href: String,
+    pub letters: Vec<Vec<LetterView>>,
 }
 
 /// `pages/glossary.html`: the terms, sorted.

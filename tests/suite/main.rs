@@ -22,6 +22,8 @@ mod last_updated;
 mod layering;
 mod letters;
 mod loader_props;
+mod models;
+mod models_site;
 mod output;
 mod pipeline;
 mod plan;

@@ -124,12 +124,22 @@ fn a_featured_guide_stands_out_in_its_deployment_list() {
 
 #[test]
 fn every_built_in_template_can_be_replaced_by_a_project() {
-    let (_dir, root) = example();
+    let (_dir, example_root) = example();
+    // The comparison of two operating models exists only in a project with models.
+    let models_dir = TempDir::new().unwrap();
+    let models_root = common::copy_project(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models"),
+        models_dir.path(),
+    );
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/golive/templates");
     for folder in ["pages", "partials"] {
         for entry in std::fs::read_dir(theme.join(folder)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             let template = format!("{folder}/{name}");
+            let root = match template.as_str() {
+                "pages/compare_models.html" => &models_root,
+                _ => &example_root,
+            };
             // Each template, replaced by a copy with a marker, shows the marker.
             let original = std::fs::read_to_string(theme.join(&template)).unwrap();
             let marker = format!("<!-- {template} -->");
@@ -144,8 +154,8 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
                 }
                 None => format!("{marker}{original}"),
             };
-            write(&root, &format!("templates/{template}"), &replaced);
-            let built = rasci::pipeline::build(&root).expect("the project builds");
+            write(root, &format!("templates/{template}"), &replaced);
+            let built = rasci::pipeline::build(root).expect("the project builds");
             let shown = built
                 .site
                 .files

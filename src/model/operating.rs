@@ -1,0 +1,113 @@
+//! Operating models: who takes part in the work of one way of running the service, over
+//! which deployments. `data/models.yaml` is optional; without it a project is one implicit
+//! model of all parties and all scopes, so every project written before models existed
+//! keeps its meaning.
+//!
+//! Sections, tasks, summaries and flows belong to one model each (their file names it with
+//! `model:`); parties, scopes, systems and the glossary are shared by all models.
+
+use crate::located::{Entries, Located};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// `data/models.yaml`: the operating models of the project.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelsFile {
+    pub models: Vec<ModelDef>,
+}
+
+/// One operating model as written.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelDef {
+    /// Short identifier, named by the `model:` key of tasks, summaries and flows files and
+    /// used in the site's addresses (`<model>/<scope>/`); never a scope's id.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
+    pub id: Located<String>,
+    /// Name shown in headings and the model switcher.
+    pub name: Located<String>,
+    #[serde(default)]
+    pub description: Option<Located<String>>,
+    /// Party ids taking part in this model, in the order of its matrix columns.
+    pub parties: Vec<Located<String>>,
+    /// Scope ids (deployments) this model covers, in this order.
+    pub scopes: Vec<Located<String>>,
+    /// Per scope id, the model's section ids shown in that scope, in this order; a scope
+    /// not listed here shows the sections of its own `sections:`.
+    #[serde(default)]
+    pub sections: Entries<Located<String>, Vec<Located<String>>>,
+}
+
+/// One operating model as resolved by the loader. [`Project::models`](super::Project) is
+/// never empty: a project without `data/models.yaml` has one implicit model.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// `None` for the implicit model of a project without models.
+    pub def: Option<ModelDef>,
+    /// Indices into the project's parties, in the model's column order. Unknown and
+    /// repeated party ids of the definition are left out (the checks report them).
+    pub parties: Vec<usize>,
+    /// Indices into the project's scopes, in the model's order; unknown and repeated
+    /// ids left out as for parties.
+    pub scopes: Vec<usize>,
+}
+
+impl Model {
+    /// The implicit model: every party in file order, every scope.
+    pub fn implicit(parties: usize, scopes: usize) -> Model {
+        Model {
+            def: None,
+            parties: (0..parties).collect(),
+            scopes: (0..scopes).collect(),
+        }
+    }
+
+    /// The model's id; `None` for the implicit model.
+    pub fn id(&self) -> Option<&str> {
+        self.def.as_ref().map(|d| d.id.as_str())
+    }
+
+    /// The model's name; `None` for the implicit model.
+    pub fn name(&self) -> Option<&str> {
+        self.def.as_ref().map(|d| d.name.as_str())
+    }
+
+    pub fn is_implicit(&self) -> bool {
+        self.def.is_none()
+    }
+
+    /// Whether the project party with index `party` takes part in this model.
+    pub fn has_party(&self, party: usize) -> bool {
+        self.parties.contains(&party)
+    }
+
+    /// Whether the project scope with index `scope` is covered by this model.
+    pub fn has_scope(&self, scope: usize) -> bool {
+        self.scopes.contains(&scope)
+    }
+
+    /// The section ids this model shows in `scope`: its own list for the scope when its
+    /// definition gives one, otherwise the scope's `sections:`.
+    pub fn section_ids<'a>(&'a self, scope: &'a super::Scope) -> &'a [Located<String>] {
+        self.own_section_ids(scope).unwrap_or(&scope.sections)
+    }
+
+    /// The model's own list of section ids for `scope`, when its definition gives one.
+    pub fn own_section_ids(&self, scope: &super::Scope) -> Option<&[Located<String>]> {
+        let def = self.def.as_ref()?;
+        def.sections
+            .iter()
+            .find(|(id, _)| id.value == scope.id.value)
+            .map(|(_, sections)| sections.as_slice())
+    }
+
+    /// "` in model `x``" for messages of a project with models, empty for the implicit
+    /// model, so findings of projects without models read as they always have.
+    pub fn in_model(&self) -> String {
+        match self.id() {
+            Some(id) => format!(" in model `{id}`"),
+            None => String::new(),
+        }
+    }
+}

@@ -1,0 +1,252 @@
+// Browser test of a site with operating models, in headless Chromium.
+//
+//   node tests/browser/models.mjs SITE_DIR
+//
+// SITE_DIR is the output of `rasci build --root tests/fixtures/models --out SITE_DIR`:
+// two models over two deployments. Nothing is built here. The home page's grid is read
+// for the model pages; from each, the model switcher must keep the deployment and the
+// deployment switcher must keep the model, by clicking the links as a reader would. Every
+// page loads without console errors, failed requests or requests to another host, and
+// does not scroll sideways on a phone. Screenshots go to $SCREENSHOT_DIR (default: a new
+// temporary folder).
+//
+// The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
+
+import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch } from "./harness.mjs";
+import { mkdirSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ACTION_TIMEOUT_MS = 10_000;
+const NAVIGATION_TIMEOUT_MS = 15_000;
+const CHECK_TIMEOUT_MS = 60_000;
+const DESKTOP = { width: 1400, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+const contexts = new Set();
+const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
+let origin = "";
+
+async function newContext(browser, options = {}) {
+  const context = await browser.newContext({ viewport: DESKTOP, ...options });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+  context.problems = [];
+  contexts.add(context);
+  context.on("close", () => contexts.delete(context));
+  await context.route(
+    (url) => {
+      if (url.protocol === "data:" || url.href === "about:blank") return false;
+      return url.host !== new URL(origin).host;
+    },
+    (route) => {
+      context.problems.push(`request to another host: ${route.request().url()}`);
+      return route.abort("blockedbyclient");
+    },
+  );
+  context.on("page", (page) => watch(page, context.problems));
+  return context;
+}
+
+async function open(context, path) {
+  const page = await context.newPage();
+  const response = await page.goto(`${origin}/${path}`, { waitUntil: "load" });
+  assert(response && response.ok(), `${path} answered HTTP ${response && response.status()}`);
+  await page.waitForLoadState("networkidle", { timeout: NAVIGATION_TIMEOUT_MS }).catch(() => {});
+  return page;
+}
+
+/** The site path of the page a tab shows, from its root. */
+function pathOf(page) {
+  return new URL(page.url()).pathname.replace(/^\//, "");
+}
+
+/** The links of one switcher: text, site path of the target, and whether it is current. */
+async function switcher(page, label) {
+  const links = page.locator(`nav.switcher[aria-label="${label}"] a`);
+  const found = [];
+  for (let i = 0; i < (await links.count()); i += 1) {
+    const link = links.nth(i);
+    const href = await link.evaluate((a) => new URL(a.href).pathname.replace(/^\//, ""));
+    found.push({
+      name: (await link.innerText()).trim(),
+      path: href,
+      current: (await link.getAttribute("aria-current")) === "true",
+      sameDeployment: !(await link.evaluate((a) => a.classList.contains("other-deployment"))),
+    });
+  }
+  return found;
+}
+
+function current(links) {
+  const now = links.filter((l) => l.current);
+  assert(now.length === 1, `one current link, not ${JSON.stringify(links)}`);
+  return now[0].name;
+}
+
+/** Clicks a switcher's link by its text and waits for the page it leads to. */
+async function follow(page, label, name) {
+  const link = page.locator(`nav.switcher[aria-label="${label}"] a`, { hasText: name }).first();
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), link.click()]);
+}
+
+async function sideways(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+async function main() {
+  const siteArg = process.argv[2];
+  if (!siteArg) {
+    console.error("usage: node models.mjs SITE_DIR   (built by `rasci build --root tests/fixtures/models --out`)");
+    process.exit(2);
+  }
+  const site = resolve(siteArg);
+  try {
+    statSync(join(site, "index.html"));
+  } catch {
+    console.error(`error: ${join(site, "index.html")} does not exist: build the site first`);
+    process.exit(2);
+  }
+  const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), "rasci-models-")));
+  mkdirSync(shots, { recursive: true });
+  const server = await serveSite(site);
+  origin = `http://127.0.0.1:${server.address().port}`;
+  console.log(`serving ${site} at ${origin}/`);
+
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  } catch (error) {
+    server.close();
+    console.log(`FAIL  start Chromium (${CHROMIUM})\n      ${error.message.split("\n")[0]}`);
+    checks.failed += 1;
+    console.log(checks.closingLine());
+    process.exit(1);
+  }
+  const screenshot = (page, name) =>
+    page.screenshot({ path: join(shots, `models-${name}.png`), fullPage: true, animations: "disabled" });
+
+  // The grid's model pages: { model, deployment, path }.
+  let cells = [];
+  try {
+    const desktop = await newContext(browser);
+
+    await checks.check("the home page shows the grid of models and deployments", async () => {
+      const page = await open(desktop, "index.html");
+      const grid = page.locator("table.model-grid");
+      assert((await grid.count()) === 1, "one grid of models");
+      const deployments = (await grid.locator("thead th").allInnerTexts()).slice(1).map((t) => t.trim());
+      assert(deployments.length >= 2, `two deployments or more: ${deployments}`);
+      const rows = grid.locator("tbody tr[id]");
+      assert((await rows.count()) >= 2, "two models or more");
+      for (let r = 0; r < (await rows.count()); r += 1) {
+        const row = rows.nth(r);
+        const model = (await row.locator(".grid-model").innerText()).trim();
+        const tds = row.locator("td");
+        for (let c = 0; c < (await tds.count()); c += 1) {
+          const link = tds.nth(c).locator("a.grid-link");
+          if ((await link.count()) === 0) continue;
+          const path = await link.evaluate((a) => new URL(a.href).pathname.replace(/^\//, ""));
+          cells.push({ model, deployment: deployments[c], path });
+        }
+      }
+      assert(cells.length >= 4, `a page per model and deployment: ${JSON.stringify(cells)}`);
+      await screenshot(page, "home-desktop");
+      assertClean(desktop, "home page");
+      await page.close();
+    });
+
+    await checks.check("every model page opens, marked with its model and deployment", async () => {
+      for (const cell of cells) {
+        const page = await open(desktop, cell.path);
+        assert(current(await switcher(page, "Operating model")) === cell.model, `${cell.path}: current model`);
+        assert(current(await switcher(page, "Deployment")) === cell.deployment, `${cell.path}: current deployment`);
+        const columns = await page.locator("table.rasci thead th").count();
+        assert(columns >= 3, `${cell.path}: a task column and the model's parties`);
+        await screenshot(page, cell.path.replace(/\/index\.html$/, "").replaceAll("/", "-"));
+        assertClean(desktop, cell.path);
+        await page.close();
+      }
+    });
+
+    await checks.check("the model switcher keeps the deployment", async () => {
+      for (const cell of cells) {
+        const page = await open(desktop, cell.path);
+        for (const target of await switcher(page, "Operating model")) {
+          if (target.current) continue;
+          await follow(page, "Operating model", target.name);
+          assert(pathOf(page) === target.path, `${cell.path} → ${target.name}: at ${pathOf(page)}`);
+          assert(current(await switcher(page, "Operating model")) === target.name, `now in ${target.name}`);
+          if (target.sameDeployment) {
+            assert(
+              current(await switcher(page, "Deployment")) === cell.deployment,
+              `${cell.path} → ${target.name} keeps ${cell.deployment}`,
+            );
+          }
+          await page.goBack({ waitUntil: "load" });
+        }
+        assertClean(desktop, `model switcher of ${cell.path}`);
+        await page.close();
+      }
+    });
+
+    await checks.check("the deployment switcher keeps the model", async () => {
+      for (const cell of cells) {
+        const page = await open(desktop, cell.path);
+        for (const target of await switcher(page, "Deployment")) {
+          if (target.current) continue;
+          await follow(page, "Deployment", target.name);
+          assert(pathOf(page) === target.path, `${cell.path} → ${target.name}: at ${pathOf(page)}`);
+          assert(current(await switcher(page, "Deployment")) === target.name, `now in ${target.name}`);
+          const covered = cells.some((c) => c.model === cell.model && c.deployment === target.name);
+          if (covered) {
+            assert(
+              current(await switcher(page, "Operating model")) === cell.model,
+              `${cell.path} → ${target.name} keeps ${cell.model}`,
+            );
+          }
+          await page.goBack({ waitUntil: "load" });
+        }
+        assertClean(desktop, `deployment switcher of ${cell.path}`);
+        await page.close();
+      }
+    });
+
+    await checks.check("the comparison of two models opens from the home grid", async () => {
+      const page = await open(desktop, "index.html");
+      const link = page.locator("table.model-grid tr.grid-compare a").first();
+      assert((await link.count()) === 1, "a comparison in the grid");
+      await Promise.all([page.waitForNavigation({ waitUntil: "load" }), link.click()]);
+      const headings = (await page.locator("article h2").allInnerTexts()).map((t) => t.trim());
+      assert(headings.some((h) => h.startsWith("Tasks in both")), `headings: ${headings}`);
+      assert(headings.filter((h) => h.startsWith("Only in")).length === 2, `headings: ${headings}`);
+      await screenshot(page, "compare-desktop");
+      assertClean(desktop, "comparison of models");
+      await page.close();
+    });
+
+    const phone = await newContext(browser, { viewport: PHONE, isMobile: true, hasTouch: true });
+    await checks.check("on a phone the grid and a model page do not scroll sideways", async () => {
+      for (const path of ["index.html", cells[0].path]) {
+        const page = await open(phone, path);
+        const by = await sideways(page);
+        assert(by <= 1, `${path} is ${by} px wider than the phone`);
+        await screenshot(page, `${path === "index.html" ? "home" : "model"}-phone`);
+        assertClean(phone, path);
+        await page.close();
+      }
+    });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  console.log(`screenshots: ${shots}`);
+  console.log(checks.closingLine());
+  process.exit(checks.failed === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
