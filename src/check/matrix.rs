@@ -51,6 +51,7 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
     check_overrides(project, found);
     check_sections(project, found);
     check_idle_parties(project, matrices, found);
+    check_uncovered_scopes(project, found);
     check_accountable_share(project, matrices, found);
 }
 
@@ -511,6 +512,46 @@ fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Ve
                 );
             }
         }
+    }
+}
+
+/// With models, a scope that no model covers has no matrix at all: its page would be
+/// empty. (Without models the implicit model covers every scope.)
+fn check_uncovered_scopes(project: &Project, found: &mut Vec<Diagnostic>) {
+    if !project.has_models() || !project.complete(DataKind::Models) {
+        return;
+    }
+    for (index, scope) in project.scopes.iter().enumerate() {
+        if project.models.iter().any(|m| m.has_scope(index)) {
+            continue;
+        }
+        // A model listing a misspelling of this scope meant it; the unknown scope is
+        // the finding.
+        let meant = project
+            .models
+            .iter()
+            .filter_map(|m| m.def.as_ref())
+            .any(|def| {
+                def.scopes.iter().any(|s| {
+                    project.scope(&s.value).is_none()
+                        && closest(&s.value, project.scopes.iter().map(|s| s.id.as_str()))
+                            == Some(scope.id.as_str())
+                })
+            });
+        if meant {
+            continue;
+        }
+        found.push(
+            Diagnostic::new(
+                RuleId::RasciUncoveredScope,
+                format!("no model covers scope `{}`", scope.id.value),
+            )
+            .at(scope.id.span, "no model's `scopes:` lists this scope")
+            .help(format!(
+                "add `{}` to the `scopes:` of a model in data/models.yaml, or remove the scope",
+                scope.id.value
+            )),
+        );
     }
 }
 

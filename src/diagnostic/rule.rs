@@ -174,6 +174,8 @@ rules! {
         "The `model:` of a tasks, summaries or flows file names a model of data/models.yaml.";
     RefMissingModel = "ref/missing-model", Error, configurable: false,
         "When data/models.yaml defines models, every tasks, summaries and flows file names its model with `model:`.";
+    RasciUncoveredScope = "rasci/uncovered-scope", Warning, configurable: true,
+        "When data/models.yaml defines models, every scope is covered by at least one model.";
 }
 
 impl RuleId {

@@ -775,3 +775,36 @@ fn diff_compares_matrices_per_model_and_scope() {
     assert_eq!(matrices[0]["letters"][0]["task"], "provide-tenant");
     assert_eq!(matrices[0]["letters"][0]["gained"], "C");
 }
+
+#[test]
+fn a_scope_no_model_covers_is_a_warning_unless_a_model_misspells_it() {
+    let models = fixture_file_with(
+        "data/models.yaml",
+        "    scopes: [cloud, onprem]\n",
+        "    scopes: [cloud]\n",
+    );
+    let models = models.replacen("    scopes: [cloud, onprem]\n", "    scopes: [cloud]\n", 1);
+    let found = findings_with("data/models.yaml", &models);
+    let uncovered: Vec<&String> = found
+        .iter()
+        .filter(|f| f.starts_with("rasci/uncovered-scope"))
+        .collect();
+    assert_eq!(
+        uncovered,
+        [
+            "rasci/uncovered-scope | no model covers scope `onprem` | data/scopes.yaml:6:9 | add `onprem` to the `scopes:` of a model in data/models.yaml, or remove the scope"
+        ]
+    );
+    let misspelt = models.replacen("    scopes: [cloud]\n", "    scopes: [cloud, onprm]\n", 1);
+    let found = findings_with("data/models.yaml", &misspelt);
+    assert!(
+        !found.iter().any(|f| f.starts_with("rasci/uncovered-scope")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("ref/unknown-scope | unknown scope `onprm` |")),
+        "{found:#?}"
+    );
+}
