@@ -33,7 +33,12 @@ pub fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String {
             }
             for task in &section.rows {
                 let mut row = vec![cell(&task.task.title.value)];
-                row.extend(matrix.parties.iter().map(|&p| super::cell_text(project, task, p)));
+                row.extend(
+                    matrix
+                        .parties
+                        .iter()
+                        .map(|&p| super::cell_text(project, task, p)),
+                );
                 push_row(&mut out, &row);
             }
         }

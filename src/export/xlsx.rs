@@ -117,7 +117,12 @@ pub fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
         }
         for row in &section.rows {
             let mut cells = vec![row.task.title.value.clone()];
-            cells.extend(matrix.parties.iter().map(|&i| super::cell_text(project, row, i)));
+            cells.extend(
+                matrix
+                    .parties
+                    .iter()
+                    .map(|&i| super::cell_text(project, row, i)),
+            );
             rows.push(GridRow {
                 kind: RowKind::Task,
                 cells,

@@ -194,21 +194,21 @@ fn a_models_table_has_its_own_party_columns_in_its_order() {
     assert_eq!(
         rows,
         [
-            ["Prime contact", "", "R, A", "I"],
-            ["Fix defects", "R, A", "S, C", ""],
+            ["Prime contact", "", "A, R", "I"],
+            ["Fix defects", "A, R", "S, C", ""],
         ]
     );
     let (_, rows) = table("customer/onprem/index.html");
     assert_eq!(rows.len(), 3, "servers applies to onprem: {rows:?}");
-    assert_eq!(rows[2], ["Run the servers", "C", "R, A", ""]);
+    assert_eq!(rows[2], ["Run the servers", "C", "A, R", ""]);
     let (header, rows) = table("partner/cloud/index.html");
     assert_eq!(header, ["Vendor", "Partner", "Customer", "End-users"]);
     assert_eq!(
         rows,
         [
-            ["Prime contact", "", "R, A", "C", "I"],
-            ["Fix defects", "R, A", "", "S, C", ""],
-            ["Onboard the customer", "S", "R, A", "I", ""],
+            ["Prime contact", "", "A, R", "C", "I"],
+            ["Fix defects", "A, R", "", "S, C", ""],
+            ["Onboard the customer", "S", "A, R", "I", ""],
         ]
     );
     let doc = page(&files, "partner/cloud/index.html");
@@ -406,25 +406,25 @@ fn the_comparison_of_two_models_lists_shared_and_own_tasks() {
             vec![
                 "Prime contact Differs",
                 "",
-                "R, A",
+                "A, R",
                 "I",
                 "",
-                "R, A",
+                "A, R",
                 "C",
                 "I"
             ],
-            vec!["Fix defects", "R, A", "S, C", "", "R, A", "", "S, C", ""],
+            vec!["Fix defects", "A, R", "S, C", "", "A, R", "", "S, C", ""],
         ]
     );
     assert!(rows(&cloud, "only-first").is_empty());
     assert_eq!(
         rows(&cloud, "only-second"),
-        [["Onboard the customer", "S", "R, A", "I", ""]]
+        [["Onboard the customer", "S", "A, R", "I", ""]]
     );
     let onprem = page(&files, "compare/onprem/customer/partner/index.html");
     assert_eq!(
         rows(&onprem, "only-first"),
-        [["Run the servers", "C", "R, A", ""]]
+        [["Run the servers", "C", "A, R", ""]]
     );
     let toc: Vec<String> = texts(&cloud, ".toc a");
     assert_eq!(toc.len(), 4, "{toc:?}");
