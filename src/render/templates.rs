@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 23] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 24] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -64,6 +64,10 @@ const BUILTIN_TEMPLATES: [(&str, &str); 23] = [
     (
         "partials/badge.html",
         include_str!("../../themes/golive/templates/partials/badge.html"),
+    ),
+    (
+        "partials/contents.html",
+        include_str!("../../themes/golive/templates/partials/contents.html"),
     ),
     (
         "partials/badges.html",

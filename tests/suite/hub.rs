@@ -377,6 +377,15 @@ fn the_contents_are_also_folded_at_the_top_of_the_article() {
             .next()
             .is_none()
     );
+    // The home page has its own layout, and the same folded contents.
+    let home = page(&files, "index.html");
+    let home_side: Vec<String> = home.select(&sel("aside.toc a")).map(text).collect();
+    let home_folded: Vec<String> = home
+        .select(&sel("details.toc-inline a"))
+        .map(text)
+        .collect();
+    assert!(!home_folded.is_empty());
+    assert_eq!(home_folded, home_side);
     // A page without headings has neither.
     let plain = page(&files, "cloud/plain/index.html");
     assert!(plain.select(&sel("details.toc-inline")).next().is_none());
