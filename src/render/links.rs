@@ -10,6 +10,7 @@ pub use crate::load::markdown::percent_decode;
 use crate::load::markdown::{is_external, normalize};
 use crate::model::Project;
 use crate::source::Span;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A broken link, found in the page at `page`.
@@ -183,10 +184,15 @@ fn resolve(files: &HashSet<&str>, page: &str, href: &str) -> Option<Verdict> {
         Some(i) => (&href[..i], Some(&href[i + 1..])),
         None => (href, None),
     };
-    let path = percent_decode(path.split('?').next().unwrap_or(""));
-    let path = path.as_str();
+    let path = path.split('?').next().unwrap_or("");
+    // Decoding gives the text back unchanged when there is nothing to decode.
+    let path = if path.contains('%') {
+        Cow::Owned(percent_decode(path))
+    } else {
+        Cow::Borrowed(path)
+    };
     let target = if path.is_empty() {
-        page.to_string()
+        Cow::Borrowed(page)
     } else {
         let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
         if path.split('/').filter(|p| *p == "..").count()
@@ -194,9 +200,10 @@ fn resolve(files: &HashSet<&str>, page: &str, href: &str) -> Option<Verdict> {
         {
             return broken("the link leaves the site".into());
         }
-        normalize(&format!("{dir}/{path}"))
+        join(dir, &path)
     };
-    if !files.contains(target.as_str()) {
+    let target = target.as_ref();
+    if !files.contains(target) {
         if files.contains(format!("{target}/index.html").as_str()) || path.ends_with('/') {
             return broken(format!(
                 "`{target}` is a folder: link to its index.html, as pages opened from disk need it"
@@ -207,11 +214,41 @@ fn resolve(files: &HashSet<&str>, page: &str, href: &str) -> Option<Verdict> {
     match fragment {
         Some(fragment) if !fragment.is_empty() && target.ends_with(".html") => {
             Some(Verdict::Anchor {
-                target,
+                target: target.to_string(),
                 fragment: fragment.to_string(),
             })
         }
         _ => None,
+    }
+}
+
+/// `normalize(&format!("{dir}/{path}"))`, the site path `path` leads to from a page in
+/// `dir`, for a `path` that does not climb above the site root. The links of the theme
+/// and of the navigation all have one form, `../` steps and then plain names, from a
+/// folder of plain names: that form is joined with at most one allocation, and links
+/// into the site root with none. Any other path is normalised in full.
+fn join<'a>(dir: &'a str, path: &'a str) -> Cow<'a, str> {
+    let plain = |text: &str| {
+        text.split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+    };
+    let mut base = dir;
+    let mut rest = path;
+    while let Some(after) = rest.strip_prefix("../") {
+        match base.rsplit_once('/') {
+            Some((parent, _)) => base = parent,
+            None if !base.is_empty() => base = "",
+            None => break,
+        }
+        rest = after;
+    }
+    if !plain(rest) || !(dir.is_empty() || plain(dir)) {
+        return Cow::Owned(normalize(&format!("{dir}/{path}")));
+    }
+    if base.is_empty() {
+        Cow::Borrowed(rest)
+    } else {
+        Cow::Owned(format!("{base}/{rest}"))
     }
 }
 
@@ -364,6 +401,36 @@ mod tests {
             from = start + len;
         }
         found
+    }
+
+    #[test]
+    fn joining_gives_what_normalising_gives() {
+        let dirs = ["", "a", "a/b", "a/b/c", "a/./b", "a//b", "a/b/.."];
+        let paths = [
+            "x.html",
+            "../x.html",
+            "../../x/y.html",
+            "../../../x.html",
+            "./x.html",
+            "../a/../x.html",
+            "x//y.html",
+            "x/",
+            "..",
+            "../",
+        ];
+        for dir in dirs {
+            for path in paths {
+                let ups = path.split('/').filter(|p| *p == "..").count();
+                if ups > dir.split('/').filter(|p| !p.is_empty()).count() {
+                    continue;
+                }
+                assert_eq!(
+                    join(dir, path),
+                    normalize(&format!("{dir}/{path}")),
+                    "{dir} + {path}"
+                );
+            }
+        }
     }
 
     #[test]
