@@ -4,8 +4,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
-use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
 use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
@@ -97,12 +96,24 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
 
 /// The stylesheet for highlighted code: a light theme by default, a dark one under
 /// `data-theme="dark"` and, when the reader has not chosen, under a dark system setting.
-pub fn stylesheet() -> String {
-    let themes = ThemeSet::load_defaults();
+///
+/// It is [`generate_stylesheet`]'s output, kept in the source: making it reads every
+/// theme syntect ships, which cost an eighth of a small site's build, for text that only
+/// changes with syntect. A test fails when the two differ.
+pub fn stylesheet() -> &'static str {
+    include_str!("highlight.css")
+}
+
+/// The stylesheet made from syntect's themes (see [`stylesheet`]).
+#[cfg(test)]
+fn generate_stylesheet() -> String {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
     let light =
-        css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
-    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE)
-        .unwrap_or_default();
+        syntect::html::css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE)
+            .unwrap_or_default();
+    let dark =
+        syntect::html::css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE)
+            .unwrap_or_default();
     let mut css = String::from("/* Code highlighting: generated at build time. */\n");
     css.push_str(&light);
     css.push_str("\n/* Dark, chosen explicitly. */\n");
@@ -115,6 +126,7 @@ pub fn stylesheet() -> String {
 }
 
 /// Puts `prefix` before every selector of a flat stylesheet (no nested at-rules).
+#[cfg(test)]
 fn prefix_rules(css: &str, prefix: &str) -> String {
     let mut out = String::new();
     let mut rest = css;
@@ -190,6 +202,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_kept_stylesheet_is_syntects() {
+        assert!(
+            stylesheet() == generate_stylesheet(),
+            "src/render/highlight.css is out of date: write generate_stylesheet()'s output there"
+        );
     }
 
     #[test]
