@@ -20,8 +20,8 @@ struct Context<'a> {
     /// Prefix from the page to the site root.
     root: &'a str,
     page: PageView<'a>,
-    nav: Vec<NavGroup>,
-    switcher: Vec<Switch>,
+    nav: Vec<NavGroup<'a>>,
+    switcher: Vec<Switch<'a>>,
     /// The config's labels, for the theme's own wording around the page.
     labels: &'a crate::config::Labels,
 }
@@ -41,40 +41,42 @@ struct PageView<'a> {
     description: &'a str,
     body: &'a str,
     toc: &'a [super::markdown::TocEntry],
-    breadcrumb: Vec<Link>,
+    breadcrumb: Vec<Link<'a>>,
     class: &'a str,
     path: &'a str,
     /// Name of the deployment the page belongs to, or empty.
-    scope_name: String,
+    scope_name: &'a str,
     /// Index of that deployment, or empty: the navigation script opens its group.
     scope_index: String,
     is_home: bool,
 }
 
+// The views borrow their text from the plan and the project: only the URLs, relative to
+// each page, are made per page.
 #[derive(Serialize)]
-struct Link {
-    title: String,
+struct Link<'a> {
+    title: &'a str,
     url: String,
 }
 
 #[derive(Serialize)]
-struct NavGroup {
-    title: String,
+struct NavGroup<'a> {
+    title: &'a str,
     /// Open when the page is in the group, or when the page belongs to no deployment.
     open: bool,
-    items: Vec<NavItem>,
+    items: Vec<NavItem<'a>>,
 }
 
 #[derive(Serialize)]
-struct NavItem {
-    title: String,
+struct NavItem<'a> {
+    title: &'a str,
     url: String,
     current: bool,
 }
 
 #[derive(Serialize)]
-struct Switch {
-    name: String,
+struct Switch<'a> {
+    name: &'a str,
     url: String,
     current: bool,
 }
@@ -127,7 +129,7 @@ pub fn page(
                 .crumbs
                 .iter()
                 .map(|c| Link {
-                    title: c.title.clone(),
+                    title: &c.title,
                     url: rel(&c.url),
                 })
                 .collect(),
@@ -135,8 +137,7 @@ pub fn page(
             path: &planned.path,
             scope_name: planned
                 .scope
-                .map(|i| project.scopes[i].name.value.clone())
-                .unwrap_or_default(),
+                .map_or("", |i| project.scopes[i].name.value.as_str()),
             scope_index: planned.scope.map(|i| i.to_string()).unwrap_or_default(),
             is_home: matches!(planned.kind, PageKind::Home),
         },
@@ -145,7 +146,7 @@ pub fn page(
             .switcher(project, index)
             .into_iter()
             .map(|target| Switch {
-                name: project.scopes[target.scope].name.value.clone(),
+                name: &project.scopes[target.scope].name.value,
                 url: rel(&target.path),
                 current: target.current,
             })
@@ -165,19 +166,23 @@ pub fn page(
 }
 
 /// The page's bounded navigation, for readers without scripts.
-fn fallback_nav(plan: &SitePlan, index: usize, rel: &dyn Fn(&str) -> String) -> Vec<NavGroup> {
+fn fallback_nav<'a>(
+    plan: &'a SitePlan,
+    index: usize,
+    rel: &dyn Fn(&str) -> String,
+) -> Vec<NavGroup<'a>> {
     let current = plan.pages[index].nav_at;
     plan.fallback_nav(index)
         .into_iter()
         .map(|(g, items)| {
             let group = &plan.nav[g];
             NavGroup {
-                title: group.title.clone(),
+                title: &group.title,
                 open: plan.group_open(index, g),
                 items: items
                     .into_iter()
                     .map(|i| NavItem {
-                        title: group.items[i].title.clone(),
+                        title: &group.items[i].title,
                         url: rel(&group.items[i].path),
                         current: current == Some((g, i)),
                     })
