@@ -529,19 +529,28 @@ fn process_alive(_pid: u32) -> bool {
 }
 
 /// Writes the manifest first, so that a staging folder of a killed build is recognised as
-/// rasci's, then every file.
+/// rasci's, then every folder, then every file. The files are written in parallel: on a
+/// large site most of the write stage is the kernel creating files, which two cores do
+/// in about half the time of one. Which files exist when a write fails part way does not
+/// matter: the staging folder is removed, and the output was not touched.
 fn write_all(site: &Site, dir: &Path) -> Result<(), WriteError> {
+    use rayon::prelude::*;
     std::fs::create_dir(dir).map_err(io(dir))?;
     let marker = dir.join(MARKER);
     std::fs::write(&marker, manifest(site)).map_err(io(&marker))?;
-    for (path, bytes) in &site.files {
-        let target = dir.join(path);
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(io(folder))?;
-        }
-        std::fs::write(&target, bytes).map_err(io(&target))?;
+    let folders: std::collections::BTreeSet<&str> = site
+        .files
+        .keys()
+        .filter_map(|path| path.rsplit_once('/').map(|(folder, _)| folder))
+        .collect();
+    for folder in folders {
+        let folder = dir.join(folder);
+        std::fs::create_dir_all(&folder).map_err(io(&folder))?;
     }
-    Ok(())
+    site.files.par_iter().try_for_each(|(path, bytes)| {
+        let target = dir.join(path);
+        std::fs::write(&target, bytes).map_err(io(&target))
+    })
 }
 
 #[cfg(test)]
