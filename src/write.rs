@@ -529,28 +529,19 @@ fn process_alive(_pid: u32) -> bool {
 }
 
 /// Writes the manifest first, so that a staging folder of a killed build is recognised as
-/// rasci's, then every folder, then every file. The files are written in parallel: on a
-/// large site most of the write stage is the kernel creating files, which two cores do
-/// in about half the time of one. Which files exist when a write fails part way does not
-/// matter: the staging folder is removed, and the output was not touched.
+/// rasci's, then every file.
 fn write_all(site: &Site, dir: &Path) -> Result<(), WriteError> {
-    use rayon::prelude::*;
     std::fs::create_dir(dir).map_err(io(dir))?;
     let marker = dir.join(MARKER);
     std::fs::write(&marker, manifest(site)).map_err(io(&marker))?;
-    let folders: std::collections::BTreeSet<&str> = site
-        .files
-        .keys()
-        .filter_map(|path| path.rsplit_once('/').map(|(folder, _)| folder))
-        .collect();
-    for folder in folders {
-        let folder = dir.join(folder);
-        std::fs::create_dir_all(&folder).map_err(io(&folder))?;
-    }
-    site.files.par_iter().try_for_each(|(path, bytes)| {
+    for (path, bytes) in &site.files {
         let target = dir.join(path);
-        std::fs::write(&target, bytes).map_err(io(&target))
-    })
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder).map_err(io(folder))?;
+        }
+        std::fs::write(&target, bytes).map_err(io(&target))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
