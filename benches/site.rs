@@ -14,8 +14,13 @@
 //! emptied output folder each time. The tools take turns (rasci, hugo, zola, mdbook,
 //! rasci, …) so that a slow moment of the machine falls on all of them alike; the first
 //! round warms the file cache and is not counted. Printed per tool and size: the median,
-//! min and max wall time, the peak resident memory of the build process (`ru_maxrss`
-//! from `wait4`), and the size of the output.
+//! min and max wall time, the median CPU time (user and system, from `wait4`), the peak
+//! resident memory of the build process (`ru_maxrss`), the size of the output, and
+//! rasci's wall time as a multiple of the fastest peer's.
+//!
+//! Start-up is timed first, the same way: `rasci build` and `rasci check` of the example
+//! project in this repository against mdBook building a book of one page (`--startup-runs
+//! 20` rounds; `--startup-runs 0` skips it).
 //!
 //! Peers are found by the `HUGO`, `ZOLA` and `MDBOOK` variables, else on PATH, else in
 //! `--peers DIR` (a folder holding `hugo`, `zola`, `mdbook`, or those in `DIR/bin`); a
@@ -26,7 +31,7 @@
 //! 10,000 is dominated by the kernel's inode allocation, for every tool alike.
 //!
 //! Options: `--pages 1000,10000` (the sizes), `--runs 3` (counted rounds), `--peers DIR`,
-//! `--only rasci` (skip the peers), `--out DIR` (where the outputs go), `--keep DIR`
+//! `--startup-runs 20`, `--only rasci` (skip the peers), `--out DIR` (where the outputs go), `--keep DIR`
 //! (write the generated projects to `DIR/<size>/<tool>` instead of a temporary folder).
 
 use std::fmt::Write as _;
@@ -42,6 +47,8 @@ const SCOPES: [(&str, &str); 2] = [("cloud", "Cloud"), ("onprem", "On Premises")
 struct Options {
     sizes: Vec<usize>,
     runs: usize,
+    /// Rounds of the start-up comparison.
+    startup_runs: usize,
     peers: Option<PathBuf>,
     only_rasci: bool,
     keep: Option<PathBuf>,
@@ -67,6 +74,7 @@ fn options() -> Options {
             },
         ),
         runs: value("--runs").map_or(3, |v| v.parse().expect("--runs N")),
+        startup_runs: value("--startup-runs").map_or(20, |v| v.parse().expect("--startup-runs N")),
         peers: value("--peers").map(PathBuf::from),
         only_rasci: value("--only").is_some_and(|v| v == "rasci"),
         keep: value("--keep").map(PathBuf::from),
@@ -215,6 +223,17 @@ fn main() {
     }
     .expect("output folder");
     println!("outputs in {}", outputs.path().display());
+    if options.startup_runs > 0 {
+        let mdbook = tools.iter().find(|t| t.name == "mdbook");
+        startup(
+            &tools[0].binary,
+            mdbook,
+            options.startup_runs,
+            &base.join("startup"),
+            outputs.path(),
+            temp.path(),
+        );
+    }
     let mut table: Vec<(usize, &str, Runs)> = Vec::new();
     for &size in &options.sizes {
         let roots: Vec<PathBuf> = tools
@@ -238,11 +257,12 @@ fn main() {
                     temp.path(),
                 );
                 eprintln!(
-                    "  {size} pages, {} round {round}{}: {:.2} s, {:.0} MiB",
+                    "  {size} pages, {} round {round}{}: {:.2} s, CPU {:.2} s, {:.0} MiB",
                     tool.name,
                     if round == 0 { " (warm-up)" } else { "" },
-                    run.0.as_secs_f64(),
-                    run.1 as f64 / 1024.0
+                    run.wall.as_secs_f64(),
+                    run.cpu.as_secs_f64(),
+                    run.peak_kib as f64 / 1024.0
                 );
                 if round > 0 {
                     runs[t].add(run, &out);
@@ -256,15 +276,16 @@ fn main() {
 
     println!();
     println!(
-        "| content pages | tool   | wall time, median (min–max) | peak memory | output | HTML files |"
+        "| content pages | tool   | wall time, median (min–max) | CPU time, median | peak memory | output | HTML files |"
     );
-    println!("|---:|---|---:|---:|---:|---:|");
+    println!("|---:|---|---:|---:|---:|---:|---:|");
     for (size, name, runs) in &table {
         println!(
-            "| {size} | {name} | {:.2} s ({:.2}–{:.2}) | {:.0} MiB | {:.1} MiB | {} |",
+            "| {size} | {name} | {:.2} s ({:.2}–{:.2}) | {:.2} s | {:.0} MiB | {:.1} MiB | {} |",
             runs.median().as_secs_f64(),
             runs.times[0].as_secs_f64(),
             runs.times[runs.times.len() - 1].as_secs_f64(),
+            runs.median_cpu().as_secs_f64(),
             runs.peak_kib as f64 / 1024.0,
             runs.output_bytes as f64 / (1024.0 * 1024.0),
             runs.html_files
@@ -278,10 +299,22 @@ fn main() {
             .map(|(_, _, r)| r)
     };
     for &size in &options.sizes {
+        let fastest = table
+            .iter()
+            .filter(|(s, n, _)| *s == size && *n != "rasci")
+            .min_by_key(|(_, _, r)| r.median());
+        if let (Some(rasci), Some((_, peer, runs))) = (find(size, "rasci"), fastest) {
+            println!(
+                "{size} pages: rasci / fastest peer ({peer}) wall time {:.2}×, peak memory rasci / {peer} {:.2}×",
+                rasci.median().as_secs_f64() / runs.median().as_secs_f64(),
+                rasci.peak_kib as f64 / runs.peak_kib as f64
+            );
+        }
         if let (Some(rasci), Some(zola)) = (find(size, "rasci"), find(size, "zola")) {
             println!(
-                "{size} pages: rasci / zola wall time {:.2}×",
-                rasci.median().as_secs_f64() / zola.median().as_secs_f64()
+                "{size} pages: rasci / zola wall time {:.2}×, peak memory {:.2}×",
+                rasci.median().as_secs_f64() / zola.median().as_secs_f64(),
+                rasci.peak_kib as f64 / zola.peak_kib as f64
             );
         }
     }
@@ -300,9 +333,19 @@ fn main() {
     }
 }
 
+/// What one build cost: wall time, CPU time of the process (user and system), and its
+/// peak resident memory in KiB.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    wall: Duration,
+    cpu: Duration,
+    peak_kib: u64,
+}
+
 #[derive(Default)]
 struct Runs {
     times: Vec<Duration>,
+    cpu_times: Vec<Duration>,
     /// The highest peak resident memory of the runs, in KiB.
     peak_kib: u64,
     output_bytes: u64,
@@ -310,23 +353,33 @@ struct Runs {
 }
 
 impl Runs {
-    fn add(&mut self, (time, peak_kib): (Duration, u64), out: &Path) {
-        self.times.push(time);
-        self.times.sort();
-        self.peak_kib = self.peak_kib.max(peak_kib);
+    fn add(&mut self, run: Run, out: &Path) {
+        self.record(run);
         let (bytes, html) = output_size(out);
         self.output_bytes = bytes;
         self.html_files = html;
     }
 
+    fn record(&mut self, run: Run) {
+        self.times.push(run.wall);
+        self.times.sort();
+        self.cpu_times.push(run.cpu);
+        self.cpu_times.sort();
+        self.peak_kib = self.peak_kib.max(run.peak_kib);
+    }
+
     fn median(&self) -> Duration {
         self.times[self.times.len() / 2]
     }
+
+    fn median_cpu(&self) -> Duration {
+        self.cpu_times[self.cpu_times.len() / 2]
+    }
 }
 
-/// Runs one build into an emptied `out` and returns its wall time and the peak resident
-/// memory of the process, in KiB. The process's output goes to a file, shown if it fails.
-fn run_once(command: &Command, out: &Path, scratch: &Path) -> (Duration, u64) {
+/// Runs one build into an emptied `out` and returns what it cost. The process's output
+/// goes to a file, shown if it fails.
+fn run_once(command: &Command, out: &Path, scratch: &Path) -> Run {
     if out.exists() {
         std::fs::remove_dir_all(out).expect("remove the last output");
     }
@@ -341,14 +394,90 @@ fn run_once(command: &Command, out: &Path, scratch: &Path) -> (Duration, u64) {
     // Reaped by `wait4` below, which also reads its resource use; `Child::wait` cannot.
     #[allow(clippy::zombie_processes)]
     let pid = command.spawn().expect("start the build").id();
-    let (status, peak_kib) = wait_with_peak(pid);
-    let elapsed = start.elapsed();
+    let (status, peak_kib, cpu) = wait_with_peak(pid);
+    let wall = start.elapsed();
     assert!(
         status == 0,
         "{command:?} failed (wait status {status}):\n{}",
         std::fs::read_to_string(&log_path).unwrap_or_default()
     );
-    (elapsed, peak_kib)
+    Run {
+        wall,
+        cpu,
+        peak_kib,
+    }
+}
+
+/// Start-up: `rasci build` and `rasci check` of the example project of this repository,
+/// and mdBook building a book of one page, in turns, after one warm-up round.
+fn startup(
+    rasci: &Path,
+    mdbook: Option<&Tool>,
+    rounds: usize,
+    base: &Path,
+    outputs: &Path,
+    scratch: &Path,
+) {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let book = base.join("mdbook");
+    if book.exists() {
+        std::fs::remove_dir_all(&book).expect("remove an old book");
+    }
+    generate_mdbook(&book, 1);
+    let rasci_out = outputs.join("startup-rasci");
+    let book_out = outputs.join("startup-mdbook");
+    let mut build = Command::new(rasci);
+    build
+        .arg("build")
+        .arg("--root")
+        .arg(example)
+        .arg("--out")
+        .arg(&rasci_out);
+    let mut check = Command::new(rasci);
+    check.arg("check").arg("--root").arg(example);
+    let mut cases: Vec<(&str, Command, PathBuf)> = vec![
+        ("rasci build, example project", build, rasci_out),
+        (
+            "rasci check, example project",
+            check,
+            outputs.join("startup-none"),
+        ),
+    ];
+    if let Some(tool) = mdbook {
+        cases.push((
+            "mdbook build, one-page book",
+            (tool.command)(&tool.binary, &book, &book_out),
+            book_out,
+        ));
+    }
+    let mut runs: Vec<Runs> = cases.iter().map(|_| Runs::default()).collect();
+    for round in 0..=rounds {
+        for ((_, command, out), runs) in cases.iter().zip(&mut runs) {
+            let run = run_once(command, out, scratch);
+            if round > 0 {
+                runs.record(run);
+            }
+        }
+    }
+    println!();
+    println!("| start-up | wall time, median (min–max) | CPU time, median | peak memory |");
+    println!("|---|---:|---:|---:|");
+    for ((name, _, _), runs) in cases.iter().zip(&runs) {
+        println!(
+            "| {name} | {:.1} ms ({:.1}–{:.1}) | {:.1} ms | {:.0} MiB |",
+            runs.median().as_secs_f64() * 1e3,
+            runs.times[0].as_secs_f64() * 1e3,
+            runs.times[runs.times.len() - 1].as_secs_f64() * 1e3,
+            runs.median_cpu().as_secs_f64() * 1e3,
+            runs.peak_kib as f64 / 1024.0
+        );
+    }
+    if let [build, _, book] = &runs[..] {
+        println!(
+            "start-up: rasci build of the example / mdbook one-page book wall time {:.2}×",
+            build.median().as_secs_f64() / book.median().as_secs_f64()
+        );
+    }
 }
 
 /// `Command` is not `Clone`; a fresh one with the same program and arguments.
@@ -360,11 +489,11 @@ fn clone(command: &Command) -> Command {
 
 /// Waits for the child `pid` with `wait4`, which reports the resource use of that child
 /// alone (`getrusage(RUSAGE_CHILDREN)` would give the largest of all children waited for
-/// so far). Returns the raw wait status (0 when it exited with 0) and `ru_maxrss`, which
-/// Linux gives in KiB. The standard library has no portable way to read either, hence the
+/// so far). Returns the raw wait status (0 when it exited with 0), `ru_maxrss`, which
+/// Linux gives in KiB, and the CPU time (user and system) of the child. The standard library has no portable way to read either, hence the
 /// one system call, on a process this benchmark started and has not waited for.
 #[allow(unsafe_code)]
-fn wait_with_peak(pid: u32) -> (i32, u64) {
+fn wait_with_peak(pid: u32) -> (i32, u64, Duration) {
     let mut status: libc::c_int = 0;
     // SAFETY: all-zero is a valid `rusage` (plain integers), filled in by the call.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -380,7 +509,15 @@ fn wait_with_peak(pid: u32) -> (i32, u64) {
             "wait4: {error}"
         );
     }
-    (status, usage.ru_maxrss.max(0) as u64)
+    let seconds = |time: libc::timeval| {
+        Duration::from_secs(time.tv_sec.max(0) as u64)
+            + Duration::from_micros(time.tv_usec.max(0) as u64)
+    };
+    (
+        status,
+        usage.ru_maxrss.max(0) as u64,
+        seconds(usage.ru_utime) + seconds(usage.ru_stime),
+    )
 }
 
 /// Total bytes of the output folder, and how many of its files are HTML.

@@ -22,8 +22,8 @@ struct Context<'a> {
     /// Prefix from the page to the site root.
     root: &'a str,
     page: PageView<'a>,
-    nav: Vec<NavGroup>,
-    switcher: Vec<Switch>,
+    nav: Vec<NavGroup<'a>>,
+    switcher: Vec<Switch<'a>>,
     /// The operating models, on a page of one model in a project with models; else empty.
     model_switcher: Vec<ModelSwitch>,
     /// The config's labels, for the theme's own wording around the page.
@@ -45,11 +45,11 @@ struct PageView<'a> {
     description: &'a str,
     body: &'a str,
     toc: &'a [super::markdown::TocEntry],
-    breadcrumb: Vec<Link>,
+    breadcrumb: Vec<Link<'a>>,
     class: &'a str,
     path: &'a str,
     /// Name of the deployment the page belongs to, or empty.
-    scope_name: String,
+    scope_name: &'a str,
     /// Name of the operating model the page belongs to, or empty (always empty in a
     /// project without models).
     model_name: String,
@@ -60,38 +60,40 @@ struct PageView<'a> {
     /// guide, which every deployment shows), or empty.
     title_scope: String,
     /// The guides before and after this one in the navigation, in the same deployment.
-    prev: Option<Link>,
-    next: Option<Link>,
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
     /// Where the page's source is edited (`edit_url`), when it has one source file.
     edit_url: Option<String>,
     /// The day the page last changed, `YYYY-MM-DD` (see [`updated`]); `None` without one.
     updated: Option<&'a str>,
 }
 
+// The views borrow their text from the plan and the project: only the URLs, relative to
+// each page, are made per page.
 #[derive(Serialize)]
-struct Link {
-    title: String,
+struct Link<'a> {
+    title: &'a str,
     url: String,
 }
 
 #[derive(Serialize)]
-struct NavGroup {
-    title: String,
+struct NavGroup<'a> {
+    title: &'a str,
     /// Open when the page is in the group, or when the page belongs to no deployment.
     open: bool,
-    items: Vec<NavItem>,
+    items: Vec<NavItem<'a>>,
 }
 
 #[derive(Serialize)]
-struct NavItem {
-    title: String,
+struct NavItem<'a> {
+    title: &'a str,
     url: String,
     current: bool,
 }
 
 #[derive(Serialize)]
-struct Switch {
-    name: String,
+struct Switch<'a> {
+    name: &'a str,
     url: String,
     current: bool,
 }
@@ -154,7 +156,7 @@ pub fn page(
                 .crumbs
                 .iter()
                 .map(|c| Link {
-                    title: c.title.clone(),
+                    title: &c.title,
                     url: rel(&c.url),
                 })
                 .collect(),
@@ -162,8 +164,7 @@ pub fn page(
             path: &planned.path,
             scope_name: planned
                 .scope
-                .map(|i| project.scopes[i].name.value.clone())
-                .unwrap_or_default(),
+                .map_or("", |i| project.scopes[i].name.value.as_str()),
             scope_index: planned.scope.map(|i| i.to_string()).unwrap_or_default(),
             model_name: planned
                 .model
@@ -176,11 +177,11 @@ pub fn page(
                 .map(|i| project.scopes[i].name.value.clone())
                 .unwrap_or_default(),
             prev: planned.prev.map(|i| Link {
-                title: plan.pages[i].title.clone(),
+                title: &plan.pages[i].title,
                 url: rel(&plan.pages[i].path),
             }),
             next: planned.next.map(|i| Link {
-                title: plan.pages[i].title.clone(),
+                title: &plan.pages[i].title,
                 url: rel(&plan.pages[i].path),
             }),
             edit_url: project.config.edit_link.as_ref().and_then(|link| {
@@ -193,7 +194,7 @@ pub fn page(
             .switcher(project, index)
             .into_iter()
             .map(|target| Switch {
-                name: project.scopes[target.scope].name.value.clone(),
+                name: &project.scopes[target.scope].name.value,
                 url: rel(&target.path),
                 current: target.current,
             })
@@ -358,19 +359,23 @@ pub(super) fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d 
 }
 
 /// The page's bounded navigation, for readers without scripts.
-fn fallback_nav(plan: &SitePlan, index: usize, rel: &dyn Fn(&str) -> String) -> Vec<NavGroup> {
+fn fallback_nav<'a>(
+    plan: &'a SitePlan,
+    index: usize,
+    rel: &dyn Fn(&str) -> String,
+) -> Vec<NavGroup<'a>> {
     let current = plan.pages[index].nav_at;
     plan.fallback_nav(index)
         .into_iter()
         .map(|(g, items)| {
             let group = &plan.nav[g];
             NavGroup {
-                title: group.title.clone(),
+                title: &group.title,
                 open: plan.group_open(index, g),
                 items: items
                     .into_iter()
                     .map(|i| NavItem {
-                        title: group.items[i].title.clone(),
+                        title: &group.items[i].title,
                         url: rel(&group.items[i].path),
                         current: current == Some((g, i)),
                     })

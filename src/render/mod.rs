@@ -202,10 +202,14 @@ pub fn render(
 ) -> Result<Rendered, ThemeError> {
     let frame = frame_hash(project, content, theme, history);
     let data = data_hash(project);
-    let bodies: Vec<u64> = content
-        .iter()
-        .map(|page| hash_of(page.body(&project.sources)))
-        .collect();
+    let bodies: Vec<u64> = {
+        use rayon::prelude::*;
+        // Every page body is hashed on every rebuild of a preview: in parallel, in order.
+        content
+            .par_iter()
+            .map(|page| hash_of(page.body(&project.sources)))
+            .collect()
+    };
     let site_data = SiteData {
         project,
         matrices,
