@@ -258,25 +258,7 @@ async function main() {
     server.close();
   }
 
-  if (screenshots.length) {
-    console.log("screenshots:");
-    for (const file of screenshots) console.log(`  ${file}`);
-  }
-  console.log(checks.closingLine());
-  process.exit(checks.failed === 0 ? 0 : 1);
+  checks.finish(screenshots);
 }
 
-const watchdog = setTimeout(() => {
-  checks.failed += 1;
-  console.log(`FAIL  the flows test did not finish within ${TOTAL_TIMEOUT_MS / 1000} s`);
-  console.log(checks.closingLine());
-  process.exit(1);
-}, TOTAL_TIMEOUT_MS);
-watchdog.unref();
-
-main().catch((error) => {
-  checks.failed += 1;
-  console.log(`FAIL  ${error && error.stack ? error.stack : error}`);
-  console.log(checks.closingLine());
-  process.exit(1);
-});
+checks.run("flows test", TOTAL_TIMEOUT_MS, main);

@@ -66,6 +66,35 @@ export class Checks {
   closingLine() {
     return `${this.passed} passed, ${this.failed} failed`;
   }
+
+  /**
+   * Ends the script: lists the screenshots written, prints the closing line, and exits 0
+   * only when nothing failed.
+   */
+  finish(screenshots = []) {
+    if (screenshots.length) {
+      console.log("screenshots:");
+      for (const file of screenshots) console.log(`  ${file}`);
+    }
+    console.log(this.closingLine());
+    process.exit(this.failed === 0 ? 0 : 1);
+  }
+
+  /**
+   * Runs the script's `main` under a watchdog of `totalMs`: a run that hangs, or throws
+   * outside a check, counts as a failure with its reason, never as a silent pass.
+   */
+  run(name, totalMs, main) {
+    const failWith = (message) => {
+      this.failed += 1;
+      console.log(`FAIL  ${message}`);
+      console.log(this.closingLine());
+      process.exit(1);
+    };
+    const watchdog = setTimeout(() => failWith(`the ${name} did not finish within ${totalMs / 1000} s`), totalMs);
+    watchdog.unref();
+    main().catch((error) => failWith(error && error.stack ? error.stack : error));
+  }
 }
 
 /**

@@ -24,6 +24,7 @@ const CHECK_TIMEOUT_MS = 60_000;
 const DESKTOP = { width: 1400, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
+const TOTAL_TIMEOUT_MS = 240_000; // the whole run
 const contexts = new Set();
 const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
 let origin = "";
@@ -242,11 +243,7 @@ async function main() {
     server.close();
   }
   console.log(`screenshots: ${shots}`);
-  console.log(checks.closingLine());
-  process.exit(checks.failed === 0 ? 0 : 1);
+  checks.finish();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+checks.run("models test", TOTAL_TIMEOUT_MS, main);

@@ -211,25 +211,7 @@ async function main() {
     server.close();
   }
 
-  if (written.length) {
-    console.log("screenshots:");
-    for (const file of written) console.log(`  ${file}`);
-  }
-  console.log(checks.closingLine());
-  process.exit(checks.failed === 0 ? 0 : 1);
+  checks.finish(written);
 }
 
-const watchdog = setTimeout(() => {
-  checks.failed += 1;
-  console.log(`FAIL  the search test did not finish within ${TOTAL_TIMEOUT_MS / 1000} s`);
-  console.log(checks.closingLine());
-  process.exit(1);
-}, TOTAL_TIMEOUT_MS);
-watchdog.unref();
-
-main().catch((error) => {
-  checks.failed += 1;
-  console.log(`FAIL  ${error && error.stack ? error.stack : error}`);
-  console.log(checks.closingLine());
-  process.exit(1);
-});
+checks.run("search test", TOTAL_TIMEOUT_MS, main);

@@ -388,12 +388,7 @@ async function main() {
     await browser.close().catch(() => {});
   }
 
-  if (screenshots.length) {
-    console.log("screenshots:");
-    for (const file of screenshots) console.log(`  ${file}`);
-  }
-  console.log(checks.closingLine());
-  process.exit(checks.failed === 0 ? 0 : 1);
+  checks.finish(screenshots);
 }
 
 // Whatever happens, the server does not outlive the test.
@@ -409,17 +404,4 @@ for (const name of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-const watchdog = setTimeout(() => {
-  checks.failed += 1;
-  console.log(`FAIL  the serve test did not finish within ${TOTAL_TIMEOUT_MS / 1000} s`);
-  console.log(checks.closingLine());
-  process.exit(1);
-}, TOTAL_TIMEOUT_MS);
-watchdog.unref();
-
-main().catch((error) => {
-  checks.failed += 1;
-  console.log(`FAIL  ${error && error.stack ? error.stack : error}`);
-  console.log(checks.closingLine());
-  process.exit(1);
-});
+checks.run("serve test", TOTAL_TIMEOUT_MS, main);
