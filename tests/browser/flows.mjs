@@ -15,7 +15,7 @@
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext } from "./harness.mjs";
 import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -34,15 +34,8 @@ const contexts = new Set();
 const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
 let origin = "";
 
-async function newContext(browser, viewport) {
-  const context = await browser.newContext({ viewport });
-  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
-  context.problems = [];
-  contexts.add(context);
-  context.on("close", () => contexts.delete(context));
-  context.on("page", (page) => watch(page, context.problems));
-  return context;
+function newContext(browser, viewport) {
+  return isolatedContext(browser, contexts, origin, { viewport }, { actionMs: ACTION_TIMEOUT_MS, navigationMs: NAVIGATION_TIMEOUT_MS });
 }
 
 async function open(context, path) {

@@ -98,6 +98,36 @@ export class Checks {
 }
 
 /**
+ * A browser context for one check's pages, kept in `contexts` while open so a check can
+ * clear and read its problems: every request for another host than `origin` is refused
+ * and recorded, and so is every console error, page error and HTTP error of its pages
+ * (failed requests too, unless `requestFailures` is false).
+ */
+export async function isolatedContext(
+  browser,
+  contexts,
+  origin,
+  contextOptions,
+  { actionMs, navigationMs, requestFailures = true } = {},
+) {
+  const context = await browser.newContext(contextOptions);
+  if (actionMs) context.setDefaultTimeout(actionMs);
+  if (navigationMs) context.setDefaultNavigationTimeout(navigationMs);
+  context.problems = [];
+  contexts.add(context);
+  context.on("close", () => contexts.delete(context));
+  await context.route(
+    (url) => url.origin !== origin && !["data:", "blob:", "about:"].includes(url.protocol),
+    (route) => {
+      context.problems.push(`request to another host: ${route.request().url()}`);
+      return route.abort("blockedbyclient");
+    },
+  );
+  context.on("page", (page) => watch(page, context.problems, { requestFailures }));
+  return context;
+}
+
+/**
  * Records on `problems` every console error, page error and HTTP error of `page`, and,
  * unless `requestFailures` is false, every failed request.
  */

@@ -13,7 +13,7 @@
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext } from "./harness.mjs";
 import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -29,25 +29,8 @@ const contexts = new Set();
 const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
 let origin = "";
 
-async function newContext(browser, options = {}) {
-  const context = await browser.newContext({ viewport: DESKTOP, ...options });
-  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
-  context.problems = [];
-  contexts.add(context);
-  context.on("close", () => contexts.delete(context));
-  await context.route(
-    (url) => {
-      if (url.protocol === "data:" || url.href === "about:blank") return false;
-      return url.host !== new URL(origin).host;
-    },
-    (route) => {
-      context.problems.push(`request to another host: ${route.request().url()}`);
-      return route.abort("blockedbyclient");
-    },
-  );
-  context.on("page", (page) => watch(page, context.problems));
-  return context;
+function newContext(browser, options = {}) {
+  return isolatedContext(browser, contexts, origin, { viewport: DESKTOP, ...options }, { actionMs: ACTION_TIMEOUT_MS, navigationMs: NAVIGATION_TIMEOUT_MS });
 }
 
 async function open(context, path) {

@@ -18,7 +18,7 @@
 // last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext } from "./harness.mjs";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,21 +40,8 @@ const contexts = new Set();
 const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
 let origin = "";
 
-async function newContext(browser, options = {}) {
-  const context = await browser.newContext({ viewport: DESKTOP, ...options });
-  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  context.problems = [];
-  contexts.add(context);
-  context.on("close", () => contexts.delete(context));
-  await context.route(
-    (url) => !url.href.startsWith(origin) && !url.href.startsWith("data:"),
-    (route) => {
-      context.problems.push(`request to another host: ${route.request().url()}`);
-      return route.abort("blockedbyclient");
-    },
-  );
-  context.on("page", (page) => watch(page, context.problems));
-  return context;
+function newContext(browser, options = {}) {
+  return isolatedContext(browser, contexts, origin, { viewport: DESKTOP, ...options }, { actionMs: ACTION_TIMEOUT_MS });
 }
 
 async function open(context, path) {

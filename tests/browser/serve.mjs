@@ -15,7 +15,7 @@
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, fail, watch, withTimeout } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, fail, watch, withTimeout, isolatedContext } from "./harness.mjs";
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -128,23 +128,8 @@ function rawGet(origin, path) {
 
 let origin = ""; // http://127.0.0.1:PORT
 
-async function newContext(browser, options = {}) {
-  const context = await browser.newContext({ viewport: DESKTOP, ...options });
-  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
-  context.problems = [];
-  contexts.add(context);
-  context.on("close", () => contexts.delete(context));
-  // No request leaves the preview: anything for another host is refused and reported.
-  await context.route(
-    (url) => url.origin !== origin && !["data:", "blob:", "about:"].includes(url.protocol),
-    (route) => {
-      context.problems.push(`request to another host: ${route.request().url()}`);
-      return route.abort("blockedbyclient");
-    },
-  );
-  context.on("page", (page) => watch(page, context.problems, { requestFailures: false }));
-  return context;
+function newContext(browser, options = {}) {
+  return isolatedContext(browser, contexts, origin, { viewport: DESKTOP, ...options }, { actionMs: ACTION_TIMEOUT_MS, navigationMs: NAVIGATION_TIMEOUT_MS, requestFailures: false });
 }
 
 async function open(context, path) {
