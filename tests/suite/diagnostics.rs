@@ -35,37 +35,10 @@ fn check(root: &Path) -> (Project, Vec<Diagnostic>) {
     (project, findings.diagnostics)
 }
 
-/// `rule | message | path:line:col | help` of each finding, for exact comparison.
-fn lines(project: &Project, diagnostics: &[Diagnostic]) -> Vec<String> {
-    diagnostics
-        .iter()
-        .map(|d| {
-            let at = match &d.primary {
-                Some(label) => {
-                    let start = project.sources.start(label.span);
-                    format!(
-                        "{}:{}:{}",
-                        project.sources.path(label.span.file),
-                        start.line,
-                        start.column
-                    )
-                }
-                None => "-".to_string(),
-            };
-            format!(
-                "{} | {} | {at} | {}",
-                d.rule,
-                d.message,
-                d.help.as_deref().unwrap_or("")
-            )
-        })
-        .collect()
-}
-
 fn findings_of(files: &[(&str, Option<&str>)]) -> Vec<String> {
     let dir = project(files);
     let (project, diagnostics) = check(dir.root());
-    lines(&project, &diagnostics)
+    support::finding_lines(&project, &diagnostics)
 }
 
 #[test]
@@ -282,7 +255,7 @@ const GUIDE: &str = "---\ntitle: Guide\n---\n\n## Setup\n\nDone.\n";
 
 fn link_findings(root: &Path) -> Vec<String> {
     let (project, diagnostics) = check(root);
-    lines(&project, &diagnostics)
+    support::finding_lines(&project, &diagnostics)
 }
 
 #[test]
@@ -299,7 +272,10 @@ fn a_broken_link_is_reported_once_by_check_and_by_build_with_did_you_mean() {
     ];
     assert_eq!(link_findings(dir.root()), expected);
     let built = rasci::pipeline::build(dir.root()).unwrap();
-    assert_eq!(lines(&built.project, &built.findings.diagnostics), expected);
+    assert_eq!(
+        support::finding_lines(&built.project, &built.findings.diagnostics),
+        expected
+    );
 }
 
 #[test]
@@ -318,7 +294,7 @@ fn a_link_broken_in_every_deployment_is_reported_once_at_the_link() {
     );
     let built = rasci::pipeline::build(dir.root()).unwrap();
     assert_eq!(
-        lines(&built.project, &built.findings.diagnostics),
+        support::finding_lines(&built.project, &built.findings.diagnostics),
         [
             "link/broken | broken link `/glossary/#term-nope` | content/start.md:5:5 | it leads nowhere from the built pages `a/start/index.html` and `b/start/index.html`"
         ]
@@ -341,7 +317,7 @@ fn file_names_with_spaces_and_non_ascii_letters_link() {
     ]);
     assert_eq!(link_findings(dir.root()), Vec::<String>::new());
     let built = rasci::pipeline::build(dir.root()).unwrap();
-    let errors: Vec<String> = lines(&built.project, &built.findings.diagnostics);
+    let errors: Vec<String> = support::finding_lines(&built.project, &built.findings.diagnostics);
     assert_eq!(errors, Vec::<String>::new());
 }
 
@@ -392,7 +368,7 @@ fn repeated_headings_are_numbered_alike_by_check_and_build() {
         "{findings:#?}"
     );
     let built = rasci::pipeline::build(dir.root()).unwrap();
-    let built_findings = lines(&built.project, &built.findings.diagnostics);
+    let built_findings = support::finding_lines(&built.project, &built.findings.diagnostics);
     assert_eq!(built_findings.len(), 1, "{built_findings:#?}");
     assert!(
         built_findings[0].contains("`#notes-5`"),

@@ -4,7 +4,6 @@
 //! `tests/fixtures/models` has two models (three and four parties) over two scopes.
 
 use crate::support;
-use rasci::diagnostic::Diagnostic;
 use rasci::model::Project;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -21,33 +20,7 @@ fn models_project() -> support::Project {
 /// `rule | message | path:line:col | help` of each finding of the project at `root`.
 fn findings(root: &Path) -> Vec<String> {
     let (project, findings) = rasci::pipeline::check_project(root).expect("project loads");
-    lines(&project, &findings.diagnostics)
-}
-
-fn lines(project: &Project, diagnostics: &[Diagnostic]) -> Vec<String> {
-    diagnostics
-        .iter()
-        .map(|d| {
-            let at = match &d.primary {
-                Some(label) => {
-                    let start = project.sources.start(label.span);
-                    format!(
-                        "{}:{}:{}",
-                        project.sources.path(label.span.file),
-                        start.line,
-                        start.column
-                    )
-                }
-                None => "-".to_string(),
-            };
-            format!(
-                "{} | {} | {at} | {}",
-                d.rule,
-                d.message,
-                d.help.as_deref().unwrap_or("")
-            )
-        })
-        .collect()
+    support::finding_lines(&project, &findings.diagnostics)
 }
 
 /// The findings of the fixture with `path` replaced by `text`.

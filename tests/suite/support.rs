@@ -430,3 +430,33 @@ pub fn build_clean(root: &Path) -> BTreeMap<String, Vec<u8>> {
     assert!(errors.is_empty(), "{errors:#?}");
     std::sync::Arc::unwrap_or_clone(built.site).files
 }
+
+/// `rule | message | path:line:col | help` of each finding, for exact comparison.
+pub fn finding_lines(
+    project: &rasci::model::Project,
+    diagnostics: &[rasci::diagnostic::Diagnostic],
+) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let at = match &d.primary {
+                Some(label) => {
+                    let start = project.sources.start(label.span);
+                    format!(
+                        "{}:{}:{}",
+                        project.sources.path(label.span.file),
+                        start.line,
+                        start.column
+                    )
+                }
+                None => "-".to_string(),
+            };
+            format!(
+                "{} | {} | {at} | {}",
+                d.rule,
+                d.message,
+                d.help.as_deref().unwrap_or("")
+            )
+        })
+        .collect()
+}
