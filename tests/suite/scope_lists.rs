@@ -168,3 +168,167 @@ fn a_section_listed_twice_in_a_models_sections_is_a_duplicate_and_shown_once() {
         ]
     );
 }
+
+/// `rasci check --site` of the models fixture with a guide page `guide.md` whose body is
+/// `body`: its exit code and its one `content/shortcode` finding (message, help, line,
+/// column).
+fn shortcode_finding(body: &str) -> (i32, String, String, u64, u64) {
+    let built = models_project().build();
+    built.page("guide.md", "Guide", body);
+    let checked = built.check_with(&["--site"]);
+    let found = checked.with_rule("content/shortcode");
+    assert_eq!(found.len(), 1, "{:#?}", checked.diagnostics);
+    let d = found[0];
+    assert_eq!(d["file"].as_str().unwrap(), "content/guide.md", "{d:#}");
+    (
+        checked.code,
+        d["message"].as_str().unwrap().to_string(),
+        d["help"].as_str().unwrap_or("").to_string(),
+        d["line"].as_u64().unwrap(),
+        d["column"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+fn party_duties_of_a_party_outside_the_model_is_a_finding() {
+    let (code, message, help, line, column) = shortcode_finding(
+        "Intro.\n\n{{ party_duties(party=\"partner\", model=\"customer\", scope=\"cloud\") }}",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        message,
+        "party `partner` does not take part in model `customer`"
+    );
+    assert_eq!(
+        help,
+        "the model's parties: `anywhere365`, `customer` and `end-users`"
+    );
+    assert_eq!((line, column), (6, 1));
+}
+
+#[test]
+fn a_diagram_of_another_models_flow_is_a_finding() {
+    let (code, message, help, _, _) =
+        shortcode_finding("{{ diagram(flow=\"partner-support\", model=\"customer\") }}");
+    assert_eq!(code, 1);
+    assert_eq!(
+        message,
+        "flow `partner-support` is not a flow of model `customer` (it is of model `partner`)"
+    );
+    assert!(help.starts_with("flows of model `customer`: "), "{help}");
+}
+
+#[test]
+fn an_argument_given_twice_is_a_finding() {
+    for body in [
+        "{{ rasci_table(model=\"customer\", model=\"partner\", scope=\"cloud\") }}",
+        "{{ letters(set=\"A\", set=\"R\") }}",
+    ] {
+        let (code, message, _, line, column) = shortcode_finding(body);
+        assert_eq!(code, 1, "{body}");
+        assert!(
+            message.starts_with("cannot read this shortcode: the argument `")
+                && message.ends_with("` is given twice"),
+            "{message}"
+        );
+        assert_eq!((line, column), (4, 1));
+    }
+}
+
+#[test]
+fn a_table_of_a_model_that_does_not_cover_the_scope_names_the_model() {
+    let models = fixture_file_with(
+        "data/models.yaml",
+        "    parties: [anywhere365, customer, end-users]\n    scopes: [cloud, onprem]\n",
+        "    parties: [anywhere365, customer, end-users]\n    scopes: [cloud]\n",
+    );
+    let built = models_project().file("data/models.yaml", &models).build();
+    built.page(
+        "guide.md",
+        "Guide",
+        "{{ rasci_table(model=\"customer\", scope=\"onprem\") }}",
+    );
+    let checked = built.check_with(&["--site"]);
+    let d = checked.one_at("content/shortcode", "content/guide.md", 4, 1);
+    assert_eq!(d["message"], "model `customer` does not cover `onprem`");
+    assert_eq!(d["help"], "models that cover `onprem`: `partner`");
+    assert_eq!(checked.code, 1);
+}
+
+#[test]
+fn a_shortcode_split_by_markup_is_a_finding_not_text() {
+    let built = models_project().build();
+    built.page("guide.md", "Guide", "{{ summaries(model=\"<b>\") }}");
+    let checked = built.check_with(&["--site"]);
+    let d = checked.one_at("content/shortcode", "content/guide.md", 4, 1);
+    assert_eq!(
+        d["message"],
+        "cannot read this shortcode: it is not closed by `}}`"
+    );
+    assert_eq!(checked.code, 1);
+}
+
+#[test]
+fn repeated_model_ids_are_listed_once_in_the_help() {
+    let models = std::fs::read_to_string(fixture().join("data/models.yaml")).unwrap();
+    let twice = models.replacen("  - id: partner\n", "  - id: customer\n", 1);
+    let partner = fixture_file_with("data/tasks/partner.yaml", "model: partner", "model: partnr");
+    let built = models_project()
+        .file("data/models.yaml", &twice)
+        .file("data/tasks/partner.yaml", &partner)
+        .build();
+    let unknown: Vec<String> = findings(built.root())
+        .into_iter()
+        .filter(|f| f.starts_with("ref/unknown-model | unknown model `partnr`"))
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            "ref/unknown-model | unknown model `partnr` | data/tasks/partner.yaml:1:8 | the models are `customer`"
+        ]
+    );
+}
+
+#[test]
+fn a_model_key_without_a_value_says_so() {
+    let text = fixture_file_with("data/tasks/customer.yaml", "model: customer", "model: null");
+    let built = models_project()
+        .file("data/tasks/customer.yaml", &text)
+        .build();
+    let checked = built.check();
+    let d = checked.one_at("ref/missing-model", "data/tasks/customer.yaml", 1, 1);
+    let labels = d.to_string();
+    assert!(labels.contains("the `model:` key has no value"), "{d:#}");
+}
+
+#[test]
+fn an_unknown_export_scope_suggests_the_closest() {
+    let built = models_project().build();
+    let output = built
+        .rasci()
+        .args([
+            "export", "--format", "csv", "--model", "customer", "--scope", "onprm",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("there is no scope `onprm` (did you mean `onprem`?)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn last_updated_given_a_list_asks_for_true_or_false() {
+    let built = support::Project::base()
+        .file("rasci.yaml", "title: x\nlast_updated: [x]\n")
+        .build();
+    let checked = built.check();
+    let d = checked.one_at("yaml/invalid-value", "rasci.yaml", 2, 15);
+    assert_eq!(
+        d["message"],
+        "expected true or false here, not a list or a mapping"
+    );
+    assert_eq!(checked.code, 1);
+}
