@@ -444,7 +444,10 @@ fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
         let meant = || {
             scopes().any(|scope| meant_section(project, section.model, scope, &section.id.value))
         };
-        if !shown && !model.scopes.is_empty() && !meant() {
+        // A model of no scope shows none of its sections; the implicit model has no
+        // scopes only when the project has none, which is reported on its own.
+        let judged = !model.scopes.is_empty() || !model.is_implicit();
+        if !shown && judged && !meant() {
             let help = if model.is_implicit() {
                 "list the section under a scope's `sections:`"
             } else {

@@ -88,8 +88,6 @@ rules! {
         "Cells hold only the letters R, A, S, C and I.";
     RasciOverrideOutsideScope = "rasci/override-outside-scope", Error, configurable: true,
         "A task overrides its letters only for scopes that show its section and that the task applies to.";
-    RasciTaskOutsideScopes = "rasci/task-outside-scopes", Error, configurable: true,
-        "A task's `scopes:` names at least one scope that shows its section.";
     RasciResponsibleAndSupportive = "rasci/responsible-and-supportive", Warning, configurable: true,
         "A party is not both Responsible and Supportive for one task: it does not support its own work.";
     RasciRepeatedLetter = "rasci/repeated-letter", Warning, configurable: true,
@@ -178,6 +176,8 @@ rules! {
         "When data/models.yaml defines models, every tasks, summaries and flows file names its model with `model:`.";
     RasciUncoveredScope = "rasci/uncovered-scope", Warning, configurable: true,
         "When data/models.yaml defines models, every scope is covered by at least one model.";
+    RasciTaskOutsideScopes = "rasci/task-outside-scopes", Error, configurable: true,
+        "A task's `scopes:` names at least one scope that shows its section.";
 }
 
 impl RuleId {

@@ -332,3 +332,69 @@ fn last_updated_given_a_list_asks_for_true_or_false() {
     );
     assert_eq!(checked.code, 1);
 }
+
+#[test]
+fn an_empty_scopes_list_is_an_error_at_its_key() {
+    let tasks = fixture_file_with(
+        "data/tasks/customer.yaml",
+        "        scopes: [onprem]\n",
+        "        scopes: []\n",
+    );
+    let built = models_project()
+        .file("data/tasks/customer.yaml", &tasks)
+        .build();
+    built.write(
+        "content/guide.md",
+        "---\ntitle: Guide\nscopes: []\n---\nBody.\n",
+    );
+    let checked = built.check();
+    let found: Vec<(String, u64, u64)> = checked
+        .with_rule("yaml/invalid-value")
+        .iter()
+        .map(|d| {
+            assert_eq!(
+                d["message"],
+                "`scopes:` is an empty list, so this applies in no scope"
+            );
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("content/guide.md".to_string(), 3, 1),
+            ("data/tasks/customer.yaml".to_string(), 16, 9),
+        ]
+    );
+    assert_eq!(checked.code, 1);
+}
+
+#[test]
+fn a_model_of_no_scope_warns_of_its_unshown_sections() {
+    let models = fixture_file_with(
+        "data/models.yaml",
+        "    parties: [anywhere365, customer, end-users]\n    scopes: [cloud, onprem]\n",
+        "    parties: [anywhere365, customer, end-users]\n    scopes: []\n",
+    );
+    let built = models_project().file("data/models.yaml", &models).build();
+    let checked = built.check();
+    assert_eq!(checked.with_rule("yaml/invalid-value").len(), 1);
+    checked.one_at("yaml/invalid-value", "data/models.yaml", 6, 5);
+    let unused: Vec<&str> = checked
+        .with_rule("rasci/unused-section")
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        unused,
+        [
+            "no scope shows section `general` in model `customer`",
+            "no scope shows section `cloud` in model `customer`",
+            "no scope shows section `onprem` in model `customer`",
+        ]
+    );
+}
