@@ -253,10 +253,14 @@ pub fn select<'m, 'p>(
                 "model `{model}` does not cover scope `{scope}`; its scopes: {}",
                 list_names(&known)
             ),
-            _ => format!(
-                "there is no scope `{scope}`; scopes: {}",
-                list_names(&known)
-            ),
+            _ => {
+                let hint = crate::diagnostic::did_you_mean(scope, known.iter().copied())
+                    .map_or_else(String::new, |hint| format!(" ({hint})"));
+                format!(
+                    "there is no scope `{scope}`{hint}; scopes: {}",
+                    list_names(&known)
+                )
+            }
         });
     }
     Ok(chosen)

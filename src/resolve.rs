@@ -4,7 +4,7 @@
 //! matrices, so what a scope shows is decided here once.
 
 use crate::model::{Cell, LetterSet, Project, Scope, Section, Task};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What one scope shows in one model.
 #[derive(Debug)]
@@ -153,10 +153,14 @@ impl<'p> Resolver<'p> {
     fn matrix(&self, model: usize, scope_index: usize) -> Matrix<'p> {
         let scope = &self.project.scopes[scope_index];
         let definition = &self.project.models[model];
+        // A section listed twice is shown once, at its first place (the repeat is
+        // `ref/duplicate-id`'s finding), so no task appears twice in a table.
+        let mut shown = HashSet::new();
         let sections = definition
             .section_ids(scope)
             .iter()
             .filter_map(|id| self.section_index.get(&(model, id.as_str())).copied())
+            .filter(|index| shown.insert(*index))
             .map(|index| {
                 let section = &self.project.sections[index];
                 let rows = section

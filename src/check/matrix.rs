@@ -49,6 +49,7 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
     }
 
     check_overrides(project, found);
+    check_task_scopes(project, found);
     check_sections(project, found);
     check_idle_parties(project, matrices, found);
     check_uncovered_scopes(project, found);
@@ -356,6 +357,65 @@ fn meant_task_scope(project: &Project, model: &Model, task: &Task, scope: &str) 
     })
 }
 
+/// A task whose `scopes:` names only scopes of its model that do not show its section
+/// would appear in no table at all. Quiet when one of the ids is not a scope of the model
+/// (that id is the finding) or when no scope shows the section (`rasci/unused-section`).
+fn check_task_scopes(project: &Project, found: &mut Vec<Diagnostic>) {
+    for section in &project.sections {
+        let Some(model) = project.models.get(section.model) else {
+            continue;
+        };
+        let showing: Vec<&str> = model
+            .scopes
+            .iter()
+            .map(|&i| &project.scopes[i])
+            .filter(|scope| {
+                model
+                    .section_ids(scope)
+                    .iter()
+                    .any(|s| s.value == section.id.value)
+            })
+            .map(|scope| scope.id.as_str())
+            .collect();
+        if showing.is_empty() {
+            continue;
+        }
+        for task in &section.tasks {
+            let Some(listed) = &task.scopes else { continue };
+            let Some(first) = listed.first() else {
+                continue;
+            };
+            let all_in_model = listed
+                .iter()
+                .all(|s| in_model_scope(project, model, &s.value));
+            if !all_in_model || listed.iter().any(|s| showing.contains(&s.as_str())) {
+                continue;
+            }
+            let noun = if showing.len() == 1 {
+                "scope"
+            } else {
+                "scopes"
+            };
+            found.push(
+                Diagnostic::new(
+                    RuleId::RasciTaskOutsideScopes,
+                    format!(
+                        "task {} applies only in scopes that do not show its section `{}`, so no table shows it",
+                        title(model, task),
+                        section.id.value
+                    ),
+                )
+                .at(first.span, "this scope does not show the section")
+                .help(format!(
+                    "section `{}` is shown by {noun} {}: list one of them in the task's `scopes:`, or show the section in this scope",
+                    section.id.value,
+                    list_names(&showing)
+                )),
+            );
+        }
+    }
+}
+
 fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
     for section in &project.sections {
         let Some(model) = project.models.get(section.model) else {
@@ -384,7 +444,10 @@ fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
         let meant = || {
             scopes().any(|scope| meant_section(project, section.model, scope, &section.id.value))
         };
-        if !shown && !model.scopes.is_empty() && !meant() {
+        // A model of no scope shows none of its sections; the implicit model has no
+        // scopes only when the project has none, which is reported on its own.
+        let judged = !model.scopes.is_empty() || !model.is_implicit();
+        if !shown && judged && !meant() {
             let help = if model.is_implicit() {
                 "list the section under a scope's `sections:`"
             } else {

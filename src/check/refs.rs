@@ -209,6 +209,8 @@ fn check_scope_sections(project: &Project, per_model: &[InModel<'_>], found: &mu
             .filter(|(_, m)| m.has_scope(scope_index) && m.own_section_ids(scope).is_none())
             .map(|(i, _)| i)
             .collect();
+        let context = format!(" in the sections of scope `{}`", scope.id.value);
+        listed_once("section", scope.sections.iter(), &context, found);
         for section in &scope.sections {
             for &model in &users {
                 per_model[model].sections.check(section, found);
@@ -218,6 +220,11 @@ fn check_scope_sections(project: &Project, per_model: &[InModel<'_>], found: &mu
     for (index, model) in project.models.iter().enumerate() {
         let Some(def) = &model.def else { continue };
         for (scope, sections) in def.sections.iter() {
+            let context = format!(
+                " in the sections of model `{}` for `{}`",
+                def.id.value, scope.value
+            );
+            listed_once("section", sections.iter(), &context, found);
             per_model[index].scopes.check(scope, found);
             for section in sections {
                 per_model[index].sections.check(section, found);

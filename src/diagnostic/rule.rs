@@ -176,6 +176,8 @@ rules! {
         "When data/models.yaml defines models, every tasks, summaries and flows file names its model with `model:`.";
     RasciUncoveredScope = "rasci/uncovered-scope", Warning, configurable: true,
         "When data/models.yaml defines models, every scope is covered by at least one model.";
+    RasciTaskOutsideScopes = "rasci/task-outside-scopes", Error, configurable: true,
+        "A task's `scopes:` names at least one scope that shows its section.";
 }
 
 impl RuleId {

@@ -6,7 +6,7 @@
 
 use crate::diagnostic::{Diagnostic, Findings, RuleId, did_you_mean, list_names};
 use crate::model::{DataKind, Flow, Located, Model, ModelDef, Project, Section, Summary};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Sources, Span};
 use std::collections::{HashMap, HashSet};
 
 /// The items of one file whose model is not known yet: the file, its `model:` key, and
@@ -57,7 +57,7 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
     } = owned;
     let mut unread = Vec::new();
     for (file, key, mut items) in sections {
-        match placer.model_of(file, project.sources.path(file), key.as_ref()) {
+        match placer.model_of(file, &project.sources, key.as_ref()) {
             Some(model) => {
                 items.iter_mut().for_each(|item| item.model = model);
                 project.sections.extend(items);
@@ -66,7 +66,7 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
         }
     }
     for (file, key, mut items) in summaries {
-        match placer.model_of(file, project.sources.path(file), key.as_ref()) {
+        match placer.model_of(file, &project.sources, key.as_ref()) {
             Some(model) => {
                 items.iter_mut().for_each(|item| item.model = model);
                 project.summaries.extend(items);
@@ -75,7 +75,7 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
         }
     }
     for (file, key, mut items) in flows {
-        match placer.model_of(file, project.sources.path(file), key.as_ref()) {
+        match placer.model_of(file, &project.sources, key.as_ref()) {
             Some(model) => {
                 items.iter_mut().for_each(|item| item.model = model);
                 project.flows.extend(items);
@@ -141,22 +141,40 @@ impl Placer<'_> {
     fn model_of(
         &mut self,
         file: FileId,
-        path: &str,
+        sources: &Sources,
         key: Option<&Located<String>>,
     ) -> Option<usize> {
+        let path = sources.path(file);
         if !self.judge {
             return Some(0);
         }
-        let known = || self.ids.iter().map(String::as_str);
+        // Each id once: a model id defined twice is `ref/duplicate-id`'s finding, and
+        // listing it twice here would only echo it.
+        let known = || {
+            let mut seen = HashSet::new();
+            self.ids
+                .iter()
+                .map(String::as_str)
+                .filter(move |id| seen.insert(*id))
+        };
         match key {
             None if self.ids.is_empty() => Some(0),
             None => {
+                // `model:` written without a value (or `null`, `~`) reads as no key; the
+                // finding then points at the key and says it is empty.
+                let (span, label) = match empty_model_key(&sources.get(file).text) {
+                    Some(start) => (
+                        Span::new(file, start, start + "model".len()),
+                        "the `model:` key has no value",
+                    ),
+                    None => (Span::new(file, 0, 0), "no `model:` key in this file"),
+                };
                 self.findings.push(
                     Diagnostic::new(
                         RuleId::RefMissingModel,
                         format!("`{path}` names no model, and the project defines models"),
                     )
-                    .at(Span::new(file, 0, 0), "no `model:` key in this file")
+                    .at(span, label)
                     .help(format!(
                         "start the file with `model: <id>`, one of {}",
                         list_names(&known().collect::<Vec<_>>())
@@ -203,4 +221,20 @@ impl Placer<'_> {
             },
         }
     }
+}
+
+/// The byte offset of a top-level `model:` key whose value is empty, `null` or `~`: YAML
+/// reads it as no value at all, which the finding should say rather than "no key".
+fn empty_model_key(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("model:") {
+            let value = rest.split('#').next().unwrap_or("").trim();
+            if matches!(value, "" | "null" | "Null" | "NULL" | "~") {
+                return Some(offset);
+            }
+        }
+        offset += line.len();
+    }
+    None
 }

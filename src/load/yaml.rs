@@ -110,6 +110,18 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
     }
 }
 
+/// The keys whose values are `true` or `false` (in `rasci.yaml` and front matter).
+const BOOLEAN_KEYS: &[&str] = &["last_updated", "trust_html", "featured"];
+
+/// The key written before the value at `span` on its line (`key:` or `- key:`), or "".
+fn key_before(text: &str, span: Span) -> &str {
+    let before = text.get(..span.start).unwrap_or("");
+    let line = before.rsplit('\n').next().unwrap_or("");
+    let line = line.trim();
+    let line = line.strip_prefix("- ").unwrap_or(line);
+    line.strip_suffix(':').map_or("", str::trim)
+}
+
 /// A value of the wrong shape, in a writer's words.
 fn invalid_value(text: &str, span: Span, message: &str) -> Diagnostic {
     let found = text.get(span.start..).unwrap_or("");
@@ -129,6 +141,16 @@ fn invalid_value(text: &str, span: Span, message: &str) -> Diagnostic {
                 None => "give this item its fields as `key: value` lines".to_string(),
             },
         ),
+        // The parser says "string scalar" for any scalar it wanted, true/false included:
+        // the key tells which was meant.
+        m if m.contains("expected string scalar")
+            && BOOLEAN_KEYS.contains(&key_before(text, span)) =>
+        {
+            (
+                "expected true or false here, not a list or a mapping".to_string(),
+                "write `true` or `false` on the line of its key".to_string(),
+            )
+        }
         m if m.contains("expected string scalar") => (
             "expected a text here, not a list or a mapping".to_string(),
             "write the value on the line of its key; quote it if it holds `: `, `#`, `[` or `{`"

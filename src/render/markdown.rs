@@ -549,6 +549,27 @@ fn inline_text<'g>(
     let mut consumed = 0;
     while let Some(open) = rest.find("{{") {
         let Some(close_rel) = rest[open..].find("}}") else {
+            // A call whose text stops before its `}}`: markup inside it (an HTML tag
+            // such as `<b>` in an argument) split it. Left alone it would be published
+            // as text, half a call.
+            if looks_like_call(&rest[open + 2..]) {
+                let start = range.start + consumed + open;
+                let span = if range.len() == text.len() {
+                    origin.span(start..range.start + consumed + rest.len())
+                } else {
+                    origin.span(range.clone())
+                };
+                host.report(
+                    Diagnostic::new(
+                        RuleId::ContentShortcode,
+                        "cannot read this shortcode: it is not closed by `}}`",
+                    )
+                    .at(span, "this call")
+                    .help("write the call on one line as {{ name(key=\"value\") }}; arguments cannot hold `<`, `>` or other markup"),
+                );
+                out.push_str(&host.marker().mark(&rest[..open]));
+                rest = "";
+            }
             break;
         };
         let close = open + close_rel + 2;
@@ -573,6 +594,15 @@ fn inline_text<'g>(
     }
     out.push_str(&host.marker().mark(rest));
     out
+}
+
+/// Whether the text after a `{{` starts like a shortcode call: a name and `(`.
+fn looks_like_call(after_open: &str) -> bool {
+    let trimmed = after_open.trim_start();
+    let name_len = trimmed
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(trimmed.len());
+    name_len > 0 && trimmed[name_len..].trim_start().starts_with('(')
 }
 
 fn count_calls(text: &str) -> usize {
@@ -620,6 +650,9 @@ pub fn parse_shortcode(inner: &str, span: Span) -> Result<Shortcode, Diagnostic>
                 (after[..end].trim().to_string(), &after[end..])
             }
         };
+        if args.iter().any(|(given, _)| *given == key) {
+            return Err(bad(&format!("the argument `{key}` is given twice")));
+        }
         args.push((key, value));
         rest = remaining.trim_start().trim_start_matches(',').trim_start();
     }

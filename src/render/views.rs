@@ -633,12 +633,34 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
             None => (0..data.project.models.len()).find_map(|m| data.matrix(m, index)),
         });
         found.ok_or_else(|| {
-            Diagnostic::new(
-                RuleId::ContentShortcode,
-                format!("no operating model shows a table for `{}`", scope.id.value),
-            )
-            .at(call.span, "in this shortcode")
-            .help("name a model that covers the deployment with model=\"<id>\"")
+            // The models that do show a table for the scope, for the help.
+            let covering: Vec<&str> = index
+                .map(|index| {
+                    (0..data.project.models.len())
+                        .filter(|&m| data.matrix(m, index).is_some())
+                        .filter_map(|m| data.project.models[m].id())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let named = model
+                .filter(|_| call.arg("model").is_some())
+                .and_then(|m| data.project.models[m].id());
+            let message = match named {
+                Some(id) => format!("model `{id}` does not cover `{}`", scope.id.value),
+                None => format!("no operating model shows a table for `{}`", scope.id.value),
+            };
+            let help = if covering.is_empty() {
+                "name a model that covers the deployment with model=\"<id>\"".to_string()
+            } else {
+                format!(
+                    "models that cover `{}`: {}",
+                    scope.id.value,
+                    list_names(&covering)
+                )
+            };
+            Diagnostic::new(RuleId::ContentShortcode, message)
+                .at(call.span, "in this shortcode")
+                .help(help)
         })
     };
     let saved_scope = env.scope;
@@ -691,6 +713,29 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                 );
                 return Err(d);
             };
+            let in_model = data
+                .project
+                .parties
+                .iter()
+                .position(|p| p.id.value == party.id.value)
+                .is_some_and(|index| data.project.models[duties_matrix.model].has_party(index));
+            if !in_model {
+                let model = &data.project.models[duties_matrix.model];
+                let members: Vec<&str> = model
+                    .parties
+                    .iter()
+                    .map(|&i| data.project.parties[i].id.as_str())
+                    .collect();
+                return Err(Diagnostic::new(
+                    RuleId::ContentShortcode,
+                    format!(
+                        "party `{id}` does not take part in model `{}`",
+                        model.id().unwrap_or_default()
+                    ),
+                )
+                .at(call.span, "in this shortcode")
+                .help(format!("the model's parties: {}", list_names(&members))));
+            }
             env.scope = Some(scope);
             #[derive(Serialize)]
             struct Duties {
@@ -723,6 +768,37 @@ pub fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diag
                     .filter(flow_of)
                     .find(|f| model.is_none_or(|m| f.model == m))
                     .or_else(|| data.project.flows.iter().find(flow_of));
+                // A model named in the call is a promise: its flow, not another's.
+                let named_model = model.filter(|_| call.arg("model").is_some());
+                if let (Some(f), Some(m)) = (found, named_model)
+                    && f.model != m
+                {
+                    let model_id = data.project.models[m].id().unwrap_or_default();
+                    let own: Vec<&str> = data
+                        .project
+                        .flows
+                        .iter()
+                        .filter(|flow| flow.model == m)
+                        .map(|flow| flow.id.as_str())
+                        .collect();
+                    let help = if own.is_empty() {
+                        format!("model `{model_id}` has no flows")
+                    } else {
+                        format!("flows of model `{model_id}`: {}", list_names(&own))
+                    };
+                    let diagnostic = Err(Diagnostic::new(
+                        RuleId::ContentShortcode,
+                        format!(
+                            "flow `{id}` is not a flow of model `{model_id}` (it is of model `{}`)",
+                            data.project.models[f.model].id().unwrap_or_default()
+                        ),
+                    )
+                    .at(call.span, "in this shortcode")
+                    .help(help));
+                    env.scope = saved_scope;
+                    env.model = saved_model;
+                    return diagnostic;
+                }
                 match found {
                     Some(f) => Ok(match flow_figure(env, f) {
                         Some(figure) => env.partial("partials/figure.html", &Figure { figure }),

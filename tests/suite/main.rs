@@ -30,6 +30,7 @@ mod plan;
 mod rules;
 mod sarif;
 mod schema;
+mod scope_lists;
 mod search;
 mod serve;
 mod site;

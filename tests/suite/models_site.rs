@@ -662,7 +662,7 @@ fn a_shortcode_takes_the_model_and_reports_a_wrong_one() {
     let (code, stderr, _) = project.build_site();
     assert_eq!(code, 1, "{stderr}");
     assert!(
-        stderr.contains("error[content/shortcode]: no operating model shows a table for `edge`"),
+        stderr.contains("error[content/shortcode]: model `customer` does not cover `edge`"),
         "{stderr}"
     );
     assert!(stderr.contains("content/guide.md:8:1"), "{stderr}");
