@@ -207,6 +207,29 @@ impl Cell {
     }
 }
 
+/// The message of an empty `scopes:` list, which the YAML reader words for the writer.
+pub const EMPTY_SCOPES: &str = "`scopes:` is an empty list, so this applies in no scope";
+
+/// A `scopes:` list that names at least one scope. Left out, `scopes:` means every scope;
+/// given empty, the item would apply in none and silently vanish from every page, which
+/// is never what the writer meant, so it is refused where it is written.
+pub fn some_scope_ids<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<Located<String>>>, D::Error> {
+    scope_ids(deserializer).map(Some)
+}
+
+/// As [`some_scope_ids`], for a `scopes:` that must be given.
+pub fn scope_ids<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Located<String>>, D::Error> {
+    let ids = Vec::<Located<String>>::deserialize(deserializer)?;
+    if ids.is_empty() {
+        return Err(de::Error::custom(EMPTY_SCOPES));
+    }
+    Ok(ids)
+}
+
 // ---------------------------------------------------------------------------------------
 // data/parties.yaml
 
@@ -293,7 +316,8 @@ pub struct Task {
     pub description: Option<Located<String>>,
     /// Scope ids this task applies to; every scope that shows its section when absent.
     /// In the other scopes the task is absent: from their matrices, checks and exports.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "some_scope_ids")]
+    #[schemars(length(min = 1))]
     pub scopes: Option<Vec<Located<String>>>,
     /// Letters per party id.
     #[serde(default)]
@@ -364,7 +388,8 @@ pub struct SummaryItem {
     #[serde(default)]
     pub heading: Option<Located<String>>,
     /// Scopes this item applies to; all scopes when absent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "some_scope_ids")]
+    #[schemars(length(min = 1))]
     pub scopes: Option<Vec<Located<String>>>,
     #[serde(default)]
     pub items: Vec<SummaryItem>,
@@ -412,7 +437,8 @@ pub struct System {
     /// Party id of the manager.
     pub managed_by: Located<String>,
     /// Scopes where the component exists; all scopes when absent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "some_scope_ids")]
+    #[schemars(length(min = 1))]
     pub scopes: Option<Vec<Located<String>>>,
     #[serde(default)]
     pub description: Option<Located<String>>,
@@ -452,7 +478,8 @@ pub struct Flow {
     #[serde(default)]
     pub description: Option<Located<String>>,
     /// Scopes whose pages show this flow; all scopes when absent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "some_scope_ids")]
+    #[schemars(length(min = 1))]
     pub scopes: Option<Vec<Located<String>>>,
     pub lanes: Vec<Lane>,
     pub steps: Vec<Step>,

@@ -7,7 +7,6 @@ mod flows;
 pub mod links;
 mod matrix;
 mod refs;
-mod scope_lists;
 mod summaries;
 
 use crate::diagnostic::Findings;
@@ -21,7 +20,6 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut Findings
     matrix::check(project, matrices, &mut found);
     flows::check(project, &mut found);
     summaries::check(project, &mut found);
-    scope_lists::check(project, &mut found);
     findings.extend(found);
     config::apply_severity_config(project, findings);
     findings.sort(&project.sources);

@@ -106,6 +106,10 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
         | E::SerdeUnknownVariant { .. }
         | E::InvalidScalar { .. }
         | E::NullIntoString { .. } => invalid_value(&source.text, span, &message),
+        // A value refused by rasci's own reading of a field (an empty `scopes:`).
+        _ if message.contains(crate::model::EMPTY_SCOPES) => {
+            invalid_value(&source.text, span, &message)
+        }
         _ => syntax(&source.text, span, &message),
     }
 }
@@ -130,6 +134,10 @@ fn invalid_value(text: &str, span: Span, message: &str) -> Diagnostic {
     // is not one.
     let glued = glued_colon(found_line);
     let (message, help) = match message {
+        m if m.contains(crate::model::EMPTY_SCOPES) => (
+            crate::model::EMPTY_SCOPES.to_string(),
+            "list the scopes it applies in, or leave out `scopes:` for every scope".to_string(),
+        ),
         m if m.contains("expected sequence start") => (
             "expected a list here".to_string(),
             "write each item on its own line starting with `- `, or as `[a, b]`".to_string(),

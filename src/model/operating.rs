@@ -32,6 +32,8 @@ pub struct ModelDef {
     /// Party ids taking part in this model, in the order of its matrix columns.
     pub parties: Vec<Located<String>>,
     /// Scope ids (deployments) this model covers, in this order.
+    #[serde(deserialize_with = "crate::model::scope_ids")]
+    #[schemars(length(min = 1))]
     pub scopes: Vec<Located<String>>,
     /// Per scope id, the model's section ids shown in that scope, in this order; a scope
     /// not listed here shows the sections of its own `sections:`.

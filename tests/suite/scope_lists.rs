@@ -3,8 +3,6 @@
 //! references between models, scopes and shortcodes.
 
 use crate::support;
-use rasci::diagnostic::Diagnostic;
-use rasci::model::Project;
 use std::path::{Path, PathBuf};
 
 fn fixture() -> PathBuf {
@@ -18,33 +16,7 @@ fn models_project() -> support::Project {
 /// `rule | message | path:line:col | help` of each finding of the project at `root`.
 fn findings(root: &Path) -> Vec<String> {
     let (project, findings) = rasci::pipeline::check_project(root).expect("project loads");
-    lines(&project, &findings.diagnostics)
-}
-
-fn lines(project: &Project, diagnostics: &[Diagnostic]) -> Vec<String> {
-    diagnostics
-        .iter()
-        .map(|d| {
-            let at = match &d.primary {
-                Some(label) => {
-                    let start = project.sources.start(label.span);
-                    format!(
-                        "{}:{}:{}",
-                        project.sources.path(label.span.file),
-                        start.line,
-                        start.column
-                    )
-                }
-                None => "-".to_string(),
-            };
-            format!(
-                "{} | {} | {at} | {}",
-                d.rule,
-                d.message,
-                d.help.as_deref().unwrap_or("")
-            )
-        })
-        .collect()
+    support::finding_lines(&project, &findings.diagnostics)
 }
 
 /// The fixture's file `path` with the first `from` replaced by `to` (which must be there).
@@ -334,7 +306,7 @@ fn last_updated_given_a_list_asks_for_true_or_false() {
 }
 
 #[test]
-fn an_empty_scopes_list_is_an_error_at_its_key() {
+fn an_empty_scopes_list_is_an_error_at_the_list() {
     let tasks = fixture_file_with(
         "data/tasks/customer.yaml",
         "        scopes: [onprem]\n",
@@ -348,8 +320,10 @@ fn an_empty_scopes_list_is_an_error_at_its_key() {
         "---\ntitle: Guide\nscopes: []\n---\nBody.\n",
     );
     let checked = built.check();
-    let found: Vec<(String, u64, u64)> = checked
-        .with_rule("yaml/invalid-value")
+    // In front matter the finding is the page's own rule.
+    let mut in_either = checked.with_rule("content/front-matter");
+    in_either.extend(checked.with_rule("yaml/invalid-value"));
+    let found: Vec<(String, u64, u64)> = in_either
         .iter()
         .map(|d| {
             assert_eq!(
@@ -366,15 +340,15 @@ fn an_empty_scopes_list_is_an_error_at_its_key() {
     assert_eq!(
         found,
         [
-            ("content/guide.md".to_string(), 3, 1),
-            ("data/tasks/customer.yaml".to_string(), 16, 9),
+            ("content/guide.md".to_string(), 3, 9),
+            ("data/tasks/customer.yaml".to_string(), 16, 17),
         ]
     );
     assert_eq!(checked.code, 1);
 }
 
 #[test]
-fn a_model_of_no_scope_warns_of_its_unshown_sections() {
+fn a_model_of_no_scope_is_an_error_at_the_list() {
     let models = fixture_file_with(
         "data/models.yaml",
         "    parties: [anywhere365, customer, end-users]\n    scopes: [cloud, onprem]\n",
@@ -383,18 +357,21 @@ fn a_model_of_no_scope_warns_of_its_unshown_sections() {
     let built = models_project().file("data/models.yaml", &models).build();
     let checked = built.check();
     assert_eq!(checked.with_rule("yaml/invalid-value").len(), 1);
-    checked.one_at("yaml/invalid-value", "data/models.yaml", 6, 5);
-    let unused: Vec<&str> = checked
-        .with_rule("rasci/unused-section")
-        .iter()
-        .map(|d| d["message"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        unused,
-        [
-            "no scope shows section `general` in model `customer`",
-            "no scope shows section `cloud` in model `customer`",
-            "no scope shows section `onprem` in model `customer`",
-        ]
+    checked.one_at("yaml/invalid-value", "data/models.yaml", 6, 13);
+    assert_eq!(checked.code, 1);
+}
+
+#[test]
+fn an_empty_scopes_list_written_inline_is_an_error_too() {
+    let summaries = fixture_file_with(
+        "data/summaries/customer.yaml",
+        "      - text: Level 2/3 support\n",
+        "      - { text: Level 2/3 support, scopes: [] }\n",
     );
+    let built = models_project()
+        .file("data/summaries/customer.yaml", &summaries)
+        .build();
+    let checked = built.check();
+    checked.one_at("yaml/invalid-value", "data/summaries/customer.yaml", 6, 44);
+    assert_eq!(checked.code, 1);
 }
