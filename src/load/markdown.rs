@@ -54,27 +54,59 @@ pub use super::ids::slugify;
 
 /// The text of an HTML fragment: tags removed, the common entities decoded, white space
 /// collapsed. Used for the search index and for headings in the table of contents.
+///
+/// One pass over the fragment: a tag counts as a space, `&lt;` `&gt;` `&quot;` `&#39;`
+/// `&amp;` are decoded once (so `&amp;lt;` gives `&lt;`), and each run of white space
+/// becomes one space, none at either end. An entity never spans a tag, as a tag counts as
+/// a space.
 pub fn text_of(html: &str) -> String {
+    const ENTITIES: [(&str, char); 5] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&amp;", '&'),
+    ];
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
+    let mut space_pending = false;
+    let mut chars = html.char_indices();
+    while let Some((at, c)) = chars.next() {
+        let shown = match c {
+            '<' => {
+                in_tag = true;
+                continue;
+            }
             '>' if in_tag => {
                 in_tag = false;
-                out.push(' ');
+                space_pending = true;
+                continue;
             }
-            c if !in_tag => out.push(c),
-            _ => {}
+            _ if in_tag => continue,
+            '&' => match ENTITIES
+                .iter()
+                .find(|(name, _)| html[at..].starts_with(name))
+            {
+                Some((name, decoded)) => {
+                    // The entity's other characters are ASCII: one char each.
+                    chars.nth(name.len() - 2);
+                    *decoded
+                }
+                None => '&',
+            },
+            c if c.is_whitespace() => {
+                space_pending = true;
+                continue;
+            }
+            c => c,
+        };
+        if space_pending && !out.is_empty() {
+            out.push(' ');
         }
+        space_pending = false;
+        out.push(shown);
     }
-    let decoded = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// Whether a link leaves the site (has a scheme such as `https:` or `mailto:`).
@@ -169,5 +201,48 @@ mod tests {
     #[test]
     fn text_of_strips_tags() {
         assert_eq!(text_of("<p>a &amp; <b>b</b></p>"), "a & b");
+    }
+
+    /// The former way, step by step: strip tags, decode, collapse white space.
+    fn text_of_in_steps(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    out.push(' ');
+                }
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        let decoded = out
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn text_of_in_one_pass_gives_the_text_of_the_steps() {
+        let samples = [
+            "",
+            "   ",
+            "<p></p>",
+            "plain",
+            "  <h2 id=\"x\">Title &amp;lt; <code>a&lt;b</code></h2>\n\n<p>x &gt; y</p>  ",
+            "&amp;amp; &#39;q&#39; &quot;d&quot; &am<b>p; &lt &",
+            "a > b <unclosed tag &amp;",
+            "Über\u{A0}uns\u{2003}日本 <br/>x&#39;",
+            "&&lt;;&amp&gt",
+            "<a>b</a>c<d>",
+        ];
+        for sample in samples {
+            assert_eq!(text_of(sample), text_of_in_steps(sample), "{sample:?}");
+        }
     }
 }
