@@ -230,3 +230,53 @@ fn url_end(text: &str, start: usize) -> usize {
     }
     end
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glossary(spellings: &[(&str, usize)]) -> Glossary {
+        let mut spellings: Vec<Spelling> = spellings
+            .iter()
+            .map(|&(text, term)| Spelling {
+                text: text.to_string(),
+                term,
+                any_case: text.chars().all(|c| !c.is_uppercase()),
+            })
+            .collect();
+        spellings.sort_by(|a, b| b.text.len().cmp(&a.text.len()).then(a.text.cmp(&b.text)));
+        let by_first_byte = first_byte_index(&spellings);
+        Glossary {
+            spellings,
+            terms: vec![
+                ("tenant".into(), "An organisation.".into()),
+                ("SIP".into(), "A protocol.".into()),
+                ("Azure tenant".into(), "A directory.".into()),
+            ],
+            by_first_byte,
+        }
+    }
+
+    /// The index by first byte must find what a scan of every spelling finds: any ASCII
+    /// case for lower-case terms, the exact case for the others, the longest first.
+    #[test]
+    fn terms_are_found_by_their_first_byte_in_either_case() {
+        let glossary = glossary(&[("tenant", 0), ("SIP", 1), ("Azure tenant", 2), ("1x", 0)]);
+        // Sorted: "Azure tenant", "tenant", "SIP", "1x".
+        assert_eq!(glossary.by_first_byte[b'A' as usize], vec![0]);
+        assert!(glossary.by_first_byte[b'a' as usize].is_empty());
+        assert_eq!(glossary.by_first_byte[b't' as usize], vec![1]);
+        assert_eq!(glossary.by_first_byte[b'T' as usize], vec![1]);
+        assert_eq!(glossary.by_first_byte[b'S' as usize], vec![2]);
+        assert!(glossary.by_first_byte[b's' as usize].is_empty());
+        assert_eq!(glossary.by_first_byte[b'1' as usize], vec![3]);
+        let mut marker = Marker::new(&glossary, "../");
+        let html = marker.mark("Tenant sip SIP; Azure tenant");
+        assert_eq!(html.matches("class=\"term\"").count(), 3, "{html}");
+        assert!(html.contains(">Tenant</a>"), "{html}");
+        assert!(html.contains("sip "), "{html}");
+        assert!(html.contains(">SIP</a>"), "{html}");
+        assert!(html.contains(">Azure tenant</a>"), "{html}");
+        assert!(!html.contains(">tenant</a>"), "{html}");
+    }
+}
