@@ -60,51 +60,79 @@ pub use super::ids::slugify;
 /// becomes one space, none at either end. An entity never spans a tag, as a tag counts as
 /// a space.
 pub fn text_of(html: &str) -> String {
-    const ENTITIES: [(&str, char); 5] = [
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&quot;", '"'),
-        ("&#39;", '\''),
-        ("&amp;", '&'),
+    const ENTITIES: [(&str, &str); 5] = [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&amp;", "&"),
     ];
+    let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
     let mut space_pending = false;
-    let mut chars = html.char_indices();
-    while let Some((at, c)) = chars.next() {
-        let shown = match c {
-            '<' => {
-                in_tag = true;
-                continue;
+    let mut i = 0;
+    while i < bytes.len() {
+        let shown: &str = match bytes[i] {
+            b'<' => {
+                // A tag that is never closed runs to the end, as it did character by
+                // character.
+                match html[i..].find('>') {
+                    Some(close) => {
+                        i += close + 1;
+                        space_pending = true;
+                        continue;
+                    }
+                    None => break,
+                }
             }
-            '>' if in_tag => {
-                in_tag = false;
-                space_pending = true;
-                continue;
-            }
-            _ if in_tag => continue,
-            '&' => match ENTITIES
+            b'&' => match ENTITIES
                 .iter()
-                .find(|(name, _)| html[at..].starts_with(name))
+                .find(|(name, _)| html[i..].starts_with(name))
             {
                 Some((name, decoded)) => {
-                    // The entity's other characters are ASCII: one char each.
-                    chars.nth(name.len() - 2);
-                    *decoded
+                    i += name.len();
+                    decoded
                 }
-                None => '&',
+                None => {
+                    i += 1;
+                    "&"
+                }
             },
-            c if c.is_whitespace() => {
+            // The ASCII white space of `char::is_whitespace`, vertical tab included.
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => {
                 space_pending = true;
+                i += 1;
                 continue;
             }
-            c => c,
+            b if b < 0x80 => {
+                // A run of ASCII text with nothing to change goes out in one piece.
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&b| {
+                        b >= 0x80
+                            || matches!(b, b'<' | b'&' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+                    })
+                    .map_or(bytes.len(), |len| i + len);
+                let piece = &html[i..run];
+                i = run;
+                piece
+            }
+            _ => {
+                let c = html[i..].chars().next().unwrap_or(' ');
+                let piece = &html[i..i + c.len_utf8()];
+                i += c.len_utf8();
+                if c.is_whitespace() {
+                    space_pending = true;
+                    continue;
+                }
+                piece
+            }
         };
         if space_pending && !out.is_empty() {
             out.push(' ');
         }
         space_pending = false;
-        out.push(shown);
+        out.push_str(shown);
     }
     out
 }
@@ -240,6 +268,9 @@ mod tests {
             "Über\u{A0}uns\u{2003}日本 <br/>x&#39;",
             "&&lt;;&amp&gt",
             "<a>b</a>c<d>",
+            "a\u{B}b\u{C}c\r\nd\u{85}e\u{2028}f\u{3000}g",
+            "x<y",
+            "<p>a</p>>b &#39",
         ];
         for sample in samples {
             assert_eq!(text_of(sample), text_of_in_steps(sample), "{sample:?}");
