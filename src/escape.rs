@@ -9,22 +9,62 @@
 /// values, of HTML pages and of SVG drawings alike.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+    esc_into(text, &mut out);
+    out
+}
+
+/// [`esc`] appended to `out`, for callers that build one string from many pieces and
+/// would otherwise allocate a string per piece.
+pub fn esc_into(text: &str, out: &mut String) {
+    for_each_piece(text, |piece| {
+        out.push_str(piece);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
+}
+
+/// [`esc`] written to `out`, for the template engine, which writes into a buffer of its
+/// own: no string is made for the escaped text.
+pub fn esc_write(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for_each_piece(text, |piece| out.write_all(piece.as_bytes()))
+}
+
+/// Hands the escaped form of `text` to `emit` as runs of unchanged text and replacements.
+/// Most text has nothing to escape, so it goes out as one run; the scan is over bytes,
+/// as every character escaped is ASCII except U+FFFE and U+FFFF, whose UTF-8 forms
+/// (`EF BF BE`, `EF BF BF`) are the only ones starting `EF BF` and ending `BE` or `BF`.
+fn for_each_piece<E>(text: &str, mut emit: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    let bytes = text.as_bytes();
+    let mut plain_from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (replacement, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
             // Control characters other than tab and newline are allowed neither in XML 1.0
             // nor in HTML text.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => out.push(' '),
+            b if b < 0x20 && b != b'\t' && b != b'\n' => (" ", 1),
             // Not characters in XML 1.0 either; a standalone SVG with one does not open.
-            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("\u{FFFD}", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if plain_from < i {
+            emit(&text[plain_from..i])?;
         }
+        emit(replacement)?;
+        i += len;
+        plain_from = i;
     }
-    out
+    if plain_from < bytes.len() {
+        emit(&text[plain_from..])?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -43,5 +83,43 @@ mod tests {
     fn characters_xml_forbids_are_replaced() {
         assert_eq!(esc("a\u{1}b\tc\nd"), "a b\tc\nd");
         assert_eq!(esc("\u{FFFE}"), "\u{FFFD}");
+        assert_eq!(
+            esc("x\u{FFFF}y\u{FFFD}\u{EFBF}"),
+            "x\u{FFFD}y\u{FFFD}\u{EFBF}"
+        );
+    }
+
+    /// The byte scan must give what a character-by-character escape gives, for every
+    /// character class it treats specially and for text with nothing to escape.
+    #[test]
+    fn every_form_gives_the_same_text() {
+        let samples = [
+            "",
+            "plain text, nothing to escape",
+            "Über <b>&</b> \"quoted\" 'single' \u{7}bell\r\n\t",
+            "\u{FFFE}\u{FFFF}\u{FFFD}\u{FEFF}\u{EFFF}日本語",
+        ];
+        for sample in samples {
+            let by_chars: String = sample
+                .chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c if (c as u32) < 0x20 && c != '\t' && c != '\n' => " ".to_string(),
+                    '\u{FFFE}' | '\u{FFFF}' => "\u{FFFD}".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            assert_eq!(esc(sample), by_chars);
+            let mut appended = String::from("x");
+            esc_into(sample, &mut appended);
+            assert_eq!(appended, format!("x{by_chars}"));
+            let mut written = Vec::new();
+            esc_write(sample, &mut written).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), by_chars);
+        }
     }
 }

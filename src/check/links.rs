@@ -25,24 +25,34 @@ pub struct SourceLink {
 /// Every link and image of every content page, in page and text order.
 pub fn source_links(project: &Project, content: &[ContentPage]) -> Vec<SourceLink> {
     use pulldown_cmark::{Event, Parser, Tag};
-    let mut links = Vec::new();
-    for (index, page) in content.iter().enumerate() {
-        let body = page.body(&project.sources);
-        for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
-            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-                links.push(SourceLink {
-                    page: index,
-                    span: Span::new(
-                        page.file,
-                        page.body_start + range.start,
-                        page.body_start + range.end,
-                    ),
-                    dest: dest_url.to_string(),
-                });
+    use rayon::prelude::*;
+    // Pages are parsed in parallel; the collect keeps page order, so the links (and the
+    // findings made from them) come out as from one page after another.
+    let per_page: Vec<Vec<SourceLink>> = content
+        .par_iter()
+        .enumerate()
+        .map(|(index, page)| {
+            let body = page.body(&project.sources);
+            let mut links = Vec::new();
+            for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+                if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
+                    event
+                {
+                    links.push(SourceLink {
+                        page: index,
+                        span: Span::new(
+                            page.file,
+                            page.body_start + range.start,
+                            page.body_start + range.end,
+                        ),
+                        dest: dest_url.to_string(),
+                    });
+                }
             }
-        }
-    }
-    links
+            links
+        })
+        .collect();
+    per_page.into_iter().flatten().collect()
 }
 
 /// The heading ids of a page's Markdown, as the renderer gives them: `{#id}` or the

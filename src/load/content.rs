@@ -6,6 +6,7 @@
 use crate::diagnostic::{Diagnostic, Findings, RuleId};
 use crate::model::{DataKind, Located, Project};
 use crate::source::{FileId, Sources, Span};
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -80,15 +81,28 @@ pub fn load(
         .map(|f| f.path)
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
+    // The files are read and their front matter parsed in parallel; everything that
+    // reports a finding or depends on an earlier page (the encoding check, the slugs taken)
+    // then runs in path order, so findings and pages come out as from a serial read.
+    let read: Vec<_> = paths
+        .par_iter()
+        .map(|path| crate::load::read_bytes(path))
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for (path, bytes) in paths.iter().zip(read) {
+        // Shared with the data files: a page that is not UTF-8 text is a located finding.
+        let file = crate::load::add_source(&mut project.sources, &root, path, bytes?, findings);
+        files.extend(file);
+    }
+    let sources = &project.sources;
+    let fronts: Vec<_> = files
+        .par_iter()
+        .map(|&file| front_matter(sources, file))
+        .collect();
     // Slug to the page that has it first, for pages that would share one URL.
     let mut taken: HashMap<String, FileId> = HashMap::new();
     let mut pages = Vec::new();
-    for path in paths {
-        // Shared with the data files: a page that is not UTF-8 text is a located finding.
-        let Some(file) = crate::load::read_source(&mut project.sources, &root, &path, findings)?
-        else {
-            continue;
-        };
+    for (file, front) in files.into_iter().zip(fronts) {
         let relative = project.sources.path(file).to_string();
         let name = relative
             .strip_prefix(CONTENT_DIR)
@@ -100,7 +114,7 @@ pub fn load(
             None => continue,
         };
         taken.insert(slug.clone(), file);
-        match front_matter(&project.sources, file) {
+        match front {
             Ok((mut front, body_start)) => {
                 check_scopes(project, &front, findings);
                 check_updated(&mut front, findings);

@@ -54,27 +54,87 @@ pub use super::ids::slugify;
 
 /// The text of an HTML fragment: tags removed, the common entities decoded, white space
 /// collapsed. Used for the search index and for headings in the table of contents.
+///
+/// One pass over the fragment: a tag counts as a space, `&lt;` `&gt;` `&quot;` `&#39;`
+/// `&amp;` are decoded once (so `&amp;lt;` gives `&lt;`), and each run of white space
+/// becomes one space, none at either end. An entity never spans a tag, as a tag counts as
+/// a space.
 pub fn text_of(html: &str) -> String {
+    const ENTITIES: [(&str, &str); 5] = [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&amp;", "&"),
+    ];
+    let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
+    let mut space_pending = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let shown: &str = match bytes[i] {
+            b'<' => {
+                // A tag that is never closed runs to the end, as it did character by
+                // character.
+                match html[i..].find('>') {
+                    Some(close) => {
+                        i += close + 1;
+                        space_pending = true;
+                        continue;
+                    }
+                    None => break,
+                }
             }
-            c if !in_tag => out.push(c),
-            _ => {}
+            b'&' => match ENTITIES
+                .iter()
+                .find(|(name, _)| html[i..].starts_with(name))
+            {
+                Some((name, decoded)) => {
+                    i += name.len();
+                    decoded
+                }
+                None => {
+                    i += 1;
+                    "&"
+                }
+            },
+            // The ASCII white space of `char::is_whitespace`, vertical tab included.
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => {
+                space_pending = true;
+                i += 1;
+                continue;
+            }
+            b if b < 0x80 => {
+                // A run of ASCII text with nothing to change goes out in one piece.
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&b| {
+                        b >= 0x80
+                            || matches!(b, b'<' | b'&' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+                    })
+                    .map_or(bytes.len(), |len| i + len);
+                let piece = &html[i..run];
+                i = run;
+                piece
+            }
+            _ => {
+                let c = html[i..].chars().next().unwrap_or(' ');
+                let piece = &html[i..i + c.len_utf8()];
+                i += c.len_utf8();
+                if c.is_whitespace() {
+                    space_pending = true;
+                    continue;
+                }
+                piece
+            }
+        };
+        if space_pending && !out.is_empty() {
+            out.push(' ');
         }
+        space_pending = false;
+        out.push_str(shown);
     }
-    let decoded = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// Whether a link leaves the site (has a scheme such as `https:` or `mailto:`).
@@ -169,5 +229,51 @@ mod tests {
     #[test]
     fn text_of_strips_tags() {
         assert_eq!(text_of("<p>a &amp; <b>b</b></p>"), "a & b");
+    }
+
+    /// The former way, step by step: strip tags, decode, collapse white space.
+    fn text_of_in_steps(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    out.push(' ');
+                }
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        let decoded = out
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn text_of_in_one_pass_gives_the_text_of_the_steps() {
+        let samples = [
+            "",
+            "   ",
+            "<p></p>",
+            "plain",
+            "  <h2 id=\"x\">Title &amp;lt; <code>a&lt;b</code></h2>\n\n<p>x &gt; y</p>  ",
+            "&amp;amp; &#39;q&#39; &quot;d&quot; &am<b>p; &lt &",
+            "a > b <unclosed tag &amp;",
+            "Über\u{A0}uns\u{2003}日本 <br/>x&#39;",
+            "&&lt;;&amp&gt",
+            "<a>b</a>c<d>",
+            "a\u{B}b\u{C}c\r\nd\u{85}e\u{2028}f\u{3000}g",
+            "x<y",
+            "<p>a</p>>b &#39",
+        ];
+        for sample in samples {
+            assert_eq!(text_of(sample), text_of_in_steps(sample), "{sample:?}");
+        }
     }
 }

@@ -394,7 +394,24 @@ pub(crate) fn read_source(
     path: &Path,
     findings: &mut Findings,
 ) -> Result<Option<FileId>, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
+    let bytes = read_bytes(path)?;
+    Ok(add_source(sources, root, path, bytes, findings))
+}
+
+/// A file's bytes, the part of [`read_source`] that may run on many files at once.
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    std::fs::read(path).map_err(|e| LoadError::Io(path.to_path_buf(), e))
+}
+
+/// The part of [`read_source`] after the read: the text checked and added to `sources`,
+/// or a finding and `None`.
+pub(crate) fn add_source(
+    sources: &mut Sources,
+    root: &Path,
+    path: &Path,
+    bytes: Vec<u8>,
+    findings: &mut Findings,
+) -> Option<FileId> {
     let name = relative(root, path);
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let (valid, problem) = match std::str::from_utf8(bytes) {
@@ -407,7 +424,7 @@ pub(crate) fn read_source(
     match problem {
         None => {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            Ok(Some(sources.add(name, text)))
+            Some(sources.add(name, text))
         }
         Some(problem) => {
             // Keep the readable prefix so the finding can show line and column.
@@ -419,7 +436,7 @@ pub(crate) fn read_source(
                     .at(Span::new(file, end, end), "first bad byte here")
                     .help("rasci reads config, data and content files as UTF-8 text"),
             );
-            Ok(None)
+            None
         }
     }
 }

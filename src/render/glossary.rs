@@ -3,12 +3,17 @@
 //! definition in the markup, shown on hover and on keyboard focus by CSS alone.
 
 use super::html::esc;
+use crate::escape::esc_into;
 use crate::model::{Project, Term};
 
 /// The glossary's terms and spellings, longest first so "Azure tenant" wins over "tenant".
 pub struct Glossary {
     spellings: Vec<Spelling>,
     terms: Vec<(String, String)>,
+    /// Per first byte of the text at a word start, the spellings that may start there, in
+    /// the order of `spellings`: most word starts begin no term and are passed over
+    /// without comparing any spelling.
+    by_first_byte: Vec<Vec<usize>>,
 }
 
 struct Spelling {
@@ -19,6 +24,29 @@ struct Spelling {
 }
 
 pub use crate::load::ids::term_anchor;
+
+/// For each byte, the indexes of the spellings whose text may start with it: a spelling
+/// matching any case is listed under both ASCII cases of its first byte, as the match
+/// ignores ASCII case only.
+fn first_byte_index(spellings: &[Spelling]) -> Vec<Vec<usize>> {
+    let mut index = vec![Vec::new(); 256];
+    for (at, spelling) in spellings.iter().enumerate() {
+        let Some(&first) = spelling.text.as_bytes().first() else {
+            continue;
+        };
+        let mut starts = vec![first];
+        if spelling.any_case {
+            starts.push(first.to_ascii_lowercase());
+            starts.push(first.to_ascii_uppercase());
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        for start in starts {
+            index[start as usize].push(at);
+        }
+    }
+    index
+}
 
 impl Glossary {
     pub fn new(project: &Project) -> Self {
@@ -47,7 +75,12 @@ impl Glossary {
             }
         }
         spellings.sort_by(|a, b| b.text.len().cmp(&a.text.len()).then(a.text.cmp(&b.text)));
-        Glossary { spellings, terms }
+        let by_first_byte = first_byte_index(&spellings);
+        Glossary {
+            spellings,
+            terms,
+            by_first_byte,
+        }
     }
 
     /// A glossary without terms.
@@ -55,6 +88,7 @@ impl Glossary {
         Glossary {
             spellings: Vec::new(),
             terms: Vec::new(),
+            by_first_byte: vec![Vec::new(); 256],
         }
     }
 
@@ -111,12 +145,13 @@ impl<'g> Marker<'g> {
                 && (text[i..].starts_with("https://") || text[i..].starts_with("http://"))
             {
                 let end = url_end(text, i);
-                out.push_str(&esc(&text[plain_from..i]));
-                let url = &text[i..end];
-                out.push_str(&format!(
-                    "<a class=\"external\" href=\"{0}\" rel=\"noopener\">{0}</a>",
-                    esc(url)
-                ));
+                esc_into(&text[plain_from..i], &mut out);
+                let url = esc(&text[i..end]);
+                out.push_str("<a class=\"external\" href=\"");
+                out.push_str(&url);
+                out.push_str("\" rel=\"noopener\">");
+                out.push_str(&url);
+                out.push_str("</a>");
                 i = end;
                 plain_from = end;
                 continue;
@@ -125,7 +160,7 @@ impl<'g> Marker<'g> {
                 && self.enabled
                 && let Some((len, term)) = self.match_at(text, i)
             {
-                out.push_str(&esc(&text[plain_from..i]));
+                esc_into(&text[plain_from..i], &mut out);
                 out.push_str(&self.term_html(&text[i..i + len], term));
                 self.marked[term] = true;
                 i += len;
@@ -134,13 +169,15 @@ impl<'g> Marker<'g> {
             }
             i += 1;
         }
-        out.push_str(&esc(&text[plain_from..]));
+        esc_into(&text[plain_from..], &mut out);
         out
     }
 
     fn match_at(&self, text: &str, at: usize) -> Option<(usize, usize)> {
         let rest = &text[at..];
-        self.glossary.spellings.iter().find_map(|s| {
+        let candidates = &self.glossary.by_first_byte[rest.as_bytes()[0] as usize];
+        candidates.iter().find_map(|&index| {
+            let s = &self.glossary.spellings[index];
             if self.marked[s.term]
                 || rest.len() < s.text.len()
                 || !rest.is_char_boundary(s.text.len())
@@ -192,4 +229,54 @@ fn url_end(text: &str, start: usize) -> usize {
         end -= 1;
     }
     end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glossary(spellings: &[(&str, usize)]) -> Glossary {
+        let mut spellings: Vec<Spelling> = spellings
+            .iter()
+            .map(|&(text, term)| Spelling {
+                text: text.to_string(),
+                term,
+                any_case: text.chars().all(|c| !c.is_uppercase()),
+            })
+            .collect();
+        spellings.sort_by(|a, b| b.text.len().cmp(&a.text.len()).then(a.text.cmp(&b.text)));
+        let by_first_byte = first_byte_index(&spellings);
+        Glossary {
+            spellings,
+            terms: vec![
+                ("tenant".into(), "An organisation.".into()),
+                ("SIP".into(), "A protocol.".into()),
+                ("Azure tenant".into(), "A directory.".into()),
+            ],
+            by_first_byte,
+        }
+    }
+
+    /// The index by first byte must find what a scan of every spelling finds: any ASCII
+    /// case for lower-case terms, the exact case for the others, the longest first.
+    #[test]
+    fn terms_are_found_by_their_first_byte_in_either_case() {
+        let glossary = glossary(&[("tenant", 0), ("SIP", 1), ("Azure tenant", 2), ("1x", 0)]);
+        // Sorted: "Azure tenant", "tenant", "SIP", "1x".
+        assert_eq!(glossary.by_first_byte[b'A' as usize], vec![0]);
+        assert!(glossary.by_first_byte[b'a' as usize].is_empty());
+        assert_eq!(glossary.by_first_byte[b't' as usize], vec![1]);
+        assert_eq!(glossary.by_first_byte[b'T' as usize], vec![1]);
+        assert_eq!(glossary.by_first_byte[b'S' as usize], vec![2]);
+        assert!(glossary.by_first_byte[b's' as usize].is_empty());
+        assert_eq!(glossary.by_first_byte[b'1' as usize], vec![3]);
+        let mut marker = Marker::new(&glossary, "../");
+        let html = marker.mark("Tenant sip SIP; Azure tenant");
+        assert_eq!(html.matches("class=\"term\"").count(), 3, "{html}");
+        assert!(html.contains(">Tenant</a>"), "{html}");
+        assert!(html.contains("sip "), "{html}");
+        assert!(html.contains(">SIP</a>"), "{html}");
+        assert!(html.contains(">Azure tenant</a>"), "{html}");
+        assert!(!html.contains(">tenant</a>"), "{html}");
+    }
 }

@@ -274,7 +274,7 @@ fn name_file(origins: &BTreeMap<String, String>, rendered: Option<&str>, message
 
 /// [`super::html::esc`] as Tera's escape function.
 fn escape(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    out.write_all(super::html::esc(text).as_bytes())
+    crate::escape::esc_write(text, out)
 }
 
 fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
