@@ -6,32 +6,17 @@
 use crate::support;
 use rasci::model::Project;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn fixture() -> PathBuf {
-    support::fixtures().join("models")
-}
-
-/// The models fixture, to be changed one file at a time.
-fn models_project() -> support::Project {
-    support::Project::from_dir(&fixture())
-}
-
-/// `rule | message | path:line:col | help` of each finding of the project at `root`.
-fn findings(root: &Path) -> Vec<String> {
-    let (project, findings) = rasci::pipeline::check_project(root).expect("project loads");
-    support::finding_lines(&project, &findings.diagnostics)
-}
+use std::path::Path;
 
 /// The findings of the fixture with `path` replaced by `text`.
 fn findings_with(path: &str, text: &str) -> Vec<String> {
-    let built = models_project().file(path, text).build();
-    findings(built.root())
+    let built = support::Project::models().file(path, text).build();
+    support::check_lines(built.root())
 }
 
 /// The fixture's file `path` with the first `from` replaced by `to` (which must be there).
 fn fixture_file_with(path: &str, from: &str, to: &str) -> String {
-    let text = std::fs::read_to_string(fixture().join(path)).unwrap();
+    let text = std::fs::read_to_string(support::models_fixture().join(path)).unwrap();
     assert!(text.contains(from), "{from:?} in {path}");
     text.replacen(from, to, 1)
 }
@@ -64,7 +49,7 @@ fn load(root: &Path) -> Project {
 fn the_fixture_checks_clean() {
     let output = support::rasci()
         .args(["check", "--deny-warnings", "--root"])
-        .arg(fixture())
+        .arg(support::models_fixture())
         .output()
         .unwrap();
     assert_eq!(
@@ -73,12 +58,15 @@ fn the_fixture_checks_clean() {
         "{}",
         String::from_utf8_lossy(&output.stdout)
     );
-    assert_eq!(findings(&fixture()), Vec::<String>::new());
+    assert_eq!(
+        support::check_lines(&support::models_fixture()),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn models_load_with_their_parties_scopes_and_files() {
-    let project = load(&fixture());
+    let project = load(&support::models_fixture());
     assert!(project.has_models());
     let ids: Vec<_> = project.models.iter().map(|m| m.id().unwrap()).collect();
     assert_eq!(ids, ["customer", "partner"]);
@@ -177,7 +165,7 @@ fn a_project_without_models_is_one_implicit_model_of_everything() {
 
 #[test]
 fn there_is_one_matrix_per_model_and_scope_with_the_models_rows() {
-    let project = load(&fixture());
+    let project = load(&support::models_fixture());
     let general = |extra: &[&str]| -> Vec<String> {
         let mut ids = vec!["prime-contact", "submit-case", "l2-3-support"];
         ids.extend_from_slice(extra);
@@ -211,7 +199,7 @@ fn there_is_one_matrix_per_model_and_scope_with_the_models_rows() {
 
 #[test]
 fn a_matrix_holds_the_models_parties_and_no_cell_outside_them() {
-    let project = load(&fixture());
+    let project = load(&support::models_fixture());
     let matrices = rasci::resolve::resolve(&project);
     let partner = project.parties.iter().position(|p| p.id.value == "partner");
     let partner = partner.unwrap();
@@ -248,8 +236,10 @@ fn a_model_can_show_its_own_sections_in_a_scope() {
         "    parties: [anywhere365, partner, customer, end-users]\n    scopes: [cloud, onprem]\n",
         "    parties: [anywhere365, partner, customer, end-users]\n    scopes: [cloud, onprem]\n    sections:\n      onprem: [onprem, general]\n",
     );
-    let built = models_project().file("data/models.yaml", &models).build();
-    assert_eq!(findings(built.root()), Vec::<String>::new());
+    let built = support::Project::models()
+        .file("data/models.yaml", &models)
+        .build();
+    assert_eq!(support::check_lines(built.root()), Vec::<String>::new());
     let project = load(built.root());
     let rows = matrix_rows(&project);
     assert_eq!(
@@ -276,7 +266,7 @@ fn a_model_key_without_models_is_one_finding() {
         )
         .build();
     assert_eq!(
-        findings(built.root()),
+        support::check_lines(built.root()),
         [
             "ref/unknown-model | this file names model `direct`, but the project defines no models | data/tasks.yaml:1:8 | define the model in `data/models.yaml`, or remove the `model:` key"
         ]
@@ -478,7 +468,7 @@ fn a_party_idle_in_one_model_is_a_warning_naming_the_model() {
 fn export(args: &[&str]) -> (i32, String, String) {
     let output = support::rasci()
         .args(["export", "--root"])
-        .arg(fixture())
+        .arg(support::models_fixture())
         .args(args)
         .output()
         .unwrap();
@@ -632,7 +622,7 @@ fn markdown_headings_name_the_model() {
 
 #[test]
 fn import_refuses_to_add_to_a_project_with_models_and_writes_nothing() {
-    let built = models_project().build();
+    let built = support::Project::models().build();
     let before = built.read("data/scopes.yaml");
     let output = support::rasci()
         .arg("import")
@@ -648,7 +638,7 @@ fn import_refuses_to_add_to_a_project_with_models_and_writes_nothing() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(built.read("data/scopes.yaml"), before);
-    assert_eq!(findings(built.root()), Vec::<String>::new());
+    assert_eq!(support::check_lines(built.root()), Vec::<String>::new());
 }
 
 #[test]
@@ -674,7 +664,9 @@ fn model_names_are_text_in_every_export() {
         "    name: Partner provides implementation\n",
         "    name: \"=HYPERLINK(\\\"x\\\") | <b>bold</b>\"\n",
     );
-    let built = models_project().file("data/models.yaml", &models).build();
+    let built = support::Project::models()
+        .file("data/models.yaml", &models)
+        .build();
     let run = |format: &str| {
         let output = support::rasci()
             .args([
@@ -728,12 +720,12 @@ fn diff_compares_matrices_per_model_and_scope() {
         "rasci: { anywhere365: \"A, R\", partner: \"I\" }",
         "rasci: { anywhere365: \"A, R\", partner: \"C, I\" }",
     );
-    let changed = models_project()
+    let changed = support::Project::models()
         .file("data/tasks/partner.yaml", &text)
         .build();
     let output = support::rasci()
         .arg("diff")
-        .arg(fixture())
+        .arg(support::models_fixture())
         .arg(changed.root())
         .args(["--format", "json"])
         .output()

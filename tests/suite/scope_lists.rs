@@ -3,25 +3,11 @@
 //! references between models, scopes and shortcodes.
 
 use crate::support;
-use std::path::{Path, PathBuf};
-
-fn fixture() -> PathBuf {
-    support::fixtures().join("models")
-}
-
-fn models_project() -> support::Project {
-    support::Project::from_dir(&fixture())
-}
-
-/// `rule | message | path:line:col | help` of each finding of the project at `root`.
-fn findings(root: &Path) -> Vec<String> {
-    let (project, findings) = rasci::pipeline::check_project(root).expect("project loads");
-    support::finding_lines(&project, &findings.diagnostics)
-}
+use std::path::Path;
 
 /// The fixture's file `path` with the first `from` replaced by `to` (which must be there).
 fn fixture_file_with(path: &str, from: &str, to: &str) -> String {
-    let text = std::fs::read_to_string(fixture().join(path)).unwrap();
+    let text = std::fs::read_to_string(support::models_fixture().join(path)).unwrap();
     assert!(text.contains(from), "{from:?} in {path}");
     text.replacen(from, to, 1)
 }
@@ -44,11 +30,11 @@ fn a_task_only_in_scopes_that_do_not_show_its_section_is_an_error() {
         "        title: Provide the tenant\n",
         "        title: Provide the tenant\n        scopes: [onprem]\n",
     );
-    let built = models_project()
+    let built = support::Project::models()
         .file("data/tasks/customer.yaml", &text)
         .build();
     assert_eq!(
-        findings(built.root()),
+        support::check_lines(built.root()),
         [
             "rasci/task-outside-scopes | task `provide-tenant` in model `customer` applies only in scopes that do not show its section `cloud`, so no table shows it | data/tasks/customer.yaml:27:18 | section `cloud` is shown by scope `cloud`: list one of them in the task's `scopes:`, or show the section in this scope",
         ]
@@ -63,10 +49,10 @@ fn a_task_in_one_scope_that_shows_its_section_is_clean() {
         "        title: Provide the tenant\n",
         "        title: Provide the tenant\n        scopes: [onprem, cloud]\n",
     );
-    let built = models_project()
+    let built = support::Project::models()
         .file("data/tasks/customer.yaml", &text)
         .build();
-    assert_eq!(findings(built.root()), Vec::<String>::new());
+    assert_eq!(support::check_lines(built.root()), Vec::<String>::new());
 }
 
 /// (model id, scope id) → task ids in matrix order.
@@ -92,9 +78,11 @@ fn a_section_listed_twice_in_a_scope_is_a_duplicate_and_shown_once() {
         "    sections: [general, cloud]\n",
         "    sections: [general, cloud, general]\n",
     );
-    let built = models_project().file("data/scopes.yaml", &scopes).build();
+    let built = support::Project::models()
+        .file("data/scopes.yaml", &scopes)
+        .build();
     assert_eq!(
-        findings(built.root()),
+        support::check_lines(built.root()),
         [
             "ref/duplicate-id | section `general` is listed twice in the sections of scope `cloud` | data/scopes.yaml:5:32 | list each section once",
         ]
@@ -120,9 +108,11 @@ fn a_section_listed_twice_in_a_models_sections_is_a_duplicate_and_shown_once() {
         "    parties: [anywhere365, customer, end-users]\n    scopes: [cloud, onprem]\n",
         "    parties: [anywhere365, customer, end-users]\n    scopes: [cloud, onprem]\n    sections:\n      onprem: [onprem, general, onprem]\n",
     );
-    let built = models_project().file("data/models.yaml", &models).build();
+    let built = support::Project::models()
+        .file("data/models.yaml", &models)
+        .build();
     assert_eq!(
-        findings(built.root()),
+        support::check_lines(built.root()),
         [
             "ref/duplicate-id | section `onprem` is listed twice in the sections of model `customer` for `onprem` | data/models.yaml:8:33 | list each section once",
         ]
@@ -145,7 +135,7 @@ fn a_section_listed_twice_in_a_models_sections_is_a_duplicate_and_shown_once() {
 /// `body`: its exit code and its one `content/shortcode` finding (message, help, line,
 /// column).
 fn shortcode_finding(body: &str) -> (i32, String, String, u64, u64) {
-    let built = models_project().build();
+    let built = support::Project::models().build();
     built.page("guide.md", "Guide", body);
     let checked = built.check_with(&["--site"]);
     let found = checked.with_rule("content/shortcode");
@@ -214,7 +204,9 @@ fn a_table_of_a_model_that_does_not_cover_the_scope_names_the_model() {
         "    parties: [anywhere365, customer, end-users]\n    scopes: [cloud, onprem]\n",
         "    parties: [anywhere365, customer, end-users]\n    scopes: [cloud]\n",
     );
-    let built = models_project().file("data/models.yaml", &models).build();
+    let built = support::Project::models()
+        .file("data/models.yaml", &models)
+        .build();
     built.page(
         "guide.md",
         "Guide",
@@ -229,7 +221,7 @@ fn a_table_of_a_model_that_does_not_cover_the_scope_names_the_model() {
 
 #[test]
 fn a_shortcode_split_by_markup_is_a_finding_not_text() {
-    let built = models_project().build();
+    let built = support::Project::models().build();
     built.page("guide.md", "Guide", "{{ summaries(model=\"<b>\") }}");
     let checked = built.check_with(&["--site"]);
     let d = checked.one_at("content/shortcode", "content/guide.md", 4, 1);
@@ -242,14 +234,15 @@ fn a_shortcode_split_by_markup_is_a_finding_not_text() {
 
 #[test]
 fn repeated_model_ids_are_listed_once_in_the_help() {
-    let models = std::fs::read_to_string(fixture().join("data/models.yaml")).unwrap();
+    let models =
+        std::fs::read_to_string(support::models_fixture().join("data/models.yaml")).unwrap();
     let twice = models.replacen("  - id: partner\n", "  - id: customer\n", 1);
     let partner = fixture_file_with("data/tasks/partner.yaml", "model: partner", "model: partnr");
-    let built = models_project()
+    let built = support::Project::models()
         .file("data/models.yaml", &twice)
         .file("data/tasks/partner.yaml", &partner)
         .build();
-    let unknown: Vec<String> = findings(built.root())
+    let unknown: Vec<String> = support::check_lines(built.root())
         .into_iter()
         .filter(|f| f.starts_with("ref/unknown-model | unknown model `partnr`"))
         .collect();
@@ -264,7 +257,7 @@ fn repeated_model_ids_are_listed_once_in_the_help() {
 #[test]
 fn a_model_key_without_a_value_says_so() {
     let text = fixture_file_with("data/tasks/customer.yaml", "model: customer", "model: null");
-    let built = models_project()
+    let built = support::Project::models()
         .file("data/tasks/customer.yaml", &text)
         .build();
     let checked = built.check();
@@ -275,7 +268,7 @@ fn a_model_key_without_a_value_says_so() {
 
 #[test]
 fn an_unknown_export_scope_suggests_the_closest() {
-    let built = models_project().build();
+    let built = support::Project::models().build();
     let output = built
         .rasci()
         .args([
@@ -312,7 +305,7 @@ fn an_empty_scopes_list_is_an_error_at_the_list() {
         "        scopes: [onprem]\n",
         "        scopes: []\n",
     );
-    let built = models_project()
+    let built = support::Project::models()
         .file("data/tasks/customer.yaml", &tasks)
         .build();
     built.write(
@@ -354,7 +347,9 @@ fn a_model_of_no_scope_is_an_error_at_the_list() {
         "    parties: [anywhere365, customer, end-users]\n    scopes: [cloud, onprem]\n",
         "    parties: [anywhere365, customer, end-users]\n    scopes: []\n",
     );
-    let built = models_project().file("data/models.yaml", &models).build();
+    let built = support::Project::models()
+        .file("data/models.yaml", &models)
+        .build();
     let checked = built.check();
     assert_eq!(checked.with_rule("yaml/invalid-value").len(), 1);
     checked.one_at("yaml/invalid-value", "data/models.yaml", 6, 13);
@@ -368,7 +363,7 @@ fn an_empty_scopes_list_written_inline_is_an_error_too() {
         "      - text: Level 2/3 support\n",
         "      - { text: Level 2/3 support, scopes: [] }\n",
     );
-    let built = models_project()
+    let built = support::Project::models()
         .file("data/summaries/customer.yaml", &summaries)
         .build();
     let checked = built.check();

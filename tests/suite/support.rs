@@ -460,3 +460,22 @@ pub fn finding_lines(
         })
         .collect()
 }
+
+/// The operating-models fixture: two models (three and four parties) over two scopes.
+pub fn models_fixture() -> PathBuf {
+    fixtures().join("models")
+}
+
+impl Project {
+    /// The models fixture, to be changed one file at a time.
+    pub fn models() -> Project {
+        Project::from_dir(&models_fixture())
+    }
+}
+
+/// `rule | message | path:line:col | help` of each finding of the project at `root`, as
+/// the library's check reports them.
+pub fn check_lines(root: &Path) -> Vec<String> {
+    let (project, findings) = rasci::pipeline::check_project(root).expect("project loads");
+    finding_lines(&project, &findings.diagnostics)
+}
