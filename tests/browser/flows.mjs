@@ -15,7 +15,7 @@
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext, startSiteTest } from "./harness.mjs";
 import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -132,36 +132,12 @@ async function scrollsByKeyboard(page, id) {
 }
 
 async function main() {
-  const siteArg = process.argv[2];
-  if (!siteArg) {
-    console.error("usage: node flows.mjs SITE_DIR   (a folder built by `rasci build --out`)");
-    process.exit(2);
-  }
-  const site = resolve(siteArg);
-  for (const page of PAGES) {
-    try {
-      statSync(join(site, page, "index.html"));
-    } catch {
-      console.error(`error: ${join(site, page, "index.html")} does not exist: build the site first`);
-      process.exit(2);
-    }
-  }
-  const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), "rasci-flows-")));
-  mkdirSync(shots, { recursive: true });
-  const server = await serveSite(site);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  console.log(`serving ${site} at ${origin}/`);
-
-  let browser;
-  try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
-  } catch (error) {
-    server.close();
-    console.log(`FAIL  start Chromium (${CHROMIUM})\n      ${error.message.split("\n")[0]}`);
-    checks.failed += 1;
-    console.log(checks.closingLine());
-    process.exit(1);
-  }
+  const { site, shots, server, browser, origin: served } = await startSiteTest(checks, {
+    name: "flows",
+    usage: "node flows.mjs SITE_DIR   (a folder built by `rasci build --out`)",
+    required: PAGES.map((page) => `${page}/index.html`),
+  });
+  origin = served;
   console.log(`browser: Chromium ${browser.version()}`);
   const screenshots = [];
   async function screenshot(target, name) {

@@ -1,7 +1,9 @@
 // What the browser tests share: how Chromium is started, checks that count and report
 // themselves, time limits, and pages that record what went wrong while they were open.
 import { createServer } from "node:http";
-import { readFileSync, statSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { extname, join, resolve, sep } from "node:path";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -227,4 +229,41 @@ export function serveSite(root, { notFoundPage = false } = {}) {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolvePromise(server));
   });
+}
+
+/**
+ * The start of a browser script that tests a built site: the site folder from the command
+ * line (exit 2 with `usage` when it is missing, or when one of `required` is not in it),
+ * the screenshot folder (`$SCREENSHOT_DIR`, else a new temporary one named after
+ * `name`), the site served on a free port, and Chromium launched. Failing to launch
+ * Chromium is a failed check, reported and ended here.
+ */
+export async function startSiteTest(checks, { name, usage, required }) {
+  const siteArg = process.argv[2];
+  if (!siteArg) {
+    console.error(`usage: ${usage}`);
+    process.exit(2);
+  }
+  const site = resolve(siteArg);
+  for (const path of required) {
+    if (!existsSync(join(site, path))) {
+      console.error(`error: ${join(site, path)} does not exist: build the site first`);
+      process.exit(2);
+    }
+  }
+  const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), `rasci-${name}-`)));
+  mkdirSync(shots, { recursive: true });
+  const server = await serveSite(site);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  console.log(`serving ${site} at ${origin}/`);
+  try {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    return { site, shots, server, origin, browser };
+  } catch (error) {
+    server.close();
+    console.log(`FAIL  start Chromium (${CHROMIUM})\n      ${error.message.split("\n")[0]}`);
+    checks.failed += 1;
+    console.log(checks.closingLine());
+    process.exit(1);
+  }
 }

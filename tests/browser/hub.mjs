@@ -11,7 +11,7 @@
 // nothing failed.
 
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext, startSiteTest } from "./harness.mjs";
 import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -61,35 +61,12 @@ async function visibleNavLinks(page) {
 }
 
 async function main() {
-  const siteArg = process.argv[2];
-  if (!siteArg) {
-    console.error("usage: node hub.mjs SITE_DIR   (a folder built by `rasci build --out`)");
-    process.exit(2);
-  }
-  const site = resolve(siteArg);
-  for (const required of ["cloud/reading-the-matrix/index.html", "compare/index.html"]) {
-    try {
-      statSync(join(site, required));
-    } catch {
-      console.error(`error: ${join(site, required)} does not exist: build the example site first`);
-      process.exit(2);
-    }
-  }
-  const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), "rasci-hub-")));
-  mkdirSync(shots, { recursive: true });
-  const server = await serveSite(site);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  console.log(`serving ${site} at ${origin}/`);
-
-  let browser;
-  try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
-  } catch (error) {
-    server.close();
-    console.log(`FAIL  start Chromium (${CHROMIUM})\n      ${error.message.split("\n")[0]}`);
-    console.log("0 passed, 1 failed");
-    process.exit(1);
-  }
+  const { site, shots, server, browser, origin: served } = await startSiteTest(checks, {
+    name: "hub",
+    usage: "node hub.mjs SITE_DIR   (a folder built by `rasci build --out`)",
+    required: ["cloud/reading-the-matrix/index.html", "compare/index.html"],
+  });
+  origin = served;
   const screenshots = [];
   async function screenshot(page, name, fullPage = true) {
     const file = join(shots, `${name}.png`);

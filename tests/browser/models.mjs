@@ -13,7 +13,7 @@
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext, startSiteTest } from "./harness.mjs";
 import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -80,34 +80,12 @@ async function sideways(page) {
 }
 
 async function main() {
-  const siteArg = process.argv[2];
-  if (!siteArg) {
-    console.error("usage: node models.mjs SITE_DIR   (built by `rasci build --root tests/fixtures/models --out`)");
-    process.exit(2);
-  }
-  const site = resolve(siteArg);
-  try {
-    statSync(join(site, "index.html"));
-  } catch {
-    console.error(`error: ${join(site, "index.html")} does not exist: build the site first`);
-    process.exit(2);
-  }
-  const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), "rasci-models-")));
-  mkdirSync(shots, { recursive: true });
-  const server = await serveSite(site);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  console.log(`serving ${site} at ${origin}/`);
-
-  let browser;
-  try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
-  } catch (error) {
-    server.close();
-    console.log(`FAIL  start Chromium (${CHROMIUM})\n      ${error.message.split("\n")[0]}`);
-    checks.failed += 1;
-    console.log(checks.closingLine());
-    process.exit(1);
-  }
+  const { site, shots, server, browser, origin: served } = await startSiteTest(checks, {
+    name: "models",
+    usage: "node models.mjs SITE_DIR   (built by `rasci build --root tests/fixtures/models --out`)",
+    required: ["index.html"],
+  });
+  origin = served;
   const screenshot = (page, name) =>
     page.screenshot({ path: join(shots, `models-${name}.png`), fullPage: true, animations: "disabled" });
 
