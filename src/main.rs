@@ -1,5 +1,11 @@
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: a build allocates and frees millions of
+/// small strings and values from two threads, and glibc's malloc spent about a sixth of a
+/// 10,000-page build's CPU time in its own code (measured with `perf`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     rasci::cli::main()
 }
