@@ -18,19 +18,23 @@ use super::pages::{PageKind, PageOut};
 use super::urls;
 use crate::model::Project;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
+/// One result of the search. Texts are borrowed where the page or the project already
+/// holds them: at 10,000 pages the searched texts alone are tens of megabytes, and
+/// copying them into the entries cost as much as writing the index.
 #[derive(Debug, Serialize)]
-struct Entry {
+struct Entry<'a> {
     /// Title.
-    t: String,
+    t: Cow<'a, str>,
     /// Site path, relative to the root.
-    u: String,
+    u: Cow<'a, str>,
     /// Where it belongs, as the result shows it: the home label, a deployment's name, the
     /// glossary or reference label, with the page or `task` label after a `·`.
-    s: String,
+    s: Cow<'a, str>,
     /// Text searched (and shown as an excerpt).
-    x: String,
+    x: Cow<'a, str>,
     /// The deployment (its index in `scopes.yaml`) the entry belongs to; none for a
     /// page of the whole site.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,13 +98,45 @@ fn page_group_key(page: &PageOut) -> String {
 
 /// The index as `search-index.js`, which sets `window.RASCI_SEARCH_INDEX`; `texts` holds each page's
 /// [`page_text`], in the order of `pages`.
+///
+/// The entries are serialised one by one, in parallel, and joined with commas: the same
+/// bytes as serialising the list at once (a JSON array is its items joined by commas),
+/// and [`script_safe`] may run per entry, since an entry begins with `{` and ends with
+/// `}`, so no `</` or `<!--` spans two of them.
 pub fn index(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> String {
-    let entries = entries(data, pages, texts);
-    let json = serde_json::to_string(&entries).expect("index entries serialize");
-    format!("window.RASCI_SEARCH_INDEX = {};\n", script_safe(&json))
+    script_of(&entries(data, pages, texts))
 }
 
-fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entry> {
+/// `window.RASCI_SEARCH_INDEX = <the entries as a JSON array>;`, made script-safe.
+fn script_of(entries: &[Entry<'_>]) -> String {
+    use rayon::prelude::*;
+    const HEAD: &str = "window.RASCI_SEARCH_INDEX = [";
+    const TAIL: &str = "];\n";
+    let parts: Vec<String> = entries
+        .par_iter()
+        .map(|entry| {
+            let json = serde_json::to_string(entry).expect("index entries serialize");
+            if json.contains('<') {
+                script_safe(&json)
+            } else {
+                json
+            }
+        })
+        .collect();
+    let size = HEAD.len() + TAIL.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>();
+    let mut script = String::with_capacity(size);
+    script.push_str(HEAD);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            script.push(',');
+        }
+        script.push_str(part);
+    }
+    script.push_str(TAIL);
+    script
+}
+
+fn entries<'a>(data: &SiteData<'a>, pages: &'a [PageOut], texts: &'a [String]) -> Vec<Entry<'a>> {
     let project = data.project;
     let labels = &project.config.labels;
     let mut groups = Groups::default();
@@ -109,10 +145,10 @@ fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entr
         let section = page_section(data, page);
         let page_key = page_group_key(page);
         entries.push(Entry {
-            t: page.title.clone(),
-            u: page.path.clone(),
-            s: section.clone(),
-            x: text.clone(),
+            t: Cow::Borrowed(&page.title),
+            u: Cow::Borrowed(&page.path),
+            s: Cow::Owned(section.clone()),
+            x: Cow::Borrowed(text),
             d: page.scope,
             g: groups.of(page_key.clone()),
         });
@@ -121,13 +157,17 @@ fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entr
         // terms, found by their aliases and definitions too. The headings of a party's
         // page and of the comparison only repeat deployment names and the legend.
         for heading in &page.toc {
+            let title = Cow::Borrowed(page.title.as_str());
             let (s, x) = match page.kind {
-                PageKind::Glossary => (labels.glossary.clone(), term_text(project, &heading.text)),
-                PageKind::Home => (section.clone(), page.title.clone()),
+                PageKind::Glossary => (
+                    Cow::Borrowed(labels.glossary.as_str()),
+                    Cow::Owned(term_text(project, &heading.text)),
+                ),
+                PageKind::Home => (Cow::Owned(section.clone()), title),
                 // The page's title names its deployment already.
-                PageKind::Scope { .. } => (page.title.clone(), page.title.clone()),
+                PageKind::Scope { .. } => (title.clone(), title),
                 PageKind::Content { .. } => {
-                    (format!("{section} · {}", page.title), page.title.clone())
+                    (Cow::Owned(format!("{section} · {}", page.title)), title)
                 }
                 PageKind::Party(_)
                 | PageKind::Compare { .. }
@@ -135,8 +175,8 @@ fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entr
                 | PageKind::NotFound => continue,
             };
             entries.push(Entry {
-                t: heading.text.clone(),
-                u: format!("{}#{}", page.path, heading.id),
+                t: Cow::Borrowed(&heading.text),
+                u: Cow::Owned(format!("{}#{}", page.path, heading.id)),
                 s,
                 x,
                 d: page.scope,
@@ -170,18 +210,18 @@ fn entries(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> Vec<Entr
                     text.push(description.value.clone());
                 }
                 entries.push(Entry {
-                    t: row.task.title.value.clone(),
-                    u: format!(
+                    t: Cow::Borrowed(&row.task.title.value),
+                    u: Cow::Owned(format!(
                         "{}#{}",
                         data.matrix_path(matrix),
                         urls::task_anchor(&row.task.id.value)
-                    ),
-                    s: format!(
+                    )),
+                    s: Cow::Owned(format!(
                         "{} · {}",
                         data.place_name(Some(matrix.model), matrix.scope_index),
                         labels.task
-                    ),
-                    x: text.join("; "),
+                    )),
+                    x: Cow::Owned(text.join("; ")),
                     d: scope,
                     g: groups.of(format!(
                         "task\u{1f}{}\u{1f}{}",
@@ -262,7 +302,34 @@ pub fn robots(project: &Project) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Groups, script_safe};
+    use super::{Entry, Groups, script_of, script_safe};
+    use std::borrow::Cow;
+
+    #[test]
+    fn the_index_joined_entry_by_entry_is_the_list_serialised_at_once() {
+        let entry = |t: &'static str, x: &'static str, d: Option<usize>, g: usize| Entry {
+            t: Cow::Borrowed(t),
+            u: Cow::Borrowed("a/index.html#b"),
+            s: Cow::Owned(format!("Cloud · {t}")),
+            x: Cow::Borrowed(x),
+            d,
+            g,
+        };
+        let cases = [
+            vec![],
+            vec![entry("One", "plain text", Some(0), 0)],
+            vec![
+                entry("</script><script>alert(1)</script>", "<!-- x", None, 0),
+                entry("Two \"quoted\"", "a < b and c </ d", Some(1), 1),
+                entry("Ünïcode \u{2028}", "tab\there", Some(0), 0),
+            ],
+        ];
+        for entries in cases {
+            let at_once = serde_json::to_string(&entries).unwrap();
+            let expected = format!("window.RASCI_SEARCH_INDEX = {};\n", script_safe(&at_once));
+            assert_eq!(script_of(&entries), expected);
+        }
+    }
 
     #[test]
     fn groups_are_numbered_in_the_order_first_met() {
