@@ -25,8 +25,12 @@ pub struct Problem {
     pub written: Option<Span>,
 }
 
+/// The links the sources of one page wrote: the page's site path, and each link as
+/// written with where it was written. Borrowed from the rendered pages, never copied.
+pub type Written<'a> = (&'a str, &'a [(String, Span)]);
+
 /// Checks every page; `written` holds, per page, the links its sources wrote.
-pub fn check(site: &Site, written: &[(String, Vec<(String, Span)>)]) -> Vec<Problem> {
+pub fn check(site: &Site, written: &[Written<'_>]) -> Vec<Problem> {
     let pages: Vec<String> = site
         .files
         .keys()
@@ -73,11 +77,7 @@ enum Verdict {
 /// Linear in the size of the pages, and parallel: each page's links are read and
 /// resolved on their own (a file lookup each), then the ids of just the pages that
 /// `#anchor` links lead to are read, once each, and the anchors are looked up.
-pub fn check_pages(
-    site: &Site,
-    written: &[(String, Vec<(String, Span)>)],
-    pages: &[String],
-) -> Vec<Problem> {
+pub fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]) -> Vec<Problem> {
     use rayon::prelude::*;
     let files: HashSet<&str> = site.files.keys().map(String::as_str).collect();
     // One pass over each page reads its links and its ids (every page is the target of
@@ -124,10 +124,7 @@ pub fn check_pages(
     for (target, target_ids) in &other_ids {
         ids.insert(target, target_ids.iter().map(String::as_str).collect());
     }
-    let written: HashMap<&str, &[(String, Span)]> = written
-        .iter()
-        .map(|(page, links)| (page.as_str(), links.as_slice()))
-        .collect();
+    let written: HashMap<&str, &[(String, Span)]> = written.iter().copied().collect();
     let mut problems = Vec::new();
     for (page, links, _) in &found {
         for link in links {

@@ -30,6 +30,7 @@ mod views;
 use crate::load::content::ContentPage;
 use crate::model::{DataKind, Flow, Project, Scope};
 use crate::resolve::Matrix;
+use bytes::Bytes;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -37,13 +38,18 @@ use std::sync::Arc;
 pub use templates::{Theme, ThemeError};
 
 /// The built site: output path (with `/` separators) to file contents.
+///
+/// The contents are [`Bytes`], shared rather than copied: `serve` patches the site it is
+/// still serving into the next one, which copies the map but not the 10,000 pages in it
+/// (copying them was a third of a rebuild at that size), and answers a request without
+/// copying the file.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Site {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Bytes>,
 }
 
 impl Site {
-    pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+    pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Bytes>) {
         self.files.insert(path.into(), bytes.into());
     }
 
@@ -157,8 +163,10 @@ pub struct Cache {
     /// The pages as rendered, in plan order, with their findings and written links; their
     /// bodies are dropped once laid out (the site holds each page once, laid out).
     outs: Vec<pages::PageOut>,
-    /// The search index's text of each page, in plan order (see [`search::page_text`]).
-    texts: Vec<String>,
+    /// Each page's entries of the search index, in plan order, and the tasks' (see
+    /// [`search::Part`]): a rebuild serialises only those of the pages it renders again.
+    search_pages: Vec<Vec<search::Part>>,
+    search_tasks: Vec<search::Part>,
     /// The broken links found, by page.
     problems: Vec<links::Problem>,
     site: Arc<Site>,
@@ -235,7 +243,8 @@ pub fn render(
     let RenderedParts {
         site,
         outs,
-        texts,
+        search_pages,
+        search_tasks,
         problems,
         rendered_pages,
     } = match rendered {
@@ -250,7 +259,8 @@ pub fn render(
             data,
             bodies,
             outs,
-            texts,
+            search_pages,
+            search_tasks,
             problems,
             site,
             rendered_pages,
@@ -358,10 +368,14 @@ fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
 fn insert_search_files(
     data: &SiteData<'_>,
     outs: &[pages::PageOut],
-    texts: &[String],
+    search_pages: &[Vec<search::Part>],
+    search_tasks: &[search::Part],
     site: &mut Site,
 ) {
-    site.insert(urls::SEARCH_INDEX_JS, search::index(data, outs, texts));
+    site.insert(
+        urls::SEARCH_INDEX_JS,
+        search::script(search_pages, search_tasks),
+    );
     if data.project.config.base_url.is_some() {
         site.insert(urls::SITEMAP, search::sitemap(data, outs));
     }
@@ -373,25 +387,26 @@ struct RenderedParts {
     site: Arc<Site>,
     /// The pages in plan order, their bodies dropped once laid out.
     outs: Vec<pages::PageOut>,
-    texts: Vec<String>,
+    search_pages: Vec<Vec<search::Part>>,
+    search_tasks: Vec<search::Part>,
     problems: Vec<links::Problem>,
     /// How many pages were rendered to make it.
     rendered_pages: usize,
 }
 
-/// The search text of each page, then its body dropped: laid out, the page is in the
-/// site, and nothing else reads the body again.
-fn page_texts(outs: &mut [pages::PageOut]) -> Vec<String> {
-    use rayon::prelude::*;
-    outs.par_iter_mut()
-        .map(|out| search::page_text(&std::mem::take(&mut out.body)))
-        .collect()
+/// Each page's entries of the search index, made from its text, then its body dropped:
+/// laid out, the page is in the site, and nothing else reads the body again.
+fn search_parts(data: &SiteData<'_>, out: &mut pages::PageOut) -> Vec<search::Part> {
+    let text = search::page_text(&std::mem::take(&mut out.body));
+    search::page_parts(data, out, &text)
 }
 
 /// The links each page's sources wrote, for reporting broken ones where they were written.
-fn written_links(outs: &[pages::PageOut]) -> Vec<(String, Vec<(String, crate::source::Span)>)> {
-    outs.iter()
-        .map(|out| (out.path.clone(), out.links.clone()))
+fn written_links<'a>(
+    outs: impl IntoIterator<Item = &'a pages::PageOut>,
+) -> Vec<links::Written<'a>> {
+    outs.into_iter()
+        .map(|out| (out.path.as_str(), out.links.as_slice()))
         .collect()
 }
 
@@ -410,7 +425,8 @@ fn rerender_changed(
     let Cache {
         bodies: old_bodies,
         mut outs,
-        mut texts,
+        mut search_pages,
+        mut search_tasks,
         site,
         problems: old_problems,
         ..
@@ -452,7 +468,8 @@ fn rerender_changed(
         return Ok(Some(RenderedParts {
             site,
             outs,
-            texts,
+            search_pages,
+            search_tasks,
             problems: old_problems,
             rendered_pages: 0,
         }));
@@ -468,7 +485,10 @@ fn rerender_changed(
         laid_out.push((out.path.clone(), html));
     }
     for &i in &redo {
-        texts[i] = search::page_text(&std::mem::take(&mut outs[i].body));
+        search_pages[i] = search_parts(data, &mut outs[i]);
+    }
+    if data_changed {
+        search_tasks = search::task_parts(data);
     }
     // The previous site is patched: in place when the cache held the only reference to
     // it, else (it is still being served) on a copy.
@@ -481,7 +501,7 @@ fn rerender_changed(
     if data_changed {
         insert_data_files(data, &mut site);
     }
-    insert_search_files(data, &outs, &texts, &mut site);
+    insert_search_files(data, &outs, &search_pages, &search_tasks, &mut site);
     // The same files exist as before and the re-rendered pages kept their anchors, so the
     // other pages' links fare as they did: only the re-rendered pages are checked again.
     let mut problems: Vec<links::Problem> = old_problems
@@ -490,13 +510,14 @@ fn rerender_changed(
         .collect();
     problems.extend(links::check_pages(
         &site,
-        &written_links(&outs),
+        &written_links(redo.iter().map(|&i| &outs[i])),
         &changed_paths,
     ));
     Ok(Some(RenderedParts {
         site: Arc::new(site),
         outs,
-        texts,
+        search_pages,
+        search_tasks,
         problems,
         rendered_pages: redo.len(),
     }))
@@ -535,14 +556,19 @@ fn render_site(
     );
     site.insert(urls::NAV_SCRIPT, layout::nav_script(plan));
     insert_data_files(data, &mut site);
-    let texts = page_texts(&mut outs);
-    insert_search_files(data, &outs, &texts, &mut site);
+    let search_pages: Vec<Vec<search::Part>> = outs
+        .par_iter_mut()
+        .map(|out| search_parts(data, out))
+        .collect();
+    let search_tasks = search::task_parts(data);
+    insert_search_files(data, &outs, &search_pages, &search_tasks, &mut site);
     let problems = links::check(&site, &written_links(&outs));
     Ok(RenderedParts {
         site: Arc::new(site),
         rendered_pages: outs.len(),
         outs,
-        texts,
+        search_pages,
+        search_tasks,
         problems,
     })
 }

@@ -47,12 +47,12 @@ struct Entry<'a> {
 /// Numbers the groups in the order they are first met, so the index is the same bytes
 /// for the same site.
 #[derive(Default)]
-struct Groups {
-    by_key: HashMap<String, usize>,
+struct Groups<'a> {
+    by_key: HashMap<&'a str, usize>,
 }
 
-impl Groups {
-    fn of(&mut self, key: String) -> usize {
+impl<'a> Groups<'a> {
+    fn of(&mut self, key: &'a str) -> usize {
         let next = self.by_key.len();
         *self.by_key.entry(key).or_insert(next)
     }
@@ -96,97 +96,145 @@ fn page_group_key(page: &PageOut) -> String {
     }
 }
 
-/// The index as `search-index.js`, which sets `window.RASCI_SEARCH_INDEX`; `texts` holds each page's
-/// [`page_text`], in the order of `pages`.
-///
-/// The entries are serialised one by one, in parallel, and joined with commas: the same
-/// bytes as serialising the list at once (a JSON array is its items joined by commas),
-/// and [`script_safe`] may run per entry, since an entry begins with `{` and ends with
-/// `}`, so no `</` or `<!--` spans two of them.
-pub fn index(data: &SiteData<'_>, pages: &[PageOut], texts: &[String]) -> String {
-    script_of(&entries(data, pages, texts))
+/// One entry of the index, serialised but for its group number: the group is numbered
+/// when the whole index is put together, in the order groups are first met, so a page's
+/// entries can be kept from one build to the next while another page's new heading
+/// shifts the numbers after it.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The entry as JSON, made script-safe, without its last field (`g`) and the closing
+    /// `}`: `Entry` serialises `g` last.
+    head: String,
+    /// What the entry's group is known by (see [`Groups`]).
+    group: String,
 }
 
-/// `window.RASCI_SEARCH_INDEX = <the entries as a JSON array>;`, made script-safe.
-fn script_of(entries: &[Entry<'_>]) -> String {
+impl Part {
+    fn new(entry: &Entry<'_>, group: String) -> Part {
+        let json = serde_json::to_string(entry).expect("index entries serialize");
+        let mut head = if json.contains('<') {
+            script_safe(&json)
+        } else {
+            json
+        };
+        // `…,"g":0}` loses `,"g":0}`; the number is put back by `script`.
+        let cut = head.rfind(",\"g\":").expect("an entry ends with its group");
+        head.truncate(cut);
+        Part { head, group }
+    }
+}
+
+/// The parts of one page: the page itself and, for the kinds that have them, its
+/// headings. Empty for a page search does not list.
+pub fn page_parts(data: &SiteData<'_>, page: &PageOut, text: &str) -> Vec<Part> {
+    page_entries(data, page, text)
+        .into_iter()
+        .map(|(entry, group)| Part::new(&entry, group))
+        .collect()
+}
+
+/// The parts of the tasks of every matrix, in matrix order.
+pub fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
     use rayon::prelude::*;
+    let entries = task_entries(data);
+    entries
+        .par_iter()
+        .map(|(entry, group)| Part::new(entry, group.clone()))
+        .collect()
+}
+
+/// The index as `search-index.js`, which sets `window.RASCI_SEARCH_INDEX`: the pages'
+/// entries in page order, then the tasks'. The entries were serialised one by one (see
+/// [`Part`]) and are joined with commas: the same bytes as serialising the list at once
+/// (a JSON array is its items joined by commas). [`script_safe`] may run per entry,
+/// since an entry begins with `{` and ends with `}`, so no `</` or `<!--` spans two.
+pub fn script(pages: &[Vec<Part>], tasks: &[Part]) -> String {
     const HEAD: &str = "window.RASCI_SEARCH_INDEX = [";
     const TAIL: &str = "];\n";
-    let parts: Vec<String> = entries
-        .par_iter()
-        .map(|entry| {
-            let json = serde_json::to_string(entry).expect("index entries serialize");
-            if json.contains('<') {
-                script_safe(&json)
-            } else {
-                json
-            }
-        })
-        .collect();
-    let size = HEAD.len() + TAIL.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>();
+    let parts = || pages.iter().flatten().chain(tasks);
+    // Each entry adds `,"g":` and at most 20 digits and `}` to its head, and a comma.
+    let size = HEAD.len() + TAIL.len() + parts().map(|p| p.head.len() + 28).sum::<usize>();
     let mut script = String::with_capacity(size);
     script.push_str(HEAD);
-    for (i, part) in parts.iter().enumerate() {
+    let mut groups = Groups::default();
+    for (i, part) in parts().enumerate() {
         if i > 0 {
             script.push(',');
         }
-        script.push_str(part);
+        script.push_str(&part.head);
+        script.push_str(",\"g\":");
+        script.push_str(&groups.of(&part.group).to_string());
+        script.push('}');
     }
     script.push_str(TAIL);
     script
 }
 
-fn entries<'a>(data: &SiteData<'a>, pages: &'a [PageOut], texts: &'a [String]) -> Vec<Entry<'a>> {
+/// A page's entries with the keys of their groups.
+fn page_entries<'a>(
+    data: &SiteData<'a>,
+    page: &'a PageOut,
+    text: &'a str,
+) -> Vec<(Entry<'a>, String)> {
     let project = data.project;
     let labels = &project.config.labels;
-    let mut groups = Groups::default();
     let mut entries = Vec::new();
-    for (page, text) in pages.iter().zip(texts).filter(|(p, _)| p.searchable) {
-        let section = page_section(data, page);
-        let page_key = page_group_key(page);
-        entries.push(Entry {
+    if !page.searchable {
+        return entries;
+    }
+    let section = page_section(data, page);
+    let page_key = page_group_key(page);
+    entries.push((
+        Entry {
             t: Cow::Borrowed(&page.title),
             u: Cow::Borrowed(&page.path),
             s: Cow::Owned(section.clone()),
             x: Cow::Borrowed(text),
             d: page.scope,
-            g: groups.of(page_key.clone()),
-        });
-        // The headings of the written pages and of the RASCI pages are results of their
-        // own, leading to their sections; on the glossary page the headings are the
-        // terms, found by their aliases and definitions too. The headings of a party's
-        // page and of the comparison only repeat deployment names and the legend.
-        for heading in &page.toc {
-            let title = Cow::Borrowed(page.title.as_str());
-            let (s, x) = match page.kind {
-                PageKind::Glossary => (
-                    Cow::Borrowed(labels.glossary.as_str()),
-                    Cow::Owned(term_text(project, &heading.text)),
-                ),
-                PageKind::Home => (Cow::Owned(section.clone()), title),
-                // The page's title names its deployment already.
-                PageKind::Scope { .. } => (title.clone(), title),
-                PageKind::Content { .. } => {
-                    (Cow::Owned(format!("{section} · {}", page.title)), title)
-                }
-                PageKind::Party(_)
-                | PageKind::Compare { .. }
-                | PageKind::CompareModels { .. }
-                | PageKind::NotFound => continue,
-            };
-            entries.push(Entry {
+            g: 0,
+        },
+        page_key.clone(),
+    ));
+    // The headings of the written pages and of the RASCI pages are results of their
+    // own, leading to their sections; on the glossary page the headings are the
+    // terms, found by their aliases and definitions too. The headings of a party's
+    // page and of the comparison only repeat deployment names and the legend.
+    for heading in &page.toc {
+        let title = Cow::Borrowed(page.title.as_str());
+        let (s, x) = match page.kind {
+            PageKind::Glossary => (
+                Cow::Borrowed(labels.glossary.as_str()),
+                Cow::Owned(term_text(project, &heading.text)),
+            ),
+            PageKind::Home => (Cow::Owned(section.clone()), title),
+            // The page's title names its deployment already.
+            PageKind::Scope { .. } => (title.clone(), title),
+            PageKind::Content { .. } => (Cow::Owned(format!("{section} · {}", page.title)), title),
+            PageKind::Party(_)
+            | PageKind::Compare { .. }
+            | PageKind::CompareModels { .. }
+            | PageKind::NotFound => continue,
+        };
+        entries.push((
+            Entry {
                 t: Cow::Borrowed(&heading.text),
                 u: Cow::Owned(format!("{}#{}", page.path, heading.id)),
                 s,
                 x,
                 d: page.scope,
-                g: groups.of(format!(
-                    "{page_key}\u{1f}{}\u{1f}{}",
-                    heading.id, heading.text
-                )),
-            });
-        }
+                g: 0,
+            },
+            format!("{page_key}\u{1f}{}\u{1f}{}", heading.id, heading.text),
+        ));
     }
+    entries
+}
+
+/// The entries of the tasks of every matrix with the keys of their groups.
+fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
+    let project = data.project;
+    let labels = &project.config.labels;
+    let mut entries = Vec::new();
     for matrix in data.matrices {
         let scope = Some(matrix.scope_index);
         for section in &matrix.sections {
@@ -209,25 +257,25 @@ fn entries<'a>(data: &SiteData<'a>, pages: &'a [PageOut], texts: &'a [String]) -
                 if let Some(description) = &row.task.description {
                     text.push(description.value.clone());
                 }
-                entries.push(Entry {
-                    t: Cow::Borrowed(&row.task.title.value),
-                    u: Cow::Owned(format!(
-                        "{}#{}",
-                        data.matrix_path(matrix),
-                        urls::task_anchor(&row.task.id.value)
-                    )),
-                    s: Cow::Owned(format!(
-                        "{} · {}",
-                        data.place_name(Some(matrix.model), matrix.scope_index),
-                        labels.task
-                    )),
-                    x: Cow::Owned(text.join("; ")),
-                    d: scope,
-                    g: groups.of(format!(
-                        "task\u{1f}{}\u{1f}{}",
-                        matrix.model, row.task.id.value
-                    )),
-                });
+                entries.push((
+                    Entry {
+                        t: Cow::Borrowed(&row.task.title.value),
+                        u: Cow::Owned(format!(
+                            "{}#{}",
+                            data.matrix_path(matrix),
+                            urls::task_anchor(&row.task.id.value)
+                        )),
+                        s: Cow::Owned(format!(
+                            "{} · {}",
+                            data.place_name(Some(matrix.model), matrix.scope_index),
+                            labels.task
+                        )),
+                        x: Cow::Owned(text.join("; ")),
+                        d: scope,
+                        g: 0,
+                    },
+                    format!("task\u{1f}{}\u{1f}{}", matrix.model, row.task.id.value),
+                ));
             }
         }
     }
@@ -302,11 +350,11 @@ pub fn robots(project: &Project) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, Groups, script_of, script_safe};
+    use super::{Entry, Groups, Part, script, script_safe};
     use std::borrow::Cow;
 
     #[test]
-    fn the_index_joined_entry_by_entry_is_the_list_serialised_at_once() {
+    fn the_index_joined_part_by_part_is_the_list_serialised_at_once() {
         let entry = |t: &'static str, x: &'static str, d: Option<usize>, g: usize| Entry {
             t: Cow::Borrowed(t),
             u: Cow::Borrowed("a/index.html#b"),
@@ -315,20 +363,46 @@ mod tests {
             d,
             g,
         };
-        let cases = [
-            vec![],
-            vec![entry("One", "plain text", Some(0), 0)],
+        // Groups are numbered in the order first met, over the pages and then the tasks.
+        let pages = [
             vec![
-                entry("</script><script>alert(1)</script>", "<!-- x", None, 0),
-                entry("Two \"quoted\"", "a < b and c </ d", Some(1), 1),
-                entry("Ünïcode \u{2028}", "tab\there", Some(0), 0),
+                (
+                    entry("</script><script>alert(1)</script>", "<!-- x", None, 0),
+                    "p",
+                ),
+                (
+                    entry("Two \"quoted\", \"g\":", "a < b and c </ d", Some(1), 1),
+                    "q",
+                ),
             ],
+            vec![],
+            vec![(entry("Ünïcode \u{2028}", "tab\there", Some(0), 0), "p")],
         ];
-        for entries in cases {
-            let at_once = serde_json::to_string(&entries).unwrap();
-            let expected = format!("window.RASCI_SEARCH_INDEX = {};\n", script_safe(&at_once));
-            assert_eq!(script_of(&entries), expected);
-        }
+        let tasks = [
+            (entry("Task", "x", Some(1), 2), "t"),
+            (entry("Task", "x", Some(0), 1), "q"),
+        ];
+        let all: Vec<&Entry> = pages
+            .iter()
+            .flatten()
+            .chain(&tasks)
+            .map(|(e, _)| e)
+            .collect();
+        let at_once = serde_json::to_string(&all).unwrap();
+        let expected = format!("window.RASCI_SEARCH_INDEX = {};\n", script_safe(&at_once));
+        let parts = |entries: &[(Entry, &str)]| -> Vec<Part> {
+            entries
+                .iter()
+                .map(|(e, key)| Part::new(e, key.to_string()))
+                .collect()
+        };
+        let page_parts: Vec<Vec<Part>> = pages.iter().map(|p| parts(p)).collect();
+        assert_eq!(script(&page_parts, &parts(&tasks)), expected);
+        assert_eq!(
+            script(&[], &[]),
+            "window.RASCI_SEARCH_INDEX = [];\n",
+            "an empty index is an empty list"
+        );
     }
 
     #[test]
@@ -336,7 +410,7 @@ mod tests {
         let mut groups = Groups::default();
         let numbers: Vec<usize> = ["task-b", "task-a", "task-b", "page", "task-a"]
             .into_iter()
-            .map(|key| groups.of(key.to_string()))
+            .map(|key| groups.of(key))
             .collect();
         assert_eq!(numbers, [0, 1, 0, 2, 1]);
     }

@@ -178,11 +178,11 @@ fn build_allowing(root: &Path, allowed: &[&str]) -> rasci::pipeline::Build {
     built
 }
 
-fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Html {
+fn page<B: AsRef<[u8]>>(files: &BTreeMap<String, B>, path: &str) -> Html {
     let bytes = files
         .get(path)
         .unwrap_or_else(|| panic!("no {path}; pages: {:?}", files.keys()));
-    Html::parse_document(std::str::from_utf8(bytes).unwrap())
+    Html::parse_document(std::str::from_utf8(bytes.as_ref()).unwrap())
 }
 
 /// The texts of the elements matching `selector`.
@@ -457,7 +457,7 @@ fn csv_cells_never_start_a_formula() {
         .output()
         .unwrap();
     assert_eq!(from_cli.status.code(), Some(0));
-    for csv in [site.files["cloud/rasci-cloud.csv"].clone(), from_cli.stdout] {
+    for csv in [site.files["cloud/rasci-cloud.csv"].to_vec(), from_cli.stdout] {
         let mut reader = csv::Reader::from_reader(csv.as_slice());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
         assert!(header.contains(&"'@SUM(1+1)".to_string()), "{header:?}");

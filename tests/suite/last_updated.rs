@@ -391,7 +391,7 @@ fn a_rebuild_after_a_commit_shows_the_new_dates() {
     );
     let (first, cache) = rasci::pipeline::build_reusing(root, None).unwrap();
     let guide = |site: &rasci::render::Site| {
-        String::from_utf8(site.files["main/guide/index.html"].clone()).unwrap()
+        String::from_utf8(site.files["main/guide/index.html"].to_vec()).unwrap()
     };
     assert!(!guide(&first.site).contains("last-updated"));
     commit_all(root, "2024-04-05T10:00:00+00:00", "Guide");

@@ -428,7 +428,11 @@ pub fn build_clean(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|d| format!("{}: {}", d.rule, d.message))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    std::sync::Arc::unwrap_or_clone(built.site).files
+    std::sync::Arc::unwrap_or_clone(built.site)
+        .files
+        .into_iter()
+        .map(|(path, bytes)| (path, bytes.to_vec()))
+        .collect()
 }
 
 /// `rule | message | path:line:col | help` of each finding, for exact comparison.

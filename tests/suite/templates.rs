@@ -19,7 +19,7 @@ fn write(root: &Path, path: &str, text: &str) {
 }
 
 fn page(site: &rasci::render::Site, path: &str) -> String {
-    String::from_utf8(site.files[path].clone()).unwrap()
+    String::from_utf8(site.files[path].to_vec()).unwrap()
 }
 
 #[test]
