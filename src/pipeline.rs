@@ -18,9 +18,10 @@
 use crate::check::links::SourceLink;
 use crate::diagnostic::Findings;
 use crate::load::content::ContentPage;
+use crate::load::content::FrontMemo;
 use crate::load::{LoadError, Loaded};
 use crate::model::Project;
-use crate::render::{Cache, Site, ThemeError};
+use crate::render::{Site, ThemeError};
 use crate::resolve::Matrix;
 use crate::source::Span;
 use std::cell::Cell;
@@ -171,14 +172,35 @@ pub struct Build {
     pub site: Arc<Site>,
 }
 
-/// Every stage but the write: load, check, render, check the links of the built site.
-pub fn build(root: &Path) -> Result<Build, BuildError> {
-    build_reusing(root, None).map(|(built, _)| built)
+/// What a build keeps for the next build of the same project in the same process
+/// (`serve` holds one): the front matter the load parsed (see [`FrontMemo`]) and what the
+/// render stage made (see [`crate::render::Cache`]).
+pub struct Cache {
+    fronts: FrontMemo,
+    render: Option<crate::render::Cache>,
 }
 
-/// [`build`], reusing what `previous` rendered where the inputs allow (see [`Cache`]).
-/// The result is the same as a fresh build's, byte for byte.
-pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
+impl Cache {
+    /// How many pages the build that made this cache rendered (none when it stopped
+    /// before rendering).
+    pub fn rendered_pages(&self) -> usize {
+        self.render.as_ref().map_or(0, |r| r.rendered_pages)
+    }
+
+    /// The site the build that made this cache rendered: the same one the build
+    /// returned, not a copy.
+    pub fn site(&self) -> Option<&Arc<Site>> {
+        self.render.as_ref().map(crate::render::Cache::site)
+    }
+
+    /// How many pages' front matter the next load may take from this cache.
+    pub fn remembered_fronts(&self) -> usize {
+        self.fronts.len()
+    }
+}
+
+/// Every stage but the write: load, check, render, check the links of the built site.
+pub fn build(root: &Path) -> Result<Build, BuildError> {
     let Loaded {
         project,
         content,
@@ -186,19 +208,49 @@ pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cac
     } = load(root)?;
     let site = {
         let checked = check(&project, &content, findings);
+        render(root, checked, None)?
+    };
+    Ok(site.finish(project).0)
+}
+
+/// [`build`], reusing what `previous` loaded and rendered where the inputs allow (see
+/// [`Cache`]). The result is the same as a fresh build's, byte for byte.
+pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
+    let (mut fronts, previous) = split(previous);
+    let Loaded {
+        project,
+        content,
+        findings,
+    } = crate::load::load_remembering(root, Some(&mut fronts))?;
+    let site = {
+        let checked = check(&project, &content, findings);
         render(root, checked, previous)?
     };
-    Ok(site.finish(project))
+    let (built, render) = site.finish(project);
+    let cache = Cache {
+        fronts,
+        render: Some(render),
+    };
+    Ok((built, cache))
+}
+
+/// A previous build's memo of front matter and render cache, each empty without one.
+fn split(previous: Option<Cache>) -> (FrontMemo, Option<crate::render::Cache>) {
+    match previous {
+        Some(Cache { fronts, render }) => (fronts, render),
+        None => (FrontMemo::default(), None),
+    }
 }
 
 /// What a rebuild of the preview came to.
 pub enum Rebuild {
     /// The project has errors short of rendering: the site was not rendered, since it
-    /// would not be served. `previous` is the cache given, for the next rebuild.
+    /// would not be served. `previous` is the cache for the next rebuild: the render
+    /// cache given, with the front matter of this load.
     Stopped {
         project: Project,
         findings: Findings,
-        previous: Option<Cache>,
+        previous: Cache,
     },
     /// The project was rendered (its findings may still hold errors only a built site
     /// shows, such as broken links).
@@ -209,11 +261,12 @@ pub enum Rebuild {
 /// takes milliseconds where rendering a large site takes seconds, so the findings are
 /// shown at once); otherwise render from that same checked project, reusing `previous`.
 pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildError> {
+    let (mut fronts, previous) = split(previous);
     let Loaded {
         project,
         content,
         findings,
-    } = load(root)?;
+    } = crate::load::load_remembering(root, Some(&mut fronts))?;
     let site = {
         let checked = check(&project, &content, findings);
         if checked.findings.errors() > 0 {
@@ -221,12 +274,19 @@ pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildErr
             return Ok(Rebuild::Stopped {
                 project,
                 findings,
-                previous,
+                previous: Cache {
+                    fronts,
+                    render: previous,
+                },
             });
         }
         render(root, checked, previous)?
     };
-    let (built, cache) = site.finish(project);
+    let (built, render) = site.finish(project);
+    let cache = Cache {
+        fronts,
+        render: Some(render),
+    };
     Ok(Rebuild::Built(built, cache))
 }
 
@@ -250,7 +310,7 @@ pub fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
 fn render(
     root: &Path,
     checked: Checked<'_>,
-    previous: Option<Cache>,
+    previous: Option<crate::render::Cache>,
 ) -> Result<RenderedSite, BuildError> {
     let theme = crate::render::load_theme(root, checked.project)?;
     // The git history gives pages their dates; it is read here, once per build, so that
@@ -289,7 +349,7 @@ fn render(
 impl RenderedSite {
     /// Reports the broken links of the built site (adding the built pages they are in to
     /// the project's sources, so the report can quote them) and sorts the findings.
-    fn finish(self, mut project: Project) -> (Build, Cache) {
+    fn finish(self, mut project: Project) -> (Build, crate::render::Cache) {
         let RenderedSite {
             mut findings,
             rendered,

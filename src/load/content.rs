@@ -14,7 +14,7 @@ use std::collections::HashMap;
 pub const CONTENT_DIR: &str = "content";
 
 /// The front matter a page may carry. Unknown keys are errors, as in the data files.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Located<String>,
@@ -65,12 +65,57 @@ impl ContentPage {
     }
 }
 
+/// The front matter of each page as the previous load of the same project parsed it, for
+/// `serve`, which loads the project again on every save: parsing 10,000 front matters
+/// was a third of loading a site of that size, and a save changes one of them.
+///
+/// A page is reused when its text still begins with the text its front matter was parsed
+/// from (up to the end of the closing `---` line): where the front matter ends and what
+/// it says depend on nothing else. Pages whose front matter had errors are parsed again,
+/// so their findings are made as on a first load.
+#[derive(Debug, Default)]
+pub struct FrontMemo {
+    by_path: HashMap<String, Remembered>,
+}
+
+#[derive(Debug)]
+struct Remembered {
+    /// The page's text up to where its body starts.
+    head: String,
+    front: FrontMatter,
+}
+
+impl FrontMemo {
+    /// The remembered front matter of the page in `file`, moved to `file`, when the page
+    /// still begins with the same front matter.
+    fn get(&self, sources: &Sources, file: FileId) -> Option<(FrontMatter, usize)> {
+        let remembered = self.by_path.get(sources.path(file))?;
+        if !sources.get(file).text.starts_with(&remembered.head) {
+            return None;
+        }
+        let mut front = remembered.front.clone();
+        relocate_front(&mut front, file);
+        Some((front, remembered.head.len()))
+    }
+
+    /// How many pages are remembered.
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
+    }
+}
+
 /// Reads every `content/**/*.md` in path order. A page whose front matter cannot be read
 /// is reported and left out; the rest of the site still renders, so one run shows all
-/// findings.
+/// findings. With a `memo`, front matter is taken from it where the page's has not
+/// changed, and the memo is made to hold this load's.
 pub fn load(
     project: &mut Project,
     findings: &mut Findings,
+    memo: Option<&mut FrontMemo>,
 ) -> Result<Vec<ContentPage>, crate::load::LoadError> {
     let root = project.sources.root().to_path_buf();
     let dir = root.join(CONTENT_DIR);
@@ -95,10 +140,39 @@ pub fn load(
         files.extend(file);
     }
     let sources = &project.sources;
-    let fronts: Vec<_> = files
-        .par_iter()
-        .map(|&file| front_matter(sources, file))
-        .collect();
+    let fronts: Vec<_> = match memo {
+        None => files
+            .par_iter()
+            .map(|&file| front_matter(sources, file))
+            .collect(),
+        Some(memo) => {
+            let looked_up: Vec<_> = files
+                .par_iter()
+                .map(|&file| match memo.get(sources, file) {
+                    Some(front) => (Ok(front), true),
+                    None => (front_matter(sources, file), false),
+                })
+                .collect();
+            // The remembered pages move to the new memo; only the pages parsed now are
+            // copied into it. Pages gone from the project are forgotten.
+            let mut before = std::mem::take(&mut memo.by_path);
+            for (&file, (front, reused)) in files.iter().zip(&looked_up) {
+                let path = sources.path(file);
+                let remembered = match (front, reused) {
+                    (Ok(_), true) => before.remove(path),
+                    (Ok((front, body_start)), false) => Some(Remembered {
+                        head: sources.get(file).text[..*body_start].to_string(),
+                        front: front.clone(),
+                    }),
+                    (Err(_), _) => None,
+                };
+                if let Some(remembered) = remembered {
+                    memo.by_path.insert(path.to_string(), remembered);
+                }
+            }
+            looked_up.into_iter().map(|(front, _)| front).collect()
+        }
+    };
     // Slug to the page that has it first, for pages that would share one URL.
     let mut taken: HashMap<String, FileId> = HashMap::new();
     let mut pages = Vec::new();

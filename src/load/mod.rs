@@ -56,8 +56,17 @@ pub struct Loaded {
 /// hold every problem met while loading; the project and pages hold everything that could
 /// be read despite them.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    load_remembering(root, None)
+}
+
+/// [`load`], taking the front matter of unchanged pages from `memo` and leaving this
+/// load's in it (see [`content::FrontMemo`]). The result is the same as [`load`]'s.
+pub fn load_remembering(
+    root: &Path,
+    memo: Option<&mut content::FrontMemo>,
+) -> Result<Loaded, LoadError> {
     let (mut project, mut findings) = load_data(root)?;
-    let content = content::load(&mut project, &mut findings)?;
+    let content = content::load(&mut project, &mut findings, memo)?;
     Ok(Loaded {
         project,
         content,

@@ -314,7 +314,7 @@ pub struct Builder {
     last_report: String,
     /// What the last build rendered, so that a save which only changes the text of some
     /// Markdown pages re-renders just those pages.
-    cache: Option<crate::render::Cache>,
+    cache: Option<crate::pipeline::Cache>,
 }
 
 impl Builder {
@@ -363,7 +363,7 @@ impl Builder {
                 findings,
                 previous,
             } => {
-                self.cache = previous;
+                self.cache = Some(previous);
                 self.print_findings(&findings, &project.sources);
                 eprintln!("not reloading: the last good site is still served");
                 state.set_findings(reload::findings_json(&findings, &project.sources));

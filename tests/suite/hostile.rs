@@ -457,7 +457,10 @@ fn csv_cells_never_start_a_formula() {
         .output()
         .unwrap();
     assert_eq!(from_cli.status.code(), Some(0));
-    for csv in [site.files["cloud/rasci-cloud.csv"].to_vec(), from_cli.stdout] {
+    for csv in [
+        site.files["cloud/rasci-cloud.csv"].to_vec(),
+        from_cli.stdout,
+    ] {
         let mut reader = csv::Reader::from_reader(csv.as_slice());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
         assert!(header.contains(&"'@SUM(1+1)".to_string()), "{header:?}");

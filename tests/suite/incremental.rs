@@ -18,7 +18,7 @@ use Rendered::{All, Pages};
 /// files and in findings, having checked the project once and rendered from that check.
 fn assert_reuse_matches_fresh(root: &Path, edits: &[(&str, &str, &str, Rendered)]) {
     let (_, mut cache) = build_reusing(root, None).unwrap();
-    let all_pages = cache.rendered_pages;
+    let all_pages = cache.rendered_pages();
     for (file, from, to, rendered) in edits {
         edit(&root.join(file), from, to);
         let before = stage_runs();
@@ -30,8 +30,8 @@ fn assert_reuse_matches_fresh(root: &Path, edits: &[(&str, &str, &str, Rendered)
             "one check and one render after editing {file}"
         );
         match rendered {
-            Rendered::Pages(n) => assert_eq!(next.rendered_pages, *n, "after editing {file}"),
-            Rendered::All => assert_eq!(next.rendered_pages, all_pages, "after editing {file}"),
+            Rendered::Pages(n) => assert_eq!(next.rendered_pages(), *n, "after editing {file}"),
+            Rendered::All => assert_eq!(next.rendered_pages(), all_pages, "after editing {file}"),
         }
         let fresh = build(root).unwrap();
         assert_eq!(
@@ -187,4 +187,66 @@ fn pages_with_shortcodes_follow_the_data() {
             ),
         ],
     );
+}
+
+/// The front matter of unchanged pages is taken from the previous load; what it says,
+/// and where its findings point, stays what a fresh load gives.
+#[test]
+fn remembered_front_matter_is_what_a_fresh_load_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_example(dir.path());
+    let guidelines = root.join("content/submission-guidelines.md");
+    // An impossible day: a finding at the value, and the page goes without a date.
+    edit(&guidelines, "title: ", "updated: 2026-02-30\ntitle: ");
+    let (_, cache) = build_reusing(&root, None).unwrap();
+    assert_eq!(cache.remembered_fronts(), 3, "_index, reading, guidelines");
+
+    let same_as_fresh = |cache| {
+        let (reused, next) = build_reusing(&root, Some(cache)).unwrap();
+        let fresh = build(&root).unwrap();
+        assert_eq!(reused.findings.diagnostics, fresh.findings.diagnostics);
+        assert!(
+            *reused.site == *fresh.site,
+            "the site equals a fresh build's"
+        );
+        (reused, next)
+    };
+
+    // A page read before the remembered ones moves them to other files of the sources:
+    // the finding of the remembered page still points into its own file.
+    std::fs::write(
+        root.join("content/a-first-page.md"),
+        "---\ntitle: A first page\n---\n\nRead first.\n",
+    )
+    .unwrap();
+    let (reused, cache) = same_as_fresh(cache);
+    let finding = reused
+        .findings
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("2026-02-30"))
+        .expect("the impossible day is reported");
+    let span = finding.primary.as_ref().unwrap().span;
+    assert_eq!(
+        reused.project.sources.path(span.file),
+        "content/submission-guidelines.md"
+    );
+    assert_eq!(cache.remembered_fronts(), 4);
+
+    // Broken front matter is not remembered, and is reported as on a first load; fixed,
+    // it is read again.
+    edit(&guidelines, "updated: 2026-02-30\n", "updated: [\n");
+    let (broken, cache) = same_as_fresh(cache);
+    assert!(broken.findings.errors() > 0);
+    assert_eq!(cache.remembered_fronts(), 3);
+    edit(&guidelines, "updated: [\n", "updated: 2026-02-28\n");
+    let (fixed, cache) = same_as_fresh(cache);
+    assert_eq!(fixed.findings.errors(), 0);
+    assert!(
+        fixed.site.files["cloud/submission-guidelines/index.html"]
+            .windows(10)
+            .any(|w| w == b"2026-02-28"),
+        "the new day is shown"
+    );
+    assert_eq!(cache.remembered_fronts(), 4);
 }
