@@ -15,6 +15,7 @@
 //! resolves and checks once, stops there when the project has errors, and otherwise
 //! renders from that same [`Checked`], reusing the previous [`Cache`].
 
+use crate::check::links::LinkMemo;
 use crate::check::links::SourceLink;
 use crate::diagnostic::Findings;
 use crate::load::content::ContentPage;
@@ -130,10 +131,21 @@ fn count(stage: impl FnOnce(&mut StageRuns)) {
 pub fn check<'p>(
     project: &'p Project,
     content: &'p [ContentPage],
+    findings: Findings,
+) -> Checked<'p> {
+    check_remembering(project, content, findings, None)
+}
+
+/// [`check`], taking the links of pages whose Markdown did not change from `links` and
+/// leaving this check's there (see [`LinkMemo`]).
+fn check_remembering<'p>(
+    project: &'p Project,
+    content: &'p [ContentPage],
     mut findings: Findings,
+    links: Option<&mut LinkMemo>,
 ) -> Checked<'p> {
     count(|runs| runs.checks += 1);
-    let source_links = crate::check::links::source_links(project, content);
+    let source_links = crate::check::links::source_links_remembering(project, content, links);
     let broken = crate::check::links::check_sources(project, content, &source_links);
     let reported_links = broken
         .iter()
@@ -173,10 +185,13 @@ pub struct Build {
 }
 
 /// What a build keeps for the next build of the same project in the same process
-/// (`serve` holds one): the front matter the load parsed (see [`FrontMemo`]) and what the
-/// render stage made (see [`crate::render::Cache`]).
+/// (`serve` holds one): what the load and the check read of each page (see
+/// [`FrontMemo`], [`LinkMemo`]) and what the render stage made (see
+/// [`crate::render::Cache`]).
+#[derive(Default)]
 pub struct Cache {
     fronts: FrontMemo,
+    links: LinkMemo,
     render: Option<crate::render::Cache>,
 }
 
@@ -197,6 +212,11 @@ impl Cache {
     pub fn remembered_fronts(&self) -> usize {
         self.fronts.len()
     }
+
+    /// How many pages' links the next check may take from this cache.
+    pub fn remembered_links(&self) -> usize {
+        self.links.len()
+    }
 }
 
 /// Every stage but the write: load, check, render, check the links of the built site.
@@ -213,40 +233,37 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
     Ok(site.finish(project).0)
 }
 
-/// [`build`], reusing what `previous` loaded and rendered where the inputs allow (see
-/// [`Cache`]). The result is the same as a fresh build's, byte for byte.
+/// [`build`], reusing what `previous` loaded, checked and rendered where the inputs allow
+/// (see [`Cache`]). The result is the same as a fresh build's, byte for byte.
 pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
-    let (mut fronts, previous) = split(previous);
+    let Cache {
+        mut fronts,
+        mut links,
+        render: previous,
+    } = previous.unwrap_or_default();
     let Loaded {
         project,
         content,
         findings,
     } = crate::load::load_remembering(root, Some(&mut fronts))?;
     let site = {
-        let checked = check(&project, &content, findings);
+        let checked = check_remembering(&project, &content, findings, Some(&mut links));
         render(root, checked, previous)?
     };
     let (built, render) = site.finish(project);
     let cache = Cache {
         fronts,
+        links,
         render: Some(render),
     };
     Ok((built, cache))
-}
-
-/// A previous build's memo of front matter and render cache, each empty without one.
-fn split(previous: Option<Cache>) -> (FrontMemo, Option<crate::render::Cache>) {
-    match previous {
-        Some(Cache { fronts, render }) => (fronts, render),
-        None => (FrontMemo::default(), None),
-    }
 }
 
 /// What a rebuild of the preview came to.
 pub enum Rebuild {
     /// The project has errors short of rendering: the site was not rendered, since it
     /// would not be served. `previous` is the cache for the next rebuild: the render
-    /// cache given, with the front matter of this load.
+    /// cache given, with what this load and check read.
     Stopped {
         project: Project,
         findings: Findings,
@@ -261,14 +278,18 @@ pub enum Rebuild {
 /// takes milliseconds where rendering a large site takes seconds, so the findings are
 /// shown at once); otherwise render from that same checked project, reusing `previous`.
 pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildError> {
-    let (mut fronts, previous) = split(previous);
+    let Cache {
+        mut fronts,
+        mut links,
+        render: previous,
+    } = previous.unwrap_or_default();
     let Loaded {
         project,
         content,
         findings,
     } = crate::load::load_remembering(root, Some(&mut fronts))?;
     let site = {
-        let checked = check(&project, &content, findings);
+        let checked = check_remembering(&project, &content, findings, Some(&mut links));
         if checked.findings.errors() > 0 {
             let findings = checked.findings;
             return Ok(Rebuild::Stopped {
@@ -276,6 +297,7 @@ pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildErr
                 findings,
                 previous: Cache {
                     fronts,
+                    links,
                     render: previous,
                 },
             });
@@ -285,6 +307,7 @@ pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildErr
     let (built, render) = site.finish(project);
     let cache = Cache {
         fronts,
+        links,
         render: Some(render),
     };
     Ok(Rebuild::Built(built, cache))

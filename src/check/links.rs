@@ -11,7 +11,7 @@ use crate::load::content::{CONTENT_DIR, ContentPage};
 use crate::load::markdown::{self, is_external, normalize, percent_decode};
 use crate::model::Project;
 use crate::source::Span;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A link written in a content page: the page (index into the content pages), where it
 /// was written and its destination as written.
@@ -24,35 +24,100 @@ pub struct SourceLink {
 
 /// Every link and image of every content page, in page and text order.
 pub fn source_links(project: &Project, content: &[ContentPage]) -> Vec<SourceLink> {
+    source_links_remembering(project, content, None)
+}
+
+/// The links and images each page's body holds, as the previous check of the same
+/// project read them, for `serve`, which checks the project again on every save: reading
+/// them means parsing the Markdown of every page, and a save changes one page. A page is
+/// read again unless its body is the one remembered, byte for byte.
+#[derive(Debug, Default)]
+pub struct LinkMemo {
+    by_path: HashMap<String, BodyLinks>,
+}
+
+/// Start and end of a link in its page's body, and its destination as written.
+type BodyLink = (usize, usize, String);
+
+#[derive(Debug)]
+struct BodyLinks {
+    body: String,
+    links: Vec<BodyLink>,
+}
+
+impl LinkMemo {
+    /// How many pages are remembered.
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
+    }
+}
+
+/// The links of one body, with their places in the body.
+fn body_links(body: &str) -> Vec<BodyLink> {
     use pulldown_cmark::{Event, Parser, Tag};
+    let mut links = Vec::new();
+    for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+            links.push((range.start, range.end, dest_url.to_string()));
+        }
+    }
+    links
+}
+
+/// [`source_links`], taking the links of unchanged pages from `memo` and leaving this
+/// check's in it (see [`LinkMemo`]).
+pub fn source_links_remembering(
+    project: &Project,
+    content: &[ContentPage],
+    memo: Option<&mut LinkMemo>,
+) -> Vec<SourceLink> {
     use rayon::prelude::*;
+    let remembered = memo.as_deref();
     // Pages are parsed in parallel; the collect keeps page order, so the links (and the
     // findings made from them) come out as from one page after another.
-    let per_page: Vec<Vec<SourceLink>> = content
+    let per_page: Vec<(Vec<BodyLink>, bool)> = content
         .par_iter()
-        .enumerate()
-        .map(|(index, page)| {
+        .map(|page| {
             let body = page.body(&project.sources);
-            let mut links = Vec::new();
-            for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
-                if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
-                    event
-                {
-                    links.push(SourceLink {
-                        page: index,
-                        span: Span::new(
-                            page.file,
-                            page.body_start + range.start,
-                            page.body_start + range.end,
-                        ),
-                        dest: dest_url.to_string(),
-                    });
-                }
+            let path = project.sources.path(page.file);
+            match remembered.and_then(|m| m.by_path.get(path)) {
+                Some(known) if known.body == body => (known.links.clone(), true),
+                _ => (body_links(body), false),
             }
-            links
         })
         .collect();
-    per_page.into_iter().flatten().collect()
+    if let Some(memo) = memo {
+        // Remembered pages move to the new memo; pages read now are copied into it, and
+        // pages gone from the project are forgotten.
+        let mut before = std::mem::take(&mut memo.by_path);
+        for (page, (links, reused)) in content.iter().zip(&per_page) {
+            let path = project.sources.path(page.file);
+            let known = match before.remove(path) {
+                Some(known) if *reused => known,
+                _ => BodyLinks {
+                    body: page.body(&project.sources).to_string(),
+                    links: links.clone(),
+                },
+            };
+            memo.by_path.insert(path.to_string(), known);
+        }
+    }
+    per_page
+        .into_iter()
+        .zip(content)
+        .enumerate()
+        .flat_map(|(index, ((links, _), page))| {
+            links.into_iter().map(move |(start, end, dest)| SourceLink {
+                page: index,
+                span: Span::new(page.file, page.body_start + start, page.body_start + end),
+                dest,
+            })
+        })
+        .collect()
 }
 
 /// The heading ids of a page's Markdown, as the renderer gives them: `{#id}` or the

@@ -188,10 +188,15 @@ impl SitePlan {
     pub fn new(project: &Project, content: &[ContentPage]) -> SitePlan {
         let guide_order = guide_order(content);
         let guide_order = guide_order.as_slice();
-        let mut pages: Vec<PlannedPage> = kinds(project, content)
-            .into_iter()
-            .map(|kind| plan_page(project, content, kind))
-            .collect();
+        // Each page is planned on its own (its path, title and breadcrumb), so in
+        // parallel; the collect keeps the order of `kinds`.
+        let mut pages: Vec<PlannedPage> = {
+            use rayon::prelude::*;
+            kinds(project, content)
+                .into_par_iter()
+                .map(|kind| plan_page(project, content, kind))
+                .collect()
+        };
         let nav = navigation(project, content, guide_order);
         let position: HashMap<&str, (usize, usize)> = nav
             .iter()

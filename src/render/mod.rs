@@ -410,6 +410,15 @@ fn written_links<'a>(
         .collect()
 }
 
+/// A page rendered again: its index in the plan, what rendering gave (its body dropped),
+/// the page laid out, and its entries of the search index.
+struct Redone {
+    index: usize,
+    out: pages::PageOut,
+    html: String,
+    search: Vec<search::Part>,
+}
+
 /// Renders again only the pages whose content body changed, and when the data changed
 /// the pages built from it, on top of the previous site. `None` when that is not safe, and the whole site must be rendered: the plan of
 /// pages differs, or a changed page's anchors changed (links elsewhere may point at them).
@@ -456,14 +465,6 @@ fn rerender_changed(
         })
         .map(|(i, _)| i)
         .collect();
-    let fresh: Vec<(usize, pages::PageOut)> = redo
-        .par_iter()
-        .map(|&i| pages::render(data, theme, kinds[i]).map(|out| (i, out)))
-        .collect::<Result<_, _>>()
-        .map_err(ThemeError::Template)?;
-    for (i, out) in fresh {
-        outs[i] = out;
-    }
     if redo.is_empty() {
         return Ok(Some(RenderedParts {
             site,
@@ -474,18 +475,44 @@ fn rerender_changed(
             rendered_pages: 0,
         }));
     }
-    let mut laid_out = Vec::with_capacity(redo.len());
-    for &i in &redo {
-        let out = &outs[i];
-        let html = layout::page(data, theme, plan, i, out).map_err(ThemeError::Template)?;
-        let old = site.files.get(&out.path).map(|b| links::ids_of(b));
-        if old != Some(links::ids_of(html.as_bytes())) {
-            return Ok(None);
-        }
+    // Each page is rendered, laid out, compared with the page it replaces and indexed for
+    // search on its own; one task per page, since a deployment page listing thousands of
+    // guides takes as long as hundreds of others.
+    let fresh: Vec<Option<Redone>> = redo
+        .par_iter()
+        .with_max_len(1)
+        .map(|&i| {
+            let mut out = pages::render(data, theme, kinds[i])?;
+            let html = layout::page(data, theme, plan, i, &out)?;
+            let old = site.files.get(&out.path).map(|b| links::ids_of(b));
+            if old != Some(links::ids_of(html.as_bytes())) {
+                return Ok(None);
+            }
+            let search = search_parts(data, &mut out);
+            Ok(Some(Redone {
+                index: i,
+                out,
+                html,
+                search,
+            }))
+        })
+        .collect::<Result<_, String>>()
+        .map_err(ThemeError::Template)?;
+    let Some(fresh) = fresh.into_iter().collect::<Option<Vec<Redone>>>() else {
+        // A page's anchors changed: links elsewhere may point at them.
+        return Ok(None);
+    };
+    let mut laid_out = Vec::with_capacity(fresh.len());
+    for Redone {
+        index,
+        out,
+        html,
+        search,
+    } in fresh
+    {
         laid_out.push((out.path.clone(), html));
-    }
-    for &i in &redo {
-        search_pages[i] = search_parts(data, &mut outs[i]);
+        outs[index] = out;
+        search_pages[index] = search;
     }
     if data_changed {
         search_tasks = search::task_parts(data);

@@ -189,8 +189,8 @@ fn pages_with_shortcodes_follow_the_data() {
     );
 }
 
-/// The front matter of unchanged pages is taken from the previous load; what it says,
-/// and where its findings point, stays what a fresh load gives.
+/// The front matter and the links of unchanged pages are taken from the previous load and
+/// check; what they say, and where their findings point, stays what a fresh load gives.
 #[test]
 fn remembered_front_matter_is_what_a_fresh_load_reads() {
     let dir = tempfile::tempdir().unwrap();
@@ -200,6 +200,7 @@ fn remembered_front_matter_is_what_a_fresh_load_reads() {
     edit(&guidelines, "title: ", "updated: 2026-02-30\ntitle: ");
     let (_, cache) = build_reusing(&root, None).unwrap();
     assert_eq!(cache.remembered_fronts(), 3, "_index, reading, guidelines");
+    assert_eq!(cache.remembered_links(), 3);
 
     let same_as_fresh = |cache| {
         let (reused, next) = build_reusing(&root, Some(cache)).unwrap();
@@ -232,6 +233,7 @@ fn remembered_front_matter_is_what_a_fresh_load_reads() {
         "content/submission-guidelines.md"
     );
     assert_eq!(cache.remembered_fronts(), 4);
+    assert_eq!(cache.remembered_links(), 4);
 
     // Broken front matter is not remembered, and is reported as on a first load; fixed,
     // it is read again.
