@@ -420,9 +420,8 @@ fn deployment(
         guidance_id,
         guides,
     };
-    out.title = env.theme.render_text(DEPLOYMENT, "title", &view)?;
-    out.description = env.theme.render_text(DEPLOYMENT, "description", &view)?;
-    out.body = env.theme.render_block(DEPLOYMENT, "body", &view)?;
+    let titled = env.theme.render_titled(DEPLOYMENT, &view)?;
+    (out.title, out.description, out.body) = (titled.title, titled.description, titled.body);
     let mut ids: Vec<&str> = Vec::new();
     ids.extend(view.summaries_id.as_deref());
     ids.extend(view.summaries.iter().map(|s| s.id.as_str()));

@@ -234,22 +234,74 @@ impl Theme {
             .map(|html| super::html::text_of(&html))
     }
 
+    /// The title and description (as plain text) and the body of a page built from the
+    /// data, its blocks `title`, `description` and `body`, rendered from one context: the
+    /// view becomes template values once rather than once per block (the view of a
+    /// deployment page holds every guide of the deployment and its whole table).
+    pub fn render_titled(
+        &self,
+        template: &str,
+        view: &impl serde::Serialize,
+    ) -> Result<Titled, String> {
+        let context = self.context(template, view)?;
+        let text = |block| {
+            self.render_in(template, Some(block), &context)
+                .map(|html| super::html::text_of(&html))
+        };
+        Ok(Titled {
+            title: text("title")?,
+            description: text("description")?,
+            body: self.render_in(template, Some("body"), &context)?,
+        })
+    }
+
     fn run(
         &self,
         template: &str,
         block: Option<&str>,
         view: &impl serde::Serialize,
     ) -> Result<String, String> {
-        let fail = |e: tera::Error| name_file(&self.origins, Some(template), &error_chain(&e));
-        let mut context = tera::Context::from_serialize(view).map_err(fail)?;
+        let context = self.context(template, view)?;
+        self.render_in(template, block, &context)
+    }
+
+    /// `view`'s fields, `letters` and `labels`, as the templates receive them.
+    fn context(
+        &self,
+        template: &str,
+        view: &impl serde::Serialize,
+    ) -> Result<tera::Context, String> {
+        let mut context =
+            tera::Context::from_serialize(view).map_err(|e| self.fail(template, e))?;
         context.insert("letters", &super::views::LetterView::all());
         context.insert("labels", &self.labels);
-        match block {
-            Some(block) => self.tera.render_block(template, block, &context),
-            None => self.tera.render(template, &context),
-        }
-        .map_err(fail)
+        Ok(context)
     }
+
+    fn render_in(
+        &self,
+        template: &str,
+        block: Option<&str>,
+        context: &tera::Context,
+    ) -> Result<String, String> {
+        match block {
+            Some(block) => self.tera.render_block(template, block, context),
+            None => self.tera.render(template, context),
+        }
+        .map_err(|e| self.fail(template, e))
+    }
+
+    /// An error of Tera's, led by the file that failed (see [`name_file`]).
+    fn fail(&self, template: &str, error: tera::Error) -> String {
+        name_file(&self.origins, Some(template), &error_chain(&error))
+    }
+}
+
+/// What [`Theme::render_titled`] gives.
+pub struct Titled {
+    pub title: String,
+    pub description: String,
+    pub body: String,
 }
 
 /// A template error, led by the file of the template that failed: the one Tera's code
