@@ -42,7 +42,11 @@ pub fn check(site: &Site, written: &[Written<'_>]) -> Vec<Problem> {
 
 /// The ids of a page's elements, the targets of `#anchor` links.
 pub fn ids_of(html: &[u8]) -> BTreeSet<String> {
-    scan(&page_text(html)).ids.into_iter().collect()
+    scan_page(html)
+        .ids
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect()
 }
 
 /// A built page as text. Pages are made as text, so this borrows; only bytes that are
@@ -56,8 +60,8 @@ fn page_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 
 /// A link of a built page, resolved against the page but not yet against the ids of its
 /// target.
-struct Found {
-    href: String,
+struct Found<'a> {
+    href: Cow<'a, str>,
     offset: usize,
     verdict: Verdict,
 }
@@ -71,6 +75,9 @@ enum Verdict {
     },
 }
 
+/// A page checked: its path, its links resolved against the site, and its ids.
+type Scanned<'a> = (&'a String, Vec<Found<'a>>, Vec<Cow<'a, str>>);
+
 /// Checks the links of the given pages; the problems come in the order given, each
 /// page's in the order of its text.
 ///
@@ -82,11 +89,11 @@ pub fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]) -> Ve
     let files: HashSet<&str> = site.files.keys().map(String::as_str).collect();
     // One pass over each page reads its links and its ids (every page is the target of
     // its own `#main` link, so nearly every page's ids are needed).
-    let found: Vec<(&String, Vec<Found>, Vec<String>)> = pages
+    let found: Vec<Scanned> = pages
         .par_iter()
         .filter_map(|page| {
             let bytes = site.files.get(page)?;
-            let Attributes { links, ids } = scan(&page_text(bytes));
+            let Attributes { links, ids } = scan_page(bytes);
             let found: Vec<Found> = links
                 .into_iter()
                 .filter_map(|(href, offset)| {
@@ -104,7 +111,10 @@ pub fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]) -> Ve
     let mut ids: HashMap<&str, HashSet<&str>> = HashMap::new();
     let mut unscanned: BTreeSet<&str> = BTreeSet::new();
     for (page, _, page_ids) in &found {
-        ids.insert(page.as_str(), page_ids.iter().map(String::as_str).collect());
+        ids.insert(
+            page.as_str(),
+            page_ids.iter().map(|id| id.as_ref()).collect(),
+        );
     }
     for (_, links, _) in &found {
         for link in links {
@@ -117,12 +127,12 @@ pub fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]) -> Ve
     }
     // The pages that links lead to but that were not checked themselves (a rebuild
     // checks only the pages it rendered again).
-    let other_ids: Vec<(&str, Vec<String>)> = unscanned
+    let other_ids: Vec<(&str, Vec<Cow<str>>)> = unscanned
         .into_par_iter()
-        .map(|target| (target, scan(&page_text(&site.files[target])).ids))
+        .map(|target| (target, scan_page(&site.files[target]).ids))
         .collect();
     for (target, target_ids) in &other_ids {
-        ids.insert(target, target_ids.iter().map(String::as_str).collect());
+        ids.insert(target, target_ids.iter().map(|id| id.as_ref()).collect());
     }
     let written: HashMap<&str, &[(String, Span)]> = written.iter().copied().collect();
     let mut problems = Vec::new();
@@ -140,7 +150,7 @@ pub fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]) -> Ve
                     format!("`{target}` has no element with id `{fragment}`")
                 }
             };
-            let href = link.href.clone();
+            let href = link.href.to_string();
             let written = written
                 .get(page.as_str())
                 .and_then(|links| {
@@ -251,10 +261,38 @@ fn join<'a>(dir: &'a str, path: &'a str) -> Cow<'a, str> {
 
 /// What the link check reads from a page: the values of its `href` and `src` attributes
 /// with their byte offsets, in the order of the text, and the values of its `id`s.
+/// Values are borrowed from the page unless an entity had to be decoded: a page of the
+/// site holds dozens of links and ids, and copying each was a tenth of the link check.
 #[derive(Debug, Default, PartialEq)]
-struct Attributes {
-    links: Vec<(String, usize)>,
-    ids: Vec<String>,
+struct Attributes<'a> {
+    links: Vec<(Cow<'a, str>, usize)>,
+    ids: Vec<Cow<'a, str>>,
+}
+
+impl Attributes<'_> {
+    fn into_owned(self) -> Attributes<'static> {
+        Attributes {
+            links: self
+                .links
+                .into_iter()
+                .map(|(href, at)| (Cow::Owned(href.into_owned()), at))
+                .collect(),
+            ids: self
+                .ids
+                .into_iter()
+                .map(|id| Cow::Owned(id.into_owned()))
+                .collect(),
+        }
+    }
+}
+
+/// [`scan`] of a page's bytes: borrowed from the page when it is UTF-8 text, as every page
+/// the site makes is.
+fn scan_page(bytes: &[u8]) -> Attributes<'_> {
+    match page_text(bytes) {
+        Cow::Borrowed(text) => scan(text),
+        Cow::Owned(text) => scan(&text).into_owned(),
+    }
 }
 
 /// The attribute names [`scan`] reads, each as it stands before `="`.
@@ -266,7 +304,7 @@ const SCANNED: [&str; 3] = ["href", "src", "id"];
 /// the value of the previous match of the same name, while the values of other names
 /// are not skipped. The pass visits only the `=` signs (found a word at a time), so it
 /// costs about one search of the text, where three searches cost three.
-fn scan(html: &str) -> Attributes {
+fn scan(html: &str) -> Attributes<'_> {
     let bytes = html.as_bytes();
     let mut found = Attributes::default();
     // Per name of `SCANNED`: where its next match may start, `None` once a value is
@@ -296,9 +334,9 @@ fn scan(html: &str) -> Attributes {
             };
             let raw = &html[start..start + len];
             let value = if raw.contains('&') {
-                raw.replace("&amp;", "&")
+                Cow::Owned(raw.replace("&amp;", "&"))
             } else {
-                raw.to_string()
+                Cow::Borrowed(raw)
             };
             match *name {
                 "id" => found.ids.push(value),
@@ -443,12 +481,18 @@ mod tests {
         ];
         for html in pages {
             let scanned = scan(html);
+            let scanned_links: Vec<(String, usize)> = scanned
+                .links
+                .iter()
+                .map(|(href, at)| (href.to_string(), *at))
+                .collect();
+            let scanned_ids: Vec<String> = scanned.ids.iter().map(|id| id.to_string()).collect();
             let mut links = searched(html, "href");
             links.extend(searched(html, "src"));
             links.sort_by_key(|(_, at)| *at);
-            assert_eq!(scanned.links, links, "{html}");
+            assert_eq!(scanned_links, links, "{html}");
             let ids: Vec<String> = searched(html, "id").into_iter().map(|(v, _)| v).collect();
-            assert_eq!(scanned.ids, ids, "{html}");
+            assert_eq!(scanned_ids, ids, "{html}");
         }
     }
 }
