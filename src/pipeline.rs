@@ -20,6 +20,7 @@ use crate::check::links::SourceLink;
 use crate::diagnostic::Findings;
 use crate::load::content::ContentPage;
 use crate::load::content::FrontMemo;
+use crate::load::history::Pending;
 use crate::load::{LoadError, Loaded};
 use crate::model::Project;
 use crate::render::{Site, ThemeError};
@@ -226,9 +227,10 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
         content,
         findings,
     } = load(root)?;
+    let history = start_history(root, &project);
     let site = {
         let checked = check(&project, &content, findings);
-        render(root, checked, None)?
+        render(root, checked, None, history)?
     };
     Ok(site.finish(project).0)
 }
@@ -246,9 +248,10 @@ pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cac
         content,
         findings,
     } = crate::load::load_remembering(root, Some(&mut fronts))?;
+    let history = start_history(root, &project);
     let site = {
         let checked = check_remembering(&project, &content, findings, Some(&mut links));
-        render(root, checked, previous)?
+        render(root, checked, previous, history)?
     };
     let (built, render) = site.finish(project);
     let cache = Cache {
@@ -257,6 +260,17 @@ pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cac
         render: Some(render),
     };
     Ok((built, cache))
+}
+
+/// Starts reading the git history, which gives pages their dates, while the project is
+/// checked and the site planned. Only the commands that build a site come here, so
+/// `check` and `export` never run git; `last_updated: false` never does either.
+fn start_history(root: &Path, project: &Project) -> Pending {
+    if project.config.last_updated {
+        crate::load::history::History::start(root)
+    } else {
+        Pending::none()
+    }
 }
 
 /// What a rebuild of the preview came to.
@@ -288,6 +302,7 @@ pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildErr
         content,
         findings,
     } = crate::load::load_remembering(root, Some(&mut fronts))?;
+    let history = start_history(root, &project);
     let site = {
         let checked = check_remembering(&project, &content, findings, Some(&mut links));
         if checked.findings.errors() > 0 {
@@ -302,7 +317,7 @@ pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildErr
                 },
             });
         }
-        render(root, checked, previous)?
+        render(root, checked, previous, history)?
     };
     let (built, render) = site.finish(project);
     let cache = Cache {
@@ -334,16 +349,11 @@ fn render(
     root: &Path,
     checked: Checked<'_>,
     previous: Option<crate::render::Cache>,
+    history: Pending,
 ) -> Result<RenderedSite, BuildError> {
     let theme = crate::render::load_theme(root, checked.project)?;
-    // The git history gives pages their dates; it is read here, once per build, so that
-    // `check` and `export` never run git.
-    let history = if checked.project.config.last_updated {
-        crate::load::history::History::read(root)
-    } else {
-        crate::load::history::History::empty()
-    };
     let plan = plan(&checked);
+    let history = history.finish();
     count(|runs| runs.renders += 1);
     let rendered = crate::render::render(
         checked.project,
