@@ -238,28 +238,20 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
 /// [`build`], reusing what `previous` loaded, checked and rendered where the inputs allow
 /// (see [`Cache`]). The result is the same as a fresh build's, byte for byte.
 pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
-    let Cache {
-        mut fronts,
-        mut links,
-        render: previous,
-    } = previous.unwrap_or_default();
-    let Loaded {
-        project,
-        content,
-        findings,
-    } = crate::load::load_remembering(root, Some(&mut fronts))?;
-    let history = start_history(root, &project);
-    let site = {
-        let checked = check_remembering(&project, &content, findings, Some(&mut links));
-        render(root, checked, previous, history)?
-    };
-    let (built, render) = site.finish(project);
-    let cache = Cache {
-        fronts,
-        links,
-        render: Some(render),
-    };
-    Ok((built, cache))
+    match build_from(root, previous, Errors::Render)? {
+        Rebuild::Built(built, cache) => Ok((built, cache)),
+        // `Errors::Render` goes on to render whatever the check found.
+        Rebuild::Stopped { .. } => unreachable!("a build that renders despite errors stopped"),
+    }
+}
+
+/// Whether a build with errors after the check goes on to render.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Errors {
+    /// `build`: the site is made, and the caller decides not to write it.
+    Render,
+    /// `serve`: the site would not be served, so the findings go out at once.
+    Stop,
 }
 
 /// Starts reading the git history, which gives pages their dates, while the project is
@@ -292,6 +284,12 @@ pub enum Rebuild {
 /// takes milliseconds where rendering a large site takes seconds, so the findings are
 /// shown at once); otherwise render from that same checked project, reusing `previous`.
 pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildError> {
+    build_from(root, previous, Errors::Stop)
+}
+
+/// Load and check reusing what `previous` read, then render reusing what it rendered,
+/// unless the check found errors and `errors` says to stop there.
+fn build_from(root: &Path, previous: Option<Cache>, errors: Errors) -> Result<Rebuild, BuildError> {
     let Cache {
         mut fronts,
         mut links,
@@ -305,7 +303,7 @@ pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildErr
     let history = start_history(root, &project);
     let site = {
         let checked = check_remembering(&project, &content, findings, Some(&mut links));
-        if checked.findings.errors() > 0 {
+        if errors == Errors::Stop && checked.findings.errors() > 0 {
             let findings = checked.findings;
             return Ok(Rebuild::Stopped {
                 project,
