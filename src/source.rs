@@ -4,6 +4,7 @@
 //! id and a byte range. Line and column are derived on demand from the file's text, so the
 //! model stays small and every reporter computes positions the same way.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Index of a file in [`Sources`].
@@ -166,6 +167,54 @@ impl Sources {
 
     pub fn end(&self, span: Span) -> LineCol {
         self.get(span.file).line_col(span.end)
+    }
+}
+
+/// Values remembered per source file, by its path, from one build to the next in the
+/// same process (`serve`): what the load or the check read of each page, kept while the
+/// page stays the same.
+#[derive(Debug)]
+pub struct PathMemo<V> {
+    by_path: HashMap<String, V>,
+}
+
+impl<V> Default for PathMemo<V> {
+    fn default() -> Self {
+        PathMemo {
+            by_path: HashMap::new(),
+        }
+    }
+}
+
+impl<V> PathMemo<V> {
+    pub fn get(&self, path: &str) -> Option<&V> {
+        self.by_path.get(path)
+    }
+
+    /// How many files are remembered.
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
+    }
+
+    /// Makes the memo hold this build's files, `(path, reused)` in order: a reused file
+    /// keeps what was remembered (moved, not copied), any other gets `fresh(index)`,
+    /// where `None` forgets it; files not given are forgotten.
+    pub fn renew<'p>(
+        &mut self,
+        files: impl IntoIterator<Item = (&'p str, bool)>,
+        mut fresh: impl FnMut(usize) -> Option<V>,
+    ) {
+        let mut before = std::mem::take(&mut self.by_path);
+        for (index, (path, reused)) in files.into_iter().enumerate() {
+            let kept = before.remove(path).filter(|_| reused);
+            if let Some(value) = kept.or_else(|| fresh(index)) {
+                self.by_path.insert(path.to_string(), value);
+            }
+        }
     }
 }
 

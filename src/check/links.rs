@@ -10,8 +10,8 @@ use crate::diagnostic::{Diagnostic, RuleId};
 use crate::load::content::{CONTENT_DIR, ContentPage};
 use crate::load::markdown::{self, is_external, normalize, percent_decode};
 use crate::model::Project;
-use crate::source::Span;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::source::{PathMemo, Span};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A link written in a content page: the page (index into the content pages), where it
 /// was written and its destination as written.
@@ -31,29 +31,15 @@ pub fn source_links(project: &Project, content: &[ContentPage]) -> Vec<SourceLin
 /// project read them, for `serve`, which checks the project again on every save: reading
 /// them means parsing the Markdown of every page, and a save changes one page. A page is
 /// read again unless its body is the one remembered, byte for byte.
-#[derive(Debug, Default)]
-pub struct LinkMemo {
-    by_path: HashMap<String, BodyLinks>,
-}
+pub type LinkMemo = PathMemo<BodyLinks>;
 
 /// Start and end of a link in its page's body, and its destination as written.
 type BodyLink = (usize, usize, String);
 
 #[derive(Debug)]
-struct BodyLinks {
+pub struct BodyLinks {
     body: String,
     links: Vec<BodyLink>,
-}
-
-impl LinkMemo {
-    /// How many pages are remembered.
-    pub fn len(&self) -> usize {
-        self.by_path.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_path.is_empty()
-    }
 }
 
 /// The links of one body, with their places in the body.
@@ -84,27 +70,25 @@ pub fn source_links_remembering(
         .map(|page| {
             let body = page.body(&project.sources);
             let path = project.sources.path(page.file);
-            match remembered.and_then(|m| m.by_path.get(path)) {
+            match remembered.and_then(|m| m.get(path)) {
                 Some(known) if known.body == body => (known.links.clone(), true),
                 _ => (body_links(body), false),
             }
         })
         .collect();
     if let Some(memo) = memo {
-        // Remembered pages move to the new memo; pages read now are copied into it, and
-        // pages gone from the project are forgotten.
-        let mut before = std::mem::take(&mut memo.by_path);
-        for (page, (links, reused)) in content.iter().zip(&per_page) {
-            let path = project.sources.path(page.file);
-            let known = match before.remove(path) {
-                Some(known) if *reused => known,
-                _ => BodyLinks {
-                    body: page.body(&project.sources).to_string(),
-                    links: links.clone(),
-                },
-            };
-            memo.by_path.insert(path.to_string(), known);
-        }
+        memo.renew(
+            content
+                .iter()
+                .zip(&per_page)
+                .map(|(page, (_, reused))| (project.sources.path(page.file), *reused)),
+            |index| {
+                Some(BodyLinks {
+                    body: content[index].body(&project.sources).to_string(),
+                    links: per_page[index].0.clone(),
+                })
+            },
+        );
     }
     per_page
         .into_iter()

@@ -5,7 +5,7 @@
 
 use crate::diagnostic::{Diagnostic, Findings, RuleId};
 use crate::model::{DataKind, Located, Project};
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, PathMemo, Sources, Span};
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -73,39 +73,29 @@ impl ContentPage {
 /// from (up to the end of the closing `---` line): where the front matter ends and what
 /// it says depend on nothing else. Pages whose front matter had errors are parsed again,
 /// so their findings are made as on a first load.
-#[derive(Debug, Default)]
-pub struct FrontMemo {
-    by_path: HashMap<String, Remembered>,
-}
+pub type FrontMemo = PathMemo<Remembered>;
 
 #[derive(Debug)]
-struct Remembered {
+pub struct Remembered {
     /// The page's text up to where its body starts.
     head: String,
     front: FrontMatter,
 }
 
-impl FrontMemo {
-    /// The remembered front matter of the page in `file`, moved to `file`, when the page
-    /// still begins with the same front matter.
-    fn get(&self, sources: &Sources, file: FileId) -> Option<(FrontMatter, usize)> {
-        let remembered = self.by_path.get(sources.path(file))?;
-        if !sources.get(file).text.starts_with(&remembered.head) {
-            return None;
-        }
-        let mut front = remembered.front.clone();
-        relocate_front(&mut front, file);
-        Some((front, remembered.head.len()))
+/// The remembered front matter of the page in `file`, moved to `file`, when the page
+/// still begins with the same front matter.
+fn remembered_front(
+    memo: &FrontMemo,
+    sources: &Sources,
+    file: FileId,
+) -> Option<(FrontMatter, usize)> {
+    let remembered = memo.get(sources.path(file))?;
+    if !sources.get(file).text.starts_with(&remembered.head) {
+        return None;
     }
-
-    /// How many pages are remembered.
-    pub fn len(&self) -> usize {
-        self.by_path.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_path.is_empty()
-    }
+    let mut front = remembered.front.clone();
+    relocate_front(&mut front, file);
+    Some((front, remembered.head.len()))
 }
 
 /// Reads every `content/**/*.md` in path order. A page whose front matter cannot be read
@@ -148,28 +138,26 @@ pub fn load(
         Some(memo) => {
             let looked_up: Vec<_> = files
                 .par_iter()
-                .map(|&file| match memo.get(sources, file) {
+                .map(|&file| match remembered_front(memo, sources, file) {
                     Some(front) => (Ok(front), true),
                     None => (front_matter(sources, file), false),
                 })
                 .collect();
-            // The remembered pages move to the new memo; only the pages parsed now are
-            // copied into it. Pages gone from the project are forgotten.
-            let mut before = std::mem::take(&mut memo.by_path);
-            for (&file, (front, reused)) in files.iter().zip(&looked_up) {
-                let path = sources.path(file);
-                let remembered = match (front, reused) {
-                    (Ok(_), true) => before.remove(path),
-                    (Ok((front, body_start)), false) => Some(Remembered {
-                        head: sources.get(file).text[..*body_start].to_string(),
+            // Front matter with errors is not remembered: it is read again next time, so
+            // its findings are made as on a first load.
+            memo.renew(
+                files
+                    .iter()
+                    .zip(&looked_up)
+                    .map(|(&file, (_, reused))| (sources.path(file), *reused)),
+                |index| {
+                    let (front, body_start) = looked_up[index].0.as_ref().ok()?;
+                    Some(Remembered {
+                        head: sources.get(files[index]).text[..*body_start].to_string(),
                         front: front.clone(),
-                    }),
-                    (Err(_), _) => None,
-                };
-                if let Some(remembered) = remembered {
-                    memo.by_path.insert(path.to_string(), remembered);
-                }
-            }
+                    })
+                },
+            );
             looked_up.into_iter().map(|(front, _)| front).collect()
         }
     };

@@ -58,15 +58,11 @@ impl History {
         History::default()
     }
 
-    /// The history of the project at `root`, from one `git log`. Any failure (no `git`,
-    /// no repository, a repository without commits) gives the empty history.
-    pub fn read(root: &Path) -> History {
-        History::start(root).finish()
-    }
-
-    /// Starts the `git log` of [`History::read`] and returns at once, so the build goes on
-    /// while git reads the history: starting git costs a small project's build about a
-    /// third of its time. [`Pending::finish`] gives the history.
+    /// Starts reading the history of the project at `root`, from one `git log`, and
+    /// returns at once, so the build goes on while git reads: starting git costs a small
+    /// project's build about a third of its time. [`Pending::finish`] gives the history;
+    /// any failure (no `git`, no repository, a repository without commits) gives the
+    /// empty history.
     pub fn start(root: &Path) -> Pending {
         let mut command = Command::new("git");
         command
@@ -99,7 +95,7 @@ impl History {
         Pending(command.spawn().ok())
     }
 
-    /// Reads the output of the `git log` of [`History::read`]: for each commit, `\x01`, its
+    /// Reads the output of the `git log` of [`History::start`]: for each commit, `\x01`, its
     /// date, NUL, then a line break and the paths it changed, each ended by NUL. Commits
     /// come newest first, but a date is kept only when it is later than the one held, so
     /// the order of commits does not matter. Paths that are not UTF-8 and dates that are
