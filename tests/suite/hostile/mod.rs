@@ -1,0 +1,5 @@
+//! The hostile-input suite, one module per class of attack: markup in the data
+//! (`markup`), and what the newer commands must withstand (links that lead out, injection
+//! through import, inputs that inflate, runaway templates, closed output, kills).
+
+mod markup;
