@@ -3,7 +3,7 @@
 
 use crate::report::{self, Format};
 use crate::{export, pipeline, resolve, schema};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -424,7 +424,8 @@ fn diff(
 }
 
 /// Writes an export to `path`. Without `force` the file must not exist yet, checked by the
-/// create itself so nothing can appear between a check and the write.
+/// create itself so nothing can appear between a check and the write. The file is written
+/// under [`crate::guard`]'s rule in the folder that holds it: never through a link.
 fn write_export(root: &Path, path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     // An export never lands on what rasci reads, not even with --force: a file under
     // `data/` would become part of the project.
@@ -435,26 +436,30 @@ fn write_export(root: &Path, path: &Path, bytes: &[u8], force: bool) -> Result<(
             path.display()
         );
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
+    let (folder, name) = split_file(path)?;
+    let mut plan = crate::guard::Plan::new(folder)?;
+    plan.file(name, bytes);
+    let existing = plan.check()?;
+    if !existing.is_empty() && !force {
+        bail!(
+            "{} already exists; give --force to replace it",
+            path.display()
+        );
     }
-    let mut file = options.open(path).map_err(|error| {
-        if error.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!(
-                "{} already exists; give --force to replace it",
-                path.display()
-            )
-        } else {
-            anyhow::Error::new(error).context(format!("cannot write {}", path.display()))
-        }
-    })?;
-    file.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    plan.write(force)?;
     Ok(())
+}
+
+/// The folder holding `path` (the current one for a bare name) and its file name.
+fn split_file(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
+    let Some(name) = path.file_name() else {
+        bail!("{} ends in no file or folder name", path.display());
+    };
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    Ok((folder, name))
 }
 
 /// Load, check, render, check links; then write atomically, only when there is no error.
@@ -537,13 +542,20 @@ fn import(options: crate::import::Options) -> Result<u8> {
     check(&options.root, Format::Human, false, false)
 }
 
+/// Writes the schemas into `out`, replacing earlier ones, under [`crate::guard`]'s rule in
+/// the folder holding `out`: a `schemas` that is a link leading out, or a schema file that
+/// is a link, is refused before anything is written.
 fn write_schemas(out: &Path) -> Result<u8> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    for (name, schema) in schema::all() {
-        let path = out.join(&name);
-        std::fs::write(&path, schema::to_text(&schema))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        println!("wrote {}", path.display());
+    let (folder, name) = split_file(out)?;
+    let mut plan = crate::guard::Plan::new(folder)?;
+    for (file, schema) in schema::all() {
+        plan.file(Path::new(name).join(file), schema::to_text(&schema));
     }
+    let written = plan.write(true)?;
+    let mut text = String::new();
+    for path in &written {
+        text.push_str(&format!("wrote {}\n", path.display()));
+    }
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(EXIT_OK)
 }
