@@ -123,6 +123,21 @@ pub fn add_to_project(
     write_files(plan, force)
 }
 
+/// Refuses, before anything is read or written, a `root` that is the file-system root or
+/// whose `rasci.yaml` or data files are links that dangle or lead out, or where `data` is
+/// not a folder, and the same of the files an import of `scope` into a project would
+/// write: deciding whether `root` is a project already must not read through them.
+pub fn check_root(root: &Path, scope: &str) -> Result<(), ImportError> {
+    let mut plan = plan_in(root)?;
+    plan.file_if_absent("rasci.yaml", "");
+    for kind in ["parties", "scopes", "tasks"] {
+        plan.file_if_absent(format!("data/{kind}.yaml"), "");
+        plan.file_if_absent(format!("data/{kind}/{scope}.yaml"), "");
+    }
+    plan.check().map_err(|e| ImportError(e.to_string()))?;
+    Ok(())
+}
+
 /// The files of an import, planned under [`crate::guard`]'s rule inside `root`.
 fn plan_in(root: &Path) -> Result<crate::guard::Plan, ImportError> {
     crate::guard::Plan::new(root).map_err(|e| ImportError(e.to_string()))
