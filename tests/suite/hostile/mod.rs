@@ -2,5 +2,6 @@
 //! (`markup`), and what the newer commands must withstand (links that lead out, injection
 //! through import, inputs that inflate, runaway templates, closed output, kills).
 
+mod kills;
 mod markup;
 mod writes;
