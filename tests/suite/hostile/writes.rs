@@ -4,6 +4,10 @@
 //! leading out, a linked folder, a linked final file, a file where a folder is expected),
 //! the command exits 2 with a message naming the link, and nothing is written anywhere:
 //! the folder outside stays as it was and the project is unchanged.
+//!
+//! The repository git reads is the project's own, too: variables of the environment that
+//! name another repository (`GIT_DIR`, `GIT_OBJECT_DIRECTORY`, …) are ignored by `diff`
+//! and by the history that dates the pages.
 
 #![cfg(unix)]
 
@@ -163,9 +167,12 @@ fn import_writes_nothing_through_links_nor_half_a_project() {
 #[test]
 fn import_into_the_file_system_root_is_refused() {
     let scene = Scene::new();
+    // A table naming no party: should the root ever be accepted, the import still stops
+    // before writing, so this test never writes at the root of the machine it runs on.
+    scene.file("empty.csv", "Task\nRun it\n");
     let output = rasci()
         .current_dir(scene.path("."))
-        .args(["import", "matrix.csv", "--root", "/"])
+        .args(["import", "empty.csv", "--root", "/"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -174,7 +181,6 @@ fn import_into_the_file_system_root_is_refused() {
         stderr.contains("it is the root of the file system"),
         "{stderr}"
     );
-    assert!(!Path::new("/data/tasks.yaml").exists());
 }
 
 #[test]
@@ -251,4 +257,121 @@ fn links_that_stay_inside_are_followed() {
         2,
         "outside untouched"
     );
+}
+
+/// Runs git in `dir` on a fixed date, with none of the machine's settings.
+fn git(dir: &Path, args: &[&str]) {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_DATE", "2024-01-02T10:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2024-01-02T10:00:00+00:00")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The base project committed twice (a task retitled in the second commit), and another
+/// repository beside it with one commit of a file of its own.
+fn two_repositories() -> (crate::support::BuiltProject, PathBuf) {
+    let project = support::Project::base()
+        .file("content/guide.md", "---\ntitle: Guide\n---\nText.\n")
+        .build();
+    git(project.root(), &["init", "-q"]);
+    git(project.root(), &["add", "-A"]);
+    git(project.root(), &["commit", "-q", "-m", "first"]);
+    project.edit("data/tasks.yaml", "title: Run it", "title: Run it well");
+    git(project.root(), &["commit", "-q", "-am", "retitle"]);
+    let other = project.beside("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("README"), "another repository").unwrap();
+    git(&other, &["init", "-q"]);
+    git(&other, &["add", "-A"]);
+    git(&other, &["commit", "-q", "-m", "other"]);
+    (project, other)
+}
+
+/// Variables naming the other repository, as a git hook or a hostile CI step sets them.
+fn foreign_environment(command: &mut assert_cmd::Command, other: &Path) {
+    let git_dir = other.join(".git");
+    command
+        .env("GIT_DIR", &git_dir)
+        .env("GIT_WORK_TREE", other)
+        .env("GIT_INDEX_FILE", git_dir.join("index"))
+        .env("GIT_OBJECT_DIRECTORY", git_dir.join("objects"))
+        .env("GIT_COMMON_DIR", &git_dir)
+        .env("GIT_CEILING_DIRECTORIES", "/")
+        .env("GIT_CONFIG_COUNT", "1")
+        .env("GIT_CONFIG_KEY_0", "core.bare")
+        .env("GIT_CONFIG_VALUE_0", "true");
+}
+
+#[test]
+fn diff_reads_the_projects_own_repository_whatever_the_environment_names() {
+    let (project, other) = two_repositories();
+    let mut command = project.rasci();
+    command.args(["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    foreign_environment(&mut command, &other);
+    let output = command.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let diff: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = diff.to_string();
+    assert!(text.contains("Run it well"), "{text}");
+}
+
+#[test]
+fn page_dates_come_from_the_projects_own_repository_whatever_the_environment_names() {
+    let (project, other) = two_repositories();
+    let out = project.beside("public");
+    let mut command = project.rasci();
+    command.args(["build", "--out"]).arg(&out);
+    foreign_environment(&mut command, &other);
+    let output = command.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let guide = std::fs::read_to_string(out.join("main/guide/index.html")).unwrap();
+    assert!(guide.contains("datetime=\"2024-01-02\""), "{guide}");
+}
+
+#[test]
+fn every_repository_variable_git_lists_is_cleared() {
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "--local-env-vars"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let listed = String::from_utf8(output.stdout).unwrap();
+    for variable in listed.lines() {
+        assert!(
+            rasci::load::history::REPOSITORY_VARIABLES.contains(&variable)
+                || variable.starts_with("GIT_CONFIG"),
+            "{variable} is not cleared"
+        );
+    }
 }
