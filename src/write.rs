@@ -657,4 +657,28 @@ mod tests {
         assert!(!ours.exists());
         assert!(foreign.join("notes.txt").exists());
     }
+
+    #[test]
+    fn a_build_killed_before_its_manifest_was_complete_is_recognised() {
+        let dir = tempfile::tempdir().unwrap();
+        let dead = u32::MAX / 2;
+        let partial = dir.path().join(format!(".public{STAGING_INFIX}{dead}"));
+        std::fs::create_dir_all(&partial).unwrap();
+        std::fs::write(partial.join(MARKER_PARTIAL), &MARKER_HEADER[..10]).unwrap();
+        // Its files listed, some of them removed: the removal of an old site cut short.
+        let half_removed = dir
+            .path()
+            .join(format!(".public{STAGING_INFIX}{}", dead + 1));
+        std::fs::create_dir_all(half_removed.join("a")).unwrap();
+        std::fs::write(
+            half_removed.join(MARKER),
+            format!("{MARKER_HEADER}\na/x.html\nb.html\n"),
+        )
+        .unwrap();
+        std::fs::write(half_removed.join("a/x.html"), "x").unwrap();
+        remove_leftovers(dir.path(), "public");
+        assert!(!partial.exists());
+        assert!(!half_removed.exists());
+    }
+
 }
