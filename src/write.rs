@@ -477,14 +477,10 @@ fn remove_leftovers(parent: &Path, name: &str) {
 /// manifest in place before any other file and [`remove_build`] removes it last, so
 /// every moment of a build leaves one of these two.
 fn is_ours(dir: &Path) -> bool {
-    match read_manifest(dir) {
-        Some(listed) => unlisted_files(dir, &listed)
-            .iter()
-            .all(|stray| stray == MARKER_PARTIAL),
-        None => unlisted_files(dir, &Default::default())
-            .iter()
-            .all(|stray| stray == MARKER_PARTIAL),
-    }
+    let listed = read_manifest(dir).unwrap_or_default();
+    unlisted_files(dir, &listed)
+        .iter()
+        .all(|stray| stray == MARKER_PARTIAL)
 }
 
 /// Removes a build's folder with its manifest last, so that a removal cut short leaves a
@@ -680,5 +676,4 @@ mod tests {
         assert!(!partial.exists());
         assert!(!half_removed.exists());
     }
-
 }

@@ -243,6 +243,8 @@ fn an_output_link_to_a_build_is_written_through() {
     let dir = tempfile::tempdir().unwrap();
     let root = project(dir.path());
     let elsewhere = dir.path().join("site");
+    // The folder exists: a link that dangles is refused (tests/suite/hostile/writes.rs).
+    std::fs::create_dir(&elsewhere).unwrap();
     std::os::unix::fs::symlink(&elsewhere, root.join("public")).unwrap();
     build(&root, &root, "public", false).success();
     assert!(root.join("public").is_symlink(), "the link stays a link");

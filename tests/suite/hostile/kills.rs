@@ -5,7 +5,7 @@
 
 #![cfg(unix)]
 
-use crate::support::{Project, rasci};
+use crate::support::Project;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

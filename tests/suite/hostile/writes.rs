@@ -103,37 +103,38 @@ impl Scene {
     }
 }
 
-/// The ways a project can point a write elsewhere: (what to set up, the name the message
-/// must give). `file` is a file the command writes, `folder` a folder it writes into.
-fn traps(file: &str, folder: &str) -> Vec<(Box<dyn Fn(&Scene)>, String)> {
-    let (f1, f2, d1, d2, d3) = (
-        file.to_string(),
-        file.to_string(),
-        folder.to_string(),
-        folder.to_string(),
-        folder.to_string(),
-    );
+/// One way a project points a write elsewhere: a symbolic link at `at` (inside the
+/// project) to `link_to` (in the scene), or, without `link_to`, a file at `at` where a
+/// folder is needed. The message must name `at`.
+struct Trap {
+    at: String,
+    link_to: Option<&'static str>,
+}
+
+impl Trap {
+    fn set(&self, scene: &Scene) {
+        let at = format!("project/{}", self.at);
+        match self.link_to {
+            Some(target) => scene.link(&at, target),
+            None => scene.file(&at, "not a folder"),
+        }
+    }
+}
+
+/// The kinds of trap for a command writing the file `file` into the folder `folder`: the
+/// file a dangling link, the file a link to a file outside, the folder a link to a folder
+/// outside, the folder a dangling link, the folder a file.
+fn traps(file: &str, folder: &str) -> Vec<Trap> {
+    let trap = |at: &str, link_to| Trap {
+        at: at.to_string(),
+        link_to,
+    };
     vec![
-        (
-            Box::new(move |s: &Scene| s.link(&format!("project/{f1}"), "outside/gone.yaml")),
-            file.to_string(),
-        ),
-        (
-            Box::new(move |s: &Scene| s.link(&format!("project/{f2}"), "outside/victim.txt")),
-            file.to_string(),
-        ),
-        (
-            Box::new(move |s: &Scene| s.link(&format!("project/{d1}"), "outside")),
-            folder.to_string(),
-        ),
-        (
-            Box::new(move |s: &Scene| s.link(&format!("project/{d2}"), "outside/missing")),
-            folder.to_string(),
-        ),
-        (
-            Box::new(move |s: &Scene| s.file(&format!("project/{d3}"), "not a folder")),
-            folder.to_string(),
-        ),
+        trap(file, Some("outside/gone.yaml")),
+        trap(file, Some("outside/victim.txt")),
+        trap(folder, Some("outside")),
+        trap(folder, Some("outside/missing")),
+        trap(folder, None),
     ]
 }
 
@@ -146,21 +147,25 @@ fn import_writes_nothing_through_links_nor_half_a_project() {
             .take(2)
             .collect::<Vec<_>>(),
     );
-    for (setup, named) in cases {
+    for trap in cases {
         let scene = Scene::new();
-        setup(&scene);
+        trap.set(&scene);
         scene.refused(
             ".",
             &["import", "matrix.csv", "--root", "project", "--force"],
-            &named,
+            &trap.at,
         );
     }
     // Into a project that has data already: its per-scope folders are guarded too.
-    for (setup, named) in traps("data/tasks/matrix.yaml", "data/tasks") {
+    for trap in traps("data/tasks/matrix.yaml", "data/tasks") {
         let scene = Scene::new();
         support::copy_dir(&support::fixtures().join("base"), &scene.path("project"));
-        setup(&scene);
-        scene.refused(".", &["import", "matrix.csv", "--root", "project"], &named);
+        trap.set(&scene);
+        scene.refused(
+            ".",
+            &["import", "matrix.csv", "--root", "project"],
+            &trap.at,
+        );
     }
 }
 
@@ -191,19 +196,19 @@ fn init_writes_nothing_through_links() {
             .into_iter()
             .take(2),
     );
-    for (setup, named) in cases {
+    for trap in cases {
         let scene = Scene::new();
-        setup(&scene);
-        scene.refused(".", &["init", "project"], &named);
+        trap.set(&scene);
+        scene.refused(".", &["init", "project"], &trap.at);
     }
 }
 
 #[test]
 fn schema_writes_nothing_through_links() {
-    for (setup, named) in traps("schemas/parties.schema.json", "schemas") {
+    for trap in traps("schemas/parties.schema.json", "schemas") {
         let scene = Scene::new();
-        setup(&scene);
-        scene.refused("project", &["schema"], &named);
+        trap.set(&scene);
+        scene.refused("project", &["schema"], &trap.at);
     }
 }
 
