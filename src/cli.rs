@@ -450,16 +450,13 @@ fn write_export(root: &Path, path: &Path, bytes: &[u8], force: bool) -> Result<(
     Ok(())
 }
 
-/// The folder holding `path` (the current one for a bare name) and its file name.
+/// The folder holding `path` (empty for a bare name: the current folder, which messages
+/// then leave unsaid) and its file name.
 fn split_file(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
     let Some(name) = path.file_name() else {
         bail!("{} ends in no file or folder name", path.display());
     };
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    Ok((folder, name))
+    Ok((path.parent().unwrap_or(Path::new("")), name))
 }
 
 /// Load, check, render, check links; then write atomically, only when there is no error.

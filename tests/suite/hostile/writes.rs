@@ -191,6 +191,7 @@ fn import_into_the_file_system_root_is_refused() {
 #[test]
 fn init_writes_nothing_through_links() {
     let mut cases = traps("rasci.yaml", "schemas");
+    cases.extend(traps("content/_index.md", "content"));
     cases.extend(
         traps("schemas/rasci.schema.json", "data")
             .into_iter()
