@@ -9,7 +9,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 
 /// What the loader reads of a project; nothing else of a revision is written out.
 const READ_BY_LOADER: &[&str] = &["rasci.yaml", "data/", "content/", "themes/", "templates/"];
@@ -76,7 +76,7 @@ impl Drop for TempDir {
 /// returns once the handlers are in place, so no folder is made before they are.
 #[cfg(unix)]
 fn install_cleanup() {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
     INSTALLED.get_or_init(|| {
         let (ready, wait) = std::sync::mpsc::channel::<()>();
         let spawned = std::thread::Builder::new()
