@@ -428,6 +428,20 @@ mod tests {
     }
 
     #[test]
+    fn a_file_is_never_written_through_a_link_even_one_put_there_after_the_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "mine").unwrap();
+        let at = dir.path().join("out.json");
+        symlink(&victim, &at).unwrap();
+        for replace in [false, true] {
+            let error = write_file(&at, b"theirs", replace).unwrap_err();
+            assert!(matches!(error, GuardError::Link { .. }), "{error}");
+        }
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine");
+    }
+
+    #[test]
     fn a_file_where_a_folder_is_needed_and_the_root_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("data"), "").unwrap();
