@@ -163,6 +163,44 @@ pub fn sources_at(root_abs: &Path, path: &Path) -> Result<Option<String>, WriteE
 /// Checks that `out` may be replaced by a build of the project at `root`. With `force`,
 /// an existing folder or file of the user's is accepted too, but never the project's
 /// sources.
+/// Why an output path written inside the project leaves it once links are followed, if
+/// it does. The project's own links come with every pull request, so `public` (or
+/// `site/out`) linked to a folder elsewhere must not send the site there; an output
+/// named outside the project (`--out /srv/site`) is the user's own choice, links and all.
+fn leads_out_of_project(
+    root: &Path,
+    root_abs: &Path,
+    out: &Path,
+    resolved: &Path,
+) -> Result<Option<String>, WriteError> {
+    let cwd = std::env::current_dir().map_err(io(out))?;
+    let (root_given, out_given) = (lexical(&cwd.join(root)), lexical(&cwd.join(out)));
+    if out_given.starts_with(&root_given) && !resolved.starts_with(root_abs) {
+        return Ok(Some(format!(
+            "it lies in the project but a symbolic link on the way leads out of it (to {}); \
+             rasci writes inside the project only where the project's files are",
+            resolved.display()
+        )));
+    }
+    Ok(None)
+}
+
+/// `path` with `.` dropped and each `..` taking away the name before it, without looking
+/// at the file system: where the user wrote the path, before any link is followed.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, WriteError> {
     let root_abs = resolve(root)?;
     let path = resolve(out)?;
@@ -176,6 +214,12 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, Writ
                  folder a link points at",
                 path.display()
             ),
+        });
+    }
+    if let Some(why) = leads_out_of_project(root, &root_abs, out, &path)? {
+        return Err(WriteError::BadPath {
+            out: out.to_path_buf(),
+            why,
         });
     }
     let sources = |why: String| {
