@@ -3,7 +3,7 @@
 //! a few lines at the right position; every limit of the downloads is a finding of `check`
 //! at the data, so a project that checks clean builds.
 
-use crate::support::{Project, fixtures, rasci};
+use crate::support::{Project, fixtures};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
