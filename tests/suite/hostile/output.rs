@@ -290,3 +290,61 @@ fn more_parties_than_a_sheet_has_columns_is_a_finding_at_the_first_party_past_th
         "{finding:#}"
     );
 }
+
+#[test]
+fn an_imported_link_to_a_script_leaves_exactly_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("matrix.csv");
+    std::fs::write(
+        &csv,
+        "Task,Vendor,Customer\nRun [it](javascript:alert(1)),\"A, R\",C\nOpen [the guide](https://example.org/a_(b) \"Guide (new)\") now,\"A, R\",I\n",
+    )
+    .unwrap();
+    let root = dir.path().join("project");
+    let output = crate::support::rasci()
+        .arg("import")
+        .arg(&csv)
+        .arg("--root")
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let exported = crate::support::rasci()
+        .args(["export", "--format", "json", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let json = String::from_utf8(exported.stdout).unwrap();
+    assert!(json.contains("\"Run it\""), "{json}");
+    assert!(json.contains("\"Open the guide now\""), "{json}");
+    assert!(
+        !json.contains("it)") && !json.contains("javascript"),
+        "{json}"
+    );
+}
+
+#[test]
+fn a_dropped_link_to_a_script_leaves_exactly_its_text_in_pages_and_data() {
+    let project = Project::base()
+        .file(
+            "data/scopes.yaml",
+            "scopes:\n  - id: main\n    name: Main\n    description: 'Run [it](javascript:alert(1)) now.'\n    sections: [general]\n",
+        )
+        .file(
+            "content/page.md",
+            "---\ntitle: Page\n---\n\nRun [it](javascript:alert(1)) now.\n",
+        )
+        .build();
+    let (code, stderr, out) = project.build_site();
+    assert_eq!(code, 0, "{stderr}");
+    for page in ["main/index.html", "main/page/index.html"] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(html.contains("Run it now."), "{page}");
+        assert!(!html.contains("javascript"), "{page}");
+    }
+}
