@@ -110,6 +110,12 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
         _ if message.contains(crate::model::EMPTY_SCOPES) => {
             invalid_value(&source.text, span, &message)
         }
+        _ if message.contains(crate::config::REFUSED) => {
+            let words = message
+                .split_once(crate::config::REFUSED)
+                .map_or(message.as_str(), |(_, words)| words);
+            Diagnostic::new(RuleId::YamlInvalidValue, words).at(span, "this value")
+        }
         _ => syntax(&source.text, span, &message),
     }
 }

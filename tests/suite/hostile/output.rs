@@ -348,3 +348,85 @@ fn a_dropped_link_to_a_script_leaves_exactly_its_text_in_pages_and_data() {
         assert!(!html.contains("javascript"), "{page}");
     }
 }
+
+/// The findings of `check` of the base project with `line` added to `rasci.yaml`: (rule,
+/// line, column, message) of each.
+fn config_findings(line: &str) -> Vec<(String, u64, u64, String)> {
+    let rasci_yaml = format!(
+        "{}{line}\n",
+        std::fs::read_to_string(fixtures().join("base/rasci.yaml")).unwrap()
+    );
+    let project = Project::base().file("rasci.yaml", rasci_yaml).build();
+    project
+        .check()
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_base_url_that_does_not_parse_is_a_finding_at_the_value() {
+    for value in ["http://example.org:99999/", "'https://[::1/'"] {
+        let found = config_findings(&format!("base_url: {value}"));
+        assert_eq!(found.len(), 1, "{value}: {found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1, found[0].2),
+            ("config/base-url", 2, 11),
+            "{value}"
+        );
+    }
+    assert_eq!(
+        config_findings("base_url: https://example.org:8080/support/"),
+        vec![]
+    );
+}
+
+#[test]
+fn a_share_outside_zero_to_one_is_a_finding_at_the_value() {
+    for value in ["-0.5", ".nan", "1.5", ".inf"] {
+        let found = config_findings(&format!("check:\n  max_accountable_share: {value}"));
+        assert_eq!(found.len(), 1, "{value}: {found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1, found[0].2),
+            ("yaml/invalid-value", 3, 26),
+            "{value}"
+        );
+        assert!(found[0].3.contains("from 0 to 1"), "{found:?}");
+    }
+    for value in ["0", "1", "0.6"] {
+        assert_eq!(
+            config_findings(&format!("check:\n  max_accountable_share: {value}")),
+            vec![],
+            "{value}"
+        );
+    }
+}
+
+#[test]
+fn a_language_that_is_no_language_tag_is_a_finding_at_the_value() {
+    for value in ["\"en\\nx\"", "'<x>'", "e", "''", "en-", "\"en\\u001b[31m\""] {
+        let found = config_findings(&format!("language: {value}"));
+        assert_eq!(found.len(), 1, "{value}: {found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1, found[0].2),
+            ("yaml/invalid-value", 2, 11),
+            "{value}"
+        );
+        assert!(found[0].3.contains("language tag"), "{found:?}");
+    }
+    for value in ["en", "de-CH", "zh-Hant-TW"] {
+        assert_eq!(
+            config_findings(&format!("language: {value}")),
+            vec![],
+            "{value}"
+        );
+    }
+}
