@@ -430,3 +430,39 @@ fn a_language_that_is_no_language_tag_is_a_finding_at_the_value() {
         );
     }
 }
+
+#[test]
+fn no_finding_names_a_rust_type() {
+    let cases = [
+        ("title:", 1, 6, "expected a text here, found nothing"),
+        ("title: ~", 1, 8, "expected a text here, found nothing"),
+        (
+            "title: x\nlanguage:",
+            2,
+            9,
+            "expected a text here, found nothing",
+        ),
+        (
+            "title: x\ncheck:\n  rules:\n    rasci/idle-party:",
+            4,
+            21,
+            "expected one of `error`, `warning` and `off` here, found nothing",
+        ),
+        (
+            "title: x\ncheck:\n  rules:\n    rasci/idle-party: loud",
+            4,
+            23,
+            "expected one of `error`, `warning` and `off` here, found `loud`",
+        ),
+    ];
+    for (rasci_yaml, line, column, message) in cases {
+        let project = Project::base().file("rasci.yaml", rasci_yaml).build();
+        let checked = project.check();
+        let finding = checked.one_at("yaml/invalid-value", "rasci.yaml", line, column);
+        assert_eq!(finding["message"], message, "{rasci_yaml}");
+        let text = finding.to_string();
+        for rust in ["Option<", "deserialize", "variant", "String"] {
+            assert!(!text.contains(rust), "{rasci_yaml}: {text}");
+        }
+    }
+}
