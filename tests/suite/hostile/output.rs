@@ -466,3 +466,39 @@ fn no_finding_names_a_rust_type() {
         }
     }
 }
+
+#[test]
+fn a_markdown_diff_mentions_nobody_and_links_no_issue() {
+    let old = Project::base().build();
+    let new = Project::base()
+        .file(
+            "data/parties.yaml",
+            "parties:\n  - id: vendor\n    name: Vendor\n  - id: customer\n    name: Customer\n  - id: team\n    name: '@org/team'\n",
+        )
+        .file(
+            "data/tasks.yaml",
+            "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: 'Run it, see #123 and @alice'\n        rasci: { vendor: \"A, R\", customer: \"C, I\", team: I }\n",
+        )
+        .build();
+    let output = crate::support::rasci()
+        .arg("diff")
+        .arg(old.root())
+        .arg(new.root())
+        .args(["--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("@\u{2060}org/team"), "{text}");
+    assert!(text.contains("@\u{2060}alice"), "{text}");
+    assert!(text.contains("#\u{2060}123"), "{text}");
+    // No `@` or `#` from the data is followed by what a forge would link.
+    for (at, _) in text.match_indices(['@', '#']) {
+        let next = text[at + 1..].chars().next();
+        assert!(
+            next.is_none_or(|c| !c.is_alphanumeric()),
+            "{:?}",
+            &text[at.saturating_sub(10)..(at + 10).min(text.len())]
+        );
+    }
+}
