@@ -3,7 +3,7 @@
 
 use crate::report::{self, Format};
 use crate::{export, pipeline, resolve, schema};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -257,26 +257,40 @@ pub fn run(cli: Cli) -> Result<u8> {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "rasci", &mut script);
-            std::io::stdout().lock().write_all(&script)?;
+            emit(&script)?;
             Ok(EXIT_OK)
         }
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)?;
-            std::io::stdout().lock().write_all(&page)?;
+            emit(&page)?;
             Ok(EXIT_OK)
         }
         Command::Init { dir } => {
             let written = crate::init::init(&dir)?;
+            let mut text = String::new();
             for path in &written {
-                println!("wrote {}", path.display());
+                text.push_str(&format!("wrote {}\n", path.display()));
             }
-            println!(
-                "next: `rasci check --root {0}` and `rasci build --root {0}`",
+            text.push_str(&format!(
+                "next: `rasci check --root {0}` and `rasci build --root {0}`\n",
                 dir.display()
-            );
+            ));
+            emit(text.as_bytes())?;
             Ok(EXIT_OK)
         }
+    }
+}
+
+/// Writes `bytes` to standard output. A reader that stops reading (`rasci schema | head -1`)
+/// closes the pipe, and as Rust ignores SIGPIPE the write fails with `BrokenPipe`: the
+/// rest of the output is then dropped quietly and the command finishes its work and exits
+/// with its own code (`println!` would panic). Every command prints through here.
+fn emit(bytes: &[u8]) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
     }
 }
 
@@ -297,7 +311,7 @@ fn check(root: &Path, format: Format, deny_warnings: bool, site: bool) -> Result
     let stdout = std::io::stdout();
     let color = use_color(stdout.is_terminal());
     let text = report::render(format, &findings, &project.sources, color);
-    stdout.lock().write_all(text.as_bytes())?;
+    emit(text.as_bytes())?;
     let failed = findings.errors() > 0 || (deny_warnings && findings.warnings() > 0);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
@@ -379,7 +393,7 @@ fn export(
     };
     match out {
         Some(path) => write_export(root, path, &bytes, force)?,
-        None => std::io::stdout().lock().write_all(&bytes)?,
+        None => emit(&bytes)?,
     }
     Ok(EXIT_OK)
 }
@@ -415,7 +429,7 @@ fn diff(
     let new = new.map_or_else(|| Side::WorkingTree(root.to_path_buf()), side);
     let changes = crate::diff::diff(root, &old, &new)?;
     let text = crate::diff::format::render(format, &changes);
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    emit(text.as_bytes())?;
     Ok(if exit_code && changes.changed {
         EXIT_FINDINGS
     } else {
@@ -535,7 +549,7 @@ fn import(options: crate::import::Options) -> Result<u8> {
     for path in &imported.written {
         out.push_str(&format!("wrote {}\n", path.display()));
     }
-    std::io::stdout().lock().write_all(out.as_bytes())?;
+    emit(out.as_bytes())?;
     check(&options.root, Format::Human, false, false)
 }
 
@@ -553,6 +567,6 @@ fn write_schemas(out: &Path) -> Result<u8> {
     for path in &written {
         text.push_str(&format!("wrote {}\n", path.display()));
     }
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    emit(text.as_bytes())?;
     Ok(EXIT_OK)
 }

@@ -25,7 +25,11 @@ pub struct Config {
     #[schemars(extend("default" = "golive"))]
     pub theme: Located<String>,
     /// Language code for `<html lang>`.
-    #[serde(default = "default_language")]
+    #[serde(default = "default_language", deserialize_with = "language_tag")]
+    #[schemars(
+        regex(pattern = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"),
+        length(max = 64)
+    )]
     pub language: String,
     #[serde(default)]
     pub check: CheckConfig,
@@ -263,7 +267,8 @@ pub struct CheckConfig {
     #[serde(default)]
     pub rules: Entries<Located<String>, Located<RuleLevel>>,
     /// Warn when one party is Accountable for more than this share of a scope's tasks.
-    #[serde(default = "default_accountable_share")]
+    #[serde(default = "default_accountable_share", deserialize_with = "share")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub max_accountable_share: f64,
 }
 
@@ -324,4 +329,42 @@ fn default_last_updated() -> bool {
 
 fn default_accountable_share() -> f64 {
     0.6
+}
+
+/// Starts the message of a value that the reading of a field refuses although its type
+/// is right (a share of 1.5, a language with a line break): the YAML reader reports it as
+/// an invalid value at the value, in the words after this mark.
+pub const REFUSED: &str = "rasci refuses this value: ";
+
+/// `language`: a BCP 47 tag as `<html lang>` takes it (`en`, `de-CH`, `zh-Hant-TW`):
+/// letters, then `-`-separated parts of letters and digits, at most 64 characters. It is
+/// written into every page, so anything else (a line break, a quote) is refused.
+fn language_tag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let tag = String::deserialize(deserializer)?;
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    let fits = tag.len() <= 64
+        && (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if fits {
+        Ok(tag)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{REFUSED}`language` is a language tag such as `en` or `de-CH`: letters, then parts of letters and digits joined by `-`"
+        )))
+    }
+}
+
+/// `max_accountable_share`: a share, from 0 to 1 (`.nan` and `.inf` are no share).
+fn share<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    let share = f64::deserialize(deserializer)?;
+    if (0.0..=1.0).contains(&share) {
+        Ok(share)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{REFUSED}`max_accountable_share` is a share from 0 to 1, such as 0.6 for 60 %"
+        )))
+    }
 }

@@ -387,10 +387,21 @@ impl RenderedSite {
             source_links,
             reported_links,
         } = self;
+        // A workbook over the format's limits is left out of the site and reported at the
+        // data (`output/limit`); the theme's links to it are that finding, not another.
+        let over_limits = findings
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == crate::diagnostic::RuleId::OutputLimit);
+        let problems = rendered
+            .problems
+            .into_iter()
+            .filter(|p| !(over_limits && p.written.is_none() && p.href.ends_with(".xlsx")))
+            .collect();
         crate::render::links::report(
             &mut project,
             &mut findings,
-            rendered.problems,
+            problems,
             &rendered.site,
             &source_links,
             &reported_links,

@@ -49,7 +49,7 @@ pub fn plain(raw: &str) -> String {
                 if let Some(close) = chars[i + 1..].iter().position(|&d| d == ']') {
                     let after = i + 1 + close + 1;
                     if chars.get(after) == Some(&'(')
-                        && let Some(end) = chars[after..].iter().position(|&d| d == ')')
+                        && let Some(end) = destination_end(&chars[after..])
                     {
                         let text: String = chars[i + 1..i + 1 + close].iter().collect();
                         out.push_str(&plain(&text));
@@ -64,6 +64,37 @@ pub fn plain(raw: &str) -> String {
         i += 1;
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Where the `(url "title")` that `chars` starts with ends: at the `)` that closes the
+/// opening one. An address may hold balanced parentheses (`javascript:alert(1)`) and
+/// escaped ones, and a quoted title any; stopping at the first `)` left the rest of the
+/// address in the text ("Run it)").
+fn destination_end(chars: &[char]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match (quote, c) {
+            (_, '\\') => i += 1,
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if depth == 1 && chars[i - 1].is_whitespace() => {
+                quote = Some(c);
+            }
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Whether the whole cell is set in bold: `**x**`, `__x__`, `<b>x</b>`, `<strong>x</strong>`.

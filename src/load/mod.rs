@@ -275,7 +275,10 @@ fn check_base_url(project: &mut Project, findings: &mut Findings) {
         _ if value.contains(['?', '#']) => {
             Some("a site address has no query or fragment".to_string())
         }
-        _ => None,
+        // The full parse of the standard: a port over 65535, a host that is no host name.
+        _ => url::Url::parse(value)
+            .err()
+            .map(|error| format!("not a usable address: {error}")),
     };
     if let Some(problem) = problem {
         findings.push(

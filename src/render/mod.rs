@@ -358,8 +358,8 @@ fn data_files(data: &SiteData<'_>) -> Vec<(String, Bytes)> {
                     Bytes::from(crate::export::to_json(data.project, &[matrix])),
                 ),
             ];
-            // Only a limit of the format fails here (a cell over 32,767 characters); then
-            // the file is left out and `rasci export --format xlsx` names the error.
+            // Only a limit of the format fails here (a cell over 32,767 characters), which
+            // the check reports at the data (`output/limit`); the file is then left out.
             if let Ok(bytes) = crate::export::to_xlsx(data.project, &[matrix]) {
                 files.push((urls::download(model, id, "xlsx"), Bytes::from(bytes)));
             }

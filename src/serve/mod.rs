@@ -213,8 +213,18 @@ pub fn run(options: Options) -> Result<(), ServeError> {
         };
         let url = format!("http://{}/", SocketAddr::new(host, local.port()));
         // Printed on standard output, alone on its line, so scripts can read the address
-        // when the port was chosen with `--port 0`.
-        println!("serving {} at {url} (Ctrl-C to stop)", options.root.display());
+        // when the port was chosen with `--port 0`. A closed standard output is no reason
+        // to stop serving (`println!` would panic).
+        {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            let _ = writeln!(
+                stdout,
+                "serving {} at {url} (Ctrl-C to stop)",
+                options.root.display()
+            )
+            .and_then(|()| stdout.flush());
+        }
         if options.open {
             open_browser(&url);
         }

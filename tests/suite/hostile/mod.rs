@@ -4,4 +4,5 @@
 
 mod kills;
 mod markup;
+mod output;
 mod writes;
