@@ -222,6 +222,33 @@ impl Cache {
 
 /// Every stage but the write: load, check, render, check the links of the built site.
 pub fn build(root: &Path) -> Result<Build, BuildError> {
+    let root = root.to_path_buf();
+    contained(move || build_here(&root))
+}
+
+/// Runs a build within the render budget (see [`crate::render::budget::contain`]): a
+/// template that never ends is an error naming it, not a build that never returns.
+fn contained<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, BuildError> + Send + 'static,
+) -> Result<T, BuildError> {
+    // The stages ran on the build's own thread; they count as this thread's.
+    let counted = move || {
+        let result = work();
+        (result, stage_runs())
+    };
+    match crate::render::budget::contain(counted) {
+        Ok((result, ran)) => {
+            count(|runs| {
+                runs.checks += ran.checks;
+                runs.renders += ran.renders;
+            });
+            result
+        }
+        Err(stopped) => Err(ThemeError::Template(stopped.to_string()).into()),
+    }
+}
+
+fn build_here(root: &Path) -> Result<Build, BuildError> {
     let Loaded {
         project,
         content,
@@ -238,7 +265,8 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
 /// [`build`], reusing what `previous` loaded, checked and rendered where the inputs allow
 /// (see [`Cache`]). The result is the same as a fresh build's, byte for byte.
 pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
-    match build_from(root, previous, Errors::Render)? {
+    let root = root.to_path_buf();
+    match contained(move || build_from(&root, previous, Errors::Render))? {
         Rebuild::Built(built, cache) => Ok((built, cache)),
         // `Errors::Render` goes on to render whatever the check found.
         Rebuild::Stopped { .. } => unreachable!("a build that renders despite errors stopped"),
@@ -284,7 +312,8 @@ pub enum Rebuild {
 /// takes milliseconds where rendering a large site takes seconds, so the findings are
 /// shown at once); otherwise render from that same checked project, reusing `previous`.
 pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildError> {
-    build_from(root, previous, Errors::Stop)
+    let root = root.to_path_buf();
+    contained(move || build_from(&root, previous, Errors::Stop))
 }
 
 /// Load and check reusing what `previous` read, then render reusing what it rendered,

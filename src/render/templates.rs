@@ -154,6 +154,8 @@ pub struct Theme {
     /// The config's labels, given to every template as `labels`, so the theme words the
     /// pages it titles (comparison, glossary, 404) as the project does.
     pub labels: crate::config::Labels,
+    /// The budget of each render (`templates:` in the config).
+    pub limits: super::budget::Limits,
 }
 
 /// Loads the theme named in the config, with the project's overrides.
@@ -184,8 +186,12 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         origins.insert(template.clone(), format!("templates/{template}"));
         templates.insert(template, String::from_utf8_lossy(&bytes).into_owned());
     }
+    let defaults = crate::config::TemplatesConfig::default();
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html"]);
+    // Tera's own `range`, with the budget checked on every call: a loop nested in another
+    // calls it once per turn of the outer loop, so a runaway nest of them stops there.
+    tera.register_function("range", range);
     // Data reaches the templates as text; escaping it as the rest of the site does keeps
     // control characters out of the pages too.
     tera.set_escape_fn(escape);
@@ -201,6 +207,10 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         statics,
         fingerprint,
         labels: crate::config::Labels::default(),
+        limits: super::budget::Limits {
+            max_ms: defaults.max_render_ms,
+            max_bytes: defaults.max_render_bytes,
+        },
     })
 }
 
@@ -255,6 +265,16 @@ impl Theme {
         })
     }
 
+    /// Renders `template` with a context made by the caller (the page shell's), within
+    /// the budget like every render.
+    pub fn render_context(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<String, String> {
+        self.render_in(template, None, context)
+    }
+
     fn run(
         &self,
         template: &str,
@@ -284,11 +304,16 @@ impl Theme {
         block: Option<&str>,
         context: &tera::Context,
     ) -> Result<String, String> {
-        match block {
+        let file = self.origins.get(template).map_or(template, String::as_str);
+        super::budget::begin(file, self.limits);
+        let rendered = match block {
             Some(block) => self.tera.render_block(template, block, context),
             None => self.tera.render(template, context),
+        };
+        if let Some(reason) = super::budget::end() {
+            return Err(super::budget::message(file, reason, self.limits));
         }
-        .map_err(|e| self.fail(template, e))
+        rendered.map_err(|e| self.fail(template, e))
     }
 
     /// An error of Tera's, led by the file that failed (see [`name_file`]).
@@ -324,9 +349,51 @@ fn name_file(origins: &BTreeMap<String, String>, rendered: Option<&str>, message
     }
 }
 
-/// [`super::html::esc`] as Tera's escape function.
+/// [`super::html::esc`] as Tera's escape function. Every value a template writes passes
+/// here, so it is also where a render over its budget is stopped.
 fn escape(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    super::budget::check().map_err(|_| std::io::Error::other("over the render budget"))?;
     crate::escape::esc_write(text, out)
+}
+
+/// The most numbers one call of `range` gives: far more than any page lists, and little
+/// memory (16 bytes each).
+const MAX_RANGE: i128 = 100_000;
+
+/// `range(end=…, start=0, step_by=1)`: the numbers from `start` up to (not including)
+/// `end`, or down when `step_by` is negative; at most [`MAX_RANGE`] of them, and an
+/// error once the render is over its budget.
+fn range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
+    super::budget::check().map_err(|_| tera::Error::message("over the render budget"))?;
+    let start = kwargs.get::<i128>("start")?.unwrap_or(0);
+    let end = kwargs.must_get::<i128>("end")?;
+    let step = kwargs.get::<i128>("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(tera::Error::message(
+            "`range` needs a `step_by` other than 0",
+        ));
+    }
+    if step > 0 && start > end {
+        return Err(tera::Error::message(
+            "`range` was given a `start` greater than its `end`",
+        ));
+    }
+    let span = if step > 0 {
+        end.saturating_sub(start)
+    } else {
+        start.saturating_sub(end)
+    };
+    let count = if span <= 0 {
+        0
+    } else {
+        span.saturating_add(step.saturating_abs() - 1) / step.saturating_abs()
+    };
+    if count > MAX_RANGE {
+        return Err(tera::Error::message(format!(
+            "`range` would give {count} numbers; at most {MAX_RANGE} are allowed"
+        )));
+    }
+    Ok((0..count).map(|i| start + i * step).collect())
 }
 
 fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
