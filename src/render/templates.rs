@@ -196,7 +196,13 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     // control characters out of the pages too.
     tera.set_escape_fn(escape);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| ThemeError::Template(name_file(&origins, None, &error_chain(&e))))?;
+        .map_err(|e| {
+            let message = error_chain(&e);
+            ThemeError::Template(
+                name_cycle(&origins, &message)
+                    .unwrap_or_else(|| name_file(&origins, None, &message)),
+            )
+        })?;
     let mut hasher = std::hash::DefaultHasher::new();
     std::hash::Hash::hash(&templates, &mut hasher);
     std::hash::Hash::hash(&statics, &mut hasher);
@@ -347,6 +353,40 @@ fn name_file(origins: &BTreeMap<String, String>, rendered: Option<&str>, message
         Some(name) => format!("{}: {message}", origin(name)),
         None => message,
     }
+}
+
+/// Tera's error for templates that include or extend each other in a cycle, with the
+/// files of the cycle named in order and led by the first: Tera names only the
+/// templates, and a project's override would not be told from the theme's own.
+fn name_cycle(origins: &BTreeMap<String, String>, message: &str) -> Option<String> {
+    let verb = if message.starts_with("Circular include detected") {
+        "include"
+    } else if message.starts_with("Circular extend detected") {
+        "extend"
+    } else {
+        return None;
+    };
+    let start = message.find("`[")? + 1;
+    let end = start + message[start..].find("]`")? + 1;
+    let mut chain: Vec<String> = serde_json::from_str(&message[start..end]).ok()?;
+    // An include chain ends where it meets itself again, and may start with the templates
+    // that led into the cycle; an inheritance chain lists the cycle once.
+    let last = chain.last()?.clone();
+    match chain.iter().position(|name| *name == last) {
+        Some(first) if first + 1 < chain.len() => {
+            chain.drain(..first);
+        }
+        _ => chain.push(chain.first()?.clone()),
+    }
+    let files: Vec<&str> = chain
+        .iter()
+        .map(|name| origins.get(name).map_or(name.as_str(), String::as_str))
+        .collect();
+    Some(format!(
+        "{}: the templates {verb} each other in a cycle, which never ends: {}",
+        files[0],
+        files.join(" → ")
+    ))
 }
 
 /// [`super::html::esc`] as Tera's escape function. Every value a template writes passes

@@ -3,3 +3,4 @@
 //! through import, inputs that inflate, runaway templates, closed output, kills).
 
 mod markup;
+mod templates;
