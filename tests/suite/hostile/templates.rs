@@ -349,3 +349,37 @@ fn serve_redirects_folders_to_a_path_of_its_own_host_only() {
         );
     }
 }
+
+#[test]
+fn serve_keeps_watching_folders_that_are_replaced() {
+    let project = Project::base().build();
+    let server = serve(project.root());
+    let port = server.port;
+    wait_for_page(port, "/main/", "Run it");
+    let root = project.root();
+    // Moved away and back, as some tools do.
+    std::fs::rename(root.join("data"), project.beside("data.away")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::rename(project.beside("data.away"), root.join("data")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    project.edit("data/tasks.yaml", "Run it", "Run it again");
+    wait_for_page(port, "/main/", "Run it again");
+    // Removed and made anew, as a checkout of another branch does.
+    let tasks = project.read("data/tasks.yaml");
+    std::fs::remove_dir_all(root.join("data")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    crate::support::copy_dir(&crate::support::fixtures().join("base/data"), &root.join("data"));
+    std::fs::write(root.join("data/tasks.yaml"), &tasks).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    project.edit("data/tasks.yaml", "Run it again", "Run it once more");
+    wait_for_page(port, "/main/", "Run it once more");
+    // The same for content pages.
+    project.page("intro.md", "Intro", "First words.");
+    wait_for_page(port, "/main/intro/", "First words.");
+    std::fs::rename(root.join("content"), project.beside("content.away")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::rename(project.beside("content.away"), root.join("content")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    project.page("intro.md", "Intro", "Second words.");
+    wait_for_page(port, "/main/intro/", "Second words.");
+}
