@@ -318,6 +318,16 @@ impl std::fmt::Display for Stopped {
 /// it was, as soon as it is known, without waiting for `work` (whose threads end at their
 /// next hook, or stay parked). A panic in `work` is passed on.
 pub fn contain<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Stopped> {
+    contain_until(work, || false)
+}
+
+/// [`contain`], giving up on `work` as soon as `replaced` says a newer build takes its
+/// place (checked every 20 ms): its renders are cancelled, which ends them at their next
+/// hook, and the answer is a [`Reason::Cancelled`] naming no file.
+pub fn contain_until<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+    mut replaced: impl FnMut() -> bool,
+) -> Result<T, Stopped> {
     let run = RUNS.fetch_add(1, Ordering::Relaxed) + 1;
     let pool = rayon::ThreadPoolBuilder::new()
         .start_handler(move |_| set_run(run))
@@ -344,6 +354,17 @@ pub fn contain<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> 
                 if let Some(stopped) = parked(run) {
                     return Err(stopped);
                 }
+                if replaced() {
+                    CANCELLED.fetch_max(run, Ordering::Relaxed);
+                    return Err(Stopped {
+                        file: String::new(),
+                        reason: Reason::Cancelled,
+                        limits: Limits {
+                            max_ms: 0,
+                            max_bytes: 0,
+                        },
+                    });
+                }
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match handle.join() {
                 Err(payload) => std::panic::resume_unwind(payload),
@@ -356,12 +377,6 @@ pub fn contain<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> 
 /// A process that cannot start one thread cannot build a site either.
 fn unreachable_spawn() -> ! {
     panic!("cannot start a thread for the build")
-}
-
-/// Cancels every build started so far: their renders stop at the next allocation or hook
-/// (a later save in `serve` replaces a running rebuild).
-pub fn cancel_all() {
-    CANCELLED.store(RUNS.load(Ordering::Relaxed), Ordering::Relaxed);
 }
 
 fn set_run(run: u64) {

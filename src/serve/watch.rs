@@ -93,15 +93,20 @@ impl Watch {
         std::thread::Builder::new()
             .name("rasci-rebuild".into())
             .spawn(move || {
+                // A save seen while a rebuild ran, which replaced that rebuild.
+                let mut pending: Option<Vec<PathBuf>> = None;
                 while !stopped.load(Ordering::Relaxed) {
-                    let first = match events.recv_timeout(Duration::from_millis(200)) {
-                        Ok(batch) => batch,
-                        Err(RecvTimeoutError::Timeout) => continue,
-                        Err(RecvTimeoutError::Disconnected) => break,
+                    let replacing = pending.is_some();
+                    let mut changed = match pending.take() {
+                        Some(changed) => changed,
+                        None => match events.recv_timeout(Duration::from_millis(200)) {
+                            Ok(batch) => relevant(&root, batch),
+                            Err(RecvTimeoutError::Timeout) => continue,
+                            Err(RecvTimeoutError::Disconnected) => break,
+                        },
                     };
                     // Batches that arrived while the last build ran are one change to the
                     // project: build once for all of them.
-                    let mut changed = relevant(&root, first);
                     while let Ok(batch) = events.try_recv() {
                         changed.extend(relevant(&root, batch));
                     }
@@ -112,10 +117,19 @@ impl Watch {
                         let touched = changed.iter().any(|p| p == Path::new(dir));
                         let _ = watch_dir(&mut debouncer, &root, dir, &mut watched, touched);
                     }
-                    if !contents.changed(&root, &changed) {
+                    if !contents.changed(&root, &changed) && !replacing {
                         continue;
                     }
-                    builder.rebuild(&state);
+                    builder.rebuild(&state, || {
+                        let mut seen = Vec::new();
+                        while let Ok(batch) = events.try_recv() {
+                            seen.extend(relevant(&root, batch));
+                        }
+                        if !seen.is_empty() && contents.changed(&root, &seen) {
+                            pending = Some(seen);
+                        }
+                        pending.is_some()
+                    });
                 }
                 drop(debouncer);
             })

@@ -383,3 +383,16 @@ fn serve_keeps_watching_folders_that_are_replaced() {
     project.page("intro.md", "Intro", "Second words.");
     wait_for_page(port, "/main/intro/", "Second words.");
 }
+
+#[test]
+fn serve_replaces_a_slow_rebuild_with_the_next_save() {
+    let project = project_with("first", "  max_render_ms: 600000\n");
+    let server = serve(project.root());
+    let port = server.port;
+    wait_for_page(port, "/glossary/", "first");
+    // Within its budget of ten minutes, but taking far longer than the test waits.
+    project.write("templates/page.html", &page_template(RUNAWAYS[0]));
+    std::thread::sleep(Duration::from_millis(500));
+    project.write("templates/page.html", &page_template("second"));
+    wait_for_page(port, "/glossary/", "second");
+}
