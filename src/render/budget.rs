@@ -329,13 +329,17 @@ pub fn contain_until<T: Send + 'static>(
     mut replaced: impl FnMut() -> bool,
 ) -> Result<T, Stopped> {
     let run = RUNS.fetch_add(1, Ordering::Relaxed) + 1;
+    // Stacks as large as the main thread's and more: rendering nests Tera's interpreter
+    // once per included template (see `templates::MAX_NESTING`). Only what is used of
+    // them is ever backed by memory.
     let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
         .start_handler(move |_| set_run(run))
         .build();
     let (sender, receiver) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("rasci-build".into())
-        .stack_size(8 << 20)
+        .stack_size(STACK)
         .spawn(move || {
             set_run(run);
             let result = match pool {
@@ -373,6 +377,9 @@ pub fn contain_until<T: Send + 'static>(
         }
     }
 }
+
+/// The stack of each thread of a build.
+const STACK: usize = 32 << 20;
 
 /// A process that cannot start one thread cannot build a site either.
 fn unreachable_spawn() -> ! {

@@ -186,6 +186,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         origins.insert(template.clone(), format!("templates/{template}"));
         templates.insert(template, String::from_utf8_lossy(&bytes).into_owned());
     }
+    if let Some(problem) = nesting_problem(&templates, &origins) {
+        return Err(ThemeError::Template(problem));
+    }
     let defaults = crate::config::TemplatesConfig::default();
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html"]);
@@ -353,6 +356,102 @@ fn name_file(origins: &BTreeMap<String, String>, rendered: Option<&str>, message
         Some(name) => format!("{}: {message}", origin(name)),
         None => message,
     }
+}
+
+/// How deep templates may include or extend one another. Tera renders each level on the
+/// stack, and a chain of a few dozen overflows it in an unoptimised build; the built-in
+/// theme nests 3 deep.
+pub const MAX_NESTING: usize = 32;
+
+/// The templates each one includes or extends, by name, read from its `{% include "…" %}`
+/// and `{% extends "…" %}` tags (Tera takes only a literal name there).
+fn nested_names(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("{%") {
+        rest = &rest[at + 2..];
+        let tag = rest.trim_start_matches(['-', '+']).trim_start();
+        let Some(args) = tag
+            .strip_prefix("include")
+            .or_else(|| tag.strip_prefix("extends"))
+            .filter(|args| args.starts_with(char::is_whitespace))
+        else {
+            continue;
+        };
+        let args = args.trim_start();
+        let Some(quote) = args.chars().next().filter(|c| "\"'`".contains(*c)) else {
+            continue;
+        };
+        if let Some(end) = args[1..].find(quote) {
+            names.push(&args[1..1 + end]);
+        }
+    }
+    names
+}
+
+/// Why the templates cannot be rendered when they nest deeper than [`MAX_NESTING`]: the
+/// chain of files, led by its first. Cycles are left to Tera, which names them.
+fn nesting_problem(
+    templates: &BTreeMap<String, String>,
+    origins: &BTreeMap<String, String>,
+) -> Option<String> {
+    let edges: BTreeMap<&str, Vec<&str>> = templates
+        .iter()
+        .map(|(name, text)| {
+            let nested = nested_names(text)
+                .into_iter()
+                .filter(|n| templates.contains_key(*n))
+                .collect();
+            (name.as_str(), nested)
+        })
+        .collect();
+    // The longest chain from each template, counted up to one past the limit, and the
+    // next template on it. The search goes no deeper than that, so neither does its stack.
+    let mut longest: BTreeMap<&str, (usize, Option<&str>)> = BTreeMap::new();
+    fn depth<'a>(
+        name: &'a str,
+        edges: &BTreeMap<&'a str, Vec<&'a str>>,
+        longest: &mut BTreeMap<&'a str, (usize, Option<&'a str>)>,
+        level: usize,
+    ) -> usize {
+        if let Some((d, _)) = longest.get(name) {
+            return *d;
+        }
+        if level > MAX_NESTING {
+            return 1;
+        }
+        // Marks the template while its chains are followed, so a cycle ends there.
+        longest.insert(name, (1, None));
+        let mut best = (1, None);
+        for next in edges.get(name).into_iter().flatten() {
+            let d = 1 + depth(next, edges, longest, level + 1);
+            if d > best.0 {
+                best = (d.min(MAX_NESTING + 1), Some(*next));
+            }
+        }
+        longest.insert(name, best);
+        best.0
+    }
+    for name in edges.keys() {
+        if depth(name, &edges, &mut longest, 0) > MAX_NESTING {
+            let origin = |n: &str| origins.get(n).map_or(n, String::as_str).to_string();
+            let mut chain = vec![origin(name)];
+            let mut at = *name;
+            while let Some((_, Some(next))) = longest.get(at) {
+                if chain.len() > MAX_NESTING {
+                    break;
+                }
+                chain.push(origin(next));
+                at = next;
+            }
+            return Some(format!(
+                "{}: the templates include or extend one another more than {MAX_NESTING} deep: {} → …",
+                chain[0],
+                chain.join(" → ")
+            ));
+        }
+    }
+    None
 }
 
 /// Tera's error for templates that include or extend each other in a cycle, with the

@@ -394,3 +394,43 @@ fn serve_replaces_a_slow_rebuild_with_the_next_save() {
     project.write("templates/page.html", &page_template("second"));
     wait_for_page(port, "/glossary/", "second");
 }
+
+/// The base project whose page shell includes a chain of `depth` templates, each
+/// including the next.
+fn include_chain(depth: usize) -> crate::support::BuiltProject {
+    let mut project = Project::base().file(
+        "templates/page.html",
+        page_template("{% include \"chain/0.html\" %}"),
+    );
+    for level in 0..depth {
+        let next = if level + 1 < depth {
+            format!("{{% include \"chain/{}.html\" %}}", level + 1)
+        } else {
+            "end of the chain".to_string()
+        };
+        project = project.file(
+            &format!("templates/chain/{level}.html"),
+            format!("{level} {next}"),
+        );
+    }
+    project.build()
+}
+
+#[test]
+fn templates_nested_too_deep_are_an_error_not_a_stack_overflow() {
+    for depth in [40, 3000] {
+        let project = include_chain(depth);
+        let (code, stderr) = run(&project, &["build"]);
+        assert_eq!(code, Some(2), "{depth}: {stderr}");
+        assert!(
+            stderr.contains("templates/chain/0.html: the templates include or extend one another more than 32 deep: templates/chain/0.html → templates/chain/1.html →"),
+            "{depth}: {stderr}"
+        );
+    }
+    // Up to the limit, the chain renders.
+    let project = include_chain(30);
+    let (code, stderr) = run(&project, &["build"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let page = std::fs::read_to_string(project.beside("out/glossary/index.html")).unwrap();
+    assert!(page.contains("29 end of the chain"));
+}
