@@ -7,10 +7,9 @@ use std::process::ExitCode;
 /// a third longer to start, the kernel zeroing whole huge pages for a small heap.
 ///
 /// Wrapped in the render budget's meter, which is how a template that loops or grows
-/// without end is stopped (see `render::budget`).
+/// without end is stopped (see `rasci::cli::Allocator`).
 #[global_allocator]
-static ALLOCATOR: rasci::render::budget::Guarded<mimalloc::MiMalloc> =
-    rasci::render::budget::Guarded(mimalloc::MiMalloc);
+static ALLOCATOR: rasci::cli::Allocator = rasci::cli::ALLOCATOR;
 
 fn main() -> ExitCode {
     rasci::cli::main()
