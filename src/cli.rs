@@ -570,3 +570,11 @@ fn write_schemas(out: &Path) -> Result<u8> {
     emit(text.as_bytes())?;
     Ok(EXIT_OK)
 }
+
+/// The allocator the binary installs: mimalloc, metered for the budget of template
+/// renders (see [`crate::render::budget`]), which is how a template that loops or grows
+/// without end is stopped.
+pub type Allocator = crate::render::budget::Guarded<mimalloc::MiMalloc>;
+
+/// The one [`Allocator`].
+pub const ALLOCATOR: Allocator = crate::render::budget::Guarded(mimalloc::MiMalloc);

@@ -56,6 +56,72 @@ pub struct Config {
     /// `false` leaves every date out and never runs git.
     #[serde(default = "default_last_updated")]
     pub last_updated: bool,
+    #[serde(default)]
+    pub templates: TemplatesConfig,
+}
+
+/// The `templates:` section: the budget of one template render, so that a template that
+/// loops without end or grows a string without end stops with an error naming it instead
+/// of holding a build, `check --site` or `serve` for ever. The defaults are several times
+/// what the built-in theme needs for its largest page of a 10,000-task project (the
+/// comparison: 2 to 4 s and 32 to 64 MiB in an unoptimised build, a fraction of the time
+/// in a release build), and low enough that a runaway is stopped in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatesConfig {
+    /// Milliseconds one render of one template may take (10 to 600000).
+    #[serde(default = "templates::max_ms", deserialize_with = "templates::ms")]
+    #[schemars(range(min = 10, max = 600_000))]
+    pub max_render_ms: u64,
+    /// Bytes of memory one render may hold, its output included (1 MiB to 4 GiB).
+    #[serde(
+        default = "templates::max_bytes",
+        deserialize_with = "templates::bytes"
+    )]
+    #[schemars(range(min = 1_048_576, max = 4_294_967_296u64))]
+    pub max_render_bytes: u64,
+}
+
+impl Default for TemplatesConfig {
+    fn default() -> Self {
+        TemplatesConfig {
+            max_render_ms: templates::max_ms(),
+            max_render_bytes: templates::max_bytes(),
+        }
+    }
+}
+
+/// The defaults and bounds of the `templates:` section.
+mod templates {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    pub fn max_ms() -> u64 {
+        10_000
+    }
+    pub fn max_bytes() -> u64 {
+        256 << 20
+    }
+    fn within<'de, D: Deserializer<'de>>(
+        d: D,
+        min: u64,
+        max: u64,
+        unit: &str,
+    ) -> Result<u64, D::Error> {
+        let value = u64::deserialize(d)?;
+        if (min..=max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(D::Error::custom(format!(
+                "{value} is out of range: between {min} and {max} {unit}"
+            )))
+        }
+    }
+    pub fn ms<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        within(d, 10, 600_000, "milliseconds")
+    }
+    pub fn bytes<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        within(d, 1 << 20, 4 << 30, "bytes")
+    }
 }
 
 /// A usable `edit_url` pattern, split at its `{path}`. Only [`EditUrl::parse`] makes one.

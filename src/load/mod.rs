@@ -105,6 +105,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         edit_link: None,
         matrix: Default::default(),
         last_updated: true,
+        templates: Default::default(),
     });
 
     let mut project = Project {

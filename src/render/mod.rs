@@ -11,6 +11,7 @@
 // make the render stage differ from every other stage for no gain.
 #![allow(clippy::result_large_err)]
 
+pub mod budget;
 mod diagrams;
 mod env;
 pub(crate) mod glossary;
@@ -192,6 +193,10 @@ impl Cache {
 pub fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
     let mut theme = templates::load(root, &project.config.theme.value)?;
     theme.labels = project.config.labels.clone();
+    theme.limits = budget::Limits {
+        max_ms: project.config.templates.max_render_ms,
+        max_bytes: project.config.templates.max_render_bytes,
+    };
     Ok(theme)
 }
 

@@ -5,4 +5,5 @@
 mod kills;
 mod markup;
 mod output;
+mod templates;
 mod writes;
