@@ -179,6 +179,213 @@ pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), GuardE
         .map_err(|e| GuardError::Io(path.to_path_buf(), e))
 }
 
+/// Puts `bytes` at `path` whole or not at all, never into a file that is there already:
+/// they are written to a new file beside it (created without following a link), which
+/// then takes the name in one step. With `replace`, whatever stands at `path` (a file, a
+/// link, a hard link to a file elsewhere, a named pipe) loses its name and is left as
+/// it was; without, the name must be free, checked by the step itself. A process killed
+/// meanwhile leaves at most the file beside it, never half a file at `path`.
+pub fn put_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), GuardError> {
+    let io = |e| GuardError::Io(path.to_path_buf(), e);
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let name = path
+        .file_name()
+        .ok_or_else(|| GuardError::BadName(path.to_path_buf()))?;
+    let (temporary, mut file) = (0u32..)
+        .map(|n| folder.join(temporary_name(name, std::process::id(), n)))
+        .find_map(|temporary| match create_file(&temporary, false) {
+            Ok(file) => Some(Ok((temporary, file))),
+            Err(GuardError::Io(_, e)) if e.kind() == ErrorKind::AlreadyExists => None,
+            Err(GuardError::Io(_, e)) => Some(Err(io(e))),
+            Err(other) => Some(Err(other)),
+        })
+        .expect("the names beside a file are endless")?;
+    let placed = file
+        .write_all(bytes)
+        .and_then(|()| file.flush())
+        .map_err(io)
+        .and_then(|()| {
+            drop(file);
+            if replace {
+                std::fs::rename(&temporary, path).map_err(|e| refusal(path, e))
+            } else {
+                link_new(&temporary, path).map_err(|e| refusal(path, e))
+            }
+        });
+    // After a rename the temporary name is gone already; otherwise it is removed here.
+    let _ = std::fs::remove_file(&temporary);
+    placed
+}
+
+/// The name of the file [`put_file`] writes beside `name` before giving it that name.
+fn temporary_name(name: &std::ffi::OsStr, pid: u32, n: u32) -> OsString {
+    let mut temporary = OsString::from(".");
+    temporary.push(name);
+    temporary.push(format!(".rasci-{pid}-{n}.tmp"));
+    temporary
+}
+
+/// Removes from `folder` the files that [`put_file`] of a process now gone left beside
+/// `name` when it was killed: named as it names them, a file (never a link or a
+/// folder), of a process that no longer runs.
+pub fn remove_stale_temporaries(folder: &Path, name: &std::ffi::OsStr) {
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".rasci-");
+    let prefix = prefix.to_string_lossy().into_owned();
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some((pid, n)) = file_name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('-'))
+        else {
+            continue;
+        };
+        let (Ok(pid), Ok(n)) = (pid.parse::<u32>(), n.parse::<u32>()) else {
+            continue;
+        };
+        if temporary_name(name, pid, n) != entry.file_name()
+            || pid == std::process::id()
+            || process_alive(pid)
+        {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Gives `from` the name `to` too, failing when `to` is taken (even by a link, which is
+/// not followed). Where the file system has no hard links, the file is written again at
+/// `to`, created new.
+fn link_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(from, to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(e),
+        Err(_) => {
+            let bytes = std::fs::read(from)?;
+            write_file(to, &bytes, false).map_err(|e| match e {
+                GuardError::Io(_, e) => e,
+                other => std::io::Error::other(other.to_string()),
+            })
+        }
+    }
+}
+
+/// An error putting a file at `path`, as the guard names it: a link or a folder found
+/// there after the check.
+fn refusal(path: &Path, error: std::io::Error) -> GuardError {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => GuardError::Link {
+            link: path.to_path_buf(),
+            why: "where the file is to be written".into(),
+        },
+        Ok(meta) if meta.is_dir() => GuardError::NotAFile(path.to_path_buf()),
+        _ => GuardError::Io(path.to_path_buf(), error),
+    }
+}
+
+/// Refuses a symbolic link on the way to `path` that lies inside `anchor` (once links
+/// are followed) and dangles or leads out of it. `path` is walked name by name as the
+/// system would walk it, so `..` after a link goes up from where the link leads. Links
+/// outside `anchor` are not looked at: `--out /srv/site` is the user's own choice. The
+/// walk stops at the first name that does not exist yet.
+pub fn links_stay_inside(path: &Path, anchor: &Path) -> Result<(), GuardError> {
+    let cwd = std::env::current_dir().map_err(|e| GuardError::Io(path.to_path_buf(), e))?;
+    let anchor_real = resolve(&cwd.join(anchor))?;
+    let mut resolved = if path.is_absolute() {
+        PathBuf::from("/")
+    } else {
+        resolve(&cwd)?
+    };
+    let mut shown = PathBuf::new();
+    let mut links = 0;
+    for component in path.components() {
+        shown.push(component.as_os_str());
+        let name = match component {
+            Component::Prefix(_) | Component::RootDir => {
+                resolved = PathBuf::from(component.as_os_str());
+                continue;
+            }
+            Component::CurDir => continue,
+            Component::ParentDir => {
+                resolved.pop();
+                continue;
+            }
+            Component::Normal(name) => name,
+        };
+        let next = resolved.join(name);
+        let meta = match std::fs::symlink_metadata(&next) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(GuardError::Io(shown, e)),
+        };
+        if !meta.file_type().is_symlink() {
+            resolved = next;
+            continue;
+        }
+        links += 1;
+        if links > MAX_LINKS {
+            return Err(GuardError::Loop(path.to_path_buf()));
+        }
+        let target = resolve(&next)?;
+        if next.starts_with(&anchor_real) {
+            if std::fs::symlink_metadata(&target).is_err() {
+                return Err(GuardError::Link {
+                    link: shown,
+                    why: format!("that dangles (to {})", target.display()),
+                });
+            }
+            if !target.starts_with(&anchor_real) {
+                return Err(GuardError::Link {
+                    link: shown,
+                    why: format!(
+                        "that leads out of {} (to {})",
+                        shown_folder(anchor),
+                        target.display()
+                    ),
+                });
+            }
+        }
+        resolved = target;
+    }
+    Ok(())
+}
+
+/// A folder as messages name it: the current folder has no name of its own.
+fn shown_folder(folder: &Path) -> String {
+    if folder.as_os_str().is_empty() || folder == Path::new(".") {
+        "the current folder".to_owned()
+    } else {
+        folder.display().to_string()
+    }
+}
+
+/// The bytes of the regular file at `path`, opened without following a link or waiting
+/// on a named pipe; `None` for anything else.
+fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
 /// One file a [`Plan`] writes.
 #[derive(Debug)]
 struct Planned {
@@ -209,7 +416,12 @@ pub struct Plan {
 impl Plan {
     /// A plan for files inside `base`, which need not exist yet. The root of the file
     /// system is refused: no command of rasci writes its files there.
+    ///
+    /// A link on the way to `base` that lies in the current folder must stay inside it
+    /// ([`links_stay_inside`]): a checkout's `exports` or `docs` linked elsewhere does not
+    /// send the files there.
     pub fn new(base: &Path) -> Result<Plan, GuardError> {
+        links_stay_inside(base, Path::new("."))?;
         let resolved = resolve(base)?;
         if resolved.parent().is_none() {
             return Err(GuardError::FileSystemRoot(base.to_path_buf()));
@@ -238,6 +450,36 @@ impl Plan {
             bytes: bytes.into(),
             only_if_absent: true,
         });
+    }
+
+    /// Keeps, as [`Plan::file_if_absent`] would, every planned file that stands at its
+    /// path already with the very bytes planned (a regular file, never read through a
+    /// link): what a run killed half-way wrote, which the next run need not write again.
+    /// Returns the paths kept, as given.
+    pub fn keep_identical(&mut self) -> Vec<PathBuf> {
+        let mut kept = Vec::new();
+        for index in 0..self.files.len() {
+            let planned = &self.files[index];
+            if planned.only_if_absent || !matches!(self.check_one(planned), Ok(Found::Exists)) {
+                continue;
+            }
+            let real = self.base.join(&planned.relative);
+            if read_regular(&real).is_some_and(|bytes| bytes == planned.bytes) {
+                kept.push(self.shown(&planned.relative));
+                self.files[index].only_if_absent = true;
+            }
+        }
+        kept
+    }
+
+    /// How many files are planned.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file is planned.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     /// The path of a planned file as the user would write it.
@@ -305,7 +547,7 @@ impl Plan {
                         link: shown,
                         why: format!(
                             "that leads out of {} (to {})",
-                            self.given.display(),
+                            shown_folder(&self.given),
                             target.display()
                         ),
                     });
@@ -371,20 +613,40 @@ impl Plan {
                     Err(e) => return Err(GuardError::Io(folder_shown, e)),
                 }
             }
-            real.push(planned.relative.file_name().unwrap_or_default());
+            let name = planned.relative.file_name().unwrap_or_default();
+            remove_stale_temporaries(&real, name);
+            real.push(name);
             let replace_this = replace && matches!(found, Found::Exists);
-            write_file(&real, &planned.bytes, replace_this).map_err(|e| match e {
+            put_file(&real, &planned.bytes, replace_this).map_err(|e| match e {
                 GuardError::Link { why, .. } => GuardError::Link {
                     link: shown.clone(),
                     why,
                 },
                 GuardError::Io(_, e) => GuardError::Io(shown.clone(), e),
+                GuardError::NotAFile(_) => GuardError::NotAFile(shown.clone()),
                 other => other,
             })?;
             written.push(shown);
         }
         Ok(written)
     }
+}
+
+/// Whether the process `pid` runs (or runs as another user).
+#[cfg(unix)]
+#[allow(unsafe_code)]
+pub fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only asks whether the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+pub fn process_alive(_pid: u32) -> bool {
+    false
 }
 
 #[cfg(all(test, unix))]

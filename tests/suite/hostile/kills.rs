@@ -159,3 +159,63 @@ fn diff_stopped_by_a_signal_removes_its_temporary_folders() {
         assert_eq!(diff_folders(&tmp), Vec::<String>::new(), "SIG{signal}");
     }
 }
+
+#[test]
+fn a_write_killed_half_way_is_finished_by_the_next_run() {
+    // Files are put whole under their name, so a killed `init` leaves some files of the
+    // project, complete, and perhaps one file being written beside its name. The next
+    // `init` keeps the complete ones, writes the rest and removes the leftover; a file
+    // that differs from what init writes still stops it.
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole");
+    let status = Command::new(assert_cmd::cargo::cargo_bin("rasci"))
+        .arg("init")
+        .arg(&whole)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let half = dir.path().join("half");
+    std::fs::create_dir_all(half.join("data")).unwrap();
+    for kept in ["rasci.yaml", "data/parties.yaml"] {
+        std::fs::copy(whole.join(kept), half.join(kept)).unwrap();
+    }
+    let dead = u32::MAX / 2; // no such process
+    let leftover = half.join(format!("data/.scopes.yaml.rasci-{dead}-0.tmp"));
+    std::fs::write(&leftover, "scopes:\n  - id: clo").unwrap();
+    let init = |folder: &Path| {
+        Command::new(assert_cmd::cargo::cargo_bin("rasci"))
+            .arg("init")
+            .arg(folder)
+            .output()
+            .unwrap()
+    };
+    let output = init(&half);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for entry in walkdir::WalkDir::new(&whole).min_depth(1) {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(&whole).unwrap();
+        if entry.file_type().is_file() {
+            assert_eq!(
+                std::fs::read(half.join(relative)).unwrap(),
+                std::fs::read(entry.path()).unwrap(),
+                "{}",
+                relative.display()
+            );
+        }
+    }
+    assert!(
+        !leftover.exists(),
+        "the leftover of the killed run is removed"
+    );
+    // A project that is whole, or has a file of its own, is still refused.
+    assert_eq!(init(&half).status.code(), Some(2));
+    std::fs::remove_file(half.join("data/tasks.yaml")).unwrap();
+    std::fs::write(half.join("data/parties.yaml"), "parties: []\n").unwrap();
+    assert_eq!(init(&half).status.code(), Some(2));
+    assert!(!half.join("data/tasks.yaml").exists());
+}

@@ -265,6 +265,116 @@ fn links_that_stay_inside_are_followed() {
     );
 }
 
+#[test]
+fn a_link_on_the_way_to_the_folder_written_into_is_refused_too() {
+    // The folder a command writes into, not only what it writes there: a checkout's
+    // `exports`, `docs` or project folder linked elsewhere (or to nothing) sends nothing
+    // there, whether the link lies in the current folder or in the project.
+    let cases: [(&str, &str, &[&str], &str); 6] = [
+        (
+            "project/exports",
+            "project",
+            &["export", "--format", "json", "--out", "exports/m.json"],
+            "exports",
+        ),
+        (
+            "project/exports",
+            "project/data",
+            &[
+                "export",
+                "--root",
+                "..",
+                "--format",
+                "json",
+                "--out",
+                "../exports/m.json",
+            ],
+            "exports",
+        ),
+        ("project/new", "project", &["init", "new"], "new"),
+        (
+            "project/new",
+            "project",
+            &["import", "../matrix.csv", "--root", "new"],
+            "new",
+        ),
+        (
+            "project/docs",
+            "project",
+            &["schema", "--out", "docs/schemas"],
+            "docs",
+        ),
+        // The project in a folder of the checkout, the site built beside it.
+        (
+            "project/site",
+            "project",
+            &["build", "--root", "handbook", "--out", "site/out"],
+            "site",
+        ),
+    ];
+    for (at, cwd, args, named) in cases {
+        for target in ["outside", "outside/missing"] {
+            let scene = Scene::new();
+            support::copy_dir(&support::fixtures().join("base"), &scene.path("project"));
+            support::copy_dir(
+                &support::fixtures().join("base"),
+                &scene.path("project/handbook"),
+            );
+            scene.link(at, target);
+            scene.refused(cwd, args, named);
+        }
+    }
+}
+
+#[test]
+fn a_file_in_the_way_is_replaced_never_written_into() {
+    // A hard link to a file elsewhere, or a named pipe, where an export is replaced: the
+    // file elsewhere keeps its bytes and the pipe does not stall the command.
+    let scene = Scene::new();
+    support::copy_dir(&support::fixtures().join("base"), &scene.path("project"));
+    std::fs::create_dir(scene.path("project/exports")).unwrap();
+    std::fs::hard_link(
+        scene.path("outside/victim.txt"),
+        scene.path("project/exports/linked.json"),
+    )
+    .unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(scene.path("project/exports/pipe.json"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for name in ["linked.json", "pipe.json"] {
+        let output = rasci()
+            .current_dir(scene.path("project"))
+            .args(["export", "--format", "json", "--force", "--out"])
+            .arg(format!("exports/{name}"))
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let written = std::fs::read_to_string(scene.path("project/exports").join(name)).unwrap();
+        assert!(written.contains("\"parties\""), "{name}: {written}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(scene.path("outside/victim.txt")).unwrap(),
+        "mine"
+    );
+    let names: Vec<String> = std::fs::read_dir(scene.path("project/exports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "nothing else is left beside them: {names:?}"
+    );
+}
+
 /// Runs git in `dir` on a fixed date, with none of the machine's settings.
 fn git(dir: &Path, args: &[&str]) {
     let output = std::process::Command::new("git")
