@@ -14,6 +14,14 @@ use std::sync::{Mutex, MutexGuard};
 /// What the loader reads of a project; nothing else of a revision is written out.
 const READ_BY_LOADER: &[&str] = &["rasci.yaml", "data/", "content/", "themes/", "templates/"];
 
+/// The largest file of a revision that `diff` reads out of git. A blob of zeros packs
+/// to a thousandth of its size, so a small commit could otherwise ask for more memory
+/// and disk than the machine has; no data file or page comes near this.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// The most bytes of all files of one revision together, for the same reason.
+pub const MAX_REVISION_BYTES: u64 = 512 << 20;
+
 /// A folder removed (with what it holds) when dropped, or when the process is stopped by
 /// SIGINT or SIGTERM while it exists (see [`install_cleanup`]).
 #[derive(Debug)]
@@ -166,6 +174,7 @@ pub fn checkout(root: &Path, rev: &str) -> Result<TempDir, String> {
         &[
             "ls-tree",
             "-r",
+            "-l",
             "-z",
             "--full-tree",
             &format!("{commit}:{prefix}"),
@@ -173,13 +182,16 @@ pub fn checkout(root: &Path, rev: &str) -> Result<TempDir, String> {
     )
     .map_err(|e| format!("the project's folder `{prefix}` is not in it: {e}"))?;
     let mut blobs: Vec<(String, PathBuf)> = Vec::new();
+    let mut total: u64 = 0;
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let entry = String::from_utf8_lossy(entry);
         let Some((meta, path)) = entry.split_once('\t') else {
             continue;
         };
-        let mut fields = meta.split(' ');
-        let (Some(mode), Some(kind), Some(object)) = (fields.next(), fields.next(), fields.next())
+        // `-l` pads the size with spaces.
+        let mut fields = meta.split_whitespace();
+        let (Some(mode), Some(kind), Some(object), size) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
         else {
             continue;
         };
@@ -191,6 +203,22 @@ pub fn checkout(root: &Path, rev: &str) -> Result<TempDir, String> {
             && wanted
             && let Some(relative) = safe_relative(path)
         {
+            let size = size.and_then(|s| s.parse::<u64>().ok()).unwrap_or(u64::MAX);
+            total = total.saturating_add(size);
+            if size > MAX_FILE_BYTES {
+                return Err(format!(
+                    "{path} is {size} bytes; rasci diff reads no file of more than {} MiB \
+                     out of git",
+                    MAX_FILE_BYTES >> 20
+                ));
+            }
+            if total > MAX_REVISION_BYTES {
+                return Err(format!(
+                    "its files are more than {} MiB together; rasci diff reads no more out \
+                     of git",
+                    MAX_REVISION_BYTES >> 20
+                ));
+            }
             blobs.push((object.to_owned(), relative));
         }
     }

@@ -491,3 +491,33 @@ fn every_repository_variable_git_lists_is_cleared() {
         );
     }
 }
+
+#[test]
+fn diff_reads_no_huge_file_out_of_git() {
+    // Zeros pack to almost nothing: a small commit must not make diff fill memory and
+    // the temporary folder.
+    let project = support::Project::base().build();
+    git(project.root(), &["init", "-q"]);
+    git(project.root(), &["add", "-A"]);
+    git(project.root(), &["commit", "-q", "-m", "first"]);
+    std::fs::create_dir_all(project.root().join("content")).unwrap();
+    let huge = vec![b'a'; (64 << 20) + 1];
+    std::fs::write(project.root().join("content/huge.md"), huge).unwrap();
+    git(project.root(), &["add", "-A"]);
+    git(project.root(), &["commit", "-q", "-m", "huge"]);
+    let tmp = project.beside("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let output = project
+        .rasci()
+        .args(["diff", "HEAD~1", "HEAD"])
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("content/huge.md") && stderr.contains("MiB"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+}
