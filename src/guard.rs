@@ -7,9 +7,14 @@
 //!
 //! - every planned path must stay inside that folder once symbolic links are followed; a
 //!   link on the way that dangles or leads out is refused, and named;
-//! - a file is never written through a symbolic link, even one that leads inside: the
-//!   file itself is created with `O_NOFOLLOW`, so a link put there after the check fails
-//!   the write instead of redirecting it;
+//! - a link on the way to that folder itself that lies in the current folder (or, for
+//!   an export, in the project) must stay inside it too: a checkout's `exports` linked
+//!   elsewhere sends nothing there;
+//! - a file is never written through a symbolic link, even one that leads inside: it is
+//!   written new beside its name and then takes the name, in a folder opened one name
+//!   at a time without following a link, so a link put in the way after the check fails
+//!   the write instead of redirecting it, and a file that stood there (a hard link to a
+//!   file elsewhere, a named pipe) is replaced, never written into;
 //! - a file where a folder is needed, and the root of the file system as the folder, are
 //!   refused;
 //! - all targets are checked before the first byte is written, so a refusal leaves
@@ -590,38 +595,14 @@ impl Plan {
                 continue;
             }
             let shown = self.shown(&planned.relative);
-            let mut real = self.base.clone();
-            std::fs::create_dir_all(&real).map_err(|e| GuardError::Io(self.given.clone(), e))?;
-            let mut folder_shown = self.given.clone();
-            let parent = planned.relative.parent().unwrap_or(Path::new(""));
-            for name in parent.components() {
-                real.push(name);
-                folder_shown.push(name);
-                match std::fs::create_dir(&real) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                        // Checked above: a folder, or a link to a folder inside the base.
-                        let target = resolve(&real)?;
-                        if !target.starts_with(&self.base) || !target.is_dir() {
-                            return Err(GuardError::Link {
-                                link: folder_shown,
-                                why: "that appeared while writing".into(),
-                            });
-                        }
-                        real = target;
-                    }
-                    Err(e) => return Err(GuardError::Io(folder_shown, e)),
-                }
-            }
-            let name = planned.relative.file_name().unwrap_or_default();
-            remove_stale_temporaries(&real, name);
-            real.push(name);
             let replace_this = replace && matches!(found, Found::Exists);
-            put_file(&real, &planned.bytes, replace_this).map_err(|e| match e {
-                GuardError::Link { why, .. } => GuardError::Link {
-                    link: shown.clone(),
-                    why,
-                },
+            self.write_one(planned, replace_this).map_err(|e| match e {
+                GuardError::Link { link, why } if link == self.base.join(&planned.relative) => {
+                    GuardError::Link {
+                        link: shown.clone(),
+                        why,
+                    }
+                }
                 GuardError::Io(_, e) => GuardError::Io(shown.clone(), e),
                 GuardError::NotAFile(_) => GuardError::NotAFile(shown.clone()),
                 other => other,
@@ -629,6 +610,269 @@ impl Plan {
             written.push(shown);
         }
         Ok(written)
+    }
+
+    /// Writes one planned file, its folders made as needed. Every folder is opened from
+    /// the one before it without following a link, so a link swapped in for a folder
+    /// after the check fails the write instead of redirecting it; a link that was there
+    /// at the check (leading inside, or [`Plan::check`] refused it) is resolved again and
+    /// must still lead inside.
+    #[cfg(unix)]
+    fn write_one(&self, planned: &Planned, replace: bool) -> Result<(), GuardError> {
+        let io = |at: &Path| {
+            let at = at.to_path_buf();
+            move |e| GuardError::Io(at, e)
+        };
+        let mut dir = at::Dir::open_real(&self.base, true).map_err(|e| {
+            if at::is_link_or_file(&e) {
+                GuardError::Link {
+                    link: self.given.clone(),
+                    why: "that appeared while writing (or a folder on its way did)".into(),
+                }
+            } else {
+                GuardError::Io(self.given.clone(), e)
+            }
+        })?;
+        let mut real = self.base.clone();
+        let mut folder_shown = self.given.clone();
+        let parent = planned.relative.parent().unwrap_or(Path::new(""));
+        for name in parent.components() {
+            let name = name.as_os_str();
+            folder_shown.push(name);
+            dir = match dir.child(name) {
+                Ok(child) => {
+                    real.push(name);
+                    child
+                }
+                Err(e) if e.kind() == ErrorKind::NotFound => {
+                    match dir.make_folder(name) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+                        Err(e) => return Err(GuardError::Io(folder_shown, e)),
+                    }
+                    real.push(name);
+                    dir.child(name).map_err(io(&folder_shown))?
+                }
+                Err(e) if at::is_link_or_file(&e) => {
+                    let target = resolve(&real.join(name))?;
+                    if !target.starts_with(&self.base) || !target.is_dir() {
+                        return Err(GuardError::Link {
+                            link: folder_shown,
+                            why: "that appeared while writing".into(),
+                        });
+                    }
+                    real = target;
+                    at::Dir::open_real(&real, false).map_err(io(&folder_shown))?
+                }
+                Err(e) => return Err(GuardError::Io(folder_shown, e)),
+            };
+        }
+        let name = planned.relative.file_name().unwrap_or_default();
+        remove_stale_temporaries(&real, name);
+        let path = real.join(name);
+        let (temporary, mut file) = (0u32..)
+            .map(|n| temporary_name(name, std::process::id(), n))
+            .find_map(|temporary| match dir.create_new(&temporary) {
+                Ok(file) => Some(Ok((temporary, file))),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => None,
+                Err(e) => Some(Err(GuardError::Io(path.clone(), e))),
+            })
+            .expect("the names beside a file are endless")?;
+        let placed = file
+            .write_all(&planned.bytes)
+            .and_then(|()| file.flush())
+            .map_err(io(&path))
+            .and_then(|()| {
+                drop(file);
+                if replace {
+                    dir.rename(&temporary, name)
+                } else {
+                    dir.link(&temporary, name)
+                }
+                .map_err(|e| refusal(&path, e))
+            });
+        let _ = dir.remove(&temporary);
+        placed
+    }
+
+    /// [`Plan::write`] of one file where folders cannot be opened one from another.
+    #[cfg(not(unix))]
+    fn write_one(&self, planned: &Planned, replace: bool) -> Result<(), GuardError> {
+        let mut real = self.base.clone();
+        std::fs::create_dir_all(&real).map_err(|e| GuardError::Io(self.given.clone(), e))?;
+        let mut folder_shown = self.given.clone();
+        let parent = planned.relative.parent().unwrap_or(Path::new(""));
+        for name in parent.components() {
+            real.push(name);
+            folder_shown.push(name);
+            match std::fs::create_dir(&real) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                    let target = resolve(&real)?;
+                    if !target.starts_with(&self.base) || !target.is_dir() {
+                        return Err(GuardError::Link {
+                            link: folder_shown,
+                            why: "that appeared while writing".into(),
+                        });
+                    }
+                    real = target;
+                }
+                Err(e) => return Err(GuardError::Io(folder_shown, e)),
+            }
+        }
+        let name = planned.relative.file_name().unwrap_or_default();
+        remove_stale_temporaries(&real, name);
+        put_file(&real.join(name), &planned.bytes, replace)
+    }
+}
+
+/// Folders opened one from another, never through a symbolic link: the calls of the
+/// system that take a folder and a name (`openat`, `mkdirat`, `renameat`, `linkat`,
+/// `unlinkat`), which the standard library does not offer.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+mod at {
+    use std::ffi::{CString, OsStr};
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::{Component, Path};
+
+    /// An open folder.
+    pub struct Dir(OwnedFd);
+
+    fn name(name: &OsStr) -> std::io::Result<CString> {
+        Ok(CString::new(name.as_bytes())?)
+    }
+
+    fn check(result: libc::c_int) -> std::io::Result<libc::c_int> {
+        if result < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(result)
+        }
+    }
+
+    /// Whether opening a folder failed because a link or a file stands at its name.
+    pub fn is_link_or_file(error: &std::io::Error) -> bool {
+        matches!(
+            error.raw_os_error(),
+            Some(libc::ELOOP) | Some(libc::ENOTDIR)
+        )
+    }
+
+    impl Dir {
+        fn open(at: libc::c_int, folder: &OsStr) -> std::io::Result<Dir> {
+            let folder = name(folder)?;
+            // SAFETY: a valid NUL-terminated name; the descriptor returned is owned here.
+            let fd = check(unsafe {
+                libc::openat(
+                    at,
+                    folder.as_ptr(),
+                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+                )
+            })?;
+            // SAFETY: `fd` was just opened and is not owned elsewhere.
+            Ok(Dir(unsafe { OwnedFd::from_raw_fd(fd) }))
+        }
+
+        /// Opens `path`, absolute and free of links, from the root one folder at a time
+        /// without following a link; with `create`, missing folders are made.
+        pub fn open_real(path: &Path, create: bool) -> std::io::Result<Dir> {
+            let mut dir = Dir::open(libc::AT_FDCWD, OsStr::new("/"))?;
+            for component in path.components() {
+                let Component::Normal(part) = component else {
+                    continue;
+                };
+                dir = match dir.child(part) {
+                    Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => {
+                        match dir.make_folder(part) {
+                            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                                return Err(e);
+                            }
+                            _ => dir.child(part)?,
+                        }
+                    }
+                    other => other?,
+                };
+            }
+            Ok(dir)
+        }
+
+        /// The folder `folder` in this one, not through a link.
+        pub fn child(&self, folder: &OsStr) -> std::io::Result<Dir> {
+            Dir::open(self.0.as_raw_fd(), folder)
+        }
+
+        pub fn make_folder(&self, folder: &OsStr) -> std::io::Result<()> {
+            let folder = name(folder)?;
+            // SAFETY: a valid NUL-terminated name.
+            check(unsafe { libc::mkdirat(self.0.as_raw_fd(), folder.as_ptr(), 0o777) })?;
+            Ok(())
+        }
+
+        /// A new file in this folder; fails when the name is taken, even by a link.
+        pub fn create_new(&self, file: &OsStr) -> std::io::Result<std::fs::File> {
+            let file = name(file)?;
+            // SAFETY: a valid NUL-terminated name; the descriptor returned is owned here.
+            let fd = check(unsafe {
+                libc::openat(
+                    self.0.as_raw_fd(),
+                    file.as_ptr(),
+                    libc::O_WRONLY
+                        | libc::O_CREAT
+                        | libc::O_EXCL
+                        | libc::O_NOFOLLOW
+                        | libc::O_CLOEXEC,
+                    0o666 as libc::c_uint,
+                )
+            })?;
+            // SAFETY: `fd` was just opened and is not owned elsewhere.
+            Ok(unsafe { std::fs::File::from_raw_fd(fd) })
+        }
+
+        /// Gives `from` the name `to`, replacing what has it (a link is replaced, not
+        /// followed).
+        pub fn rename(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
+            let (from, to) = (name(from)?, name(to)?);
+            let fd = self.0.as_raw_fd();
+            // SAFETY: valid NUL-terminated names.
+            check(unsafe { libc::renameat(fd, from.as_ptr(), fd, to.as_ptr()) })?;
+            Ok(())
+        }
+
+        /// Gives `from` the name `to` too, failing when `to` is taken (a link too); where
+        /// the file system has no hard links, writes `from`'s bytes to `to`, created new.
+        pub fn link(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
+            let (from_c, to_c) = (name(from)?, name(to)?);
+            let fd = self.0.as_raw_fd();
+            // SAFETY: valid NUL-terminated names.
+            match check(unsafe { libc::linkat(fd, from_c.as_ptr(), fd, to_c.as_ptr(), 0) }) {
+                Ok(_) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+                Err(_) => {
+                    use std::io::{Read, Write};
+                    let mut bytes = Vec::new();
+                    // SAFETY: a valid NUL-terminated name; the descriptor is owned here.
+                    let source = check(unsafe {
+                        libc::openat(
+                            fd,
+                            from_c.as_ptr(),
+                            libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+                        )
+                    })?;
+                    // SAFETY: `source` was just opened and is not owned elsewhere.
+                    unsafe { std::fs::File::from_raw_fd(source) }.read_to_end(&mut bytes)?;
+                    self.create_new(to)?.write_all(&bytes)
+                }
+            }
+        }
+
+        pub fn remove(&self, file: &OsStr) -> std::io::Result<()> {
+            let file = name(file)?;
+            // SAFETY: a valid NUL-terminated name.
+            check(unsafe { libc::unlinkat(self.0.as_raw_fd(), file.as_ptr(), 0) })?;
+            Ok(())
+        }
     }
 }
 

@@ -521,3 +521,43 @@ fn diff_reads_no_huge_file_out_of_git() {
     );
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
 }
+
+#[test]
+fn a_folder_swapped_for_a_link_while_files_are_written_sends_nothing_out() {
+    // As soon as the first schema appears, the folder is swapped for a link leading out:
+    // the schemas still to write must not follow it.
+    let scene = Scene::new();
+    let (folder, aside) = (scene.path("project/schemas"), scene.path("project/aside"));
+    for _ in 0..30 {
+        let _ = std::fs::remove_file(&folder);
+        let _ = std::fs::remove_dir_all(&folder);
+        let _ = std::fs::remove_dir_all(&aside);
+        std::fs::create_dir(&folder).unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rasci"))
+            .arg("schema")
+            .current_dir(scene.path("project"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let started = std::fs::read_dir(&folder).is_ok_and(|mut e| e.next().is_some());
+            if started {
+                std::fs::rename(&folder, &aside).unwrap();
+                // rasci may make the folder again first: then there is no swap this time.
+                let _ = symlink(scene.path("outside"), &folder);
+                break;
+            }
+            if child.try_wait().unwrap().is_some() || std::time::Instant::now() > deadline {
+                break;
+            }
+        }
+        child.wait().unwrap();
+        assert_eq!(
+            snapshot(&scene.path("outside")).len(),
+            2,
+            "a schema was written through the link"
+        );
+    }
+}
