@@ -23,7 +23,8 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 pub const MAX_REVISION_BYTES: u64 = 512 << 20;
 
 /// A folder removed (with what it holds) when dropped, or when the process is stopped by
-/// SIGINT or SIGTERM while it exists (see [`install_cleanup`]).
+/// SIGINT, SIGTERM or SIGHUP while it exists (see [`install_cleanup`]); one left by a
+/// process killed otherwise is removed by the next `diff` (see [`remove_leftovers`]).
 #[derive(Debug)]
 pub struct TempDir {
     path: PathBuf,
@@ -47,6 +48,7 @@ impl TempDir {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
+        remove_leftovers(&base);
         let mut live = live();
         for attempt in 0..100u32 {
             let path = base.join(format!(
@@ -70,6 +72,38 @@ impl TempDir {
     }
 }
 
+/// Removes from `base` the temporary folders of `diff`s that are gone without removing
+/// them (killed by SIGKILL, or a machine that stopped): only folders (never a link)
+/// named as [`TempDir::new`] names them, of a process that no longer runs.
+fn remove_leftovers(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("rasci-diff-") else {
+            continue;
+        };
+        let parts: Vec<&str> = rest.split('-').collect();
+        let [pid, stamp, attempt] = parts.as_slice() else {
+            continue;
+        };
+        let (Ok(pid), true, true) = (
+            pid.parse::<u32>(),
+            stamp.parse::<u128>().is_ok(),
+            attempt.parse::<u32>().is_ok(),
+        ) else {
+            continue;
+        };
+        if pid == std::process::id() || crate::guard::process_alive(pid) {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         let mut live = live();
@@ -78,8 +112,9 @@ impl Drop for TempDir {
     }
 }
 
-/// Starts, once per process, a thread that waits for SIGINT and SIGTERM and then removes
-/// every temporary folder before exiting (130 and 143, as a shell reports those signals).
+/// Starts, once per process, a thread that waits for SIGINT, SIGTERM and SIGHUP (a
+/// closed terminal) and then removes every temporary folder before exiting (130, 143
+/// and 129, as a shell reports those signals).
 /// Without it a Ctrl-C or a cancelled CI job would leave a revision's files behind. It
 /// returns once the handlers are in place, so no folder is made before they are.
 #[cfg(unix)]
@@ -99,9 +134,10 @@ fn install_cleanup() {
                 };
                 runtime.block_on(async move {
                     use tokio::signal::unix::{SignalKind, signal};
-                    let (Ok(mut interrupt), Ok(mut terminate)) = (
+                    let (Ok(mut interrupt), Ok(mut terminate), Ok(mut hangup)) = (
                         signal(SignalKind::interrupt()),
                         signal(SignalKind::terminate()),
+                        signal(SignalKind::hangup()),
                     ) else {
                         let _ = ready.send(());
                         return;
@@ -110,6 +146,7 @@ fn install_cleanup() {
                     let code = tokio::select! {
                         _ = interrupt.recv() => 130,
                         _ = terminate.recv() => 143,
+                        _ = hangup.recv() => 129,
                     };
                     let live = live();
                     for path in live.iter() {

@@ -125,7 +125,7 @@ fn diff_stopped_by_a_signal_removes_its_temporary_folders() {
     git(project.root(), &["init", "-q"]);
     git(project.root(), &["add", "-A"]);
     git(project.root(), &["commit", "-q", "-m", "first"]);
-    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
         let tmp = project.beside(&format!("tmp-{signal}"));
         std::fs::create_dir(&tmp).unwrap();
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("rasci"))
@@ -218,4 +218,44 @@ fn a_write_killed_half_way_is_finished_by_the_next_run() {
     std::fs::write(half.join("data/parties.yaml"), "parties: []\n").unwrap();
     assert_eq!(init(&half).status.code(), Some(2));
     assert!(!half.join("data/tasks.yaml").exists());
+}
+
+#[test]
+fn diff_removes_the_temporary_folders_of_a_killed_diff() {
+    // SIGKILL cannot be caught: the folders of a diff killed so are removed by the next
+    // one, once their process is gone; a folder of a process still running, a link named
+    // like one, and a name of another shape are kept.
+    let project = Project::base().build();
+    git(project.root(), &["init", "-q"]);
+    git(project.root(), &["add", "-A"]);
+    git(project.root(), &["commit", "-q", "-m", "first"]);
+    let tmp = project.beside("tmp");
+    let outside = project.beside("outside");
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::create_dir_all(outside.join("rasci-diff-x")).unwrap();
+    let dead = u32::MAX / 2; // no such process
+    let left = tmp.join(format!("rasci-diff-{dead}-1-0"));
+    std::fs::create_dir_all(left.join("data")).unwrap();
+    std::fs::write(left.join("data/tasks.yaml"), "sections: []\n").unwrap();
+    let running = tmp.join(format!("rasci-diff-{}-1-0", std::process::id()));
+    std::fs::create_dir(&running).unwrap();
+    let linked = tmp.join(format!("rasci-diff-{}-1-0", dead + 1));
+    std::os::unix::fs::symlink(outside.join("rasci-diff-x"), &linked).unwrap();
+    let other = tmp.join(format!("rasci-diff-{dead}-notes"));
+    std::fs::create_dir(&other).unwrap();
+    let output = Command::new(assert_cmd::cargo::cargo_bin("rasci"))
+        .args(["diff", "HEAD", "HEAD"])
+        .current_dir(project.root())
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!left.exists(), "the dead diff's folder is removed");
+    assert!(running.is_dir());
+    assert!(linked.is_symlink() && outside.join("rasci-diff-x").is_dir());
+    assert!(other.is_dir());
 }
