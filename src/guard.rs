@@ -38,6 +38,9 @@ pub enum GuardError {
     NotAFolder(PathBuf),
     /// A folder stands where a file is to be written.
     NotAFile(PathBuf),
+    /// A device, a named pipe or a socket stands where a file is to be written: it is
+    /// neither written into (a pipe would stall, a device take the bytes) nor replaced.
+    NotRegular(PathBuf),
     /// The folder the files belong to is the root of the file system.
     FileSystemRoot(PathBuf),
     /// A planned name that is not a plain relative path (a programming error, kept as an
@@ -66,6 +69,12 @@ impl std::fmt::Display for GuardError {
             GuardError::NotAFile(path) => write!(
                 f,
                 "cannot write {}: it is a folder, not a file",
+                path.display()
+            ),
+            GuardError::NotRegular(path) => write!(
+                f,
+                "cannot write {}: it is a device, a named pipe or a socket, not a file; \
+                 rasci replaces only files",
                 path.display()
             ),
             GuardError::FileSystemRoot(path) => write!(
@@ -573,6 +582,9 @@ impl Plan {
             } else if last {
                 if meta.is_dir() {
                     return Err(GuardError::NotAFile(shown));
+                }
+                if !meta.is_file() {
+                    return Err(GuardError::NotRegular(shown));
                 }
                 return Ok(Found::Exists);
             } else if !meta.is_dir() {

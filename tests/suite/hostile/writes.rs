@@ -328,8 +328,9 @@ fn a_link_on_the_way_to_the_folder_written_into_is_refused_too() {
 
 #[test]
 fn a_file_in_the_way_is_replaced_never_written_into() {
-    // A hard link to a file elsewhere, or a named pipe, where an export is replaced: the
-    // file elsewhere keeps its bytes and the pipe does not stall the command.
+    // A hard link to a file elsewhere where an export is replaced: the file elsewhere
+    // keeps its bytes. A named pipe there is refused, named, without stalling the
+    // command, and left as it is (as a device would be: never replaced, never written).
     let scene = Scene::new();
     support::copy_dir(&support::fixtures().join("base"), &scene.path("project"));
     std::fs::create_dir(scene.path("project/exports")).unwrap();
@@ -338,31 +339,47 @@ fn a_file_in_the_way_is_replaced_never_written_into() {
         scene.path("project/exports/linked.json"),
     )
     .unwrap();
+    let pipe = scene.path("project/exports/pipe.json");
     let made = std::process::Command::new("mkfifo")
-        .arg(scene.path("project/exports/pipe.json"))
+        .arg(&pipe)
         .status()
         .unwrap();
     assert!(made.success());
-    for name in ["linked.json", "pipe.json"] {
-        let output = rasci()
+    let export = |name: &str| {
+        rasci()
             .current_dir(scene.path("project"))
             .args(["export", "--format", "json", "--force", "--out"])
             .arg(format!("exports/{name}"))
             .timeout(std::time::Duration::from_secs(60))
             .output()
-            .unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{name}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let written = std::fs::read_to_string(scene.path("project/exports").join(name)).unwrap();
-        assert!(written.contains("\"parties\""), "{name}: {written}");
-    }
+            .unwrap()
+    };
+    let output = export("linked.json");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let written = std::fs::read_to_string(scene.path("project/exports/linked.json")).unwrap();
+    assert!(written.contains("\"parties\""), "{written}");
     assert_eq!(
         std::fs::read_to_string(scene.path("outside/victim.txt")).unwrap(),
         "mine"
+    );
+    let output = export("pipe.json");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("pipe.json") && stderr.contains("named pipe"),
+        "{stderr}"
+    );
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::symlink_metadata(&pipe)
+            .unwrap()
+            .file_type()
+            .is_fifo()
     );
     let names: Vec<String> = std::fs::read_dir(scene.path("project/exports"))
         .unwrap()
