@@ -451,6 +451,9 @@ fn write_export(root: &Path, path: &Path, bytes: &[u8], force: bool) -> Result<(
         );
     }
     let (folder, name) = split_file(path)?;
+    // A link in the project (`exports` linked elsewhere) does not send the export out of
+    // it, as a link in the current folder does not (checked by the plan).
+    crate::guard::links_stay_inside(folder, root)?;
     let mut plan = crate::guard::Plan::new(folder)?;
     plan.file(name, bytes);
     let existing = plan.check()?;

@@ -7,9 +7,14 @@
 //!
 //! - every planned path must stay inside that folder once symbolic links are followed; a
 //!   link on the way that dangles or leads out is refused, and named;
-//! - a file is never written through a symbolic link, even one that leads inside: the
-//!   file itself is created with `O_NOFOLLOW`, so a link put there after the check fails
-//!   the write instead of redirecting it;
+//! - a link on the way to that folder itself that lies in the current folder (or, for
+//!   an export, in the project) must stay inside it too: a checkout's `exports` linked
+//!   elsewhere sends nothing there;
+//! - a file is never written through a symbolic link, even one that leads inside: it is
+//!   written new beside its name and then takes the name, in a folder opened one name
+//!   at a time without following a link, so a link put in the way after the check fails
+//!   the write instead of redirecting it, and a file that stood there (a hard link to a
+//!   file elsewhere, a named pipe) is replaced, never written into;
 //! - a file where a folder is needed, and the root of the file system as the folder, are
 //!   refused;
 //! - all targets are checked before the first byte is written, so a refusal leaves
@@ -33,6 +38,9 @@ pub enum GuardError {
     NotAFolder(PathBuf),
     /// A folder stands where a file is to be written.
     NotAFile(PathBuf),
+    /// A device, a named pipe or a socket stands where a file is to be written: it is
+    /// neither written into (a pipe would stall, a device take the bytes) nor replaced.
+    NotRegular(PathBuf),
     /// The folder the files belong to is the root of the file system.
     FileSystemRoot(PathBuf),
     /// A planned name that is not a plain relative path (a programming error, kept as an
@@ -61,6 +69,12 @@ impl std::fmt::Display for GuardError {
             GuardError::NotAFile(path) => write!(
                 f,
                 "cannot write {}: it is a folder, not a file",
+                path.display()
+            ),
+            GuardError::NotRegular(path) => write!(
+                f,
+                "cannot write {}: it is a device, a named pipe or a socket, not a file; \
+                 rasci replaces only files",
                 path.display()
             ),
             GuardError::FileSystemRoot(path) => write!(
@@ -179,6 +193,213 @@ pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), GuardE
         .map_err(|e| GuardError::Io(path.to_path_buf(), e))
 }
 
+/// Puts `bytes` at `path` whole or not at all, never into a file that is there already:
+/// they are written to a new file beside it (created without following a link), which
+/// then takes the name in one step. With `replace`, whatever stands at `path` (a file, a
+/// link, a hard link to a file elsewhere, a named pipe) loses its name and is left as
+/// it was; without, the name must be free, checked by the step itself. A process killed
+/// meanwhile leaves at most the file beside it, never half a file at `path`.
+pub fn put_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), GuardError> {
+    let io = |e| GuardError::Io(path.to_path_buf(), e);
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let name = path
+        .file_name()
+        .ok_or_else(|| GuardError::BadName(path.to_path_buf()))?;
+    let (temporary, mut file) = (0u32..)
+        .map(|n| folder.join(temporary_name(name, std::process::id(), n)))
+        .find_map(|temporary| match create_file(&temporary, false) {
+            Ok(file) => Some(Ok((temporary, file))),
+            Err(GuardError::Io(_, e)) if e.kind() == ErrorKind::AlreadyExists => None,
+            Err(GuardError::Io(_, e)) => Some(Err(io(e))),
+            Err(other) => Some(Err(other)),
+        })
+        .expect("the names beside a file are endless")?;
+    let placed = file
+        .write_all(bytes)
+        .and_then(|()| file.flush())
+        .map_err(io)
+        .and_then(|()| {
+            drop(file);
+            if replace {
+                std::fs::rename(&temporary, path).map_err(|e| refusal(path, e))
+            } else {
+                link_new(&temporary, path).map_err(|e| refusal(path, e))
+            }
+        });
+    // After a rename the temporary name is gone already; otherwise it is removed here.
+    let _ = std::fs::remove_file(&temporary);
+    placed
+}
+
+/// The name of the file [`put_file`] writes beside `name` before giving it that name.
+fn temporary_name(name: &std::ffi::OsStr, pid: u32, n: u32) -> OsString {
+    let mut temporary = OsString::from(".");
+    temporary.push(name);
+    temporary.push(format!(".rasci-{pid}-{n}.tmp"));
+    temporary
+}
+
+/// Removes from `folder` the files that [`put_file`] of a process now gone left beside
+/// `name` when it was killed: named as it names them, a file (never a link or a
+/// folder), of a process that no longer runs.
+pub fn remove_stale_temporaries(folder: &Path, name: &std::ffi::OsStr) {
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".rasci-");
+    let prefix = prefix.to_string_lossy().into_owned();
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some((pid, n)) = file_name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('-'))
+        else {
+            continue;
+        };
+        let (Ok(pid), Ok(n)) = (pid.parse::<u32>(), n.parse::<u32>()) else {
+            continue;
+        };
+        if temporary_name(name, pid, n) != entry.file_name()
+            || pid == std::process::id()
+            || process_alive(pid)
+        {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Gives `from` the name `to` too, failing when `to` is taken (even by a link, which is
+/// not followed). Where the file system has no hard links, the file is written again at
+/// `to`, created new.
+fn link_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(from, to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(e),
+        Err(_) => {
+            let bytes = std::fs::read(from)?;
+            write_file(to, &bytes, false).map_err(|e| match e {
+                GuardError::Io(_, e) => e,
+                other => std::io::Error::other(other.to_string()),
+            })
+        }
+    }
+}
+
+/// An error putting a file at `path`, as the guard names it: a link or a folder found
+/// there after the check.
+fn refusal(path: &Path, error: std::io::Error) -> GuardError {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => GuardError::Link {
+            link: path.to_path_buf(),
+            why: "where the file is to be written".into(),
+        },
+        Ok(meta) if meta.is_dir() => GuardError::NotAFile(path.to_path_buf()),
+        _ => GuardError::Io(path.to_path_buf(), error),
+    }
+}
+
+/// Refuses a symbolic link on the way to `path` that lies inside `anchor` (once links
+/// are followed) and dangles or leads out of it. `path` is walked name by name as the
+/// system would walk it, so `..` after a link goes up from where the link leads. Links
+/// outside `anchor` are not looked at: `--out /srv/site` is the user's own choice. The
+/// walk stops at the first name that does not exist yet.
+pub fn links_stay_inside(path: &Path, anchor: &Path) -> Result<(), GuardError> {
+    let cwd = std::env::current_dir().map_err(|e| GuardError::Io(path.to_path_buf(), e))?;
+    let anchor_real = resolve(&cwd.join(anchor))?;
+    let mut resolved = if path.is_absolute() {
+        PathBuf::from("/")
+    } else {
+        resolve(&cwd)?
+    };
+    let mut shown = PathBuf::new();
+    let mut links = 0;
+    for component in path.components() {
+        shown.push(component.as_os_str());
+        let name = match component {
+            Component::Prefix(_) | Component::RootDir => {
+                resolved = PathBuf::from(component.as_os_str());
+                continue;
+            }
+            Component::CurDir => continue,
+            Component::ParentDir => {
+                resolved.pop();
+                continue;
+            }
+            Component::Normal(name) => name,
+        };
+        let next = resolved.join(name);
+        let meta = match std::fs::symlink_metadata(&next) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(GuardError::Io(shown, e)),
+        };
+        if !meta.file_type().is_symlink() {
+            resolved = next;
+            continue;
+        }
+        links += 1;
+        if links > MAX_LINKS {
+            return Err(GuardError::Loop(path.to_path_buf()));
+        }
+        let target = resolve(&next)?;
+        if next.starts_with(&anchor_real) {
+            if std::fs::symlink_metadata(&target).is_err() {
+                return Err(GuardError::Link {
+                    link: shown,
+                    why: format!("that dangles (to {})", target.display()),
+                });
+            }
+            if !target.starts_with(&anchor_real) {
+                return Err(GuardError::Link {
+                    link: shown,
+                    why: format!(
+                        "that leads out of {} (to {})",
+                        shown_folder(anchor),
+                        target.display()
+                    ),
+                });
+            }
+        }
+        resolved = target;
+    }
+    Ok(())
+}
+
+/// A folder as messages name it: the current folder has no name of its own.
+fn shown_folder(folder: &Path) -> String {
+    if folder.as_os_str().is_empty() || folder == Path::new(".") {
+        "the current folder".to_owned()
+    } else {
+        folder.display().to_string()
+    }
+}
+
+/// The bytes of the regular file at `path`, opened without following a link or waiting
+/// on a named pipe; `None` for anything else.
+fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
 /// One file a [`Plan`] writes.
 #[derive(Debug)]
 struct Planned {
@@ -209,7 +430,12 @@ pub struct Plan {
 impl Plan {
     /// A plan for files inside `base`, which need not exist yet. The root of the file
     /// system is refused: no command of rasci writes its files there.
+    ///
+    /// A link on the way to `base` that lies in the current folder must stay inside it
+    /// ([`links_stay_inside`]): a checkout's `exports` or `docs` linked elsewhere does not
+    /// send the files there.
     pub fn new(base: &Path) -> Result<Plan, GuardError> {
+        links_stay_inside(base, Path::new("."))?;
         let resolved = resolve(base)?;
         if resolved.parent().is_none() {
             return Err(GuardError::FileSystemRoot(base.to_path_buf()));
@@ -238,6 +464,36 @@ impl Plan {
             bytes: bytes.into(),
             only_if_absent: true,
         });
+    }
+
+    /// Keeps, as [`Plan::file_if_absent`] would, every planned file that stands at its
+    /// path already with the very bytes planned (a regular file, never read through a
+    /// link): what a run killed half-way wrote, which the next run need not write again.
+    /// Returns the paths kept, as given.
+    pub fn keep_identical(&mut self) -> Vec<PathBuf> {
+        let mut kept = Vec::new();
+        for index in 0..self.files.len() {
+            let planned = &self.files[index];
+            if planned.only_if_absent || !matches!(self.check_one(planned), Ok(Found::Exists)) {
+                continue;
+            }
+            let real = self.base.join(&planned.relative);
+            if read_regular(&real).is_some_and(|bytes| bytes == planned.bytes) {
+                kept.push(self.shown(&planned.relative));
+                self.files[index].only_if_absent = true;
+            }
+        }
+        kept
+    }
+
+    /// How many files are planned.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file is planned.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     /// The path of a planned file as the user would write it.
@@ -305,7 +561,7 @@ impl Plan {
                         link: shown,
                         why: format!(
                             "that leads out of {} (to {})",
-                            self.given.display(),
+                            shown_folder(&self.given),
                             target.display()
                         ),
                     });
@@ -326,6 +582,9 @@ impl Plan {
             } else if last {
                 if meta.is_dir() {
                     return Err(GuardError::NotAFile(shown));
+                }
+                if !meta.is_file() {
+                    return Err(GuardError::NotRegular(shown));
                 }
                 return Ok(Found::Exists);
             } else if !meta.is_dir() {
@@ -348,43 +607,302 @@ impl Plan {
                 continue;
             }
             let shown = self.shown(&planned.relative);
-            let mut real = self.base.clone();
-            std::fs::create_dir_all(&real).map_err(|e| GuardError::Io(self.given.clone(), e))?;
-            let mut folder_shown = self.given.clone();
-            let parent = planned.relative.parent().unwrap_or(Path::new(""));
-            for name in parent.components() {
-                real.push(name);
-                folder_shown.push(name);
-                match std::fs::create_dir(&real) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                        // Checked above: a folder, or a link to a folder inside the base.
-                        let target = resolve(&real)?;
-                        if !target.starts_with(&self.base) || !target.is_dir() {
-                            return Err(GuardError::Link {
-                                link: folder_shown,
-                                why: "that appeared while writing".into(),
-                            });
-                        }
-                        real = target;
-                    }
-                    Err(e) => return Err(GuardError::Io(folder_shown, e)),
-                }
-            }
-            real.push(planned.relative.file_name().unwrap_or_default());
             let replace_this = replace && matches!(found, Found::Exists);
-            write_file(&real, &planned.bytes, replace_this).map_err(|e| match e {
-                GuardError::Link { why, .. } => GuardError::Link {
-                    link: shown.clone(),
-                    why,
-                },
+            self.write_one(planned, replace_this).map_err(|e| match e {
+                GuardError::Link { link, why } if link == self.base.join(&planned.relative) => {
+                    GuardError::Link {
+                        link: shown.clone(),
+                        why,
+                    }
+                }
                 GuardError::Io(_, e) => GuardError::Io(shown.clone(), e),
+                GuardError::NotAFile(_) => GuardError::NotAFile(shown.clone()),
                 other => other,
             })?;
             written.push(shown);
         }
         Ok(written)
     }
+
+    /// Writes one planned file, its folders made as needed. Every folder is opened from
+    /// the one before it without following a link, so a link swapped in for a folder
+    /// after the check fails the write instead of redirecting it; a link that was there
+    /// at the check (leading inside, or [`Plan::check`] refused it) is resolved again and
+    /// must still lead inside.
+    #[cfg(unix)]
+    fn write_one(&self, planned: &Planned, replace: bool) -> Result<(), GuardError> {
+        let io = |at: &Path| {
+            let at = at.to_path_buf();
+            move |e| GuardError::Io(at, e)
+        };
+        let mut dir = at::Dir::open_real(&self.base, true).map_err(|e| {
+            if at::is_link_or_file(&e) {
+                GuardError::Link {
+                    link: self.given.clone(),
+                    why: "that appeared while writing (or a folder on its way did)".into(),
+                }
+            } else {
+                GuardError::Io(self.given.clone(), e)
+            }
+        })?;
+        let mut real = self.base.clone();
+        let mut folder_shown = self.given.clone();
+        let parent = planned.relative.parent().unwrap_or(Path::new(""));
+        for name in parent.components() {
+            let name = name.as_os_str();
+            folder_shown.push(name);
+            dir = match dir.child(name) {
+                Ok(child) => {
+                    real.push(name);
+                    child
+                }
+                Err(e) if e.kind() == ErrorKind::NotFound => {
+                    match dir.make_folder(name) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+                        Err(e) => return Err(GuardError::Io(folder_shown, e)),
+                    }
+                    real.push(name);
+                    dir.child(name).map_err(io(&folder_shown))?
+                }
+                Err(e) if at::is_link_or_file(&e) => {
+                    let target = resolve(&real.join(name))?;
+                    if !target.starts_with(&self.base) || !target.is_dir() {
+                        return Err(GuardError::Link {
+                            link: folder_shown,
+                            why: "that appeared while writing".into(),
+                        });
+                    }
+                    real = target;
+                    at::Dir::open_real(&real, false).map_err(io(&folder_shown))?
+                }
+                Err(e) => return Err(GuardError::Io(folder_shown, e)),
+            };
+        }
+        let name = planned.relative.file_name().unwrap_or_default();
+        remove_stale_temporaries(&real, name);
+        let path = real.join(name);
+        let (temporary, mut file) = (0u32..)
+            .map(|n| temporary_name(name, std::process::id(), n))
+            .find_map(|temporary| match dir.create_new(&temporary) {
+                Ok(file) => Some(Ok((temporary, file))),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => None,
+                Err(e) => Some(Err(GuardError::Io(path.clone(), e))),
+            })
+            .expect("the names beside a file are endless")?;
+        let placed = file
+            .write_all(&planned.bytes)
+            .and_then(|()| file.flush())
+            .map_err(io(&path))
+            .and_then(|()| {
+                drop(file);
+                if replace {
+                    dir.rename(&temporary, name)
+                } else {
+                    dir.link(&temporary, name)
+                }
+                .map_err(|e| refusal(&path, e))
+            });
+        let _ = dir.remove(&temporary);
+        placed
+    }
+
+    /// [`Plan::write`] of one file where folders cannot be opened one from another.
+    #[cfg(not(unix))]
+    fn write_one(&self, planned: &Planned, replace: bool) -> Result<(), GuardError> {
+        let mut real = self.base.clone();
+        std::fs::create_dir_all(&real).map_err(|e| GuardError::Io(self.given.clone(), e))?;
+        let mut folder_shown = self.given.clone();
+        let parent = planned.relative.parent().unwrap_or(Path::new(""));
+        for name in parent.components() {
+            real.push(name);
+            folder_shown.push(name);
+            match std::fs::create_dir(&real) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                    let target = resolve(&real)?;
+                    if !target.starts_with(&self.base) || !target.is_dir() {
+                        return Err(GuardError::Link {
+                            link: folder_shown,
+                            why: "that appeared while writing".into(),
+                        });
+                    }
+                    real = target;
+                }
+                Err(e) => return Err(GuardError::Io(folder_shown, e)),
+            }
+        }
+        let name = planned.relative.file_name().unwrap_or_default();
+        remove_stale_temporaries(&real, name);
+        put_file(&real.join(name), &planned.bytes, replace)
+    }
+}
+
+/// Folders opened one from another, never through a symbolic link: the calls of the
+/// system that take a folder and a name (`openat`, `mkdirat`, `renameat`, `linkat`,
+/// `unlinkat`), which the standard library does not offer.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+mod at {
+    use std::ffi::{CString, OsStr};
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::{Component, Path};
+
+    /// An open folder.
+    pub struct Dir(OwnedFd);
+
+    fn name(name: &OsStr) -> std::io::Result<CString> {
+        Ok(CString::new(name.as_bytes())?)
+    }
+
+    fn check(result: libc::c_int) -> std::io::Result<libc::c_int> {
+        if result < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(result)
+        }
+    }
+
+    /// Whether opening a folder failed because a link or a file stands at its name.
+    pub fn is_link_or_file(error: &std::io::Error) -> bool {
+        matches!(
+            error.raw_os_error(),
+            Some(libc::ELOOP) | Some(libc::ENOTDIR)
+        )
+    }
+
+    impl Dir {
+        fn open(at: libc::c_int, folder: &OsStr) -> std::io::Result<Dir> {
+            let folder = name(folder)?;
+            // SAFETY: a valid NUL-terminated name; the descriptor returned is owned here.
+            let fd = check(unsafe {
+                libc::openat(
+                    at,
+                    folder.as_ptr(),
+                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+                )
+            })?;
+            // SAFETY: `fd` was just opened and is not owned elsewhere.
+            Ok(Dir(unsafe { OwnedFd::from_raw_fd(fd) }))
+        }
+
+        /// Opens `path`, absolute and free of links, from the root one folder at a time
+        /// without following a link; with `create`, missing folders are made.
+        pub fn open_real(path: &Path, create: bool) -> std::io::Result<Dir> {
+            let mut dir = Dir::open(libc::AT_FDCWD, OsStr::new("/"))?;
+            for component in path.components() {
+                let Component::Normal(part) = component else {
+                    continue;
+                };
+                dir = match dir.child(part) {
+                    Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => {
+                        match dir.make_folder(part) {
+                            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                                return Err(e);
+                            }
+                            _ => dir.child(part)?,
+                        }
+                    }
+                    other => other?,
+                };
+            }
+            Ok(dir)
+        }
+
+        /// The folder `folder` in this one, not through a link.
+        pub fn child(&self, folder: &OsStr) -> std::io::Result<Dir> {
+            Dir::open(self.0.as_raw_fd(), folder)
+        }
+
+        pub fn make_folder(&self, folder: &OsStr) -> std::io::Result<()> {
+            let folder = name(folder)?;
+            // SAFETY: a valid NUL-terminated name.
+            check(unsafe { libc::mkdirat(self.0.as_raw_fd(), folder.as_ptr(), 0o777) })?;
+            Ok(())
+        }
+
+        /// A new file in this folder; fails when the name is taken, even by a link.
+        pub fn create_new(&self, file: &OsStr) -> std::io::Result<std::fs::File> {
+            let file = name(file)?;
+            // SAFETY: a valid NUL-terminated name; the descriptor returned is owned here.
+            let fd = check(unsafe {
+                libc::openat(
+                    self.0.as_raw_fd(),
+                    file.as_ptr(),
+                    libc::O_WRONLY
+                        | libc::O_CREAT
+                        | libc::O_EXCL
+                        | libc::O_NOFOLLOW
+                        | libc::O_CLOEXEC,
+                    0o666 as libc::c_uint,
+                )
+            })?;
+            // SAFETY: `fd` was just opened and is not owned elsewhere.
+            Ok(unsafe { std::fs::File::from_raw_fd(fd) })
+        }
+
+        /// Gives `from` the name `to`, replacing what has it (a link is replaced, not
+        /// followed).
+        pub fn rename(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
+            let (from, to) = (name(from)?, name(to)?);
+            let fd = self.0.as_raw_fd();
+            // SAFETY: valid NUL-terminated names.
+            check(unsafe { libc::renameat(fd, from.as_ptr(), fd, to.as_ptr()) })?;
+            Ok(())
+        }
+
+        /// Gives `from` the name `to` too, failing when `to` is taken (a link too); where
+        /// the file system has no hard links, writes `from`'s bytes to `to`, created new.
+        pub fn link(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
+            let (from_c, to_c) = (name(from)?, name(to)?);
+            let fd = self.0.as_raw_fd();
+            // SAFETY: valid NUL-terminated names.
+            match check(unsafe { libc::linkat(fd, from_c.as_ptr(), fd, to_c.as_ptr(), 0) }) {
+                Ok(_) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+                Err(_) => {
+                    use std::io::{Read, Write};
+                    let mut bytes = Vec::new();
+                    // SAFETY: a valid NUL-terminated name; the descriptor is owned here.
+                    let source = check(unsafe {
+                        libc::openat(
+                            fd,
+                            from_c.as_ptr(),
+                            libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+                        )
+                    })?;
+                    // SAFETY: `source` was just opened and is not owned elsewhere.
+                    unsafe { std::fs::File::from_raw_fd(source) }.read_to_end(&mut bytes)?;
+                    self.create_new(to)?.write_all(&bytes)
+                }
+            }
+        }
+
+        pub fn remove(&self, file: &OsStr) -> std::io::Result<()> {
+            let file = name(file)?;
+            // SAFETY: a valid NUL-terminated name.
+            check(unsafe { libc::unlinkat(self.0.as_raw_fd(), file.as_ptr(), 0) })?;
+            Ok(())
+        }
+    }
+}
+
+/// Whether the process `pid` runs (or runs as another user).
+#[cfg(unix)]
+#[allow(unsafe_code)]
+pub fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only asks whether the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+pub fn process_alive(_pid: u32) -> bool {
+    false
 }
 
 #[cfg(all(test, unix))]

@@ -66,7 +66,8 @@ impl std::error::Error for InitError {}
 
 /// Writes a new project into `root` (created if missing) and returns the files written.
 /// Every file is planned and checked first ([`crate::guard`]): nothing is written when any
-/// of them exists already, or when a link on the way dangles or leads out of `root`.
+/// of them exists already with other contents (or all of them do), or when a link on the
+/// way dangles or leads out of `root`.
 pub fn init(root: &Path) -> Result<Vec<PathBuf>, InitError> {
     let mut plan = crate::guard::Plan::new(root).map_err(InitError::Refused)?;
     for (path, text) in FILES {
@@ -78,8 +79,17 @@ pub fn init(root: &Path) -> Result<Vec<PathBuf>, InitError> {
             crate::schema::to_text(&schema),
         );
     }
+    plan.check().map_err(InitError::Refused)?;
+    // Files an init killed half-way wrote, unchanged since, are taken as written, so
+    // running it again completes the project; a project that is whole is refused.
+    let kept = plan.keep_identical();
     let existing = plan.check().map_err(InitError::Refused)?;
     if let Some(first) = existing.into_iter().next() {
+        return Err(InitError::Exists(first));
+    }
+    if kept.len() == plan.len()
+        && let Some(first) = kept.into_iter().next()
+    {
         return Err(InitError::Exists(first));
     }
     plan.write(false).map_err(InitError::Refused)

@@ -222,6 +222,9 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, Writ
             why,
         });
     }
+    // The same of a link in the current folder (a checkout holding the project in a
+    // folder of its own, built to `--out public` beside it).
+    crate::guard::links_stay_inside(out, Path::new(".")).map_err(guarded)?;
     let sources = |why: String| {
         Err(WriteError::HoldsSources {
             out: out.to_path_buf(),
@@ -504,7 +507,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
         let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
-        if pid != std::process::id() && process_alive(pid) {
+        if pid != std::process::id() && crate::guard::process_alive(pid) {
             continue;
         }
         let path = entry.path();
@@ -552,22 +555,6 @@ fn remove_build(dir: &Path) -> std::io::Result<()> {
         _ => {}
     }
     std::fs::remove_dir(dir)
-}
-
-#[cfg(unix)]
-#[allow(unsafe_code)]
-fn process_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only asks whether the process exists.
-    let result = unsafe { libc::kill(pid, 0) };
-    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
-#[cfg(not(unix))]
-fn process_alive(_pid: u32) -> bool {
-    false
 }
 
 /// Writes the manifest first, complete (written under [`MARKER_PARTIAL`], then renamed), so

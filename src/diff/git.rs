@@ -14,8 +14,17 @@ use std::sync::{Mutex, MutexGuard};
 /// What the loader reads of a project; nothing else of a revision is written out.
 const READ_BY_LOADER: &[&str] = &["rasci.yaml", "data/", "content/", "themes/", "templates/"];
 
+/// The largest file of a revision that `diff` reads out of git. A blob of zeros packs
+/// to a thousandth of its size, so a small commit could otherwise ask for more memory
+/// and disk than the machine has; no data file or page comes near this.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// The most bytes of all files of one revision together, for the same reason.
+pub const MAX_REVISION_BYTES: u64 = 512 << 20;
+
 /// A folder removed (with what it holds) when dropped, or when the process is stopped by
-/// SIGINT or SIGTERM while it exists (see [`install_cleanup`]).
+/// SIGINT, SIGTERM or SIGHUP while it exists (see [`install_cleanup`]); one left by a
+/// process killed otherwise is removed by the next `diff` (see [`remove_leftovers`]).
 #[derive(Debug)]
 pub struct TempDir {
     path: PathBuf,
@@ -39,6 +48,7 @@ impl TempDir {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
+        remove_leftovers(&base);
         let mut live = live();
         for attempt in 0..100u32 {
             let path = base.join(format!(
@@ -62,6 +72,38 @@ impl TempDir {
     }
 }
 
+/// Removes from `base` the temporary folders of `diff`s that are gone without removing
+/// them (killed by SIGKILL, or a machine that stopped): only folders (never a link)
+/// named as [`TempDir::new`] names them, of a process that no longer runs.
+fn remove_leftovers(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("rasci-diff-") else {
+            continue;
+        };
+        let parts: Vec<&str> = rest.split('-').collect();
+        let [pid, stamp, attempt] = parts.as_slice() else {
+            continue;
+        };
+        let (Ok(pid), true, true) = (
+            pid.parse::<u32>(),
+            stamp.parse::<u128>().is_ok(),
+            attempt.parse::<u32>().is_ok(),
+        ) else {
+            continue;
+        };
+        if pid == std::process::id() || crate::guard::process_alive(pid) {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         let mut live = live();
@@ -70,8 +112,9 @@ impl Drop for TempDir {
     }
 }
 
-/// Starts, once per process, a thread that waits for SIGINT and SIGTERM and then removes
-/// every temporary folder before exiting (130 and 143, as a shell reports those signals).
+/// Starts, once per process, a thread that waits for SIGINT, SIGTERM and SIGHUP (a
+/// closed terminal) and then removes every temporary folder before exiting (130, 143
+/// and 129, as a shell reports those signals).
 /// Without it a Ctrl-C or a cancelled CI job would leave a revision's files behind. It
 /// returns once the handlers are in place, so no folder is made before they are.
 #[cfg(unix)]
@@ -91,9 +134,10 @@ fn install_cleanup() {
                 };
                 runtime.block_on(async move {
                     use tokio::signal::unix::{SignalKind, signal};
-                    let (Ok(mut interrupt), Ok(mut terminate)) = (
+                    let (Ok(mut interrupt), Ok(mut terminate), Ok(mut hangup)) = (
                         signal(SignalKind::interrupt()),
                         signal(SignalKind::terminate()),
+                        signal(SignalKind::hangup()),
                     ) else {
                         let _ = ready.send(());
                         return;
@@ -102,6 +146,7 @@ fn install_cleanup() {
                     let code = tokio::select! {
                         _ = interrupt.recv() => 130,
                         _ = terminate.recv() => 143,
+                        _ = hangup.recv() => 129,
                     };
                     let live = live();
                     for path in live.iter() {
@@ -166,6 +211,7 @@ pub fn checkout(root: &Path, rev: &str) -> Result<TempDir, String> {
         &[
             "ls-tree",
             "-r",
+            "-l",
             "-z",
             "--full-tree",
             &format!("{commit}:{prefix}"),
@@ -173,13 +219,16 @@ pub fn checkout(root: &Path, rev: &str) -> Result<TempDir, String> {
     )
     .map_err(|e| format!("the project's folder `{prefix}` is not in it: {e}"))?;
     let mut blobs: Vec<(String, PathBuf)> = Vec::new();
+    let mut total: u64 = 0;
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let entry = String::from_utf8_lossy(entry);
         let Some((meta, path)) = entry.split_once('\t') else {
             continue;
         };
-        let mut fields = meta.split(' ');
-        let (Some(mode), Some(kind), Some(object)) = (fields.next(), fields.next(), fields.next())
+        // `-l` pads the size with spaces.
+        let mut fields = meta.split_whitespace();
+        let (Some(mode), Some(kind), Some(object), size) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
         else {
             continue;
         };
@@ -191,6 +240,22 @@ pub fn checkout(root: &Path, rev: &str) -> Result<TempDir, String> {
             && wanted
             && let Some(relative) = safe_relative(path)
         {
+            let size = size.and_then(|s| s.parse::<u64>().ok()).unwrap_or(u64::MAX);
+            total = total.saturating_add(size);
+            if size > MAX_FILE_BYTES {
+                return Err(format!(
+                    "{path} is {size} bytes; rasci diff reads no file of more than {} MiB \
+                     out of git",
+                    MAX_FILE_BYTES >> 20
+                ));
+            }
+            if total > MAX_REVISION_BYTES {
+                return Err(format!(
+                    "its files are more than {} MiB together; rasci diff reads no more out \
+                     of git",
+                    MAX_REVISION_BYTES >> 20
+                ));
+            }
             blobs.push((object.to_owned(), relative));
         }
     }

@@ -125,7 +125,7 @@ fn diff_stopped_by_a_signal_removes_its_temporary_folders() {
     git(project.root(), &["init", "-q"]);
     git(project.root(), &["add", "-A"]);
     git(project.root(), &["commit", "-q", "-m", "first"]);
-    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
         let tmp = project.beside(&format!("tmp-{signal}"));
         std::fs::create_dir(&tmp).unwrap();
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("rasci"))
@@ -158,4 +158,104 @@ fn diff_stopped_by_a_signal_removes_its_temporary_folders() {
         );
         assert_eq!(diff_folders(&tmp), Vec::<String>::new(), "SIG{signal}");
     }
+}
+
+#[test]
+fn a_write_killed_half_way_is_finished_by_the_next_run() {
+    // Files are put whole under their name, so a killed `init` leaves some files of the
+    // project, complete, and perhaps one file being written beside its name. The next
+    // `init` keeps the complete ones, writes the rest and removes the leftover; a file
+    // that differs from what init writes still stops it.
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole");
+    let status = Command::new(assert_cmd::cargo::cargo_bin("rasci"))
+        .arg("init")
+        .arg(&whole)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let half = dir.path().join("half");
+    std::fs::create_dir_all(half.join("data")).unwrap();
+    for kept in ["rasci.yaml", "data/parties.yaml"] {
+        std::fs::copy(whole.join(kept), half.join(kept)).unwrap();
+    }
+    let dead = u32::MAX / 2; // no such process
+    let leftover = half.join(format!("data/.scopes.yaml.rasci-{dead}-0.tmp"));
+    std::fs::write(&leftover, "scopes:\n  - id: clo").unwrap();
+    let init = |folder: &Path| {
+        Command::new(assert_cmd::cargo::cargo_bin("rasci"))
+            .arg("init")
+            .arg(folder)
+            .output()
+            .unwrap()
+    };
+    let output = init(&half);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for entry in walkdir::WalkDir::new(&whole).min_depth(1) {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(&whole).unwrap();
+        if entry.file_type().is_file() {
+            assert_eq!(
+                std::fs::read(half.join(relative)).unwrap(),
+                std::fs::read(entry.path()).unwrap(),
+                "{}",
+                relative.display()
+            );
+        }
+    }
+    assert!(
+        !leftover.exists(),
+        "the leftover of the killed run is removed"
+    );
+    // A project that is whole, or has a file of its own, is still refused.
+    assert_eq!(init(&half).status.code(), Some(2));
+    std::fs::remove_file(half.join("data/tasks.yaml")).unwrap();
+    std::fs::write(half.join("data/parties.yaml"), "parties: []\n").unwrap();
+    assert_eq!(init(&half).status.code(), Some(2));
+    assert!(!half.join("data/tasks.yaml").exists());
+}
+
+#[test]
+fn diff_removes_the_temporary_folders_of_a_killed_diff() {
+    // SIGKILL cannot be caught: the folders of a diff killed so are removed by the next
+    // one, once their process is gone; a folder of a process still running, a link named
+    // like one, and a name of another shape are kept.
+    let project = Project::base().build();
+    git(project.root(), &["init", "-q"]);
+    git(project.root(), &["add", "-A"]);
+    git(project.root(), &["commit", "-q", "-m", "first"]);
+    let tmp = project.beside("tmp");
+    let outside = project.beside("outside");
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::create_dir_all(outside.join("rasci-diff-x")).unwrap();
+    let dead = u32::MAX / 2; // no such process
+    let left = tmp.join(format!("rasci-diff-{dead}-1-0"));
+    std::fs::create_dir_all(left.join("data")).unwrap();
+    std::fs::write(left.join("data/tasks.yaml"), "sections: []\n").unwrap();
+    let running = tmp.join(format!("rasci-diff-{}-1-0", std::process::id()));
+    std::fs::create_dir(&running).unwrap();
+    let linked = tmp.join(format!("rasci-diff-{}-1-0", dead + 1));
+    std::os::unix::fs::symlink(outside.join("rasci-diff-x"), &linked).unwrap();
+    let other = tmp.join(format!("rasci-diff-{dead}-notes"));
+    std::fs::create_dir(&other).unwrap();
+    let output = Command::new(assert_cmd::cargo::cargo_bin("rasci"))
+        .args(["diff", "HEAD", "HEAD"])
+        .current_dir(project.root())
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!left.exists(), "the dead diff's folder is removed");
+    assert!(running.is_dir());
+    assert!(linked.is_symlink() && outside.join("rasci-diff-x").is_dir());
+    assert!(other.is_dir());
 }

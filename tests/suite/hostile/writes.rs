@@ -265,6 +265,133 @@ fn links_that_stay_inside_are_followed() {
     );
 }
 
+#[test]
+fn a_link_on_the_way_to_the_folder_written_into_is_refused_too() {
+    // The folder a command writes into, not only what it writes there: a checkout's
+    // `exports`, `docs` or project folder linked elsewhere (or to nothing) sends nothing
+    // there, whether the link lies in the current folder or in the project.
+    let cases: [(&str, &str, &[&str], &str); 6] = [
+        (
+            "project/exports",
+            "project",
+            &["export", "--format", "json", "--out", "exports/m.json"],
+            "exports",
+        ),
+        (
+            "project/exports",
+            "project/data",
+            &[
+                "export",
+                "--root",
+                "..",
+                "--format",
+                "json",
+                "--out",
+                "../exports/m.json",
+            ],
+            "exports",
+        ),
+        ("project/new", "project", &["init", "new"], "new"),
+        (
+            "project/new",
+            "project",
+            &["import", "../matrix.csv", "--root", "new"],
+            "new",
+        ),
+        (
+            "project/docs",
+            "project",
+            &["schema", "--out", "docs/schemas"],
+            "docs",
+        ),
+        // The project in a folder of the checkout, the site built beside it.
+        (
+            "project/site",
+            "project",
+            &["build", "--root", "handbook", "--out", "site/out"],
+            "site",
+        ),
+    ];
+    for (at, cwd, args, named) in cases {
+        for target in ["outside", "outside/missing"] {
+            let scene = Scene::new();
+            support::copy_dir(&support::fixtures().join("base"), &scene.path("project"));
+            support::copy_dir(
+                &support::fixtures().join("base"),
+                &scene.path("project/handbook"),
+            );
+            scene.link(at, target);
+            scene.refused(cwd, args, named);
+        }
+    }
+}
+
+#[test]
+fn a_file_in_the_way_is_replaced_never_written_into() {
+    // A hard link to a file elsewhere where an export is replaced: the file elsewhere
+    // keeps its bytes. A named pipe there is refused, named, without stalling the
+    // command, and left as it is (as a device would be: never replaced, never written).
+    let scene = Scene::new();
+    support::copy_dir(&support::fixtures().join("base"), &scene.path("project"));
+    std::fs::create_dir(scene.path("project/exports")).unwrap();
+    std::fs::hard_link(
+        scene.path("outside/victim.txt"),
+        scene.path("project/exports/linked.json"),
+    )
+    .unwrap();
+    let pipe = scene.path("project/exports/pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let export = |name: &str| {
+        rasci()
+            .current_dir(scene.path("project"))
+            .args(["export", "--format", "json", "--force", "--out"])
+            .arg(format!("exports/{name}"))
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap()
+    };
+    let output = export("linked.json");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let written = std::fs::read_to_string(scene.path("project/exports/linked.json")).unwrap();
+    assert!(written.contains("\"parties\""), "{written}");
+    assert_eq!(
+        std::fs::read_to_string(scene.path("outside/victim.txt")).unwrap(),
+        "mine"
+    );
+    let output = export("pipe.json");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("pipe.json") && stderr.contains("named pipe"),
+        "{stderr}"
+    );
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::symlink_metadata(&pipe)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    let names: Vec<String> = std::fs::read_dir(scene.path("project/exports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "nothing else is left beside them: {names:?}"
+    );
+}
+
 /// Runs git in `dir` on a fixed date, with none of the machine's settings.
 fn git(dir: &Path, args: &[&str]) {
     let output = std::process::Command::new("git")
@@ -378,6 +505,76 @@ fn every_repository_variable_git_lists_is_cleared() {
             rasci::load::history::REPOSITORY_VARIABLES.contains(&variable)
                 || variable.starts_with("GIT_CONFIG"),
             "{variable} is not cleared"
+        );
+    }
+}
+
+#[test]
+fn diff_reads_no_huge_file_out_of_git() {
+    // Zeros pack to almost nothing: a small commit must not make diff fill memory and
+    // the temporary folder.
+    let project = support::Project::base().build();
+    git(project.root(), &["init", "-q"]);
+    git(project.root(), &["add", "-A"]);
+    git(project.root(), &["commit", "-q", "-m", "first"]);
+    std::fs::create_dir_all(project.root().join("content")).unwrap();
+    let huge = vec![b'a'; (64 << 20) + 1];
+    std::fs::write(project.root().join("content/huge.md"), huge).unwrap();
+    git(project.root(), &["add", "-A"]);
+    git(project.root(), &["commit", "-q", "-m", "huge"]);
+    let tmp = project.beside("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let output = project
+        .rasci()
+        .args(["diff", "HEAD~1", "HEAD"])
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("content/huge.md") && stderr.contains("MiB"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+}
+
+#[test]
+fn a_folder_swapped_for_a_link_while_files_are_written_sends_nothing_out() {
+    // As soon as the first schema appears, the folder is swapped for a link leading out:
+    // the schemas still to write must not follow it.
+    let scene = Scene::new();
+    let (folder, aside) = (scene.path("project/schemas"), scene.path("project/aside"));
+    for _ in 0..30 {
+        let _ = std::fs::remove_file(&folder);
+        let _ = std::fs::remove_dir_all(&folder);
+        let _ = std::fs::remove_dir_all(&aside);
+        std::fs::create_dir(&folder).unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rasci"))
+            .arg("schema")
+            .current_dir(scene.path("project"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let started = std::fs::read_dir(&folder).is_ok_and(|mut e| e.next().is_some());
+            if started {
+                std::fs::rename(&folder, &aside).unwrap();
+                // rasci may make the folder again first: then there is no swap this time.
+                let _ = symlink(scene.path("outside"), &folder);
+                break;
+            }
+            if child.try_wait().unwrap().is_some() || std::time::Instant::now() > deadline {
+                break;
+            }
+        }
+        child.wait().unwrap();
+        assert_eq!(
+            snapshot(&scene.path("outside")).len(),
+            2,
+            "a schema was written through the link"
         );
     }
 }
