@@ -738,59 +738,39 @@ impl Plan {
     }
 }
 
-/// Folders opened one from another, never through a symbolic link: the calls of the
-/// system that take a folder and a name (`openat`, `mkdirat`, `renameat`, `linkat`,
-/// `unlinkat`), which the standard library does not offer.
 #[cfg(unix)]
-#[allow(unsafe_code)]
 mod at {
-    use std::ffi::{CString, OsStr};
-    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-    use std::os::unix::ffi::OsStrExt;
+    //! Folders opened one at a time without following links, and files made, renamed and
+    //! linked inside an open folder: a link swapped in after the check cannot send a write
+    //! elsewhere. The calls are rustix's safe wrappers of `openat`, `mkdirat`, `renameat`,
+    //! `linkat` and `unlinkat`, which the standard library does not offer.
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags};
+    use std::ffi::OsStr;
+    use std::os::fd::OwnedFd;
     use std::path::{Component, Path};
 
     /// An open folder.
     pub struct Dir(OwnedFd);
 
-    fn name(name: &OsStr) -> std::io::Result<CString> {
-        Ok(CString::new(name.as_bytes())?)
-    }
-
-    fn check(result: libc::c_int) -> std::io::Result<libc::c_int> {
-        if result < 0 {
-            Err(std::io::Error::last_os_error())
-        } else {
-            Ok(result)
-        }
-    }
-
     /// Whether opening a folder failed because a link or a file stands at its name.
     pub fn is_link_or_file(error: &std::io::Error) -> bool {
         matches!(
             error.raw_os_error(),
-            Some(libc::ELOOP) | Some(libc::ENOTDIR)
+            Some(code) if code == rustix::io::Errno::LOOP.raw_os_error()
+                || code == rustix::io::Errno::NOTDIR.raw_os_error()
         )
     }
 
-    impl Dir {
-        fn open(at: libc::c_int, folder: &OsStr) -> std::io::Result<Dir> {
-            let folder = name(folder)?;
-            // SAFETY: a valid NUL-terminated name; the descriptor returned is owned here.
-            let fd = check(unsafe {
-                libc::openat(
-                    at,
-                    folder.as_ptr(),
-                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-                )
-            })?;
-            // SAFETY: `fd` was just opened and is not owned elsewhere.
-            Ok(Dir(unsafe { OwnedFd::from_raw_fd(fd) }))
-        }
+    const FOLDER: OFlags = OFlags::RDONLY
+        .union(OFlags::DIRECTORY)
+        .union(OFlags::NOFOLLOW)
+        .union(OFlags::CLOEXEC);
 
+    impl Dir {
         /// Opens `path`, absolute and free of links, from the root one folder at a time
         /// without following a link; with `create`, missing folders are made.
         pub fn open_real(path: &Path, create: bool) -> std::io::Result<Dir> {
-            let mut dir = Dir::open(libc::AT_FDCWD, OsStr::new("/"))?;
+            let mut dir = Dir(rustix::fs::openat(CWD, "/", FOLDER, Mode::empty())?);
             for component in path.components() {
                 let Component::Normal(part) = component else {
                     continue;
@@ -812,92 +792,72 @@ mod at {
 
         /// The folder `folder` in this one, not through a link.
         pub fn child(&self, folder: &OsStr) -> std::io::Result<Dir> {
-            Dir::open(self.0.as_raw_fd(), folder)
+            Ok(Dir(rustix::fs::openat(
+                &self.0,
+                folder,
+                FOLDER,
+                Mode::empty(),
+            )?))
         }
 
         pub fn make_folder(&self, folder: &OsStr) -> std::io::Result<()> {
-            let folder = name(folder)?;
-            // SAFETY: a valid NUL-terminated name.
-            check(unsafe { libc::mkdirat(self.0.as_raw_fd(), folder.as_ptr(), 0o777) })?;
-            Ok(())
+            Ok(rustix::fs::mkdirat(
+                &self.0,
+                folder,
+                Mode::from_raw_mode(0o777),
+            )?)
         }
 
         /// A new file in this folder; fails when the name is taken, even by a link.
         pub fn create_new(&self, file: &OsStr) -> std::io::Result<std::fs::File> {
-            let file = name(file)?;
-            // SAFETY: a valid NUL-terminated name; the descriptor returned is owned here.
-            let fd = check(unsafe {
-                libc::openat(
-                    self.0.as_raw_fd(),
-                    file.as_ptr(),
-                    libc::O_WRONLY
-                        | libc::O_CREAT
-                        | libc::O_EXCL
-                        | libc::O_NOFOLLOW
-                        | libc::O_CLOEXEC,
-                    0o666 as libc::c_uint,
-                )
-            })?;
-            // SAFETY: `fd` was just opened and is not owned elsewhere.
-            Ok(unsafe { std::fs::File::from_raw_fd(fd) })
+            let flags =
+                OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            let fd = rustix::fs::openat(&self.0, file, flags, Mode::from_raw_mode(0o666))?;
+            Ok(std::fs::File::from(fd))
         }
 
         /// Gives `from` the name `to`, replacing what has it (a link is replaced, not
         /// followed).
         pub fn rename(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
-            let (from, to) = (name(from)?, name(to)?);
-            let fd = self.0.as_raw_fd();
-            // SAFETY: valid NUL-terminated names.
-            check(unsafe { libc::renameat(fd, from.as_ptr(), fd, to.as_ptr()) })?;
-            Ok(())
+            Ok(rustix::fs::renameat(&self.0, from, &self.0, to)?)
         }
 
         /// Gives `from` the name `to` too, failing when `to` is taken (a link too); where
         /// the file system has no hard links, writes `from`'s bytes to `to`, created new.
         pub fn link(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
-            let (from_c, to_c) = (name(from)?, name(to)?);
-            let fd = self.0.as_raw_fd();
-            // SAFETY: valid NUL-terminated names.
-            match check(unsafe { libc::linkat(fd, from_c.as_ptr(), fd, to_c.as_ptr(), 0) }) {
-                Ok(_) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            match rustix::fs::linkat(&self.0, from, &self.0, to, AtFlags::empty()) {
+                Ok(()) => Ok(()),
+                Err(e) if e == rustix::io::Errno::EXIST => Err(e.into()),
                 Err(_) => {
                     use std::io::{Read, Write};
+                    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+                    let source = rustix::fs::openat(&self.0, from, flags, Mode::empty())?;
                     let mut bytes = Vec::new();
-                    // SAFETY: a valid NUL-terminated name; the descriptor is owned here.
-                    let source = check(unsafe {
-                        libc::openat(
-                            fd,
-                            from_c.as_ptr(),
-                            libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-                        )
-                    })?;
-                    // SAFETY: `source` was just opened and is not owned elsewhere.
-                    unsafe { std::fs::File::from_raw_fd(source) }.read_to_end(&mut bytes)?;
+                    std::fs::File::from(source).read_to_end(&mut bytes)?;
                     self.create_new(to)?.write_all(&bytes)
                 }
             }
         }
 
         pub fn remove(&self, file: &OsStr) -> std::io::Result<()> {
-            let file = name(file)?;
-            // SAFETY: a valid NUL-terminated name.
-            check(unsafe { libc::unlinkat(self.0.as_raw_fd(), file.as_ptr(), 0) })?;
-            Ok(())
+            Ok(rustix::fs::unlinkat(&self.0, file, AtFlags::empty())?)
         }
     }
 }
 
 /// Whether the process `pid` runs (or runs as another user).
 #[cfg(unix)]
-#[allow(unsafe_code)]
 pub fn process_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
         return false;
     };
-    // SAFETY: signal 0 only asks whether the process exists.
-    let result = unsafe { libc::kill(pid, 0) };
-    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    match rustix::process::test_kill_process(pid) {
+        Ok(()) => true,
+        Err(e) => e == rustix::io::Errno::PERM,
+    }
 }
 
 #[cfg(not(unix))]

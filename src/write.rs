@@ -435,30 +435,18 @@ fn swap_into_place(staging: &Path, out: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Swaps two paths in one step. The standard library has no exchange, so this is one of
-/// the two places the crate calls the system directly.
+/// Swaps two paths in one step (`renameat2` with `RENAME_EXCHANGE`), which the standard
+/// library does not offer.
 #[cfg(target_os = "linux")]
-#[allow(unsafe_code)]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
-    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both are valid NUL-terminated paths; the call reads them only.
-    let result = unsafe {
-        libc::syscall(
-            libc::SYS_renameat2,
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if result == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
+    use rustix::fs::{CWD, RenameFlags};
+    Ok(rustix::fs::renameat_with(
+        CWD,
+        a,
+        CWD,
+        b,
+        RenameFlags::EXCHANGE,
+    )?)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -469,7 +457,10 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 fn exchange_unsupported(error: &std::io::Error) -> bool {
     #[cfg(target_os = "linux")]
     if let Some(code) = error.raw_os_error() {
-        return code == libc::EINVAL || code == libc::ENOSYS || code == libc::EOPNOTSUPP;
+        use rustix::io::Errno;
+        return [Errno::INVAL, Errno::NOSYS, Errno::OPNOTSUPP]
+            .iter()
+            .any(|e| e.raw_os_error() == code);
     }
     error.kind() == ErrorKind::Unsupported
 }
