@@ -6,26 +6,42 @@ use crate::model::Letter;
 /// The text without Markdown or HTML formatting: tags dropped, `**`, `__`, `` ` `` and
 /// emphasis marks around words removed, `[text](url)` read as `text`, `\|` as `|`, runs of
 /// white space made one space.
+///
+/// Linear in the cell's length: where the next `>`, `]` and `)` stand is found once, from
+/// the end, so a cell of many `<` or `[` is not scanned again for each.
 pub fn plain(raw: &str) -> String {
-    let mut out = String::new();
     let chars: Vec<char> = raw.chars().collect();
+    let next = |target: char| {
+        let mut at = vec![usize::MAX; chars.len() + 1];
+        for i in (0..chars.len()).rev() {
+            at[i] = if chars[i] == target { i } else { at[i + 1] };
+        }
+        at
+    };
+    let (next_gt, next_close, next_paren) = (next('>'), next(']'), next(')'));
+    let mut out = String::with_capacity(raw.len());
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         match c {
             '<' => {
                 // An HTML tag: `<b>`, `</strong>`, `<br/>`. A lone `<` is text.
-                if let Some(end) = chars[i + 1..].iter().position(|&d| d == '>') {
-                    let inner: String = chars[i + 1..i + 1 + end].iter().collect();
-                    let name = inner.trim_start_matches('/');
-                    if name.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
-                        if name.eq_ignore_ascii_case("br")
-                            || name.starts_with("br ")
-                            || name.starts_with("br/")
-                        {
+                let end = next_gt[i + 1];
+                if end != usize::MAX {
+                    let inner = &chars[i + 1..end];
+                    let name = match inner.first() {
+                        Some('/') => &inner[1..],
+                        _ => inner,
+                    };
+                    if name.first().is_some_and(|ch| ch.is_ascii_alphabetic()) {
+                        let br = name.len() >= 2
+                            && name[0].eq_ignore_ascii_case(&'b')
+                            && name[1].eq_ignore_ascii_case(&'r')
+                            && matches!(name.get(2), None | Some(' ' | '/'));
+                        if br {
                             out.push(' ');
                         }
-                        i += end + 2;
+                        i = end + 1;
                         continue;
                     }
                 }
@@ -46,14 +62,13 @@ pub fn plain(raw: &str) -> String {
             }
             '[' => {
                 // `[text](url)`: keep the text.
-                if let Some(close) = chars[i + 1..].iter().position(|&d| d == ']') {
-                    let after = i + 1 + close + 1;
-                    if chars.get(after) == Some(&'(')
-                        && let Some(end) = chars[after..].iter().position(|&d| d == ')')
-                    {
-                        let text: String = chars[i + 1..i + 1 + close].iter().collect();
+                let close = next_close[i + 1];
+                if close != usize::MAX && chars.get(close + 1) == Some(&'(') {
+                    let end = next_paren[close + 1];
+                    if end != usize::MAX {
+                        let text: String = chars[i + 1..close].iter().collect();
                         out.push_str(&plain(&text));
-                        i = after + end + 1;
+                        i = end + 1;
                         continue;
                     }
                 }
@@ -64,6 +79,33 @@ pub fn plain(raw: &str) -> String {
         i += 1;
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text from a source file as it may be shown in a message or a YAML comment: control
+/// characters, line and paragraph separators and the marks that reorder text are
+/// written as escapes (`\n`, `\u{1b}`), so a name can neither start a new line nor
+/// command a terminal.
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `c` is escaped by [`shown`].
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
 /// Whether the whole cell is set in bold: `**x**`, `__x__`, `<b>x</b>`, `<strong>x</strong>`.
