@@ -509,7 +509,7 @@ fn import(options: crate::import::Options) -> Result<u8> {
     let mut out = String::new();
     out.push_str(&format!(
         "imported {}: {} parties, {} sections, {} tasks, {} cells with letters\n",
-        options.file.display(),
+        crate::import::text::shown(&options.file.display().to_string()),
         matrix.parties.len(),
         matrix.sections.len(),
         matrix.task_count(),
@@ -531,7 +531,10 @@ fn import(options: crate::import::Options) -> Result<u8> {
         }
     }
     for path in &imported.written {
-        out.push_str(&format!("wrote {}\n", path.display()));
+        out.push_str(&format!(
+            "wrote {}\n",
+            crate::import::text::shown(&path.display().to_string())
+        ));
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
     check(&options.root, Format::Human, false, false)

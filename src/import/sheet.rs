@@ -78,42 +78,69 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// Reads a CSV file's text; rows may differ in length.
+/// Reads a CSV file's text; rows may differ in length, blank lines are skipped.
+///
+/// Read one field at a time into a buffer of the longest cell, so a line of ten million
+/// commas or one huge field is refused at its position before it is stored.
 pub fn read_csv(name: &str, text: &str) -> Result<Table, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    use csv_core::ReadFieldResult;
+    let mut reader = csv_core::Reader::new();
+    let mut input = text.as_bytes();
+    let mut field = vec![0u8; 4 * limits::MAX_CELL_CHARS + 4];
+    let mut filled = 0;
     let mut table = Table::default();
     let mut tally = Tally::default();
-    let mut record = csv::StringRecord::new();
+    let mut cells: Vec<SourceCell> = Vec::new();
+    // Lines consumed so far, and the line the current record starts on.
+    let mut lines = 0usize;
+    let mut line = 1usize;
     loop {
-        let more = reader.read_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            ImportError(format!("{name}:{line}: cannot read this CSV line ({e})"))
-        })?;
-        if !more {
-            break;
+        if cells.is_empty() && filled == 0 {
+            // Blank lines between records, skipped here so the record's line is known.
+            let blank = input
+                .iter()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .count();
+            lines += input[..blank].iter().filter(|b| **b == b'\n').count();
+            input = &input[blank..];
+            line = lines + 1;
         }
-        let line = record.position().map_or(0, |p| p.line());
-        tally.row(
-            &format!("{name}:{line}"),
-            table.rows.len() + 1,
-            record.len(),
-        )?;
-        let mut cells = Vec::with_capacity(record.len());
-        for (i, text) in record.iter().enumerate() {
-            let at = format!("{name}:{line}:{}", i + 1);
-            tally.text(&at, text)?;
-            cells.push(SourceCell {
-                text: text.to_string(),
-                at,
-            });
+        let (result, read, written) = reader.read_field(input, &mut field[filled..]);
+        lines += input[..read].iter().filter(|b| **b == b'\n').count();
+        input = &input[read..];
+        filled += written;
+        let at = || format!("{name}:{line}:{}", cells.len() + 1);
+        match result {
+            ReadFieldResult::InputEmpty => {}
+            ReadFieldResult::OutputFull => {
+                return Err(ImportError(format!(
+                    "{}: a cell of more than {} characters; import reads cells of at most that",
+                    at(),
+                    limits::MAX_CELL_CHARS
+                )));
+            }
+            ReadFieldResult::Field { record_end } => {
+                let at = at();
+                if cells.len() >= limits::MAX_COLUMNS {
+                    return Err(limits::too_much(
+                        &format!("{name}:{line}"),
+                        format!("more than {} columns", limits::MAX_COLUMNS),
+                    ));
+                }
+                let cell = String::from_utf8_lossy(&field[..filled]).into_owned();
+                filled = 0;
+                tally.text(&at, &cell)?;
+                cells.push(SourceCell { text: cell, at });
+                if record_end {
+                    tally.row(&format!("{name}:{line}"), table.rows.len() + 1, cells.len())?;
+                    table.rows.push(SourceRow {
+                        at: format!("{name} line {line}"),
+                        cells: std::mem::take(&mut cells),
+                    });
+                }
+            }
+            ReadFieldResult::End => break,
         }
-        table.rows.push(SourceRow {
-            at: format!("{name} line {line}"),
-            cells,
-        });
     }
     Ok(table)
 }
