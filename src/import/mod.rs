@@ -86,10 +86,10 @@ enum FileFormat {
 }
 
 fn format_of(path: &Path) -> Result<FileFormat, ImportError> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
+    // The name's last `.` part, also for a name that is all extension (`.csv`).
+    let extension = file_name(path)
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     match extension.as_str() {
         "csv" => Ok(FileFormat::Csv),
@@ -173,6 +173,12 @@ pub fn import(options: &Options) -> Result<Imported, ImportError> {
     if matrix.parties.is_empty() {
         return Err(ImportError(format!(
             "{}: the header row names no party: the first row is read as the parties, the first column as the tasks",
+            display_name(&options.file)
+        )));
+    }
+    if matrix.task_count() == 0 {
+        return Err(ImportError(format!(
+            "{}: no row below the header is a task (a title and letters): nothing to import",
             display_name(&options.file)
         )));
     }

@@ -7,9 +7,29 @@ use crate::model::Letter;
 /// emphasis marks around words removed, `[text](url)` read as `text`, `\|` as `|`, runs of
 /// white space made one space.
 ///
-/// Linear in the cell's length: where the next `>`, `]` and `)` stand is found once, from
-/// the end, so a cell of many `<` or `[` is not scanned again for each.
+/// Stripping is repeated until nothing changes (`\*x\*` → `*x*` → `x`), so reading a
+/// title again gives the same title: a matrix exported and imported keeps its titles.
+/// Each pass is linear in the cell's length, and a pass that changes the text shortens
+/// it; passes stop after [`PLAIN_PASSES`], which only text nested deeper than any table
+/// holds can reach.
 pub fn plain(raw: &str) -> String {
+    let mut text = plain_once(raw);
+    for _ in 1..PLAIN_PASSES {
+        let again = plain_once(&text);
+        if again == text {
+            break;
+        }
+        text = again;
+    }
+    text
+}
+
+/// The most passes of [`plain`].
+const PLAIN_PASSES: usize = 8;
+
+/// One pass of [`plain`]. Where the next `>`, `]` and `)` stand is found once, from the
+/// end, so a cell of many `<` or `[` is not scanned again for each.
+fn plain_once(raw: &str) -> String {
     let chars: Vec<char> = raw.chars().collect();
     let next = |target: char| {
         let mut at = vec![usize::MAX; chars.len() + 1];
@@ -67,7 +87,7 @@ pub fn plain(raw: &str) -> String {
                     let end = next_paren[close + 1];
                     if end != usize::MAX {
                         let text: String = chars[i + 1..close].iter().collect();
-                        out.push_str(&plain(&text));
+                        out.push_str(&plain_once(&text));
                         i = end + 1;
                         continue;
                     }

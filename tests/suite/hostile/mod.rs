@@ -2,4 +2,5 @@
 //! (`markup`), and what the newer commands must withstand (links that lead out, injection
 //! through import, inputs that inflate, runaway templates, closed output, kills).
 
+mod import;
 mod markup;
