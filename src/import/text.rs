@@ -294,4 +294,13 @@ mod tests {
         assert!(!is_bold("Planning"));
         assert!(!is_bold("****"));
     }
+
+    #[test]
+    fn stripping_twice_changes_nothing() {
+        for raw in ["\\_", "\\*x\\*", "[[a](b)](c)", "\\<b>x", "a\\\\_b", "1 < 2 > 0"] {
+            let once = plain(raw);
+            assert_eq!(plain(&once), once, "{raw}");
+        }
+        assert_eq!(plain("[[a](b)](c)"), "a");
+    }
 }
