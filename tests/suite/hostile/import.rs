@@ -549,6 +549,15 @@ fn rows_of_one_title_and_many_small_tables_do_not_hang() {
     std::fs::write(&file, text).unwrap();
     let (code, _, stderr) = import(&file, &dir.path().join("tables"), &["--table", "16000"]);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stderr));
+    // One long table: each cell's line and column found without reading from the start.
+    let mut text = String::from("| Task | Ops |\n|---|---|\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("| Task {i} | A/R |\n"));
+    }
+    let file = dir.path().join("long.md");
+    std::fs::write(&file, text).unwrap();
+    let (code, _, stderr) = import(&file, &dir.path().join("long"), &[]);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stderr));
     let cell = format!("| {} | A/R |", "<a[b](".repeat(5_000));
     let file = dir.path().join("brackets.md");
     std::fs::write(&file, format!("| Task | Ops |\n|---|---|\n{cell}\n")).unwrap();
