@@ -297,7 +297,14 @@ mod tests {
 
     #[test]
     fn stripping_twice_changes_nothing() {
-        for raw in ["\\_", "\\*x\\*", "[[a](b)](c)", "\\<b>x", "a\\\\_b", "1 < 2 > 0"] {
+        for raw in [
+            "\\_",
+            "\\*x\\*",
+            "[[a](b)](c)",
+            "\\<b>x",
+            "a\\\\_b",
+            "1 < 2 > 0",
+        ] {
             let once = plain(raw);
             assert_eq!(plain(&once), once, "{raw}");
         }
