@@ -41,6 +41,45 @@ pub fn loader_nodes() -> usize {
     serde_saphyr::budget::Budget::default().max_nodes
 }
 
+/// The most lines of a Markdown file, and the most characters in it that Markdown may
+/// read as markup (`|`, `[`, `<`, `*`, …): the Markdown parser keeps an item for each before
+/// the tables are read, so these bound its memory.
+pub const MAX_MARKDOWN_LINES: usize = 200_000;
+pub const MAX_MARKDOWN_MARKS: usize = 250_000;
+
+/// Refuses a Markdown file past [`MAX_MARKDOWN_LINES`] or [`MAX_MARKDOWN_MARKS`], at the
+/// line and column where it passes, before it is parsed.
+pub fn check_markdown(name: &str, text: &str) -> Result<(), ImportError> {
+    let (mut line, mut line_start, mut marks) = (1usize, 0usize, 0usize);
+    for (i, byte) in text.bytes().enumerate() {
+        let column = || text[line_start..i].chars().count() + 1;
+        match byte {
+            b'\n' => {
+                line += 1;
+                line_start = i + 1;
+                if line > MAX_MARKDOWN_LINES {
+                    return Err(too_much(
+                        &format!("{name}:{line}"),
+                        format!("more than {MAX_MARKDOWN_LINES} lines"),
+                    ));
+                }
+            }
+            b'|' | b'[' | b']' | b'(' | b')' | b'<' | b'>' | b'*' | b'_' | b'`' | b'~' | b'!'
+            | b'\\' | b'&' => {
+                marks += 1;
+                if marks > MAX_MARKDOWN_MARKS {
+                    return Err(too_much(
+                        &format!("{name}:{line}:{}", column()),
+                        format!("more than {MAX_MARKDOWN_MARKS} characters of Markdown markup"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// What a table read so far holds, checked as each row and cell arrives.
 #[derive(Debug, Default)]
 pub struct Tally {

@@ -47,6 +47,7 @@ impl<'a> Lines<'a> {
 /// Reads table `choice` (from 1) of the file, or its only table. Only that table is kept;
 /// the others are counted.
 pub fn read(name: &str, text: &str, choice: Option<usize>) -> Result<Table, ImportError> {
+    super::limits::check_markdown(name, text)?;
     let mut count = 0usize;
     let mut kept: Option<Table> = None;
     let mut keeping = false;

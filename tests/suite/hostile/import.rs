@@ -440,6 +440,21 @@ fn csv_and_markdown_past_the_limits_are_refused_at_their_line() {
         "long.md:5:3",
         "a cell of 32768",
     );
+    // Markup the Markdown parser would keep an item for, and lines, before any table.
+    let file = dir.path().join("marks.md");
+    let marks = "[".repeat(limits::MAX_MARKDOWN_MARKS);
+    std::fs::write(&file, format!("| a | b |\n|---|---|\n| {marks} | R |\n")).unwrap();
+    assert_refused(
+        &file,
+        &dir.path().join("f"),
+        &[],
+        "marks.md:3:",
+        "of Markdown markup",
+    );
+    let file = dir.path().join("lines.md");
+    std::fs::write(&file, "a\n".repeat(limits::MAX_MARKDOWN_LINES)).unwrap();
+    let line = format!("lines.md:{}", limits::MAX_MARKDOWN_LINES + 1);
+    assert_refused(&file, &dir.path().join("g"), &[], &line, "lines");
     let file = dir.path().join("old.xls");
     std::fs::write(&file, b"\xD0\xCF\x11\xE0").unwrap();
     assert_refused(
