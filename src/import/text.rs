@@ -71,7 +71,18 @@ fn plain_once(raw: &str) -> String {
                 out.push(chars[i + 1]);
                 i += 1;
             }
-            '*' | '`' | '~' => {}
+            '*' | '`' | '~' => {
+                // A run of marks beside text is emphasis, code or strike-through and is
+                // dropped; one standing alone (`~`, `2 * 3`) is text.
+                let end = i + chars[i..].iter().take_while(|&&d| d == c).count();
+                let beside = |at: Option<&char>| at.is_some_and(|d| !d.is_whitespace());
+                let touches = (i > 0 && beside(chars.get(i - 1))) || beside(chars.get(end));
+                if !touches {
+                    out.extend(&chars[i..end]);
+                }
+                i = end;
+                continue;
+            }
             '_' => {
                 // Emphasis only at a word's edge; `snake_case` keeps its underscore.
                 let before = i > 0 && chars[i - 1].is_alphanumeric();
@@ -288,6 +299,10 @@ mod tests {
         );
         assert_eq!(plain("snake_case _word_"), "snake_case word");
         assert_eq!(plain("a\\|b  c"), "a|b c");
+        // Marks standing alone are text: a party named `~`, a title `2 * 3`.
+        assert_eq!(plain("~"), "~");
+        assert_eq!(plain("2 * 3"), "2 * 3");
+        assert_eq!(plain("~~old~~ **(new)**"), "old (new)");
         assert_eq!(plain("1 < 2"), "1 < 2");
         assert!(is_bold("**Planning**"));
         assert!(is_bold("<B>Deploy</B>"));
