@@ -1092,3 +1092,34 @@ fn fuzzed_workbooks_import_or_are_refused_cleanly() {
         })
         .unwrap();
 }
+
+/// A workbook written by another program (openpyxl, a Python library): a date cell, and
+/// columns named by YAML words.
+#[test]
+fn a_workbook_from_another_writer_reads_dates_and_yaml_words_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::support::fixtures().join("import/openpyxl.xlsx");
+    let root = dir.path().join("p");
+    let (code, stdout, stderr) = import(&file, &root, &[]);
+    assert_eq!(
+        code,
+        0,
+        "{}{}",
+        String::from_utf8_lossy(&stdout),
+        String::from_utf8_lossy(&stderr)
+    );
+    let (project, findings) = rasci::pipeline::check_project(&root).unwrap();
+    assert_eq!(findings.errors(), 0);
+    let parties: Vec<&str> = project
+        .parties
+        .iter()
+        .map(|p| p.id.value.as_str())
+        .collect();
+    assert_eq!(parties, ["null", "true", "owner"]);
+    let titles: Vec<&str> = project.sections[0]
+        .tasks
+        .iter()
+        .map(|t| t.title.value.as_str())
+        .collect();
+    assert_eq!(titles, ["Ship the release", "2024-03-05", "Review at noon"]);
+}
