@@ -333,6 +333,34 @@ fn a_zip_bomb_is_refused_while_it_inflates() {
 }
 
 #[test]
+fn a_count_of_shared_strings_the_part_cannot_hold_is_refused() {
+    // A reader sets room aside for the declared count: 10^18 overflowed it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("count.xlsx");
+    let rows = vec![
+        vec!["Task".to_string(), "Ops".into()],
+        vec!["Run".into(), "R".into()],
+    ];
+    xlsx(&file, "S", &rows);
+    rewrite_zip(&file, |name, data| {
+        if name != "xl/sharedStrings.xml" {
+            return data;
+        }
+        let text = String::from_utf8(data).unwrap();
+        let start = text.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+        let end = start + text[start..].find('"').unwrap();
+        format!("{}1000000000000000000{}", &text[..start], &text[end..]).into_bytes()
+    });
+    assert_refused(
+        &file,
+        &dir.path().join("p"),
+        &[],
+        "xl/sharedStrings.xml declares 1000000000000000000 shared strings",
+        "nothing was written",
+    );
+}
+
+#[test]
 fn shared_strings_repeated_past_the_text_budget_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("many.xlsx");
