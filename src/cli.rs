@@ -257,26 +257,40 @@ pub fn run(cli: Cli) -> Result<u8> {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "rasci", &mut script);
-            std::io::stdout().lock().write_all(&script)?;
+            emit(&script)?;
             Ok(EXIT_OK)
         }
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)?;
-            std::io::stdout().lock().write_all(&page)?;
+            emit(&page)?;
             Ok(EXIT_OK)
         }
         Command::Init { dir } => {
             let written = crate::init::init(&dir)?;
+            let mut text = String::new();
             for path in &written {
-                println!("wrote {}", path.display());
+                text.push_str(&format!("wrote {}\n", path.display()));
             }
-            println!(
-                "next: `rasci check --root {0}` and `rasci build --root {0}`",
+            text.push_str(&format!(
+                "next: `rasci check --root {0}` and `rasci build --root {0}`\n",
                 dir.display()
-            );
+            ));
+            emit(text.as_bytes())?;
             Ok(EXIT_OK)
         }
+    }
+}
+
+/// Writes `bytes` to standard output. A reader that stops reading (`rasci schema | head -1`)
+/// closes the pipe, and as Rust ignores SIGPIPE the write fails with `BrokenPipe`: the
+/// rest of the output is then dropped quietly and the command finishes its work and exits
+/// with its own code (`println!` would panic). Every command prints through here.
+fn emit(bytes: &[u8]) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
     }
 }
 
@@ -297,7 +311,7 @@ fn check(root: &Path, format: Format, deny_warnings: bool, site: bool) -> Result
     let stdout = std::io::stdout();
     let color = use_color(stdout.is_terminal());
     let text = report::render(format, &findings, &project.sources, color);
-    stdout.lock().write_all(text.as_bytes())?;
+    emit(text.as_bytes())?;
     let failed = findings.errors() > 0 || (deny_warnings && findings.warnings() > 0);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
@@ -379,7 +393,7 @@ fn export(
     };
     match out {
         Some(path) => write_export(root, path, &bytes, force)?,
-        None => std::io::stdout().lock().write_all(&bytes)?,
+        None => emit(&bytes)?,
     }
     Ok(EXIT_OK)
 }
@@ -415,7 +429,7 @@ fn diff(
     let new = new.map_or_else(|| Side::WorkingTree(root.to_path_buf()), side);
     let changes = crate::diff::diff(root, &old, &new)?;
     let text = crate::diff::format::render(format, &changes);
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    emit(text.as_bytes())?;
     Ok(if exit_code && changes.changed {
         EXIT_FINDINGS
     } else {
@@ -424,7 +438,8 @@ fn diff(
 }
 
 /// Writes an export to `path`. Without `force` the file must not exist yet, checked by the
-/// create itself so nothing can appear between a check and the write.
+/// create itself so nothing can appear between a check and the write. The file is written
+/// under [`crate::guard`]'s rule in the folder that holds it: never through a link.
 fn write_export(root: &Path, path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     // An export never lands on what rasci reads, not even with --force: a file under
     // `data/` would become part of the project.
@@ -435,26 +450,27 @@ fn write_export(root: &Path, path: &Path, bytes: &[u8], force: bool) -> Result<(
             path.display()
         );
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
+    let (folder, name) = split_file(path)?;
+    let mut plan = crate::guard::Plan::new(folder)?;
+    plan.file(name, bytes);
+    let existing = plan.check()?;
+    if !existing.is_empty() && !force {
+        bail!(
+            "{} already exists; give --force to replace it",
+            path.display()
+        );
     }
-    let mut file = options.open(path).map_err(|error| {
-        if error.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!(
-                "{} already exists; give --force to replace it",
-                path.display()
-            )
-        } else {
-            anyhow::Error::new(error).context(format!("cannot write {}", path.display()))
-        }
-    })?;
-    file.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    plan.write(force)?;
     Ok(())
+}
+
+/// The folder holding `path` (empty for a bare name: the current folder, which messages
+/// then leave unsaid) and its file name.
+fn split_file(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
+    let Some(name) = path.file_name() else {
+        bail!("{} ends in no file or folder name", path.display());
+    };
+    Ok((path.parent().unwrap_or(Path::new("")), name))
 }
 
 /// Load, check, render, check links; then write atomically, only when there is no error.
@@ -536,17 +552,32 @@ fn import(options: crate::import::Options) -> Result<u8> {
             crate::import::text::shown(&path.display().to_string())
         ));
     }
-    std::io::stdout().lock().write_all(out.as_bytes())?;
+    emit(out.as_bytes())?;
     check(&options.root, Format::Human, false, false)
 }
 
+/// Writes the schemas into `out`, replacing earlier ones, under [`crate::guard`]'s rule in
+/// the folder holding `out`: a `schemas` that is a link leading out, or a schema file that
+/// is a link, is refused before anything is written.
 fn write_schemas(out: &Path) -> Result<u8> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    for (name, schema) in schema::all() {
-        let path = out.join(&name);
-        std::fs::write(&path, schema::to_text(&schema))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        println!("wrote {}", path.display());
+    let (folder, name) = split_file(out)?;
+    let mut plan = crate::guard::Plan::new(folder)?;
+    for (file, schema) in schema::all() {
+        plan.file(Path::new(name).join(file), schema::to_text(&schema));
     }
+    let written = plan.write(true)?;
+    let mut text = String::new();
+    for path in &written {
+        text.push_str(&format!("wrote {}\n", path.display()));
+    }
+    emit(text.as_bytes())?;
     Ok(EXIT_OK)
 }
+
+/// The allocator the binary installs: mimalloc, metered for the budget of template
+/// renders (see [`crate::render::budget`]), which is how a template that loops or grows
+/// without end is stopped.
+pub type Allocator = crate::render::budget::Guarded<mimalloc::MiMalloc>;
+
+/// The one [`Allocator`].
+pub const ALLOCATOR: Allocator = crate::render::budget::Guarded(mimalloc::MiMalloc);

@@ -25,7 +25,11 @@ pub struct Config {
     #[schemars(extend("default" = "golive"))]
     pub theme: Located<String>,
     /// Language code for `<html lang>`.
-    #[serde(default = "default_language")]
+    #[serde(default = "default_language", deserialize_with = "language_tag")]
+    #[schemars(
+        regex(pattern = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"),
+        length(max = 64)
+    )]
     pub language: String,
     #[serde(default)]
     pub check: CheckConfig,
@@ -52,6 +56,72 @@ pub struct Config {
     /// `false` leaves every date out and never runs git.
     #[serde(default = "default_last_updated")]
     pub last_updated: bool,
+    #[serde(default)]
+    pub templates: TemplatesConfig,
+}
+
+/// The `templates:` section: the budget of one template render, so that a template that
+/// loops without end or grows a string without end stops with an error naming it instead
+/// of holding a build, `check --site` or `serve` for ever. The defaults are several times
+/// what the built-in theme needs for its largest page of a 10,000-task project (the
+/// comparison: 2 to 4 s and 32 to 64 MiB in an unoptimised build, a fraction of the time
+/// in a release build), and low enough that a runaway is stopped in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatesConfig {
+    /// Milliseconds one render of one template may take (10 to 600000).
+    #[serde(default = "templates::max_ms", deserialize_with = "templates::ms")]
+    #[schemars(range(min = 10, max = 600_000))]
+    pub max_render_ms: u64,
+    /// Bytes of memory one render may hold, its output included (1 MiB to 4 GiB).
+    #[serde(
+        default = "templates::max_bytes",
+        deserialize_with = "templates::bytes"
+    )]
+    #[schemars(range(min = 1_048_576, max = 4_294_967_296u64))]
+    pub max_render_bytes: u64,
+}
+
+impl Default for TemplatesConfig {
+    fn default() -> Self {
+        TemplatesConfig {
+            max_render_ms: templates::max_ms(),
+            max_render_bytes: templates::max_bytes(),
+        }
+    }
+}
+
+/// The defaults and bounds of the `templates:` section.
+mod templates {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    pub fn max_ms() -> u64 {
+        10_000
+    }
+    pub fn max_bytes() -> u64 {
+        256 << 20
+    }
+    fn within<'de, D: Deserializer<'de>>(
+        d: D,
+        min: u64,
+        max: u64,
+        unit: &str,
+    ) -> Result<u64, D::Error> {
+        let value = u64::deserialize(d)?;
+        if (min..=max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(D::Error::custom(format!(
+                "{value} is out of range: between {min} and {max} {unit}"
+            )))
+        }
+    }
+    pub fn ms<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        within(d, 10, 600_000, "milliseconds")
+    }
+    pub fn bytes<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        within(d, 1 << 20, 4 << 30, "bytes")
+    }
 }
 
 /// A usable `edit_url` pattern, split at its `{path}`. Only [`EditUrl::parse`] makes one.
@@ -263,7 +333,8 @@ pub struct CheckConfig {
     #[serde(default)]
     pub rules: Entries<Located<String>, Located<RuleLevel>>,
     /// Warn when one party is Accountable for more than this share of a scope's tasks.
-    #[serde(default = "default_accountable_share")]
+    #[serde(default = "default_accountable_share", deserialize_with = "share")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub max_accountable_share: f64,
 }
 
@@ -324,4 +395,42 @@ fn default_last_updated() -> bool {
 
 fn default_accountable_share() -> f64 {
     0.6
+}
+
+/// Starts the message of a value that the reading of a field refuses although its type
+/// is right (a share of 1.5, a language with a line break): the YAML reader reports it as
+/// an invalid value at the value, in the words after this mark.
+pub const REFUSED: &str = "rasci refuses this value: ";
+
+/// `language`: a BCP 47 tag as `<html lang>` takes it (`en`, `de-CH`, `zh-Hant-TW`):
+/// letters, then `-`-separated parts of letters and digits, at most 64 characters. It is
+/// written into every page, so anything else (a line break, a quote) is refused.
+fn language_tag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let tag = String::deserialize(deserializer)?;
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    let fits = tag.len() <= 64
+        && (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if fits {
+        Ok(tag)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{REFUSED}`language` is a language tag such as `en` or `de-CH`: letters, then parts of letters and digits joined by `-`"
+        )))
+    }
+}
+
+/// `max_accountable_share`: a share, from 0 to 1 (`.nan` and `.inf` are no share).
+fn share<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    let share = f64::deserialize(deserializer)?;
+    if (0.0..=1.0).contains(&share) {
+        Ok(share)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{REFUSED}`max_accountable_share` is a share from 0 to 1, such as 0.6 for 60 %"
+        )))
+    }
 }

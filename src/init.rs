@@ -45,7 +45,8 @@ const FILES: &[(&str, &str)] = &[
 pub enum InitError {
     /// The folder already holds a project (or data that would be overwritten).
     Exists(PathBuf),
-    Io(PathBuf, std::io::Error),
+    /// A path is refused by the rule every writer follows (a link, a file for a folder).
+    Refused(crate::guard::GuardError),
 }
 
 impl std::fmt::Display for InitError {
@@ -56,7 +57,7 @@ impl std::fmt::Display for InitError {
                 "{} already exists; rasci init does not overwrite a project",
                 path.display()
             ),
-            InitError::Io(path, e) => write!(f, "cannot write {}: {e}", path.display()),
+            InitError::Refused(error) => error.fmt(f),
         }
     }
 }
@@ -64,31 +65,22 @@ impl std::fmt::Display for InitError {
 impl std::error::Error for InitError {}
 
 /// Writes a new project into `root` (created if missing) and returns the files written.
-/// Nothing is written when any of them exists already.
+/// Every file is planned and checked first ([`crate::guard`]): nothing is written when any
+/// of them exists already, or when a link on the way dangles or leads out of `root`.
 pub fn init(root: &Path) -> Result<Vec<PathBuf>, InitError> {
-    for (path, _) in FILES {
-        let path = root.join(path);
-        if path.exists() {
-            return Err(InitError::Exists(path));
-        }
-    }
-    let mut written = Vec::new();
-    let mut write = |path: PathBuf, text: &str| -> Result<(), InitError> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| InitError::Io(parent.into(), e))?;
-        }
-        std::fs::write(&path, text).map_err(|e| InitError::Io(path.clone(), e))?;
-        written.push(path);
-        Ok(())
-    };
+    let mut plan = crate::guard::Plan::new(root).map_err(InitError::Refused)?;
     for (path, text) in FILES {
-        write(root.join(path), text)?;
+        plan.file(path, *text);
     }
     for (name, schema) in crate::schema::all() {
-        write(
-            root.join("schemas").join(name),
-            &crate::schema::to_text(&schema),
-        )?;
+        plan.file(
+            Path::new("schemas").join(name),
+            crate::schema::to_text(&schema),
+        );
     }
-    Ok(written)
+    let existing = plan.check().map_err(InitError::Refused)?;
+    if let Some(first) = existing.into_iter().next() {
+        return Err(InitError::Exists(first));
+    }
+    plan.write(false).map_err(InitError::Refused)
 }

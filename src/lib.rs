@@ -19,6 +19,7 @@ pub mod diagrams;
 pub mod diff;
 pub mod escape;
 pub mod export;
+pub mod guard;
 pub mod import;
 pub mod init;
 pub mod load;

@@ -222,6 +222,42 @@ impl Cache {
 
 /// Every stage but the write: load, check, render, check the links of the built site.
 pub fn build(root: &Path) -> Result<Build, BuildError> {
+    let root = root.to_path_buf();
+    contained(move || build_here(&root))
+}
+
+/// Runs a build within the render budget (see [`crate::render::budget::contain`]): a
+/// template that never ends is an error naming it, not a build that never returns.
+fn contained<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, BuildError> + Send + 'static,
+) -> Result<T, BuildError> {
+    contained_until(work, || false).unwrap_or_else(|| unreachable!("never replaced"))
+}
+
+/// [`contained`], or `None` as soon as `replaced` says a newer build takes its place.
+fn contained_until<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, BuildError> + Send + 'static,
+    replaced: impl FnMut() -> bool,
+) -> Option<Result<T, BuildError>> {
+    // The stages ran on the build's own thread; they count as this thread's.
+    let counted = move || {
+        let result = work();
+        (result, stage_runs())
+    };
+    match crate::render::budget::contain_until(counted, replaced) {
+        Ok((result, ran)) => {
+            count(|runs| {
+                runs.checks += ran.checks;
+                runs.renders += ran.renders;
+            });
+            Some(result)
+        }
+        Err(stopped) if stopped.reason == crate::render::budget::Reason::Cancelled => None,
+        Err(stopped) => Some(Err(ThemeError::Template(stopped.to_string()).into())),
+    }
+}
+
+fn build_here(root: &Path) -> Result<Build, BuildError> {
     let Loaded {
         project,
         content,
@@ -238,7 +274,8 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
 /// [`build`], reusing what `previous` loaded, checked and rendered where the inputs allow
 /// (see [`Cache`]). The result is the same as a fresh build's, byte for byte.
 pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
-    match build_from(root, previous, Errors::Render)? {
+    let root = root.to_path_buf();
+    match contained(move || build_from(&root, previous, Errors::Render))? {
         Rebuild::Built(built, cache) => Ok((built, cache)),
         // `Errors::Render` goes on to render whatever the check found.
         Rebuild::Stopped { .. } => unreachable!("a build that renders despite errors stopped"),
@@ -284,7 +321,18 @@ pub enum Rebuild {
 /// takes milliseconds where rendering a large site takes seconds, so the findings are
 /// shown at once); otherwise render from that same checked project, reusing `previous`.
 pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildError> {
-    build_from(root, previous, Errors::Stop)
+    rebuild_until(root, previous, || false).unwrap_or_else(|| unreachable!("never replaced"))
+}
+
+/// [`rebuild`], given up (`None`) as soon as `replaced` says a newer one takes its place:
+/// a save made while the preview rebuilds is built at once, not after a slow rebuild.
+pub fn rebuild_until(
+    root: &Path,
+    previous: Option<Cache>,
+    replaced: impl FnMut() -> bool,
+) -> Option<Result<Rebuild, BuildError>> {
+    let root = root.to_path_buf();
+    contained_until(move || build_from(&root, previous, Errors::Stop), replaced)
 }
 
 /// Load and check reusing what `previous` read, then render reusing what it rendered,
@@ -387,10 +435,21 @@ impl RenderedSite {
             source_links,
             reported_links,
         } = self;
+        // A workbook over the format's limits is left out of the site and reported at the
+        // data (`output/limit`); the theme's links to it are that finding, not another.
+        let over_limits = findings
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == crate::diagnostic::RuleId::OutputLimit);
+        let problems = rendered
+            .problems
+            .into_iter()
+            .filter(|p| !(over_limits && p.written.is_none() && p.href.ends_with(".xlsx")))
+            .collect();
         crate::render::links::report(
             &mut project,
             &mut findings,
-            rendered.problems,
+            problems,
             &rendered.site,
             &source_links,
             &reported_links,

@@ -15,9 +15,8 @@
 //!   manifest shows they were written by rasci and their process is gone.
 
 use crate::render::Site;
-use std::ffi::OsString;
 use std::io::ErrorKind;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The manifest every build writes at the top of its output folder.
 pub const MARKER: &str = ".rasci-build";
@@ -38,11 +37,11 @@ const SOURCE_ENTRIES: [&str; 8] = [
     crate::config::CONFIG_FILE,
 ];
 
+/// The manifest while it is being written; renamed to [`MARKER`] once complete.
+const MARKER_PARTIAL: &str = ".rasci-build.partial";
+
 /// What the staging folders beside an output are called: `.<name>.rasci-staging-<pid>`.
 const STAGING_INFIX: &str = ".rasci-staging-";
-
-/// How many symbolic links one path may go through before it counts as a loop.
-const MAX_LINKS: usize = 40;
 
 #[derive(Debug)]
 pub enum WriteError {
@@ -66,6 +65,8 @@ pub enum WriteError {
         out: PathBuf,
         why: String,
     },
+    /// A file of the site refused by [`crate::guard`] (a link put in the staging folder).
+    Guard(crate::guard::GuardError),
     Io(PathBuf, std::io::Error),
 }
 
@@ -98,6 +99,7 @@ impl std::fmt::Display for WriteError {
             WriteError::BadPath { out, why } => {
                 write!(f, "cannot use {} as output: {why}", out.display())
             }
+            WriteError::Guard(error) => error.fmt(f),
             WriteError::Io(path, error) => write!(f, "cannot write {}: {error}", path.display()),
         }
     }
@@ -118,61 +120,15 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     move |e| WriteError::Io(path.to_path_buf(), e)
 }
 
-/// Resolves `path` as the system would, even where it does not exist yet: absolute,
-/// `.` dropped, each symbolic link replaced by its target, `..` taking away the last
-/// folder of the path resolved so far. A missing folder before `..` is dropped with it,
-/// so `public/../data` resolves to `data` whether or not `public` exists.
+/// [`crate::guard::resolve`], its errors as the output's.
 pub fn resolve(path: &Path) -> Result<PathBuf, WriteError> {
-    let start = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().map_err(io(path))?.join(path)
-    };
-    let mut pending: Vec<OsString> = Vec::new();
-    let mut resolved = PathBuf::from("/");
-    push_components(&start, &mut pending, &mut resolved);
-    let mut links = 0;
-    while let Some(part) = pending.pop() {
-        if part == ".." {
-            resolved.pop();
-            continue;
-        }
-        let next = resolved.join(&part);
-        match std::fs::symlink_metadata(&next) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                links += 1;
-                if links > MAX_LINKS {
-                    return Err(WriteError::BadPath {
-                        out: path.to_path_buf(),
-                        why: "too many symbolic links (a loop?)".into(),
-                    });
-                }
-                let target = std::fs::read_link(&next).map_err(io(&next))?;
-                if target.is_absolute() {
-                    resolved = PathBuf::from("/");
-                }
-                push_components(&target, &mut pending, &mut resolved);
-            }
-            _ => resolved = next,
-        }
-    }
-    Ok(resolved)
-}
-
-/// Puts the components of `path` on `pending` so that the first is popped first; a root or
-/// prefix component resets `resolved`.
-fn push_components(path: &Path, pending: &mut Vec<OsString>, resolved: &mut PathBuf) {
-    let mut parts = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::Prefix(prefix) => *resolved = PathBuf::from(prefix.as_os_str()),
-            Component::RootDir => resolved.push(std::path::MAIN_SEPARATOR_STR),
-            Component::CurDir => {}
-            Component::ParentDir => parts.push(OsString::from("..")),
-            Component::Normal(name) => parts.push(name.to_os_string()),
-        }
-    }
-    pending.extend(parts.into_iter().rev());
+    crate::guard::resolve(path).map_err(|error| match error {
+        crate::guard::GuardError::Io(at, e) => WriteError::Io(at, e),
+        _ => WriteError::BadPath {
+            out: path.to_path_buf(),
+            why: "too many symbolic links (a loop?)".into(),
+        },
+    })
 }
 
 /// Why writing `path` (resolved, absolute) would touch the sources of the project at
@@ -207,9 +163,65 @@ pub fn sources_at(root_abs: &Path, path: &Path) -> Result<Option<String>, WriteE
 /// Checks that `out` may be replaced by a build of the project at `root`. With `force`,
 /// an existing folder or file of the user's is accepted too, but never the project's
 /// sources.
+/// Why an output path written inside the project leaves it once links are followed, if
+/// it does. The project's own links come with every pull request, so `public` (or
+/// `site/out`) linked to a folder elsewhere must not send the site there; an output
+/// named outside the project (`--out /srv/site`) is the user's own choice, links and all.
+fn leads_out_of_project(
+    root: &Path,
+    root_abs: &Path,
+    out: &Path,
+    resolved: &Path,
+) -> Result<Option<String>, WriteError> {
+    let cwd = std::env::current_dir().map_err(io(out))?;
+    let (root_given, out_given) = (lexical(&cwd.join(root)), lexical(&cwd.join(out)));
+    if out_given.starts_with(&root_given) && !resolved.starts_with(root_abs) {
+        return Ok(Some(format!(
+            "it lies in the project but a symbolic link on the way leads out of it (to {}); \
+             rasci writes inside the project only where the project's files are",
+            resolved.display()
+        )));
+    }
+    Ok(None)
+}
+
+/// `path` with `.` dropped and each `..` taking away the name before it, without looking
+/// at the file system: where the user wrote the path, before any link is followed.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, WriteError> {
     let root_abs = resolve(root)?;
     let path = resolve(out)?;
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::symlink_metadata(&path).is_err()
+    {
+        return Err(WriteError::BadPath {
+            out: out.to_path_buf(),
+            why: format!(
+                "it is a symbolic link that dangles (to {}); rasci does not create the \
+                 folder a link points at",
+                path.display()
+            ),
+        });
+    }
+    if let Some(why) = leads_out_of_project(root, &root_abs, out, &path)? {
+        return Err(WriteError::BadPath {
+            out: out.to_path_buf(),
+            why,
+        });
+    }
     let sources = |why: String| {
         Err(WriteError::HoldsSources {
             out: out.to_path_buf(),
@@ -368,10 +380,10 @@ pub fn write_site(site: &Site, root: &Path, out: &Path, force: bool) -> Result<(
     remove_leftovers(parent, &name);
     let staging = parent.join(format!(".{name}{STAGING_INFIX}{}", std::process::id()));
     if std::fs::symlink_metadata(&staging).is_ok() {
-        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+        remove_build(&staging).map_err(io(&staging))?;
     }
     if let Err(error) = write_all(site, &staging) {
-        let _ = std::fs::remove_dir_all(&staging);
+        let _ = remove_build(&staging);
         return Err(match error {
             // The staging folder itself: name the output the user asked for.
             WriteError::Io(at, e) if at == staging => WriteError::Io(target.given.clone(), e),
@@ -381,7 +393,7 @@ pub fn write_site(site: &Site, root: &Path, out: &Path, force: bool) -> Result<(
     let swapped = swap_into_place(&staging, out);
     // On success the staging path holds the old site; on failure, the unused new one.
     let removed = match std::fs::symlink_metadata(&staging) {
-        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&staging),
+        Ok(meta) if meta.is_dir() => remove_build(&staging),
         Ok(_) => std::fs::remove_file(&staging),
         Err(_) => Ok(()),
     };
@@ -476,8 +488,8 @@ fn rename_aside(staging: &Path, out: &Path) -> std::io::Result<()> {
 }
 
 /// Removes the staging folders (and old sites) that killed builds of `name` left in
-/// `parent`: only folders named like rasci's staging, holding nothing but what their
-/// manifest lists (or nothing at all), of a process that is gone.
+/// `parent`: only folders named like rasci's staging, of a process that is gone, and
+/// holding nothing rasci did not write ([`is_ours`]).
 fn remove_leftovers(parent: &Path, name: &str) {
     let prefix = format!(".{name}{STAGING_INFIX}");
     let Ok(entries) = std::fs::read_dir(parent) else {
@@ -497,19 +509,49 @@ fn remove_leftovers(parent: &Path, name: &str) {
         }
         let path = entry.path();
         let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        if !is_dir {
-            continue;
-        }
-        let ours = match read_manifest(&path) {
-            Some(listed) => unlisted_files(&path, &listed).is_empty(),
-            None => std::fs::read_dir(&path)
-                .map(|mut d| d.next().is_none())
-                .unwrap_or(false),
-        };
-        if ours {
-            let _ = std::fs::remove_dir_all(&path);
+        if is_dir && is_ours(&path) {
+            let _ = remove_build(&path);
         }
     }
+}
+
+/// Whether a staging folder holds only what a build writes, wherever the build was
+/// killed: its files are all listed by its manifest, or, before the manifest was in
+/// place, there is no file but the manifest being written. [`write_all`] puts the
+/// manifest in place before any other file and [`remove_build`] removes it last, so
+/// every moment of a build leaves one of these two.
+fn is_ours(dir: &Path) -> bool {
+    let listed = read_manifest(dir).unwrap_or_default();
+    unlisted_files(dir, &listed)
+        .iter()
+        .all(|stray| stray == MARKER_PARTIAL)
+}
+
+/// Removes a build's folder with its manifest last, so that a removal cut short leaves a
+/// folder [`is_ours`] still recognises: files first, then the emptied folders, then the
+/// manifest, then the folder itself. Links are removed, never followed.
+fn remove_build(dir: &Path) -> std::io::Result<()> {
+    let meta = std::fs::symlink_metadata(dir)?;
+    if !meta.is_dir() {
+        return std::fs::remove_file(dir);
+    }
+    let marker = dir.join(MARKER);
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if entry.path() == marker {
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            std::fs::remove_dir(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    match std::fs::remove_file(&marker) {
+        Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
 }
 
 #[cfg(unix)]
@@ -528,20 +570,31 @@ fn process_alive(_pid: u32) -> bool {
     false
 }
 
-/// Writes the manifest first, so that a staging folder of a killed build is recognised as
-/// rasci's, then every file.
+/// Writes the manifest first, complete (written under [`MARKER_PARTIAL`], then renamed), so
+/// that a staging folder of a killed build is recognised as rasci's, then every file, each
+/// created new and never through a link.
 fn write_all(site: &Site, dir: &Path) -> Result<(), WriteError> {
     std::fs::create_dir(dir).map_err(io(dir))?;
+    let partial = dir.join(MARKER_PARTIAL);
+    crate::guard::write_file(&partial, manifest(site).as_bytes(), false).map_err(guarded)?;
     let marker = dir.join(MARKER);
-    std::fs::write(&marker, manifest(site)).map_err(io(&marker))?;
+    std::fs::rename(&partial, &marker).map_err(io(&marker))?;
     for (path, bytes) in &site.files {
         let target = dir.join(path);
         if let Some(folder) = target.parent() {
             std::fs::create_dir_all(folder).map_err(io(folder))?;
         }
-        std::fs::write(&target, bytes).map_err(io(&target))?;
+        crate::guard::write_file(&target, bytes, false).map_err(guarded)?;
     }
     Ok(())
+}
+
+/// A refusal of the guard as an error of the output.
+fn guarded(error: crate::guard::GuardError) -> WriteError {
+    match error {
+        crate::guard::GuardError::Io(at, e) => WriteError::Io(at, e),
+        other => WriteError::Guard(other),
+    }
 }
 
 #[cfg(test)]
@@ -643,5 +696,28 @@ mod tests {
         remove_leftovers(dir.path(), "public");
         assert!(!ours.exists());
         assert!(foreign.join("notes.txt").exists());
+    }
+
+    #[test]
+    fn a_build_killed_before_its_manifest_was_complete_is_recognised() {
+        let dir = tempfile::tempdir().unwrap();
+        let dead = u32::MAX / 2;
+        let partial = dir.path().join(format!(".public{STAGING_INFIX}{dead}"));
+        std::fs::create_dir_all(&partial).unwrap();
+        std::fs::write(partial.join(MARKER_PARTIAL), &MARKER_HEADER[..10]).unwrap();
+        // Its files listed, some of them removed: the removal of an old site cut short.
+        let half_removed = dir
+            .path()
+            .join(format!(".public{STAGING_INFIX}{}", dead + 1));
+        std::fs::create_dir_all(half_removed.join("a")).unwrap();
+        std::fs::write(
+            half_removed.join(MARKER),
+            format!("{MARKER_HEADER}\na/x.html\nb.html\n"),
+        )
+        .unwrap();
+        std::fs::write(half_removed.join("a/x.html"), "x").unwrap();
+        remove_leftovers(dir.path(), "public");
+        assert!(!partial.exists());
+        assert!(!half_removed.exists());
     }
 }

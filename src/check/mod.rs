@@ -6,6 +6,7 @@ mod config;
 mod flows;
 pub mod links;
 mod matrix;
+pub mod outputs;
 mod refs;
 mod summaries;
 
@@ -18,6 +19,7 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut Findings
     let mut found = Vec::new();
     refs::check(project, &mut found);
     matrix::check(project, matrices, &mut found);
+    outputs::check(project, matrices, &mut found);
     flows::check(project, &mut found);
     summaries::check(project, &mut found);
     findings.extend(found);

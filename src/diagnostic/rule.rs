@@ -13,8 +13,8 @@
 //! from `rasci.yaml` (see `check::config`), and reporters only read these facts.
 //!
 //! Families by the stage that raises them:
-//! - `check` (one file per family): `rasci/*`, `ref/*`, `flow/*`, `summary/*` and
-//!   `config/unknown-rule`;
+//! - `check` (one file per family): `rasci/*`, `ref/*`, `flow/*`, `summary/*`, `output/*`
+//!   and `config/unknown-rule`;
 //! - `load`, while files are read: `yaml/*`, `file/*`, `id/*`, `config/base-url`,
 //!   `config/theme`, `config/edit-url`, `rasci/unknown-letter` and `rasci/repeated-letter` (found while
 //!   cells are parsed into letters), and `ref/unknown-model` and `ref/missing-model`
@@ -126,6 +126,8 @@ rules! {
         "A summary item has either `text` or a `heading`, not both and not neither.";
     ConfigUnknownRule = "config/unknown-rule", Error, configurable: true,
         "`check.rules` in rasci.yaml names existing rules.";
+    OutputLimit = "output/limit", Error, configurable: false,
+        "Texts and matrices fit the downloads: a name or title has at most 32,767 characters, a matrix at most 16,383 parties and 1,048,576 rows.";
     YamlSyntax = "yaml/syntax", Error, configurable: false,
         "Data and config files are well-formed YAML.";
     YamlUnknownField = "yaml/unknown-field", Error, configurable: false,

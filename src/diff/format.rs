@@ -144,6 +144,11 @@ fn gained_lost(gained: &str, lost: &str) -> String {
 
 /// Text from the project put in a Markdown table cell: shown as written, never as markup
 /// (a title holding `|` or `<b>` must not break the table or the page it lands in).
+///
+/// The report is made to be posted on a pull request, where `@name` would notify people
+/// and `#123` link an issue, from any name in the data. A word joiner (U+2060, invisible)
+/// after each `@` and `#` keeps the text as it reads while the forge sees no mention and
+/// no reference; a backslash would not stop either.
 fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -152,7 +157,9 @@ fn cell(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '!' => {
+            '@' => out.push_str("@\u{2060}"),
+            '#' => out.push_str("\\#\u{2060}"),
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '!' => {
                 out.push('\\');
                 out.push(c);
             }

@@ -8,33 +8,48 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
+use std::sync::{Mutex, MutexGuard};
 
 /// What the loader reads of a project; nothing else of a revision is written out.
 const READ_BY_LOADER: &[&str] = &["rasci.yaml", "data/", "content/", "themes/", "templates/"];
 
-/// A folder removed (with what it holds) when dropped.
+/// A folder removed (with what it holds) when dropped, or when the process is stopped by
+/// SIGINT or SIGTERM while it exists (see [`install_cleanup`]).
 #[derive(Debug)]
 pub struct TempDir {
     path: PathBuf,
+}
+
+/// The temporary folders that exist now. Held locked while a folder is made, filled or
+/// removed, so the signal handler never removes a folder that is then written again.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl TempDir {
     /// A new, empty folder under the system's temporary folder, made by this process
     /// alone (`create_dir` fails on a name already taken, and the next name is tried).
     fn new() -> std::io::Result<TempDir> {
+        install_cleanup();
         let base = std::env::temp_dir();
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
+        let mut live = live();
         for attempt in 0..100u32 {
             let path = base.join(format!(
                 "rasci-diff-{}-{stamp}-{attempt}",
                 std::process::id()
             ));
             match std::fs::create_dir(&path) {
-                Ok(()) => return Ok(TempDir { path }),
+                Ok(()) => {
+                    live.push(path.clone());
+                    return Ok(TempDir { path });
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
             }
@@ -49,16 +64,67 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
+        let mut live = live();
         let _ = std::fs::remove_dir_all(&self.path);
+        live.retain(|p| p != &self.path);
     }
 }
+
+/// Starts, once per process, a thread that waits for SIGINT and SIGTERM and then removes
+/// every temporary folder before exiting (130 and 143, as a shell reports those signals).
+/// Without it a Ctrl-C or a cancelled CI job would leave a revision's files behind. It
+/// returns once the handlers are in place, so no folder is made before they are.
+#[cfg(unix)]
+fn install_cleanup() {
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let (ready, wait) = std::sync::mpsc::channel::<()>();
+        let spawned = std::thread::Builder::new()
+            .name("rasci-diff-signals".into())
+            .spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_io()
+                    .build()
+                else {
+                    let _ = ready.send(());
+                    return;
+                };
+                runtime.block_on(async move {
+                    use tokio::signal::unix::{SignalKind, signal};
+                    let (Ok(mut interrupt), Ok(mut terminate)) = (
+                        signal(SignalKind::interrupt()),
+                        signal(SignalKind::terminate()),
+                    ) else {
+                        let _ = ready.send(());
+                        return;
+                    };
+                    let _ = ready.send(());
+                    let code = tokio::select! {
+                        _ = interrupt.recv() => 130,
+                        _ = terminate.recv() => 143,
+                    };
+                    let live = live();
+                    for path in live.iter() {
+                        let _ = std::fs::remove_dir_all(path);
+                    }
+                    eprintln!("rasci diff: stopped; its temporary folders are removed");
+                    // Exits with the lock held: no other thread writes into a folder again.
+                    std::process::exit(code);
+                });
+            });
+        if spawned.is_ok() {
+            let _ = wait.recv();
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn install_cleanup() {}
 
 /// Runs `git` in `dir` and returns its standard output, or its standard error as the
 /// message when it fails.
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    let output = crate::load::history::git(dir)
         .args(args)
         .stdin(Stdio::null())
         .output()
@@ -130,14 +196,13 @@ pub fn checkout(root: &Path, rev: &str) -> Result<TempDir, String> {
     }
     let dir = TempDir::new().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     let contents = read_blobs(root, blobs.iter().map(|(object, _)| object.as_str()))?;
+    let mut plan = crate::guard::Plan::new(dir.path()).map_err(|e| e.to_string())?;
     for ((_, relative), bytes) in blobs.iter().zip(contents) {
-        let path = dir.path().join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot write {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&path, bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        plan.file(relative, bytes);
+    }
+    {
+        let _live = live();
+        plan.write(false).map_err(|e| e.to_string())?;
     }
     Ok(dir)
 }
@@ -165,9 +230,7 @@ fn read_blobs<'a>(
     if request.is_empty() {
         return Ok(Vec::new());
     }
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let mut child = crate::load::history::git(root)
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -195,7 +195,45 @@ pub fn check_archive(bytes: &[u8], shown: &str) -> Result<(), ImportError> {
             }
         }
     }
+    // A shared-strings part declares how many strings it holds, and a reader may set room
+    // aside for that many before reading one: a count the part has no room for is refused.
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|e| ImportError(format!("cannot read {shown}: {e}")))?;
+        let (name, size) = (entry_name(entry.name()), entry.size());
+        if let Some(count) = declared_strings(entry)
+            && count > size / 5
+        {
+            return Err(ImportError(format!(
+                "{shown}: its part {name} declares {count} shared strings but has room for at most {}; nothing was written",
+                size / 5
+            )));
+        }
+    }
     Ok(())
+}
+
+/// The `uniqueCount` of a part whose first element is `sst` (at least five bytes a
+/// string: `<si/>`), read up to that element only.
+fn declared_strings(part: impl Read) -> Option<u64> {
+    use quick_xml::events::Event;
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let mut buf = Vec::new();
+    loop {
+        match xml.read_event_into(&mut buf).ok()? {
+            Event::Start(e) | Event::Empty(e) => {
+                if e.local_name().as_ref() != "sst" {
+                    return None;
+                }
+                let count = e.try_get_attribute("uniqueCount").ok()??;
+                return count.value.trim().parse::<u64>().ok();
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// An entry's name as shown in a message.

@@ -167,6 +167,7 @@ pub fn import(options: &Options) -> Result<Imported, ImportError> {
             "the scope id `{scope}` is a name the site uses for itself: choose another with --scope"
         )));
     }
+    write::check_root(&options.root, &scope)?;
     let into = existing_project(&options.root)?;
     let taken = into.as_ref().map(|p| p.taken.clone()).unwrap_or_default();
     let mut matrix = normalise::normalise(&table, &scope, &file_name(&options.file), &taken);

@@ -38,7 +38,8 @@ fn plain_once(raw: &str) -> String {
         }
         at
     };
-    let (next_gt, next_close, next_paren) = (next('>'), next(']'), next(')'));
+    let (next_gt, next_close) = (next('>'), next(']'));
+    let closing = closing_parens(&chars);
     let mut out = String::with_capacity(raw.len());
     let mut i = 0;
     while i < chars.len() {
@@ -95,7 +96,7 @@ fn plain_once(raw: &str) -> String {
                 // `[text](url)`: keep the text.
                 let close = next_close[i + 1];
                 if close != usize::MAX && chars.get(close + 1) == Some(&'(') {
-                    let end = next_paren[close + 1];
+                    let end = closing[close + 1];
                     if end != usize::MAX {
                         let text: String = chars[i + 1..close].iter().collect();
                         out.push_str(&plain_once(&text));
@@ -110,6 +111,30 @@ fn plain_once(raw: &str) -> String {
         i += 1;
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// For each `(`, where the `)` that closes it stands (`usize::MAX` for none), found in
+/// one pass with a stack: an address may hold balanced parentheses
+/// (`javascript:alert(1)`) and escaped ones, so a link ends at its own closing one, not at
+/// the first `)`, which left the rest of the address in the text ("Run it)").
+fn closing_parens(chars: &[char]) -> Vec<usize> {
+    let mut closing = vec![usize::MAX; chars.len()];
+    let mut open = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 1,
+            '(' => open.push(i),
+            ')' => {
+                if let Some(at) = open.pop() {
+                    closing[at] = i;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    closing
 }
 
 /// Text from a source file as it may be shown in a message or a YAML comment: control
@@ -324,5 +349,11 @@ mod tests {
             assert_eq!(plain(&once), once, "{raw}");
         }
         assert_eq!(plain("[[a](b)](c)"), "a");
+        // A link ends at the parenthesis that closes its address.
+        assert_eq!(plain("Run [it](javascript:alert(1))"), "Run it");
+        assert_eq!(
+            plain("Open [the guide](https://example.org/a_(b) \"Guide (new)\") now"),
+            "Open the guide now"
+        );
     }
 }

@@ -169,17 +169,12 @@ pub fn write_project(
     matrix: &Matrix,
     force: bool,
 ) -> Result<Vec<PathBuf>, ImportError> {
-    let mut files: Vec<(PathBuf, String)> = vec![
-        (root.join("data/parties.yaml"), parties_yaml(matrix)),
-        (root.join("data/scopes.yaml"), scopes_yaml(matrix)),
-        (root.join("data/tasks.yaml"), tasks_yaml(matrix)),
-    ];
-    refuse_existing(&files, force)?;
-    let config = root.join("rasci.yaml");
-    if !config.exists() {
-        files.insert(0, (config, rasci_yaml(matrix)));
-    }
-    write_files(files)
+    let mut plan = plan_in(root)?;
+    plan.file_if_absent("rasci.yaml", rasci_yaml(matrix));
+    plan.file("data/parties.yaml", parties_yaml(matrix));
+    plan.file("data/scopes.yaml", scopes_yaml(matrix));
+    plan.file("data/tasks.yaml", tasks_yaml(matrix));
+    write_files(plan, force)
 }
 
 /// Adds the import to a project that has data already, in files of its own:
@@ -192,44 +187,48 @@ pub fn add_to_project(
     force: bool,
 ) -> Result<Vec<PathBuf>, ImportError> {
     let name = format!("{}.yaml", matrix.scope_id);
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut plan = plan_in(root)?;
     if matrix.parties.iter().any(|p| !p.existing) {
-        files.push((root.join("data/parties").join(&name), parties_yaml(matrix)));
+        plan.file(Path::new("data/parties").join(&name), parties_yaml(matrix));
     }
-    files.push((root.join("data/scopes").join(&name), scopes_yaml(matrix)));
-    files.push((root.join("data/tasks").join(&name), tasks_yaml(matrix)));
-    refuse_existing(&files, force)?;
-    write_files(files)
+    plan.file(Path::new("data/scopes").join(&name), scopes_yaml(matrix));
+    plan.file(Path::new("data/tasks").join(&name), tasks_yaml(matrix));
+    write_files(plan, force)
 }
 
-fn refuse_existing(files: &[(PathBuf, String)], force: bool) -> Result<(), ImportError> {
-    let existing: Vec<String> = files
-        .iter()
-        .filter(|(path, _)| path.exists())
-        .map(|(path, _)| path.display().to_string())
-        .collect();
-    if !existing.is_empty() && !force {
-        return Err(ImportError(format!(
-            "not overwriting {}: pass --force to replace {}, or import into a new folder with --root",
-            existing.join(", "),
-            if existing.len() == 1 { "it" } else { "them" }
-        )));
+/// Refuses, before anything is read or written, a `root` that is the file-system root or
+/// whose `rasci.yaml` or data files are links that dangle or lead out, or where `data` is
+/// not a folder, and the same of the files an import of `scope` into a project would
+/// write: deciding whether `root` is a project already must not read through them.
+pub fn check_root(root: &Path, scope: &str) -> Result<(), ImportError> {
+    let mut plan = plan_in(root)?;
+    plan.file_if_absent("rasci.yaml", "");
+    for kind in ["parties", "scopes", "tasks"] {
+        plan.file_if_absent(format!("data/{kind}.yaml"), "");
+        plan.file_if_absent(format!("data/{kind}/{scope}.yaml"), "");
     }
+    plan.check().map_err(|e| ImportError(e.to_string()))?;
     Ok(())
 }
 
-fn write_files(files: Vec<(PathBuf, String)>) -> Result<Vec<PathBuf>, ImportError> {
-    let mut written = Vec::new();
-    for (path, text) in files {
-        if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder)
-                .map_err(|e| ImportError(format!("cannot create {}: {e}", folder.display())))?;
-        }
-        std::fs::write(&path, text)
-            .map_err(|e| ImportError(format!("cannot write {}: {e}", path.display())))?;
-        written.push(path);
+/// The files of an import, planned under [`crate::guard`]'s rule inside `root`.
+fn plan_in(root: &Path) -> Result<crate::guard::Plan, ImportError> {
+    crate::guard::Plan::new(root).map_err(|e| ImportError(e.to_string()))
+}
+
+/// Checks every planned file (links, folders, files that exist) and only then writes them
+/// all: a refusal leaves the folder as it was.
+fn write_files(plan: crate::guard::Plan, force: bool) -> Result<Vec<PathBuf>, ImportError> {
+    let existing = plan.check().map_err(|e| ImportError(e.to_string()))?;
+    if !existing.is_empty() && !force {
+        let names: Vec<String> = existing.iter().map(|p| p.display().to_string()).collect();
+        return Err(ImportError(format!(
+            "not overwriting {}: pass --force to replace {}, or import into a new folder with --root",
+            names.join(", "),
+            if names.len() == 1 { "it" } else { "them" }
+        )));
     }
-    Ok(written)
+    plan.write(force).map_err(|e| ImportError(e.to_string()))
 }
 
 #[cfg(test)]

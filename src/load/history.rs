@@ -15,6 +15,48 @@ use std::process::{Child, Command, Stdio};
 /// The folders whose files pages are built from; the history is read for them alone.
 const READ_FOR: &[&str] = &["data", "content"];
 
+/// Variables of the environment that make git read another repository than the one
+/// around the folder it runs in, or read it differently: those `git rev-parse
+/// --local-env-vars` lists, and the ones that change how the repository is found or
+/// configured. Every `GIT_CONFIG…` variable goes too (see [`git`]).
+pub const REPOSITORY_VARIABLES: &[&str] = &[
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_DIR",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+    "GIT_GRAFT_FILE",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_INTERNAL_SUPER_PREFIX",
+    "GIT_NAMESPACE",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_PREFIX",
+    "GIT_QUARANTINE_PATH",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_SHALLOW_FILE",
+    "GIT_WORK_TREE",
+];
+
+/// A `git` command run in `dir`, the only way rasci starts git. A build or diff run from
+/// a git hook, or in CI with a hostile environment, inherits variables that name another
+/// repository, index or object store; they are all removed, so git reads the repository
+/// around `dir` and nothing else.
+pub fn git(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command.arg("-C").arg(dir);
+    for variable in REPOSITORY_VARIABLES {
+        command.env_remove(variable);
+    }
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("GIT_CONFIG") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
 /// A `git log` started by [`History::start`]; dropped unfinished (a rebuild that stops
 /// at the check), the process is ended and waited for.
 #[derive(Debug)]
@@ -64,10 +106,8 @@ impl History {
     /// any failure (no `git`, no repository, a repository without commits) gives the
     /// empty history.
     pub fn start(root: &Path) -> Pending {
-        let mut command = Command::new("git");
+        let mut command = git(root);
         command
-            .arg("-C")
-            .arg(root)
             .args([
                 "log",
                 // The commit's date, in the time zone it was made in: the same for
@@ -86,11 +126,6 @@ impl History {
             .args(READ_FOR)
             .stdin(Stdio::null())
             .stderr(Stdio::null());
-        // A build run from a git hook inherits variables that name another repository
-        // or index; the project's own repository is the one around `root`.
-        for variable in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX"] {
-            command.env_remove(variable);
-        }
         command.stdout(Stdio::piped());
         Pending(command.spawn().ok())
     }

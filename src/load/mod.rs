@@ -105,6 +105,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         edit_link: None,
         matrix: Default::default(),
         last_updated: true,
+        templates: Default::default(),
     });
 
     let mut project = Project {
@@ -275,7 +276,10 @@ fn check_base_url(project: &mut Project, findings: &mut Findings) {
         _ if value.contains(['?', '#']) => {
             Some("a site address has no query or fragment".to_string())
         }
-        _ => None,
+        // The full parse of the standard: a port over 65535, a host that is no host name.
+        _ => url::Url::parse(value)
+            .err()
+            .map(|error| format!("not a usable address: {error}")),
     };
     if let Some(problem) = problem {
         findings.push(

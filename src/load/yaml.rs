@@ -99,16 +99,44 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
         _ if message.contains("recursion limit exceeded") => {
             limit(span, "the document nests too deeply".to_string())
         }
+        // The parser's words name Rust types (`use Option<String>`), which mean nothing to
+        // a writer of YAML: these say what the value lacks.
+        E::NullIntoString { .. } | E::InvalidCharNull { .. } => Diagnostic::new(
+            RuleId::YamlInvalidValue,
+            "expected a text here, found nothing",
+        )
+        .at(span, "this value")
+        .help("write the value after its key, or leave the key out where it is optional"),
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let found = match variant.as_str() {
+                "" | "~" | "null" => "nothing".to_string(),
+                other => format!("`{other}`"),
+            };
+            Diagnostic::new(
+                RuleId::YamlInvalidValue,
+                format!(
+                    "expected one of {} here, found {found}",
+                    list_names(expected)
+                ),
+            )
+            .at(span, "this value")
+        }
         E::SerdeInvalidType { .. }
         | E::Unexpected { .. }
         | E::SerdeInvalidValue { .. }
         | E::SerdeInvalidLength { .. }
-        | E::SerdeUnknownVariant { .. }
-        | E::InvalidScalar { .. }
-        | E::NullIntoString { .. } => invalid_value(&source.text, span, &message),
+        | E::InvalidScalar { .. } => invalid_value(&source.text, span, &message),
         // A value refused by rasci's own reading of a field (an empty `scopes:`).
         _ if message.contains(crate::model::EMPTY_SCOPES) => {
             invalid_value(&source.text, span, &message)
+        }
+        _ if message.contains(crate::config::REFUSED) => {
+            let words = message
+                .split_once(crate::config::REFUSED)
+                .map_or(message.as_str(), |(_, words)| words);
+            Diagnostic::new(RuleId::YamlInvalidValue, words).at(span, "this value")
         }
         _ => syntax(&source.text, span, &message),
     }
@@ -173,7 +201,7 @@ fn invalid_value(text: &str, span: Span, message: &str) -> Diagnostic {
                 format!("expected {expected} here, found {found}"),
                 "see the field's type in the README or the JSON Schema".to_string(),
             ),
-            None => (m.to_string(), String::new()),
+            None => (without_rust_words(m), String::new()),
         },
     };
     let diagnostic = Diagnostic::new(RuleId::YamlInvalidValue, message).at(span, "this value");
@@ -334,9 +362,25 @@ fn syntax(text: &str, span: Span, message: &str) -> Diagnostic {
         .unwrap_or(message);
     Diagnostic::new(
         RuleId::YamlSyntax,
-        format!("this is not valid YAML: {message}"),
+        format!("this is not valid YAML: {}", without_rust_words(message)),
     )
     .at(span, "here")
+}
+
+/// A parser message without the advice it gives to Rust programmers (`; use Option<…>`,
+/// `set DuplicateKeyPolicy in Options`) and with "deserialize" said as "read": whatever
+/// message a future parser adds, a writer of YAML never reads a Rust type.
+fn without_rust_words(message: &str) -> String {
+    let message = message
+        .split("; use ")
+        .next()
+        .unwrap_or(message)
+        .split(", set ")
+        .next()
+        .unwrap_or(message);
+    message
+        .replace("deserialize", "read")
+        .replace("Option<String>", "an optional text")
 }
 
 fn limit(span: Span, message: String) -> Diagnostic {

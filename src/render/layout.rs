@@ -220,10 +220,7 @@ pub fn page(
         "page.html"
     };
     let context = tera::Context::from_serialize(&context).map_err(|e| error_chain(&e))?;
-    theme
-        .tera
-        .render(template, &context)
-        .map_err(|e| format!("{template}: {}", error_chain(&e)))
+    theme.render_context(template, &context)
 }
 
 /// The one file a reader would edit to change the page: a guide's Markdown file, and a

@@ -11,6 +11,7 @@
 // make the render stage differ from every other stage for no gain.
 #![allow(clippy::result_large_err)]
 
+pub mod budget;
 mod diagrams;
 mod env;
 pub(crate) mod glossary;
@@ -192,6 +193,10 @@ impl Cache {
 pub fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
     let mut theme = templates::load(root, &project.config.theme.value)?;
     theme.labels = project.config.labels.clone();
+    theme.limits = budget::Limits {
+        max_ms: project.config.templates.max_render_ms,
+        max_bytes: project.config.templates.max_render_bytes,
+    };
     Ok(theme)
 }
 
@@ -358,8 +363,8 @@ fn data_files(data: &SiteData<'_>) -> Vec<(String, Bytes)> {
                     Bytes::from(crate::export::to_json(data.project, &[matrix])),
                 ),
             ];
-            // Only a limit of the format fails here (a cell over 32,767 characters); then
-            // the file is left out and `rasci export --format xlsx` names the error.
+            // Only a limit of the format fails here (a cell over 32,767 characters), which
+            // the check reports at the data (`output/limit`); the file is then left out.
             if let Ok(bytes) = crate::export::to_xlsx(data.project, &[matrix]) {
                 files.push((urls::download(model, id, "xlsx"), Bytes::from(bytes)));
             }

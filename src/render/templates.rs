@@ -154,6 +154,8 @@ pub struct Theme {
     /// The config's labels, given to every template as `labels`, so the theme words the
     /// pages it titles (comparison, glossary, 404) as the project does.
     pub labels: crate::config::Labels,
+    /// The budget of each render (`templates:` in the config).
+    pub limits: super::budget::Limits,
 }
 
 /// Loads the theme named in the config, with the project's overrides.
@@ -184,13 +186,26 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         origins.insert(template.clone(), format!("templates/{template}"));
         templates.insert(template, String::from_utf8_lossy(&bytes).into_owned());
     }
+    if let Some(problem) = nesting_problem(&templates, &origins) {
+        return Err(ThemeError::Template(problem));
+    }
+    let defaults = crate::config::TemplatesConfig::default();
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html"]);
+    // Tera's own `range`, with the budget checked on every call: a loop nested in another
+    // calls it once per turn of the outer loop, so a runaway nest of them stops there.
+    tera.register_function("range", range);
     // Data reaches the templates as text; escaping it as the rest of the site does keeps
     // control characters out of the pages too.
     tera.set_escape_fn(escape);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| ThemeError::Template(name_file(&origins, None, &error_chain(&e))))?;
+        .map_err(|e| {
+            let message = error_chain(&e);
+            ThemeError::Template(
+                name_cycle(&origins, &message)
+                    .unwrap_or_else(|| name_file(&origins, None, &message)),
+            )
+        })?;
     let mut hasher = std::hash::DefaultHasher::new();
     std::hash::Hash::hash(&templates, &mut hasher);
     std::hash::Hash::hash(&statics, &mut hasher);
@@ -201,6 +216,10 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         statics,
         fingerprint,
         labels: crate::config::Labels::default(),
+        limits: super::budget::Limits {
+            max_ms: defaults.max_render_ms,
+            max_bytes: defaults.max_render_bytes,
+        },
     })
 }
 
@@ -255,6 +274,16 @@ impl Theme {
         })
     }
 
+    /// Renders `template` with a context made by the caller (the page shell's), within
+    /// the budget like every render.
+    pub fn render_context(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<String, String> {
+        self.render_in(template, None, context)
+    }
+
     fn run(
         &self,
         template: &str,
@@ -284,11 +313,16 @@ impl Theme {
         block: Option<&str>,
         context: &tera::Context,
     ) -> Result<String, String> {
-        match block {
+        let file = self.origins.get(template).map_or(template, String::as_str);
+        super::budget::begin(file, self.limits);
+        let rendered = match block {
             Some(block) => self.tera.render_block(template, block, context),
             None => self.tera.render(template, context),
+        };
+        if let Some(reason) = super::budget::end() {
+            return Err(super::budget::message(file, reason, self.limits));
         }
-        .map_err(|e| self.fail(template, e))
+        rendered.map_err(|e| self.fail(template, e))
     }
 
     /// An error of Tera's, led by the file that failed (see [`name_file`]).
@@ -324,9 +358,181 @@ fn name_file(origins: &BTreeMap<String, String>, rendered: Option<&str>, message
     }
 }
 
-/// [`super::html::esc`] as Tera's escape function.
+/// How deep templates may include or extend one another. Tera renders each level on the
+/// stack, and a chain of a few dozen overflows it in an unoptimised build; the built-in
+/// theme nests 3 deep.
+pub const MAX_NESTING: usize = 32;
+
+/// The templates each one includes or extends, by name, read from its `{% include "…" %}`
+/// and `{% extends "…" %}` tags (Tera takes only a literal name there).
+fn nested_names(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("{%") {
+        rest = &rest[at + 2..];
+        let tag = rest.trim_start_matches(['-', '+']).trim_start();
+        let Some(args) = tag
+            .strip_prefix("include")
+            .or_else(|| tag.strip_prefix("extends"))
+            .filter(|args| args.starts_with(char::is_whitespace))
+        else {
+            continue;
+        };
+        let args = args.trim_start();
+        let Some(quote) = args.chars().next().filter(|c| "\"'`".contains(*c)) else {
+            continue;
+        };
+        if let Some(end) = args[1..].find(quote) {
+            names.push(&args[1..1 + end]);
+        }
+    }
+    names
+}
+
+/// Why the templates cannot be rendered when they nest deeper than [`MAX_NESTING`]: the
+/// chain of files, led by its first. Cycles are left to Tera, which names them.
+fn nesting_problem(
+    templates: &BTreeMap<String, String>,
+    origins: &BTreeMap<String, String>,
+) -> Option<String> {
+    let edges: BTreeMap<&str, Vec<&str>> = templates
+        .iter()
+        .map(|(name, text)| {
+            let nested = nested_names(text)
+                .into_iter()
+                .filter(|n| templates.contains_key(*n))
+                .collect();
+            (name.as_str(), nested)
+        })
+        .collect();
+    // The longest chain from each template, counted up to one past the limit, and the
+    // next template on it. The search goes no deeper than that, so neither does its stack.
+    let mut longest: BTreeMap<&str, (usize, Option<&str>)> = BTreeMap::new();
+    fn depth<'a>(
+        name: &'a str,
+        edges: &BTreeMap<&'a str, Vec<&'a str>>,
+        longest: &mut BTreeMap<&'a str, (usize, Option<&'a str>)>,
+        level: usize,
+    ) -> usize {
+        if let Some((d, _)) = longest.get(name) {
+            return *d;
+        }
+        if level > MAX_NESTING {
+            return 1;
+        }
+        // Marks the template while its chains are followed, so a cycle ends there.
+        longest.insert(name, (1, None));
+        let mut best = (1, None);
+        for next in edges.get(name).into_iter().flatten() {
+            let d = 1 + depth(next, edges, longest, level + 1);
+            if d > best.0 {
+                best = (d.min(MAX_NESTING + 1), Some(*next));
+            }
+        }
+        longest.insert(name, best);
+        best.0
+    }
+    for name in edges.keys() {
+        if depth(name, &edges, &mut longest, 0) > MAX_NESTING {
+            let origin = |n: &str| origins.get(n).map_or(n, String::as_str).to_string();
+            let mut chain = vec![origin(name)];
+            let mut at = *name;
+            while let Some((_, Some(next))) = longest.get(at) {
+                if chain.len() > MAX_NESTING {
+                    break;
+                }
+                chain.push(origin(next));
+                at = next;
+            }
+            return Some(format!(
+                "{}: the templates include or extend one another more than {MAX_NESTING} deep: {} → …",
+                chain[0],
+                chain.join(" → ")
+            ));
+        }
+    }
+    None
+}
+
+/// Tera's error for templates that include or extend each other in a cycle, with the
+/// files of the cycle named in order and led by the first: Tera names only the
+/// templates, and a project's override would not be told from the theme's own.
+fn name_cycle(origins: &BTreeMap<String, String>, message: &str) -> Option<String> {
+    let verb = if message.starts_with("Circular include detected") {
+        "include"
+    } else if message.starts_with("Circular extend detected") {
+        "extend"
+    } else {
+        return None;
+    };
+    let start = message.find("`[")? + 1;
+    let end = start + message[start..].find("]`")? + 1;
+    let mut chain: Vec<String> = serde_json::from_str(&message[start..end]).ok()?;
+    // An include chain ends where it meets itself again, and may start with the templates
+    // that led into the cycle; an inheritance chain lists the cycle once.
+    let last = chain.last()?.clone();
+    match chain.iter().position(|name| *name == last) {
+        Some(first) if first + 1 < chain.len() => {
+            chain.drain(..first);
+        }
+        _ => chain.push(chain.first()?.clone()),
+    }
+    let files: Vec<&str> = chain
+        .iter()
+        .map(|name| origins.get(name).map_or(name.as_str(), String::as_str))
+        .collect();
+    Some(format!(
+        "{}: the templates {verb} each other in a cycle, which never ends: {}",
+        files[0],
+        files.join(" → ")
+    ))
+}
+
+/// [`super::html::esc`] as Tera's escape function. Every value a template writes passes
+/// here, so it is also where a render over its budget is stopped.
 fn escape(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    super::budget::check().map_err(|_| std::io::Error::other("over the render budget"))?;
     crate::escape::esc_write(text, out)
+}
+
+/// The most numbers one call of `range` gives: far more than any page lists, and little
+/// memory (16 bytes each).
+const MAX_RANGE: i128 = 100_000;
+
+/// `range(end=…, start=0, step_by=1)`: the numbers from `start` up to (not including)
+/// `end`, or down when `step_by` is negative; at most [`MAX_RANGE`] of them, and an
+/// error once the render is over its budget.
+fn range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
+    super::budget::check().map_err(|_| tera::Error::message("over the render budget"))?;
+    let start = kwargs.get::<i128>("start")?.unwrap_or(0);
+    let end = kwargs.must_get::<i128>("end")?;
+    let step = kwargs.get::<i128>("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(tera::Error::message(
+            "`range` needs a `step_by` other than 0",
+        ));
+    }
+    if step > 0 && start > end {
+        return Err(tera::Error::message(
+            "`range` was given a `start` greater than its `end`",
+        ));
+    }
+    let span = if step > 0 {
+        end.saturating_sub(start)
+    } else {
+        start.saturating_sub(end)
+    };
+    let count = if span <= 0 {
+        0
+    } else {
+        span.saturating_add(step.saturating_abs() - 1) / step.saturating_abs()
+    };
+    if count > MAX_RANGE {
+        return Err(tera::Error::message(format!(
+            "`range` would give {count} numbers; at most {MAX_RANGE} are allowed"
+        )));
+    }
+    Ok((0..count).map(|i| start + i * step).collect())
 }
 
 fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

@@ -115,7 +115,7 @@ async fn site(Extract(app): Extract<App>, method: Method, uri: Uri) -> Response 
             if !trailing_slash && !key.is_empty() && site.files.contains_key(&index) {
                 // A folder asked for without its slash: relative links in its page only
                 // work from the folder's own URL.
-                let location = format!("{}/", uri.path());
+                let location = folder_location(&key);
                 return Response::builder()
                     .status(StatusCode::PERMANENT_REDIRECT)
                     .header(header::LOCATION, location)
@@ -253,6 +253,24 @@ pub fn resolve(raw: &str) -> Result<Lookup, Rejected> {
         key,
         trailing_slash: trailing_slash || segments.is_empty(),
     })
+}
+
+/// The address a folder's key redirects to: built from the checked key, never from the
+/// request, so it always starts with exactly one `/` (a request for `//cloud` must not be
+/// sent to `//cloud/`, which a browser reads as another host), and every byte but
+/// unreserved ones and `/` is percent-encoded, so no decoded character reaches the header.
+pub fn folder_location(key: &str) -> String {
+    let mut location = String::with_capacity(key.len() + 2);
+    location.push('/');
+    for byte in key.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            location.push(char::from(byte));
+        } else {
+            location.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    location.push('/');
+    location
 }
 
 /// `%XX` to bytes, once; `None` when a `%` is not followed by two hex digits.

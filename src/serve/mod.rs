@@ -213,8 +213,18 @@ pub fn run(options: Options) -> Result<(), ServeError> {
         };
         let url = format!("http://{}/", SocketAddr::new(host, local.port()));
         // Printed on standard output, alone on its line, so scripts can read the address
-        // when the port was chosen with `--port 0`.
-        println!("serving {} at {url} (Ctrl-C to stop)", options.root.display());
+        // when the port was chosen with `--port 0`. A closed standard output is no reason
+        // to stop serving (`println!` would panic).
+        {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            let _ = writeln!(
+                stdout,
+                "serving {} at {url} (Ctrl-C to stop)",
+                options.root.display()
+            )
+            .and_then(|()| stdout.flush());
+        }
         if options.open {
             open_browser(&url);
         }
@@ -348,15 +358,20 @@ impl Builder {
     /// only when it found no errors: with data errors the site would not be served anyway,
     /// so the findings go out at once. Findings only rendering can make (broken links)
     /// follow once the data is clean.
-    fn rebuild(&mut self, state: &State) {
+    ///
+    /// `replaced` is asked now and then whether a newer save takes this rebuild's place:
+    /// then it is given up at once, and nothing is reported.
+    fn rebuild(&mut self, state: &State, replaced: impl FnMut() -> bool) {
         let started = Instant::now();
         let _ = state.events.send(Event::Building);
         let previous = self.cache.take();
-        let rebuilt = match guarded(|| crate::pipeline::rebuild(&self.root, previous)) {
-            Ok(Ok(rebuilt)) => rebuilt,
-            Ok(Err(error)) => return self.report_failure(state, &error.to_string()),
-            Err(message) => return self.report_failure(state, &message),
-        };
+        let rebuilt =
+            match guarded(|| crate::pipeline::rebuild_until(&self.root, previous, replaced)) {
+                Ok(None) => return,
+                Ok(Some(Ok(rebuilt))) => rebuilt,
+                Ok(Some(Err(error))) => return self.report_failure(state, &error.to_string()),
+                Err(message) => return self.report_failure(state, &message),
+            };
         let (built, cache) = match rebuilt {
             Rebuild::Stopped {
                 project,

@@ -11,7 +11,7 @@ use super::{Builder, DEBOUNCE, ServeError, State};
 use notify::RecursiveMode;
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -40,9 +40,15 @@ pub struct Watch {
     root: PathBuf,
     debouncer: Debouncer,
     events: mpsc::Receiver<DebounceEventResult>,
-    watched: BTreeSet<&'static str>,
+    watched: Watched,
     contents: Contents,
 }
+
+/// The input folders being watched, each with the identity of the folder watched: a
+/// folder replaced by another of the same name (moved away and back, or removed and made
+/// anew, as a checkout or an editor does) is watched again, since a watch follows the
+/// folder it was set on, not its name.
+type Watched = BTreeMap<&'static str, FolderId>;
 
 type Debouncer = notify_debouncer_full::Debouncer<
     notify::RecommendedWatcher,
@@ -57,9 +63,9 @@ impl Watch {
         debouncer
             .watch(&root, RecursiveMode::NonRecursive)
             .map_err(ServeError::Watch)?;
-        let mut watched = BTreeSet::new();
+        let mut watched = Watched::new();
         for dir in INPUT_DIRS {
-            watch_dir(&mut debouncer, &root, dir, &mut watched)?;
+            watch_dir(&mut debouncer, &root, dir, &mut watched, false)?;
         }
         let mut contents = Contents::default();
         contents.seed(&root);
@@ -87,28 +93,43 @@ impl Watch {
         std::thread::Builder::new()
             .name("rasci-rebuild".into())
             .spawn(move || {
+                // A save seen while a rebuild ran, which replaced that rebuild.
+                let mut pending: Option<Vec<PathBuf>> = None;
                 while !stopped.load(Ordering::Relaxed) {
-                    let first = match events.recv_timeout(Duration::from_millis(200)) {
-                        Ok(batch) => batch,
-                        Err(RecvTimeoutError::Timeout) => continue,
-                        Err(RecvTimeoutError::Disconnected) => break,
+                    let replacing = pending.is_some();
+                    let mut changed = match pending.take() {
+                        Some(changed) => changed,
+                        None => match events.recv_timeout(Duration::from_millis(200)) {
+                            Ok(batch) => relevant(&root, batch),
+                            Err(RecvTimeoutError::Timeout) => continue,
+                            Err(RecvTimeoutError::Disconnected) => break,
+                        },
                     };
                     // Batches that arrived while the last build ran are one change to the
                     // project: build once for all of them.
-                    let mut changed = relevant(&root, first);
                     while let Ok(batch) = events.try_recv() {
                         changed.extend(relevant(&root, batch));
                     }
-                    if !contents.changed(&root, &changed) {
-                        continue;
-                    }
                     for dir in INPUT_DIRS {
                         // A folder created after start (a first template override, say)
-                        // is watched from now on; failing that, the next save still
-                        // rebuilds.
-                        let _ = watch_dir(&mut debouncer, &root, dir, &mut watched);
+                        // or replaced is watched from now on; failing that, the next save
+                        // still rebuilds.
+                        let touched = changed.iter().any(|p| p == Path::new(dir));
+                        let _ = watch_dir(&mut debouncer, &root, dir, &mut watched, touched);
                     }
-                    builder.rebuild(&state);
+                    if !contents.changed(&root, &changed) && !replacing {
+                        continue;
+                    }
+                    builder.rebuild(&state, || {
+                        let mut seen = Vec::new();
+                        while let Ok(batch) = events.try_recv() {
+                            seen.extend(relevant(&root, batch));
+                        }
+                        if !seen.is_empty() && contents.changed(&root, &seen) {
+                            pending = Some(seen);
+                        }
+                        pending.is_some()
+                    });
                 }
                 drop(debouncer);
             })
@@ -165,20 +186,52 @@ impl Contents {
     }
 }
 
+/// Watches the input folder `dir` when it is not watched yet, or when the folder of that
+/// name is not the one watched (or was `touched`: moved or made anew, maybe back in
+/// place). A folder that is gone is forgotten, to be watched once it is back.
 fn watch_dir(
     debouncer: &mut Debouncer,
     root: &Path,
     dir: &'static str,
-    watched: &mut BTreeSet<&'static str>,
+    watched: &mut Watched,
+    touched: bool,
 ) -> Result<(), ServeError> {
     let path = root.join(dir);
-    if path.is_dir() && !watched.contains(dir) {
+    let now = folder_id(&path);
+    let before = watched.get(dir).copied();
+    if before.is_some() && (touched || before != now) {
+        // The old watch may already be gone with its folder.
+        let _ = debouncer.unwatch(&path);
+        watched.remove(dir);
+    }
+    if let Some(id) = now
+        && !watched.contains_key(dir)
+    {
         debouncer
             .watch(&path, RecursiveMode::Recursive)
             .map_err(ServeError::Watch)?;
-        watched.insert(dir);
+        watched.insert(dir, id);
     }
     Ok(())
+}
+
+/// Tells one folder from another that later takes its name.
+type FolderId = (u64, u64);
+
+/// The identity of the folder at `path`, `None` when there is none: its device and
+/// inode where there are such, else a folder is only known to be there.
+fn folder_id(path: &Path) -> Option<FolderId> {
+    let meta = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Some((0, 0))
+    }
 }
 
 /// The changed input files of one batch, relative to the root; errors of the watcher

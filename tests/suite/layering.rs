@@ -23,6 +23,8 @@ const STAGES: &[&str] = &[
     "located",
     "diagnostic",
     "escape",
+    // Every file rasci writes goes through it; it uses no other module.
+    "guard",
     "config",
     "model",
     // The stages, in the order a build runs them.

@@ -239,16 +239,45 @@ fn the_output_is_never_missing_while_rebuilt() {
 }
 
 #[test]
-fn an_output_link_to_a_build_is_written_through() {
+fn an_output_link_named_outside_the_project_is_written_through() {
     let dir = tempfile::tempdir().unwrap();
     let root = project(dir.path());
     let elsewhere = dir.path().join("site");
+    // The folder exists: a link that dangles is refused (tests/suite/hostile/writes.rs).
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.path().join("site-link")).unwrap();
+    build(dir.path(), &root, "site-link", false).success();
+    assert!(
+        dir.path().join("site-link").is_symlink(),
+        "the link stays a link"
+    );
+    assert_complete(&elsewhere);
+    build(dir.path(), &root, "site-link", false).success();
+    assert_complete(&elsewhere);
+}
+
+#[test]
+fn an_output_link_in_the_project_that_leads_out_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = project(dir.path());
+    let elsewhere = dir.path().join("site");
+    std::fs::create_dir(&elsewhere).unwrap();
     std::os::unix::fs::symlink(&elsewhere, root.join("public")).unwrap();
+    for out in ["public", "public/../public", "./public"] {
+        build(&root, &root, out, false)
+            .code(2)
+            .stderr(predicates::str::contains(
+                "a symbolic link on the way leads out of it",
+            ));
+        build(&root, &root, out, true).code(2);
+    }
+    assert!(names(&elsewhere).is_empty(), "nothing was written outside");
+    // A link that stays inside the project is followed.
+    std::fs::remove_file(root.join("public")).unwrap();
+    std::fs::create_dir(root.join("out")).unwrap();
+    std::os::unix::fs::symlink(root.join("out"), root.join("public")).unwrap();
     build(&root, &root, "public", false).success();
-    assert!(root.join("public").is_symlink(), "the link stays a link");
-    assert_complete(&elsewhere);
-    build(&root, &root, "public", false).success();
-    assert_complete(&elsewhere);
+    assert_complete(&root.join("out"));
 }
 
 /// The example project with `count` extra theme files of 64 KiB each, so writing the site

@@ -3,4 +3,8 @@
 //! through import, inputs that inflate, runaway templates, closed output, kills).
 
 mod import;
+mod kills;
 mod markup;
+mod output;
+mod templates;
+mod writes;

@@ -1,0 +1,383 @@
+//! Hostile input: symbolic links and misplaced files in a project (or beside it) never make
+//! rasci write outside the folder a command writes into. For every writing command
+//! (`import`, `init`, `schema`, `export --out`, `build`) and every kind of link (dangling,
+//! leading out, a linked folder, a linked final file, a file where a folder is expected),
+//! the command exits 2 with a message naming the link, and nothing is written anywhere:
+//! the folder outside stays as it was and the project is unchanged.
+//!
+//! The repository git reads is the project's own, too: variables of the environment that
+//! name another repository (`GIT_DIR`, `GIT_OBJECT_DIRECTORY`, …) are ignored by `diff`
+//! and by the history that dates the pages.
+
+#![cfg(unix)]
+
+use crate::support::{self, rasci};
+use std::collections::BTreeMap;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// Everything under `dir` (links not followed): path → file bytes, link target, or folder.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
+    let mut seen = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+        let what = if entry.path_is_symlink() {
+            format!(
+                "link to {}",
+                std::fs::read_link(entry.path()).unwrap().display()
+            )
+        } else if entry.file_type().is_dir() {
+            "folder".to_string()
+        } else {
+            format!("file {:?}", std::fs::read(entry.path()).unwrap())
+        };
+        seen.insert(relative, what);
+    }
+    seen
+}
+
+/// A scene: `project/` (where the command writes), `outside/` holding one file of the
+/// user's (`victim.txt`), and `matrix.csv` to import.
+struct Scene {
+    dir: TempDir,
+}
+
+impl Scene {
+    fn new() -> Scene {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("project")).unwrap();
+        std::fs::create_dir(dir.path().join("outside")).unwrap();
+        std::fs::write(dir.path().join("outside/victim.txt"), "mine").unwrap();
+        std::fs::write(
+            dir.path().join("matrix.csv"),
+            "Task,Vendor,Customer\nRun it,\"A, R\",I\n",
+        )
+        .unwrap();
+        Scene { dir }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    fn link(&self, at: &str, target: &str) {
+        let path = self.path(at);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        symlink(self.path(target), path).unwrap();
+    }
+
+    fn file(&self, at: &str, text: &str) {
+        let path = self.path(at);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Runs `rasci args…` in `cwd` (relative to the scene) and asserts that it exits 2
+    /// naming `named`, and that nothing under the scene changed.
+    fn refused(&self, cwd: &str, args: &[&str], named: &str) {
+        let before = snapshot(self.dir.path());
+        let output = rasci()
+            .current_dir(self.path(cwd))
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: stdout {} stderr {stderr}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        assert!(stderr.contains(named), "{args:?} names {named}: {stderr}");
+        assert_eq!(
+            snapshot(self.dir.path()),
+            before,
+            "{args:?} wrote something"
+        );
+        assert_eq!(
+            std::fs::read_to_string(self.path("outside/victim.txt")).unwrap(),
+            "mine"
+        );
+    }
+}
+
+/// One way a project points a write elsewhere: a symbolic link at `at` (inside the
+/// project) to `link_to` (in the scene), or, without `link_to`, a file at `at` where a
+/// folder is needed. The message must name `at`.
+struct Trap {
+    at: String,
+    link_to: Option<&'static str>,
+}
+
+impl Trap {
+    fn set(&self, scene: &Scene) {
+        let at = format!("project/{}", self.at);
+        match self.link_to {
+            Some(target) => scene.link(&at, target),
+            None => scene.file(&at, "not a folder"),
+        }
+    }
+}
+
+/// The kinds of trap for a command writing the file `file` into the folder `folder`: the
+/// file a dangling link, the file a link to a file outside, the folder a link to a folder
+/// outside, the folder a dangling link, the folder a file.
+fn traps(file: &str, folder: &str) -> Vec<Trap> {
+    let trap = |at: &str, link_to| Trap {
+        at: at.to_string(),
+        link_to,
+    };
+    vec![
+        trap(file, Some("outside/gone.yaml")),
+        trap(file, Some("outside/victim.txt")),
+        trap(folder, Some("outside")),
+        trap(folder, Some("outside/missing")),
+        trap(folder, None),
+    ]
+}
+
+#[test]
+fn import_writes_nothing_through_links_nor_half_a_project() {
+    let mut cases = traps("data/parties.yaml", "data");
+    cases.extend(
+        traps("rasci.yaml", "data")
+            .into_iter()
+            .take(2)
+            .collect::<Vec<_>>(),
+    );
+    for trap in cases {
+        let scene = Scene::new();
+        trap.set(&scene);
+        scene.refused(
+            ".",
+            &["import", "matrix.csv", "--root", "project", "--force"],
+            &trap.at,
+        );
+    }
+    // Into a project that has data already: its per-scope folders are guarded too.
+    for trap in traps("data/tasks/matrix.yaml", "data/tasks") {
+        let scene = Scene::new();
+        support::copy_dir(&support::fixtures().join("base"), &scene.path("project"));
+        trap.set(&scene);
+        scene.refused(
+            ".",
+            &["import", "matrix.csv", "--root", "project"],
+            &trap.at,
+        );
+    }
+}
+
+#[test]
+fn import_into_the_file_system_root_is_refused() {
+    let scene = Scene::new();
+    // A table naming no party: should the root ever be accepted, the import still stops
+    // before writing, so this test never writes at the root of the machine it runs on.
+    scene.file("empty.csv", "Task\nRun it\n");
+    let output = rasci()
+        .current_dir(scene.path("."))
+        .args(["import", "empty.csv", "--root", "/"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("it is the root of the file system"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn init_writes_nothing_through_links() {
+    let mut cases = traps("rasci.yaml", "schemas");
+    cases.extend(traps("content/_index.md", "content"));
+    cases.extend(
+        traps("schemas/rasci.schema.json", "data")
+            .into_iter()
+            .take(2),
+    );
+    for trap in cases {
+        let scene = Scene::new();
+        trap.set(&scene);
+        scene.refused(".", &["init", "project"], &trap.at);
+    }
+}
+
+#[test]
+fn schema_writes_nothing_through_links() {
+    for trap in traps("schemas/parties.schema.json", "schemas") {
+        let scene = Scene::new();
+        trap.set(&scene);
+        scene.refused("project", &["schema"], &trap.at);
+    }
+}
+
+#[test]
+fn export_never_replaces_a_file_through_a_link() {
+    for (target, force) in [("outside/victim.txt", true), ("outside/gone.json", false)] {
+        let scene = Scene::new();
+        support::copy_dir(&support::fixtures().join("base"), &scene.path("project"));
+        scene.link("exports/matrix.json", target);
+        let mut args = vec![
+            "export",
+            "--format",
+            "json",
+            "--out",
+            "../exports/matrix.json",
+        ];
+        if force {
+            args.push("--force");
+        }
+        scene.refused("project", &args, "matrix.json");
+    }
+}
+
+#[test]
+fn build_does_not_create_the_folder_a_dangling_output_link_names() {
+    let scene = Scene::new();
+    support::copy_dir(&support::fixtures().join("base"), &scene.path("project"));
+    scene.link("project/public", "outside/site");
+    scene.refused("project", &["build"], "public");
+}
+
+#[test]
+fn links_that_stay_inside_are_followed() {
+    let scene = Scene::new();
+    std::fs::create_dir_all(scene.path("project/real-data")).unwrap();
+    scene.link("project/data", "project/real-data");
+    let output = rasci()
+        .current_dir(scene.path("."))
+        .args(["import", "matrix.csv", "--root", "project"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(scene.path("project/real-data/tasks.yaml").is_file());
+    assert_eq!(
+        snapshot(&scene.path("outside")).len(),
+        2,
+        "outside untouched"
+    );
+}
+
+/// Runs git in `dir` on a fixed date, with none of the machine's settings.
+fn git(dir: &Path, args: &[&str]) {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_DATE", "2024-01-02T10:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2024-01-02T10:00:00+00:00")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The base project committed twice (a task retitled in the second commit), and another
+/// repository beside it with one commit of a file of its own.
+fn two_repositories() -> (crate::support::BuiltProject, PathBuf) {
+    let project = support::Project::base()
+        .file("content/guide.md", "---\ntitle: Guide\n---\nText.\n")
+        .build();
+    git(project.root(), &["init", "-q"]);
+    git(project.root(), &["add", "-A"]);
+    git(project.root(), &["commit", "-q", "-m", "first"]);
+    project.edit("data/tasks.yaml", "title: Run it", "title: Run it well");
+    git(project.root(), &["commit", "-q", "-am", "retitle"]);
+    let other = project.beside("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("README"), "another repository").unwrap();
+    git(&other, &["init", "-q"]);
+    git(&other, &["add", "-A"]);
+    git(&other, &["commit", "-q", "-m", "other"]);
+    (project, other)
+}
+
+/// Variables naming the other repository, as a git hook or a hostile CI step sets them.
+fn foreign_environment(command: &mut assert_cmd::Command, other: &Path) {
+    let git_dir = other.join(".git");
+    command
+        .env("GIT_DIR", &git_dir)
+        .env("GIT_WORK_TREE", other)
+        .env("GIT_INDEX_FILE", git_dir.join("index"))
+        .env("GIT_OBJECT_DIRECTORY", git_dir.join("objects"))
+        .env("GIT_COMMON_DIR", &git_dir)
+        .env("GIT_CEILING_DIRECTORIES", "/")
+        .env("GIT_CONFIG_COUNT", "1")
+        .env("GIT_CONFIG_KEY_0", "core.bare")
+        .env("GIT_CONFIG_VALUE_0", "true");
+}
+
+#[test]
+fn diff_reads_the_projects_own_repository_whatever_the_environment_names() {
+    let (project, other) = two_repositories();
+    let mut command = project.rasci();
+    command.args(["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    foreign_environment(&mut command, &other);
+    let output = command.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let diff: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = diff.to_string();
+    assert!(text.contains("Run it well"), "{text}");
+}
+
+#[test]
+fn page_dates_come_from_the_projects_own_repository_whatever_the_environment_names() {
+    let (project, other) = two_repositories();
+    let out = project.beside("public");
+    let mut command = project.rasci();
+    command.args(["build", "--out"]).arg(&out);
+    foreign_environment(&mut command, &other);
+    let output = command.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let guide = std::fs::read_to_string(out.join("main/guide/index.html")).unwrap();
+    assert!(guide.contains("datetime=\"2024-01-02\""), "{guide}");
+}
+
+#[test]
+fn every_repository_variable_git_lists_is_cleared() {
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "--local-env-vars"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let listed = String::from_utf8(output.stdout).unwrap();
+    for variable in listed.lines() {
+        assert!(
+            rasci::load::history::REPOSITORY_VARIABLES.contains(&variable)
+                || variable.starts_with("GIT_CONFIG"),
+            "{variable} is not cleared"
+        );
+    }
+}
