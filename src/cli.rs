@@ -528,7 +528,7 @@ fn import(options: crate::import::Options) -> Result<u8> {
     let mut out = String::new();
     out.push_str(&format!(
         "imported {}: {} parties, {} sections, {} tasks, {} cells with letters\n",
-        options.file.display(),
+        crate::import::text::shown(&options.file.display().to_string()),
         matrix.parties.len(),
         matrix.sections.len(),
         matrix.task_count(),
@@ -550,7 +550,10 @@ fn import(options: crate::import::Options) -> Result<u8> {
         }
     }
     for path in &imported.written {
-        out.push_str(&format!("wrote {}\n", path.display()));
+        out.push_str(&format!(
+            "wrote {}\n",
+            crate::import::text::shown(&path.display().to_string())
+        ));
     }
     emit(out.as_bytes())?;
     check(&options.root, Format::Human, false, false)

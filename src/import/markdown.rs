@@ -2,61 +2,118 @@
 //! enabled). Each cell's raw source is kept, so bold and `<b>` section labels can still be
 //! seen; positions are `matrix.md:LINE:COLUMN` of the cell's first character.
 
+use super::limits::Tally;
 use super::{ImportError, SourceCell, SourceRow, Table};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-/// Line and column (both from 1, the column in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+/// Line and column (both from 1, the column in characters) of byte offsets that only grow,
+/// found by walking on from the last one: linear in the file, however many cells it has.
+struct Lines<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    line_start: usize,
 }
 
-/// Reads table `choice` (from 1) of the file, or its only table.
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            text,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> (usize, usize) {
+        if offset < self.offset {
+            // Never met in document order; start over rather than be wrong.
+            *self = Lines::new(self.text);
+        }
+        for (i, byte) in self.text.as_bytes()[self.offset..offset].iter().enumerate() {
+            if *byte == b'\n' {
+                self.line += 1;
+                self.line_start = self.offset + i + 1;
+            }
+        }
+        self.offset = offset;
+        (
+            self.line,
+            self.text[self.line_start..offset].chars().count() + 1,
+        )
+    }
+}
+
+/// Reads table `choice` (from 1) of the file, or its only table. Only that table is kept;
+/// the others are counted.
 pub fn read(name: &str, text: &str, choice: Option<usize>) -> Result<Table, ImportError> {
-    let mut tables: Vec<Table> = Vec::new();
+    super::limits::check_markdown(name, text)?;
+    let mut count = 0usize;
+    let mut kept: Option<Table> = None;
+    let mut keeping = false;
     let mut row: Option<SourceRow> = None;
+    let mut lines = Lines::new(text);
+    let mut tally = Tally::default();
     for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
         match event {
-            Event::Start(Tag::Table(_)) => tables.push(Table::default()),
-            Event::Start(Tag::TableHead | Tag::TableRow) => {
-                let (line, _) = line_column(text, range.start);
+            Event::Start(Tag::Table(_)) => {
+                count += 1;
+                keeping = match choice {
+                    Some(k) => k == count,
+                    None => count == 1,
+                };
+                if keeping {
+                    kept = Some(Table::default());
+                }
+            }
+            Event::Start(Tag::TableHead | Tag::TableRow) if keeping => {
+                let (line, _) = lines.at(range.start);
+                let rows = kept.as_ref().map_or(0, |t| t.rows.len());
+                tally.row(&format!("{name}:{line}"), rows + 1, 0)?;
                 row = Some(SourceRow {
                     at: format!("{name} line {line}"),
                     cells: Vec::new(),
                 });
             }
-            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
-                if let (Some(done), Some(table)) = (row.take(), tables.last_mut()) {
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) if keeping => {
+                if let (Some(done), Some(table)) = (row.take(), kept.as_mut()) {
                     table.rows.push(done);
                 }
             }
-            Event::Start(Tag::TableCell) => {
+            Event::Start(Tag::TableCell) if keeping => {
                 if let Some(current) = row.as_mut() {
                     let raw = &text[range.clone()];
                     let raw = raw.trim_start_matches('|');
                     let lead = text[range.clone()].len() - raw.len();
                     let trimmed_start = raw.len() - raw.trim_start().len();
                     let raw = raw.trim().trim_end_matches('|').trim_end();
-                    let (line, column) = line_column(text, range.start + lead + trimmed_start);
+                    let (line, column) = lines.at(range.start + lead + trimmed_start);
+                    let at = format!("{name}:{line}:{column}");
+                    tally.row(&at, 1, 1)?;
+                    if current.cells.len() >= super::limits::MAX_COLUMNS {
+                        return Err(super::limits::too_much(
+                            &at,
+                            format!("more than {} columns", super::limits::MAX_COLUMNS),
+                        ));
+                    }
+                    tally.text(&at, raw)?;
                     current.cells.push(SourceCell {
                         text: raw.to_string(),
-                        at: format!("{name}:{line}:{column}"),
+                        at,
                     });
                 }
             }
             _ => {}
         }
     }
-    match (choice, tables.len()) {
-        (_, 0) => Err(ImportError(format!("{name} holds no table"))),
-        (None, 1) => Ok(tables.remove(0)),
-        (None, n) => Err(ImportError(format!(
+    match (choice, count, kept) {
+        (_, 0, _) => Err(ImportError(format!("{name} holds no table"))),
+        (None, 1, Some(table)) => Ok(table),
+        (None, n, _) => Err(ImportError(format!(
             "{name} holds {n} tables: choose one with --table (1 to {n})"
         ))),
-        (Some(k), n) if k >= 1 && k <= n => Ok(tables.remove(k - 1)),
-        (Some(k), n) => Err(ImportError(format!(
+        (Some(_), _, Some(table)) => Ok(table),
+        (Some(k), n, None) => Err(ImportError(format!(
             "--table {k}: {name} holds {n} table{} (1 to {n})",
             if n == 1 { "" } else { "s" }
         ))),

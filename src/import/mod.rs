@@ -8,6 +8,7 @@
 //! Ids made from names go through the loader's id rules (`load::ids`), so what import
 //! writes is what `check` accepts. Nothing is overwritten unless the caller says so.
 
+pub mod limits;
 pub mod markdown;
 pub mod normalise;
 pub mod sheet;
@@ -79,49 +80,57 @@ pub struct Imported {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum FileFormat {
     Csv,
-    Workbook,
+    Xlsx,
+    Ods,
     Markdown,
 }
 
 fn format_of(path: &Path) -> Result<FileFormat, ImportError> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
+    // The name's last `.` part, also for a name that is all extension (`.csv`).
+    let extension = file_name(path)
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     match extension.as_str() {
         "csv" => Ok(FileFormat::Csv),
-        "xlsx" | "xlsm" | "xls" | "ods" => Ok(FileFormat::Workbook),
+        "xlsx" | "xlsm" => Ok(FileFormat::Xlsx),
+        "ods" => Ok(FileFormat::Ods),
         "md" | "markdown" => Ok(FileFormat::Markdown),
+        // The binary format before XLSX is read only as a whole grid, which no limit
+        // short of its full size can bound.
+        "xls" => Err(ImportError(format!(
+            "{}: the binary .xls format is not read: save the workbook as .xlsx or .ods",
+            text::shown(&path.display().to_string())
+        ))),
         _ => Err(ImportError(format!(
             "cannot tell the format of {}: import reads .csv, .xlsx, .ods and .md files",
-            path.display()
+            text::shown(&path.display().to_string())
         ))),
     }
 }
 
-/// The file's name as shown in positions.
-fn display_name(path: &Path) -> String {
+/// The file's name as written in the matrix (a scope's name, a comment).
+fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Reads the file into a neutral table.
+/// The file's name as shown in positions and messages: control characters escaped.
+fn display_name(path: &Path) -> String {
+    text::shown(&file_name(path))
+}
+
+/// Reads the file into a neutral table, within [`limits`].
 pub fn read_table(options: &Options) -> Result<Table, ImportError> {
     let name = display_name(&options.file);
-    match format_of(&options.file)? {
-        FileFormat::Csv => {
-            let bytes = std::fs::read(&options.file)
-                .map_err(|e| ImportError(format!("cannot read {}: {e}", options.file.display())))?;
-            sheet::read_csv(&name, &bytes)
-        }
-        FileFormat::Workbook => sheet::read_workbook(&options.file, options.sheet.as_deref()),
-        FileFormat::Markdown => {
-            let text = std::fs::read_to_string(&options.file)
-                .map_err(|e| ImportError(format!("cannot read {}: {e}", options.file.display())))?;
-            markdown::read(&name, &text, options.table)
-        }
+    let format = format_of(&options.file)?;
+    let bytes = limits::read_file(&options.file, &name)?;
+    match format {
+        FileFormat::Csv => sheet::read_csv(&name, &sheet::decode(&name, bytes)?),
+        FileFormat::Xlsx => sheet::read_xlsx(&name, &bytes, options.sheet.as_deref()),
+        FileFormat::Ods => sheet::read_ods(&name, &bytes, options.sheet.as_deref()),
+        FileFormat::Markdown => markdown::read(&name, &sheet::decode(&name, bytes)?, options.table),
     }
 }
 
@@ -131,7 +140,11 @@ pub fn import(options: &Options) -> Result<Imported, ImportError> {
     let scope = match &options.scope {
         Some(id) => {
             if let Some(problem) = crate::load::ids::problem(id) {
-                return Err(ImportError(format!("--scope `{id}`: {problem}")));
+                return Err(ImportError(format!(
+                    "--scope `{}`: {}",
+                    text::shown(id),
+                    text::shown(&problem)
+                )));
             }
             id.clone()
         }
@@ -157,13 +170,20 @@ pub fn import(options: &Options) -> Result<Imported, ImportError> {
     write::check_root(&options.root, &scope)?;
     let into = existing_project(&options.root)?;
     let taken = into.as_ref().map(|p| p.taken.clone()).unwrap_or_default();
-    let mut matrix = normalise::normalise(&table, &scope, &display_name(&options.file), &taken);
+    let mut matrix = normalise::normalise(&table, &scope, &file_name(&options.file), &taken);
     if matrix.parties.is_empty() {
         return Err(ImportError(format!(
             "{}: the header row names no party: the first row is read as the parties, the first column as the tasks",
             display_name(&options.file)
         )));
     }
+    if matrix.task_count() == 0 {
+        return Err(ImportError(format!(
+            "{}: no row below the header is a task (a title and letters): nothing to import",
+            display_name(&options.file)
+        )));
+    }
+    write::check_size(&matrix)?;
     let written = match &into {
         None => write::write_project(&options.root, &matrix, options.force)?,
         Some(project) => {
@@ -253,28 +273,33 @@ fn match_parties(
     matrix: &mut normalise::Matrix,
     existing: &[(String, String)],
 ) -> Result<(), ImportError> {
-    let mut used: Vec<String> = Vec::new();
+    let by_name: std::collections::HashMap<String, &String> = existing
+        .iter()
+        .rev()
+        .map(|(id, name)| (name.trim().to_lowercase(), id))
+        .collect();
+    let by_id: std::collections::HashMap<&str, &String> = existing
+        .iter()
+        .map(|(id, name)| (id.as_str(), name))
+        .collect();
+    let mut used: std::collections::HashSet<&String> = std::collections::HashSet::new();
     for party in &mut matrix.parties {
-        let by_name = existing
-            .iter()
-            .find(|(_, name)| name.trim().to_lowercase() == party.name.to_lowercase());
-        if let Some((id, _)) = by_name {
-            if used.contains(id) {
+        if let Some(&id) = by_name.get(&party.name.to_lowercase()) {
+            if !used.insert(id) {
                 return Err(ImportError(format!(
                     "two columns name the party `{id}`: import reads one column per party"
                 )));
             }
-            used.push(id.clone());
             party.id = id.clone();
             party.existing = true;
             continue;
         }
         let slug = crate::load::ids::suggest(&party.name);
-        if let Some((id, name)) = existing.iter().find(|(id, _)| *id == slug) {
-            return Err(ImportError(format!(
+        if let Some((id, name)) = by_id.get_key_value(slug.as_str()) {
+            return Err(ImportError(text::shown(&format!(
                 "the column {:?} is not the name of a party, but its id would be `{id}`, the party {name:?}: rename the column to {name:?} to mean that party, or import into a new folder",
                 party.name
-            )));
+            ))));
         }
     }
     Ok(())

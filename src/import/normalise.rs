@@ -6,7 +6,7 @@
 use super::text::{self, Reading};
 use super::{SourceCell, Table};
 use crate::load::ids;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// A party from a header cell: its name as written (formatting stripped), its id slugged.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,27 +84,52 @@ impl Matrix {
 /// enough to read in a URL.
 const SLUG_LEN: usize = 40;
 
-/// A valid id made from `text`, distinct from every id in `taken` (which it joins).
-fn unique_id(text: &str, fallback: &str, taken: &mut BTreeSet<String>) -> String {
-    let mut base = ids::suggest(text);
-    if base.chars().count() > SLUG_LEN {
-        let cut: String = base.chars().take(SLUG_LEN).collect();
-        base = match cut.rfind('-') {
-            Some(i) if i > 0 => cut[..i].to_string(),
-            _ => cut,
+/// The ids taken so far of one kind, and for each base the next number to try: equal
+/// titles (`Review`, `Review`, …) get `review`, `review-2`, `review-3` without trying every
+/// number again, so a table of one title on every row is read in linear time.
+#[derive(Debug, Default)]
+struct Ids {
+    taken: BTreeSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    fn new(taken: &BTreeSet<String>) -> Self {
+        Ids {
+            taken: taken.clone(),
+            next: HashMap::new(),
+        }
+    }
+
+    /// A valid id made from `text`, distinct from every id taken (which it joins).
+    fn unique(&mut self, text: &str, fallback: &str) -> String {
+        let mut base = ids::suggest(text);
+        if base.chars().count() > SLUG_LEN {
+            let cut: String = base.chars().take(SLUG_LEN).collect();
+            base = match cut.rfind('-') {
+                Some(i) if i > 0 => cut[..i].to_string(),
+                _ => cut,
+            };
+        }
+        if base.is_empty() || ids::problem(&base).is_some() {
+            base = fallback.to_string();
+        }
+        let mut n = self.next.get(&base).copied().unwrap_or(1);
+        let id = loop {
+            let id = if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            n += 1;
+            if !self.taken.contains(&id) && ids::problem(&id).is_none() {
+                break id;
+            }
         };
+        self.next.insert(base, n);
+        self.taken.insert(id.clone());
+        id
     }
-    if base.is_empty() || ids::problem(&base).is_some() {
-        base = fallback.to_string();
-    }
-    let mut id = base.clone();
-    let mut n = 2;
-    while taken.contains(&id) || ids::problem(&id).is_some() {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    taken.insert(id.clone());
-    id
 }
 
 fn is_empty(cell: Option<&SourceCell>) -> bool {
@@ -159,7 +184,7 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
 
     // Parties: one per header cell after the task column, `None` for a column left out.
     let mut party_of_column: Vec<Option<usize>> = Vec::new();
-    let mut party_ids = taken.parties.clone();
+    let mut party_ids = Ids::new(&taken.parties);
     for cell in header.cells.iter().skip(task_column + 1) {
         let name = text::plain(&cell.text);
         if name.is_empty() {
@@ -173,7 +198,7 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
                 message: format!("party name {:?} read as {name:?}", cell.text.trim()),
             });
         }
-        let id = unique_id(&name, "party", &mut party_ids);
+        let id = party_ids.unique(&name, "party");
         party_of_column.push(Some(matrix.parties.len()));
         matrix.parties.push(Party {
             id,
@@ -182,8 +207,8 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         });
     }
 
-    let mut section_ids = taken.sections.clone();
-    let mut task_ids = taken.tasks.clone();
+    let mut section_ids = Ids::new(&taken.sections);
+    let mut task_ids = Ids::new(&taken.tasks);
     let mut current_section_label: Option<String> = None;
     for row in rows {
         let label_cell = row.cells.get(task_column);
@@ -243,7 +268,7 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
             });
         }
         let mut task = Task {
-            id: unique_id(&label, "task", &mut task_ids),
+            id: task_ids.unique(&label, "task"),
             title: label,
             row: row.at.clone(),
             letters: Vec::new(),
@@ -318,20 +343,24 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         }
     }
     matrix.sections = kept;
+    // Positions hold sheet and file names, notes hold cells: what is printed is escaped.
+    for note in matrix
+        .changed
+        .iter_mut()
+        .chain(matrix.unreadable.iter_mut())
+    {
+        note.at = text::shown(&note.at);
+        note.message = text::shown(&note.message);
+    }
     matrix
 }
 
 /// Starts a section: the first, untitled one is `general`, others are slugged from their
 /// titles.
-fn open_section(
-    matrix: &mut Matrix,
-    title: Option<String>,
-    row: Option<String>,
-    taken: &mut BTreeSet<String>,
-) {
+fn open_section(matrix: &mut Matrix, title: Option<String>, row: Option<String>, ids: &mut Ids) {
     let id = match &title {
-        Some(title) => unique_id(title, "section", taken),
-        None => unique_id("general", "general", taken),
+        Some(title) => ids.unique(title, "section"),
+        None => ids.unique("general", "general"),
     };
     matrix.sections.push(Section {
         id,

@@ -6,26 +6,63 @@ use crate::model::Letter;
 /// The text without Markdown or HTML formatting: tags dropped, `**`, `__`, `` ` `` and
 /// emphasis marks around words removed, `[text](url)` read as `text`, `\|` as `|`, runs of
 /// white space made one space.
+///
+/// Stripping is repeated until nothing changes (`\*x\*` → `*x*` → `x`), so reading a
+/// title again gives the same title: a matrix exported and imported keeps its titles.
+/// Each pass is linear in the cell's length, and a pass that changes the text shortens
+/// it; passes stop after [`PLAIN_PASSES`], which only text nested deeper than any table
+/// holds can reach.
 pub fn plain(raw: &str) -> String {
-    let mut out = String::new();
+    let mut text = plain_once(raw);
+    for _ in 1..PLAIN_PASSES {
+        let again = plain_once(&text);
+        if again == text {
+            break;
+        }
+        text = again;
+    }
+    text
+}
+
+/// The most passes of [`plain`].
+const PLAIN_PASSES: usize = 8;
+
+/// One pass of [`plain`]. Where the next `>`, `]` and `)` stand is found once, from the
+/// end, so a cell of many `<` or `[` is not scanned again for each.
+fn plain_once(raw: &str) -> String {
     let chars: Vec<char> = raw.chars().collect();
+    let next = |target: char| {
+        let mut at = vec![usize::MAX; chars.len() + 1];
+        for i in (0..chars.len()).rev() {
+            at[i] = if chars[i] == target { i } else { at[i + 1] };
+        }
+        at
+    };
+    let (next_gt, next_close) = (next('>'), next(']'));
+    let closing = closing_parens(&chars);
+    let mut out = String::with_capacity(raw.len());
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         match c {
             '<' => {
                 // An HTML tag: `<b>`, `</strong>`, `<br/>`. A lone `<` is text.
-                if let Some(end) = chars[i + 1..].iter().position(|&d| d == '>') {
-                    let inner: String = chars[i + 1..i + 1 + end].iter().collect();
-                    let name = inner.trim_start_matches('/');
-                    if name.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
-                        if name.eq_ignore_ascii_case("br")
-                            || name.starts_with("br ")
-                            || name.starts_with("br/")
-                        {
+                let end = next_gt[i + 1];
+                if end != usize::MAX {
+                    let inner = &chars[i + 1..end];
+                    let name = match inner.first() {
+                        Some('/') => &inner[1..],
+                        _ => inner,
+                    };
+                    if name.first().is_some_and(|ch| ch.is_ascii_alphabetic()) {
+                        let br = name.len() >= 2
+                            && name[0].eq_ignore_ascii_case(&'b')
+                            && name[1].eq_ignore_ascii_case(&'r')
+                            && matches!(name.get(2), None | Some(' ' | '/'));
+                        if br {
                             out.push(' ');
                         }
-                        i += end + 2;
+                        i = end + 1;
                         continue;
                     }
                 }
@@ -35,7 +72,18 @@ pub fn plain(raw: &str) -> String {
                 out.push(chars[i + 1]);
                 i += 1;
             }
-            '*' | '`' | '~' => {}
+            '*' | '`' | '~' => {
+                // A run of marks beside text is emphasis, code or strike-through and is
+                // dropped; one standing alone (`~`, `2 * 3`) is text.
+                let end = i + chars[i..].iter().take_while(|&&d| d == c).count();
+                let beside = |at: Option<&char>| at.is_some_and(|d| !d.is_whitespace());
+                let touches = (i > 0 && beside(chars.get(i - 1))) || beside(chars.get(end));
+                if !touches {
+                    out.extend(&chars[i..end]);
+                }
+                i = end;
+                continue;
+            }
             '_' => {
                 // Emphasis only at a word's edge; `snake_case` keeps its underscore.
                 let before = i > 0 && chars[i - 1].is_alphanumeric();
@@ -46,14 +94,13 @@ pub fn plain(raw: &str) -> String {
             }
             '[' => {
                 // `[text](url)`: keep the text.
-                if let Some(close) = chars[i + 1..].iter().position(|&d| d == ']') {
-                    let after = i + 1 + close + 1;
-                    if chars.get(after) == Some(&'(')
-                        && let Some(end) = destination_end(&chars[after..])
-                    {
-                        let text: String = chars[i + 1..i + 1 + close].iter().collect();
-                        out.push_str(&plain(&text));
-                        i = after + end + 1;
+                let close = next_close[i + 1];
+                if close != usize::MAX && chars.get(close + 1) == Some(&'(') {
+                    let end = closing[close + 1];
+                    if end != usize::MAX {
+                        let text: String = chars[i + 1..close].iter().collect();
+                        out.push_str(&plain_once(&text));
+                        i = end + 1;
                         continue;
                     }
                 }
@@ -66,35 +113,55 @@ pub fn plain(raw: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Where the `(url "title")` that `chars` starts with ends: at the `)` that closes the
-/// opening one. An address may hold balanced parentheses (`javascript:alert(1)`) and
-/// escaped ones, and a quoted title any; stopping at the first `)` left the rest of the
-/// address in the text ("Run it)").
-fn destination_end(chars: &[char]) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
+/// For each `(`, where the `)` that closes it stands (`usize::MAX` for none), found in
+/// one pass with a stack: an address may hold balanced parentheses
+/// (`javascript:alert(1)`) and escaped ones, so a link ends at its own closing one, not at
+/// the first `)`, which left the rest of the address in the text ("Run it)").
+fn closing_parens(chars: &[char]) -> Vec<usize> {
+    let mut closing = vec![usize::MAX; chars.len()];
+    let mut open = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
-        match (quote, c) {
-            (_, '\\') => i += 1,
-            (Some(q), _) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') if depth == 1 && chars[i - 1].is_whitespace() => {
-                quote = Some(c);
-            }
-            (None, '(') => depth += 1,
-            (None, ')') => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
+        match chars[i] {
+            '\\' => i += 1,
+            '(' => open.push(i),
+            ')' => {
+                if let Some(at) = open.pop() {
+                    closing[at] = i;
                 }
             }
             _ => {}
         }
         i += 1;
     }
-    None
+    closing
+}
+
+/// Text from a source file as it may be shown in a message or a YAML comment: control
+/// characters, line and paragraph separators and the marks that reorder text are
+/// written as escapes (`\n`, `\u{1b}`), so a name can neither start a new line nor
+/// command a terminal.
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `c` is escaped by [`shown`].
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
 /// Whether the whole cell is set in bold: `**x**`, `__x__`, `<b>x</b>`, `<strong>x</strong>`.
@@ -257,10 +324,36 @@ mod tests {
         );
         assert_eq!(plain("snake_case _word_"), "snake_case word");
         assert_eq!(plain("a\\|b  c"), "a|b c");
+        // Marks standing alone are text: a party named `~`, a title `2 * 3`.
+        assert_eq!(plain("~"), "~");
+        assert_eq!(plain("2 * 3"), "2 * 3");
+        assert_eq!(plain("~~old~~ **(new)**"), "old (new)");
         assert_eq!(plain("1 < 2"), "1 < 2");
         assert!(is_bold("**Planning**"));
         assert!(is_bold("<B>Deploy</B>"));
         assert!(!is_bold("Planning"));
         assert!(!is_bold("****"));
+    }
+
+    #[test]
+    fn stripping_twice_changes_nothing() {
+        for raw in [
+            "\\_",
+            "\\*x\\*",
+            "[[a](b)](c)",
+            "\\<b>x",
+            "a\\\\_b",
+            "1 < 2 > 0",
+        ] {
+            let once = plain(raw);
+            assert_eq!(plain(&once), once, "{raw}");
+        }
+        assert_eq!(plain("[[a](b)](c)"), "a");
+        // A link ends at the parenthesis that closes its address.
+        assert_eq!(plain("Run [it](javascript:alert(1))"), "Run it");
+        assert_eq!(
+            plain("Open [the guide](https://example.org/a_(b) \"Guide (new)\") now"),
+            "Open the guide now"
+        );
     }
 }

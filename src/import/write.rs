@@ -1,20 +1,56 @@
-//! The YAML import writes: one line per field, strings quoted as JSON (a subset of YAML, so
-//! no title can turn into markup or another type), every task under a comment naming its
-//! source row. The same matrix always gives the same bytes.
+//! The YAML import writes: one line per field, every string from the source (titles,
+//! names, ids, party keys) a double-quoted scalar with escapes (so `Null` stays a string and
+//! a newline in a title stays in the title), every task under a comment naming its source
+//! row, escaped so that it stays one comment line. The same matrix always gives the same
+//! bytes.
 
 use super::ImportError;
 use super::normalise::Matrix;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// A string as a double-quoted YAML scalar. JSON escapes the C0 controls; the characters
-/// YAML may read as line breaks (NEL, LS, PS) are escaped too, so a title stays one line.
-fn quoted(text: &str) -> String {
-    serde_json::to_string(text)
-        .expect("a string serialises")
-        .replace('\u{85}', "\\u0085")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+/// A string as a double-quoted YAML scalar. Every character YAML does not print as itself
+/// is escaped: the C0 and C1 controls and DEL, the characters YAML may read as line breaks
+/// (NEL, LS, PS), the byte-order mark and the marks that reorder text; so a title stays one
+/// line and reads back as the same string, whatever it holds.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{1b}' => out.push_str("\\e"),
+            c if escaped_in_yaml(c) => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether [`quoted`] writes `c` as an escape (all such characters are in the Basic
+/// Multilingual Plane, so `\uXXXX` holds each).
+fn escaped_in_yaml(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// A `# comment` line's text: a source position, escaped so that no character of a sheet
+/// or file name can end the comment and start YAML.
+fn comment(text: &str) -> String {
+    super::text::shown(text)
 }
 
 pub fn parties_yaml(matrix: &Matrix) -> String {
@@ -26,7 +62,7 @@ pub fn parties_yaml(matrix: &Matrix) -> String {
         let _ = writeln!(
             out,
             "  - id: {}\n    name: {}",
-            party.id,
+            quoted(&party.id),
             quoted(&party.name)
         );
     }
@@ -34,11 +70,11 @@ pub fn parties_yaml(matrix: &Matrix) -> String {
 }
 
 pub fn scopes_yaml(matrix: &Matrix) -> String {
-    let sections: Vec<&str> = matrix.sections.iter().map(|s| s.id.as_str()).collect();
+    let sections: Vec<String> = matrix.sections.iter().map(|s| quoted(&s.id)).collect();
     format!(
         "# The scope imported from {}.\nscopes:\n  - id: {}\n    name: {}\n    sections: [{}]\n",
         quoted(&matrix.source),
-        matrix.scope_id,
+        quoted(&matrix.scope_id),
         quoted(&matrix.scope_name),
         sections.join(", ")
     )
@@ -54,9 +90,9 @@ pub fn tasks_yaml(matrix: &Matrix) -> String {
             out.push('\n');
         }
         if let Some(row) = &section.row {
-            let _ = writeln!(out, "  # {row}");
+            let _ = writeln!(out, "  # {}", comment(row));
         }
-        let _ = writeln!(out, "  - id: {}", section.id);
+        let _ = writeln!(out, "  - id: {}", quoted(&section.id));
         if let Some(title) = &section.title {
             let _ = writeln!(out, "    title: {}", quoted(title));
         }
@@ -65,19 +101,56 @@ pub fn tasks_yaml(matrix: &Matrix) -> String {
             let cells: Vec<String> = task
                 .letters
                 .iter()
-                .map(|(party, set)| format!("{}: \"{set}\"", matrix.parties[*party].id))
+                .map(|(party, set)| format!("{}: \"{set}\"", quoted(&matrix.parties[*party].id)))
                 .collect();
             let _ = writeln!(
                 out,
                 "      # {}\n      - id: {}\n        title: {}\n        rasci: {{ {} }}",
-                task.row,
-                task.id,
+                comment(&task.row),
+                quoted(&task.id),
                 quoted(&task.title),
                 cells.join(", ")
             );
         }
     }
     out
+}
+
+/// Refuses a matrix whose files the loader would refuse for their size, before anything is
+/// written: the YAML nodes (mappings, sequences, scalars) of `data/tasks.yaml` and
+/// `data/parties.yaml` are counted as the loader counts them, and the error names the
+/// source row where the count passes its budget.
+pub fn check_size(matrix: &Matrix) -> Result<(), ImportError> {
+    let budget = super::limits::loader_nodes();
+    // The parties file: its mapping, `parties` and the sequence; then five per party.
+    let party_nodes = 3 + 5 * matrix.parties.len();
+    if party_nodes > budget {
+        return Err(super::limits::too_much(
+            &super::text::shown(&matrix.source),
+            format!(
+                "{} parties, more than one data file holds",
+                matrix.parties.len()
+            ),
+        ));
+    }
+    let mut nodes = 3;
+    for section in &matrix.sections {
+        // Its mapping, `id` and its value, `tasks` and the sequence, the title if any.
+        nodes += 5 + if section.title.is_some() { 2 } else { 0 };
+        for task in &section.tasks {
+            // Its mapping, `id`, `title` and `rasci` with their values, two per cell.
+            nodes += 7 + 2 * task.letters.len();
+            if nodes > budget {
+                return Err(super::limits::too_much(
+                    &super::text::shown(&task.row),
+                    format!(
+                        "more cells than the {budget} YAML nodes one data file holds (at this row)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn rasci_yaml(matrix: &Matrix) -> String {

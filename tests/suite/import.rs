@@ -111,27 +111,27 @@ fn csv_with_bold_and_b_section_rows_and_letter_forms() {
     assert_valid(&root);
     let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
     assert!(
-        tasks.contains("  - id: planning-phase\n    title: \"Planning Phase\""),
+        tasks.contains("  - id: \"planning-phase\"\n    title: \"Planning Phase\""),
         "{tasks}"
     );
     assert!(
-        tasks.contains("  - id: deployment\n    title: \"Deployment\""),
+        tasks.contains("  - id: \"deployment\"\n    title: \"Deployment\""),
         "{tasks}"
     );
     assert!(
-        tasks.contains("      # plan.csv line 6\n      - id: deploy-to-staging"),
+        tasks.contains("      # plan.csv line 6\n      - id: \"deploy-to-staging\""),
         "{tasks}"
     );
     assert!(
-        tasks.contains("rasci: { project-manager: \"A, R\", dev-team: \"R\" }"),
+        tasks.contains("rasci: { \"project-manager\": \"A, R\", \"dev-team\": \"R\" }"),
         "{tasks}"
     );
     let parties = std::fs::read_to_string(root.join("data/parties.yaml")).unwrap();
-    assert!(parties.contains("  - id: project-manager\n    name: \"Project Manager\""));
+    assert!(parties.contains("  - id: \"project-manager\"\n    name: \"Project Manager\""));
     let scopes = std::fs::read_to_string(root.join("data/scopes.yaml")).unwrap();
-    assert!(scopes.contains("  - id: plan\n"), "{scopes}");
+    assert!(scopes.contains("  - id: \"plan\"\n"), "{scopes}");
     assert!(
-        scopes.contains("sections: [planning-phase, deployment]"),
+        scopes.contains("sections: [\"planning-phase\", \"deployment\"]"),
         "{scopes}"
     );
     // The same file gives the same bytes.
@@ -150,17 +150,17 @@ fn full_words_are_read_as_letters() {
     assert_eq!(code, 0, "{stdout}");
     let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
     assert!(
-        tasks.contains("rasci: { owner: \"A, R\", helper: \"C\" }"),
+        tasks.contains("rasci: { \"owner\": \"A, R\", \"helper\": \"C\" }"),
         "{tasks}"
     );
     assert!(
-        tasks.contains("rasci: { owner: \"R\", helper: \"A\" }"),
+        tasks.contains("rasci: { \"owner\": \"R\", \"helper\": \"A\" }"),
         "{tasks}"
     );
     assert!(
         std::fs::read_to_string(dir.path().join("data/scopes.yaml"))
             .unwrap()
-            .contains("id: shop")
+            .contains("id: \"shop\"")
     );
 }
 
@@ -177,9 +177,9 @@ fn unreadable_cells_are_left_out_and_named_by_position() {
         assert!(stdout.contains(at), "{at} in {stdout}");
     }
     let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
-    assert!(tasks.contains("rasci: { ops: \"A, R\" }"), "{tasks}");
-    assert!(tasks.contains("rasci: { dev: \"R, A\" }"), "{tasks}");
-    assert!(tasks.contains("rasci: { ops: \"A\" }"), "{tasks}");
+    assert!(tasks.contains("rasci: { \"ops\": \"A, R\" }"), "{tasks}");
+    assert!(tasks.contains("rasci: { \"dev\": \"R, A\" }"), "{tasks}");
+    assert!(tasks.contains("rasci: { \"ops\": \"A\" }"), "{tasks}");
 }
 
 #[test]
@@ -216,11 +216,11 @@ fn a_markdown_file_of_several_tables_needs_table() {
     assert_valid(dir.path());
     let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
     assert!(
-        tasks.contains("  # tables.md line 15\n  - id: daily\n    title: \"Daily\""),
+        tasks.contains("  # tables.md line 15\n  - id: \"daily\"\n    title: \"Daily\""),
         "{tasks}"
     );
     assert!(
-        tasks.contains("rasci: { operator: \"A, R\", owner: \"I\" }"),
+        tasks.contains("rasci: { \"operator\": \"A, R\", \"owner\": \"I\" }"),
         "{tasks}"
     );
     assert!(!tasks.contains("Draw the plan"), "{tasks}");
@@ -231,7 +231,7 @@ fn a_markdown_file_of_several_tables_needs_table() {
     let tasks = std::fs::read_to_string(first.join("data/tasks.yaml")).unwrap();
     assert!(tasks.contains("title: \"Design\""), "{tasks}");
     assert!(
-        tasks.contains("rasci: { builder: \"C\", owner: \"A, R\" }"),
+        tasks.contains("rasci: { \"builder\": \"C\", \"owner\": \"A, R\" }"),
         "{tasks}"
     );
 }
@@ -286,13 +286,13 @@ fn into_a_project_parties_are_matched_by_name_and_never_guessed() {
     // `Run it` has no A: the check of the whole project shows it.
     assert!(stdout.contains("has no Accountable party"), "{stdout}");
     let parties = project.read("data/parties/audit.yaml");
-    assert!(parties.contains("id: auditor"), "{parties}");
+    assert!(parties.contains("id: \"auditor\""), "{parties}");
     assert!(!parties.contains("vendor"), "{parties}");
     let tasks = project.read("data/tasks/audit.yaml");
-    assert!(tasks.contains("rasci: { vendor: \"R\" }"), "{tasks}");
+    assert!(tasks.contains("rasci: { \"vendor\": \"R\" }"), "{tasks}");
     // Ids of the project's sections and tasks are not taken again.
-    assert!(tasks.contains("  - id: general-2\n"), "{tasks}");
-    assert!(tasks.contains("      - id: run-it\n"), "{tasks}");
+    assert!(tasks.contains("  - id: \"general-2\"\n"), "{tasks}");
+    assert!(tasks.contains("      - id: \"run-it\"\n"), "{tasks}");
 
     let project = support::Project::base()
         .file(
@@ -357,9 +357,12 @@ fn an_xlsx_workbook_is_read_with_sheet_positions() {
     );
     assert_valid(&root);
     let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
-    assert!(tasks.contains("  # Matrix row 3\n  - id: setup"), "{tasks}");
     assert!(
-        tasks.contains("rasci: { vendor: \"A, R\", customer: \"I\" }"),
+        tasks.contains("  # Matrix row 3\n  - id: \"setup\""),
+        "{tasks}"
+    );
+    assert!(
+        tasks.contains("rasci: { \"vendor\": \"A, R\", \"customer\": \"I\" }"),
         "{tasks}"
     );
 }
@@ -465,15 +468,15 @@ fn an_ods_spreadsheet_is_read_with_sheet_positions() {
     assert_valid(dir.path());
     let tasks = std::fs::read_to_string(dir.path().join("data/tasks.yaml")).unwrap();
     assert!(
-        tasks.contains("  - id: running\n    title: \"Running\""),
+        tasks.contains("  - id: \"running\"\n    title: \"Running\""),
         "{tasks}"
     );
     assert!(
-        tasks.contains("rasci: { vendor: \"R, A\", customer: \"I\" }"),
+        tasks.contains("rasci: { \"vendor\": \"R, A\", \"customer\": \"I\" }"),
         "{tasks}"
     );
     let scopes = std::fs::read_to_string(dir.path().join("data/scopes.yaml")).unwrap();
-    assert!(scopes.contains("id: roles"), "{scopes}");
+    assert!(scopes.contains("id: \"roles\""), "{scopes}");
 }
 
 #[test]
@@ -493,16 +496,16 @@ fn hostile_names_and_titles_become_valid_ids_and_plain_text() {
     assert_valid(&root);
     let parties = std::fs::read_to_string(root.join("data/parties.yaml")).unwrap();
     assert!(
-        parties.contains("  - id: etc\n    name: \"../../etc\""),
+        parties.contains("  - id: \"etc\"\n    name: \"../../etc\""),
         "{parties}"
     );
     assert!(
-        parties.contains("  - id: alert-1-ops\n    name: \"alert(1)Ops\""),
+        parties.contains("  - id: \"alert-1-ops\"\n    name: \"alert(1)Ops\""),
         "{parties}"
     );
-    assert!(parties.contains("  - id: ops\n"), "{parties}");
+    assert!(parties.contains("  - id: \"ops\"\n"), "{parties}");
     let scopes = std::fs::read_to_string(root.join("data/scopes.yaml")).unwrap();
-    assert!(scopes.contains("  - id: evil-name\n"), "{scopes}");
+    assert!(scopes.contains("  - id: \"evil-name\"\n"), "{scopes}");
     let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
     assert!(
         tasks.contains("title: \"Say \\\"hi\\\": {{ x }}\""),

@@ -2,6 +2,7 @@
 //! (`markup`), and what the newer commands must withstand (links that lead out, injection
 //! through import, inputs that inflate, runaway templates, closed output, kills).
 
+mod import;
 mod kills;
 mod markup;
 mod output;
