@@ -7,17 +7,16 @@
 //! data) is its template's, and the table of contents is read from the headings the
 //! template wrote, so the two never disagree.
 
-use super::SiteData;
+use super::data::SiteData;
 use super::env::PageEnv;
+use super::letters::LetterView;
 use super::markdown::{self, Origin, TocEntry};
 use super::templates::Theme;
-use super::urls;
-use super::views::{self, LetterView, Link};
+use super::views::{self, Link};
 use crate::diagnostic::Diagnostic;
 use crate::load::content::ContentPage;
 use crate::model::Letter;
-pub use crate::plan::{Crumb, PageKind};
-use crate::plan::{home_crumb, path_of, scope_crumb_in, sorted_guides};
+use crate::plan::{Crumb, PageKind, home_crumb, path_of, scope_crumb_in, sorted_guides, urls};
 use crate::source::Span;
 
 /// A page with its body rendered, before the theme lays it out.
@@ -98,7 +97,7 @@ pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<Page
 /// the template wrote (one it left out is not listed), and `written`, the headings of
 /// Markdown in the body, all in the order they appear.
 fn toc_of(body: &str, ids: &[&str], written: Vec<TocEntry>) -> Vec<TocEntry> {
-    let position = |id: &str| body.find(&format!(" id=\"{}\"", super::html::esc(id)));
+    let position = |id: &str| body.find(&format!(" id=\"{}\"", crate::escape::esc(id)));
     let mut entries: Vec<(usize, TocEntry)> = written
         .into_iter()
         .map(|entry| (position(&entry.id).unwrap_or(usize::MAX), entry))
@@ -125,7 +124,7 @@ fn toc_of(body: &str, ids: &[&str], written: Vec<TocEntry>) -> Vec<TocEntry> {
             TocEntry {
                 level,
                 id: id.to_string(),
-                text: super::html::text_of(&body[start..end]),
+                text: crate::load::markdown::text_of(&body[start..end]),
             },
         ));
     }
@@ -153,7 +152,7 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     } else {
         for (scope, matrix) in project.scopes.iter().zip(data.matrices) {
             let description = match &scope.description {
-                Some(d) => super::html::text_of(&env.inline(&d.value, d.span)),
+                Some(d) => crate::load::markdown::text_of(&env.inline(&d.value, d.span)),
                 None => String::new(),
             };
             deployments.push(views::DeploymentCard {
@@ -245,7 +244,7 @@ fn model_grid(env: &mut PageEnv<'_>) -> views::ModelGrid {
             })
             .collect();
         let description = match def.def.as_ref().and_then(|d| d.description.as_ref()) {
-            Some(d) => super::html::text_of(&env.inline(&d.value, d.span)),
+            Some(d) => crate::load::markdown::text_of(&env.inline(&d.value, d.span)),
             None => String::new(),
         };
         rows.push(views::GridRow {
@@ -482,7 +481,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
         .as_ref()
         .map(|d| env.inline(&d.value, d.span));
     if let Some(text) = &description_html {
-        out.description = super::html::text_of(text);
+        out.description = crate::load::markdown::text_of(text);
     }
     // The models the party takes part in: every model of a project with models that
     // lists it, the implicit model (all parties) otherwise.
@@ -846,7 +845,7 @@ fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
         terms: Vec::new(),
     };
     for term in terms {
-        let id = env.id(&super::glossary::term_anchor(&term.term.value));
+        let id = env.id(&crate::load::ids::term_anchor(&term.term.value));
         // A term is data, not wording of the template: it names its entry in the contents.
         out.toc.push(TocEntry {
             level: 2,

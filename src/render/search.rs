@@ -12,11 +12,12 @@
 //! other deployments share, so the search shows the current deployment's results by
 //! default and, across all deployments, one result per group rather than one per copy.
 
-use super::SiteData;
-use super::html::{esc, text_of};
-use super::pages::{PageKind, PageOut};
-use super::urls;
+use super::data::{SiteData, updated};
+use super::pages::PageOut;
+use crate::escape::esc;
+use crate::load::markdown::text_of;
 use crate::model::Project;
+use crate::plan::{PageKind, urls};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -320,7 +321,7 @@ pub fn sitemap(data: &SiteData<'_>, pages: &[PageOut]) -> String {
     let mut listed: Vec<(&str, Option<&str>)> = pages
         .iter()
         .filter(|p| p.searchable)
-        .map(|p| (p.path.as_str(), super::layout::updated(data, p.kind)))
+        .map(|p| (p.path.as_str(), updated(data, p.kind)))
         .collect();
     listed.sort();
     for (path, updated) in listed {

@@ -225,7 +225,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
 
 impl Theme {
     /// Renders `template` with `view`'s fields and `letters`, the five RASCI letters
-    /// (see [`super::views::LetterView`]). An error names the template's file.
+    /// (see [`super::letters::LetterView`]). An error names the template's file.
     pub fn render(&self, template: &str, view: &impl serde::Serialize) -> Result<String, String> {
         self.run(template, None, view)
     }
@@ -250,7 +250,7 @@ impl Theme {
         view: &impl serde::Serialize,
     ) -> Result<String, String> {
         self.run(template, Some(block), view)
-            .map(|html| super::html::text_of(&html))
+            .map(|html| crate::load::markdown::text_of(&html))
     }
 
     /// The title and description (as plain text) and the body of a page built from the
@@ -265,7 +265,7 @@ impl Theme {
         let context = self.context(template, view)?;
         let text = |block| {
             self.render_in(template, Some(block), &context)
-                .map(|html| super::html::text_of(&html))
+                .map(|html| crate::load::markdown::text_of(&html))
         };
         Ok(Titled {
             title: text("title")?,
@@ -302,7 +302,7 @@ impl Theme {
     ) -> Result<tera::Context, String> {
         let mut context =
             tera::Context::from_serialize(view).map_err(|e| self.fail(template, e))?;
-        context.insert("letters", &super::views::LetterView::all());
+        context.insert("letters", &super::letters::LetterView::all());
         context.insert("labels", &self.labels);
         Ok(context)
     }
