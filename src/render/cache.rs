@@ -34,6 +34,8 @@ pub struct Cache {
     pub(super) data: u64,
     /// Hash of each content page's body, in content order.
     pub(super) bodies: Vec<u64>,
+    /// The kind of each page of the plan the pages were rendered from, in plan order.
+    pub(super) kinds: Vec<PageKind>,
     /// The pages as rendered, in plan order, with their findings and written links; their
     /// bodies are dropped once laid out (the site holds each page once, laid out).
     pub(super) outs: Vec<PageOut>,
@@ -165,6 +167,7 @@ pub(super) fn rerender_changed(
     use rayon::prelude::*;
     let Cache {
         bodies: old_bodies,
+        kinds: old_kinds,
         mut outs,
         mut search_pages,
         mut search_tasks,
@@ -173,7 +176,7 @@ pub(super) fn rerender_changed(
         ..
     } = cache;
     let kinds = plan.kinds();
-    if kinds.len() != outs.len() || kinds.iter().zip(&outs).any(|(k, o)| *k != o.kind) {
+    if kinds != old_kinds {
         return Ok(None);
     }
     let changed = |page: usize| old_bodies[page] != bodies[page];
@@ -214,13 +217,14 @@ pub(super) fn rerender_changed(
         .par_iter()
         .with_max_len(1)
         .map(|&i| {
-            let mut out = pages::render(data, theme, kinds[i])?;
+            let planned = &plan.pages[i];
+            let mut out = pages::render(data, theme, planned)?;
             let html = layout::page(data, theme, plan, i, &out)?;
-            let old = site.files.get(&out.path).map(|b| links::ids_of(b));
+            let old = site.files.get(&planned.path).map(|b| links::ids_of(b));
             if old != Some(links::ids_of(html.as_bytes())) {
                 return Ok(None);
             }
-            let search = search_parts(data, &mut out);
+            let search = search_parts(data, planned, &mut out);
             Ok(Some(Redone {
                 index: i,
                 out,
@@ -242,7 +246,7 @@ pub(super) fn rerender_changed(
         search,
     } in fresh
     {
-        laid_out.push((out.path.clone(), html));
+        laid_out.push((plan.pages[index].path.clone(), html));
         outs[index] = out;
         search_pages[index] = search;
     }
@@ -260,7 +264,7 @@ pub(super) fn rerender_changed(
     if data_changed {
         insert_data_files(data, &mut site);
     }
-    insert_search_files(data, &outs, &search_pages, &search_tasks, &mut site);
+    insert_search_files(data, plan, &search_pages, &search_tasks, &mut site);
     // The same files exist as before and the re-rendered pages kept their anchors, so the
     // other pages' links fare as they did: only the re-rendered pages are checked again.
     let mut problems: Vec<links::Problem> = old_problems
@@ -269,7 +273,7 @@ pub(super) fn rerender_changed(
         .collect();
     problems.extend(links::check_pages(
         &site,
-        &written_links(redo.iter().map(|&i| &outs[i])),
+        &written_links(redo.iter().map(|&i| (&plan.pages[i], &outs[i]))),
         &changed_paths,
     ));
     Ok(Some(RenderedParts {

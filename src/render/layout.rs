@@ -8,7 +8,7 @@
 //! page does not grow with the number of pages.
 
 use super::data::{SiteData, updated};
-use super::pages::PageOut;
+use super::pages::{self, PageOut};
 use super::templates::{Theme, error_chain};
 use crate::plan::{PageKind, SitePlan, urls};
 use serde::Serialize;
@@ -144,8 +144,8 @@ pub fn page(
         },
         root: &root,
         page: PageView {
-            title: &out.title,
-            heading: out.heading.as_deref().unwrap_or(&out.title),
+            title: out.title(planned),
+            heading: out.heading.as_deref().unwrap_or(out.title(planned)),
             description: &out.description,
             body: &out.body,
             toc: &out.toc,
@@ -157,7 +157,7 @@ pub fn page(
                     url: rel(&c.url),
                 })
                 .collect(),
-            class: out.class,
+            class: pages::class(planned.kind),
             path: &planned.path,
             scope_name: planned
                 .scope

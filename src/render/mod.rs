@@ -132,6 +132,7 @@ pub fn render(
             frame,
             data,
             bodies,
+            kinds: plan.kinds(),
             outs,
             search_pages,
             search_tasks,
@@ -148,13 +149,12 @@ fn render_site(
     theme: &Theme,
 ) -> Result<RenderedParts, ThemeError> {
     use rayon::prelude::*;
-    let kinds = plan.kinds();
     // The files made from the data alone are made beside the pages, not after them.
     let (outs, made_from_data) = rayon::join(
         || {
-            kinds
+            plan.pages
                 .par_iter()
-                .map(|kind| pages::render(data, theme, *kind))
+                .map(|planned| pages::render(data, theme, planned))
                 .collect::<Result<Vec<pages::PageOut>, _>>()
         },
         || data_files(data),
@@ -164,7 +164,10 @@ fn render_site(
     let rendered: Vec<(String, Result<String, String>)> = outs
         .par_iter()
         .enumerate()
-        .map(|(i, out)| (out.path.clone(), layout::page(data, theme, plan, i, out)))
+        .map(|(i, out)| {
+            let path = plan.pages[i].path.clone();
+            (path, layout::page(data, theme, plan, i, out))
+        })
         .collect();
     for (path, html) in rendered {
         match html {
@@ -180,11 +183,12 @@ fn render_site(
     site.files.extend(made_from_data);
     let search_pages: Vec<Vec<search::Part>> = outs
         .par_iter_mut()
-        .map(|out| search_parts(data, out))
+        .zip(&plan.pages)
+        .map(|(out, planned)| search_parts(data, planned, out))
         .collect();
     let search_tasks = search::task_parts(data);
-    insert_search_files(data, &outs, &search_pages, &search_tasks, &mut site);
-    let problems = links::check(&site, &written_links(&outs));
+    insert_search_files(data, plan, &search_pages, &search_tasks, &mut site);
+    let problems = links::check(&site, &written_links(plan.pages.iter().zip(&outs)));
     Ok(RenderedParts {
         site: Arc::new(site),
         rendered_pages: outs.len(),

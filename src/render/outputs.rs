@@ -5,7 +5,7 @@ use super::data::SiteData;
 use super::pages::PageOut;
 use super::site::Site;
 use super::{diagrams, highlight, links, search};
-use crate::plan::urls;
+use crate::plan::{PlannedPage, SitePlan, urls};
 use bytes::Bytes;
 
 /// The files made from the data alone: each deployment's matrix as CSV, JSON and XLSX,
@@ -53,7 +53,7 @@ pub(super) fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
 /// addresses, so without `base_url` there is none rather than an invalid one.
 pub(super) fn insert_search_files(
     data: &SiteData<'_>,
-    outs: &[PageOut],
+    plan: &SitePlan,
     search_pages: &[Vec<search::Part>],
     search_tasks: &[search::Part],
     site: &mut Site,
@@ -63,24 +63,29 @@ pub(super) fn insert_search_files(
         search::script(search_pages, search_tasks),
     );
     if data.project.config.base_url.is_some() {
-        site.insert(urls::SITEMAP, search::sitemap(data, outs));
+        site.insert(urls::SITEMAP, search::sitemap(data, plan));
     }
     site.insert(urls::ROBOTS, search::robots(data.project));
 }
 
 /// Each page's entries of the search index, made from its text, then its body dropped:
 /// laid out, the page is in the site, and nothing else reads the body again.
-pub(super) fn search_parts(data: &SiteData<'_>, out: &mut PageOut) -> Vec<search::Part> {
+pub(super) fn search_parts(
+    data: &SiteData<'_>,
+    planned: &PlannedPage,
+    out: &mut PageOut,
+) -> Vec<search::Part> {
     let text = search::page_text(&std::mem::take(&mut out.body));
-    search::page_parts(data, out, &text)
+    search::page_parts(data, planned, out, &text)
 }
 
 /// The links each page's sources wrote, for reporting broken ones where they were written.
 pub(super) fn written_links<'a>(
-    outs: impl IntoIterator<Item = &'a PageOut>,
+    pages: impl IntoIterator<Item = (&'a PlannedPage, &'a PageOut)>,
 ) -> Vec<links::Written<'a>> {
-    outs.into_iter()
-        .map(|out| (out.path.as_str(), out.links.as_slice()))
+    pages
+        .into_iter()
+        .map(|(planned, out)| (planned.path.as_str(), out.links.as_slice()))
         .collect()
 }
 

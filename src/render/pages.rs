@@ -16,60 +16,73 @@ use super::views::{self, Link};
 use crate::diagnostic::Diagnostic;
 use crate::load::content::ContentPage;
 use crate::model::Letter;
-use crate::plan::{Crumb, PageKind, home_crumb, path_of, scope_crumb_in, sorted_guides, urls};
+use crate::plan::{PageKind, PlannedPage, path_of, sorted_guides, urls};
 use crate::source::Span;
 
-/// A page with its body rendered, before the theme lays it out.
+/// What rendering a planned page learns: its body and what is read from it. Where the
+/// page lives, its deployment, model, key and breadcrumb are the plan's
+/// ([`PlannedPage`]), never repeated here.
 #[derive(Debug, Clone)]
 pub struct PageOut {
-    pub kind: PageKind,
-    pub path: String,
-    pub title: String,
+    /// The title the page's template gave it (a deployment page, the comparisons, the
+    /// glossary, the page for a missing address); `None` where the plan's title is the
+    /// page's (see [`PageOut::title`]).
+    pub title: Option<String>,
     /// The heading shown on the page, when it differs from the title.
     pub heading: Option<String>,
     pub description: String,
     pub body: String,
     pub toc: Vec<TocEntry>,
-    /// Site paths from the home page down to the page's parent.
-    pub crumbs: Vec<Crumb>,
-    /// Same page in another deployment: pages sharing a key are switched between.
-    pub key: Option<String>,
-    pub scope: Option<usize>,
-    /// The operating model the page shows (see [`PageKind::model`]).
-    pub model: Option<usize>,
-    /// CSS class of the page's layout, e.g. `page-deployment`.
-    pub class: &'static str,
-    /// Weight and title order in the navigation.
-    pub weight: i64,
     pub diagnostics: Vec<Diagnostic>,
     pub links: Vec<(String, Span)>,
-    /// Whether search should list the page.
-    pub searchable: bool,
 }
 
-/// Renders one page's body with its template; an error names the failing template.
-pub fn render(data: &SiteData<'_>, theme: &Theme, kind: PageKind) -> Result<PageOut, String> {
-    let path = path_of(data.project, data.content, kind);
-    let scope = kind.scope();
-    let mut env = PageEnv::new(data, theme, &path, scope.map(|i| &data.project.scopes[i]));
-    env.model = kind.model();
+impl PageOut {
+    /// The page's title: its template's, else the plan's.
+    pub fn title<'a>(&'a self, planned: &'a PlannedPage) -> &'a str {
+        self.title.as_deref().unwrap_or(&planned.title)
+    }
+}
+
+/// The CSS class of a page kind's layout, e.g. `page-deployment`.
+pub fn class(kind: PageKind) -> &'static str {
+    match kind {
+        PageKind::Home => "page-home",
+        PageKind::Scope { .. } => "page-deployment",
+        PageKind::Content { .. } => "page-article",
+        PageKind::Party(_) => "page-party",
+        PageKind::Compare { .. } => "page-compare",
+        PageKind::CompareModels { .. } => "page-compare page-compare-models",
+        PageKind::Glossary => "page-glossary",
+        PageKind::NotFound => "page-404",
+    }
+}
+
+/// Whether search and the sitemap list pages of the kind: all but the page for a
+/// missing address.
+pub fn searchable(kind: PageKind) -> bool {
+    kind != PageKind::NotFound
+}
+
+/// Renders one planned page's body with its template; an error names the failing
+/// template.
+pub fn render(
+    data: &SiteData<'_>,
+    theme: &Theme,
+    planned: &PlannedPage,
+) -> Result<PageOut, String> {
+    let kind = planned.kind;
+    let scope = planned.scope.map(|i| &data.project.scopes[i]);
+    let mut env = PageEnv::new(data, theme, &planned.path, scope);
+    env.model = planned.model;
     let mut out = PageOut {
-        kind,
-        path: path.clone(),
-        title: String::new(),
+        title: None,
         heading: None,
         description: String::new(),
         body: String::new(),
         toc: Vec::new(),
-        crumbs: vec![home_crumb(&data.project.config.labels)],
-        key: None,
-        scope,
-        model: kind.model(),
-        class: "page-article",
-        weight: 0,
         diagnostics: Vec::new(),
         links: Vec::new(),
-        searchable: true,
     };
     match kind {
         PageKind::Home => home(&mut env, &mut out)?,
@@ -135,15 +148,12 @@ fn toc_of(body: &str, ids: &[&str], written: Vec<TocEntry>) -> Vec<TocEntry> {
 fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
-    out.title = project.config.title.value.clone();
     out.description = project
         .config
         .description
         .as_ref()
         .map(|d| d.value.clone())
         .unwrap_or_default();
-    out.crumbs.clear();
-    out.class = "page-home";
     // The deployments come first: most readers arrive to find their deployment's table.
     let deployments_id = env.id("deployments");
     let mut deployments = Vec::new();
@@ -169,9 +179,6 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let mut content_html = String::new();
     if let Some(index) = data.content.iter().find(|p| p.is_home()) {
         let rendered = render_content(env, index);
-        if !index.front.title.value.is_empty() {
-            out.title = index.front.title.value.clone();
-        }
         if let Some(d) = &index.front.description {
             out.description = d.value.clone();
         }
@@ -307,9 +314,6 @@ fn deployment(
         .matrix(model, index)
         .ok_or_else(|| format!("no table of `{}` was resolved", scope.id.value))?;
     let model_id = project.models[model].id();
-    out.key = Some("rasci".into());
-    out.class = "page-deployment";
-    out.weight = i64::MIN;
     let description_html = scope.description.as_ref().map(|d| {
         let text = env.inline(&d.value, d.span);
         text.trim_end_matches('.').to_string() + "."
@@ -420,7 +424,7 @@ fn deployment(
         guides,
     };
     let titled = env.theme.render_titled(DEPLOYMENT, &view)?;
-    (out.title, out.description, out.body) = (titled.title, titled.description, titled.body);
+    (out.title, out.description, out.body) = (Some(titled.title), titled.description, titled.body);
     let mut ids: Vec<&str> = Vec::new();
     ids.extend(view.summaries_id.as_deref());
     ids.extend(view.summaries.iter().map(|s| s.id.as_str()));
@@ -447,18 +451,12 @@ fn render_content(env: &mut PageEnv<'_>, page: &ContentPage) -> markdown::Render
 }
 
 fn content(env: &mut PageEnv<'_>, out: &mut PageOut, page: &ContentPage) -> Result<(), String> {
-    out.title = page.front.title.value.clone();
     out.description = page
         .front
         .description
         .as_ref()
         .map(|d| d.value.clone())
         .unwrap_or_default();
-    out.key = Some(format!("content:{}", page.slug));
-    out.weight = page.front.weight.unwrap_or(0);
-    if let Some(scope) = out.scope {
-        out.crumbs.push(scope_crumb_in(env.data.project, scope));
-    }
     let rendered = render_content(env, page);
     out.toc = rendered.toc;
     out.heading = rendered.h1;
@@ -474,8 +472,6 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
     let project = data.project;
     let party = &project.parties[index];
     let has_models = project.has_models();
-    out.title = party.name.value.clone();
-    out.class = "page-party";
     let description_html = party
         .description
         .as_ref()
@@ -574,8 +570,6 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result<(),
     let data = env.data;
     let project = data.project;
     let def = &project.models[model];
-    out.class = "page-compare";
-    out.key = Some("compare".into());
     let matrices: Vec<&crate::resolve::Matrix<'_>> = def
         .scopes
         .iter()
@@ -688,7 +682,7 @@ fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result<(),
         rows,
         sections: section_views,
     };
-    out.title = env.theme.render_text(COMPARE, "title", &view)?;
+    out.title = Some(env.theme.render_text(COMPARE, "title", &view)?);
     out.description = env.theme.render_text(COMPARE, "description", &view)?;
     view.description = out.description.clone();
     out.body = env.theme.render_block(COMPARE, "body", &view)?;
@@ -724,8 +718,6 @@ fn compare_models(
 ) -> Result<(), String> {
     let data = env.data;
     let project = data.project;
-    out.class = "page-compare page-compare-models";
-    out.key = Some(format!("compare-models:{}:{}", pair[0], pair[1]));
     let [first, second] = pair.map(|model| {
         data.matrix(model, scope).ok_or_else(|| {
             format!(
@@ -821,7 +813,7 @@ fn compare_models(
         both,
         only,
     };
-    out.title = env.theme.render_text(COMPARE_MODELS, "title", &view)?;
+    out.title = Some(env.theme.render_text(COMPARE_MODELS, "title", &view)?);
     out.description = env
         .theme
         .render_text(COMPARE_MODELS, "description", &view)?;
@@ -836,7 +828,6 @@ fn compare_models(
 
 fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     let project = env.data.project;
-    out.class = "page-glossary";
     env.marker.disable();
     let mut terms: Vec<&crate::model::Term> = project.glossary.iter().collect();
     terms.sort_by_key(|t| t.term.value.to_lowercase());
@@ -861,7 +852,7 @@ fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
             source: term.source.as_ref().map(|s| s.value.clone()),
         });
     }
-    out.title = env.theme.render_text(GLOSSARY, "title", &view)?;
+    out.title = Some(env.theme.render_text(GLOSSARY, "title", &view)?);
     out.description = env.theme.render_text(GLOSSARY, "description", &view)?;
     view.description = out.description.clone();
     out.body = env.theme.render_block(GLOSSARY, "body", &view)?;
@@ -869,11 +860,10 @@ fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
 }
 
 fn not_found(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
-    out.class = "page-404";
-    out.searchable = false;
-    out.title = env
-        .theme
-        .render_text(NOT_FOUND, "title", &views::Empty {})?;
+    out.title = Some(
+        env.theme
+            .render_text(NOT_FOUND, "title", &views::Empty {})?,
+    );
     out.body = env
         .theme
         .render_block(NOT_FOUND, "body", &views::Empty {})?;
