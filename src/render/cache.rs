@@ -2,8 +2,8 @@
 //! rebuild that renders again only what changed on top of the previous site.
 
 use super::data::SiteData;
+use super::out::PageOut;
 use super::outputs::{insert_data_files, insert_search_files, search_parts, written_links};
-use super::pages::PageOut;
 use super::site::Site;
 use super::templates::{Theme, ThemeError};
 use super::{layout, links, pages, search};

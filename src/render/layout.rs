@@ -8,7 +8,8 @@
 //! page does not grow with the number of pages.
 
 use super::data::{SiteData, updated};
-use super::pages::{self, PageOut};
+use super::out::PageOut;
+use super::pages;
 use super::templates::{Theme, error_chain};
 use crate::plan::{PageKind, SitePlan, urls};
 use serde::Serialize;

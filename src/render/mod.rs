@@ -13,6 +13,7 @@
 
 pub mod budget;
 pub mod cache;
+mod compare;
 mod data;
 mod dates;
 mod diagrams;
@@ -23,7 +24,9 @@ mod layout;
 mod letters;
 pub mod links;
 pub mod markdown;
+mod out;
 mod outputs;
+mod page_views;
 mod pages;
 pub mod sanitize;
 mod search;
@@ -155,7 +158,7 @@ fn render_site(
             plan.pages
                 .par_iter()
                 .map(|planned| pages::render(data, theme, planned))
-                .collect::<Result<Vec<pages::PageOut>, _>>()
+                .collect::<Result<Vec<out::PageOut>, _>>()
         },
         || data_files(data),
     );

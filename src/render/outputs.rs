@@ -2,7 +2,7 @@
 //! of each matrix, the standalone diagrams, the search index, the sitemap and robots.txt.
 
 use super::data::SiteData;
-use super::pages::PageOut;
+use super::out::PageOut;
 use super::site::Site;
 use super::{diagrams, highlight, links, search};
 use crate::plan::{PlannedPage, SitePlan, urls};

@@ -13,7 +13,8 @@
 //! default and, across all deployments, one result per group rather than one per copy.
 
 use super::data::{SiteData, updated};
-use super::pages::{PageOut, searchable};
+use super::out::PageOut;
+use super::pages::searchable;
 use crate::escape::esc;
 use crate::load::markdown::text_of;
 use crate::model::Project;

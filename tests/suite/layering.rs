@@ -533,6 +533,8 @@ const RENDER_FILES: &[&str] = &[
     "sanitize",
     "glossary",
     "markdown",
+    // What rendering one page learns, and its table of contents.
+    "out",
     // The theme, and the letters every template receives.
     "letters",
     "templates",
@@ -546,8 +548,8 @@ const RENDER_FILES: &[&str] = &[
     "views",
     "page_views",
     "shortcodes",
-    "pages",
     "compare",
+    "pages",
     // The site-wide outputs and the layout that wraps each page.
     "search",
     "layout",
@@ -848,4 +850,25 @@ fn render_has_no_re_exports() {
         }
     }
     assert!(found.is_empty(), "re-exports in render/: {found:#?}");
+}
+
+#[test]
+fn no_render_file_is_over_700_lines() {
+    // A file that grows past this holds more than one job: split it by job.
+    let root = src().join("render");
+    let mut long = Vec::new();
+    for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "rs") {
+            let lines = std::fs::read_to_string(entry.path())
+                .unwrap()
+                .lines()
+                .count();
+            if lines > 700 {
+                let name = entry.path().strip_prefix(&root).unwrap().display();
+                long.push(format!("src/render/{name}: {lines} lines"));
+            }
+        }
+    }
+    assert!(long.is_empty(), "{long:#?}");
 }
