@@ -5,7 +5,7 @@ use super::data::SiteData;
 use super::out::PageOut;
 use super::outputs::{insert_data_files, insert_search_files, search_parts, written_links};
 use super::site::Site;
-use super::templates::{Theme, ThemeError};
+use super::templates::{RenderError, Theme, ThemeError};
 use super::{layout, links, pages, search};
 use crate::load::content::ContentPage;
 use crate::model::{DataKind, Project};
@@ -232,8 +232,8 @@ pub(super) fn rerender_changed(
                 search,
             }))
         })
-        .collect::<Result<_, String>>()
-        .map_err(ThemeError::Template)?;
+        .collect::<Result<_, RenderError>>()
+        .map_err(ThemeError::Render)?;
     let Some(fresh) = fresh.into_iter().collect::<Option<Vec<Redone>>>() else {
         // A page's anchors changed: links elsewhere may point at them.
         return Ok(None);

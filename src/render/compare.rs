@@ -5,6 +5,7 @@ use super::env::PageEnv;
 use super::letters::LetterView;
 use super::out::{PageOut, toc_of};
 use super::page_views as views;
+use super::templates::RenderError;
 use super::views::Link;
 use crate::plan::urls;
 
@@ -12,7 +13,7 @@ const COMPARE: &str = "pages/compare.html";
 const COMPARE_MODELS: &str = "pages/compare_models.html";
 
 /// Every deployment's letters side by side, in one operating model.
-pub fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result<(), String> {
+pub fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
     let def = &project.models[model];
@@ -161,15 +162,15 @@ pub fn compare_models(
     out: &mut PageOut,
     scope: usize,
     pair: [usize; 2],
-) -> Result<(), String> {
+) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
     let [first, second] = pair.map(|model| {
         data.matrix(model, scope).ok_or_else(|| {
-            format!(
+            RenderError::other(format!(
                 "no table of `{}` was resolved",
                 project.scopes[scope].id.value
-            )
+            ))
         })
     });
     let (first, second) = (first?, second?);

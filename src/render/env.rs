@@ -4,7 +4,7 @@
 
 use super::data::SiteData;
 use super::glossary::Marker;
-use super::templates::Theme;
+use super::templates::{RenderError, Theme};
 use crate::diagnostic::Diagnostic;
 use crate::load::markdown::{UniqueIds, is_external, normalize, percent_decode};
 use crate::model::Scope;
@@ -31,7 +31,7 @@ pub struct PageEnv<'a> {
     pub links: Vec<(String, Span)>,
     /// The first template that failed while rendering the page, with why: a broken
     /// theme stops the build rather than yielding a page with a hole in it.
-    pub template_error: Option<String>,
+    pub template_error: Option<RenderError>,
 }
 
 impl<'a> PageEnv<'a> {

@@ -10,7 +10,7 @@
 use super::data::{SiteData, updated};
 use super::out::PageOut;
 use super::pages;
-use super::templates::{Theme, error_chain};
+use super::templates::{RenderError, Theme};
 use crate::plan::{PageKind, SitePlan, urls};
 use serde::Serialize;
 
@@ -124,7 +124,7 @@ pub fn page(
     plan: &SitePlan,
     index: usize,
     out: &PageOut,
-) -> Result<String, String> {
+) -> Result<String, RenderError> {
     let project = data.project;
     let planned = &plan.pages[index];
     let root = if planned.path == urls::NOT_FOUND {
@@ -217,7 +217,8 @@ pub fn page(
     } else {
         "page.html"
     };
-    let context = tera::Context::from_serialize(&context).map_err(|e| error_chain(&e))?;
+    let context = tera::Context::from_serialize(&context)
+        .map_err(|e| RenderError::other(super::templates::error_chain(&e)))?;
     theme.render_context(template, &context)
 }
 

@@ -45,7 +45,7 @@ use outputs::{data_files, insert_search_files, search_parts, written_links};
 use site::Site;
 use std::path::Path;
 use std::sync::Arc;
-use templates::{Theme, ThemeError};
+use templates::{RenderError, Theme, ThemeError};
 
 /// What the render stage made of a checked project.
 pub struct Rendered {
@@ -162,9 +162,9 @@ fn render_site(
         },
         || data_files(data),
     );
-    let mut outs = outs.map_err(ThemeError::Template)?;
+    let mut outs = outs.map_err(ThemeError::Render)?;
     let mut site = Site::default();
-    let rendered: Vec<(String, Result<String, String>)> = outs
+    let rendered: Vec<(String, Result<String, RenderError>)> = outs
         .par_iter()
         .enumerate()
         .map(|(i, out)| {
@@ -175,7 +175,7 @@ fn render_site(
     for (path, html) in rendered {
         match html {
             Ok(html) => site.insert(path, html),
-            Err(message) => return Err(ThemeError::Template(message)),
+            Err(message) => return Err(ThemeError::Render(message)),
         }
     }
     for (path, bytes) in &theme.statics {

@@ -13,7 +13,7 @@ use super::env::PageEnv;
 use super::markdown::{self, Origin, TocEntry};
 use super::out::{PageOut, toc_of};
 use super::page_views;
-use super::templates::Theme;
+use super::templates::{RenderError, Theme};
 use super::views::{self, Link};
 use crate::load::content::ContentPage;
 use crate::model::Letter;
@@ -45,7 +45,7 @@ pub fn render(
     data: &SiteData<'_>,
     theme: &Theme,
     planned: &PlannedPage,
-) -> Result<PageOut, String> {
+) -> Result<PageOut, RenderError> {
     let kind = planned.kind;
     let scope = planned.scope.map(|i| &data.project.scopes[i]);
     let mut env = PageEnv::new(data, theme, &planned.path, scope);
@@ -81,7 +81,7 @@ pub fn render(
     Ok(out)
 }
 
-fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
+fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
     out.description = project
@@ -242,13 +242,13 @@ fn deployment(
     out: &mut PageOut,
     model: usize,
     index: usize,
-) -> Result<(), String> {
+) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
     let scope = &project.scopes[index];
-    let matrix = data
-        .matrix(model, index)
-        .ok_or_else(|| format!("no table of `{}` was resolved", scope.id.value))?;
+    let matrix = data.matrix(model, index).ok_or_else(|| {
+        RenderError::other(format!("no table of `{}` was resolved", scope.id.value))
+    })?;
     let model_id = project.models[model].id();
     let description_html = scope.description.as_ref().map(|d| {
         let text = env.inline(&d.value, d.span);
@@ -386,7 +386,11 @@ fn render_content(env: &mut PageEnv<'_>, page: &ContentPage) -> markdown::Render
     )
 }
 
-fn content(env: &mut PageEnv<'_>, out: &mut PageOut, page: &ContentPage) -> Result<(), String> {
+fn content(
+    env: &mut PageEnv<'_>,
+    out: &mut PageOut,
+    page: &ContentPage,
+) -> Result<(), RenderError> {
     out.description = page
         .front
         .description
@@ -403,7 +407,7 @@ fn content(env: &mut PageEnv<'_>, out: &mut PageOut, page: &ContentPage) -> Resu
     Ok(())
 }
 
-fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), String> {
+fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
     let party = &project.parties[index];
@@ -502,7 +506,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), S
     Ok(())
 }
 
-fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
+fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
     let project = env.data.project;
     env.marker.disable();
     let mut terms: Vec<&crate::model::Term> = project.glossary.iter().collect();
@@ -535,7 +539,7 @@ fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
     Ok(())
 }
 
-fn not_found(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), String> {
+fn not_found(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
     out.title = Some(
         env.theme
             .render_text(NOT_FOUND, "title", &views::Empty {})?,
