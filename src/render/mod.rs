@@ -181,7 +181,11 @@ fn render_site(
     for (path, bytes) in &theme.statics {
         site.insert(format!("{}/{path}", urls::STATIC), bytes.clone());
     }
-    site.insert(outputs::GENERATED_CSS, outputs::generated_css());
+    // The highlighting classes and the diagrams' palette, unless the theme brings its
+    // own stylesheet of that name: then the theme's replaces them.
+    if !site.files.contains_key(outputs::GENERATED_CSS) {
+        site.insert(outputs::GENERATED_CSS, outputs::generated_css());
+    }
     site.insert(urls::NAV_SCRIPT, layout::nav_script(plan));
     site.files.extend(made_from_data);
     let search_pages: Vec<Vec<search::Part>> = outs

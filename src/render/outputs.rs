@@ -90,7 +90,7 @@ pub(super) fn written_links<'a>(
 }
 
 /// Where the stylesheet made from code goes: the highlighting classes and the diagram
-/// palette.
+/// palette. A theme's own `static/css/generated.css` takes its place.
 pub(super) const GENERATED_CSS: &str = "static/css/generated.css";
 
 /// The stylesheet made from code: the highlighting classes, then the diagrams' palette.
