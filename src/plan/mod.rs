@@ -12,7 +12,7 @@
 //!
 //! The words the plan adds of its own (the home page's name, the navigation's groups,
 //! the titles of the comparison, glossary and 404 pages) are the config's
-//! [`Labels`](crate::config::Labels), so no wording of the site is fixed here.
+//! [`Labels`], so no wording of the site is fixed here.
 
 pub mod urls;
 

@@ -5,7 +5,7 @@
 //! producing output or calling anything of ours (`{% for a in xs %}{% for b in xs %}`),
 //! or double a string until the process aborts (`{% set s = s ~ s %}`). So the budget is
 //! metered where every such loop must pass: the memory allocator. Each thread keeps a
-//! [`Meter`] that is live only while [`Theme`](super::templates::Theme) renders; every
+//! `Meter` that is live only while [`Theme`](super::templates::Theme) renders; every
 //! allocation on that thread counts its bytes and, now and then, the time. Going over the
 //! budget trips the meter, and the next call Tera makes into rasci (escaping a value,
 //! `range`) fails, which ends the render with an error naming the template. A render that

@@ -23,7 +23,7 @@ use std::sync::Arc;
 /// other change (config, theme, a page's front matter, a page added or removed), or a
 /// re-rendered page whose anchors changed, renders the whole site.
 ///
-/// The site is held by an [`Arc`] shared with [`Rendered::site`], never copied: between
+/// The site is held by an [`Arc`] shared with [`super::Rendered::site`], never copied: between
 /// builds the process holds one site. A build that reuses it makes its new site from the
 /// previous one in place when nobody else holds it, and copies it when someone still does
 /// (a preview keeps serving the previous site while the next one is made).

@@ -227,7 +227,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
 
 impl Theme {
     /// Renders `template` with `view`'s fields and `letters`, the five RASCI letters
-    /// (see [`super::letters::LetterView`]). An error names the template's file.
+    /// (see `letters::LetterView`). An error names the template's file.
     pub fn render(
         &self,
         template: &str,

@@ -5,6 +5,10 @@
 //! module, and in the crate root a bare `load::…`) becomes an edge between two top-level
 //! modules. Each edge must go to a module earlier in [`STAGES`]: a later stage may use an
 //! earlier one and the bottom modules, never the reverse, so there can be no cycle either.
+//!
+//! Inside `render/` the same rule holds between its files ([`RENDER_FILES`]): the stage
+//! is a quarter of the crate, and a circle between its files is as costly as one between
+//! modules.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
