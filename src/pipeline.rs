@@ -23,7 +23,8 @@ use crate::load::content::FrontMemo;
 use crate::load::history::Pending;
 use crate::load::{LoadError, Loaded};
 use crate::model::Project;
-use crate::render::{Site, ThemeError};
+use crate::render::site::Site;
+use crate::render::templates::ThemeError;
 use crate::resolve::Matrix;
 use crate::source::Span;
 use std::cell::Cell;
@@ -188,12 +189,12 @@ pub struct Build {
 /// What a build keeps for the next build of the same project in the same process
 /// (`serve` holds one): what the load and the check read of each page (see
 /// [`FrontMemo`], [`LinkMemo`]) and what the render stage made (see
-/// [`crate::render::Cache`]).
+/// [`crate::render::cache::Cache`]).
 #[derive(Default)]
 pub struct Cache {
     fronts: FrontMemo,
     links: LinkMemo,
-    render: Option<crate::render::Cache>,
+    render: Option<crate::render::cache::Cache>,
 }
 
 impl Cache {
@@ -206,7 +207,7 @@ impl Cache {
     /// The site the build that made this cache rendered: the same one the build
     /// returned, not a copy.
     pub fn site(&self) -> Option<&Arc<Site>> {
-        self.render.as_ref().map(crate::render::Cache::site)
+        self.render.as_ref().map(crate::render::cache::Cache::site)
     }
 
     /// How many pages' front matter the next load may take from this cache.
@@ -394,7 +395,7 @@ pub fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
 fn render(
     root: &Path,
     checked: Checked<'_>,
-    previous: Option<crate::render::Cache>,
+    previous: Option<crate::render::cache::Cache>,
     history: Pending,
 ) -> Result<RenderedSite, BuildError> {
     let theme = crate::render::load_theme(root, checked.project)?;
@@ -428,7 +429,7 @@ fn render(
 impl RenderedSite {
     /// Reports the broken links of the built site (adding the built pages they are in to
     /// the project's sources, so the report can quote them) and sorts the findings.
-    fn finish(self, mut project: Project) -> (Build, crate::render::Cache) {
+    fn finish(self, mut project: Project) -> (Build, crate::render::cache::Cache) {
         let RenderedSite {
             mut findings,
             rendered,

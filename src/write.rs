@@ -14,7 +14,7 @@
 //! - Staging folders of builds that were killed are removed by the next build, once their
 //!   manifest shows they were written by rasci and their process is gone.
 
-use crate::render::Site;
+use crate::render::site::Site;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 

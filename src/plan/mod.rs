@@ -12,7 +12,7 @@
 //!
 //! The words the plan adds of its own (the home page's name, the navigation's groups,
 //! the titles of the comparison, glossary and 404 pages) are the config's
-//! [`Labels`](crate::config::Labels), so no wording of the site is fixed here.
+//! [`Labels`], so no wording of the site is fixed here.
 
 pub mod urls;
 
@@ -586,7 +586,7 @@ pub fn scope_page_title(labels: &Labels, scope: &Scope) -> String {
 }
 
 /// The first link of a breadcrumb: the home page, under the `home` label.
-pub fn home_crumb(labels: &Labels) -> Crumb {
+fn home_crumb(labels: &Labels) -> Crumb {
     Crumb {
         title: labels.home.clone(),
         url: urls::HOME.into(),
@@ -595,7 +595,7 @@ pub fn home_crumb(labels: &Labels) -> Crumb {
 
 /// The breadcrumb link of the deployment at `index`: its RASCI page in the first model
 /// that covers it (the page the deployment switcher leads to), else the home page.
-pub fn scope_crumb_in(project: &Project, index: usize) -> Crumb {
+fn scope_crumb_in(project: &Project, index: usize) -> Crumb {
     let scope = &project.scopes[index];
     let url = project
         .models

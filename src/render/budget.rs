@@ -5,7 +5,7 @@
 //! producing output or calling anything of ours (`{% for a in xs %}{% for b in xs %}`),
 //! or double a string until the process aborts (`{% set s = s ~ s %}`). So the budget is
 //! metered where every such loop must pass: the memory allocator. Each thread keeps a
-//! [`Meter`] that is live only while [`Theme`](super::templates::Theme) renders; every
+//! `Meter` that is live only while [`Theme`](super::templates::Theme) renders; every
 //! allocation on that thread counts its bytes and, now and then, the time. Going over the
 //! budget trips the meter, and the next call Tera makes into rasci (escaping a value,
 //! `range`) fails, which ends the render with an error naming the template. A render that
@@ -405,15 +405,20 @@ fn parked(run: u64) -> Option<Stopped> {
 
 /// What a render that went over its budget is told, led by its template's file.
 pub fn message(file: &str, reason: Reason, limits: Limits) -> String {
+    format!("{file}: {}", explain(reason, limits))
+}
+
+/// Why a render was stopped, without the file.
+pub fn explain(reason: Reason, limits: Limits) -> String {
     match reason {
         Reason::Time => format!(
-            "{file}: the template ran longer than its budget of {} ms (`templates: max_render_ms` in rasci.yaml) and was stopped; does a loop run far more often than meant?",
+            "the template ran longer than its budget of {} ms (`templates: max_render_ms` in rasci.yaml) and was stopped; does a loop run far more often than meant?",
             limits.max_ms
         ),
         Reason::Memory => format!(
-            "{file}: the template used more than its budget of {} bytes (`templates: max_render_bytes` in rasci.yaml) and was stopped; does a loop make its output or a string grow without end?",
+            "the template used more than its budget of {} bytes (`templates: max_render_bytes` in rasci.yaml) and was stopped; does a loop make its output or a string grow without end?",
             limits.max_bytes
         ),
-        Reason::Cancelled => format!("{file}: the render was replaced by a newer build"),
+        Reason::Cancelled => "the render was replaced by a newer build".to_string(),
     }
 }

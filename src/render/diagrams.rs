@@ -75,7 +75,7 @@ impl<'p> Diagrams<'p> {
             .chain(&laid_out.systems)
             .map(|d| {
                 (
-                    super::urls::diagram(&d.id),
+                    crate::plan::urls::diagram(&d.id),
                     crate::diagrams::standalone(&d.svg),
                 )
             })

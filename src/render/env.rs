@@ -2,13 +2,13 @@
 //! links), which deployment it belongs to, the ids already used, and the findings and
 //! links met on the way.
 
-use super::SiteData;
+use super::data::SiteData;
 use super::glossary::Marker;
-use super::markdown::{Host, Shortcode};
-use super::templates::Theme;
-use super::{urls, views};
+use super::templates::{RenderError, Theme};
 use crate::diagnostic::Diagnostic;
+use crate::load::markdown::{UniqueIds, is_external, normalize, percent_decode};
 use crate::model::Scope;
+use crate::plan::urls;
 use crate::source::Span;
 
 pub struct PageEnv<'a> {
@@ -25,13 +25,13 @@ pub struct PageEnv<'a> {
     /// Slug of the content file being rendered, to resolve `other.md` links.
     pub content_slug: Option<String>,
     pub marker: Marker<'a>,
-    ids: super::html::UniqueIds,
+    pub(super) ids: UniqueIds,
     pub diagnostics: Vec<Diagnostic>,
     /// Every link written in a source, with where it was written.
     pub links: Vec<(String, Span)>,
     /// The first template that failed while rendering the page, with why: a broken
     /// theme stops the build rather than yielding a page with a hole in it.
-    pub template_error: Option<String>,
+    pub template_error: Option<RenderError>,
 }
 
 impl<'a> PageEnv<'a> {
@@ -50,7 +50,7 @@ impl<'a> PageEnv<'a> {
             scope,
             model: None,
             content_slug: None,
-            ids: super::html::UniqueIds::default(),
+            ids: UniqueIds::default(),
             diagnostics: Vec::new(),
             links: Vec::new(),
             template_error: None,
@@ -75,7 +75,7 @@ impl<'a> PageEnv<'a> {
     }
 
     pub fn id(&mut self, wanted: &str) -> String {
-        self.unique_id(wanted)
+        self.ids.get(wanted)
     }
 
     /// Marks glossary terms in a data text rendered as inline Markdown.
@@ -84,50 +84,6 @@ impl<'a> PageEnv<'a> {
         super::markdown::render_inline(text, span, self)
     }
 }
-
-impl<'a> Host<'a> for PageEnv<'a> {
-    fn marker(&mut self) -> &mut Marker<'a> {
-        &mut self.marker
-    }
-
-    fn shortcode(&mut self, call: &Shortcode) -> Result<String, Diagnostic> {
-        views::shortcode(self, call)
-    }
-
-    fn rewrite_link(&mut self, dest: &str, span: Span) -> String {
-        let data = self.data;
-        let own_scope = self.scope.map(|s| s.id.value.clone());
-        // A page outside any deployment links to a guide in the first deployment that
-        // shows it, since guides only exist inside deployments.
-        let scope_for = |slug: &str| {
-            own_scope.clone().or_else(|| {
-                let page = data.content.iter().find(|p| p.slug == slug);
-                data.project
-                    .scopes
-                    .iter()
-                    .find(|s| page.is_none_or(|p| p.applies_to(&s.id.value)))
-                    .map(|s| s.id.value.clone())
-            })
-        };
-        let rewritten = rewrite(dest, &self.root, &scope_for, self.content_slug.as_deref());
-        self.links.push((rewritten.clone(), span));
-        rewritten
-    }
-
-    fn unique_id(&mut self, wanted: &str) -> String {
-        self.ids.get(wanted)
-    }
-
-    fn trust_html(&self) -> bool {
-        self.data.project.config.content.trust_html
-    }
-
-    fn report(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
-    }
-}
-
-pub use crate::load::markdown::{is_external, normalize};
 
 /// Turns a link written in Markdown into a relative link of the built site:
 /// `other.md` and `/other.md` lead to that page in the same deployment, `/glossary/` to
@@ -147,7 +103,7 @@ pub fn rewrite(
         None => (dest, ""),
     };
     // `My%20Page.md` and `<My Page.md>` both name the file `My Page.md`.
-    let decoded = super::links::percent_decode(path);
+    let decoded = percent_decode(path);
     if let Some(md) = decoded.strip_suffix(".md") {
         let slug = match md.strip_prefix('/') {
             Some(absolute) => normalize(absolute.trim_start_matches("content/")),

@@ -2,8 +2,8 @@
 //! list item or table cell links to its entry on the glossary page and carries its
 //! definition in the markup, shown on hover and on keyboard focus by CSS alone.
 
-use super::html::esc;
-use crate::escape::esc_into;
+use crate::escape::{esc, esc_into};
+use crate::load::ids::term_anchor;
 use crate::model::{Project, Term};
 
 /// The glossary's terms and spellings, longest first so "Azure tenant" wins over "tenant".
@@ -22,8 +22,6 @@ struct Spelling {
     /// Lower-case terms ("tenant") match any case; "SIP" matches only "SIP".
     any_case: bool,
 }
-
-pub use crate::load::ids::term_anchor;
 
 /// For each byte, the indexes of the spellings whose text may start with it: a spelling
 /// matching any case is listed under both ASCII cases of its first byte, as the match

@@ -7,13 +7,11 @@
 //! fallback ([`SitePlan::fallback_nav`]) for readers without scripts, so the size of a
 //! page does not grow with the number of pages.
 
-use super::SiteData;
-use super::pages::{PageKind, PageOut};
-use super::templates::{Theme, error_chain};
-use super::urls;
-use crate::load::history::History;
-use crate::model::{DataKind, Project};
-use crate::plan::SitePlan;
+use super::data::{SiteData, updated};
+use super::out::PageOut;
+use super::pages;
+use super::templates::{RenderError, Theme};
+use crate::plan::{PageKind, SitePlan, urls};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -126,7 +124,7 @@ pub fn page(
     plan: &SitePlan,
     index: usize,
     out: &PageOut,
-) -> Result<String, String> {
+) -> Result<String, RenderError> {
     let project = data.project;
     let planned = &plan.pages[index];
     let root = if planned.path == urls::NOT_FOUND {
@@ -147,8 +145,8 @@ pub fn page(
         },
         root: &root,
         page: PageView {
-            title: &out.title,
-            heading: out.heading.as_deref().unwrap_or(&out.title),
+            title: out.title(planned),
+            heading: out.heading.as_deref().unwrap_or(out.title(planned)),
             description: &out.description,
             body: &out.body,
             toc: &out.toc,
@@ -160,7 +158,7 @@ pub fn page(
                     url: rel(&c.url),
                 })
                 .collect(),
-            class: out.class,
+            class: pages::class(planned.kind),
             path: &planned.path,
             scope_name: planned
                 .scope
@@ -219,7 +217,8 @@ pub fn page(
     } else {
         "page.html"
     };
-    let context = tera::Context::from_serialize(&context).map_err(|e| error_chain(&e))?;
+    let context = tera::Context::from_serialize(&context)
+        .map_err(|e| RenderError::other(super::templates::error_chain(&e)))?;
     theme.render_context(template, &context)
 }
 
@@ -237,121 +236,6 @@ fn edit_source(data: &SiteData<'_>, kind: PageKind) -> Option<crate::source::Fil
             files.all(|file| file == first).then_some(first)
         }
         _ => None,
-    }
-}
-
-/// What the dates of pages are made from: the git history, and the latest day a file of
-/// each data kind changed, worked out once per build so that a page's date costs a few
-/// lookups, not a pass over every file of the project.
-pub struct PageDates<'p> {
-    /// `last_updated` of the config: `false` leaves every date out.
-    shown: bool,
-    history: &'p History,
-    /// Per kind of data file that has a date, the latest day one of its files changed.
-    by_kind: Vec<(DataKind, &'p str)>,
-}
-
-impl<'p> PageDates<'p> {
-    pub fn new(project: &Project, history: &'p History) -> PageDates<'p> {
-        let mut by_kind: Vec<(DataKind, &'p str)> = Vec::new();
-        for (_, source) in project.sources.files() {
-            let (Some(kind), Some(day)) = (
-                crate::load::kinds::of_path(&source.path),
-                history.date(&source.path),
-            ) else {
-                continue;
-            };
-            match by_kind.iter_mut().find(|(k, _)| *k == kind) {
-                Some((_, held)) if *held >= day => {}
-                Some((_, held)) => *held = day,
-                None => by_kind.push((kind, day)),
-            }
-        }
-        PageDates {
-            shown: project.config.last_updated,
-            history,
-            by_kind,
-        }
-    }
-
-    /// The latest day a data file of one of `kinds` changed.
-    fn of_kinds(&self, kinds: &[DataKind]) -> Option<&'p str> {
-        self.by_kind
-            .iter()
-            .filter(|(kind, _)| kinds.contains(kind))
-            .map(|(_, day)| *day)
-            .max()
-    }
-}
-
-/// The data a deployment page shows besides its sections' tasks: its scope (from the
-/// scopes file), the operating models, the parties heading its columns, their summaries,
-/// its systems and flows.
-/// The glossary only marks words on a page, as on every page, and dates none of them.
-const DEPLOYMENT_DATA: &[DataKind] = &[
-    DataKind::Models,
-    DataKind::Parties,
-    DataKind::Scopes,
-    DataKind::Summaries,
-    DataKind::Systems,
-    DataKind::Flows,
-];
-
-/// The data a party page, the comparison and the home page's cards are made from: the
-/// operating models, the parties, the deployments and the tasks' letters.
-const MATRIX_DATA: &[DataKind] = &[
-    DataKind::Models,
-    DataKind::Parties,
-    DataKind::Scopes,
-    DataKind::Tasks,
-];
-
-/// The day the page of `kind` last changed, as pages show it and the sitemap's
-/// `<lastmod>` gives it: the `updated:` of a content page's front matter when it has one,
-/// else the day of the last commit that changed a file the page is built from. A content
-/// page is built from its own file; the home page from `content/_index.md` and
-/// [`MATRIX_DATA`]; a deployment page from the tasks files of the sections it shows and
-/// [`DEPLOYMENT_DATA`]; a party page and the comparison from [`MATRIX_DATA`]; the
-/// glossary from the glossary files. The page for a missing address has no date. `None`
-/// when dates are turned off or no file of the page has a commit.
-pub(super) fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d str> {
-    let dates = &data.dates;
-    if !dates.shown {
-        return None;
-    }
-    let project = data.project;
-    let own_date = |page: &'d crate::load::content::ContentPage| match &page.front.updated {
-        Some(updated) => Some(updated.value.as_str()),
-        None => dates.history.date(project.sources.path(page.file)),
-    };
-    match kind {
-        PageKind::Content { page, .. } => own_date(&data.content[page]),
-        PageKind::Home => {
-            let text = data.content.iter().find(|page| page.is_home());
-            // The front matter's date, when given, is the home page's date.
-            if let Some(updated) = text.and_then(|page| page.front.updated.as_ref()) {
-                return Some(updated.value.as_str());
-            }
-            text.and_then(own_date).max(dates.of_kinds(MATRIX_DATA))
-        }
-        PageKind::Scope { model, scope } => {
-            let sections = data
-                .matrix(model, scope)
-                .into_iter()
-                .flat_map(|matrix| matrix.sections.iter())
-                .filter_map(|section| {
-                    dates
-                        .history
-                        .date(project.sources.path(section.section.id.span.file))
-                })
-                .max();
-            sections.max(dates.of_kinds(DEPLOYMENT_DATA))
-        }
-        PageKind::Party(_) | PageKind::Compare { .. } | PageKind::CompareModels { .. } => {
-            dates.of_kinds(MATRIX_DATA)
-        }
-        PageKind::Glossary => dates.of_kinds(&[DataKind::Glossary]),
-        PageKind::NotFound => None,
     }
 }
 

@@ -3,11 +3,10 @@
 //! Markdown are reported where they were written; links made by templates are reported
 //! in the built page, so a theme mistake is found too.
 
-use super::Site;
+use super::site::Site;
 use crate::check::links::SourceLink;
 use crate::diagnostic::{Diagnostic, Findings, RuleId};
-pub use crate::load::markdown::percent_decode;
-use crate::load::markdown::{is_external, normalize};
+use crate::load::markdown::{is_external, normalize, percent_decode};
 use crate::model::Project;
 use crate::source::Span;
 use std::borrow::Cow;

@@ -10,9 +10,10 @@
 
 use super::glossary::Marker;
 use super::highlight;
-use super::html::{esc, slugify, text_of};
 use super::sanitize::{self, Slots};
 use crate::diagnostic::{Diagnostic, RuleId};
+use crate::escape::esc;
+use crate::load::markdown::{UniqueIds, slugify, text_of};
 use crate::source::Span;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 use std::ops::Range;
@@ -93,7 +94,7 @@ pub struct Rendered {
     pub h1: Option<String>,
 }
 
-pub(crate) use crate::load::markdown::options;
+use crate::load::markdown::options;
 
 /// Renders a Markdown document (a content page's body).
 pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Rendered {
@@ -436,7 +437,7 @@ pub fn render_page(text: &str, trust_html: bool) -> Page {
     let glossary = super::glossary::Glossary::empty();
     let mut host = Alone {
         marker: Marker::new(&glossary, ""),
-        ids: super::html::UniqueIds::default(),
+        ids: UniqueIds::default(),
         diagnostics: Vec::new(),
         trust_html,
     };
@@ -458,7 +459,7 @@ pub fn render_page(text: &str, trust_html: bool) -> Page {
 
 struct Alone<'g> {
     marker: Marker<'g>,
-    ids: super::html::UniqueIds,
+    ids: UniqueIds,
     diagnostics: Vec<Diagnostic>,
     trust_html: bool,
 }

@@ -12,11 +12,13 @@
 //! other deployments share, so the search shows the current deployment's results by
 //! default and, across all deployments, one result per group rather than one per copy.
 
-use super::SiteData;
-use super::html::{esc, text_of};
-use super::pages::{PageKind, PageOut};
-use super::urls;
+use super::data::{SiteData, updated};
+use super::out::PageOut;
+use super::pages::searchable;
+use crate::escape::esc;
+use crate::load::markdown::text_of;
 use crate::model::Project;
+use crate::plan::{PageKind, PlannedPage, SitePlan, urls};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -77,7 +79,7 @@ pub fn page_text(body: &str) -> String {
 
 /// Where a page belongs, as its results name it. The home page is not a reference page,
 /// though it belongs to no deployment.
-fn page_section(data: &SiteData<'_>, page: &PageOut) -> String {
+fn page_section(data: &SiteData<'_>, page: &PlannedPage) -> String {
     let labels = &data.project.config.labels;
     match (page.kind, page.scope) {
         (PageKind::Home, _) => labels.home.clone(),
@@ -89,9 +91,9 @@ fn page_section(data: &SiteData<'_>, page: &PageOut) -> String {
 /// What makes two pages of different deployments the same page for search: the key the
 /// deployment switcher goes by and the same title. A deployment's RASCI pages share a
 /// key but not a title, and each stays a result of its own.
-fn page_group_key(page: &PageOut) -> String {
+fn page_group_key(page: &PlannedPage, out: &PageOut) -> String {
     match &page.key {
-        Some(key) => format!("page\u{1f}{key}\u{1f}{}", page.title),
+        Some(key) => format!("page\u{1f}{key}\u{1f}{}", out.title(page)),
         None => format!("path\u{1f}{}", page.path),
     }
 }
@@ -126,8 +128,8 @@ impl Part {
 
 /// The parts of one page: the page itself and, for the kinds that have them, its
 /// headings. Empty for a page search does not list.
-pub fn page_parts(data: &SiteData<'_>, page: &PageOut, text: &str) -> Vec<Part> {
-    page_entries(data, page, text)
+pub fn page_parts(data: &SiteData<'_>, page: &PlannedPage, out: &PageOut, text: &str) -> Vec<Part> {
+    page_entries(data, page, out, text)
         .into_iter()
         .map(|(entry, group)| Part::new(&entry, group))
         .collect()
@@ -173,20 +175,22 @@ pub fn script(pages: &[Vec<Part>], tasks: &[Part]) -> String {
 /// A page's entries with the keys of their groups.
 fn page_entries<'a>(
     data: &SiteData<'a>,
-    page: &'a PageOut,
+    page: &'a PlannedPage,
+    out: &'a PageOut,
     text: &'a str,
 ) -> Vec<(Entry<'a>, String)> {
     let project = data.project;
     let labels = &project.config.labels;
     let mut entries = Vec::new();
-    if !page.searchable {
+    if !searchable(page.kind) {
         return entries;
     }
+    let page_title = out.title(page);
     let section = page_section(data, page);
-    let page_key = page_group_key(page);
+    let page_key = page_group_key(page, out);
     entries.push((
         Entry {
-            t: Cow::Borrowed(&page.title),
+            t: Cow::Borrowed(page_title),
             u: Cow::Borrowed(&page.path),
             s: Cow::Owned(section.clone()),
             x: Cow::Borrowed(text),
@@ -199,8 +203,8 @@ fn page_entries<'a>(
     // own, leading to their sections; on the glossary page the headings are the
     // terms, found by their aliases and definitions too. The headings of a party's
     // page and of the comparison only repeat deployment names and the legend.
-    for heading in &page.toc {
-        let title = Cow::Borrowed(page.title.as_str());
+    for heading in &out.toc {
+        let title = Cow::Borrowed(page_title);
         let (s, x) = match page.kind {
             PageKind::Glossary => (
                 Cow::Borrowed(labels.glossary.as_str()),
@@ -209,7 +213,7 @@ fn page_entries<'a>(
             PageKind::Home => (Cow::Owned(section.clone()), title),
             // The page's title names its deployment already.
             PageKind::Scope { .. } => (title.clone(), title),
-            PageKind::Content { .. } => (Cow::Owned(format!("{section} · {}", page.title)), title),
+            PageKind::Content { .. } => (Cow::Owned(format!("{section} · {page_title}")), title),
             PageKind::Party(_)
             | PageKind::Compare { .. }
             | PageKind::CompareModels { .. }
@@ -308,7 +312,7 @@ pub(crate) fn script_safe(json: &str) -> String {
 
 /// `sitemap.xml`: absolute addresses when `base_url` is configured, else addresses from
 /// the site root, each with the day its page last changed (`<lastmod>`) when it has one.
-pub fn sitemap(data: &SiteData<'_>, pages: &[PageOut]) -> String {
+pub fn sitemap(data: &SiteData<'_>, plan: &SitePlan) -> String {
     let project = data.project;
     let base = project.config.base_url.as_ref().map_or_else(
         || "/".to_string(),
@@ -317,10 +321,11 @@ pub fn sitemap(data: &SiteData<'_>, pages: &[PageOut]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut listed: Vec<(&str, Option<&str>)> = pages
+    let mut listed: Vec<(&str, Option<&str>)> = plan
+        .pages
         .iter()
-        .filter(|p| p.searchable)
-        .map(|p| (p.path.as_str(), super::layout::updated(data, p.kind)))
+        .filter(|p| searchable(p.kind))
+        .map(|p| (p.path.as_str(), updated(data, p.kind)))
         .collect();
     listed.sort();
     for (path, updated) in listed {

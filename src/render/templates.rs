@@ -128,6 +128,8 @@ const BUILTIN_STATIC: [(&str, &str); 3] = [
 pub enum ThemeError {
     Io(std::path::PathBuf, std::io::Error),
     Template(String),
+    /// A page could not be rendered.
+    Render(RenderError),
 }
 
 impl std::fmt::Display for ThemeError {
@@ -135,6 +137,7 @@ impl std::fmt::Display for ThemeError {
         match self {
             ThemeError::Io(path, error) => write!(f, "cannot read {}: {error}", path.display()),
             ThemeError::Template(message) => write!(f, "theme template error: {message}"),
+            ThemeError::Render(error) => write!(f, "theme template error: {error}"),
         }
     }
 }
@@ -200,10 +203,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     tera.set_escape_fn(escape);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| {
-            let message = error_chain(&e);
             ThemeError::Template(
-                name_cycle(&origins, &message)
-                    .unwrap_or_else(|| name_file(&origins, None, &message)),
+                name_cycle(&origins, &e)
+                    .unwrap_or_else(|| name_file(&origins, None, &e).to_string()),
             )
         })?;
     let mut hasher = std::hash::DefaultHasher::new();
@@ -225,8 +227,12 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
 
 impl Theme {
     /// Renders `template` with `view`'s fields and `letters`, the five RASCI letters
-    /// (see [`super::views::LetterView`]). An error names the template's file.
-    pub fn render(&self, template: &str, view: &impl serde::Serialize) -> Result<String, String> {
+    /// (see `letters::LetterView`). An error names the template's file.
+    pub fn render(
+        &self,
+        template: &str,
+        view: &impl serde::Serialize,
+    ) -> Result<String, RenderError> {
         self.run(template, None, view)
     }
 
@@ -238,7 +244,7 @@ impl Theme {
         template: &str,
         block: &str,
         view: &impl serde::Serialize,
-    ) -> Result<String, String> {
+    ) -> Result<String, RenderError> {
         self.run(template, Some(block), view)
     }
 
@@ -248,9 +254,9 @@ impl Theme {
         template: &str,
         block: &str,
         view: &impl serde::Serialize,
-    ) -> Result<String, String> {
+    ) -> Result<String, RenderError> {
         self.run(template, Some(block), view)
-            .map(|html| super::html::text_of(&html))
+            .map(|html| crate::load::markdown::text_of(&html))
     }
 
     /// The title and description (as plain text) and the body of a page built from the
@@ -261,11 +267,11 @@ impl Theme {
         &self,
         template: &str,
         view: &impl serde::Serialize,
-    ) -> Result<Titled, String> {
+    ) -> Result<Titled, RenderError> {
         let context = self.context(template, view)?;
         let text = |block| {
             self.render_in(template, Some(block), &context)
-                .map(|html| super::html::text_of(&html))
+                .map(|html| crate::load::markdown::text_of(&html))
         };
         Ok(Titled {
             title: text("title")?,
@@ -280,7 +286,7 @@ impl Theme {
         &self,
         template: &str,
         context: &tera::Context,
-    ) -> Result<String, String> {
+    ) -> Result<String, RenderError> {
         self.render_in(template, None, context)
     }
 
@@ -289,7 +295,7 @@ impl Theme {
         template: &str,
         block: Option<&str>,
         view: &impl serde::Serialize,
-    ) -> Result<String, String> {
+    ) -> Result<String, RenderError> {
         let context = self.context(template, view)?;
         self.render_in(template, block, &context)
     }
@@ -299,10 +305,10 @@ impl Theme {
         &self,
         template: &str,
         view: &impl serde::Serialize,
-    ) -> Result<tera::Context, String> {
+    ) -> Result<tera::Context, RenderError> {
         let mut context =
             tera::Context::from_serialize(view).map_err(|e| self.fail(template, e))?;
-        context.insert("letters", &super::views::LetterView::all());
+        context.insert("letters", &super::letters::LetterView::all());
         context.insert("labels", &self.labels);
         Ok(context)
     }
@@ -312,7 +318,7 @@ impl Theme {
         template: &str,
         block: Option<&str>,
         context: &tera::Context,
-    ) -> Result<String, String> {
+    ) -> Result<String, RenderError> {
         let file = self.origins.get(template).map_or(template, String::as_str);
         super::budget::begin(file, self.limits);
         let rendered = match block {
@@ -320,14 +326,17 @@ impl Theme {
             None => self.tera.render(template, context),
         };
         if let Some(reason) = super::budget::end() {
-            return Err(super::budget::message(file, reason, self.limits));
+            return Err(RenderError {
+                file: Some(file.to_string()),
+                message: super::budget::explain(reason, self.limits),
+            });
         }
         rendered.map_err(|e| self.fail(template, e))
     }
 
     /// An error of Tera's, led by the file that failed (see [`name_file`]).
-    fn fail(&self, template: &str, error: tera::Error) -> String {
-        name_file(&self.origins, Some(template), &error_chain(&error))
+    fn fail(&self, template: &str, error: tera::Error) -> RenderError {
+        name_file(&self.origins, Some(template), &error)
     }
 }
 
@@ -338,25 +347,57 @@ pub struct Titled {
     pub body: String,
 }
 
-/// A template error, led by the file of the template that failed: the one Tera's code
-/// frame points at (an included partial, say), else `rendered`, the one being rendered.
-/// A template the project or its theme replaced is named by its path in the project.
-fn name_file(origins: &BTreeMap<String, String>, rendered: Option<&str>, message: &str) -> String {
-    let framed = message
-        .split_once(" --> ")
-        .and_then(|(_, rest)| rest.split_once(':'))
-        .map(|(name, _)| name)
-        .filter(|name| origins.contains_key(*name));
+/// A template error, named by the file of the template that failed: the one Tera's
+/// report points at (an included partial, say), else `rendered`, the one being rendered.
+/// A template the project or its theme replaced is named by its path in the project,
+/// in the report's code frame too.
+fn name_file(
+    origins: &BTreeMap<String, String>,
+    rendered: Option<&str>,
+    error: &tera::Error,
+) -> RenderError {
+    let framed = failed_template(error).filter(|name| origins.contains_key(*name));
     let origin = |name: &str| origins.get(name).map_or(name, String::as_str).to_string();
-    let mut message = message.to_string();
+    let mut message = error_chain(error);
     if let Some(name) = framed {
         message = message.replace(&format!(" --> {name}:"), &format!(" --> {}:", origin(name)));
     }
-    match framed.or(rendered) {
-        Some(name) => format!("{}: {message}", origin(name)),
-        None => message,
+    RenderError {
+        file: framed.or(rendered).map(origin),
+        message,
     }
 }
+
+/// A render that failed, with the file of the template to blame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderError {
+    /// The template's file: the built-in theme's by its name, a replaced one by its path
+    /// in the project. `None` when no template is to blame.
+    pub file: Option<String>,
+    /// What went wrong, without the file.
+    pub message: String,
+}
+
+impl RenderError {
+    /// A failure no template is to blame for.
+    pub fn other(message: impl Into<String>) -> RenderError {
+        RenderError {
+            file: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.file {
+            Some(file) => write!(f, "{file}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
 
 /// How deep templates may include or extend one another. Tera renders each level on the
 /// stack, and a chain of a few dozen overflows it in an unoptimised build; the built-in
@@ -456,18 +497,18 @@ fn nesting_problem(
 
 /// Tera's error for templates that include or extend each other in a cycle, with the
 /// files of the cycle named in order and led by the first: Tera names only the
-/// templates, and a project's override would not be told from the theme's own.
-fn name_cycle(origins: &BTreeMap<String, String>, message: &str) -> Option<String> {
-    let verb = if message.starts_with("Circular include detected") {
-        "include"
-    } else if message.starts_with("Circular extend detected") {
-        "extend"
-    } else {
-        return None;
-    };
-    let start = message.find("`[")? + 1;
-    let end = start + message[start..].find("]`")? + 1;
-    let mut chain: Vec<String> = serde_json::from_str(&message[start..end]).ok()?;
+/// templates, and a project's override would not be told from the theme's own. The
+/// chain is read from the error's kind, not from its message.
+fn name_cycle(origins: &BTreeMap<String, String>, error: &tera::Error) -> Option<String> {
+    let (verb, mut chain) = tera_errors(error).find_map(|e| match e.kind() {
+        tera::ErrorKind::CircularInclude { include_chain, .. } => {
+            Some(("include", include_chain.clone()))
+        }
+        tera::ErrorKind::CircularExtend {
+            inheritance_chain, ..
+        } => Some(("extend", inheritance_chain.clone())),
+        _ => None,
+    })?;
     // An include chain ends where it meets itself again, and may start with the templates
     // that led into the cycle; an inheritance chain lists the cycle once.
     let last = chain.last()?.clone();
@@ -486,6 +527,24 @@ fn name_cycle(origins: &BTreeMap<String, String>, message: &str) -> Option<Strin
         files[0],
         files.join(" → ")
     ))
+}
+
+/// Tera's errors in the chain of `error`, the error itself first.
+fn tera_errors(error: &tera::Error) -> impl Iterator<Item = &tera::Error> {
+    let first: &(dyn std::error::Error + 'static) = error;
+    std::iter::successors(Some(first), |e| e.source())
+        .filter_map(|e| e.downcast_ref::<tera::Error>())
+}
+
+/// The template Tera's report points at (an included partial, say), from the error's
+/// kind.
+fn failed_template(error: &tera::Error) -> Option<&str> {
+    tera_errors(error).find_map(|e| match e.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            Some(report.filename())
+        }
+        _ => None,
+    })
 }
 
 /// [`super::html::esc`] as Tera's escape function. Every value a template writes passes

@@ -147,7 +147,7 @@ fn no_site_yet(version: u64) -> Response {
     )
 }
 
-fn not_found(site: &crate::render::Site, version: u64) -> Response {
+fn not_found(site: &crate::render::site::Site, version: u64) -> Response {
     match site.files.get("404.html") {
         Some(bytes) => file(StatusCode::NOT_FOUND, "404.html", bytes, version),
         None => Response::builder()

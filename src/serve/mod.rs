@@ -16,7 +16,7 @@ mod watch;
 
 use crate::diagnostic::Findings;
 use crate::pipeline::{BuildError, Rebuild};
-use crate::render::Site;
+use crate::render::site::Site;
 use crate::report::{self, Format};
 use crate::source::Sources;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

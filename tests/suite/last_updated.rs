@@ -390,7 +390,7 @@ fn a_rebuild_after_a_commit_shows_the_new_dates() {
         &["commit", "--quiet", "-m", "Data"],
     );
     let (first, cache) = rasci::pipeline::build_reusing(root, None).unwrap();
-    let guide = |site: &rasci::render::Site| {
+    let guide = |site: &rasci::render::site::Site| {
         String::from_utf8(site.files["main/guide/index.html"].to_vec()).unwrap()
     };
     assert!(!guide(&first.site).contains("last-updated"));

@@ -5,6 +5,10 @@
 //! module, and in the crate root a bare `load::…`) becomes an edge between two top-level
 //! modules. Each edge must go to a module earlier in [`STAGES`]: a later stage may use an
 //! earlier one and the bottom modules, never the reverse, so there can be no cycle either.
+//!
+//! Inside `render/` the same rule holds between its files ([`RENDER_FILES`]): the stage
+//! is a quarter of the crate, and a circle between its files is as costly as one between
+//! modules.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -517,4 +521,358 @@ fn a_reach_up_and_a_cycle_are_reported() {
         Some("config -> model -> config".to_string())
     );
     assert_eq!(cycle(&[edge("model", "config")]), None);
+}
+
+// ---------------------------------------------------------------------------------------
+// Inside `render/`: the same rule between its files.
+
+/// The files of `render/` in order, named by their path below `render/` without `.rs`
+/// (`mod` is `render/mod.rs`). A file may use the files before it, never one after it, so
+/// there is no circle between them either. `mod` runs the stage and comes last: its
+/// children take what they share from leaves (`site`, `data`), never from it.
+const RENDER_FILES: &[&str] = &[
+    // Leaves: the budget of a template render, the Markdown chain.
+    "budget",
+    "highlight",
+    "sanitize",
+    "glossary",
+    "markdown",
+    // What rendering one page learns, and its table of contents.
+    "out",
+    // The theme, and the letters every template receives.
+    "letters",
+    "templates",
+    // What every page is rendered from.
+    "diagrams",
+    "dates",
+    "site",
+    "data",
+    // One page: its state, its views, the shortcodes that embed them, the page kinds.
+    "env",
+    "views",
+    "page_views",
+    "shortcodes",
+    "compare",
+    "pages",
+    // The site-wide outputs and the layout that wraps each page.
+    "search",
+    "layout",
+    "links",
+    "outputs",
+    // The render cache, then the stage.
+    "cache",
+    "mod",
+];
+
+/// The path of segments that starts `rest` (`a::b::c`), or one per entry of a group that
+/// ends it (`a::{b, c::d}` gives `a::b` and `a::c`).
+fn paths_from(rest: &str) -> Vec<Vec<String>> {
+    let mut segments = Vec::new();
+    let mut rest = rest;
+    loop {
+        let head = ident(rest);
+        if head.is_empty() {
+            break;
+        }
+        segments.push(head.to_string());
+        rest = &rest[head.len()..];
+        match rest.strip_prefix("::") {
+            Some(after) => rest = after,
+            None => return vec![segments],
+        }
+    }
+    if rest.starts_with('{') {
+        group_heads(rest)
+            .into_iter()
+            .map(|head| {
+                let mut path = segments.clone();
+                path.push(head.to_string());
+                path
+            })
+            .collect()
+    } else {
+        vec![segments]
+    }
+}
+
+/// The render file a path below `render` names: the longest file the path starts with,
+/// else `mod` (an item of `render/mod.rs`).
+fn render_file_of(below: &[String], files: &BTreeSet<String>) -> String {
+    (1..=below.len())
+        .rev()
+        .map(|len| below[..len].join("/"))
+        .find(|name| files.contains(name))
+        .unwrap_or_else(|| "mod".to_string())
+}
+
+/// The name of a file below `src/render/` as [`RENDER_FILES`] gives it.
+fn render_name(relative: &str) -> String {
+    let path = module_path(relative);
+    if path.len() == 1 {
+        "mod".to_string()
+    } else {
+        path[1..].join("/")
+    }
+}
+
+/// Every file-level use of one file of `render/` by another, from the file's text:
+/// `crate::render::x`, `super::x` (climbing as far as it does, counting inline modules),
+/// `self::x`, and a bare `x::` that names a child module of the file's own module (how
+/// `mod.rs` calls its children).
+fn render_references(relative: &str, text: &str, files: &BTreeSet<String>) -> Vec<(String, usize)> {
+    let code = code_only(text);
+    let path = module_path(relative);
+    let inline = inline_modules(&code);
+    let line_of = |at: usize| code[..at].matches('\n').count() + 1;
+    let bytes = code.as_bytes();
+    let own = render_name(relative);
+    let mut found = Vec::new();
+    let mut add = |absolute: Vec<String>, at: usize| {
+        if absolute.len() > 1 && absolute[0] == "render" {
+            let to = render_file_of(&absolute[1..], files);
+            found.push((to, line_of(at)));
+        }
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        let starts_word = at == 0 || !(is_ident(bytes[at - 1]) || bytes[at - 1] == b':');
+        if !starts_word || !is_ident(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let rest = &code[at..];
+        let word = ident(rest);
+        // The module the code at `at` is in: the file's, and any inline module around it.
+        let inside: Vec<String> = {
+            let mut here = path.clone();
+            here.extend(
+                inline
+                    .iter()
+                    .filter(|(s, e)| *s < at && at < *e)
+                    .map(|_| "(inline)".to_string()),
+            );
+            here
+        };
+        if word == "crate" && rest[5..].starts_with("::") {
+            for p in paths_from(&rest[7..]) {
+                add(p, at);
+            }
+        } else if word == "super" || word == "self" {
+            let mut climbs = 0;
+            let mut tail = rest;
+            while let Some(after) = tail.strip_prefix("super::") {
+                climbs += 1;
+                tail = after;
+            }
+            if word == "self" {
+                tail = tail.strip_prefix("self::").unwrap_or("");
+            }
+            if climbs <= inside.len() && !(word == "super" && climbs == 0) {
+                let base = &inside[..inside.len() - climbs];
+                if !base.iter().any(|s| s == "(inline)") {
+                    for p in paths_from(tail) {
+                        let mut absolute = base.to_vec();
+                        absolute.extend(p);
+                        add(absolute, at);
+                    }
+                }
+            }
+        } else if rest[word.len()..].starts_with("::") {
+            let mut child = path.clone();
+            child.push(word.to_string());
+            if child.len() > 1 && child[0] == "render" && files.contains(&child[1..].join("/")) {
+                for p in paths_from(rest) {
+                    let mut absolute = path.clone();
+                    absolute.extend(p);
+                    add(absolute, at);
+                }
+            }
+        }
+        at += word.len().max(1);
+    }
+    found.retain(|(to, _)| *to != own);
+    found
+}
+
+/// Every edge between two files of `render/` under `src`, and the names of its files.
+fn render_edges(src: &Path) -> (BTreeSet<String>, Vec<Edge>) {
+    let root = src.join("render");
+    let mut texts = Vec::new();
+    for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "rs") {
+            let relative = entry
+                .path()
+                .strip_prefix(src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            texts.push((relative, std::fs::read_to_string(entry.path()).unwrap()));
+        }
+    }
+    let files: BTreeSet<String> = texts.iter().map(|(r, _)| render_name(r)).collect();
+    let mut found = Vec::new();
+    for (relative, text) in &texts {
+        for (to, line) in render_references(relative, text, &files) {
+            found.push(Edge {
+                from: render_name(relative),
+                to,
+                at: format!("src/{relative}:{line}"),
+            });
+        }
+    }
+    found.sort();
+    found.dedup_by(|a, b| a.from == b.from && a.to == b.to);
+    (files, found)
+}
+
+/// What is wrong with one edge between render files under [`RENDER_FILES`], if anything.
+fn render_violation(edge: &Edge) -> Option<String> {
+    let rank = |name: &str| RENDER_FILES.iter().position(|file| *file == name);
+    match (rank(&edge.from), rank(&edge.to)) {
+        (Some(from), Some(to)) if to < from => None,
+        _ => Some(format!(
+            "render/{} uses render/{}, which does not come before it ({})",
+            edge.from, edge.to, edge.at
+        )),
+    }
+}
+
+#[test]
+fn every_render_file_has_a_place_in_the_order() {
+    let (files, _) = render_edges(&src());
+    let unplaced: Vec<&String> = files
+        .iter()
+        .filter(|file| !RENDER_FILES.contains(&file.as_str()))
+        .collect();
+    assert!(
+        unplaced.is_empty(),
+        "give these files a place in RENDER_FILES: {unplaced:?}"
+    );
+}
+
+#[test]
+fn render_files_use_only_earlier_files_and_have_no_circle() {
+    let (_, found) = render_edges(&src());
+    assert!(
+        found.iter().any(|e| e.from == "mod"),
+        "no references found: the scan is broken"
+    );
+    let violations: Vec<String> = found.iter().filter_map(render_violation).collect();
+    assert!(violations.is_empty(), "{violations:#?}");
+    assert_eq!(cycle(&found), None);
+}
+
+fn render_heads(relative: &str, text: &str) -> Vec<String> {
+    let files: BTreeSet<String> = ["mod", "env", "views", "site", "pages", "views/table"]
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    render_references(relative, text, &files)
+        .into_iter()
+        .map(|(to, _)| to)
+        .collect()
+}
+
+#[test]
+fn the_render_scan_finds_files_items_of_mod_and_children() {
+    assert_eq!(
+        render_heads("render/env.rs", "use super::views::X;"),
+        ["views"]
+    );
+    assert_eq!(
+        render_heads("render/env.rs", "use super::{site::Site, SiteData};"),
+        ["site", "mod"]
+    );
+    assert_eq!(
+        render_heads("render/env.rs", "let p = crate::render::pages::render();"),
+        ["pages"]
+    );
+    assert_eq!(
+        render_heads(
+            "render/mod.rs",
+            "mod env;\nfn f() { env::PageEnv::new(); self::site::Site::default(); }"
+        ),
+        ["env", "site"]
+    );
+    assert_eq!(
+        render_heads(
+            "render/views/table.rs",
+            "use super::super::env::PageEnv; use super::Row;"
+        ),
+        ["env", "views"]
+    );
+    assert_eq!(
+        render_heads("render/env.rs", "mod tests {\n    use super::*;\n}\n"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        render_heads(
+            "render/env.rs",
+            "// super::views\nlet s = \"super::pages\";"
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_circle_between_render_files_is_reported() {
+    let edge = |from: &str, to: &str| Edge {
+        from: from.into(),
+        to: to.into(),
+        at: "src/render/x.rs:1".into(),
+    };
+    // `views` uses `env`, and `env` using `views` back would close a circle.
+    assert!(render_violation(&edge("views", "env")).is_none());
+    assert!(render_violation(&edge("env", "views")).is_some());
+    // A child taking a shared type from `mod.rs`, which calls it.
+    assert!(render_violation(&edge("pages", "mod")).is_some());
+    assert!(render_violation(&edge("unplaced", "site")).is_some());
+    assert_eq!(
+        cycle(&[edge("env", "views"), edge("views", "env")]),
+        Some("env -> views -> env".to_string())
+    );
+}
+
+#[test]
+fn render_has_no_re_exports() {
+    // A caller imports a function from the file that holds it: a `pub use` in `render/`
+    // would hide where it lives.
+    let root = src().join("render");
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "rs") {
+            let code = code_only(&std::fs::read_to_string(entry.path()).unwrap());
+            for (line, text) in code.lines().enumerate() {
+                let text = text.trim_start();
+                if text.starts_with("pub use ") || text.starts_with("pub(crate) use ") {
+                    let name = entry.path().strip_prefix(&root).unwrap().display();
+                    found.push(format!("src/render/{name}:{}", line + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "re-exports in render/: {found:#?}");
+}
+
+#[test]
+fn no_render_file_is_over_700_lines() {
+    // A file that grows past this holds more than one job: split it by job.
+    let root = src().join("render");
+    let mut long = Vec::new();
+    for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "rs") {
+            let lines = std::fs::read_to_string(entry.path())
+                .unwrap()
+                .lines()
+                .count();
+            if lines > 700 {
+                let name = entry.path().strip_prefix(&root).unwrap().display();
+                long.push(format!("src/render/{name}: {lines} lines"));
+            }
+        }
+    }
+    assert!(long.is_empty(), "{long:#?}");
 }

@@ -710,3 +710,25 @@ fn the_404_page_works_at_a_nested_missing_address() {
         assert!(files.contains_key(path), "{url}");
     }
 }
+
+#[test]
+fn a_theme_replaces_the_highlighting_and_diagram_stylesheet() {
+    let project = support::Project::base()
+        .file("rasci.yaml", "title: x\ntheme: plain\n")
+        .file(
+            "themes/plain/static/css/generated.css",
+            "/* the theme's own */\n",
+        )
+        .build();
+    let files = build(project.root());
+    let css = String::from_utf8_lossy(&files["static/css/generated.css"]);
+    assert!(
+        css == "/* the theme's own */\n",
+        "the theme's stylesheet was overwritten ({} bytes)",
+        css.len()
+    );
+    // Without one, the theme gets the stylesheet made from code.
+    let project = support::Project::base().build();
+    let css = String::from_utf8(build(project.root())["static/css/generated.css"].clone()).unwrap();
+    assert!(css.contains(".rasci-diagram"), "{css}");
+}

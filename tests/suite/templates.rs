@@ -18,7 +18,7 @@ fn write(root: &Path, path: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-fn page(site: &rasci::render::Site, path: &str) -> String {
+fn page(site: &rasci::render::site::Site, path: &str) -> String {
     String::from_utf8(site.files[path].to_vec()).unwrap()
 }
 

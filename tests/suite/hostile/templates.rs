@@ -185,6 +185,34 @@ fn templates_in_a_cycle_are_named_file_by_file() {
     }
 }
 
+#[test]
+fn a_failing_partial_is_named_by_its_file_in_the_project() {
+    // The page shell includes a replaced partial that fails while rendering: the error
+    // names the partial's file as the project holds it, not the page that included it,
+    // in the report's code frame too.
+    let project = Project::base()
+        .file(
+            "templates/partials/broken.html",
+            "{{ nothing_here.at_all }}",
+        )
+        .file(
+            "templates/page.html",
+            page_template("{% include \"partials/broken.html\" %}"),
+        )
+        .build();
+    let (code, stderr) = run(&project, &["build"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("theme template error: templates/partials/broken.html: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(" --> templates/partials/broken.html:1:"),
+        "{stderr}"
+    );
+    assert!(!project.beside("out").exists(), "a site was written");
+}
+
 // --- serve ---
 
 /// A `rasci serve` of a project on a free loopback port, killed when dropped.

@@ -1,0 +1,287 @@
+//! The render cache: what a build keeps for the next build in the same process, and the
+//! rebuild that renders again only what changed on top of the previous site.
+
+use super::data::SiteData;
+use super::out::PageOut;
+use super::outputs::{insert_data_files, insert_search_files, search_parts, written_links};
+use super::site::Site;
+use super::templates::{RenderError, Theme, ThemeError};
+use super::{layout, links, pages, search};
+use crate::load::content::ContentPage;
+use crate::model::{DataKind, Project};
+use crate::plan::PageKind;
+use std::sync::Arc;
+
+/// What a build keeps for the next build in the same process (`serve` holds one).
+///
+/// A writer mostly edits the text of one Markdown page, or one data file. When nothing
+/// but the bodies of some content pages changed since the previous build, only those
+/// pages are rendered and laid out again, and only their links are checked; every other
+/// file of the site is the previous build's. When the data changed too (but not the
+/// glossary, nor any party's or scope's id or name, which every page shows), the pages
+/// built from the data and the pages with shortcodes are rendered again as well. Any
+/// other change (config, theme, a page's front matter, a page added or removed), or a
+/// re-rendered page whose anchors changed, renders the whole site.
+///
+/// The site is held by an [`Arc`] shared with [`super::Rendered::site`], never copied: between
+/// builds the process holds one site. A build that reuses it makes its new site from the
+/// previous one in place when nobody else holds it, and copies it when someone still does
+/// (a preview keeps serving the previous site while the next one is made).
+pub struct Cache {
+    /// Hash of every input except the bodies of content pages and the data.
+    pub(super) frame: u64,
+    /// Hash of the data (see [`data_hash`]).
+    pub(super) data: u64,
+    /// Hash of each content page's body, in content order.
+    pub(super) bodies: Vec<u64>,
+    /// The kind of each page of the plan the pages were rendered from, in plan order.
+    pub(super) kinds: Vec<PageKind>,
+    /// The pages as rendered, in plan order, with their findings and written links; their
+    /// bodies are dropped once laid out (the site holds each page once, laid out).
+    pub(super) outs: Vec<PageOut>,
+    /// Each page's entries of the search index, in plan order, and the tasks' (see
+    /// [`search::Part`]): a rebuild serialises only those of the pages it renders again.
+    pub(super) search_pages: Vec<Vec<search::Part>>,
+    pub(super) search_tasks: Vec<search::Part>,
+    /// The broken links found, by page.
+    pub(super) problems: Vec<links::Problem>,
+    pub(super) site: Arc<Site>,
+    /// How many pages the build that made this cache rendered.
+    pub rendered_pages: usize,
+}
+
+impl Cache {
+    /// The site this cache was made with: the same one the build returned, not a copy.
+    pub fn site(&self) -> &Arc<Site> {
+        &self.site
+    }
+
+    /// The findings met while rendering the pages (unknown shortcodes, unsafe HTML and
+    /// the like), in plan order.
+    pub fn page_findings(&self) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
+        self.outs.iter().flat_map(|out| out.diagnostics.iter())
+    }
+}
+
+/// What [`render_site`] or [`rerender_changed`] made, for [`Rendered`] and the next [`Cache`].
+pub(super) struct RenderedParts {
+    pub(super) site: Arc<Site>,
+    /// The pages in plan order, their bodies dropped once laid out.
+    pub(super) outs: Vec<PageOut>,
+    pub(super) search_pages: Vec<Vec<search::Part>>,
+    pub(super) search_tasks: Vec<search::Part>,
+    pub(super) problems: Vec<links::Problem>,
+    /// How many pages were rendered to make it.
+    pub(super) rendered_pages: usize,
+}
+
+pub(super) fn hash_of(value: impl std::hash::Hash) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// Everything a build reads but the bodies of content pages: config and data files
+/// whole, content pages up to the end of their front matter, the theme, and the git
+/// history (a new commit changes the dates pages show).
+///
+/// Of the data files only the glossary (its terms are marked on every page) and the
+/// parties' and scopes' ids and names (they are in every page's navigation) count here;
+/// the rest of the data is [`data_hash`]'s.
+pub(super) fn frame_hash(
+    project: &Project,
+    content: &[ContentPage],
+    theme: &Theme,
+    history: &crate::load::history::History,
+) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(history, &mut hasher);
+    let bodies: std::collections::HashMap<crate::source::FileId, usize> = content
+        .iter()
+        .map(|page| (page.file, page.body_start))
+        .collect();
+    for (file, source) in project.sources.files() {
+        if is_matrix_data(&source.path) {
+            continue;
+        }
+        std::hash::Hash::hash(&source.path, &mut hasher);
+        let text = match bodies.get(&file) {
+            Some(&body_start) => &source.text[..body_start],
+            None => source.text.as_str(),
+        };
+        std::hash::Hash::hash(text, &mut hasher);
+    }
+    for party in &project.parties {
+        std::hash::Hash::hash(&(&party.id.value, &party.name.value), &mut hasher);
+    }
+    for scope in &project.scopes {
+        std::hash::Hash::hash(&(&scope.id.value, &scope.name.value), &mut hasher);
+    }
+    // Models are named in every page's navigation too, each with its deployments.
+    for model in &project.models {
+        std::hash::Hash::hash(&(model.id(), model.name(), &model.scopes), &mut hasher);
+    }
+    std::hash::Hash::hash(&theme.fingerprint, &mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// Data files of the kinds only the pages built from data show (not the glossary, which
+/// every page shows). Files under `data/` of no known kind count here too: they feed no
+/// page at all.
+fn is_matrix_data(path: &str) -> bool {
+    path.starts_with("data/")
+        && !crate::load::kinds::of_path(path).is_some_and(DataKind::shown_on_every_page)
+}
+
+/// Every data file but the glossary, whole.
+pub(super) fn data_hash(project: &Project) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    for (_, source) in project.sources.files() {
+        if is_matrix_data(&source.path) {
+            std::hash::Hash::hash(&(&source.path, &source.text), &mut hasher);
+        }
+    }
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// A page rendered again: its index in the plan, what rendering gave (its body dropped),
+/// the page laid out, and its entries of the search index.
+struct Redone {
+    index: usize,
+    out: PageOut,
+    html: String,
+    search: Vec<search::Part>,
+}
+
+/// Renders again only the pages whose content body changed, and when the data changed
+/// the pages built from it, on top of the previous site. `None` when that is not safe, and the whole site must be rendered: the plan of
+/// pages differs, or a changed page's anchors changed (links elsewhere may point at them).
+pub(super) fn rerender_changed(
+    data: &SiteData<'_>,
+    plan: &crate::plan::SitePlan,
+    theme: &Theme,
+    cache: Cache,
+    bodies: &[u64],
+    data_changed: bool,
+) -> Result<Option<RenderedParts>, ThemeError> {
+    use rayon::prelude::*;
+    let Cache {
+        bodies: old_bodies,
+        kinds: old_kinds,
+        mut outs,
+        mut search_pages,
+        mut search_tasks,
+        site,
+        problems: old_problems,
+        ..
+    } = cache;
+    let kinds = plan.kinds();
+    if kinds != old_kinds {
+        return Ok(None);
+    }
+    let changed = |page: usize| old_bodies[page] != bodies[page];
+    let home = data.content.iter().position(|p| p.is_home());
+    let redo: Vec<usize> = kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, kind)| match kind {
+            // A page's own text; with new data, also every page that may embed a view of
+            // it through a shortcode.
+            PageKind::Content { page, .. } => {
+                changed(*page)
+                    || data_changed
+                        && data.content[*page]
+                            .body(&data.project.sources)
+                            .contains("{{")
+            }
+            PageKind::Home => data_changed || home.is_some_and(changed),
+            // The pages built from the data.
+            _ => data_changed,
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if redo.is_empty() {
+        return Ok(Some(RenderedParts {
+            site,
+            outs,
+            search_pages,
+            search_tasks,
+            problems: old_problems,
+            rendered_pages: 0,
+        }));
+    }
+    // Each page is rendered, laid out, compared with the page it replaces and indexed for
+    // search on its own; one task per page, since a deployment page listing thousands of
+    // guides takes as long as hundreds of others.
+    let fresh: Vec<Option<Redone>> = redo
+        .par_iter()
+        .with_max_len(1)
+        .map(|&i| {
+            let planned = &plan.pages[i];
+            let mut out = pages::render(data, theme, planned)?;
+            let html = layout::page(data, theme, plan, i, &out)?;
+            let old = site.files.get(&planned.path).map(|b| links::ids_of(b));
+            if old != Some(links::ids_of(html.as_bytes())) {
+                return Ok(None);
+            }
+            let search = search_parts(data, planned, &mut out);
+            Ok(Some(Redone {
+                index: i,
+                out,
+                html,
+                search,
+            }))
+        })
+        .collect::<Result<_, RenderError>>()
+        .map_err(ThemeError::Render)?;
+    let Some(fresh) = fresh.into_iter().collect::<Option<Vec<Redone>>>() else {
+        // A page's anchors changed: links elsewhere may point at them.
+        return Ok(None);
+    };
+    let mut laid_out = Vec::with_capacity(fresh.len());
+    for Redone {
+        index,
+        out,
+        html,
+        search,
+    } in fresh
+    {
+        laid_out.push((plan.pages[index].path.clone(), html));
+        outs[index] = out;
+        search_pages[index] = search;
+    }
+    if data_changed {
+        search_tasks = search::task_parts(data);
+    }
+    // The previous site is patched: in place when the cache held the only reference to
+    // it, else (it is still being served) on a copy.
+    let mut site = Arc::unwrap_or_clone(site);
+    let mut changed_paths = Vec::with_capacity(laid_out.len());
+    for (path, html) in laid_out {
+        changed_paths.push(path.clone());
+        site.insert(path, html);
+    }
+    if data_changed {
+        insert_data_files(data, &mut site);
+    }
+    insert_search_files(data, plan, &search_pages, &search_tasks, &mut site);
+    // The same files exist as before and the re-rendered pages kept their anchors, so the
+    // other pages' links fare as they did: only the re-rendered pages are checked again.
+    let mut problems: Vec<links::Problem> = old_problems
+        .into_iter()
+        .filter(|p| !changed_paths.contains(&p.page))
+        .collect();
+    problems.extend(links::check_pages(
+        &site,
+        &written_links(redo.iter().map(|&i| (&plan.pages[i], &outs[i]))),
+        &changed_paths,
+    ));
+    Ok(Some(RenderedParts {
+        site: Arc::new(site),
+        outs,
+        search_pages,
+        search_tasks,
+        problems,
+        rendered_pages: redo.len(),
+    }))
+}

@@ -1,0 +1,274 @@
+//! The comparison pages: every deployment's letters side by side (per operating model),
+//! and two operating models side by side for one deployment.
+
+use super::env::PageEnv;
+use super::letters::LetterView;
+use super::out::{PageOut, toc_of};
+use super::page_views as views;
+use super::templates::RenderError;
+use super::views::Link;
+use crate::plan::urls;
+
+const COMPARE: &str = "pages/compare.html";
+const COMPARE_MODELS: &str = "pages/compare_models.html";
+
+/// Every deployment's letters side by side, in one operating model.
+pub fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result<(), RenderError> {
+    let data = env.data;
+    let project = data.project;
+    let def = &project.models[model];
+    let matrices: Vec<&crate::resolve::Matrix<'_>> = def
+        .scopes
+        .iter()
+        .filter_map(|&scope| data.matrix(model, scope))
+        .collect();
+    // Tasks in order of first appearance across the deployments, each with the section
+    // it is listed under (a task belongs to one section, whatever the deployment).
+    let mut tasks: Vec<(&str, &str, usize)> = Vec::new();
+    let mut sections: Vec<&crate::model::Section> = Vec::new();
+    for matrix in &matrices {
+        for part in &matrix.sections {
+            let section = match sections
+                .iter()
+                .position(|s| s.id.value == part.section.id.value)
+            {
+                Some(at) => at,
+                None => {
+                    sections.push(part.section);
+                    sections.len() - 1
+                }
+            };
+            for row in &part.rows {
+                if !tasks.iter().any(|(id, ..)| *id == row.task.id.value) {
+                    tasks.push((&row.task.id.value, &row.task.title.value, section));
+                }
+            }
+        }
+    }
+    let table_id = env.id("side-by-side");
+    let mut section_views: Vec<views::CompareSection> = sections
+        .iter()
+        .map(|section| views::CompareSection {
+            title: section.title.as_ref().map(|t| t.value.clone()),
+            heading_id: env.id(&format!("compare-{}", section.id.value)),
+            rows: Vec::new(),
+        })
+        .collect();
+    let mut differ_count = 0;
+    let mut only_count = 0;
+    let mut rows = Vec::new();
+    for (task, title, section) in &tasks {
+        let found: Vec<Option<&crate::resolve::Row<'_>>> = matrices
+            .iter()
+            .map(|m| m.rows().find(|r| r.task.id.value == *task))
+            .collect();
+        // Sets decide whether deployments differ: "A, R" and "R, A" give the same roles.
+        let cells: Vec<Option<Vec<crate::model::LetterSet>>> = found
+            .iter()
+            .map(|row| row.map(|r| def.parties.iter().map(|&i| r.letters(i)).collect()))
+            .collect();
+        let present: Vec<&Vec<crate::model::LetterSet>> = cells.iter().flatten().collect();
+        let status = if present.len() < cells.len() {
+            only_count += 1;
+            "only"
+        } else if present.windows(2).any(|w| w[0] != w[1]) {
+            differ_count += 1;
+            "differs"
+        } else {
+            "same"
+        };
+        let row = views::CompareRow {
+            title: title.to_string(),
+            status,
+            present_in: matrices
+                .iter()
+                .zip(&cells)
+                .filter(|(_, c)| c.is_some())
+                .map(|(m, _)| m.scope.name.value.clone())
+                .collect(),
+            cells: found
+                .iter()
+                .zip(&matrices)
+                .map(|(row, matrix)| views::CompareCell {
+                    scope_name: matrix.scope.name.value.clone(),
+                    letters: row.map(|row| {
+                        let order = project.config.matrix.letter_order;
+                        def.parties
+                            .iter()
+                            .map(|&i| LetterView::cell(row.cells[i], order))
+                            .collect()
+                    }),
+                })
+                .collect(),
+        };
+        section_views[*section].rows.push(row.clone());
+        rows.push(row);
+    }
+    let legend_id = env.id("legend");
+    let mut view = views::CompareView {
+        description: String::new(),
+        model_name: def.name().map(str::to_string),
+        scopes: matrices
+            .iter()
+            .map(|matrix| Link {
+                name: matrix.scope.name.value.clone(),
+                href: env.url(&data.matrix_path(matrix)),
+            })
+            .collect(),
+        parties: def
+            .parties
+            .iter()
+            .map(|&p| project.parties[p].name.value.clone())
+            .collect(),
+        party_count: def.parties.len(),
+        task_count: tasks.len(),
+        only_count,
+        differ_count,
+        table_id,
+        legend_id,
+        rows,
+        sections: section_views,
+    };
+    out.title = Some(env.theme.render_text(COMPARE, "title", &view)?);
+    out.description = env.theme.render_text(COMPARE, "description", &view)?;
+    view.description = out.description.clone();
+    out.body = env.theme.render_block(COMPARE, "body", &view)?;
+    let mut ids: Vec<&str> = vec![&view.table_id];
+    ids.extend(view.sections.iter().map(|s| s.heading_id.as_str()));
+    ids.push(&view.legend_id);
+    out.toc = toc_of(&out.body, &ids, Vec::new());
+    Ok(())
+}
+
+/// The letters of one row for the given parties, as the templates show them (in the
+/// config's letter order).
+fn row_letters(
+    row: &crate::resolve::Row<'_>,
+    parties: &[usize],
+    order: crate::config::LetterOrder,
+) -> Vec<Vec<LetterView>> {
+    parties
+        .iter()
+        .map(|&p| LetterView::cell(row.cells[p], order))
+        .collect()
+}
+
+/// Two operating models side by side for one deployment: the tasks both have (paired by
+/// id, as task ids are per model) with their letters next to each other, then the tasks
+/// only one of them has. Rows a model's deployment does not show (a task's `scopes:`
+/// leaving it out) are not in its matrix, so they are in no list here either.
+pub fn compare_models(
+    env: &mut PageEnv<'_>,
+    out: &mut PageOut,
+    scope: usize,
+    pair: [usize; 2],
+) -> Result<(), RenderError> {
+    let data = env.data;
+    let project = data.project;
+    let [first, second] = pair.map(|model| {
+        data.matrix(model, scope).ok_or_else(|| {
+            RenderError::other(format!(
+                "no table of `{}` was resolved",
+                project.scopes[scope].id.value
+            ))
+        })
+    });
+    let (first, second) = (first?, second?);
+    let column = |env: &PageEnv<'_>, matrix: &crate::resolve::Matrix<'_>| views::ModelColumn {
+        name: project.models[matrix.model]
+            .name()
+            .unwrap_or_default()
+            .to_string(),
+        href: env.url(&data.matrix_path(matrix)),
+        parties: matrix
+            .parties
+            .iter()
+            .map(|&p| Link {
+                name: project.parties[p].name.value.clone(),
+                href: env.url(&urls::party(&project.parties[p].id.value)),
+            })
+            .collect(),
+    };
+    let link = |env: &PageEnv<'_>, matrix: &crate::resolve::Matrix<'_>, task: &str| {
+        format!(
+            "{}#{}",
+            env.url(&data.matrix_path(matrix)),
+            urls::task_anchor(task)
+        )
+    };
+    let order = project.config.matrix.letter_order;
+    let second_rows: std::collections::HashMap<&str, &crate::resolve::Row<'_>> = second
+        .rows()
+        .map(|row| (row.task.id.value.as_str(), row))
+        .collect();
+    let first_ids: std::collections::HashSet<&str> =
+        first.rows().map(|row| row.task.id.value.as_str()).collect();
+    let mut both = Vec::new();
+    let mut only_first = Vec::new();
+    for row in first.rows() {
+        let id = row.task.id.value.as_str();
+        match second_rows.get(id) {
+            Some(other) => both.push(views::BothRow {
+                title: row.task.title.value.clone(),
+                first_href: link(env, first, id),
+                second_href: link(env, second, id),
+                // The same letters for every party, whichever model's columns it is in.
+                same: (0..project.parties.len()).all(|p| row.letters(p) == other.letters(p)),
+                first: row_letters(row, &first.parties, order),
+                second: row_letters(other, &second.parties, order),
+            }),
+            None => only_first.push(views::OnlyRow {
+                title: row.task.title.value.clone(),
+                href: link(env, first, id),
+                letters: row_letters(row, &first.parties, order),
+            }),
+        }
+    }
+    let only_second: Vec<views::OnlyRow> = second
+        .rows()
+        .filter(|row| !first_ids.contains(row.task.id.value.as_str()))
+        .map(|row| views::OnlyRow {
+            title: row.task.title.value.clone(),
+            href: link(env, second, &row.task.id.value),
+            letters: row_letters(row, &second.parties, order),
+        })
+        .collect();
+    let model_id = |m: usize| project.models[m].id().unwrap_or_default();
+    let both_id = env.id("in-both");
+    let only = vec![
+        views::OnlySection {
+            id: env.id(&format!("only-{}", model_id(pair[0]))),
+            part: "first",
+            model: column(env, first),
+            rows: only_first,
+        },
+        views::OnlySection {
+            id: env.id(&format!("only-{}", model_id(pair[1]))),
+            part: "second",
+            model: column(env, second),
+            rows: only_second,
+        },
+    ];
+    let mut view = views::CompareModelsView {
+        description: String::new(),
+        scope_name: project.scopes[scope].name.value.clone(),
+        first: column(env, first),
+        second: column(env, second),
+        both_id,
+        legend_id: env.id("legend"),
+        differ_count: both.iter().filter(|r| !r.same).count(),
+        both,
+        only,
+    };
+    out.title = Some(env.theme.render_text(COMPARE_MODELS, "title", &view)?);
+    out.description = env
+        .theme
+        .render_text(COMPARE_MODELS, "description", &view)?;
+    view.description = out.description.clone();
+    out.body = env.theme.render_block(COMPARE_MODELS, "body", &view)?;
+    let mut ids: Vec<&str> = vec![&view.both_id];
+    ids.extend(view.only.iter().map(|o| o.id.as_str()));
+    ids.push(&view.legend_id);
+    out.toc = toc_of(&out.body, &ids, Vec::new());
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! What every page of a build is rendered from: the checked project, its matrices, the
+//! glossary, the diagrams laid out once, and the dates. A leaf under the page renderers,
+//! the layout and the site-wide outputs, which all take it from here.
+
+use super::dates::{DEPLOYMENT_DATA, MATRIX_DATA, PageDates};
+use super::diagrams::Diagrams;
+use super::glossary::Glossary;
+use crate::load::content::ContentPage;
+use crate::model::{DataKind, Flow, Project, Scope};
+use crate::plan::{PageKind, urls};
+use crate::resolve::Matrix;
+
+/// Everything the pages are rendered from, shared by all of them. It borrows the checked
+/// project's matrices: rendering never resolves the project again.
+pub struct SiteData<'p> {
+    pub project: &'p Project,
+    pub matrices: &'p [Matrix<'p>],
+    pub content: &'p [ContentPage],
+    pub glossary: Glossary,
+    /// Indices of the content pages other than the home page, in navigation order: the
+    /// plan's, sorted once.
+    pub guide_order: &'p [usize],
+    /// Every diagram, laid out once for all the pages that show it.
+    pub diagrams: Diagrams<'p>,
+    /// The day each page last changed comes from these (see [`PageDates`]).
+    pub dates: PageDates<'p>,
+    /// `(model, scope)` → index into `matrices`.
+    pub matrix_at: std::collections::HashMap<(usize, usize), usize>,
+}
+
+impl<'p> SiteData<'p> {
+    /// The matrix of `scope` in `model`, when the model covers the deployment.
+    pub fn matrix(&self, model: usize, scope: usize) -> Option<&'p Matrix<'p>> {
+        let matrices: &'p [Matrix<'p>] = self.matrices;
+        self.matrix_at
+            .get(&(model, scope))
+            .map(|&index| &matrices[index])
+    }
+
+    /// The site path of `scope`'s RASCI page in `model` (see [`urls::deployment`]).
+    pub fn deployment_path(&self, model: usize, scope: usize) -> String {
+        urls::deployment(
+            self.project.models[model].id(),
+            &self.project.scopes[scope].id.value,
+        )
+    }
+
+    /// The site path of the page that holds a matrix's rows.
+    pub fn matrix_path(&self, matrix: &Matrix<'_>) -> String {
+        self.deployment_path(matrix.model, matrix.scope_index)
+    }
+
+    /// Where a page belongs, as search and headings name it: the deployment's name, led
+    /// by the model's in a project with models.
+    pub fn place_name(&self, model: Option<usize>, scope: usize) -> String {
+        let scope = &self.project.scopes[scope].name.value;
+        match model.and_then(|m| self.project.models[m].name()) {
+            Some(model) => format!("{model} · {scope}"),
+            None => scope.clone(),
+        }
+    }
+}
+
+impl SiteData<'_> {
+    /// The anchor of a flow's section on a deployment page.
+    pub fn flow_anchor(&self, flow: &Flow) -> String {
+        format!("flow-{}", flow.id.value)
+    }
+
+    /// The index of a scope of the project, from the scope itself.
+    pub fn scope_index(&self, scope: &Scope) -> Option<usize> {
+        self.project
+            .scopes
+            .iter()
+            .position(|s| s.id.value == scope.id.value)
+    }
+}
+
+/// The day the page of `kind` last changed, as pages show it and the sitemap's
+/// `<lastmod>` gives it: the `updated:` of a content page's front matter when it has one,
+/// else the day of the last commit that changed a file the page is built from. A content
+/// page is built from its own file; the home page from `content/_index.md` and
+/// [`MATRIX_DATA`]; a deployment page from the tasks files of the sections it shows and
+/// [`DEPLOYMENT_DATA`]; a party page and the comparison from [`MATRIX_DATA`]; the
+/// glossary from the glossary files. The page for a missing address has no date. `None`
+/// when dates are turned off or no file of the page has a commit.
+pub fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d str> {
+    let dates = &data.dates;
+    if !dates.shown {
+        return None;
+    }
+    let project = data.project;
+    let own_date = |page: &'d crate::load::content::ContentPage| match &page.front.updated {
+        Some(updated) => Some(updated.value.as_str()),
+        None => dates.history.date(project.sources.path(page.file)),
+    };
+    match kind {
+        PageKind::Content { page, .. } => own_date(&data.content[page]),
+        PageKind::Home => {
+            let text = data.content.iter().find(|page| page.is_home());
+            // The front matter's date, when given, is the home page's date.
+            if let Some(updated) = text.and_then(|page| page.front.updated.as_ref()) {
+                return Some(updated.value.as_str());
+            }
+            text.and_then(own_date).max(dates.of_kinds(MATRIX_DATA))
+        }
+        PageKind::Scope { model, scope } => {
+            let sections = data
+                .matrix(model, scope)
+                .into_iter()
+                .flat_map(|matrix| matrix.sections.iter())
+                .filter_map(|section| {
+                    dates
+                        .history
+                        .date(project.sources.path(section.section.id.span.file))
+                })
+                .max();
+            sections.max(dates.of_kinds(DEPLOYMENT_DATA))
+        }
+        PageKind::Party(_) | PageKind::Compare { .. } | PageKind::CompareModels { .. } => {
+            dates.of_kinds(MATRIX_DATA)
+        }
+        PageKind::Glossary => dates.of_kinds(&[DataKind::Glossary]),
+        PageKind::NotFound => None,
+    }
+}

@@ -1,0 +1,99 @@
+//! The site-wide outputs, made from all the pages or from the data alone: the downloads
+//! of each matrix, the standalone diagrams, the search index, the sitemap and robots.txt.
+
+use super::data::SiteData;
+use super::out::PageOut;
+use super::site::Site;
+use super::{diagrams, highlight, links, search};
+use crate::plan::{PlannedPage, SitePlan, urls};
+use bytes::Bytes;
+
+/// The files made from the data alone: each deployment's matrix as CSV, JSON and XLSX,
+/// and every diagram as a standalone SVG. Each matrix's files are made on their own, in
+/// parallel: compressing the XLSX workbooks was a fifth of building the example.
+pub(super) fn data_files(data: &SiteData<'_>) -> Vec<(String, Bytes)> {
+    use rayon::prelude::*;
+    let per_matrix: Vec<Vec<(String, Bytes)>> = data
+        .matrices
+        .par_iter()
+        .map(|matrix| {
+            let id = &matrix.scope.id.value;
+            let model = data.project.models[matrix.model].id();
+            let mut files = vec![
+                (
+                    urls::download(model, id, "csv"),
+                    Bytes::from(crate::export::to_csv(data.project, matrix)),
+                ),
+                (
+                    urls::download(model, id, "json"),
+                    Bytes::from(crate::export::to_json(data.project, &[matrix])),
+                ),
+            ];
+            // Only a limit of the format fails here (a cell over 32,767 characters), which
+            // the check reports at the data (`output/limit`); the file is then left out.
+            if let Ok(bytes) = crate::export::to_xlsx(data.project, &[matrix]) {
+                files.push((urls::download(model, id, "xlsx"), Bytes::from(bytes)));
+            }
+            files
+        })
+        .collect();
+    let mut files: Vec<(String, Bytes)> = per_matrix.into_iter().flatten().collect();
+    for (path, svg) in data.diagrams.files() {
+        files.push((path, Bytes::from(svg)));
+    }
+    files
+}
+
+pub(super) fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
+    site.files.extend(data_files(data));
+}
+
+/// The files made from every page: the search index, robots.txt and, when `base_url`
+/// is set, the sitemap (which robots.txt then names). A sitemap must list absolute
+/// addresses, so without `base_url` there is none rather than an invalid one.
+pub(super) fn insert_search_files(
+    data: &SiteData<'_>,
+    plan: &SitePlan,
+    search_pages: &[Vec<search::Part>],
+    search_tasks: &[search::Part],
+    site: &mut Site,
+) {
+    site.insert(
+        urls::SEARCH_INDEX_JS,
+        search::script(search_pages, search_tasks),
+    );
+    if data.project.config.base_url.is_some() {
+        site.insert(urls::SITEMAP, search::sitemap(data, plan));
+    }
+    site.insert(urls::ROBOTS, search::robots(data.project));
+}
+
+/// Each page's entries of the search index, made from its text, then its body dropped:
+/// laid out, the page is in the site, and nothing else reads the body again.
+pub(super) fn search_parts(
+    data: &SiteData<'_>,
+    planned: &PlannedPage,
+    out: &mut PageOut,
+) -> Vec<search::Part> {
+    let text = search::page_text(&std::mem::take(&mut out.body));
+    search::page_parts(data, planned, out, &text)
+}
+
+/// The links each page's sources wrote, for reporting broken ones where they were written.
+pub(super) fn written_links<'a>(
+    pages: impl IntoIterator<Item = (&'a PlannedPage, &'a PageOut)>,
+) -> Vec<links::Written<'a>> {
+    pages
+        .into_iter()
+        .map(|(planned, out)| (planned.path.as_str(), out.links.as_slice()))
+        .collect()
+}
+
+/// Where the stylesheet made from code goes: the highlighting classes and the diagram
+/// palette. A theme's own `static/css/generated.css` takes its place.
+pub(super) const GENERATED_CSS: &str = "static/css/generated.css";
+
+/// The stylesheet made from code: the highlighting classes, then the diagrams' palette.
+pub(super) fn generated_css() -> String {
+    format!("{}\n{}", highlight::stylesheet(), diagrams::stylesheet())
+}
