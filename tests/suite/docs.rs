@@ -716,3 +716,23 @@ fn the_links_between_the_markdown_files_resolve() {
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+/// A finding that sends the reader to the documentation names a page that exists.
+#[test]
+fn the_help_for_a_value_of_the_wrong_type_names_the_data_format_page() {
+    let project = support::Project::base()
+        .file(
+            "rasci.yaml",
+            "title: x\ncheck:\n  max_accountable_share: abc\n",
+        )
+        .build();
+    let checked = project.check();
+    assert_eq!(checked.code, 1);
+    let finding = checked.one_at("yaml/invalid-value", "rasci.yaml", 3, 26);
+    let help = finding["help"].as_str().unwrap();
+    assert_eq!(
+        help,
+        "see the field's type in docs/data-format.md or the JSON Schema"
+    );
+    assert!(repo().join("docs/data-format.md").is_file());
+}
