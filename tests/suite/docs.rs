@@ -448,6 +448,9 @@ struct Example {
 
 const DIRECTIVE: &str = "<!-- docs-test: ";
 
+/// Far beyond what any example takes; only a block that never ends reaches it.
+const EXAMPLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 fn markdown_pages() -> Vec<PathBuf> {
     let mut pages: Vec<PathBuf> = std::fs::read_dir(repo().join("docs"))
         .unwrap()
@@ -498,6 +501,52 @@ fn examples(page: &Path) -> Vec<Example> {
     found
 }
 
+/// Runs one example with `sh -e` in `root`, its output in files of `scratch`, and returns
+/// its exit code and standard error. The shell gets a process group of its own, so that a
+/// block that never ends (a server left unmarked) is stopped with everything it started
+/// after `EXAMPLE_TIMEOUT`, and fails (code `None`) instead of hanging the test run.
+fn run_example(
+    script: &str,
+    root: &Path,
+    path: &std::ffi::OsStr,
+    scratch: &Path,
+) -> (Option<i32>, String) {
+    use std::os::unix::process::CommandExt as _;
+    let stdout = std::fs::File::create(scratch.join("example.out")).unwrap();
+    let stderr = std::fs::File::create(scratch.join("example.err")).unwrap();
+    let mut child = std::process::Command::new("sh")
+        .arg("-e")
+        .arg("-c")
+        .arg(script)
+        .current_dir(root)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .env("HOME", scratch)
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + EXAMPLE_TIMEOUT;
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let group = format!("-{}", child.id());
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .status();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let stderr = std::fs::read_to_string(scratch.join("example.err")).unwrap_or_default();
+    (code, stderr)
+}
+
 /// Runs every `sh` block of `docs/` that calls rasci (with `sh -e`: a failing line ends
 /// it), in a copy of the example project with the built `rasci` first on the `PATH`. A block expects exit 0 unless the line
 /// above it says `<!-- docs-test: exit N -->`; `<!-- docs-test: skip: reason -->` skips
@@ -533,25 +582,18 @@ fn every_example_command_in_docs_runs() {
             }
             let temp = tempfile::tempdir().unwrap();
             let root = support::copy_example(temp.path());
-            let output = std::process::Command::new("sh")
-                .arg("-e")
-                .arg("-c")
-                .arg(&example.script)
-                .current_dir(&root)
-                .env("PATH", &path)
-                .env("NO_COLOR", "1")
-                .env("HOME", temp.path())
-                .output()
-                .unwrap();
+            let (code, stderr) = run_example(&example.script, &root, &path, temp.path());
             ran += 1;
-            if output.status.code() != Some(expected) {
+            if code != Some(expected) {
                 failures.push(format!(
-                    "{}:{}: exit {:?} instead of {expected}\n{}\nstderr:\n{}",
+                    "{}:{}: exit {} instead of {expected}\n{}\nstderr:\n{stderr}",
                     example.page,
                     example.line,
-                    output.status.code(),
+                    code.map_or_else(
+                        || "none (stopped after the time limit)".into(),
+                        |c| c.to_string()
+                    ),
                     example.script,
-                    String::from_utf8_lossy(&output.stderr)
                 ));
             }
         }
