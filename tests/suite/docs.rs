@@ -778,3 +778,32 @@ fn the_help_for_a_value_of_the_wrong_type_names_the_data_format_page() {
     );
     assert!(repo().join("docs/data-format.md").is_file());
 }
+
+/// The README's quick start shows what `rasci check` prints for the example, word for word.
+#[test]
+fn the_readme_quick_start_shows_what_check_prints_for_the_example() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let command = readme
+        .find("cargo run -q -- check")
+        .expect("the README's quick start runs `cargo run -q -- check`");
+    let start = readme[command..]
+        .find("```text\n")
+        .map(|i| command + i + "```text\n".len())
+        .expect("the quick start shows the output in a text block");
+    let end = start + readme[start..].find("```").unwrap();
+    let shown = &readme[start..end];
+
+    let temp = tempfile::tempdir().unwrap();
+    let root = support::copy_example(temp.path());
+    let output = support::rasci()
+        .current_dir(&root)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        shown,
+        String::from_utf8_lossy(&output.stdout),
+        "the README's quick start differs from what `rasci check` prints for the example"
+    );
+}
