@@ -505,6 +505,7 @@ fn examples(page: &Path) -> Vec<Example> {
 /// its exit code and standard error. The shell gets a process group of its own, so that a
 /// block that never ends (a server left unmarked) is stopped with everything it started
 /// after `EXAMPLE_TIMEOUT`, and fails (code `None`) instead of hanging the test run.
+#[cfg(unix)]
 fn run_example(
     script: &str,
     root: &Path,
@@ -551,6 +552,7 @@ fn run_example(
 /// it), in a copy of the example project with the built `rasci` first on the `PATH`. A block expects exit 0 unless the line
 /// above it says `<!-- docs-test: exit N -->`; `<!-- docs-test: skip: reason -->` skips
 /// it, and `<!-- docs-test: needs PROGRAM -->` runs it only where PROGRAM is installed.
+#[cfg(unix)]
 #[test]
 fn every_example_command_in_docs_runs() {
     let binary = assert_cmd::cargo::cargo_bin("rasci");
