@@ -385,12 +385,67 @@ fn flag_table(command: &clap::Command) -> String {
     table
 }
 
-/// `docs/commands.md` with every `<!-- flags: NAME -->` block refilled from the
-/// definition of `rasci NAME`.
+/// One line per subcommand, as `rasci NAME [--flag <VALUE>]…`, from the definitions.
+fn synopsis(cli: &clap::Command) -> String {
+    let mut out = String::from("```text\n");
+    for command in cli.get_subcommands() {
+        let mut line = format!("rasci {}", command.get_name());
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            let flag = !matches!(
+                arg.get_action(),
+                clap::ArgAction::Set | clap::ArgAction::Append
+            );
+            let possible: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            let value = if possible.is_empty() {
+                format!("<{}>", id.to_uppercase())
+            } else {
+                possible.join("|")
+            };
+            let word = match (arg.get_long(), flag) {
+                (Some(long), true) => format!("--{long}"),
+                (Some(long), false) => format!("--{long} {value}"),
+                (None, _) => value,
+            };
+            if arg.is_required_set() {
+                write!(line, " {word}").unwrap();
+            } else {
+                write!(line, " [{word}]").unwrap();
+            }
+        }
+        line.push('\n');
+        out.push_str(&line);
+    }
+    out.push_str("```\n");
+    out
+}
+
+const SYNOPSIS_OPEN: &str = "<!-- synopsis -->\n";
+const SYNOPSIS_CLOSE: &str = "<!-- /synopsis -->";
+
+/// `docs/commands.md` with the synopsis and every `<!-- flags: NAME -->` block refilled
+/// from the definition of `rasci` and `rasci NAME`.
 fn commands_page() -> String {
     let path = repo().join("docs/commands.md");
     let text = std::fs::read_to_string(&path).unwrap();
     let cli = rasci::cli::Cli::command();
+    let start = text
+        .find(SYNOPSIS_OPEN)
+        .expect("docs/commands.md marks its synopsis with <!-- synopsis -->")
+        + SYNOPSIS_OPEN.len();
+    let end = start
+        + text[start..]
+            .find(SYNOPSIS_CLOSE)
+            .expect("the synopsis of docs/commands.md ends with <!-- /synopsis -->");
+    let text = format!("{}{}{}", &text[..start], synopsis(&cli), &text[end..]);
     let commands: BTreeMap<String, &clap::Command> = cli
         .get_subcommands()
         .map(|c| (c.get_name().to_string(), c))
