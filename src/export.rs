@@ -1,4 +1,4 @@
-//! Export: the resolved matrices as JSON (a public contract, see the README), as CSV, as
+//! Export: the resolved matrices as JSON (a public contract, see docs/commands.md), as CSV, as
 //! an Excel workbook ([`xlsx`]) or as Markdown tables ([`markdown`]).
 
 pub mod markdown;

@@ -194,12 +194,12 @@ fn invalid_value(text: &str, span: Span, message: &str) -> Diagnostic {
         ),
         m if m.starts_with("invalid ") && !m.contains(':') => (
             format!("expected {} here", plain_kind(&m["invalid ".len()..])),
-            "see the field's type in the README or the JSON Schema".to_string(),
+            "see the field's type in docs/data-format.md or the JSON Schema".to_string(),
         ),
         m => match serde_invalid_type(m) {
             Some((found, expected)) => (
                 format!("expected {expected} here, found {found}"),
-                "see the field's type in the README or the JSON Schema".to_string(),
+                "see the field's type in docs/data-format.md or the JSON Schema".to_string(),
             ),
             None => (without_rust_words(m), String::new()),
         },

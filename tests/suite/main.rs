@@ -8,6 +8,7 @@ mod cli;
 mod diagnostics;
 mod diagrams;
 mod diff;
+mod docs;
 mod exports;
 mod fixtures;
 mod fuzz;

@@ -1,11 +1,12 @@
 //! One `bad` and one `good` fixture project per rule of the registry, and the guard that
-//! the registry, the README's rule reference and the fixture folders name the same rules.
+//! the registry and the fixture folders name the same rules (`tests/suite/docs.rs` guards
+//! the prose of each rule and the generated `docs/rules.md`).
 //!
 //! Each `tests/fixtures/rules/<rule id>/bad` project (the base project of
 //! `tests/fixtures/base` with the fixture's files over it) must raise its rule (exit 1 for
 //! errors; exit 0 for warnings, but 1 with `--deny-warnings`) and each `good` twin must
-//! check clean. A rule added to the registry without a fixture pair or a README section
-//! fails this file, and so does an id renamed in only one of the three places.
+//! check clean. A rule added to the registry without a fixture pair fails this file, and
+//! so does an id renamed in only one of the two places.
 
 use crate::support::{self, BuiltProject};
 use assert_cmd::Command;
@@ -162,83 +163,6 @@ fn build_only_rules_are_not_raised_by_the_check_stage() {
     }
 }
 
-/// The rule ids the registry declares.
-fn registered() -> BTreeSet<String> {
-    RuleId::ALL.iter().map(|r| r.as_str().to_string()).collect()
-}
-
-/// The lines of the README's `Rules` section: from `## Rules` to the next heading of level
-/// 1 or 2. Lines in fenced code blocks are skipped: a `#` there starts a YAML comment.
-fn readme_rules_section() -> Vec<String> {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let mut in_fence = false;
-    let mut in_rules = false;
-    let mut section = Vec::new();
-    for line in readme.lines() {
-        if line.starts_with("```") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        if line.starts_with("# ") || line.starts_with("## ") {
-            in_rules = line == "## Rules";
-            continue;
-        }
-        if in_rules {
-            section.push(line.to_string());
-        }
-    }
-    assert!(!section.is_empty(), "README has a Rules section");
-    section
-}
-
-#[test]
-fn the_readme_documents_exactly_the_registered_rules() {
-    let section = readme_rules_section();
-    let headings: Vec<&str> = section
-        .iter()
-        .filter_map(|line| line.strip_prefix("#### `")?.strip_suffix('`'))
-        .collect();
-    let documented: BTreeSet<String> = headings.iter().map(|id| id.to_string()).collect();
-    assert_eq!(
-        documented.len(),
-        headings.len(),
-        "a rule is documented twice"
-    );
-    assert_eq!(
-        documented,
-        registered(),
-        "the `#### `id`` headings of the README's Rules section differ from the registry"
-    );
-
-    // The summary table: one row per rule, with its default severity and whether
-    // `check.rules` may change it.
-    let mut rows = BTreeSet::new();
-    for line in &section {
-        let Some(row) = line.strip_prefix("| [`") else {
-            continue;
-        };
-        let (id, rest) = row.split_once('`').unwrap();
-        let cells: Vec<&str> = rest.split('|').map(str::trim).collect();
-        let rule = RuleId::from_id(id).unwrap_or_else(|| panic!("table row of unknown rule {id}"));
-        assert_eq!(cells[1], rule.default_severity().as_str(), "{id}");
-        assert_eq!(
-            cells[2],
-            if rule.configurable() { "yes" } else { "no" },
-            "{id}"
-        );
-        assert!(rows.insert(id.to_string()), "{id} has two table rows");
-    }
-    assert_eq!(
-        rows,
-        registered(),
-        "the README's rule table differs from the registry"
-    );
-}
-
 #[test]
 fn the_fixture_folders_are_exactly_the_registered_rules() {
     let root = fixtures();
@@ -246,6 +170,10 @@ fn the_fixture_folders_are_exactly_the_registered_rules() {
     for entry in walkdir::WalkDir::new(&root).min_depth(3).max_depth(3) {
         let entry = entry.unwrap();
         let name = entry.file_name().to_str().unwrap();
+        if name == "README.md" && entry.file_type().is_file() {
+            // The rule's prose, joined into docs/rules.md (tests/suite/docs.rs).
+            continue;
+        }
         assert!(
             entry.file_type().is_dir() && (name == "good" || name == "bad"),
             "{} is neither a good nor a bad twin",
