@@ -15,14 +15,14 @@ use proptest::test_runner::{Config, TestRunner};
 use scraper::{ElementRef, Html};
 
 /// Cases per property: `PROPTEST_CASES`, else `default`.
-fn cases(default: u32) -> u32 {
+pub(crate) fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
 
-fn runner(cases: u32) -> TestRunner {
+pub(crate) fn runner(cases: u32) -> TestRunner {
     TestRunner::new(Config {
         cases,
         failure_persistence: None,

@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 const WAIT: Duration = Duration::from_secs(20);
 
 /// The server process; killed when the test ends, however it ends.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Drop for Server {
@@ -37,7 +37,8 @@ fn example_copy() -> tempfile::TempDir {
     temp
 }
 
-fn start(root: &Path) -> Server {
+/// A `rasci serve` of the project at `root` on a free loopback port.
+pub(crate) fn start(root: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rasci"))
         .args(["serve", "--port", "0", "--root"])
         .arg(root)

@@ -5,9 +5,9 @@
 //! boundary; every step is linear; and random and mutated files of each format either
 //! import into a project that loads, or are refused with nothing written.
 
+use crate::fuzz::{cases, runner};
 use crate::support::rasci;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use rasci::import::limits;
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -656,22 +656,6 @@ fn dates_read_as_dates_and_utf16_csv_reads_and_positions_count_from_one() {
 
 // ---------------------------------------------------------------------------------------
 // Properties: arbitrary strings round-trip; random and mutated files never escape.
-
-/// Cases per property: `PROPTEST_CASES`, else `default`.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn runner(cases: u32) -> TestRunner {
-    TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    })
-}
 
 /// Strings that have broken YAML writers: keywords, comment and mapping marks, quotes,
 /// line breaks of every kind, controls, spaces at the edges, non-ASCII.

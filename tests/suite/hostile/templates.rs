@@ -9,11 +9,8 @@
 //! time-out, so a regression fails instead of hanging.
 
 use crate::support::{Project, rasci};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Far longer than any case takes once fixed; a case that used to hang fails at this.
@@ -215,47 +212,6 @@ fn a_failing_partial_is_named_by_its_file_in_the_project() {
 
 // --- serve ---
 
-/// A `rasci serve` of a project on a free loopback port, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(root: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rasci"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut server = Server { child, port: 0 };
-    let line = rx
-        .recv_timeout(TIME_OUT)
-        .expect("the server prints its address");
-    let address = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
-    server.port = address.trim_end_matches('/').parse().unwrap();
-    server
-}
-
 /// The raw answer to `GET path`, the path sent exactly as given.
 fn get(port: u16, path: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -325,7 +281,7 @@ fn wait_for_page(port: u16, path: &str, text: &str) {
 #[test]
 fn serve_shows_a_runaway_template_and_builds_the_save_that_fixes_it() {
     let project = project_with("first", "  max_render_ms: 1000\n");
-    let server = serve(project.root());
+    let server = crate::serve::start(project.root());
     let port = server.port;
     wait_for_page(port, "/glossary/", "first");
     for body in RUNAWAYS.iter().chain([&DOUBLING]) {
@@ -342,7 +298,7 @@ fn serve_shows_a_runaway_template_and_builds_the_save_that_fixes_it() {
 #[test]
 fn serve_redirects_folders_to_a_path_of_its_own_host_only() {
     let project = Project::base().build();
-    let server = serve(project.root());
+    let server = crate::serve::start(project.root());
     let port = server.port;
     wait_for_page(port, "/glossary/", "<html");
     for path in [
@@ -376,7 +332,7 @@ fn serve_redirects_folders_to_a_path_of_its_own_host_only() {
 #[test]
 fn serve_keeps_watching_folders_that_are_replaced() {
     let project = Project::base().build();
-    let server = serve(project.root());
+    let server = crate::serve::start(project.root());
     let port = server.port;
     wait_for_page(port, "/main/", "Run it");
     let root = project.root();
@@ -413,7 +369,7 @@ fn serve_keeps_watching_folders_that_are_replaced() {
 #[test]
 fn serve_replaces_a_slow_rebuild_with_the_next_save() {
     let project = project_with("first", "  max_render_ms: 600000\n");
-    let server = serve(project.root());
+    let server = crate::serve::start(project.root());
     let port = server.port;
     wait_for_page(port, "/glossary/", "first");
     // Within its budget of ten minutes, but taking far longer than the test waits.
