@@ -15,7 +15,7 @@ use std::sync::{Mutex, MutexGuard};
 const READ_BY_LOADER: &[&str] = &["rasci.yaml", "data/", "content/", "themes/", "templates/"];
 
 /// A folder removed (with what it holds) when dropped, or when the process is stopped by
-/// SIGINT or SIGTERM while it exists (see [`install_cleanup`]).
+/// SIGINT or SIGTERM while it exists (see `install_cleanup`).
 #[derive(Debug)]
 pub struct TempDir {
     path: PathBuf,

@@ -36,3 +36,4 @@ mod serve;
 mod site;
 mod snapshots;
 mod templates;
+mod theme;
