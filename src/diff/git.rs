@@ -23,8 +23,8 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 pub const MAX_REVISION_BYTES: u64 = 512 << 20;
 
 /// A folder removed (with what it holds) when dropped, or when the process is stopped by
-/// SIGINT, SIGTERM or SIGHUP while it exists (see [`install_cleanup`]); one left by a
-/// process killed otherwise is removed by the next `diff` (see [`remove_leftovers`]).
+/// SIGINT, SIGTERM or SIGHUP while it exists (see `install_cleanup`); one left by a
+/// process killed otherwise is removed by the next `diff` (see `remove_leftovers`).
 #[derive(Debug)]
 pub struct TempDir {
     path: PathBuf,

@@ -3,7 +3,7 @@
 //! [`Table`] of raw cell texts, each with the position a person finds it at in the source
 //! (`Sheet1!D7`, `matrix.md:23:5`); [`normalise`] reads that table tolerantly into parties,
 //! sections and tasks, noting every cell whose form it changed and every cell it could not
-//! read (those are left out, never guessed); [`write`] turns the result into tidy YAML.
+//! read (those are left out, never guessed); [`mod@write`] turns the result into tidy YAML.
 //!
 //! Ids made from names go through the loader's id rules (`load::ids`), so what import
 //! writes is what `check` accepts. Nothing is overwritten unless the caller says so.

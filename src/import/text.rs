@@ -10,7 +10,7 @@ use crate::model::Letter;
 /// Stripping is repeated until nothing changes (`\*x\*` → `*x*` → `x`), so reading a
 /// title again gives the same title: a matrix exported and imported keeps its titles.
 /// Each pass is linear in the cell's length, and a pass that changes the text shortens
-/// it; passes stop after [`PLAIN_PASSES`], which only text nested deeper than any table
+/// it; passes stop after `PLAIN_PASSES`, which only text nested deeper than any table
 /// holds can reach.
 pub fn plain(raw: &str) -> String {
     let mut text = plain_once(raw);

@@ -6,8 +6,8 @@
 //! tells every open page to reload, a build with errors keeps the last good site served
 //! and sends the findings to every open page instead, where they are shown over it.
 //!
-//! Concerns, one file each: [`http`] answers requests from the in-memory site,
-//! [`watch`] turns file events into rebuild requests, [`reload`] is the page side (the
+//! Concerns, one file each: `http` answers requests from the in-memory site,
+//! `watch` turns file events into rebuild requests, `reload` is the page side (the
 //! injected script, the overlay's data, the event stream).
 
 mod http;

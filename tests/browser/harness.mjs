@@ -236,9 +236,10 @@ export function serveSite(root, { notFoundPage = false } = {}) {
  * line (exit 2 with `usage` when it is missing, or when one of `required` is not in it),
  * the screenshot folder (`$SCREENSHOT_DIR`, else a new temporary one named after
  * `name`), the site served on a free port, and Chromium launched. Failing to launch
- * Chromium is a failed check, reported and ended here.
+ * Chromium is a failed check, reported and ended here. With `notFoundPage`, a missing file
+ * is answered with the site's own 404.html (see `serveSite`).
  */
-export async function startSiteTest(checks, { name, usage, required }) {
+export async function startSiteTest(checks, { name, usage, required, notFoundPage = false }) {
   const siteArg = process.argv[2];
   if (!siteArg) {
     console.error(`usage: ${usage}`);
@@ -253,7 +254,7 @@ export async function startSiteTest(checks, { name, usage, required }) {
   }
   const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), `rasci-${name}-`)));
   mkdirSync(shots, { recursive: true });
-  const server = await serveSite(site);
+  const server = await serveSite(site, { notFoundPage });
   const origin = `http://127.0.0.1:${server.address().port}`;
   console.log(`serving ${site} at ${origin}/`);
   try {

@@ -17,12 +17,10 @@
 // Screenshots and the PDF go to $SCREENSHOT_DIR (default: a new temporary folder). The
 // last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
-import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext } from "./harness.mjs";
+import { Checks, assert, assertClean, startSiteTest, watch, isolatedContext } from "./harness.mjs";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const TOTAL_TIMEOUT_MS = 240_000;
 const CHECK_TIMEOUT_MS = 60_000;
@@ -142,30 +140,16 @@ function lines(text) {
 }
 
 async function main() {
-  const siteArg = process.argv[2];
-  if (!siteArg) {
-    console.error("usage: node print.mjs SITE_DIR   (a folder built by `rasci build --out`)");
-    process.exit(2);
-  }
-  const site = resolve(siteArg);
-  for (const required of ["cloud/index.html", "onprem/index.html"]) {
-    try {
-      statSync(join(site, required));
-    } catch {
-      console.error(`error: ${join(site, required)} does not exist: build the site first`);
-      process.exit(2);
-    }
-  }
   if (!tool("pdftoppm") || !tool("pdftotext")) {
     console.error("error: pdftoppm and pdftotext are needed (Debian: apt-get install poppler-utils)");
     process.exit(2);
   }
-  const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), "rasci-print-")));
-  mkdirSync(shots, { recursive: true });
-  const server = await serveSite(site);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  console.log(`serving ${site} at ${origin}/`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  const { shots, browser, server, origin: served } = await startSiteTest(checks, {
+    name: "print",
+    usage: "node print.mjs SITE_DIR   (a folder built by `rasci build --out`)",
+    required: ["cloud/index.html", "onprem/index.html"],
+  });
+  origin = served;
   console.log(`browser: Chromium ${browser.version()}`);
   const written = [];
   async function screenshot(page, name) {

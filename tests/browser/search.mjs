@@ -8,11 +8,8 @@
 // folder). The last line is "N passed, M failed"; the exit code is 0 only when nothing
 // failed.
 
-import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, serveSite, watch, isolatedContext } from "./harness.mjs";
-import { mkdirSync, mkdtempSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { Checks, assert, assertClean, startSiteTest, watch, isolatedContext } from "./harness.mjs";
+import { join } from "node:path";
 
 const TOTAL_TIMEOUT_MS = 120_000;
 const CHECK_TIMEOUT_MS = 30_000;
@@ -70,24 +67,12 @@ function assertNoDuplicates(found, what) {
 }
 
 async function main() {
-  const siteArg = process.argv[2];
-  if (!siteArg) {
-    console.error("usage: node search.mjs SITE_DIR   (a folder built by `rasci build --out`)");
-    process.exit(2);
-  }
-  const site = resolve(siteArg);
-  try {
-    statSync(join(site, "search-index.js"));
-  } catch {
-    console.error(`error: ${join(site, "search-index.js")} does not exist: build the site first`);
-    process.exit(2);
-  }
-  const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), "rasci-search-")));
-  mkdirSync(shots, { recursive: true });
-  const server = await serveSite(site);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  console.log(`serving ${site} at ${origin}/`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  const { shots, browser, server, origin: served } = await startSiteTest(checks, {
+    name: "search",
+    usage: "node search.mjs SITE_DIR   (a folder built by `rasci build --out`)",
+    required: ["search-index.js"],
+  });
+  origin = served;
   console.log(`browser: Chromium ${browser.version()}`);
   const written = [];
 

@@ -12,11 +12,8 @@
 //
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
-import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, assertClean, fail, serveSite, watch, withTimeout } from "./harness.mjs";
-import { mkdirSync, mkdtempSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve, sep } from "node:path";
+import { Checks, assert, assertClean, fail, startSiteTest, watch, withTimeout } from "./harness.mjs";
+import { join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const TOTAL_TIMEOUT_MS = 180_000; // the whole run
@@ -147,43 +144,13 @@ function sidewaysOverflow() {
 // ---------------------------------------------------------------------------------------
 
 async function main() {
-  const siteArg = process.argv[2];
-  if (!siteArg) {
-    console.error("usage: node smoke.mjs SITE_DIR   (a folder built by `rasci build --out`)");
-    process.exit(2);
-  }
-  const site = resolve(siteArg);
-  for (const required of ["index.html", "cloud/index.html", "onprem/index.html"]) {
-    try {
-      statSync(join(site, required));
-    } catch {
-      console.error(`error: ${join(site, required)} does not exist: build the site first`);
-      process.exit(2);
-    }
-  }
+  const { site, shots, browser, server, origin: served } = await startSiteTest(checks, {
+    name: "smoke",
+    usage: "node smoke.mjs SITE_DIR   (a folder built by `rasci build --out`)",
+    required: ["index.html", "cloud/index.html", "onprem/index.html"],
+  });
+  origin = served;
   siteUrlOnDisk = pathToFileURL(site + sep).href;
-  const shots = resolve(process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), "rasci-smoke-")));
-  mkdirSync(shots, { recursive: true });
-
-  const server = await serveSite(site);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  console.log(`serving ${site} at ${origin}/`);
-
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: 60_000,
-    });
-  } catch (error) {
-    server.close();
-    console.log(`FAIL  start Chromium (${CHROMIUM})\n      ${error.message.split("\n")[0]}`);
-    checks.failed += 1;
-    console.log(checks.closingLine());
-    process.exit(1);
-  }
   console.log(`browser: Chromium ${browser.version()}`);
 
   const screenshots = [];

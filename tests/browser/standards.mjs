@@ -11,10 +11,9 @@
 //
 // The last line is "N passed, M failed"; the exit code is 0 only when nothing failed.
 
-import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, Checks, assert, serveSite, withTimeout } from "./harness.mjs";
+import { Checks, assert, startSiteTest, withTimeout } from "./harness.mjs";
 import { execFile } from "node:child_process";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 
@@ -31,11 +30,15 @@ const MODES = [
   { name: "390px", theme: "light", viewport: { width: 390, height: 844 } },
 ];
 
-const site = resolve(process.argv[2] || "");
-if (!process.argv[2] || !statSync(site, { throwIfNoEntry: false })?.isDirectory()) {
-  console.error("usage: node tests/browser/standards.mjs SITE_DIR");
-  process.exit(2);
-}
+const contexts = new Set();
+const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
+// Missing pages are answered with the site's own 404.html, as static hosts do.
+const { site, browser, server, origin } = await startSiteTest(checks, {
+  name: "standards",
+  usage: "node tests/browser/standards.mjs SITE_DIR",
+  required: ["index.html", "404.html"],
+  notFoundPage: true,
+});
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -72,9 +75,6 @@ function describe(messages) {
     .join("\n");
 }
 
-const contexts = new Set();
-const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
-
 async function main() {
   assert(pages.length > 5, `only ${pages.length} pages in ${site}`);
   assert(svgs.length > 0, `no standalone SVG in ${site}`);
@@ -90,9 +90,6 @@ async function main() {
     assert(errors.length === 0, `${errors.length} errors:\n${describe(errors)}`);
   });
 
-  const server = await serveSite(site, { notFoundPage: true });
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     for (const mode of MODES) {
       await checks.check(`axe-core: 0 violations on ${pages.length} pages (${mode.name})`, async () => {

@@ -1,10 +1,8 @@
 //! `rasci diff`: two folders, a git revision against the working tree, each kind of
 //! change, each format, `--exit-code`, and revisions that cannot be compared.
 
-use crate::support::{Project, fixtures, rasci};
+use crate::support::{Project, fixtures, git, rasci};
 use serde_json::Value;
-use std::path::Path;
-use std::process::Command;
 
 fn old_dir() -> std::path::PathBuf {
     fixtures().join("diff/old")
@@ -179,23 +177,6 @@ fn exit_code_is_one_when_anything_changed_and_zero_otherwise() {
     let diff: Value = serde_json::from_slice(&same.stdout).unwrap();
     assert_eq!(diff["changed"], false);
     assert_eq!(diff["matrices"], serde_json::json!([]));
-}
-
-/// `git` in `dir`, with an identity of its own so no user configuration is needed.
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?} failed");
 }
 
 /// The base project in a git repository of its own, committed once.

@@ -3,18 +3,11 @@
 //! pattern that cannot make links), "In this article" folded at the top of the article,
 //! one `<title>` per deployment, the comparison's sections, and the `letters` shortcode.
 
-use crate::support::{Project, build_clean, sel, text};
+use crate::support::{Project, build_clean, page, sel, text};
 use scraper::Html;
 use std::collections::BTreeMap;
 
 type Files = BTreeMap<String, Vec<u8>>;
-
-fn page(files: &Files, path: &str) -> Html {
-    let bytes = files
-        .get(path)
-        .unwrap_or_else(|| panic!("the site has no {path}"));
-    Html::parse_document(std::str::from_utf8(bytes).unwrap())
-}
 
 fn raw<'f>(files: &'f Files, path: &str) -> &'f str {
     std::str::from_utf8(&files[path]).unwrap()

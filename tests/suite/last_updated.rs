@@ -3,48 +3,17 @@
 //! git history. The sitemap gives the same day as `<lastmod>`; `last_updated: false`
 //! leaves every date out. The tests make their own repositories with fixed commit dates.
 
-use crate::support::{BuiltProject, Project, build_clean, sel, text};
+use crate::support::{BuiltProject, Project, build_clean, git_on, sel, text};
 use scraper::Html;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 const CONFIG: &str = "title: x\nbase_url: https://example.com/docs/\n";
 
-/// Runs git in `dir` with a fixed author and committer date, and none of the machine's
-/// own git settings.
-fn git(dir: &Path, date: &str, args: &[&str]) {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=Writer",
-            "-c",
-            "user.email=writer@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// Commits everything under `dir` on `date`.
 fn commit_all(dir: &Path, date: &str, message: &str) {
-    git(dir, date, &["add", "--all"]);
-    git(dir, date, &["commit", "--quiet", "-m", message]);
+    git_on(dir, date, &["add", "--all"]);
+    git_on(dir, date, &["commit", "--quiet", "-m", message]);
 }
 
 fn project(config: &str) -> BuiltProject {
@@ -77,7 +46,7 @@ fn sitemap(files: &BTreeMap<String, Vec<u8>>) -> String {
 fn pages_show_the_last_commit_of_their_own_files() {
     let project = project(CONFIG);
     let root = project.root();
-    git(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
+    git_on(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
     commit_all(root, "2024-01-02T10:00:00+00:00", "Start");
     project.page("guide.md", "Guide", "Better text.");
     commit_all(root, "2024-05-06T08:00:00+00:00", "Guide");
@@ -150,7 +119,7 @@ fn a_deployment_page_is_dated_by_the_sections_it_shows() {
         .file("data/scopes.yaml", "scopes:\n  - id: main\n    name: Main\n    sections: [general]\n  - id: big\n    name: Big\n    sections: [general, extra]\n")
         .build();
     let root = project.root();
-    git(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
+    git_on(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
     commit_all(root, "2024-01-02T10:00:00+00:00", "Start");
     project.edit("data/tasks/extra.yaml", "More", "More still");
     commit_all(root, "2024-02-03T10:00:00+00:00", "Extra");
@@ -166,7 +135,7 @@ fn a_deployment_page_is_dated_by_the_sections_it_shows() {
 fn the_date_is_the_commits_own_day_whatever_the_builders_time_zone() {
     let project = project(CONFIG);
     let root = project.root();
-    git(root, "2024-03-04T23:30:00-05:00", &["init", "--quiet"]);
+    git_on(root, "2024-03-04T23:30:00-05:00", &["init", "--quiet"]);
     commit_all(root, "2024-03-04T23:30:00-05:00", "Late in the evening");
     // Built by the command line in a zone where it is already the next day.
     let out = project.beside("out");
@@ -200,7 +169,7 @@ fn updated_in_front_matter_wins_over_the_history() {
         "content/_index.md",
         "---\ntitle: Home\nupdated: \"2022-02-02\"\n---\nWelcome.\n",
     );
-    git(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
+    git_on(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
     commit_all(root, "2024-01-02T10:00:00+00:00", "Start");
     let files = build_clean(root);
     assert_eq!(
@@ -240,7 +209,7 @@ fn last_updated_false_leaves_every_date_out() {
         "content/dated.md",
         "---\ntitle: Dated\nupdated: 2023-12-31\n---\nText.\n",
     );
-    git(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
+    git_on(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
     commit_all(root, "2024-01-02T10:00:00+00:00", "Start");
     let files = build_clean(root);
     for (path, bytes) in &files {
@@ -283,14 +252,14 @@ fn without_history_there_are_no_dates_and_the_site_is_as_before() {
 
     // A repository without commits, and a page git does not track.
     let root = project.root();
-    git(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
+    git_on(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
     assert_eq!(build_clean(root), files);
-    git(
+    git_on(
         root,
         "2024-01-02T10:00:00+00:00",
         &["add", "data", "rasci.yaml"],
     );
-    git(
+    git_on(
         root,
         "2024-01-02T10:00:00+00:00",
         &["commit", "--quiet", "-m", "Data only"],
@@ -313,7 +282,7 @@ fn a_project_in_a_folder_of_a_repository_reads_its_own_files() {
         "content/Über uns.md",
         "---\ntitle: About\n---\nWho we are.\n",
     );
-    git(
+    git_on(
         &repository,
         "2024-01-02T10:00:00+00:00",
         &["init", "--quiet"],
@@ -378,13 +347,13 @@ fn a_rebuild_after_a_commit_shows_the_new_dates() {
     // the site reads, only the history, and the rebuild of a preview must show it.
     let project = project(CONFIG);
     let root = project.root();
-    git(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
-    git(
+    git_on(root, "2024-01-02T10:00:00+00:00", &["init", "--quiet"]);
+    git_on(
         root,
         "2024-01-02T10:00:00+00:00",
         &["add", "data", "rasci.yaml"],
     );
-    git(
+    git_on(
         root,
         "2024-01-02T10:00:00+00:00",
         &["commit", "--quiet", "-m", "Data"],

@@ -5,9 +5,9 @@
 //! the roles' names. The table's first head reads "Task & Involved party", or what
 //! `labels.task_column` says.
 
-use crate::support::{Project, build_clean, sel, text};
+use crate::support::{Project, build_clean, page, sel, text};
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use scraper::{ElementRef, Html};
+use scraper::ElementRef;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -46,11 +46,6 @@ fn project(config: &str) -> crate::support::BuiltProject {
         .file("data/tasks.yaml", TASKS)
         .file("data/scopes.yaml", SCOPES)
         .build()
-}
-
-fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Html {
-    let bytes = files.get(path).unwrap_or_else(|| panic!("{path} is built"));
-    Html::parse_document(std::str::from_utf8(bytes).unwrap())
 }
 
 /// What one table cell shows, copies and reads out.

@@ -37,3 +37,4 @@ mod serve;
 mod site;
 mod snapshots;
 mod templates;
+mod theme;

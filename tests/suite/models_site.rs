@@ -3,21 +3,11 @@
 //! home page's grid, the comparison of two models, the party pages; and that a project
 //! without models builds the site it built before models existed.
 
-use crate::support::{Project, build_clean as build, repo, sel, text};
+use crate::support::{Project, build_clean as build, page, repo, sel, text};
 use scraper::Html;
-use std::collections::BTreeMap;
-
-type Files = BTreeMap<String, Vec<u8>>;
 
 /// A row of the home grid as read: its id, its header, its cells' text, its links.
 type GridRow = (Option<String>, String, Vec<String>, Vec<String>);
-
-fn page(files: &Files, path: &str) -> Html {
-    let bytes = files
-        .get(path)
-        .unwrap_or_else(|| panic!("{path} is built: {:?}", files.keys().collect::<Vec<_>>()));
-    Html::parse_document(std::str::from_utf8(bytes).unwrap())
-}
 
 /// The name of a group of duties: its heading's own words, without the letter badges
 /// before them and the count after them.

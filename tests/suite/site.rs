@@ -1,7 +1,7 @@
 //! The static site: the RASCI tables cell by cell against the seed pages, the deployment
 //! switcher, glossary markup, the link check, determinism and the atomic write.
 
-use crate::support::{self, repo, sel, text};
+use crate::support::{self, page, repo, sel, text};
 use assert_cmd::Command;
 use scraper::{ElementRef, Html};
 use std::collections::BTreeMap;
@@ -11,11 +11,6 @@ use crate::support::build_clean as build;
 
 fn fixture() -> PathBuf {
     repo().join("tests/fixtures/site-basic")
-}
-
-fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Html {
-    let bytes = files.get(path).unwrap_or_else(|| panic!("{path} is built"));
-    Html::parse_document(std::str::from_utf8(bytes).unwrap())
 }
 
 /// The seed table: section, task, and letters of Anywhere365, Customer, End-users.

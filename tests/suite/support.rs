@@ -483,3 +483,60 @@ pub fn check_lines(root: &Path) -> Vec<String> {
     let (project, findings) = rasci::pipeline::check_project(root).expect("project loads");
     finding_lines(&project, &findings.diagnostics)
 }
+
+/// The text of the built file `path`, failing with the list of built files when it is
+/// missing, so a wrong path in a test says what there is instead.
+pub fn page_source<B: AsRef<[u8]>>(files: &BTreeMap<String, B>, path: &str) -> String {
+    let bytes = files.get(path).unwrap_or_else(|| {
+        panic!(
+            "{path} is not built; the site has {:?}",
+            files.keys().collect::<Vec<_>>()
+        )
+    });
+    String::from_utf8(bytes.as_ref().to_vec()).expect("built pages are UTF-8")
+}
+
+/// The built page `path`, parsed, for the selectors of [`sel`].
+pub fn page<B: AsRef<[u8]>>(files: &BTreeMap<String, B>, path: &str) -> scraper::Html {
+    scraper::Html::parse_document(&page_source(files, path))
+}
+
+/// The author date of [`git`]'s commits: fixed, so that what a build derives from
+/// history (last-updated dates, diffs) is the same on every run.
+pub const GIT_DATE: &str = "2024-01-02T10:00:00+00:00";
+
+/// Runs git in `dir` on [`GIT_DATE`]; see [`git_on`].
+pub fn git(dir: &Path, args: &[&str]) {
+    git_on(dir, GIT_DATE, args);
+}
+
+/// Runs git in `dir` as a fixed author with author and committer date `date`, with none
+/// of the machine's own git settings (no signing, `main` as the first branch), and fails
+/// with git's message when it fails.
+pub fn git_on(dir: &Path, date: &str, args: &[&str]) {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Writer",
+            "-c",
+            "user.email=writer@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -18,10 +18,6 @@ fn write(root: &Path, path: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-fn page(site: &rasci::render::site::Site, path: &str) -> String {
-    String::from_utf8(site.files[path].to_vec()).unwrap()
-}
-
 #[test]
 fn a_project_replaces_a_partial_on_every_page_that_uses_it() {
     let (_dir, root) = example();
@@ -43,7 +39,7 @@ fn a_project_replaces_a_partial_on_every_page_that_uses_it() {
         "compare/index.html",
         "cloud/legend-only/index.html",
     ] {
-        let html = page(&built.site, path);
+        let html = common::page_source(&built.site.files, path);
         assert!(html.contains(expected), "{path}: {html}");
         assert!(
             !html.contains("class=\"legend\""),
@@ -63,7 +59,7 @@ fn a_page_kind_template_gives_the_title_and_headings_and_the_contents_follow() {
         .replace("text=\"Side by side\"", "text=\"Next to each other\"");
     write(&root, "templates/pages/compare.html", &theirs);
     let built = rasci::pipeline::build(&root).expect("the project builds");
-    let html = page(&built.site, "compare/index.html");
+    let html = common::page_source(&built.site.files, "compare/index.html");
     assert!(html.contains("<h1>Cloud &amp; on-premises</h1>"), "{html}");
     assert!(html.contains("<title>Cloud &amp; on-premises · "), "{html}");
     assert!(
@@ -106,7 +102,7 @@ fn a_template_that_does_not_parse_is_named() {
 fn a_featured_guide_stands_out_in_its_deployment_list() {
     let (_dir, root) = example();
     let built = rasci::pipeline::build(&root).expect("the project builds");
-    let html = page(&built.site, "cloud/index.html");
+    let html = common::page_source(&built.site.files, "cloud/index.html");
     assert!(
         html.contains(
             "<li class=\"guide-primary\"><a href=\"../cloud/submission-guidelines/index.html\">"
@@ -119,7 +115,7 @@ fn a_featured_guide_stands_out_in_its_deployment_list() {
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("featured: true\n", "")).unwrap();
     let built = rasci::pipeline::build(&root).expect("the project builds");
-    assert!(!page(&built.site, "cloud/index.html").contains("guide-primary"));
+    assert!(!common::page_source(&built.site.files, "cloud/index.html").contains("guide-primary"));
 }
 
 #[test]
@@ -178,7 +174,7 @@ fn data_in_a_title_block_stays_text() {
     )
     .unwrap();
     let built = rasci::pipeline::build(&root).expect("the project builds");
-    let html = page(&built.site, "cloud/index.html");
+    let html = common::page_source(&built.site.files, "cloud/index.html");
     // The title block's text goes through HTML and back, and is escaped once where the
     // layout prints it.
     let escaped = "Cloud &amp; &lt;b&gt;&#39;x&#39;&lt;/b&gt;";

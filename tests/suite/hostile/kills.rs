@@ -5,7 +5,7 @@
 
 #![cfg(unix)]
 
-use crate::support::Project;
+use crate::support::{Project, git};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -81,33 +81,6 @@ fn builds_killed_at_any_moment_leave_nothing_the_next_build_keeps() {
     );
     assert!(foreign.join("notes.txt").is_file());
     assert!(out.join("page-0299/index.html").is_file() || out.join("index.html").is_file());
-}
-
-/// Runs git in `dir` with fixed names and none of the machine's settings.
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.org",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// The temporary folders of `diff` in `tmp`.

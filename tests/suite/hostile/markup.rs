@@ -2,11 +2,10 @@
 //! search index and the downloads; raw HTML in content pages is sanitised, with a warning
 //! at its line, unless the project trusts it; CSV cells never start a formula.
 
-use crate::support::{self, sel, text};
+use crate::support::{self, page, sel, text};
 use assert_cmd::Command;
 use rasci::diagnostic::Severity;
 use scraper::Html;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -176,13 +175,6 @@ fn build_allowing(root: &Path, allowed: &[&str]) -> rasci::pipeline::Build {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     built
-}
-
-fn page<B: AsRef<[u8]>>(files: &BTreeMap<String, B>, path: &str) -> Html {
-    let bytes = files
-        .get(path)
-        .unwrap_or_else(|| panic!("no {path}; pages: {:?}", files.keys()));
-    Html::parse_document(std::str::from_utf8(bytes.as_ref()).unwrap())
 }
 
 /// The texts of the elements matching `selector`.

@@ -11,7 +11,7 @@
 
 #![cfg(unix)]
 
-use crate::support::{self, rasci};
+use crate::support::{self, git, rasci};
 use std::collections::BTreeMap;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
@@ -389,35 +389,6 @@ fn a_file_in_the_way_is_replaced_never_written_into() {
         names.len(),
         2,
         "nothing else is left beside them: {names:?}"
-    );
-}
-
-/// Runs git in `dir` on a fixed date, with none of the machine's settings.
-fn git(dir: &Path, args: &[&str]) {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.org",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_DATE", "2024-01-02T10:00:00+00:00")
-        .env("GIT_COMMITTER_DATE", "2024-01-02T10:00:00+00:00")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
     );
 }
 
