@@ -108,10 +108,30 @@ const BUILTIN_TEMPLATES: [(&str, &str); 24] = [
 ];
 
 /// The built-in theme's static files, by path under `static/`.
-const BUILTIN_STATIC: [(&str, &str); 3] = [
+const BUILTIN_STATIC: [(&str, &str); 8] = [
     (
-        "css/site.css",
-        include_str!("../../themes/golive/static/css/site.css"),
+        "css/variables.css",
+        include_str!("../../themes/golive/static/css/variables.css"),
+    ),
+    (
+        "css/layout.css",
+        include_str!("../../themes/golive/static/css/layout.css"),
+    ),
+    (
+        "css/components.css",
+        include_str!("../../themes/golive/static/css/components.css"),
+    ),
+    (
+        "css/matrix.css",
+        include_str!("../../themes/golive/static/css/matrix.css"),
+    ),
+    (
+        "css/diagrams.css",
+        include_str!("../../themes/golive/static/css/diagrams.css"),
+    ),
+    (
+        "css/print.css",
+        include_str!("../../themes/golive/static/css/print.css"),
     ),
     (
         "js/site.js",

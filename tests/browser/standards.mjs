@@ -143,13 +143,13 @@ async function main() {
         assert(response.status() === 404, `status ${response.status()}`);
         const assets = failed.filter((u) => !u.endsWith("/a/b/c/missing"));
         assert(assets.length === 0, `not found: ${assets.join(", ")}`);
-        for (const asset of ["/static/css/site.css", "/static/js/site.js", "/static/js/search.js"]) {
+        for (const asset of ["/static/css/layout.css", "/static/css/print.css", "/static/js/site.js", "/static/js/search.js"]) {
           assert(loaded.includes(origin + asset), `${asset} was not loaded: ${loaded.join(", ")}`);
         }
         const styled = await page.evaluate(() =>
-          [...document.styleSheets].some((s) => s.href && s.href.endsWith("site.css") && s.cssRules.length > 10),
+          [...document.styleSheets].some((s) => s.href && s.href.endsWith("layout.css") && s.cssRules.length > 10),
         );
-        assert(styled, "site.css has no rules on the 404 page");
+        assert(styled, "layout.css has no rules on the 404 page");
         const home = await page.getAttribute("a.brand", "href");
         await page.click("a.brand");
         await page.waitForLoadState("load");

@@ -872,13 +872,24 @@ fn deployment_pages_put_each_drawing_in_a_labelled_scroll_region() {
             .next()
             .is_some()
     );
-    let css = String::from_utf8(files["static/css/site.css"].clone()).unwrap();
+    // The theme's stylesheets, in the order the pages link them.
+    let css: String = [
+        "variables",
+        "layout",
+        "components",
+        "matrix",
+        "diagrams",
+        "print",
+    ]
+    .iter()
+    .map(|name| String::from_utf8(files[&format!("static/css/{name}.css")].clone()).unwrap())
+    .collect();
     for rule in [
         "min-width: calc(var(--diagram-width) * 12 / 13)",
         ".flow-view > .flow-steps { order: -1; }",
         ".diagram-download, .flow-drawing > summary { display: none !important; }",
     ] {
-        assert!(css.contains(rule), "site.css lacks {rule}");
+        assert!(css.contains(rule), "the stylesheets lack {rule}");
     }
 }
 

@@ -205,7 +205,7 @@ fn serves_reloads_shows_findings_and_stays_inside_the_site() {
     );
     assert!(home.body.contains("new EventSource(\"/__rasci/events\")"));
     assert!(home.body.find("<script>").unwrap() < home.body.rfind("</body>").unwrap());
-    let css = get(port, "/static/css/site.css");
+    let css = get(port, "/static/css/layout.css");
     assert_eq!(css.status, 200);
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
     let folder = get(port, "/cloud");

@@ -677,7 +677,19 @@ fn not_found_urls(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
             }
         }
     }
-    assert!(urls.iter().any(|u| u.ends_with("static/css/site.css")));
+    for name in [
+        "variables",
+        "layout",
+        "components",
+        "matrix",
+        "diagrams",
+        "print",
+    ] {
+        assert!(
+            urls.iter()
+                .any(|u| u.ends_with(&format!("static/css/{name}.css")))
+        );
+    }
     assert!(urls.iter().any(|u| u.ends_with("static/js/site.js")));
     urls
 }

@@ -34,6 +34,22 @@ fn import(file: &Path, root: &Path, args: &[&str]) -> (i32, Vec<u8>, Vec<u8>) {
 }
 
 /// Asserts a refusal: exit 2, the message naming `at`, and not one file written.
+/// Imports `file` into a new project at `root`, which must succeed and check without an
+/// error; the project as loaded.
+fn import_clean(file: &Path, root: &Path) -> rasci::model::Project {
+    let (code, stdout, stderr) = import(file, root, &[]);
+    assert_eq!(
+        code,
+        0,
+        "{}{}",
+        String::from_utf8_lossy(&stdout),
+        String::from_utf8_lossy(&stderr)
+    );
+    let (project, findings) = rasci::pipeline::check_project(root).unwrap();
+    assert_eq!(findings.errors(), 0);
+    project
+}
+
 fn assert_refused(file: &Path, root: &Path, args: &[&str], at: &str, what: &str) {
     let (code, stdout, stderr) = import(file, root, args);
     let stderr = String::from_utf8_lossy(&stderr);
@@ -507,16 +523,7 @@ fn the_row_limit_is_one_the_loader_reads() {
     let file = dir.path().join("most.csv");
     std::fs::write(&file, &text).unwrap();
     let root = dir.path().join("most");
-    let (code, stdout, stderr) = import(&file, &root, &[]);
-    assert_eq!(
-        code,
-        0,
-        "{}{}",
-        String::from_utf8_lossy(&stdout),
-        String::from_utf8_lossy(&stderr)
-    );
-    let (project, findings) = rasci::pipeline::check_project(&root).unwrap();
-    assert_eq!(findings.errors(), 0);
+    let project = import_clean(&file, &root);
     assert_eq!(project.sections[0].tasks.len(), limits::MAX_ROWS - 1);
     text.push_str("One more,A/R\n");
     let file = dir.path().join("more.csv");
@@ -550,16 +557,7 @@ fn a_table_whose_file_the_loader_would_refuse_is_refused_at_its_row() {
     let file = dir.path().join("fits.csv");
     std::fs::write(&file, &text).unwrap();
     let root = dir.path().join("fits");
-    let (code, stdout, stderr) = import(&file, &root, &[]);
-    assert_eq!(
-        code,
-        0,
-        "{}{}",
-        String::from_utf8_lossy(&stdout),
-        String::from_utf8_lossy(&stderr)
-    );
-    let (_, findings) = rasci::pipeline::check_project(&root).unwrap();
-    assert_eq!(findings.errors(), 0);
+    import_clean(&file, &root);
     text.push_str(&row(fit));
     let file = dir.path().join("over.csv");
     std::fs::write(&file, &text).unwrap();
@@ -1124,16 +1122,7 @@ fn a_workbook_from_another_writer_reads_dates_and_yaml_words_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let file = crate::support::fixtures().join("import/openpyxl.xlsx");
     let root = dir.path().join("p");
-    let (code, stdout, stderr) = import(&file, &root, &[]);
-    assert_eq!(
-        code,
-        0,
-        "{}{}",
-        String::from_utf8_lossy(&stdout),
-        String::from_utf8_lossy(&stderr)
-    );
-    let (project, findings) = rasci::pipeline::check_project(&root).unwrap();
-    assert_eq!(findings.errors(), 0);
+    let project = import_clean(&file, &root);
     let parties: Vec<&str> = project
         .parties
         .iter()

@@ -318,7 +318,7 @@
 })();
 
 // ---------- Print ----------
-// A printed external link shows its address after its text (site.css), except where
+// A printed external link shows its address after its text (print.css), except where
 // the text is the address already, as in a Markdown autolink.
 (function () {
   "use strict";
