@@ -407,6 +407,18 @@ fn cycle(edges: &[Edge]) -> Option<String> {
     None
 }
 
+/// Asserts that every name found has a place in `order` (the table named `table`).
+fn assert_placed<'a>(found: impl IntoIterator<Item = &'a String>, order: &[&str], table: &str) {
+    let unplaced: Vec<&String> = found
+        .into_iter()
+        .filter(|name| !order.contains(&name.as_str()))
+        .collect();
+    assert!(
+        unplaced.is_empty(),
+        "give these a place in {table}: {unplaced:?}"
+    );
+}
+
 fn src() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
@@ -414,14 +426,7 @@ fn src() -> std::path::PathBuf {
 #[test]
 fn every_top_level_module_has_a_place_in_the_stage_order() {
     let (tops, _) = edges(&src());
-    let unplaced: Vec<&String> = tops
-        .iter()
-        .filter(|top| !STAGES.contains(&top.as_str()))
-        .collect();
-    assert!(
-        unplaced.is_empty(),
-        "give these modules a place in STAGES: {unplaced:?}"
-    );
+    assert_placed(&tops, STAGES, "STAGES");
 }
 
 #[test]
@@ -741,14 +746,7 @@ fn render_violation(edge: &Edge) -> Option<String> {
 #[test]
 fn every_render_file_has_a_place_in_the_order() {
     let (files, _) = render_edges(&src());
-    let unplaced: Vec<&String> = files
-        .iter()
-        .filter(|file| !RENDER_FILES.contains(&file.as_str()))
-        .collect();
-    assert!(
-        unplaced.is_empty(),
-        "give these files a place in RENDER_FILES: {unplaced:?}"
-    );
+    assert_placed(&files, RENDER_FILES, "RENDER_FILES");
 }
 
 #[test]

@@ -52,12 +52,7 @@ fn the_fixture_checks_clean() {
         .arg(support::models_fixture())
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    support::assert_success(&output);
     assert_eq!(
         support::check_lines(&support::models_fixture()),
         Vec::<String>::new()

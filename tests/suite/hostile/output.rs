@@ -308,12 +308,7 @@ fn an_imported_link_to_a_script_leaves_exactly_its_text() {
         .arg(&root)
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    crate::support::assert_success(&output);
     let exported = crate::support::rasci()
         .args(["export", "--format", "json", "--root"])
         .arg(&root)

@@ -251,12 +251,7 @@ fn links_that_stay_inside_are_followed() {
         .args(["import", "matrix.csv", "--root", "project"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    support::assert_success(&output);
     assert!(scene.path("project/real-data/tasks.yaml").is_file());
     assert_eq!(
         snapshot(&scene.path("outside")).len(),
@@ -355,12 +350,7 @@ fn a_file_in_the_way_is_replaced_never_written_into() {
             .unwrap()
     };
     let output = export("linked.json");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    support::assert_success(&output);
     let written = std::fs::read_to_string(scene.path("project/exports/linked.json")).unwrap();
     assert!(written.contains("\"parties\""), "{written}");
     assert_eq!(
@@ -434,12 +424,7 @@ fn diff_reads_the_projects_own_repository_whatever_the_environment_names() {
     command.args(["diff", "HEAD~1", "HEAD", "--format", "json"]);
     foreign_environment(&mut command, &other);
     let output = command.output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    support::assert_success(&output);
     let diff: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let text = diff.to_string();
     assert!(text.contains("Run it well"), "{text}");
@@ -453,12 +438,7 @@ fn page_dates_come_from_the_projects_own_repository_whatever_the_environment_nam
     command.args(["build", "--out"]).arg(&out);
     foreign_environment(&mut command, &other);
     let output = command.output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    support::assert_success(&output);
     let guide = std::fs::read_to_string(out.join("main/guide/index.html")).unwrap();
     assert!(guide.contains("datetime=\"2024-01-02\""), "{guide}");
 }
