@@ -11,7 +11,8 @@
 //!
 //! Each figure is the median of several runs; nothing is asserted.
 
-use rasci::import::{SourceCell, SourceRow, Table, markdown, normalise, sheet, write};
+use rasci::import::table::{SourceCell, SourceRow, Table};
+use rasci::import::{markdown, normalise, sheet, write};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;

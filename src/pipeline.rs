@@ -18,10 +18,11 @@
 use crate::check::links::LinkMemo;
 use crate::check::links::SourceLink;
 use crate::diagnostic::Findings;
+use crate::load::Loaded;
 use crate::load::content::ContentPage;
 use crate::load::content::FrontMemo;
+use crate::load::files::LoadError;
 use crate::load::history::Pending;
-use crate::load::{LoadError, Loaded};
 use crate::model::Project;
 use crate::render::site::Site;
 use crate::render::templates::ThemeError;

@@ -133,7 +133,7 @@ fn heading_ids(body: &str) -> Option<BTreeSet<String>> {
                 }
                 let wanted = explicit
                     .clone()
-                    .unwrap_or_else(|| markdown::slugify(&markdown::text_of(&html)));
+                    .unwrap_or_else(|| crate::load::ids::slugify(&markdown::text_of(&html)));
                 ids.insert(unique.get(&wanted));
                 seen_block = true;
                 heading = None;

@@ -9,7 +9,7 @@
 //! right, up or down, never left. Lane names sit in a narrow heading column, turned a
 //! quarter, so that the width goes to the steps.
 
-use super::Diagram;
+use super::geom::Diagram;
 use super::geom::{Edge, Layout, Node, Point, Rect, Shape};
 use super::route::{Dir, Grid, label_size, place_edge_labels};
 use super::style::party_class;

@@ -182,6 +182,22 @@ impl Layout {
     }
 }
 
+/// A drawn diagram, ready to be placed in a page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagram {
+    /// An inline `<svg>` element, labelled by its own `<title>` and `<desc>`.
+    pub svg: String,
+    /// The same content as HTML: an `<ol>` of a flow's steps or a `<ul>` of systems.
+    pub text_html: String,
+    /// Title of the diagram, also the SVG's `<title>`.
+    pub title: String,
+    /// The `id` of the `<svg>` element; ids inside it start with this too.
+    pub id: String,
+    /// Natural size in CSS pixels (the `viewBox` size).
+    pub width: f64,
+    pub height: f64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,26 +18,10 @@ pub mod systems;
 pub mod text;
 
 pub use flow::{FlowLayout, LaneBand, flow_layout, flow_svg, render_flow};
-pub use geom::{Edge, Label, Layout, Node, Point, Rect, Shape};
+pub use geom::{Diagram, Edge, Label, Layout, Node, Point, Rect, Shape};
 pub use systems::{
     Group, LegendEntry, SystemsLayout, in_scope, render_systems, systems_layout, systems_svg,
 };
-
-/// A drawn diagram, ready to be placed in a page.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Diagram {
-    /// An inline `<svg>` element, labelled by its own `<title>` and `<desc>`.
-    pub svg: String,
-    /// The same content as HTML: an `<ol>` of a flow's steps or a `<ul>` of systems.
-    pub text_html: String,
-    /// Title of the diagram, also the SVG's `<title>`.
-    pub title: String,
-    /// The `id` of the `<svg>` element; ids inside it start with this too.
-    pub id: String,
-    /// Natural size in CSS pixels (the `viewBox` size).
-    pub width: f64,
-    pub height: f64,
-}
 
 /// A standalone `.svg` file of an inline diagram: XML declaration, SVG namespace, and a
 /// dark palette for viewers in dark mode.

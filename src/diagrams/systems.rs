@@ -4,7 +4,7 @@
 //! down the column. Connections are routed like flow arrows, through the gaps between
 //! groups and rows.
 
-use super::Diagram;
+use super::geom::Diagram;
 use super::geom::{Edge, Layout, Node, Point, Rect, Shape};
 use super::route::{Grid, label_size, place_edge_labels, tracks};
 use super::style::party_class;

@@ -13,7 +13,8 @@ pub mod format;
 pub mod git;
 
 use crate::diagnostic::{Findings, Severity};
-use crate::load::{LoadError, Loaded};
+use crate::load::Loaded;
+use crate::load::files::LoadError;
 use crate::model::{LetterSet, Project};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};

@@ -4,7 +4,7 @@
 //! loader's own limits, so import never writes a project that `check` then refuses for
 //! its size.
 
-use super::ImportError;
+use super::table::ImportError;
 use std::io::Read;
 
 /// The largest source file read, in bytes: a spreadsheet or table of a matrix is far

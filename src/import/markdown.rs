@@ -3,7 +3,7 @@
 //! seen; positions are `matrix.md:LINE:COLUMN` of the cell's first character.
 
 use super::limits::Tally;
-use super::{ImportError, SourceCell, SourceRow, Table};
+use super::table::{ImportError, SourceCell, SourceRow, Table};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Line and column (both from 1, the column in characters) of byte offsets that only grow,

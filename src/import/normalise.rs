@@ -3,8 +3,8 @@
 //! carry only a label give the sections. Every decision that changed what was written is
 //! noted, and every cell that could not be read is noted with its position and left out.
 
+use super::table::{SourceCell, Table};
 use super::text::{self, Reading};
-use super::{SourceCell, Table};
 use crate::load::ids;
 use std::collections::{BTreeSet, HashMap};
 
@@ -156,7 +156,7 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
     };
     // The header is the first row that can be one: a task column and at least one party.
     // Rows above it (a sheet's title, a note) are said in the report, not read.
-    let filled = |row: &super::SourceRow| {
+    let filled = |row: &super::table::SourceRow| {
         row.cells
             .iter()
             .filter(|c| !text::plain(&c.text).is_empty())

@@ -7,8 +7,8 @@
 //! declares (a far-away cell, a repeat count), so a small file cannot ask for gigabytes.
 
 use super::limits::{self, Tally};
+use super::table::{ImportError, SourceCell, SourceRow, Table};
 use super::text::shown;
-use super::{ImportError, SourceCell, SourceRow, Table};
 use calamine::{DataRef, Reader, Xlsx};
 use std::io::{BufReader, Cursor, Read};
 

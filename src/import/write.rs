@@ -4,8 +4,8 @@
 //! row, escaped so that it stays one comment line. The same matrix always gives the same
 //! bytes.
 
-use super::ImportError;
 use super::normalise::Matrix;
+use super::table::ImportError;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

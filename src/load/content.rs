@@ -106,7 +106,7 @@ pub fn load(
     project: &mut Project,
     findings: &mut Findings,
     memo: Option<&mut FrontMemo>,
-) -> Result<Vec<ContentPage>, crate::load::LoadError> {
+) -> Result<Vec<ContentPage>, crate::load::files::LoadError> {
     let root = project.sources.root().to_path_buf();
     let dir = root.join(CONTENT_DIR);
     let (found, refused) = crate::load::walk::walk(&root, &dir)?;
@@ -121,12 +121,13 @@ pub fn load(
     // then runs in path order, so findings and pages come out as from a serial read.
     let read: Vec<_> = paths
         .par_iter()
-        .map(|path| crate::load::read_bytes(path))
+        .map(|path| crate::load::files::read_bytes(path))
         .collect();
     let mut files = Vec::with_capacity(read.len());
     for (path, bytes) in paths.iter().zip(read) {
         // Shared with the data files: a page that is not UTF-8 text is a located finding.
-        let file = crate::load::add_source(&mut project.sources, &root, path, bytes?, findings);
+        let file =
+            crate::load::files::add_source(&mut project.sources, &root, path, bytes?, findings);
         files.extend(file);
     }
     let sources = &project.sources;

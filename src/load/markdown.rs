@@ -1,6 +1,7 @@
 //! How the Markdown of content pages is read, where two stages must read it alike: the
 //! check of links written in Markdown (`check::links`, which runs for plain `rasci check`)
-//! and the renderer. Both parse with [`options`], give headings ids with [`slugify`] and
+//! and the renderer. Both parse with [`options`], give headings ids with
+//! [`slugify`](super::ids::slugify) (slugs of the heading text, as every other anchor) and
 //! [`UniqueIds`], and resolve link destinations with [`is_external`], [`normalize`] and
 //! [`percent_decode`]. Kept here, below both, so the check needs no part of the renderer
 //! and the two cannot drift apart.
@@ -48,9 +49,6 @@ impl UniqueIds {
         }
     }
 }
-
-/// Heading ids are slugs of the heading text, made as every other anchor is.
-pub use super::ids::slugify;
 
 /// The text of an HTML fragment: tags removed, the common entities decoded, white space
 /// collapsed. Used for the search index and for headings in the table of contents.

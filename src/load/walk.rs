@@ -3,7 +3,7 @@
 //! project root, and refused otherwise. A refused link, a link to nothing and a loop of
 //! links are each reported at the link; no file is ever skipped without a word.
 
-use super::LoadError;
+use super::files::LoadError;
 use crate::diagnostic::{Diagnostic, Findings, RuleId};
 use crate::source::{Sources, Span};
 use std::path::{Path, PathBuf};
@@ -89,7 +89,7 @@ pub fn walk(root: &Path, dir: &Path) -> Result<(Vec<Found>, Vec<Refused>), LoadE
                     refused.push(Refused {
                         reason: format!(
                             "it leads back to {}, a folder that holds it (a loop of links)",
-                            super::relative(root, ancestor)
+                            super::files::relative(root, ancestor)
                         ),
                         path,
                     });
@@ -115,7 +115,7 @@ pub fn walk(root: &Path, dir: &Path) -> Result<(Vec<Found>, Vec<Refused>), LoadE
 /// Reports each refused link as a finding at the link.
 pub fn report(root: &Path, refused: &[Refused], sources: &mut Sources, findings: &mut Findings) {
     for link in refused {
-        let name = super::relative(root, &link.path);
+        let name = super::files::relative(root, &link.path);
         let file = sources.add(name.clone(), String::new());
         findings.push(
             Diagnostic::new(

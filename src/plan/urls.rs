@@ -15,7 +15,8 @@ pub const ROBOTS: &str = "robots.txt";
 pub const STATIC: &str = "static";
 
 /// The top-level names the site keeps for itself; checked when ids are loaded.
-pub use crate::load::ids::SITE_NAMES;
+#[cfg(test)]
+use crate::load::ids::SITE_NAMES;
 
 /// The prefix that leads from the page at `path` back to the site root.
 pub fn root_of(path: &str) -> String {

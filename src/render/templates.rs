@@ -627,7 +627,7 @@ fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 fn read_dir(root: &Path, dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, ThemeError> {
     let mut files = BTreeMap::new();
     let (found, _) = crate::load::walk::walk(root, dir).map_err(|e| match e {
-        crate::load::LoadError::Io(path, error) => ThemeError::Io(path, error),
+        crate::load::files::LoadError::Io(path, error) => ThemeError::Io(path, error),
         other => ThemeError::Io(dir.to_path_buf(), std::io::Error::other(other.to_string())),
     })?;
     for entry in found {

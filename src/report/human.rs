@@ -8,7 +8,6 @@
 //! Texts of the finding (message, labels, help) are cut at [`MAX_TEXT`] characters; the
 //! JSON and other machine formats keep them whole.
 
-use super::summary_line;
 use crate::diagnostic::{Diagnostic, Findings, Label, Severity};
 use crate::source::{FileId, SourceFile, Sources};
 use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet};
@@ -322,4 +321,14 @@ fn line_end(text: &str, from: usize) -> usize {
     } else {
         end
     }
+}
+
+/// `N errors, M warnings`, the last line of human output.
+fn summary_line(findings: &Findings) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(findings.errors(), "error"),
+        plural(findings.warnings(), "warning")
+    )
 }

@@ -29,13 +29,3 @@ pub fn render(format: Format, findings: &Findings, sources: &Sources, color: boo
         Format::Gitlab => gitlab::render(findings, sources),
     }
 }
-
-/// `N errors, M warnings`, the last line of human output.
-pub fn summary_line(findings: &Findings) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}",
-        plural(findings.errors(), "error"),
-        plural(findings.warnings(), "warning")
-    )
-}

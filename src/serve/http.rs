@@ -6,8 +6,8 @@
 //! site file can never be reached under a second, surprising name and a mistake in the
 //! lookup could not turn into a disclosure.
 
-use super::State;
 use super::reload;
+use super::state::State;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State as Extract};

@@ -6,33 +6,27 @@
 //! tells every open page to reload, a build with errors keeps the last good site served
 //! and sends the findings to every open page instead, where they are shown over it.
 //!
-//! Concerns, one file each: `http` answers requests from the in-memory site,
-//! `watch` turns file events into rebuild requests, `reload` is the page side (the
+//! Concerns, one file each: `state` is what the others share (the served site, the
+//! findings, the events), `http` answers requests from the in-memory site, `watch` turns
+//! file events into rebuild requests, `builder` runs them, `reload` is the page side (the
 //! injected script, the overlay's data, the event stream).
 
+mod builder;
 mod http;
 mod reload;
+mod state;
 mod watch;
 
-use crate::diagnostic::Findings;
-use crate::pipeline::{BuildError, Rebuild};
-use crate::render::site::Site;
-use crate::report::{self, Format};
-use crate::source::Sources;
+use crate::pipeline::BuildError;
+use builder::Builder;
+use state::{ServeError, State};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::broadcast;
 
 /// Port used when none is given, the one Zola's `serve` uses too.
 pub const DEFAULT_PORT: u16 = 1111;
-
-/// How long the watcher waits for a burst of file events to settle before rebuilding.
-/// Editors that save by writing a temporary file and renaming it produce several events
-/// within a few milliseconds; 50 ms gathers them into one rebuild while staying well
-/// below what a writer notices between saving and seeing the page change.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// What `rasci serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -46,116 +40,18 @@ pub struct Options {
     pub open: bool,
 }
 
-/// Why the preview could not start (as opposed to findings, which it shows and survives).
-#[derive(Debug)]
-pub enum ServeError {
-    /// The first build could not run at all (no config, unreadable files, broken theme).
-    Build(BuildError),
-    /// The address is taken or cannot be bound.
-    Bind(SocketAddr, std::io::Error),
-    Watch(notify::Error),
-    Io(std::io::Error),
-}
-
-impl std::fmt::Display for ServeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ServeError::Build(e) => e.fmt(f),
-            ServeError::Bind(addr, e) if e.kind() == std::io::ErrorKind::AddrInUse => write!(
-                f,
-                "port {} on {} is already in use; choose another with --port",
-                addr.port(),
-                addr.ip()
-            ),
-            ServeError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
-            ServeError::Watch(e) => write!(f, "cannot watch the project for changes: {e}"),
-            ServeError::Io(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for ServeError {}
-
-/// What open pages are told.
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A new site is being served: reload.
-    Reload,
-    /// A rebuild has started: on a large site it takes long enough to be worth saying.
-    Building,
-    /// The current findings as JSON (an empty list when there are no errors to show).
-    Findings(Arc<str>),
-}
-
-/// Shared between the HTTP handlers and the rebuild thread.
-pub struct State {
-    /// The last good site. Swapped as a whole, so a request sees either the old or the
-    /// new site, never a mix; readers hold the lock only long enough to clone the `Arc`.
-    site: RwLock<(Arc<Site>, u64)>,
-    /// The findings open pages should show, as sent in [`Event::Findings`]; kept so a page
-    /// opened after the build learns them too.
-    findings: RwLock<Arc<str>>,
-    events: broadcast::Sender<Event>,
-}
-
-impl State {
-    fn new(site: Arc<Site>, findings: Arc<str>) -> Self {
-        // Versions start from the clock, so a page served by an earlier run of the server
-        // sees a different version when it reconnects to this one, and reloads.
-        let first = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| d.as_millis() as u64);
-        State {
-            site: RwLock::new((site, first)),
-            findings: RwLock::new(findings),
-            events: broadcast::channel(64).0,
-        }
-    }
-
-    /// The site served now, and its version: a number that changes whenever the site
-    /// does. Pages carry the version they were served from, so one that missed a reload
-    /// (hidden, or disconnected) notices when it reconnects.
-    pub fn site(&self) -> (Arc<Site>, u64) {
-        self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    pub fn findings(&self) -> Arc<str> {
-        self.findings
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.events.subscribe()
-    }
-
-    /// Serves `site`, which the rebuild's cache shares: the process holds one site.
-    fn set_site(&self, site: Arc<Site>) {
-        let mut served = self.site.write().unwrap_or_else(|e| e.into_inner());
-        *served = (site, served.1 + 1);
-    }
-
-    fn set_findings(&self, json: Arc<str>) {
-        *self.findings.write().unwrap_or_else(|e| e.into_inner()) = json.clone();
-        // No receiver (no open page) is not an error.
-        let _ = self.events.send(Event::Findings(json));
-    }
-}
-
 /// Builds, serves and watches until Ctrl-C. Returns once the server has shut down.
 pub fn run(options: Options) -> Result<(), ServeError> {
     let started = Instant::now();
     let mut builder = Builder::new(&options.root);
     if !options.root.join(crate::config::CONFIG_FILE).is_file() {
-        let missing = crate::load::LoadError::NoConfig(options.root.clone());
+        let missing = crate::load::files::LoadError::NoConfig(options.root.clone());
         return Err(ServeError::Build(BuildError::Load(missing)));
     }
     let watch = watch::Watch::start(&options.root)?;
     let (site, findings) = match crate::pipeline::build_reusing(&options.root, None) {
         Ok((built, cache)) => {
-            builder.cache = Some(cache);
-            builder.print_findings(&built.findings, &built.project.sources);
+            builder.first_build(cache, &built.findings, &built.project.sources);
             if built.findings.errors() > 0 {
                 eprintln!(
                     "the site has errors: open pages show them; the preview updates once they are fixed"
@@ -172,7 +68,7 @@ pub fn run(options: Options) -> Result<(), ServeError> {
             (site, findings)
         }
         // Not a project at all: nothing to preview, and nothing a save could fix.
-        Err(error @ BuildError::Load(crate::load::LoadError::NoConfig(_))) => {
+        Err(error @ BuildError::Load(crate::load::files::LoadError::NoConfig(_))) => {
             return Err(ServeError::Build(error));
         }
         // A broken template or an unreadable file: serve anyway, with nothing but the
@@ -181,7 +77,7 @@ pub fn run(options: Options) -> Result<(), ServeError> {
             eprintln!("error: {error}");
             eprintln!("the preview shows this error until it is fixed");
             (
-                Arc::new(Site::default()),
+                Arc::new(crate::render::site::Site::default()),
                 reload::error_json(&error.to_string()),
             )
         }
@@ -313,138 +209,4 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
-}
-
-/// Runs rebuilds and reports them on the terminal.
-pub struct Builder {
-    root: PathBuf,
-    color: bool,
-    /// The last findings printed, so an unchanged set of warnings is not repeated on every
-    /// save.
-    last_report: String,
-    /// What the last build rendered, so that a save which only changes the text of some
-    /// Markdown pages re-renders just those pages.
-    cache: Option<crate::pipeline::Cache>,
-}
-
-impl Builder {
-    fn new(root: &Path) -> Self {
-        use std::io::IsTerminal;
-        Builder {
-            root: root.to_path_buf(),
-            color: std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            last_report: String::new(),
-            cache: None,
-        }
-    }
-
-    fn print_findings(&mut self, findings: &Findings, sources: &Sources) {
-        let text = if findings.diagnostics.is_empty() {
-            String::new()
-        } else {
-            report::render(Format::Human, findings, sources, self.color)
-        };
-        if text != self.last_report || findings.errors() > 0 {
-            eprint!("{text}");
-        }
-        self.last_report = text;
-    }
-
-    /// Rebuilds; serves the new site when it has no errors, else keeps the old one and
-    /// shows the findings on every open page.
-    ///
-    /// [`crate::pipeline::rebuild`] checks the project once and renders from that check
-    /// only when it found no errors: with data errors the site would not be served anyway,
-    /// so the findings go out at once. Findings only rendering can make (broken links)
-    /// follow once the data is clean.
-    ///
-    /// `replaced` is asked now and then whether a newer save takes this rebuild's place:
-    /// then it is given up at once, and nothing is reported.
-    fn rebuild(&mut self, state: &State, replaced: impl FnMut() -> bool) {
-        let started = Instant::now();
-        let _ = state.events.send(Event::Building);
-        let previous = self.cache.take();
-        let rebuilt =
-            match guarded(|| crate::pipeline::rebuild_until(&self.root, previous, replaced)) {
-                Ok(None) => return,
-                Ok(Some(Ok(rebuilt))) => rebuilt,
-                Ok(Some(Err(error))) => return self.report_failure(state, &error.to_string()),
-                Err(message) => return self.report_failure(state, &message),
-            };
-        let (built, cache) = match rebuilt {
-            Rebuild::Stopped {
-                project,
-                findings,
-                previous,
-            } => {
-                self.cache = Some(previous);
-                self.print_findings(&findings, &project.sources);
-                eprintln!("not reloading: the last good site is still served");
-                state.set_findings(reload::findings_json(&findings, &project.sources));
-                return;
-            }
-            Rebuild::Built(built, cache) => (built, cache),
-        };
-        self.cache = Some(cache);
-        self.print_findings(&built.findings, &built.project.sources);
-        let json = reload::findings_json(&built.findings, &built.project.sources);
-        if built.findings.errors() > 0 {
-            eprintln!("not reloading: the last good site is still served");
-            state.set_findings(json);
-            return;
-        }
-        let pages = built.site.pages();
-        state.set_site(built.site);
-        state.set_findings(json);
-        let _ = state.events.send(Event::Reload);
-        eprintln!(
-            "rebuilt {pages} pages in {} ms",
-            started.elapsed().as_millis()
-        );
-    }
-
-    /// The build could not run at all (the config is gone, a template does not parse).
-    fn report_failure(&mut self, state: &State, message: &str) {
-        eprintln!("error: {message}");
-        eprintln!("not reloading: the last good site is still served");
-        self.last_report.clear();
-        state.set_findings(reload::error_json(message));
-    }
-}
-
-/// Runs one stage of a rebuild, turning a panic into an error message: a bug met on some
-/// input must not stop the preview, which keeps serving the last good site and recovers
-/// on the next save.
-fn guarded<T>(stage: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(stage)).map_err(|payload| {
-        let detail = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        format!("rasci failed while rebuilding (a bug; please report it): {detail}")
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_panic_in_a_rebuild_becomes_a_message() {
-        assert_eq!(guarded(|| 7), Ok(7));
-        let message = guarded(|| -> u8 { panic!("boom at {}", 3) }).unwrap_err();
-        assert!(message.ends_with("boom at 3"), "{message}");
-    }
-
-    #[test]
-    fn a_port_in_use_is_named_in_the_error() {
-        let addr: SocketAddr = "127.0.0.1:1111".parse().unwrap();
-        let error = ServeError::Bind(addr, std::io::ErrorKind::AddrInUse.into());
-        assert_eq!(
-            error.to_string(),
-            "port 1111 on 127.0.0.1 is already in use; choose another with --port"
-        );
-    }
 }

@@ -5,7 +5,7 @@
 //! The script is added when a page is served, never to the built site, so the preview
 //! serves the same bytes `rasci build` writes plus this one script.
 
-use super::{Event, State};
+use super::state::{Event, State};
 use crate::diagnostic::{Findings, Severity};
 use crate::source::Sources;
 use axum::response::sse::{self, Sse};

@@ -7,7 +7,8 @@
 //! files beside it); the debouncer gathers each save into one batch, and the files
 //! editors leave around are ignored, so one save is one rebuild.
 
-use super::{Builder, DEBOUNCE, ServeError, State};
+use super::builder::Builder;
+use super::state::{ServeError, State};
 use notify::RecursiveMode;
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
@@ -18,6 +19,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
+
+/// How long the watcher waits for a burst of file events to settle before rebuilding.
+/// Editors that save by writing a temporary file and renaming it produce several events
+/// within a few milliseconds; 50 ms gathers them into one rebuild while staying well
+/// below what a writer notices between saving and seeing the page change.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Folders of the project whose files are inputs of the site.
 pub const INPUT_DIRS: [&str; 5] = ["data", "content", "themes", "templates", "static"];

@@ -124,7 +124,7 @@ fn fixture_files(rule: RuleId, bad: &Path) -> String {
         out.push_str("The fixture is the base project unchanged but for its configuration.\n\n");
     }
     for entry in entries {
-        let relative = rasci::load::relative(bad, entry.path());
+        let relative = rasci::load::files::relative(bad, entry.path());
         let shown = format!("tests/fixtures/rules/{}/bad/{relative}", rule.as_str());
         if entry.path_is_symlink() {
             let target = std::fs::read_link(entry.path()).unwrap();
@@ -300,7 +300,10 @@ fn every_rule_prose_file_names_a_registered_rule() {
     for entry in walkdir::WalkDir::new(&root).min_depth(3).max_depth(3) {
         let entry = entry.unwrap();
         if entry.file_name() == "README.md" {
-            prose.insert(rasci::load::relative(&root, entry.path().parent().unwrap()));
+            prose.insert(rasci::load::files::relative(
+                &root,
+                entry.path().parent().unwrap(),
+            ));
         }
     }
     assert_eq!(
@@ -544,7 +547,7 @@ fn examples(page: &Path) -> Vec<Example> {
                     .and_then(|l| l.strip_prefix(DIRECTIVE)?.strip_suffix(" -->"))
                     .map(str::to_string);
                 found.push(Example {
-                    page: rasci::load::relative(repo(), page),
+                    page: rasci::load::files::relative(repo(), page),
                     line: start + 1,
                     script,
                     directive,
@@ -800,7 +803,10 @@ fn the_links_between_the_markdown_files_resolve() {
             } else {
                 dir.join(file)
             };
-            let name = format!("{}:{line}: {target}", rasci::load::relative(repo(), page));
+            let name = format!(
+                "{}:{line}: {target}",
+                rasci::load::files::relative(repo(), page)
+            );
             if !file_path.exists() {
                 broken.push(format!("{name} (no such file)"));
                 continue;

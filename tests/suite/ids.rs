@@ -183,7 +183,7 @@ fn site_names_are_every_top_level_name_the_site_writes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let built = rasci::pipeline::build(root).unwrap();
     let scopes: Vec<&str> = built.project.scopes.iter().map(|s| s.id.as_str()).collect();
-    let names = rasci::plan::urls::SITE_NAMES;
+    let names = rasci::load::ids::SITE_NAMES;
     for path in built.site.files.keys() {
         let top = path.split('/').next().unwrap();
         assert!(

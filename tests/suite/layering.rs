@@ -610,8 +610,9 @@ fn render_file_of(below: &[String], files: &BTreeSet<String>) -> String {
         .unwrap_or_else(|| "mod".to_string())
 }
 
-/// The name of a file below `src/render/` as [`RENDER_FILES`] gives it.
-fn render_name(relative: &str) -> String {
+/// The name of a file inside its top-level folder, as [`RENDER_FILES`] gives those of
+/// `render/`: its path below the folder without `.rs`, and `mod` for the folder's `mod.rs`.
+fn file_name(relative: &str) -> String {
     let path = module_path(relative);
     if path.len() == 1 {
         "mod".to_string()
@@ -620,20 +621,25 @@ fn render_name(relative: &str) -> String {
     }
 }
 
-/// Every file-level use of one file of `render/` by another, from the file's text:
+/// Every file-level use of one file of a top-level folder (`render/`, `check/`, …) by another, from the file's text:
 /// `crate::render::x`, `super::x` (climbing as far as it does, counting inline modules),
 /// `self::x`, and a bare `x::` that names a child module of the file's own module (how
 /// `mod.rs` calls its children).
-fn render_references(relative: &str, text: &str, files: &BTreeSet<String>) -> Vec<(String, usize)> {
+fn file_references(
+    folder: &str,
+    relative: &str,
+    text: &str,
+    files: &BTreeSet<String>,
+) -> Vec<(String, usize)> {
     let code = code_only(text);
     let path = module_path(relative);
     let inline = inline_modules(&code);
     let line_of = |at: usize| code[..at].matches('\n').count() + 1;
     let bytes = code.as_bytes();
-    let own = render_name(relative);
+    let own = file_name(relative);
     let mut found = Vec::new();
     let mut add = |absolute: Vec<String>, at: usize| {
-        if absolute.len() > 1 && absolute[0] == "render" {
+        if absolute.len() > 1 && absolute[0] == folder {
             let to = render_file_of(&absolute[1..], files);
             found.push((to, line_of(at)));
         }
@@ -685,7 +691,7 @@ fn render_references(relative: &str, text: &str, files: &BTreeSet<String>) -> Ve
         } else if rest[word.len()..].starts_with("::") {
             let mut child = path.clone();
             child.push(word.to_string());
-            if child.len() > 1 && child[0] == "render" && files.contains(&child[1..].join("/")) {
+            if child.len() > 1 && child[0] == folder && files.contains(&child[1..].join("/")) {
                 for p in paths_from(rest) {
                     let mut absolute = path.clone();
                     absolute.extend(p);
@@ -699,9 +705,10 @@ fn render_references(relative: &str, text: &str, files: &BTreeSet<String>) -> Ve
     found
 }
 
-/// Every edge between two files of `render/` under `src`, and the names of its files.
-fn render_edges(src: &Path) -> (BTreeSet<String>, Vec<Edge>) {
-    let root = src.join("render");
+/// Every edge between two files of one top-level folder under `src`, and the names of its
+/// files.
+fn folder_edges(src: &Path, folder: &str) -> (BTreeSet<String>, Vec<Edge>) {
+    let root = src.join(folder);
     let mut texts = Vec::new();
     for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
         let entry = entry.unwrap();
@@ -715,12 +722,12 @@ fn render_edges(src: &Path) -> (BTreeSet<String>, Vec<Edge>) {
             texts.push((relative, std::fs::read_to_string(entry.path()).unwrap()));
         }
     }
-    let files: BTreeSet<String> = texts.iter().map(|(r, _)| render_name(r)).collect();
+    let files: BTreeSet<String> = texts.iter().map(|(r, _)| file_name(r)).collect();
     let mut found = Vec::new();
     for (relative, text) in &texts {
-        for (to, line) in render_references(relative, text, &files) {
+        for (to, line) in file_references(folder, relative, text, &files) {
             found.push(Edge {
-                from: render_name(relative),
+                from: file_name(relative),
                 to,
                 at: format!("src/{relative}:{line}"),
             });
@@ -745,13 +752,13 @@ fn render_violation(edge: &Edge) -> Option<String> {
 
 #[test]
 fn every_render_file_has_a_place_in_the_order() {
-    let (files, _) = render_edges(&src());
+    let (files, _) = folder_edges(&src(), "render");
     assert_placed(&files, RENDER_FILES, "RENDER_FILES");
 }
 
 #[test]
 fn render_files_use_only_earlier_files_and_have_no_circle() {
-    let (_, found) = render_edges(&src());
+    let (_, found) = folder_edges(&src(), "render");
     assert!(
         found.iter().any(|e| e.from == "mod"),
         "no references found: the scan is broken"
@@ -761,12 +768,61 @@ fn render_files_use_only_earlier_files_and_have_no_circle() {
     assert_eq!(cycle(&found), None);
 }
 
+/// The top-level folders of `src/`, each a module of its own files.
+fn folders(src: &Path) -> Vec<String> {
+    let mut found: Vec<String> = std::fs::read_dir(src)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    found
+}
+
+/// `render/` has an order of its files; every other folder is smaller, and only needs no
+/// circle between its files: a child that takes an item from its `mod.rs` while `mod.rs`
+/// calls it is one, however natural it looks.
+#[test]
+fn no_folder_has_a_circle_between_its_files() {
+    let src = src();
+    let all = folders(&src);
+    assert!(all.len() >= 10, "too few folders found: {all:?}");
+    let circles: Vec<String> = all
+        .iter()
+        .filter_map(|folder| {
+            let (_, found) = folder_edges(&src, folder);
+            cycle(&found).map(|circle| format!("{folder}/: {circle}"))
+        })
+        .collect();
+    assert!(circles.is_empty(), "{circles:#?}");
+}
+
+#[test]
+fn a_circle_between_a_mod_and_its_child_is_found() {
+    let files: BTreeSet<String> = ["mod", "rules"].iter().map(|f| f.to_string()).collect();
+    let mut found = Vec::new();
+    for (relative, text) in [
+        ("check/mod.rs", "fn run() { rules::all(); }"),
+        ("check/rules.rs", "use super::Context;"),
+    ] {
+        for (to, _) in file_references("check", relative, text, &files) {
+            found.push(Edge {
+                from: file_name(relative),
+                to,
+                at: relative.to_string(),
+            });
+        }
+    }
+    assert!(cycle(&found).is_some(), "{found:?}");
+}
+
 fn render_heads(relative: &str, text: &str) -> Vec<String> {
     let files: BTreeSet<String> = ["mod", "env", "views", "site", "pages", "views/table"]
         .iter()
         .map(|f| f.to_string())
         .collect();
-    render_references(relative, text, &files)
+    file_references("render", relative, text, &files)
         .into_iter()
         .map(|(to, _)| to)
         .collect()

@@ -179,7 +179,10 @@ fn the_fixture_folders_are_exactly_the_registered_rules() {
             "{} is neither a good nor a bad twin",
             entry.path().display()
         );
-        folders.insert(rasci::load::relative(&root, entry.path().parent().unwrap()));
+        folders.insert(rasci::load::files::relative(
+            &root,
+            entry.path().parent().unwrap(),
+        ));
     }
     let expected: BTreeSet<String> = RuleId::ALL
         .iter()

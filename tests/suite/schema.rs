@@ -148,7 +148,7 @@ fn clean_rule_fixtures_validate_against_the_schemas() {
     for entry in walkdir::WalkDir::new(&fixtures) {
         let entry = entry.unwrap();
         if entry.file_name() == "good" {
-            let rule = rasci::load::relative(&fixtures, entry.path().parent().unwrap());
+            let rule = rasci::load::files::relative(&fixtures, entry.path().parent().unwrap());
             let project = support::rule_fixture(&rule, "good");
             for file in project_files(&project) {
                 errors.extend(schema_errors(&file));

@@ -1,0 +1,146 @@
+//! The rebuilds of the preview: each one runs the pipeline, prints its findings on the
+//! terminal and hands the site or the findings to the [`State`] the pages read.
+
+use super::reload;
+use super::state::{Event, State};
+use crate::diagnostic::Findings;
+use crate::pipeline::Rebuild;
+use crate::report::{self, Format};
+use crate::source::Sources;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Runs rebuilds and reports them on the terminal.
+pub struct Builder {
+    root: PathBuf,
+    color: bool,
+    /// The last findings printed, so an unchanged set of warnings is not repeated on every
+    /// save.
+    last_report: String,
+    /// What the last build rendered, so that a save which only changes the text of some
+    /// Markdown pages re-renders just those pages.
+    cache: Option<crate::pipeline::Cache>,
+}
+
+impl Builder {
+    pub(super) fn new(root: &Path) -> Self {
+        use std::io::IsTerminal;
+        Builder {
+            root: root.to_path_buf(),
+            color: std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            last_report: String::new(),
+            cache: None,
+        }
+    }
+
+    /// Keeps the first build's memo and prints its findings, as a rebuild does.
+    pub(super) fn first_build(
+        &mut self,
+        cache: crate::pipeline::Cache,
+        findings: &Findings,
+        sources: &Sources,
+    ) {
+        self.cache = Some(cache);
+        self.print_findings(findings, sources);
+    }
+
+    fn print_findings(&mut self, findings: &Findings, sources: &Sources) {
+        let text = if findings.diagnostics.is_empty() {
+            String::new()
+        } else {
+            report::render(Format::Human, findings, sources, self.color)
+        };
+        if text != self.last_report || findings.errors() > 0 {
+            eprint!("{text}");
+        }
+        self.last_report = text;
+    }
+
+    /// Rebuilds; serves the new site when it has no errors, else keeps the old one and
+    /// shows the findings on every open page.
+    ///
+    /// [`crate::pipeline::rebuild`] checks the project once and renders from that check
+    /// only when it found no errors: with data errors the site would not be served anyway,
+    /// so the findings go out at once. Findings only rendering can make (broken links)
+    /// follow once the data is clean.
+    ///
+    /// `replaced` is asked now and then whether a newer save takes this rebuild's place:
+    /// then it is given up at once, and nothing is reported.
+    pub(super) fn rebuild(&mut self, state: &State, replaced: impl FnMut() -> bool) {
+        let started = Instant::now();
+        state.send(Event::Building);
+        let previous = self.cache.take();
+        let rebuilt =
+            match guarded(|| crate::pipeline::rebuild_until(&self.root, previous, replaced)) {
+                Ok(None) => return,
+                Ok(Some(Ok(rebuilt))) => rebuilt,
+                Ok(Some(Err(error))) => return self.report_failure(state, &error.to_string()),
+                Err(message) => return self.report_failure(state, &message),
+            };
+        let (built, cache) = match rebuilt {
+            Rebuild::Stopped {
+                project,
+                findings,
+                previous,
+            } => {
+                self.cache = Some(previous);
+                self.print_findings(&findings, &project.sources);
+                eprintln!("not reloading: the last good site is still served");
+                state.set_findings(reload::findings_json(&findings, &project.sources));
+                return;
+            }
+            Rebuild::Built(built, cache) => (built, cache),
+        };
+        self.cache = Some(cache);
+        self.print_findings(&built.findings, &built.project.sources);
+        let json = reload::findings_json(&built.findings, &built.project.sources);
+        if built.findings.errors() > 0 {
+            eprintln!("not reloading: the last good site is still served");
+            state.set_findings(json);
+            return;
+        }
+        let pages = built.site.pages();
+        state.set_site(built.site);
+        state.set_findings(json);
+        state.send(Event::Reload);
+        eprintln!(
+            "rebuilt {pages} pages in {} ms",
+            started.elapsed().as_millis()
+        );
+    }
+
+    /// The build could not run at all (the config is gone, a template does not parse).
+    fn report_failure(&mut self, state: &State, message: &str) {
+        eprintln!("error: {message}");
+        eprintln!("not reloading: the last good site is still served");
+        self.last_report.clear();
+        state.set_findings(reload::error_json(message));
+    }
+}
+
+/// Runs one stage of a rebuild, turning a panic into an error message: a bug met on some
+/// input must not stop the preview, which keeps serving the last good site and recovers
+/// on the next save.
+fn guarded<T>(stage: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(stage)).map_err(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        format!("rasci failed while rebuilding (a bug; please report it): {detail}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_rebuild_becomes_a_message() {
+        assert_eq!(guarded(|| 7), Ok(7));
+        let message = guarded(|| -> u8 { panic!("boom at {}", 3) }).unwrap_err();
+        assert!(message.ends_with("boom at 3"), "{message}");
+    }
+}

@@ -1,0 +1,127 @@
+//! What the preview shares between the HTTP handlers and the rebuild thread: the site
+//! served now, the findings open pages show, and the events they are sent. A leaf of
+//! `serve/`, so the handlers, the watcher and the rebuilds all take it from here and none of
+//! them from `mod.rs`, which starts them.
+
+use crate::pipeline::BuildError;
+use crate::render::site::Site;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use tokio::sync::broadcast;
+
+/// Why the preview could not start (as opposed to findings, which it shows and survives).
+#[derive(Debug)]
+pub enum ServeError {
+    /// The first build could not run at all (no config, unreadable files, broken theme).
+    Build(BuildError),
+    /// The address is taken or cannot be bound.
+    Bind(SocketAddr, std::io::Error),
+    Watch(notify::Error),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::Build(e) => e.fmt(f),
+            ServeError::Bind(addr, e) if e.kind() == std::io::ErrorKind::AddrInUse => write!(
+                f,
+                "port {} on {} is already in use; choose another with --port",
+                addr.port(),
+                addr.ip()
+            ),
+            ServeError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
+            ServeError::Watch(e) => write!(f, "cannot watch the project for changes: {e}"),
+            ServeError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// What open pages are told.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A new site is being served: reload.
+    Reload,
+    /// A rebuild has started: on a large site it takes long enough to be worth saying.
+    Building,
+    /// The current findings as JSON (an empty list when there are no errors to show).
+    Findings(Arc<str>),
+}
+
+/// Shared between the HTTP handlers and the rebuild thread.
+pub struct State {
+    /// The last good site. Swapped as a whole, so a request sees either the old or the
+    /// new site, never a mix; readers hold the lock only long enough to clone the `Arc`.
+    site: RwLock<(Arc<Site>, u64)>,
+    /// The findings open pages should show, as sent in [`Event::Findings`]; kept so a page
+    /// opened after the build learns them too.
+    findings: RwLock<Arc<str>>,
+    events: broadcast::Sender<Event>,
+}
+
+impl State {
+    pub(super) fn new(site: Arc<Site>, findings: Arc<str>) -> Self {
+        // Versions start from the clock, so a page served by an earlier run of the server
+        // sees a different version when it reconnects to this one, and reloads.
+        let first = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_millis() as u64);
+        State {
+            site: RwLock::new((site, first)),
+            findings: RwLock::new(findings),
+            events: broadcast::channel(64).0,
+        }
+    }
+
+    /// The site served now, and its version: a number that changes whenever the site
+    /// does. Pages carry the version they were served from, so one that missed a reload
+    /// (hidden, or disconnected) notices when it reconnects.
+    pub fn site(&self) -> (Arc<Site>, u64) {
+        self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn findings(&self) -> Arc<str> {
+        self.findings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Tells every open page `event`; no open page is not an error.
+    pub(super) fn send(&self, event: Event) {
+        let _ = self.events.send(event);
+    }
+
+    /// Serves `site`, which the rebuild's cache shares: the process holds one site.
+    pub(super) fn set_site(&self, site: Arc<Site>) {
+        let mut served = self.site.write().unwrap_or_else(|e| e.into_inner());
+        *served = (site, served.1 + 1);
+    }
+
+    pub(super) fn set_findings(&self, json: Arc<str>) {
+        *self.findings.write().unwrap_or_else(|e| e.into_inner()) = json.clone();
+        // No receiver (no open page) is not an error.
+        let _ = self.events.send(Event::Findings(json));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_port_in_use_is_named_in_the_error() {
+        let addr: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        let error = ServeError::Bind(addr, std::io::ErrorKind::AddrInUse.into());
+        assert_eq!(
+            error.to_string(),
+            "port 1111 on 127.0.0.1 is already in use; choose another with --port"
+        );
+    }
+}
