@@ -9,34 +9,12 @@
 //! afterwards.
 
 pub mod rule;
+pub mod severity;
 
 pub use rule::RuleId;
+pub use severity::Severity;
 
 use crate::source::{Sources, Span};
-use serde::Serialize;
-use std::fmt;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A span with a short text saying what is there.
 #[derive(Clone, Debug, PartialEq, Eq)]

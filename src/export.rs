@@ -1,6 +1,7 @@
 //! Export: the resolved matrices as JSON (a public contract, see docs/commands.md), as CSV, as
 //! an Excel workbook ([`xlsx`]) or as Markdown tables ([`markdown`]).
 
+pub mod cells;
 pub mod markdown;
 pub mod xlsx;
 
@@ -10,6 +11,7 @@ pub use xlsx::to_xlsx;
 use crate::diagnostic::list_names;
 use crate::model::Project;
 use crate::resolve::Matrix;
+use cells::{cell_text, task_heading};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -174,32 +176,6 @@ pub fn csv_cell(text: &str) -> String {
         format!("'{text}")
     } else {
         text.to_string()
-    }
-}
-
-/// The letters of `party` in `row` as the CSV, XLSX and Markdown exports write them: `A, R`,
-/// in the order `matrix.letter_order` of the config asks for (as written by default); empty
-/// when the party holds none. The JSON export keeps RASCI order, its documented contract.
-pub fn cell_text(project: &Project, row: &crate::resolve::Row<'_>, party: usize) -> String {
-    row.cells[party].map_or_else(String::new, |cell| {
-        cell.text(project.config.matrix.letter_order)
-    })
-}
-
-/// The heading of a table's task column: `Task`, or with models `Task (<model name>)`,
-/// so that a sheet or table on its own still says which model it is.
-pub fn task_heading(project: &Project, matrix: &Matrix<'_>) -> String {
-    match project.models[matrix.model].name() {
-        Some(name) => format!("Task ({name})"),
-        None => "Task".to_string(),
-    }
-}
-
-/// The title of one matrix: the scope's name, or with models `<model name> · <scope name>`.
-pub fn matrix_title(project: &Project, matrix: &Matrix<'_>) -> String {
-    match project.models[matrix.model].name() {
-        Some(name) => format!("{name} · {}", matrix.scope.name.value),
-        None => matrix.scope.name.value.clone(),
     }
 }
 

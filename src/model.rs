@@ -15,6 +15,7 @@ use std::fmt;
 
 mod kind;
 mod operating;
+pub mod scope_list;
 
 pub use crate::located::{Entries, Located, with_current_file};
 pub use kind::DataKind;
@@ -207,29 +208,6 @@ impl Cell {
     }
 }
 
-/// The message of an empty `scopes:` list, which the YAML reader words for the writer.
-pub const EMPTY_SCOPES: &str = "`scopes:` is an empty list, so this applies in no scope";
-
-/// A `scopes:` list that names at least one scope. Left out, `scopes:` means every scope;
-/// given empty, the item would apply in none and silently vanish from every page, which
-/// is never what the writer meant, so it is refused where it is written.
-pub fn some_scope_ids<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Vec<Located<String>>>, D::Error> {
-    scope_ids(deserializer).map(Some)
-}
-
-/// As [`some_scope_ids`], for a `scopes:` that must be given.
-pub fn scope_ids<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Vec<Located<String>>, D::Error> {
-    let ids = Vec::<Located<String>>::deserialize(deserializer)?;
-    if ids.is_empty() {
-        return Err(de::Error::custom(EMPTY_SCOPES));
-    }
-    Ok(ids)
-}
-
 // ---------------------------------------------------------------------------------------
 // data/parties.yaml
 
@@ -316,7 +294,7 @@ pub struct Task {
     pub description: Option<Located<String>>,
     /// Scope ids this task applies to; every scope that shows its section when absent.
     /// In the other scopes the task is absent: from their matrices, checks and exports.
-    #[serde(default, deserialize_with = "some_scope_ids")]
+    #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]
     pub scopes: Option<Vec<Located<String>>>,
     /// Letters per party id.
@@ -388,7 +366,7 @@ pub struct SummaryItem {
     #[serde(default)]
     pub heading: Option<Located<String>>,
     /// Scopes this item applies to; all scopes when absent.
-    #[serde(default, deserialize_with = "some_scope_ids")]
+    #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]
     pub scopes: Option<Vec<Located<String>>>,
     #[serde(default)]
@@ -437,7 +415,7 @@ pub struct System {
     /// Party id of the manager.
     pub managed_by: Located<String>,
     /// Scopes where the component exists; all scopes when absent.
-    #[serde(default, deserialize_with = "some_scope_ids")]
+    #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]
     pub scopes: Option<Vec<Located<String>>>,
     #[serde(default)]
@@ -478,7 +456,7 @@ pub struct Flow {
     #[serde(default)]
     pub description: Option<Located<String>>,
     /// Scopes whose pages show this flow; all scopes when absent.
-    #[serde(default, deserialize_with = "some_scope_ids")]
+    #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]
     pub scopes: Option<Vec<Located<String>>>,
     pub lanes: Vec<Lane>,
@@ -601,5 +579,24 @@ impl Project {
         self.sections
             .iter()
             .flat_map(|section| section.tasks.iter().map(move |task| (section, task)))
+    }
+}
+
+/// A model's sections in a scope, here beside [`Scope`] rather than in `model/operating.rs`,
+/// which keeps to what models are written and resolved as and so needs nothing of this file.
+impl Model {
+    /// The section ids this model shows in `scope`: its own list for the scope when its
+    /// definition gives one, otherwise the scope's `sections:`.
+    pub fn section_ids<'a>(&'a self, scope: &'a Scope) -> &'a [Located<String>] {
+        self.own_section_ids(scope).unwrap_or(&scope.sections)
+    }
+
+    /// The model's own list of section ids for `scope`, when its definition gives one.
+    pub fn own_section_ids(&self, scope: &Scope) -> Option<&[Located<String>]> {
+        let def = self.def.as_ref()?;
+        def.sections
+            .iter()
+            .find(|(id, _)| id.value == scope.id.value)
+            .map(|(_, sections)| sections.as_slice())
     }
 }

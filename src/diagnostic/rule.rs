@@ -21,7 +21,7 @@
 //!   (found while each file's sections, summaries and flows are given their model);
 //! - reading and rendering content pages: `content/*` and `link/*`.
 
-use super::Severity;
+use super::severity::Severity;
 use std::fmt;
 
 /// Declares [`RuleId`] and its facts from one row per rule, so that a rule cannot be added

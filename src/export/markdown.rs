@@ -12,9 +12,9 @@ pub fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let title = super::matrix_title(project, matrix);
+        let title = super::cells::matrix_title(project, matrix);
         out.push_str(&format!("## {}\n\n", inline(&title)));
-        let mut header = vec![cell(&super::task_heading(project, matrix))];
+        let mut header = vec![cell(&super::cells::task_heading(project, matrix))];
         header.extend(
             matrix
                 .parties
@@ -37,7 +37,7 @@ pub fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String {
                     matrix
                         .parties
                         .iter()
-                        .map(|&p| super::cell_text(project, task, p)),
+                        .map(|&p| super::cells::cell_text(project, task, p)),
                 );
                 push_row(&mut out, &row);
             }

@@ -97,7 +97,7 @@ pub struct GridRow {
 /// (`A, R`). Public so tests can compare a file read back.
 pub fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
     let mut rows = Vec::with_capacity(matrix.row_count() + matrix.sections.len() + 1);
-    let mut header = vec![super::task_heading(project, matrix)];
+    let mut header = vec![super::cells::task_heading(project, matrix)];
     header.extend(
         matrix
             .parties
@@ -121,7 +121,7 @@ pub fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
                 matrix
                     .parties
                     .iter()
-                    .map(|&i| super::cell_text(project, row, i)),
+                    .map(|&i| super::cells::cell_text(project, row, i)),
             );
             rows.push(GridRow {
                 kind: RowKind::Task,

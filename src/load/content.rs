@@ -24,7 +24,7 @@ pub struct FrontMatter {
     #[serde(default)]
     pub weight: Option<i64>,
     /// Deployments whose sections show this page; all of them when absent.
-    #[serde(default, deserialize_with = "crate::model::some_scope_ids")]
+    #[serde(default, deserialize_with = "crate::model::scope_list::some_scope_ids")]
     pub scopes: Option<Vec<Located<String>>>,
     /// Stand out in its deployment's list of guides, as the page most readers need.
     #[serde(default)]

@@ -129,7 +129,7 @@ fn error_to_diagnostic(sources: &Sources, file: FileId, error: &serde_saphyr::Er
         | E::SerdeInvalidLength { .. }
         | E::InvalidScalar { .. } => invalid_value(&source.text, span, &message),
         // A value refused by rasci's own reading of a field (an empty `scopes:`).
-        _ if message.contains(crate::model::EMPTY_SCOPES) => {
+        _ if message.contains(crate::model::scope_list::EMPTY_SCOPES) => {
             invalid_value(&source.text, span, &message)
         }
         _ if message.contains(crate::config::REFUSED) => {
@@ -162,8 +162,8 @@ fn invalid_value(text: &str, span: Span, message: &str) -> Diagnostic {
     // is not one.
     let glued = glued_colon(found_line);
     let (message, help) = match message {
-        m if m.contains(crate::model::EMPTY_SCOPES) => (
-            crate::model::EMPTY_SCOPES.to_string(),
+        m if m.contains(crate::model::scope_list::EMPTY_SCOPES) => (
+            crate::model::scope_list::EMPTY_SCOPES.to_string(),
             "list the scopes it applies in, or leave out `scopes:` for every scope".to_string(),
         ),
         m if m.contains("expected sequence start") => (

@@ -32,7 +32,7 @@ pub struct ModelDef {
     /// Party ids taking part in this model, in the order of its matrix columns.
     pub parties: Vec<Located<String>>,
     /// Scope ids (deployments) this model covers, in this order.
-    #[serde(deserialize_with = "crate::model::scope_ids")]
+    #[serde(deserialize_with = "super::scope_list::scope_ids")]
     #[schemars(length(min = 1))]
     pub scopes: Vec<Located<String>>,
     /// Per scope id, the model's section ids shown in that scope, in this order; a scope
@@ -87,21 +87,6 @@ impl Model {
     /// Whether the project scope with index `scope` is covered by this model.
     pub fn has_scope(&self, scope: usize) -> bool {
         self.scopes.contains(&scope)
-    }
-
-    /// The section ids this model shows in `scope`: its own list for the scope when its
-    /// definition gives one, otherwise the scope's `sections:`.
-    pub fn section_ids<'a>(&'a self, scope: &'a super::Scope) -> &'a [Located<String>] {
-        self.own_section_ids(scope).unwrap_or(&scope.sections)
-    }
-
-    /// The model's own list of section ids for `scope`, when its definition gives one.
-    pub fn own_section_ids(&self, scope: &super::Scope) -> Option<&[Located<String>]> {
-        let def = self.def.as_ref()?;
-        def.sections
-            .iter()
-            .find(|(id, _)| id.value == scope.id.value)
-            .map(|(_, sections)| sections.as_slice())
     }
 
     /// "` in model `x``" for messages of a project with models, empty for the implicit

@@ -251,7 +251,7 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
                         format!(
                             "{}: {}",
                             project.parties[i].name.value,
-                            crate::export::cell_text(project, row, i)
+                            crate::export::cells::cell_text(project, row, i)
                         )
                     })
                     .collect();

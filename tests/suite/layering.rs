@@ -722,6 +722,15 @@ fn folder_edges(src: &Path, folder: &str) -> (BTreeSet<String>, Vec<Edge>) {
             texts.push((relative, std::fs::read_to_string(entry.path()).unwrap()));
         }
     }
+    // A folder whose module file stands beside it (`model.rs` for `model/`): that file is
+    // the folder's `mod`.
+    let beside = src.join(format!("{folder}.rs"));
+    if beside.is_file() {
+        texts.push((
+            format!("{folder}.rs"),
+            std::fs::read_to_string(&beside).unwrap(),
+        ));
+    }
     let files: BTreeSet<String> = texts.iter().map(|(r, _)| file_name(r)).collect();
     let mut found = Vec::new();
     for (relative, text) in &texts {
