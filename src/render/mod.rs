@@ -32,6 +32,7 @@ pub mod sanitize;
 mod search;
 mod shortcodes;
 pub mod site;
+mod sitemap;
 pub mod templates;
 mod views;
 

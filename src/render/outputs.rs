@@ -4,7 +4,7 @@
 use super::data::SiteData;
 use super::out::PageOut;
 use super::site::Site;
-use super::{diagrams, highlight, links, search};
+use super::{diagrams, highlight, links, search, sitemap};
 use crate::plan::{PlannedPage, SitePlan, urls};
 use bytes::Bytes;
 
@@ -63,9 +63,11 @@ pub(super) fn insert_search_files(
         search::script(search_pages, search_tasks),
     );
     if data.project.config.base_url.is_some() {
-        site.insert(urls::SITEMAP, search::sitemap(data, plan));
+        for (name, xml) in sitemap::sitemaps(data, plan) {
+            site.insert(name, xml);
+        }
     }
-    site.insert(urls::ROBOTS, search::robots(data.project));
+    site.insert(urls::ROBOTS, sitemap::robots(data.project));
 }
 
 /// Each page's entries of the search index, made from its text, then its body dropped:

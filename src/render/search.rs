@@ -1,5 +1,4 @@
-//! Site-wide files: the search index (pages, their headings, glossary terms and tasks),
-//! the sitemap and robots.txt.
+//! The search index: pages, their headings, glossary terms and tasks.
 //!
 //! The index is written once, as a script (`search-index.js`): the theme's search loads
 //! it with a `<script>` element, which works when the site is opened from disk, where
@@ -12,13 +11,12 @@
 //! other deployments share, so the search shows the current deployment's results by
 //! default and, across all deployments, one result per group rather than one per copy.
 
-use super::data::{SiteData, updated};
+use super::data::SiteData;
 use super::out::PageOut;
 use super::pages::searchable;
-use crate::escape::esc;
 use crate::load::markdown::text_of;
 use crate::model::Project;
-use crate::plan::{PageKind, PlannedPage, SitePlan, urls};
+use crate::plan::{PageKind, PlannedPage, urls};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -308,49 +306,6 @@ fn term_text(project: &Project, term: &str) -> String {
 /// cannot switch the HTML parser into its script-comment state.
 pub(crate) fn script_safe(json: &str) -> String {
     json.replace("</", "<\\/").replace("<!--", "<\\!--")
-}
-
-/// `sitemap.xml`: absolute addresses when `base_url` is configured, else addresses from
-/// the site root, each with the day its page last changed (`<lastmod>`) when it has one.
-pub fn sitemap(data: &SiteData<'_>, plan: &SitePlan) -> String {
-    let project = data.project;
-    let base = project.config.base_url.as_ref().map_or_else(
-        || "/".to_string(),
-        |b| format!("{}/", b.value.trim_end_matches('/')),
-    );
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut listed: Vec<(&str, Option<&str>)> = plan
-        .pages
-        .iter()
-        .filter(|p| searchable(p.kind))
-        .map(|p| (p.path.as_str(), updated(data, p.kind)))
-        .collect();
-    listed.sort();
-    for (path, updated) in listed {
-        let path = path.strip_suffix("index.html").unwrap_or(path);
-        let lastmod = updated.map_or_else(String::new, |day| {
-            format!("<lastmod>{}</lastmod>", esc(day))
-        });
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc>{lastmod}</url>\n",
-            esc(&format!("{base}{path}"))
-        ));
-    }
-    xml.push_str("</urlset>\n");
-    xml
-}
-
-pub fn robots(project: &Project) -> String {
-    let mut text = String::from("User-agent: *\nAllow: /\n");
-    if let Some(base) = &project.config.base_url {
-        text.push_str(&format!(
-            "Sitemap: {}/sitemap.xml\n",
-            base.value.trim_end_matches('/')
-        ));
-    }
-    text
 }
 
 #[cfg(test)]

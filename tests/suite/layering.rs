@@ -561,6 +561,7 @@ const RENDER_FILES: &[&str] = &[
     "pages",
     // The site-wide outputs and the layout that wraps each page.
     "search",
+    "sitemap",
     "layout",
     "links",
     "outputs",
