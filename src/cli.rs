@@ -528,7 +528,7 @@ fn import(options: crate::import::Options) -> Result<u8> {
     let mut out = String::new();
     out.push_str(&format!(
         "imported {}: {} parties, {} sections, {} tasks, {} cells with letters\n",
-        crate::import::text::shown(&options.file.display().to_string()),
+        crate::escape::shown(&options.file.display().to_string()),
         matrix.parties.len(),
         matrix.sections.len(),
         matrix.task_count(),
@@ -552,7 +552,7 @@ fn import(options: crate::import::Options) -> Result<u8> {
     for path in &imported.written {
         out.push_str(&format!(
             "wrote {}\n",
-            crate::import::text::shown(&path.display().to_string())
+            crate::escape::shown(&path.display().to_string())
         ));
     }
     emit(out.as_bytes())?;

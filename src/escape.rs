@@ -67,6 +67,34 @@ fn for_each_piece<E>(text: &str, mut emit: impl FnMut(&str) -> Result<(), E>) ->
     Ok(())
 }
 
+/// Text from a source file, or a file name, as it may be shown in a message or a YAML
+/// comment: control
+/// characters, line and paragraph separators and the marks that reorder text are
+/// written as escapes (`\n`, `\u{1b}`), so a name can neither start a new line nor
+/// command a terminal.
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `c` is escaped by [`shown`].
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

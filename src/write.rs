@@ -292,9 +292,13 @@ fn holds_only_a_build(path: &Path) -> Result<(), String> {
     let strays = unlisted_files(path, &listed);
     match strays.as_slice() {
         [] => Ok(()),
-        [one] => Err(format!("it holds `{one}`, which rasci did not write")),
+        [one] => Err(format!(
+            "it holds `{}`, which rasci did not write",
+            crate::escape::shown(one)
+        )),
         [first, rest @ ..] => Err(format!(
-            "it holds `{first}` and {} more files that rasci did not write",
+            "it holds `{}` and {} more files that rasci did not write",
+            crate::escape::shown(first),
             rest.len()
         )),
     }

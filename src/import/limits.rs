@@ -238,7 +238,7 @@ fn declared_strings(part: impl Read) -> Option<u64> {
 
 /// An entry's name as shown in a message.
 fn entry_name(name: Result<std::borrow::Cow<'_, str>, zip::result::ZipError>) -> String {
-    name.map_or_else(|_| "?".to_string(), |n| super::text::shown(&n))
+    name.map_or_else(|_| "?".to_string(), |n| crate::escape::shown(&n))
 }
 
 fn inflates_too_much(shown: &str, entry: &str) -> ImportError {

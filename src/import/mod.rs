@@ -65,11 +65,11 @@ fn format_of(path: &Path) -> Result<FileFormat, ImportError> {
         // short of its full size can bound.
         "xls" => Err(ImportError(format!(
             "{}: the binary .xls format is not read: save the workbook as .xlsx or .ods",
-            text::shown(&path.display().to_string())
+            crate::escape::shown(&path.display().to_string())
         ))),
         _ => Err(ImportError(format!(
             "cannot tell the format of {}: import reads .csv, .xlsx, .ods and .md files",
-            text::shown(&path.display().to_string())
+            crate::escape::shown(&path.display().to_string())
         ))),
     }
 }
@@ -83,7 +83,7 @@ fn file_name(path: &Path) -> String {
 
 /// The file's name as shown in positions and messages: control characters escaped.
 fn display_name(path: &Path) -> String {
-    text::shown(&file_name(path))
+    crate::escape::shown(&file_name(path))
 }
 
 /// Reads the file into a neutral table, within [`limits`].
@@ -107,8 +107,8 @@ pub fn import(options: &Options) -> Result<Imported, ImportError> {
             if let Some(problem) = crate::load::ids::problem(id) {
                 return Err(ImportError(format!(
                     "--scope `{}`: {}",
-                    text::shown(id),
-                    text::shown(&problem)
+                    crate::escape::shown(id),
+                    crate::escape::shown(&problem)
                 )));
             }
             id.clone()
@@ -261,7 +261,7 @@ fn match_parties(
         }
         let slug = crate::load::ids::suggest(&party.name);
         if let Some((id, name)) = by_id.get_key_value(slug.as_str()) {
-            return Err(ImportError(text::shown(&format!(
+            return Err(ImportError(crate::escape::shown(&format!(
                 "the column {:?} is not the name of a party, but its id would be `{id}`, the party {name:?}: rename the column to {name:?} to mean that party, or import into a new folder",
                 party.name
             ))));

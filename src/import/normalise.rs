@@ -349,8 +349,8 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         .iter_mut()
         .chain(matrix.unreadable.iter_mut())
     {
-        note.at = text::shown(&note.at);
-        note.message = text::shown(&note.message);
+        note.at = crate::escape::shown(&note.at);
+        note.message = crate::escape::shown(&note.message);
     }
     matrix
 }

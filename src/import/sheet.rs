@@ -8,7 +8,7 @@
 
 use super::limits::{self, Tally};
 use super::table::{ImportError, SourceCell, SourceRow, Table};
-use super::text::shown;
+use crate::escape::shown;
 use calamine::{DataRef, Reader, Xlsx};
 use std::io::{BufReader, Cursor, Read};
 

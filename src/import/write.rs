@@ -50,7 +50,7 @@ fn escaped_in_yaml(c: char) -> bool {
 /// A `# comment` line's text: a source position, escaped so that no character of a sheet
 /// or file name can end the comment and start YAML.
 fn comment(text: &str) -> String {
-    super::text::shown(text)
+    crate::escape::shown(text)
 }
 
 pub fn parties_yaml(matrix: &Matrix) -> String {
@@ -126,7 +126,7 @@ pub fn check_size(matrix: &Matrix) -> Result<(), ImportError> {
     let party_nodes = 3 + 5 * matrix.parties.len();
     if party_nodes > budget {
         return Err(super::limits::too_much(
-            &super::text::shown(&matrix.source),
+            &crate::escape::shown(&matrix.source),
             format!(
                 "{} parties, more than one data file holds",
                 matrix.parties.len()
@@ -142,7 +142,7 @@ pub fn check_size(matrix: &Matrix) -> Result<(), ImportError> {
             nodes += 7 + 2 * task.letters.len();
             if nodes > budget {
                 return Err(super::limits::too_much(
-                    &super::text::shown(&task.row),
+                    &crate::escape::shown(&task.row),
                     format!(
                         "more cells than the {budget} YAML nodes one data file holds (at this row)"
                     ),

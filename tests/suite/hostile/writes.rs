@@ -529,3 +529,24 @@ fn a_folder_swapped_for_a_link_while_files_are_written_sends_nothing_out() {
         );
     }
 }
+
+/// A file left in an earlier build's output under a name with a line break and a
+/// terminal escape is named in the refusal as escapes, so it can neither fake a second
+/// line of the message nor command the terminal.
+#[test]
+fn a_stray_file_is_named_with_its_control_characters_escaped() {
+    let project = support::Project::base().build();
+    let out = project.root().join("public");
+    let first = project.rasci().args(["build"]).output().unwrap();
+    support::assert_success(&first);
+    std::fs::write(out.join("evil\nerror: \u{1b}[31mred"), "x").unwrap();
+    let again = project.rasci().args(["build"]).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("it holds `evil\\nerror: \\u{1b}[31mred`, which rasci did not write"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(!stderr.contains("\nerror: "), "{stderr:?}");
+}
