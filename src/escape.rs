@@ -1,5 +1,6 @@
-//! Text made safe to place in markup: the one escaping function for HTML pages and SVG
-//! drawings alike.
+//! Text made safe for where it goes: the one escaping function for HTML pages and SVG
+//! drawings alike ([`esc`]), and the one for names and text in terminal messages and YAML
+//! comments ([`shown`]).
 //!
 //! It sits at the bottom so that both the renderer and the diagram writer use it without
 //! the diagrams reaching into the renderer: text from data is text, whichever output it
