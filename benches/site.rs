@@ -3,9 +3,11 @@
 //! in the same run. Run with `cargo bench --bench site`.
 //!
 //! Each generated project has 2 scopes, 6 parties, 40 tasks in 4 sections, a small
-//! glossary and N content pages, each in one of the two scopes. Every page has front
-//! matter (`title`, `description`, `weight`), a heading, a few paragraphs, a list, a
-//! table, a code block and links to other pages. The peers get the same Markdown (front
+//! glossary and N content pages, each in one of the two scopes. Every page is written
+//! as documentation is (2-4 KB of Markdown): front matter (`title`, `description`,
+//! `weight`), headings, four paragraphs with inline code, a list, a table, one fenced
+//! block whose language rotates through Rust, YAML, Bash, JSON and Python, and six links
+//! to other pages. The peers get the same Markdown (front
 //! matter in their own form) and minimal templates: a page's title and body, and a link
 //! home. They show no per-deployment tables, glossary, search or link check, so they do
 //! less work than rasci; they are a yardstick, not a like-for-like race.
@@ -28,10 +30,13 @@
 //!
 //! The builds write into `/dev/shm` when it exists (else the temporary folder, or
 //! `--out DIR`): on a disk, creating 10,000 files just after deleting the last build's
-//! 10,000 is dominated by the kernel's inode allocation, for every tool alike.
+//! 10,000 is dominated by the kernel's inode allocation, for every tool alike, so RAM
+//! gives the steadier figures. `--disk` writes under the target folder instead, on the
+//! disk the project is on, as users build.
 //!
 //! Options: `--pages 1000,10000` (the sizes), `--runs 3` (counted rounds), `--peers DIR`,
-//! `--startup-runs 20`, `--only rasci` (skip the peers), `--out DIR` (where the outputs go), `--keep DIR`
+//! `--startup-runs 20`, `--only rasci` (skip the peers), `--out DIR` (where the outputs go),
+//! `--disk` (outputs on the project's disk), `--keep DIR`
 //! (write the generated projects to `DIR/<size>/<tool>` instead of a temporary folder).
 
 use std::fmt::Write as _;
@@ -54,6 +59,9 @@ struct Options {
     keep: Option<PathBuf>,
     /// Where the builds write their output.
     out: Option<PathBuf>,
+    /// Write the output to the disk the project is on (under the target folder) rather
+    /// than to RAM.
+    disk: bool,
 }
 
 fn options() -> Options {
@@ -79,6 +87,7 @@ fn options() -> Options {
         only_rasci: value("--only").is_some_and(|v| v == "rasci"),
         keep: value("--keep").map(PathBuf::from),
         out: value("--out").map(PathBuf::from),
+        disk: args.iter().any(|a| a == "--disk"),
     }
 }
 
@@ -218,6 +227,8 @@ fn main() {
     let shm = Path::new("/dev/shm");
     let outputs = match &options.out {
         Some(dir) => tempfile::tempdir_in(dir),
+        // As users build: onto the disk the project is on.
+        None if options.disk => tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")),
         None if shm.is_dir() => tempfile::tempdir_in(shm),
         None => tempfile::tempdir(),
     }
@@ -629,32 +640,41 @@ fn front_matter(i: usize, with_scope: bool) -> String {
     text
 }
 
-/// The Markdown body of page `i` of `pages`, the same for every generator. Links go to
-/// pages of the same scope (same parity), so they resolve in the rasci site.
+/// The Markdown body of page `i` of `pages`, the same for every generator, written the way
+/// documentation is: headings, paragraphs with inline code, a list, a table, one fenced
+/// block whose language rotates through Rust, YAML, Bash, JSON and Python, and four links
+/// to other pages. Pages come to 2-4 KB of Markdown. Links go to pages of the same scope
+/// (same parity), so they resolve in the rasci site.
 fn body(i: usize, pages: usize) -> String {
     let word = |k: usize| WORDS[(i * 7 + k * 3) % WORDS.len()];
-    let next = (i + 2) % pages;
-    let later = (i + 10) % pages;
+    let links = [2, 10, 36, 98].map(|step| (i + step) % pages);
     let mut text = String::new();
     writeln!(text, "# Guide {i:05}: {} and {}\n", word(0), word(1)).unwrap();
-    for p in 0..3 {
+    for (p, link) in links.iter().enumerate() {
         writeln!(
             text,
             "When a {} {} reaches the first line, the customer checks the {} before anything \
-             else. The tenant settings, the {} and the {} are compared with what was agreed, \
-             and the outcome is written down in the case so that the next person can pick it \
-             up without asking again. Paragraph {p} of guide {i}.\n",
+             else: the value of `{}_id` in the tenant settings, the {} and the {} are compared \
+             with what was agreed, and the outcome is written down in the case so that the \
+             next person can pick it up without asking again. If the `{}` queue is full, the \
+             case waits in `pending` and the {} is told when it moves; nothing is closed \
+             before the reporter confirms. Paragraph {p} of guide {i}, see [the {} guide]({:05}.md).\n",
             word(p),
             word(p + 1),
             word(p + 2),
             word(p + 3),
-            word(p + 4)
+            word(p + 4),
+            word(p + 5),
+            word(p + 6),
+            word(p + 7),
+            word(p + 8),
+            link
         )
         .unwrap();
     }
     writeln!(
         text,
-        "## Steps\n\n1. Confirm the {}.\n2. Collect logs and the **time** of the {}.\n3. Open a case with priority {}.\n4. Follow up until the case is closed.\n",
+        "## Steps\n\n1. Confirm the {} with `status --verbose`.\n2. Collect logs and the **time** of the {}.\n3. Open a case with priority `P{}`.\n4. Follow up until the case is closed.\n",
         word(5),
         word(6),
         i % 4 + 1
@@ -662,24 +682,43 @@ fn body(i: usize, pages: usize) -> String {
     .unwrap();
     writeln!(
         text,
-        "## Who does what\n\n| Party | Role | Notes |\n|---|---|---|\n| Customer | first line | owns the {} |\n| Vendor | second line | checks the {} |\n| End-users | reporters | describe the {} |\n",
+        "## Who does what\n\n| Party | Role | Notes |\n|---|---|---|\n| Customer | first line | owns the {} |\n| Vendor | second line | checks the `{}` |\n| End-users | reporters | describe the {} |\n",
         word(7),
         word(8),
         word(9)
     )
     .unwrap();
+    text.push_str("## Example\n\n");
+    text.push_str(&code_block(i));
     writeln!(
         text,
-        "## Example\n\n```yaml\ncase: {i}\npriority: P{}\nsteps:\n  - confirm\n  - collect\n  - escalate\n```\n",
-        i % 4 + 1
-    )
-    .unwrap();
-    writeln!(
-        text,
-        "## See also\n\n- [The next guide]({next:05}.md)\n- [A later guide]({later:05}.md)\n"
+        "\n## See also\n\n- [The next guide]({:05}.md)\n- [A later guide]({:05}.md)\n",
+        links[0], links[1]
     )
     .unwrap();
     text
+}
+
+/// The fenced block of page `i`: 8-14 lines of Rust, YAML, Bash, JSON or Python, in turn.
+fn code_block(i: usize) -> String {
+    let priority = i % 4 + 1;
+    match i % 5 {
+        0 => format!(
+            "```rust\n/// Escalates case {i} when its priority calls for it.\nfn escalate(case: &Case) -> Result<Level, Error> {{\n    let level = match case.priority {{\n        1 | 2 => Level::Second,\n        _ => Level::First,\n    }};\n    // Priority {priority}: log before handing over.\n    log::info!(\"case {{}} to {{:?}}\", case.id, level);\n    Ok(level)\n}}\n```\n"
+        ),
+        1 => format!(
+            "```yaml\ncase: {i}\npriority: P{priority}\nsteps:\n  - confirm\n  - collect   # logs and times\n  - escalate\nowner: customer\nnotify: [vendor, end-users]\n```\n"
+        ),
+        2 => format!(
+            "```bash\n#!/usr/bin/env bash\n# Collect the logs of case {i} and open it.\nset -euo pipefail\nsince=\"$(date -d '-2 hours' +%s)\"\nfor host in sbc-1 sbc-2; do\n  ssh \"$host\" journalctl --since \"@$since\" > \"logs/$host.txt\"\ndone\ntar czf case-{i}.tgz logs/ && echo \"priority P{priority}\"\n```\n"
+        ),
+        3 => format!(
+            "```json\n{{\n  \"case\": {i},\n  \"priority\": \"P{priority}\",\n  \"steps\": [\"confirm\", \"collect\", \"escalate\"],\n  \"owner\": {{ \"party\": \"customer\", \"line\": 1 }},\n  \"closed\": false\n}}\n```\n"
+        ),
+        _ => format!(
+            "```python\nimport json\n\ndef escalate(case: dict) -> str:\n    \"\"\"Return the line case {i} goes to.\"\"\"\n    if case[\"priority\"] in (\"P1\", \"P2\"):\n        return \"second\"\n    return \"first\"  # priority P{priority}\n\nprint(json.dumps({{\"case\": {i}, \"line\": escalate({{\"priority\": \"P{priority}\"}})}}))\n```\n"
+        ),
+    }
 }
 
 fn generate_rasci(root: &Path, pages: usize) {
