@@ -443,8 +443,8 @@ fn diff(
 fn write_export(root: &Path, path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     // An export never lands on what rasci reads, not even with --force: a file under
     // `data/` would become part of the project.
-    let resolved = crate::write::resolve(path)?;
-    if let Some(why) = crate::write::sources_at(&crate::write::resolve(root)?, &resolved)? {
+    let resolved = crate::write::real_path(path)?;
+    if let Some(why) = crate::write::sources_at(&crate::write::real_path(root)?, &resolved)? {
         bail!(
             "refusing to write the export to {}: {why}; choose a file outside the project's sources",
             path.display()

@@ -102,7 +102,7 @@ impl std::error::Error for GuardError {}
 /// `.` dropped, each symbolic link replaced by its target, `..` taking away the last
 /// folder of the path resolved so far. A missing folder before `..` is dropped with it,
 /// so `public/../data` resolves to `data` whether or not `public` exists.
-pub fn resolve(path: &Path) -> Result<PathBuf, GuardError> {
+pub fn real_path(path: &Path) -> Result<PathBuf, GuardError> {
     let start = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -311,11 +311,11 @@ fn refusal(path: &Path, error: std::io::Error) -> GuardError {
 /// walk stops at the first name that does not exist yet.
 pub fn links_stay_inside(path: &Path, anchor: &Path) -> Result<(), GuardError> {
     let cwd = std::env::current_dir().map_err(|e| GuardError::Io(path.to_path_buf(), e))?;
-    let anchor_real = resolve(&cwd.join(anchor))?;
+    let anchor_real = real_path(&cwd.join(anchor))?;
     let mut resolved = if path.is_absolute() {
         PathBuf::from("/")
     } else {
-        resolve(&cwd)?
+        real_path(&cwd)?
     };
     let mut shown = PathBuf::new();
     let mut links = 0;
@@ -347,7 +347,7 @@ pub fn links_stay_inside(path: &Path, anchor: &Path) -> Result<(), GuardError> {
         if links > MAX_LINKS {
             return Err(GuardError::Loop(path.to_path_buf()));
         }
-        let target = resolve(&next)?;
+        let target = real_path(&next)?;
         if next.starts_with(&anchor_real) {
             if std::fs::symlink_metadata(&target).is_err() {
                 return Err(GuardError::Link {
@@ -436,7 +436,7 @@ impl Plan {
     /// send the files there.
     pub fn new(base: &Path) -> Result<Plan, GuardError> {
         links_stay_inside(base, Path::new("."))?;
-        let resolved = resolve(base)?;
+        let resolved = real_path(base)?;
         if resolved.parent().is_none() {
             return Err(GuardError::FileSystemRoot(base.to_path_buf()));
         }
@@ -546,7 +546,7 @@ impl Plan {
                 Err(e) => return Err(GuardError::Io(shown, e)),
             };
             if meta.file_type().is_symlink() {
-                let target = resolve(&real)?;
+                let target = real_path(&real)?;
                 let target_meta = match std::fs::metadata(&target) {
                     Ok(meta) => meta,
                     Err(_) => {
@@ -666,7 +666,7 @@ impl Plan {
                     dir.child(name).map_err(io(&folder_shown))?
                 }
                 Err(e) if at::is_link_or_file(&e) => {
-                    let target = resolve(&real.join(name))?;
+                    let target = real_path(&real.join(name))?;
                     if !target.starts_with(&self.base) || !target.is_dir() {
                         return Err(GuardError::Link {
                             link: folder_shown,
@@ -720,7 +720,7 @@ impl Plan {
             match std::fs::create_dir(&real) {
                 Ok(()) => {}
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                    let target = resolve(&real)?;
+                    let target = real_path(&real)?;
                     if !target.starts_with(&self.base) || !target.is_dir() {
                         return Err(GuardError::Link {
                             link: folder_shown,

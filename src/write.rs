@@ -120,9 +120,9 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     move |e| WriteError::Io(path.to_path_buf(), e)
 }
 
-/// [`crate::guard::resolve`], its errors as the output's.
-pub fn resolve(path: &Path) -> Result<PathBuf, WriteError> {
-    crate::guard::resolve(path).map_err(|error| match error {
+/// [`crate::guard::real_path`], its errors as the output's.
+pub fn real_path(path: &Path) -> Result<PathBuf, WriteError> {
+    crate::guard::real_path(path).map_err(|error| match error {
         crate::guard::GuardError::Io(at, e) => WriteError::Io(at, e),
         _ => WriteError::BadPath {
             out: path.to_path_buf(),
@@ -145,7 +145,7 @@ pub fn sources_at(root_abs: &Path, path: &Path) -> Result<Option<String>, WriteE
     for entry in SOURCE_ENTRIES {
         let source = root_abs.join(entry);
         // A source may itself be a link: protect the folder it points at too.
-        let source_target = resolve(&source)?;
+        let source_target = real_path(&source)?;
         for protected in [&source, &source_target] {
             if path.starts_with(protected) || protected.starts_with(path) {
                 return Ok(Some(format!("it is or holds the project's `{entry}`")));
@@ -202,8 +202,8 @@ fn lexical(path: &Path) -> PathBuf {
 }
 
 pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, WriteError> {
-    let root_abs = resolve(root)?;
-    let path = resolve(out)?;
+    let root_abs = real_path(root)?;
+    let path = real_path(out)?;
     if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink())
         && std::fs::symlink_metadata(&path).is_err()
     {
@@ -246,7 +246,7 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, Writ
         return sources("it holds the current folder".into());
     }
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
-        && resolve(Path::new(&home))
+        && real_path(Path::new(&home))
             .map(|h| h.starts_with(&path))
             .unwrap_or(false)
     {
@@ -613,11 +613,17 @@ mod tests {
         let base = dir.path().canonicalize().unwrap();
         std::fs::create_dir_all(base.join("a/b")).unwrap();
         std::os::unix::fs::symlink(base.join("a/b"), base.join("link")).unwrap();
-        assert_eq!(resolve(&base.join("link/../c")).unwrap(), base.join("a/c"));
-        assert_eq!(resolve(&base.join("missing/../x")).unwrap(), base.join("x"));
-        assert_eq!(resolve(&base.join("./a/./b/")).unwrap(), base.join("a/b"));
+        assert_eq!(
+            real_path(&base.join("link/../c")).unwrap(),
+            base.join("a/c")
+        );
+        assert_eq!(
+            real_path(&base.join("missing/../x")).unwrap(),
+            base.join("x")
+        );
+        assert_eq!(real_path(&base.join("./a/./b/")).unwrap(), base.join("a/b"));
         std::os::unix::fs::symlink(base.join("loop"), base.join("loop")).unwrap();
-        assert!(resolve(&base.join("loop/x")).is_err());
+        assert!(real_path(&base.join("loop/x")).is_err());
     }
 
     #[test]

@@ -23,10 +23,10 @@ pub struct FrontMatter {
     /// Position in the navigation; lower comes first, then the title decides.
     #[serde(default)]
     pub weight: Option<i64>,
-    /// Deployments whose sections show this page; all of them when absent.
+    /// Scopes whose sections show this page; all of them when absent.
     #[serde(default, deserialize_with = "crate::model::some_scope_ids")]
     pub scopes: Option<Vec<Located<String>>>,
-    /// Stand out in its deployment's list of guides, as the page most readers need.
+    /// Stand out in its scope's list of guides, as the page most readers need.
     #[serde(default)]
     pub featured: bool,
     /// The day the page last changed, `YYYY-MM-DD`: shown instead of the date of its last

@@ -21,7 +21,7 @@ use crate::model::{Located, Project};
 use std::collections::HashMap;
 
 /// Every name the site writes at its top level for itself, next to one folder per
-/// deployment (or per content page, in a project without deployments). A scope id or a
+/// scope (or per content page, in a project without scopes). A scope id or a
 /// top-level content page that takes one of these names is an error (`id/reserved`). The
 /// renderer's URLs are tested to stay within this list.
 pub const SITE_NAMES: &[&str] = &[

@@ -1,7 +1,7 @@
 //! How data files are named after their kind: `data/<kind>.yaml`, or any YAML file in
 //! `data/<kind>/`. The kinds themselves are [`DataKind`]; this is the one place that maps
 //! file names onto them, for the loader and for anyone who later needs to know which kind
-//! a loaded file holds (the rebuild cache).
+//! a loaded file holds (the rebuild memo).
 
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
 use crate::model::DataKind;

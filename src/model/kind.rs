@@ -1,6 +1,6 @@
 //! The kinds of data file: one closed list that the loader, the JSON Schemas and the
-//! rebuild cache all read, so that a new kind cannot be loaded without a schema or left
-//! out of the cache by accident (every `match` on it is exhaustive).
+//! rebuild memo all read, so that a new kind cannot be loaded without a schema or left
+//! out of the memo by accident (every `match` on it is exhaustive).
 //!
 //! It lives in the model, not in `load`, because the model's [`Project`](super::Project)
 //! records which kinds could not be read, and the model sits below the loader. How a file
@@ -70,7 +70,7 @@ impl DataKind {
     /// Whether every page of the site shows data of this kind. Glossary terms are marked
     /// in the text of any page, and every page links the models, so a change to either
     /// changes every page; the other kinds
-    /// feed only the pages built from the data, which the rebuild cache redoes on their
+    /// feed only the pages built from the data, which the rebuild memo redoes on their
     /// own.
     pub const fn shown_on_every_page(self) -> bool {
         match self {

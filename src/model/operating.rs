@@ -1,5 +1,5 @@
 //! Operating models: who takes part in the work of one way of running the service, over
-//! which deployments. `data/models.yaml` is optional; without it a project is one implicit
+//! which scopes. `data/models.yaml` is optional; without it a project is one implicit
 //! model of all parties and all scopes, so every project written before models existed
 //! keeps its meaning.
 //!

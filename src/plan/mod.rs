@@ -1,10 +1,10 @@
 //! Plan: every page of the site, decided once per build before anything is rendered.
 //!
 //! For each page: its kind, its path (made from validated ids only, see [`urls`]), its
-//! title, the deployment and operating model it belongs to, the key that pairs it with
-//! the same page in other deployments and models, and its breadcrumb. For the site: the
-//! navigation tree, built once, and a map from (model, deployment, key) to page, so the
-//! deployment and model switchers of a page are a lookup per deployment or model instead
+//! title, the scope and operating model it belongs to, the key that pairs it with
+//! the same page in other scopes and models, and its breadcrumb. For the site: the
+//! navigation tree, built once, and a map from (model, scope, key) to page, so the
+//! scope and model switchers of a page are a lookup per scope or model instead
 //! of a search of all pages.
 //!
 //! The plan is output-neutral: it holds paths from the site root and plain text, never
@@ -27,7 +27,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Home,
-    /// A deployment's RASCI page in one operating model.
+    /// A scope's RASCI page in one operating model.
     Scope {
         model: usize,
         scope: usize,
@@ -37,11 +37,11 @@ pub enum PageKind {
         scope: Option<usize>,
     },
     Party(usize),
-    /// The deployments of one model side by side (built when it covers two or more).
+    /// The scopes of one model side by side (built when it covers two or more).
     Compare {
         model: usize,
     },
-    /// Two models side by side for one deployment both cover; `first` comes before
+    /// Two models side by side for one scope both cover; `first` comes before
     /// `second` in the project's order of models.
     CompareModels {
         scope: usize,
@@ -53,7 +53,7 @@ pub enum PageKind {
 }
 
 impl PageKind {
-    /// The deployment the page belongs to.
+    /// The scope the page belongs to.
     pub fn scope(self) -> Option<usize> {
         match self {
             PageKind::Scope { scope, .. }
@@ -65,8 +65,8 @@ impl PageKind {
         }
     }
 
-    /// The operating model the page belongs to: a deployment page's, a comparison of one
-    /// model's deployments. Content pages, party pages and the comparison of two models
+    /// The operating model the page belongs to: a scope page's, a comparison of one
+    /// model's scopes. Content pages, party pages and the comparison of two models
     /// belong to none.
     pub fn model(self) -> Option<usize> {
         match self {
@@ -91,33 +91,33 @@ pub struct PlannedPage {
     /// Path from the site root, e.g. `cloud/setup/index.html`.
     pub path: String,
     pub title: String,
-    /// The deployment the page belongs to.
+    /// The scope the page belongs to.
     pub scope: Option<usize>,
     /// The operating model the page belongs to (see [`PageKind::model`]).
     pub model: Option<usize>,
-    /// Pages that share a key are the same page in different deployments or models.
+    /// Pages that share a key are the same page in different scopes or models.
     pub key: Option<String>,
     /// From the home page down to the page's parent.
     pub crumbs: Vec<Crumb>,
     /// Where the page sits in [`SitePlan::nav`]: group index, item index.
     pub nav_at: Option<(usize, usize)>,
-    /// The deployment the page's `<title>` names after the page's own title: a guide's,
-    /// since the same guide is a page in every deployment that shows it and a reader with
+    /// The scope the page's `<title>` names after the page's own title: a guide's,
+    /// since the same guide is a page in every scope that shows it and a reader with
     /// two tabs open (or a browser history) must tell them apart. `None` elsewhere: a
-    /// deployment's RASCI page names its deployment in its title already.
+    /// scope's RASCI page names its scope in its title already.
     pub title_scope: Option<usize>,
     /// The guides before and after this one in the navigation's order, within the same
-    /// deployment (indices into [`SitePlan::pages`]); `None` at either end and for every
+    /// scope (indices into [`SitePlan::pages`]); `None` at either end and for every
     /// page that is not a guide.
     pub prev: Option<usize>,
     pub next: Option<usize>,
 }
 
-/// A group of the navigation: the overview, one per deployment, the reference.
+/// A group of the navigation: the overview, one per scope, the reference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NavGroup {
     pub title: String,
-    /// The deployment whose pages the group lists; `None` for the site-wide groups.
+    /// The scope whose pages the group lists; `None` for the site-wide groups.
     pub scope: Option<usize>,
     pub items: Vec<NavItem>,
 }
@@ -129,14 +129,14 @@ pub struct NavItem {
     /// Path from the site root.
     pub path: String,
     /// Shown in every page's fallback navigation (the one read without scripts): the home
-    /// page, each deployment's RASCI page, the comparison and the glossary. Their number
-    /// depends on the deployments, not on the number of pages.
+    /// page, each scope's RASCI page, the comparison and the glossary. Their number
+    /// depends on the scopes, not on the number of pages.
     pub landmark: bool,
 }
 
-/// A link of the deployment switcher: the same page in the deployment when it exists
-/// there, else the deployment's RASCI page (in the page's model when it covers the
-/// deployment, else in the first model that does).
+/// A link of the scope switcher: the same page in the scope when it exists
+/// there, else the scope's RASCI page (in the page's model when it covers the
+/// scope, else in the first model that does).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SwitchTarget {
     pub scope: usize,
@@ -145,41 +145,41 @@ pub struct SwitchTarget {
 }
 
 /// A link of the model switcher: the same page in the model when it exists there (the
-/// same deployment, the same kind of page), else the model's first deployment page.
+/// same scope, the same kind of page), else the model's first scope page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelTarget {
     pub model: usize,
     pub path: String,
     pub current: bool,
     /// Whether the target is the same page in the model; `false` when the model lacks it
-    /// (it does not cover the deployment), and the link leads to another deployment.
+    /// (it does not cover the scope), and the link leads to another scope.
     pub same_page: bool,
 }
 
-/// Where a page sits among its twins: its model, its deployment and its key.
+/// Where a page sits among its twins: its model, its scope and its key.
 type PageAt = (Option<usize>, Option<usize>, String);
 
 /// How many neighbours on each side of the current page its group shows in the fallback
-/// navigation: enough to step through a deployment's guides one page at a time, and a
+/// navigation: enough to step through a scope's guides one page at a time, and a
 /// fixed number, so a page's size does not grow with the site.
 pub const NAV_NEIGHBOURS: usize = 4;
 
 /// Every page and the site's navigation.
 #[derive(Debug, Clone)]
 pub struct SitePlan {
-    /// In a fixed order: home, deployments, content, parties, comparison, glossary, 404.
+    /// In a fixed order: home, scopes, content, parties, comparison, glossary, 404.
     pub pages: Vec<PlannedPage>,
     pub nav: Vec<NavGroup>,
-    /// `(model, deployment, key)` → index into `pages`.
+    /// `(model, scope, key)` → index into `pages`.
     by_key: HashMap<PageAt, usize>,
-    /// Per deployment, its RASCI page in the first model that covers it: where the
-    /// deployment switcher leads when the page has no twin there.
+    /// Per scope, its RASCI page in the first model that covers it: where the
+    /// scope switcher leads when the page has no twin there.
     scope_landing: Vec<Option<usize>>,
-    /// Per model, its first deployment page: where the model switcher leads when the
+    /// Per model, its first scope page: where the model switcher leads when the
     /// model lacks the page.
     model_landing: Vec<Option<usize>>,
     /// The content pages but the home page, in navigation order (see [`guide_order`]):
-    /// sorted once, as the navigation and every deployment page list them.
+    /// sorted once, as the navigation and every scope page list them.
     pub guide_order: Vec<usize>,
 }
 
@@ -218,9 +218,9 @@ impl SitePlan {
             .enumerate()
             .filter_map(|(index, page)| Some(((page.model, page.scope, page.key.clone()?), index)))
             .collect();
-        let deployment_page = |model: usize, scope: usize| {
+        let scope_page = |model: usize, scope: usize| {
             by_key
-                .get(&(Some(model), Some(scope), DEPLOYMENT_KEY.to_string()))
+                .get(&(Some(model), Some(scope), SCOPE_KEY.to_string()))
                 .copied()
         };
         let scope_landing = (0..project.scopes.len())
@@ -229,7 +229,7 @@ impl SitePlan {
                     .models
                     .iter()
                     .enumerate()
-                    .find_map(|(model, _)| deployment_page(model, scope))
+                    .find_map(|(model, _)| scope_page(model, scope))
             })
             .collect();
         let model_landing = project
@@ -239,7 +239,7 @@ impl SitePlan {
             .map(|(model, def)| {
                 def.scopes
                     .first()
-                    .and_then(|&scope| deployment_page(model, scope))
+                    .and_then(|&scope| scope_page(model, scope))
             })
             .collect();
         SitePlan {
@@ -258,10 +258,10 @@ impl SitePlan {
         self.by_key.get(&(model, scope, key)).copied()
     }
 
-    /// The RASCI page of `scope` in `model`, if the model covers the deployment.
-    pub fn deployment_page(&self, model: usize, scope: usize) -> Option<usize> {
+    /// The RASCI page of `scope` in `model`, if the model covers the scope.
+    pub fn scope_page(&self, model: usize, scope: usize) -> Option<usize> {
         self.by_key
-            .get(&(Some(model), Some(scope), DEPLOYMENT_KEY.to_string()))
+            .get(&(Some(model), Some(scope), SCOPE_KEY.to_string()))
             .copied()
     }
 
@@ -270,16 +270,16 @@ impl SitePlan {
         self.pages.iter().map(|p| p.kind).collect()
     }
 
-    /// One switcher link per deployment for the page at `index`: the page's twin there
-    /// (same model, same key), else the deployment's RASCI page in the page's model, else
-    /// its first RASCI page. A deployment no model covers has no page, and no link.
+    /// One switcher link per scope for the page at `index`: the page's twin there
+    /// (same model, same key), else the scope's RASCI page in the page's model, else
+    /// its first RASCI page. A scope no model covers has no page, and no link.
     pub fn switcher(&self, project: &Project, index: usize) -> Vec<SwitchTarget> {
         let page = &self.pages[index];
         (0..project.scopes.len())
             .filter_map(|scope| {
                 let target = self
                     .twin(index, page.model, Some(scope))
-                    .or_else(|| page.model.and_then(|m| self.deployment_page(m, scope)))
+                    .or_else(|| page.model.and_then(|m| self.scope_page(m, scope)))
                     .or(self.scope_landing[scope])?;
                 Some(SwitchTarget {
                     scope,
@@ -292,8 +292,8 @@ impl SitePlan {
 
     /// One switcher link per operating model for the page at `index`, when the project
     /// defines models and the page belongs to one; empty otherwise. Each leads to the
-    /// page's twin in the model (same deployment, same kind of page), else to the
-    /// model's first deployment page.
+    /// page's twin in the model (same scope, same kind of page), else to the
+    /// model's first scope page.
     pub fn model_switcher(&self, project: &Project, index: usize) -> Vec<ModelTarget> {
         let page = &self.pages[index];
         let Some(current) = page.model.filter(|_| project.has_models()) else {
@@ -314,7 +314,7 @@ impl SitePlan {
     }
 
     /// Whether the group is shown open on the page: the site-wide groups always, a
-    /// deployment's group on its own pages and on pages of no deployment.
+    /// scope's group on its own pages and on pages of no scope.
     pub fn group_open(&self, index: usize, group: usize) -> bool {
         let page_scope = self.pages[index].scope;
         match self.nav[group].scope {
@@ -325,7 +325,7 @@ impl SitePlan {
 
     /// The navigation a page carries for readers without scripts: every landmark, and
     /// the page's neighbours in its own group. Bounded: its length depends on the
-    /// deployments and [`NAV_NEIGHBOURS`], never on the number of pages. Returns, per
+    /// scopes and [`NAV_NEIGHBOURS`], never on the number of pages. Returns, per
     /// group, the indices of the items shown; a group with none is left out.
     pub fn fallback_nav(&self, index: usize) -> Vec<(usize, Vec<usize>)> {
         let at = self.pages[index].nav_at;
@@ -345,11 +345,11 @@ impl SitePlan {
     }
 }
 
-/// The key every deployment page shares: the same page in another deployment or model.
-const DEPLOYMENT_KEY: &str = "rasci";
+/// The key every scope page shares: the same page in another scope or model.
+const SCOPE_KEY: &str = "rasci";
 
-/// Every page the site has, in a fixed order: home, the deployment pages (model by model,
-/// each in its order of deployments), content, parties, the comparisons, glossary, 404.
+/// Every page the site has, in a fixed order: home, the scope pages (model by model,
+/// each in its order of scopes), content, parties, the comparisons, glossary, 404.
 fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     let mut kinds = vec![PageKind::Home];
     for (model, def) in project.models.iter().enumerate() {
@@ -396,7 +396,7 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     kinds
 }
 
-/// Every pair of models that cover one deployment, deployment by deployment, each pair
+/// Every pair of models that cover one scope, scope by scope, each pair
 /// in the project's order of models: the comparisons of models the site has. None in a
 /// project without models.
 pub fn model_pairs(project: &Project) -> Vec<(usize, usize, usize)> {
@@ -428,14 +428,14 @@ pub fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> St
     match kind {
         PageKind::Home => urls::HOME.to_string(),
         PageKind::Scope { model, scope } => {
-            urls::deployment(model_id(project, model), &project.scopes[scope].id.value)
+            urls::scope_page(model_id(project, model), &project.scopes[scope].id.value)
         }
         PageKind::Content { page, scope } => urls::content(
             scope.map(|i| project.scopes[i].id.as_str()),
             &content[page].slug,
         ),
         PageKind::Party(i) => urls::party(&project.parties[i].id.value),
-        PageKind::Compare { model } => urls::compare_deployments(model_id(project, model)),
+        PageKind::Compare { model } => urls::compare_scopes(model_id(project, model)),
         PageKind::CompareModels {
             scope,
             first,
@@ -483,7 +483,7 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
         PageKind::NotFound => labels.not_found.clone(),
     };
     let key = match kind {
-        PageKind::Scope { .. } => Some(DEPLOYMENT_KEY.to_string()),
+        PageKind::Scope { .. } => Some(SCOPE_KEY.to_string()),
         PageKind::Content { page, .. } => Some(format!("content:{}", content[page].slug)),
         PageKind::Compare { .. } => Some("compare".to_string()),
         PageKind::CompareModels { first, second, .. } => {
@@ -523,8 +523,8 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
     }
 }
 
-/// Links each guide to the guides before and after it in `guide_order`, deployment by
-/// deployment (a project without deployments has one run of guides): the order the
+/// Links each guide to the guides before and after it in `guide_order`, scope by
+/// scope (a project without scopes has one run of guides): the order the
 /// navigation lists them in, so "next" is the link below in the sidebar.
 fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
     let rank: HashMap<usize, usize> = guide_order
@@ -553,7 +553,7 @@ fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
     }
 }
 
-/// The title of the comparison of two models for one deployment, from their names, as
+/// The title of the comparison of two models for one scope, from their names, as
 /// the plan knows it (the page's template words its own title).
 pub fn compare_models_title(
     project: &Project,
@@ -568,7 +568,7 @@ pub fn compare_models_title(
     )
 }
 
-/// How a link within a deployment names the comparison of two models: their names.
+/// How a link within a scope names the comparison of two models: their names.
 pub fn compare_pair_name(project: &Project, first: usize, second: usize) -> String {
     let name = |m: usize| project.models[m].name().unwrap_or_default();
     format!("{} / {}", name(first), name(second))
@@ -580,7 +580,7 @@ pub fn model_anchor(project: &Project, model: usize) -> String {
     format!("model-{}", model_id(project, model).unwrap_or_default())
 }
 
-/// The title of a deployment's RASCI page: its name, then the `deployment_title` label.
+/// The title of a scope's RASCI page: its name, then the `deployment_title` label.
 pub fn scope_page_title(labels: &Labels, scope: &Scope) -> String {
     format!("{}: {}", scope.name.value, labels.deployment_title)
 }
@@ -593,8 +593,8 @@ fn home_crumb(labels: &Labels) -> Crumb {
     }
 }
 
-/// The breadcrumb link of the deployment at `index`: its RASCI page in the first model
-/// that covers it (the page the deployment switcher leads to), else the home page.
+/// The breadcrumb link of the scope at `index`: its RASCI page in the first model
+/// that covers it (the page the scope switcher leads to), else the home page.
 fn scope_crumb_in(project: &Project, index: usize) -> Crumb {
     let scope = &project.scopes[index];
     let url = project
@@ -604,7 +604,7 @@ fn scope_crumb_in(project: &Project, index: usize) -> Crumb {
         .find(|(_, m)| m.scopes.contains(&index))
         .map_or_else(
             || urls::HOME.to_string(),
-            |(m, _)| urls::deployment(model_id(project, m), &scope.id.value),
+            |(m, _)| urls::scope_page(model_id(project, m), &scope.id.value),
         );
     Crumb {
         title: scope.name.value.clone(),
@@ -612,13 +612,13 @@ fn scope_crumb_in(project: &Project, index: usize) -> Crumb {
     }
 }
 
-/// The navigation tree: the overview (home), one group per deployment (its RASCI page
-/// and its guides), the reference (guides of a project without deployments, the
+/// The navigation tree: the overview (home), one group per scope (its RASCI page
+/// and its guides), the reference (guides of a project without scopes, the
 /// comparison, the parties, the glossary). Groups and fixed pages are named by the labels.
 ///
 /// A project with operating models has, after the overview, one group per model (its
-/// deployment pages, named by the deployments, and the comparison of its deployments),
-/// then one group per deployment with comparisons of models or guides (a comparison
+/// scope pages, named by the scopes, and the comparison of its scopes),
+/// then one group per scope with comparisons of models or guides (a comparison
 /// named by its two models), and the reference.
 fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize]) -> Vec<NavGroup> {
     let labels = &project.config.labels;
@@ -643,13 +643,13 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
                     let scope = &project.scopes[scope];
                     item(
                         &scope.name.value,
-                        urls::deployment(id, &scope.id.value),
+                        urls::scope_page(id, &scope.id.value),
                         true,
                     )
                 })
                 .collect();
             if def.scopes.len() > 1 {
-                items.push(item(&labels.compare, urls::compare_deployments(id), false));
+                items.push(item(&labels.compare, urls::compare_scopes(id), false));
             }
             groups.push(NavGroup {
                 title: def.name().unwrap_or_default().to_string(),
@@ -668,7 +668,7 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
                 true,
             ));
         }
-        // With models, a deployment's group starts with its comparisons of two models.
+        // With models, a scope's group starts with its comparisons of two models.
         for &(_, first, second) in pairs.iter().filter(|(s, _, _)| *s == index) {
             items.push(item(
                 &compare_pair_name(project, first, second),
@@ -725,7 +725,7 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
     groups
 }
 
-/// Content pages of a deployment (or all, with `None`) in navigation order.
+/// Content pages of a scope (or all, with `None`) in navigation order.
 pub fn sorted_guides<'c>(
     content: &'c [ContentPage],
     guide_order: &[usize],

@@ -22,34 +22,34 @@ pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-/// A deployment's RASCI page in a project without operating models.
+/// A scope's RASCI page in a project without operating models.
 pub fn scope(id: &str) -> String {
     format!("{id}/index.html")
 }
 
-/// A deployment's RASCI page: `<scope>/` in a project without operating models (`model`
+/// A scope's RASCI page: `<scope>/` in a project without operating models (`model`
 /// is `None`), `<model>/<scope>/` in one with models. Both ids were validated when the
 /// project was loaded (slugs, never a reserved name, a model id never a scope id), so
 /// the two forms cannot meet.
-pub fn deployment(model: Option<&str>, scope: &str) -> String {
+pub fn scope_page(model: Option<&str>, scope: &str) -> String {
     match model {
         Some(model) => format!("{model}/{scope}/index.html"),
         None => self::scope(scope),
     }
 }
 
-/// The comparison of the deployments of one model, in a project with models; the
+/// The comparison of the scopes of one model, in a project with models; the
 /// project-wide [`COMPARE`] otherwise.
-pub fn compare_deployments(model: Option<&str>) -> String {
+pub fn compare_scopes(model: Option<&str>) -> String {
     match model {
         Some(model) => format!("{COMPARE_DIR}/{model}/index.html"),
         None => COMPARE.to_string(),
     }
 }
 
-/// The comparison of two operating models for one deployment. One folder per id rather
+/// The comparison of two operating models for one scope. One folder per id rather
 /// than `<a>-<b>`: ids may hold `-`, and `x-y` + `z` would meet `x` + `y-z`. Inside
-/// `compare/`, a scope folder never meets a model folder of [`compare_deployments`],
+/// `compare/`, a scope folder never meets a model folder of [`compare_scopes`],
 /// since no model id is a scope id.
 pub fn compare_models(scope: &str, model_a: &str, model_b: &str) -> String {
     format!("{COMPARE_DIR}/{scope}/{model_a}/{model_b}/index.html")
@@ -62,7 +62,7 @@ pub fn party(id: &str) -> String {
     format!("parties/{id}/index.html")
 }
 
-/// A content page, inside its deployment's folder when it belongs to one.
+/// A content page, inside its scope's folder when it belongs to one.
 pub fn content(scope: Option<&str>, slug: &str) -> String {
     if slug == "_index" || slug.is_empty() {
         return HOME.to_string();
@@ -73,7 +73,7 @@ pub fn content(scope: Option<&str>, slug: &str) -> String {
     }
 }
 
-/// A download of a deployment's table, beside its page and named with the model when the
+/// A download of a scope's table, beside its page and named with the model when the
 /// project has models, so that files saved from two models never share a name.
 pub fn download(model: Option<&str>, scope: &str, extension: &str) -> String {
     match model {
@@ -110,7 +110,7 @@ mod tests {
             STATIC.to_string(),
             party("x"),
             diagram("x"),
-            compare_deployments(Some("x")),
+            compare_scopes(Some("x")),
             compare_models("x", "y", "z"),
         ];
         for path in written {
@@ -121,11 +121,11 @@ mod tests {
 
     #[test]
     fn without_models_the_paths_are_those_of_a_single_model_project() {
-        assert_eq!(deployment(None, "cloud"), scope("cloud"));
+        assert_eq!(scope_page(None, "cloud"), scope("cloud"));
         assert_eq!(download(None, "cloud", "csv"), "cloud/rasci-cloud.csv");
-        assert_eq!(compare_deployments(None), COMPARE);
+        assert_eq!(compare_scopes(None), COMPARE);
         assert_eq!(
-            deployment(Some("partner"), "cloud"),
+            scope_page(Some("partner"), "cloud"),
             "partner/cloud/index.html"
         );
         assert_eq!(

@@ -1,5 +1,5 @@
-//! The comparison pages: every deployment's letters side by side (per operating model),
-//! and two operating models side by side for one deployment.
+//! The comparison pages: every scope's letters side by side (per operating model),
+//! and two operating models side by side for one scope.
 
 use super::env::PageEnv;
 use super::letters::LetterView;
@@ -12,7 +12,7 @@ use crate::plan::urls;
 const COMPARE: &str = "pages/compare.html";
 const COMPARE_MODELS: &str = "pages/compare_models.html";
 
-/// Every deployment's letters side by side, in one operating model.
+/// Every scope's letters side by side, in one operating model.
 pub fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
@@ -22,8 +22,8 @@ pub fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result
         .iter()
         .filter_map(|&scope| data.matrix(model, scope))
         .collect();
-    // Tasks in order of first appearance across the deployments, each with the section
-    // it is listed under (a task belongs to one section, whatever the deployment).
+    // Tasks in order of first appearance across the scopes, each with the section
+    // it is listed under (a task belongs to one section, whatever the scope).
     let mut tasks: Vec<(&str, &str, usize)> = Vec::new();
     let mut sections: Vec<&crate::model::Section> = Vec::new();
     for matrix in &matrices {
@@ -62,7 +62,7 @@ pub fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result
             .iter()
             .map(|m| m.rows().find(|r| r.task.id.value == *task))
             .collect();
-        // Sets decide whether deployments differ: "A, R" and "R, A" give the same roles.
+        // Sets decide whether scopes differ: "A, R" and "R, A" give the same roles.
         let cells: Vec<Option<Vec<crate::model::LetterSet>>> = found
             .iter()
             .map(|row| row.map(|r| def.parties.iter().map(|&i| r.letters(i)).collect()))
@@ -153,9 +153,9 @@ fn row_letters(
         .collect()
 }
 
-/// Two operating models side by side for one deployment: the tasks both have (paired by
+/// Two operating models side by side for one scope: the tasks both have (paired by
 /// id, as task ids are per model) with their letters next to each other, then the tasks
-/// only one of them has. Rows a model's deployment does not show (a task's `scopes:`
+/// only one of them has. Rows a model's scope does not show (a task's `scopes:`
 /// leaving it out) are not in its matrix, so they are in no list here either.
 pub fn compare_models(
     env: &mut PageEnv<'_>,

@@ -2,7 +2,7 @@
 //! glossary, the diagrams laid out once, and the dates. A leaf under the page renderers,
 //! the layout and the site-wide outputs, which all take it from here.
 
-use super::dates::{DEPLOYMENT_DATA, MATRIX_DATA, PageDates};
+use super::dates::{MATRIX_DATA, PageDates, SCOPE_DATA};
 use super::diagrams::Diagrams;
 use super::glossary::Glossary;
 use crate::load::content::ContentPage;
@@ -29,7 +29,7 @@ pub struct SiteData<'p> {
 }
 
 impl<'p> SiteData<'p> {
-    /// The matrix of `scope` in `model`, when the model covers the deployment.
+    /// The matrix of `scope` in `model`, when the model covers the scope.
     pub fn matrix(&self, model: usize, scope: usize) -> Option<&'p Matrix<'p>> {
         let matrices: &'p [Matrix<'p>] = self.matrices;
         self.matrix_at
@@ -38,8 +38,8 @@ impl<'p> SiteData<'p> {
     }
 
     /// The site path of `scope`'s RASCI page in `model` (see [`urls::deployment`]).
-    pub fn deployment_path(&self, model: usize, scope: usize) -> String {
-        urls::deployment(
+    pub fn scope_path(&self, model: usize, scope: usize) -> String {
+        urls::scope_page(
             self.project.models[model].id(),
             &self.project.scopes[scope].id.value,
         )
@@ -47,10 +47,10 @@ impl<'p> SiteData<'p> {
 
     /// The site path of the page that holds a matrix's rows.
     pub fn matrix_path(&self, matrix: &Matrix<'_>) -> String {
-        self.deployment_path(matrix.model, matrix.scope_index)
+        self.scope_path(matrix.model, matrix.scope_index)
     }
 
-    /// Where a page belongs, as search and headings name it: the deployment's name, led
+    /// Where a page belongs, as search and headings name it: the scope's name, led
     /// by the model's in a project with models.
     pub fn place_name(&self, model: Option<usize>, scope: usize) -> String {
         let scope = &self.project.scopes[scope].name.value;
@@ -62,7 +62,7 @@ impl<'p> SiteData<'p> {
 }
 
 impl SiteData<'_> {
-    /// The anchor of a flow's section on a deployment page.
+    /// The anchor of a flow's section on a scope page.
     pub fn flow_anchor(&self, flow: &Flow) -> String {
         format!("flow-{}", flow.id.value)
     }
@@ -80,8 +80,8 @@ impl SiteData<'_> {
 /// `<lastmod>` gives it: the `updated:` of a content page's front matter when it has one,
 /// else the day of the last commit that changed a file the page is built from. A content
 /// page is built from its own file; the home page from `content/_index.md` and
-/// [`MATRIX_DATA`]; a deployment page from the tasks files of the sections it shows and
-/// [`DEPLOYMENT_DATA`]; a party page and the comparison from [`MATRIX_DATA`]; the
+/// [`MATRIX_DATA`]; a scope page from the tasks files of the sections it shows and
+/// [`SCOPE_DATA`]; a party page and the comparison from [`MATRIX_DATA`]; the
 /// glossary from the glossary files. The page for a missing address has no date. `None`
 /// when dates are turned off or no file of the page has a commit.
 pub fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d str> {
@@ -115,7 +115,7 @@ pub fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d str> {
                         .date(project.sources.path(section.section.id.span.file))
                 })
                 .max();
-            sections.max(dates.of_kinds(DEPLOYMENT_DATA))
+            sections.max(dates.of_kinds(SCOPE_DATA))
         }
         PageKind::Party(_) | PageKind::Compare { .. } | PageKind::CompareModels { .. } => {
             dates.of_kinds(MATRIX_DATA)

@@ -48,11 +48,11 @@ impl<'p> PageDates<'p> {
     }
 }
 
-/// The data a deployment page shows besides its sections' tasks: its scope (from the
+/// The data a scope page shows besides its sections' tasks: its scope (from the
 /// scopes file), the operating models, the parties heading its columns, their summaries,
 /// its systems and flows.
 /// The glossary only marks words on a page, as on every page, and dates none of them.
-pub const DEPLOYMENT_DATA: &[DataKind] = &[
+pub const SCOPE_DATA: &[DataKind] = &[
     DataKind::Models,
     DataKind::Parties,
     DataKind::Scopes,
@@ -62,7 +62,7 @@ pub const DEPLOYMENT_DATA: &[DataKind] = &[
 ];
 
 /// The data a party page, the comparison and the home page's cards are made from: the
-/// operating models, the parties, the deployments and the tasks' letters.
+/// operating models, the parties, the scopes and the tasks' letters.
 pub const MATRIX_DATA: &[DataKind] = &[
     DataKind::Models,
     DataKind::Parties,

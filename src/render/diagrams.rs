@@ -1,5 +1,5 @@
 //! SVG diagrams of flows and systems in pages. The drawings come from [`crate::diagrams`]
-//! and are laid out once per build: a flow shows on every deployment page and in every
+//! and are laid out once per build: a flow shows on every scope page and in every
 //! shortcode that names it, and laying it out again for each would repeat the costliest
 //! step of a page. The markup around a drawing (its `<figure>`) is the theme's
 //! `partials/figure.html`; this module knows nothing of pages or templates.
@@ -7,7 +7,7 @@
 use crate::diagrams::Diagram;
 use crate::model::{Flow, Project, Scope};
 
-/// Every drawing of the site, laid out once: one per flow and one per deployment's
+/// Every drawing of the site, laid out once: one per flow and one per scope's
 /// systems overview, in the project's order. They are laid out when a page or the
 /// downloads first need one, so a rebuild that renders no page with a drawing (a
 /// preview after an edit of one guide's text) lays out none.
@@ -66,7 +66,7 @@ impl<'p> Diagrams<'p> {
     }
 
     /// Every drawing as a standalone `.svg` file, for download: each flow and each
-    /// deployment's systems overview.
+    /// scope's systems overview.
     pub fn files(&self) -> Vec<(String, String)> {
         let laid_out = self.laid_out();
         laid_out

@@ -1,5 +1,5 @@
 //! The state of one page while it renders: where it sits in the site (for relative
-//! links), which deployment it belongs to, the ids already used, and the findings and
+//! links), which scope it belongs to, the ids already used, and the findings and
 //! links met on the way.
 
 use super::data::SiteData;
@@ -18,9 +18,9 @@ pub struct PageEnv<'a> {
     /// Prefix from the page to the site root: `""`, `"../"`, `"../../"`.
     pub root: String,
     pub scope: Option<&'a Scope>,
-    /// The operating model the page shows (index into `project.models`): a deployment
+    /// The operating model the page shows (index into `project.models`): a scope
     /// page's; `None` on pages of no model, where shortcodes use the first model that
-    /// covers their deployment.
+    /// covers their scope.
     pub model: Option<usize>,
     /// Slug of the content file being rendered, to resolve `other.md` links.
     pub content_slug: Option<String>,
@@ -86,7 +86,7 @@ impl<'a> PageEnv<'a> {
 }
 
 /// Turns a link written in Markdown into a relative link of the built site:
-/// `other.md` and `/other.md` lead to that page in the same deployment, `/glossary/` to
+/// `other.md` and `/other.md` lead to that page in the same scope, `/glossary/` to
 /// the site's glossary, and every link to a folder gets its `index.html`, so the site also
 /// works when opened from disk.
 pub fn rewrite(

@@ -28,7 +28,7 @@ struct Parsed {
 
 /// Lines already parsed on this thread, by text. Parsing (the syntaxes' regular
 /// expressions) is nearly all the cost of highlighting, and the code blocks of a site
-/// repeat lines: the same snippet in every deployment's copy of a guide, the same keys
+/// repeat lines: the same snippet in every scope's copy of a guide, the same keys
 /// and list items in similar examples. A line parsed in the same state always gives the
 /// same tokens and the same next state, so a hit is exactly what parsing would give.
 #[derive(Default)]

@@ -1,5 +1,5 @@
 //! Lays a rendered page out with the theme: fills the template context with the page,
-//! its fallback navigation, the deployment and model switchers and the breadcrumb, all from the
+//! its fallback navigation, the scope and model switchers and the breadcrumb, all from the
 //! [`SitePlan`] and with links relative to the page.
 //!
 //! The full navigation is not in the pages: it is written once, to [`urls::NAV_SCRIPT`],
@@ -46,18 +46,18 @@ struct PageView<'a> {
     breadcrumb: Vec<Link<'a>>,
     class: &'a str,
     path: &'a str,
-    /// Name of the deployment the page belongs to, or empty.
+    /// Name of the scope the page belongs to, or empty.
     scope_name: &'a str,
     /// Name of the operating model the page belongs to, or empty (always empty in a
     /// project without models).
     model_name: String,
-    /// Index of that deployment, or empty: the navigation script opens its group.
+    /// Index of that scope, or empty: the navigation script opens its group.
     scope_index: String,
     is_home: bool,
-    /// The deployment's name when the `<title>` names it after the page's own title (a
-    /// guide, which every deployment shows), or empty.
+    /// The scope's name when the `<title>` names it after the page's own title (a
+    /// guide, which every scope shows), or empty.
     title_scope: String,
-    /// The guides before and after this one in the navigation, in the same deployment.
+    /// The guides before and after this one in the navigation, in the same scope.
     prev: Option<Link<'a>>,
     next: Option<Link<'a>>,
     /// Where the page's source is edited (`edit_url`), when it has one source file.
@@ -77,7 +77,7 @@ struct Link<'a> {
 #[derive(Serialize)]
 struct NavGroup<'a> {
     title: &'a str,
-    /// Open when the page is in the group, or when the page belongs to no deployment.
+    /// Open when the page is in the group, or when the page belongs to no scope.
     open: bool,
     items: Vec<NavItem<'a>>,
 }
@@ -101,8 +101,8 @@ struct ModelSwitch {
     name: String,
     url: String,
     current: bool,
-    /// Whether the link keeps the page's deployment; `false` when the model does not
-    /// cover it and the link leads to the model's first deployment.
+    /// Whether the link keeps the page's scope; `false` when the model does not
+    /// cover it and the link leads to the model's first scope.
     same_page: bool,
 }
 
@@ -223,7 +223,7 @@ pub fn page(
 }
 
 /// The one file a reader would edit to change the page: a guide's Markdown file, and a
-/// deployment page's tasks file when a single file holds every task of its table (split
+/// scope page's tasks file when a single file holds every task of its table (split
 /// over several files, no one file is the page, and a link to one of them would mislead).
 /// The other pages are made from many files, or from none, and have no such link.
 fn edit_source(data: &SiteData<'_>, kind: PageKind) -> Option<crate::source::FileId> {
@@ -271,7 +271,7 @@ fn fallback_nav<'a>(
 struct ScriptGroup<'a> {
     /// Title.
     t: &'a str,
-    /// The deployment's index, or `null` for the site-wide groups (always open).
+    /// The scope's index, or `null` for the site-wide groups (always open).
     s: Option<usize>,
     /// Items: `[title, path from the site root]`.
     i: Vec<(&'a str, &'a str)>,
@@ -279,7 +279,7 @@ struct ScriptGroup<'a> {
 
 /// `static/js/nav.js`: the whole navigation tree, once for the site, as a script (not
 /// JSON, which a page opened from disk may not fetch). Each page names its own path and
-/// deployment, from which the theme's script marks the current page and opens groups.
+/// scope, from which the theme's script marks the current page and opens groups.
 pub fn nav_script(plan: &SitePlan) -> String {
     let groups: Vec<ScriptGroup<'_>> = plan
         .nav

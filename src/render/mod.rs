@@ -12,7 +12,6 @@
 #![allow(clippy::result_large_err)]
 
 pub mod budget;
-pub mod cache;
 mod compare;
 mod data;
 mod dates;
@@ -24,6 +23,7 @@ mod layout;
 mod letters;
 pub mod links;
 pub mod markdown;
+pub mod memo;
 mod out;
 mod outputs;
 mod page_views;
@@ -39,8 +39,8 @@ use crate::load::content::ContentPage;
 use crate::model::Project;
 use crate::plan::urls;
 use crate::resolve::Matrix;
-use cache::{Cache, RenderedParts, data_hash, frame_hash, hash_of, rerender_changed};
 use data::SiteData;
+use memo::{RenderMemo, RenderedParts, data_hash, frame_hash, hash_of, rerender_changed};
 use outputs::{data_files, insert_search_files, search_parts, written_links};
 use site::Site;
 use std::path::Path;
@@ -49,7 +49,7 @@ use templates::{RenderError, Theme, ThemeError};
 
 /// What the render stage made of a checked project.
 pub struct Rendered {
-    /// The whole site, shared with [`Cache`]: one copy serves, writes and seeds the next
+    /// The whole site, shared with [`RenderMemo`]: one copy serves, writes and seeds the next
     /// build.
     pub site: Arc<Site>,
     /// The broken links of the built site, not yet turned into findings: that needs the
@@ -57,7 +57,7 @@ pub struct Rendered {
     /// which is the caller's (see [`links::report`]).
     pub problems: Vec<links::Problem>,
     /// What the next build in the same process may reuse.
-    pub cache: Cache,
+    pub memo: RenderMemo,
 }
 
 /// Loads the theme the config names: the built-in theme with the project's
@@ -73,7 +73,7 @@ pub fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
 }
 
 /// The render stage: the site of a project that has been loaded, resolved and checked,
-/// reusing what `previous` rendered where the inputs allow (see [`Cache`]). It neither
+/// reusing what `previous` rendered where the inputs allow (see [`RenderMemo`]). It neither
 /// resolves nor checks the project: `matrices` are the ones the check ran on. The result
 /// is the same as without `previous`, byte for byte.
 pub fn render(
@@ -83,7 +83,7 @@ pub fn render(
     plan: &crate::plan::SitePlan,
     theme: &Theme,
     history: &crate::load::history::History,
-    previous: Option<Cache>,
+    previous: Option<RenderMemo>,
 ) -> Result<Rendered, ThemeError> {
     let frame = frame_hash(project, content, theme, history);
     let data = data_hash(project);
@@ -111,9 +111,9 @@ pub fn render(
     };
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
     let rendered = match reusable {
-        Some(cache) => {
-            let data_changed = cache.data != data;
-            rerender_changed(&site_data, plan, theme, cache, &bodies, data_changed)?
+        Some(memo) => {
+            let data_changed = memo.data != data;
+            rerender_changed(&site_data, plan, theme, memo, &bodies, data_changed)?
         }
         None => None,
     };
@@ -131,7 +131,7 @@ pub fn render(
     Ok(Rendered {
         site: Arc::clone(&site),
         problems: problems.clone(),
-        cache: Cache {
+        memo: RenderMemo {
             frame,
             data,
             bodies,

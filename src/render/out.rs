@@ -1,5 +1,5 @@
 //! What rendering one page learns, and the table of contents read from its body: a
-//! leaf, shared by the page kinds, search, the layout and the cache.
+//! leaf, shared by the page kinds, search, the layout and the memo.
 
 use super::markdown::TocEntry;
 use crate::diagnostic::Diagnostic;
@@ -7,11 +7,11 @@ use crate::plan::PlannedPage;
 use crate::source::Span;
 
 /// What rendering a planned page learns: its body and what is read from it. Where the
-/// page lives, its deployment, model, key and breadcrumb are the plan's
+/// page lives, its scope, model, key and breadcrumb are the plan's
 /// ([`PlannedPage`]), never repeated here.
 #[derive(Debug, Clone)]
 pub struct PageOut {
-    /// The title the page's template gave it (a deployment page, the comparisons, the
+    /// The title the page's template gave it (a scope page, the comparisons, the
     /// glossary, the page for a missing address); `None` where the plan's title is the
     /// page's (see [`PageOut::title`]).
     pub title: Option<String>,

@@ -5,31 +5,31 @@ use super::letters::LetterView;
 use super::views::{DutiesView, FlowView, Link, MatrixView, SummaryView, SystemsView};
 use serde::Serialize;
 
-/// `pages/home.html`: the deployments, the home page's own text, the reference pages.
+/// `pages/home.html`: the scopes, the home page's own text, the reference pages.
 #[derive(Debug, Serialize)]
 pub struct HomeView {
-    /// Id of the heading over the deployments.
-    pub deployments_id: String,
+    /// Id of the heading over the scopes.
+    pub scopes_id: String,
     /// Id of the heading over the reference pages.
     pub reference_id: String,
-    /// The deployment cards of a project without models; empty with models, whose
+    /// The scope cards of a project without models; empty with models, whose
     /// home page shows `grid` instead.
-    pub deployments: Vec<DeploymentCard>,
-    /// The grid of models × deployments, in a project with models.
+    pub scopes: Vec<ScopeCard>,
+    /// The grid of models × scopes, in a project with models.
     pub grid: Option<ModelGrid>,
     /// `content/_index.md` rendered, or empty.
     pub content_html: String,
-    /// The comparison page, when there are two deployments or more.
+    /// The comparison page, when there are two scopes or more.
     pub compare_href: Option<String>,
     pub parties: Vec<PartyCard>,
     pub glossary_href: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct DeploymentCard {
+pub struct ScopeCard {
     pub href: String,
     pub name: String,
-    /// The deployment's description as plain text, or empty.
+    /// The scope's description as plain text, or empty.
     pub description: String,
     /// Number of tasks in its table.
     pub tasks: usize,
@@ -37,32 +37,32 @@ pub struct DeploymentCard {
     pub guides: usize,
 }
 
-/// The home page's grid of a project with models: a column per deployment, a row per
+/// The home page's grid of a project with models: a column per scope, a row per
 /// model.
 #[derive(Debug, Serialize)]
 pub struct ModelGrid {
-    /// The column heads, in the project's order of deployments.
+    /// The column heads, in the project's order of scopes.
     pub scopes: Vec<GridScope>,
     pub rows: Vec<GridRow>,
-    /// Per deployment (in column order), the comparisons of two models that both cover
+    /// Per scope (in column order), the comparisons of two models that both cover
     /// it.
     pub comparisons: Vec<GridComparisons>,
-    /// Whether any deployment has a comparison (the grid then has a row of them).
+    /// Whether any scope has a comparison (the grid then has a row of them).
     pub any_comparison: bool,
 }
 
-/// The comparisons of models in one deployment's column of the grid.
+/// The comparisons of models in one scope's column of the grid.
 #[derive(Debug, Serialize)]
 pub struct GridComparisons {
     pub scope_name: String,
-    /// Empty for a deployment fewer than two models cover.
+    /// Empty for a scope fewer than two models cover.
     pub links: Vec<Link>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct GridScope {
     pub name: String,
-    /// Number of content pages the deployment shows.
+    /// Number of content pages the scope shows.
     pub guides: usize,
 }
 
@@ -73,21 +73,21 @@ pub struct GridRow {
     pub name: String,
     /// The model's description as plain text, or empty.
     pub description: String,
-    /// One per deployment, in column order.
+    /// One per scope, in column order.
     pub cells: Vec<GridCell>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct GridCell {
     pub scope_name: String,
-    /// The model's page for the deployment; `None` when the model does not cover it.
-    pub deployment: Option<GridLink>,
+    /// The model's page for the scope; `None` when the model does not cover it.
+    pub page: Option<GridLink>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct GridLink {
     pub href: String,
-    /// Number of tasks in the model's table for the deployment.
+    /// Number of tasks in the model's table for the scope.
     pub tasks: usize,
     /// Number of the model's parties (the table's columns).
     pub parties: usize,
@@ -100,13 +100,13 @@ pub struct PartyCard {
     pub description: Option<String>,
 }
 
-/// `pages/deployment.html`: one deployment's RASCI page.
+/// `pages/scope.html`: one scope's RASCI page.
 #[derive(Debug, Serialize)]
-pub struct DeploymentView {
+pub struct ScopePageView {
     pub scope: ScopeView,
     /// The operating model the page shows; `None` in a project without models.
     pub model: Option<ModelView>,
-    /// The other models that cover the deployment, each linked to its comparison with
+    /// The other models that cover the scope, each linked to its comparison with
     /// this page's model; empty in a project without models.
     pub comparisons: Vec<Link>,
     /// The parties' names, in the order of the model's columns.
@@ -123,7 +123,7 @@ pub struct DeploymentView {
     pub json_href: String,
     pub xlsx_href: String,
     pub matrix: MatrixView,
-    /// Id of the heading over the systems; `None` when the deployment shows none.
+    /// Id of the heading over the systems; `None` when the scope shows none.
     pub systems_id: Option<String>,
     pub systems: Option<SystemsView>,
     pub flows: Vec<FlowView>,
@@ -149,7 +149,7 @@ pub struct ScopeView {
     pub description_html: Option<String>,
 }
 
-/// A content page in a deployment's list of guides.
+/// A content page in a scope's list of guides.
 #[derive(Debug, Serialize)]
 pub struct GuideLink {
     pub href: String,
@@ -166,12 +166,12 @@ pub struct ContentView {
 }
 
 /// `pages/party.html`: one party's responsibility summary and duties, per operating model
-/// and deployment.
+/// and scope.
 #[derive(Debug, Serialize)]
 pub struct PartyView {
     pub name: String,
     pub description_html: Option<String>,
-    /// Per model and deployment, the number of tasks in each letter (RASCI order).
+    /// Per model and scope, the number of tasks in each letter (RASCI order).
     pub overview: Vec<CountsRow>,
     /// Whether the project defines operating models (the overview then names them).
     pub has_models: bool,
@@ -198,36 +198,36 @@ pub struct PartyModel {
     pub name: Option<String>,
     /// The party's own responsibility summaries in the model.
     pub summaries: Vec<SummaryView>,
-    pub deployments: Vec<PartyDeployment>,
+    pub scopes: Vec<PartyScope>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PartyDeployment {
+pub struct PartyScope {
     pub heading_id: String,
-    /// Level of the deployment's heading: 2, or 3 under a model's heading.
+    /// Level of the scope's heading: 2, or 3 under a model's heading.
     pub level: u8,
     pub name: String,
     pub duties: DutiesView,
 }
 
-/// `pages/compare.html`: every deployment's letters side by side.
+/// `pages/compare.html`: every scope's letters side by side.
 #[derive(Debug, Serialize)]
 pub struct CompareView {
     /// The page's description (its template's `description` block), as text.
     pub description: String,
-    /// The operating model whose deployments are compared; `None` without models.
+    /// The operating model whose scopes are compared; `None` without models.
     pub model_name: Option<String>,
     pub scopes: Vec<Link>,
     pub parties: Vec<String>,
     pub party_count: usize,
     pub task_count: usize,
-    /// Tasks missing from some deployment.
+    /// Tasks missing from some scope.
     pub only_count: usize,
-    /// Tasks with different letters in some deployment.
+    /// Tasks with different letters in some scope.
     pub differ_count: usize,
     pub table_id: String,
     pub legend_id: String,
-    /// Every row, in order of first appearance across the deployments.
+    /// Every row, in order of first appearance across the scopes.
     pub rows: Vec<CompareRow>,
     /// The same rows under the section that lists them, sections in order of first
     /// appearance: the page's headings, so "In this article" leads to each part.
@@ -246,21 +246,21 @@ pub struct CompareSection {
 #[derive(Debug, Clone, Serialize)]
 pub struct CompareRow {
     pub title: String,
-    /// `same`, `differs` or `only` (in some deployments only).
+    /// `same`, `differs` or `only` (in some scopes only).
     pub status: &'static str,
-    /// Names of the deployments that have the task.
+    /// Names of the scopes that have the task.
     pub present_in: Vec<String>,
     pub cells: Vec<CompareCell>,
 }
 
-/// One deployment's part of a row: the letters per party, or none when it lacks the task.
+/// One scope's part of a row: the letters per party, or none when it lacks the task.
 #[derive(Debug, Clone, Serialize)]
 pub struct CompareCell {
     pub scope_name: String,
     pub letters: Option<Vec<Vec<LetterView>>>,
 }
 
-/// `pages/compare_models.html`: two operating models side by side for one deployment.
+/// `pages/compare_models.html`: two operating models side by side for one scope.
 #[derive(Debug, Serialize)]
 pub struct CompareModelsView {
     /// The page's description (its template's `description` block), as text.
@@ -291,7 +291,7 @@ pub struct OnlySection {
     pub rows: Vec<OnlyRow>,
 }
 
-/// One model of a comparison: its name, its page for the deployment, its parties.
+/// One model of a comparison: its name, its page for the scope, its parties.
 #[derive(Debug, Serialize)]
 pub struct ModelColumn {
     pub name: String,

@@ -1,7 +1,7 @@
-//! The pages of the site and their bodies: home, one RASCI page per deployment (per
-//! operating model and deployment, in a project with models), the content pages of each
-//! deployment, one page per party, the comparison of deployments (of each model's), the
-//! comparison of two models for one deployment, the glossary and the "not found" page. Each kind fills its view (see [`views`]) and
+//! The pages of the site and their bodies: home, one RASCI page per scope (per
+//! operating model and scope, in a project with models), the content pages of each
+//! scope, one page per party, the comparison of scopes (of each model's), the
+//! comparison of two models for one scope, the glossary and the "not found" page. Each kind fills its view (see [`views`]) and
 //! renders its template, `pages/<kind>.html`, into the page's body; the layout then
 //! wraps the body. The wording of a page (headings, titles of pages built from the
 //! data) is its template's, and the table of contents is read from the headings the
@@ -61,7 +61,7 @@ pub fn render(
     };
     match kind {
         PageKind::Home => home(&mut env, &mut out)?,
-        PageKind::Scope { model, scope } => deployment(&mut env, &mut out, model, scope)?,
+        PageKind::Scope { model, scope } => scope_page(&mut env, &mut out, model, scope)?,
         PageKind::Content { page, .. } => content(&mut env, &mut out, &data.content[page])?,
         PageKind::Party(i) => party(&mut env, &mut out, i)?,
         PageKind::Compare { model } => compare::compare(&mut env, &mut out, model)?,
@@ -90,9 +90,9 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
         .as_ref()
         .map(|d| d.value.clone())
         .unwrap_or_default();
-    // The deployments come first: most readers arrive to find their deployment's table.
-    let deployments_id = env.id("deployments");
-    let mut deployments = Vec::new();
+    // The scopes come first: most readers arrive to find their scope's table.
+    let scopes_id = env.id("deployments");
+    let mut scopes = Vec::new();
     let grid = if project.has_models() {
         Some(model_grid(env))
     } else {
@@ -101,7 +101,7 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
                 Some(d) => crate::load::markdown::text_of(&env.inline(&d.value, d.span)),
                 None => String::new(),
             };
-            deployments.push(page_views::DeploymentCard {
+            scopes.push(page_views::ScopeCard {
                 href: env.url(&urls::scope(&scope.id.value)),
                 name: scope.name.value.clone(),
                 description,
@@ -124,9 +124,9 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
     }
     let reference_id = env.id("reference");
     let view = page_views::HomeView {
-        deployments_id,
+        scopes_id,
         reference_id,
-        deployments,
+        scopes,
         grid,
         content_html,
         compare_href: (!project.has_models() && project.scopes.len() > 1)
@@ -143,15 +143,11 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
         glossary_href: env.url(urls::GLOSSARY),
     };
     out.body = env.theme.render_block(HOME, "body", &view)?;
-    out.toc = toc_of(
-        &out.body,
-        &[&view.deployments_id, &view.reference_id],
-        written,
-    );
+    out.toc = toc_of(&out.body, &[&view.scopes_id, &view.reference_id], written);
     Ok(())
 }
 
-/// Number of content pages a deployment shows.
+/// Number of content pages a scope shows.
 fn guide_count(data: &SiteData<'_>, scope: &crate::model::Scope) -> usize {
     data.content
         .iter()
@@ -160,8 +156,8 @@ fn guide_count(data: &SiteData<'_>, scope: &crate::model::Scope) -> usize {
 }
 
 /// The home page's grid of a project with models: a row per model, a column per
-/// deployment, a cell linking to the model's page for the deployment (or saying that the
-/// model does not cover it), and a last row of the comparisons of models per deployment.
+/// scope, a cell linking to the model's page for the scope (or saying that the
+/// model does not cover it), and a last row of the comparisons of models per scope.
 fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
     let data = env.data;
     let project = data.project;
@@ -179,10 +175,10 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
         let cells = (0..project.scopes.len())
             .map(|scope| page_views::GridCell {
                 scope_name: project.scopes[scope].name.value.clone(),
-                deployment: data
+                page: data
                     .matrix(model, scope)
                     .map(|matrix| page_views::GridLink {
-                        href: env.url(&data.deployment_path(model, scope)),
+                        href: env.url(&data.scope_path(model, scope)),
                         tasks: matrix.row_count(),
                         parties: matrix.parties.len(),
                     }),
@@ -231,13 +227,13 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
 }
 
 const HOME: &str = "pages/home.html";
-const DEPLOYMENT: &str = "pages/deployment.html";
+const SCOPE: &str = "pages/scope.html";
 const CONTENT: &str = "pages/content.html";
 const PARTY: &str = "pages/party.html";
 const GLOSSARY: &str = "pages/glossary.html";
 const NOT_FOUND: &str = "pages/404.html";
 
-fn deployment(
+fn scope_page(
     env: &mut PageEnv<'_>,
     out: &mut PageOut,
     model: usize,
@@ -309,7 +305,7 @@ fn deployment(
             })
             .collect();
     let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
-    // The other models that cover this deployment, each with its comparison to this one.
+    // The other models that cover this scope, each with its comparison to this one.
     let comparisons = crate::plan::model_pairs(project)
         .into_iter()
         .filter(|&(s, first, second)| s == index && (first == model || second == model))
@@ -329,7 +325,7 @@ fn deployment(
             }
         })
         .collect();
-    let view = page_views::DeploymentView {
+    let view = page_views::ScopePageView {
         scope: page_views::ScopeView {
             id: scope.id.value.clone(),
             name: scope.name.value.clone(),
@@ -359,7 +355,7 @@ fn deployment(
         guidance_id,
         guides,
     };
-    let titled = env.theme.render_titled(DEPLOYMENT, &view)?;
+    let titled = env.theme.render_titled(SCOPE, &view)?;
     (out.title, out.description, out.body) = (Some(titled.title), titled.description, titled.body);
     let mut ids: Vec<&str> = Vec::new();
     ids.extend(view.summaries_id.as_deref());
@@ -424,7 +420,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
     let models: Vec<usize> = (0..project.models.len())
         .filter(|&m| project.models[m].parties.contains(&index))
         .collect();
-    // How many tasks in each letter, per model and deployment, as a compact overview.
+    // How many tasks in each letter, per model and scope, as a compact overview.
     let mut overview = Vec::new();
     for &model in &models {
         for &scope in &project.models[model].scopes {
@@ -447,7 +443,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
             });
         }
     }
-    // Under a heading per model, the headings of deployments and groups go one down.
+    // Under a heading per model, the headings of scopes and groups go one down.
     let depth = u8::from(has_models);
     let mut sections = Vec::new();
     for &model in &models {
@@ -461,7 +457,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
         for summary in &mut summaries {
             summary.context_id.clone_from(&heading_id);
         }
-        let mut deployments = Vec::new();
+        let mut scopes = Vec::new();
         for &scope in &def.scopes {
             let Some(matrix) = data.matrix(model, scope) else {
                 continue;
@@ -474,7 +470,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
             let mut duties =
                 views::duties(env, party, matrix, &data.matrix_path(matrix), 3 + depth);
             duties.model_name = def.name().map(str::to_string);
-            deployments.push(page_views::PartyDeployment {
+            scopes.push(page_views::PartyScope {
                 heading_id,
                 level: 2 + depth,
                 name: project.scopes[scope].name.value.clone(),
@@ -485,7 +481,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
             heading_id,
             name: def.name().map(str::to_string),
             summaries,
-            deployments,
+            scopes,
         });
     }
     let view = page_views::PartyView {
@@ -500,7 +496,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
     for model in &view.models {
         ids.extend(model.heading_id.as_deref());
         ids.extend(model.summaries.iter().map(|s| s.id.as_str()));
-        ids.extend(model.deployments.iter().map(|d| d.heading_id.as_str()));
+        ids.extend(model.scopes.iter().map(|d| d.heading_id.as_str()));
     }
     out.toc = toc_of(&out.body, &ids, Vec::new());
     Ok(())

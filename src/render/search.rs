@@ -6,11 +6,11 @@
 //! fetching a JSON file is not allowed. A JSON copy of the same index was written as well
 //! and read by nothing in the site; at 10,000 pages it doubled the index's bytes.
 //!
-//! Every deployment repeats much of the site: its guides, its RASCI page's headings and
-//! the tasks it shares with the other deployments. Each entry therefore carries the
-//! deployment it belongs to (`d`) and a group (`g`) that the copies of the same thing in
-//! other deployments share, so the search shows the current deployment's results by
-//! default and, across all deployments, one result per group rather than one per copy.
+//! Every scope repeats much of the site: its guides, its RASCI page's headings and
+//! the tasks it shares with the other scopes. Each entry therefore carries the
+//! scope it belongs to (`d`) and a group (`g`) that the copies of the same thing in
+//! other scopes share, so the search shows the current scope's results by
+//! default and, across all scopes, one result per group rather than one per copy.
 
 use super::data::{SiteData, updated};
 use super::out::PageOut;
@@ -32,16 +32,16 @@ struct Entry<'a> {
     t: Cow<'a, str>,
     /// Site path, relative to the root.
     u: Cow<'a, str>,
-    /// Where it belongs, as the result shows it: the home label, a deployment's name, the
+    /// Where it belongs, as the result shows it: the home label, a scope's name, the
     /// glossary or reference label, with the page or `task` label after a `·`.
     s: Cow<'a, str>,
     /// Text searched (and shown as an excerpt).
     x: Cow<'a, str>,
-    /// The deployment (its index in `scopes.yaml`) the entry belongs to; none for a
+    /// The scope (its index in `scopes.yaml`) the entry belongs to; none for a
     /// page of the whole site.
     #[serde(skip_serializing_if = "Option::is_none")]
     d: Option<usize>,
-    /// Entries of the same group are one thing shown in several deployments: a task,
+    /// Entries of the same group are one thing shown in several scopes: a task,
     /// a guide, a heading of a guide or of the RASCI page.
     g: usize,
 }
@@ -78,7 +78,7 @@ pub fn page_text(body: &str) -> String {
 }
 
 /// Where a page belongs, as its results name it. The home page is not a reference page,
-/// though it belongs to no deployment.
+/// though it belongs to no scope.
 fn page_section(data: &SiteData<'_>, page: &PlannedPage) -> String {
     let labels = &data.project.config.labels;
     match (page.kind, page.scope) {
@@ -88,8 +88,8 @@ fn page_section(data: &SiteData<'_>, page: &PlannedPage) -> String {
     }
 }
 
-/// What makes two pages of different deployments the same page for search: the key the
-/// deployment switcher goes by and the same title. A deployment's RASCI pages share a
+/// What makes two pages of different scopes the same page for search: the key the
+/// scope switcher goes by and the same title. A scope's RASCI pages share a
 /// key but not a title, and each stays a result of its own.
 fn page_group_key(page: &PlannedPage, out: &PageOut) -> String {
     match &page.key {
@@ -202,7 +202,7 @@ fn page_entries<'a>(
     // The headings of the written pages and of the RASCI pages are results of their
     // own, leading to their sections; on the glossary page the headings are the
     // terms, found by their aliases and definitions too. The headings of a party's
-    // page and of the comparison only repeat deployment names and the legend.
+    // page and of the comparison only repeat scope names and the legend.
     for heading in &out.toc {
         let title = Cow::Borrowed(page_title);
         let (s, x) = match page.kind {
@@ -211,7 +211,7 @@ fn page_entries<'a>(
                 Cow::Owned(term_text(project, &heading.text)),
             ),
             PageKind::Home => (Cow::Owned(section.clone()), title),
-            // The page's title names its deployment already.
+            // The page's title names its scope already.
             PageKind::Scope { .. } => (title.clone(), title),
             PageKind::Content { .. } => (Cow::Owned(format!("{section} · {page_title}")), title),
             PageKind::Party(_)

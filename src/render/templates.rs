@@ -30,8 +30,8 @@ const BUILTIN_TEMPLATES: [(&str, &str); 24] = [
         include_str!("../../themes/golive/templates/pages/home.html"),
     ),
     (
-        "pages/deployment.html",
-        include_str!("../../themes/golive/templates/pages/deployment.html"),
+        "pages/scope.html",
+        include_str!("../../themes/golive/templates/pages/scope.html"),
     ),
     (
         "pages/content.html",
@@ -143,6 +143,20 @@ const BUILTIN_STATIC: [(&str, &str); 8] = [
     ),
 ];
 
+/// Templates the theme API has renamed, old name first. A theme or project that still
+/// replaces a template under its old name keeps doing so; read in name order, a file
+/// under the new name beside it wins.
+const RENAMED_TEMPLATES: [(&str, &str); 1] = [("pages/deployment.html", "pages/scope.html")];
+
+/// The name a template file read from a theme or `templates/` stands for.
+fn current_name(file: &str) -> String {
+    RENAMED_TEMPLATES
+        .iter()
+        .find(|(old, _)| *old == file)
+        .map_or(file, |(_, new)| new)
+        .to_string()
+}
+
 /// Why the theme could not be used.
 #[derive(Debug)]
 pub enum ThemeError {
@@ -196,17 +210,16 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     // nothing outside `themes/` is ever read for it.
     if crate::config::theme_name_problem(name).is_none() {
         let theme_dir = root.join("themes").join(name);
-        for (template, bytes) in read_dir(root, &theme_dir.join("templates"))? {
-            origins.insert(
-                template.clone(),
-                format!("themes/{name}/templates/{template}"),
-            );
+        for (file, bytes) in read_dir(root, &theme_dir.join("templates"))? {
+            let template = current_name(&file);
+            origins.insert(template.clone(), format!("themes/{name}/templates/{file}"));
             templates.insert(template, String::from_utf8_lossy(&bytes).into_owned());
         }
         statics.extend(read_dir(root, &theme_dir.join("static"))?);
     }
-    for (template, bytes) in read_dir(root, &root.join("templates"))? {
-        origins.insert(template.clone(), format!("templates/{template}"));
+    for (file, bytes) in read_dir(root, &root.join("templates"))? {
+        let template = current_name(&file);
+        origins.insert(template.clone(), format!("templates/{file}"));
         templates.insert(template, String::from_utf8_lossy(&bytes).into_owned());
     }
     if let Some(problem) = nesting_problem(&templates, &origins) {
@@ -282,7 +295,7 @@ impl Theme {
     /// The title and description (as plain text) and the body of a page built from the
     /// data, its blocks `title`, `description` and `body`, rendered from one context: the
     /// view becomes template values once rather than once per block (the view of a
-    /// deployment page holds every guide of the deployment and its whole table).
+    /// scope page holds every guide of the scope and its whole table).
     pub fn render_titled(
         &self,
         template: &str,

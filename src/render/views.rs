@@ -3,7 +3,7 @@
 //! (`pages/*.html`, `partials/*.html`); nothing here writes HTML but what Markdown
 //! renders. Text from the data stays text in a view, for the template to escape; the
 //! fields named `*_html` hold Markdown already rendered and sanitised, the only ones a
-//! template marks `safe`. Deployment pages are built from these views, and content pages
+//! template marks `safe`. Scope pages are built from these views, and content pages
 //! embed the same partials with shortcodes.
 
 use super::env::PageEnv;
@@ -33,7 +33,7 @@ pub struct Link {
     pub href: String,
 }
 
-/// `partials/matrix.html`: the RASCI table of one deployment.
+/// `partials/matrix.html`: the RASCI table of one scope.
 #[derive(Debug, Serialize)]
 pub struct MatrixView {
     pub scope_id: String,
@@ -68,7 +68,7 @@ pub struct RowView {
     pub cells: Vec<Vec<LetterView>>,
 }
 
-/// The RASCI table of one deployment: a column per party, a header row per titled
+/// The RASCI table of one scope: a column per party, a header row per titled
 /// section, the task titles as row headers.
 pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
     let project = env.data.project;
@@ -135,7 +135,7 @@ pub struct SummaryView {
     /// of a project with models), so that two summaries of one party with the same title
     /// are regions of different names; `None` elsewhere.
     pub context_id: Option<String>,
-    /// Heading level: 3 under the deployment page's heading of summaries.
+    /// Heading level: 3 under the scope page's heading of summaries.
     pub level: u8,
     /// The summary's own title; without one the template names it after the party.
     pub title: Option<String>,
@@ -148,13 +148,13 @@ pub struct SummaryView {
 #[derive(Debug, Serialize)]
 pub struct SummaryItemView {
     pub heading: Option<String>,
-    /// A heading whose items all belong to other deployments.
+    /// A heading whose items all belong to other scopes.
     pub empty: bool,
     pub text_html: Option<String>,
     pub items: Vec<SummaryItemView>,
 }
 
-/// The responsibility summaries that apply to the page's deployment. Each summary's
+/// The responsibility summaries that apply to the page's scope. Each summary's
 /// heading gets an id; the table of contents finds it in the rendered page.
 /// The summaries of the page's model (every summary in a project without models).
 pub fn summaries(env: &mut PageEnv<'_>, level: u8) -> Vec<SummaryView> {
@@ -237,13 +237,13 @@ pub fn flow_figure(env: &PageEnv<'_>, flow: &Flow) -> Option<FigureView> {
     Some(figure(env, env.data.diagrams.flow(flow)?))
 }
 
-/// The drawing of the systems of the page's deployment; none outside a deployment.
+/// The drawing of the systems of the page's scope; none outside a scope.
 pub fn systems_figure(env: &PageEnv<'_>) -> Option<FigureView> {
     let scope = env.scope?;
     Some(figure(env, env.data.diagrams.systems(scope)?))
 }
 
-/// `partials/systems.html`: the systems of a deployment and who manages each.
+/// `partials/systems.html`: the systems of a scope and who manages each.
 #[derive(Debug, Serialize)]
 pub struct SystemsView {
     pub figure: Option<FigureView>,
@@ -293,7 +293,7 @@ pub fn systems(env: &mut PageEnv<'_>) -> SystemsView {
 #[derive(Debug, Serialize)]
 pub struct FlowView {
     pub title: String,
-    /// Id of the flow's heading on a deployment page (unused by the partial itself).
+    /// Id of the flow's heading on a scope page (unused by the partial itself).
     pub heading_id: String,
     pub description_html: Option<String>,
     pub figure: Option<FigureView>,
@@ -308,7 +308,7 @@ pub struct StepView {
     /// Name of the step's lane (its own name, else its party's).
     pub lane: String,
     pub text_html: String,
-    /// The step's task on this deployment's page, when the page has it.
+    /// The step's task on this scope's page, when the page has it.
     pub task: Option<Link>,
     /// A decision's ways out: label and the text of the step it leads to.
     pub branches: Vec<BranchView>,
@@ -349,7 +349,7 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView 
             StepKind::End => "end",
         };
         let text_html = env.inline(&step.text.value, step.text.span);
-        // Link the step to its task's row on the deployment page of the flow's model,
+        // Link the step to its task's row on the scope page of the flow's model,
         // when that page has it.
         let task = match (&step.task, env.scope) {
             (Some(task), Some(scope)) => env
@@ -399,7 +399,7 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView 
     }
 }
 
-/// `partials/duties.html`: what a party does in one deployment, each task once, grouped
+/// `partials/duties.html`: what a party does in one scope, each task once, grouped
 /// by the letters the party holds in it.
 #[derive(Debug, Serialize)]
 pub struct DutiesView {
@@ -419,24 +419,24 @@ pub struct DutiesView {
 pub struct DutyGroup {
     /// The letters, in RASCI order; the template names the group after them.
     pub letters: Vec<LetterView>,
-    /// The tasks, in table order, linked to their rows on the deployment page.
+    /// The tasks, in table order, linked to their rows on the scope page.
     pub tasks: Vec<Link>,
 }
 
 /// The sort key of a set of letters: its letters in RASCI order, compared
 /// lexicographically, so `R` < `R, A` < `A` < `A, C` < `I`. A fixed order, so a party's
-/// page reads the same way in every deployment.
+/// page reads the same way in every scope.
 pub fn letter_set_order(letters: LetterSet) -> Vec<Letter> {
     letters.iter().collect()
 }
 
 /// A party's tasks in one matrix, each once, under the set of letters it holds there.
-/// `deployment_page` is the site path of the page holding the matrix's rows.
+/// `scope_page` is the site path of the page holding the matrix's rows.
 pub fn duties(
     env: &PageEnv<'_>,
     party: &Party,
     matrix: &Matrix<'_>,
-    deployment_page: &str,
+    scope_page: &str,
     level: u8,
 ) -> DutiesView {
     let project = env.data.project;
@@ -455,7 +455,7 @@ pub fn duties(
             name: row.task.title.value.clone(),
             href: format!(
                 "{}#{}",
-                env.url(deployment_page),
+                env.url(scope_page),
                 urls::task_anchor(&row.task.id.value)
             ),
         };

@@ -130,7 +130,7 @@ impl State {
         self.events.subscribe()
     }
 
-    /// Serves `site`, which the rebuild's cache shares: the process holds one site.
+    /// Serves `site`, which the rebuild's memo shares: the process holds one site.
     fn set_site(&self, site: Arc<Site>) {
         let mut served = self.site.write().unwrap_or_else(|e| e.into_inner());
         *served = (site, served.1 + 1);
@@ -153,8 +153,8 @@ pub fn run(options: Options) -> Result<(), ServeError> {
     }
     let watch = watch::Watch::start(&options.root)?;
     let (site, findings) = match crate::pipeline::build_reusing(&options.root, None) {
-        Ok((built, cache)) => {
-            builder.cache = Some(cache);
+        Ok((built, memo)) => {
+            builder.memo = Some(memo);
             builder.print_findings(&built.findings, &built.project.sources);
             if built.findings.errors() > 0 {
                 eprintln!(
@@ -324,7 +324,7 @@ pub struct Builder {
     last_report: String,
     /// What the last build rendered, so that a save which only changes the text of some
     /// Markdown pages re-renders just those pages.
-    cache: Option<crate::pipeline::Cache>,
+    memo: Option<crate::pipeline::Memo>,
 }
 
 impl Builder {
@@ -335,7 +335,7 @@ impl Builder {
             color: std::io::stderr().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             last_report: String::new(),
-            cache: None,
+            memo: None,
         }
     }
 
@@ -364,7 +364,7 @@ impl Builder {
     fn rebuild(&mut self, state: &State, replaced: impl FnMut() -> bool) {
         let started = Instant::now();
         let _ = state.events.send(Event::Building);
-        let previous = self.cache.take();
+        let previous = self.memo.take();
         let rebuilt =
             match guarded(|| crate::pipeline::rebuild_until(&self.root, previous, replaced)) {
                 Ok(None) => return,
@@ -372,21 +372,21 @@ impl Builder {
                 Ok(Some(Err(error))) => return self.report_failure(state, &error.to_string()),
                 Err(message) => return self.report_failure(state, &message),
             };
-        let (built, cache) = match rebuilt {
+        let (built, memo) = match rebuilt {
             Rebuild::Stopped {
                 project,
                 findings,
                 previous,
             } => {
-                self.cache = Some(previous);
+                self.memo = Some(previous);
                 self.print_findings(&findings, &project.sources);
                 eprintln!("not reloading: the last good site is still served");
                 state.set_findings(reload::findings_json(&findings, &project.sources));
                 return;
             }
-            Rebuild::Built(built, cache) => (built, cache),
+            Rebuild::Built(built, memo) => (built, memo),
         };
-        self.cache = Some(cache);
+        self.memo = Some(memo);
         self.print_findings(&built.findings, &built.project.sources);
         let json = reload::findings_json(&built.findings, &built.project.sources);
         if built.findings.errors() > 0 {

@@ -564,8 +564,8 @@ const RENDER_FILES: &[&str] = &[
     "layout",
     "links",
     "outputs",
-    // The render cache, then the stage.
-    "cache",
+    // The render memo, then the stage.
+    "memo",
     "mod",
 ];
 

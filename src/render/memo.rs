@@ -1,4 +1,4 @@
-//! The render cache: what a build keeps for the next build in the same process, and the
+//! The render memo: what a build keeps for the next build in the same process, and the
 //! rebuild that renders again only what changed on top of the previous site.
 
 use super::data::SiteData;
@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// builds the process holds one site. A build that reuses it makes its new site from the
 /// previous one in place when nobody else holds it, and copies it when someone still does
 /// (a preview keeps serving the previous site while the next one is made).
-pub struct Cache {
+pub struct RenderMemo {
     /// Hash of every input except the bodies of content pages and the data.
     pub(super) frame: u64,
     /// Hash of the data (see [`data_hash`]).
@@ -46,12 +46,12 @@ pub struct Cache {
     /// The broken links found, by page.
     pub(super) problems: Vec<links::Problem>,
     pub(super) site: Arc<Site>,
-    /// How many pages the build that made this cache rendered.
+    /// How many pages the build that made this memo rendered.
     pub rendered_pages: usize,
 }
 
-impl Cache {
-    /// The site this cache was made with: the same one the build returned, not a copy.
+impl RenderMemo {
+    /// The site this memo was made with: the same one the build returned, not a copy.
     pub fn site(&self) -> &Arc<Site> {
         &self.site
     }
@@ -63,7 +63,7 @@ impl Cache {
     }
 }
 
-/// What [`render_site`] or [`rerender_changed`] made, for [`Rendered`] and the next [`Cache`].
+/// What [`render_site`] or [`rerender_changed`] made, for [`Rendered`] and the next [`RenderMemo`].
 pub(super) struct RenderedParts {
     pub(super) site: Arc<Site>,
     /// The pages in plan order, their bodies dropped once laid out.
@@ -117,7 +117,7 @@ pub(super) fn frame_hash(
     for scope in &project.scopes {
         std::hash::Hash::hash(&(&scope.id.value, &scope.name.value), &mut hasher);
     }
-    // Models are named in every page's navigation too, each with its deployments.
+    // Models are named in every page's navigation too, each with its scopes.
     for model in &project.models {
         std::hash::Hash::hash(&(model.id(), model.name(), &model.scopes), &mut hasher);
     }
@@ -160,12 +160,12 @@ pub(super) fn rerender_changed(
     data: &SiteData<'_>,
     plan: &crate::plan::SitePlan,
     theme: &Theme,
-    cache: Cache,
+    memo: RenderMemo,
     bodies: &[u64],
     data_changed: bool,
 ) -> Result<Option<RenderedParts>, ThemeError> {
     use rayon::prelude::*;
-    let Cache {
+    let RenderMemo {
         bodies: old_bodies,
         kinds: old_kinds,
         mut outs,
@@ -174,7 +174,7 @@ pub(super) fn rerender_changed(
         site,
         problems: old_problems,
         ..
-    } = cache;
+    } = memo;
     let kinds = plan.kinds();
     if kinds != old_kinds {
         return Ok(None);
@@ -211,7 +211,7 @@ pub(super) fn rerender_changed(
         }));
     }
     // Each page is rendered, laid out, compared with the page it replaces and indexed for
-    // search on its own; one task per page, since a deployment page listing thousands of
+    // search on its own; one task per page, since a scope page listing thousands of
     // guides takes as long as hundreds of others.
     let fresh: Vec<Option<Redone>> = redo
         .par_iter()
@@ -253,7 +253,7 @@ pub(super) fn rerender_changed(
     if data_changed {
         search_tasks = search::task_parts(data);
     }
-    // The previous site is patched: in place when the cache held the only reference to
+    // The previous site is patched: in place when the memo held the only reference to
     // it, else (it is still being served) on a copy.
     let mut site = Arc::unwrap_or_clone(site);
     let mut changed_paths = Vec::with_capacity(laid_out.len());
