@@ -367,7 +367,7 @@ fn export(
             _ => {
                 let mut models: Vec<&str> = chosen
                     .iter()
-                    .filter_map(|m| project.models[m.model].id())
+                    .filter_map(|m| project.model_at(m.model).id())
                     .collect();
                 models.dedup();
                 let mut scopes: Vec<&str> = chosen.iter().map(|m| m.scope.id.as_str()).collect();

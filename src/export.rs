@@ -85,9 +85,7 @@ pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a
     };
     let models = project.has_models().then(|| {
         project
-            .models
-            .iter()
-            .enumerate()
+            .models()
             .filter(|(index, _)| matrices.iter().any(|m| m.model == *index))
             .filter_map(|(_, model)| {
                 let def = model.def.as_ref()?;
@@ -99,7 +97,7 @@ pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a
                     scopes: model
                         .scopes
                         .iter()
-                        .map(|&s| project.scopes[s].id.as_str())
+                        .map(|&s| project.scope_at(s).id.as_str())
                         .collect(),
                 })
             })
@@ -121,7 +119,7 @@ pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a
             .map(|matrix| ExportScope {
                 id: &matrix.scope.id.value,
                 name: &matrix.scope.name.value,
-                model: project.models[matrix.model].id(),
+                model: project.model_at(matrix.model).id(),
                 parties: project.has_models().then(|| party_ids(&matrix.parties)),
                 sections: matrix
                     .sections
@@ -189,7 +187,7 @@ pub fn cell_text(project: &Project, row: &crate::resolve::Row<'_>, party: usize)
 /// The heading of a table's task column: `Task`, or with models `Task (<model name>)`,
 /// so that a sheet or table on its own still says which model it is.
 pub fn task_heading(project: &Project, matrix: &Matrix<'_>) -> String {
-    match project.models[matrix.model].name() {
+    match project.model_at(matrix.model).name() {
         Some(name) => format!("Task ({name})"),
         None => "Task".to_string(),
     }
@@ -197,7 +195,7 @@ pub fn task_heading(project: &Project, matrix: &Matrix<'_>) -> String {
 
 /// The title of one matrix: the scope's name, or with models `<model name> · <scope name>`.
 pub fn matrix_title(project: &Project, matrix: &Matrix<'_>) -> String {
-    match project.models[matrix.model].name() {
+    match project.model_at(matrix.model).name() {
         Some(name) => format!("{name} · {}", matrix.scope.name.value),
         None => matrix.scope.name.value.clone(),
     }

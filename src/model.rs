@@ -13,10 +13,12 @@ use std::borrow::Cow;
 
 use std::fmt;
 
+mod ix;
 mod kind;
 mod operating;
 
 pub use crate::located::{Entries, Located, with_current_file};
+pub use ix::{ModelIx, ScopeIx};
 pub use kind::DataKind;
 pub use operating::{Model, ModelDef, ModelsFile};
 
@@ -303,7 +305,7 @@ pub struct Section {
     /// from its file's `model:` key (0, the implicit model, without models).
     #[serde(skip)]
     #[schemars(skip)]
-    pub model: usize,
+    pub model: ModelIx,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -375,7 +377,7 @@ pub struct Summary {
     /// from its file's `model:` key (0, the implicit model, without models).
     #[serde(skip)]
     #[schemars(skip)]
-    pub model: usize,
+    pub model: ModelIx,
 }
 
 /// A summary bullet: plain text, or a heading with nested items that apply only in some
@@ -487,7 +489,7 @@ pub struct Flow {
     /// from its file's `model:` key (0, the implicit model, without models).
     #[serde(skip)]
     #[schemars(skip)]
-    pub model: usize,
+    pub model: ModelIx,
 }
 
 /// A swimlane: a party, or a role within one.
@@ -575,16 +577,33 @@ impl Project {
     }
 
     /// The model with id `id`; never the implicit model.
-    pub fn model(&self, id: &str) -> Option<(usize, &Model)> {
-        self.models
-            .iter()
-            .enumerate()
-            .find(|(_, model)| model.id() == Some(id))
+    pub fn model(&self, id: &str) -> Option<(ModelIx, &Model)> {
+        self.models().find(|(_, model)| model.id() == Some(id))
     }
 
     /// The sections of model `model`, in source order.
-    pub fn model_sections(&self, model: usize) -> impl Iterator<Item = &Section> {
+    pub fn model_sections(&self, model: ModelIx) -> impl Iterator<Item = &Section> {
         self.sections.iter().filter(move |s| s.model == model)
+    }
+
+    /// Every operating model with its index, in order.
+    pub fn models(&self) -> impl Iterator<Item = (ModelIx, &Model)> {
+        self.models.iter().enumerate().map(|(i, m)| (ModelIx(i), m))
+    }
+
+    /// Every scope with its index, in order.
+    pub fn scopes(&self) -> impl Iterator<Item = (ScopeIx, &Scope)> {
+        self.scopes.iter().enumerate().map(|(i, s)| (ScopeIx(i), s))
+    }
+
+    /// The operating model at `model`.
+    pub fn model_at(&self, model: ModelIx) -> &Model {
+        &self.models[model.0]
+    }
+
+    /// The scope at `scope`.
+    pub fn scope_at(&self, scope: ScopeIx) -> &Scope {
+        &self.scopes[scope.0]
     }
 
     pub fn party(&self, id: &str) -> Option<&Party> {

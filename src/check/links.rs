@@ -33,8 +33,14 @@ pub fn source_links(project: &Project, content: &[ContentPage]) -> Vec<SourceLin
 /// read again unless its body is the one remembered, byte for byte.
 pub type LinkMemo = PathMemo<BodyLinks>;
 
-/// Start and end of a link in its page's body, and its destination as written.
-type BodyLink = (usize, usize, String);
+/// A link in its page's body: where it starts and ends there, and its destination as
+/// written.
+#[derive(Debug, Clone)]
+struct BodyLink {
+    start: usize,
+    end: usize,
+    dest: String,
+}
 
 #[derive(Debug)]
 pub struct BodyLinks {
@@ -48,7 +54,11 @@ fn body_links(body: &str) -> Vec<BodyLink> {
     let mut links = Vec::new();
     for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-            links.push((range.start, range.end, dest_url.to_string()));
+            links.push(BodyLink {
+                start: range.start,
+                end: range.end,
+                dest: dest_url.to_string(),
+            });
         }
     }
     links
@@ -95,11 +105,13 @@ pub fn source_links_remembering(
         .zip(content)
         .enumerate()
         .flat_map(|(index, ((links, _), page))| {
-            links.into_iter().map(move |(start, end, dest)| SourceLink {
-                page: index,
-                span: Span::new(page.file, page.body_start + start, page.body_start + end),
-                dest,
-            })
+            links
+                .into_iter()
+                .map(move |BodyLink { start, end, dest }| SourceLink {
+                    page: index,
+                    span: Span::new(page.file, page.body_start + start, page.body_start + end),
+                    dest,
+                })
         })
         .collect()
 }

@@ -60,7 +60,7 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
     for matrix in matrices {
         let columns = matrix.parties.len() + 1;
         if columns > SHEET_COLUMNS_MAX {
-            let model = &project.models[matrix.model];
+            let model = project.model_at(matrix.model);
             let span = match &model.def {
                 Some(def) => def.id.span,
                 None => {

@@ -382,7 +382,7 @@ impl Snapshot {
                     }
                 }
                 MatrixSnapshot {
-                    model: project.models[matrix.model].id().map(str::to_owned),
+                    model: project.model_at(matrix.model).id().map(str::to_owned),
                     scope: scope_named(matrix.scope),
                     order,
                     rows,
@@ -419,7 +419,7 @@ fn overrides(project: &Project) -> BTreeMap<OverrideKey, LetterSet> {
     for (section, task) in project.tasks() {
         let model = project
             .models
-            .get(section.model)
+            .get(section.model.0)
             .and_then(|m| m.id())
             .map(str::to_owned);
         for (scope, cells) in &task.scope_cells {

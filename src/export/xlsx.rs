@@ -33,7 +33,7 @@ pub fn to_xlsx(project: &Project, matrices: &[&Matrix<'_>]) -> Result<Vec<u8>, X
     let mut taken: HashSet<String> = HashSet::from([LEGEND_SHEET.to_lowercase()]);
     for matrix in matrices {
         // Model ids rather than names: a sheet name has room for 31 characters only.
-        let wanted = match project.models[matrix.model].id() {
+        let wanted = match project.model_at(matrix.model).id() {
             Some(model) => format!("{model} · {}", matrix.scope.name.value),
             None => matrix.scope.name.value.clone(),
         };

@@ -5,7 +5,9 @@
 //! another file (`data/models.yaml`), read in path order after some of them.
 
 use crate::diagnostic::{Diagnostic, Findings, RuleId, did_you_mean, list_names};
-use crate::model::{DataKind, Flow, Located, Model, ModelDef, Project, Section, Summary};
+use crate::model::{
+    DataKind, Flow, Located, Model, ModelDef, ModelIx, Project, ScopeIx, Section, Summary,
+};
 use crate::source::{FileId, Sources, Span};
 use std::collections::{HashMap, HashSet};
 
@@ -103,7 +105,10 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
 /// ids stays linear.
 fn resolve(project: &Project, def: ModelDef) -> Model {
     let parties = indices(project.parties.iter().map(|p| p.id.as_str()), &def.parties);
-    let scopes = indices(project.scopes.iter().map(|s| s.id.as_str()), &def.scopes);
+    let scopes = indices(project.scopes.iter().map(|s| s.id.as_str()), &def.scopes)
+        .into_iter()
+        .map(ScopeIx)
+        .collect();
     Model {
         def: Some(def),
         parties,
@@ -143,10 +148,10 @@ impl Placer<'_> {
         file: FileId,
         sources: &Sources,
         key: Option<&Located<String>>,
-    ) -> Option<usize> {
+    ) -> Option<ModelIx> {
         let path = sources.path(file);
         if !self.judge {
-            return Some(0);
+            return Some(ModelIx(0));
         }
         // Each id once: a model id defined twice is `ref/duplicate-id`'s finding, and
         // listing it twice here would only echo it.
@@ -158,7 +163,7 @@ impl Placer<'_> {
                 .filter(move |id| seen.insert(*id))
         };
         match key {
-            None if self.ids.is_empty() => Some(0),
+            None if self.ids.is_empty() => Some(ModelIx(0)),
             None => {
                 // `model:` written without a value (or `null`, `~`) reads as no key; the
                 // finding then points at the key and says it is empty.
@@ -197,10 +202,10 @@ impl Placer<'_> {
                     .at(key.span, "no model has this id")
                     .help("define the model in `data/models.yaml`, or remove the `model:` key"),
                 );
-                Some(0)
+                Some(ModelIx(0))
             }
             Some(key) => match self.ids.iter().position(|id| *id == key.value) {
-                Some(index) => Some(index),
+                Some(index) => Some(ModelIx(index)),
                 None => {
                     let help = did_you_mean(&key.value, known()).unwrap_or_else(|| {
                         format!(

@@ -52,7 +52,7 @@ pub struct Model {
     pub parties: Vec<usize>,
     /// Indices into the project's scopes, in the model's order; unknown and repeated
     /// ids left out as for parties.
-    pub scopes: Vec<usize>,
+    pub scopes: Vec<super::ScopeIx>,
 }
 
 impl Model {
@@ -61,7 +61,7 @@ impl Model {
         Model {
             def: None,
             parties: (0..parties).collect(),
-            scopes: (0..scopes).collect(),
+            scopes: super::ScopeIx::all(scopes).collect(),
         }
     }
 
@@ -85,7 +85,7 @@ impl Model {
     }
 
     /// Whether the project scope with index `scope` is covered by this model.
-    pub fn has_scope(&self, scope: usize) -> bool {
+    pub fn has_scope(&self, scope: super::ScopeIx) -> bool {
         self.scopes.contains(&scope)
     }
 

@@ -18,7 +18,7 @@ pub mod urls;
 
 use crate::config::Labels;
 use crate::load::content::ContentPage;
-use crate::model::{Project, Scope};
+use crate::model::{ModelIx, Project, Scope, ScopeIx};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -29,24 +29,26 @@ pub enum PageKind {
     Home,
     /// A scope's RASCI page in one operating model.
     Scope {
-        model: usize,
-        scope: usize,
+        model: ModelIx,
+        scope: ScopeIx,
     },
+    /// A content page (index into the content pages) in one scope, or in none in a
+    /// project without scopes.
     Content {
         page: usize,
-        scope: Option<usize>,
+        scope: Option<ScopeIx>,
     },
     Party(usize),
     /// The scopes of one model side by side (built when it covers two or more).
     Compare {
-        model: usize,
+        model: ModelIx,
     },
     /// Two models side by side for one scope both cover; `first` comes before
     /// `second` in the project's order of models.
     CompareModels {
-        scope: usize,
-        first: usize,
-        second: usize,
+        scope: ScopeIx,
+        first: ModelIx,
+        second: ModelIx,
     },
     Glossary,
     NotFound,
@@ -54,7 +56,7 @@ pub enum PageKind {
 
 impl PageKind {
     /// The scope the page belongs to.
-    pub fn scope(self) -> Option<usize> {
+    pub fn scope(self) -> Option<ScopeIx> {
         match self {
             PageKind::Scope { scope, .. }
             | PageKind::Content {
@@ -68,7 +70,7 @@ impl PageKind {
     /// The operating model the page belongs to: a scope page's, a comparison of one
     /// model's scopes. Content pages, party pages and the comparison of two models
     /// belong to none.
-    pub fn model(self) -> Option<usize> {
+    pub fn model(self) -> Option<ModelIx> {
         match self {
             PageKind::Scope { model, .. } | PageKind::Compare { model } => Some(model),
             _ => None,
@@ -92,25 +94,37 @@ pub struct PlannedPage {
     pub path: String,
     pub title: String,
     /// The scope the page belongs to.
-    pub scope: Option<usize>,
+    pub scope: Option<ScopeIx>,
     /// The operating model the page belongs to (see [`PageKind::model`]).
-    pub model: Option<usize>,
+    pub model: Option<ModelIx>,
     /// Pages that share a key are the same page in different scopes or models.
     pub key: Option<String>,
     /// From the home page down to the page's parent.
     pub crumbs: Vec<Crumb>,
-    /// Where the page sits in [`SitePlan::nav`]: group index, item index.
-    pub nav_at: Option<(usize, usize)>,
+    /// Where the page sits in [`SitePlan::nav`].
+    pub nav_at: Option<NavAt>,
     /// The scope the page's `<title>` names after the page's own title: a guide's,
     /// since the same guide is a page in every scope that shows it and a reader with
     /// two tabs open (or a browser history) must tell them apart. `None` elsewhere: a
     /// scope's RASCI page names its scope in its title already.
-    pub title_scope: Option<usize>,
+    pub title_scope: Option<ScopeIx>,
     /// The guides before and after this one in the navigation's order, within the same
     /// scope (indices into [`SitePlan::pages`]); `None` at either end and for every
     /// page that is not a guide.
-    pub prev: Option<usize>,
-    pub next: Option<usize>,
+    pub prev: Option<PageIx>,
+    pub next: Option<PageIx>,
+}
+
+/// Index of a page in [`SitePlan::pages`]: a page of the built site, never a content
+/// page of `content/` (those are `usize` indices into the loaded content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageIx(pub usize);
+
+/// Where a page sits in [`SitePlan::nav`]: the group, and the item within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NavAt {
+    pub group: usize,
+    pub item: usize,
 }
 
 /// A group of the navigation: the overview, one per scope, the reference.
@@ -118,7 +132,7 @@ pub struct PlannedPage {
 pub struct NavGroup {
     pub title: String,
     /// The scope whose pages the group lists; `None` for the site-wide groups.
-    pub scope: Option<usize>,
+    pub scope: Option<ScopeIx>,
     pub items: Vec<NavItem>,
 }
 
@@ -139,7 +153,7 @@ pub struct NavItem {
 /// scope, else in the first model that does).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SwitchTarget {
-    pub scope: usize,
+    pub scope: ScopeIx,
     pub path: String,
     pub current: bool,
 }
@@ -148,7 +162,7 @@ pub struct SwitchTarget {
 /// same scope, the same kind of page), else the model's first scope page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelTarget {
-    pub model: usize,
+    pub model: ModelIx,
     pub path: String,
     pub current: bool,
     /// Whether the target is the same page in the model; `false` when the model lacks it
@@ -157,7 +171,32 @@ pub struct ModelTarget {
 }
 
 /// Where a page sits among its twins: its model, its scope and its key.
-type PageAt = (Option<usize>, Option<usize>, String);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PageAt {
+    model: Option<ModelIx>,
+    scope: Option<ScopeIx>,
+    key: String,
+}
+
+impl PageAt {
+    /// The RASCI page of `scope` in `model`.
+    fn scope_page(model: ModelIx, scope: ScopeIx) -> PageAt {
+        PageAt {
+            model: Some(model),
+            scope: Some(scope),
+            key: SCOPE_KEY.to_string(),
+        }
+    }
+}
+
+/// Two operating models that both cover one scope: a comparison of models the site has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelPair {
+    pub scope: ScopeIx,
+    /// Before `second` in the project's order of models.
+    pub first: ModelIx,
+    pub second: ModelIx,
+}
 
 /// How many neighbours on each side of the current page its group shows in the fallback
 /// navigation: enough to step through a scope's guides one page at a time, and a
@@ -171,13 +210,13 @@ pub struct SitePlan {
     pub pages: Vec<PlannedPage>,
     pub nav: Vec<NavGroup>,
     /// `(model, scope, key)` → index into `pages`.
-    by_key: HashMap<PageAt, usize>,
+    by_key: HashMap<PageAt, PageIx>,
     /// Per scope, its RASCI page in the first model that covers it: where the
     /// scope switcher leads when the page has no twin there.
-    scope_landing: Vec<Option<usize>>,
+    scope_landing: Vec<Option<PageIx>>,
     /// Per model, its first scope page: where the model switcher leads when the
     /// model lacks the page.
-    model_landing: Vec<Option<usize>>,
+    model_landing: Vec<Option<PageIx>>,
     /// The content pages but the home page, in navigation order (see [`guide_order`]):
     /// sorted once, as the navigation and every scope page list them.
     pub guide_order: Vec<usize>,
@@ -198,44 +237,45 @@ impl SitePlan {
                 .collect()
         };
         let nav = navigation(project, content, guide_order);
-        let position: HashMap<&str, (usize, usize)> = nav
+        let position: HashMap<&str, NavAt> = nav
             .iter()
             .enumerate()
-            .flat_map(|(g, group)| {
-                group
+            .flat_map(|(group, items)| {
+                items
                     .items
                     .iter()
                     .enumerate()
-                    .map(move |(i, item)| (item.path.as_str(), (g, i)))
+                    .map(move |(item, entry)| (entry.path.as_str(), NavAt { group, item }))
             })
             .collect();
         for page in &mut pages {
             page.nav_at = position.get(page.path.as_str()).copied();
         }
         link_guides(&mut pages, guide_order);
-        let by_key: HashMap<PageAt, usize> = pages
+        let by_key: HashMap<PageAt, PageIx> = pages
             .iter()
             .enumerate()
-            .filter_map(|(index, page)| Some(((page.model, page.scope, page.key.clone()?), index)))
+            .filter_map(|(index, page)| {
+                let at = PageAt {
+                    model: page.model,
+                    scope: page.scope,
+                    key: page.key.clone()?,
+                };
+                Some((at, PageIx(index)))
+            })
             .collect();
-        let scope_page = |model: usize, scope: usize| {
-            by_key
-                .get(&(Some(model), Some(scope), SCOPE_KEY.to_string()))
-                .copied()
-        };
-        let scope_landing = (0..project.scopes.len())
-            .map(|scope| {
+        let scope_page =
+            |model: ModelIx, scope: ScopeIx| by_key.get(&PageAt::scope_page(model, scope)).copied();
+        let scope_landing = project
+            .scopes()
+            .map(|(scope, _)| {
                 project
-                    .models
-                    .iter()
-                    .enumerate()
+                    .models()
                     .find_map(|(model, _)| scope_page(model, scope))
             })
             .collect();
         let model_landing = project
-            .models
-            .iter()
-            .enumerate()
+            .models()
             .map(|(model, def)| {
                 def.scopes
                     .first()
@@ -253,16 +293,24 @@ impl SitePlan {
     }
 
     /// The page at `index`'s twin in `model` and `scope`, if the site has one.
-    fn twin(&self, index: usize, model: Option<usize>, scope: Option<usize>) -> Option<usize> {
-        let key = self.pages[index].key.clone()?;
-        self.by_key.get(&(model, scope, key)).copied()
+    fn twin(
+        &self,
+        index: PageIx,
+        model: Option<ModelIx>,
+        scope: Option<ScopeIx>,
+    ) -> Option<PageIx> {
+        let key = self.page(index).key.clone()?;
+        self.by_key.get(&PageAt { model, scope, key }).copied()
+    }
+
+    /// The page at `index`.
+    pub fn page(&self, index: PageIx) -> &PlannedPage {
+        &self.pages[index.0]
     }
 
     /// The RASCI page of `scope` in `model`, if the model covers the scope.
-    pub fn scope_page(&self, model: usize, scope: usize) -> Option<usize> {
-        self.by_key
-            .get(&(Some(model), Some(scope), SCOPE_KEY.to_string()))
-            .copied()
+    pub fn scope_page(&self, model: ModelIx, scope: ScopeIx) -> Option<PageIx> {
+        self.by_key.get(&PageAt::scope_page(model, scope)).copied()
     }
 
     /// The kind of every page, in plan order.
@@ -273,17 +321,18 @@ impl SitePlan {
     /// One switcher link per scope for the page at `index`: the page's twin there
     /// (same model, same key), else the scope's RASCI page in the page's model, else
     /// its first RASCI page. A scope no model covers has no page, and no link.
-    pub fn switcher(&self, project: &Project, index: usize) -> Vec<SwitchTarget> {
-        let page = &self.pages[index];
-        (0..project.scopes.len())
-            .filter_map(|scope| {
+    pub fn switcher(&self, project: &Project, index: PageIx) -> Vec<SwitchTarget> {
+        let page = self.page(index);
+        project
+            .scopes()
+            .filter_map(|(scope, _)| {
                 let target = self
                     .twin(index, page.model, Some(scope))
                     .or_else(|| page.model.and_then(|m| self.scope_page(m, scope)))
-                    .or(self.scope_landing[scope])?;
+                    .or(self.scope_landing[scope.0])?;
                 Some(SwitchTarget {
                     scope,
-                    path: self.pages[target].path.clone(),
+                    path: self.page(target).path.clone(),
                     current: page.scope == Some(scope),
                 })
             })
@@ -294,18 +343,19 @@ impl SitePlan {
     /// defines models and the page belongs to one; empty otherwise. Each leads to the
     /// page's twin in the model (same scope, same kind of page), else to the
     /// model's first scope page.
-    pub fn model_switcher(&self, project: &Project, index: usize) -> Vec<ModelTarget> {
-        let page = &self.pages[index];
+    pub fn model_switcher(&self, project: &Project, index: PageIx) -> Vec<ModelTarget> {
+        let page = self.page(index);
         let Some(current) = page.model.filter(|_| project.has_models()) else {
             return Vec::new();
         };
-        (0..project.models.len())
-            .filter_map(|model| {
+        project
+            .models()
+            .filter_map(|(model, _)| {
                 let twin = self.twin(index, Some(model), page.scope);
-                let target = twin.or(self.model_landing[model])?;
+                let target = twin.or(self.model_landing[model.0])?;
                 Some(ModelTarget {
                     model,
-                    path: self.pages[target].path.clone(),
+                    path: self.page(target).path.clone(),
                     current: model == current,
                     same_page: twin.is_some(),
                 })
@@ -315,8 +365,8 @@ impl SitePlan {
 
     /// Whether the group is shown open on the page: the site-wide groups always, a
     /// scope's group on its own pages and on pages of no scope.
-    pub fn group_open(&self, index: usize, group: usize) -> bool {
-        let page_scope = self.pages[index].scope;
+    pub fn group_open(&self, index: PageIx, group: usize) -> bool {
+        let page_scope = self.page(index).scope;
         match self.nav[group].scope {
             None => true,
             Some(scope) => page_scope.is_none_or(|s| s == scope),
@@ -327,14 +377,14 @@ impl SitePlan {
     /// the page's neighbours in its own group. Bounded: its length depends on the
     /// scopes and [`NAV_NEIGHBOURS`], never on the number of pages. Returns, per
     /// group, the indices of the items shown; a group with none is left out.
-    pub fn fallback_nav(&self, index: usize) -> Vec<(usize, Vec<usize>)> {
-        let at = self.pages[index].nav_at;
+    pub fn fallback_nav(&self, index: PageIx) -> Vec<(usize, Vec<usize>)> {
+        let at = self.page(index).nav_at;
         self.nav
             .iter()
             .enumerate()
             .filter_map(|(g, group)| {
                 let near = |i: usize| {
-                    at.is_some_and(|(ag, ai)| ag == g && i.abs_diff(ai) <= NAV_NEIGHBOURS)
+                    at.is_some_and(|at| at.group == g && i.abs_diff(at.item) <= NAV_NEIGHBOURS)
                 };
                 let items: Vec<usize> = (0..group.items.len())
                     .filter(|&i| group.items[i].landmark || near(i))
@@ -352,7 +402,7 @@ const SCOPE_KEY: &str = "rasci";
 /// each in its order of scopes), content, parties, the comparisons, glossary, 404.
 fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     let mut kinds = vec![PageKind::Home];
-    for (model, def) in project.models.iter().enumerate() {
+    for (model, def) in project.models() {
         for &scope in &def.scopes {
             kinds.push(PageKind::Scope { model, scope });
         }
@@ -367,7 +417,7 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
                 scope: None,
             });
         }
-        for (scope_index, scope) in project.scopes.iter().enumerate() {
+        for (scope_index, scope) in project.scopes() {
             if page.applies_to(&scope.id.value) {
                 kinds.push(PageKind::Content {
                     page: page_index,
@@ -379,12 +429,17 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     for (index, _) in project.parties.iter().enumerate() {
         kinds.push(PageKind::Party(index));
     }
-    for (model, def) in project.models.iter().enumerate() {
+    for (model, def) in project.models() {
         if def.scopes.len() > 1 {
             kinds.push(PageKind::Compare { model });
         }
     }
-    for (scope, first, second) in model_pairs(project) {
+    for ModelPair {
+        scope,
+        first,
+        second,
+    } in model_pairs(project)
+    {
         kinds.push(PageKind::CompareModels {
             scope,
             first,
@@ -399,18 +454,24 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
 /// Every pair of models that cover one scope, scope by scope, each pair
 /// in the project's order of models: the comparisons of models the site has. None in a
 /// project without models.
-pub fn model_pairs(project: &Project) -> Vec<(usize, usize, usize)> {
+pub fn model_pairs(project: &Project) -> Vec<ModelPair> {
     let mut pairs = Vec::new();
     if !project.has_models() {
         return pairs;
     }
-    for scope in 0..project.scopes.len() {
-        let covering: Vec<usize> = (0..project.models.len())
-            .filter(|&m| project.models[m].scopes.contains(&scope))
+    for (scope, _) in project.scopes() {
+        let covering: Vec<ModelIx> = project
+            .models()
+            .filter(|(_, m)| m.has_scope(scope))
+            .map(|(model, _)| model)
             .collect();
         for (i, &first) in covering.iter().enumerate() {
             for &second in &covering[i + 1..] {
-                pairs.push((scope, first, second));
+                pairs.push(ModelPair {
+                    scope,
+                    first,
+                    second,
+                });
             }
         }
     }
@@ -419,8 +480,8 @@ pub fn model_pairs(project: &Project) -> Vec<(usize, usize, usize)> {
 
 /// The id of a model as its paths use it: `None` for the implicit model of a project
 /// without models, whose pages keep the paths of a project without models.
-fn model_id(project: &Project, model: usize) -> Option<&str> {
-    project.models[model].id()
+fn model_id(project: &Project, model: ModelIx) -> Option<&str> {
+    project.model_at(model).id()
 }
 
 /// The path of a page from the site root.
@@ -428,10 +489,10 @@ pub fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> St
     match kind {
         PageKind::Home => urls::HOME.to_string(),
         PageKind::Scope { model, scope } => {
-            urls::scope_page(model_id(project, model), &project.scopes[scope].id.value)
+            urls::scope_page(model_id(project, model), &project.scope_at(scope).id.value)
         }
         PageKind::Content { page, scope } => urls::content(
-            scope.map(|i| project.scopes[i].id.as_str()),
+            scope.map(|i| project.scope_at(i).id.as_str()),
             &content[page].slug,
         ),
         PageKind::Party(i) => urls::party(&project.parties[i].id.value),
@@ -441,7 +502,7 @@ pub fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> St
             first,
             second,
         } => urls::compare_models(
-            &project.scopes[scope].id.value,
+            &project.scope_at(scope).id.value,
             model_id(project, first).unwrap_or_default(),
             model_id(project, second).unwrap_or_default(),
         ),
@@ -452,7 +513,7 @@ pub fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> St
 
 fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> PlannedPage {
     let labels = &project.config.labels;
-    let model_name = |m: usize| project.models[m].name().unwrap_or_default().to_string();
+    let model_name = |m: ModelIx| project.model_at(m).name().unwrap_or_default().to_string();
     let title = match kind {
         PageKind::Home => content
             .iter()
@@ -462,15 +523,15 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
                 |p| p.front.title.value.clone(),
             ),
         PageKind::Scope { model, scope } => {
-            let title = scope_page_title(labels, &project.scopes[scope]);
-            match project.models[model].name() {
+            let title = scope_page_title(labels, project.scope_at(scope));
+            match project.model_at(model).name() {
                 Some(name) => format!("{name}: {title}"),
                 None => title,
             }
         }
         PageKind::Content { page, .. } => content[page].front.title.value.clone(),
         PageKind::Party(i) => project.parties[i].name.value.clone(),
-        PageKind::Compare { model } => match project.models[model].name() {
+        PageKind::Compare { model } => match project.model_at(model).name() {
             Some(name) => format!("{}: {name}", labels.compare),
             None => labels.compare.clone(),
         },
@@ -487,11 +548,11 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
         PageKind::Content { page, .. } => Some(format!("content:{}", content[page].slug)),
         PageKind::Compare { .. } => Some("compare".to_string()),
         PageKind::CompareModels { first, second, .. } => {
-            Some(format!("compare-models:{first}:{second}"))
+            Some(format!("compare-models:{}:{}", first.0, second.0))
         }
         _ => None,
     };
-    let model_crumb = |model: usize| Crumb {
+    let model_crumb = |model: ModelIx| Crumb {
         title: model_name(model),
         url: format!("{}#{}", urls::HOME, model_anchor(project, model)),
     };
@@ -532,7 +593,8 @@ fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
         .enumerate()
         .map(|(rank, &page)| (page, rank))
         .collect();
-    let mut runs: HashMap<Option<usize>, Vec<(usize, usize)>> = HashMap::new();
+    // Per scope, each guide's page as (rank in `guide_order`, page).
+    let mut runs: HashMap<Option<ScopeIx>, Vec<(usize, PageIx)>> = HashMap::new();
     for (index, page) in pages.iter().enumerate() {
         if let PageKind::Content {
             page: content,
@@ -540,15 +602,15 @@ fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
         } = page.kind
             && let Some(&at) = rank.get(&content)
         {
-            runs.entry(scope).or_default().push((at, index));
+            runs.entry(scope).or_default().push((at, PageIx(index)));
         }
     }
     for mut run in runs.into_values() {
         run.sort_unstable();
         for pair in run.windows(2) {
             let (before, after) = (pair[0].1, pair[1].1);
-            pages[before].next = Some(after);
-            pages[after].prev = Some(before);
+            pages[before.0].next = Some(after);
+            pages[after.0].prev = Some(before);
         }
     }
 }
@@ -557,26 +619,26 @@ fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
 /// the plan knows it (the page's template words its own title).
 pub fn compare_models_title(
     project: &Project,
-    scope: usize,
-    first: usize,
-    second: usize,
+    scope: ScopeIx,
+    first: ModelIx,
+    second: ModelIx,
 ) -> String {
     format!(
         "{}: {}",
-        project.scopes[scope].name.value,
+        project.scope_at(scope).name.value,
         compare_pair_name(project, first, second)
     )
 }
 
 /// How a link within a scope names the comparison of two models: their names.
-pub fn compare_pair_name(project: &Project, first: usize, second: usize) -> String {
-    let name = |m: usize| project.models[m].name().unwrap_or_default();
+pub fn compare_pair_name(project: &Project, first: ModelIx, second: ModelIx) -> String {
+    let name = |m: ModelIx| project.model_at(m).name().unwrap_or_default();
     format!("{} / {}", name(first), name(second))
 }
 
 /// The anchor of a model's row in the home page's grid, which the model's breadcrumb
 /// links to (a model has no page of its own). Made from the model's validated id.
-pub fn model_anchor(project: &Project, model: usize) -> String {
+pub fn model_anchor(project: &Project, model: ModelIx) -> String {
     format!("model-{}", model_id(project, model).unwrap_or_default())
 }
 
@@ -595,13 +657,11 @@ fn home_crumb(labels: &Labels) -> Crumb {
 
 /// The breadcrumb link of the scope at `index`: its RASCI page in the first model
 /// that covers it (the page the scope switcher leads to), else the home page.
-fn scope_crumb_in(project: &Project, index: usize) -> Crumb {
-    let scope = &project.scopes[index];
+fn scope_crumb_in(project: &Project, index: ScopeIx) -> Crumb {
+    let scope = project.scope_at(index);
     let url = project
-        .models
-        .iter()
-        .enumerate()
-        .find(|(_, m)| m.scopes.contains(&index))
+        .models()
+        .find(|(_, m)| m.has_scope(index))
         .map_or_else(
             || urls::HOME.to_string(),
             |(m, _)| urls::scope_page(model_id(project, m), &scope.id.value),
@@ -634,13 +694,13 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
     }];
     let has_models = project.has_models();
     if has_models {
-        for (model, def) in project.models.iter().enumerate() {
+        for (model, def) in project.models() {
             let id = model_id(project, model);
             let mut items: Vec<NavItem> = def
                 .scopes
                 .iter()
                 .map(|&scope| {
-                    let scope = &project.scopes[scope];
+                    let scope = project.scope_at(scope);
                     item(
                         &scope.name.value,
                         urls::scope_page(id, &scope.id.value),
@@ -659,7 +719,7 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
         }
     }
     let pairs = model_pairs(project);
-    for (index, scope) in project.scopes.iter().enumerate() {
+    for (index, scope) in project.scopes() {
         let mut items = Vec::new();
         if !has_models {
             items.push(item(
@@ -669,7 +729,7 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
             ));
         }
         // With models, a scope's group starts with its comparisons of two models.
-        for &(_, first, second) in pairs.iter().filter(|(s, _, _)| *s == index) {
+        for &ModelPair { first, second, .. } in pairs.iter().filter(|p| p.scope == index) {
             items.push(item(
                 &compare_pair_name(project, first, second),
                 path_of(

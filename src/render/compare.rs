@@ -7,16 +7,21 @@ use super::out::{PageOut, toc_of};
 use super::page_views as views;
 use super::templates::RenderError;
 use super::views::Link;
+use crate::model::{ModelIx, ScopeIx};
 use crate::plan::urls;
 
 const COMPARE: &str = "pages/compare.html";
 const COMPARE_MODELS: &str = "pages/compare_models.html";
 
 /// Every scope's letters side by side, in one operating model.
-pub fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result<(), RenderError> {
+pub fn compare(
+    env: &mut PageEnv<'_>,
+    out: &mut PageOut,
+    model: ModelIx,
+) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
-    let def = &project.models[model];
+    let def = project.model_at(model);
     let matrices: Vec<&crate::resolve::Matrix<'_>> = def
         .scopes
         .iter()
@@ -160,8 +165,8 @@ fn row_letters(
 pub fn compare_models(
     env: &mut PageEnv<'_>,
     out: &mut PageOut,
-    scope: usize,
-    pair: [usize; 2],
+    scope: ScopeIx,
+    pair: [ModelIx; 2],
 ) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
@@ -169,13 +174,14 @@ pub fn compare_models(
         data.matrix(model, scope).ok_or_else(|| {
             RenderError::other(format!(
                 "no table of `{}` was resolved",
-                project.scopes[scope].id.value
+                project.scope_at(scope).id.value
             ))
         })
     });
     let (first, second) = (first?, second?);
     let column = |env: &PageEnv<'_>, matrix: &crate::resolve::Matrix<'_>| views::ModelColumn {
-        name: project.models[matrix.model]
+        name: project
+            .model_at(matrix.model)
             .name()
             .unwrap_or_default()
             .to_string(),
@@ -233,7 +239,7 @@ pub fn compare_models(
             letters: row_letters(row, &second.parties, order),
         })
         .collect();
-    let model_id = |m: usize| project.models[m].id().unwrap_or_default();
+    let model_id = |m: ModelIx| project.model_at(m).id().unwrap_or_default();
     let both_id = env.id("in-both");
     let only = vec![
         views::OnlySection {
@@ -251,7 +257,7 @@ pub fn compare_models(
     ];
     let mut view = views::CompareModelsView {
         description: String::new(),
-        scope_name: project.scopes[scope].name.value.clone(),
+        scope_name: project.scope_at(scope).name.value.clone(),
         first: column(env, first),
         second: column(env, second),
         both_id,

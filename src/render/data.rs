@@ -6,7 +6,7 @@ use super::dates::{MATRIX_DATA, PageDates, SCOPE_DATA};
 use super::diagrams::Diagrams;
 use super::glossary::Glossary;
 use crate::load::content::ContentPage;
-use crate::model::{DataKind, Flow, Project, Scope};
+use crate::model::{DataKind, Flow, ModelIx, Project, Scope, ScopeIx};
 use crate::plan::{PageKind, urls};
 use crate::resolve::Matrix;
 
@@ -24,24 +24,41 @@ pub struct SiteData<'p> {
     pub diagrams: Diagrams<'p>,
     /// The day each page last changed comes from these (see [`PageDates`]).
     pub dates: PageDates<'p>,
-    /// `(model, scope)` → index into `matrices`.
-    pub matrix_at: std::collections::HashMap<(usize, usize), usize>,
+    /// Where each matrix is in `matrices`.
+    pub matrix_at: std::collections::HashMap<MatrixAt, usize>,
+}
+
+/// The key of a matrix: the operating model and the scope it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MatrixAt {
+    pub model: ModelIx,
+    pub scope: ScopeIx,
+}
+
+impl MatrixAt {
+    /// Where `matrix` sits.
+    pub fn of(matrix: &Matrix<'_>) -> MatrixAt {
+        MatrixAt {
+            model: matrix.model,
+            scope: matrix.scope_index,
+        }
+    }
 }
 
 impl<'p> SiteData<'p> {
     /// The matrix of `scope` in `model`, when the model covers the scope.
-    pub fn matrix(&self, model: usize, scope: usize) -> Option<&'p Matrix<'p>> {
+    pub fn matrix(&self, model: ModelIx, scope: ScopeIx) -> Option<&'p Matrix<'p>> {
         let matrices: &'p [Matrix<'p>] = self.matrices;
         self.matrix_at
-            .get(&(model, scope))
+            .get(&MatrixAt { model, scope })
             .map(|&index| &matrices[index])
     }
 
-    /// The site path of `scope`'s RASCI page in `model` (see [`urls::deployment`]).
-    pub fn scope_path(&self, model: usize, scope: usize) -> String {
+    /// The site path of `scope`'s RASCI page in `model` (see [`urls::scope_page`]).
+    pub fn scope_path(&self, model: ModelIx, scope: ScopeIx) -> String {
         urls::scope_page(
-            self.project.models[model].id(),
-            &self.project.scopes[scope].id.value,
+            self.project.model_at(model).id(),
+            &self.project.scope_at(scope).id.value,
         )
     }
 
@@ -52,9 +69,9 @@ impl<'p> SiteData<'p> {
 
     /// Where a page belongs, as search and headings name it: the scope's name, led
     /// by the model's in a project with models.
-    pub fn place_name(&self, model: Option<usize>, scope: usize) -> String {
-        let scope = &self.project.scopes[scope].name.value;
-        match model.and_then(|m| self.project.models[m].name()) {
+    pub fn place_name(&self, model: Option<ModelIx>, scope: ScopeIx) -> String {
+        let scope = &self.project.scope_at(scope).name.value;
+        match model.and_then(|m| self.project.model_at(m).name()) {
             Some(model) => format!("{model} · {scope}"),
             None => scope.clone(),
         }
@@ -68,11 +85,11 @@ impl SiteData<'_> {
     }
 
     /// The index of a scope of the project, from the scope itself.
-    pub fn scope_index(&self, scope: &Scope) -> Option<usize> {
+    pub fn scope_index(&self, scope: &Scope) -> Option<ScopeIx> {
         self.project
-            .scopes
-            .iter()
-            .position(|s| s.id.value == scope.id.value)
+            .scopes()
+            .find(|(_, s)| s.id.value == scope.id.value)
+            .map(|(index, _)| index)
     }
 }
 

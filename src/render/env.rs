@@ -7,7 +7,7 @@ use super::glossary::Marker;
 use super::templates::{RenderError, Theme};
 use crate::diagnostic::Diagnostic;
 use crate::load::markdown::{UniqueIds, is_external, normalize, percent_decode};
-use crate::model::Scope;
+use crate::model::{ModelIx, Scope};
 use crate::plan::urls;
 use crate::source::Span;
 
@@ -21,7 +21,7 @@ pub struct PageEnv<'a> {
     /// The operating model the page shows (index into `project.models`): a scope
     /// page's; `None` on pages of no model, where shortcodes use the first model that
     /// covers their scope.
-    pub model: Option<usize>,
+    pub model: Option<ModelIx>,
     /// Slug of the content file being rendered, to resolve `other.md` links.
     pub content_slug: Option<String>,
     pub marker: Marker<'a>,

@@ -11,7 +11,8 @@ use super::data::{SiteData, updated};
 use super::out::PageOut;
 use super::pages;
 use super::templates::{RenderError, Theme};
-use crate::plan::{PageKind, SitePlan, urls};
+use crate::model::ScopeIx;
+use crate::plan::{NavAt, PageIx, PageKind, SitePlan, urls};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -122,11 +123,11 @@ pub fn page(
     data: &SiteData<'_>,
     theme: &Theme,
     plan: &SitePlan,
-    index: usize,
+    index: PageIx,
     out: &PageOut,
 ) -> Result<String, RenderError> {
     let project = data.project;
-    let planned = &plan.pages[index];
+    let planned = plan.page(index);
     let root = if planned.path == urls::NOT_FOUND {
         not_found_root(project)
     } else {
@@ -162,25 +163,25 @@ pub fn page(
             path: &planned.path,
             scope_name: planned
                 .scope
-                .map_or("", |i| project.scopes[i].name.value.as_str()),
-            scope_index: planned.scope.map(|i| i.to_string()).unwrap_or_default(),
+                .map_or("", |i| project.scope_at(i).name.value.as_str()),
+            scope_index: planned.scope.map(|i| i.0.to_string()).unwrap_or_default(),
             model_name: planned
                 .model
-                .and_then(|m| project.models[m].name())
+                .and_then(|m| project.model_at(m).name())
                 .unwrap_or_default()
                 .to_string(),
             is_home: matches!(planned.kind, PageKind::Home),
             title_scope: planned
                 .title_scope
-                .map(|i| project.scopes[i].name.value.clone())
+                .map(|i| project.scope_at(i).name.value.clone())
                 .unwrap_or_default(),
             prev: planned.prev.map(|i| Link {
-                title: &plan.pages[i].title,
-                url: rel(&plan.pages[i].path),
+                title: &plan.page(i).title,
+                url: rel(&plan.page(i).path),
             }),
             next: planned.next.map(|i| Link {
-                title: &plan.pages[i].title,
-                url: rel(&plan.pages[i].path),
+                title: &plan.page(i).title,
+                url: rel(&plan.page(i).path),
             }),
             edit_url: project.config.edit_link.as_ref().and_then(|link| {
                 edit_source(data, planned.kind).map(|file| link.link(project.sources.path(file)))
@@ -192,7 +193,7 @@ pub fn page(
             .switcher(project, index)
             .into_iter()
             .map(|target| Switch {
-                name: &project.scopes[target.scope].name.value,
+                name: &project.scope_at(target.scope).name.value,
                 url: rel(&target.path),
                 current: target.current,
             })
@@ -201,7 +202,8 @@ pub fn page(
             .model_switcher(project, index)
             .into_iter()
             .map(|target| ModelSwitch {
-                name: project.models[target.model]
+                name: project
+                    .model_at(target.model)
                     .name()
                     .unwrap_or_default()
                     .to_string(),
@@ -242,10 +244,10 @@ fn edit_source(data: &SiteData<'_>, kind: PageKind) -> Option<crate::source::Fil
 /// The page's bounded navigation, for readers without scripts.
 fn fallback_nav<'a>(
     plan: &'a SitePlan,
-    index: usize,
+    index: PageIx,
     rel: &dyn Fn(&str) -> String,
 ) -> Vec<NavGroup<'a>> {
-    let current = plan.pages[index].nav_at;
+    let current = plan.page(index).nav_at;
     plan.fallback_nav(index)
         .into_iter()
         .map(|(g, items)| {
@@ -258,7 +260,7 @@ fn fallback_nav<'a>(
                     .map(|i| NavItem {
                         title: &group.items[i].title,
                         url: rel(&group.items[i].path),
-                        current: current == Some((g, i)),
+                        current: current == Some(NavAt { group: g, item: i }),
                     })
                     .collect(),
             }
@@ -272,7 +274,7 @@ struct ScriptGroup<'a> {
     /// Title.
     t: &'a str,
     /// The scope's index, or `null` for the site-wide groups (always open).
-    s: Option<usize>,
+    s: Option<ScopeIx>,
     /// Items: `[title, path from the site root]`.
     i: Vec<(&'a str, &'a str)>,
 }

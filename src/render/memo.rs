@@ -219,7 +219,7 @@ pub(super) fn rerender_changed(
         .map(|&i| {
             let planned = &plan.pages[i];
             let mut out = pages::render(data, theme, planned)?;
-            let html = layout::page(data, theme, plan, i, &out)?;
+            let html = layout::page(data, theme, plan, crate::plan::PageIx(i), &out)?;
             let old = site.files.get(&planned.path).map(|b| links::ids_of(b));
             if old != Some(links::ids_of(html.as_bytes())) {
                 return Ok(None);

@@ -106,7 +106,7 @@ pub fn render(
         matrix_at: matrices
             .iter()
             .enumerate()
-            .map(|(index, matrix)| ((matrix.model, matrix.scope_index), index))
+            .map(|(index, matrix)| (data::MatrixAt::of(matrix), index))
             .collect(),
     };
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
@@ -169,7 +169,10 @@ fn render_site(
         .enumerate()
         .map(|(i, out)| {
             let path = plan.pages[i].path.clone();
-            (path, layout::page(data, theme, plan, i, out))
+            (
+                path,
+                layout::page(data, theme, plan, crate::plan::PageIx(i), out),
+            )
         })
         .collect();
     for (path, html) in rendered {

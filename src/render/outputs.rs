@@ -18,7 +18,7 @@ pub(super) fn data_files(data: &SiteData<'_>) -> Vec<(String, Bytes)> {
         .par_iter()
         .map(|matrix| {
             let id = &matrix.scope.id.value;
-            let model = data.project.models[matrix.model].id();
+            let model = data.project.model_at(matrix.model).id();
             let mut files = vec![
                 (
                     urls::download(model, id, "csv"),

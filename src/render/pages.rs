@@ -16,8 +16,8 @@ use super::page_views;
 use super::templates::{RenderError, Theme};
 use super::views::{self, Link};
 use crate::load::content::ContentPage;
-use crate::model::Letter;
-use crate::plan::{PageKind, PlannedPage, path_of, sorted_guides, urls};
+use crate::model::{Letter, ModelIx, ScopeIx};
+use crate::plan::{ModelPair, PageKind, PlannedPage, path_of, sorted_guides, urls};
 
 /// The CSS class of a page kind's layout, e.g. `page-deployment`.
 pub fn class(kind: PageKind) -> &'static str {
@@ -47,7 +47,7 @@ pub fn render(
     planned: &PlannedPage,
 ) -> Result<PageOut, RenderError> {
     let kind = planned.kind;
-    let scope = planned.scope.map(|i| &data.project.scopes[i]);
+    let scope = planned.scope.map(|i| data.project.scope_at(i));
     let mut env = PageEnv::new(data, theme, &planned.path, scope);
     env.model = planned.model;
     let mut out = PageOut {
@@ -170,11 +170,12 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
         })
         .collect();
     let mut rows = Vec::new();
-    for (model, def) in project.models.iter().enumerate() {
+    for (model, def) in project.models() {
         let id = env.id(&crate::plan::model_anchor(project, model));
-        let cells = (0..project.scopes.len())
-            .map(|scope| page_views::GridCell {
-                scope_name: project.scopes[scope].name.value.clone(),
+        let cells = project
+            .scopes()
+            .map(|(scope, _)| page_views::GridCell {
+                scope_name: project.scope_at(scope).name.value.clone(),
                 page: data
                     .matrix(model, scope)
                     .map(|matrix| page_views::GridLink {
@@ -203,7 +204,12 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
             links: Vec::new(),
         })
         .collect();
-    for (scope, first, second) in crate::plan::model_pairs(project) {
+    for ModelPair {
+        scope,
+        first,
+        second,
+    } in crate::plan::model_pairs(project)
+    {
         let path = path_of(
             project,
             data.content,
@@ -213,7 +219,7 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
                 second,
             },
         );
-        comparisons[scope].links.push(Link {
+        comparisons[scope.0].links.push(Link {
             name: crate::plan::compare_pair_name(project, first, second),
             href: env.url(&path),
         });
@@ -236,21 +242,22 @@ const NOT_FOUND: &str = "pages/404.html";
 fn scope_page(
     env: &mut PageEnv<'_>,
     out: &mut PageOut,
-    model: usize,
-    index: usize,
+    model: ModelIx,
+    index: ScopeIx,
 ) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
-    let scope = &project.scopes[index];
+    let scope = project.scope_at(index);
     let matrix = data.matrix(model, index).ok_or_else(|| {
         RenderError::other(format!("no table of `{}` was resolved", scope.id.value))
     })?;
-    let model_id = project.models[model].id();
+    let model_id = project.model_at(model).id();
     let description_html = scope.description.as_ref().map(|d| {
         let text = env.inline(&d.value, d.span);
         text.trim_end_matches('.').to_string() + "."
     });
-    let model_view = project.models[model]
+    let model_view = project
+        .model_at(model)
         .def
         .as_ref()
         .map(|def| page_views::ModelView {
@@ -308,22 +315,32 @@ fn scope_page(
     // The other models that cover this scope, each with its comparison to this one.
     let comparisons = crate::plan::model_pairs(project)
         .into_iter()
-        .filter(|&(s, first, second)| s == index && (first == model || second == model))
-        .map(|(scope, first, second)| {
-            let other = if first == model { second } else { first };
-            views::Link {
-                name: project.models[other].name().unwrap_or_default().to_string(),
-                href: env.url(&path_of(
-                    project,
-                    data.content,
-                    PageKind::CompareModels {
-                        scope,
-                        first,
-                        second,
-                    },
-                )),
-            }
-        })
+        .filter(|pair| pair.scope == index && (pair.first == model || pair.second == model))
+        .map(
+            |ModelPair {
+                 scope,
+                 first,
+                 second,
+             }| {
+                let other = if first == model { second } else { first };
+                views::Link {
+                    name: project
+                        .model_at(other)
+                        .name()
+                        .unwrap_or_default()
+                        .to_string(),
+                    href: env.url(&path_of(
+                        project,
+                        data.content,
+                        PageKind::CompareModels {
+                            scope,
+                            first,
+                            second,
+                        },
+                    )),
+                }
+            },
+        )
         .collect();
     let view = page_views::ScopePageView {
         scope: page_views::ScopeView {
@@ -417,20 +434,22 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
     }
     // The models the party takes part in: every model of a project with models that
     // lists it, the implicit model (all parties) otherwise.
-    let models: Vec<usize> = (0..project.models.len())
-        .filter(|&m| project.models[m].parties.contains(&index))
+    let models: Vec<ModelIx> = project
+        .models()
+        .filter(|(_, m)| m.has_party(index))
+        .map(|(m, _)| m)
         .collect();
     // How many tasks in each letter, per model and scope, as a compact overview.
     let mut overview = Vec::new();
     for &model in &models {
-        for &scope in &project.models[model].scopes {
+        for &scope in &project.model_at(model).scopes {
             let Some(matrix) = data.matrix(model, scope) else {
                 continue;
             };
             overview.push(page_views::CountsRow {
                 href: env.url(&data.matrix_path(matrix)),
                 name: matrix.scope.name.value.clone(),
-                model_name: project.models[model].name().map(str::to_string),
+                model_name: project.model_at(model).name().map(str::to_string),
                 counts: Letter::ALL
                     .into_iter()
                     .map(|letter| {
@@ -447,7 +466,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
     let depth = u8::from(has_models);
     let mut sections = Vec::new();
     for &model in &models {
-        let def = &project.models[model];
+        let def = project.model_at(model);
         let heading_id = def
             .id()
             .map(|_| env.id(&crate::plan::model_anchor(project, model)));
@@ -462,7 +481,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
             let Some(matrix) = data.matrix(model, scope) else {
                 continue;
             };
-            let scope_id = &project.scopes[scope].id.value;
+            let scope_id = &project.scope_at(scope).id.value;
             let heading_id = env.id(&match def.id() {
                 Some(model_id) => format!("in-{model_id}-{scope_id}"),
                 None => format!("in-{scope_id}"),
@@ -473,7 +492,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
             scopes.push(page_views::PartyScope {
                 heading_id,
                 level: 2 + depth,
-                name: project.scopes[scope].name.value.clone(),
+                name: project.scope_at(scope).name.value.clone(),
                 duties,
             });
         }

@@ -40,7 +40,7 @@ struct Entry<'a> {
     /// The scope (its index in `scopes.yaml`) the entry belongs to; none for a
     /// page of the whole site.
     #[serde(skip_serializing_if = "Option::is_none")]
-    d: Option<usize>,
+    d: Option<crate::model::ScopeIx>,
     /// Entries of the same group are one thing shown in several scopes: a task,
     /// a guide, a heading of a guide or of the RASCI page.
     g: usize,
@@ -278,7 +278,7 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
                         d: scope,
                         g: 0,
                     },
-                    format!("task\u{1f}{}\u{1f}{}", matrix.model, row.task.id.value),
+                    format!("task\u{1f}{}\u{1f}{}", matrix.model.0, row.task.id.value),
                 ));
             }
         }
@@ -361,11 +361,11 @@ mod tests {
     #[test]
     fn the_index_joined_part_by_part_is_the_list_serialised_at_once() {
         let entry = |t: &'static str, x: &'static str, d: Option<usize>, g: usize| Entry {
+            d: d.map(crate::model::ScopeIx),
             t: Cow::Borrowed(t),
             u: Cow::Borrowed("a/index.html#b"),
             s: Cow::Owned(format!("Cloud · {t}")),
             x: Cow::Borrowed(x),
-            d,
             g,
         };
         // Groups are numbered in the order first met, over the pages and then the tasks.

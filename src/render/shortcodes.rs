@@ -16,7 +16,7 @@ use super::views::{
 };
 use crate::config::LetterOrder;
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
-use crate::model::{Flow, Letter, Scope};
+use crate::model::{Flow, Letter, ModelIx, Scope};
 use crate::resolve::Matrix;
 use crate::source::Span;
 use serde::Serialize;
@@ -67,7 +67,7 @@ const SHORTCODES: &[Declared] = &[
 struct Call<'c, 'a> {
     call: &'c Shortcode,
     scope: Option<&'a Scope>,
-    model: Option<usize>,
+    model: Option<ModelIx>,
 }
 
 impl<'c, 'a> Call<'c, 'a> {
@@ -99,21 +99,25 @@ impl<'c, 'a> Call<'c, 'a> {
         let index = data.scope_index(scope);
         let found = index.and_then(|index| match model {
             Some(model) => data.matrix(model, index),
-            None => (0..data.project.models.len()).find_map(|m| data.matrix(m, index)),
+            None => data
+                .project
+                .models()
+                .find_map(|(m, _)| data.matrix(m, index)),
         });
         found.ok_or_else(|| {
             // The models that do show a table for the scope, for the help.
             let covering: Vec<&str> = index
                 .map(|index| {
-                    (0..data.project.models.len())
-                        .filter(|&m| data.matrix(m, index).is_some())
-                        .filter_map(|m| data.project.models[m].id())
+                    data.project
+                        .models()
+                        .filter(|&(m, _)| data.matrix(m, index).is_some())
+                        .filter_map(|(_, def)| def.id())
                         .collect()
                 })
                 .unwrap_or_default();
             let named = model
                 .filter(|_| call.arg("model").is_some())
-                .and_then(|m| data.project.models[m].id());
+                .and_then(|m| data.project.model_at(m).id());
             let message = match named {
                 Some(id) => format!("model `{id}` does not cover `{}`", scope.id.value),
                 None => format!("no operating model shows a table for `{}`", scope.id.value),
@@ -193,8 +197,8 @@ fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diagnost
     // The operating model: the one named, else the page's own; on a page of no model,
     // the first model that covers the scope.
     let model = match call.arg("model") {
-        Some(id) => match data.project.models.iter().position(|m| m.id() == Some(id)) {
-            Some(model) => Some(model),
+        Some(id) => match data.project.model(id) {
+            Some((model, _)) => Some(model),
             None => {
                 let known: Vec<&str> = data.project.models.iter().filter_map(|m| m.id()).collect();
                 let mut d = Diagnostic::new(
@@ -287,9 +291,9 @@ fn party_duties<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String
         .parties
         .iter()
         .position(|p| p.id.value == party.id.value)
-        .is_some_and(|index| data.project.models[duties_matrix.model].has_party(index));
+        .is_some_and(|index| data.project.model_at(duties_matrix.model).has_party(index));
     if !in_model {
-        let model = &data.project.models[duties_matrix.model];
+        let model = data.project.model_at(duties_matrix.model);
         let members: Vec<&str> = model
             .parties
             .iter()
@@ -362,7 +366,7 @@ fn diagram<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String, Dia
     if let (Some(f), Some(m)) = (found, named_model)
         && f.model != m
     {
-        let model_id = data.project.models[m].id().unwrap_or_default();
+        let model_id = data.project.model_at(m).id().unwrap_or_default();
         let own: Vec<&str> = data
             .project
             .flows
@@ -379,7 +383,7 @@ fn diagram<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String, Dia
             RuleId::ContentShortcode,
             format!(
                 "flow `{id}` is not a flow of model `{model_id}` (it is of model `{}`)",
-                data.project.models[f.model].id().unwrap_or_default()
+                data.project.model_at(f.model).id().unwrap_or_default()
             ),
         )
         .at(span, "in this shortcode")

@@ -118,7 +118,7 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
     MatrixView {
         scope_id: matrix.scope.id.value.clone(),
         scope_name: matrix.scope.name.value.clone(),
-        model_name: project.models[matrix.model].name().map(str::to_string),
+        model_name: project.model_at(matrix.model).name().map(str::to_string),
         caption_id,
         parties,
         columns: matrix.parties.len() + 1,
@@ -158,7 +158,7 @@ pub struct SummaryItemView {
 /// heading gets an id; the table of contents finds it in the rendered page.
 /// The summaries of the page's model (every summary in a project without models).
 pub fn summaries(env: &mut PageEnv<'_>, level: u8) -> Vec<SummaryView> {
-    let model = env.model.unwrap_or(0);
+    let model = env.model.unwrap_or_default();
     summaries_where(env, level, &|s| s.model == model)
 }
 
