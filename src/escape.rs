@@ -7,7 +7,7 @@
 
 /// Escapes text for use in element content and in double- or single-quoted attribute
 /// values, of HTML pages and of SVG drawings alike.
-pub fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     esc_into(text, &mut out);
     out
@@ -15,7 +15,7 @@ pub fn esc(text: &str) -> String {
 
 /// [`esc`] appended to `out`, for callers that build one string from many pieces and
 /// would otherwise allocate a string per piece.
-pub fn esc_into(text: &str, out: &mut String) {
+pub(crate) fn esc_into(text: &str, out: &mut String) {
     for_each_piece(text, |piece| {
         out.push_str(piece);
         Ok::<(), std::convert::Infallible>(())
@@ -25,7 +25,7 @@ pub fn esc_into(text: &str, out: &mut String) {
 
 /// [`esc`] written to `out`, for the template engine, which writes into a buffer of its
 /// own: no string is made for the escaped text.
-pub fn esc_write(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn esc_write(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for_each_piece(text, |piece| out.write_all(piece.as_bytes()))
 }
 

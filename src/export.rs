@@ -1,11 +1,11 @@
 //! Export: the resolved matrices as JSON (a public contract, see docs/commands.md), as CSV, as
-//! an Excel workbook ([`xlsx`]) or as Markdown tables ([`markdown`]).
+//! an Excel workbook (`xlsx`) or as Markdown tables (`markdown`).
 
-pub mod markdown;
-pub mod xlsx;
+pub(crate) mod markdown;
+pub(crate) mod xlsx;
 
-pub use markdown::to_markdown;
-pub use xlsx::to_xlsx;
+pub(crate) use markdown::to_markdown;
+pub(crate) use xlsx::to_xlsx;
 
 use crate::diagnostic::list_names;
 use crate::model::Project;
@@ -14,69 +14,69 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Version of the JSON export's shape.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Serialize)]
-pub struct Export<'a> {
-    pub version: u32,
-    pub parties: Vec<ExportParty<'a>>,
+pub(crate) struct Export<'a> {
+    pub(crate) version: u32,
+    pub(crate) parties: Vec<ExportParty<'a>>,
     /// The operating models of the exported matrices; left out for a project without
     /// models, whose export keeps the shape it always had.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub models: Option<Vec<ExportModel<'a>>>,
-    pub scopes: Vec<ExportScope<'a>>,
+    pub(crate) models: Option<Vec<ExportModel<'a>>>,
+    pub(crate) scopes: Vec<ExportScope<'a>>,
 }
 
 /// An operating model: who takes part, over which scopes.
 #[derive(Serialize)]
-pub struct ExportModel<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub description: Option<&'a str>,
+pub(crate) struct ExportModel<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) description: Option<&'a str>,
     /// Party ids in the model's column order.
-    pub parties: Vec<&'a str>,
+    pub(crate) parties: Vec<&'a str>,
     /// Scope ids the model covers, in its order.
-    pub scopes: Vec<&'a str>,
+    pub(crate) scopes: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
-pub struct ExportParty<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
+pub(crate) struct ExportParty<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
 }
 
 /// One scope's matrix; with models, one per model and scope, naming the model.
 #[derive(Serialize)]
-pub struct ExportScope<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
+pub(crate) struct ExportScope<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
     /// The model id, when the project has models.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<&'a str>,
+    pub(crate) model: Option<&'a str>,
     /// The model's party ids in column order, when the project has models.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parties: Option<Vec<&'a str>>,
-    pub sections: Vec<ExportSection<'a>>,
+    pub(crate) parties: Option<Vec<&'a str>>,
+    pub(crate) sections: Vec<ExportSection<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct ExportSection<'a> {
-    pub id: &'a str,
-    pub title: Option<&'a str>,
-    pub tasks: Vec<ExportTask<'a>>,
+pub(crate) struct ExportSection<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: Option<&'a str>,
+    pub(crate) tasks: Vec<ExportTask<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct ExportTask<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
+pub(crate) struct ExportTask<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
     /// Party id → letters in RASCI order; parties without letters are left out.
-    pub assignments: BTreeMap<&'a str, Vec<&'static str>>,
+    pub(crate) assignments: BTreeMap<&'a str, Vec<&'static str>>,
 }
 
 /// The export document for the given matrices (all of them, or those asked for). With
 /// models, the models of the given matrices are listed, in project order.
-pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a> {
+pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a> {
     let party_ids = |parties: &[usize]| -> Vec<&'a str> {
         parties
             .iter()
@@ -153,7 +153,7 @@ pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a
     }
 }
 
-pub fn to_json(project: &Project, matrices: &[&Matrix<'_>]) -> String {
+pub(crate) fn to_json(project: &Project, matrices: &[&Matrix<'_>]) -> String {
     let mut text = serde_json::to_string_pretty(&document(project, matrices))
         .expect("export values always serialize");
     text.push('\n');
@@ -163,7 +163,7 @@ pub fn to_json(project: &Project, matrices: &[&Matrix<'_>]) -> String {
 /// A CSV cell that a spreadsheet will show as text: a cell starting with `=`, `+`, `-`
 /// or `@` (also after spaces, and their full-width forms), or with a tab or carriage
 /// return, would be read as a formula, so it gets a leading `'`, as OWASP recommends.
-pub fn csv_cell(text: &str) -> String {
+pub(crate) fn csv_cell(text: &str) -> String {
     let formula = |c: char| matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠');
     let first = text.chars().next();
     let first_visible = text.trim_start_matches(' ').chars().next();
@@ -178,7 +178,7 @@ pub fn csv_cell(text: &str) -> String {
 /// The letters of `party` in `row` as the CSV, XLSX and Markdown exports write them: `A, R`,
 /// in the order `matrix.letter_order` of the config asks for (as written by default); empty
 /// when the party holds none. The JSON export keeps RASCI order, its documented contract.
-pub fn cell_text(project: &Project, row: &crate::resolve::Row<'_>, party: usize) -> String {
+pub(crate) fn cell_text(project: &Project, row: &crate::resolve::Row<'_>, party: usize) -> String {
     row.cells[party].map_or_else(String::new, |cell| {
         cell.text(project.config.matrix.letter_order)
     })
@@ -186,7 +186,7 @@ pub fn cell_text(project: &Project, row: &crate::resolve::Row<'_>, party: usize)
 
 /// The heading of a table's task column: `Task`, or with models `Task (<model name>)`,
 /// so that a sheet or table on its own still says which model it is.
-pub fn task_heading(project: &Project, matrix: &Matrix<'_>) -> String {
+pub(crate) fn task_heading(project: &Project, matrix: &Matrix<'_>) -> String {
     match project.model_at(matrix.model).name() {
         Some(name) => format!("Task ({name})"),
         None => "Task".to_string(),
@@ -194,7 +194,7 @@ pub fn task_heading(project: &Project, matrix: &Matrix<'_>) -> String {
 }
 
 /// The title of one matrix: the scope's name, or with models `<model name> · <scope name>`.
-pub fn matrix_title(project: &Project, matrix: &Matrix<'_>) -> String {
+pub(crate) fn matrix_title(project: &Project, matrix: &Matrix<'_>) -> String {
     match project.model_at(matrix.model).name() {
         Some(name) => format!("{name} · {}", matrix.scope.name.value),
         None => matrix.scope.name.value.clone(),
@@ -204,7 +204,7 @@ pub fn matrix_title(project: &Project, matrix: &Matrix<'_>) -> String {
 /// The matrices an export asked for: those of model `model` (when given) and scope
 /// `scope` (when given). An id that names nothing is an error in words, listing the ids
 /// there are.
-pub fn select<'m, 'p>(
+pub(crate) fn select<'m, 'p>(
     project: &Project,
     matrices: &'m [Matrix<'p>],
     model: Option<&str>,
@@ -267,7 +267,7 @@ pub fn select<'m, 'p>(
 /// One matrix as CSV: `Section,Task,<party names…>` (the model's parties, in its column
 /// order), letters as `A, R` (see [`cell_text`]). Cells that a spreadsheet would run as formulas are defused
 /// (see [`csv_cell`]).
-pub fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
+pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         "Section".to_string(),

@@ -9,11 +9,11 @@
 //! write   Site → the output folder                               (crate::write, by the CLI)
 //! ```
 //!
-//! `rasci check` and `export` stop after [`check`] ([`check_project`]); `check --site`
+//! `rasci check` and `export` stop after `check` ([`check_project`]); `check --site`
 //! runs [`build`] and writes nothing; `rasci build` writes what [`build`] made; `serve`
 //! builds once with [`build_reusing`] and then runs [`rebuild`] on every save, which
 //! resolves and checks once, stops there when the project has errors, and otherwise
-//! renders from that same [`Checked`], reusing the previous [`Memo`].
+//! renders from that same `Checked`, reusing the previous [`Memo`].
 
 use crate::check::links::LinkMemo;
 use crate::check::links::SourceLink;
@@ -61,7 +61,7 @@ impl From<ThemeError> for BuildError {
     }
 }
 
-/// The load stage: data files and content pages (see [`crate::load::load`]).
+/// The load stage: data files and content pages (see `crate::load::load`).
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     crate::load::load(root)
 }
@@ -78,17 +78,17 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 /// outlive the project. When the borrow ends (`Checked` dropped), the project can be
 /// changed again: the link report of the built site adds the built pages it quotes to
 /// the project's sources.
-pub struct Checked<'p> {
-    pub project: &'p Project,
-    pub content: &'p [ContentPage],
+pub(crate) struct Checked<'p> {
+    pub(crate) project: &'p Project,
+    pub(crate) content: &'p [ContentPage],
     /// One matrix per scope, resolved once; the checks ran on them and the pages and
     /// exports are made from them.
-    pub matrices: Vec<Matrix<'p>>,
+    pub(crate) matrices: Vec<Matrix<'p>>,
     /// What loading, the rules and the check of Markdown links found.
-    pub findings: Findings,
+    pub(crate) findings: Findings,
     /// Every link written in the content pages, for reporting broken links of the built
     /// site where they were written.
-    pub source_links: Vec<SourceLink>,
+    pub(crate) source_links: Vec<SourceLink>,
     /// Where the links are that the check of Markdown links already reported, so the
     /// check of the built site does not report them twice.
     reported_links: Vec<Span>,
@@ -99,7 +99,7 @@ pub struct Checked<'p> {
 /// see each other's builds.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct StageRuns {
-    /// Runs of [`check`] (resolve, rules, Markdown links).
+    /// Runs of `check` (resolve, rules, Markdown links).
     pub checks: usize,
     /// Runs of the render stage.
     pub renders: usize,
@@ -130,7 +130,7 @@ fn count(stage: impl FnOnce(&mut StageRuns)) {
 /// The check stage: resolves one matrix per scope, checks the links written in the
 /// Markdown (before the rules, so `check.rules` in the config applies to them too), then
 /// runs the rules. Touches no part of the renderer.
-pub fn check<'p>(
+pub(crate) fn check<'p>(
     project: &'p Project,
     content: &'p [ContentPage],
     findings: Findings,
@@ -188,8 +188,8 @@ pub struct Build {
 
 /// What a build keeps for the next build of the same project in the same process
 /// (`serve` holds one): what the load and the check read of each page (see
-/// [`FrontMemo`], [`LinkMemo`]) and what the render stage made (see
-/// [`crate::render::memo::RenderMemo`]).
+/// `FrontMemo`, `LinkMemo`) and what the render stage made (see
+/// `crate::render::memo::RenderMemo`).
 #[derive(Default)]
 pub struct Memo {
     fronts: FrontMemo,
@@ -229,7 +229,7 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
     contained(move || build_here(&root))
 }
 
-/// Runs a build within the render budget (see [`crate::render::budget::contain`]): a
+/// Runs a build within the render budget (see [`crate::render::budget::contain_until`]): a
 /// template that never ends is an error naming it, not a build that never returns.
 fn contained<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, BuildError> + Send + 'static,
@@ -388,7 +388,7 @@ struct RenderedSite {
 
 /// The plan stage: every page of the site, its URL, navigation, breadcrumb and switcher
 /// entries, as output-neutral data, made once per build.
-pub fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
+pub(crate) fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
     crate::plan::SitePlan::new(checked.project, checked.content)
 }
 

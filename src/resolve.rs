@@ -22,7 +22,7 @@ pub struct Matrix<'p> {
 #[derive(Debug)]
 pub struct MatrixSection<'p> {
     pub section: &'p Section,
-    pub rows: Vec<Row<'p>>,
+    pub(crate) rows: Vec<Row<'p>>,
 }
 
 /// A task as one scope shows it.
@@ -41,7 +41,7 @@ impl Row<'_> {
     }
 
     /// The parties (by index) that hold `letter` here, with the cell that gives it.
-    pub fn holders(&self, letter: crate::model::Letter) -> Vec<(usize, &Cell)> {
+    pub(crate) fn holders(&self, letter: crate::model::Letter) -> Vec<(usize, &Cell)> {
         self.cells
             .iter()
             .enumerate()

@@ -16,22 +16,17 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A link written in a content page: the page (index into the content pages), where it
 /// was written and its destination as written.
 #[derive(Debug, Clone)]
-pub struct SourceLink {
-    pub page: usize,
-    pub span: Span,
-    pub dest: String,
-}
-
-/// Every link and image of every content page, in page and text order.
-pub fn source_links(project: &Project, content: &[ContentPage]) -> Vec<SourceLink> {
-    source_links_remembering(project, content, None)
+pub(crate) struct SourceLink {
+    pub(crate) page: usize,
+    pub(crate) span: Span,
+    pub(crate) dest: String,
 }
 
 /// The links and images each page's body holds, as the previous check of the same
 /// project read them, for `serve`, which checks the project again on every save: reading
 /// them means parsing the Markdown of every page, and a save changes one page. A page is
 /// read again unless its body is the one remembered, byte for byte.
-pub type LinkMemo = PathMemo<BodyLinks>;
+pub(crate) type LinkMemo = PathMemo<BodyLinks>;
 
 /// A link in its page's body: where it starts and ends there, and its destination as
 /// written.
@@ -43,7 +38,7 @@ struct BodyLink {
 }
 
 #[derive(Debug)]
-pub struct BodyLinks {
+pub(crate) struct BodyLinks {
     body: String,
     links: Vec<BodyLink>,
 }
@@ -66,7 +61,7 @@ fn body_links(body: &str) -> Vec<BodyLink> {
 
 /// [`source_links`], taking the links of unchanged pages from `memo` and leaving this
 /// check's in it (see [`LinkMemo`]).
-pub fn source_links_remembering(
+pub(crate) fn source_links_remembering(
     project: &Project,
     content: &[ContentPage],
     memo: Option<&mut LinkMemo>,
@@ -161,7 +156,7 @@ fn heading_ids(body: &str) -> Option<BTreeSet<String>> {
 /// its Markdown file (`other.md`, `../guides/intro.md#setup`, `/other.md`) or to a heading
 /// of the page itself (`#setup`), each at the link as written. Links to the site's own
 /// pages and files are judged on the built site, where they exist.
-pub fn check_sources(
+pub(crate) fn check_sources(
     project: &Project,
     content: &[ContentPage],
     links: &[SourceLink],

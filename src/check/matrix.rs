@@ -19,7 +19,7 @@ struct TaskFindingKey {
     message: String,
 }
 
-pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
+pub(crate) fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
     // With parties, scopes or tasks missing, every row would look wrong; the parse
     // finding that lost them is the one to fix first.
     if !DataKind::ALL

@@ -5,7 +5,7 @@ use crate::model::{CellText, DataKind, Located, ModelIx, Project, SummaryItem};
 use crate::source::Span;
 use std::collections::HashMap;
 
-pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
+pub(crate) fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     let party_ids: Vec<&str> = project.parties.iter().map(|p| p.id.as_str()).collect();
     let scope_ids: Vec<&str> = project.scopes.iter().map(|s| s.id.as_str()).collect();
     let system_ids: Vec<&str> = project.systems.iter().map(|s| s.id.as_str()).collect();

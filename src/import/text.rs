@@ -141,7 +141,7 @@ fn closing_parens(chars: &[char]) -> Vec<usize> {
 /// characters, line and paragraph separators and the marks that reorder text are
 /// written as escapes (`\n`, `\u{1b}`), so a name can neither start a new line nor
 /// command a terminal.
-pub fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if needs_escape(c) {
@@ -165,7 +165,7 @@ fn needs_escape(c: char) -> bool {
 }
 
 /// Whether the whole cell is set in bold: `**x**`, `__x__`, `<b>x</b>`, `<strong>x</strong>`.
-pub fn is_bold(raw: &str) -> bool {
+pub(crate) fn is_bold(raw: &str) -> bool {
     let t = raw.trim();
     let wrapped = |open: &str, close: &str| {
         t.len() > open.len() + close.len()
@@ -182,7 +182,7 @@ pub fn is_bold(raw: &str) -> bool {
 
 /// What a letter cell says.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Reading {
+pub(crate) enum Reading {
     /// No role: empty, `-`, `—`, `n/a`.
     None,
     Letters(Written),
@@ -194,7 +194,7 @@ pub enum Reading {
 /// cell's order and the site shows it, so an imported `A/R` stays "A, R" and `R/A` stays
 /// "R, A".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Written(Vec<Letter>);
+pub(crate) struct Written(Vec<Letter>);
 
 impl Written {
     /// Adds `letter` after the others, unless the cell gave it already.
@@ -218,7 +218,7 @@ const NONE_MARKS: &[&str] = &["-", "--", "—", "–", "n/a", "na", "none", "."]
 
 /// Reads a cell's letters from `A/R`, `R/A`, `R, A`, `AR`, `A & R`, `A and R`,
 /// `Responsible`, in any case. Separators are `/ , & + ;` and white space.
-pub fn letters(raw: &str) -> Reading {
+pub(crate) fn letters(raw: &str) -> Reading {
     let text = plain(raw);
     let lower = text.to_lowercase();
     if NONE_MARKS.contains(&lower.trim()) || lower.trim().is_empty() {
@@ -268,7 +268,7 @@ fn role_name(word: &str) -> Option<Letter> {
 
 /// Whether `raw` is already written the way the data files write letters (`A, R`, `AR`):
 /// upper-case letters, commas and spaces only. Any other form is reported as changed.
-pub fn is_native_form(raw: &str) -> bool {
+pub(crate) fn is_native_form(raw: &str) -> bool {
     raw.chars().all(|c| "RASCI, ".contains(c))
 }
 

@@ -17,17 +17,22 @@ type Pending<T> = Vec<(FileId, Option<Located<String>>, Vec<T>)>;
 
 /// The tasks, summaries and flows files read, waiting for their models.
 #[derive(Default)]
-pub struct Owned {
-    pub sections: Pending<Section>,
-    pub summaries: Pending<Summary>,
-    pub flows: Pending<Flow>,
+pub(crate) struct Owned {
+    pub(crate) sections: Pending<Section>,
+    pub(crate) summaries: Pending<Summary>,
+    pub(crate) flows: Pending<Flow>,
 }
 
 /// Makes the project's models from `defs` (the implicit model when there are none) and
 /// moves each file's items into the project, marked with their model. A file that names
 /// no model, or an unknown one, while the project has models is a finding, and its items
 /// are left out with their kind marked unread, so the checks do not echo the mistake.
-pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings: &mut Findings) {
+pub(crate) fn place(
+    project: &mut Project,
+    defs: Vec<ModelDef>,
+    owned: Owned,
+    findings: &mut Findings,
+) {
     let models_read = project.complete(DataKind::Models);
     project.models = if defs.is_empty() {
         vec![Model::implicit(project.parties.len(), project.scopes.len())]

@@ -36,7 +36,7 @@ impl DataKind {
     ];
 
     /// The name files of this kind carry: `parties` for `data/parties.yaml`.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             DataKind::Parties => "parties",
             DataKind::Scopes => "scopes",
@@ -50,13 +50,13 @@ impl DataKind {
     }
 
     /// The kind whose files are named `name`.
-    pub fn from_name(name: &str) -> Option<DataKind> {
+    pub(crate) fn from_name(name: &str) -> Option<DataKind> {
         DataKind::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 
     /// Whether every project needs files of this kind: without parties, scopes and tasks
     /// there is no matrix, so their absence is a finding (`file/missing`).
-    pub const fn required(self) -> bool {
+    pub(crate) const fn required(self) -> bool {
         match self {
             DataKind::Parties | DataKind::Scopes | DataKind::Tasks => true,
             DataKind::Summaries
@@ -72,7 +72,7 @@ impl DataKind {
     /// changes every page; the other kinds
     /// feed only the pages built from the data, which the rebuild memo redoes on their
     /// own.
-    pub const fn shown_on_every_page(self) -> bool {
+    pub(crate) const fn shown_on_every_page(self) -> bool {
         match self {
             // Models name the switcher and the home page's grid, which every page links.
             DataKind::Glossary | DataKind::Models => true,

@@ -12,7 +12,7 @@
 //!
 //! The words the plan adds of its own (the home page's name, the navigation's groups,
 //! the titles of the comparison, glossary and 404 pages) are the config's
-//! [`Labels`], so no wording of the site is fixed here.
+//! `Labels`, so no wording of the site is fixed here.
 
 pub mod urls;
 
@@ -56,7 +56,7 @@ pub enum PageKind {
 
 impl PageKind {
     /// The scope the page belongs to.
-    pub fn scope(self) -> Option<ScopeIx> {
+    pub(crate) fn scope(self) -> Option<ScopeIx> {
         match self {
             PageKind::Scope { scope, .. }
             | PageKind::Content {
@@ -70,7 +70,7 @@ impl PageKind {
     /// The operating model the page belongs to: a scope page's, a comparison of one
     /// model's scopes. Content pages, party pages and the comparison of two models
     /// belong to none.
-    pub fn model(self) -> Option<ModelIx> {
+    pub(crate) fn model(self) -> Option<ModelIx> {
         match self {
             PageKind::Scope { model, .. } | PageKind::Compare { model } => Some(model),
             _ => None,
@@ -81,93 +81,93 @@ impl PageKind {
 /// A link in the breadcrumb, by its path from the site root (made relative to the page
 /// when the template is filled).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Crumb {
-    pub title: String,
-    pub url: String,
+pub(crate) struct Crumb {
+    pub(crate) title: String,
+    pub(crate) url: String,
 }
 
 /// One page of the site as planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlannedPage {
-    pub kind: PageKind,
+pub(crate) struct PlannedPage {
+    pub(crate) kind: PageKind,
     /// Path from the site root, e.g. `cloud/setup/index.html`.
-    pub path: String,
-    pub title: String,
+    pub(crate) path: String,
+    pub(crate) title: String,
     /// The scope the page belongs to.
-    pub scope: Option<ScopeIx>,
+    pub(crate) scope: Option<ScopeIx>,
     /// The operating model the page belongs to (see [`PageKind::model`]).
-    pub model: Option<ModelIx>,
+    pub(crate) model: Option<ModelIx>,
     /// Pages that share a key are the same page in different scopes or models.
-    pub key: Option<String>,
+    pub(crate) key: Option<String>,
     /// From the home page down to the page's parent.
-    pub crumbs: Vec<Crumb>,
+    pub(crate) crumbs: Vec<Crumb>,
     /// Where the page sits in [`SitePlan::nav`].
-    pub nav_at: Option<NavAt>,
+    pub(crate) nav_at: Option<NavAt>,
     /// The scope the page's `<title>` names after the page's own title: a guide's,
     /// since the same guide is a page in every scope that shows it and a reader with
     /// two tabs open (or a browser history) must tell them apart. `None` elsewhere: a
     /// scope's RASCI page names its scope in its title already.
-    pub title_scope: Option<ScopeIx>,
+    pub(crate) title_scope: Option<ScopeIx>,
     /// The guides before and after this one in the navigation's order, within the same
     /// scope (indices into [`SitePlan::pages`]); `None` at either end and for every
     /// page that is not a guide.
-    pub prev: Option<PageIx>,
-    pub next: Option<PageIx>,
+    pub(crate) prev: Option<PageIx>,
+    pub(crate) next: Option<PageIx>,
 }
 
 /// Index of a page in [`SitePlan::pages`]: a page of the built site, never a content
 /// page of `content/` (those are `usize` indices into the loaded content).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PageIx(pub usize);
+pub(crate) struct PageIx(pub(crate) usize);
 
 /// Where a page sits in [`SitePlan::nav`]: the group, and the item within it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NavAt {
-    pub group: usize,
-    pub item: usize,
+pub(crate) struct NavAt {
+    pub(crate) group: usize,
+    pub(crate) item: usize,
 }
 
 /// A group of the navigation: the overview, one per scope, the reference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NavGroup {
-    pub title: String,
+pub(crate) struct NavGroup {
+    pub(crate) title: String,
     /// The scope whose pages the group lists; `None` for the site-wide groups.
-    pub scope: Option<ScopeIx>,
-    pub items: Vec<NavItem>,
+    pub(crate) scope: Option<ScopeIx>,
+    pub(crate) items: Vec<NavItem>,
 }
 
 /// One link of the navigation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NavItem {
-    pub title: String,
+pub(crate) struct NavItem {
+    pub(crate) title: String,
     /// Path from the site root.
-    pub path: String,
+    pub(crate) path: String,
     /// Shown in every page's fallback navigation (the one read without scripts): the home
     /// page, each scope's RASCI page, the comparison and the glossary. Their number
     /// depends on the scopes, not on the number of pages.
-    pub landmark: bool,
+    pub(crate) landmark: bool,
 }
 
 /// A link of the scope switcher: the same page in the scope when it exists
 /// there, else the scope's RASCI page (in the page's model when it covers the
 /// scope, else in the first model that does).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SwitchTarget {
-    pub scope: ScopeIx,
-    pub path: String,
-    pub current: bool,
+pub(crate) struct SwitchTarget {
+    pub(crate) scope: ScopeIx,
+    pub(crate) path: String,
+    pub(crate) current: bool,
 }
 
 /// A link of the model switcher: the same page in the model when it exists there (the
 /// same scope, the same kind of page), else the model's first scope page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModelTarget {
-    pub model: ModelIx,
-    pub path: String,
-    pub current: bool,
+pub(crate) struct ModelTarget {
+    pub(crate) model: ModelIx,
+    pub(crate) path: String,
+    pub(crate) current: bool,
     /// Whether the target is the same page in the model; `false` when the model lacks it
     /// (it does not cover the scope), and the link leads to another scope.
-    pub same_page: bool,
+    pub(crate) same_page: bool,
 }
 
 /// Where a page sits among its twins: its model, its scope and its key.
@@ -191,11 +191,11 @@ impl PageAt {
 
 /// Two operating models that both cover one scope: a comparison of models the site has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ModelPair {
-    pub scope: ScopeIx,
+pub(crate) struct ModelPair {
+    pub(crate) scope: ScopeIx,
     /// Before `second` in the project's order of models.
-    pub first: ModelIx,
-    pub second: ModelIx,
+    pub(crate) first: ModelIx,
+    pub(crate) second: ModelIx,
 }
 
 /// How many neighbours on each side of the current page its group shows in the fallback
@@ -205,10 +205,10 @@ pub const NAV_NEIGHBOURS: usize = 4;
 
 /// Every page and the site's navigation.
 #[derive(Debug, Clone)]
-pub struct SitePlan {
+pub(crate) struct SitePlan {
     /// In a fixed order: home, scopes, content, parties, comparison, glossary, 404.
-    pub pages: Vec<PlannedPage>,
-    pub nav: Vec<NavGroup>,
+    pub(crate) pages: Vec<PlannedPage>,
+    pub(crate) nav: Vec<NavGroup>,
     /// `(model, scope, key)` → index into `pages`.
     by_key: HashMap<PageAt, PageIx>,
     /// Per scope, its RASCI page in the first model that covers it: where the
@@ -219,12 +219,12 @@ pub struct SitePlan {
     model_landing: Vec<Option<PageIx>>,
     /// The content pages but the home page, in navigation order (see [`guide_order`]):
     /// sorted once, as the navigation and every scope page list them.
-    pub guide_order: Vec<usize>,
+    pub(crate) guide_order: Vec<usize>,
 }
 
 impl SitePlan {
     /// Plans the site of a project: computed once per build, before anything renders.
-    pub fn new(project: &Project, content: &[ContentPage]) -> SitePlan {
+    pub(crate) fn new(project: &Project, content: &[ContentPage]) -> SitePlan {
         let guide_order = guide_order(content);
         let guide_order = guide_order.as_slice();
         // Each page is planned on its own (its path, title and breadcrumb), so in
@@ -304,24 +304,24 @@ impl SitePlan {
     }
 
     /// The page at `index`.
-    pub fn page(&self, index: PageIx) -> &PlannedPage {
+    pub(crate) fn page(&self, index: PageIx) -> &PlannedPage {
         &self.pages[index.0]
     }
 
     /// The RASCI page of `scope` in `model`, if the model covers the scope.
-    pub fn scope_page(&self, model: ModelIx, scope: ScopeIx) -> Option<PageIx> {
+    pub(crate) fn scope_page(&self, model: ModelIx, scope: ScopeIx) -> Option<PageIx> {
         self.by_key.get(&PageAt::scope_page(model, scope)).copied()
     }
 
     /// The kind of every page, in plan order.
-    pub fn kinds(&self) -> Vec<PageKind> {
+    pub(crate) fn kinds(&self) -> Vec<PageKind> {
         self.pages.iter().map(|p| p.kind).collect()
     }
 
     /// One switcher link per scope for the page at `index`: the page's twin there
     /// (same model, same key), else the scope's RASCI page in the page's model, else
     /// its first RASCI page. A scope no model covers has no page, and no link.
-    pub fn switcher(&self, project: &Project, index: PageIx) -> Vec<SwitchTarget> {
+    pub(crate) fn switcher(&self, project: &Project, index: PageIx) -> Vec<SwitchTarget> {
         let page = self.page(index);
         project
             .scopes()
@@ -343,7 +343,7 @@ impl SitePlan {
     /// defines models and the page belongs to one; empty otherwise. Each leads to the
     /// page's twin in the model (same scope, same kind of page), else to the
     /// model's first scope page.
-    pub fn model_switcher(&self, project: &Project, index: PageIx) -> Vec<ModelTarget> {
+    pub(crate) fn model_switcher(&self, project: &Project, index: PageIx) -> Vec<ModelTarget> {
         let page = self.page(index);
         let Some(current) = page.model.filter(|_| project.has_models()) else {
             return Vec::new();
@@ -365,7 +365,7 @@ impl SitePlan {
 
     /// Whether the group is shown open on the page: the site-wide groups always, a
     /// scope's group on its own pages and on pages of no scope.
-    pub fn group_open(&self, index: PageIx, group: usize) -> bool {
+    pub(crate) fn group_open(&self, index: PageIx, group: usize) -> bool {
         let page_scope = self.page(index).scope;
         match self.nav[group].scope {
             None => true,
@@ -377,7 +377,7 @@ impl SitePlan {
     /// the page's neighbours in its own group. Bounded: its length depends on the
     /// scopes and [`NAV_NEIGHBOURS`], never on the number of pages. Returns, per
     /// group, the indices of the items shown; a group with none is left out.
-    pub fn fallback_nav(&self, index: PageIx) -> Vec<(usize, Vec<usize>)> {
+    pub(crate) fn fallback_nav(&self, index: PageIx) -> Vec<(usize, Vec<usize>)> {
         let at = self.page(index).nav_at;
         self.nav
             .iter()
@@ -454,7 +454,7 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
 /// Every pair of models that cover one scope, scope by scope, each pair
 /// in the project's order of models: the comparisons of models the site has. None in a
 /// project without models.
-pub fn model_pairs(project: &Project) -> Vec<ModelPair> {
+pub(crate) fn model_pairs(project: &Project) -> Vec<ModelPair> {
     let mut pairs = Vec::new();
     if !project.has_models() {
         return pairs;
@@ -485,7 +485,7 @@ fn model_id(project: &Project, model: ModelIx) -> Option<&str> {
 }
 
 /// The path of a page from the site root.
-pub fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> String {
+pub(crate) fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> String {
     match kind {
         PageKind::Home => urls::HOME.to_string(),
         PageKind::Scope { model, scope } => {
@@ -617,7 +617,7 @@ fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
 
 /// The title of the comparison of two models for one scope, from their names, as
 /// the plan knows it (the page's template words its own title).
-pub fn compare_models_title(
+pub(crate) fn compare_models_title(
     project: &Project,
     scope: ScopeIx,
     first: ModelIx,
@@ -631,19 +631,19 @@ pub fn compare_models_title(
 }
 
 /// How a link within a scope names the comparison of two models: their names.
-pub fn compare_pair_name(project: &Project, first: ModelIx, second: ModelIx) -> String {
+pub(crate) fn compare_pair_name(project: &Project, first: ModelIx, second: ModelIx) -> String {
     let name = |m: ModelIx| project.model_at(m).name().unwrap_or_default();
     format!("{} / {}", name(first), name(second))
 }
 
 /// The anchor of a model's row in the home page's grid, which the model's breadcrumb
 /// links to (a model has no page of its own). Made from the model's validated id.
-pub fn model_anchor(project: &Project, model: ModelIx) -> String {
+pub(crate) fn model_anchor(project: &Project, model: ModelIx) -> String {
     format!("model-{}", model_id(project, model).unwrap_or_default())
 }
 
 /// The title of a scope's RASCI page: its name, then the `deployment_title` label.
-pub fn scope_page_title(labels: &Labels, scope: &Scope) -> String {
+pub(crate) fn scope_page_title(labels: &Labels, scope: &Scope) -> String {
     format!("{}: {}", scope.name.value, labels.deployment_title)
 }
 
@@ -786,7 +786,7 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
 }
 
 /// Content pages of a scope (or all, with `None`) in navigation order.
-pub fn sorted_guides<'c>(
+pub(crate) fn sorted_guides<'c>(
     content: &'c [ContentPage],
     guide_order: &[usize],
     scope: Option<&str>,
@@ -799,7 +799,7 @@ pub fn sorted_guides<'c>(
 }
 
 /// The content pages but the home page, by weight, then title, then path.
-pub fn guide_order(content: &[ContentPage]) -> Vec<usize> {
+pub(crate) fn guide_order(content: &[ContentPage]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..content.len())
         .filter(|&i| !content[i].is_home())
         .collect();

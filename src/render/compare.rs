@@ -14,7 +14,7 @@ const COMPARE: &str = "pages/compare.html";
 const COMPARE_MODELS: &str = "pages/compare_models.html";
 
 /// Every scope's letters side by side, in one operating model.
-pub fn compare(
+pub(crate) fn compare(
     env: &mut PageEnv<'_>,
     out: &mut PageOut,
     model: ModelIx,
@@ -162,7 +162,7 @@ fn row_letters(
 /// id, as task ids are per model) with their letters next to each other, then the tasks
 /// only one of them has. Rows a model's scope does not show (a task's `scopes:`
 /// leaving it out) are not in its matrix, so they are in no list here either.
-pub fn compare_models(
+pub(crate) fn compare_models(
     env: &mut PageEnv<'_>,
     out: &mut PageOut,
     scope: ScopeIx,

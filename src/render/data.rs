@@ -12,32 +12,32 @@ use crate::resolve::Matrix;
 
 /// Everything the pages are rendered from, shared by all of them. It borrows the checked
 /// project's matrices: rendering never resolves the project again.
-pub struct SiteData<'p> {
-    pub project: &'p Project,
-    pub matrices: &'p [Matrix<'p>],
-    pub content: &'p [ContentPage],
-    pub glossary: Glossary,
+pub(crate) struct SiteData<'p> {
+    pub(crate) project: &'p Project,
+    pub(crate) matrices: &'p [Matrix<'p>],
+    pub(crate) content: &'p [ContentPage],
+    pub(crate) glossary: Glossary,
     /// Indices of the content pages other than the home page, in navigation order: the
     /// plan's, sorted once.
-    pub guide_order: &'p [usize],
+    pub(crate) guide_order: &'p [usize],
     /// Every diagram, laid out once for all the pages that show it.
-    pub diagrams: Diagrams<'p>,
+    pub(crate) diagrams: Diagrams<'p>,
     /// The day each page last changed comes from these (see [`PageDates`]).
-    pub dates: PageDates<'p>,
+    pub(crate) dates: PageDates<'p>,
     /// Where each matrix is in `matrices`.
-    pub matrix_at: std::collections::HashMap<MatrixAt, usize>,
+    pub(crate) matrix_at: std::collections::HashMap<MatrixAt, usize>,
 }
 
 /// The key of a matrix: the operating model and the scope it shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct MatrixAt {
-    pub model: ModelIx,
-    pub scope: ScopeIx,
+pub(crate) struct MatrixAt {
+    pub(crate) model: ModelIx,
+    pub(crate) scope: ScopeIx,
 }
 
 impl MatrixAt {
     /// Where `matrix` sits.
-    pub fn of(matrix: &Matrix<'_>) -> MatrixAt {
+    pub(crate) fn of(matrix: &Matrix<'_>) -> MatrixAt {
         MatrixAt {
             model: matrix.model,
             scope: matrix.scope_index,
@@ -47,7 +47,7 @@ impl MatrixAt {
 
 impl<'p> SiteData<'p> {
     /// The matrix of `scope` in `model`, when the model covers the scope.
-    pub fn matrix(&self, model: ModelIx, scope: ScopeIx) -> Option<&'p Matrix<'p>> {
+    pub(crate) fn matrix(&self, model: ModelIx, scope: ScopeIx) -> Option<&'p Matrix<'p>> {
         let matrices: &'p [Matrix<'p>] = self.matrices;
         self.matrix_at
             .get(&MatrixAt { model, scope })
@@ -55,7 +55,7 @@ impl<'p> SiteData<'p> {
     }
 
     /// The site path of `scope`'s RASCI page in `model` (see [`urls::scope_page`]).
-    pub fn scope_path(&self, model: ModelIx, scope: ScopeIx) -> String {
+    pub(crate) fn scope_path(&self, model: ModelIx, scope: ScopeIx) -> String {
         urls::scope_page(
             self.project.model_at(model).id(),
             &self.project.scope_at(scope).id.value,
@@ -63,13 +63,13 @@ impl<'p> SiteData<'p> {
     }
 
     /// The site path of the page that holds a matrix's rows.
-    pub fn matrix_path(&self, matrix: &Matrix<'_>) -> String {
+    pub(crate) fn matrix_path(&self, matrix: &Matrix<'_>) -> String {
         self.scope_path(matrix.model, matrix.scope_index)
     }
 
     /// Where a page belongs, as search and headings name it: the scope's name, led
     /// by the model's in a project with models.
-    pub fn place_name(&self, model: Option<ModelIx>, scope: ScopeIx) -> String {
+    pub(crate) fn place_name(&self, model: Option<ModelIx>, scope: ScopeIx) -> String {
         let scope = &self.project.scope_at(scope).name.value;
         match model.and_then(|m| self.project.model_at(m).name()) {
             Some(model) => format!("{model} · {scope}"),
@@ -80,12 +80,12 @@ impl<'p> SiteData<'p> {
 
 impl SiteData<'_> {
     /// The anchor of a flow's section on a scope page.
-    pub fn flow_anchor(&self, flow: &Flow) -> String {
+    pub(crate) fn flow_anchor(&self, flow: &Flow) -> String {
         format!("flow-{}", flow.id.value)
     }
 
     /// The index of a scope of the project, from the scope itself.
-    pub fn scope_index(&self, scope: &Scope) -> Option<ScopeIx> {
+    pub(crate) fn scope_index(&self, scope: &Scope) -> Option<ScopeIx> {
         self.project
             .scopes()
             .find(|(_, s)| s.id.value == scope.id.value)
@@ -101,7 +101,7 @@ impl SiteData<'_> {
 /// [`SCOPE_DATA`]; a party page and the comparison from [`MATRIX_DATA`]; the
 /// glossary from the glossary files. The page for a missing address has no date. `None`
 /// when dates are turned off or no file of the page has a commit.
-pub fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d str> {
+pub(crate) fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d str> {
     let dates = &data.dates;
     if !dates.shown {
         return None;

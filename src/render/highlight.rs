@@ -70,7 +70,7 @@ thread_local! {
 /// (the caller then shows it as plain, escaped text). The markup is syntect's
 /// `ClassedHTMLGenerator`'s, line by line, with each line's parse looked up in this
 /// thread's [`LineMemo`] first.
-pub fn highlight(code: &str, lang: &str) -> Option<String> {
+pub(crate) fn highlight(code: &str, lang: &str) -> Option<String> {
     let syntax = SYNTAXES
         .find_syntax_by_token(lang)
         .or_else(|| SYNTAXES.find_syntax_by_extension(lang))?;
@@ -100,7 +100,7 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
 /// It is [`generate_stylesheet`]'s output, kept in the source: making it reads every
 /// theme syntect ships, which cost an eighth of a small site's build, for text that only
 /// changes with syntect. A test fails when the two differ.
-pub fn stylesheet() -> &'static str {
+pub(crate) fn stylesheet() -> &'static str {
     include_str!("highlight.css")
 }
 

@@ -119,7 +119,7 @@ fn not_found_root(project: &crate::model::Project) -> String {
 }
 
 /// The full HTML of the page at `index` of the plan.
-pub fn page(
+pub(crate) fn page(
     data: &SiteData<'_>,
     theme: &Theme,
     plan: &SitePlan,
@@ -282,7 +282,7 @@ struct ScriptGroup<'a> {
 /// `static/js/nav.js`: the whole navigation tree, once for the site, as a script (not
 /// JSON, which a page opened from disk may not fetch). Each page names its own path and
 /// scope, from which the theme's script marks the current page and opens groups.
-pub fn nav_script(plan: &SitePlan) -> String {
+pub(crate) fn nav_script(plan: &SitePlan) -> String {
     let groups: Vec<ScriptGroup<'_>> = plan
         .nav
         .iter()

@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// builds the process holds one site. A build that reuses it makes its new site from the
 /// previous one in place when nobody else holds it, and copies it when someone still does
 /// (a preview keeps serving the previous site while the next one is made).
-pub struct RenderMemo {
+pub(crate) struct RenderMemo {
     /// Hash of every input except the bodies of content pages and the data.
     pub(super) frame: u64,
     /// Hash of the data (see [`data_hash`]).
@@ -47,18 +47,18 @@ pub struct RenderMemo {
     pub(super) problems: Vec<links::Problem>,
     pub(super) site: Arc<Site>,
     /// How many pages the build that made this memo rendered.
-    pub rendered_pages: usize,
+    pub(crate) rendered_pages: usize,
 }
 
 impl RenderMemo {
     /// The site this memo was made with: the same one the build returned, not a copy.
-    pub fn site(&self) -> &Arc<Site> {
+    pub(crate) fn site(&self) -> &Arc<Site> {
         &self.site
     }
 
     /// The findings met while rendering the pages (unknown shortcodes, unsafe HTML and
     /// the like), in plan order.
-    pub fn page_findings(&self) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
+    pub(crate) fn page_findings(&self) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
         self.outs.iter().flat_map(|out| out.diagnostics.iter())
     }
 }

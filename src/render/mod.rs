@@ -2,7 +2,7 @@
 //! checked (see [`crate::pipeline`], which runs the stages). Page bodies are rendered in
 //! parallel from the resolved matrices and the Markdown, the theme lays each page out,
 //! and the site-wide files (search index, sitemap, downloads) are added. The result is a
-//! [`Site`], a map from path to bytes; [`crate::write`] puts it on disk.
+//! [`Site`], a map from path to bytes; `crate::write` puts it on disk.
 //!
 //! Nothing here writes files, so `build` can refuse to write a site with errors and two
 //! builds of the same input can be compared byte for byte.
@@ -11,7 +11,7 @@
 // make the render stage differ from every other stage for no gain.
 #![allow(clippy::result_large_err)]
 
-pub mod budget;
+pub(crate) mod budget;
 mod compare;
 mod data;
 mod dates;
@@ -21,7 +21,7 @@ mod glossary;
 mod highlight;
 mod layout;
 mod letters;
-pub mod links;
+pub(crate) mod links;
 pub mod markdown;
 pub mod memo;
 mod out;
@@ -48,21 +48,21 @@ use std::sync::Arc;
 use templates::{RenderError, Theme, ThemeError};
 
 /// What the render stage made of a checked project.
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// The whole site, shared with [`RenderMemo`]: one copy serves, writes and seeds the next
     /// build.
-    pub site: Arc<Site>,
+    pub(crate) site: Arc<Site>,
     /// The broken links of the built site, not yet turned into findings: that needs the
     /// links the Markdown sources wrote and adds built pages to the project's sources,
     /// which is the caller's (see [`links::report`]).
-    pub problems: Vec<links::Problem>,
+    pub(crate) problems: Vec<links::Problem>,
     /// What the next build in the same process may reuse.
-    pub memo: RenderMemo,
+    pub(crate) memo: RenderMemo,
 }
 
 /// Loads the theme the config names: the built-in theme with the project's
 /// `themes/<name>/` and `templates/` over it.
-pub fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
+pub(crate) fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
     let mut theme = templates::load(root, &project.config.theme.value)?;
     theme.labels = project.config.labels.clone();
     theme.limits = budget::Limits {
@@ -76,7 +76,7 @@ pub fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
 /// reusing what `previous` rendered where the inputs allow (see [`RenderMemo`]). It neither
 /// resolves nor checks the project: `matrices` are the ones the check ran on. The result
 /// is the same as without `previous`, byte for byte.
-pub fn render(
+pub(crate) fn render(
     project: &Project,
     content: &[ContentPage],
     matrices: &[Matrix<'_>],

@@ -20,7 +20,7 @@ use crate::model::{Letter, ModelIx, ScopeIx};
 use crate::plan::{ModelPair, PageKind, PlannedPage, path_of, sorted_guides, urls};
 
 /// The CSS class of a page kind's layout, e.g. `page-deployment`.
-pub fn class(kind: PageKind) -> &'static str {
+pub(crate) fn class(kind: PageKind) -> &'static str {
     match kind {
         PageKind::Home => "page-home",
         PageKind::Scope { .. } => "page-deployment",
@@ -35,13 +35,13 @@ pub fn class(kind: PageKind) -> &'static str {
 
 /// Whether search and the sitemap list pages of the kind: all but the page for a
 /// missing address.
-pub fn searchable(kind: PageKind) -> bool {
+pub(crate) fn searchable(kind: PageKind) -> bool {
     kind != PageKind::NotFound
 }
 
 /// Renders one planned page's body with its template; an error names the failing
 /// template.
-pub fn render(
+pub(crate) fn render(
     data: &SiteData<'_>,
     theme: &Theme,
     planned: &PlannedPage,

@@ -65,7 +65,7 @@ const MAX_TEXT: usize = 4000;
 
 /// The text the index keeps of a page's body. Computed once per rendered page, so a
 /// rebuild that keeps a page need not keep its body too.
-pub fn page_text(body: &str) -> String {
+pub(crate) fn page_text(body: &str) -> String {
     let mut text = text_of(body);
     if text.len() > MAX_TEXT {
         let mut cut = MAX_TEXT;
@@ -103,7 +103,7 @@ fn page_group_key(page: &PlannedPage, out: &PageOut) -> String {
 /// entries can be kept from one build to the next while another page's new heading
 /// shifts the numbers after it.
 #[derive(Debug, Clone)]
-pub struct Part {
+pub(crate) struct Part {
     /// The entry as JSON, made script-safe, without its last field (`g`) and the closing
     /// `}`: `Entry` serialises `g` last.
     head: String,
@@ -128,7 +128,12 @@ impl Part {
 
 /// The parts of one page: the page itself and, for the kinds that have them, its
 /// headings. Empty for a page search does not list.
-pub fn page_parts(data: &SiteData<'_>, page: &PlannedPage, out: &PageOut, text: &str) -> Vec<Part> {
+pub(crate) fn page_parts(
+    data: &SiteData<'_>,
+    page: &PlannedPage,
+    out: &PageOut,
+    text: &str,
+) -> Vec<Part> {
     page_entries(data, page, out, text)
         .into_iter()
         .map(|(entry, group)| Part::new(&entry, group))
@@ -136,7 +141,7 @@ pub fn page_parts(data: &SiteData<'_>, page: &PlannedPage, out: &PageOut, text: 
 }
 
 /// The parts of the tasks of every matrix, in matrix order.
-pub fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
+pub(crate) fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
     use rayon::prelude::*;
     let entries = task_entries(data);
     entries
@@ -150,7 +155,7 @@ pub fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
 /// [`Part`]) and are joined with commas: the same bytes as serialising the list at once
 /// (a JSON array is its items joined by commas). [`script_safe`] may run per entry,
 /// since an entry begins with `{` and ends with `}`, so no `</` or `<!--` spans two.
-pub fn script(pages: &[Vec<Part>], tasks: &[Part]) -> String {
+pub(crate) fn script(pages: &[Vec<Part>], tasks: &[Part]) -> String {
     const HEAD: &str = "window.RASCI_SEARCH_INDEX = [";
     const TAIL: &str = "];\n";
     let parts = || pages.iter().flatten().chain(tasks);
@@ -312,7 +317,7 @@ pub(crate) fn script_safe(json: &str) -> String {
 
 /// `sitemap.xml`: absolute addresses when `base_url` is configured, else addresses from
 /// the site root, each with the day its page last changed (`<lastmod>`) when it has one.
-pub fn sitemap(data: &SiteData<'_>, plan: &SitePlan) -> String {
+pub(crate) fn sitemap(data: &SiteData<'_>, plan: &SitePlan) -> String {
     let project = data.project;
     let base = project.config.base_url.as_ref().map_or_else(
         || "/".to_string(),
@@ -342,7 +347,7 @@ pub fn sitemap(data: &SiteData<'_>, plan: &SitePlan) -> String {
     xml
 }
 
-pub fn robots(project: &Project) -> String {
+pub(crate) fn robots(project: &Project) -> String {
     let mut text = String::from("User-agent: *\nAllow: /\n");
     if let Some(base) = &project.config.base_url {
         text.push_str(&format!(

@@ -31,7 +31,7 @@ pub fn render(format: Format, findings: &Findings, sources: &Sources, color: boo
 }
 
 /// `N errors, M warnings`, the last line of human output.
-pub fn summary_line(findings: &Findings) -> String {
+pub(crate) fn summary_line(findings: &Findings) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{}, {}",

@@ -26,29 +26,29 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 /// Port used when none is given, the one Zola's `serve` uses too.
-pub const DEFAULT_PORT: u16 = 1111;
+pub(crate) const DEFAULT_PORT: u16 = 1111;
 
 /// How long the watcher waits for a burst of file events to settle before rebuilding.
 /// Editors that save by writing a temporary file and renaming it produce several events
 /// within a few milliseconds; 50 ms gathers them into one rebuild while staying well
 /// below what a writer notices between saving and seeing the page change.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// What `rasci serve` was asked to do.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub root: PathBuf,
     /// Port to listen on; `0` picks a free one (the address is printed).
-    pub port: u16,
+    pub(crate) port: u16,
     /// Address to listen on; loopback when `None`.
-    pub bind: Option<IpAddr>,
+    pub(crate) bind: Option<IpAddr>,
     /// Open the site in a browser once it is served.
-    pub open: bool,
+    pub(crate) open: bool,
 }
 
 /// Why the preview could not start (as opposed to findings, which it shows and survives).
 #[derive(Debug)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     /// The first build could not run at all (no config, unreadable files, broken theme).
     Build(BuildError),
     /// The address is taken or cannot be bound.
@@ -78,7 +78,7 @@ impl std::error::Error for ServeError {}
 
 /// What open pages are told.
 #[derive(Debug, Clone)]
-pub enum Event {
+pub(crate) enum Event {
     /// A new site is being served: reload.
     Reload,
     /// A rebuild has started: on a large site it takes long enough to be worth saying.
@@ -88,7 +88,7 @@ pub enum Event {
 }
 
 /// Shared between the HTTP handlers and the rebuild thread.
-pub struct State {
+pub(crate) struct State {
     /// The last good site. Swapped as a whole, so a request sees either the old or the
     /// new site, never a mix; readers hold the lock only long enough to clone the `Arc`.
     site: RwLock<(Arc<Site>, u64)>,
@@ -115,18 +115,18 @@ impl State {
     /// The site served now, and its version: a number that changes whenever the site
     /// does. Pages carry the version they were served from, so one that missed a reload
     /// (hidden, or disconnected) notices when it reconnects.
-    pub fn site(&self) -> (Arc<Site>, u64) {
+    pub(crate) fn site(&self) -> (Arc<Site>, u64) {
         self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    pub fn findings(&self) -> Arc<str> {
+    pub(crate) fn findings(&self) -> Arc<str> {
         self.findings
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
     }
 
@@ -144,7 +144,7 @@ impl State {
 }
 
 /// Builds, serves and watches until Ctrl-C. Returns once the server has shut down.
-pub fn run(options: Options) -> Result<(), ServeError> {
+pub(crate) fn run(options: Options) -> Result<(), ServeError> {
     let started = Instant::now();
     let mut builder = Builder::new(&options.root);
     if !options.root.join(crate::config::CONFIG_FILE).is_file() {
@@ -247,7 +247,7 @@ pub fn run(options: Options) -> Result<(), ServeError> {
 /// How long a connection may take to send the head of a request. A preview's
 /// browser sends it at once; a client that trickles it in is holding a connection open
 /// for nothing and is cut off.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Accepts connections until `shutdown` completes, then lets the open ones finish.
 /// Each connection is served by HTTP/1 with [`HEADER_TIMEOUT`] on the request head.
@@ -316,7 +316,7 @@ fn open_browser(url: &str) {
 }
 
 /// Runs rebuilds and reports them on the terminal.
-pub struct Builder {
+pub(crate) struct Builder {
     root: PathBuf,
     color: bool,
     /// The last findings printed, so an unchanged set of warnings is not repeated on every
