@@ -37,7 +37,9 @@ pub(crate) fn place(
     project.models = if defs.is_empty() {
         vec![Model::implicit(project.parties.len(), project.scopes.len())]
     } else {
-        defs.into_iter().map(|def| resolve(project, def)).collect()
+        defs.into_iter()
+            .map(|def| with_indices(project, def))
+            .collect()
     };
     if !models_read {
         // Which model each file meant cannot be told: everything goes to the first model
@@ -108,7 +110,7 @@ pub(crate) fn place(
 /// of an id is the one meant, as everywhere else; unknown and repeated ids are left out
 /// here and reported by the checks. Lookups go through maps, so a hostile list of many
 /// ids stays linear.
-fn resolve(project: &Project, def: ModelDef) -> Model {
+fn with_indices(project: &Project, def: ModelDef) -> Model {
     let parties = indices(project.parties.iter().map(|p| p.id.as_str()), &def.parties);
     let scopes = indices(project.scopes.iter().map(|s| s.id.as_str()), &def.scopes)
         .into_iter()

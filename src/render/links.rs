@@ -96,7 +96,7 @@ pub(crate) fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]
             let found: Vec<Found> = links
                 .into_iter()
                 .filter_map(|(href, offset)| {
-                    let verdict = resolve(&files, page, &href)?;
+                    let verdict = judge_link(&files, page, &href)?;
                     Some(Found {
                         href,
                         offset,
@@ -172,7 +172,7 @@ pub(crate) fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]
 
 /// What `href` on `page` leads to: `None` when it is fine or leaves the site, else why
 /// it is broken, or the anchor it still has to find on an existing page.
-fn resolve(files: &HashSet<&str>, page: &str, href: &str) -> Option<Verdict> {
+fn judge_link(files: &HashSet<&str>, page: &str, href: &str) -> Option<Verdict> {
     if href.is_empty() || is_external(href) {
         return None;
     }
@@ -180,7 +180,7 @@ fn resolve(files: &HashSet<&str>, page: &str, href: &str) -> Option<Verdict> {
         && page == "404.html"
     {
         // The 404 page is served at any address, so its links start from the root.
-        return resolve(files, "index.html", from_root);
+        return judge_link(files, "index.html", from_root);
     }
     let broken = |reason: String| Some(Verdict::Broken(reason));
     if href.starts_with('/') {

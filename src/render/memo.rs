@@ -9,7 +9,7 @@ use super::templates::{RenderError, Theme, ThemeError};
 use super::{layout, links, pages, search};
 use crate::load::content::ContentPage;
 use crate::model::{DataKind, Project};
-use crate::plan::PageKind;
+use crate::plan::{PageIx, PageKind};
 use std::sync::Arc;
 
 /// What a build keeps for the next build in the same process (`serve` holds one).
@@ -147,7 +147,7 @@ pub(super) fn data_hash(project: &Project) -> u64 {
 /// A page rendered again: its index in the plan, what rendering gave (its body dropped),
 /// the page laid out, and its entries of the search index.
 struct Redone {
-    index: usize,
+    index: PageIx,
     out: PageOut,
     html: String,
     search: Vec<search::Part>,
@@ -181,7 +181,7 @@ pub(super) fn rerender_changed(
     }
     let changed = |page: usize| old_bodies[page] != bodies[page];
     let home = data.content.iter().position(|p| p.is_home());
-    let redo: Vec<usize> = kinds
+    let redo: Vec<PageIx> = kinds
         .iter()
         .enumerate()
         .filter(|(_, kind)| match kind {
@@ -198,7 +198,7 @@ pub(super) fn rerender_changed(
             // The pages built from the data.
             _ => data_changed,
         })
-        .map(|(i, _)| i)
+        .map(|(i, _)| PageIx(i))
         .collect();
     if redo.is_empty() {
         return Ok(Some(RenderedParts {
@@ -217,9 +217,9 @@ pub(super) fn rerender_changed(
         .par_iter()
         .with_max_len(1)
         .map(|&i| {
-            let planned = &plan.pages[i];
+            let planned = plan.page(i);
             let mut out = pages::render(data, theme, planned)?;
-            let html = layout::page(data, theme, plan, crate::plan::PageIx(i), &out)?;
+            let html = layout::page(data, theme, plan, i, &out)?;
             let old = site.files.get(&planned.path).map(|b| links::ids_of(b));
             if old != Some(links::ids_of(html.as_bytes())) {
                 return Ok(None);
@@ -246,9 +246,9 @@ pub(super) fn rerender_changed(
         search,
     } in fresh
     {
-        laid_out.push((plan.pages[index].path.clone(), html));
-        outs[index] = out;
-        search_pages[index] = search;
+        laid_out.push((plan.page(index).path.clone(), html));
+        outs[index.0] = out;
+        search_pages[index.0] = search;
     }
     if data_changed {
         search_tasks = search::task_parts(data);
@@ -273,7 +273,7 @@ pub(super) fn rerender_changed(
         .collect();
     problems.extend(links::check_pages(
         &site,
-        &written_links(redo.iter().map(|&i| (&plan.pages[i], &outs[i]))),
+        &written_links(redo.iter().map(|&i| (plan.page(i), &outs[i.0]))),
         &changed_paths,
     ));
     Ok(Some(RenderedParts {

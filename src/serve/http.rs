@@ -107,7 +107,7 @@ async fn site(Extract(app): Extract<App>, method: Method, uri: Uri) -> Response 
     if site.files.is_empty() {
         return no_site_yet(version);
     }
-    match resolve(uri.path()) {
+    match look_up(uri.path()) {
         Ok(Lookup {
             key,
             trailing_slash,
@@ -229,7 +229,7 @@ pub(crate) enum Rejected {
 }
 
 /// Decodes and checks the path of a request (without its query).
-pub(crate) fn resolve(raw: &str) -> Result<Lookup, Rejected> {
+pub(crate) fn look_up(raw: &str) -> Result<Lookup, Rejected> {
     let decoded = percent_decode(raw).ok_or(Rejected::Invalid)?;
     let path = String::from_utf8(decoded).map_err(|_| Rejected::Invalid)?;
     if path.contains(['\0', '\\']) {
@@ -301,7 +301,7 @@ mod tests {
     use super::*;
 
     fn key(raw: &str) -> Result<String, Rejected> {
-        resolve(raw).map(|l| l.key)
+        look_up(raw).map(|l| l.key)
     }
 
     #[test]
@@ -328,15 +328,15 @@ mod tests {
             "/%e2%28%a1",
             "/./index.html",
         ] {
-            assert_eq!(resolve(raw), Err(Rejected::Invalid), "{raw}");
+            assert_eq!(look_up(raw), Err(Rejected::Invalid), "{raw}");
         }
     }
 
     #[test]
     fn dot_files_are_hidden() {
-        assert_eq!(resolve("/.git/config"), Err(Rejected::Hidden));
-        assert_eq!(resolve("/static/.env"), Err(Rejected::Hidden));
-        assert_eq!(resolve("/%2egit/HEAD"), Err(Rejected::Hidden));
+        assert_eq!(look_up("/.git/config"), Err(Rejected::Hidden));
+        assert_eq!(look_up("/static/.env"), Err(Rejected::Hidden));
+        assert_eq!(look_up("/%2egit/HEAD"), Err(Rejected::Hidden));
     }
 
     #[test]
