@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Exit code: no errors.
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// Exit code: the project has errors (or warnings, with `--deny-warnings`).
-pub const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
 /// Exit code: rasci could not run (usage, unreadable files, I/O).
-pub const EXIT_FAILURE: u8 = 2;
+pub(crate) const EXIT_FAILURE: u8 = 2;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -187,7 +187,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-pub fn run(cli: Cli) -> Result<u8> {
+pub(crate) fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Check {
             root,
@@ -367,7 +367,7 @@ fn export(
             _ => {
                 let mut models: Vec<&str> = chosen
                     .iter()
-                    .filter_map(|m| project.models[m.model].id())
+                    .filter_map(|m| project.model_at(m.model).id())
                     .collect();
                 models.dedup();
                 let mut scopes: Vec<&str> = chosen.iter().map(|m| m.scope.id.as_str()).collect();
@@ -443,8 +443,8 @@ fn diff(
 fn write_export(root: &Path, path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     // An export never lands on what rasci reads, not even with --force: a file under
     // `data/` would become part of the project.
-    let resolved = crate::write::resolve(path)?;
-    if let Some(why) = crate::write::sources_at(&crate::write::resolve(root)?, &resolved)? {
+    let resolved = crate::write::real_path(path)?;
+    if let Some(why) = crate::write::sources_at(&crate::write::real_path(root)?, &resolved)? {
         bail!(
             "refusing to write the export to {}: {why}; choose a file outside the project's sources",
             path.display()
@@ -578,7 +578,7 @@ fn write_schemas(out: &Path) -> Result<u8> {
 }
 
 /// The allocator the binary installs: mimalloc, metered for the budget of template
-/// renders (see [`crate::render::budget`]), which is how a template that loops or grows
+/// renders (see `crate::render::budget`), which is how a template that loops or grows
 /// without end is stopped.
 pub type Allocator = crate::render::budget::Guarded<mimalloc::MiMalloc>;
 

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The name of the site config file; its folder is the project root.
-pub const CONFIG_FILE: &str = "rasci.yaml";
+pub(crate) const CONFIG_FILE: &str = "rasci.yaml";
 
 /// `rasci.yaml`. Unknown keys are errors, so a misspelt setting is never silently ignored.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -14,7 +14,7 @@ pub struct Config {
     /// Site title, shown in the top bar and page titles.
     pub title: Located<String>,
     #[serde(default)]
-    pub description: Option<Located<String>>,
+    pub(crate) description: Option<Located<String>>,
     /// Absolute URL the site is published at (for the sitemap); links stay relative.
     #[serde(default)]
     pub base_url: Option<Located<String>>,
@@ -23,41 +23,41 @@ pub struct Config {
     #[serde(default = "default_theme")]
     #[schemars(regex(pattern = r"^[^./\\:][^/\\]*$"))]
     #[schemars(extend("default" = "golive"))]
-    pub theme: Located<String>,
+    pub(crate) theme: Located<String>,
     /// Language code for `<html lang>`.
     #[serde(default = "default_language", deserialize_with = "language_tag")]
     #[schemars(
         regex(pattern = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"),
         length(max = 64)
     )]
-    pub language: String,
+    pub(crate) language: String,
     #[serde(default)]
-    pub check: CheckConfig,
+    pub(crate) check: CheckConfig,
     #[serde(default)]
-    pub content: ContentConfig,
+    pub(crate) content: ContentConfig,
     #[serde(default)]
-    pub labels: Labels,
+    pub(crate) labels: Labels,
     /// Where a page's source is edited in the repository's web interface, with `{path}`
     /// standing for the file's path from the project root, e.g.
     /// `https://github.com/org/repo/edit/main/{path}`. Set, each guide links "Edit this
     /// page" to its Markdown file. An `http(s)` address with exactly one `{path}`.
     #[serde(default)]
     #[schemars(regex(pattern = r"^https?://[^\s/?#{}]+[^\s{}]*\{path\}[^\s{}]*$"))]
-    pub edit_url: Option<Located<String>>,
+    pub(crate) edit_url: Option<Located<String>>,
     /// `edit_url` once the loader has found it usable: the only form the site builds links
     /// from, so no unchecked pattern reaches a page.
     #[serde(skip)]
     #[schemars(skip)]
-    pub edit_link: Option<EditUrl>,
+    pub(crate) edit_link: Option<EditUrl>,
     #[serde(default)]
-    pub matrix: MatrixConfig,
+    pub(crate) matrix: MatrixConfig,
     /// Show on each page the date it last changed (its front matter's `updated:`, else the
     /// last git commit of the files it is built from) and give the sitemap `<lastmod>`.
     /// `false` leaves every date out and never runs git.
     #[serde(default = "default_last_updated")]
-    pub last_updated: bool,
+    pub(crate) last_updated: bool,
     #[serde(default)]
-    pub templates: TemplatesConfig,
+    pub(crate) templates: TemplatesConfig,
 }
 
 /// The `templates:` section: the budget of one template render, so that a template that
@@ -68,18 +68,18 @@ pub struct Config {
 /// in a release build), and low enough that a runaway is stopped in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TemplatesConfig {
+pub(crate) struct TemplatesConfig {
     /// Milliseconds one render of one template may take (10 to 600000).
     #[serde(default = "templates::max_ms", deserialize_with = "templates::ms")]
     #[schemars(range(min = 10, max = 600_000))]
-    pub max_render_ms: u64,
+    pub(crate) max_render_ms: u64,
     /// Bytes of memory one render may hold, its output included (1 MiB to 4 GiB).
     #[serde(
         default = "templates::max_bytes",
         deserialize_with = "templates::bytes"
     )]
     #[schemars(range(min = 1_048_576, max = 4_294_967_296u64))]
-    pub max_render_bytes: u64,
+    pub(crate) max_render_bytes: u64,
 }
 
 impl Default for TemplatesConfig {
@@ -95,10 +95,10 @@ impl Default for TemplatesConfig {
 mod templates {
     use serde::{Deserialize, Deserializer, de::Error};
 
-    pub fn max_ms() -> u64 {
+    pub(crate) fn max_ms() -> u64 {
         10_000
     }
-    pub fn max_bytes() -> u64 {
+    pub(crate) fn max_bytes() -> u64 {
         256 << 20
     }
     fn within<'de, D: Deserializer<'de>>(
@@ -116,10 +116,10 @@ mod templates {
             )))
         }
     }
-    pub fn ms<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    pub(crate) fn ms<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         within(d, 10, 600_000, "milliseconds")
     }
-    pub fn bytes<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    pub(crate) fn bytes<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         within(d, 1 << 20, 4 << 30, "bytes")
     }
 }
@@ -132,7 +132,7 @@ pub struct EditUrl {
 }
 
 /// The placeholder of `edit_url` that a page's source path replaces.
-pub const EDIT_URL_PLACEHOLDER: &str = "{path}";
+pub(crate) const EDIT_URL_PLACEHOLDER: &str = "{path}";
 
 impl EditUrl {
     /// The pattern, or why it cannot make a link: an absolute `http(s)` address with a
@@ -196,17 +196,17 @@ impl EditUrl {
 /// The `matrix:` section: how the RASCI tables show their cells.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MatrixConfig {
+pub(crate) struct MatrixConfig {
     /// The order of the letters in a cell on the pages and in the CSV, XLSX and Markdown
     /// exports. The JSON export always lists them in RASCI order.
     #[serde(default)]
-    pub letter_order: LetterOrder,
+    pub(crate) letter_order: LetterOrder,
 }
 
 /// In which order a cell's letters are shown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum LetterOrder {
+pub(crate) enum LetterOrder {
     /// As the data writes them: `"A, R"` shows A, then R, as the writer meant to read it.
     #[default]
     Written,
@@ -220,42 +220,42 @@ pub enum LetterOrder {
 /// written in another language can name them in its own.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Labels {
+pub(crate) struct Labels {
     /// The home page's entry in the navigation and the first link of every breadcrumb.
     #[serde(default = "labels::home")]
-    pub home: String,
+    pub(crate) home: String,
     /// The navigation group that holds the home page.
     #[serde(default = "labels::overview")]
-    pub overview: String,
+    pub(crate) overview: String,
     /// The navigation group of the site-wide pages (comparison, parties, glossary), and
     /// the section search names for pages of no deployment.
     #[serde(default = "labels::reference")]
-    pub reference: String,
+    pub(crate) reference: String,
     /// A deployment's RASCI page as its navigation group lists it.
     #[serde(default = "labels::deployment_page")]
-    pub deployment_page: String,
+    pub(crate) deployment_page: String,
     /// The title of a deployment's RASCI page, after the deployment's name and a colon.
     #[serde(default = "labels::deployment_title")]
-    pub deployment_title: String,
+    pub(crate) deployment_title: String,
     /// The page that compares the deployments (built when there are two or more).
     #[serde(default = "labels::compare")]
-    pub compare: String,
+    pub(crate) compare: String,
     /// The glossary page.
     #[serde(default = "labels::glossary")]
-    pub glossary: String,
+    pub(crate) glossary: String,
     /// The page served for a missing address.
     #[serde(default = "labels::not_found")]
-    pub not_found: String,
+    pub(crate) not_found: String,
     /// What search adds after a deployment's name for a task of its RASCI table.
     #[serde(default = "labels::task")]
-    pub task: String,
+    pub(crate) task: String,
     /// The head of the RASCI table's first column, over the task titles and beside the
     /// parties' names.
     #[serde(default = "labels::task_column")]
-    pub task_column: String,
+    pub(crate) task_column: String,
     /// What a page says before the date it last changed.
     #[serde(default = "labels::last_updated")]
-    pub last_updated: String,
+    pub(crate) last_updated: String,
 }
 
 impl Default for Labels {
@@ -278,37 +278,37 @@ impl Default for Labels {
 
 /// The English default of each label: one function per key, as serde's `default` wants.
 mod labels {
-    pub fn home() -> String {
+    pub(crate) fn home() -> String {
         "Home".into()
     }
-    pub fn overview() -> String {
+    pub(crate) fn overview() -> String {
         "Overview".into()
     }
-    pub fn reference() -> String {
+    pub(crate) fn reference() -> String {
         "Reference".into()
     }
-    pub fn deployment_page() -> String {
+    pub(crate) fn deployment_page() -> String {
         "RASCI and responsibilities".into()
     }
-    pub fn deployment_title() -> String {
+    pub(crate) fn deployment_title() -> String {
         "RASCI for operational support".into()
     }
-    pub fn compare() -> String {
+    pub(crate) fn compare() -> String {
         "Compare deployments".into()
     }
-    pub fn glossary() -> String {
+    pub(crate) fn glossary() -> String {
         "Glossary".into()
     }
-    pub fn not_found() -> String {
+    pub(crate) fn not_found() -> String {
         "Page not found".into()
     }
-    pub fn task() -> String {
+    pub(crate) fn task() -> String {
         "task".into()
     }
-    pub fn task_column() -> String {
+    pub(crate) fn task_column() -> String {
         "Task & Involved party".into()
     }
-    pub fn last_updated() -> String {
+    pub(crate) fn last_updated() -> String {
         "Last updated on".into()
     }
 }
@@ -316,26 +316,26 @@ mod labels {
 /// The `content:` section: how the Markdown pages under `content/` are rendered.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ContentConfig {
+pub(crate) struct ContentConfig {
     /// Keep raw HTML in content pages exactly as written, scripts and event handlers
     /// included. Off by default: raw HTML is then sanitised and every removal is a
     /// warning. Turn it on only when everyone who can change `content/` is trusted with
     /// the site's readers, since their HTML runs in the readers' browsers.
     #[serde(default)]
-    pub trust_html: bool,
+    pub(crate) trust_html: bool,
 }
 
 /// The `check:` section: how strict the checker is.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CheckConfig {
+pub(crate) struct CheckConfig {
     /// Severity per rule id: `error`, `warning` or `off`.
     #[serde(default)]
-    pub rules: Entries<Located<String>, Located<RuleLevel>>,
+    pub(crate) rules: Entries<Located<String>, Located<RuleLevel>>,
     /// Warn when one party is Accountable for more than this share of a scope's tasks.
     #[serde(default = "default_accountable_share", deserialize_with = "share")]
     #[schemars(range(min = 0.0, max = 1.0))]
-    pub max_accountable_share: f64,
+    pub(crate) max_accountable_share: f64,
 }
 
 impl Default for CheckConfig {
@@ -349,14 +349,14 @@ impl Default for CheckConfig {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum RuleLevel {
+pub(crate) enum RuleLevel {
     Error,
     Warning,
     Off,
 }
 
 /// The built-in theme's name.
-pub const BUILTIN_THEME: &str = "golive";
+pub(crate) const BUILTIN_THEME: &str = "golive";
 
 fn default_theme() -> Located<String> {
     Located::new(
@@ -367,7 +367,7 @@ fn default_theme() -> Located<String> {
 
 /// Why `name` cannot name a folder under `themes/`, if it cannot: a theme is one plain
 /// folder name, never a path.
-pub fn theme_name_problem(name: &str) -> Option<&'static str> {
+pub(crate) fn theme_name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         Some("the theme name is empty")
     } else if name.starts_with('/') || name.starts_with('\\') || name.get(1..2) == Some(":") {
@@ -400,7 +400,7 @@ fn default_accountable_share() -> f64 {
 /// Starts the message of a value that the reading of a field refuses although its type
 /// is right (a share of 1.5, a language with a line break): the YAML reader reports it as
 /// an invalid value at the value, in the words after this mark.
-pub const REFUSED: &str = "rasci refuses this value: ";
+pub(crate) const REFUSED: &str = "rasci refuses this value: ";
 
 /// `language`: a BCP 47 tag as `<html lang>` takes it (`en`, `de-CH`, `zh-Hant-TW`):
 /// letters, then `-`-separated parts of letters and digits, at most 64 characters. It is

@@ -4,12 +4,12 @@
 //! [`Diagnostic`]s; reporters in [`crate::report`] turn them into text, JSON, SARIF or
 //! GitHub annotations. Nothing here prints.
 //!
-//! A finding names its rule by a typed [`RuleId`] (see [`rule`]) and starts at that rule's
+//! A finding names its rule by a typed [`RuleId`] (see `rule`) and starts at that rule's
 //! default severity; it knows nothing of `rasci.yaml`, which the check stage applies
 //! afterwards.
 
-pub mod rule;
-pub mod severity;
+pub(crate) mod rule;
+pub(crate) mod severity;
 
 pub use rule::RuleId;
 pub use severity::Severity;
@@ -39,7 +39,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding at the rule's default severity.
-    pub fn new(rule: RuleId, message: impl Into<String>) -> Self {
+    pub(crate) fn new(rule: RuleId, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
             severity: rule.default_severity(),
@@ -50,7 +50,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+    pub(crate) fn at(mut self, span: Span, label: impl Into<String>) -> Self {
         self.primary = Some(Label {
             span,
             message: label.into(),
@@ -58,7 +58,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn label(mut self, span: Span, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,
             message: message.into(),
@@ -66,7 +66,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -110,7 +110,7 @@ impl Findings {
     }
 
     /// Sorts by file and position and drops exact repeats.
-    pub fn sort(&mut self, sources: &Sources) {
+    pub(crate) fn sort(&mut self, sources: &Sources) {
         self.diagnostics
             .sort_by_cached_key(|diagnostic| diagnostic.sort_key(sources));
         self.diagnostics.dedup();
@@ -133,12 +133,18 @@ impl Findings {
 }
 
 /// "did you mean `x`?" for an unknown name, from the closest known name.
-pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn did_you_mean<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(unknown, known).map(|name| format!("did you mean `{name}`?"))
 }
 
 /// The known name closest to `unknown`, when one is close enough to be the one meant.
-pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in known {
         let score = strsim::jaro_winkler(&unknown.to_lowercase(), &candidate.to_lowercase());
@@ -150,7 +156,7 @@ pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> O
 }
 
 /// A readable list of names: "`a`, `b` and `c`".
-pub fn list_names<S: AsRef<str>>(names: &[S]) -> String {
+pub(crate) fn list_names<S: AsRef<str>>(names: &[S]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
     match quoted.len() {
         0 => String::new(),

@@ -8,7 +8,7 @@
 
 /// Escapes text for use in element content and in double- or single-quoted attribute
 /// values, of HTML pages and of SVG drawings alike.
-pub fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     esc_into(text, &mut out);
     out
@@ -16,7 +16,7 @@ pub fn esc(text: &str) -> String {
 
 /// [`esc`] appended to `out`, for callers that build one string from many pieces and
 /// would otherwise allocate a string per piece.
-pub fn esc_into(text: &str, out: &mut String) {
+pub(crate) fn esc_into(text: &str, out: &mut String) {
     for_each_piece(text, |piece| {
         out.push_str(piece);
         Ok::<(), std::convert::Infallible>(())
@@ -26,7 +26,7 @@ pub fn esc_into(text: &str, out: &mut String) {
 
 /// [`esc`] written to `out`, for the template engine, which writes into a buffer of its
 /// own: no string is made for the escaped text.
-pub fn esc_write(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn esc_write(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for_each_piece(text, |piece| out.write_all(piece.as_bytes()))
 }
 
@@ -73,7 +73,7 @@ fn for_each_piece<E>(text: &str, mut emit: impl FnMut(&str) -> Result<(), E>) ->
 /// characters, line and paragraph separators and the marks that reorder text are
 /// written as escapes (`\n`, `\u{1b}`), so a name can neither start a new line nor
 /// command a terminal.
-pub fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if needs_escape(c) {

@@ -1,12 +1,12 @@
 //! Export: the resolved matrices as JSON (a public contract, see docs/commands.md), as CSV, as
-//! an Excel workbook ([`xlsx`]) or as Markdown tables ([`markdown`]).
+//! an Excel workbook (`xlsx`) or as Markdown tables (`markdown`).
 
-pub mod cells;
-pub mod markdown;
-pub mod xlsx;
+pub(crate) mod cells;
+pub(crate) mod markdown;
+pub(crate) mod xlsx;
 
-pub use markdown::to_markdown;
-pub use xlsx::to_xlsx;
+pub(crate) use markdown::to_markdown;
+pub(crate) use xlsx::to_xlsx;
 
 use crate::diagnostic::list_names;
 use crate::model::Project;
@@ -16,69 +16,69 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Version of the JSON export's shape.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Serialize)]
-pub struct Export<'a> {
-    pub version: u32,
-    pub parties: Vec<ExportParty<'a>>,
+pub(crate) struct Export<'a> {
+    pub(crate) version: u32,
+    pub(crate) parties: Vec<ExportParty<'a>>,
     /// The operating models of the exported matrices; left out for a project without
     /// models, whose export keeps the shape it always had.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub models: Option<Vec<ExportModel<'a>>>,
-    pub scopes: Vec<ExportScope<'a>>,
+    pub(crate) models: Option<Vec<ExportModel<'a>>>,
+    pub(crate) scopes: Vec<ExportScope<'a>>,
 }
 
 /// An operating model: who takes part, over which scopes.
 #[derive(Serialize)]
-pub struct ExportModel<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub description: Option<&'a str>,
+pub(crate) struct ExportModel<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) description: Option<&'a str>,
     /// Party ids in the model's column order.
-    pub parties: Vec<&'a str>,
+    pub(crate) parties: Vec<&'a str>,
     /// Scope ids the model covers, in its order.
-    pub scopes: Vec<&'a str>,
+    pub(crate) scopes: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
-pub struct ExportParty<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
+pub(crate) struct ExportParty<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
 }
 
 /// One scope's matrix; with models, one per model and scope, naming the model.
 #[derive(Serialize)]
-pub struct ExportScope<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
+pub(crate) struct ExportScope<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
     /// The model id, when the project has models.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<&'a str>,
+    pub(crate) model: Option<&'a str>,
     /// The model's party ids in column order, when the project has models.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parties: Option<Vec<&'a str>>,
-    pub sections: Vec<ExportSection<'a>>,
+    pub(crate) parties: Option<Vec<&'a str>>,
+    pub(crate) sections: Vec<ExportSection<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct ExportSection<'a> {
-    pub id: &'a str,
-    pub title: Option<&'a str>,
-    pub tasks: Vec<ExportTask<'a>>,
+pub(crate) struct ExportSection<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: Option<&'a str>,
+    pub(crate) tasks: Vec<ExportTask<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct ExportTask<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
+pub(crate) struct ExportTask<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
     /// Party id → letters in RASCI order; parties without letters are left out.
-    pub assignments: BTreeMap<&'a str, Vec<&'static str>>,
+    pub(crate) assignments: BTreeMap<&'a str, Vec<&'static str>>,
 }
 
 /// The export document for the given matrices (all of them, or those asked for). With
 /// models, the models of the given matrices are listed, in project order.
-pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a> {
+pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a> {
     let party_ids = |parties: &[usize]| -> Vec<&'a str> {
         parties
             .iter()
@@ -87,9 +87,7 @@ pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a
     };
     let models = project.has_models().then(|| {
         project
-            .models
-            .iter()
-            .enumerate()
+            .models()
             .filter(|(index, _)| matrices.iter().any(|m| m.model == *index))
             .filter_map(|(_, model)| {
                 let def = model.def.as_ref()?;
@@ -101,7 +99,7 @@ pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a
                     scopes: model
                         .scopes
                         .iter()
-                        .map(|&s| project.scopes[s].id.as_str())
+                        .map(|&s| project.scope_at(s).id.as_str())
                         .collect(),
                 })
             })
@@ -123,7 +121,7 @@ pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a
             .map(|matrix| ExportScope {
                 id: &matrix.scope.id.value,
                 name: &matrix.scope.name.value,
-                model: project.models[matrix.model].id(),
+                model: project.model_at(matrix.model).id(),
                 parties: project.has_models().then(|| party_ids(&matrix.parties)),
                 sections: matrix
                     .sections
@@ -157,7 +155,7 @@ pub fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Export<'a
     }
 }
 
-pub fn to_json(project: &Project, matrices: &[&Matrix<'_>]) -> String {
+pub(crate) fn to_json(project: &Project, matrices: &[&Matrix<'_>]) -> String {
     let mut text = serde_json::to_string_pretty(&document(project, matrices))
         .expect("export values always serialize");
     text.push('\n');
@@ -167,7 +165,7 @@ pub fn to_json(project: &Project, matrices: &[&Matrix<'_>]) -> String {
 /// A CSV cell that a spreadsheet will show as text: a cell starting with `=`, `+`, `-`
 /// or `@` (also after spaces, and their full-width forms), or with a tab or carriage
 /// return, would be read as a formula, so it gets a leading `'`, as OWASP recommends.
-pub fn csv_cell(text: &str) -> String {
+pub(crate) fn csv_cell(text: &str) -> String {
     let formula = |c: char| matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠');
     let first = text.chars().next();
     let first_visible = text.trim_start_matches(' ').chars().next();
@@ -182,7 +180,7 @@ pub fn csv_cell(text: &str) -> String {
 /// The matrices an export asked for: those of model `model` (when given) and scope
 /// `scope` (when given). An id that names nothing is an error in words, listing the ids
 /// there are.
-pub fn select<'m, 'p>(
+pub(crate) fn select<'m, 'p>(
     project: &Project,
     matrices: &'m [Matrix<'p>],
     model: Option<&str>,
@@ -245,7 +243,7 @@ pub fn select<'m, 'p>(
 /// One matrix as CSV: `Section,Task,<party names…>` (the model's parties, in its column
 /// order), letters as `A, R` (see [`cell_text`]). Cells that a spreadsheet would run as formulas are defused
 /// (see [`csv_cell`]).
-pub fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
+pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         "Section".to_string(),

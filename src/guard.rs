@@ -28,7 +28,7 @@ use std::path::{Component, Path, PathBuf};
 const MAX_LINKS: usize = 40;
 
 #[derive(Debug)]
-pub enum GuardError {
+pub(crate) enum GuardError {
     /// A symbolic link that a write would go through: `why` says where it leads.
     Link {
         link: PathBuf,
@@ -102,7 +102,7 @@ impl std::error::Error for GuardError {}
 /// `.` dropped, each symbolic link replaced by its target, `..` taking away the last
 /// folder of the path resolved so far. A missing folder before `..` is dropped with it,
 /// so `public/../data` resolves to `data` whether or not `public` exists.
-pub fn resolve(path: &Path) -> Result<PathBuf, GuardError> {
+pub(crate) fn real_path(path: &Path) -> Result<PathBuf, GuardError> {
     let start = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -158,7 +158,7 @@ fn push_components(path: &Path, pending: &mut Vec<OsString>, resolved: &mut Path
 /// Creates the file at `path` for writing without following a symbolic link at `path`
 /// itself: a link there fails with [`GuardError::Link`] whatever it points at. Without
 /// `replace` the file must not exist yet (checked by the create itself).
-pub fn create_file(path: &Path, replace: bool) -> Result<std::fs::File, GuardError> {
+pub(crate) fn create_file(path: &Path, replace: bool) -> Result<std::fs::File, GuardError> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     if replace {
@@ -187,48 +187,10 @@ pub fn create_file(path: &Path, replace: bool) -> Result<std::fs::File, GuardErr
 }
 
 /// Writes `bytes` to a file created by [`create_file`].
-pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), GuardError> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), GuardError> {
     create_file(path, replace)?
         .write_all(bytes)
         .map_err(|e| GuardError::Io(path.to_path_buf(), e))
-}
-
-/// Puts `bytes` at `path` whole or not at all, never into a file that is there already:
-/// they are written to a new file beside it (created without following a link), which
-/// then takes the name in one step. With `replace`, whatever stands at `path` (a file, a
-/// link, a hard link to a file elsewhere, a named pipe) loses its name and is left as
-/// it was; without, the name must be free, checked by the step itself. A process killed
-/// meanwhile leaves at most the file beside it, never half a file at `path`.
-pub fn put_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), GuardError> {
-    let io = |e| GuardError::Io(path.to_path_buf(), e);
-    let folder = path.parent().unwrap_or(Path::new(""));
-    let name = path
-        .file_name()
-        .ok_or_else(|| GuardError::BadName(path.to_path_buf()))?;
-    let (temporary, mut file) = (0u32..)
-        .map(|n| folder.join(temporary_name(name, std::process::id(), n)))
-        .find_map(|temporary| match create_file(&temporary, false) {
-            Ok(file) => Some(Ok((temporary, file))),
-            Err(GuardError::Io(_, e)) if e.kind() == ErrorKind::AlreadyExists => None,
-            Err(GuardError::Io(_, e)) => Some(Err(io(e))),
-            Err(other) => Some(Err(other)),
-        })
-        .expect("the names beside a file are endless")?;
-    let placed = file
-        .write_all(bytes)
-        .and_then(|()| file.flush())
-        .map_err(io)
-        .and_then(|()| {
-            drop(file);
-            if replace {
-                std::fs::rename(&temporary, path).map_err(|e| refusal(path, e))
-            } else {
-                link_new(&temporary, path).map_err(|e| refusal(path, e))
-            }
-        });
-    // After a rename the temporary name is gone already; otherwise it is removed here.
-    let _ = std::fs::remove_file(&temporary);
-    placed
 }
 
 /// The name of the file [`put_file`] writes beside `name` before giving it that name.
@@ -242,7 +204,7 @@ fn temporary_name(name: &std::ffi::OsStr, pid: u32, n: u32) -> OsString {
 /// Removes from `folder` the files that [`put_file`] of a process now gone left beside
 /// `name` when it was killed: named as it names them, a file (never a link or a
 /// folder), of a process that no longer runs.
-pub fn remove_stale_temporaries(folder: &Path, name: &std::ffi::OsStr) {
+pub(crate) fn remove_stale_temporaries(folder: &Path, name: &std::ffi::OsStr) {
     let mut prefix = OsString::from(".");
     prefix.push(name);
     prefix.push(".rasci-");
@@ -274,23 +236,6 @@ pub fn remove_stale_temporaries(folder: &Path, name: &std::ffi::OsStr) {
     }
 }
 
-/// Gives `from` the name `to` too, failing when `to` is taken (even by a link, which is
-/// not followed). Where the file system has no hard links, the file is written again at
-/// `to`, created new.
-fn link_new(from: &Path, to: &Path) -> std::io::Result<()> {
-    match std::fs::hard_link(from, to) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(e),
-        Err(_) => {
-            let bytes = std::fs::read(from)?;
-            write_file(to, &bytes, false).map_err(|e| match e {
-                GuardError::Io(_, e) => e,
-                other => std::io::Error::other(other.to_string()),
-            })
-        }
-    }
-}
-
 /// An error putting a file at `path`, as the guard names it: a link or a folder found
 /// there after the check.
 fn refusal(path: &Path, error: std::io::Error) -> GuardError {
@@ -309,13 +254,13 @@ fn refusal(path: &Path, error: std::io::Error) -> GuardError {
 /// system would walk it, so `..` after a link goes up from where the link leads. Links
 /// outside `anchor` are not looked at: `--out /srv/site` is the user's own choice. The
 /// walk stops at the first name that does not exist yet.
-pub fn links_stay_inside(path: &Path, anchor: &Path) -> Result<(), GuardError> {
+pub(crate) fn links_stay_inside(path: &Path, anchor: &Path) -> Result<(), GuardError> {
     let cwd = std::env::current_dir().map_err(|e| GuardError::Io(path.to_path_buf(), e))?;
-    let anchor_real = resolve(&cwd.join(anchor))?;
+    let anchor_real = real_path(&cwd.join(anchor))?;
     let mut resolved = if path.is_absolute() {
         PathBuf::from("/")
     } else {
-        resolve(&cwd)?
+        real_path(&cwd)?
     };
     let mut shown = PathBuf::new();
     let mut links = 0;
@@ -347,7 +292,7 @@ pub fn links_stay_inside(path: &Path, anchor: &Path) -> Result<(), GuardError> {
         if links > MAX_LINKS {
             return Err(GuardError::Loop(path.to_path_buf()));
         }
-        let target = resolve(&next)?;
+        let target = real_path(&next)?;
         if next.starts_with(&anchor_real) {
             if std::fs::symlink_metadata(&target).is_err() {
                 return Err(GuardError::Link {
@@ -419,7 +364,7 @@ enum Found {
 /// The files one command writes into one folder, checked all together before any is
 /// written.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The folder as the user gave it, for messages and the returned paths.
     given: PathBuf,
     /// The folder resolved: every written path must lie inside it.
@@ -434,9 +379,9 @@ impl Plan {
     /// A link on the way to `base` that lies in the current folder must stay inside it
     /// ([`links_stay_inside`]): a checkout's `exports` or `docs` linked elsewhere does not
     /// send the files there.
-    pub fn new(base: &Path) -> Result<Plan, GuardError> {
+    pub(crate) fn new(base: &Path) -> Result<Plan, GuardError> {
         links_stay_inside(base, Path::new("."))?;
-        let resolved = resolve(base)?;
+        let resolved = real_path(base)?;
         if resolved.parent().is_none() {
             return Err(GuardError::FileSystemRoot(base.to_path_buf()));
         }
@@ -448,7 +393,7 @@ impl Plan {
     }
 
     /// Plans `bytes` at `relative` (plain names only) inside the folder.
-    pub fn file(&mut self, relative: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+    pub(crate) fn file(&mut self, relative: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
         self.files.push(Planned {
             relative: relative.into(),
             bytes: bytes.into(),
@@ -458,7 +403,11 @@ impl Plan {
 
     /// Plans a file that is written only when its path is free; an existing file there is
     /// kept as it is (and may be a link, as long as it leads to a file inside the folder).
-    pub fn file_if_absent(&mut self, relative: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+    pub(crate) fn file_if_absent(
+        &mut self,
+        relative: impl Into<PathBuf>,
+        bytes: impl Into<Vec<u8>>,
+    ) {
         self.files.push(Planned {
             relative: relative.into(),
             bytes: bytes.into(),
@@ -470,7 +419,7 @@ impl Plan {
     /// path already with the very bytes planned (a regular file, never read through a
     /// link): what a run killed half-way wrote, which the next run need not write again.
     /// Returns the paths kept, as given.
-    pub fn keep_identical(&mut self) -> Vec<PathBuf> {
+    pub(crate) fn keep_identical(&mut self) -> Vec<PathBuf> {
         let mut kept = Vec::new();
         for index in 0..self.files.len() {
             let planned = &self.files[index];
@@ -487,13 +436,8 @@ impl Plan {
     }
 
     /// How many files are planned.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.files.len()
-    }
-
-    /// Whether no file is planned.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
     }
 
     /// The path of a planned file as the user would write it.
@@ -503,7 +447,7 @@ impl Plan {
 
     /// Checks every planned path and returns the files that exist already (as given),
     /// leaving out those planned [`Plan::file_if_absent`]. Writes nothing.
-    pub fn check(&self) -> Result<Vec<PathBuf>, GuardError> {
+    pub(crate) fn check(&self) -> Result<Vec<PathBuf>, GuardError> {
         match std::fs::symlink_metadata(&self.base) {
             Ok(meta) if !meta.is_dir() => return Err(GuardError::NotAFolder(self.given.clone())),
             Ok(_) => {}
@@ -546,7 +490,7 @@ impl Plan {
                 Err(e) => return Err(GuardError::Io(shown, e)),
             };
             if meta.file_type().is_symlink() {
-                let target = resolve(&real)?;
+                let target = real_path(&real)?;
                 let target_meta = match std::fs::metadata(&target) {
                     Ok(meta) => meta,
                     Err(_) => {
@@ -598,7 +542,7 @@ impl Plan {
     /// (never through a link), files without following a link. A file that exists is
     /// replaced only with `replace`; a caller that refuses existing files asks
     /// [`Plan::check`] first. Returns the paths written, as given.
-    pub fn write(self, replace: bool) -> Result<Vec<PathBuf>, GuardError> {
+    pub(crate) fn write(self, replace: bool) -> Result<Vec<PathBuf>, GuardError> {
         self.check()?;
         let mut written = Vec::new();
         for planned in &self.files {
@@ -666,7 +610,7 @@ impl Plan {
                     dir.child(name).map_err(io(&folder_shown))?
                 }
                 Err(e) if at::is_link_or_file(&e) => {
-                    let target = resolve(&real.join(name))?;
+                    let target = real_path(&real.join(name))?;
                     if !target.starts_with(&self.base) || !target.is_dir() {
                         return Err(GuardError::Link {
                             link: folder_shown,
@@ -720,7 +664,7 @@ impl Plan {
             match std::fs::create_dir(&real) {
                 Ok(()) => {}
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                    let target = resolve(&real)?;
+                    let target = real_path(&real)?;
                     if !target.starts_with(&self.base) || !target.is_dir() {
                         return Err(GuardError::Link {
                             link: folder_shown,
@@ -750,10 +694,10 @@ mod at {
     use std::path::{Component, Path};
 
     /// An open folder.
-    pub struct Dir(OwnedFd);
+    pub(crate) struct Dir(OwnedFd);
 
     /// Whether opening a folder failed because a link or a file stands at its name.
-    pub fn is_link_or_file(error: &std::io::Error) -> bool {
+    pub(crate) fn is_link_or_file(error: &std::io::Error) -> bool {
         matches!(
             error.raw_os_error(),
             Some(code) if code == rustix::io::Errno::LOOP.raw_os_error()
@@ -769,7 +713,7 @@ mod at {
     impl Dir {
         /// Opens `path`, absolute and free of links, from the root one folder at a time
         /// without following a link; with `create`, missing folders are made.
-        pub fn open_real(path: &Path, create: bool) -> std::io::Result<Dir> {
+        pub(crate) fn open_real(path: &Path, create: bool) -> std::io::Result<Dir> {
             let mut dir = Dir(rustix::fs::openat(CWD, "/", FOLDER, Mode::empty())?);
             for component in path.components() {
                 let Component::Normal(part) = component else {
@@ -791,7 +735,7 @@ mod at {
         }
 
         /// The folder `folder` in this one, not through a link.
-        pub fn child(&self, folder: &OsStr) -> std::io::Result<Dir> {
+        pub(crate) fn child(&self, folder: &OsStr) -> std::io::Result<Dir> {
             Ok(Dir(rustix::fs::openat(
                 &self.0,
                 folder,
@@ -800,7 +744,7 @@ mod at {
             )?))
         }
 
-        pub fn make_folder(&self, folder: &OsStr) -> std::io::Result<()> {
+        pub(crate) fn make_folder(&self, folder: &OsStr) -> std::io::Result<()> {
             Ok(rustix::fs::mkdirat(
                 &self.0,
                 folder,
@@ -809,7 +753,7 @@ mod at {
         }
 
         /// A new file in this folder; fails when the name is taken, even by a link.
-        pub fn create_new(&self, file: &OsStr) -> std::io::Result<std::fs::File> {
+        pub(crate) fn create_new(&self, file: &OsStr) -> std::io::Result<std::fs::File> {
             let flags =
                 OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
             let fd = rustix::fs::openat(&self.0, file, flags, Mode::from_raw_mode(0o666))?;
@@ -818,13 +762,13 @@ mod at {
 
         /// Gives `from` the name `to`, replacing what has it (a link is replaced, not
         /// followed).
-        pub fn rename(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
+        pub(crate) fn rename(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
             Ok(rustix::fs::renameat(&self.0, from, &self.0, to)?)
         }
 
         /// Gives `from` the name `to` too, failing when `to` is taken (a link too); where
         /// the file system has no hard links, writes `from`'s bytes to `to`, created new.
-        pub fn link(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
+        pub(crate) fn link(&self, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
             match rustix::fs::linkat(&self.0, from, &self.0, to, AtFlags::empty()) {
                 Ok(()) => Ok(()),
                 Err(e) if e == rustix::io::Errno::EXIST => Err(e.into()),
@@ -839,7 +783,7 @@ mod at {
             }
         }
 
-        pub fn remove(&self, file: &OsStr) -> std::io::Result<()> {
+        pub(crate) fn remove(&self, file: &OsStr) -> std::io::Result<()> {
             Ok(rustix::fs::unlinkat(&self.0, file, AtFlags::empty())?)
         }
     }
@@ -847,7 +791,7 @@ mod at {
 
 /// Whether the process `pid` runs (or runs as another user).
 #[cfg(unix)]
-pub fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     let Some(pid) = i32::try_from(pid)
         .ok()
         .and_then(rustix::process::Pid::from_raw)
@@ -861,7 +805,7 @@ pub fn process_alive(pid: u32) -> bool {
 }
 
 #[cfg(not(unix))]
-pub fn process_alive(_pid: u32) -> bool {
+pub(crate) fn process_alive(_pid: u32) -> bool {
     false
 }
 

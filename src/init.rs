@@ -42,7 +42,7 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 #[derive(Debug)]
-pub enum InitError {
+pub(crate) enum InitError {
     /// The folder already holds a project (or data that would be overwritten).
     Exists(PathBuf),
     /// A path is refused by the rule every writer follows (a link, a file for a folder).
@@ -68,7 +68,7 @@ impl std::error::Error for InitError {}
 /// Every file is planned and checked first ([`crate::guard`]): nothing is written when any
 /// of them exists already with other contents (or all of them do), or when a link on the
 /// way dangles or leads out of `root`.
-pub fn init(root: &Path) -> Result<Vec<PathBuf>, InitError> {
+pub(crate) fn init(root: &Path) -> Result<Vec<PathBuf>, InitError> {
     let mut plan = crate::guard::Plan::new(root).map_err(InitError::Refused)?;
     for (path, text) in FILES {
         plan.file(path, *text);

@@ -3,27 +3,27 @@
 //!
 //! The stages, one module each, run by [`pipeline`] for every command: [`load`] reads the
 //! data and content files into a [`model::Project`], [`resolve`] builds one matrix per
-//! scope, [`check`] runs the rules, [`render`] makes the site in memory and
-//! [`write`](mod@write) puts it on disk; [`report`] renders findings, [`export`] and
+//! scope, `check` runs the rules, [`render`] makes the site in memory and
+//! `write` puts it on disk; [`report`] renders findings, `export` and
 //! [`schema`] write machine-readable views.
 
 // Findings travel as `Result<_, Diagnostic>` between stages; they are rare and boxing
 // them would buy nothing but noise.
 #![allow(clippy::result_large_err)]
 
-pub mod check;
+pub(crate) mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod diagrams;
-pub mod diff;
-pub mod escape;
-pub mod export;
-pub mod guard;
+pub(crate) mod diff;
+pub(crate) mod escape;
+pub(crate) mod export;
+pub(crate) mod guard;
 pub mod import;
-pub mod init;
+pub(crate) mod init;
 pub mod load;
-pub mod located;
+pub(crate) mod located;
 pub mod model;
 pub mod pipeline;
 pub mod plan;
@@ -31,6 +31,6 @@ pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod schema;
-pub mod serve;
+pub(crate) mod serve;
 pub mod source;
-pub mod write;
+pub(crate) mod write;

@@ -1,5 +1,5 @@
 //! Values with the place they were read from: [`Located`] and the ordered mapping
-//! [`Entries`], the building blocks of both `rasci.yaml` ([`crate::config`]) and the data
+//! `Entries`, the building blocks of both `rasci.yaml` ([`crate::config`]) and the data
 //! files ([`crate::model`]).
 //!
 //! They sit below both so that the config and the model share them without importing
@@ -22,7 +22,7 @@ thread_local! {
 }
 
 /// Runs `f` with `file` as the file that [`Located`] values record.
-pub fn with_current_file<T>(file: FileId, f: impl FnOnce() -> T) -> T {
+pub(crate) fn with_current_file<T>(file: FileId, f: impl FnOnce() -> T) -> T {
     let previous = CURRENT_FILE.with(|c| c.replace(file));
     let result = f();
     CURRENT_FILE.with(|c| c.set(previous));
@@ -78,7 +78,7 @@ impl<T: JsonSchema> JsonSchema for Located<T> {
 /// spans, which rules out `BTreeMap<Located<String>, _>`. Duplicate keys never reach this
 /// type: the parser rejects them first.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entries<K, V>(pub Vec<(K, V)>);
+pub(crate) struct Entries<K, V>(pub(crate) Vec<(K, V)>);
 
 impl<K, V> Default for Entries<K, V> {
     fn default() -> Self {
@@ -87,11 +87,8 @@ impl<K, V> Default for Entries<K, V> {
 }
 
 impl<K, V> Entries<K, V> {
-    pub fn iter(&self) -> impl Iterator<Item = &(K, V)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &(K, V)> {
         self.0.iter()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 

@@ -13,11 +13,13 @@ use std::borrow::Cow;
 
 use std::fmt;
 
+mod ix;
 mod kind;
 mod operating;
-pub mod scope_list;
+pub(crate) mod scope_list;
 
-pub use crate::located::{Entries, Located, with_current_file};
+pub(crate) use crate::located::{Entries, Located, with_current_file};
+pub use ix::{ModelIx, ScopeIx};
 pub use kind::DataKind;
 pub use operating::{Model, ModelDef, ModelsFile};
 
@@ -34,9 +36,9 @@ pub enum Letter {
 impl Letter {
     /// All letters in RASCI order: the legend's order, the JSON export's, and a cell's
     /// when `matrix.letter_order` is `rasci`.
-    pub const ALL: [Letter; 5] = [Letter::R, Letter::A, Letter::S, Letter::C, Letter::I];
+    pub(crate) const ALL: [Letter; 5] = [Letter::R, Letter::A, Letter::S, Letter::C, Letter::I];
 
-    pub fn from_char(c: char) -> Option<Letter> {
+    pub(crate) fn from_char(c: char) -> Option<Letter> {
         match c {
             'R' => Some(Letter::R),
             'A' => Some(Letter::A),
@@ -47,17 +49,7 @@ impl Letter {
         }
     }
 
-    pub fn as_char(self) -> char {
-        match self {
-            Letter::R => 'R',
-            Letter::A => 'A',
-            Letter::S => 'S',
-            Letter::C => 'C',
-            Letter::I => 'I',
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Letter::R => "R",
             Letter::A => "A",
@@ -68,7 +60,7 @@ impl Letter {
     }
 
     /// The role's name, as read out to screen readers and shown in legends.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Letter::R => "Responsible",
             Letter::A => "Accountable",
@@ -79,7 +71,7 @@ impl Letter {
     }
 
     /// What the role means, in the words of the legend.
-    pub fn meaning(self) -> &'static str {
+    pub(crate) fn meaning(self) -> &'static str {
         match self {
             Letter::R => "Responsible for executing the task",
             Letter::A => "Accountable for making sure the task has been performed",
@@ -104,19 +96,19 @@ impl LetterSet {
         self.0 |= letter.bit();
         !had
     }
-    pub fn contains(self, letter: Letter) -> bool {
+    pub(crate) fn contains(self, letter: Letter) -> bool {
         self.0 & letter.bit() != 0
     }
-    pub fn is_empty(self) -> bool {
+    pub(crate) fn is_empty(self) -> bool {
         self.0 == 0
     }
-    pub fn iter(self) -> impl Iterator<Item = Letter> {
+    pub(crate) fn iter(self) -> impl Iterator<Item = Letter> {
         Letter::ALL.into_iter().filter(move |l| self.contains(*l))
     }
 }
 
 impl fmt::Display for LetterSet {
-    /// `R, A` style, in RASCI order (a cell's own order is [`Cell::text`]'s).
+    /// `R, A` style, in RASCI order (a cell's own order is `Cell::text`'s).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let letters: Vec<&str> = self.iter().map(Letter::as_str).collect();
         f.write_str(&letters.join(", "))
@@ -126,7 +118,7 @@ impl fmt::Display for LetterSet {
 /// A matrix cell as written: `"A, R"`, `AR` or `[A, R]`. Parsed into letters by the loader,
 /// which knows where each letter stands in the file and can point at a bad one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CellText {
+pub(crate) enum CellText {
     Text(String),
     List(Vec<Located<String>>),
 }
@@ -177,19 +169,19 @@ impl JsonSchema for CellText {
 pub struct Cell {
     pub party: Located<String>,
     /// The letters as a set, for the checks: which roles the party holds.
-    pub letters: LetterSet,
+    pub(crate) letters: LetterSet,
     /// The same letters in the order the data writes them (`"A, R"` is A, then R), each
     /// once: a repeat is a finding and is not kept. Pages and most exports show this order.
-    pub written: Vec<Letter>,
+    pub(crate) written: Vec<Letter>,
     /// The span of the whole cell value.
-    pub span: Span,
+    pub(crate) span: Span,
     /// Where each letter stands, for labels such as "Accountable here".
-    pub letter_spans: Vec<(Letter, Span)>,
+    pub(crate) letter_spans: Vec<(Letter, Span)>,
 }
 
 impl Cell {
     /// The letters in the order `order` asks for: as written, or in RASCI order.
-    pub fn letters_in(&self, order: crate::config::LetterOrder) -> Vec<Letter> {
+    pub(crate) fn letters_in(&self, order: crate::config::LetterOrder) -> Vec<Letter> {
         match order {
             crate::config::LetterOrder::Written => self.written.clone(),
             crate::config::LetterOrder::Rasci => self.letters.iter().collect(),
@@ -198,7 +190,7 @@ impl Cell {
 
     /// `A, R`: the letters in `order`, separated by a comma and a space, as the seed
     /// tables and the CSV write them.
-    pub fn text(&self, order: crate::config::LetterOrder) -> String {
+    pub(crate) fn text(&self, order: crate::config::LetterOrder) -> String {
         let letters: Vec<&str> = self
             .letters_in(order)
             .into_iter()
@@ -214,8 +206,8 @@ impl Cell {
 /// `data/parties.yaml`: who takes part.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PartiesFile {
-    pub parties: Vec<Party>,
+pub(crate) struct PartiesFile {
+    pub(crate) parties: Vec<Party>,
 }
 
 /// An organisation or group that holds letters in the matrix.
@@ -228,7 +220,7 @@ pub struct Party {
     /// Name shown as the column heading.
     pub name: Located<String>,
     #[serde(default)]
-    pub description: Option<Located<String>>,
+    pub(crate) description: Option<Located<String>>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -237,8 +229,8 @@ pub struct Party {
 /// `data/scopes.yaml`: the deployments; each is a page of the site.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ScopesFile {
-    pub scopes: Vec<Scope>,
+pub(crate) struct ScopesFile {
+    pub(crate) scopes: Vec<Scope>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -246,11 +238,11 @@ pub struct ScopesFile {
 pub struct Scope {
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
-    pub name: Located<String>,
+    pub(crate) name: Located<String>,
     #[serde(default)]
-    pub description: Option<Located<String>>,
+    pub(crate) description: Option<Located<String>>,
     /// Section ids shown in this scope, in this order.
-    pub sections: Vec<Located<String>>,
+    pub(crate) sections: Vec<Located<String>>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -259,12 +251,12 @@ pub struct Scope {
 /// `data/tasks.yaml`: sections of tasks with their letters.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TasksFile {
+pub(crate) struct TasksFile {
     /// The operating model (an id of `data/models.yaml`) this file's sections and tasks belong to;
     /// required when the project defines models, an error when it does not.
     #[serde(default)]
-    pub model: Option<Located<String>>,
-    pub sections: Vec<Section>,
+    pub(crate) model: Option<Located<String>>,
+    pub(crate) sections: Vec<Section>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -274,14 +266,14 @@ pub struct Section {
     pub id: Located<String>,
     /// Heading row shown above the section's tasks; the first, general section has none.
     #[serde(default)]
-    pub title: Option<Located<String>>,
+    pub(crate) title: Option<Located<String>>,
     #[serde(default)]
     pub tasks: Vec<Task>,
     /// Index into `Project::models` of the model this belongs to, set by the loader
     /// from its file's `model:` key (0, the implicit model, without models).
     #[serde(skip)]
     #[schemars(skip)]
-    pub model: usize,
+    pub model: ModelIx,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -291,7 +283,7 @@ pub struct Task {
     pub id: Located<String>,
     pub title: Located<String>,
     #[serde(default)]
-    pub description: Option<Located<String>>,
+    pub(crate) description: Option<Located<String>>,
     /// Scope ids this task applies to; every scope that shows its section when absent.
     /// In the other scopes the task is absent: from their matrices, checks and exports.
     #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
@@ -299,24 +291,24 @@ pub struct Task {
     pub scopes: Option<Vec<Located<String>>>,
     /// Letters per party id.
     #[serde(default)]
-    pub rasci: Entries<Located<String>, Located<CellText>>,
+    pub(crate) rasci: Entries<Located<String>, Located<CellText>>,
     /// Per-scope replacements of some parties' letters: `in: { onprem: { customer: "A, R" } }`.
     #[serde(default, rename = "in")]
-    pub overrides: Entries<Located<String>, Entries<Located<String>, Located<CellText>>>,
+    pub(crate) overrides: Entries<Located<String>, Entries<Located<String>, Located<CellText>>>,
     /// Filled in by the loader from `rasci`.
     #[serde(skip)]
     #[schemars(skip)]
-    pub cells: Vec<Cell>,
+    pub(crate) cells: Vec<Cell>,
     /// Filled in by the loader from `in`.
     #[serde(skip)]
     #[schemars(skip)]
-    pub scope_cells: Vec<(Located<String>, Vec<Cell>)>,
+    pub(crate) scope_cells: Vec<(Located<String>, Vec<Cell>)>,
 }
 
 impl Task {
     /// Whether the task applies in the scope with id `scope`: it lists no `scopes:`, or
     /// lists this one.
-    pub fn applies_in(&self, scope: &str) -> bool {
+    pub(crate) fn applies_in(&self, scope: &str) -> bool {
         self.scopes
             .as_ref()
             .is_none_or(|scopes| scopes.iter().any(|s| s.value == scope))
@@ -329,12 +321,12 @@ impl Task {
 /// `data/summaries.yaml`: each party's responsibilities in prose.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SummariesFile {
+pub(crate) struct SummariesFile {
     /// The operating model (an id of `data/models.yaml`) this file's summaries belong to;
     /// required when the project defines models, an error when it does not.
     #[serde(default)]
-    pub model: Option<Located<String>>,
-    pub summaries: Vec<Summary>,
+    pub(crate) model: Option<Located<String>>,
+    pub(crate) summaries: Vec<Summary>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -343,34 +335,34 @@ pub struct Summary {
     /// The party this summary is about.
     pub party: Located<String>,
     #[serde(default)]
-    pub title: Option<Located<String>>,
+    pub(crate) title: Option<Located<String>>,
     /// Opening paragraph (Markdown).
     #[serde(default)]
-    pub intro: Option<Located<String>>,
+    pub(crate) intro: Option<Located<String>>,
     #[serde(default)]
-    pub items: Vec<SummaryItem>,
+    pub(crate) items: Vec<SummaryItem>,
     /// Index into `Project::models` of the model this belongs to, set by the loader
     /// from its file's `model:` key (0, the implicit model, without models).
     #[serde(skip)]
     #[schemars(skip)]
-    pub model: usize,
+    pub model: ModelIx,
 }
 
 /// A summary bullet: plain text, or a heading with nested items that apply only in some
 /// scopes ("On-premises specific").
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SummaryItem {
+pub(crate) struct SummaryItem {
     #[serde(default)]
-    pub text: Option<Located<String>>,
+    pub(crate) text: Option<Located<String>>,
     #[serde(default)]
-    pub heading: Option<Located<String>>,
+    pub(crate) heading: Option<Located<String>>,
     /// Scopes this item applies to; all scopes when absent.
     #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]
-    pub scopes: Option<Vec<Located<String>>>,
+    pub(crate) scopes: Option<Vec<Located<String>>>,
     #[serde(default)]
-    pub items: Vec<SummaryItem>,
+    pub(crate) items: Vec<SummaryItem>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -379,21 +371,21 @@ pub struct SummaryItem {
 /// `data/glossary.yaml`: terms explained where they are used.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct GlossaryFile {
-    pub glossary: Vec<Term>,
+pub(crate) struct GlossaryFile {
+    pub(crate) glossary: Vec<Term>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Term {
-    pub term: Located<String>,
+pub(crate) struct Term {
+    pub(crate) term: Located<String>,
     /// Other spellings that are marked too (e.g. `tenants`).
     #[serde(default)]
-    pub aliases: Vec<Located<String>>,
-    pub definition: Located<String>,
+    pub(crate) aliases: Vec<Located<String>>,
+    pub(crate) definition: Located<String>,
     /// Where the definition comes from, if quoted.
     #[serde(default)]
-    pub source: Option<Located<String>>,
+    pub(crate) source: Option<Located<String>>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -402,8 +394,8 @@ pub struct Term {
 /// `data/systems.yaml`: components and who manages them.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SystemsFile {
-    pub systems: Vec<System>,
+pub(crate) struct SystemsFile {
+    pub(crate) systems: Vec<System>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -411,26 +403,26 @@ pub struct SystemsFile {
 pub struct System {
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
-    pub name: Located<String>,
+    pub(crate) name: Located<String>,
     /// Party id of the manager.
-    pub managed_by: Located<String>,
+    pub(crate) managed_by: Located<String>,
     /// Scopes where the component exists; all scopes when absent.
     #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]
-    pub scopes: Option<Vec<Located<String>>>,
+    pub(crate) scopes: Option<Vec<Located<String>>>,
     #[serde(default)]
-    pub description: Option<Located<String>>,
+    pub(crate) description: Option<Located<String>>,
     /// Components this one talks to.
     #[serde(default)]
-    pub connects_to: Vec<Connection>,
+    pub(crate) connects_to: Vec<Connection>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Connection {
-    pub to: Located<String>,
+pub(crate) struct Connection {
+    pub(crate) to: Located<String>,
     #[serde(default)]
-    pub label: Option<Located<String>>,
+    pub(crate) label: Option<Located<String>>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -439,12 +431,12 @@ pub struct Connection {
 /// `data/flows.yaml`: processes drawn as swimlanes.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FlowsFile {
+pub(crate) struct FlowsFile {
     /// The operating model (an id of `data/models.yaml`) this file's flows belong to;
     /// required when the project defines models, an error when it does not.
     #[serde(default)]
-    pub model: Option<Located<String>>,
-    pub flows: Vec<Flow>,
+    pub(crate) model: Option<Located<String>>,
+    pub(crate) flows: Vec<Flow>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -452,20 +444,20 @@ pub struct FlowsFile {
 pub struct Flow {
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
-    pub title: Located<String>,
+    pub(crate) title: Located<String>,
     #[serde(default)]
-    pub description: Option<Located<String>>,
+    pub(crate) description: Option<Located<String>>,
     /// Scopes whose pages show this flow; all scopes when absent.
     #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]
-    pub scopes: Option<Vec<Located<String>>>,
+    pub(crate) scopes: Option<Vec<Located<String>>>,
     pub lanes: Vec<Lane>,
     pub steps: Vec<Step>,
     /// Index into `Project::models` of the model this belongs to, set by the loader
     /// from its file's `model:` key (0, the implicit model, without models).
     #[serde(skip)]
     #[schemars(skip)]
-    pub model: usize,
+    pub model: ModelIx,
 }
 
 /// A swimlane: a party, or a role within one.
@@ -474,15 +466,15 @@ pub struct Flow {
 pub struct Lane {
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
-    pub party: Located<String>,
+    pub(crate) party: Located<String>,
     /// Label of the lane; the party's name when absent.
     #[serde(default)]
-    pub name: Option<Located<String>>,
+    pub(crate) name: Option<Located<String>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum StepKind {
+pub(crate) enum StepKind {
     Start,
     #[default]
     Step,
@@ -497,8 +489,8 @@ pub struct Step {
     pub id: Located<String>,
     pub lane: Located<String>,
     #[serde(default)]
-    pub kind: StepKind,
-    pub text: Located<String>,
+    pub(crate) kind: StepKind,
+    pub(crate) text: Located<String>,
     /// Steps that follow this one.
     #[serde(default)]
     pub next: Vec<Located<String>>,
@@ -507,14 +499,14 @@ pub struct Step {
     pub branches: Vec<Branch>,
     /// A task of the matrix this step carries out.
     #[serde(default)]
-    pub task: Option<Located<String>>,
+    pub(crate) task: Option<Located<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Branch {
     pub label: Located<String>,
-    pub to: Located<String>,
+    pub(crate) to: Located<String>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -529,8 +521,8 @@ pub struct Project {
     pub scopes: Vec<Scope>,
     pub sections: Vec<Section>,
     pub summaries: Vec<Summary>,
-    pub glossary: Vec<Term>,
-    pub systems: Vec<System>,
+    pub(crate) glossary: Vec<Term>,
+    pub(crate) systems: Vec<System>,
     pub flows: Vec<Flow>,
     /// The operating models, in the order of `data/models.yaml`; never empty: without
     /// models the project is one implicit model of every party and scope.
@@ -538,12 +530,12 @@ pub struct Project {
     /// Kinds of data file of which a file could not be read or parsed (or of which there
     /// is none). Their ids are unknown, so checks that would report every reference to
     /// them as unknown stay silent: one mistake gives one finding, not a page of echoes.
-    pub unread_kinds: Vec<DataKind>,
+    pub(crate) unread_kinds: Vec<DataKind>,
 }
 
 impl Project {
     /// Whether every file of data `kind` was read.
-    pub fn complete(&self, kind: DataKind) -> bool {
+    pub(crate) fn complete(&self, kind: DataKind) -> bool {
         !self.unread_kinds.contains(&kind)
     }
 
@@ -553,19 +545,36 @@ impl Project {
     }
 
     /// The model with id `id`; never the implicit model.
-    pub fn model(&self, id: &str) -> Option<(usize, &Model)> {
-        self.models
-            .iter()
-            .enumerate()
-            .find(|(_, model)| model.id() == Some(id))
+    pub fn model(&self, id: &str) -> Option<(ModelIx, &Model)> {
+        self.models().find(|(_, model)| model.id() == Some(id))
     }
 
     /// The sections of model `model`, in source order.
-    pub fn model_sections(&self, model: usize) -> impl Iterator<Item = &Section> {
+    pub(crate) fn model_sections(&self, model: ModelIx) -> impl Iterator<Item = &Section> {
         self.sections.iter().filter(move |s| s.model == model)
     }
 
-    pub fn party(&self, id: &str) -> Option<&Party> {
+    /// Every operating model with its index, in order.
+    pub(crate) fn models(&self) -> impl Iterator<Item = (ModelIx, &Model)> {
+        self.models.iter().enumerate().map(|(i, m)| (ModelIx(i), m))
+    }
+
+    /// Every scope with its index, in order.
+    pub(crate) fn scopes(&self) -> impl Iterator<Item = (ScopeIx, &Scope)> {
+        self.scopes.iter().enumerate().map(|(i, s)| (ScopeIx(i), s))
+    }
+
+    /// The operating model at `model`.
+    pub fn model_at(&self, model: ModelIx) -> &Model {
+        &self.models[model.0]
+    }
+
+    /// The scope at `scope`.
+    pub fn scope_at(&self, scope: ScopeIx) -> &Scope {
+        &self.scopes[scope.0]
+    }
+
+    pub(crate) fn party(&self, id: &str) -> Option<&Party> {
         self.parties.iter().find(|p| p.id.value == id)
     }
     pub fn scope(&self, id: &str) -> Option<&Scope> {
@@ -587,12 +596,12 @@ impl Project {
 impl Model {
     /// The section ids this model shows in `scope`: its own list for the scope when its
     /// definition gives one, otherwise the scope's `sections:`.
-    pub fn section_ids<'a>(&'a self, scope: &'a Scope) -> &'a [Located<String>] {
+    pub(crate) fn section_ids<'a>(&'a self, scope: &'a Scope) -> &'a [Located<String>] {
         self.own_section_ids(scope).unwrap_or(&scope.sections)
     }
 
     /// The model's own list of section ids for `scope`, when its definition gives one.
-    pub fn own_section_ids(&self, scope: &Scope) -> Option<&[Located<String>]> {
+    pub(crate) fn own_section_ids(&self, scope: &Scope) -> Option<&[Located<String>]> {
         let def = self.def.as_ref()?;
         def.sections
             .iter()

@@ -4,16 +4,16 @@
 //! load    root → load::Loaded { project, content, findings }     (crate::load)
 //! check   → Checked { matrices, source_links, findings }         resolve, Markdown links, rules
 //! plan    Checked → plan::SitePlan: pages, URLs, navigation       (crate::plan)
-//! render  Checked + SitePlan + theme + previous Cache → Rendered  (crate::render)
+//! render  Checked + SitePlan + theme + previous Memo → Rendered  (crate::render)
 //! finish  broken links of the built site reported → Build { project, findings, site }
 //! write   Site → the output folder                               (crate::write, by the CLI)
 //! ```
 //!
-//! `rasci check` and `export` stop after [`check`] ([`check_project`]); `check --site`
+//! `rasci check` and `export` stop after `check` ([`check_project`]); `check --site`
 //! runs [`build`] and writes nothing; `rasci build` writes what [`build`] made; `serve`
 //! builds once with [`build_reusing`] and then runs [`rebuild`] on every save, which
 //! resolves and checks once, stops there when the project has errors, and otherwise
-//! renders from that same [`Checked`], reusing the previous [`Cache`].
+//! renders from that same `Checked`, reusing the previous [`Memo`].
 
 use crate::check::links::LinkMemo;
 use crate::check::links::SourceLink;
@@ -62,7 +62,7 @@ impl From<ThemeError> for BuildError {
     }
 }
 
-/// The load stage: data files and content pages (see [`crate::load::load`]).
+/// The load stage: data files and content pages (see `crate::load::load`).
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     crate::load::load(root)
 }
@@ -79,17 +79,17 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 /// outlive the project. When the borrow ends (`Checked` dropped), the project can be
 /// changed again: the link report of the built site adds the built pages it quotes to
 /// the project's sources.
-pub struct Checked<'p> {
-    pub project: &'p Project,
-    pub content: &'p [ContentPage],
+pub(crate) struct Checked<'p> {
+    pub(crate) project: &'p Project,
+    pub(crate) content: &'p [ContentPage],
     /// One matrix per scope, resolved once; the checks ran on them and the pages and
     /// exports are made from them.
-    pub matrices: Vec<Matrix<'p>>,
+    pub(crate) matrices: Vec<Matrix<'p>>,
     /// What loading, the rules and the check of Markdown links found.
-    pub findings: Findings,
+    pub(crate) findings: Findings,
     /// Every link written in the content pages, for reporting broken links of the built
     /// site where they were written.
-    pub source_links: Vec<SourceLink>,
+    pub(crate) source_links: Vec<SourceLink>,
     /// Where the links are that the check of Markdown links already reported, so the
     /// check of the built site does not report them twice.
     reported_links: Vec<Span>,
@@ -100,7 +100,7 @@ pub struct Checked<'p> {
 /// see each other's builds.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct StageRuns {
-    /// Runs of [`check`] (resolve, rules, Markdown links).
+    /// Runs of `check` (resolve, rules, Markdown links).
     pub checks: usize,
     /// Runs of the render stage.
     pub renders: usize,
@@ -131,7 +131,7 @@ fn count(stage: impl FnOnce(&mut StageRuns)) {
 /// The check stage: resolves one matrix per scope, checks the links written in the
 /// Markdown (before the rules, so `check.rules` in the config applies to them too), then
 /// runs the rules. Touches no part of the renderer.
-pub fn check<'p>(
+pub(crate) fn check<'p>(
     project: &'p Project,
     content: &'p [ContentPage],
     findings: Findings,
@@ -183,40 +183,42 @@ pub fn check_project(root: &Path) -> Result<(Project, Findings), LoadError> {
 pub struct Build {
     pub project: Project,
     pub findings: Findings,
-    /// Shared with the [`Cache`] the build returns, never copied.
+    /// Shared with the [`Memo`] the build returns, never copied.
     pub site: Arc<Site>,
 }
 
 /// What a build keeps for the next build of the same project in the same process
 /// (`serve` holds one): what the load and the check read of each page (see
-/// [`FrontMemo`], [`LinkMemo`]) and what the render stage made (see
-/// [`crate::render::cache::Cache`]).
+/// `FrontMemo`, `LinkMemo`) and what the render stage made (see
+/// `crate::render::memo::RenderMemo`).
 #[derive(Default)]
-pub struct Cache {
+pub struct Memo {
     fronts: FrontMemo,
     links: LinkMemo,
-    render: Option<crate::render::cache::Cache>,
+    render: Option<crate::render::memo::RenderMemo>,
 }
 
-impl Cache {
-    /// How many pages the build that made this cache rendered (none when it stopped
+impl Memo {
+    /// How many pages the build that made this memo rendered (none when it stopped
     /// before rendering).
     pub fn rendered_pages(&self) -> usize {
         self.render.as_ref().map_or(0, |r| r.rendered_pages)
     }
 
-    /// The site the build that made this cache rendered: the same one the build
+    /// The site the build that made this memo rendered: the same one the build
     /// returned, not a copy.
     pub fn site(&self) -> Option<&Arc<Site>> {
-        self.render.as_ref().map(crate::render::cache::Cache::site)
+        self.render
+            .as_ref()
+            .map(crate::render::memo::RenderMemo::site)
     }
 
-    /// How many pages' front matter the next load may take from this cache.
+    /// How many pages' front matter the next load may take from this memo.
     pub fn remembered_fronts(&self) -> usize {
         self.fronts.len()
     }
 
-    /// How many pages' links the next check may take from this cache.
+    /// How many pages' links the next check may take from this memo.
     pub fn remembered_links(&self) -> usize {
         self.links.len()
     }
@@ -228,7 +230,7 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
     contained(move || build_here(&root))
 }
 
-/// Runs a build within the render budget (see [`crate::render::budget::contain`]): a
+/// Runs a build within the render budget (see [`crate::render::budget::contain_until`]): a
 /// template that never ends is an error naming it, not a build that never returns.
 fn contained<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, BuildError> + Send + 'static,
@@ -274,11 +276,11 @@ fn build_here(root: &Path) -> Result<Build, BuildError> {
 }
 
 /// [`build`], reusing what `previous` loaded, checked and rendered where the inputs allow
-/// (see [`Cache`]). The result is the same as a fresh build's, byte for byte.
-pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
+/// (see [`Memo`]). The result is the same as a fresh build's, byte for byte.
+pub fn build_reusing(root: &Path, previous: Option<Memo>) -> Result<(Build, Memo), BuildError> {
     let root = root.to_path_buf();
     match contained(move || build_from(&root, previous, Errors::Render))? {
-        Rebuild::Built(built, cache) => Ok((built, cache)),
+        Rebuild::Built(built, memo) => Ok((built, memo)),
         // `Errors::Render` goes on to render whatever the check found.
         Rebuild::Stopped { .. } => unreachable!("a build that renders despite errors stopped"),
     }
@@ -307,22 +309,22 @@ fn start_history(root: &Path, project: &Project) -> Pending {
 /// What a rebuild of the preview came to.
 pub enum Rebuild {
     /// The project has errors short of rendering: the site was not rendered, since it
-    /// would not be served. `previous` is the cache for the next rebuild: the render
-    /// cache given, with what this load and check read.
+    /// would not be served. `previous` is the memo for the next rebuild: the render
+    /// memo given, with what this load and check read.
     Stopped {
         project: Project,
         findings: Findings,
-        previous: Cache,
+        previous: Memo,
     },
     /// The project was rendered (its findings may still hold errors only a built site
     /// shows, such as broken links).
-    Built(Build, Cache),
+    Built(Build, Memo),
 }
 
 /// One rebuild of `serve`: load and check once; when that finds errors, stop (the check
 /// takes milliseconds where rendering a large site takes seconds, so the findings are
 /// shown at once); otherwise render from that same checked project, reusing `previous`.
-pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildError> {
+pub fn rebuild(root: &Path, previous: Option<Memo>) -> Result<Rebuild, BuildError> {
     rebuild_until(root, previous, || false).unwrap_or_else(|| unreachable!("never replaced"))
 }
 
@@ -330,7 +332,7 @@ pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildErr
 /// a save made while the preview rebuilds is built at once, not after a slow rebuild.
 pub fn rebuild_until(
     root: &Path,
-    previous: Option<Cache>,
+    previous: Option<Memo>,
     replaced: impl FnMut() -> bool,
 ) -> Option<Result<Rebuild, BuildError>> {
     let root = root.to_path_buf();
@@ -339,8 +341,8 @@ pub fn rebuild_until(
 
 /// Load and check reusing what `previous` read, then render reusing what it rendered,
 /// unless the check found errors and `errors` says to stop there.
-fn build_from(root: &Path, previous: Option<Cache>, errors: Errors) -> Result<Rebuild, BuildError> {
-    let Cache {
+fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Rebuild, BuildError> {
+    let Memo {
         mut fronts,
         mut links,
         render: previous,
@@ -358,7 +360,7 @@ fn build_from(root: &Path, previous: Option<Cache>, errors: Errors) -> Result<Re
             return Ok(Rebuild::Stopped {
                 project,
                 findings,
-                previous: Cache {
+                previous: Memo {
                     fronts,
                     links,
                     render: previous,
@@ -368,12 +370,12 @@ fn build_from(root: &Path, previous: Option<Cache>, errors: Errors) -> Result<Re
         render(root, checked, previous, history)?
     };
     let (built, render) = site.finish(project);
-    let cache = Cache {
+    let memo = Memo {
         fronts,
         links,
         render: Some(render),
     };
-    Ok(Rebuild::Built(built, cache))
+    Ok(Rebuild::Built(built, memo))
 }
 
 /// A rendered site with what is needed to report its broken links, no longer borrowing
@@ -387,7 +389,7 @@ struct RenderedSite {
 
 /// The plan stage: every page of the site, its URL, navigation, breadcrumb and switcher
 /// entries, as output-neutral data, made once per build.
-pub fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
+pub(crate) fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
     crate::plan::SitePlan::new(checked.project, checked.content)
 }
 
@@ -396,7 +398,7 @@ pub fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
 fn render(
     root: &Path,
     checked: Checked<'_>,
-    previous: Option<crate::render::cache::Cache>,
+    previous: Option<crate::render::memo::RenderMemo>,
     history: Pending,
 ) -> Result<RenderedSite, BuildError> {
     let theme = crate::render::load_theme(root, checked.project)?;
@@ -418,7 +420,7 @@ fn render(
         reported_links,
         ..
     } = checked;
-    findings.extend(rendered.cache.page_findings().cloned());
+    findings.extend(rendered.memo.page_findings().cloned());
     Ok(RenderedSite {
         findings,
         rendered,
@@ -430,7 +432,7 @@ fn render(
 impl RenderedSite {
     /// Reports the broken links of the built site (adding the built pages they are in to
     /// the project's sources, so the report can quote them) and sorts the findings.
-    fn finish(self, mut project: Project) -> (Build, crate::render::cache::Cache) {
+    fn finish(self, mut project: Project) -> (Build, crate::render::memo::RenderMemo) {
         let RenderedSite {
             mut findings,
             rendered,
@@ -462,6 +464,6 @@ impl RenderedSite {
             findings,
             site: rendered.site,
         };
-        (build, rendered.cache)
+        (build, rendered.memo)
     }
 }

@@ -3,17 +3,17 @@
 //! apply in the scope left out. Every later stage (checks, pages, exports) reads
 //! matrices, so what a scope shows is decided here once.
 
-use crate::model::{Cell, LetterSet, Project, Scope, Section, Task};
+use crate::model::{Cell, LetterSet, ModelIx, Project, Scope, ScopeIx, Section, Task};
 use std::collections::{HashMap, HashSet};
 
 /// What one scope shows in one model.
 #[derive(Debug)]
 pub struct Matrix<'p> {
     /// Index into `Project::models`.
-    pub model: usize,
+    pub model: ModelIx,
     pub scope: &'p Scope,
     /// Index of `scope` into `Project::scopes`.
-    pub scope_index: usize,
+    pub scope_index: ScopeIx,
     /// The model's parties (project party indices) in column order: what a table shows.
     pub parties: Vec<usize>,
     pub sections: Vec<MatrixSection<'p>>,
@@ -22,7 +22,7 @@ pub struct Matrix<'p> {
 #[derive(Debug)]
 pub struct MatrixSection<'p> {
     pub section: &'p Section,
-    pub rows: Vec<Row<'p>>,
+    pub(crate) rows: Vec<Row<'p>>,
 }
 
 /// A task as one scope shows it.
@@ -41,7 +41,7 @@ impl Row<'_> {
     }
 
     /// The parties (by index) that hold `letter` here, with the cell that gives it.
-    pub fn holders(&self, letter: crate::model::Letter) -> Vec<(usize, &Cell)> {
+    pub(crate) fn holders(&self, letter: crate::model::Letter) -> Vec<(usize, &Cell)> {
         self.cells
             .iter()
             .enumerate()
@@ -65,9 +65,7 @@ impl<'p> Matrix<'p> {
 pub fn resolve(project: &Project) -> Vec<Matrix<'_>> {
     let resolver = Resolver::new(project);
     project
-        .models
-        .iter()
-        .enumerate()
+        .models()
         .flat_map(|(model, m)| m.scopes.iter().map(move |&scope| (model, scope)))
         .map(|(model, scope)| resolver.matrix(model, scope))
         .collect()
@@ -80,7 +78,7 @@ struct Resolver<'p> {
     project: &'p Project,
     party_index: HashMap<&'p str, usize>,
     /// (model, section id) → index into `project.sections`: section ids are per model.
-    section_index: HashMap<(usize, &'p str), usize>,
+    section_index: HashMap<(ModelIx, &'p str), usize>,
     /// Per model, per project party: whether the party takes part in the model.
     member: Vec<Vec<bool>>,
     /// Per section, per task: the task's own cell for each party.
@@ -137,8 +135,8 @@ impl<'p> Resolver<'p> {
 
     /// Puts each cell in its party's slot; a later cell for the same party wins. Cells of
     /// parties outside `model` are left out.
-    fn place(&self, model: usize, slots: &mut [Option<&'p Cell>], cells: &'p [Cell]) {
-        let Some(member) = self.member.get(model) else {
+    fn place(&self, model: ModelIx, slots: &mut [Option<&'p Cell>], cells: &'p [Cell]) {
+        let Some(member) = self.member.get(model.0) else {
             return;
         };
         for cell in cells {
@@ -150,9 +148,9 @@ impl<'p> Resolver<'p> {
         }
     }
 
-    fn matrix(&self, model: usize, scope_index: usize) -> Matrix<'p> {
-        let scope = &self.project.scopes[scope_index];
-        let definition = &self.project.models[model];
+    fn matrix(&self, model: ModelIx, scope_index: ScopeIx) -> Matrix<'p> {
+        let scope = self.project.scope_at(scope_index);
+        let definition = self.project.model_at(model);
         // A section listed twice is shown once, at its first place (the repeat is
         // `ref/duplicate-id`'s finding), so no task appears twice in a table.
         let mut shown = HashSet::new();

@@ -36,9 +36,9 @@ pub struct LineCol {
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path relative to the project root, with `/` separators, as shown in findings.
-    pub path: String,
+    pub(crate) path: String,
     /// The text, with a leading UTF-8 byte-order mark removed.
-    pub text: String,
+    pub(crate) text: String,
     /// Where each line starts, found the first time a position in the file is asked for:
     /// most files of a large site never are (only files with findings), and finding the
     /// lines of every file was a tenth of loading 10,000 pages.
@@ -46,7 +46,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(path: String, text: String) -> Self {
+    pub(crate) fn new(path: String, text: String) -> Self {
         SourceFile {
             path,
             text,
@@ -63,7 +63,7 @@ impl SourceFile {
     }
 
     /// Line and column of a byte offset (clamped to the text, and to a char boundary).
-    pub fn line_col(&self, offset: usize) -> LineCol {
+    pub(crate) fn line_col(&self, offset: usize) -> LineCol {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -79,7 +79,7 @@ impl SourceFile {
     }
 
     /// Byte offset of a 1-based line and character column (clamped to the text).
-    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+    pub(crate) fn offset_of(&self, line: usize, column: usize) -> usize {
         let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len();
         };
@@ -107,17 +107,17 @@ impl Sources {
         }
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn add(&mut self, path: String, text: String) -> FileId {
+    pub(crate) fn add(&mut self, path: String, text: String) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile::new(path, text));
         id
     }
 
-    pub fn get(&self, id: FileId) -> &SourceFile {
+    pub(crate) fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
 
@@ -148,7 +148,7 @@ impl Sources {
     }
 
     /// Every file, in the order it was read.
-    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+    pub(crate) fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
             .enumerate()
@@ -174,7 +174,7 @@ impl Sources {
 /// same process (`serve`): what the load or the check read of each page, kept while the
 /// page stays the same.
 #[derive(Debug)]
-pub struct PathMemo<V> {
+pub(crate) struct PathMemo<V> {
     by_path: HashMap<String, V>,
 }
 
@@ -187,23 +187,19 @@ impl<V> Default for PathMemo<V> {
 }
 
 impl<V> PathMemo<V> {
-    pub fn get(&self, path: &str) -> Option<&V> {
+    pub(crate) fn get(&self, path: &str) -> Option<&V> {
         self.by_path.get(path)
     }
 
     /// How many files are remembered.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.by_path.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_path.is_empty()
     }
 
     /// Makes the memo hold this build's files, `(path, reused)` in order: a reused file
     /// keeps what was remembered (moved, not copied), any other gets `fresh(index)`,
     /// where `None` forgets it; files not given are forgotten.
-    pub fn renew<'p>(
+    pub(crate) fn renew<'p>(
         &mut self,
         files: impl IntoIterator<Item = (&'p str, bool)>,
         mut fresh: impl FnMut(usize) -> Option<V>,

@@ -5,7 +5,7 @@
 //! - The project root, its inputs, `.git`, and every folder holding one of them are never
 //!   used as output, not even with `--force`.
 //! - Without `--force`, an existing output is replaced only when it is empty or holds a
-//!   previous build and nothing else: every build writes a manifest, [`MARKER`], listing
+//!   previous build and nothing else: every build writes a manifest, `MARKER`, listing
 //!   its files, and a folder holding any file not listed there is refused.
 //! - The site is written into a staging folder beside the output (same file system), then
 //!   swapped with the output in one step (`renameat2` with `RENAME_EXCHANGE` on Linux), so
@@ -19,7 +19,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 /// The manifest every build writes at the top of its output folder.
-pub const MARKER: &str = ".rasci-build";
+pub(crate) const MARKER: &str = ".rasci-build";
 
 /// First line of the manifest; the file names of the build follow, one per line, sorted.
 const MARKER_HEADER: &str =
@@ -44,7 +44,7 @@ const MARKER_PARTIAL: &str = ".rasci-build.partial";
 const STAGING_INFIX: &str = ".rasci-staging-";
 
 #[derive(Debug)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     /// The output folder would replace or hold the project's sources: refused even with
     /// `--force`.
     HoldsSources {
@@ -109,20 +109,20 @@ impl std::error::Error for WriteError {}
 
 /// An output folder that passed the checks: its resolved path and what it holds now.
 #[derive(Debug)]
-pub struct Target {
+pub(crate) struct Target {
     /// As the user wrote it, for messages.
-    pub given: PathBuf,
+    pub(crate) given: PathBuf,
     /// Absolute, without `.` or `..`, symbolic links followed.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     move |e| WriteError::Io(path.to_path_buf(), e)
 }
 
-/// [`crate::guard::resolve`], its errors as the output's.
-pub fn resolve(path: &Path) -> Result<PathBuf, WriteError> {
-    crate::guard::resolve(path).map_err(|error| match error {
+/// [`crate::guard::real_path`], its errors as the output's.
+pub(crate) fn real_path(path: &Path) -> Result<PathBuf, WriteError> {
+    crate::guard::real_path(path).map_err(|error| match error {
         crate::guard::GuardError::Io(at, e) => WriteError::Io(at, e),
         _ => WriteError::BadPath {
             out: path.to_path_buf(),
@@ -135,7 +135,7 @@ pub fn resolve(path: &Path) -> Result<PathBuf, WriteError> {
 /// `root_abs`, if it would: the project itself, one of its inputs or `.git` (or a folder
 /// holding one), or anything inside a `.git` folder. Shared by the site's output folder
 /// and by `export --out`, so no output of rasci ever lands on what it reads.
-pub fn sources_at(root_abs: &Path, path: &Path) -> Result<Option<String>, WriteError> {
+pub(crate) fn sources_at(root_abs: &Path, path: &Path) -> Result<Option<String>, WriteError> {
     if root_abs.starts_with(path) {
         return Ok(Some(format!(
             "it holds the project ({})",
@@ -145,7 +145,7 @@ pub fn sources_at(root_abs: &Path, path: &Path) -> Result<Option<String>, WriteE
     for entry in SOURCE_ENTRIES {
         let source = root_abs.join(entry);
         // A source may itself be a link: protect the folder it points at too.
-        let source_target = resolve(&source)?;
+        let source_target = real_path(&source)?;
         for protected in [&source, &source_target] {
             if path.starts_with(protected) || protected.starts_with(path) {
                 return Ok(Some(format!("it is or holds the project's `{entry}`")));
@@ -201,9 +201,9 @@ fn lexical(path: &Path) -> PathBuf {
     out
 }
 
-pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, WriteError> {
-    let root_abs = resolve(root)?;
-    let path = resolve(out)?;
+pub(crate) fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, WriteError> {
+    let root_abs = real_path(root)?;
+    let path = real_path(out)?;
     if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink())
         && std::fs::symlink_metadata(&path).is_err()
     {
@@ -246,7 +246,7 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<Target, Writ
         return sources("it holds the current folder".into());
     }
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
-        && resolve(Path::new(&home))
+        && real_path(Path::new(&home))
             .map(|h| h.starts_with(&path))
             .unwrap_or(false)
     {
@@ -374,7 +374,12 @@ fn manifest(site: &Site) -> String {
 
 /// Writes `site` to `out`, replacing what was there in one step once the new site is
 /// complete. Checks `out` again first (it may have changed while the site was rendered).
-pub fn write_site(site: &Site, root: &Path, out: &Path, force: bool) -> Result<(), WriteError> {
+pub(crate) fn write_site(
+    site: &Site,
+    root: &Path,
+    out: &Path,
+    force: bool,
+) -> Result<(), WriteError> {
     let target = check_output(root, out, force)?;
     let out = &target.path;
     let parent = out.parent().expect("checked: the output has a parent");
@@ -617,11 +622,17 @@ mod tests {
         let base = dir.path().canonicalize().unwrap();
         std::fs::create_dir_all(base.join("a/b")).unwrap();
         std::os::unix::fs::symlink(base.join("a/b"), base.join("link")).unwrap();
-        assert_eq!(resolve(&base.join("link/../c")).unwrap(), base.join("a/c"));
-        assert_eq!(resolve(&base.join("missing/../x")).unwrap(), base.join("x"));
-        assert_eq!(resolve(&base.join("./a/./b/")).unwrap(), base.join("a/b"));
+        assert_eq!(
+            real_path(&base.join("link/../c")).unwrap(),
+            base.join("a/c")
+        );
+        assert_eq!(
+            real_path(&base.join("missing/../x")).unwrap(),
+            base.join("x")
+        );
+        assert_eq!(real_path(&base.join("./a/./b/")).unwrap(), base.join("a/b"));
         std::os::unix::fs::symlink(base.join("loop"), base.join("loop")).unwrap();
-        assert!(resolve(&base.join("loop/x")).is_err());
+        assert!(real_path(&base.join("loop/x")).is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, RuleId};
 use crate::model::{Project, StepKind};
 use std::collections::HashSet;
 
-pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
+pub(crate) fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     for flow in &project.flows {
         for step in &flow.steps {
             if step.kind == StepKind::Decision && step.branches.len() < 2 {

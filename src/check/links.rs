@@ -16,28 +16,29 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A link written in a content page: the page (index into the content pages), where it
 /// was written and its destination as written.
 #[derive(Debug, Clone)]
-pub struct SourceLink {
-    pub page: usize,
-    pub span: Span,
-    pub dest: String,
-}
-
-/// Every link and image of every content page, in page and text order.
-pub fn source_links(project: &Project, content: &[ContentPage]) -> Vec<SourceLink> {
-    source_links_remembering(project, content, None)
+pub(crate) struct SourceLink {
+    pub(crate) page: usize,
+    pub(crate) span: Span,
+    pub(crate) dest: String,
 }
 
 /// The links and images each page's body holds, as the previous check of the same
 /// project read them, for `serve`, which checks the project again on every save: reading
 /// them means parsing the Markdown of every page, and a save changes one page. A page is
 /// read again unless its body is the one remembered, byte for byte.
-pub type LinkMemo = PathMemo<BodyLinks>;
+pub(crate) type LinkMemo = PathMemo<BodyLinks>;
 
-/// Start and end of a link in its page's body, and its destination as written.
-type BodyLink = (usize, usize, String);
+/// A link in its page's body: where it starts and ends there, and its destination as
+/// written.
+#[derive(Debug, Clone)]
+struct BodyLink {
+    start: usize,
+    end: usize,
+    dest: String,
+}
 
 #[derive(Debug)]
-pub struct BodyLinks {
+pub(crate) struct BodyLinks {
     body: String,
     links: Vec<BodyLink>,
 }
@@ -48,7 +49,11 @@ fn body_links(body: &str) -> Vec<BodyLink> {
     let mut links = Vec::new();
     for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-            links.push((range.start, range.end, dest_url.to_string()));
+            links.push(BodyLink {
+                start: range.start,
+                end: range.end,
+                dest: dest_url.to_string(),
+            });
         }
     }
     links
@@ -56,7 +61,7 @@ fn body_links(body: &str) -> Vec<BodyLink> {
 
 /// [`source_links`], taking the links of unchanged pages from `memo` and leaving this
 /// check's in it (see [`LinkMemo`]).
-pub fn source_links_remembering(
+pub(crate) fn source_links_remembering(
     project: &Project,
     content: &[ContentPage],
     memo: Option<&mut LinkMemo>,
@@ -95,11 +100,13 @@ pub fn source_links_remembering(
         .zip(content)
         .enumerate()
         .flat_map(|(index, ((links, _), page))| {
-            links.into_iter().map(move |(start, end, dest)| SourceLink {
-                page: index,
-                span: Span::new(page.file, page.body_start + start, page.body_start + end),
-                dest,
-            })
+            links
+                .into_iter()
+                .map(move |BodyLink { start, end, dest }| SourceLink {
+                    page: index,
+                    span: Span::new(page.file, page.body_start + start, page.body_start + end),
+                    dest,
+                })
         })
         .collect()
 }
@@ -149,7 +156,7 @@ fn heading_ids(body: &str) -> Option<BTreeSet<String>> {
 /// its Markdown file (`other.md`, `../guides/intro.md#setup`, `/other.md`) or to a heading
 /// of the page itself (`#setup`), each at the link as written. Links to the site's own
 /// pages and files are judged on the built site, where they exist.
-pub fn check_sources(
+pub(crate) fn check_sources(
     project: &Project,
     content: &[ContentPage],
     links: &[SourceLink],

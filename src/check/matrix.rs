@@ -4,15 +4,22 @@
 //! in several scopes, that is one finding naming the scopes, not one per scope.
 
 use crate::diagnostic::{Diagnostic, RuleId, closest, list_names};
-use crate::model::{DataKind, Letter, LetterSet, Model, Project, Scope, Task};
+use crate::model::{DataKind, Letter, LetterSet, Model, ModelIx, Project, Scope, ScopeIx, Task};
 use crate::resolve::{Matrix, Row};
 use std::collections::BTreeMap;
 
-/// (rule, file, task position, message): findings equal under this key are one finding
-/// that holds in several scopes.
-type TaskFindingKey = (&'static str, usize, usize, String);
+/// Findings equal under this key are one finding that holds in several scopes. Ordered
+/// by its fields in this order, which is the order the findings are reported in.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct TaskFindingKey {
+    rule: &'static str,
+    file: usize,
+    /// Where the task's id starts in the file.
+    task_at: usize,
+    message: String,
+}
 
-pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
+pub(crate) fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
     // With parties, scopes or tasks missing, every row would look wrong; the parse
     // finding that lost them is the one to fix first.
     if !DataKind::ALL
@@ -24,16 +31,16 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
     }
     let mut per_task: BTreeMap<TaskFindingKey, (Diagnostic, Vec<String>)> = BTreeMap::new();
     for matrix in matrices {
-        let model = &project.models[matrix.model];
+        let model = project.model_at(matrix.model);
         for row in matrix.rows() {
             for diagnostic in row_findings(project, model, row, &matrix.scope.id.value) {
                 let span = row.task.id.span;
-                let key = (
-                    diagnostic.rule.as_str(),
-                    span.file.0 as usize,
-                    span.start,
-                    diagnostic.message.clone(),
-                );
+                let key = TaskFindingKey {
+                    rule: diagnostic.rule.as_str(),
+                    file: span.file.0 as usize,
+                    task_at: span.start,
+                    message: diagnostic.message.clone(),
+                };
                 per_task
                     .entry(key)
                     .or_insert_with(|| (diagnostic, Vec::new()))
@@ -77,7 +84,7 @@ fn in_model_scope(project: &Project, model: &Model, id: &str) -> bool {
         .scopes
         .iter()
         .position(|s| s.id.value == id)
-        .is_some_and(|index| model.has_scope(index))
+        .is_some_and(|index| model.has_scope(ScopeIx(index)))
 }
 
 /// What a row may be missing because of a mistake that is reported at its cause: a cell
@@ -266,7 +273,7 @@ fn letter_span(cell: &crate::model::Cell, letter: Letter) -> crate::source::Span
 /// scope the task does not apply to: the letters it gives would never be shown.
 fn check_overrides(project: &Project, found: &mut Vec<Diagnostic>) {
     for section in &project.sections {
-        let Some(model) = project.models.get(section.model) else {
+        let Some(model) = project.models.get(section.model.0) else {
             continue;
         };
         for task in &section.tasks {
@@ -351,7 +358,12 @@ fn outside_task_scopes(
 /// Whether the task's `scopes:` holds an id that is not a scope of its model and most
 /// likely misspells `scope`: that id is the finding, not the override for `scope`.
 fn meant_task_scope(project: &Project, model: &Model, task: &Task, scope: &str) -> bool {
-    let known = || model.scopes.iter().map(|&i| project.scopes[i].id.as_str());
+    let known = || {
+        model
+            .scopes
+            .iter()
+            .map(|&i| project.scope_at(i).id.as_str())
+    };
     task.scopes.iter().flatten().any(|s| {
         !in_model_scope(project, model, &s.value) && closest(&s.value, known()) == Some(scope)
     })
@@ -362,13 +374,13 @@ fn meant_task_scope(project: &Project, model: &Model, task: &Task, scope: &str) 
 /// (that id is the finding) or when no scope shows the section (`rasci/unused-section`).
 fn check_task_scopes(project: &Project, found: &mut Vec<Diagnostic>) {
     for section in &project.sections {
-        let Some(model) = project.models.get(section.model) else {
+        let Some(model) = project.models.get(section.model.0) else {
             continue;
         };
         let showing: Vec<&str> = model
             .scopes
             .iter()
-            .map(|&i| &project.scopes[i])
+            .map(|&i| project.scope_at(i))
             .filter(|scope| {
                 model
                     .section_ids(scope)
@@ -418,7 +430,7 @@ fn check_task_scopes(project: &Project, found: &mut Vec<Diagnostic>) {
 
 fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
     for section in &project.sections {
-        let Some(model) = project.models.get(section.model) else {
+        let Some(model) = project.models.get(section.model.0) else {
             continue;
         };
         let in_model = model.in_model();
@@ -432,7 +444,7 @@ fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
                 .help("add tasks to it, or remove it"),
             );
         }
-        let scopes = || model.scopes.iter().map(|&i| &project.scopes[i]);
+        let scopes = || model.scopes.iter().map(|&i| project.scope_at(i));
         let shown = scopes().any(|scope| {
             model
                 .section_ids(scope)
@@ -468,8 +480,8 @@ fn check_sections(project: &Project, found: &mut Vec<Diagnostic>) {
 /// Whether model `model` lists, for `scope`, an unknown section that is most likely
 /// `section` misspelt: the unknown section is then the finding, and what follows from the
 /// section being missing is not.
-fn meant_section(project: &Project, model: usize, scope: &Scope, section: &str) -> bool {
-    let Some(definition) = project.models.get(model) else {
+fn meant_section(project: &Project, model: ModelIx, scope: &Scope, section: &str) -> bool {
+    let Some(definition) = project.models.get(model.0) else {
         return false;
     };
     let known = || project.model_sections(model).map(|s| s.id.as_str());
@@ -481,8 +493,8 @@ fn meant_section(project: &Project, model: usize, scope: &Scope, section: &str) 
 
 /// Whether a letter was meant for `party` in model `model` but given where it does not
 /// count: under a misspelt party id close to it, or in an override for an unknown scope.
-fn meant_party(project: &Project, model: usize, party: &str) -> bool {
-    let Some(definition) = project.models.get(model) else {
+fn meant_party(project: &Project, model: ModelIx, party: &str) -> bool {
+    let Some(definition) = project.models.get(model.0) else {
         return false;
     };
     let known = || {
@@ -510,7 +522,7 @@ fn meant_party(project: &Project, model: usize, party: &str) -> bool {
 /// A party of a model that holds no letter in any of the model's matrices; with models,
 /// also a party that takes part in no model at all.
 fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
-    for (model_index, model) in project.models.iter().enumerate() {
+    for (model_index, model) in project.models() {
         for &index in &model.parties {
             let party = &project.parties[index];
             let holds_any = matrices
@@ -527,7 +539,7 @@ fn check_idle_parties(project: &Project, matrices: &[Matrix<'_>], found: &mut Ve
                     meant_section(
                         project,
                         model_index,
-                        &project.scopes[scope],
+                        project.scope_at(scope),
                         &section.id.value,
                     )
                 }) && section.tasks.iter().any(|task| {
@@ -584,7 +596,7 @@ fn check_uncovered_scopes(project: &Project, found: &mut Vec<Diagnostic>) {
     if !project.has_models() || !project.complete(DataKind::Models) {
         return;
     }
-    for (index, scope) in project.scopes.iter().enumerate() {
+    for (index, scope) in project.scopes() {
         if project.models.iter().any(|m| m.has_scope(index)) {
             continue;
         }
@@ -633,7 +645,7 @@ fn check_accountable_share(
         if total < MIN_TASKS_FOR_SHARE {
             continue;
         }
-        let model = &project.models[matrix.model];
+        let model = project.model_at(matrix.model);
         let place = match model.id() {
             Some(id) => format!("model `{id}`, scope `{}`", matrix.scope.id.value),
             None => format!("scope `{}`", matrix.scope.id.value),

@@ -4,9 +4,9 @@
 
 mod config;
 mod flows;
-pub mod links;
+pub(crate) mod links;
 mod matrix;
-pub mod outputs;
+pub(crate) mod outputs;
 mod refs;
 mod summaries;
 
@@ -15,7 +15,7 @@ use crate::model::Project;
 use crate::resolve::Matrix;
 
 /// Runs every rule and applies the severities set in `rasci.yaml`.
-pub fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut Findings) {
+pub(crate) fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut Findings) {
     let mut found = Vec::new();
     refs::check(project, &mut found);
     matrix::check(project, matrices, &mut found);

@@ -14,16 +14,16 @@ use crate::model::Project;
 use crate::resolve::Matrix;
 
 /// Longest text of a workbook cell, in UTF-16 units (Excel counts so).
-pub const CELL_TEXT_MAX: usize = 32_767;
+pub(crate) const CELL_TEXT_MAX: usize = 32_767;
 /// Columns of a sheet: the task column and one per party.
-pub const SHEET_COLUMNS_MAX: usize = 16_384;
+pub(crate) const SHEET_COLUMNS_MAX: usize = 16_384;
 /// Rows of a sheet: the header, one per section title and one per task.
-pub const SHEET_ROWS_MAX: usize = 1_048_576;
+pub(crate) const SHEET_ROWS_MAX: usize = 1_048_576;
 
 /// `Task (` and `)` around a model's name in the heading of a sheet's task column.
 const TASK_HEADING_EXTRA: usize = "Task ()".len();
 
-pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
+pub(crate) fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnostic>) {
     let mut texts: Vec<(&Located<String>, &str, usize)> = Vec::new();
     for model in &project.models {
         if let Some(def) = &model.def {
@@ -60,7 +60,7 @@ pub fn check(project: &Project, matrices: &[Matrix<'_>], found: &mut Vec<Diagnos
     for matrix in matrices {
         let columns = matrix.parties.len() + 1;
         if columns > SHEET_COLUMNS_MAX {
-            let model = &project.models[matrix.model];
+            let model = project.model_at(matrix.model);
             let span = match &model.def {
                 Some(def) => def.id.span,
                 None => {

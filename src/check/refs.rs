@@ -1,11 +1,11 @@
 //! Reference rules: ids are unique, and every id that is referenced exists.
 
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean};
-use crate::model::{CellText, DataKind, Located, Project, SummaryItem};
+use crate::model::{CellText, DataKind, Located, ModelIx, Project, SummaryItem};
 use crate::source::Span;
 use std::collections::HashMap;
 
-pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
+pub(crate) fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     let party_ids: Vec<&str> = project.parties.iter().map(|p| p.id.as_str()).collect();
     let scope_ids: Vec<&str> = project.scopes.iter().map(|s| s.id.as_str()).collect();
     let system_ids: Vec<&str> = project.systems.iter().map(|s| s.id.as_str()).collect();
@@ -17,7 +17,7 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     // Section and task ids are per model; with `data/models.yaml` unread, which model a
     // section belongs to is unknown, and equal ids may well be in different models.
     if project.complete(DataKind::Models) {
-        for (index, model) in project.models.iter().enumerate() {
+        for (index, model) in project.models() {
             let sections = || project.model_sections(index);
             let context = model.in_model();
             unique("section", sections().map(|s| &s.id), &context, found);
@@ -61,13 +61,14 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
         }
     }
 
-    let per_model: Vec<InModel<'_>> = (0..project.models.len())
-        .map(|index| InModel::new(project, index))
+    let per_model: Vec<InModel<'_>> = project
+        .models()
+        .map(|(index, _)| InModel::new(project, index))
         .collect();
     check_scope_sections(project, &per_model, found);
 
     for section in &project.sections {
-        let Some(model) = per_model.get(section.model) else {
+        let Some(model) = per_model.get(section.model.0) else {
             continue;
         };
         for task in &section.tasks {
@@ -82,7 +83,7 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
         }
     }
     for summary in &project.summaries {
-        let Some(model) = per_model.get(summary.model) else {
+        let Some(model) = per_model.get(summary.model.0) else {
             continue;
         };
         model.parties.check(&summary.party, found);
@@ -98,7 +99,7 @@ pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
         }
     }
     for flow in &project.flows {
-        let Some(model) = per_model.get(flow.model) else {
+        let Some(model) = per_model.get(flow.model.0) else {
             continue;
         };
         for scope in flow.scopes.iter().flatten() {
@@ -138,8 +139,8 @@ struct InModel<'a> {
 }
 
 impl<'a> InModel<'a> {
-    fn new(project: &'a Project, index: usize) -> Self {
-        let model = &project.models[index];
+    fn new(project: &'a Project, index: ModelIx) -> Self {
+        let model = project.model_at(index);
         let party_ids = model
             .parties
             .iter()
@@ -148,7 +149,7 @@ impl<'a> InModel<'a> {
         let scope_ids = model
             .scopes
             .iter()
-            .map(|&s| project.scopes[s].id.as_str())
+            .map(|&s| project.scope_at(s).id.as_str())
             .collect();
         let section_ids = project
             .model_sections(index)
@@ -201,11 +202,9 @@ impl<'a> InModel<'a> {
 /// checked in each such model; a model's `sections:` lists are checked in the model, and
 /// their keys are scopes the model covers.
 fn check_scope_sections(project: &Project, per_model: &[InModel<'_>], found: &mut Vec<Diagnostic>) {
-    for (scope_index, scope) in project.scopes.iter().enumerate() {
-        let users: Vec<usize> = project
-            .models
-            .iter()
-            .enumerate()
+    for (scope_index, scope) in project.scopes() {
+        let users: Vec<ModelIx> = project
+            .models()
             .filter(|(_, m)| m.has_scope(scope_index) && m.own_section_ids(scope).is_none())
             .map(|(i, _)| i)
             .collect();
@@ -213,11 +212,11 @@ fn check_scope_sections(project: &Project, per_model: &[InModel<'_>], found: &mu
         listed_once("section", scope.sections.iter(), &context, found);
         for section in &scope.sections {
             for &model in &users {
-                per_model[model].sections.check(section, found);
+                per_model[model.0].sections.check(section, found);
             }
         }
     }
-    for (index, model) in project.models.iter().enumerate() {
+    for (index, model) in project.models() {
         let Some(def) = &model.def else { continue };
         for (scope, sections) in def.sections.iter() {
             let context = format!(
@@ -225,9 +224,9 @@ fn check_scope_sections(project: &Project, per_model: &[InModel<'_>], found: &mu
                 def.id.value, scope.value
             );
             listed_once("section", sections.iter(), &context, found);
-            per_model[index].scopes.check(scope, found);
+            per_model[index.0].scopes.check(scope, found);
             for section in sections {
-                per_model[index].sections.check(section, found);
+                per_model[index.0].sections.check(section, found);
             }
         }
     }

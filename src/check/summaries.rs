@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, RuleId};
 use crate::model::{Project, SummaryItem};
 use crate::source::Span;
 
-pub fn check(project: &Project, found: &mut Vec<Diagnostic>) {
+pub(crate) fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     for summary in &project.summaries {
         check_items(&summary.items, summary.party.span, found);
     }

@@ -189,7 +189,7 @@ impl RuleId {
     }
 
     /// The position in [`RuleId::ALL`].
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }

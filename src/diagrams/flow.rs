@@ -46,13 +46,13 @@ const BOLD: f64 = 1.08;
 /// A lane as laid out: its band across the diagram and its heading cell on the left.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LaneBand {
-    pub id: String,
+    pub(crate) id: String,
     pub name: String,
     /// Position of the lane's party in the project, which picks its colour.
-    pub party: Option<usize>,
+    pub(crate) party: Option<usize>,
     pub rect: Rect,
     /// The heading cell; its name is drawn turned a quarter anticlockwise, read upwards.
-    pub header: Rect,
+    pub(crate) header: Rect,
     pub lines: Vec<String>,
 }
 

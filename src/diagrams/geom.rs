@@ -9,7 +9,7 @@ pub struct Point {
 }
 
 impl Point {
-    pub fn new(x: f64, y: f64) -> Point {
+    pub(crate) fn new(x: f64, y: f64) -> Point {
         Point { x, y }
     }
 }
@@ -17,7 +17,7 @@ impl Point {
 /// An axis-aligned rectangle: top-left corner plus size.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
-    pub x: f64,
+    pub(crate) x: f64,
     pub y: f64,
     pub w: f64,
     pub h: f64,
@@ -25,7 +25,7 @@ pub struct Rect {
 
 /// Distances below this count as zero: coordinates are multiples of 0.5, so anything
 /// smaller is rounding noise.
-pub const EPS: f64 = 0.01;
+pub(crate) const EPS: f64 = 0.01;
 
 impl Rect {
     pub fn new(x: f64, y: f64, w: f64, h: f64) -> Rect {
@@ -36,16 +36,16 @@ impl Rect {
         self.x + self.w
     }
 
-    pub fn bottom(&self) -> f64 {
+    pub(crate) fn bottom(&self) -> f64 {
         self.y + self.h
     }
 
-    pub fn center(&self) -> Point {
+    pub(crate) fn center(&self) -> Point {
         Point::new(self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
 
     /// The rectangle grown by `d` on every side (shrunk when `d` is negative).
-    pub fn inflate(&self, d: f64) -> Rect {
+    pub(crate) fn inflate(&self, d: f64) -> Rect {
         Rect::new(self.x - d, self.y - d, self.w + 2.0 * d, self.h + 2.0 * d)
     }
 
@@ -135,7 +135,7 @@ pub struct Node {
     /// The step or system id the box stands for.
     pub id: String,
     pub rect: Rect,
-    pub shape: Shape,
+    pub(crate) shape: Shape,
     /// The text as written, for lists and tooltips.
     pub text: String,
     /// The text wrapped to fit the box.
@@ -149,7 +149,7 @@ pub struct Label {
     /// The text as written.
     pub text: String,
     /// The text wrapped to fit the label.
-    pub lines: Vec<String>,
+    pub(crate) lines: Vec<String>,
     /// Index into [`Layout::edges`] of the arrow the label belongs to.
     pub edge: usize,
 }

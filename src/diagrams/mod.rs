@@ -7,14 +7,14 @@
 //! for readers who cannot see it.
 //!
 //! Colours come from CSS custom properties (`--rasci-…`) with light fallbacks; see
-//! [`style`] for the list and [`style::DARK_VARIABLES`] for a dark palette.
+//! `style` for the list and `style::DARK_VARIABLES` for a dark palette.
 
-pub mod flow;
-pub mod geom;
-pub mod route;
-pub mod style;
+pub(crate) mod flow;
+pub(crate) mod geom;
+pub(crate) mod route;
+pub(crate) mod style;
 mod svg;
-pub mod systems;
+pub(crate) mod systems;
 pub mod text;
 
 pub use flow::{FlowLayout, LaneBand, flow_layout, flow_svg, render_flow};

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 /// A direction of travel on the grid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dir {
+pub(crate) enum Dir {
     Right = 0,
     Down = 1,
     Left = 2,
@@ -38,7 +38,7 @@ impl Dir {
     }
 }
 
-pub struct Grid {
+pub(crate) struct Grid {
     xs: Vec<f64>,
     ys: Vec<f64>,
     /// For each grid node, the box whose centre it is.
@@ -69,7 +69,7 @@ fn nearest(values: &[f64], v: f64) -> usize {
 
 impl Grid {
     /// A grid with the given track lines; the centre lines of `rects` are added.
-    pub fn new(xs: Vec<f64>, ys: Vec<f64>, rects: Vec<Rect>) -> Grid {
+    pub(crate) fn new(xs: Vec<f64>, ys: Vec<f64>, rects: Vec<Rect>) -> Grid {
         let mut xs = xs;
         let mut ys = ys;
         for r in &rects {
@@ -119,7 +119,12 @@ impl Grid {
     /// Routes an arrow from box `from` to box `to`, leaving `from` in direction `first`
     /// when given. Returns the polyline from the outline of `from` to the outline of `to`,
     /// or `None` when the boxes are the same or no route exists.
-    pub fn route(&mut self, from: usize, to: usize, first: Option<Dir>) -> Option<Vec<Point>> {
+    pub(crate) fn route(
+        &mut self,
+        from: usize,
+        to: usize,
+        first: Option<Dir>,
+    ) -> Option<Vec<Point>> {
         if from == to {
             return None;
         }
@@ -199,11 +204,11 @@ impl Grid {
 }
 
 /// Distance between parallel arrow tracks in the gaps between columns.
-pub const GAP_TRACK: f64 = 16.0;
+pub(crate) const GAP_TRACK: f64 = 16.0;
 
 /// The three vertical arrow tracks of a gap that starts at `start` and is `space` wide:
 /// its middle line and one on either side.
-pub fn tracks(start: f64, space: f64) -> [f64; 3] {
+pub(crate) fn tracks(start: f64, space: f64) -> [f64; 3] {
     let middle = start + space / 2.0;
     [middle - GAP_TRACK, middle, middle + GAP_TRACK]
 }
@@ -246,23 +251,23 @@ fn exit_point(rect: &Rect, center: Point, toward: Point) -> Point {
 }
 
 /// What a label must keep clear of, and what it should rather keep clear of.
-pub struct Surroundings<'a> {
+pub(crate) struct Surroundings<'a> {
     /// The label stays inside.
-    pub bounds: Rect,
+    pub(crate) bounds: Rect,
     /// Boxes: never covered.
-    pub obstacles: &'a [Rect],
+    pub(crate) obstacles: &'a [Rect],
     /// Labels already placed: never covered.
-    pub taken: &'a [Rect],
+    pub(crate) taken: &'a [Rect],
     /// Other arrows: crossed only when there is no other spot.
-    pub paths: &'a [&'a [Point]],
+    pub(crate) paths: &'a [&'a [Point]],
     /// Group boxes: a label should not straddle their edges.
-    pub outlines: &'a [Rect],
+    pub(crate) outlines: &'a [Rect],
 }
 
 /// Where a label of `size` goes along `path`. With `near_start` the label hugs the start
 /// of the arrow (a decision's branch); otherwise it sits near the middle of the longest
 /// run (a connection's name).
-pub fn place_label(
+pub(crate) fn place_label(
     size: (f64, f64),
     path: &[Point],
     near_start: bool,
@@ -405,7 +410,7 @@ fn overlap_length(a: Point, b: Point, c: Point, d: Point) -> f64 {
 }
 
 /// Width and height of an arrow label's box for its wrapped lines.
-pub fn label_size(lines: &[String]) -> (f64, f64) {
+pub(crate) fn label_size(lines: &[String]) -> (f64, f64) {
     (
         (block_width(lines, SMALL_FONT) + 10.0).round(),
         lines.len() as f64 * SMALL_LINE + 4.0,
@@ -416,7 +421,7 @@ pub fn label_size(lines: &[String]) -> (f64, f64) {
 /// lines), in arrow order, each clear of the boxes, of the labels placed before it and,
 /// where it can be, of the other arrows; records on each edge which label is its own.
 /// `near_start` puts a label by the start of its arrow rather than its middle.
-pub fn place_edge_labels(
+pub(crate) fn place_edge_labels(
     edges: &mut [Edge],
     texts: &[Option<(String, Vec<String>)>],
     bounds: Rect,

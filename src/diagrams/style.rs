@@ -6,7 +6,7 @@
 //! `.rasci-diagram` because an inline `<style>` applies to the whole page.
 
 /// Number of distinct party colours; parties beyond this reuse them in order.
-pub const PARTY_COLOURS: usize = 6;
+pub(crate) const PARTY_COLOURS: usize = 6;
 
 /// Light fallbacks per party: accent (outlines, swatches) and background (groups).
 const PARTY_LIGHT: [(&str, &str); PARTY_COLOURS] = [
@@ -20,7 +20,7 @@ const PARTY_LIGHT: [(&str, &str); PARTY_COLOURS] = [
 
 /// The dark palette, as custom property assignments. Used by [`super::standalone`] for
 /// viewers in dark mode; a site can copy it for its own dark theme.
-pub const DARK_VARIABLES: &str = "--rasci-bg:#16191d;--rasci-text:#e4e8ec;--rasci-muted:#a9b3bd;\
+pub(crate) const DARK_VARIABLES: &str = "--rasci-bg:#16191d;--rasci-text:#e4e8ec;--rasci-muted:#a9b3bd;\
 --rasci-lane-bg:#1c2127;--rasci-lane-bg-alt:#21272e;--rasci-lane-head-bg:#29303a;\
 --rasci-lane-border:#3b4550;--rasci-step-bg:#262d35;--rasci-step-border:#8c9cad;\
 --rasci-terminal-bg:#1e3a2b;--rasci-terminal-border:#6fbf8f;--rasci-decision-bg:#3b311e;\
@@ -30,7 +30,7 @@ pub const DARK_VARIABLES: &str = "--rasci-bg:#16191d;--rasci-text:#e4e8ec;--rasc
 --rasci-party-5:#e08aa4;--rasci-party-5-bg:#37202a;--rasci-party-6:#79c6cb;--rasci-party-6-bg:#18302f;";
 
 /// The `<style>` element placed inside each `<svg>`.
-pub fn stylesheet() -> String {
+pub(crate) fn stylesheet() -> String {
     let mut css = String::from("<style>");
     css.push_str(concat!(
         ".rasci-diagram{--rasci-p:var(--rasci-edge,#44505c);--rasci-pb:var(--rasci-lane-bg,#f4f6f8)}",
@@ -80,6 +80,6 @@ pub fn stylesheet() -> String {
 }
 
 /// The class naming a party's colour, from its position among the project's parties.
-pub fn party_class(index: usize) -> String {
+pub(crate) fn party_class(index: usize) -> String {
     format!("rasci-party-{}", index % PARTY_COLOURS + 1)
 }

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 /// Writes the `<svg>` start tag, `<title>`, `<desc>`, the stylesheet and the arrowhead.
 /// `id` prefixes every id inside, so several diagrams can share a page.
-pub fn open(
+pub(crate) fn open(
     out: &mut String,
     id: &str,
     kind: &str,
@@ -37,7 +37,7 @@ pub fn open(
 }
 
 /// Path data for an orthogonal polyline with its corners rounded off.
-pub fn path_data(points: &[Point]) -> String {
+pub(crate) fn path_data(points: &[Point]) -> String {
     const RADIUS: f64 = 6.0;
     let mut d = String::new();
     let Some(first) = points.first() else {
@@ -79,7 +79,7 @@ pub fn path_data(points: &[Point]) -> String {
     d
 }
 
-pub fn edge(out: &mut String, id: &str, edge: &Edge) {
+pub(crate) fn edge(out: &mut String, id: &str, edge: &Edge) {
     let _ = write!(
         out,
         r#"<path class="rasci-edge" data-from="{}" data-to="{}" d="{}" marker-end="url(#{id}-arrow)"/>"#,
@@ -90,7 +90,7 @@ pub fn edge(out: &mut String, id: &str, edge: &Edge) {
 }
 
 /// A box with its text; `class` selects the colours (e.g. `rasci-step`).
-pub fn node(out: &mut String, node: &Node, class: &str, data_attr: &str) {
+pub(crate) fn node(out: &mut String, node: &Node, class: &str, data_attr: &str) {
     let r = node.rect;
     let _ = write!(out, r#"<g {data_attr}="{}">"#, escape(&node.id));
     match node.shape {
@@ -136,7 +136,7 @@ pub fn node(out: &mut String, node: &Node, class: &str, data_attr: &str) {
     out.push_str("</g>");
 }
 
-pub fn label(out: &mut String, label: &Label) {
+pub(crate) fn label(out: &mut String, label: &Label) {
     let r = label.rect;
     let _ = write!(
         out,

@@ -35,12 +35,12 @@ const SWATCH: f64 = 14.0;
 pub struct Group {
     /// Party id.
     pub party: String,
-    pub name: String,
+    pub(crate) name: String,
     /// Colour slot: the party's position in the project (see [`party_class`]).
-    pub palette: usize,
+    pub(crate) palette: usize,
     pub rect: Rect,
     pub heading: Rect,
-    pub lines: Vec<String>,
+    pub(crate) lines: Vec<String>,
     /// Ids of the group's components, top to bottom.
     pub members: Vec<String>,
 }
@@ -48,12 +48,12 @@ pub struct Group {
 /// One party in the legend: a colour swatch and the name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LegendEntry {
-    pub party: String,
+    pub(crate) party: String,
     pub name: String,
-    pub palette: usize,
-    pub swatch: Rect,
+    pub(crate) palette: usize,
+    pub(crate) swatch: Rect,
     /// Where the name's text starts (left end of its baseline).
-    pub text_at: Point,
+    pub(crate) text_at: Point,
 }
 
 /// The geometry of a systems overview, from which [`render_systems`] draws it.
@@ -63,7 +63,7 @@ pub struct SystemsLayout {
     pub groups: Vec<Group>,
     pub legend: Vec<LegendEntry>,
     /// Baseline start of the legend's caption.
-    pub legend_at: Point,
+    pub(crate) legend_at: Point,
 }
 
 /// Whether `system` exists in `scope`: systems without `scopes` exist everywhere.

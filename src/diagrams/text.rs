@@ -7,13 +7,13 @@
 use std::fmt::Write;
 
 /// Font size of text in boxes, in pixels.
-pub const FONT: f64 = 13.0;
+pub(crate) const FONT: f64 = 13.0;
 /// Distance between baselines of wrapped lines in boxes.
-pub const LINE: f64 = 17.0;
+pub(crate) const LINE: f64 = 17.0;
 /// Font size of arrow labels and the legend.
-pub const SMALL_FONT: f64 = 12.0;
+pub(crate) const SMALL_FONT: f64 = 12.0;
 /// Distance between baselines of wrapped arrow labels.
-pub const SMALL_LINE: f64 = 15.0;
+pub(crate) const SMALL_LINE: f64 = 15.0;
 
 const EM_PER_CHAR: f64 = 0.55;
 
@@ -29,7 +29,7 @@ pub fn block_width(lines: &[String], font: f64) -> f64 {
 
 /// Splits `text` into lines no wider than `max_width`, breaking between words; a word
 /// longer than a whole line is cut.
-pub fn wrap(text: &str, max_width: f64, font: f64) -> Vec<String> {
+pub(crate) fn wrap(text: &str, max_width: f64, font: f64) -> Vec<String> {
     let max_chars = ((max_width / (EM_PER_CHAR * font)).floor() as usize).max(4);
     let mut lines = Vec::new();
     let mut current = String::new();
@@ -68,13 +68,13 @@ pub fn wrap(text: &str, max_width: f64, font: f64) -> Vec<String> {
 }
 
 /// Escapes text for use in XML content and in double- or single-quoted attributes.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     crate::escape::esc(text)
 }
 
 /// A coordinate as written into the SVG: rounded to a tenth, without trailing zeros, so
 /// the output does not depend on how the float happened to be computed.
-pub fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     let tenths = (v * 10.0).round() as i64;
     let sign = if tenths < 0 { "-" } else { "" };
     let abs = tenths.unsigned_abs();
@@ -86,7 +86,7 @@ pub fn num(v: f64) -> String {
 }
 
 /// A fragment usable in element ids: letters, digits, `-` and `_`; anything else becomes `-`.
-pub fn id_fragment(text: &str) -> String {
+pub(crate) fn id_fragment(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -99,7 +99,7 @@ pub fn id_fragment(text: &str) -> String {
 }
 
 /// Writes `lines` as one `<text>` element centred on `center`, one `<tspan>` per line.
-pub fn write_lines(
+pub(crate) fn write_lines(
     out: &mut String,
     lines: &[String],
     center_x: f64,

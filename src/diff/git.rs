@@ -17,16 +17,16 @@ const READ_BY_LOADER: &[&str] = &["rasci.yaml", "data/", "content/", "themes/", 
 /// The largest file of a revision that `diff` reads out of git. A blob of zeros packs
 /// to a thousandth of its size, so a small commit could otherwise ask for more memory
 /// and disk than the machine has; no data file or page comes near this.
-pub const MAX_FILE_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// The most bytes of all files of one revision together, for the same reason.
-pub const MAX_REVISION_BYTES: u64 = 512 << 20;
+pub(crate) const MAX_REVISION_BYTES: u64 = 512 << 20;
 
 /// A folder removed (with what it holds) when dropped, or when the process is stopped by
 /// SIGINT, SIGTERM or SIGHUP while it exists (see `install_cleanup`); one left by a
 /// process killed otherwise is removed by the next `diff` (see `remove_leftovers`).
 #[derive(Debug)]
-pub struct TempDir {
+pub(crate) struct TempDir {
     path: PathBuf,
 }
 
@@ -67,7 +67,7 @@ impl TempDir {
         Err(std::io::Error::other("no free temporary folder name"))
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 }
@@ -183,7 +183,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 
 /// The files of the project at `root` as revision `rev` holds them, in a new temporary
 /// folder. The error is a message for the user.
-pub fn checkout(root: &Path, rev: &str) -> Result<TempDir, String> {
+pub(crate) fn checkout(root: &Path, rev: &str) -> Result<TempDir, String> {
     if rev.starts_with('-') || rev.is_empty() {
         return Err("not a revision name".to_owned());
     }

@@ -1,7 +1,7 @@
 //! `rasci diff`: what changed in the matrices between two versions of a project.
 //!
 //! Each side is a project folder, or a git revision of the project whose files are
-//! read into a temporary folder ([`git`]). Both sides run the pipeline's load and check
+//! read into a temporary folder (`git`). Both sides run the pipeline's load and check
 //! stages, and their resolved matrices are compared scope by scope, by task id: a review
 //! asks "who became Accountable for what", which a line diff of the YAML does not show
 //! (a section's tasks may move, an override may take away what the task grants).
@@ -9,8 +9,8 @@
 //! A side whose changed files do not load is an error naming that side, never a diff:
 //! comparing half-read data would report changes nobody made.
 
-pub mod format;
-pub mod git;
+pub(crate) mod format;
+pub(crate) mod git;
 
 use crate::diagnostic::{Findings, Severity};
 use crate::load::Loaded;
@@ -21,11 +21,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The version of the JSON output; raised when a field changes meaning or goes away.
-pub const JSON_VERSION: u32 = 1;
+pub(crate) const JSON_VERSION: u32 = 1;
 
 /// One side of the comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Side {
+pub(crate) enum Side {
     /// A project folder as it is on disk (the working tree, or any folder).
     Folder(PathBuf),
     /// The project root itself, as `NEW` is when not given.
@@ -36,7 +36,7 @@ pub enum Side {
 
 impl Side {
     /// How the side is named in the output and in errors.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Side::Folder(path) => path.display().to_string(),
             Side::WorkingTree(_) => "working tree".to_owned(),
@@ -47,7 +47,7 @@ impl Side {
 
 /// Why there is no diff.
 #[derive(Debug)]
-pub enum DiffError {
+pub(crate) enum DiffError {
     /// The revision could not be read from git.
     Revision { side: String, message: String },
     /// The side is not a project at all, or a file of it cannot be read.
@@ -88,16 +88,16 @@ impl std::error::Error for DiffError {}
 
 /// A party or a scope, as the diff names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Named {
-    pub id: String,
-    pub name: String,
+pub(crate) struct Named {
+    pub(crate) id: String,
+    pub(crate) name: String,
 }
 
 /// What was added and what was removed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct AddedRemoved {
-    pub added: Vec<Named>,
-    pub removed: Vec<Named>,
+pub(crate) struct AddedRemoved {
+    pub(crate) added: Vec<Named>,
+    pub(crate) removed: Vec<Named>,
 }
 
 impl AddedRemoved {
@@ -108,62 +108,62 @@ impl AddedRemoved {
 
 /// The letters one party holds in a row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PartyLetters {
-    pub party: String,
-    pub letters: String,
+pub(crate) struct PartyLetters {
+    pub(crate) party: String,
+    pub(crate) letters: String,
 }
 
 /// A task added to or removed from a matrix, with the letters it has there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TaskEntry {
-    pub task: String,
-    pub title: String,
-    pub section: String,
-    pub letters: Vec<PartyLetters>,
+pub(crate) struct TaskEntry {
+    pub(crate) task: String,
+    pub(crate) title: String,
+    pub(crate) section: String,
+    pub(crate) letters: Vec<PartyLetters>,
 }
 
 /// A task shown under another section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Moved {
-    pub task: String,
-    pub title: String,
-    pub from: String,
-    pub to: String,
+pub(crate) struct Moved {
+    pub(crate) task: String,
+    pub(crate) title: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
 }
 
 /// A task whose title changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Retitled {
-    pub task: String,
-    pub old: String,
-    pub new: String,
+pub(crate) struct Retitled {
+    pub(crate) task: String,
+    pub(crate) old: String,
+    pub(crate) new: String,
 }
 
 /// The letters of one party in one task's row, before and after; `gained` and `lost`
 /// are what a reviewer asks about, `old` and `new` what the cell reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LetterChange {
-    pub task: String,
-    pub party: String,
-    pub old: String,
-    pub new: String,
-    pub gained: String,
-    pub lost: String,
+pub(crate) struct LetterChange {
+    pub(crate) task: String,
+    pub(crate) party: String,
+    pub(crate) old: String,
+    pub(crate) new: String,
+    pub(crate) gained: String,
+    pub(crate) lost: String,
 }
 
 /// What changed in the matrix of one scope present on both sides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MatrixDiff {
+pub(crate) struct MatrixDiff {
     /// The operating model, in a project with models; left out of JSON otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-    pub scope: String,
-    pub name: String,
-    pub tasks_added: Vec<TaskEntry>,
-    pub tasks_removed: Vec<TaskEntry>,
-    pub tasks_moved: Vec<Moved>,
-    pub tasks_retitled: Vec<Retitled>,
-    pub letters: Vec<LetterChange>,
+    pub(crate) model: Option<String>,
+    pub(crate) scope: String,
+    pub(crate) name: String,
+    pub(crate) tasks_added: Vec<TaskEntry>,
+    pub(crate) tasks_removed: Vec<TaskEntry>,
+    pub(crate) tasks_moved: Vec<Moved>,
+    pub(crate) tasks_retitled: Vec<Retitled>,
+    pub(crate) letters: Vec<LetterChange>,
 }
 
 impl MatrixDiff {
@@ -179,34 +179,34 @@ impl MatrixDiff {
 /// An override (a task's letters for one scope and party) written, changed or removed.
 /// `None` (`null` in JSON) means there was no override on that side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OverrideChange {
+pub(crate) struct OverrideChange {
     /// The task's operating model, in a project with models; left out of JSON otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-    pub task: String,
-    pub scope: String,
-    pub party: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
+    pub(crate) model: Option<String>,
+    pub(crate) task: String,
+    pub(crate) scope: String,
+    pub(crate) party: String,
+    pub(crate) old: Option<String>,
+    pub(crate) new: Option<String>,
 }
 
 /// Everything that changed between two versions of a project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Diff {
-    pub version: u32,
-    pub old: String,
-    pub new: String,
-    pub changed: bool,
-    pub parties: AddedRemoved,
-    pub scopes: AddedRemoved,
+pub(crate) struct Diff {
+    pub(crate) version: u32,
+    pub(crate) old: String,
+    pub(crate) new: String,
+    pub(crate) changed: bool,
+    pub(crate) parties: AddedRemoved,
+    pub(crate) scopes: AddedRemoved,
     /// Scopes present on both sides whose matrix changed, in the new side's scope order.
-    pub matrices: Vec<MatrixDiff>,
-    pub overrides: Vec<OverrideChange>,
+    pub(crate) matrices: Vec<MatrixDiff>,
+    pub(crate) overrides: Vec<OverrideChange>,
 }
 
 /// Compares the project at `old` with the project at `new`; `root` is the project root,
 /// whose repository a [`Side::Revision`] is read from.
-pub fn diff(root: &Path, old: &Side, new: &Side) -> Result<Diff, DiffError> {
+pub(crate) fn diff(root: &Path, old: &Side, new: &Side) -> Result<Diff, DiffError> {
     let old_tree = open(root, old)?;
     let new_tree = open(root, new)?;
     let old_loaded = load(old_tree.path(), old)?;
@@ -383,7 +383,7 @@ impl Snapshot {
                     }
                 }
                 MatrixSnapshot {
-                    model: project.models[matrix.model].id().map(str::to_owned),
+                    model: project.model_at(matrix.model).id().map(str::to_owned),
                     scope: scope_named(matrix.scope),
                     order,
                     rows,
@@ -420,7 +420,7 @@ fn overrides(project: &Project) -> BTreeMap<OverrideKey, LetterSet> {
     for (section, task) in project.tasks() {
         let model = project
             .models
-            .get(section.model)
+            .get(section.model.0)
             .and_then(|m| m.id())
             .map(str::to_owned);
         for (scope, cells) in &task.scope_cells {

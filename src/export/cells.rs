@@ -8,7 +8,7 @@ use crate::resolve::Matrix;
 /// The letters of `party` in `row` as the CSV, XLSX and Markdown exports write them: `A, R`,
 /// in the order `matrix.letter_order` of the config asks for (as written by default); empty
 /// when the party holds none. The JSON export keeps RASCI order, its documented contract.
-pub fn cell_text(project: &Project, row: &crate::resolve::Row<'_>, party: usize) -> String {
+pub(crate) fn cell_text(project: &Project, row: &crate::resolve::Row<'_>, party: usize) -> String {
     row.cells[party].map_or_else(String::new, |cell| {
         cell.text(project.config.matrix.letter_order)
     })
@@ -16,16 +16,16 @@ pub fn cell_text(project: &Project, row: &crate::resolve::Row<'_>, party: usize)
 
 /// The heading of a table's task column: `Task`, or with models `Task (<model name>)`,
 /// so that a sheet or table on its own still says which model it is.
-pub fn task_heading(project: &Project, matrix: &Matrix<'_>) -> String {
-    match project.models[matrix.model].name() {
+pub(crate) fn task_heading(project: &Project, matrix: &Matrix<'_>) -> String {
+    match project.model_at(matrix.model).name() {
         Some(name) => format!("Task ({name})"),
         None => "Task".to_string(),
     }
 }
 
 /// The title of one matrix: the scope's name, or with models `<model name> · <scope name>`.
-pub fn matrix_title(project: &Project, matrix: &Matrix<'_>) -> String {
-    match project.models[matrix.model].name() {
+pub(crate) fn matrix_title(project: &Project, matrix: &Matrix<'_>) -> String {
+    match project.model_at(matrix.model).name() {
         Some(name) => format!("{name} · {}", matrix.scope.name.value),
         None => matrix.scope.name.value.clone(),
     }

@@ -6,7 +6,7 @@ use crate::resolve::Matrix;
 
 /// One `## scope` heading (`## model · scope` with models) and table per matrix. Section titles are bold rows of their own,
 /// the form Markdown matrices in the wild use.
-pub fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String {
+pub(crate) fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String {
     let mut out = String::new();
     for (i, matrix) in matrices.iter().enumerate() {
         if i > 0 {
@@ -59,7 +59,7 @@ fn push_row(out: &mut String, cells: &[String]) {
 /// Text as one table cell: a pipe would end the cell and a line break the row, so pipes
 /// are escaped, line breaks become spaces, and Markdown's own markers are escaped so data
 /// shows as written rather than as formatting or HTML.
-pub fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     inline(text).replace('|', "\\|")
 }
 

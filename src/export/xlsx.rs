@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook, Xls
 use std::collections::HashSet;
 
 /// Name of the sheet that explains the letters; scope sheets never take it.
-pub const LEGEND_SHEET: &str = "Legend";
+pub(crate) const LEGEND_SHEET: &str = "Legend";
 
 /// Longest sheet name Excel accepts.
 const SHEET_NAME_MAX: usize = 31;
@@ -20,7 +20,7 @@ const WIDTH_MAX: usize = 60;
 
 /// The workbook as bytes. The creation time is fixed (and the archive's own timestamps
 /// are fixed by the writer), so the same matrices always give the same bytes.
-pub fn to_xlsx(project: &Project, matrices: &[&Matrix<'_>]) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn to_xlsx(project: &Project, matrices: &[&Matrix<'_>]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let fixed_time = ExcelDateTime::from_ymd(2000, 1, 1)?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&fixed_time));
@@ -33,7 +33,7 @@ pub fn to_xlsx(project: &Project, matrices: &[&Matrix<'_>]) -> Result<Vec<u8>, X
     let mut taken: HashSet<String> = HashSet::from([LEGEND_SHEET.to_lowercase()]);
     for matrix in matrices {
         // Model ids rather than names: a sheet name has room for 31 characters only.
-        let wanted = match project.models[matrix.model].id() {
+        let wanted = match project.model_at(matrix.model).id() {
             Some(model) => format!("{model} · {}", matrix.scope.name.value),
             None => matrix.scope.name.value.clone(),
         };
@@ -78,7 +78,7 @@ pub fn to_xlsx(project: &Project, matrices: &[&Matrix<'_>]) -> Result<Vec<u8>, X
 
 /// What a row of a scope sheet holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RowKind {
+pub(crate) enum RowKind {
     Header,
     Section,
     Task,
@@ -86,16 +86,16 @@ pub enum RowKind {
 
 /// One row of a scope sheet, as text.
 #[derive(Debug, PartialEq, Eq)]
-pub struct GridRow {
-    pub kind: RowKind,
-    pub cells: Vec<String>,
+pub(crate) struct GridRow {
+    pub(crate) kind: RowKind,
+    pub(crate) cells: Vec<String>,
 }
 
 /// A scope sheet's cells: the header (`Task`, or `Task (<model name>)` with models, then
 /// the names of the model's parties), then per section a row with its title alone (when
 /// it has one) and one row per task with its letters as the CSV export writes them
 /// (`A, R`). Public so tests can compare a file read back.
-pub fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
+pub(crate) fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
     let mut rows = Vec::with_capacity(matrix.row_count() + matrix.sections.len() + 1);
     let mut header = vec![super::cells::task_heading(project, matrix)];
     header.extend(
@@ -135,7 +135,7 @@ pub fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
 /// A sheet name Excel accepts, made from `wanted` and not in `taken` (compared without
 /// case, as Excel does), which it joins. Excel refuses names over 31 characters, names
 /// holding any of `[]:*?/\`, names starting or ending with `'`, and the name `History`.
-pub fn sheet_name(wanted: &str, taken: &mut HashSet<String>) -> String {
+pub(crate) fn sheet_name(wanted: &str, taken: &mut HashSet<String>) -> String {
     let cleaned: String = wanted
         .chars()
         .map(|c| {

@@ -13,7 +13,7 @@ pub const MAX_SOURCE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The most bytes the entries of a workbook (a zip archive) may inflate to, all entries
 /// together; declared sizes are checked first, then the bytes really inflated.
-pub const MAX_INFLATED_BYTES: u64 = 32 * 1024 * 1024;
+pub(crate) const MAX_INFLATED_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The longest cell, in characters: the most a cell of the site's XLSX download holds.
 pub const MAX_CELL_CHARS: usize = 32_767;
@@ -82,14 +82,14 @@ pub fn check_markdown(name: &str, text: &str) -> Result<(), ImportError> {
 
 /// What a table read so far holds, checked as each row and cell arrives.
 #[derive(Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     cells: usize,
     text: usize,
 }
 
 impl Tally {
     /// Counts a row of `columns` cells at `row` (from 1), before the row is stored.
-    pub fn row(&mut self, at: &str, row: usize, columns: usize) -> Result<(), ImportError> {
+    pub(crate) fn row(&mut self, at: &str, row: usize, columns: usize) -> Result<(), ImportError> {
         if row > MAX_ROWS {
             return Err(too_much(at, format!("more than {MAX_ROWS} rows")));
         }
@@ -104,7 +104,7 @@ impl Tally {
     }
 
     /// Counts one cell's text, before it is stored.
-    pub fn text(&mut self, at: &str, text: &str) -> Result<(), ImportError> {
+    pub(crate) fn text(&mut self, at: &str, text: &str) -> Result<(), ImportError> {
         // Bytes bound characters from above: count them only when they could be too many.
         if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
             return Err(ImportError(format!(
@@ -124,7 +124,7 @@ impl Tally {
 }
 
 /// The error for a table past one of the limits, at the cell or row that passes it.
-pub fn too_much(at: &str, what: String) -> ImportError {
+pub(crate) fn too_much(at: &str, what: String) -> ImportError {
     ImportError(format!(
         "{at}: the table has {what}, more than import reads (see `rasci import` in the README for its limits); nothing was written"
     ))
@@ -132,7 +132,7 @@ pub fn too_much(at: &str, what: String) -> ImportError {
 
 /// Reads a whole file of at most [`MAX_SOURCE_BYTES`], refusing a larger one before
 /// reading it (and one that grows while it is read).
-pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<u8>, ImportError> {
+pub(crate) fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<u8>, ImportError> {
     let file =
         std::fs::File::open(path).map_err(|e| ImportError(format!("cannot read {shown}: {e}")))?;
     let size = file
@@ -162,7 +162,7 @@ fn source_too_large(shown: &str, size: u64) -> ImportError {
 /// Checks a workbook's zip archive before any reader inflates it: each entry's declared
 /// size, then the bytes each really inflates to, counted as they stream by and never
 /// kept, stay within [`MAX_INFLATED_BYTES`] all together.
-pub fn check_archive(bytes: &[u8], shown: &str) -> Result<(), ImportError> {
+pub(crate) fn check_archive(bytes: &[u8], shown: &str) -> Result<(), ImportError> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| ImportError(format!("cannot read {shown}: not a workbook ({e})")))?;
     let mut declared: u64 = 0;

@@ -87,7 +87,7 @@ fn display_name(path: &Path) -> String {
 }
 
 /// Reads the file into a neutral table, within [`limits`].
-pub fn read_table(options: &Options) -> Result<Table, ImportError> {
+pub(crate) fn read_table(options: &Options) -> Result<Table, ImportError> {
     let name = display_name(&options.file);
     let format = format_of(&options.file)?;
     let bytes = limits::read_file(&options.file, &name)?;

@@ -14,64 +14,64 @@ pub struct Party {
     pub id: String,
     pub name: String,
     /// A party the project defines already: its id is reused and it is not written again.
-    pub existing: bool,
+    pub(crate) existing: bool,
 }
 
 /// The ids a project defines already, which new sections and tasks must not take.
 #[derive(Clone, Debug, Default)]
 pub struct Taken {
     pub parties: BTreeSet<String>,
-    pub sections: BTreeSet<String>,
-    pub tasks: BTreeSet<String>,
+    pub(crate) sections: BTreeSet<String>,
+    pub(crate) tasks: BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Task {
+pub(crate) struct Task {
     pub id: String,
     pub title: String,
     /// Where the task's row is in the source, for the comment above it.
-    pub row: String,
+    pub(crate) row: String,
     /// One entry per party that has letters, in party order: (party index, letters in the
     /// order the cell writes them).
-    pub letters: Vec<(usize, text::Written)>,
+    pub(crate) letters: Vec<(usize, text::Written)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Section {
-    pub id: String,
+pub(crate) struct Section {
+    pub(crate) id: String,
     /// `None` for the tasks before the first section row.
-    pub title: Option<String>,
-    pub row: Option<String>,
+    pub(crate) title: Option<String>,
+    pub(crate) row: Option<String>,
     pub tasks: Vec<Task>,
 }
 
 /// A note of the report: where, and what was done there.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Note {
-    pub at: String,
-    pub message: String,
+pub(crate) struct Note {
+    pub(crate) at: String,
+    pub(crate) message: String,
 }
 
 /// The imported matrix and what reading it took.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matrix {
     pub scope_id: String,
-    pub scope_name: String,
+    pub(crate) scope_name: String,
     /// The file it came from, for the comments of the written files.
-    pub source: String,
+    pub(crate) source: String,
     pub parties: Vec<Party>,
-    pub sections: Vec<Section>,
+    pub(crate) sections: Vec<Section>,
     /// Cells whose form changed (`A/R` → `R, A`), titles whose formatting was stripped.
-    pub changed: Vec<Note>,
+    pub(crate) changed: Vec<Note>,
     /// Cells and columns left out because they could not be read.
-    pub unreadable: Vec<Note>,
+    pub(crate) unreadable: Vec<Note>,
 }
 
 impl Matrix {
     pub fn task_count(&self) -> usize {
         self.sections.iter().map(|s| s.tasks.len()).sum()
     }
-    pub fn cell_count(&self) -> usize {
+    pub(crate) fn cell_count(&self) -> usize {
         self.sections
             .iter()
             .flat_map(|s| &s.tasks)

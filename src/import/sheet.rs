@@ -15,7 +15,7 @@ use std::io::{BufReader, Cursor, Read};
 /// The text of a source file: UTF-8 (a byte-order mark skipped), or UTF-16 with its
 /// byte-order mark. Text that is neither is refused at the line and column (from 1) of
 /// its first bad byte.
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
+pub(crate) fn decode(name: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
     let utf16 = |big: bool| {
         let body = &bytes[2..];
         let units = body.chunks_exact(2).map(|pair| {
@@ -146,7 +146,7 @@ pub fn read_csv(name: &str, text: &str) -> Result<Table, ImportError> {
 }
 
 /// A column's letters as a spreadsheet names it: 0 → `A`, 25 → `Z`, 26 → `AA`.
-pub fn column_name(index: u32) -> String {
+pub(crate) fn column_name(index: u32) -> String {
     let mut n = u64::from(index) + 1;
     let mut name = Vec::new();
     while n > 0 {
@@ -316,7 +316,7 @@ fn cell_text(data: &DataRef<'_>) -> String {
 }
 
 /// Reads one sheet of an XLSX workbook's bytes, cell by cell.
-pub fn read_xlsx(
+pub(crate) fn read_xlsx(
     shown_file: &str,
     bytes: &[u8],
     sheet: Option<&str>,

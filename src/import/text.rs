@@ -138,7 +138,7 @@ fn closing_parens(chars: &[char]) -> Vec<usize> {
 }
 
 /// Whether the whole cell is set in bold: `**x**`, `__x__`, `<b>x</b>`, `<strong>x</strong>`.
-pub fn is_bold(raw: &str) -> bool {
+pub(crate) fn is_bold(raw: &str) -> bool {
     let t = raw.trim();
     let wrapped = |open: &str, close: &str| {
         t.len() > open.len() + close.len()
@@ -155,7 +155,7 @@ pub fn is_bold(raw: &str) -> bool {
 
 /// What a letter cell says.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Reading {
+pub(crate) enum Reading {
     /// No role: empty, `-`, `—`, `n/a`.
     None,
     Letters(Written),
@@ -167,7 +167,7 @@ pub enum Reading {
 /// cell's order and the site shows it, so an imported `A/R` stays "A, R" and `R/A` stays
 /// "R, A".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Written(Vec<Letter>);
+pub(crate) struct Written(Vec<Letter>);
 
 impl Written {
     /// Adds `letter` after the others, unless the cell gave it already.
@@ -191,7 +191,7 @@ const NONE_MARKS: &[&str] = &["-", "--", "—", "–", "n/a", "na", "none", "."]
 
 /// Reads a cell's letters from `A/R`, `R/A`, `R, A`, `AR`, `A & R`, `A and R`,
 /// `Responsible`, in any case. Separators are `/ , & + ;` and white space.
-pub fn letters(raw: &str) -> Reading {
+pub(crate) fn letters(raw: &str) -> Reading {
     let text = plain(raw);
     let lower = text.to_lowercase();
     if NONE_MARKS.contains(&lower.trim()) || lower.trim().is_empty() {
@@ -241,7 +241,7 @@ fn role_name(word: &str) -> Option<Letter> {
 
 /// Whether `raw` is already written the way the data files write letters (`A, R`, `AR`):
 /// upper-case letters, commas and spaces only. Any other form is reported as changed.
-pub fn is_native_form(raw: &str) -> bool {
+pub(crate) fn is_native_form(raw: &str) -> bool {
     raw.chars().all(|c| "RASCI, ".contains(c))
 }
 

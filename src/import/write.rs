@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// is escaped: the C0 and C1 controls and DEL, the characters YAML may read as line breaks
 /// (NEL, LS, PS), the byte-order mark and the marks that reorder text; so a title stays one
 /// line and reads back as the same string, whatever it holds.
-pub fn quoted(text: &str) -> String {
+pub(crate) fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -53,7 +53,7 @@ fn comment(text: &str) -> String {
     crate::escape::shown(text)
 }
 
-pub fn parties_yaml(matrix: &Matrix) -> String {
+pub(crate) fn parties_yaml(matrix: &Matrix) -> String {
     let mut out = format!(
         "# Parties imported from {} (the header row).\nparties:\n",
         quoted(&matrix.source)
@@ -69,7 +69,7 @@ pub fn parties_yaml(matrix: &Matrix) -> String {
     out
 }
 
-pub fn scopes_yaml(matrix: &Matrix) -> String {
+pub(crate) fn scopes_yaml(matrix: &Matrix) -> String {
     let sections: Vec<String> = matrix.sections.iter().map(|s| quoted(&s.id)).collect();
     format!(
         "# The scope imported from {}.\nscopes:\n  - id: {}\n    name: {}\n    sections: [{}]\n",
@@ -120,7 +120,7 @@ pub fn tasks_yaml(matrix: &Matrix) -> String {
 /// written: the YAML nodes (mappings, sequences, scalars) of `data/tasks.yaml` and
 /// `data/parties.yaml` are counted as the loader counts them, and the error names the
 /// source row where the count passes its budget.
-pub fn check_size(matrix: &Matrix) -> Result<(), ImportError> {
+pub(crate) fn check_size(matrix: &Matrix) -> Result<(), ImportError> {
     let budget = super::limits::loader_nodes();
     // The parties file: its mapping, `parties` and the sequence; then five per party.
     let party_nodes = 3 + 5 * matrix.parties.len();
@@ -164,7 +164,7 @@ fn rasci_yaml(matrix: &Matrix) -> String {
 /// Writes the data files into a folder with no parties, scopes or tasks yet, and
 /// `rasci.yaml` when it is not a project yet (an existing one is kept). Nothing is written
 /// unless every file may be.
-pub fn write_project(
+pub(crate) fn write_project(
     root: &Path,
     matrix: &Matrix,
     force: bool,
@@ -181,7 +181,7 @@ pub fn write_project(
 /// `data/scopes/<scope>.yaml`, `data/tasks/<scope>.yaml`, and `data/parties/<scope>.yaml`
 /// for parties the project did not have. Existing files are left alone; one of these
 /// names taken already needs `force`.
-pub fn add_to_project(
+pub(crate) fn add_to_project(
     root: &Path,
     matrix: &Matrix,
     force: bool,
@@ -200,7 +200,7 @@ pub fn add_to_project(
 /// whose `rasci.yaml` or data files are links that dangle or lead out, or where `data` is
 /// not a folder, and the same of the files an import of `scope` into a project would
 /// write: deciding whether `root` is a project already must not read through them.
-pub fn check_root(root: &Path, scope: &str) -> Result<(), ImportError> {
+pub(crate) fn check_root(root: &Path, scope: &str) -> Result<(), ImportError> {
     let mut plan = plan_in(root)?;
     plan.file_if_absent("rasci.yaml", "");
     for kind in ["parties", "scopes", "tasks"] {

@@ -11,28 +11,28 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 /// The folder holding the Markdown pages, relative to the project root.
-pub const CONTENT_DIR: &str = "content";
+pub(crate) const CONTENT_DIR: &str = "content";
 
 /// The front matter a page may carry. Unknown keys are errors, as in the data files.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FrontMatter {
-    pub title: Located<String>,
+pub(crate) struct FrontMatter {
+    pub(crate) title: Located<String>,
     #[serde(default)]
-    pub description: Option<Located<String>>,
+    pub(crate) description: Option<Located<String>>,
     /// Position in the navigation; lower comes first, then the title decides.
     #[serde(default)]
-    pub weight: Option<i64>,
-    /// Deployments whose sections show this page; all of them when absent.
+    pub(crate) weight: Option<i64>,
+    /// Scopes whose sections show this page; all of them when absent.
     #[serde(default, deserialize_with = "crate::model::scope_list::some_scope_ids")]
-    pub scopes: Option<Vec<Located<String>>>,
-    /// Stand out in its deployment's list of guides, as the page most readers need.
+    pub(crate) scopes: Option<Vec<Located<String>>>,
+    /// Stand out in its scope's list of guides, as the page most readers need.
     #[serde(default)]
-    pub featured: bool,
+    pub(crate) featured: bool,
     /// The day the page last changed, `YYYY-MM-DD`: shown instead of the date of its last
     /// git commit (a page whose text changed for no reader, or a site built without git).
     #[serde(default)]
-    pub updated: Option<Located<String>>,
+    pub(crate) updated: Option<Located<String>>,
 }
 
 /// One Markdown page as read.
@@ -41,26 +41,26 @@ pub struct ContentPage {
     pub file: FileId,
     /// The page's URL path: its path under `content/` without the `.md` extension, each
     /// folder and file name made a slug by [`slug_path`], e.g. `guides/my-page`.
-    pub slug: String,
-    pub front: FrontMatter,
+    pub(crate) slug: String,
+    pub(crate) front: FrontMatter,
     /// Byte offset in the file where the Markdown body starts.
-    pub body_start: usize,
+    pub(crate) body_start: usize,
 }
 
 impl ContentPage {
     /// `_index.md` is the home page's text rather than a page of its own.
-    pub fn is_home(&self) -> bool {
+    pub(crate) fn is_home(&self) -> bool {
         self.slug == "_index"
     }
 
-    pub fn applies_to(&self, scope: &str) -> bool {
+    pub(crate) fn applies_to(&self, scope: &str) -> bool {
         self.front
             .scopes
             .as_ref()
             .is_none_or(|scopes| scopes.iter().any(|s| s.value == scope))
     }
 
-    pub fn body<'s>(&self, sources: &'s Sources) -> &'s str {
+    pub(crate) fn body<'s>(&self, sources: &'s Sources) -> &'s str {
         &sources.get(self.file).text[self.body_start..]
     }
 }
@@ -73,10 +73,10 @@ impl ContentPage {
 /// from (up to the end of the closing `---` line): where the front matter ends and what
 /// it says depend on nothing else. Pages whose front matter had errors are parsed again,
 /// so their findings are made as on a first load.
-pub type FrontMemo = PathMemo<Remembered>;
+pub(crate) type FrontMemo = PathMemo<Remembered>;
 
 #[derive(Debug)]
-pub struct Remembered {
+pub(crate) struct Remembered {
     /// The page's text up to where its body starts.
     head: String,
     front: FrontMatter,
@@ -102,7 +102,7 @@ fn remembered_front(
 /// is reported and left out; the rest of the site still renders, so one run shows all
 /// findings. With a `memo`, front matter is taken from it where the page's has not
 /// changed, and the memo is made to hold this load's.
-pub fn load(
+pub(crate) fn load(
     project: &mut Project,
     findings: &mut Findings,
     memo: Option<&mut FrontMemo>,
@@ -196,14 +196,14 @@ pub fn load(
 
 /// The longest folder or file name of a content page's URL, in bytes: far below the
 /// limits of file systems, so a page that checks also writes.
-pub const MAX_SLUG_SEGMENT: usize = 100;
+pub(crate) const MAX_SLUG_SEGMENT: usize = 100;
 
 /// A content page's URL path from its path under `content/` (without `.md`): each folder
 /// and file name is lowercased; ASCII letters, digits, `-` and `_` are kept; every run of
 /// other characters (spaces, dots, punctuation, letters outside ASCII) becomes one `-`;
 /// `-` at either end is dropped. `Guides/My Page` becomes `guides/my-page`, `Über uns`
 /// becomes `ber-uns`, `x.md` (from `x.md.md`) becomes `x-md`. Nothing is transliterated.
-pub fn slug_path(name: &str) -> String {
+pub(crate) fn slug_path(name: &str) -> String {
     name.split('/')
         .filter(|part| !part.is_empty())
         .map(slug_segment)

@@ -18,7 +18,7 @@ const READ_FOR: &[&str] = &["data", "content"];
 /// Variables of the environment that make git read another repository than the one
 /// around the folder it runs in, or read it differently: those `git rev-parse
 /// --local-env-vars` lists, and the ones that change how the repository is found or
-/// configured. Every `GIT_CONFIG…` variable goes too (see [`git`]).
+/// configured. Every `GIT_CONFIG…` variable goes too (see `git`).
 pub const REPOSITORY_VARIABLES: &[&str] = &[
     "GIT_ALTERNATE_OBJECT_DIRECTORIES",
     "GIT_CEILING_DIRECTORIES",
@@ -43,7 +43,7 @@ pub const REPOSITORY_VARIABLES: &[&str] = &[
 /// a git hook, or in CI with a hostile environment, inherits variables that name another
 /// repository, index or object store; they are all removed, so git reads the repository
 /// around `dir` and nothing else.
-pub fn git(dir: &Path) -> Command {
+pub(crate) fn git(dir: &Path) -> Command {
     let mut command = Command::new("git");
     command.arg("-C").arg(dir);
     for variable in REPOSITORY_VARIABLES {
@@ -60,16 +60,16 @@ pub fn git(dir: &Path) -> Command {
 /// A `git log` started by [`History::start`]; dropped unfinished (a rebuild that stops
 /// at the check), the process is ended and waited for.
 #[derive(Debug)]
-pub struct Pending(Option<Child>);
+pub(crate) struct Pending(Option<Child>);
 
 impl Pending {
     /// No history to wait for: a project that shows no dates.
-    pub fn none() -> Pending {
+    pub(crate) fn none() -> Pending {
         Pending(None)
     }
 
     /// Waits for git and reads what it printed; any failure gives the empty history.
-    pub fn finish(mut self) -> History {
+    pub(crate) fn finish(mut self) -> History {
         match self.0.take().map(Child::wait_with_output) {
             Some(Ok(output)) if output.status.success() => History::parse(&output.stdout),
             _ => History::empty(),
@@ -89,14 +89,14 @@ impl Drop for Pending {
 /// When each file last changed, by its path from the project root with `/` separators
 /// (the path findings show, and [`crate::source::Sources::path`] holds).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct History {
+pub(crate) struct History {
     /// Path → `YYYY-MM-DD`, the committer's date of the newest commit that changed it.
     dates: BTreeMap<String, String>,
 }
 
 impl History {
     /// No dates at all: what a project without git history has.
-    pub fn empty() -> History {
+    pub(crate) fn empty() -> History {
         History::default()
     }
 
@@ -105,7 +105,7 @@ impl History {
     /// project's build about a third of its time. [`Pending::finish`] gives the history;
     /// any failure (no `git`, no repository, a repository without commits) gives the
     /// empty history.
-    pub fn start(root: &Path) -> Pending {
+    pub(crate) fn start(root: &Path) -> Pending {
         let mut command = git(root);
         command
             .args([
@@ -135,7 +135,7 @@ impl History {
     /// come newest first, but a date is kept only when it is later than the one held, so
     /// the order of commits does not matter. Paths that are not UTF-8 and dates that are
     /// not `YYYY-MM-DD` are skipped.
-    pub fn parse(output: &[u8]) -> History {
+    pub(crate) fn parse(output: &[u8]) -> History {
         let mut dates: BTreeMap<String, String> = BTreeMap::new();
         let mut current: Option<&str> = None;
         for field in output.split(|&b| b == 0) {
@@ -162,23 +162,14 @@ impl History {
     }
 
     /// The day `path` last changed, if git knows it.
-    pub fn date(&self, path: &str) -> Option<&str> {
+    pub(crate) fn date(&self, path: &str) -> Option<&str> {
         self.dates.get(path).map(String::as_str)
-    }
-
-    /// The latest day any of `paths` changed: the day a page built from them last changed.
-    pub fn latest<'p>(&self, paths: impl IntoIterator<Item = &'p str>) -> Option<&str> {
-        paths.into_iter().filter_map(|path| self.date(path)).max()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.dates.is_empty()
     }
 }
 
 /// Whether `text` is a calendar date written `YYYY-MM-DD`: four digits, a month from 01
 /// to 12 and a day that month has (29 February in leap years only).
-pub fn is_date(text: &str) -> bool {
+pub(crate) fn is_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.len() != 10
         || bytes[4] != b'-'
@@ -223,11 +214,6 @@ mod tests {
             History::parse(reversed).date("data/a.yaml"),
             Some("2024-03-04")
         );
-        assert_eq!(
-            history.latest(["data/ü b.yaml", "data/a.yaml", "nowhere"]),
-            Some("2024-03-04")
-        );
-        assert_eq!(history.latest(["nowhere"]), None);
     }
 
     #[test]
@@ -239,7 +225,7 @@ mod tests {
             b"\x012024-13-01\0\ndata/a.yaml\0",
             b"\x012024-01-02\0\n\xff\xfe\0",
         ] {
-            assert!(History::parse(junk).is_empty(), "{junk:?}");
+            assert!(History::parse(junk).dates.is_empty(), "{junk:?}");
         }
     }
 

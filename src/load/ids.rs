@@ -10,7 +10,7 @@
 //! and model ids are also top-level folders of the site, so they must not equal each
 //! other (`id/collision`) and must not take a name the site itself uses
 //! ([`SITE_NAMES`]). Glossary terms are free text; their anchors are made from them
-//! ([`term_anchor`]), and two terms with one anchor are an error.
+//! (`term_anchor`), and two terms with one anchor are an error.
 //!
 //! The reserved names and the anchor rule live here, where ids are validated, rather
 //! than in the renderer that uses them: the loader must not reach into a later stage, and
@@ -21,7 +21,7 @@ use crate::model::{Located, Project};
 use std::collections::HashMap;
 
 /// Every name the site writes at its top level for itself, next to one folder per
-/// deployment (or per content page, in a project without deployments). A scope id or a
+/// scope (or per content page, in a project without scopes). A scope id or a
 /// top-level content page that takes one of these names is an error (`id/reserved`). The
 /// renderer's URLs are tested to stay within this list.
 pub const SITE_NAMES: &[&str] = &[
@@ -39,7 +39,7 @@ pub const SITE_NAMES: &[&str] = &[
 
 /// A URL fragment from a heading or name: lower case ASCII letters and digits joined by
 /// single hyphens, so anchors stay readable in the address bar.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut slug = String::new();
     let mut hyphen = false;
     for c in text.chars() {
@@ -60,7 +60,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// The id of a term's entry on the glossary page.
-pub fn term_anchor(term: &str) -> String {
+pub(crate) fn term_anchor(term: &str) -> String {
     format!("term-{}", slugify(term))
 }
 
@@ -102,7 +102,7 @@ pub fn problem(id: &str) -> Option<String> {
 
 /// A valid id close to `id`: lower case, every run of other characters turned into one
 /// `-`, trimmed, cut to the length limit. Empty when nothing of `id` can be kept.
-pub fn suggest(id: &str) -> String {
+pub(crate) fn suggest(id: &str) -> String {
     let mut out = String::new();
     let mut gap = false;
     for c in id.chars() {
@@ -126,7 +126,7 @@ pub fn suggest(id: &str) -> String {
 }
 
 /// Checks every id the data defines, and the glossary's anchors.
-pub fn check(project: &Project, findings: &mut Findings) {
+pub(crate) fn check(project: &Project, findings: &mut Findings) {
     for party in &project.parties {
         check_id("party", &party.id, findings);
     }
@@ -253,7 +253,7 @@ fn check_reserved(kind: &str, id: &Located<String>, findings: &mut Findings) -> 
 }
 
 /// The finding for a name that the site's own files already take.
-pub fn reserved(kind: &str, name: &str, span: crate::source::Span) -> Diagnostic {
+pub(crate) fn reserved(kind: &str, name: &str, span: crate::source::Span) -> Diagnostic {
     Diagnostic::new(
         RuleId::IdReserved,
         format!("the {kind} `{name}` would take the place of the site's own `{name}`"),

@@ -1,21 +1,21 @@
 //! How data files are named after their kind: `data/<kind>.yaml`, or any YAML file in
 //! `data/<kind>/`. The kinds themselves are [`DataKind`]; this is the one place that maps
 //! file names onto them, for the loader and for anyone who later needs to know which kind
-//! a loaded file holds (the rebuild cache).
+//! a loaded file holds (the rebuild memo).
 
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
 use crate::model::DataKind;
 use crate::source::Span;
 
 /// Whether a file name is that of a YAML file.
-pub fn is_yaml(file_name: &str) -> bool {
+pub(crate) fn is_yaml(file_name: &str) -> bool {
     file_name.ends_with(".yaml") || file_name.ends_with(".yml")
 }
 
 /// The name that says the kind of a data file, from its path below `data/` split into
 /// components: the stem of a file directly in `data/`, the folder of a file one below.
 /// `None` for a path that is not a YAML file at either depth.
-pub fn kind_name<'a>(below_data: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn kind_name<'a>(below_data: &[&'a str]) -> Option<&'a str> {
     match below_data {
         [file] if is_yaml(file) => file.rsplit_once('.').map(|(stem, _)| stem),
         [folder, file] if is_yaml(file) => Some(folder),
@@ -32,7 +32,7 @@ pub fn of_path(relative: &str) -> Option<DataKind> {
 
 /// The finding for a YAML file under `data/` whose name is not a kind: its content would
 /// otherwise be silently ignored.
-pub fn unknown_kind(name: &str, file: Span) -> Diagnostic {
+pub(crate) fn unknown_kind(name: &str, file: Span) -> Diagnostic {
     let names = DataKind::ALL.map(DataKind::as_str);
     let help = did_you_mean(name, names).unwrap_or_else(|| {
         format!(
@@ -50,7 +50,7 @@ pub fn unknown_kind(name: &str, file: Span) -> Diagnostic {
 
 /// The finding for a required kind of which the project has no file at all. The checks
 /// that need its ids then stay quiet: this one finding is the cause of them all.
-pub fn missing_file(kind: DataKind) -> Diagnostic {
+pub(crate) fn missing_file(kind: DataKind) -> Diagnostic {
     Diagnostic::new(
         RuleId::FileMissing,
         format!("there is no `data/{kind}.yaml`: the project defines no {kind}"),

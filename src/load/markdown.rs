@@ -1,16 +1,15 @@
 //! How the Markdown of content pages is read, where two stages must read it alike: the
 //! check of links written in Markdown (`check::links`, which runs for plain `rasci check`)
-//! and the renderer. Both parse with [`options`], give headings ids with
-//! [`slugify`](super::ids::slugify) (slugs of the heading text, as every other anchor) and
-//! [`UniqueIds`], and resolve link destinations with [`is_external`], [`normalize`] and
-//! [`percent_decode`]. Kept here, below both, so the check needs no part of the renderer
+//! and the renderer. Both parse with `options`, give headings ids with `ids::slugify` and
+//! `UniqueIds`, and resolve link destinations with `is_external`, `normalize` and
+//! `percent_decode`. Kept here, below both, so the check needs no part of the renderer
 //! and the two cannot drift apart.
 
 use pulldown_cmark::Options;
 use std::collections::{HashMap, HashSet};
 
 /// The Markdown extensions pages are rendered with; the link check reads them the same way.
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS
@@ -24,15 +23,15 @@ pub fn options() -> Options {
 /// per wanted id, so a page with thousands of equal headings costs one step per heading
 /// rather than one per earlier heading.
 #[derive(Debug, Default)]
-pub struct UniqueIds {
+pub(crate) struct UniqueIds {
     used: HashSet<String>,
     next: HashMap<String, u32>,
     /// Candidate ids tried so far, counted to show the work stays linear.
-    pub probes: usize,
+    pub(crate) probes: usize,
 }
 
 impl UniqueIds {
-    pub fn get(&mut self, wanted: &str) -> String {
+    pub(crate) fn get(&mut self, wanted: &str) -> String {
         self.probes += 1;
         if self.used.insert(wanted.to_string()) {
             return wanted.to_string();
@@ -57,7 +56,7 @@ impl UniqueIds {
 /// `&amp;` are decoded once (so `&amp;lt;` gives `&lt;`), and each run of white space
 /// becomes one space, none at either end. An entity never spans a tag, as a tag counts as
 /// a space.
-pub fn text_of(html: &str) -> String {
+pub(crate) fn text_of(html: &str) -> String {
     const ENTITIES: [(&str, &str); 5] = [
         ("&lt;", "<"),
         ("&gt;", ">"),
@@ -136,7 +135,7 @@ pub fn text_of(html: &str) -> String {
 }
 
 /// Whether a link leaves the site (has a scheme such as `https:` or `mailto:`).
-pub fn is_external(dest: &str) -> bool {
+pub(crate) fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
@@ -154,7 +153,7 @@ pub fn is_external(dest: &str) -> bool {
 }
 
 /// Resolves `.` and `..` in a `/`-separated path; `..` never climbs above the top.
-pub fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -169,7 +168,7 @@ pub fn normalize(path: &str) -> String {
 }
 
 /// `%20` and the other percent escapes decoded; an escape that is not UTF-8 is kept.
-pub fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -1,9 +1,9 @@
 //! Load: read the config and every data file, parse them with spans, and parse matrix
 //! cells into letters; then read the content pages (front matter, slugs, where each body
-//! starts; see [`content`]). Problems in the files become findings; only an unreadable
+//! starts; see `content`). Problems in the files become findings; only an unreadable
 //! project (no config, I/O failure) is a [`LoadError`].
 
-pub mod content;
+pub(crate) mod content;
 pub mod files;
 pub mod history;
 pub mod ids;
@@ -11,7 +11,7 @@ pub mod kinds;
 pub mod markdown;
 pub mod models;
 pub mod walk;
-pub mod yaml;
+pub(crate) mod yaml;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Findings, RuleId};
@@ -35,13 +35,13 @@ pub struct Loaded {
 /// Loads the project at `root`: the data files, then the content pages. The findings
 /// hold every problem met while loading; the project and pages hold everything that could
 /// be read despite them.
-pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+pub(crate) fn load(root: &Path) -> Result<Loaded, LoadError> {
     load_remembering(root, None)
 }
 
 /// [`load`], taking the front matter of unchanged pages from `memo` and leaving this
 /// load's in it (see [`content::FrontMemo`]). The result is the same as [`load`]'s.
-pub fn load_remembering(
+pub(crate) fn load_remembering(
     root: &Path,
     memo: Option<&mut content::FrontMemo>,
 ) -> Result<Loaded, LoadError> {

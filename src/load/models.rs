@@ -5,7 +5,9 @@
 //! another file (`data/models.yaml`), read in path order after some of them.
 
 use crate::diagnostic::{Diagnostic, Findings, RuleId, did_you_mean, list_names};
-use crate::model::{DataKind, Flow, Located, Model, ModelDef, Project, Section, Summary};
+use crate::model::{
+    DataKind, Flow, Located, Model, ModelDef, ModelIx, Project, ScopeIx, Section, Summary,
+};
 use crate::source::{FileId, Sources, Span};
 use std::collections::{HashMap, HashSet};
 
@@ -15,22 +17,29 @@ type Pending<T> = Vec<(FileId, Option<Located<String>>, Vec<T>)>;
 
 /// The tasks, summaries and flows files read, waiting for their models.
 #[derive(Default)]
-pub struct Owned {
-    pub sections: Pending<Section>,
-    pub summaries: Pending<Summary>,
-    pub flows: Pending<Flow>,
+pub(crate) struct Owned {
+    pub(crate) sections: Pending<Section>,
+    pub(crate) summaries: Pending<Summary>,
+    pub(crate) flows: Pending<Flow>,
 }
 
 /// Makes the project's models from `defs` (the implicit model when there are none) and
 /// moves each file's items into the project, marked with their model. A file that names
 /// no model, or an unknown one, while the project has models is a finding, and its items
 /// are left out with their kind marked unread, so the checks do not echo the mistake.
-pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings: &mut Findings) {
+pub(crate) fn place(
+    project: &mut Project,
+    defs: Vec<ModelDef>,
+    owned: Owned,
+    findings: &mut Findings,
+) {
     let models_read = project.complete(DataKind::Models);
     project.models = if defs.is_empty() {
         vec![Model::implicit(project.parties.len(), project.scopes.len())]
     } else {
-        defs.into_iter().map(|def| resolve(project, def)).collect()
+        defs.into_iter()
+            .map(|def| with_indices(project, def))
+            .collect()
     };
     if !models_read {
         // Which model each file meant cannot be told: everything goes to the first model
@@ -101,9 +110,12 @@ pub fn place(project: &mut Project, defs: Vec<ModelDef>, owned: Owned, findings:
 /// of an id is the one meant, as everywhere else; unknown and repeated ids are left out
 /// here and reported by the checks. Lookups go through maps, so a hostile list of many
 /// ids stays linear.
-fn resolve(project: &Project, def: ModelDef) -> Model {
+fn with_indices(project: &Project, def: ModelDef) -> Model {
     let parties = indices(project.parties.iter().map(|p| p.id.as_str()), &def.parties);
-    let scopes = indices(project.scopes.iter().map(|s| s.id.as_str()), &def.scopes);
+    let scopes = indices(project.scopes.iter().map(|s| s.id.as_str()), &def.scopes)
+        .into_iter()
+        .map(ScopeIx)
+        .collect();
     Model {
         def: Some(def),
         parties,
@@ -143,10 +155,10 @@ impl Placer<'_> {
         file: FileId,
         sources: &Sources,
         key: Option<&Located<String>>,
-    ) -> Option<usize> {
+    ) -> Option<ModelIx> {
         let path = sources.path(file);
         if !self.judge {
-            return Some(0);
+            return Some(ModelIx(0));
         }
         // Each id once: a model id defined twice is `ref/duplicate-id`'s finding, and
         // listing it twice here would only echo it.
@@ -158,7 +170,7 @@ impl Placer<'_> {
                 .filter(move |id| seen.insert(*id))
         };
         match key {
-            None if self.ids.is_empty() => Some(0),
+            None if self.ids.is_empty() => Some(ModelIx(0)),
             None => {
                 // `model:` written without a value (or `null`, `~`) reads as no key; the
                 // finding then points at the key and says it is empty.
@@ -197,10 +209,10 @@ impl Placer<'_> {
                     .at(key.span, "no model has this id")
                     .help("define the model in `data/models.yaml`, or remove the `model:` key"),
                 );
-                Some(0)
+                Some(ModelIx(0))
             }
             Some(key) => match self.ids.iter().position(|id| *id == key.value) {
-                Some(index) => Some(index),
+                Some(index) => Some(ModelIx(index)),
                 None => {
                     let help = did_you_mean(&key.value, known()).unwrap_or_else(|| {
                         format!(

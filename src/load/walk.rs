@@ -12,21 +12,21 @@ use walkdir::WalkDir;
 /// A file found by [`walk`]: its path (through links, as the writer sees it) and its depth
 /// below the folder walked (1 for a file directly in it).
 #[derive(Debug, Clone)]
-pub struct Found {
-    pub path: PathBuf,
-    pub depth: usize,
+pub(crate) struct Found {
+    pub(crate) path: PathBuf,
+    pub(crate) depth: usize,
 }
 
 /// A link that was not followed, and why.
 #[derive(Debug, Clone)]
-pub struct Refused {
-    pub path: PathBuf,
-    pub reason: String,
+pub(crate) struct Refused {
+    pub(crate) path: PathBuf,
+    pub(crate) reason: String,
 }
 
 /// The files under `dir` in path order, and the links refused on the way. Nothing when
 /// `dir` is absent.
-pub fn walk(root: &Path, dir: &Path) -> Result<(Vec<Found>, Vec<Refused>), LoadError> {
+pub(crate) fn walk(root: &Path, dir: &Path) -> Result<(Vec<Found>, Vec<Refused>), LoadError> {
     let mut files = Vec::new();
     let mut refused = Vec::new();
     if std::fs::symlink_metadata(dir).is_err() {
@@ -113,7 +113,12 @@ pub fn walk(root: &Path, dir: &Path) -> Result<(Vec<Found>, Vec<Refused>), LoadE
 }
 
 /// Reports each refused link as a finding at the link.
-pub fn report(root: &Path, refused: &[Refused], sources: &mut Sources, findings: &mut Findings) {
+pub(crate) fn report(
+    root: &Path,
+    refused: &[Refused],
+    sources: &mut Sources,
+    findings: &mut Findings,
+) {
     for link in refused {
         let name = super::files::relative(root, &link.path);
         let file = sources.add(name.clone(), String::new());

@@ -10,7 +10,7 @@ use serde_saphyr::granit_parser::{Event, Parser};
 ///
 /// Parser limits (nesting depth, node count, alias expansion) are serde-saphyr's safe
 /// defaults, which bound both time and memory on hostile input such as alias bombs.
-pub fn parse<T: DeserializeOwned>(sources: &Sources, file: FileId) -> Result<T, Diagnostic> {
+pub(crate) fn parse<T: DeserializeOwned>(sources: &Sources, file: FileId) -> Result<T, Diagnostic> {
     let text = &sources.get(file).text;
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,

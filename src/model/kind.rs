@@ -1,6 +1,6 @@
 //! The kinds of data file: one closed list that the loader, the JSON Schemas and the
-//! rebuild cache all read, so that a new kind cannot be loaded without a schema or left
-//! out of the cache by accident (every `match` on it is exhaustive).
+//! rebuild memo all read, so that a new kind cannot be loaded without a schema or left
+//! out of the memo by accident (every `match` on it is exhaustive).
 //!
 //! It lives in the model, not in `load`, because the model's [`Project`](super::Project)
 //! records which kinds could not be read, and the model sits below the loader. How a file
@@ -36,7 +36,7 @@ impl DataKind {
     ];
 
     /// The name files of this kind carry: `parties` for `data/parties.yaml`.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             DataKind::Parties => "parties",
             DataKind::Scopes => "scopes",
@@ -50,13 +50,13 @@ impl DataKind {
     }
 
     /// The kind whose files are named `name`.
-    pub fn from_name(name: &str) -> Option<DataKind> {
+    pub(crate) fn from_name(name: &str) -> Option<DataKind> {
         DataKind::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 
     /// Whether every project needs files of this kind: without parties, scopes and tasks
     /// there is no matrix, so their absence is a finding (`file/missing`).
-    pub const fn required(self) -> bool {
+    pub(crate) const fn required(self) -> bool {
         match self {
             DataKind::Parties | DataKind::Scopes | DataKind::Tasks => true,
             DataKind::Summaries
@@ -70,9 +70,9 @@ impl DataKind {
     /// Whether every page of the site shows data of this kind. Glossary terms are marked
     /// in the text of any page, and every page links the models, so a change to either
     /// changes every page; the other kinds
-    /// feed only the pages built from the data, which the rebuild cache redoes on their
+    /// feed only the pages built from the data, which the rebuild memo redoes on their
     /// own.
-    pub const fn shown_on_every_page(self) -> bool {
+    pub(crate) const fn shown_on_every_page(self) -> bool {
         match self {
             // Models name the switcher and the home page's grid, which every page links.
             DataKind::Glossary | DataKind::Models => true,

@@ -1,5 +1,5 @@
 //! Operating models: who takes part in the work of one way of running the service, over
-//! which deployments. `data/models.yaml` is optional; without it a project is one implicit
+//! which scopes. `data/models.yaml` is optional; without it a project is one implicit
 //! model of all parties and all scopes, so every project written before models existed
 //! keeps its meaning.
 //!
@@ -14,7 +14,7 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModelsFile {
-    pub models: Vec<ModelDef>,
+    pub(crate) models: Vec<ModelDef>,
 }
 
 /// One operating model as written.
@@ -24,21 +24,21 @@ pub struct ModelDef {
     /// Short identifier, named by the `model:` key of tasks, summaries and flows files and
     /// used in the site's addresses (`<model>/<scope>/`); never a scope's id.
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
-    pub id: Located<String>,
+    pub(crate) id: Located<String>,
     /// Name shown in headings and the model switcher.
-    pub name: Located<String>,
+    pub(crate) name: Located<String>,
     #[serde(default)]
-    pub description: Option<Located<String>>,
+    pub(crate) description: Option<Located<String>>,
     /// Party ids taking part in this model, in the order of its matrix columns.
-    pub parties: Vec<Located<String>>,
+    pub(crate) parties: Vec<Located<String>>,
     /// Scope ids (deployments) this model covers, in this order.
     #[serde(deserialize_with = "super::scope_list::scope_ids")]
     #[schemars(length(min = 1))]
-    pub scopes: Vec<Located<String>>,
+    pub(crate) scopes: Vec<Located<String>>,
     /// Per scope id, the model's section ids shown in that scope, in this order; a scope
     /// not listed here shows the sections of its own `sections:`.
     #[serde(default)]
-    pub sections: Entries<Located<String>, Vec<Located<String>>>,
+    pub(crate) sections: Entries<Located<String>, Vec<Located<String>>>,
 }
 
 /// One operating model as resolved by the loader. [`Project::models`](super::Project) is
@@ -46,22 +46,22 @@ pub struct ModelDef {
 #[derive(Debug, Clone)]
 pub struct Model {
     /// `None` for the implicit model of a project without models.
-    pub def: Option<ModelDef>,
+    pub(crate) def: Option<ModelDef>,
     /// Indices into the project's parties, in the model's column order. Unknown and
     /// repeated party ids of the definition are left out (the checks report them).
     pub parties: Vec<usize>,
     /// Indices into the project's scopes, in the model's order; unknown and repeated
     /// ids left out as for parties.
-    pub scopes: Vec<usize>,
+    pub scopes: Vec<super::ix::ScopeIx>,
 }
 
 impl Model {
     /// The implicit model: every party in file order, every scope.
-    pub fn implicit(parties: usize, scopes: usize) -> Model {
+    pub(crate) fn implicit(parties: usize, scopes: usize) -> Model {
         Model {
             def: None,
             parties: (0..parties).collect(),
-            scopes: (0..scopes).collect(),
+            scopes: super::ix::ScopeIx::all(scopes).collect(),
         }
     }
 
@@ -85,13 +85,13 @@ impl Model {
     }
 
     /// Whether the project scope with index `scope` is covered by this model.
-    pub fn has_scope(&self, scope: usize) -> bool {
+    pub(crate) fn has_scope(&self, scope: super::ix::ScopeIx) -> bool {
         self.scopes.contains(&scope)
     }
 
     /// "` in model `x``" for messages of a project with models, empty for the implicit
     /// model, so findings of projects without models read as they always have.
-    pub fn in_model(&self) -> String {
+    pub(crate) fn in_model(&self) -> String {
         match self.id() {
             Some(id) => format!(" in model `{id}`"),
             None => String::new(),

@@ -7,19 +7,19 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
 /// The message of an empty `scopes:` list, which the YAML reader words for the writer.
-pub const EMPTY_SCOPES: &str = "`scopes:` is an empty list, so this applies in no scope";
+pub(crate) const EMPTY_SCOPES: &str = "`scopes:` is an empty list, so this applies in no scope";
 
 /// A `scopes:` list that names at least one scope. Left out, `scopes:` means every scope;
 /// given empty, the item would apply in none and silently vanish from every page, which
 /// is never what the writer meant, so it is refused where it is written.
-pub fn some_scope_ids<'de, D: Deserializer<'de>>(
+pub(crate) fn some_scope_ids<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Vec<Located<String>>>, D::Error> {
     scope_ids(deserializer).map(Some)
 }
 
 /// As [`some_scope_ids`], for a `scopes:` that must be given.
-pub fn scope_ids<'de, D: Deserializer<'de>>(
+pub(crate) fn scope_ids<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Vec<Located<String>>, D::Error> {
     let ids = Vec::<Located<String>>::deserialize(deserializer)?;

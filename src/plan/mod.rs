@@ -1,10 +1,10 @@
 //! Plan: every page of the site, decided once per build before anything is rendered.
 //!
 //! For each page: its kind, its path (made from validated ids only, see [`urls`]), its
-//! title, the deployment and operating model it belongs to, the key that pairs it with
-//! the same page in other deployments and models, and its breadcrumb. For the site: the
-//! navigation tree, built once, and a map from (model, deployment, key) to page, so the
-//! deployment and model switchers of a page are a lookup per deployment or model instead
+//! title, the scope and operating model it belongs to, the key that pairs it with
+//! the same page in other scopes and models, and its breadcrumb. For the site: the
+//! navigation tree, built once, and a map from (model, scope, key) to page, so the
+//! scope and model switchers of a page are a lookup per scope or model instead
 //! of a search of all pages.
 //!
 //! The plan is output-neutral: it holds paths from the site root and plain text, never
@@ -12,13 +12,13 @@
 //!
 //! The words the plan adds of its own (the home page's name, the navigation's groups,
 //! the titles of the comparison, glossary and 404 pages) are the config's
-//! [`Labels`], so no wording of the site is fixed here.
+//! `Labels`, so no wording of the site is fixed here.
 
 pub mod urls;
 
 use crate::config::Labels;
 use crate::load::content::ContentPage;
-use crate::model::{Project, Scope};
+use crate::model::{ModelIx, Project, Scope, ScopeIx};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -27,34 +27,36 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Home,
-    /// A deployment's RASCI page in one operating model.
+    /// A scope's RASCI page in one operating model.
     Scope {
-        model: usize,
-        scope: usize,
+        model: ModelIx,
+        scope: ScopeIx,
     },
+    /// A content page (index into the content pages) in one scope, or in none in a
+    /// project without scopes.
     Content {
         page: usize,
-        scope: Option<usize>,
+        scope: Option<ScopeIx>,
     },
     Party(usize),
-    /// The deployments of one model side by side (built when it covers two or more).
+    /// The scopes of one model side by side (built when it covers two or more).
     Compare {
-        model: usize,
+        model: ModelIx,
     },
-    /// Two models side by side for one deployment both cover; `first` comes before
+    /// Two models side by side for one scope both cover; `first` comes before
     /// `second` in the project's order of models.
     CompareModels {
-        scope: usize,
-        first: usize,
-        second: usize,
+        scope: ScopeIx,
+        first: ModelIx,
+        second: ModelIx,
     },
     Glossary,
     NotFound,
 }
 
 impl PageKind {
-    /// The deployment the page belongs to.
-    pub fn scope(self) -> Option<usize> {
+    /// The scope the page belongs to.
+    pub(crate) fn scope(self) -> Option<ScopeIx> {
         match self {
             PageKind::Scope { scope, .. }
             | PageKind::Content {
@@ -65,10 +67,10 @@ impl PageKind {
         }
     }
 
-    /// The operating model the page belongs to: a deployment page's, a comparison of one
-    /// model's deployments. Content pages, party pages and the comparison of two models
+    /// The operating model the page belongs to: a scope page's, a comparison of one
+    /// model's scopes. Content pages, party pages and the comparison of two models
     /// belong to none.
-    pub fn model(self) -> Option<usize> {
+    pub(crate) fn model(self) -> Option<ModelIx> {
         match self {
             PageKind::Scope { model, .. } | PageKind::Compare { model } => Some(model),
             _ => None,
@@ -79,113 +81,150 @@ impl PageKind {
 /// A link in the breadcrumb, by its path from the site root (made relative to the page
 /// when the template is filled).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Crumb {
-    pub title: String,
-    pub url: String,
+pub(crate) struct Crumb {
+    pub(crate) title: String,
+    pub(crate) url: String,
 }
 
 /// One page of the site as planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlannedPage {
-    pub kind: PageKind,
+pub(crate) struct PlannedPage {
+    pub(crate) kind: PageKind,
     /// Path from the site root, e.g. `cloud/setup/index.html`.
-    pub path: String,
-    pub title: String,
-    /// The deployment the page belongs to.
-    pub scope: Option<usize>,
+    pub(crate) path: String,
+    pub(crate) title: String,
+    /// The scope the page belongs to.
+    pub(crate) scope: Option<ScopeIx>,
     /// The operating model the page belongs to (see [`PageKind::model`]).
-    pub model: Option<usize>,
-    /// Pages that share a key are the same page in different deployments or models.
-    pub key: Option<String>,
+    pub(crate) model: Option<ModelIx>,
+    /// Pages that share a key are the same page in different scopes or models.
+    pub(crate) key: Option<String>,
     /// From the home page down to the page's parent.
-    pub crumbs: Vec<Crumb>,
-    /// Where the page sits in [`SitePlan::nav`]: group index, item index.
-    pub nav_at: Option<(usize, usize)>,
-    /// The deployment the page's `<title>` names after the page's own title: a guide's,
-    /// since the same guide is a page in every deployment that shows it and a reader with
+    pub(crate) crumbs: Vec<Crumb>,
+    /// Where the page sits in [`SitePlan::nav`].
+    pub(crate) nav_at: Option<NavAt>,
+    /// The scope the page's `<title>` names after the page's own title: a guide's,
+    /// since the same guide is a page in every scope that shows it and a reader with
     /// two tabs open (or a browser history) must tell them apart. `None` elsewhere: a
-    /// deployment's RASCI page names its deployment in its title already.
-    pub title_scope: Option<usize>,
+    /// scope's RASCI page names its scope in its title already.
+    pub(crate) title_scope: Option<ScopeIx>,
     /// The guides before and after this one in the navigation's order, within the same
-    /// deployment (indices into [`SitePlan::pages`]); `None` at either end and for every
+    /// scope (indices into [`SitePlan::pages`]); `None` at either end and for every
     /// page that is not a guide.
-    pub prev: Option<usize>,
-    pub next: Option<usize>,
+    pub(crate) prev: Option<PageIx>,
+    pub(crate) next: Option<PageIx>,
 }
 
-/// A group of the navigation: the overview, one per deployment, the reference.
+/// Index of a page in [`SitePlan::pages`]: a page of the built site, never a content
+/// page of `content/` (those are `usize` indices into the loaded content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct PageIx(pub(crate) usize);
+
+/// Where a page sits in [`SitePlan::nav`]: the group, and the item within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NavAt {
+    pub(crate) group: usize,
+    pub(crate) item: usize,
+}
+
+/// A group of the navigation: the overview, one per scope, the reference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NavGroup {
-    pub title: String,
-    /// The deployment whose pages the group lists; `None` for the site-wide groups.
-    pub scope: Option<usize>,
-    pub items: Vec<NavItem>,
+pub(crate) struct NavGroup {
+    pub(crate) title: String,
+    /// The scope whose pages the group lists; `None` for the site-wide groups.
+    pub(crate) scope: Option<ScopeIx>,
+    pub(crate) items: Vec<NavItem>,
 }
 
 /// One link of the navigation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NavItem {
-    pub title: String,
+pub(crate) struct NavItem {
+    pub(crate) title: String,
     /// Path from the site root.
-    pub path: String,
+    pub(crate) path: String,
     /// Shown in every page's fallback navigation (the one read without scripts): the home
-    /// page, each deployment's RASCI page, the comparison and the glossary. Their number
-    /// depends on the deployments, not on the number of pages.
-    pub landmark: bool,
+    /// page, each scope's RASCI page, the comparison and the glossary. Their number
+    /// depends on the scopes, not on the number of pages.
+    pub(crate) landmark: bool,
 }
 
-/// A link of the deployment switcher: the same page in the deployment when it exists
-/// there, else the deployment's RASCI page (in the page's model when it covers the
-/// deployment, else in the first model that does).
+/// A link of the scope switcher: the same page in the scope when it exists
+/// there, else the scope's RASCI page (in the page's model when it covers the
+/// scope, else in the first model that does).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SwitchTarget {
-    pub scope: usize,
-    pub path: String,
-    pub current: bool,
+pub(crate) struct SwitchTarget {
+    pub(crate) scope: ScopeIx,
+    pub(crate) path: String,
+    pub(crate) current: bool,
 }
 
 /// A link of the model switcher: the same page in the model when it exists there (the
-/// same deployment, the same kind of page), else the model's first deployment page.
+/// same scope, the same kind of page), else the model's first scope page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModelTarget {
-    pub model: usize,
-    pub path: String,
-    pub current: bool,
+pub(crate) struct ModelTarget {
+    pub(crate) model: ModelIx,
+    pub(crate) path: String,
+    pub(crate) current: bool,
     /// Whether the target is the same page in the model; `false` when the model lacks it
-    /// (it does not cover the deployment), and the link leads to another deployment.
-    pub same_page: bool,
+    /// (it does not cover the scope), and the link leads to another scope.
+    pub(crate) same_page: bool,
 }
 
-/// Where a page sits among its twins: its model, its deployment and its key.
-type PageAt = (Option<usize>, Option<usize>, String);
+/// Where a page sits among its twins: its model, its scope and its key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PageAt {
+    model: Option<ModelIx>,
+    scope: Option<ScopeIx>,
+    key: String,
+}
+
+impl PageAt {
+    /// The RASCI page of `scope` in `model`.
+    fn scope_page(model: ModelIx, scope: ScopeIx) -> PageAt {
+        PageAt {
+            model: Some(model),
+            scope: Some(scope),
+            key: SCOPE_KEY.to_string(),
+        }
+    }
+}
+
+/// Two operating models that both cover one scope: a comparison of models the site has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ModelPair {
+    pub(crate) scope: ScopeIx,
+    /// Before `second` in the project's order of models.
+    pub(crate) first: ModelIx,
+    pub(crate) second: ModelIx,
+}
 
 /// How many neighbours on each side of the current page its group shows in the fallback
-/// navigation: enough to step through a deployment's guides one page at a time, and a
+/// navigation: enough to step through a scope's guides one page at a time, and a
 /// fixed number, so a page's size does not grow with the site.
 pub const NAV_NEIGHBOURS: usize = 4;
 
 /// Every page and the site's navigation.
 #[derive(Debug, Clone)]
-pub struct SitePlan {
-    /// In a fixed order: home, deployments, content, parties, comparison, glossary, 404.
-    pub pages: Vec<PlannedPage>,
-    pub nav: Vec<NavGroup>,
-    /// `(model, deployment, key)` → index into `pages`.
-    by_key: HashMap<PageAt, usize>,
-    /// Per deployment, its RASCI page in the first model that covers it: where the
-    /// deployment switcher leads when the page has no twin there.
-    scope_landing: Vec<Option<usize>>,
-    /// Per model, its first deployment page: where the model switcher leads when the
+pub(crate) struct SitePlan {
+    /// In a fixed order: home, scopes, content, parties, comparison, glossary, 404.
+    pub(crate) pages: Vec<PlannedPage>,
+    pub(crate) nav: Vec<NavGroup>,
+    /// `(model, scope, key)` → index into `pages`.
+    by_key: HashMap<PageAt, PageIx>,
+    /// Per scope, its RASCI page in the first model that covers it: where the
+    /// scope switcher leads when the page has no twin there.
+    scope_landing: Vec<Option<PageIx>>,
+    /// Per model, its first scope page: where the model switcher leads when the
     /// model lacks the page.
-    model_landing: Vec<Option<usize>>,
+    model_landing: Vec<Option<PageIx>>,
     /// The content pages but the home page, in navigation order (see [`guide_order`]):
-    /// sorted once, as the navigation and every deployment page list them.
-    pub guide_order: Vec<usize>,
+    /// sorted once, as the navigation and every scope page list them.
+    pub(crate) guide_order: Vec<usize>,
 }
 
 impl SitePlan {
     /// Plans the site of a project: computed once per build, before anything renders.
-    pub fn new(project: &Project, content: &[ContentPage]) -> SitePlan {
+    pub(crate) fn new(project: &Project, content: &[ContentPage]) -> SitePlan {
         let guide_order = guide_order(content);
         let guide_order = guide_order.as_slice();
         // Each page is planned on its own (its path, title and breadcrumb), so in
@@ -198,48 +237,49 @@ impl SitePlan {
                 .collect()
         };
         let nav = navigation(project, content, guide_order);
-        let position: HashMap<&str, (usize, usize)> = nav
+        let position: HashMap<&str, NavAt> = nav
             .iter()
             .enumerate()
-            .flat_map(|(g, group)| {
-                group
+            .flat_map(|(group, items)| {
+                items
                     .items
                     .iter()
                     .enumerate()
-                    .map(move |(i, item)| (item.path.as_str(), (g, i)))
+                    .map(move |(item, entry)| (entry.path.as_str(), NavAt { group, item }))
             })
             .collect();
         for page in &mut pages {
             page.nav_at = position.get(page.path.as_str()).copied();
         }
         link_guides(&mut pages, guide_order);
-        let by_key: HashMap<PageAt, usize> = pages
+        let by_key: HashMap<PageAt, PageIx> = pages
             .iter()
             .enumerate()
-            .filter_map(|(index, page)| Some(((page.model, page.scope, page.key.clone()?), index)))
+            .filter_map(|(index, page)| {
+                let at = PageAt {
+                    model: page.model,
+                    scope: page.scope,
+                    key: page.key.clone()?,
+                };
+                Some((at, PageIx(index)))
+            })
             .collect();
-        let deployment_page = |model: usize, scope: usize| {
-            by_key
-                .get(&(Some(model), Some(scope), DEPLOYMENT_KEY.to_string()))
-                .copied()
-        };
-        let scope_landing = (0..project.scopes.len())
-            .map(|scope| {
+        let scope_page =
+            |model: ModelIx, scope: ScopeIx| by_key.get(&PageAt::scope_page(model, scope)).copied();
+        let scope_landing = project
+            .scopes()
+            .map(|(scope, _)| {
                 project
-                    .models
-                    .iter()
-                    .enumerate()
-                    .find_map(|(model, _)| deployment_page(model, scope))
+                    .models()
+                    .find_map(|(model, _)| scope_page(model, scope))
             })
             .collect();
         let model_landing = project
-            .models
-            .iter()
-            .enumerate()
+            .models()
             .map(|(model, def)| {
                 def.scopes
                     .first()
-                    .and_then(|&scope| deployment_page(model, scope))
+                    .and_then(|&scope| scope_page(model, scope))
             })
             .collect();
         SitePlan {
@@ -253,37 +293,46 @@ impl SitePlan {
     }
 
     /// The page at `index`'s twin in `model` and `scope`, if the site has one.
-    fn twin(&self, index: usize, model: Option<usize>, scope: Option<usize>) -> Option<usize> {
-        let key = self.pages[index].key.clone()?;
-        self.by_key.get(&(model, scope, key)).copied()
+    fn twin(
+        &self,
+        index: PageIx,
+        model: Option<ModelIx>,
+        scope: Option<ScopeIx>,
+    ) -> Option<PageIx> {
+        let key = self.page(index).key.clone()?;
+        self.by_key.get(&PageAt { model, scope, key }).copied()
     }
 
-    /// The RASCI page of `scope` in `model`, if the model covers the deployment.
-    pub fn deployment_page(&self, model: usize, scope: usize) -> Option<usize> {
-        self.by_key
-            .get(&(Some(model), Some(scope), DEPLOYMENT_KEY.to_string()))
-            .copied()
+    /// The page at `index`.
+    pub(crate) fn page(&self, index: PageIx) -> &PlannedPage {
+        &self.pages[index.0]
+    }
+
+    /// The RASCI page of `scope` in `model`, if the model covers the scope.
+    pub(crate) fn scope_page(&self, model: ModelIx, scope: ScopeIx) -> Option<PageIx> {
+        self.by_key.get(&PageAt::scope_page(model, scope)).copied()
     }
 
     /// The kind of every page, in plan order.
-    pub fn kinds(&self) -> Vec<PageKind> {
+    pub(crate) fn kinds(&self) -> Vec<PageKind> {
         self.pages.iter().map(|p| p.kind).collect()
     }
 
-    /// One switcher link per deployment for the page at `index`: the page's twin there
-    /// (same model, same key), else the deployment's RASCI page in the page's model, else
-    /// its first RASCI page. A deployment no model covers has no page, and no link.
-    pub fn switcher(&self, project: &Project, index: usize) -> Vec<SwitchTarget> {
-        let page = &self.pages[index];
-        (0..project.scopes.len())
-            .filter_map(|scope| {
+    /// One switcher link per scope for the page at `index`: the page's twin there
+    /// (same model, same key), else the scope's RASCI page in the page's model, else
+    /// its first RASCI page. A scope no model covers has no page, and no link.
+    pub(crate) fn switcher(&self, project: &Project, index: PageIx) -> Vec<SwitchTarget> {
+        let page = self.page(index);
+        project
+            .scopes()
+            .filter_map(|(scope, _)| {
                 let target = self
                     .twin(index, page.model, Some(scope))
-                    .or_else(|| page.model.and_then(|m| self.deployment_page(m, scope)))
-                    .or(self.scope_landing[scope])?;
+                    .or_else(|| page.model.and_then(|m| self.scope_page(m, scope)))
+                    .or(self.scope_landing[scope.0])?;
                 Some(SwitchTarget {
                     scope,
-                    path: self.pages[target].path.clone(),
+                    path: self.page(target).path.clone(),
                     current: page.scope == Some(scope),
                 })
             })
@@ -292,20 +341,21 @@ impl SitePlan {
 
     /// One switcher link per operating model for the page at `index`, when the project
     /// defines models and the page belongs to one; empty otherwise. Each leads to the
-    /// page's twin in the model (same deployment, same kind of page), else to the
-    /// model's first deployment page.
-    pub fn model_switcher(&self, project: &Project, index: usize) -> Vec<ModelTarget> {
-        let page = &self.pages[index];
+    /// page's twin in the model (same scope, same kind of page), else to the
+    /// model's first scope page.
+    pub(crate) fn model_switcher(&self, project: &Project, index: PageIx) -> Vec<ModelTarget> {
+        let page = self.page(index);
         let Some(current) = page.model.filter(|_| project.has_models()) else {
             return Vec::new();
         };
-        (0..project.models.len())
-            .filter_map(|model| {
+        project
+            .models()
+            .filter_map(|(model, _)| {
                 let twin = self.twin(index, Some(model), page.scope);
-                let target = twin.or(self.model_landing[model])?;
+                let target = twin.or(self.model_landing[model.0])?;
                 Some(ModelTarget {
                     model,
-                    path: self.pages[target].path.clone(),
+                    path: self.page(target).path.clone(),
                     current: model == current,
                     same_page: twin.is_some(),
                 })
@@ -314,9 +364,9 @@ impl SitePlan {
     }
 
     /// Whether the group is shown open on the page: the site-wide groups always, a
-    /// deployment's group on its own pages and on pages of no deployment.
-    pub fn group_open(&self, index: usize, group: usize) -> bool {
-        let page_scope = self.pages[index].scope;
+    /// scope's group on its own pages and on pages of no scope.
+    pub(crate) fn group_open(&self, index: PageIx, group: usize) -> bool {
+        let page_scope = self.page(index).scope;
         match self.nav[group].scope {
             None => true,
             Some(scope) => page_scope.is_none_or(|s| s == scope),
@@ -325,16 +375,16 @@ impl SitePlan {
 
     /// The navigation a page carries for readers without scripts: every landmark, and
     /// the page's neighbours in its own group. Bounded: its length depends on the
-    /// deployments and [`NAV_NEIGHBOURS`], never on the number of pages. Returns, per
+    /// scopes and [`NAV_NEIGHBOURS`], never on the number of pages. Returns, per
     /// group, the indices of the items shown; a group with none is left out.
-    pub fn fallback_nav(&self, index: usize) -> Vec<(usize, Vec<usize>)> {
-        let at = self.pages[index].nav_at;
+    pub(crate) fn fallback_nav(&self, index: PageIx) -> Vec<(usize, Vec<usize>)> {
+        let at = self.page(index).nav_at;
         self.nav
             .iter()
             .enumerate()
             .filter_map(|(g, group)| {
                 let near = |i: usize| {
-                    at.is_some_and(|(ag, ai)| ag == g && i.abs_diff(ai) <= NAV_NEIGHBOURS)
+                    at.is_some_and(|at| at.group == g && i.abs_diff(at.item) <= NAV_NEIGHBOURS)
                 };
                 let items: Vec<usize> = (0..group.items.len())
                     .filter(|&i| group.items[i].landmark || near(i))
@@ -345,14 +395,14 @@ impl SitePlan {
     }
 }
 
-/// The key every deployment page shares: the same page in another deployment or model.
-const DEPLOYMENT_KEY: &str = "rasci";
+/// The key every scope page shares: the same page in another scope or model.
+const SCOPE_KEY: &str = "rasci";
 
-/// Every page the site has, in a fixed order: home, the deployment pages (model by model,
-/// each in its order of deployments), content, parties, the comparisons, glossary, 404.
+/// Every page the site has, in a fixed order: home, the scope pages (model by model,
+/// each in its order of scopes), content, parties, the comparisons, glossary, 404.
 fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     let mut kinds = vec![PageKind::Home];
-    for (model, def) in project.models.iter().enumerate() {
+    for (model, def) in project.models() {
         for &scope in &def.scopes {
             kinds.push(PageKind::Scope { model, scope });
         }
@@ -367,7 +417,7 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
                 scope: None,
             });
         }
-        for (scope_index, scope) in project.scopes.iter().enumerate() {
+        for (scope_index, scope) in project.scopes() {
             if page.applies_to(&scope.id.value) {
                 kinds.push(PageKind::Content {
                     page: page_index,
@@ -379,12 +429,17 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     for (index, _) in project.parties.iter().enumerate() {
         kinds.push(PageKind::Party(index));
     }
-    for (model, def) in project.models.iter().enumerate() {
+    for (model, def) in project.models() {
         if def.scopes.len() > 1 {
             kinds.push(PageKind::Compare { model });
         }
     }
-    for (scope, first, second) in model_pairs(project) {
+    for ModelPair {
+        scope,
+        first,
+        second,
+    } in model_pairs(project)
+    {
         kinds.push(PageKind::CompareModels {
             scope,
             first,
@@ -396,21 +451,27 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     kinds
 }
 
-/// Every pair of models that cover one deployment, deployment by deployment, each pair
+/// Every pair of models that cover one scope, scope by scope, each pair
 /// in the project's order of models: the comparisons of models the site has. None in a
 /// project without models.
-pub fn model_pairs(project: &Project) -> Vec<(usize, usize, usize)> {
+pub(crate) fn model_pairs(project: &Project) -> Vec<ModelPair> {
     let mut pairs = Vec::new();
     if !project.has_models() {
         return pairs;
     }
-    for scope in 0..project.scopes.len() {
-        let covering: Vec<usize> = (0..project.models.len())
-            .filter(|&m| project.models[m].scopes.contains(&scope))
+    for (scope, _) in project.scopes() {
+        let covering: Vec<ModelIx> = project
+            .models()
+            .filter(|(_, m)| m.has_scope(scope))
+            .map(|(model, _)| model)
             .collect();
         for (i, &first) in covering.iter().enumerate() {
             for &second in &covering[i + 1..] {
-                pairs.push((scope, first, second));
+                pairs.push(ModelPair {
+                    scope,
+                    first,
+                    second,
+                });
             }
         }
     }
@@ -419,29 +480,29 @@ pub fn model_pairs(project: &Project) -> Vec<(usize, usize, usize)> {
 
 /// The id of a model as its paths use it: `None` for the implicit model of a project
 /// without models, whose pages keep the paths of a project without models.
-fn model_id(project: &Project, model: usize) -> Option<&str> {
-    project.models[model].id()
+fn model_id(project: &Project, model: ModelIx) -> Option<&str> {
+    project.model_at(model).id()
 }
 
 /// The path of a page from the site root.
-pub fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> String {
+pub(crate) fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> String {
     match kind {
         PageKind::Home => urls::HOME.to_string(),
         PageKind::Scope { model, scope } => {
-            urls::deployment(model_id(project, model), &project.scopes[scope].id.value)
+            urls::scope_page(model_id(project, model), &project.scope_at(scope).id.value)
         }
         PageKind::Content { page, scope } => urls::content(
-            scope.map(|i| project.scopes[i].id.as_str()),
+            scope.map(|i| project.scope_at(i).id.as_str()),
             &content[page].slug,
         ),
         PageKind::Party(i) => urls::party(&project.parties[i].id.value),
-        PageKind::Compare { model } => urls::compare_deployments(model_id(project, model)),
+        PageKind::Compare { model } => urls::compare_scopes(model_id(project, model)),
         PageKind::CompareModels {
             scope,
             first,
             second,
         } => urls::compare_models(
-            &project.scopes[scope].id.value,
+            &project.scope_at(scope).id.value,
             model_id(project, first).unwrap_or_default(),
             model_id(project, second).unwrap_or_default(),
         ),
@@ -452,7 +513,7 @@ pub fn path_of(project: &Project, content: &[ContentPage], kind: PageKind) -> St
 
 fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> PlannedPage {
     let labels = &project.config.labels;
-    let model_name = |m: usize| project.models[m].name().unwrap_or_default().to_string();
+    let model_name = |m: ModelIx| project.model_at(m).name().unwrap_or_default().to_string();
     let title = match kind {
         PageKind::Home => content
             .iter()
@@ -462,15 +523,15 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
                 |p| p.front.title.value.clone(),
             ),
         PageKind::Scope { model, scope } => {
-            let title = scope_page_title(labels, &project.scopes[scope]);
-            match project.models[model].name() {
+            let title = scope_page_title(labels, project.scope_at(scope));
+            match project.model_at(model).name() {
                 Some(name) => format!("{name}: {title}"),
                 None => title,
             }
         }
         PageKind::Content { page, .. } => content[page].front.title.value.clone(),
         PageKind::Party(i) => project.parties[i].name.value.clone(),
-        PageKind::Compare { model } => match project.models[model].name() {
+        PageKind::Compare { model } => match project.model_at(model).name() {
             Some(name) => format!("{}: {name}", labels.compare),
             None => labels.compare.clone(),
         },
@@ -483,15 +544,15 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
         PageKind::NotFound => labels.not_found.clone(),
     };
     let key = match kind {
-        PageKind::Scope { .. } => Some(DEPLOYMENT_KEY.to_string()),
+        PageKind::Scope { .. } => Some(SCOPE_KEY.to_string()),
         PageKind::Content { page, .. } => Some(format!("content:{}", content[page].slug)),
         PageKind::Compare { .. } => Some("compare".to_string()),
         PageKind::CompareModels { first, second, .. } => {
-            Some(format!("compare-models:{first}:{second}"))
+            Some(format!("compare-models:{}:{}", first.0, second.0))
         }
         _ => None,
     };
-    let model_crumb = |model: usize| Crumb {
+    let model_crumb = |model: ModelIx| Crumb {
         title: model_name(model),
         url: format!("{}#{}", urls::HOME, model_anchor(project, model)),
     };
@@ -523,8 +584,8 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
     }
 }
 
-/// Links each guide to the guides before and after it in `guide_order`, deployment by
-/// deployment (a project without deployments has one run of guides): the order the
+/// Links each guide to the guides before and after it in `guide_order`, scope by
+/// scope (a project without scopes has one run of guides): the order the
 /// navigation lists them in, so "next" is the link below in the sidebar.
 fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
     let rank: HashMap<usize, usize> = guide_order
@@ -532,7 +593,8 @@ fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
         .enumerate()
         .map(|(rank, &page)| (page, rank))
         .collect();
-    let mut runs: HashMap<Option<usize>, Vec<(usize, usize)>> = HashMap::new();
+    // Per scope, each guide's page as (rank in `guide_order`, page).
+    let mut runs: HashMap<Option<ScopeIx>, Vec<(usize, PageIx)>> = HashMap::new();
     for (index, page) in pages.iter().enumerate() {
         if let PageKind::Content {
             page: content,
@@ -540,48 +602,48 @@ fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
         } = page.kind
             && let Some(&at) = rank.get(&content)
         {
-            runs.entry(scope).or_default().push((at, index));
+            runs.entry(scope).or_default().push((at, PageIx(index)));
         }
     }
     for mut run in runs.into_values() {
         run.sort_unstable();
         for pair in run.windows(2) {
             let (before, after) = (pair[0].1, pair[1].1);
-            pages[before].next = Some(after);
-            pages[after].prev = Some(before);
+            pages[before.0].next = Some(after);
+            pages[after.0].prev = Some(before);
         }
     }
 }
 
-/// The title of the comparison of two models for one deployment, from their names, as
+/// The title of the comparison of two models for one scope, from their names, as
 /// the plan knows it (the page's template words its own title).
-pub fn compare_models_title(
+pub(crate) fn compare_models_title(
     project: &Project,
-    scope: usize,
-    first: usize,
-    second: usize,
+    scope: ScopeIx,
+    first: ModelIx,
+    second: ModelIx,
 ) -> String {
     format!(
         "{}: {}",
-        project.scopes[scope].name.value,
+        project.scope_at(scope).name.value,
         compare_pair_name(project, first, second)
     )
 }
 
-/// How a link within a deployment names the comparison of two models: their names.
-pub fn compare_pair_name(project: &Project, first: usize, second: usize) -> String {
-    let name = |m: usize| project.models[m].name().unwrap_or_default();
+/// How a link within a scope names the comparison of two models: their names.
+pub(crate) fn compare_pair_name(project: &Project, first: ModelIx, second: ModelIx) -> String {
+    let name = |m: ModelIx| project.model_at(m).name().unwrap_or_default();
     format!("{} / {}", name(first), name(second))
 }
 
 /// The anchor of a model's row in the home page's grid, which the model's breadcrumb
 /// links to (a model has no page of its own). Made from the model's validated id.
-pub fn model_anchor(project: &Project, model: usize) -> String {
+pub(crate) fn model_anchor(project: &Project, model: ModelIx) -> String {
     format!("model-{}", model_id(project, model).unwrap_or_default())
 }
 
-/// The title of a deployment's RASCI page: its name, then the `deployment_title` label.
-pub fn scope_page_title(labels: &Labels, scope: &Scope) -> String {
+/// The title of a scope's RASCI page: its name, then the `deployment_title` label.
+pub(crate) fn scope_page_title(labels: &Labels, scope: &Scope) -> String {
     format!("{}: {}", scope.name.value, labels.deployment_title)
 }
 
@@ -593,18 +655,16 @@ fn home_crumb(labels: &Labels) -> Crumb {
     }
 }
 
-/// The breadcrumb link of the deployment at `index`: its RASCI page in the first model
-/// that covers it (the page the deployment switcher leads to), else the home page.
-fn scope_crumb_in(project: &Project, index: usize) -> Crumb {
-    let scope = &project.scopes[index];
+/// The breadcrumb link of the scope at `index`: its RASCI page in the first model
+/// that covers it (the page the scope switcher leads to), else the home page.
+fn scope_crumb_in(project: &Project, index: ScopeIx) -> Crumb {
+    let scope = project.scope_at(index);
     let url = project
-        .models
-        .iter()
-        .enumerate()
-        .find(|(_, m)| m.scopes.contains(&index))
+        .models()
+        .find(|(_, m)| m.has_scope(index))
         .map_or_else(
             || urls::HOME.to_string(),
-            |(m, _)| urls::deployment(model_id(project, m), &scope.id.value),
+            |(m, _)| urls::scope_page(model_id(project, m), &scope.id.value),
         );
     Crumb {
         title: scope.name.value.clone(),
@@ -612,13 +672,13 @@ fn scope_crumb_in(project: &Project, index: usize) -> Crumb {
     }
 }
 
-/// The navigation tree: the overview (home), one group per deployment (its RASCI page
-/// and its guides), the reference (guides of a project without deployments, the
+/// The navigation tree: the overview (home), one group per scope (its RASCI page
+/// and its guides), the reference (guides of a project without scopes, the
 /// comparison, the parties, the glossary). Groups and fixed pages are named by the labels.
 ///
 /// A project with operating models has, after the overview, one group per model (its
-/// deployment pages, named by the deployments, and the comparison of its deployments),
-/// then one group per deployment with comparisons of models or guides (a comparison
+/// scope pages, named by the scopes, and the comparison of its scopes),
+/// then one group per scope with comparisons of models or guides (a comparison
 /// named by its two models), and the reference.
 fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize]) -> Vec<NavGroup> {
     let labels = &project.config.labels;
@@ -634,22 +694,22 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
     }];
     let has_models = project.has_models();
     if has_models {
-        for (model, def) in project.models.iter().enumerate() {
+        for (model, def) in project.models() {
             let id = model_id(project, model);
             let mut items: Vec<NavItem> = def
                 .scopes
                 .iter()
                 .map(|&scope| {
-                    let scope = &project.scopes[scope];
+                    let scope = project.scope_at(scope);
                     item(
                         &scope.name.value,
-                        urls::deployment(id, &scope.id.value),
+                        urls::scope_page(id, &scope.id.value),
                         true,
                     )
                 })
                 .collect();
             if def.scopes.len() > 1 {
-                items.push(item(&labels.compare, urls::compare_deployments(id), false));
+                items.push(item(&labels.compare, urls::compare_scopes(id), false));
             }
             groups.push(NavGroup {
                 title: def.name().unwrap_or_default().to_string(),
@@ -659,7 +719,7 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
         }
     }
     let pairs = model_pairs(project);
-    for (index, scope) in project.scopes.iter().enumerate() {
+    for (index, scope) in project.scopes() {
         let mut items = Vec::new();
         if !has_models {
             items.push(item(
@@ -668,8 +728,8 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
                 true,
             ));
         }
-        // With models, a deployment's group starts with its comparisons of two models.
-        for &(_, first, second) in pairs.iter().filter(|(s, _, _)| *s == index) {
+        // With models, a scope's group starts with its comparisons of two models.
+        for &ModelPair { first, second, .. } in pairs.iter().filter(|p| p.scope == index) {
             items.push(item(
                 &compare_pair_name(project, first, second),
                 path_of(
@@ -725,8 +785,8 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
     groups
 }
 
-/// Content pages of a deployment (or all, with `None`) in navigation order.
-pub fn sorted_guides<'c>(
+/// Content pages of a scope (or all, with `None`) in navigation order.
+pub(crate) fn sorted_guides<'c>(
     content: &'c [ContentPage],
     guide_order: &[usize],
     scope: Option<&str>,
@@ -739,7 +799,7 @@ pub fn sorted_guides<'c>(
 }
 
 /// The content pages but the home page, by weight, then title, then path.
-pub fn guide_order(content: &[ContentPage]) -> Vec<usize> {
+pub(crate) fn guide_order(content: &[ContentPage]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..content.len())
         .filter(|&i| !content[i].is_home())
         .collect();

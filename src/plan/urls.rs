@@ -2,69 +2,69 @@
 //! holds it and names `index.html` explicitly, so the site works from any sub-path and
 //! when opened from disk.
 
-pub const HOME: &str = "index.html";
-pub const GLOSSARY: &str = "glossary/index.html";
-pub const COMPARE: &str = "compare/index.html";
-pub const SEARCH_INDEX_JS: &str = "search-index.js";
+pub(crate) const HOME: &str = "index.html";
+pub(crate) const GLOSSARY: &str = "glossary/index.html";
+pub(crate) const COMPARE: &str = "compare/index.html";
+pub(crate) const SEARCH_INDEX_JS: &str = "search-index.js";
 /// The navigation tree, written once for the whole site (see `render::layout`).
-pub const NAV_SCRIPT: &str = "static/js/nav.js";
-pub const NOT_FOUND: &str = "404.html";
+pub(crate) const NAV_SCRIPT: &str = "static/js/nav.js";
+pub(crate) const NOT_FOUND: &str = "404.html";
 pub const SITEMAP: &str = "sitemap.xml";
-pub const ROBOTS: &str = "robots.txt";
+pub(crate) const ROBOTS: &str = "robots.txt";
 /// The theme's static files, and the generated stylesheet.
-pub const STATIC: &str = "static";
+pub(crate) const STATIC: &str = "static";
 
 /// The top-level names the site keeps for itself; checked when ids are loaded.
 #[cfg(test)]
 use crate::load::ids::SITE_NAMES;
 
 /// The prefix that leads from the page at `path` back to the site root.
-pub fn root_of(path: &str) -> String {
+pub(crate) fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-/// A deployment's RASCI page in a project without operating models.
-pub fn scope(id: &str) -> String {
+/// A scope's RASCI page in a project without operating models.
+pub(crate) fn scope(id: &str) -> String {
     format!("{id}/index.html")
 }
 
-/// A deployment's RASCI page: `<scope>/` in a project without operating models (`model`
+/// A scope's RASCI page: `<scope>/` in a project without operating models (`model`
 /// is `None`), `<model>/<scope>/` in one with models. Both ids were validated when the
 /// project was loaded (slugs, never a reserved name, a model id never a scope id), so
 /// the two forms cannot meet.
-pub fn deployment(model: Option<&str>, scope: &str) -> String {
+pub(crate) fn scope_page(model: Option<&str>, scope: &str) -> String {
     match model {
         Some(model) => format!("{model}/{scope}/index.html"),
         None => self::scope(scope),
     }
 }
 
-/// The comparison of the deployments of one model, in a project with models; the
+/// The comparison of the scopes of one model, in a project with models; the
 /// project-wide [`COMPARE`] otherwise.
-pub fn compare_deployments(model: Option<&str>) -> String {
+pub(crate) fn compare_scopes(model: Option<&str>) -> String {
     match model {
         Some(model) => format!("{COMPARE_DIR}/{model}/index.html"),
         None => COMPARE.to_string(),
     }
 }
 
-/// The comparison of two operating models for one deployment. One folder per id rather
+/// The comparison of two operating models for one scope. One folder per id rather
 /// than `<a>-<b>`: ids may hold `-`, and `x-y` + `z` would meet `x` + `y-z`. Inside
-/// `compare/`, a scope folder never meets a model folder of [`compare_deployments`],
+/// `compare/`, a scope folder never meets a model folder of [`compare_scopes`],
 /// since no model id is a scope id.
-pub fn compare_models(scope: &str, model_a: &str, model_b: &str) -> String {
+pub(crate) fn compare_models(scope: &str, model_a: &str, model_b: &str) -> String {
     format!("{COMPARE_DIR}/{scope}/{model_a}/{model_b}/index.html")
 }
 
 /// The folder of every comparison page.
 const COMPARE_DIR: &str = "compare";
 
-pub fn party(id: &str) -> String {
+pub(crate) fn party(id: &str) -> String {
     format!("parties/{id}/index.html")
 }
 
-/// A content page, inside its deployment's folder when it belongs to one.
-pub fn content(scope: Option<&str>, slug: &str) -> String {
+/// A content page, inside its scope's folder when it belongs to one.
+pub(crate) fn content(scope: Option<&str>, slug: &str) -> String {
     if slug == "_index" || slug.is_empty() {
         return HOME.to_string();
     }
@@ -74,9 +74,9 @@ pub fn content(scope: Option<&str>, slug: &str) -> String {
     }
 }
 
-/// A download of a deployment's table, beside its page and named with the model when the
+/// A download of a scope's table, beside its page and named with the model when the
 /// project has models, so that files saved from two models never share a name.
-pub fn download(model: Option<&str>, scope: &str, extension: &str) -> String {
+pub(crate) fn download(model: Option<&str>, scope: &str, extension: &str) -> String {
     match model {
         Some(model) => format!("{model}/{scope}/rasci-{model}-{scope}.{extension}"),
         None => format!("{scope}/rasci-{scope}.{extension}"),
@@ -84,11 +84,11 @@ pub fn download(model: Option<&str>, scope: &str, extension: &str) -> String {
 }
 
 /// A diagram's standalone `.svg` file, named by the diagram's id.
-pub fn diagram(id: &str) -> String {
+pub(crate) fn diagram(id: &str) -> String {
     format!("diagrams/{id}.svg")
 }
 
-pub fn task_anchor(task: &str) -> String {
+pub(crate) fn task_anchor(task: &str) -> String {
     format!("task-{task}")
 }
 
@@ -111,7 +111,7 @@ mod tests {
             STATIC.to_string(),
             party("x"),
             diagram("x"),
-            compare_deployments(Some("x")),
+            compare_scopes(Some("x")),
             compare_models("x", "y", "z"),
         ];
         for path in written {
@@ -122,11 +122,11 @@ mod tests {
 
     #[test]
     fn without_models_the_paths_are_those_of_a_single_model_project() {
-        assert_eq!(deployment(None, "cloud"), scope("cloud"));
+        assert_eq!(scope_page(None, "cloud"), scope("cloud"));
         assert_eq!(download(None, "cloud", "csv"), "cloud/rasci-cloud.csv");
-        assert_eq!(compare_deployments(None), COMPARE);
+        assert_eq!(compare_scopes(None), COMPARE);
         assert_eq!(
-            deployment(Some("partner"), "cloud"),
+            scope_page(Some("partner"), "cloud"),
             "partner/cloud/index.html"
         );
         assert_eq!(

@@ -10,7 +10,7 @@
 //! budget trips the meter, and the next call Tera makes into rasci (escaping a value,
 //! `range`) fails, which ends the render with an error naming the template. A render that
 //! reaches none of those and goes on to twice its budget is stopped for good: its thread
-//! is parked inside the allocator, never to run again, and [`contain`] (which every build
+//! is parked inside the allocator, never to run again, and [`contain_until`] (which every build
 //! runs in, on a thread pool of its own) gives up on the whole build with the same error.
 //! The parked thread holds at most twice the memory budget until the process ends.
 //!
@@ -25,14 +25,14 @@ use std::time::{Duration, Instant};
 
 /// The limits of one render, from `rasci.yaml`'s `templates:` section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    pub max_ms: u64,
-    pub max_bytes: u64,
+pub(crate) struct Limits {
+    pub(crate) max_ms: u64,
+    pub(crate) max_bytes: u64,
 }
 
 /// Why a render was stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
+pub(crate) enum Reason {
     Time,
     Memory,
     /// A newer build took its place (a later save in `serve`).
@@ -94,7 +94,7 @@ thread_local! {
     };
 }
 
-/// The number of the latest build started by [`contain`].
+/// The number of the latest build started by [`contain_until`].
 static RUNS: AtomicU64 = AtomicU64::new(0);
 /// Builds numbered up to this one are cancelled (see [`cancel_all`]).
 static CANCELLED: AtomicU64 = AtomicU64::new(0);
@@ -113,13 +113,13 @@ struct Parked {
     name_len: usize,
 }
 
-/// Where the first render of a build to go over its budget leaves word for [`contain`],
+/// Where the first render of a build to go over its budget leaves word for [`contain_until`],
 /// one slot per recent build: a fixed array, since the allocator cannot allocate to
 /// record it.
 static PARKED: Mutex<[Option<Parked>; 16]> = Mutex::new([None; 16]);
 
 /// Starts metering a render of the template read from `file` on this thread.
-pub fn begin(file: &str, limits: Limits) {
+pub(crate) fn begin(file: &str, limits: Limits) {
     let _ = METER.try_with(|m| {
         let depth = m.depth.get();
         if depth == 0 {
@@ -144,7 +144,7 @@ pub fn begin(file: &str, limits: Limits) {
 }
 
 /// Stops metering the render begun last; tells whether it went over its budget.
-pub fn end() -> Option<Reason> {
+pub(crate) fn end() -> Option<Reason> {
     METER
         .try_with(|m| {
             let depth = m.depth.get().saturating_sub(1);
@@ -165,7 +165,7 @@ pub fn end() -> Option<Reason> {
 
 /// For Tera's calls into rasci: an error once the render on this thread is over its
 /// budget, so the render ends there.
-pub fn check() -> Result<(), Reason> {
+pub(crate) fn check() -> Result<(), Reason> {
     METER
         .try_with(|m| {
             if m.depth.get() == 0 {
@@ -225,7 +225,7 @@ fn charge(bytes: i64) {
     });
 }
 
-/// Leaves word of a render over its budget for [`contain`], unless another render of the
+/// Leaves word of a render over its budget for [`contain_until`], unless another render of the
 /// same build did first, and stops the build's other renders. Allocates nothing.
 fn record(m: &Meter) {
     let run = m.run.get();
@@ -252,7 +252,7 @@ fn record(m: &Meter) {
     }
 }
 
-/// Leaves word of the stopped render for [`contain`] and stops its thread for good.
+/// Leaves word of the stopped render for [`contain_until`] and stops its thread for good.
 fn park(m: &Meter) -> ! {
     m.depth.set(0);
     record(m);
@@ -301,10 +301,10 @@ fn size(bytes: usize) -> i64 {
 
 /// A build stopped because one of its renders went over its budget and did not end.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stopped {
-    pub file: String,
-    pub reason: Reason,
-    pub limits: Limits,
+pub(crate) struct Stopped {
+    pub(crate) file: String,
+    pub(crate) reason: Reason,
+    pub(crate) limits: Limits,
 }
 
 impl std::fmt::Display for Stopped {
@@ -316,15 +316,11 @@ impl std::fmt::Display for Stopped {
 /// Runs `work` (a build) on a thread and a thread pool of its own, and returns its
 /// result, unless one of its renders went over its budget: then it says which template
 /// it was, as soon as it is known, without waiting for `work` (whose threads end at their
-/// next hook, or stay parked). A panic in `work` is passed on.
-pub fn contain<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Stopped> {
-    contain_until(work, || false)
-}
-
-/// [`contain`], giving up on `work` as soon as `replaced` says a newer build takes its
-/// place (checked every 20 ms): its renders are cancelled, which ends them at their next
-/// hook, and the answer is a [`Reason::Cancelled`] naming no file.
-pub fn contain_until<T: Send + 'static>(
+/// next hook, or stay parked). A panic in `work` is passed on. It gives up on `work` as
+/// soon as `replaced` says a newer build takes its place (checked every 20 ms): its
+/// renders are cancelled, which ends them at their next hook, and the answer is a
+/// [`Reason::Cancelled`] naming no file.
+pub(crate) fn contain_until<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
     mut replaced: impl FnMut() -> bool,
 ) -> Result<T, Stopped> {
@@ -404,12 +400,12 @@ fn parked(run: u64) -> Option<Stopped> {
 }
 
 /// What a render that went over its budget is told, led by its template's file.
-pub fn message(file: &str, reason: Reason, limits: Limits) -> String {
+pub(crate) fn message(file: &str, reason: Reason, limits: Limits) -> String {
     format!("{file}: {}", explain(reason, limits))
 }
 
 /// Why a render was stopped, without the file.
-pub fn explain(reason: Reason, limits: Limits) -> String {
+pub(crate) fn explain(reason: Reason, limits: Limits) -> String {
     match reason {
         Reason::Time => format!(
             "the template ran longer than its budget of {} ms (`templates: max_render_ms` in rasci.yaml) and was stopped; does a loop run far more often than meant?",

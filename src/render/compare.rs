@@ -1,5 +1,5 @@
-//! The comparison pages: every deployment's letters side by side (per operating model),
-//! and two operating models side by side for one deployment.
+//! The comparison pages: every scope's letters side by side (per operating model),
+//! and two operating models side by side for one scope.
 
 use super::env::PageEnv;
 use super::letters::LetterView;
@@ -7,23 +7,28 @@ use super::out::{PageOut, toc_of};
 use super::page_views as views;
 use super::templates::RenderError;
 use super::views::Link;
+use crate::model::{ModelIx, ScopeIx};
 use crate::plan::urls;
 
 const COMPARE: &str = "pages/compare.html";
 const COMPARE_MODELS: &str = "pages/compare_models.html";
 
-/// Every deployment's letters side by side, in one operating model.
-pub fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result<(), RenderError> {
+/// Every scope's letters side by side, in one operating model.
+pub(crate) fn compare(
+    env: &mut PageEnv<'_>,
+    out: &mut PageOut,
+    model: ModelIx,
+) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
-    let def = &project.models[model];
+    let def = project.model_at(model);
     let matrices: Vec<&crate::resolve::Matrix<'_>> = def
         .scopes
         .iter()
         .filter_map(|&scope| data.matrix(model, scope))
         .collect();
-    // Tasks in order of first appearance across the deployments, each with the section
-    // it is listed under (a task belongs to one section, whatever the deployment).
+    // Tasks in order of first appearance across the scopes, each with the section
+    // it is listed under (a task belongs to one section, whatever the scope).
     let mut tasks: Vec<(&str, &str, usize)> = Vec::new();
     let mut sections: Vec<&crate::model::Section> = Vec::new();
     for matrix in &matrices {
@@ -62,7 +67,7 @@ pub fn compare(env: &mut PageEnv<'_>, out: &mut PageOut, model: usize) -> Result
             .iter()
             .map(|m| m.rows().find(|r| r.task.id.value == *task))
             .collect();
-        // Sets decide whether deployments differ: "A, R" and "R, A" give the same roles.
+        // Sets decide whether scopes differ: "A, R" and "R, A" give the same roles.
         let cells: Vec<Option<Vec<crate::model::LetterSet>>> = found
             .iter()
             .map(|row| row.map(|r| def.parties.iter().map(|&i| r.letters(i)).collect()))
@@ -153,15 +158,15 @@ fn row_letters(
         .collect()
 }
 
-/// Two operating models side by side for one deployment: the tasks both have (paired by
+/// Two operating models side by side for one scope: the tasks both have (paired by
 /// id, as task ids are per model) with their letters next to each other, then the tasks
-/// only one of them has. Rows a model's deployment does not show (a task's `scopes:`
+/// only one of them has. Rows a model's scope does not show (a task's `scopes:`
 /// leaving it out) are not in its matrix, so they are in no list here either.
-pub fn compare_models(
+pub(crate) fn compare_models(
     env: &mut PageEnv<'_>,
     out: &mut PageOut,
-    scope: usize,
-    pair: [usize; 2],
+    scope: ScopeIx,
+    pair: [ModelIx; 2],
 ) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
@@ -169,13 +174,14 @@ pub fn compare_models(
         data.matrix(model, scope).ok_or_else(|| {
             RenderError::other(format!(
                 "no table of `{}` was resolved",
-                project.scopes[scope].id.value
+                project.scope_at(scope).id.value
             ))
         })
     });
     let (first, second) = (first?, second?);
     let column = |env: &PageEnv<'_>, matrix: &crate::resolve::Matrix<'_>| views::ModelColumn {
-        name: project.models[matrix.model]
+        name: project
+            .model_at(matrix.model)
             .name()
             .unwrap_or_default()
             .to_string(),
@@ -233,7 +239,7 @@ pub fn compare_models(
             letters: row_letters(row, &second.parties, order),
         })
         .collect();
-    let model_id = |m: usize| project.models[m].id().unwrap_or_default();
+    let model_id = |m: ModelIx| project.model_at(m).id().unwrap_or_default();
     let both_id = env.id("in-both");
     let only = vec![
         views::OnlySection {
@@ -251,7 +257,7 @@ pub fn compare_models(
     ];
     let mut view = views::CompareModelsView {
         description: String::new(),
-        scope_name: project.scopes[scope].name.value.clone(),
+        scope_name: project.scope_at(scope).name.value.clone(),
         first: column(env, first),
         second: column(env, second),
         both_id,

@@ -2,59 +2,76 @@
 //! glossary, the diagrams laid out once, and the dates. A leaf under the page renderers,
 //! the layout and the site-wide outputs, which all take it from here.
 
-use super::dates::{DEPLOYMENT_DATA, MATRIX_DATA, PageDates};
+use super::dates::{MATRIX_DATA, PageDates, SCOPE_DATA};
 use super::diagrams::Diagrams;
 use super::glossary::Glossary;
 use crate::load::content::ContentPage;
-use crate::model::{DataKind, Flow, Project, Scope};
+use crate::model::{DataKind, Flow, ModelIx, Project, Scope, ScopeIx};
 use crate::plan::{PageKind, urls};
 use crate::resolve::Matrix;
 
 /// Everything the pages are rendered from, shared by all of them. It borrows the checked
 /// project's matrices: rendering never resolves the project again.
-pub struct SiteData<'p> {
-    pub project: &'p Project,
-    pub matrices: &'p [Matrix<'p>],
-    pub content: &'p [ContentPage],
-    pub glossary: Glossary,
+pub(crate) struct SiteData<'p> {
+    pub(crate) project: &'p Project,
+    pub(crate) matrices: &'p [Matrix<'p>],
+    pub(crate) content: &'p [ContentPage],
+    pub(crate) glossary: Glossary,
     /// Indices of the content pages other than the home page, in navigation order: the
     /// plan's, sorted once.
-    pub guide_order: &'p [usize],
+    pub(crate) guide_order: &'p [usize],
     /// Every diagram, laid out once for all the pages that show it.
-    pub diagrams: Diagrams<'p>,
+    pub(crate) diagrams: Diagrams<'p>,
     /// The day each page last changed comes from these (see [`PageDates`]).
-    pub dates: PageDates<'p>,
-    /// `(model, scope)` → index into `matrices`.
-    pub matrix_at: std::collections::HashMap<(usize, usize), usize>,
+    pub(crate) dates: PageDates<'p>,
+    /// Where each matrix is in `matrices`.
+    pub(crate) matrix_at: std::collections::HashMap<MatrixAt, usize>,
+}
+
+/// The key of a matrix: the operating model and the scope it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct MatrixAt {
+    pub(crate) model: ModelIx,
+    pub(crate) scope: ScopeIx,
+}
+
+impl MatrixAt {
+    /// Where `matrix` sits.
+    pub(crate) fn of(matrix: &Matrix<'_>) -> MatrixAt {
+        MatrixAt {
+            model: matrix.model,
+            scope: matrix.scope_index,
+        }
+    }
 }
 
 impl<'p> SiteData<'p> {
-    /// The matrix of `scope` in `model`, when the model covers the deployment.
-    pub fn matrix(&self, model: usize, scope: usize) -> Option<&'p Matrix<'p>> {
+    /// The matrix of `scope` in `model`, when the model covers the scope.
+    pub(crate) fn matrix(&self, model: ModelIx, scope: ScopeIx) -> Option<&'p Matrix<'p>> {
         let matrices: &'p [Matrix<'p>] = self.matrices;
         self.matrix_at
-            .get(&(model, scope))
+            .get(&MatrixAt { model, scope })
             .map(|&index| &matrices[index])
     }
 
-    /// The site path of `scope`'s RASCI page in `model` (see [`urls::deployment`]).
-    pub fn deployment_path(&self, model: usize, scope: usize) -> String {
-        urls::deployment(
-            self.project.models[model].id(),
-            &self.project.scopes[scope].id.value,
+    /// The site path of `scope`'s RASCI page in `model` (see [`urls::scope_page`]).
+    pub(crate) fn scope_path(&self, model: ModelIx, scope: ScopeIx) -> String {
+        urls::scope_page(
+            self.project.model_at(model).id(),
+            &self.project.scope_at(scope).id.value,
         )
     }
 
     /// The site path of the page that holds a matrix's rows.
-    pub fn matrix_path(&self, matrix: &Matrix<'_>) -> String {
-        self.deployment_path(matrix.model, matrix.scope_index)
+    pub(crate) fn matrix_path(&self, matrix: &Matrix<'_>) -> String {
+        self.scope_path(matrix.model, matrix.scope_index)
     }
 
-    /// Where a page belongs, as search and headings name it: the deployment's name, led
+    /// Where a page belongs, as search and headings name it: the scope's name, led
     /// by the model's in a project with models.
-    pub fn place_name(&self, model: Option<usize>, scope: usize) -> String {
-        let scope = &self.project.scopes[scope].name.value;
-        match model.and_then(|m| self.project.models[m].name()) {
+    pub(crate) fn place_name(&self, model: Option<ModelIx>, scope: ScopeIx) -> String {
+        let scope = &self.project.scope_at(scope).name.value;
+        match model.and_then(|m| self.project.model_at(m).name()) {
             Some(model) => format!("{model} · {scope}"),
             None => scope.clone(),
         }
@@ -62,17 +79,17 @@ impl<'p> SiteData<'p> {
 }
 
 impl SiteData<'_> {
-    /// The anchor of a flow's section on a deployment page.
-    pub fn flow_anchor(&self, flow: &Flow) -> String {
+    /// The anchor of a flow's section on a scope page.
+    pub(crate) fn flow_anchor(&self, flow: &Flow) -> String {
         format!("flow-{}", flow.id.value)
     }
 
     /// The index of a scope of the project, from the scope itself.
-    pub fn scope_index(&self, scope: &Scope) -> Option<usize> {
+    pub(crate) fn scope_index(&self, scope: &Scope) -> Option<ScopeIx> {
         self.project
-            .scopes
-            .iter()
-            .position(|s| s.id.value == scope.id.value)
+            .scopes()
+            .find(|(_, s)| s.id.value == scope.id.value)
+            .map(|(index, _)| index)
     }
 }
 
@@ -80,11 +97,11 @@ impl SiteData<'_> {
 /// `<lastmod>` gives it: the `updated:` of a content page's front matter when it has one,
 /// else the day of the last commit that changed a file the page is built from. A content
 /// page is built from its own file; the home page from `content/_index.md` and
-/// [`MATRIX_DATA`]; a deployment page from the tasks files of the sections it shows and
-/// [`DEPLOYMENT_DATA`]; a party page and the comparison from [`MATRIX_DATA`]; the
+/// [`MATRIX_DATA`]; a scope page from the tasks files of the sections it shows and
+/// [`SCOPE_DATA`]; a party page and the comparison from [`MATRIX_DATA`]; the
 /// glossary from the glossary files. The page for a missing address has no date. `None`
 /// when dates are turned off or no file of the page has a commit.
-pub fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d str> {
+pub(crate) fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d str> {
     let dates = &data.dates;
     if !dates.shown {
         return None;
@@ -115,7 +132,7 @@ pub fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d str> {
                         .date(project.sources.path(section.section.id.span.file))
                 })
                 .max();
-            sections.max(dates.of_kinds(DEPLOYMENT_DATA))
+            sections.max(dates.of_kinds(SCOPE_DATA))
         }
         PageKind::Party(_) | PageKind::Compare { .. } | PageKind::CompareModels { .. } => {
             dates.of_kinds(MATRIX_DATA)

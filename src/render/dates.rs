@@ -7,16 +7,16 @@ use crate::model::{DataKind, Project};
 /// What the dates of pages are made from: the git history, and the latest day a file of
 /// each data kind changed, worked out once per build so that a page's date costs a few
 /// lookups, not a pass over every file of the project.
-pub struct PageDates<'p> {
+pub(crate) struct PageDates<'p> {
     /// `last_updated` of the config: `false` leaves every date out.
-    pub shown: bool,
-    pub history: &'p History,
+    pub(crate) shown: bool,
+    pub(crate) history: &'p History,
     /// Per kind of data file that has a date, the latest day one of its files changed.
     by_kind: Vec<(DataKind, &'p str)>,
 }
 
 impl<'p> PageDates<'p> {
-    pub fn new(project: &Project, history: &'p History) -> PageDates<'p> {
+    pub(crate) fn new(project: &Project, history: &'p History) -> PageDates<'p> {
         let mut by_kind: Vec<(DataKind, &'p str)> = Vec::new();
         for (_, source) in project.sources.files() {
             let (Some(kind), Some(day)) = (
@@ -39,7 +39,7 @@ impl<'p> PageDates<'p> {
     }
 
     /// The latest day a data file of one of `kinds` changed.
-    pub fn of_kinds(&self, kinds: &[DataKind]) -> Option<&'p str> {
+    pub(crate) fn of_kinds(&self, kinds: &[DataKind]) -> Option<&'p str> {
         self.by_kind
             .iter()
             .filter(|(kind, _)| kinds.contains(kind))
@@ -48,11 +48,11 @@ impl<'p> PageDates<'p> {
     }
 }
 
-/// The data a deployment page shows besides its sections' tasks: its scope (from the
+/// The data a scope page shows besides its sections' tasks: its scope (from the
 /// scopes file), the operating models, the parties heading its columns, their summaries,
 /// its systems and flows.
 /// The glossary only marks words on a page, as on every page, and dates none of them.
-pub const DEPLOYMENT_DATA: &[DataKind] = &[
+pub(crate) const SCOPE_DATA: &[DataKind] = &[
     DataKind::Models,
     DataKind::Parties,
     DataKind::Scopes,
@@ -62,8 +62,8 @@ pub const DEPLOYMENT_DATA: &[DataKind] = &[
 ];
 
 /// The data a party page, the comparison and the home page's cards are made from: the
-/// operating models, the parties, the deployments and the tasks' letters.
-pub const MATRIX_DATA: &[DataKind] = &[
+/// operating models, the parties, the scopes and the tasks' letters.
+pub(crate) const MATRIX_DATA: &[DataKind] = &[
     DataKind::Models,
     DataKind::Parties,
     DataKind::Scopes,

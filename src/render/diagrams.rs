@@ -1,5 +1,5 @@
 //! SVG diagrams of flows and systems in pages. The drawings come from [`crate::diagrams`]
-//! and are laid out once per build: a flow shows on every deployment page and in every
+//! and are laid out once per build: a flow shows on every scope page and in every
 //! shortcode that names it, and laying it out again for each would repeat the costliest
 //! step of a page. The markup around a drawing (its `<figure>`) is the theme's
 //! `partials/figure.html`; this module knows nothing of pages or templates.
@@ -7,11 +7,11 @@
 use crate::diagrams::Diagram;
 use crate::model::{Flow, Project, Scope};
 
-/// Every drawing of the site, laid out once: one per flow and one per deployment's
+/// Every drawing of the site, laid out once: one per flow and one per scope's
 /// systems overview, in the project's order. They are laid out when a page or the
 /// downloads first need one, so a rebuild that renders no page with a drawing (a
 /// preview after an edit of one guide's text) lays out none.
-pub struct Diagrams<'p> {
+pub(crate) struct Diagrams<'p> {
     project: &'p Project,
     laid_out: std::sync::OnceLock<LaidOut>,
 }
@@ -22,7 +22,7 @@ struct LaidOut {
 }
 
 impl<'p> Diagrams<'p> {
-    pub fn new(project: &'p Project) -> Self {
+    pub(crate) fn new(project: &'p Project) -> Self {
         Diagrams {
             project,
             laid_out: std::sync::OnceLock::new(),
@@ -46,7 +46,7 @@ impl<'p> Diagrams<'p> {
     }
 
     /// The drawing of `flow`.
-    pub fn flow(&self, flow: &Flow) -> Option<&Diagram> {
+    pub(crate) fn flow(&self, flow: &Flow) -> Option<&Diagram> {
         let index = self
             .project
             .flows
@@ -56,7 +56,7 @@ impl<'p> Diagrams<'p> {
     }
 
     /// The drawing of the systems of `scope`.
-    pub fn systems(&self, scope: &Scope) -> Option<&Diagram> {
+    pub(crate) fn systems(&self, scope: &Scope) -> Option<&Diagram> {
         let index = self
             .project
             .scopes
@@ -66,8 +66,8 @@ impl<'p> Diagrams<'p> {
     }
 
     /// Every drawing as a standalone `.svg` file, for download: each flow and each
-    /// deployment's systems overview.
-    pub fn files(&self) -> Vec<(String, String)> {
+    /// scope's systems overview.
+    pub(crate) fn files(&self) -> Vec<(String, String)> {
         let laid_out = self.laid_out();
         laid_out
             .flows
@@ -84,7 +84,7 @@ impl<'p> Diagrams<'p> {
 }
 
 /// Dark colours for the diagrams, following the site's dark theme.
-pub fn stylesheet() -> String {
+pub(crate) fn stylesheet() -> String {
     let vars = crate::diagrams::style::DARK_VARIABLES;
     format!(
         "/* Diagrams: dark palette, generated at build time. */\n\

@@ -1,5 +1,5 @@
 //! The state of one page while it renders: where it sits in the site (for relative
-//! links), which deployment it belongs to, the ids already used, and the findings and
+//! links), which scope it belongs to, the ids already used, and the findings and
 //! links met on the way.
 
 use super::data::SiteData;
@@ -7,35 +7,35 @@ use super::glossary::Marker;
 use super::templates::{RenderError, Theme};
 use crate::diagnostic::Diagnostic;
 use crate::load::markdown::{UniqueIds, is_external, normalize, percent_decode};
-use crate::model::Scope;
+use crate::model::{ModelIx, Scope};
 use crate::plan::urls;
 use crate::source::Span;
 
-pub struct PageEnv<'a> {
-    pub data: &'a SiteData<'a>,
+pub(crate) struct PageEnv<'a> {
+    pub(crate) data: &'a SiteData<'a>,
     /// The templates the page and its shortcodes are rendered with.
-    pub theme: &'a Theme,
+    pub(crate) theme: &'a Theme,
     /// Prefix from the page to the site root: `""`, `"../"`, `"../../"`.
-    pub root: String,
-    pub scope: Option<&'a Scope>,
-    /// The operating model the page shows (index into `project.models`): a deployment
+    pub(crate) root: String,
+    pub(crate) scope: Option<&'a Scope>,
+    /// The operating model the page shows (index into `project.models`): a scope
     /// page's; `None` on pages of no model, where shortcodes use the first model that
-    /// covers their deployment.
-    pub model: Option<usize>,
+    /// covers their scope.
+    pub(crate) model: Option<ModelIx>,
     /// Slug of the content file being rendered, to resolve `other.md` links.
-    pub content_slug: Option<String>,
-    pub marker: Marker<'a>,
+    pub(crate) content_slug: Option<String>,
+    pub(crate) marker: Marker<'a>,
     pub(super) ids: UniqueIds,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Every link written in a source, with where it was written.
-    pub links: Vec<(String, Span)>,
+    pub(crate) links: Vec<(String, Span)>,
     /// The first template that failed while rendering the page, with why: a broken
     /// theme stops the build rather than yielding a page with a hole in it.
-    pub template_error: Option<RenderError>,
+    pub(crate) template_error: Option<RenderError>,
 }
 
 impl<'a> PageEnv<'a> {
-    pub fn new(
+    pub(crate) fn new(
         data: &'a SiteData<'a>,
         theme: &'a Theme,
         path: &str,
@@ -58,13 +58,13 @@ impl<'a> PageEnv<'a> {
     }
 
     /// A link from this page to a site path, as text: templates escape it.
-    pub fn url(&self, site_path: &str) -> String {
+    pub(crate) fn url(&self, site_path: &str) -> String {
         format!("{}{}", self.root, site_path)
     }
 
     /// Renders one template of the theme with `view` and the five letters (`letters`).
     /// A failure is kept in [`PageEnv::template_error`] and yields no text.
-    pub fn partial(&mut self, template: &str, view: &impl serde::Serialize) -> String {
+    pub(crate) fn partial(&mut self, template: &str, view: &impl serde::Serialize) -> String {
         match self.theme.render(template, view) {
             Ok(html) => html,
             Err(message) => {
@@ -74,22 +74,22 @@ impl<'a> PageEnv<'a> {
         }
     }
 
-    pub fn id(&mut self, wanted: &str) -> String {
+    pub(crate) fn id(&mut self, wanted: &str) -> String {
         self.ids.get(wanted)
     }
 
     /// Marks glossary terms in a data text rendered as inline Markdown.
-    pub fn inline(&mut self, text: &str, span: Span) -> String {
+    pub(crate) fn inline(&mut self, text: &str, span: Span) -> String {
         self.marker.start_block();
         super::markdown::render_inline(text, span, self)
     }
 }
 
 /// Turns a link written in Markdown into a relative link of the built site:
-/// `other.md` and `/other.md` lead to that page in the same deployment, `/glossary/` to
+/// `other.md` and `/other.md` lead to that page in the same scope, `/glossary/` to
 /// the site's glossary, and every link to a folder gets its `index.html`, so the site also
 /// works when opened from disk.
-pub fn rewrite(
+pub(crate) fn rewrite(
     dest: &str,
     root: &str,
     scope_for: &dyn Fn(&str) -> Option<String>,

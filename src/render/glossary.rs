@@ -7,7 +7,7 @@ use crate::load::ids::term_anchor;
 use crate::model::{Project, Term};
 
 /// The glossary's terms and spellings, longest first so "Azure tenant" wins over "tenant".
-pub struct Glossary {
+pub(crate) struct Glossary {
     spellings: Vec<Spelling>,
     terms: Vec<(String, String)>,
     /// Per first byte of the text at a word start, the spellings that may start there, in
@@ -47,7 +47,7 @@ fn first_byte_index(spellings: &[Spelling]) -> Vec<Vec<usize>> {
 }
 
 impl Glossary {
-    pub fn new(project: &Project) -> Self {
+    pub(crate) fn new(project: &Project) -> Self {
         let mut spellings = Vec::new();
         let mut terms = Vec::new();
         for (
@@ -82,22 +82,18 @@ impl Glossary {
     }
 
     /// A glossary without terms.
-    pub fn empty() -> Self {
+    pub(crate) fn empty() -> Self {
         Glossary {
             spellings: Vec::new(),
             terms: Vec::new(),
             by_first_byte: vec![Vec::new(); 256],
         }
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
-    }
 }
 
 /// Marks terms on one page. Tooltip ids count up per page, so two builds give the same
 /// ids and no id repeats within a page.
-pub struct Marker<'g> {
+pub(crate) struct Marker<'g> {
     glossary: &'g Glossary,
     /// Link prefix from the page to the site root, e.g. `../`.
     root: String,
@@ -108,7 +104,7 @@ pub struct Marker<'g> {
 }
 
 impl<'g> Marker<'g> {
-    pub fn new(glossary: &'g Glossary, root: &str) -> Self {
+    pub(crate) fn new(glossary: &'g Glossary, root: &str) -> Self {
         Marker {
             glossary,
             root: root.to_string(),
@@ -118,17 +114,17 @@ impl<'g> Marker<'g> {
         }
     }
 
-    pub fn disable(&mut self) {
+    pub(crate) fn disable(&mut self) {
         self.enabled = false;
     }
 
     /// A new paragraph, list item or cell: each term may be marked again once.
-    pub fn start_block(&mut self) {
+    pub(crate) fn start_block(&mut self) {
         self.marked.iter_mut().for_each(|m| *m = false);
     }
 
     /// Escapes `text` for HTML, marking glossary terms and linking bare web addresses.
-    pub fn mark(&mut self, text: &str) -> String {
+    pub(crate) fn mark(&mut self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let mut plain_from = 0;
         let mut i = 0;

@@ -28,7 +28,7 @@ struct Parsed {
 
 /// Lines already parsed on this thread, by text. Parsing (the syntaxes' regular
 /// expressions) is nearly all the cost of highlighting, and the code blocks of a site
-/// repeat lines: the same snippet in every deployment's copy of a guide, the same keys
+/// repeat lines: the same snippet in every scope's copy of a guide, the same keys
 /// and list items in similar examples. A line parsed in the same state always gives the
 /// same tokens and the same next state, so a hit is exactly what parsing would give.
 #[derive(Default)]
@@ -70,7 +70,7 @@ thread_local! {
 /// (the caller then shows it as plain, escaped text). The markup is syntect's
 /// `ClassedHTMLGenerator`'s, line by line, with each line's parse looked up in this
 /// thread's [`LineMemo`] first.
-pub fn highlight(code: &str, lang: &str) -> Option<String> {
+pub(crate) fn highlight(code: &str, lang: &str) -> Option<String> {
     let syntax = SYNTAXES
         .find_syntax_by_token(lang)
         .or_else(|| SYNTAXES.find_syntax_by_extension(lang))?;
@@ -100,7 +100,7 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
 /// It is [`generate_stylesheet`]'s output, kept in the source: making it reads every
 /// theme syntect ships, which cost an eighth of a small site's build, for text that only
 /// changes with syntect. A test fails when the two differ.
-pub fn stylesheet() -> &'static str {
+pub(crate) fn stylesheet() -> &'static str {
     include_str!("highlight.css")
 }
 

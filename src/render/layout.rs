@@ -1,5 +1,5 @@
 //! Lays a rendered page out with the theme: fills the template context with the page,
-//! its fallback navigation, the deployment and model switchers and the breadcrumb, all from the
+//! its fallback navigation, the scope and model switchers and the breadcrumb, all from the
 //! [`SitePlan`] and with links relative to the page.
 //!
 //! The full navigation is not in the pages: it is written once, to [`urls::NAV_SCRIPT`],
@@ -11,7 +11,8 @@ use super::data::{SiteData, updated};
 use super::out::PageOut;
 use super::pages;
 use super::templates::{RenderError, Theme};
-use crate::plan::{PageKind, SitePlan, urls};
+use crate::model::ScopeIx;
+use crate::plan::{NavAt, PageIx, PageKind, SitePlan, urls};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -46,18 +47,18 @@ struct PageView<'a> {
     breadcrumb: Vec<Link<'a>>,
     class: &'a str,
     path: &'a str,
-    /// Name of the deployment the page belongs to, or empty.
+    /// Name of the scope the page belongs to, or empty.
     scope_name: &'a str,
     /// Name of the operating model the page belongs to, or empty (always empty in a
     /// project without models).
     model_name: String,
-    /// Index of that deployment, or empty: the navigation script opens its group.
+    /// Index of that scope, or empty: the navigation script opens its group.
     scope_index: String,
     is_home: bool,
-    /// The deployment's name when the `<title>` names it after the page's own title (a
-    /// guide, which every deployment shows), or empty.
+    /// The scope's name when the `<title>` names it after the page's own title (a
+    /// guide, which every scope shows), or empty.
     title_scope: String,
-    /// The guides before and after this one in the navigation, in the same deployment.
+    /// The guides before and after this one in the navigation, in the same scope.
     prev: Option<Link<'a>>,
     next: Option<Link<'a>>,
     /// Where the page's source is edited (`edit_url`), when it has one source file.
@@ -77,7 +78,7 @@ struct Link<'a> {
 #[derive(Serialize)]
 struct NavGroup<'a> {
     title: &'a str,
-    /// Open when the page is in the group, or when the page belongs to no deployment.
+    /// Open when the page is in the group, or when the page belongs to no scope.
     open: bool,
     items: Vec<NavItem<'a>>,
 }
@@ -101,8 +102,8 @@ struct ModelSwitch {
     name: String,
     url: String,
     current: bool,
-    /// Whether the link keeps the page's deployment; `false` when the model does not
-    /// cover it and the link leads to the model's first deployment.
+    /// Whether the link keeps the page's scope; `false` when the model does not
+    /// cover it and the link leads to the model's first scope.
     same_page: bool,
 }
 
@@ -118,15 +119,15 @@ fn not_found_root(project: &crate::model::Project) -> String {
 }
 
 /// The full HTML of the page at `index` of the plan.
-pub fn page(
+pub(crate) fn page(
     data: &SiteData<'_>,
     theme: &Theme,
     plan: &SitePlan,
-    index: usize,
+    index: PageIx,
     out: &PageOut,
 ) -> Result<String, RenderError> {
     let project = data.project;
-    let planned = &plan.pages[index];
+    let planned = plan.page(index);
     let root = if planned.path == urls::NOT_FOUND {
         not_found_root(project)
     } else {
@@ -162,25 +163,25 @@ pub fn page(
             path: &planned.path,
             scope_name: planned
                 .scope
-                .map_or("", |i| project.scopes[i].name.value.as_str()),
-            scope_index: planned.scope.map(|i| i.to_string()).unwrap_or_default(),
+                .map_or("", |i| project.scope_at(i).name.value.as_str()),
+            scope_index: planned.scope.map(|i| i.0.to_string()).unwrap_or_default(),
             model_name: planned
                 .model
-                .and_then(|m| project.models[m].name())
+                .and_then(|m| project.model_at(m).name())
                 .unwrap_or_default()
                 .to_string(),
             is_home: matches!(planned.kind, PageKind::Home),
             title_scope: planned
                 .title_scope
-                .map(|i| project.scopes[i].name.value.clone())
+                .map(|i| project.scope_at(i).name.value.clone())
                 .unwrap_or_default(),
             prev: planned.prev.map(|i| Link {
-                title: &plan.pages[i].title,
-                url: rel(&plan.pages[i].path),
+                title: &plan.page(i).title,
+                url: rel(&plan.page(i).path),
             }),
             next: planned.next.map(|i| Link {
-                title: &plan.pages[i].title,
-                url: rel(&plan.pages[i].path),
+                title: &plan.page(i).title,
+                url: rel(&plan.page(i).path),
             }),
             edit_url: project.config.edit_link.as_ref().and_then(|link| {
                 edit_source(data, planned.kind).map(|file| link.link(project.sources.path(file)))
@@ -192,7 +193,7 @@ pub fn page(
             .switcher(project, index)
             .into_iter()
             .map(|target| Switch {
-                name: &project.scopes[target.scope].name.value,
+                name: &project.scope_at(target.scope).name.value,
                 url: rel(&target.path),
                 current: target.current,
             })
@@ -201,7 +202,8 @@ pub fn page(
             .model_switcher(project, index)
             .into_iter()
             .map(|target| ModelSwitch {
-                name: project.models[target.model]
+                name: project
+                    .model_at(target.model)
                     .name()
                     .unwrap_or_default()
                     .to_string(),
@@ -223,7 +225,7 @@ pub fn page(
 }
 
 /// The one file a reader would edit to change the page: a guide's Markdown file, and a
-/// deployment page's tasks file when a single file holds every task of its table (split
+/// scope page's tasks file when a single file holds every task of its table (split
 /// over several files, no one file is the page, and a link to one of them would mislead).
 /// The other pages are made from many files, or from none, and have no such link.
 fn edit_source(data: &SiteData<'_>, kind: PageKind) -> Option<crate::source::FileId> {
@@ -242,10 +244,10 @@ fn edit_source(data: &SiteData<'_>, kind: PageKind) -> Option<crate::source::Fil
 /// The page's bounded navigation, for readers without scripts.
 fn fallback_nav<'a>(
     plan: &'a SitePlan,
-    index: usize,
+    index: PageIx,
     rel: &dyn Fn(&str) -> String,
 ) -> Vec<NavGroup<'a>> {
-    let current = plan.pages[index].nav_at;
+    let current = plan.page(index).nav_at;
     plan.fallback_nav(index)
         .into_iter()
         .map(|(g, items)| {
@@ -258,7 +260,7 @@ fn fallback_nav<'a>(
                     .map(|i| NavItem {
                         title: &group.items[i].title,
                         url: rel(&group.items[i].path),
-                        current: current == Some((g, i)),
+                        current: current == Some(NavAt { group: g, item: i }),
                     })
                     .collect(),
             }
@@ -271,16 +273,16 @@ fn fallback_nav<'a>(
 struct ScriptGroup<'a> {
     /// Title.
     t: &'a str,
-    /// The deployment's index, or `null` for the site-wide groups (always open).
-    s: Option<usize>,
+    /// The scope's index, or `null` for the site-wide groups (always open).
+    s: Option<ScopeIx>,
     /// Items: `[title, path from the site root]`.
     i: Vec<(&'a str, &'a str)>,
 }
 
 /// `static/js/nav.js`: the whole navigation tree, once for the site, as a script (not
 /// JSON, which a page opened from disk may not fetch). Each page names its own path and
-/// deployment, from which the theme's script marks the current page and opens groups.
-pub fn nav_script(plan: &SitePlan) -> String {
+/// scope, from which the theme's script marks the current page and opens groups.
+pub(crate) fn nav_script(plan: &SitePlan) -> String {
     let groups: Vec<ScriptGroup<'_>> = plan
         .nav
         .iter()

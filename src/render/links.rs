@@ -14,22 +14,22 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A broken link, found in the page at `page`.
 #[derive(Debug, Clone)]
-pub struct Problem {
-    pub page: String,
-    pub href: String,
+pub(crate) struct Problem {
+    pub(crate) page: String,
+    pub(crate) href: String,
     /// Byte offset of the attribute in the built page.
-    pub offset: usize,
-    pub reason: String,
+    pub(crate) offset: usize,
+    pub(crate) reason: String,
     /// Where the link was written, when it came from a source file.
-    pub written: Option<Span>,
+    pub(crate) written: Option<Span>,
 }
 
 /// The links the sources of one page wrote: the page's site path, and each link as
 /// written with where it was written. Borrowed from the rendered pages, never copied.
-pub type Written<'a> = (&'a str, &'a [(String, Span)]);
+pub(crate) type Written<'a> = (&'a str, &'a [(String, Span)]);
 
 /// Checks every page; `written` holds, per page, the links its sources wrote.
-pub fn check(site: &Site, written: &[Written<'_>]) -> Vec<Problem> {
+pub(crate) fn check(site: &Site, written: &[Written<'_>]) -> Vec<Problem> {
     let pages: Vec<String> = site
         .files
         .keys()
@@ -40,7 +40,7 @@ pub fn check(site: &Site, written: &[Written<'_>]) -> Vec<Problem> {
 }
 
 /// The ids of a page's elements, the targets of `#anchor` links.
-pub fn ids_of(html: &[u8]) -> BTreeSet<String> {
+pub(crate) fn ids_of(html: &[u8]) -> BTreeSet<String> {
     scan_page(html)
         .ids
         .into_iter()
@@ -83,7 +83,7 @@ type Scanned<'a> = (&'a String, Vec<Found<'a>>, Vec<Cow<'a, str>>);
 /// Linear in the size of the pages, and parallel: each page's links are read and
 /// resolved on their own (a file lookup each), then the ids of just the pages that
 /// `#anchor` links lead to are read, once each, and the anchors are looked up.
-pub fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]) -> Vec<Problem> {
+pub(crate) fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]) -> Vec<Problem> {
     use rayon::prelude::*;
     let files: HashSet<&str> = site.files.keys().map(String::as_str).collect();
     // One pass over each page reads its links and its ids (every page is the target of
@@ -96,7 +96,7 @@ pub fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]) -> Ve
             let found: Vec<Found> = links
                 .into_iter()
                 .filter_map(|(href, offset)| {
-                    let verdict = resolve(&files, page, &href)?;
+                    let verdict = judge_link(&files, page, &href)?;
                     Some(Found {
                         href,
                         offset,
@@ -172,7 +172,7 @@ pub fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]) -> Ve
 
 /// What `href` on `page` leads to: `None` when it is fine or leaves the site, else why
 /// it is broken, or the anchor it still has to find on an existing page.
-fn resolve(files: &HashSet<&str>, page: &str, href: &str) -> Option<Verdict> {
+fn judge_link(files: &HashSet<&str>, page: &str, href: &str) -> Option<Verdict> {
     if href.is_empty() || is_external(href) {
         return None;
     }
@@ -180,7 +180,7 @@ fn resolve(files: &HashSet<&str>, page: &str, href: &str) -> Option<Verdict> {
         && page == "404.html"
     {
         // The 404 page is served at any address, so its links start from the root.
-        return resolve(files, "index.html", from_root);
+        return judge_link(files, "index.html", from_root);
     }
     let broken = |reason: String| Some(Verdict::Broken(reason));
     if href.starts_with('/') {
@@ -352,7 +352,7 @@ fn scan(html: &str) -> Attributes<'_> {
 /// written in a content page is reported once, at the link, as written, however many
 /// built pages show it; and not at all when the check of Markdown sources
 /// ([`crate::check::links::check_sources`]) reported it (`reported`).
-pub fn report(
+pub(crate) fn report(
     project: &mut Project,
     findings: &mut Findings,
     problems: Vec<Problem>,

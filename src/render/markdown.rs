@@ -24,19 +24,19 @@ use std::ops::Range;
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// A shortcode call as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shortcode {
-    pub name: String,
-    pub args: Vec<(String, String)>,
-    pub span: Span,
+pub(crate) struct Shortcode {
+    pub(crate) name: String,
+    pub(crate) args: Vec<(String, String)>,
+    pub(crate) span: Span,
 }
 
 impl Shortcode {
-    pub fn arg(&self, key: &str) -> Option<&str> {
+    pub(crate) fn arg(&self, key: &str) -> Option<&str> {
         self.args
             .iter()
             .find(|(k, _)| k == key)
@@ -45,7 +45,7 @@ impl Shortcode {
 }
 
 /// What a page offers the Markdown renderer.
-pub trait Host<'g> {
+pub(crate) trait Host<'g> {
     fn marker(&mut self) -> &mut Marker<'g>;
     /// The HTML of a data view, or the finding that explains why there is none.
     fn shortcode(&mut self, call: &Shortcode) -> Result<String, Diagnostic>;
@@ -63,7 +63,7 @@ pub trait Host<'g> {
 
 /// Where the Markdown text stands in the sources, to turn offsets into spans.
 #[derive(Debug, Clone, Copy)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// A content file; the text starts at `offset` in it.
     File {
         file: crate::source::FileId,
@@ -87,18 +87,18 @@ impl Origin {
 
 /// The rendered body and the headings for the table of contents.
 #[derive(Debug, Default)]
-pub struct Rendered {
-    pub html: String,
-    pub toc: Vec<TocEntry>,
+pub(crate) struct Rendered {
+    pub(crate) html: String,
+    pub(crate) toc: Vec<TocEntry>,
     /// A level-1 heading that opens the document: the page heading, which the theme
     /// shows in place of the title rather than twice.
-    pub h1: Option<String>,
+    pub(crate) h1: Option<String>,
 }
 
 use crate::load::markdown::options;
 
 /// Renders a Markdown document (a content page's body).
-pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Rendered {
+pub(crate) fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Rendered {
     // Only the renderer may mark slots for its own markup (see `sanitize::Slots`).
     let neutralised;
     let text = if text.contains([sanitize::SLOT_OPEN, sanitize::SLOT_CLOSE]) {
@@ -497,7 +497,7 @@ impl<'g> Host<'g> for Alone<'g> {
 /// Renders a short data text (a summary item, a description) as inline HTML: Markdown
 /// emphasis, code and links work, glossary terms are marked, and a single paragraph loses
 /// its `<p>` so the text fits in a list item or a table cell.
-pub fn render_inline<'g>(text: &str, span: Span, host: &mut dyn Host<'g>) -> String {
+pub(crate) fn render_inline<'g>(text: &str, span: Span, host: &mut dyn Host<'g>) -> String {
     let rendered = render(text, Origin::Value(span), host);
     let html = rendered.html.trim();
     match html
@@ -612,7 +612,7 @@ fn count_calls(text: &str) -> usize {
 }
 
 /// Parses `name(key="value", other='x')`.
-pub fn parse_shortcode(inner: &str, span: Span) -> Result<Shortcode, Diagnostic> {
+pub(crate) fn parse_shortcode(inner: &str, span: Span) -> Result<Shortcode, Diagnostic> {
     let bad = |why: &str| {
         Diagnostic::new(
             RuleId::ContentShortcode,

@@ -2,7 +2,7 @@
 //! checked (see [`crate::pipeline`], which runs the stages). Page bodies are rendered in
 //! parallel from the resolved matrices and the Markdown, the theme lays each page out,
 //! and the site-wide files (search index, sitemap, downloads) are added. The result is a
-//! [`Site`], a map from path to bytes; [`crate::write`] puts it on disk.
+//! [`Site`], a map from path to bytes; `crate::write` puts it on disk.
 //!
 //! Nothing here writes files, so `build` can refuse to write a site with errors and two
 //! builds of the same input can be compared byte for byte.
@@ -11,8 +11,7 @@
 // make the render stage differ from every other stage for no gain.
 #![allow(clippy::result_large_err)]
 
-pub mod budget;
-pub mod cache;
+pub(crate) mod budget;
 mod compare;
 mod data;
 mod dates;
@@ -22,8 +21,9 @@ mod glossary;
 mod highlight;
 mod layout;
 mod letters;
-pub mod links;
+pub(crate) mod links;
 pub mod markdown;
+pub mod memo;
 mod out;
 mod outputs;
 mod page_views;
@@ -40,8 +40,8 @@ use crate::load::content::ContentPage;
 use crate::model::Project;
 use crate::plan::urls;
 use crate::resolve::Matrix;
-use cache::{Cache, RenderedParts, data_hash, frame_hash, hash_of, rerender_changed};
 use data::SiteData;
+use memo::{RenderMemo, RenderedParts, data_hash, frame_hash, hash_of, rerender_changed};
 use outputs::{data_files, insert_search_files, search_parts, written_links};
 use site::Site;
 use std::path::Path;
@@ -49,21 +49,21 @@ use std::sync::Arc;
 use templates::{RenderError, Theme, ThemeError};
 
 /// What the render stage made of a checked project.
-pub struct Rendered {
-    /// The whole site, shared with [`Cache`]: one copy serves, writes and seeds the next
+pub(crate) struct Rendered {
+    /// The whole site, shared with [`RenderMemo`]: one copy serves, writes and seeds the next
     /// build.
-    pub site: Arc<Site>,
+    pub(crate) site: Arc<Site>,
     /// The broken links of the built site, not yet turned into findings: that needs the
     /// links the Markdown sources wrote and adds built pages to the project's sources,
     /// which is the caller's (see [`links::report`]).
-    pub problems: Vec<links::Problem>,
+    pub(crate) problems: Vec<links::Problem>,
     /// What the next build in the same process may reuse.
-    pub cache: Cache,
+    pub(crate) memo: RenderMemo,
 }
 
 /// Loads the theme the config names: the built-in theme with the project's
 /// `themes/<name>/` and `templates/` over it.
-pub fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
+pub(crate) fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
     let mut theme = templates::load(root, &project.config.theme.value)?;
     theme.labels = project.config.labels.clone();
     theme.limits = budget::Limits {
@@ -74,17 +74,17 @@ pub fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeError> {
 }
 
 /// The render stage: the site of a project that has been loaded, resolved and checked,
-/// reusing what `previous` rendered where the inputs allow (see [`Cache`]). It neither
+/// reusing what `previous` rendered where the inputs allow (see [`RenderMemo`]). It neither
 /// resolves nor checks the project: `matrices` are the ones the check ran on. The result
 /// is the same as without `previous`, byte for byte.
-pub fn render(
+pub(crate) fn render(
     project: &Project,
     content: &[ContentPage],
     matrices: &[Matrix<'_>],
     plan: &crate::plan::SitePlan,
     theme: &Theme,
     history: &crate::load::history::History,
-    previous: Option<Cache>,
+    previous: Option<RenderMemo>,
 ) -> Result<Rendered, ThemeError> {
     let frame = frame_hash(project, content, theme, history);
     let data = data_hash(project);
@@ -107,14 +107,14 @@ pub fn render(
         matrix_at: matrices
             .iter()
             .enumerate()
-            .map(|(index, matrix)| ((matrix.model, matrix.scope_index), index))
+            .map(|(index, matrix)| (data::MatrixAt::of(matrix), index))
             .collect(),
     };
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
     let rendered = match reusable {
-        Some(cache) => {
-            let data_changed = cache.data != data;
-            rerender_changed(&site_data, plan, theme, cache, &bodies, data_changed)?
+        Some(memo) => {
+            let data_changed = memo.data != data;
+            rerender_changed(&site_data, plan, theme, memo, &bodies, data_changed)?
         }
         None => None,
     };
@@ -132,7 +132,7 @@ pub fn render(
     Ok(Rendered {
         site: Arc::clone(&site),
         problems: problems.clone(),
-        cache: Cache {
+        memo: RenderMemo {
             frame,
             data,
             bodies,
@@ -170,7 +170,10 @@ fn render_site(
         .enumerate()
         .map(|(i, out)| {
             let path = plan.pages[i].path.clone();
-            (path, layout::page(data, theme, plan, i, out))
+            (
+                path,
+                layout::page(data, theme, plan, crate::plan::PageIx(i), out),
+            )
         })
         .collect();
     for (path, html) in rendered {

@@ -1,5 +1,5 @@
 //! What rendering one page learns, and the table of contents read from its body: a
-//! leaf, shared by the page kinds, search, the layout and the cache.
+//! leaf, shared by the page kinds, search, the layout and the memo.
 
 use super::markdown::TocEntry;
 use crate::diagnostic::Diagnostic;
@@ -7,26 +7,26 @@ use crate::plan::PlannedPage;
 use crate::source::Span;
 
 /// What rendering a planned page learns: its body and what is read from it. Where the
-/// page lives, its deployment, model, key and breadcrumb are the plan's
+/// page lives, its scope, model, key and breadcrumb are the plan's
 /// ([`PlannedPage`]), never repeated here.
 #[derive(Debug, Clone)]
-pub struct PageOut {
-    /// The title the page's template gave it (a deployment page, the comparisons, the
+pub(crate) struct PageOut {
+    /// The title the page's template gave it (a scope page, the comparisons, the
     /// glossary, the page for a missing address); `None` where the plan's title is the
     /// page's (see [`PageOut::title`]).
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// The heading shown on the page, when it differs from the title.
-    pub heading: Option<String>,
-    pub description: String,
-    pub body: String,
-    pub toc: Vec<TocEntry>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub links: Vec<(String, Span)>,
+    pub(crate) heading: Option<String>,
+    pub(crate) description: String,
+    pub(crate) body: String,
+    pub(crate) toc: Vec<TocEntry>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) links: Vec<(String, Span)>,
 }
 
 impl PageOut {
     /// The page's title: its template's, else the plan's.
-    pub fn title<'a>(&'a self, planned: &'a PlannedPage) -> &'a str {
+    pub(crate) fn title<'a>(&'a self, planned: &'a PlannedPage) -> &'a str {
         self.title.as_deref().unwrap_or(&planned.title)
     }
 }
@@ -34,7 +34,7 @@ impl PageOut {
 // The table of contents of a rendered body: the headings with the ids in `ids` that
 /// the template wrote (one it left out is not listed), and `written`, the headings of
 /// Markdown in the body, all in the order they appear.
-pub fn toc_of(body: &str, ids: &[&str], written: Vec<TocEntry>) -> Vec<TocEntry> {
+pub(crate) fn toc_of(body: &str, ids: &[&str], written: Vec<TocEntry>) -> Vec<TocEntry> {
     let position = |id: &str| body.find(&format!(" id=\"{}\"", crate::escape::esc(id)));
     let mut entries: Vec<(usize, TocEntry)> = written
         .into_iter()

@@ -8,7 +8,7 @@ use super::{diagrams, highlight, links, search, sitemap};
 use crate::plan::{PlannedPage, SitePlan, urls};
 use bytes::Bytes;
 
-/// The files made from the data alone: each deployment's matrix as CSV, JSON and XLSX,
+/// The files made from the data alone: each scope's matrix as CSV, JSON and XLSX,
 /// and every diagram as a standalone SVG. Each matrix's files are made on their own, in
 /// parallel: compressing the XLSX workbooks was a fifth of building the example.
 pub(super) fn data_files(data: &SiteData<'_>) -> Vec<(String, Bytes)> {
@@ -18,7 +18,7 @@ pub(super) fn data_files(data: &SiteData<'_>) -> Vec<(String, Bytes)> {
         .par_iter()
         .map(|matrix| {
             let id = &matrix.scope.id.value;
-            let model = data.project.models[matrix.model].id();
+            let model = data.project.model_at(matrix.model).id();
             let mut files = vec![
                 (
                     urls::download(model, id, "csv"),

@@ -1,7 +1,7 @@
-//! The pages of the site and their bodies: home, one RASCI page per deployment (per
-//! operating model and deployment, in a project with models), the content pages of each
-//! deployment, one page per party, the comparison of deployments (of each model's), the
-//! comparison of two models for one deployment, the glossary and the "not found" page. Each kind fills its view (see [`views`]) and
+//! The pages of the site and their bodies: home, one RASCI page per scope (per
+//! operating model and scope, in a project with models), the content pages of each
+//! scope, one page per party, the comparison of scopes (of each model's), the
+//! comparison of two models for one scope, the glossary and the "not found" page. Each kind fills its view (see [`views`]) and
 //! renders its template, `pages/<kind>.html`, into the page's body; the layout then
 //! wraps the body. The wording of a page (headings, titles of pages built from the
 //! data) is its template's, and the table of contents is read from the headings the
@@ -16,11 +16,11 @@ use super::page_views;
 use super::templates::{RenderError, Theme};
 use super::views::{self, Link};
 use crate::load::content::ContentPage;
-use crate::model::Letter;
-use crate::plan::{PageKind, PlannedPage, path_of, sorted_guides, urls};
+use crate::model::{Letter, ModelIx, ScopeIx};
+use crate::plan::{ModelPair, PageKind, PlannedPage, path_of, sorted_guides, urls};
 
 /// The CSS class of a page kind's layout, e.g. `page-deployment`.
-pub fn class(kind: PageKind) -> &'static str {
+pub(crate) fn class(kind: PageKind) -> &'static str {
     match kind {
         PageKind::Home => "page-home",
         PageKind::Scope { .. } => "page-deployment",
@@ -35,19 +35,19 @@ pub fn class(kind: PageKind) -> &'static str {
 
 /// Whether search and the sitemap list pages of the kind: all but the page for a
 /// missing address.
-pub fn searchable(kind: PageKind) -> bool {
+pub(crate) fn searchable(kind: PageKind) -> bool {
     kind != PageKind::NotFound
 }
 
 /// Renders one planned page's body with its template; an error names the failing
 /// template.
-pub fn render(
+pub(crate) fn render(
     data: &SiteData<'_>,
     theme: &Theme,
     planned: &PlannedPage,
 ) -> Result<PageOut, RenderError> {
     let kind = planned.kind;
-    let scope = planned.scope.map(|i| &data.project.scopes[i]);
+    let scope = planned.scope.map(|i| data.project.scope_at(i));
     let mut env = PageEnv::new(data, theme, &planned.path, scope);
     env.model = planned.model;
     let mut out = PageOut {
@@ -61,7 +61,7 @@ pub fn render(
     };
     match kind {
         PageKind::Home => home(&mut env, &mut out)?,
-        PageKind::Scope { model, scope } => deployment(&mut env, &mut out, model, scope)?,
+        PageKind::Scope { model, scope } => scope_page(&mut env, &mut out, model, scope)?,
         PageKind::Content { page, .. } => content(&mut env, &mut out, &data.content[page])?,
         PageKind::Party(i) => party(&mut env, &mut out, i)?,
         PageKind::Compare { model } => compare::compare(&mut env, &mut out, model)?,
@@ -90,9 +90,9 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
         .as_ref()
         .map(|d| d.value.clone())
         .unwrap_or_default();
-    // The deployments come first: most readers arrive to find their deployment's table.
-    let deployments_id = env.id("deployments");
-    let mut deployments = Vec::new();
+    // The scopes come first: most readers arrive to find their scope's table.
+    let scopes_id = env.id("deployments");
+    let mut scopes = Vec::new();
     let grid = if project.has_models() {
         Some(model_grid(env))
     } else {
@@ -101,7 +101,7 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
                 Some(d) => crate::load::markdown::text_of(&env.inline(&d.value, d.span)),
                 None => String::new(),
             };
-            deployments.push(page_views::DeploymentCard {
+            scopes.push(page_views::ScopeCard {
                 href: env.url(&urls::scope(&scope.id.value)),
                 name: scope.name.value.clone(),
                 description,
@@ -124,9 +124,9 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
     }
     let reference_id = env.id("reference");
     let view = page_views::HomeView {
-        deployments_id,
+        scopes_id,
         reference_id,
-        deployments,
+        scopes,
         grid,
         content_html,
         compare_href: (!project.has_models() && project.scopes.len() > 1)
@@ -143,15 +143,11 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
         glossary_href: env.url(urls::GLOSSARY),
     };
     out.body = env.theme.render_block(HOME, "body", &view)?;
-    out.toc = toc_of(
-        &out.body,
-        &[&view.deployments_id, &view.reference_id],
-        written,
-    );
+    out.toc = toc_of(&out.body, &[&view.scopes_id, &view.reference_id], written);
     Ok(())
 }
 
-/// Number of content pages a deployment shows.
+/// Number of content pages a scope shows.
 fn guide_count(data: &SiteData<'_>, scope: &crate::model::Scope) -> usize {
     data.content
         .iter()
@@ -160,8 +156,8 @@ fn guide_count(data: &SiteData<'_>, scope: &crate::model::Scope) -> usize {
 }
 
 /// The home page's grid of a project with models: a row per model, a column per
-/// deployment, a cell linking to the model's page for the deployment (or saying that the
-/// model does not cover it), and a last row of the comparisons of models per deployment.
+/// scope, a cell linking to the model's page for the scope (or saying that the
+/// model does not cover it), and a last row of the comparisons of models per scope.
 fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
     let data = env.data;
     let project = data.project;
@@ -174,15 +170,16 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
         })
         .collect();
     let mut rows = Vec::new();
-    for (model, def) in project.models.iter().enumerate() {
+    for (model, def) in project.models() {
         let id = env.id(&crate::plan::model_anchor(project, model));
-        let cells = (0..project.scopes.len())
-            .map(|scope| page_views::GridCell {
-                scope_name: project.scopes[scope].name.value.clone(),
-                deployment: data
+        let cells = project
+            .scopes()
+            .map(|(scope, _)| page_views::GridCell {
+                scope_name: project.scope_at(scope).name.value.clone(),
+                page: data
                     .matrix(model, scope)
                     .map(|matrix| page_views::GridLink {
-                        href: env.url(&data.deployment_path(model, scope)),
+                        href: env.url(&data.scope_path(model, scope)),
                         tasks: matrix.row_count(),
                         parties: matrix.parties.len(),
                     }),
@@ -207,7 +204,12 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
             links: Vec::new(),
         })
         .collect();
-    for (scope, first, second) in crate::plan::model_pairs(project) {
+    for ModelPair {
+        scope,
+        first,
+        second,
+    } in crate::plan::model_pairs(project)
+    {
         let path = path_of(
             project,
             data.content,
@@ -217,7 +219,7 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
                 second,
             },
         );
-        comparisons[scope].links.push(Link {
+        comparisons[scope.0].links.push(Link {
             name: crate::plan::compare_pair_name(project, first, second),
             href: env.url(&path),
         });
@@ -231,30 +233,31 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
 }
 
 const HOME: &str = "pages/home.html";
-const DEPLOYMENT: &str = "pages/deployment.html";
+const SCOPE: &str = "pages/scope.html";
 const CONTENT: &str = "pages/content.html";
 const PARTY: &str = "pages/party.html";
 const GLOSSARY: &str = "pages/glossary.html";
 const NOT_FOUND: &str = "pages/404.html";
 
-fn deployment(
+fn scope_page(
     env: &mut PageEnv<'_>,
     out: &mut PageOut,
-    model: usize,
-    index: usize,
+    model: ModelIx,
+    index: ScopeIx,
 ) -> Result<(), RenderError> {
     let data = env.data;
     let project = data.project;
-    let scope = &project.scopes[index];
+    let scope = project.scope_at(index);
     let matrix = data.matrix(model, index).ok_or_else(|| {
         RenderError::other(format!("no table of `{}` was resolved", scope.id.value))
     })?;
-    let model_id = project.models[model].id();
+    let model_id = project.model_at(model).id();
     let description_html = scope.description.as_ref().map(|d| {
         let text = env.inline(&d.value, d.span);
         text.trim_end_matches('.').to_string() + "."
     });
-    let model_view = project.models[model]
+    let model_view = project
+        .model_at(model)
         .def
         .as_ref()
         .map(|def| page_views::ModelView {
@@ -309,27 +312,37 @@ fn deployment(
             })
             .collect();
     let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
-    // The other models that cover this deployment, each with its comparison to this one.
+    // The other models that cover this scope, each with its comparison to this one.
     let comparisons = crate::plan::model_pairs(project)
         .into_iter()
-        .filter(|&(s, first, second)| s == index && (first == model || second == model))
-        .map(|(scope, first, second)| {
-            let other = if first == model { second } else { first };
-            views::Link {
-                name: project.models[other].name().unwrap_or_default().to_string(),
-                href: env.url(&path_of(
-                    project,
-                    data.content,
-                    PageKind::CompareModels {
-                        scope,
-                        first,
-                        second,
-                    },
-                )),
-            }
-        })
+        .filter(|pair| pair.scope == index && (pair.first == model || pair.second == model))
+        .map(
+            |ModelPair {
+                 scope,
+                 first,
+                 second,
+             }| {
+                let other = if first == model { second } else { first };
+                views::Link {
+                    name: project
+                        .model_at(other)
+                        .name()
+                        .unwrap_or_default()
+                        .to_string(),
+                    href: env.url(&path_of(
+                        project,
+                        data.content,
+                        PageKind::CompareModels {
+                            scope,
+                            first,
+                            second,
+                        },
+                    )),
+                }
+            },
+        )
         .collect();
-    let view = page_views::DeploymentView {
+    let view = page_views::ScopePageView {
         scope: page_views::ScopeView {
             id: scope.id.value.clone(),
             name: scope.name.value.clone(),
@@ -359,7 +372,7 @@ fn deployment(
         guidance_id,
         guides,
     };
-    let titled = env.theme.render_titled(DEPLOYMENT, &view)?;
+    let titled = env.theme.render_titled(SCOPE, &view)?;
     (out.title, out.description, out.body) = (Some(titled.title), titled.description, titled.body);
     let mut ids: Vec<&str> = Vec::new();
     ids.extend(view.summaries_id.as_deref());
@@ -421,20 +434,22 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
     }
     // The models the party takes part in: every model of a project with models that
     // lists it, the implicit model (all parties) otherwise.
-    let models: Vec<usize> = (0..project.models.len())
-        .filter(|&m| project.models[m].parties.contains(&index))
+    let models: Vec<ModelIx> = project
+        .models()
+        .filter(|(_, m)| m.has_party(index))
+        .map(|(m, _)| m)
         .collect();
-    // How many tasks in each letter, per model and deployment, as a compact overview.
+    // How many tasks in each letter, per model and scope, as a compact overview.
     let mut overview = Vec::new();
     for &model in &models {
-        for &scope in &project.models[model].scopes {
+        for &scope in &project.model_at(model).scopes {
             let Some(matrix) = data.matrix(model, scope) else {
                 continue;
             };
             overview.push(page_views::CountsRow {
                 href: env.url(&data.matrix_path(matrix)),
                 name: matrix.scope.name.value.clone(),
-                model_name: project.models[model].name().map(str::to_string),
+                model_name: project.model_at(model).name().map(str::to_string),
                 counts: Letter::ALL
                     .into_iter()
                     .map(|letter| {
@@ -447,11 +462,11 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
             });
         }
     }
-    // Under a heading per model, the headings of deployments and groups go one down.
+    // Under a heading per model, the headings of scopes and groups go one down.
     let depth = u8::from(has_models);
     let mut sections = Vec::new();
     for &model in &models {
-        let def = &project.models[model];
+        let def = project.model_at(model);
         let heading_id = def
             .id()
             .map(|_| env.id(&crate::plan::model_anchor(project, model)));
@@ -461,12 +476,12 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
         for summary in &mut summaries {
             summary.context_id.clone_from(&heading_id);
         }
-        let mut deployments = Vec::new();
+        let mut scopes = Vec::new();
         for &scope in &def.scopes {
             let Some(matrix) = data.matrix(model, scope) else {
                 continue;
             };
-            let scope_id = &project.scopes[scope].id.value;
+            let scope_id = &project.scope_at(scope).id.value;
             let heading_id = env.id(&match def.id() {
                 Some(model_id) => format!("in-{model_id}-{scope_id}"),
                 None => format!("in-{scope_id}"),
@@ -474,10 +489,10 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
             let mut duties =
                 views::duties(env, party, matrix, &data.matrix_path(matrix), 3 + depth);
             duties.model_name = def.name().map(str::to_string);
-            deployments.push(page_views::PartyDeployment {
+            scopes.push(page_views::PartyScope {
                 heading_id,
                 level: 2 + depth,
-                name: project.scopes[scope].name.value.clone(),
+                name: project.scope_at(scope).name.value.clone(),
                 duties,
             });
         }
@@ -485,7 +500,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
             heading_id,
             name: def.name().map(str::to_string),
             summaries,
-            deployments,
+            scopes,
         });
     }
     let view = page_views::PartyView {
@@ -500,7 +515,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
     for model in &view.models {
         ids.extend(model.heading_id.as_deref());
         ids.extend(model.summaries.iter().map(|s| s.id.as_str()));
-        ids.extend(model.deployments.iter().map(|d| d.heading_id.as_str()));
+        ids.extend(model.scopes.iter().map(|d| d.heading_id.as_str()));
     }
     out.toc = toc_of(&out.body, &ids, Vec::new());
     Ok(())

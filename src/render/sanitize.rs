@@ -8,10 +8,10 @@
 //! MathML with all they hold, event handler attributes, and addresses with a scheme that
 //! runs code (`javascript:`, `vbscript:`, `data:` other than an image).
 //!
-//! [`scan`] finds what the sanitiser is going to remove, so that each removal can be told
-//! to the writer at its line; [`clean`] does the removal. The markup rasci generates
+//! `scan_from` finds what the sanitiser is going to remove, so that each removal can be told
+//! to the writer at its line; `clean` does the removal. The markup rasci generates
 //! itself (highlighted code, data views, glossary tooltips, heading anchors) does not go
-//! through the sanitiser: the renderer sets it aside as [`Slots`] and puts it back after.
+//! through the sanitiser: the renderer sets it aside as `Slots` and puts it back after.
 
 use crate::diagnostic::RuleId;
 use std::borrow::Cow;
@@ -200,25 +200,25 @@ const URL_ATTRIBUTES: &[&str] = &[
 
 /// Marks the start and end of a slot: noncharacters, which no text should hold. The
 /// renderer replaces them in the writer's text before rendering (see [`neutralise`]).
-pub const SLOT_OPEN: char = '\u{FDD0}';
-pub const SLOT_CLOSE: char = '\u{FDD1}';
+pub(crate) const SLOT_OPEN: char = '\u{FDD0}';
+pub(crate) const SLOT_CLOSE: char = '\u{FDD1}';
 
 /// Replaces the slot marks in a writer's text, so that only the renderer can make slots.
 /// Each mark and its replacement take three bytes, so offsets into the text still hold.
-pub fn neutralise(text: &str) -> String {
+pub(crate) fn neutralise(text: &str) -> String {
     text.replace([SLOT_OPEN, SLOT_CLOSE], "\u{FFFD}")
 }
 
 /// rasci's own markup, set aside while the writer's HTML is sanitised. When nothing
 /// needs sanitising, [`Slots::keep`] returns the markup itself and nothing changes.
 #[derive(Debug)]
-pub struct Slots {
+pub(crate) struct Slots {
     on: bool,
     parts: Vec<String>,
 }
 
 impl Slots {
-    pub fn new(on: bool) -> Self {
+    pub(crate) fn new(on: bool) -> Self {
         Slots {
             on,
             parts: Vec::new(),
@@ -226,7 +226,7 @@ impl Slots {
     }
 
     /// The markup, or a placeholder for it when the page is to be sanitised.
-    pub fn keep(&mut self, html: String) -> String {
+    pub(crate) fn keep(&mut self, html: String) -> String {
         if !self.on {
             return html;
         }
@@ -238,7 +238,7 @@ impl Slots {
     /// Sanitises `html` and puts the kept markup back in place of the placeholders.
     /// Placeholders can only be left in text: the sanitiser removes the slot marks from
     /// attribute values, comments are dropped, and raw text elements go whole.
-    pub fn finish(self, html: String) -> String {
+    pub(crate) fn finish(self, html: String) -> String {
         if !self.on {
             return html;
         }
@@ -319,7 +319,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// The HTML with everything outside the allowlist removed.
-pub fn clean(html: &str) -> String {
+pub(crate) fn clean(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 
@@ -327,7 +327,7 @@ pub fn clean(html: &str) -> String {
 /// of an image, where `data:` images are allowed. The scheme is read as a browser reads
 /// it: white space and control characters around it and tabs and line breaks inside it
 /// do not hide it (`java\tscript:`).
-pub fn url_problem(url: &str, image: bool) -> Option<String> {
+pub(crate) fn url_problem(url: &str, image: bool) -> Option<String> {
     let squeezed: String = url
         .trim_start_matches(|c: char| c <= ' ')
         .chars()
@@ -368,25 +368,21 @@ pub fn url_problem(url: &str, image: bool) -> Option<String> {
 
 /// Something the sanitiser will remove from a piece of raw HTML, at a byte offset in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Removal {
-    pub offset: usize,
-    pub len: usize,
+pub(crate) struct Removal {
+    pub(crate) offset: usize,
+    pub(crate) len: usize,
     /// [`RuleId::ContentUnsafeHtml`] or [`RuleId::ContentUnsafeUrl`].
-    pub rule: RuleId,
-    pub message: String,
+    pub(crate) rule: RuleId,
+    pub(crate) message: String,
 }
 
 /// What [`clean`] will remove from `html`, tag by tag, for the findings. It reads the
 /// tags the way the sanitiser's parser does in the common cases; the sanitiser, not this
-/// scan, is what keeps pages safe.
-pub fn scan(html: &str) -> Vec<Removal> {
-    scan_from(html, &mut None)
-}
-
-/// [`scan`] of one of several pieces of HTML of a page, read in order: `inside` is the
+/// scan, is what keeps pages safe. A page may hold several pieces of HTML, read in
+/// order: `inside` is the
 /// element whose content the sanitiser removes (or reads as text) that an earlier piece
 /// opened and no piece has closed yet, as in `<svg>`, `<circle/>`, `</svg>` written inline.
-pub fn scan_from(html: &str, inside: &mut Option<String>) -> Vec<Removal> {
+pub(crate) fn scan_from(html: &str, inside: &mut Option<String>) -> Vec<Removal> {
     let bytes = html.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -655,9 +651,10 @@ mod tests {
 
     #[test]
     fn scan_names_what_goes() {
-        let found = scan(
+        let found = scan_from(
             "<script>if (a<b) {}</script>\n<img src=x onerror=alert(1)>\n\
              <a href=\"&#106;avascript:x\">j</a> <b>ok</b>",
+            &mut None,
         );
         let rules: Vec<(RuleId, usize)> = found.iter().map(|r| (r.rule, r.offset)).collect();
         assert_eq!(

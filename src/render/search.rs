@@ -5,11 +5,11 @@
 //! fetching a JSON file is not allowed. A JSON copy of the same index was written as well
 //! and read by nothing in the site; at 10,000 pages it doubled the index's bytes.
 //!
-//! Every deployment repeats much of the site: its guides, its RASCI page's headings and
-//! the tasks it shares with the other deployments. Each entry therefore carries the
-//! deployment it belongs to (`d`) and a group (`g`) that the copies of the same thing in
-//! other deployments share, so the search shows the current deployment's results by
-//! default and, across all deployments, one result per group rather than one per copy.
+//! Every scope repeats much of the site: its guides, its RASCI page's headings and
+//! the tasks it shares with the other scopes. Each entry therefore carries the
+//! scope it belongs to (`d`) and a group (`g`) that the copies of the same thing in
+//! other scopes share, so the search shows the current scope's results by
+//! default and, across all scopes, one result per group rather than one per copy.
 
 use super::data::SiteData;
 use super::out::PageOut;
@@ -30,16 +30,16 @@ struct Entry<'a> {
     t: Cow<'a, str>,
     /// Site path, relative to the root.
     u: Cow<'a, str>,
-    /// Where it belongs, as the result shows it: the home label, a deployment's name, the
+    /// Where it belongs, as the result shows it: the home label, a scope's name, the
     /// glossary or reference label, with the page or `task` label after a `·`.
     s: Cow<'a, str>,
     /// Text searched (and shown as an excerpt).
     x: Cow<'a, str>,
-    /// The deployment (its index in `scopes.yaml`) the entry belongs to; none for a
+    /// The scope (its index in `scopes.yaml`) the entry belongs to; none for a
     /// page of the whole site.
     #[serde(skip_serializing_if = "Option::is_none")]
-    d: Option<usize>,
-    /// Entries of the same group are one thing shown in several deployments: a task,
+    d: Option<crate::model::ScopeIx>,
+    /// Entries of the same group are one thing shown in several scopes: a task,
     /// a guide, a heading of a guide or of the RASCI page.
     g: usize,
 }
@@ -63,7 +63,7 @@ const MAX_TEXT: usize = 4000;
 
 /// The text the index keeps of a page's body. Computed once per rendered page, so a
 /// rebuild that keeps a page need not keep its body too.
-pub fn page_text(body: &str) -> String {
+pub(crate) fn page_text(body: &str) -> String {
     let mut text = text_of(body);
     if text.len() > MAX_TEXT {
         let mut cut = MAX_TEXT;
@@ -76,7 +76,7 @@ pub fn page_text(body: &str) -> String {
 }
 
 /// Where a page belongs, as its results name it. The home page is not a reference page,
-/// though it belongs to no deployment.
+/// though it belongs to no scope.
 fn page_section(data: &SiteData<'_>, page: &PlannedPage) -> String {
     let labels = &data.project.config.labels;
     match (page.kind, page.scope) {
@@ -86,8 +86,8 @@ fn page_section(data: &SiteData<'_>, page: &PlannedPage) -> String {
     }
 }
 
-/// What makes two pages of different deployments the same page for search: the key the
-/// deployment switcher goes by and the same title. A deployment's RASCI pages share a
+/// What makes two pages of different scopes the same page for search: the key the
+/// scope switcher goes by and the same title. A scope's RASCI pages share a
 /// key but not a title, and each stays a result of its own.
 fn page_group_key(page: &PlannedPage, out: &PageOut) -> String {
     match &page.key {
@@ -101,7 +101,7 @@ fn page_group_key(page: &PlannedPage, out: &PageOut) -> String {
 /// entries can be kept from one build to the next while another page's new heading
 /// shifts the numbers after it.
 #[derive(Debug, Clone)]
-pub struct Part {
+pub(crate) struct Part {
     /// The entry as JSON, made script-safe, without its last field (`g`) and the closing
     /// `}`: `Entry` serialises `g` last.
     head: String,
@@ -126,7 +126,12 @@ impl Part {
 
 /// The parts of one page: the page itself and, for the kinds that have them, its
 /// headings. Empty for a page search does not list.
-pub fn page_parts(data: &SiteData<'_>, page: &PlannedPage, out: &PageOut, text: &str) -> Vec<Part> {
+pub(crate) fn page_parts(
+    data: &SiteData<'_>,
+    page: &PlannedPage,
+    out: &PageOut,
+    text: &str,
+) -> Vec<Part> {
     page_entries(data, page, out, text)
         .into_iter()
         .map(|(entry, group)| Part::new(&entry, group))
@@ -134,7 +139,7 @@ pub fn page_parts(data: &SiteData<'_>, page: &PlannedPage, out: &PageOut, text: 
 }
 
 /// The parts of the tasks of every matrix, in matrix order.
-pub fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
+pub(crate) fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
     use rayon::prelude::*;
     let entries = task_entries(data);
     entries
@@ -148,7 +153,7 @@ pub fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
 /// [`Part`]) and are joined with commas: the same bytes as serialising the list at once
 /// (a JSON array is its items joined by commas). [`script_safe`] may run per entry,
 /// since an entry begins with `{` and ends with `}`, so no `</` or `<!--` spans two.
-pub fn script(pages: &[Vec<Part>], tasks: &[Part]) -> String {
+pub(crate) fn script(pages: &[Vec<Part>], tasks: &[Part]) -> String {
     const HEAD: &str = "window.RASCI_SEARCH_INDEX = [";
     const TAIL: &str = "];\n";
     let parts = || pages.iter().flatten().chain(tasks);
@@ -200,7 +205,7 @@ fn page_entries<'a>(
     // The headings of the written pages and of the RASCI pages are results of their
     // own, leading to their sections; on the glossary page the headings are the
     // terms, found by their aliases and definitions too. The headings of a party's
-    // page and of the comparison only repeat deployment names and the legend.
+    // page and of the comparison only repeat scope names and the legend.
     for heading in &out.toc {
         let title = Cow::Borrowed(page_title);
         let (s, x) = match page.kind {
@@ -209,7 +214,7 @@ fn page_entries<'a>(
                 Cow::Owned(term_text(project, &heading.text)),
             ),
             PageKind::Home => (Cow::Owned(section.clone()), title),
-            // The page's title names its deployment already.
+            // The page's title names its scope already.
             PageKind::Scope { .. } => (title.clone(), title),
             PageKind::Content { .. } => (Cow::Owned(format!("{section} · {page_title}")), title),
             PageKind::Party(_)
@@ -276,7 +281,7 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
                         d: scope,
                         g: 0,
                     },
-                    format!("task\u{1f}{}\u{1f}{}", matrix.model, row.task.id.value),
+                    format!("task\u{1f}{}\u{1f}{}", matrix.model.0, row.task.id.value),
                 ));
             }
         }
@@ -316,11 +321,11 @@ mod tests {
     #[test]
     fn the_index_joined_part_by_part_is_the_list_serialised_at_once() {
         let entry = |t: &'static str, x: &'static str, d: Option<usize>, g: usize| Entry {
+            d: d.map(crate::model::ScopeIx),
             t: Cow::Borrowed(t),
             u: Cow::Borrowed("a/index.html#b"),
             s: Cow::Owned(format!("Cloud · {t}")),
             x: Cow::Borrowed(x),
-            d,
             g,
         };
         // Groups are numbered in the order first met, over the pages and then the tasks.

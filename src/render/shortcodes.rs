@@ -16,7 +16,7 @@ use super::views::{
 };
 use crate::config::LetterOrder;
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
-use crate::model::{Flow, Letter, Scope};
+use crate::model::{Flow, Letter, ModelIx, Scope};
 use crate::resolve::Matrix;
 use crate::source::Span;
 use serde::Serialize;
@@ -62,16 +62,16 @@ const SHORTCODES: &[Declared] = &[
     },
 ];
 
-/// A shortcode call with its deployment and operating model worked out: the ones named,
+/// A shortcode call with its scope and operating model worked out: the ones named,
 /// else the page's own.
 struct Call<'c, 'a> {
     call: &'c Shortcode,
     scope: Option<&'a Scope>,
-    model: Option<usize>,
+    model: Option<ModelIx>,
 }
 
 impl<'c, 'a> Call<'c, 'a> {
-    /// The finding for a shortcode that needs a deployment on a page outside any.
+    /// The finding for a shortcode that needs a scope on a page outside any.
     fn need_scope(&self) -> Diagnostic {
         Diagnostic::new(
             RuleId::ContentShortcode,
@@ -81,13 +81,13 @@ impl<'c, 'a> Call<'c, 'a> {
         .help("add scope=\"<id>\"")
     }
 
-    /// The deployment, or the finding that the page has none.
+    /// The scope, or the finding that the page has none.
     fn scope(&self) -> Result<&'a Scope, Diagnostic> {
         self.scope.ok_or_else(|| self.need_scope())
     }
 
     /// The matrix of `scope` in the call's model; on a page of no model, in the first
-    /// model that covers the deployment.
+    /// model that covers the scope.
     fn matrix_of<'d>(
         &self,
         env: &PageEnv<'d>,
@@ -99,21 +99,25 @@ impl<'c, 'a> Call<'c, 'a> {
         let index = data.scope_index(scope);
         let found = index.and_then(|index| match model {
             Some(model) => data.matrix(model, index),
-            None => (0..data.project.models.len()).find_map(|m| data.matrix(m, index)),
+            None => data
+                .project
+                .models()
+                .find_map(|(m, _)| data.matrix(m, index)),
         });
         found.ok_or_else(|| {
             // The models that do show a table for the scope, for the help.
             let covering: Vec<&str> = index
                 .map(|index| {
-                    (0..data.project.models.len())
-                        .filter(|&m| data.matrix(m, index).is_some())
-                        .filter_map(|m| data.project.models[m].id())
+                    data.project
+                        .models()
+                        .filter(|&(m, _)| data.matrix(m, index).is_some())
+                        .filter_map(|(_, def)| def.id())
                         .collect()
                 })
                 .unwrap_or_default();
             let named = model
                 .filter(|_| call.arg("model").is_some())
-                .and_then(|m| data.project.models[m].id());
+                .and_then(|m| data.project.model_at(m).id());
             let message = match named {
                 Some(id) => format!("model `{id}` does not cover `{}`", scope.id.value),
                 None => format!("no operating model shows a table for `{}`", scope.id.value),
@@ -135,8 +139,8 @@ impl<'c, 'a> Call<'c, 'a> {
 }
 
 /// Renders a shortcode call from a content page with the theme's partials: the call is
-/// checked against its declaration (name, then arguments), its deployment and model are
-/// looked up, and its renderer runs with the page's deployment and model set to the
+/// checked against its declaration (name, then arguments), its scope and model are
+/// looked up, and its renderer runs with the page's scope and model set to the
 /// call's, restored afterwards.
 fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diagnostic> {
     let data = env.data;
@@ -171,7 +175,7 @@ fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diagnost
             format!("arguments: {}", list_names(known_args))
         }));
     }
-    // The deployment: the one named, else the page's own.
+    // The scope: the one named, else the page's own.
     let scope = match call.arg("scope") {
         Some(id) => match data.project.scope(id) {
             Some(scope) => Some(scope),
@@ -191,10 +195,10 @@ fn shortcode(env: &mut PageEnv<'_>, call: &Shortcode) -> Result<String, Diagnost
         None => env.scope,
     };
     // The operating model: the one named, else the page's own; on a page of no model,
-    // the first model that covers the deployment.
+    // the first model that covers the scope.
     let model = match call.arg("model") {
-        Some(id) => match data.project.models.iter().position(|m| m.id() == Some(id)) {
-            Some(model) => Some(model),
+        Some(id) => match data.project.model(id) {
+            Some((model, _)) => Some(model),
             None => {
                 let known: Vec<&str> = data.project.models.iter().filter_map(|m| m.id()).collect();
                 let mut d = Diagnostic::new(
@@ -227,7 +231,7 @@ fn legend<'a>(env: &mut PageEnv<'a>, _: &Call<'_, 'a>) -> Result<String, Diagnos
     Ok(env.partial("partials/legend.html", &Empty {}))
 }
 
-/// `{{ rasci_table(scope="…") }}`: a deployment's matrix, with the legend under it.
+/// `{{ rasci_table(scope="…") }}`: a scope's matrix, with the legend under it.
 fn rasci_table<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String, Diagnostic> {
     let scope = call.scope()?;
     let table_matrix = call.matrix_of(env, scope)?;
@@ -246,7 +250,7 @@ fn rasci_table<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String,
     ))
 }
 
-/// `{{ summaries(scope="…") }}`: the parties' summaries for a deployment.
+/// `{{ summaries(scope="…") }}`: the parties' summaries for a scope.
 fn summaries_of<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String, Diagnostic> {
     let scope = call.scope;
     env.scope = scope;
@@ -265,7 +269,7 @@ fn summaries_of<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String
     Ok(env.partial("partials/summaries.html", &view))
 }
 
-/// `{{ party_duties(party="…") }}`: one party's tasks in a deployment, by letters.
+/// `{{ party_duties(party="…") }}`: one party's tasks in a scope, by letters.
 fn party_duties<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String, Diagnostic> {
     let data = env.data;
     let scope = call.scope()?;
@@ -287,9 +291,9 @@ fn party_duties<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String
         .parties
         .iter()
         .position(|p| p.id.value == party.id.value)
-        .is_some_and(|index| data.project.models[duties_matrix.model].has_party(index));
+        .is_some_and(|index| data.project.model_at(duties_matrix.model).has_party(index));
     if !in_model {
-        let model = &data.project.models[duties_matrix.model];
+        let model = data.project.model_at(duties_matrix.model);
         let members: Vec<&str> = model
             .parties
             .iter()
@@ -362,7 +366,7 @@ fn diagram<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String, Dia
     if let (Some(f), Some(m)) = (found, named_model)
         && f.model != m
     {
-        let model_id = data.project.models[m].id().unwrap_or_default();
+        let model_id = data.project.model_at(m).id().unwrap_or_default();
         let own: Vec<&str> = data
             .project
             .flows
@@ -379,7 +383,7 @@ fn diagram<'a>(env: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String, Dia
             RuleId::ContentShortcode,
             format!(
                 "flow `{id}` is not a flow of model `{model_id}` (it is of model `{}`)",
-                data.project.models[f.model].id().unwrap_or_default()
+                data.project.model_at(f.model).id().unwrap_or_default()
             ),
         )
         .at(span, "in this shortcode")
@@ -478,8 +482,8 @@ impl<'a> Host<'a> for PageEnv<'a> {
     fn rewrite_link(&mut self, dest: &str, span: Span) -> String {
         let data = self.data;
         let own_scope = self.scope.map(|s| s.id.value.clone());
-        // A page outside any deployment links to a guide in the first deployment that
-        // shows it, since guides only exist inside deployments.
+        // A page outside any scope links to a guide in the first scope that
+        // shows it, since guides only exist inside scopes.
         let scope_for = |slug: &str| {
             own_scope.clone().or_else(|| {
                 let page = data.content.iter().find(|p| p.slug == slug);

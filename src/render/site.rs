@@ -1,5 +1,5 @@
 //! The built site as data: every output path with its bytes. A leaf of the render stage,
-//! so that the stage, the link check and the cache take it from here and not from the
+//! so that the stage, the link check and the memo take it from here and not from the
 //! stage's `mod.rs`.
 
 use bytes::Bytes;

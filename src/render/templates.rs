@@ -30,8 +30,8 @@ const BUILTIN_TEMPLATES: [(&str, &str); 24] = [
         include_str!("../../themes/golive/templates/pages/home.html"),
     ),
     (
-        "pages/deployment.html",
-        include_str!("../../themes/golive/templates/pages/deployment.html"),
+        "pages/scope.html",
+        include_str!("../../themes/golive/templates/pages/scope.html"),
     ),
     (
         "pages/content.html",
@@ -143,6 +143,20 @@ const BUILTIN_STATIC: [(&str, &str); 8] = [
     ),
 ];
 
+/// Templates the theme API has renamed, old name first. A theme or project that still
+/// replaces a template under its old name keeps doing so; read in name order, a file
+/// under the new name beside it wins.
+const RENAMED_TEMPLATES: [(&str, &str); 1] = [("pages/deployment.html", "pages/scope.html")];
+
+/// The name a template file read from a theme or `templates/` stands for.
+fn current_name(file: &str) -> String {
+    RENAMED_TEMPLATES
+        .iter()
+        .find(|(old, _)| *old == file)
+        .map_or(file, |(_, new)| new)
+        .to_string()
+}
+
 /// Why the theme could not be used.
 #[derive(Debug)]
 pub enum ThemeError {
@@ -165,24 +179,24 @@ impl std::fmt::Display for ThemeError {
 impl std::error::Error for ThemeError {}
 
 /// The loaded theme: templates compiled once, static files ready to copy.
-pub struct Theme {
-    pub tera: tera::Tera,
+pub(crate) struct Theme {
+    pub(crate) tera: tera::Tera,
     /// Where each template was read from, to name the file when it fails: its own name
     /// for the built-in theme's, else `themes/<name>/templates/...` or `templates/...`.
-    pub origins: BTreeMap<String, String>,
-    pub statics: BTreeMap<String, Vec<u8>>,
+    pub(crate) origins: BTreeMap<String, String>,
+    pub(crate) statics: BTreeMap<String, Vec<u8>>,
     /// A hash of every template and static file, to tell whether the theme changed
     /// between two builds of one process.
-    pub fingerprint: u64,
+    pub(crate) fingerprint: u64,
     /// The config's labels, given to every template as `labels`, so the theme words the
     /// pages it titles (comparison, glossary, 404) as the project does.
-    pub labels: crate::config::Labels,
+    pub(crate) labels: crate::config::Labels,
     /// The budget of each render (`templates:` in the config).
-    pub limits: super::budget::Limits,
+    pub(crate) limits: super::budget::Limits,
 }
 
 /// Loads the theme named in the config, with the project's overrides.
-pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
+pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     let mut templates: BTreeMap<String, String> = owned(&BUILTIN_TEMPLATES);
     let mut origins: BTreeMap<String, String> = BUILTIN_TEMPLATES
         .iter()
@@ -196,17 +210,16 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     // nothing outside `themes/` is ever read for it.
     if crate::config::theme_name_problem(name).is_none() {
         let theme_dir = root.join("themes").join(name);
-        for (template, bytes) in read_dir(root, &theme_dir.join("templates"))? {
-            origins.insert(
-                template.clone(),
-                format!("themes/{name}/templates/{template}"),
-            );
+        for (file, bytes) in read_dir(root, &theme_dir.join("templates"))? {
+            let template = current_name(&file);
+            origins.insert(template.clone(), format!("themes/{name}/templates/{file}"));
             templates.insert(template, String::from_utf8_lossy(&bytes).into_owned());
         }
         statics.extend(read_dir(root, &theme_dir.join("static"))?);
     }
-    for (template, bytes) in read_dir(root, &root.join("templates"))? {
-        origins.insert(template.clone(), format!("templates/{template}"));
+    for (file, bytes) in read_dir(root, &root.join("templates"))? {
+        let template = current_name(&file);
+        origins.insert(template.clone(), format!("templates/{file}"));
         templates.insert(template, String::from_utf8_lossy(&bytes).into_owned());
     }
     if let Some(problem) = nesting_problem(&templates, &origins) {
@@ -248,7 +261,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
 impl Theme {
     /// Renders `template` with `view`'s fields and `letters`, the five RASCI letters
     /// (see `letters::LetterView`). An error names the template's file.
-    pub fn render(
+    pub(crate) fn render(
         &self,
         template: &str,
         view: &impl serde::Serialize,
@@ -259,7 +272,7 @@ impl Theme {
     /// Renders one block of `template`: a page kind's template gives the page's body in
     /// `{% block body %}`, and the title and description of a page built from the data in
     /// `{% block title %}` and `{% block description %}`.
-    pub fn render_block(
+    pub(crate) fn render_block(
         &self,
         template: &str,
         block: &str,
@@ -269,7 +282,7 @@ impl Theme {
     }
 
     /// [`Theme::render_block`] as plain text, for a page's title or description.
-    pub fn render_text(
+    pub(crate) fn render_text(
         &self,
         template: &str,
         block: &str,
@@ -282,8 +295,8 @@ impl Theme {
     /// The title and description (as plain text) and the body of a page built from the
     /// data, its blocks `title`, `description` and `body`, rendered from one context: the
     /// view becomes template values once rather than once per block (the view of a
-    /// deployment page holds every guide of the deployment and its whole table).
-    pub fn render_titled(
+    /// scope page holds every guide of the scope and its whole table).
+    pub(crate) fn render_titled(
         &self,
         template: &str,
         view: &impl serde::Serialize,
@@ -302,7 +315,7 @@ impl Theme {
 
     /// Renders `template` with a context made by the caller (the page shell's), within
     /// the budget like every render.
-    pub fn render_context(
+    pub(crate) fn render_context(
         &self,
         template: &str,
         context: &tera::Context,
@@ -361,10 +374,10 @@ impl Theme {
 }
 
 /// What [`Theme::render_titled`] gives.
-pub struct Titled {
-    pub title: String,
-    pub description: String,
-    pub body: String,
+pub(crate) struct Titled {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) body: String,
 }
 
 /// A template error, named by the file of the template that failed: the one Tera's
@@ -395,12 +408,12 @@ pub struct RenderError {
     /// in the project. `None` when no template is to blame.
     pub file: Option<String>,
     /// What went wrong, without the file.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl RenderError {
     /// A failure no template is to blame for.
-    pub fn other(message: impl Into<String>) -> RenderError {
+    pub(crate) fn other(message: impl Into<String>) -> RenderError {
         RenderError {
             file: None,
             message: message.into(),
@@ -422,7 +435,7 @@ impl std::error::Error for RenderError {}
 /// How deep templates may include or extend one another. Tera renders each level on the
 /// stack, and a chain of a few dozen overflows it in an unoptimised build; the built-in
 /// theme nests 3 deep.
-pub const MAX_NESTING: usize = 32;
+pub(crate) const MAX_NESTING: usize = 32;
 
 /// The templates each one includes or extends, by name, read from its `{% include "…" %}`
 /// and `{% extends "…" %}` tags (Tera takes only a literal name there).
@@ -645,7 +658,7 @@ fn read_dir(root: &Path, dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, ThemeE
 }
 
 /// Tera errors nest their causes; show them all on one line.
-pub fn error_chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -3,7 +3,7 @@
 //! (`pages/*.html`, `partials/*.html`); nothing here writes HTML but what Markdown
 //! renders. Text from the data stays text in a view, for the template to escape; the
 //! fields named `*_html` hold Markdown already rendered and sanitised, the only ones a
-//! template marks `safe`. Deployment pages are built from these views, and content pages
+//! template marks `safe`. Scope pages are built from these views, and content pages
 //! embed the same partials with shortcodes.
 
 use super::env::PageEnv;
@@ -15,7 +15,7 @@ use crate::resolve::Matrix;
 use serde::Serialize;
 
 /// Whether an item with an optional `scopes:` list shows on `scope`'s pages.
-pub fn shows_in(
+pub(crate) fn shows_in(
     scopes: &Option<Vec<crate::model::Located<String>>>,
     scope: Option<&Scope>,
 ) -> bool {
@@ -28,49 +28,49 @@ pub fn shows_in(
 
 /// A link: what it says and where it goes, relative to the page (not yet escaped).
 #[derive(Debug, Clone, Serialize)]
-pub struct Link {
-    pub name: String,
-    pub href: String,
+pub(crate) struct Link {
+    pub(crate) name: String,
+    pub(crate) href: String,
 }
 
-/// `partials/matrix.html`: the RASCI table of one deployment.
+/// `partials/matrix.html`: the RASCI table of one scope.
 #[derive(Debug, Serialize)]
-pub struct MatrixView {
-    pub scope_id: String,
-    pub scope_name: String,
+pub(crate) struct MatrixView {
+    pub(crate) scope_id: String,
+    pub(crate) scope_name: String,
     /// The operating model's name; `None` in a project without models.
-    pub model_name: Option<String>,
+    pub(crate) model_name: Option<String>,
     /// Id of the table's caption, which also names the scrolling region.
-    pub caption_id: String,
+    pub(crate) caption_id: String,
     /// The column heads: one per party, linked to the party's page.
-    pub parties: Vec<Link>,
+    pub(crate) parties: Vec<Link>,
     /// Parties plus the task column, for section rows spanning the table.
-    pub columns: usize,
-    pub sections: Vec<SectionView>,
+    pub(crate) columns: usize,
+    pub(crate) sections: Vec<SectionView>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SectionView {
+pub(crate) struct SectionView {
     /// The section's title; untitled sections have no header row.
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// Id of the header row, when there is one.
-    pub id: Option<String>,
-    pub rows: Vec<RowView>,
+    pub(crate) id: Option<String>,
+    pub(crate) rows: Vec<RowView>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct RowView {
+pub(crate) struct RowView {
     /// The row's anchor, linked from flows and party pages.
-    pub id: String,
-    pub title_html: String,
+    pub(crate) id: String,
+    pub(crate) title_html: String,
     /// One cell per party: its letters in the configured order (as written by default),
     /// none for an empty cell.
-    pub cells: Vec<Vec<LetterView>>,
+    pub(crate) cells: Vec<Vec<LetterView>>,
 }
 
-/// The RASCI table of one deployment: a column per party, a header row per titled
+/// The RASCI table of one scope: a column per party, a header row per titled
 /// section, the task titles as row headers.
-pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
+pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
     let project = env.data.project;
     let caption_id = env.id(&format!("rasci-caption-{}", matrix.scope.id.value));
     // The model's parties, in the model's column order; cells are indexed by the
@@ -118,7 +118,7 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
     MatrixView {
         scope_id: matrix.scope.id.value.clone(),
         scope_name: matrix.scope.name.value.clone(),
-        model_name: project.models[matrix.model].name().map(str::to_string),
+        model_name: project.model_at(matrix.model).name().map(str::to_string),
         caption_id,
         parties,
         columns: matrix.parties.len() + 1,
@@ -128,42 +128,42 @@ pub fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
 
 /// One responsibility summary, in `partials/summaries.html` (`summaries`).
 #[derive(Debug, Serialize)]
-pub struct SummaryView {
+pub(crate) struct SummaryView {
     /// The heading's id.
-    pub id: String,
+    pub(crate) id: String,
     /// The id of a heading that names the summary's context (its model, on a party page
     /// of a project with models), so that two summaries of one party with the same title
     /// are regions of different names; `None` elsewhere.
-    pub context_id: Option<String>,
-    /// Heading level: 3 under the deployment page's heading of summaries.
-    pub level: u8,
+    pub(crate) context_id: Option<String>,
+    /// Heading level: 3 under the scope page's heading of summaries.
+    pub(crate) level: u8,
     /// The summary's own title; without one the template names it after the party.
-    pub title: Option<String>,
-    pub party_name: String,
-    pub intro_html: Option<String>,
-    pub items: Vec<SummaryItemView>,
+    pub(crate) title: Option<String>,
+    pub(crate) party_name: String,
+    pub(crate) intro_html: Option<String>,
+    pub(crate) items: Vec<SummaryItemView>,
 }
 
 /// An item of a summary, in `partials/summary_items.html` (which lists its own items).
 #[derive(Debug, Serialize)]
-pub struct SummaryItemView {
-    pub heading: Option<String>,
-    /// A heading whose items all belong to other deployments.
-    pub empty: bool,
-    pub text_html: Option<String>,
-    pub items: Vec<SummaryItemView>,
+pub(crate) struct SummaryItemView {
+    pub(crate) heading: Option<String>,
+    /// A heading whose items all belong to other scopes.
+    pub(crate) empty: bool,
+    pub(crate) text_html: Option<String>,
+    pub(crate) items: Vec<SummaryItemView>,
 }
 
-/// The responsibility summaries that apply to the page's deployment. Each summary's
+/// The responsibility summaries that apply to the page's scope. Each summary's
 /// heading gets an id; the table of contents finds it in the rendered page.
 /// The summaries of the page's model (every summary in a project without models).
-pub fn summaries(env: &mut PageEnv<'_>, level: u8) -> Vec<SummaryView> {
-    let model = env.model.unwrap_or(0);
+pub(crate) fn summaries(env: &mut PageEnv<'_>, level: u8) -> Vec<SummaryView> {
+    let model = env.model.unwrap_or_default();
     summaries_where(env, level, &|s| s.model == model)
 }
 
 /// The summaries `keep` selects, as [`summaries`] shows them.
-pub fn summaries_where(
+pub(crate) fn summaries_where(
     env: &mut PageEnv<'_>,
     level: u8,
     keep: &dyn Fn(&Summary) -> bool,
@@ -214,13 +214,13 @@ fn summary_items(env: &mut PageEnv<'_>, items: &[SummaryItem]) -> Vec<SummaryIte
 
 /// `partials/figure.html`: a drawing with a link to its `.svg` file.
 #[derive(Debug, Serialize)]
-pub struct FigureView {
-    pub title: String,
+pub(crate) struct FigureView {
+    pub(crate) title: String,
     /// Natural width in whole CSS pixels.
-    pub width: i64,
+    pub(crate) width: i64,
     /// The inline `<svg>`, drawn from escaped text.
-    pub svg_html: String,
-    pub href: String,
+    pub(crate) svg_html: String,
+    pub(crate) href: String,
 }
 
 fn figure(env: &PageEnv<'_>, diagram: &Diagram) -> FigureView {
@@ -233,34 +233,34 @@ fn figure(env: &PageEnv<'_>, diagram: &Diagram) -> FigureView {
 }
 
 /// The drawing of a flow.
-pub fn flow_figure(env: &PageEnv<'_>, flow: &Flow) -> Option<FigureView> {
+pub(crate) fn flow_figure(env: &PageEnv<'_>, flow: &Flow) -> Option<FigureView> {
     Some(figure(env, env.data.diagrams.flow(flow)?))
 }
 
-/// The drawing of the systems of the page's deployment; none outside a deployment.
-pub fn systems_figure(env: &PageEnv<'_>) -> Option<FigureView> {
+/// The drawing of the systems of the page's scope; none outside a scope.
+pub(crate) fn systems_figure(env: &PageEnv<'_>) -> Option<FigureView> {
     let scope = env.scope?;
     Some(figure(env, env.data.diagrams.systems(scope)?))
 }
 
-/// `partials/systems.html`: the systems of a deployment and who manages each.
+/// `partials/systems.html`: the systems of a scope and who manages each.
 #[derive(Debug, Serialize)]
-pub struct SystemsView {
-    pub figure: Option<FigureView>,
-    pub systems: Vec<SystemView>,
+pub(crate) struct SystemsView {
+    pub(crate) figure: Option<FigureView>,
+    pub(crate) systems: Vec<SystemView>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SystemView {
-    pub name_html: String,
+pub(crate) struct SystemView {
+    pub(crate) name_html: String,
     /// The managing party, linked; `None` when `managed_by` names no party.
-    pub manager: Option<Link>,
+    pub(crate) manager: Option<Link>,
     /// `managed_by` as written.
-    pub managed_by: String,
-    pub description_html: Option<String>,
+    pub(crate) managed_by: String,
+    pub(crate) description_html: Option<String>,
 }
 
-pub fn systems(env: &mut PageEnv<'_>) -> SystemsView {
+pub(crate) fn systems(env: &mut PageEnv<'_>) -> SystemsView {
     let project = env.data.project;
     let figure = systems_figure(env);
     let scope = env.scope;
@@ -291,38 +291,38 @@ pub fn systems(env: &mut PageEnv<'_>) -> SystemsView {
 
 /// `partials/flow.html`: a flow's steps as an ordered list, with its drawing.
 #[derive(Debug, Serialize)]
-pub struct FlowView {
-    pub title: String,
-    /// Id of the flow's heading on a deployment page (unused by the partial itself).
-    pub heading_id: String,
-    pub description_html: Option<String>,
-    pub figure: Option<FigureView>,
-    pub steps: Vec<StepView>,
+pub(crate) struct FlowView {
+    pub(crate) title: String,
+    /// Id of the flow's heading on a scope page (unused by the partial itself).
+    pub(crate) heading_id: String,
+    pub(crate) description_html: Option<String>,
+    pub(crate) figure: Option<FigureView>,
+    pub(crate) steps: Vec<StepView>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct StepView {
-    pub id: String,
+pub(crate) struct StepView {
+    pub(crate) id: String,
     /// `start`, `step`, `decision` or `end`.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// Name of the step's lane (its own name, else its party's).
-    pub lane: String,
-    pub text_html: String,
-    /// The step's task on this deployment's page, when the page has it.
-    pub task: Option<Link>,
+    pub(crate) lane: String,
+    pub(crate) text_html: String,
+    /// The step's task on this scope's page, when the page has it.
+    pub(crate) task: Option<Link>,
     /// A decision's ways out: label and the text of the step it leads to.
-    pub branches: Vec<BranchView>,
+    pub(crate) branches: Vec<BranchView>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct BranchView {
-    pub label: String,
-    pub target: String,
+pub(crate) struct BranchView {
+    pub(crate) label: String,
+    pub(crate) target: String,
 }
 
 /// A flow's steps, lane by lane; decisions list their ways out. `heading_id` is the id
 /// the caller gave the flow's heading, if any.
-pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView {
+pub(crate) fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView {
     let project = env.data.project;
     let description_html = flow
         .description
@@ -349,7 +349,7 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView 
             StepKind::End => "end",
         };
         let text_html = env.inline(&step.text.value, step.text.span);
-        // Link the step to its task's row on the deployment page of the flow's model,
+        // Link the step to its task's row on the scope page of the flow's model,
         // when that page has it.
         let task = match (&step.task, env.scope) {
             (Some(task), Some(scope)) => env
@@ -399,44 +399,44 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView 
     }
 }
 
-/// `partials/duties.html`: what a party does in one deployment, each task once, grouped
+/// `partials/duties.html`: what a party does in one scope, each task once, grouped
 /// by the letters the party holds in it.
 #[derive(Debug, Serialize)]
-pub struct DutiesView {
-    pub party_name: String,
-    pub scope_name: String,
+pub(crate) struct DutiesView {
+    pub(crate) party_name: String,
+    pub(crate) scope_name: String,
     /// The operating model's name; `None` in a project without models.
-    pub model_name: Option<String>,
+    pub(crate) model_name: Option<String>,
     /// Level of the groups' headings, below the heading the partial is placed under.
-    pub level: u8,
+    pub(crate) level: u8,
     /// One group per distinct set of letters the party holds, in RASCI order of the sets
     /// (see [`letter_set_order`]).
-    pub groups: Vec<DutyGroup>,
+    pub(crate) groups: Vec<DutyGroup>,
 }
 
 /// The tasks in which a party holds exactly the same letters.
 #[derive(Debug, Serialize)]
-pub struct DutyGroup {
+pub(crate) struct DutyGroup {
     /// The letters, in RASCI order; the template names the group after them.
-    pub letters: Vec<LetterView>,
-    /// The tasks, in table order, linked to their rows on the deployment page.
-    pub tasks: Vec<Link>,
+    pub(crate) letters: Vec<LetterView>,
+    /// The tasks, in table order, linked to their rows on the scope page.
+    pub(crate) tasks: Vec<Link>,
 }
 
 /// The sort key of a set of letters: its letters in RASCI order, compared
 /// lexicographically, so `R` < `R, A` < `A` < `A, C` < `I`. A fixed order, so a party's
-/// page reads the same way in every deployment.
-pub fn letter_set_order(letters: LetterSet) -> Vec<Letter> {
+/// page reads the same way in every scope.
+pub(crate) fn letter_set_order(letters: LetterSet) -> Vec<Letter> {
     letters.iter().collect()
 }
 
 /// A party's tasks in one matrix, each once, under the set of letters it holds there.
-/// `deployment_page` is the site path of the page holding the matrix's rows.
-pub fn duties(
+/// `scope_page` is the site path of the page holding the matrix's rows.
+pub(crate) fn duties(
     env: &PageEnv<'_>,
     party: &Party,
     matrix: &Matrix<'_>,
-    deployment_page: &str,
+    scope_page: &str,
     level: u8,
 ) -> DutiesView {
     let project = env.data.project;
@@ -455,7 +455,7 @@ pub fn duties(
             name: row.task.title.value.clone(),
             href: format!(
                 "{}#{}",
-                env.url(deployment_page),
+                env.url(scope_page),
                 urls::task_anchor(&row.task.id.value)
             ),
         };
@@ -482,4 +482,4 @@ pub fn duties(
 
 /// A view with nothing in it, for partials that need only `letters`.
 #[derive(Debug, Serialize)]
-pub struct Empty {}
+pub(crate) struct Empty {}

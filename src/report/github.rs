@@ -5,7 +5,7 @@
 use crate::diagnostic::{Findings, Severity};
 use crate::source::Sources;
 
-pub fn render(findings: &Findings, sources: &Sources) -> String {
+pub(crate) fn render(findings: &Findings, sources: &Sources) -> String {
     let mut out = String::new();
     for d in &findings.diagnostics {
         let command = match d.severity {
@@ -40,13 +40,13 @@ pub fn render(findings: &Findings, sources: &Sources) -> String {
     out
 }
 
-pub fn escape_data(text: &str) -> String {
+pub(crate) fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-pub fn escape_property(text: &str) -> String {
+pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -29,7 +29,7 @@ struct Lines {
     begin: usize,
 }
 
-pub fn render(findings: &Findings, sources: &Sources) -> String {
+pub(crate) fn render(findings: &Findings, sources: &Sources) -> String {
     let issues: Vec<Issue> = findings
         .diagnostics
         .iter()
@@ -70,7 +70,7 @@ pub fn render(findings: &Findings, sources: &Sources) -> String {
 /// FNV-1a (128-bit) of the parts, each followed by a NUL so that `("ab", "c")` and
 /// `("a", "bc")` differ, as 32 hex digits. Not for secrets: it only has to be stable and
 /// spread out, which FNV is, without another dependency.
-pub fn fingerprint(parts: &[&str]) -> String {
+pub(crate) fn fingerprint(parts: &[&str]) -> String {
     const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
     const PRIME: u128 = 0x0000000001000000000000000000013B;
     let mut hash = OFFSET;

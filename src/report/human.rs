@@ -24,7 +24,7 @@ const JOIN_LINES: usize = 40;
 /// Characters of a message, label or help shown; the rest is cut with an ellipsis.
 const MAX_TEXT: usize = 1000;
 
-pub fn render(findings: &Findings, sources: &Sources, color: bool) -> String {
+pub(crate) fn render(findings: &Findings, sources: &Sources, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {

@@ -5,9 +5,9 @@ use crate::diagnostic::{Diagnostic, Findings, Label};
 use crate::source::Sources;
 use serde_json::{Value, json};
 
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
-pub fn render(findings: &Findings, sources: &Sources) -> String {
+pub(crate) fn render(findings: &Findings, sources: &Sources) -> String {
     let diagnostics: Vec<Value> = findings
         .diagnostics
         .iter()

@@ -5,7 +5,7 @@ use crate::diagnostic::{Findings, RuleId, Severity};
 use crate::source::Sources;
 use serde_json::{Value, json};
 
-pub fn render(findings: &Findings, sources: &Sources) -> String {
+pub(crate) fn render(findings: &Findings, sources: &Sources) -> String {
     let rules: Vec<Value> = RuleId::ALL
         .iter()
         .map(|rule| {

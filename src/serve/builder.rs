@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Runs rebuilds and reports them on the terminal.
-pub struct Builder {
+pub(crate) struct Builder {
     root: PathBuf,
     color: bool,
     /// The last findings printed, so an unchanged set of warnings is not repeated on every
@@ -19,7 +19,7 @@ pub struct Builder {
     last_report: String,
     /// What the last build rendered, so that a save which only changes the text of some
     /// Markdown pages re-renders just those pages.
-    cache: Option<crate::pipeline::Cache>,
+    memo: Option<crate::pipeline::Memo>,
 }
 
 impl Builder {
@@ -30,18 +30,18 @@ impl Builder {
             color: std::io::stderr().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             last_report: String::new(),
-            cache: None,
+            memo: None,
         }
     }
 
     /// Keeps the first build's memo and prints its findings, as a rebuild does.
     pub(super) fn first_build(
         &mut self,
-        cache: crate::pipeline::Cache,
+        memo: crate::pipeline::Memo,
         findings: &Findings,
         sources: &Sources,
     ) {
-        self.cache = Some(cache);
+        self.memo = Some(memo);
         self.print_findings(findings, sources);
     }
 
@@ -70,7 +70,7 @@ impl Builder {
     pub(super) fn rebuild(&mut self, state: &State, replaced: impl FnMut() -> bool) {
         let started = Instant::now();
         state.send(Event::Building);
-        let previous = self.cache.take();
+        let previous = self.memo.take();
         let rebuilt =
             match guarded(|| crate::pipeline::rebuild_until(&self.root, previous, replaced)) {
                 Ok(None) => return,
@@ -78,21 +78,21 @@ impl Builder {
                 Ok(Some(Err(error))) => return self.report_failure(state, &error.to_string()),
                 Err(message) => return self.report_failure(state, &message),
             };
-        let (built, cache) = match rebuilt {
+        let (built, memo) = match rebuilt {
             Rebuild::Stopped {
                 project,
                 findings,
                 previous,
             } => {
-                self.cache = Some(previous);
+                self.memo = Some(previous);
                 self.print_findings(&findings, &project.sources);
                 eprintln!("not reloading: the last good site is still served");
                 state.set_findings(reload::findings_json(&findings, &project.sources));
                 return;
             }
-            Rebuild::Built(built, cache) => (built, cache),
+            Rebuild::Built(built, memo) => (built, memo),
         };
-        self.cache = Some(cache);
+        self.memo = Some(memo);
         self.print_findings(&built.findings, &built.project.sources);
         let json = reload::findings_json(&built.findings, &built.project.sources);
         if built.findings.errors() > 0 {

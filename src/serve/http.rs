@@ -27,7 +27,11 @@ struct App {
 
 /// The preview's routes: the event stream, and the site for every other path. Every
 /// request, the event stream included, must name the preview in its `Host` header.
-pub fn router(state: Arc<State>, stop: watch::Receiver<bool>, listening: SocketAddr) -> Router {
+pub(crate) fn router(
+    state: Arc<State>,
+    stop: watch::Receiver<bool>,
+    listening: SocketAddr,
+) -> Router {
     Router::new()
         .route(reload::EVENTS_PATH, get(events))
         .fallback(site)
@@ -62,7 +66,7 @@ async fn host_guard(listening: SocketAddr, request: Request, next: Next) -> Resp
 /// an IP address, with the listening port. An IP must be the one listened on or a
 /// loopback address; when listening on all addresses, any IP of the machine can be
 /// meant. Names other than `localhost` are refused: they are what DNS rebinding uses.
-pub fn host_is_allowed(host: &str, listening: SocketAddr) -> bool {
+pub(crate) fn host_is_allowed(host: &str, listening: SocketAddr) -> bool {
     let (name, port) = match host.rsplit_once(':') {
         Some((name, port)) if !port.contains(']') => (name, port.parse::<u16>().ok()),
         _ => (host, Some(80)),
@@ -103,7 +107,7 @@ async fn site(Extract(app): Extract<App>, method: Method, uri: Uri) -> Response 
     if site.files.is_empty() {
         return no_site_yet(version);
     }
-    match resolve(uri.path()) {
+    match look_up(uri.path()) {
         Ok(Lookup {
             key,
             trailing_slash,
@@ -179,7 +183,7 @@ fn file(status: StatusCode, key: &str, bytes: &[u8], version: u64) -> Response {
 }
 
 /// The content type of a site file, by its extension.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let extension = path
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -210,14 +214,14 @@ pub fn content_type(path: &str) -> &'static str {
 
 /// A request path as a key of the site's file map.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Lookup {
-    pub key: String,
+pub(crate) struct Lookup {
+    pub(crate) key: String,
     /// The path named a folder (`/cloud/`); `key` is then its `index.html`.
-    pub trailing_slash: bool,
+    pub(crate) trailing_slash: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum Rejected {
+pub(crate) enum Rejected {
     /// Traversal, backslash, NUL, bad percent-encoding or not UTF-8: never a site path.
     Invalid,
     /// A dot-file or dot-folder: answered like any unknown path.
@@ -225,7 +229,7 @@ pub enum Rejected {
 }
 
 /// Decodes and checks the path of a request (without its query).
-pub fn resolve(raw: &str) -> Result<Lookup, Rejected> {
+pub(crate) fn look_up(raw: &str) -> Result<Lookup, Rejected> {
     let decoded = percent_decode(raw).ok_or(Rejected::Invalid)?;
     let path = String::from_utf8(decoded).map_err(|_| Rejected::Invalid)?;
     if path.contains(['\0', '\\']) {
@@ -259,7 +263,7 @@ pub fn resolve(raw: &str) -> Result<Lookup, Rejected> {
 /// request, so it always starts with exactly one `/` (a request for `//cloud` must not be
 /// sent to `//cloud/`, which a browser reads as another host), and every byte but
 /// unreserved ones and `/` is percent-encoded, so no decoded character reaches the header.
-pub fn folder_location(key: &str) -> String {
+pub(crate) fn folder_location(key: &str) -> String {
     let mut location = String::with_capacity(key.len() + 2);
     location.push('/');
     for byte in key.bytes() {
@@ -297,7 +301,7 @@ mod tests {
     use super::*;
 
     fn key(raw: &str) -> Result<String, Rejected> {
-        resolve(raw).map(|l| l.key)
+        look_up(raw).map(|l| l.key)
     }
 
     #[test]
@@ -324,15 +328,15 @@ mod tests {
             "/%e2%28%a1",
             "/./index.html",
         ] {
-            assert_eq!(resolve(raw), Err(Rejected::Invalid), "{raw}");
+            assert_eq!(look_up(raw), Err(Rejected::Invalid), "{raw}");
         }
     }
 
     #[test]
     fn dot_files_are_hidden() {
-        assert_eq!(resolve("/.git/config"), Err(Rejected::Hidden));
-        assert_eq!(resolve("/static/.env"), Err(Rejected::Hidden));
-        assert_eq!(resolve("/%2egit/HEAD"), Err(Rejected::Hidden));
+        assert_eq!(look_up("/.git/config"), Err(Rejected::Hidden));
+        assert_eq!(look_up("/static/.env"), Err(Rejected::Hidden));
+        assert_eq!(look_up("/%2egit/HEAD"), Err(Rejected::Hidden));
     }
 
     #[test]

@@ -26,22 +26,22 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Port used when none is given, the one Zola's `serve` uses too.
-pub const DEFAULT_PORT: u16 = 1111;
+pub(crate) const DEFAULT_PORT: u16 = 1111;
 
 /// What `rasci serve` was asked to do.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub root: PathBuf,
     /// Port to listen on; `0` picks a free one (the address is printed).
-    pub port: u16,
+    pub(crate) port: u16,
     /// Address to listen on; loopback when `None`.
-    pub bind: Option<IpAddr>,
+    pub(crate) bind: Option<IpAddr>,
     /// Open the site in a browser once it is served.
-    pub open: bool,
+    pub(crate) open: bool,
 }
 
 /// Builds, serves and watches until Ctrl-C. Returns once the server has shut down.
-pub fn run(options: Options) -> Result<(), ServeError> {
+pub(crate) fn run(options: Options) -> Result<(), ServeError> {
     let started = Instant::now();
     let mut builder = Builder::new(&options.root);
     if !options.root.join(crate::config::CONFIG_FILE).is_file() {
@@ -50,8 +50,8 @@ pub fn run(options: Options) -> Result<(), ServeError> {
     }
     let watch = watch::Watch::start(&options.root)?;
     let (site, findings) = match crate::pipeline::build_reusing(&options.root, None) {
-        Ok((built, cache)) => {
-            builder.first_build(cache, &built.findings, &built.project.sources);
+        Ok((built, memo)) => {
+            builder.first_build(memo, &built.findings, &built.project.sources);
             if built.findings.errors() > 0 {
                 eprintln!(
                     "the site has errors: open pages show them; the preview updates once they are fixed"
@@ -143,7 +143,7 @@ pub fn run(options: Options) -> Result<(), ServeError> {
 /// How long a connection may take to send the head of a request. A preview's
 /// browser sends it at once; a client that trickles it in is holding a connection open
 /// for nothing and is cut off.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Accepts connections until `shutdown` completes, then lets the open ones finish.
 /// Each connection is served by HTTP/1 with [`HEADER_TIMEOUT`] on the request head.

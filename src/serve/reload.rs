@@ -18,11 +18,11 @@ use tokio::sync::{broadcast, watch};
 
 /// Where the event stream is served; no file of a site can have this path, since
 /// segments starting with `_` never come out of the renderer and `__rasci` is reserved.
-pub const EVENTS_PATH: &str = "/__rasci/events";
+pub(crate) const EVENTS_PATH: &str = "/__rasci/events";
 
 /// The findings of the last build as sent to pages: an empty list when there is no error
 /// (warnings alone do not cover the page), else every finding, errors first as sorted.
-pub fn findings_json(findings: &Findings, sources: &Sources) -> Arc<str> {
+pub(crate) fn findings_json(findings: &Findings, sources: &Sources) -> Arc<str> {
     if findings.errors() == 0 {
         return Arc::from("[]");
     }
@@ -56,7 +56,7 @@ pub fn findings_json(findings: &Findings, sources: &Sources) -> Arc<str> {
 }
 
 /// A build that could not run at all, in the same shape as [`findings_json`].
-pub fn error_json(message: &str) -> Arc<str> {
+pub(crate) fn error_json(message: &str) -> Arc<str> {
     let list = json!([{
         "severity": Severity::Error.as_str(),
         "rule": "build",
@@ -72,7 +72,7 @@ pub fn error_json(message: &str) -> Arc<str> {
 /// The event stream of one open page: the version of the site served now (so a page that
 /// missed a reload catches up), the current findings (so a page opened while the input is
 /// broken shows them at once), then every event as it happens, until the server stops.
-pub fn events(
+pub(crate) fn events(
     state: &State,
     stop: watch::Receiver<bool>,
 ) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>> + use<>> {
@@ -116,7 +116,7 @@ fn to_sse(event: &Event) -> sse::Event {
 
 /// Adds the live-reload script, with the version of the site the page comes from, before
 /// the last `</body>`, or at the end when there is none.
-pub fn inject(html: &[u8], version: u64) -> Vec<u8> {
+pub(crate) fn inject(html: &[u8], version: u64) -> Vec<u8> {
     let at = find_last_body_end(html).unwrap_or(html.len());
     let script = SCRIPT.replacen("RASCI_VERSION", &version.to_string(), 1);
     let mut out = Vec::with_capacity(html.len() + script.len());

@@ -11,7 +11,7 @@ use tokio::sync::broadcast;
 
 /// Why the preview could not start (as opposed to findings, which it shows and survives).
 #[derive(Debug)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     /// The first build could not run at all (no config, unreadable files, broken theme).
     Build(BuildError),
     /// The address is taken or cannot be bound.
@@ -41,7 +41,7 @@ impl std::error::Error for ServeError {}
 
 /// What open pages are told.
 #[derive(Debug, Clone)]
-pub enum Event {
+pub(crate) enum Event {
     /// A new site is being served: reload.
     Reload,
     /// A rebuild has started: on a large site it takes long enough to be worth saying.
@@ -51,7 +51,7 @@ pub enum Event {
 }
 
 /// Shared between the HTTP handlers and the rebuild thread.
-pub struct State {
+pub(crate) struct State {
     /// The last good site. Swapped as a whole, so a request sees either the old or the
     /// new site, never a mix; readers hold the lock only long enough to clone the `Arc`.
     site: RwLock<(Arc<Site>, u64)>,
@@ -78,18 +78,18 @@ impl State {
     /// The site served now, and its version: a number that changes whenever the site
     /// does. Pages carry the version they were served from, so one that missed a reload
     /// (hidden, or disconnected) notices when it reconnects.
-    pub fn site(&self) -> (Arc<Site>, u64) {
+    pub(crate) fn site(&self) -> (Arc<Site>, u64) {
         self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    pub fn findings(&self) -> Arc<str> {
+    pub(crate) fn findings(&self) -> Arc<str> {
         self.findings
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
     }
 
@@ -98,7 +98,7 @@ impl State {
         let _ = self.events.send(event);
     }
 
-    /// Serves `site`, which the rebuild's cache shares: the process holds one site.
+    /// Serves `site`, which the rebuild's memo shares: the process holds one site.
     pub(super) fn set_site(&self, site: Arc<Site>) {
         let mut served = self.site.write().unwrap_or_else(|e| e.into_inner());
         *served = (site, served.1 + 1);

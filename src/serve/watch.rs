@@ -24,13 +24,13 @@ use std::time::Duration;
 /// Editors that save by writing a temporary file and renaming it produce several events
 /// within a few milliseconds; 50 ms gathers them into one rebuild while staying well
 /// below what a writer notices between saving and seeing the page change.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Folders of the project whose files are inputs of the site.
-pub const INPUT_DIRS: [&str; 5] = ["data", "content", "themes", "templates", "static"];
+pub(crate) const INPUT_DIRS: [&str; 5] = ["data", "content", "themes", "templates", "static"];
 
 /// Stops the watcher and its rebuild thread when dropped.
-pub struct Guard {
+pub(crate) struct Guard {
     stop: Arc<AtomicBool>,
 }
 
@@ -43,7 +43,7 @@ impl Drop for Guard {
 /// Watching that has started but does not rebuild yet. It starts before the first build
 /// and records the inputs as they are then, so a save made while that build runs is
 /// neither lost nor mistaken for no change: it rebuilds once [`Watch::run`] is called.
-pub struct Watch {
+pub(crate) struct Watch {
     root: PathBuf,
     debouncer: Debouncer,
     events: mpsc::Receiver<DebounceEventResult>,
@@ -63,7 +63,7 @@ type Debouncer = notify_debouncer_full::Debouncer<
 >;
 
 impl Watch {
-    pub fn start(root: &Path) -> Result<Watch, ServeError> {
+    pub(crate) fn start(root: &Path) -> Result<Watch, ServeError> {
         let root = root.canonicalize().map_err(ServeError::Io)?;
         let (tx, events) = mpsc::channel::<DebounceEventResult>();
         let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(ServeError::Watch)?;
@@ -87,7 +87,7 @@ impl Watch {
 
     /// Rebuilds on every batch of relevant changes, on a thread of its own so a slow
     /// build never blocks a request, until the guard is dropped.
-    pub fn run(self, state: Arc<State>, mut builder: Builder) -> Result<Guard, ServeError> {
+    pub(crate) fn run(self, state: Arc<State>, mut builder: Builder) -> Result<Guard, ServeError> {
         let Watch {
             root,
             mut debouncer,
@@ -273,7 +273,7 @@ fn changes_content(event: &DebouncedEvent) -> bool {
 
 /// Whether a path (relative to the root) is an input of the site: the config, or a file
 /// in an input folder that is not an editor's temporary, backup or lock file.
-pub fn is_input(relative: &Path) -> bool {
+pub(crate) fn is_input(relative: &Path) -> bool {
     let mut parts = relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy());

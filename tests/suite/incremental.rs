@@ -17,12 +17,12 @@ use Rendered::{All, Pages};
 /// Applies each edit in turn; after each, the reusing build must equal a fresh one, in
 /// files and in findings, having checked the project once and rendered from that check.
 fn assert_reuse_matches_fresh(root: &Path, edits: &[(&str, &str, &str, Rendered)]) {
-    let (_, mut cache) = build_reusing(root, None).unwrap();
-    let all_pages = cache.rendered_pages();
+    let (_, mut memo) = build_reusing(root, None).unwrap();
+    let all_pages = memo.rendered_pages();
     for (file, from, to, rendered) in edits {
         edit(&root.join(file), from, to);
         let before = stage_runs();
-        let (reused, next) = build_reusing(root, Some(cache)).unwrap();
+        let (reused, next) = build_reusing(root, Some(memo)).unwrap();
         let after = stage_runs();
         assert_eq!(
             (after.checks - before.checks, after.renders - before.renders),
@@ -49,7 +49,7 @@ fn assert_reuse_matches_fresh(root: &Path, edits: &[(&str, &str, &str, Rendered)
             reused.findings.diagnostics, fresh.findings.diagnostics,
             "after editing {file}"
         );
-        cache = next;
+        memo = next;
     }
 }
 
@@ -198,12 +198,12 @@ fn remembered_front_matter_is_what_a_fresh_load_reads() {
     let guidelines = root.join("content/submission-guidelines.md");
     // An impossible day: a finding at the value, and the page goes without a date.
     edit(&guidelines, "title: ", "updated: 2026-02-30\ntitle: ");
-    let (_, cache) = build_reusing(&root, None).unwrap();
-    assert_eq!(cache.remembered_fronts(), 3, "_index, reading, guidelines");
-    assert_eq!(cache.remembered_links(), 3);
+    let (_, memo) = build_reusing(&root, None).unwrap();
+    assert_eq!(memo.remembered_fronts(), 3, "_index, reading, guidelines");
+    assert_eq!(memo.remembered_links(), 3);
 
-    let same_as_fresh = |cache| {
-        let (reused, next) = build_reusing(&root, Some(cache)).unwrap();
+    let same_as_fresh = |memo| {
+        let (reused, next) = build_reusing(&root, Some(memo)).unwrap();
         let fresh = build(&root).unwrap();
         assert_eq!(reused.findings.diagnostics, fresh.findings.diagnostics);
         assert!(
@@ -220,7 +220,7 @@ fn remembered_front_matter_is_what_a_fresh_load_reads() {
         "---\ntitle: A first page\n---\n\nRead first.\n",
     )
     .unwrap();
-    let (reused, cache) = same_as_fresh(cache);
+    let (reused, memo) = same_as_fresh(memo);
     let finding = reused
         .findings
         .diagnostics
@@ -232,17 +232,17 @@ fn remembered_front_matter_is_what_a_fresh_load_reads() {
         reused.project.sources.path(span.file),
         "content/submission-guidelines.md"
     );
-    assert_eq!(cache.remembered_fronts(), 4);
-    assert_eq!(cache.remembered_links(), 4);
+    assert_eq!(memo.remembered_fronts(), 4);
+    assert_eq!(memo.remembered_links(), 4);
 
     // Broken front matter is not remembered, and is reported as on a first load; fixed,
     // it is read again.
     edit(&guidelines, "updated: 2026-02-30\n", "updated: [\n");
-    let (broken, cache) = same_as_fresh(cache);
+    let (broken, memo) = same_as_fresh(memo);
     assert!(broken.findings.errors() > 0);
-    assert_eq!(cache.remembered_fronts(), 3);
+    assert_eq!(memo.remembered_fronts(), 3);
     edit(&guidelines, "updated: [\n", "updated: 2026-02-28\n");
-    let (fixed, cache) = same_as_fresh(cache);
+    let (fixed, memo) = same_as_fresh(memo);
     assert_eq!(fixed.findings.errors(), 0);
     assert!(
         fixed.site.files["cloud/submission-guidelines/index.html"]
@@ -250,5 +250,5 @@ fn remembered_front_matter_is_what_a_fresh_load_reads() {
             .any(|w| w == b"2026-02-28"),
         "the new day is shown"
     );
-    assert_eq!(cache.remembered_fronts(), 4);
+    assert_eq!(memo.remembered_fronts(), 4);
 }

@@ -358,13 +358,13 @@ fn a_rebuild_after_a_commit_shows_the_new_dates() {
         "2024-01-02T10:00:00+00:00",
         &["commit", "--quiet", "-m", "Data"],
     );
-    let (first, cache) = rasci::pipeline::build_reusing(root, None).unwrap();
+    let (first, memo) = rasci::pipeline::build_reusing(root, None).unwrap();
     let guide = |site: &rasci::render::site::Site| {
         String::from_utf8(site.files["main/guide/index.html"].to_vec()).unwrap()
     };
     assert!(!guide(&first.site).contains("last-updated"));
     commit_all(root, "2024-04-05T10:00:00+00:00", "Guide");
-    let (again, _) = rasci::pipeline::build_reusing(root, Some(cache)).unwrap();
+    let (again, _) = rasci::pipeline::build_reusing(root, Some(memo)).unwrap();
     assert!(
         guide(&again.site).contains("<time datetime=\"2024-04-05\">"),
         "{}",

@@ -565,8 +565,8 @@ const RENDER_FILES: &[&str] = &[
     "layout",
     "links",
     "outputs",
-    // The render cache, then the stage.
-    "cache",
+    // The render memo, then the stage.
+    "memo",
     "mod",
 ];
 

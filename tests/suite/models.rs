@@ -4,7 +4,7 @@
 //! `tests/fixtures/models` has two models (three and four parties) over two scopes.
 
 use crate::support;
-use rasci::model::Project;
+use rasci::model::{ModelIx, Project, ScopeIx};
 use serde_json::Value;
 use std::path::Path;
 
@@ -27,7 +27,7 @@ fn matrix_rows(project: &Project) -> Vec<(String, String, Vec<String>)> {
         .iter()
         .map(|m| {
             (
-                project.models[m.model].id().unwrap_or("").to_string(),
+                project.model_at(m.model).id().unwrap_or("").to_string(),
                 m.scope.id.value.clone(),
                 m.rows().map(|r| r.task.id.value.clone()).collect(),
             )
@@ -81,12 +81,12 @@ fn models_load_with_their_parties_scopes_and_files() {
         party_ids(1),
         ["anywhere365", "partner", "customer", "end-users"]
     );
-    assert_eq!(project.models[0].scopes, [0, 1]);
+    assert_eq!(project.models[0].scopes, [ScopeIx(0), ScopeIx(1)]);
     // Each file's sections, summaries and flows belong to the model it names.
     let section_models: Vec<(usize, &str)> = project
         .sections
         .iter()
-        .map(|s| (s.model, s.id.as_str()))
+        .map(|s| (s.model.0, s.id.as_str()))
         .collect();
     assert_eq!(
         section_models,
@@ -102,7 +102,7 @@ fn models_load_with_their_parties_scopes_and_files() {
     let summary_models: Vec<(usize, &str)> = project
         .summaries
         .iter()
-        .map(|s| (s.model, s.party.as_str()))
+        .map(|s| (s.model.0, s.party.as_str()))
         .collect();
     assert_eq!(
         summary_models,
@@ -116,7 +116,7 @@ fn models_load_with_their_parties_scopes_and_files() {
     let flow_models: Vec<(usize, &str)> = project
         .flows
         .iter()
-        .map(|f| (f.model, f.id.as_str()))
+        .map(|f| (f.model.0, f.id.as_str()))
         .collect();
     assert_eq!(
         flow_models,
@@ -148,12 +148,18 @@ fn a_project_without_models_is_one_implicit_model_of_everything() {
         model.parties,
         (0..project.parties.len()).collect::<Vec<_>>()
     );
-    assert_eq!(model.scopes, (0..project.scopes.len()).collect::<Vec<_>>());
-    assert!(project.sections.iter().all(|s| s.model == 0));
+    assert_eq!(
+        model.scopes,
+        ScopeIx::all(project.scopes.len()).collect::<Vec<_>>()
+    );
+    assert!(project.sections.iter().all(|s| s.model == ModelIx(0)));
     let matrices = rasci::resolve::resolve(&project);
     assert_eq!(matrices.len(), project.scopes.len());
     for (index, matrix) in matrices.iter().enumerate() {
-        assert_eq!((matrix.model, matrix.scope_index), (0, index));
+        assert_eq!(
+            (matrix.model, matrix.scope_index),
+            (ModelIx(0), ScopeIx(index))
+        );
         assert_eq!(matrix.parties, model.parties);
     }
 }
@@ -199,7 +205,7 @@ fn a_matrix_holds_the_models_parties_and_no_cell_outside_them() {
     let partner = project.parties.iter().position(|p| p.id.value == "partner");
     let partner = partner.unwrap();
     let customer_cloud = &matrices[0];
-    assert_eq!(customer_cloud.scope_index, 0);
+    assert_eq!(customer_cloud.scope_index, ScopeIx(0));
     let names: Vec<&str> = customer_cloud
         .parties
         .iter()

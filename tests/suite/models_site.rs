@@ -682,7 +682,7 @@ fn a_rebuild_after_editing_a_model_equals_a_fresh_build() {
     use rasci::pipeline::{build as fresh_build, build_reusing};
     let dir = tempfile::tempdir().unwrap();
     let root = crate::support::copy_project(&repo().join("tests/fixtures/models"), dir.path());
-    let (_, mut cache) = build_reusing(&root, None).unwrap();
+    let (_, mut memo) = build_reusing(&root, None).unwrap();
     for (file, from, to) in [
         (
             "data/models.yaml",
@@ -701,7 +701,7 @@ fn a_rebuild_after_editing_a_model_equals_a_fresh_build() {
         ),
     ] {
         crate::support::edit(&root.join(file), from, to);
-        let (reused, next) = build_reusing(&root, Some(cache)).unwrap();
+        let (reused, next) = build_reusing(&root, Some(memo)).unwrap();
         let fresh = fresh_build(&root).unwrap();
         assert_eq!(
             reused.site.files.keys().collect::<Vec<_>>(),
@@ -714,6 +714,6 @@ fn a_rebuild_after_editing_a_model_equals_a_fresh_build() {
                 "{path} differs after editing {file}: {from} → {to}"
             );
         }
-        cache = next;
+        memo = next;
     }
 }

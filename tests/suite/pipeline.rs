@@ -1,6 +1,6 @@
 //! The pipeline's promises: `rasci check` runs no part of the renderer, a preview's
 //! rebuild resolves and checks the project once and renders from that check, and the
-//! built site is held once, shared by the build and its cache.
+//! built site is held once, shared by the build and its memo.
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -114,35 +114,35 @@ fn checking_runs_no_render() {
 fn a_rebuild_checks_once_and_renders_from_that_check() {
     let dir = tempfile::tempdir().unwrap();
     let root = copy_example(dir.path());
-    let ((_, cache), runs) = runs_of(|| pipeline::build_reusing(&root, None).unwrap());
+    let ((_, memo), runs) = runs_of(|| pipeline::build_reusing(&root, None).unwrap());
     let once = StageRuns {
         checks: 1,
         renders: 1,
     };
     assert_eq!(runs, once);
 
-    // A text edit: checked once, rendered once, from the previous cache.
+    // A text edit: checked once, rendered once, from the previous memo.
     edit(
         &root.join("content/submission-guidelines.md"),
         "P1",
         "P1 (urgent)",
     );
-    let (rebuilt, runs) = runs_of(|| pipeline::rebuild(&root, Some(cache)).unwrap());
+    let (rebuilt, runs) = runs_of(|| pipeline::rebuild(&root, Some(memo)).unwrap());
     assert_eq!(runs, once);
-    let Rebuild::Built(built, cache) = rebuilt else {
+    let Rebuild::Built(built, memo) = rebuilt else {
         panic!("a clean project is rendered");
     };
     assert_eq!(built.findings.errors(), 0);
     assert_eq!(
-        cache.rendered_pages(),
+        memo.rendered_pages(),
         2,
         "the guidelines, in each deployment"
     );
 
-    // A data error: checked once, not rendered, and the cache is handed back.
+    // A data error: checked once, not rendered, and the memo is handed back.
     let tasks = root.join("data/tasks.yaml");
     edit(&tasks, "id: monitoring", "id: Monitoring!");
-    let (rebuilt, runs) = runs_of(|| pipeline::rebuild(&root, Some(cache)).unwrap());
+    let (rebuilt, runs) = runs_of(|| pipeline::rebuild(&root, Some(memo)).unwrap());
     assert_eq!(
         runs,
         StageRuns {
@@ -159,23 +159,23 @@ fn a_rebuild_checks_once_and_renders_from_that_check() {
     assert!(findings.errors() > 0);
     assert!(
         previous.site().is_some(),
-        "the render cache given is handed back"
+        "the render memo given is handed back"
     );
-    let cache = previous;
+    let memo = previous;
 
-    // Fixed again: the handed-back cache still serves, so only what changed is rendered.
+    // Fixed again: the handed-back memo still serves, so only what changed is rendered.
     edit(&tasks, "id: Monitoring!", "id: monitoring");
     edit(
         &root.join("content/submission-guidelines.md"),
         "P1 (urgent)",
         "P1 (urgent, as agreed)",
     );
-    let (rebuilt, runs) = runs_of(|| pipeline::rebuild(&root, Some(cache)).unwrap());
+    let (rebuilt, runs) = runs_of(|| pipeline::rebuild(&root, Some(memo)).unwrap());
     assert_eq!(runs, once);
-    let Rebuild::Built(reused, cache) = rebuilt else {
+    let Rebuild::Built(reused, memo) = rebuilt else {
         panic!("a clean project is rendered");
     };
-    assert_eq!(cache.rendered_pages(), 2);
+    assert_eq!(memo.rendered_pages(), 2);
     let fresh = pipeline::build(&root).unwrap();
     assert!(
         *reused.site == *fresh.site,
@@ -185,12 +185,12 @@ fn a_rebuild_checks_once_and_renders_from_that_check() {
 }
 
 #[test]
-fn the_build_and_its_cache_share_one_site() {
+fn the_build_and_its_memo_share_one_site() {
     let dir = tempfile::tempdir().unwrap();
     let root = copy_example(dir.path());
-    let (built, cache) = pipeline::build_reusing(&root, None).unwrap();
-    assert!(Arc::ptr_eq(&built.site, cache.site().unwrap()));
-    assert_eq!(Arc::strong_count(&built.site), 2, "the build and the cache");
+    let (built, memo) = pipeline::build_reusing(&root, None).unwrap();
+    assert!(Arc::ptr_eq(&built.site, memo.site().unwrap()));
+    assert_eq!(Arc::strong_count(&built.site), 2, "the build and the memo");
 
     // A rebuild made after the served site was let go patches the site in place of the
     // old one; the new one is again shared, not copied.
@@ -200,7 +200,7 @@ fn the_build_and_its_cache_share_one_site() {
         "P1",
         "P1 (urgent)",
     );
-    let (built, cache) = pipeline::build_reusing(&root, Some(cache)).unwrap();
-    assert!(Arc::ptr_eq(&built.site, cache.site().unwrap()));
+    let (built, memo) = pipeline::build_reusing(&root, Some(memo)).unwrap();
+    assert!(Arc::ptr_eq(&built.site, memo.site().unwrap()));
     assert_eq!(Arc::strong_count(&built.site), 2);
 }

@@ -63,7 +63,7 @@ fn matrix_rows(root: &Path) -> Vec<(String, String, Vec<String>)> {
         .iter()
         .map(|m| {
             (
-                project.models[m.model].id().unwrap_or("").to_string(),
+                project.model_at(m.model).id().unwrap_or("").to_string(),
                 m.scope.id.value.clone(),
                 m.rows().map(|r| r.task.id.value.clone()).collect(),
             )

@@ -70,6 +70,37 @@ fn a_page_kind_template_gives_the_title_and_headings_and_the_contents_follow() {
 }
 
 #[test]
+fn the_scope_template_is_still_replaced_under_its_old_name_and_the_new_one_wins() {
+    let (_dir, root) = example();
+    let theirs = |word: &str| {
+        include_str!("../../themes/golive/templates/pages/scope.html").replace(
+            "{% block body %}",
+            &format!("{{% block body %}}<p class=\"replaced\">{word}</p>"),
+        )
+    };
+    write(
+        &root,
+        "templates/pages/deployment.html",
+        &theirs("old name"),
+    );
+    let built = rasci::pipeline::build(&root).expect("the project builds");
+    let html = common::page_source(&built.site.files, "cloud/index.html");
+    assert!(
+        html.contains("<p class=\"replaced\">old name</p>"),
+        "{html}"
+    );
+
+    write(&root, "templates/pages/scope.html", &theirs("new name"));
+    let built = rasci::pipeline::build(&root).expect("the project builds");
+    let html = common::page_source(&built.site.files, "cloud/index.html");
+    assert!(
+        html.contains("<p class=\"replaced\">new name</p>"),
+        "{html}"
+    );
+    assert!(!html.contains("old name"), "{html}");
+}
+
+#[test]
 fn a_template_that_fails_to_render_is_named_with_its_file() {
     let (_dir, root) = example();
     write(

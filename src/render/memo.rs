@@ -1,4 +1,4 @@
-//! The render cache: what a build keeps for the next build in the same process, and the
+//! The render memo: what a build keeps for the next build in the same process, and the
 //! rebuild that renders again only what changed on top of the previous site.
 
 use super::data::SiteData;
@@ -9,7 +9,7 @@ use super::templates::{RenderError, Theme, ThemeError};
 use super::{layout, links, pages, search};
 use crate::load::content::ContentPage;
 use crate::model::{DataKind, Project};
-use crate::plan::PageKind;
+use crate::plan::{PageIx, PageKind};
 use std::sync::Arc;
 
 /// What a build keeps for the next build in the same process (`serve` holds one).
@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// builds the process holds one site. A build that reuses it makes its new site from the
 /// previous one in place when nobody else holds it, and copies it when someone still does
 /// (a preview keeps serving the previous site while the next one is made).
-pub struct Cache {
+pub(crate) struct RenderMemo {
     /// Hash of every input except the bodies of content pages and the data.
     pub(super) frame: u64,
     /// Hash of the data (see [`data_hash`]).
@@ -46,24 +46,24 @@ pub struct Cache {
     /// The broken links found, by page.
     pub(super) problems: Vec<links::Problem>,
     pub(super) site: Arc<Site>,
-    /// How many pages the build that made this cache rendered.
-    pub rendered_pages: usize,
+    /// How many pages the build that made this memo rendered.
+    pub(crate) rendered_pages: usize,
 }
 
-impl Cache {
-    /// The site this cache was made with: the same one the build returned, not a copy.
-    pub fn site(&self) -> &Arc<Site> {
+impl RenderMemo {
+    /// The site this memo was made with: the same one the build returned, not a copy.
+    pub(crate) fn site(&self) -> &Arc<Site> {
         &self.site
     }
 
     /// The findings met while rendering the pages (unknown shortcodes, unsafe HTML and
     /// the like), in plan order.
-    pub fn page_findings(&self) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
+    pub(crate) fn page_findings(&self) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
         self.outs.iter().flat_map(|out| out.diagnostics.iter())
     }
 }
 
-/// What [`render_site`] or [`rerender_changed`] made, for [`Rendered`] and the next [`Cache`].
+/// What [`render_site`] or [`rerender_changed`] made, for [`Rendered`] and the next [`RenderMemo`].
 pub(super) struct RenderedParts {
     pub(super) site: Arc<Site>,
     /// The pages in plan order, their bodies dropped once laid out.
@@ -117,7 +117,7 @@ pub(super) fn frame_hash(
     for scope in &project.scopes {
         std::hash::Hash::hash(&(&scope.id.value, &scope.name.value), &mut hasher);
     }
-    // Models are named in every page's navigation too, each with its deployments.
+    // Models are named in every page's navigation too, each with its scopes.
     for model in &project.models {
         std::hash::Hash::hash(&(model.id(), model.name(), &model.scopes), &mut hasher);
     }
@@ -147,7 +147,7 @@ pub(super) fn data_hash(project: &Project) -> u64 {
 /// A page rendered again: its index in the plan, what rendering gave (its body dropped),
 /// the page laid out, and its entries of the search index.
 struct Redone {
-    index: usize,
+    index: PageIx,
     out: PageOut,
     html: String,
     search: Vec<search::Part>,
@@ -160,12 +160,12 @@ pub(super) fn rerender_changed(
     data: &SiteData<'_>,
     plan: &crate::plan::SitePlan,
     theme: &Theme,
-    cache: Cache,
+    memo: RenderMemo,
     bodies: &[u64],
     data_changed: bool,
 ) -> Result<Option<RenderedParts>, ThemeError> {
     use rayon::prelude::*;
-    let Cache {
+    let RenderMemo {
         bodies: old_bodies,
         kinds: old_kinds,
         mut outs,
@@ -174,14 +174,14 @@ pub(super) fn rerender_changed(
         site,
         problems: old_problems,
         ..
-    } = cache;
+    } = memo;
     let kinds = plan.kinds();
     if kinds != old_kinds {
         return Ok(None);
     }
     let changed = |page: usize| old_bodies[page] != bodies[page];
     let home = data.content.iter().position(|p| p.is_home());
-    let redo: Vec<usize> = kinds
+    let redo: Vec<PageIx> = kinds
         .iter()
         .enumerate()
         .filter(|(_, kind)| match kind {
@@ -198,7 +198,7 @@ pub(super) fn rerender_changed(
             // The pages built from the data.
             _ => data_changed,
         })
-        .map(|(i, _)| i)
+        .map(|(i, _)| PageIx(i))
         .collect();
     if redo.is_empty() {
         return Ok(Some(RenderedParts {
@@ -211,13 +211,13 @@ pub(super) fn rerender_changed(
         }));
     }
     // Each page is rendered, laid out, compared with the page it replaces and indexed for
-    // search on its own; one task per page, since a deployment page listing thousands of
+    // search on its own; one task per page, since a scope page listing thousands of
     // guides takes as long as hundreds of others.
     let fresh: Vec<Option<Redone>> = redo
         .par_iter()
         .with_max_len(1)
         .map(|&i| {
-            let planned = &plan.pages[i];
+            let planned = plan.page(i);
             let mut out = pages::render(data, theme, planned)?;
             let html = layout::page(data, theme, plan, i, &out)?;
             let old = site.files.get(&planned.path).map(|b| links::ids_of(b));
@@ -246,14 +246,14 @@ pub(super) fn rerender_changed(
         search,
     } in fresh
     {
-        laid_out.push((plan.pages[index].path.clone(), html));
-        outs[index] = out;
-        search_pages[index] = search;
+        laid_out.push((plan.page(index).path.clone(), html));
+        outs[index.0] = out;
+        search_pages[index.0] = search;
     }
     if data_changed {
         search_tasks = search::task_parts(data);
     }
-    // The previous site is patched: in place when the cache held the only reference to
+    // The previous site is patched: in place when the memo held the only reference to
     // it, else (it is still being served) on a copy.
     let mut site = Arc::unwrap_or_clone(site);
     let mut changed_paths = Vec::with_capacity(laid_out.len());
@@ -273,7 +273,7 @@ pub(super) fn rerender_changed(
         .collect();
     problems.extend(links::check_pages(
         &site,
-        &written_links(redo.iter().map(|&i| (&plan.pages[i], &outs[i]))),
+        &written_links(redo.iter().map(|&i| (plan.page(i), &outs[i.0]))),
         &changed_paths,
     ));
     Ok(Some(RenderedParts {
