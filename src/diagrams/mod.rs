@@ -19,9 +19,7 @@ pub mod text;
 
 pub use flow::{FlowLayout, LaneBand, flow_layout, flow_svg, render_flow};
 pub use geom::{Edge, Label, Layout, Node, Point, Rect, Shape};
-pub use systems::{
-    Group, LegendEntry, SystemsLayout, in_scope, render_systems, systems_layout, systems_svg,
-};
+pub use systems::{Group, LegendEntry, SystemsLayout, render_systems, systems_layout, systems_svg};
 
 /// A drawn diagram, ready to be placed in a page.
 #[derive(Clone, Debug, PartialEq)]

@@ -401,7 +401,7 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 /// Reads a file into `sources`. Text that is not UTF-8, or binary, is a finding at the
 /// first bad byte and the file is skipped; a leading byte-order mark is dropped.
-pub fn read_source(
+pub(crate) fn read_source(
     sources: &mut Sources,
     root: &Path,
     path: &Path,
