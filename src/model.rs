@@ -400,7 +400,7 @@ pub(crate) struct SystemsFile {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct System {
+pub(crate) struct System {
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
     pub(crate) name: Located<String>,
@@ -570,7 +570,7 @@ impl Project {
     }
 
     /// The scope at `scope`.
-    pub fn scope_at(&self, scope: ScopeIx) -> &Scope {
+    pub(crate) fn scope_at(&self, scope: ScopeIx) -> &Scope {
         &self.scopes[scope.0]
     }
 

@@ -330,7 +330,7 @@ pub fn rebuild(root: &Path, previous: Option<Memo>) -> Result<Rebuild, BuildErro
 
 /// [`rebuild`], given up (`None`) as soon as `replaced` says a newer one takes its place:
 /// a save made while the preview rebuilds is built at once, not after a slow rebuild.
-pub fn rebuild_until(
+pub(crate) fn rebuild_until(
     root: &Path,
     previous: Option<Memo>,
     replaced: impl FnMut() -> bool,

@@ -54,7 +54,7 @@ impl<'p> Matrix<'p> {
     pub fn rows(&self) -> impl Iterator<Item = &Row<'p>> {
         self.sections.iter().flat_map(|s| s.rows.iter())
     }
-    pub fn row_count(&self) -> usize {
+    pub(crate) fn row_count(&self) -> usize {
         self.sections.iter().map(|s| s.rows.len()).sum()
     }
 }

@@ -129,7 +129,7 @@ impl Sources {
     /// was given as a relative path (`--root docs` shows `docs/data/tasks.yaml`), so that
     /// editors, GitHub annotations and SARIF viewers run from there find the file;
     /// relative to the project root otherwise.
-    pub fn display_path(&self, id: FileId) -> String {
+    pub(crate) fn display_path(&self, id: FileId) -> String {
         let path = self.path(id);
         if self.root.is_absolute() {
             return path.to_string();

@@ -19,9 +19,7 @@ pub mod text;
 
 pub use flow::{FlowLayout, LaneBand, flow_layout, flow_svg, render_flow};
 pub use geom::{Diagram, Edge, Label, Layout, Node, Point, Rect, Shape};
-pub use systems::{
-    Group, LegendEntry, SystemsLayout, in_scope, render_systems, systems_layout, systems_svg,
-};
+pub use systems::{Group, LegendEntry, SystemsLayout, render_systems, systems_layout, systems_svg};
 
 /// A standalone `.svg` file of an inline diagram: XML declaration, SVG namespace, and a
 /// dark palette for viewers in dark mode.

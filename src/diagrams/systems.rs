@@ -67,7 +67,7 @@ pub struct SystemsLayout {
 }
 
 /// Whether `system` exists in `scope`: systems without `scopes` exist everywhere.
-pub fn in_scope(system: &System, scope: &Scope) -> bool {
+fn in_scope(system: &System, scope: &Scope) -> bool {
     system
         .scopes
         .as_ref()

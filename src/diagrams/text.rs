@@ -23,7 +23,7 @@ pub fn width(text: &str, font: f64) -> f64 {
 }
 
 /// The widest of `lines`.
-pub fn block_width(lines: &[String], font: f64) -> f64 {
+pub(crate) fn block_width(lines: &[String], font: f64) -> f64 {
     lines.iter().map(|l| width(l, font)).fold(0.0, f64::max)
 }
 

@@ -29,11 +29,11 @@ pub const MAX_ROWS: usize = 25_000;
 pub const MAX_COLUMNS: usize = 1_024;
 
 /// The most cells of a table, empty ones included: rows times columns of the used area.
-pub const MAX_CELLS: usize = 500_000;
+pub(crate) const MAX_CELLS: usize = 500_000;
 
 /// The most text of all cells together, in bytes. The written files then stay well within
 /// the loader's 64 MiB of text, whatever a workbook's shared strings repeat.
-pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
 
 /// The most YAML nodes the loader reads in one file (its parser's budget): the written
 /// files are counted against it before anything is written.
@@ -49,7 +49,7 @@ pub const MAX_MARKDOWN_MARKS: usize = 250_000;
 
 /// Refuses a Markdown file past [`MAX_MARKDOWN_LINES`] or [`MAX_MARKDOWN_MARKS`], at the
 /// line and column where it passes, before it is parsed.
-pub fn check_markdown(name: &str, text: &str) -> Result<(), ImportError> {
+pub(crate) fn check_markdown(name: &str, text: &str) -> Result<(), ImportError> {
     let (mut line, mut line_start, mut marks) = (1usize, 0usize, 0usize);
     for (i, byte) in text.bytes().enumerate() {
         let column = || text[line_start..i].chars().count() + 1;

@@ -35,6 +35,20 @@ pub(crate) struct FrontMatter {
     pub(crate) updated: Option<Located<String>>,
 }
 
+/// Index of a content page in the loaded list of them (the order `content/` is read
+/// in): one Markdown file, which the site shows once per scope it applies to. A page of
+/// the built site is a [`crate::plan::PageIx`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct ContentIx(pub(crate) usize);
+
+impl std::ops::Index<ContentIx> for [ContentPage] {
+    type Output = ContentPage;
+
+    fn index(&self, index: ContentIx) -> &ContentPage {
+        &self[index.0]
+    }
+}
+
 /// One Markdown page as read.
 #[derive(Debug)]
 pub struct ContentPage {

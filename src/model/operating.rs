@@ -80,7 +80,7 @@ impl Model {
     }
 
     /// Whether the project party with index `party` takes part in this model.
-    pub fn has_party(&self, party: usize) -> bool {
+    pub(crate) fn has_party(&self, party: usize) -> bool {
         self.parties.contains(&party)
     }
 

@@ -17,7 +17,7 @@
 pub mod urls;
 
 use crate::config::Labels;
-use crate::load::content::ContentPage;
+use crate::load::content::{ContentIx, ContentPage};
 use crate::model::{ModelIx, Project, Scope, ScopeIx};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -25,17 +25,16 @@ use std::collections::HashMap;
 /// Which page to build. Models and scopes are indices into `project.models` and
 /// `project.scopes`; a project without models has one implicit model, index 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PageKind {
+pub(crate) enum PageKind {
     Home,
     /// A scope's RASCI page in one operating model.
     Scope {
         model: ModelIx,
         scope: ScopeIx,
     },
-    /// A content page (index into the content pages) in one scope, or in none in a
-    /// project without scopes.
+    /// A content page in one scope, or in none in a project without scopes.
     Content {
-        page: usize,
+        page: ContentIx,
         scope: Option<ScopeIx>,
     },
     Party(usize),
@@ -119,6 +118,15 @@ pub(crate) struct PlannedPage {
 /// page of `content/` (those are `usize` indices into the loaded content).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct PageIx(pub(crate) usize);
+
+/// The items of one group of [`SitePlan::nav`] that a page's fallback navigation shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NavShown {
+    /// The group's index in [`SitePlan::nav`].
+    pub(crate) group: usize,
+    /// The indices of the items shown, in order.
+    pub(crate) items: Vec<usize>,
+}
 
 /// Where a page sits in [`SitePlan::nav`]: the group, and the item within it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,7 +227,7 @@ pub(crate) struct SitePlan {
     model_landing: Vec<Option<PageIx>>,
     /// The content pages but the home page, in navigation order (see [`guide_order`]):
     /// sorted once, as the navigation and every scope page list them.
-    pub(crate) guide_order: Vec<usize>,
+    pub(crate) guide_order: Vec<ContentIx>,
 }
 
 impl SitePlan {
@@ -375,9 +383,9 @@ impl SitePlan {
 
     /// The navigation a page carries for readers without scripts: every landmark, and
     /// the page's neighbours in its own group. Bounded: its length depends on the
-    /// scopes and [`NAV_NEIGHBOURS`], never on the number of pages. Returns, per
-    /// group, the indices of the items shown; a group with none is left out.
-    pub(crate) fn fallback_nav(&self, index: PageIx) -> Vec<(usize, Vec<usize>)> {
+    /// scopes and [`NAV_NEIGHBOURS`], never on the number of pages. A group with no
+    /// item shown is left out.
+    pub(crate) fn fallback_nav(&self, index: PageIx) -> Vec<NavShown> {
         let at = self.page(index).nav_at;
         self.nav
             .iter()
@@ -389,7 +397,7 @@ impl SitePlan {
                 let items: Vec<usize> = (0..group.items.len())
                     .filter(|&i| group.items[i].landmark || near(i))
                     .collect();
-                (!items.is_empty()).then_some((g, items))
+                (!items.is_empty()).then_some(NavShown { group: g, items })
             })
             .collect()
     }
@@ -408,6 +416,7 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
         }
     }
     for (page_index, page) in content.iter().enumerate() {
+        let page_index = ContentIx(page_index);
         if page.is_home() {
             continue;
         }
@@ -587,8 +596,8 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
 /// Links each guide to the guides before and after it in `guide_order`, scope by
 /// scope (a project without scopes has one run of guides): the order the
 /// navigation lists them in, so "next" is the link below in the sidebar.
-fn link_guides(pages: &mut [PlannedPage], guide_order: &[usize]) {
-    let rank: HashMap<usize, usize> = guide_order
+fn link_guides(pages: &mut [PlannedPage], guide_order: &[ContentIx]) {
+    let rank: HashMap<ContentIx, usize> = guide_order
         .iter()
         .enumerate()
         .map(|(rank, &page)| (page, rank))
@@ -680,7 +689,11 @@ fn scope_crumb_in(project: &Project, index: ScopeIx) -> Crumb {
 /// scope pages, named by the scopes, and the comparison of its scopes),
 /// then one group per scope with comparisons of models or guides (a comparison
 /// named by its two models), and the reference.
-fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize]) -> Vec<NavGroup> {
+fn navigation(
+    project: &Project,
+    content: &[ContentPage],
+    guide_order: &[ContentIx],
+) -> Vec<NavGroup> {
     let labels = &project.config.labels;
     let item = |title: &str, path: String, landmark: bool| NavItem {
         title: title.to_string(),
@@ -788,7 +801,7 @@ fn navigation(project: &Project, content: &[ContentPage], guide_order: &[usize])
 /// Content pages of a scope (or all, with `None`) in navigation order.
 pub(crate) fn sorted_guides<'c>(
     content: &'c [ContentPage],
-    guide_order: &[usize],
+    guide_order: &[ContentIx],
     scope: Option<&str>,
 ) -> Vec<&'c ContentPage> {
     guide_order
@@ -799,7 +812,7 @@ pub(crate) fn sorted_guides<'c>(
 }
 
 /// The content pages but the home page, by weight, then title, then path.
-pub(crate) fn guide_order(content: &[ContentPage]) -> Vec<usize> {
+pub(crate) fn guide_order(content: &[ContentPage]) -> Vec<ContentIx> {
     let mut order: Vec<usize> = (0..content.len())
         .filter(|&i| !content[i].is_home())
         .collect();
@@ -811,5 +824,5 @@ pub(crate) fn guide_order(content: &[ContentPage]) -> Vec<usize> {
             &b.slug,
         ))
     });
-    order
+    order.into_iter().map(ContentIx).collect()
 }

@@ -5,7 +5,7 @@
 use super::dates::{MATRIX_DATA, PageDates, SCOPE_DATA};
 use super::diagrams::Diagrams;
 use super::glossary::Glossary;
-use crate::load::content::ContentPage;
+use crate::load::content::{ContentIx, ContentPage};
 use crate::model::{DataKind, Flow, ModelIx, Project, Scope, ScopeIx};
 use crate::plan::{PageKind, urls};
 use crate::resolve::Matrix;
@@ -19,7 +19,7 @@ pub(crate) struct SiteData<'p> {
     pub(crate) glossary: Glossary,
     /// Indices of the content pages other than the home page, in navigation order: the
     /// plan's, sorted once.
-    pub(crate) guide_order: &'p [usize],
+    pub(crate) guide_order: &'p [ContentIx],
     /// Every diagram, laid out once for all the pages that show it.
     pub(crate) diagrams: Diagrams<'p>,
     /// The day each page last changed comes from these (see [`PageDates`]).

@@ -12,7 +12,7 @@ use super::out::PageOut;
 use super::pages;
 use super::templates::{RenderError, Theme};
 use crate::model::ScopeIx;
-use crate::plan::{NavAt, PageIx, PageKind, SitePlan, urls};
+use crate::plan::{NavAt, NavShown, PageIx, PageKind, SitePlan, urls};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -250,7 +250,7 @@ fn fallback_nav<'a>(
     let current = plan.page(index).nav_at;
     plan.fallback_nav(index)
         .into_iter()
-        .map(|(g, items)| {
+        .map(|NavShown { group: g, items }| {
             let group = &plan.nav[g];
             NavGroup {
                 title: &group.title,

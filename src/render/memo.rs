@@ -7,7 +7,7 @@ use super::outputs::{insert_data_files, insert_search_files, search_parts, writt
 use super::site::Site;
 use super::templates::{RenderError, Theme, ThemeError};
 use super::{layout, links, pages, search};
-use crate::load::content::ContentPage;
+use crate::load::content::{ContentIx, ContentPage};
 use crate::model::{DataKind, Project};
 use crate::plan::{PageIx, PageKind};
 use std::sync::Arc;
@@ -179,8 +179,8 @@ pub(super) fn rerender_changed(
     if kinds != old_kinds {
         return Ok(None);
     }
-    let changed = |page: usize| old_bodies[page] != bodies[page];
-    let home = data.content.iter().position(|p| p.is_home());
+    let changed = |page: ContentIx| old_bodies[page.0] != bodies[page.0];
+    let home = data.content.iter().position(|p| p.is_home()).map(ContentIx);
     let redo: Vec<PageIx> = kinds
         .iter()
         .enumerate()
