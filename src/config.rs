@@ -15,6 +15,10 @@ pub struct Config {
     pub title: Located<String>,
     #[serde(default)]
     pub description: Option<Located<String>>,
+    /// A line shown under the title of every deployment page, saying what the pages are
+    /// (the document's subtitle when the site reproduces one); plain text.
+    #[serde(default)]
+    pub subtitle: Option<Located<String>>,
     /// Absolute URL the site is published at (for the sitemap); links stay relative.
     #[serde(default)]
     pub base_url: Option<Located<String>>,
@@ -256,6 +260,9 @@ pub struct Labels {
     /// What a page says before the date it last changed.
     #[serde(default = "labels::last_updated")]
     pub last_updated: String,
+    /// The heading over a deployment's systems and who manages them.
+    #[serde(default = "labels::systems_overview")]
+    pub systems_overview: String,
 }
 
 impl Default for Labels {
@@ -272,6 +279,7 @@ impl Default for Labels {
             task: labels::task(),
             task_column: labels::task_column(),
             last_updated: labels::last_updated(),
+            systems_overview: labels::systems_overview(),
         }
     }
 }
@@ -310,6 +318,9 @@ mod labels {
     }
     pub fn last_updated() -> String {
         "Last updated on".into()
+    }
+    pub fn systems_overview() -> String {
+        "Systems overview".into()
     }
 }
 

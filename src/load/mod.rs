@@ -92,6 +92,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
     let config = config.unwrap_or_else(|| Config {
         title: Located::new(String::new(), Span::new(FileId(0), 0, 0)),
         description: None,
+        subtitle: None,
         base_url: None,
         theme: Located::new(
             crate::config::BUILTIN_THEME.into(),

@@ -104,6 +104,8 @@ pub struct PartyCard {
 #[derive(Debug, Serialize)]
 pub struct DeploymentView {
     pub scope: ScopeView,
+    /// `subtitle` of `rasci.yaml`, as plain text (the template escapes it); `None` unset.
+    pub subtitle: Option<String>,
     /// The operating model the page shows; `None` in a project without models.
     pub model: Option<ModelView>,
     /// The other models that cover the deployment, each linked to its comparison with

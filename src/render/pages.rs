@@ -335,6 +335,7 @@ fn deployment(
             name: scope.name.value.clone(),
             description_html,
         },
+        subtitle: project.config.subtitle.as_ref().map(|s| s.value.clone()),
         model: model_view,
         comparisons,
         party_names: matrix

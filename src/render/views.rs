@@ -296,6 +296,8 @@ pub struct FlowView {
     /// Id of the flow's heading on a deployment page (unused by the partial itself).
     pub heading_id: String,
     pub description_html: Option<String>,
+    /// The flow's `summary:` bullets, inline Markdown rendered; empty when it has none.
+    pub summary_html: Vec<String>,
     pub figure: Option<FigureView>,
     pub steps: Vec<StepView>,
 }
@@ -328,6 +330,11 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView 
         .description
         .as_ref()
         .map(|d| env.inline(&d.value, d.span));
+    let summary_html = flow
+        .summary
+        .iter()
+        .map(|line| env.inline(&line.value, line.span))
+        .collect();
     let figure = flow_figure(env, flow);
     let anchor = env.data.flow_anchor(flow);
     let mut steps = Vec::new();
@@ -394,6 +401,7 @@ pub fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> FlowView 
         title: flow.title.value.clone(),
         heading_id,
         description_html,
+        summary_html,
         figure,
         steps,
     }

@@ -33,6 +33,7 @@ mod sarif;
 mod schema;
 mod scope_lists;
 mod search;
+mod seeds;
 mod serve;
 mod site;
 mod snapshots;

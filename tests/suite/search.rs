@@ -63,7 +63,20 @@ fn glossary_terms_are_entries_found_by_their_aliases_and_definition() {
         .filter(|e| str_of(e, "u").starts_with("glossary/index.html#"))
         .map(|e| str_of(e, "t"))
         .collect();
-    assert_eq!(terms, ["CRM", "SBC", "SIP", "tenant"]);
+    assert_eq!(
+        terms,
+        [
+            "CRM",
+            "L1",
+            "L2/L3",
+            "P1",
+            "Premium Plus",
+            "RCA",
+            "SBC",
+            "SIP",
+            "tenant"
+        ]
+    );
 }
 
 #[test]
