@@ -75,8 +75,10 @@ pub(super) fn search_parts(
     planned: &PlannedPage,
     out: &mut PageOut,
 ) -> Vec<search::Part> {
-    let text = search::page_text(&std::mem::take(&mut out.body));
-    search::page_parts(data, planned, out, &text)
+    let body = std::mem::take(&mut out.body);
+    let text = search::page_text(&body);
+    let sections = search::section_texts(&body, &out.toc, planned.kind);
+    search::page_parts(data, planned, out, &text, &sections)
 }
 
 /// The links each page's sources wrote, for reporting broken ones where they were written.

@@ -11,6 +11,15 @@
 //! deployment it belongs to (`d`) and a group (`g`) that the copies of the same thing in
 //! other deployments share, so the search shows the current deployment's results by
 //! default and, across all deployments, one result per group rather than one per copy.
+//!
+//! Stemming happens here, at build time, with the Snowball algorithm of the site's
+//! `language` (`rust-stemmers`): the script also sets `window.RASCI_SEARCH_STEMS`, every
+//! word of the index whose stem differs from it, with that stem. The search matches a
+//! word of the query by its stem from that table or, for a word the index does not hold
+//! ("closes" when the pages say "close" and "closing"), by the longest known stem the
+//! word begins with, at most four letters shorter: no second stemmer in the browser to
+//! keep in step, and the same code for every language. `docs/search-index.md` describes
+//! the format.
 
 use super::data::{SiteData, updated};
 use super::out::PageOut;
@@ -21,7 +30,7 @@ use crate::model::Project;
 use crate::plan::{PageKind, PlannedPage, SitePlan, urls};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One result of the search. Texts are borrowed where the page or the project already
 /// holds them: at 10,000 pages the searched texts alone are tens of megabytes, and
@@ -63,10 +72,10 @@ impl<'a> Groups<'a> {
 /// Longest text kept per page: enough for every word of a guide, small enough to load.
 const MAX_TEXT: usize = 4000;
 
-/// The text the index keeps of a page's body. Computed once per rendered page, so a
-/// rebuild that keeps a page need not keep its body too.
+/// The text the index keeps of a page's body: what a reader sees of it. Computed once per
+/// rendered page, so a rebuild that keeps a page need not keep its body too.
 pub fn page_text(body: &str) -> String {
-    let mut text = text_of(body);
+    let mut text = text_of(&visible_html(body, &[]));
     if text.len() > MAX_TEXT {
         let mut cut = MAX_TEXT;
         while !text.is_char_boundary(cut) {
@@ -75,6 +84,196 @@ pub fn page_text(body: &str) -> String {
         text.truncate(cut);
     }
     text
+}
+
+/// Classes of elements a reader does not see in the running text: a glossary term's
+/// definition (a tooltip, shown on demand) and words for screen readers only (a badge's
+/// name beside its letter). Indexed, they made excerpts such as "SBC SBC Session Border
+/// Controller" and "A Accountable, R Responsible".
+const HIDDEN_CLASSES: [&str; 2] = ["term-def", "visually-hidden"];
+
+/// Elements whose content is never text on the page, and drawings: a drawing's words are
+/// those of the lists that go with it (a flow's steps, a deployment's systems), which are
+/// indexed once.
+const HIDDEN_ELEMENTS: [&str; 5] = ["style", "script", "template", "noscript", "svg"];
+
+/// Elements that have no end tag, so they open no level of nesting.
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// `body` without the elements a reader does not see ([`HIDDEN_CLASSES`],
+/// [`HIDDEN_ELEMENTS`]) and without the elements named in `skip`. The body is rasci's own
+/// rendered markup, so tags are balanced; one pass, no allocation when nothing is hidden.
+fn visible_html<'b>(body: &'b str, skip: &[&str]) -> Cow<'b, str> {
+    let hides = |tag: &str| -> bool {
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if HIDDEN_ELEMENTS.contains(&name.as_str()) || skip.contains(&name.as_str()) {
+            return true;
+        }
+        tag.split("class=\"").nth(1).is_some_and(|rest| {
+            let classes = rest.split('"').next().unwrap_or_default();
+            classes
+                .split_ascii_whitespace()
+                .any(|c| HIDDEN_CLASSES.contains(&c))
+        })
+    };
+    if skip.is_empty()
+        && !HIDDEN_CLASSES
+            .iter()
+            .chain(&HIDDEN_ELEMENTS)
+            .any(|h| body.contains(h))
+    {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    // Depth of nesting inside a hidden element; 0 when showing.
+    let mut hidden = 0usize;
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        if hidden == 0 {
+            out.push_str(&rest[..open]);
+        }
+        let Some(close) = rest[open..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let opens = !closing
+            && !tag.ends_with('/')
+            && !tag.starts_with('!')
+            && !VOID_ELEMENTS.contains(&name.as_str());
+        if hidden > 0 {
+            if closing {
+                hidden -= 1;
+            } else if opens {
+                hidden += 1;
+            }
+        } else if opens && hides(tag) {
+            hidden = 1;
+        } else {
+            out.push_str(&rest[open..open + close + 1]);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if hidden == 0 {
+        out.push_str(rest);
+    }
+    Cow::Owned(out)
+}
+
+/// The Snowball stemmer of a language tag's primary subtag (`en`, `de` of `de-CH`); none
+/// for a language without one, whose words are then matched as written.
+pub fn stemmer(language: &str) -> Option<rust_stemmers::Stemmer> {
+    use rust_stemmers::Algorithm as A;
+    let primary = language.split('-').next().unwrap_or_default();
+    let algorithm = match primary.to_ascii_lowercase().as_str() {
+        "ar" => A::Arabic,
+        "da" => A::Danish,
+        "nl" => A::Dutch,
+        "en" => A::English,
+        "fi" => A::Finnish,
+        "fr" => A::French,
+        "de" => A::German,
+        "el" => A::Greek,
+        "hu" => A::Hungarian,
+        "it" => A::Italian,
+        "no" | "nb" | "nn" => A::Norwegian,
+        "pt" => A::Portuguese,
+        "ro" => A::Romanian,
+        "ru" => A::Russian,
+        "es" => A::Spanish,
+        "sv" => A::Swedish,
+        "ta" => A::Tamil,
+        "tr" => A::Turkish,
+        _ => return None,
+    };
+    Some(rust_stemmers::Stemmer::create(algorithm))
+}
+
+/// The words of `texts` as search splits them (lower case, at anything neither letter
+/// nor digit) whose stem differs from the word, each once, with its stem.
+fn stems_of(stemmer: Option<&rust_stemmers::Stemmer>, texts: &[&str]) -> Vec<(String, String)> {
+    let Some(stemmer) = stemmer else {
+        return Vec::new();
+    };
+    let mut stems = BTreeMap::new();
+    for text in texts {
+        for word in text
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() > 2)
+        {
+            if stems.contains_key(word) {
+                continue;
+            }
+            let stem = stemmer.stem(word);
+            if stem != word {
+                stems.insert(word.to_string(), stem.into_owned());
+            }
+        }
+    }
+    stems.into_iter().collect()
+}
+
+/// Longest text kept of one section of a page, for the entry of its heading.
+const MAX_SECTION_TEXT: usize = 2000;
+
+/// The visible text of each section of `body` that `toc` lists, from its heading to the
+/// next listed heading, in the order of `toc`: what the entry of a heading is found by,
+/// so that a section past the page's first [`MAX_TEXT`] characters is found too.
+///
+/// On a deployment's RASCI page the table and its legend are left out: every task is an
+/// entry of its own.
+pub fn section_texts(body: &str, toc: &[super::markdown::TocEntry], kind: PageKind) -> Vec<String> {
+    let skip: &[&str] = match kind {
+        PageKind::Scope { .. } => &["table", "dl"],
+        _ => &[],
+    };
+    let starts: Vec<Option<usize>> = toc
+        .iter()
+        .map(|entry| body.find(&format!("id=\"{}\"", entry.id)))
+        .collect();
+    starts
+        .iter()
+        .map(|start| {
+            let Some(start) = *start else {
+                return String::new();
+            };
+            let end = starts
+                .iter()
+                .flatten()
+                .filter(|&&s| s > start)
+                .min()
+                .copied()
+                .unwrap_or(body.len());
+            // From the end of the heading's tag, past its own text.
+            let from = body[start..end]
+                .find('>')
+                .map_or(start, |at| start + at + 1);
+            let mut text = text_of(&visible_html(&body[from..end], skip));
+            if text.len() > MAX_SECTION_TEXT {
+                let mut cut = MAX_SECTION_TEXT;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text.truncate(cut);
+            }
+            text
+        })
+        .collect()
 }
 
 /// Where a page belongs, as its results name it. The home page is not a reference page,
@@ -98,6 +297,26 @@ fn page_group_key(page: &PlannedPage, out: &PageOut) -> String {
     }
 }
 
+/// What makes two headings the same for search. A heading of a deployment's RASCI page
+/// (its summaries, systems, flows) is one thing in every deployment that shows it: found
+/// by its section's text, it is one result, not one per deployment. Other headings
+/// belong to their page's group.
+fn heading_group_key(
+    page: &PlannedPage,
+    page_key: &str,
+    heading: &super::markdown::TocEntry,
+) -> String {
+    match (page.kind, &page.key) {
+        (PageKind::Scope { .. }, Some(key)) => {
+            format!(
+                "scope-heading\u{1f}{key}\u{1f}{}\u{1f}{}",
+                heading.id, heading.text
+            )
+        }
+        _ => format!("{page_key}\u{1f}{}\u{1f}{}", heading.id, heading.text),
+    }
+}
+
 /// One entry of the index, serialised but for its group number: the group is numbered
 /// when the whole index is put together, in the order groups are first met, so a page's
 /// entries can be kept from one build to the next while another page's new heading
@@ -109,10 +328,13 @@ pub struct Part {
     head: String,
     /// What the entry's group is known by (see [`Groups`]).
     group: String,
+    /// The entry's words whose stem differs from them, with their stems.
+    stems: Vec<(String, String)>,
 }
 
 impl Part {
-    fn new(entry: &Entry<'_>, group: String) -> Part {
+    fn new(entry: &Entry<'_>, group: String, stemmer: Option<&rust_stemmers::Stemmer>) -> Part {
+        let stems = stems_of(stemmer, &[&entry.t, &entry.x]);
         let json = serde_json::to_string(entry).expect("index entries serialize");
         let mut head = if json.contains('<') {
             script_safe(&json)
@@ -122,16 +344,23 @@ impl Part {
         // `…,"g":0}` loses `,"g":0}`; the number is put back by `script`.
         let cut = head.rfind(",\"g\":").expect("an entry ends with its group");
         head.truncate(cut);
-        Part { head, group }
+        Part { head, group, stems }
     }
 }
 
 /// The parts of one page: the page itself and, for the kinds that have them, its
 /// headings. Empty for a page search does not list.
-pub fn page_parts(data: &SiteData<'_>, page: &PlannedPage, out: &PageOut, text: &str) -> Vec<Part> {
-    page_entries(data, page, out, text)
+pub fn page_parts(
+    data: &SiteData<'_>,
+    page: &PlannedPage,
+    out: &PageOut,
+    text: &str,
+    sections: &[String],
+) -> Vec<Part> {
+    let stemmer = stemmer(&data.project.config.language);
+    page_entries(data, page, out, text, sections)
         .into_iter()
-        .map(|(entry, group)| Part::new(&entry, group))
+        .map(|(entry, group)| Part::new(&entry, group, stemmer.as_ref()))
         .collect()
 }
 
@@ -139,14 +368,19 @@ pub fn page_parts(data: &SiteData<'_>, page: &PlannedPage, out: &PageOut, text: 
 pub fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
     use rayon::prelude::*;
     let entries = task_entries(data);
+    let language = &data.project.config.language;
     entries
         .par_iter()
-        .map(|(entry, group)| Part::new(entry, group.clone()))
+        .map_init(
+            || stemmer(language),
+            |stemmer, (entry, group)| Part::new(entry, group.clone(), stemmer.as_ref()),
+        )
         .collect()
 }
 
 /// The index as `search-index.js`, which sets `window.RASCI_SEARCH_INDEX`: the pages'
-/// entries in page order, then the tasks'. The entries were serialised one by one (see
+/// entries in page order, then the tasks'; and `window.RASCI_SEARCH_STEMS`: the words of
+/// the entries whose stem differs from them, in word order, with their stems. The entries were serialised one by one (see
 /// [`Part`]) and are joined with commas: the same bytes as serialising the list at once
 /// (a JSON array is its items joined by commas). [`script_safe`] may run per entry,
 /// since an entry begins with `{` and ends with `}`, so no `</` or `<!--` spans two.
@@ -169,6 +403,14 @@ pub fn script(pages: &[Vec<Part>], tasks: &[Part]) -> String {
         script.push('}');
     }
     script.push_str(TAIL);
+    let stems: BTreeMap<&str, &str> = parts()
+        .flat_map(|part| &part.stems)
+        .map(|(word, stem)| (word.as_str(), stem.as_str()))
+        .collect();
+    let json = serde_json::to_string(&stems).expect("stems serialize");
+    script.push_str("window.RASCI_SEARCH_STEMS = ");
+    script.push_str(&script_safe(&json));
+    script.push_str(";\n");
     script
 }
 
@@ -178,6 +420,7 @@ fn page_entries<'a>(
     page: &'a PlannedPage,
     out: &'a PageOut,
     text: &'a str,
+    sections: &'a [String],
 ) -> Vec<(Entry<'a>, String)> {
     let project = data.project;
     let labels = &project.config.labels;
@@ -203,8 +446,13 @@ fn page_entries<'a>(
     // own, leading to their sections; on the glossary page the headings are the
     // terms, found by their aliases and definitions too. The headings of a party's
     // page and of the comparison only repeat deployment names and the legend.
-    for heading in &out.toc {
+    for (at, heading) in out.toc.iter().enumerate() {
         let title = Cow::Borrowed(page_title);
+        // The heading's section, after the page's title: what its entry is found by.
+        let section_text = || match sections.get(at) {
+            Some(text) if !text.is_empty() => Cow::Owned(format!("{page_title} {text}")),
+            _ => Cow::Borrowed(page_title),
+        };
         let (s, x) = match page.kind {
             PageKind::Glossary => (
                 Cow::Borrowed(labels.glossary.as_str()),
@@ -212,8 +460,11 @@ fn page_entries<'a>(
             ),
             PageKind::Home => (Cow::Owned(section.clone()), title),
             // The page's title names its deployment already.
-            PageKind::Scope { .. } => (title.clone(), title),
-            PageKind::Content { .. } => (Cow::Owned(format!("{section} · {page_title}")), title),
+            PageKind::Scope { .. } => (title, section_text()),
+            PageKind::Content { .. } => (
+                Cow::Owned(format!("{section} · {page_title}")),
+                section_text(),
+            ),
             PageKind::Party(_)
             | PageKind::Compare { .. }
             | PageKind::CompareModels { .. }
@@ -228,7 +479,7 @@ fn page_entries<'a>(
                 d: page.scope,
                 g: 0,
             },
-            format!("{page_key}\u{1f}{}\u{1f}{}", heading.id, heading.text),
+            heading_group_key(page, &page_key, heading),
         ));
     }
     entries
@@ -355,7 +606,7 @@ pub fn robots(project: &Project) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, Groups, Part, script, script_safe};
+    use super::{Entry, Groups, Part, page_text, script, script_safe, stemmer, stems_of};
     use std::borrow::Cow;
 
     #[test]
@@ -394,18 +645,21 @@ mod tests {
             .map(|(e, _)| e)
             .collect();
         let at_once = serde_json::to_string(&all).unwrap();
-        let expected = format!("window.RASCI_SEARCH_INDEX = {};\n", script_safe(&at_once));
+        let expected = format!(
+            "window.RASCI_SEARCH_INDEX = {};\nwindow.RASCI_SEARCH_STEMS = {{}};\n",
+            script_safe(&at_once)
+        );
         let parts = |entries: &[(Entry, &str)]| -> Vec<Part> {
             entries
                 .iter()
-                .map(|(e, key)| Part::new(e, key.to_string()))
+                .map(|(e, key)| Part::new(e, key.to_string(), None))
                 .collect()
         };
         let page_parts: Vec<Vec<Part>> = pages.iter().map(|p| parts(p)).collect();
         assert_eq!(script(&page_parts, &parts(&tasks)), expected);
         assert_eq!(
             script(&[], &[]),
-            "window.RASCI_SEARCH_INDEX = [];\n",
+            "window.RASCI_SEARCH_INDEX = [];\nwindow.RASCI_SEARCH_STEMS = {};\n",
             "an empty index is an empty list"
         );
     }
@@ -430,5 +684,39 @@ mod tests {
         // plain `!` in a script string).
         let back: Vec<String> = serde_json::from_str(&js.replace("<\\!", "<!")).unwrap();
         assert_eq!(back, ["</script><script>alert(1)</script>", "<!--x"]);
+    }
+
+    #[test]
+    fn the_index_keeps_the_text_a_reader_sees() {
+        let body = concat!(
+            "<p>Its <span class=\"term\"><a href=\"g\">SBC</a><span class=\"term-def\" ",
+            "role=\"tooltip\"><strong>SBC</strong> Session <em>Border</em> Controller</span>",
+            "</span> &amp; trunk.</p><td><abbr class=\"badge\"><span aria-hidden=\"true\">A",
+            "</span><span class=\"visually-hidden badge-name\">Accountable</span></abbr>, R<br>",
+            "</td><svg><style>.x{fill:red}</style><text>Back-end</text></svg>"
+        );
+        assert_eq!(page_text(body), "Its SBC & trunk. A , R Back-end");
+        assert_eq!(page_text("<p>a &lt;b&gt;</p>"), "a <b>");
+    }
+
+    #[test]
+    fn words_are_stemmed_in_the_site_language() {
+        let english = stemmer("en-GB");
+        let stems = stems_of(english.as_ref(), &["Who closes the Incidents", "closing"]);
+        assert_eq!(
+            stems,
+            [
+                ("closes".to_string(), "close".to_string()),
+                ("closing".into(), "close".into()),
+                ("incidents".into(), "incid".into()),
+            ]
+        );
+        let german = stemmer("de-CH");
+        assert_eq!(
+            stems_of(german.as_ref(), &["Aufgaben"]),
+            [("aufgaben".to_string(), "aufgab".to_string())]
+        );
+        assert!(stemmer("xx").is_none());
+        assert!(stems_of(None, &["closes"]).is_empty());
     }
 }

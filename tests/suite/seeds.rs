@@ -6,13 +6,15 @@
 use crate::support::{build_clean, page, repo, sel};
 use scraper::{ElementRef, Html};
 
+/// A summary of a seed page: its title, its intro, and its items (nesting level, text).
+type SeedSummary = (String, String, Vec<(usize, String)>);
+
 /// One seed page, read from its flattened text.
 #[derive(Debug, Default)]
 struct Seed {
     title: String,
     subtitle: String,
-    /// Per summary: its title, its intro, and its items (nesting level, text).
-    summaries: Vec<(String, String, Vec<(usize, String)>)>,
+    summaries: Vec<SeedSummary>,
     /// Rows: section heading ("" for the general rows), task, non-empty cells in order.
     rows: Vec<(String, String, Vec<String>)>,
     legend: Vec<(String, String)>,

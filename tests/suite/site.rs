@@ -362,8 +362,8 @@ fn site_wide_files_are_built_and_links_are_relative() {
     let script = std::str::from_utf8(&files["search-index.js"]).unwrap();
     let index: serde_json::Value = serde_json::from_str(
         script
-            .strip_prefix("window.RASCI_SEARCH_INDEX = ")
-            .and_then(|s| s.strip_suffix(";\n"))
+            .split_once(";\nwindow.RASCI_SEARCH_STEMS = ")
+            .and_then(|(index, _)| index.strip_prefix("window.RASCI_SEARCH_INDEX = "))
             .unwrap(),
     )
     .unwrap();
