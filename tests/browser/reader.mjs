@@ -1,0 +1,147 @@
+// What a reader meets on a built rasci site in headless Chromium: glossary tooltips inside
+// the RASCI table (readable above every row in light, dark and forced colours; on touch a
+// first tap shows the definition and a second goes to the glossary) and the deployment
+// pages at 1440, 1280 and 390 px (portrait and landscape), dark and in forced colours,
+// saved as screenshots to look at.
+//
+//   node tests/browser/reader.mjs SITE_DIR
+//
+// SITE_DIR is the output of `rasci build --out SITE_DIR` for the example project.
+// Screenshots go to $SCREENSHOT_DIR (default: a new temporary folder). The last line is
+// "N passed, M failed"; the exit code is 0 only when nothing failed.
+
+import { Checks, assert, assertClean, startSiteTest, isolatedContext } from "./harness.mjs";
+import { join } from "node:path";
+
+const TOTAL_TIMEOUT_MS = 240_000;
+const CHECK_TIMEOUT_MS = 60_000;
+const ACTION_TIMEOUT_MS = 10_000;
+
+const contexts = new Set();
+const checks = new Checks(CHECK_TIMEOUT_MS, contexts);
+let origin = "";
+
+function newContext(browser, options = {}) {
+  return isolatedContext(browser, contexts, origin, { viewport: { width: 1280, height: 900 }, ...options }, { actionMs: ACTION_TIMEOUT_MS });
+}
+
+async function darkTheme(context) {
+  await context.addInitScript(() => {
+    try {
+      localStorage.setItem("rasci-theme", "dark");
+    } catch {
+      // about:blank has no storage
+    }
+  });
+}
+
+async function open(context, path) {
+  const page = await context.newPage();
+  const response = await page.goto(`${origin}/${path}`, { waitUntil: "load" });
+  assert(response && response.ok(), `${path} answered HTTP ${response && response.status()}`);
+  return page;
+}
+
+/** Whether the shown definition of `term` is what the reader sees at five points of it:
+ * its middle and near its corners, each the definition or inside it. */
+function tipOnTop(term) {
+  const tip = term.querySelector(".term-def");
+  const box = tip.getBoundingClientRect();
+  if (box.width === 0 || getComputedStyle(tip).display === "none") return { shown: false };
+  const points = [
+    [box.left + box.width / 2, box.top + box.height / 2],
+    [box.left + 4, box.top + 4],
+    [box.right - 4, box.top + 4],
+    [box.left + 4, box.bottom - 4],
+    [box.right - 4, box.bottom - 4],
+  ];
+  const covered = points.filter(([x, y]) => {
+    const hit = document.elementFromPoint(x, y);
+    return !hit || !(hit === tip || tip.contains(hit));
+  });
+  const inView = box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight && box.right <= window.innerWidth;
+  return { shown: true, covered: covered.length, inView, box: [box.left, box.top, box.right, box.bottom].map(Math.round) };
+}
+
+async function main() {
+  const { shots, browser, server, origin: served } = await startSiteTest(checks, {
+    name: "reader",
+    usage: "node reader.mjs SITE_DIR   (a folder built by `rasci build --out`)",
+    required: ["cloud/index.html", "onprem/index.html"],
+  });
+  origin = served;
+  console.log(`browser: Chromium ${browser.version()}`);
+  const written = [];
+  async function screenshot(page, name, options = {}) {
+    const file = join(shots, `${name}.png`);
+    await page.screenshot({ path: file, animations: "disabled", ...options });
+    written.push(file);
+  }
+
+  try {
+    // ------------------------------------------------------------------ tooltips
+    for (const [name, options, dark] of [
+      ["light", {}, false],
+      ["dark", { colorScheme: "dark" }, true],
+      ["forced colours", { forcedColors: "active" }, false],
+    ]) {
+      await checks.check(`glossary tooltips in the On Premises table, ${name}: every one above the rows under it`, async () => {
+        const context = await newContext(browser, options);
+        if (dark) await darkTheme(context);
+        const page = await open(context, "onprem/index.html");
+        const terms = page.locator("table.rasci tbody th[scope=row] .term");
+        const count = await terms.count();
+        assert(count >= 4, `only ${count} glossary terms in the table's rows`);
+        for (let i = 0; i < count; i++) {
+          const term = terms.nth(i);
+          await term.locator(".term-link").scrollIntoViewIfNeeded();
+          await term.locator(".term-link").hover();
+          await page.waitForTimeout(50);
+          const state = await term.evaluate(tipOnTop);
+          const word = await term.locator(".term-link").textContent();
+          assert(state.shown, `${name}: the definition of "${word}" does not show on hover`);
+          assert(state.covered === 0, `${name}: the definition of "${word}" is painted over at ${state.covered} of 5 points ${state.box}`);
+          assert(state.inView, `${name}: the definition of "${word}" is outside the window ${state.box}`);
+          if (i === 1) await screenshot(page, `tooltip-table-${name.replace(/ /g, "-")}`);
+        }
+        // Keyboard focus shows it too, on top.
+        await page.mouse.move(1, 1);
+        await terms.nth(0).locator(".term-link").focus();
+        const focused = await terms.nth(0).evaluate(tipOnTop);
+        assert(focused.shown && focused.covered === 0, `${name}: on focus the definition is hidden or covered`);
+        assertClean(context, `tooltips, ${name}`);
+        await context.close();
+      });
+    }
+
+    await checks.check("glossary tooltips on touch: a tap shows the definition, a second tap goes to the glossary", async () => {
+      const context = await newContext(browser, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+      const page = await open(context, "onprem/index.html");
+      const term = page.locator("table.rasci tbody th[scope=row] .term").nth(1);
+      await term.locator(".term-link").scrollIntoViewIfNeeded();
+      await term.locator(".term-link").tap();
+      await page.waitForTimeout(100);
+      assert(page.url().endsWith("onprem/index.html"), `the first tap left the page for ${page.url()}`);
+      const state = await term.evaluate(tipOnTop);
+      assert(state.shown, "a tap does not show the definition");
+      assert(state.covered === 0 && state.inView, `the tapped definition is covered or cut off ${JSON.stringify(state)}`);
+      await screenshot(page, "tooltip-touch-390");
+      // A tap elsewhere closes it.
+      await page.locator("h1").tap();
+      await page.waitForTimeout(50);
+      assert(!(await term.evaluate(tipOnTop)).shown, "a tap elsewhere leaves the definition open");
+      // Tap, then tap again: the glossary.
+      await term.locator(".term-link").tap();
+      await Promise.all([page.waitForURL(/glossary\/index\.html#term-/), term.locator(".term-link").tap()]);
+      assertClean(context, "touch tooltips");
+      await context.close();
+    });
+  } finally {
+    await browser.close().catch(() => {});
+    server.close();
+  }
+
+  checks.finish(written);
+}
+
+checks.run("reader test", TOTAL_TIMEOUT_MS, main);
