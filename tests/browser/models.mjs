@@ -199,6 +199,25 @@ async function main() {
         await page.close();
       }
     });
+
+    await checks.check("on a phone, upright and on its side, the top bar with two switchers folds to at most 64 px once scrolled", async () => {
+      for (const viewport of [PHONE, { width: PHONE.height, height: PHONE.width }]) {
+        const context = await newContext(browser, { viewport, isMobile: true, hasTouch: true });
+        const page = await open(context, cells[0].path);
+        const height = () => page.locator(".topbar").evaluate((el) => el.getBoundingClientRect().height);
+        const top = await height();
+        await page.evaluate(() => window.scrollTo(0, 900));
+        await page.waitForTimeout(150);
+        const scrolled = await height();
+        assert(scrolled <= 64, `${viewport.width} px wide, scrolled: the top bar takes ${scrolled} px (${top} at the top)`);
+        await screenshot(page, `model-phone-${viewport.width}-scrolled`);
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.waitForTimeout(150);
+        assert(await page.locator(".switcher-model").isVisible(), "back at the top, the model switcher is hidden");
+        assertClean(context, `top bar ${viewport.width}`);
+        await context.close();
+      }
+    });
   } finally {
     await browser.close();
     server.close();

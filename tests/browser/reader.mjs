@@ -136,6 +136,85 @@ async function main() {
       assertClean(context, "touch tooltips");
       await context.close();
     });
+
+    // ------------------------------------------------------------------ phone
+    for (const [name, viewport] of [
+      ["390 portrait", { width: 390, height: 844 }],
+      ["390 landscape", { width: 844, height: 390 }],
+    ]) {
+      await checks.check(`phone, ${name}: search shows 12 characters at 16 px, the top bar folds to 64 px, every party in view, a clean breadcrumb`, async () => {
+        const context = await newContext(browser, { viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+        const page = await open(context, "onprem/index.html");
+        const tag = name.replace(/ /g, "-");
+        await screenshot(page, `onprem-phone-${tag}-top`);
+        const search = await page.locator("#search-input").evaluate((input) => {
+          const style = getComputedStyle(input);
+          const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          const canvas = document.createElement("canvas").getContext("2d");
+          canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          return { fontSize: parseFloat(style.fontSize), inner, twelve: canvas.measureText("who closes t").width };
+        });
+        assert(search.fontSize >= 16, `the search field's font is ${search.fontSize} px`);
+        assert(search.inner >= search.twelve, `the search field shows ${Math.round(search.inner)} px, 12 characters need ${Math.round(search.twelve)}`);
+        // Scrolled down, the top bar folds to one row.
+        await page.evaluate(() => window.scrollTo(0, 900));
+        await page.waitForTimeout(150);
+        const bar = await page.locator(".topbar").evaluate((el) => el.getBoundingClientRect().height);
+        assert(bar <= 64, `scrolled, the top bar takes ${bar} px`);
+        // Back at the top, the switcher is there again.
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.waitForTimeout(150);
+        assert(await page.locator(".topbar .switcher").isVisible(), "at the top, the deployment switcher is hidden");
+        // The matrix: every party's column in view and named, no sideways scroll.
+        const table = await page.locator(".table-wrap").evaluate((wrap) => {
+          const box = wrap.getBoundingClientRect();
+          const heads = Array.from(wrap.querySelectorAll("thead th")).map((th) => {
+            const r = th.getBoundingClientRect();
+            return { name: th.textContent.trim(), left: r.left, right: r.right };
+          });
+          return { scroll: wrap.scrollWidth - wrap.clientWidth, left: box.left, right: box.right, heads };
+        });
+        assert(table.scroll <= 0, `the table scrolls sideways by ${table.scroll} px`);
+        const names = table.heads.slice(1).map((h) => h.name);
+        assert(JSON.stringify(names) === JSON.stringify(["Anywhere365", "Customer", "End-users"]), `party columns: ${names}`);
+        for (const head of table.heads) {
+          assert(head.left >= table.left - 1 && head.right <= table.right + 1, `"${head.name}" is not in view: ${Math.round(head.left)}–${Math.round(head.right)}`);
+        }
+        await page.locator("table.rasci").scrollIntoViewIfNeeded();
+        await page.evaluate(() => window.scrollBy(0, 300));
+        await page.waitForTimeout(150);
+        await screenshot(page, `onprem-phone-${tag}-table`);
+        // The breadcrumb's separators end their items: a wrapped line never starts with one.
+        const guide = await open(context, "onprem/submission-guidelines/index.html");
+        const crumbs = await guide.locator(".breadcrumb li").evaluateAll((items) =>
+          items.map((li) => ({ before: getComputedStyle(li, "::before").content, after: getComputedStyle(li, "::after").content })),
+        );
+        assert(crumbs.length >= 3, "no breadcrumb");
+        assert(crumbs.every((c) => c.before === "none" || c.before === "normal"), `a separator starts an item: ${JSON.stringify(crumbs)}`);
+        assert(crumbs.slice(0, -1).every((c) => c.after === '"/"') && ["none", "normal"].includes(crumbs.at(-1).after), `separators: ${JSON.stringify(crumbs)}`);
+        assertClean(context, `phone ${name}`);
+        await context.close();
+      });
+    }
+
+    // ------------------------------------------------------------------ screenshots to look at
+    await checks.check("screenshots: On Premises at 1440 and 1280, dark, forced colours", async () => {
+      for (const [name, options, dark] of [
+        ["1440", { viewport: { width: 1440, height: 900 } }, false],
+        ["1280", { viewport: { width: 1280, height: 800 } }, false],
+        ["1280-dark", { viewport: { width: 1280, height: 800 }, colorScheme: "dark" }, true],
+        ["1280-forced-colours", { viewport: { width: 1280, height: 800 }, forcedColors: "active" }, false],
+      ]) {
+        const context = await newContext(browser, options);
+        if (dark) await darkTheme(context);
+        const page = await open(context, "onprem/index.html");
+        await screenshot(page, `onprem-${name}-top`);
+        await page.locator("table.rasci").scrollIntoViewIfNeeded();
+        await screenshot(page, `onprem-${name}-table`);
+        assertClean(context, `screenshots ${name}`);
+        await context.close();
+      }
+    });
   } finally {
     await browser.close().catch(() => {});
     server.close();

@@ -275,7 +275,7 @@
     var box = m.wrap.getBoundingClientRect();
     // Shown from when the real header goes under the top bar until the last row is about
     // to leave: never over the rows that follow the table.
-    var show = head.top < top && box.bottom > top + 2 * head.height;
+    var show = head.height > 0 && head.top < top && box.bottom > top + 2 * head.height;
     if (show !== !m.bar.hidden) {
       m.bar.hidden = !show;
       if (show) { size(m); }
@@ -314,6 +314,26 @@
   if (!mirrors.length) { return; }
   window.addEventListener("scroll", update, { passive: true });
   window.addEventListener("resize", update);
+  update();
+})();
+
+// ---------- Top bar ----------
+// On a narrow screen the top bar folds its switchers away once the page is scrolled down
+// (layout.css), and unfolds near the top again; the gap between the two points keeps the
+// bar from flickering as the page's top moves by the rows it folds.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var queued = false;
+  function update() {
+    queued = false;
+    var y = window.scrollY;
+    if (y > 160) { root.classList.add("topbar-folded"); }
+    else if (y < 40) { root.classList.remove("topbar-folded"); }
+  }
+  window.addEventListener("scroll", function () {
+    if (!queued) { queued = true; window.requestAnimationFrame(update); }
+  }, { passive: true });
   update();
 })();
 
