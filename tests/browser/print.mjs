@@ -12,7 +12,9 @@
 // Print: the Dialogue Cloud page printed to PDF on A4, as Chromium's "Save as PDF" does,
 // fits a bounded number of pages, keeps every heading with what follows it, leaves the
 // screen's controls out, prints its 14-row table on one landscape page, shows where
-// external links lead, and no diagram is wider than the page. The pages are rendered to
+// external links lead, and no diagram is wider than the page. The On Premises page prints
+// on at most 6 pages, its legend on the page of its table's last row, and a printed badge's
+// letter sits in the middle of its box. The pages are rendered to
 // PNG with pdftoppm (poppler-utils), whose pdftotext also reads the PDF's text back.
 //
 // Screenshots and the PDF go to $SCREENSHOT_DIR (default: a new temporary folder). The
@@ -308,6 +310,40 @@ async function main() {
         assert(pngs.length === pageCount, `pdftoppm made ${pngs.length} pages, the PDF has ${pageCount}`);
         written.push(...pngs.sort().map((f) => join(shots, f)));
         assertClean(context, "print");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await checks.check("On Premises prints on at most 6 A4 pages, its legend on the page of its table's last row, badges centred", async () => {
+      const context = await newContext(browser);
+      try {
+        const page = await open(context, "onprem/index.html");
+        const file = join(shots, "print-onprem.pdf");
+        const pdf = await page.pdf({ format: "A4" });
+        writeFileSync(file, pdf);
+        const count = (pdf.toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g) || []).length;
+        assert(count <= 6, `On Premises prints on ${count} pages`);
+        const texts = pdfPages(file, count);
+        const last = texts.findIndex((t) => t.includes("New versions and maintenance updates"));
+        const legend = texts.findIndex((t) => t.includes("Informed about execution of the task"));
+        assert(last >= 0 && legend === last, `the table's last row is on page ${last + 1}, the legend on page ${legend + 1}`);
+        const out = execFileSync("pdftoppm", ["-r", "60", "-png", file, join(shots, "print-onprem")], { encoding: "utf8" });
+        assert(out.trim() === "", out);
+        written.push(...readdirSync(shots).filter((f) => /^print-onprem-\d+\.png$/.test(f)).sort().map((f) => join(shots, f)));
+        // A badge's letter is centred in its box, as printed.
+        await page.emulateMedia({ media: "print" });
+        const offsets = await page.locator("table.rasci td abbr.badge").evaluateAll((badges) =>
+          badges.slice(0, 10).map((badge) => {
+            const box = badge.getBoundingClientRect();
+            const range = document.createRange();
+            range.selectNodeContents(badge.querySelector("span[aria-hidden=true]"));
+            const glyph = range.getBoundingClientRect();
+            return Math.abs((glyph.top + glyph.bottom) / 2 - (box.top + box.bottom) / 2);
+          }),
+        );
+        assert(offsets.length > 0 && offsets.every((d) => d <= 1.5), `printed letters sit off the middle of their badges by ${offsets.map((d) => d.toFixed(1))} px`);
+        assertClean(context, "print On Premises");
       } finally {
         await context.close();
       }
