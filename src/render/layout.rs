@@ -64,6 +64,9 @@ struct PageView<'a> {
     edit_url: Option<String>,
     /// The day the page last changed, `YYYY-MM-DD` (see [`updated`]); `None` without one.
     updated: Option<&'a str>,
+    /// Whether the body holds a code block, so the page links the highlighting's
+    /// stylesheet.
+    has_code: bool,
 }
 
 // The views borrow their text from the plan and the project: only the URLs, relative to
@@ -186,6 +189,8 @@ pub fn page(
                 edit_source(data, planned.kind).map(|file| link.link(project.sources.path(file)))
             }),
             updated: updated(data, planned.kind),
+            // Highlighted code is in `<pre>`; inline code has no colours to style.
+            has_code: out.body.contains("<pre"),
         },
         nav: fallback_nav(plan, index, &rel),
         switcher: plan

@@ -34,6 +34,7 @@ mod shortcodes;
 pub mod site;
 pub mod templates;
 mod views;
+mod words;
 
 use crate::load::content::ContentPage;
 use crate::model::Project;
@@ -181,10 +182,13 @@ fn render_site(
     for (path, bytes) in &theme.statics {
         site.insert(format!("{}/{path}", urls::STATIC), bytes.clone());
     }
-    // The highlighting classes and the diagrams' palette, unless the theme brings its
-    // own stylesheet of that name: then the theme's replaces them.
+    // The diagrams' palette and the highlighting classes, unless the theme brings its
+    // own stylesheet of that name: then the theme's replaces it.
     if !site.files.contains_key(outputs::GENERATED_CSS) {
         site.insert(outputs::GENERATED_CSS, outputs::generated_css());
+    }
+    if !site.files.contains_key(outputs::HIGHLIGHT_CSS) {
+        site.insert(outputs::HIGHLIGHT_CSS, outputs::highlight_css());
     }
     site.insert(urls::NAV_SCRIPT, layout::nav_script(plan));
     site.files.extend(made_from_data);

@@ -739,3 +739,43 @@ fn a_theme_replaces_the_highlighting_and_diagram_stylesheet() {
     let css = String::from_utf8(build(project.root())["static/css/generated.css"].clone()).unwrap();
     assert!(css.contains(".rasci-diagram"), "{css}");
 }
+
+#[test]
+fn only_pages_with_code_link_the_highlighting_stylesheet() {
+    let project = support::Project::base()
+        .file(
+            "content/code.md",
+            "---\ntitle: Code\n---\nAn `inline` word.\n\n```yaml\nkey: value\n```\n",
+        )
+        .file(
+            "content/prose.md",
+            "---\ntitle: Prose\n---\nOnly `inline` code.\n",
+        )
+        .build();
+    let files = build(project.root());
+    let link = "static/css/highlight.css";
+    let css = String::from_utf8_lossy(&files[link]);
+    assert!(css.contains("Code highlighting"), "{css}");
+    let generated = String::from_utf8_lossy(&files["static/css/generated.css"]);
+    assert!(
+        !generated.contains("Code highlighting"),
+        "the highlighting is in every page's CSS"
+    );
+    let linking: Vec<&String> = files
+        .iter()
+        .filter(|(path, bytes)| {
+            path.ends_with(".html") && String::from_utf8_lossy(bytes).contains(link)
+        })
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(linking.len(), 1, "{linking:?}");
+    assert!(linking[0].ends_with("code/index.html"), "{linking:?}");
+    // The example has no code block: none of its pages loads the stylesheet.
+    let example = build(repo());
+    assert!(
+        example
+            .iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .all(|(_, bytes)| !String::from_utf8_lossy(bytes).contains(link))
+    );
+}
