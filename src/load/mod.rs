@@ -3,6 +3,7 @@
 //! starts; see [`content`]). Problems in the files become findings; only an unreadable
 //! project (no config, I/O failure) is a [`LoadError`].
 
+pub mod brand;
 pub mod content;
 pub mod history;
 pub mod ids;
@@ -104,6 +105,8 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         labels: Default::default(),
         edit_url: None,
         edit_link: None,
+        brand: Default::default(),
+        branding: Default::default(),
         matrix: Default::default(),
         last_updated: true,
         templates: Default::default(),
@@ -172,6 +175,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
     check_theme(root, &mut project, &mut findings)?;
     check_base_url(&mut project, &mut findings);
     check_edit_url(&mut project, &mut findings);
+    brand::check(root, &mut project, &mut findings);
     Ok((project, findings))
 }
 

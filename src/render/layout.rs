@@ -26,6 +26,24 @@ struct Context<'a> {
     model_switcher: Vec<ModelSwitch>,
     /// The config's labels, for the theme's own wording around the page.
     labels: &'a crate::config::Labels,
+    brand: BrandView<'a>,
+}
+
+/// `brand:` of `rasci.yaml` as checked by the loader: every value parsed (colours are
+/// `#rrggbb`, addresses written back by the `url` crate), text escaped by the template.
+#[derive(Serialize)]
+struct BrandView<'a> {
+    /// The logo in the site, relative to the page; `None` for the theme's mark.
+    logo_url: Option<String>,
+    accent: Option<&'a str>,
+    accent_dark: Option<&'a str>,
+    footer_links: Vec<BrandLinkView<'a>>,
+}
+
+#[derive(Serialize)]
+struct BrandLinkView<'a> {
+    label: &'a str,
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -136,6 +154,7 @@ pub fn page(
         urls::root_of(&planned.path)
     };
     let rel = |site_path: &str| format!("{root}{site_path}");
+    let branding = &project.config.branding;
     let context = Context {
         site: SiteInfo {
             title: &project.config.title.value,
@@ -216,6 +235,16 @@ pub fn page(
             })
             .collect(),
         labels: &project.config.labels,
+        brand: BrandView {
+            logo_url: branding.logo.as_ref().map(|(path, _)| rel(path)),
+            accent: branding.accent.as_deref(),
+            accent_dark: branding.accent_dark.as_deref(),
+            footer_links: branding
+                .footer_links
+                .iter()
+                .map(|(label, url)| BrandLinkView { label, url })
+                .collect(),
+        },
     };
     let template = if matches!(planned.kind, PageKind::Home) {
         "home.html"

@@ -182,6 +182,10 @@ fn render_site(
     for (path, bytes) in &theme.statics {
         site.insert(format!("{}/{path}", urls::STATIC), bytes.clone());
     }
+    // The brand's logo, read and checked by the loader.
+    if let Some((path, bytes)) = &data.project.config.branding.logo {
+        site.insert(path.clone(), bytes.clone());
+    }
     // The diagrams' palette and the highlighting classes, unless the theme brings its
     // own stylesheet of that name: then the theme's replaces it.
     if !site.files.contains_key(outputs::GENERATED_CSS) {

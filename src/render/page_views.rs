@@ -106,6 +106,8 @@ pub struct DeploymentView {
     pub scope: ScopeView,
     /// `subtitle` of `rasci.yaml`, as plain text (the template escapes it); `None` unset.
     pub subtitle: Option<String>,
+    /// `brand.contact` of `rasci.yaml`, shown beside the table; `None` unset.
+    pub contact: Option<ContactView>,
     /// The operating model the page shows; `None` in a project without models.
     pub model: Option<ModelView>,
     /// The other models that cover the deployment, each linked to its comparison with
@@ -132,6 +134,15 @@ pub struct DeploymentView {
     /// Id of the heading over the guides; `None` when there are none.
     pub guidance_id: Option<String>,
     pub guides: Vec<GuideLink>,
+}
+
+/// The contact box beside a RASCI table: plain text, and a link whose address the
+/// loader parsed.
+#[derive(Debug, Serialize)]
+pub struct ContactView {
+    pub title: String,
+    pub text: String,
+    pub link: Option<Link>,
 }
 
 /// An operating model, as the pages that show one name it.

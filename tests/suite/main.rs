@@ -4,6 +4,7 @@
 
 mod support;
 
+mod brand;
 mod cli;
 mod diagnostics;
 mod diagrams;
