@@ -159,7 +159,9 @@ pub fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) -> Render
                     }
                     let attr_id = esc(&id);
                     let anchor = slots.keep(format!(
-                        "<a class=\"anchor\" href=\"#{attr_id}\" \
+                        // Out of the Tab order: a page of eight sections had eight
+                        // extra stops; the link is for pointing and copying.
+                        "<a class=\"anchor\" href=\"#{attr_id}\" tabindex=\"-1\" \
                          aria-label=\"Link to this section: {label}\"></a>",
                         label = esc(&plain)
                     ));

@@ -258,6 +258,9 @@ pub struct SystemView {
     /// `managed_by` as written.
     pub managed_by: String,
     pub description_html: Option<String>,
+    /// The manager's colour class in the drawing (`rasci-party-N`), so the card and the
+    /// drawing agree; empty when `managed_by` names no party.
+    pub party_class: String,
 }
 
 pub fn systems(env: &mut PageEnv<'_>) -> SystemsView {
@@ -279,11 +282,18 @@ pub fn systems(env: &mut PageEnv<'_>) -> SystemsView {
             .description
             .as_ref()
             .map(|d| env.inline(&d.value, d.span));
+        let party_class = project
+            .parties
+            .iter()
+            .position(|p| p.id.value == system.managed_by.value)
+            .map(crate::diagrams::style::party_class)
+            .unwrap_or_default();
         systems.push(SystemView {
             name_html,
             manager,
             managed_by: system.managed_by.value.clone(),
             description_html,
+            party_class,
         });
     }
     SystemsView { figure, systems }

@@ -200,6 +200,22 @@ async function main() {
       }
     });
 
+    await checks.check("home on a desktop: the grid's frame ends with its table, and no gap of a new section under the hero", async () => {
+      const page = await open(desktop, "index.html");
+      const g = await page.evaluate(() => {
+        const wrap = document.querySelector(".table-wrap");
+        const table = wrap.querySelector("table");
+        const hero = document.querySelector(".hero").getBoundingClientRect();
+        const h2 = document.querySelector(".hero ~ h2").getBoundingClientRect();
+        return { strip: wrap.getBoundingClientRect().bottom - table.getBoundingClientRect().bottom, gap: h2.top - hero.bottom };
+      });
+      assert(g.strip <= 2, `an empty strip of ${g.strip} px inside the grid's frame`);
+      assert(g.gap <= 40, `${Math.round(g.gap)} px between the hero and the first heading`);
+      await screenshot(page, "home-desktop");
+      assertClean(desktop, "home grid");
+      await page.close();
+    });
+
     await checks.check("on a phone, upright and on its side, the top bar with two switchers folds to at most 64 px once scrolled", async () => {
       for (const viewport of [PHONE, { width: PHONE.height, height: PHONE.width }]) {
         const context = await newContext(browser, { viewport, isMobile: true, hasTouch: true });

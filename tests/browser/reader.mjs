@@ -197,6 +197,58 @@ async function main() {
       });
     }
 
+    // ------------------------------------------------------------------ smaller items
+    await checks.check("system cards take their manager's colour from the drawing; anchors are out of the Tab order; the search field's focus ring is the amber one", async () => {
+      const context = await newContext(browser);
+      const page = await open(context, "onprem/index.html");
+      const cards = await page.locator("ul.systems > li").evaluateAll((items) =>
+        items.map((li) => ({ manager: li.querySelector(".managed").textContent.replace("Managed by ", "").trim(), edge: getComputedStyle(li).borderLeftColor })),
+      );
+      const byManager = {};
+      for (const card of cards) (byManager[card.manager] ||= new Set()).add(card.edge);
+      const managers = Object.keys(byManager);
+      assert(managers.length >= 2, `cards of ${managers.length} managers`);
+      assert(managers.every((m) => byManager[m].size === 1), `one manager's cards differ: ${JSON.stringify(cards)}`);
+      assert(new Set(managers.map((m) => [...byManager[m]][0])).size === managers.length, `two managers share a colour: ${JSON.stringify(cards)}`);
+      // The drawing's group of each manager has the card's colour.
+      const groups = await page.locator("svg.rasci-diagram-systems g[class^='rasci-party-']").evaluateAll((gs) =>
+        gs.map((g) => ({ name: (g.querySelector(".rasci-group-name") || {}).textContent, stroke: getComputedStyle(g.querySelector(".rasci-group") || g).stroke })),
+      );
+      for (const group of groups.filter((g) => g.name && byManager[g.name.trim()])) {
+        assert([...byManager[group.name.trim()]][0] === group.stroke, `${group.name}: card ${[...byManager[group.name.trim()]][0]}, drawing ${group.stroke}`);
+      }
+      const anchors = await page.locator("a.anchor").evaluateAll((as) => as.map((a) => a.tabIndex));
+      assert(anchors.length > 4 && anchors.every((t) => t === -1), `section links in the Tab order: ${anchors}`);
+      await page.locator("#search-input").focus();
+      const ring = await page.locator("#search-input").evaluate((input) => {
+        const style = getComputedStyle(input);
+        const probe = document.createElement("span");
+        probe.style.color = "var(--focus)";
+        document.body.appendChild(probe);
+        const focus = getComputedStyle(probe).color;
+        probe.remove();
+        return { width: style.outlineWidth, color: style.outlineColor, focus };
+      });
+      assert(ring.width === "3px" && ring.color === ring.focus, `the search field's ring: ${JSON.stringify(ring)}`);
+      assertClean(context, "smaller items");
+      await context.close();
+    });
+
+    await checks.check("forced colours: the current deployment in the switcher stands apart from the other", async () => {
+      const context = await newContext(browser, { forcedColors: "active" });
+      const page = await open(context, "onprem/index.html");
+      const items = await page.locator(".topbar .switcher a").evaluateAll((as) =>
+        as.map((a) => ({ current: a.classList.contains("current"), bg: getComputedStyle(a).backgroundColor, fg: getComputedStyle(a).color })),
+      );
+      const current = items.find((i) => i.current);
+      const other = items.find((i) => !i.current);
+      assert(current && other, JSON.stringify(items));
+      assert(current.bg !== other.bg && current.fg !== other.fg, `in forced colours the current item looks like the other: ${JSON.stringify(items)}`);
+      await screenshot(page, "onprem-forced-colours-switcher", { clip: { x: 0, y: 0, width: 1280, height: 60 } });
+      assertClean(context, "forced colours switcher");
+      await context.close();
+    });
+
     // ------------------------------------------------------------------ screenshots to look at
     await checks.check("screenshots: On Premises at 1440 and 1280, dark, forced colours", async () => {
       for (const [name, options, dark] of [
