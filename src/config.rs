@@ -15,6 +15,10 @@ pub struct Config {
     pub title: Located<String>,
     #[serde(default)]
     pub(crate) description: Option<Located<String>>,
+    /// A line shown under the title of every deployment page, saying what the pages are
+    /// (the document's subtitle when the site reproduces one); plain text.
+    #[serde(default)]
+    pub(crate) subtitle: Option<Located<String>>,
     /// Absolute URL the site is published at (for the sitemap); links stay relative.
     #[serde(default)]
     pub base_url: Option<Located<String>>,
@@ -58,7 +62,79 @@ pub struct Config {
     pub(crate) last_updated: bool,
     #[serde(default)]
     pub(crate) templates: TemplatesConfig,
+    #[serde(default)]
+    pub(crate) brand: BrandConfig,
+    /// `brand` once the loader has found it usable (the logo read, the colours parsed and
+    /// contrast-checked, the addresses parsed): the only form the site is built from.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) branding: Branding,
 }
+
+/// The `brand:` section: what makes the site a vendor's own without templates.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BrandConfig {
+    /// An image file in the project (`.svg`, `.png`, `.jpg`, `.jpeg`, `.webp`, `.ico`; at
+    /// most 1 MiB), as a path from the project root without `..`: shown in the top bar in
+    /// place of the theme's mark, and the favicon.
+    #[serde(default)]
+    pub logo: Option<Located<String>>,
+    /// The accent colour of the light theme (`#rgb` or `#rrggbb`): links, the current
+    /// switcher item, focus borders. It must reach WCAG AA contrast (4.5:1) against the
+    /// theme's light backgrounds.
+    #[serde(default)]
+    pub accent: Option<Located<String>>,
+    /// The accent colour of the dark theme, checked against the dark backgrounds; the
+    /// theme's own when absent.
+    #[serde(default)]
+    pub accent_dark: Option<Located<String>>,
+    /// Links in every page's footer (legal notice, privacy, contact): at most 12.
+    #[serde(default)]
+    #[schemars(length(max = 12))]
+    pub footer_links: Vec<BrandLink>,
+    /// A box beside each RASCI table: whom to contact or escalate to.
+    #[serde(default)]
+    pub contact: Option<BrandContact>,
+}
+
+/// A link of the footer: its text and an `https://`, `http://` or `mailto:` address.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BrandLink {
+    pub label: Located<String>,
+    pub url: Located<String>,
+}
+
+/// The contact box beside each RASCI table.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BrandContact {
+    /// Its heading, e.g. "Escalation".
+    pub title: Located<String>,
+    /// Plain text: whom to contact, when.
+    pub text: Located<String>,
+    /// An optional link under the text.
+    #[serde(default)]
+    pub link: Option<BrandLink>,
+}
+
+/// The brand as checked: what the layout and the site's files are made from.
+#[derive(Debug, Clone, Default)]
+pub struct Branding {
+    /// The logo's path in the site (`static/brand/logo.<ext>`) and its bytes.
+    pub logo: Option<(String, Vec<u8>)>,
+    /// `#rrggbb`, lower case.
+    pub accent: Option<String>,
+    pub accent_dark: Option<String>,
+    /// Label and parsed address of each footer link.
+    pub footer_links: Vec<(String, String)>,
+    /// Title, text and optional link (label, address) of the contact box.
+    pub contact: Option<CheckedContact>,
+}
+
+/// The contact box as checked: title, text and an optional link (label, address).
+pub type CheckedContact = (String, String, Option<(String, String)>);
 
 /// The `templates:` section: the budget of one template render, so that a template that
 /// loops without end or grows a string without end stops with an error naming it instead
@@ -256,6 +332,9 @@ pub(crate) struct Labels {
     /// What a page says before the date it last changed.
     #[serde(default = "labels::last_updated")]
     pub(crate) last_updated: String,
+    /// The heading over a deployment's systems and who manages them.
+    #[serde(default = "labels::systems_overview")]
+    pub(crate) systems_overview: String,
 }
 
 impl Default for Labels {
@@ -272,6 +351,7 @@ impl Default for Labels {
             task: labels::task(),
             task_column: labels::task_column(),
             last_updated: labels::last_updated(),
+            systems_overview: labels::systems_overview(),
         }
     }
 }
@@ -310,6 +390,9 @@ mod labels {
     }
     pub(crate) fn last_updated() -> String {
         "Last updated on".into()
+    }
+    pub fn systems_overview() -> String {
+        "Systems overview".into()
     }
 }
 

@@ -70,14 +70,15 @@ impl Letter {
         }
     }
 
-    /// What the role means, in the words of the legend.
+    /// What the role means, in the words of the legend: those of the seed pages the
+    /// example reproduces, word for word (`tests/fixtures/seeds/`).
     pub(crate) fn meaning(self) -> &'static str {
         match self {
             Letter::R => "Responsible for executing the task",
-            Letter::A => "Accountable for making sure the task has been performed",
-            Letter::S => "Supportive: helps to execute the task",
-            Letter::C => "Consulted about the execution of the task",
-            Letter::I => "Informed about the execution of the task",
+            Letter::A => "Accountable for making sure task has been performed",
+            Letter::S => "Supportive to help execute the task",
+            Letter::C => "Consulted about execution of the task",
+            Letter::I => "Informed about execution of the task",
         }
     }
 
@@ -447,6 +448,10 @@ pub struct Flow {
     pub(crate) title: Located<String>,
     #[serde(default)]
     pub(crate) description: Option<Located<String>>,
+    /// The flow in a few sentences, each a bullet shown before its steps: the short
+    /// version a reader takes away.
+    #[serde(default)]
+    pub(crate) summary: Vec<Located<String>>,
     /// Scopes whose pages show this flow; all scopes when absent.
     #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]

@@ -16,7 +16,7 @@
 //! - `check` (one file per family): `rasci/*`, `ref/*`, `flow/*`, `summary/*`, `output/*`
 //!   and `config/unknown-rule`;
 //! - `load`, while files are read: `yaml/*`, `file/*`, `id/*`, `config/base-url`,
-//!   `config/theme`, `config/edit-url`, `rasci/unknown-letter` and `rasci/repeated-letter` (found while
+//!   `config/theme`, `config/edit-url`, `config/brand`, `rasci/unknown-letter` and `rasci/repeated-letter` (found while
 //!   cells are parsed into letters), and `ref/unknown-model` and `ref/missing-model`
 //!   (found while each file's sections, summaries and flows are given their model);
 //! - reading and rendering content pages: `content/*` and `link/*`.
@@ -156,6 +156,8 @@ rules! {
         "`theme` in rasci.yaml names a folder under themes/ (or the built-in `golive`), never a path.";
     ConfigEditUrl = "config/edit-url", Error, configurable: false,
         "`edit_url` in rasci.yaml is one absolute `http://` or `https://` address with exactly one `{path}` placeholder after the host.";
+    ConfigBrand = "config/brand", Error, configurable: false,
+        "`brand` in rasci.yaml names a logo image inside the project, accent colours with WCAG AA contrast against the theme's backgrounds, and usable link addresses.";
     FileMissing = "file/missing", Error, configurable: false,
         "The project has parties, scopes and tasks: `data/parties.yaml`, `data/scopes.yaml` and `data/tasks.yaml` (or files in `data/parties/`, ...).";
     FileUnknownKind = "file/unknown-kind", Error, configurable: false,

@@ -3,6 +3,7 @@
 //! starts; see `content`). Problems in the files become findings; only an unreadable
 //! project (no config, I/O failure) is a [`LoadError`].
 
+pub(crate) mod brand;
 pub(crate) mod content;
 pub mod files;
 pub mod history;
@@ -72,6 +73,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
     let config = config.unwrap_or_else(|| Config {
         title: Located::new(String::new(), Span::new(FileId(0), 0, 0)),
         description: None,
+        subtitle: None,
         base_url: None,
         theme: Located::new(
             crate::config::BUILTIN_THEME.into(),
@@ -83,6 +85,8 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         labels: Default::default(),
         edit_url: None,
         edit_link: None,
+        brand: Default::default(),
+        branding: Default::default(),
         matrix: Default::default(),
         last_updated: true,
         templates: Default::default(),
@@ -151,6 +155,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
     check_theme(root, &mut project, &mut findings)?;
     check_base_url(&mut project, &mut findings);
     check_edit_url(&mut project, &mut findings);
+    brand::check(root, &mut project, &mut findings);
     Ok((project, findings))
 }
 

@@ -27,6 +27,24 @@ struct Context<'a> {
     model_switcher: Vec<ModelSwitch>,
     /// The config's labels, for the theme's own wording around the page.
     labels: &'a crate::config::Labels,
+    brand: BrandView<'a>,
+}
+
+/// `brand:` of `rasci.yaml` as checked by the loader: every value parsed (colours are
+/// `#rrggbb`, addresses written back by the `url` crate), text escaped by the template.
+#[derive(Serialize)]
+struct BrandView<'a> {
+    /// The logo in the site, relative to the page; `None` for the theme's mark.
+    logo_url: Option<String>,
+    accent: Option<&'a str>,
+    accent_dark: Option<&'a str>,
+    footer_links: Vec<BrandLinkView<'a>>,
+}
+
+#[derive(Serialize)]
+struct BrandLinkView<'a> {
+    label: &'a str,
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -65,6 +83,9 @@ struct PageView<'a> {
     edit_url: Option<String>,
     /// The day the page last changed, `YYYY-MM-DD` (see [`updated`]); `None` without one.
     updated: Option<&'a str>,
+    /// Whether the body holds a code block, so the page links the highlighting's
+    /// stylesheet.
+    has_code: bool,
 }
 
 // The views borrow their text from the plan and the project: only the URLs, relative to
@@ -134,6 +155,7 @@ pub(crate) fn page(
         urls::root_of(&planned.path)
     };
     let rel = |site_path: &str| format!("{root}{site_path}");
+    let branding = &project.config.branding;
     let context = Context {
         site: SiteInfo {
             title: &project.config.title.value,
@@ -187,6 +209,8 @@ pub(crate) fn page(
                 edit_source(data, planned.kind).map(|file| link.link(project.sources.path(file)))
             }),
             updated: updated(data, planned.kind),
+            // Highlighted code is in `<pre>`; inline code has no colours to style.
+            has_code: out.body.contains("<pre"),
         },
         nav: fallback_nav(plan, index, &rel),
         switcher: plan
@@ -213,6 +237,16 @@ pub(crate) fn page(
             })
             .collect(),
         labels: &project.config.labels,
+        brand: BrandView {
+            logo_url: branding.logo.as_ref().map(|(path, _)| rel(path)),
+            accent: branding.accent.as_deref(),
+            accent_dark: branding.accent_dark.as_deref(),
+            footer_links: branding
+                .footer_links
+                .iter()
+                .map(|(label, url)| BrandLinkView { label, url })
+                .collect(),
+        },
     };
     let template = if matches!(planned.kind, PageKind::Home) {
         "home.html"

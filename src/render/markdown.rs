@@ -160,7 +160,9 @@ pub(crate) fn render<'g>(text: &str, origin: Origin, host: &mut dyn Host<'g>) ->
                     }
                     let attr_id = esc(&id);
                     let anchor = slots.keep(format!(
-                        "<a class=\"anchor\" href=\"#{attr_id}\" \
+                        // Out of the Tab order: a page of eight sections had eight
+                        // extra stops; the link is for pointing and copying.
+                        "<a class=\"anchor\" href=\"#{attr_id}\" tabindex=\"-1\" \
                          aria-label=\"Link to this section: {label}\"></a>",
                         label = esc(&plain)
                     ));

@@ -35,6 +35,7 @@ pub mod site;
 mod sitemap;
 pub mod templates;
 mod views;
+mod words;
 
 use crate::load::content::ContentPage;
 use crate::model::Project;
@@ -185,10 +186,17 @@ fn render_site(
     for (path, bytes) in &theme.statics {
         site.insert(format!("{}/{path}", urls::STATIC), bytes.clone());
     }
-    // The highlighting classes and the diagrams' palette, unless the theme brings its
-    // own stylesheet of that name: then the theme's replaces them.
+    // The brand's logo, read and checked by the loader.
+    if let Some((path, bytes)) = &data.project.config.branding.logo {
+        site.insert(path.clone(), bytes.clone());
+    }
+    // The diagrams' palette and the highlighting classes, unless the theme brings its
+    // own stylesheet of that name: then the theme's replaces it.
     if !site.files.contains_key(outputs::GENERATED_CSS) {
         site.insert(outputs::GENERATED_CSS, outputs::generated_css());
+    }
+    if !site.files.contains_key(outputs::HIGHLIGHT_CSS) {
+        site.insert(outputs::HIGHLIGHT_CSS, outputs::highlight_css());
     }
     site.insert(urls::NAV_SCRIPT, layout::nav_script(plan));
     site.files.extend(made_from_data);

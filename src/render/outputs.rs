@@ -77,8 +77,10 @@ pub(super) fn search_parts(
     planned: &PlannedPage,
     out: &mut PageOut,
 ) -> Vec<search::Part> {
-    let text = search::page_text(&std::mem::take(&mut out.body));
-    search::page_parts(data, planned, out, &text)
+    let body = std::mem::take(&mut out.body);
+    let text = search::page_text(&body);
+    let sections = search::section_texts(&body, &out.toc, planned.kind);
+    search::page_parts(data, planned, out, &text, &sections)
 }
 
 /// The links each page's sources wrote, for reporting broken ones where they were written.
@@ -91,11 +93,21 @@ pub(super) fn written_links<'a>(
         .collect()
 }
 
-/// Where the stylesheet made from code goes: the highlighting classes and the diagram
-/// palette. A theme's own `static/css/generated.css` takes its place.
+/// Where the stylesheet made from code goes: the diagram palette. A theme's own
+/// `static/css/generated.css` takes its place.
 pub(super) const GENERATED_CSS: &str = "static/css/generated.css";
 
-/// The stylesheet made from code: the highlighting classes, then the diagrams' palette.
+/// Where the code highlighting's stylesheet goes: linked only by pages that hold code (at
+/// 28 KB it was most of the CSS of a page without any). A theme's own
+/// `static/css/highlight.css` takes its place.
+pub(super) const HIGHLIGHT_CSS: &str = "static/css/highlight.css";
+
+/// The stylesheet made from code: the diagrams' palette.
 pub(super) fn generated_css() -> String {
-    format!("{}\n{}", highlight::stylesheet(), diagrams::stylesheet())
+    diagrams::stylesheet()
+}
+
+/// The code highlighting's classes, light and dark.
+pub(super) fn highlight_css() -> String {
+    highlight::stylesheet().to_string()
 }

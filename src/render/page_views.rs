@@ -104,6 +104,10 @@ pub(crate) struct PartyCard {
 #[derive(Debug, Serialize)]
 pub(crate) struct ScopePageView {
     pub(crate) scope: ScopeView,
+    /// `subtitle` of `rasci.yaml`, as plain text (the template escapes it); `None` unset.
+    pub(crate) subtitle: Option<String>,
+    /// `brand.contact` of `rasci.yaml`, shown beside the table; `None` unset.
+    pub(crate) contact: Option<ContactView>,
     /// The operating model the page shows; `None` in a project without models.
     pub(crate) model: Option<ModelView>,
     /// The other models that cover the scope, each linked to its comparison with
@@ -130,6 +134,15 @@ pub(crate) struct ScopePageView {
     /// Id of the heading over the guides; `None` when there are none.
     pub(crate) guidance_id: Option<String>,
     pub(crate) guides: Vec<GuideLink>,
+}
+
+/// The contact box beside a RASCI table: plain text, and a link whose address the
+/// loader parsed.
+#[derive(Debug, Serialize)]
+pub struct ContactView {
+    pub title: String,
+    pub text: String,
+    pub link: Option<Link>,
 }
 
 /// An operating model, as the pages that show one name it.

@@ -348,6 +348,20 @@ fn scope_page(
             name: scope.name.value.clone(),
             description_html,
         },
+        subtitle: project.config.subtitle.as_ref().map(|s| s.value.clone()),
+        contact: project
+            .config
+            .branding
+            .contact
+            .as_ref()
+            .map(|(title, text, link)| page_views::ContactView {
+                title: title.clone(),
+                text: text.clone(),
+                link: link.as_ref().map(|(name, href)| views::Link {
+                    name: name.clone(),
+                    href: href.clone(),
+                }),
+            }),
         model: model_view,
         comparisons,
         party_names: matrix

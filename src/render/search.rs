@@ -10,16 +10,26 @@
 //! scope it belongs to (`d`) and a group (`g`) that the copies of the same thing in
 //! other scopes share, so the search shows the current scope's results by
 //! default and, across all scopes, one result per group rather than one per copy.
+//!
+//! Stemming happens here, at build time, with the Snowball algorithm of the site's
+//! `language` (`rust-stemmers`): the script also sets `window.RASCI_SEARCH_STEMS`, every
+//! word of the index whose stem differs from it, with that stem. The search matches a
+//! word of the query by its stem from that table or, for a word the index does not hold
+//! ("closes" when the pages say "close" and "closing"), by the longest known stem the
+//! word begins with, at most four letters shorter: no second stemmer in the browser to
+//! keep in step, and the same code for every language. `docs/search-index.md` describes
+//! the format.
 
 use super::data::SiteData;
 use super::out::PageOut;
 use super::pages::searchable;
+use super::words::{stemmer, stems_of, visible_html};
 use crate::load::markdown::text_of;
 use crate::model::Project;
 use crate::plan::{PageKind, PlannedPage, urls};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One result of the search. Texts are borrowed where the page or the project already
 /// holds them: at 10,000 pages the searched texts alone are tens of megabytes, and
@@ -61,10 +71,10 @@ impl<'a> Groups<'a> {
 /// Longest text kept per page: enough for every word of a guide, small enough to load.
 const MAX_TEXT: usize = 4000;
 
-/// The text the index keeps of a page's body. Computed once per rendered page, so a
-/// rebuild that keeps a page need not keep its body too.
+/// The text the index keeps of a page's body: what a reader sees of it. Computed once per
+/// rendered page, so a rebuild that keeps a page need not keep its body too.
 pub(crate) fn page_text(body: &str) -> String {
-    let mut text = text_of(body);
+    let mut text = text_of(&visible_html(body, &[]));
     if text.len() > MAX_TEXT {
         let mut cut = MAX_TEXT;
         while !text.is_char_boundary(cut) {
@@ -73,6 +83,54 @@ pub(crate) fn page_text(body: &str) -> String {
         text.truncate(cut);
     }
     text
+}
+
+/// Longest text kept of one section of a page, for the entry of its heading.
+const MAX_SECTION_TEXT: usize = 2000;
+
+/// The visible text of each section of `body` that `toc` lists, from its heading to the
+/// next listed heading, in the order of `toc`: what the entry of a heading is found by,
+/// so that a section past the page's first [`MAX_TEXT`] characters is found too.
+///
+/// On a deployment's RASCI page the table and its legend are left out: every task is an
+/// entry of its own.
+pub fn section_texts(body: &str, toc: &[super::markdown::TocEntry], kind: PageKind) -> Vec<String> {
+    let skip: &[&str] = match kind {
+        PageKind::Scope { .. } => &["table", "dl"],
+        _ => &[],
+    };
+    let starts: Vec<Option<usize>> = toc
+        .iter()
+        .map(|entry| body.find(&format!("id=\"{}\"", entry.id)))
+        .collect();
+    starts
+        .iter()
+        .map(|start| {
+            let Some(start) = *start else {
+                return String::new();
+            };
+            let end = starts
+                .iter()
+                .flatten()
+                .filter(|&&s| s > start)
+                .min()
+                .copied()
+                .unwrap_or(body.len());
+            // From the end of the heading's tag, past its own text.
+            let from = body[start..end]
+                .find('>')
+                .map_or(start, |at| start + at + 1);
+            let mut text = text_of(&visible_html(&body[from..end], skip));
+            if text.len() > MAX_SECTION_TEXT {
+                let mut cut = MAX_SECTION_TEXT;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text.truncate(cut);
+            }
+            text
+        })
+        .collect()
 }
 
 /// Where a page belongs, as its results name it. The home page is not a reference page,
@@ -96,6 +154,26 @@ fn page_group_key(page: &PlannedPage, out: &PageOut) -> String {
     }
 }
 
+/// What makes two headings the same for search. A heading of a deployment's RASCI page
+/// (its summaries, systems, flows) is one thing in every deployment that shows it: found
+/// by its section's text, it is one result, not one per deployment. Other headings
+/// belong to their page's group.
+fn heading_group_key(
+    page: &PlannedPage,
+    page_key: &str,
+    heading: &super::markdown::TocEntry,
+) -> String {
+    match (page.kind, &page.key) {
+        (PageKind::Scope { .. }, Some(key)) => {
+            format!(
+                "scope-heading\u{1f}{key}\u{1f}{}\u{1f}{}",
+                heading.id, heading.text
+            )
+        }
+        _ => format!("{page_key}\u{1f}{}\u{1f}{}", heading.id, heading.text),
+    }
+}
+
 /// One entry of the index, serialised but for its group number: the group is numbered
 /// when the whole index is put together, in the order groups are first met, so a page's
 /// entries can be kept from one build to the next while another page's new heading
@@ -107,10 +185,13 @@ pub(crate) struct Part {
     head: String,
     /// What the entry's group is known by (see [`Groups`]).
     group: String,
+    /// The entry's words whose stem differs from them, with their stems.
+    stems: Vec<(String, String)>,
 }
 
 impl Part {
-    fn new(entry: &Entry<'_>, group: String) -> Part {
+    fn new(entry: &Entry<'_>, group: String, stemmer: Option<&rust_stemmers::Stemmer>) -> Part {
+        let stems = stems_of(stemmer, &[&entry.t, &entry.x]);
         let json = serde_json::to_string(entry).expect("index entries serialize");
         let mut head = if json.contains('<') {
             script_safe(&json)
@@ -120,7 +201,7 @@ impl Part {
         // `…,"g":0}` loses `,"g":0}`; the number is put back by `script`.
         let cut = head.rfind(",\"g\":").expect("an entry ends with its group");
         head.truncate(cut);
-        Part { head, group }
+        Part { head, group, stems }
     }
 }
 
@@ -131,10 +212,12 @@ pub(crate) fn page_parts(
     page: &PlannedPage,
     out: &PageOut,
     text: &str,
+    sections: &[String],
 ) -> Vec<Part> {
-    page_entries(data, page, out, text)
+    let stemmer = stemmer(&data.project.config.language);
+    page_entries(data, page, out, text, sections)
         .into_iter()
-        .map(|(entry, group)| Part::new(&entry, group))
+        .map(|(entry, group)| Part::new(&entry, group, stemmer.as_ref()))
         .collect()
 }
 
@@ -142,14 +225,19 @@ pub(crate) fn page_parts(
 pub(crate) fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
     use rayon::prelude::*;
     let entries = task_entries(data);
+    let language = &data.project.config.language;
     entries
         .par_iter()
-        .map(|(entry, group)| Part::new(entry, group.clone()))
+        .map_init(
+            || stemmer(language),
+            |stemmer, (entry, group)| Part::new(entry, group.clone(), stemmer.as_ref()),
+        )
         .collect()
 }
 
 /// The index as `search-index.js`, which sets `window.RASCI_SEARCH_INDEX`: the pages'
-/// entries in page order, then the tasks'. The entries were serialised one by one (see
+/// entries in page order, then the tasks'; and `window.RASCI_SEARCH_STEMS`: the words of
+/// the entries whose stem differs from them, in word order, with their stems. The entries were serialised one by one (see
 /// [`Part`]) and are joined with commas: the same bytes as serialising the list at once
 /// (a JSON array is its items joined by commas). [`script_safe`] may run per entry,
 /// since an entry begins with `{` and ends with `}`, so no `</` or `<!--` spans two.
@@ -172,6 +260,14 @@ pub(crate) fn script(pages: &[Vec<Part>], tasks: &[Part]) -> String {
         script.push('}');
     }
     script.push_str(TAIL);
+    let stems: BTreeMap<&str, &str> = parts()
+        .flat_map(|part| &part.stems)
+        .map(|(word, stem)| (word.as_str(), stem.as_str()))
+        .collect();
+    let json = serde_json::to_string(&stems).expect("stems serialize");
+    script.push_str("window.RASCI_SEARCH_STEMS = ");
+    script.push_str(&script_safe(&json));
+    script.push_str(";\n");
     script
 }
 
@@ -181,6 +277,7 @@ fn page_entries<'a>(
     page: &'a PlannedPage,
     out: &'a PageOut,
     text: &'a str,
+    sections: &'a [String],
 ) -> Vec<(Entry<'a>, String)> {
     let project = data.project;
     let labels = &project.config.labels;
@@ -206,8 +303,13 @@ fn page_entries<'a>(
     // own, leading to their sections; on the glossary page the headings are the
     // terms, found by their aliases and definitions too. The headings of a party's
     // page and of the comparison only repeat scope names and the legend.
-    for heading in &out.toc {
+    for (at, heading) in out.toc.iter().enumerate() {
         let title = Cow::Borrowed(page_title);
+        // The heading's section, after the page's title: what its entry is found by.
+        let section_text = || match sections.get(at) {
+            Some(text) if !text.is_empty() => Cow::Owned(format!("{page_title} {text}")),
+            _ => Cow::Borrowed(page_title),
+        };
         let (s, x) = match page.kind {
             PageKind::Glossary => (
                 Cow::Borrowed(labels.glossary.as_str()),
@@ -215,8 +317,11 @@ fn page_entries<'a>(
             ),
             PageKind::Home => (Cow::Owned(section.clone()), title),
             // The page's title names its scope already.
-            PageKind::Scope { .. } => (title.clone(), title),
-            PageKind::Content { .. } => (Cow::Owned(format!("{section} · {page_title}")), title),
+            PageKind::Scope { .. } => (title, section_text()),
+            PageKind::Content { .. } => (
+                Cow::Owned(format!("{section} · {page_title}")),
+                section_text(),
+            ),
             PageKind::Party(_)
             | PageKind::Compare { .. }
             | PageKind::CompareModels { .. }
@@ -231,7 +336,7 @@ fn page_entries<'a>(
                 d: page.scope,
                 g: 0,
             },
-            format!("{page_key}\u{1f}{}\u{1f}{}", heading.id, heading.text),
+            heading_group_key(page, &page_key, heading),
         ));
     }
     entries
@@ -315,7 +420,7 @@ pub(crate) fn script_safe(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, Groups, Part, script, script_safe};
+    use super::{Entry, Groups, Part, page_text, script, script_safe, stemmer, stems_of};
     use std::borrow::Cow;
 
     #[test]
@@ -354,18 +459,21 @@ mod tests {
             .map(|(e, _)| e)
             .collect();
         let at_once = serde_json::to_string(&all).unwrap();
-        let expected = format!("window.RASCI_SEARCH_INDEX = {};\n", script_safe(&at_once));
+        let expected = format!(
+            "window.RASCI_SEARCH_INDEX = {};\nwindow.RASCI_SEARCH_STEMS = {{}};\n",
+            script_safe(&at_once)
+        );
         let parts = |entries: &[(Entry, &str)]| -> Vec<Part> {
             entries
                 .iter()
-                .map(|(e, key)| Part::new(e, key.to_string()))
+                .map(|(e, key)| Part::new(e, key.to_string(), None))
                 .collect()
         };
         let page_parts: Vec<Vec<Part>> = pages.iter().map(|p| parts(p)).collect();
         assert_eq!(script(&page_parts, &parts(&tasks)), expected);
         assert_eq!(
             script(&[], &[]),
-            "window.RASCI_SEARCH_INDEX = [];\n",
+            "window.RASCI_SEARCH_INDEX = [];\nwindow.RASCI_SEARCH_STEMS = {};\n",
             "an empty index is an empty list"
         );
     }
@@ -390,5 +498,40 @@ mod tests {
         // plain `!` in a script string).
         let back: Vec<String> = serde_json::from_str(&js.replace("<\\!", "<!")).unwrap();
         assert_eq!(back, ["</script><script>alert(1)</script>", "<!--x"]);
+    }
+
+    #[test]
+    fn the_index_keeps_the_text_a_reader_sees() {
+        let body = concat!(
+            "<p>Its <span class=\"term\"><a href=\"g\">SBC</a><span class=\"term-def\" ",
+            "role=\"tooltip\"><strong>SBC</strong> Session <em>Border</em> Controller</span>",
+            "</span> &amp; trunk.</p><td><abbr class=\"badge\"><span aria-hidden=\"true\">A",
+            "</span><span class=\"visually-hidden badge-name\">Accountable</span></abbr>, R<br>",
+            "</td><svg><style>.x{fill:red}</style><text>Back-end</text></svg>"
+        );
+        // A drawing's words are in the list beside it: the SVG is left out.
+        assert_eq!(page_text(body), "Its SBC & trunk. A , R");
+        assert_eq!(page_text("<p>a &lt;b&gt;</p>"), "a <b>");
+    }
+
+    #[test]
+    fn words_are_stemmed_in_the_site_language() {
+        let english = stemmer("en-GB");
+        let stems = stems_of(english.as_ref(), &["Who closes the Incidents", "closing"]);
+        assert_eq!(
+            stems,
+            [
+                ("closes".to_string(), "close".to_string()),
+                ("closing".into(), "close".into()),
+                ("incidents".into(), "incid".into()),
+            ]
+        );
+        let german = stemmer("de-CH");
+        assert_eq!(
+            stems_of(german.as_ref(), &["Aufgaben"]),
+            [("aufgaben".to_string(), "aufgab".to_string())]
+        );
+        assert!(stemmer("xx").is_none());
+        assert!(stems_of(None, &["closes"]).is_empty());
     }
 }

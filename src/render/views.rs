@@ -258,6 +258,9 @@ pub(crate) struct SystemView {
     /// `managed_by` as written.
     pub(crate) managed_by: String,
     pub(crate) description_html: Option<String>,
+    /// The manager's colour class in the drawing (`rasci-party-N`), so the card and the
+    /// drawing agree; empty when `managed_by` names no party.
+    pub(crate) party_class: String,
 }
 
 pub(crate) fn systems(env: &mut PageEnv<'_>) -> SystemsView {
@@ -279,11 +282,18 @@ pub(crate) fn systems(env: &mut PageEnv<'_>) -> SystemsView {
             .description
             .as_ref()
             .map(|d| env.inline(&d.value, d.span));
+        let party_class = project
+            .parties
+            .iter()
+            .position(|p| p.id.value == system.managed_by.value)
+            .map(crate::diagrams::style::party_class)
+            .unwrap_or_default();
         systems.push(SystemView {
             name_html,
             manager,
             managed_by: system.managed_by.value.clone(),
             description_html,
+            party_class,
         });
     }
     SystemsView { figure, systems }
@@ -296,6 +306,8 @@ pub(crate) struct FlowView {
     /// Id of the flow's heading on a scope page (unused by the partial itself).
     pub(crate) heading_id: String,
     pub(crate) description_html: Option<String>,
+    /// The flow's `summary:` bullets, inline Markdown rendered; empty when it has none.
+    pub(crate) summary_html: Vec<String>,
     pub(crate) figure: Option<FigureView>,
     pub(crate) steps: Vec<StepView>,
 }
@@ -328,6 +340,11 @@ pub(crate) fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> Fl
         .description
         .as_ref()
         .map(|d| env.inline(&d.value, d.span));
+    let summary_html = flow
+        .summary
+        .iter()
+        .map(|line| env.inline(&line.value, line.span))
+        .collect();
     let figure = flow_figure(env, flow);
     let anchor = env.data.flow_anchor(flow);
     let mut steps = Vec::new();
@@ -394,6 +411,7 @@ pub(crate) fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> Fl
         title: flow.title.value.clone(),
         heading_id,
         description_html,
+        summary_html,
         figure,
         steps,
     }

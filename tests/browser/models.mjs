@@ -199,6 +199,41 @@ async function main() {
         await page.close();
       }
     });
+
+    await checks.check("home on a desktop: the grid's frame ends with its table, and no gap of a new section under the hero", async () => {
+      const page = await open(desktop, "index.html");
+      const g = await page.evaluate(() => {
+        const wrap = document.querySelector(".table-wrap");
+        const table = wrap.querySelector("table");
+        const hero = document.querySelector(".hero").getBoundingClientRect();
+        const h2 = document.querySelector(".hero ~ h2").getBoundingClientRect();
+        return { strip: wrap.getBoundingClientRect().bottom - table.getBoundingClientRect().bottom, gap: h2.top - hero.bottom };
+      });
+      assert(g.strip <= 2, `an empty strip of ${g.strip} px inside the grid's frame`);
+      assert(g.gap <= 40, `${Math.round(g.gap)} px between the hero and the first heading`);
+      await screenshot(page, "home-desktop");
+      assertClean(desktop, "home grid");
+      await page.close();
+    });
+
+    await checks.check("on a phone, upright and on its side, the top bar with two switchers folds to at most 64 px once scrolled", async () => {
+      for (const viewport of [PHONE, { width: PHONE.height, height: PHONE.width }]) {
+        const context = await newContext(browser, { viewport, isMobile: true, hasTouch: true });
+        const page = await open(context, cells[0].path);
+        const height = () => page.locator(".topbar").evaluate((el) => el.getBoundingClientRect().height);
+        const top = await height();
+        await page.evaluate(() => window.scrollTo(0, 900));
+        await page.waitForTimeout(150);
+        const scrolled = await height();
+        assert(scrolled <= 64, `${viewport.width} px wide, scrolled: the top bar takes ${scrolled} px (${top} at the top)`);
+        await screenshot(page, `model-phone-${viewport.width}-scrolled`);
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.waitForTimeout(150);
+        assert(await page.locator(".switcher-model").isVisible(), "back at the top, the model switcher is hidden");
+        assertClean(context, `top bar ${viewport.width}`);
+        await context.close();
+      }
+    });
   } finally {
     await browser.close();
     server.close();

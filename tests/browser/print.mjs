@@ -5,13 +5,16 @@
 // SITE_DIR is the output of `rasci build --out SITE_DIR` for the example project.
 //
 // Tables: the header row of the 18-row On Premises table stays in view under the top bar
-// while the page scrolls through the rows, on a desktop, on a 390 px phone (where the
-// table scrolls sideways under a task column that stays) and in the dark theme.
+// while the page scrolls through the rows, on a desktop, on a 390 px phone (where every
+// party's column is in view, its name upright, without scrolling sideways) and in the
+// dark theme.
 //
 // Print: the Dialogue Cloud page printed to PDF on A4, as Chromium's "Save as PDF" does,
 // fits a bounded number of pages, keeps every heading with what follows it, leaves the
 // screen's controls out, prints its 14-row table on one landscape page, shows where
-// external links lead, and no diagram is wider than the page. The pages are rendered to
+// external links lead, and no diagram is wider than the page. The On Premises page prints
+// on at most 6 pages, its legend on the page of its table's last row, and a printed badge's
+// letter sits in the middle of its box. The pages are rendered to
 // PNG with pdftoppm (poppler-utils), whose pdftotext also reads the PDF's text back.
 //
 // Screenshots and the PDF go to $SCREENSHOT_DIR (default: a new temporary folder). The
@@ -205,7 +208,7 @@ async function main() {
       });
     }
 
-    await checks.check("On Premises table on a 390 px phone: every party column reachable, the task column and the header stay", async () => {
+    await checks.check("On Premises table on a 390 px phone: every party column in view without scrolling sideways, the task column and the header stay", async () => {
       const context = await newContext(browser, { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
       try {
         const page = await open(context, "onprem/index.html");
@@ -228,23 +231,18 @@ async function main() {
             };
           });
         let g = await geometry();
-        assert(g.scrollWidth > g.clientWidth, "the table fits a phone: nothing to check (the example's parties should not fit)");
-        // A cue that there is more: columns lie past the edge, which is shaded.
-        assert(g.lastRight > g.right + 8, "the last party column is in view: nothing to scroll to");
-        assert(/radial-gradient/.test(g.cue) && /local/.test(await page.evaluate(() => getComputedStyle(document.querySelector(".table-wrap")).backgroundAttachment)), `no edge shade: ${g.cue}`);
+        // The example's three parties fit a phone: upright names, no sideways scroll, every
+        // party column in view beside the task column.
+        assert(g.scrollWidth <= g.clientWidth, `the table scrolls sideways by ${g.scrollWidth - g.clientWidth} px on a phone`);
+        assert(g.lastRight <= g.right + 1, `the last party column ends at ${g.lastRight}, past the table's edge ${g.right}`);
         await scrollToRow(page, 9, 400);
-        await page.evaluate(() => {
-          const wrap = document.querySelector(".table-wrap");
-          wrap.scrollLeft = wrap.scrollWidth;
-        });
         await nextFrames(page);
         g = await geometry();
-        assert(g.lastRight <= g.right + 1, `scrolled to the end, the last column still ends at ${g.lastRight} past ${g.right}`);
         assert(Math.abs(g.taskLeft - g.left) <= 1, `the task column moved to ${g.taskLeft} (the table's edge is ${g.left})`);
         assert(g.taskRight < g.lastLeft, "the task column covers the last party column");
         const state = await page.evaluate(headerState);
         assert(state.shown, "the header row is not in view in the middle of the table on a phone");
-        assertAligned(state, "phone, scrolled sideways");
+        assertAligned(state, "phone");
         await screenshot(page, "onprem-table-phone-390");
         assertClean(context, "phone table");
       } finally {
@@ -312,6 +310,40 @@ async function main() {
         assert(pngs.length === pageCount, `pdftoppm made ${pngs.length} pages, the PDF has ${pageCount}`);
         written.push(...pngs.sort().map((f) => join(shots, f)));
         assertClean(context, "print");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await checks.check("On Premises prints on at most 6 A4 pages, its legend on the page of its table's last row, badges centred", async () => {
+      const context = await newContext(browser);
+      try {
+        const page = await open(context, "onprem/index.html");
+        const file = join(shots, "print-onprem.pdf");
+        const pdf = await page.pdf({ format: "A4" });
+        writeFileSync(file, pdf);
+        const count = (pdf.toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g) || []).length;
+        assert(count <= 6, `On Premises prints on ${count} pages`);
+        const texts = pdfPages(file, count);
+        const last = texts.findIndex((t) => t.includes("New versions and maintenance updates"));
+        const legend = texts.findIndex((t) => t.includes("Informed about execution of the task"));
+        assert(last >= 0 && legend === last, `the table's last row is on page ${last + 1}, the legend on page ${legend + 1}`);
+        const out = execFileSync("pdftoppm", ["-r", "60", "-png", file, join(shots, "print-onprem")], { encoding: "utf8" });
+        assert(out.trim() === "", out);
+        written.push(...readdirSync(shots).filter((f) => /^print-onprem-\d+\.png$/.test(f)).sort().map((f) => join(shots, f)));
+        // A badge's letter is centred in its box, as printed.
+        await page.emulateMedia({ media: "print" });
+        const offsets = await page.locator("table.rasci td abbr.badge").evaluateAll((badges) =>
+          badges.slice(0, 10).map((badge) => {
+            const box = badge.getBoundingClientRect();
+            const range = document.createRange();
+            range.selectNodeContents(badge.querySelector("span[aria-hidden=true]"));
+            const glyph = range.getBoundingClientRect();
+            return Math.abs((glyph.top + glyph.bottom) / 2 - (box.top + box.bottom) / 2);
+          }),
+        );
+        assert(offsets.length > 0 && offsets.every((d) => d <= 1.5), `printed letters sit off the middle of their badges by ${offsets.map((d) => d.toFixed(1))} px`);
+        assertClean(context, "print On Premises");
       } finally {
         await context.close();
       }

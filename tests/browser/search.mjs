@@ -1,5 +1,8 @@
 // Site search of a built rasci site in headless Chromium: what it ranks first, what the
-// box for all deployments changes, and that the keyboard path is the same as before.
+// box for all deployments changes, that the keyboard path is the same as before, and
+// what it forgives: misspellings (one edit for 4 to 7 letters, two for 8 or more),
+// other forms of a word (stems), results past the first twelve, excerpts of visible
+// text only, highlights that never break markup, and the site opened from disk.
 //
 //   node tests/browser/search.mjs SITE_DIR
 //
@@ -9,7 +12,8 @@
 // failed.
 
 import { Checks, assert, assertClean, startSiteTest, watch, isolatedContext } from "./harness.mjs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const TOTAL_TIMEOUT_MS = 120_000;
 const CHECK_TIMEOUT_MS = 30_000;
@@ -175,6 +179,116 @@ async function main() {
       await Promise.all([page.waitForURL(`${origin}/${found[0].href}`), page.keyboard.press("Enter")]);
       assertClean(context, "keyboard");
       await page.close();
+    });
+
+
+    await checks.check('misspelt: "tennant" finds the tenant, "maintanence" (two edits, 11 letters) finds maintenance, "tanent" (two edits, 6 letters) nothing', async () => {
+      const page = await open(context, "cloud/index.html");
+      let found = await search(page, "tennant");
+      assert(found.length > 0 && found[0].href === "glossary/index.html#term-tenant", `"tennant":\n${listing(found)}`);
+      const marked = await page.locator("#search-results li .result-title mark").first().textContent();
+      assert(/^tenant$/i.test(marked), `the misspelt word highlights "${marked}"`);
+      found = await search(page, "maintanence");
+      assert(found.some((r) => /maintenance/i.test(r.title)), `"maintanence":\n${listing(found)}`);
+      found = await search(page, "tanent");
+      assert(found.length === 0, `a 6-letter word two edits away is found:\n${listing(found)}`);
+      found = await search(page, "tenamt");
+      assert(found.some((r) => r.href === "glossary/index.html#term-tenant"), `one edit in 6 letters:\n${listing(found)}`);
+      found = await search(page, "tna");
+      assert(found.length === 0 || found.every((r) => !/tenant/i.test(r.title)), `3 letters are matched loosely:\n${listing(found)}`);
+      assertClean(context, "misspellings");
+      await page.close();
+    });
+
+    await checks.check('stems: "who closes the incident" finds who closes it; "supporting" finds support', async () => {
+      const page = await open(context, "cloud/index.html");
+      let found = await search(page, "who closes the incident");
+      assert(found.length > 0, "no result for “who closes the incident”");
+      const texts = await page.locator("#search-results li .result-text").allTextContents();
+      assert(texts.some((t) => /\bclos(e|es|ed|ing)\b.{0,40}\bincident/i.test(t)), `no excerpt shows who closes the incident:\n${texts.join("\n")}`);
+      found = await search(page, "supporting");
+      assert(found.some((r) => /support/i.test(r.title)), `"supporting":\n${listing(found)}`);
+      assertClean(context, "stems");
+      await page.close();
+    });
+
+    await checks.check("more than twelve results: the first twelve, then a button shows twelve more", async () => {
+      const page = await open(context, "index.html");
+      const found = await search(page, "anywhere365");
+      assert(found.length === 12, `${found.length} results at first`);
+      const status = await page.locator(".search-status").textContent();
+      const total = Number((/of (\d+) results/.exec(status) || [])[1]);
+      assert(total > 12, `the status does not give the total: "${status}"`);
+      const more = page.locator(".search-more");
+      assert(await more.isVisible(), "no button for more results");
+      await more.click();
+      const after = await results(page);
+      assert(after.length === Math.min(24, total), `${after.length} results after one press, of ${total}`);
+      const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+      assert(focused === "search-input", `focus went to "${focused}"`);
+      const selected = await page.locator("#search-results li[aria-selected=true]").getAttribute("id");
+      assert(selected === "search-result-12", `the first new result is not selected: ${selected}`);
+      assert(new Set(after.map((r) => r.href)).size === after.length, `a result is listed twice:\n${listing(after)}`);
+      for (let i = 0; i < 10 && (await more.isVisible()); i++) { await more.click(); }
+      const all = await results(page);
+      assert(all.length === total, `${all.length} of ${total} reachable`);
+      assertClean(context, "more results");
+      await page.close();
+    });
+
+    await checks.check("excerpts are visible text: no glossary definitions, no screen-reader words", async () => {
+      const page = await open(context, "onprem/index.html");
+      for (const query of ["sbc trunk", "accountable", "tenant", "anywhere365 responsibility", "prime contact"]) {
+        await search(page, query);
+        // The glossary shows its definitions: there they are visible text.
+        const texts = await page.locator("#search-results li a:not([href*='glossary/']) .result-text").allTextContents();
+        for (const text of texts) {
+          assert(!/\bSBC SBC\b/.test(text), `"${query}": a definition in the excerpt: ${text}`);
+          // A cell "A, R" read with its badges' hidden names was "A Accountable, R Responsible".
+          assert(!/\b[RASCI] (Responsible|Accountable|Supportive|Consulted|Informed), [RASCI] /.test(text), `"${query}": a badge's hidden name: ${text}`);
+          assert(!/Session Border Controller: the network device/.test(text), `"${query}": a tooltip in the excerpt: ${text}`);
+        }
+      }
+      assertClean(context, "excerpts");
+      await page.close();
+    });
+
+    await checks.check("highlights never break markup: &, <, > and quotes stay text, and only words are marked", async () => {
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        window.RASCI_SEARCH_INDEX = [
+          { t: "Tom & Jerry <b>amp</b> lt gt \"quot\" 39's", u: "index.html#x", s: "Test", x: "amp &amp; <i>lt</i> 39 AT&T", g: 0 },
+        ];
+        window.RASCI_SEARCH_STEMS = {};
+      });
+      await page.goto(`${origin}/index.html`, { waitUntil: "load" });
+      await search(page, "amp lt gt quot 39");
+      const title = page.locator("#search-results li .result-title").first();
+      const shown = await title.textContent();
+      assert(shown === "Tom & Jerry <b>amp</b> lt gt \"quot\" 39's", `the title reads "${shown}"`);
+      const marks = await title.locator("mark").allTextContents();
+      assert(JSON.stringify(marks) === JSON.stringify(["amp", "lt", "gt", "quot", "39"]), `marked: ${JSON.stringify(marks)}`);
+      const text = await page.locator("#search-results li .result-text").first().textContent();
+      assert(text === "amp &amp; <i>lt</i> 39 AT&T", `the excerpt reads "${text}"`);
+      assert((await page.locator("#search-results b, #search-results i").count()) === 0, "markup from the data became elements");
+      assertClean(context, "highlights");
+      await page.close();
+    });
+
+    await checks.check("opened from disk (file://): the index loads and a misspelt word is found", async () => {
+      const local = await browser.newContext({ viewport: DESKTOP });
+      contexts.add(local);
+      const page = await local.newPage();
+      const problems = [];
+      watch(page, problems);
+      const url = pathToFileURL(resolve(process.argv[2], "cloud/index.html")).href;
+      await page.goto(url, { waitUntil: "load" });
+      await page.locator("#search-input").fill("tennant");
+      await page.locator(".search-status").filter({ hasText: /result/ }).waitFor();
+      const first = await page.locator("#search-results li a").first().getAttribute("href");
+      assert(/glossary\/index\.html#term-tenant$/.test(first), `from disk, the first result is ${first}`);
+      assert(problems.length === 0, problems.join("\n"));
+      await local.close();
     });
 
     await context.close();

@@ -496,6 +496,23 @@ fn example_systems_geometry_markup_and_content() {
     let legend: Vec<&str> = cloud.legend.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(legend, ["Anywhere365", "Customer"]);
 
+    // The example draws the seeds' systems on every deployment; a system limited to one
+    // deployment is drawn there only.
+    let onprem = diagrams::systems_layout(&project, project.scope("onprem").unwrap());
+    assert_eq!(onprem.groups[1].members, ["tenant", "sbc"]);
+    let systems = std::fs::read_to_string(support::repo().join("data/systems.yaml")).unwrap();
+    let written = support::Project::example()
+        .file(
+            "data/systems.yaml",
+            systems
+                + "  - id: infrastructure\n    name: Customer infrastructure\n"
+                + "    managed_by: customer\n    scopes: [onprem]\n"
+                + "    connects_to:\n      - to: backend\n        label: hosts\n",
+        )
+        .build();
+    let (project, _) = rasci::pipeline::check_project(&written).expect("the example loads");
+    let cloud = diagrams::systems_layout(&project, project.scope("cloud").unwrap());
+    assert_eq!(cloud.groups[1].members, ["tenant", "sbc"]);
     let onprem = diagrams::systems_layout(&project, project.scope("onprem").unwrap());
     assert_eq!(
         onprem.groups[1].members,

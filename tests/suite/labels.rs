@@ -43,9 +43,10 @@ fn text<'f>(files: &'f BTreeMap<String, Vec<u8>>, path: &str) -> &'f str {
 /// The JSON a site script assigns to `window.<global>`, read back as a script reads it
 /// (`<\!` in a script string is `<!`).
 fn script_data(script: &str, global: &str) -> Value {
+    // The first statement: the search index's script sets its table of stems after it.
     let json = script
-        .strip_prefix(&format!("window.{global} = "))
-        .and_then(|s| s.strip_suffix(";\n"))
+        .split_once(";\n")
+        .and_then(|(first, _)| first.strip_prefix(&format!("window.{global} = ")))
         .unwrap_or_else(|| panic!("the script sets window.{global}"));
     serde_json::from_str(&json.replace("<\\!", "<!")).unwrap()
 }

@@ -560,6 +560,7 @@ const RENDER_FILES: &[&str] = &[
     "compare",
     "pages",
     // The site-wide outputs and the layout that wraps each page.
+    "words",
     "search",
     "sitemap",
     "layout",

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod brand;
 mod cli;
 mod diagnostics;
 mod diagrams;
@@ -33,6 +34,7 @@ mod sarif;
 mod schema;
 mod scope_lists;
 mod search;
+mod seeds;
 mod serve;
 mod site;
 mod snapshots;

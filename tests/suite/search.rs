@@ -18,8 +18,8 @@ fn entries_of(project: Project) -> Vec<Value> {
         "the index can close its script element"
     );
     let json = script
-        .strip_prefix("window.RASCI_SEARCH_INDEX = ")
-        .and_then(|s| s.strip_suffix(";\n"))
+        .split_once(";\nwindow.RASCI_SEARCH_STEMS = ")
+        .and_then(|(index, _)| index.strip_prefix("window.RASCI_SEARCH_INDEX = "))
         .expect("the index sets window.RASCI_SEARCH_INDEX");
     let index: Value = serde_json::from_str(&json.replace("<\\!", "<!")).unwrap();
     index.as_array().unwrap().clone()
@@ -63,7 +63,20 @@ fn glossary_terms_are_entries_found_by_their_aliases_and_definition() {
         .filter(|e| str_of(e, "u").starts_with("glossary/index.html#"))
         .map(|e| str_of(e, "t"))
         .collect();
-    assert_eq!(terms, ["CRM", "SBC", "SIP", "tenant"]);
+    assert_eq!(
+        terms,
+        [
+            "CRM",
+            "L1",
+            "L2/L3",
+            "P1",
+            "Premium Plus",
+            "RCA",
+            "SBC",
+            "SIP",
+            "tenant"
+        ]
+    );
 }
 
 #[test]
@@ -203,4 +216,63 @@ fn headings_and_terms_written_as_markup_are_text_in_the_index() {
         .find(|e| str_of(e, "u").starts_with("cloud/hostile/index.html#"))
         .expect("the heading is an entry");
     assert_eq!(str_of(heading, "t"), "Tom & \"Jerry\" x");
+}
+
+/// The table of stems the index script sets after the entries.
+fn stems_of(project: Project) -> BTreeMap<String, String> {
+    let built = project.build();
+    let files = build_clean(&built);
+    let script = std::str::from_utf8(&files["search-index.js"]).unwrap();
+    let (_, stems) = script
+        .split_once(";\nwindow.RASCI_SEARCH_STEMS = ")
+        .expect("the script sets the stems after the index");
+    serde_json::from_str(stems.strip_suffix(";\n").unwrap()).unwrap()
+}
+
+#[test]
+fn the_index_carries_the_stems_of_its_words_in_the_site_language() {
+    let stems = stems_of(Project::example());
+    assert_eq!(stems.get("closing").map(String::as_str), Some("close"));
+    assert_eq!(stems.get("incidents").map(String::as_str), Some("incid"));
+    assert!(
+        !stems.contains_key("close"),
+        "a word that is its own stem is left out"
+    );
+    // The language chooses the algorithm: German stems "Aufgaben" to "aufgab"; a language
+    // without a stemmer gives an empty table.
+    let german = Project::base().file(
+        "content/seite.md",
+        "---\ntitle: Aufgaben\n---\nDie Aufgaben der Parteien.\n",
+    );
+    let config =
+        std::fs::read_to_string(crate::support::fixtures().join("base/rasci.yaml")).unwrap();
+    let stems = stems_of(german.file("rasci.yaml", format!("{config}language: de\n")));
+    assert_eq!(stems.get("aufgaben").map(String::as_str), Some("aufgab"));
+    let none = Project::base().file("rasci.yaml", format!("{config}language: xx\n"));
+    assert!(stems_of(none).is_empty());
+}
+
+#[test]
+fn a_heading_of_a_deployment_page_is_found_by_its_section_text_once() {
+    let entries = example();
+    let flows: Vec<&Value> = entries
+        .iter()
+        .filter(|e| str_of(e, "u").ends_with("index.html#flow-support"))
+        .collect();
+    assert_eq!(flows.len(), 2, "one per deployment");
+    assert_eq!(flows[0]["g"], flows[1]["g"], "one group across deployments");
+    let text = str_of(flows[0], "x");
+    assert!(text.contains("close the incident"), "{text}");
+    // The table's tasks are entries of their own, not repeated in its heading's text.
+    let table = entries
+        .iter()
+        .find(|e| str_of(e, "u") == "cloud/index.html#rasci-table")
+        .unwrap();
+    assert!(!str_of(table, "x").contains("Prime contact"), "{table}");
+    // Glossary definitions and screen-reader words are not part of any text.
+    for entry in &entries {
+        let x = str_of(entry, "x");
+        assert!(!x.contains("SBC SBC"), "{x}");
+        assert!(!x.contains("A Accountable, R"), "{x}");
+    }
 }

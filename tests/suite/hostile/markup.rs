@@ -380,8 +380,8 @@ fn markup_in_data_is_text_in_the_search_index_and_downloads() {
     assert!(!js.to_ascii_lowercase().contains("</script"), "{js}");
     assert!(!js.contains("<!--"));
     let body = js
-        .strip_prefix("window.RASCI_SEARCH_INDEX = ")
-        .and_then(|s| s.strip_suffix(";\n"))
+        .split_once(";\nwindow.RASCI_SEARCH_STEMS = ")
+        .and_then(|(index, _)| index.strip_prefix("window.RASCI_SEARCH_INDEX = "))
         .unwrap();
     let json: serde_json::Value = serde_json::from_str(body).unwrap();
     let titles: Vec<&str> = json

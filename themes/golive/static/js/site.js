@@ -275,7 +275,7 @@
     var box = m.wrap.getBoundingClientRect();
     // Shown from when the real header goes under the top bar until the last row is about
     // to leave: never over the rows that follow the table.
-    var show = head.top < top && box.bottom > top + 2 * head.height;
+    var show = head.height > 0 && head.top < top && box.bottom > top + 2 * head.height;
     if (show !== !m.bar.hidden) {
       m.bar.hidden = !show;
       if (show) { size(m); }
@@ -315,6 +315,101 @@
   window.addEventListener("scroll", update, { passive: true });
   window.addEventListener("resize", update);
   update();
+})();
+
+// ---------- Top bar ----------
+// On a narrow screen the top bar folds its switchers away once the page is scrolled down
+// (layout.css), and unfolds near the top again; the gap between the two points keeps the
+// bar from flickering as the page's top moves by the rows it folds.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var queued = false;
+  function update() {
+    queued = false;
+    var y = window.scrollY;
+    if (y > 160) { root.classList.add("topbar-folded"); }
+    else if (y < 40) { root.classList.remove("topbar-folded"); }
+  }
+  window.addEventListener("scroll", function () {
+    if (!queued) { queued = true; window.requestAnimationFrame(update); }
+  }, { passive: true });
+  update();
+})();
+
+// ---------- Glossary tooltips ----------
+// A term's definition shows on hover and keyboard focus by CSS alone. Here it is placed
+// in the viewport (position: fixed), so no scrolling table clips it and it opens above the
+// term when there is no room below; the row header that holds it is raised over the rows
+// under it (matrix.css). On touch, the first tap on a term shows its definition instead of
+// leaving the page; a second tap, or the definition's own link, goes to the glossary. A
+// tap elsewhere, scrolling away or Escape closes it.
+(function () {
+  "use strict";
+  var open = null;
+  var touched = false;
+
+  function place(term) {
+    var tip = term.querySelector(".term-def");
+    var link = term.querySelector(".term-link");
+    if (!tip || !link) { return; }
+    tip.classList.add("term-fixed");
+    var at = link.getBoundingClientRect();
+    var width = tip.offsetWidth;
+    var height = tip.offsetHeight;
+    var gap = 6;
+    var top = at.bottom + gap;
+    if (top + height > window.innerHeight - gap && at.top - gap - height >= gap) { top = at.top - gap - height; }
+    var left = Math.max(gap, Math.min(at.left, window.innerWidth - width - gap));
+    tip.style.top = Math.round(top) + "px";
+    tip.style.left = Math.round(left) + "px";
+  }
+
+  function close() {
+    if (!open) { return; }
+    open.classList.remove("term-open");
+    open = null;
+  }
+
+  function show(term) {
+    if (open && open !== term) { close(); }
+    open = term;
+    term.classList.add("term-open");
+    place(term);
+  }
+
+  document.addEventListener("pointerdown", function (event) { touched = event.pointerType === "touch"; }, true);
+  document.addEventListener("mouseover", function (event) {
+    var term = event.target.closest && event.target.closest(".term");
+    if (term) { place(term); }
+  });
+  document.addEventListener("focusin", function (event) {
+    var term = event.target.closest && event.target.closest(".term");
+    if (term) { place(term); }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".term-link");
+    if (link && touched) {
+      var term = link.closest(".term");
+      if (term !== open) {
+        event.preventDefault();
+        show(term);
+        return;
+      }
+    }
+    if (open && !(event.target.closest && event.target.closest(".term-def"))) { close(); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { close(); }
+  });
+  window.addEventListener("scroll", function () {
+    if (open) { place(open); }
+    var hovered = document.querySelectorAll(".term:hover, .term:focus-within");
+    for (var i = 0; i < hovered.length; i++) { place(hovered[i]); }
+  }, { passive: true });
+  document.querySelectorAll(".table-wrap, .diagram-scroll").forEach(function (wrap) {
+    wrap.addEventListener("scroll", function () { if (open) { place(open); } }, { passive: true });
+  });
 })();
 
 // ---------- Print ----------

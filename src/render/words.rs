@@ -1,0 +1,151 @@
+//! The words of the search index: what a reader sees of a rendered page (without
+//! tooltips, words for screen readers only, scripts, styles and drawings), and the stems
+//! of words in the site's language.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// Classes of elements a reader does not see in the running text: a glossary term's
+/// definition (a tooltip, shown on demand) and words for screen readers only (a badge's
+/// name beside its letter). Indexed, they made excerpts such as "SBC SBC Session Border
+/// Controller" and "A Accountable, R Responsible".
+const HIDDEN_CLASSES: [&str; 2] = ["term-def", "visually-hidden"];
+
+/// Elements whose content is never text on the page, and drawings: a drawing's words are
+/// those of the lists that go with it (a flow's steps, a deployment's systems), which are
+/// indexed once.
+const HIDDEN_ELEMENTS: [&str; 5] = ["style", "script", "template", "noscript", "svg"];
+
+/// Elements that have no end tag, so they open no level of nesting.
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// `body` without the elements a reader does not see ([`HIDDEN_CLASSES`],
+/// [`HIDDEN_ELEMENTS`]) and without the elements named in `skip`. The body is rasci's own
+/// rendered markup, so tags are balanced; one pass, no allocation when nothing is hidden.
+pub(crate) fn visible_html<'b>(body: &'b str, skip: &[&str]) -> Cow<'b, str> {
+    let hides = |tag: &str| -> bool {
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if HIDDEN_ELEMENTS.contains(&name.as_str()) || skip.contains(&name.as_str()) {
+            return true;
+        }
+        tag.split("class=\"").nth(1).is_some_and(|rest| {
+            let classes = rest.split('"').next().unwrap_or_default();
+            classes
+                .split_ascii_whitespace()
+                .any(|c| HIDDEN_CLASSES.contains(&c))
+        })
+    };
+    if skip.is_empty()
+        && !HIDDEN_CLASSES
+            .iter()
+            .chain(&HIDDEN_ELEMENTS)
+            .any(|h| body.contains(h))
+    {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    // Depth of nesting inside a hidden element; 0 when showing.
+    let mut hidden = 0usize;
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        if hidden == 0 {
+            out.push_str(&rest[..open]);
+        }
+        let Some(close) = rest[open..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let opens = !closing
+            && !tag.ends_with('/')
+            && !tag.starts_with('!')
+            && !VOID_ELEMENTS.contains(&name.as_str());
+        if hidden > 0 {
+            if closing {
+                hidden -= 1;
+            } else if opens {
+                hidden += 1;
+            }
+        } else if opens && hides(tag) {
+            hidden = 1;
+        } else {
+            out.push_str(&rest[open..open + close + 1]);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if hidden == 0 {
+        out.push_str(rest);
+    }
+    Cow::Owned(out)
+}
+
+/// The Snowball stemmer of a language tag's primary subtag (`en`, `de` of `de-CH`); none
+/// for a language without one, whose words are then matched as written.
+pub(crate) fn stemmer(language: &str) -> Option<rust_stemmers::Stemmer> {
+    use rust_stemmers::Algorithm as A;
+    let primary = language.split('-').next().unwrap_or_default();
+    let algorithm = match primary.to_ascii_lowercase().as_str() {
+        "ar" => A::Arabic,
+        "da" => A::Danish,
+        "nl" => A::Dutch,
+        "en" => A::English,
+        "fi" => A::Finnish,
+        "fr" => A::French,
+        "de" => A::German,
+        "el" => A::Greek,
+        "hu" => A::Hungarian,
+        "it" => A::Italian,
+        "no" | "nb" | "nn" => A::Norwegian,
+        "pt" => A::Portuguese,
+        "ro" => A::Romanian,
+        "ru" => A::Russian,
+        "es" => A::Spanish,
+        "sv" => A::Swedish,
+        "ta" => A::Tamil,
+        "tr" => A::Turkish,
+        _ => return None,
+    };
+    Some(rust_stemmers::Stemmer::create(algorithm))
+}
+
+/// The words of `texts` as search splits them (lower case, at anything neither letter
+/// nor digit) whose stem differs from the word, each once, with its stem.
+pub(crate) fn stems_of(
+    stemmer: Option<&rust_stemmers::Stemmer>,
+    texts: &[&str],
+) -> Vec<(String, String)> {
+    let Some(stemmer) = stemmer else {
+        return Vec::new();
+    };
+    let mut stems = BTreeMap::new();
+    for text in texts {
+        for word in text
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() > 2)
+        {
+            if stems.contains_key(word) {
+                continue;
+            }
+            let stem = stemmer.stem(word);
+            if stem != word {
+                stems.insert(word.to_string(), stem.into_owned());
+            }
+        }
+    }
+    stems.into_iter().collect()
+}
