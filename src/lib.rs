@@ -24,6 +24,7 @@ pub mod import;
 pub mod init;
 pub mod load;
 pub mod located;
+pub mod lsp;
 pub mod model;
 pub mod pipeline;
 pub mod plan;

@@ -56,7 +56,38 @@ pub struct Loaded {
 /// hold every problem met while loading; the project and pages hold everything that could
 /// be read despite them.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
-    load_remembering(root, None)
+    load_remembering(root, None, &Unsaved::default())
+}
+
+/// The text of files an editor holds open, by absolute path, read instead of the disk:
+/// the language server checks what the writer sees, saved or not, and writes nothing.
+/// Every other command loads with none. A file held here is still found by walking the
+/// project's folders, so it must exist on disk.
+#[derive(Debug, Default, Clone)]
+pub struct Unsaved {
+    by_path: std::collections::HashMap<PathBuf, String>,
+}
+
+impl Unsaved {
+    /// Holds `text` for the file at `path`, instead of what the disk has.
+    pub fn set(&mut self, path: PathBuf, text: String) {
+        self.by_path.insert(path, text);
+    }
+
+    /// Reads `path` from the disk again.
+    pub fn remove(&mut self, path: &Path) {
+        self.by_path.remove(path);
+    }
+
+    /// The text held for `path`, if any.
+    pub fn get(&self, path: &Path) -> Option<&str> {
+        self.by_path.get(path).map(String::as_str)
+    }
+
+    /// The files held, in no order.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.by_path.keys().map(PathBuf::as_path)
+    }
 }
 
 /// [`load`], taking the front matter of unchanged pages from `memo` and leaving this
@@ -64,9 +95,10 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 pub fn load_remembering(
     root: &Path,
     memo: Option<&mut content::FrontMemo>,
+    unsaved: &Unsaved,
 ) -> Result<Loaded, LoadError> {
-    let (mut project, mut findings) = load_data(root)?;
-    let content = content::load(&mut project, &mut findings, memo)?;
+    let (mut project, mut findings) = load_data(root, unsaved)?;
+    let content = content::load(&mut project, &mut findings, memo, unsaved)?;
     Ok(Loaded {
         project,
         content,
@@ -75,7 +107,7 @@ pub fn load_remembering(
 }
 
 /// The config and the data files alone (see [`load`]).
-fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
+fn load_data(root: &Path, unsaved: &Unsaved) -> Result<(Project, Findings), LoadError> {
     let mut sources = Sources::new(root);
     let mut findings = Findings::default();
 
@@ -83,44 +115,14 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));
     }
-    let config = match read_source(&mut sources, root, &config_path, &mut findings)? {
+    let config = match read_source(&mut sources, root, &config_path, &mut findings, unsaved)? {
         Some(file) => yaml::parse::<Config>(&sources, file)
             .map_err(|d| findings.push(d))
             .ok(),
         None => None,
     };
-    let config = config.unwrap_or_else(|| Config {
-        title: Located::new(String::new(), Span::new(FileId(0), 0, 0)),
-        description: None,
-        base_url: None,
-        theme: Located::new(
-            crate::config::BUILTIN_THEME.into(),
-            Span::new(FileId(0), 0, 0),
-        ),
-        language: "en".into(),
-        check: Default::default(),
-        content: Default::default(),
-        labels: Default::default(),
-        edit_url: None,
-        edit_link: None,
-        matrix: Default::default(),
-        last_updated: true,
-        templates: Default::default(),
-    });
-
-    let mut project = Project {
-        sources,
-        config,
-        parties: Vec::new(),
-        scopes: Vec::new(),
-        sections: Vec::new(),
-        summaries: Vec::new(),
-        glossary: Vec::new(),
-        systems: Vec::new(),
-        flows: Vec::new(),
-        models: Vec::new(),
-        unread_kinds: Vec::new(),
-    };
+    let config = config.unwrap_or_else(default_config);
+    let mut project = project_of(sources, config);
 
     let mut files = Vec::new();
     let found = data_files(root, &mut findings, &mut project.sources)?;
@@ -131,7 +133,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         }
     }
     for (path, kind) in found {
-        match read_source(&mut project.sources, root, &path, &mut findings)? {
+        match read_source(&mut project.sources, root, &path, &mut findings, unsaved)? {
             Some(file) => files.push((file, kind)),
             None => project.unread_kinds.push(kind),
         }
@@ -172,6 +174,52 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
     check_base_url(&mut project, &mut findings);
     check_edit_url(&mut project, &mut findings);
     Ok((project, findings))
+}
+
+/// The config of a project whose `rasci.yaml` cannot be read: the loader goes on with it
+/// so the data's findings still come.
+fn default_config() -> Config {
+    Config {
+        title: Located::new(String::new(), Span::new(FileId(0), 0, 0)),
+        description: None,
+        base_url: None,
+        theme: Located::new(
+            crate::config::BUILTIN_THEME.into(),
+            Span::new(FileId(0), 0, 0),
+        ),
+        language: "en".into(),
+        check: Default::default(),
+        content: Default::default(),
+        labels: Default::default(),
+        edit_url: None,
+        edit_link: None,
+        matrix: Default::default(),
+        last_updated: true,
+        templates: Default::default(),
+    }
+}
+
+/// A project with no data yet, read from `sources` with `config`.
+fn project_of(sources: Sources, config: Config) -> Project {
+    Project {
+        sources,
+        config,
+        parties: Vec::new(),
+        scopes: Vec::new(),
+        sections: Vec::new(),
+        summaries: Vec::new(),
+        glossary: Vec::new(),
+        systems: Vec::new(),
+        flows: Vec::new(),
+        models: Vec::new(),
+        unread_kinds: Vec::new(),
+    }
+}
+
+/// A project with nothing read: what the language server holds for a project it could
+/// not load at all, until the next check.
+pub fn empty_project(root: &Path) -> Project {
+    project_of(Sources::new(root), default_config())
 }
 
 /// One parsed data file, of any kind.
@@ -406,13 +454,18 @@ pub(crate) fn read_source(
     root: &Path,
     path: &Path,
     findings: &mut Findings,
+    unsaved: &Unsaved,
 ) -> Result<Option<FileId>, LoadError> {
-    let bytes = read_bytes(path)?;
+    let bytes = read_bytes(path, unsaved)?;
     Ok(add_source(sources, root, path, bytes, findings))
 }
 
-/// A file's bytes, the part of [`read_source`] that may run on many files at once.
-pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+/// A file's bytes, the part of [`read_source`] that may run on many files at once: the
+/// editor's text where `unsaved` holds one, the disk's otherwise.
+pub(crate) fn read_bytes(path: &Path, unsaved: &Unsaved) -> Result<Vec<u8>, LoadError> {
+    if let Some(text) = unsaved.get(path) {
+        return Ok(text.as_bytes().to_vec());
+    }
     std::fs::read(path).map_err(|e| LoadError::Io(path.to_path_buf(), e))
 }
 

@@ -30,7 +30,7 @@ mod page_views;
 mod pages;
 pub mod sanitize;
 mod search;
-mod shortcodes;
+pub(crate) mod shortcodes;
 pub mod site;
 pub mod templates;
 mod views;
