@@ -478,10 +478,8 @@ pub fn diagnostics(checked: &Checked) -> BTreeMap<PathBuf, Vec<lsp_types::Diagno
             None => (checked.root.join(CONFIG_FILE), Default::default()),
         };
         let mut message = finding.message.clone();
-        if let Some(label) = &finding.primary {
-            if !label.message.is_empty() {
-                message.push_str(&format!(" ({})", label.message));
-            }
+        if let Some(label) = finding.primary.as_ref().filter(|l| !l.message.is_empty()) {
+            message.push_str(&format!(" ({})", label.message));
         }
         if let Some(help) = &finding.help {
             message.push_str(&format!("\nhelp: {help}"));
