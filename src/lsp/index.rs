@@ -307,7 +307,84 @@ impl Builder<'_> {
                 self.add(kind, &text[arg.value.0..arg.value.1], span, None, false);
             }
         }
+        self.links(page);
     }
+
+    /// The ids in the addresses of the page's inline links to the site's own pages: a
+    /// party page (`parties/<id>/`), a deployment page (`<scope>/`, `<model>/<scope>/`)
+    /// and a task's row (`#task-<id>`). Only ids the data defines count, so a folder that
+    /// happens to share a name with nothing is no mention.
+    fn links(&mut self, page: &ContentPage) {
+        let text = &self.project.sources.get(page.file).text;
+        let defined = |kind: Kind, id: &str, mentions: &[Mention]| {
+            mentions
+                .iter()
+                .any(|m| m.definition && m.key.kind == kind && m.key.id == id)
+        };
+        for (start, dest) in link_destinations(text, page.body_start) {
+            if dest.contains("://") || dest.starts_with("mailto:") {
+                continue;
+            }
+            let (path, fragment) = dest.split_once('#').unwrap_or((dest, ""));
+            let mut found = Vec::new();
+            let mut at = start;
+            let mut previous = "";
+            for segment in path.split('/') {
+                let kind = if previous == "parties" {
+                    Some(Kind::Party)
+                } else if defined(Kind::Scope, segment, &self.mentions) {
+                    Some(Kind::Scope)
+                } else if defined(Kind::Model, segment, &self.mentions) {
+                    Some(Kind::Model)
+                } else {
+                    None
+                };
+                if let Some(kind) = kind.filter(|k| defined(*k, segment, &self.mentions)) {
+                    found.push((kind, segment, at));
+                }
+                previous = segment;
+                at += segment.len() + 1;
+            }
+            if let Some(task) = fragment
+                .strip_prefix("task-")
+                .filter(|task| defined(Kind::Task, task, &self.mentions))
+            {
+                found.push((Kind::Task, task, start + path.len() + 1 + "task-".len()));
+            }
+            for (kind, id, at) in found {
+                let span = Span::new(page.file, at, at + id.len());
+                self.mentions.push(Mention {
+                    key: Key {
+                        kind,
+                        id: id.to_string(),
+                        flow: None,
+                    },
+                    span,
+                    definition: false,
+                });
+            }
+        }
+    }
+}
+
+/// The destinations of the inline links of a text from `from` on (`[text](dest)`,
+/// `![alt](dest "title")`), with the byte offset each starts at.
+pub fn link_destinations(text: &str, from: usize) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    let mut at = from.min(text.len());
+    while let Some(open) = text[at..].find("](").map(|i| at + i + 2) {
+        let rest = &text[open..];
+        let end = rest
+            .find(|c: char| c == ')' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let dest = rest[..end].trim_start_matches('<').trim_end_matches('>');
+        if !dest.is_empty() {
+            let skipped = usize::from(rest.starts_with('<'));
+            found.push((open + skipped, dest));
+        }
+        at = open + end;
+    }
+    found
 }
 
 /// A shortcode call as written, with byte ranges: `{{ name(key="value") }}`.
@@ -413,6 +490,16 @@ mod tests {
         assert_eq!(values, [("flow", "incident"), ("scope", "cloud")]);
         assert_eq!(calls[1].name, "legend");
         assert!(calls[1].args.is_empty());
+    }
+
+    #[test]
+    fn link_destinations_are_found_with_their_offsets() {
+        let text = "See [the matrix](../cloud/#task-submit-case) and ![x](img.png \"t\").";
+        let found = link_destinations(text, 0);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].1, "../cloud/#task-submit-case");
+        assert_eq!(&text[found[0].0..found[0].0 + 3], "../");
+        assert_eq!(found[1].1, "img.png");
     }
 
     #[test]

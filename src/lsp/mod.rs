@@ -36,7 +36,7 @@ use lsp_types::{
     PublishDiagnosticsParams, Uri,
 };
 use position::LineIndex;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The config file that marks a project's root.
@@ -123,6 +123,8 @@ struct Server {
     /// The editor's text of every open file, by absolute path.
     unsaved: Unsaved,
     projects: BTreeMap<PathBuf, Workspace>,
+    /// Projects edited since they were last checked.
+    changed: BTreeSet<PathBuf>,
 }
 
 impl Server {
@@ -131,6 +133,7 @@ impl Server {
             connection,
             unsaved: Unsaved::default(),
             projects: BTreeMap::new(),
+            changed: BTreeSet::new(),
         }
     }
 
@@ -160,10 +163,25 @@ impl Server {
         }
     }
 
+    /// Answers messages in order until `shutdown`. Edits only mark their project; it is
+    /// checked once no message is waiting, or before the next request is answered, so a
+    /// burst of keystrokes costs one check and every answer sees the latest text.
     fn main_loop(&mut self) -> Result<(), ServerError> {
-        while let Ok(message) = self.connection.receiver.recv() {
+        loop {
+            let message = match self.connection.receiver.try_recv() {
+                Ok(message) => message,
+                Err(error) if error.is_empty() => {
+                    self.check_changed();
+                    match self.connection.receiver.recv() {
+                        Ok(message) => message,
+                        Err(_) => return Ok(()),
+                    }
+                }
+                Err(_) => return Ok(()),
+            };
             match message {
                 Message::Request(request) => {
+                    self.check_changed();
                     let shutdown = self
                         .connection
                         .handle_shutdown(&request)
@@ -178,7 +196,13 @@ impl Server {
                 Message::Response(_) => {}
             }
         }
-        Ok(())
+    }
+
+    /// Checks the projects edited since their last check.
+    fn check_changed(&mut self) {
+        for root in std::mem::take(&mut self.changed) {
+            self.recheck(&root);
+        }
     }
 
     fn send(&self, message: Message) {
@@ -214,10 +238,7 @@ impl Server {
             }
             note::DidSaveTextDocument::METHOD => {}
             note::DidChangeWatchedFiles::METHOD => {
-                let roots: Vec<PathBuf> = self.projects.keys().cloned().collect();
-                for root in roots {
-                    self.recheck(&root);
-                }
+                self.changed.extend(self.projects.keys().cloned());
             }
             _ => {}
         }
@@ -232,7 +253,7 @@ impl Server {
             _ => self.unsaved.remove(&path),
         }
         if let Some(root) = root_of(&path) {
-            self.recheck(&root);
+            self.changed.insert(root);
         }
     }
 

@@ -252,7 +252,7 @@ fn ids_lead_to_their_definition_uses_and_description() {
         .file("data/tasks.yaml", TASKS.replace("custmer", "customer"))
         .file(
             "content/guide.md",
-            "---\ntitle: Guide\n---\n{{ party_duties(party=\"vendor\", scope=\"main\") }}\n",
+            "---\ntitle: Guide\n---\n{{ party_duties(party=\"vendor\", scope=\"main\") }}\n[Run](../main/#task-run)\n",
         )
         .build();
     let root = project.root();
@@ -271,6 +271,19 @@ fn ids_lead_to_their_definition_uses_and_description() {
     // From the shortcode's argument in Markdown too.
     let from_page = client.request("textDocument/definition", at(&guide, 3, 24));
     assert_eq!(from_page, definition);
+    // From a link to a deployment page and a task's row.
+    let scope = client.request("textDocument/definition", at(&guide, 4, 10));
+    assert_eq!(scope[0]["uri"], uri(&root.join("data/scopes.yaml")));
+    assert_eq!(
+        scope[0]["range"]["start"],
+        json!({"line": 1, "character": 8})
+    );
+    let task = client.request("textDocument/definition", at(&guide, 4, 21));
+    assert_eq!(task[0]["uri"], uri(&tasks));
+    assert_eq!(
+        task[0]["range"],
+        json!({"start": {"line": 3, "character": 12}, "end": {"line": 3, "character": 15}})
+    );
 
     let mut params = at(&parties, 1, 10);
     params["context"] = json!({"includeDeclaration": true});
