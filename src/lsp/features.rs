@@ -600,12 +600,24 @@ pub fn code_actions(
     params: &CodeActionParams,
 ) -> Vec<CodeActionOrCommand> {
     let uri = &params.text_document.uri;
+    let text = checked.text(file);
+    let index = LineIndex::new(text);
     let mut actions = Vec::new();
     for diagnostic in &params.context.diagnostics {
         let Some(suggestion) = did_you_mean(&diagnostic.message) else {
             continue;
         };
-        let edit = TextEdit::new(diagnostic.range, suggestion.to_string());
+        // Only where the finding points at the one word to replace (a finding about a
+        // whole shortcode call points at all of it), inside its quotes if it has them.
+        let start = index.offset(diagnostic.range.start);
+        let end = index.offset(diagnostic.range.end).max(start);
+        let written = &text[start..end];
+        let word = written.trim_matches(['"', '\'']);
+        if word.is_empty() || word.contains(|c: char| c.is_whitespace() || "{}()[],:".contains(c)) {
+            continue;
+        }
+        let at = start + written.find(word).unwrap_or(0);
+        let edit = TextEdit::new(index.range(at, at + word.len()), suggestion.to_string());
         actions.push(CodeActionOrCommand::CodeAction(CodeAction {
             title: format!("Change to `{suggestion}`"),
             kind: Some(CodeActionKind::QUICKFIX),
@@ -618,8 +630,6 @@ pub fn code_actions(
             ..Default::default()
         }));
     }
-    let text = checked.text(file);
-    let index = LineIndex::new(text);
     let start = index.offset(params.range.start);
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);

@@ -204,10 +204,9 @@ impl Builder<'_> {
             self.items(&summary.items);
         }
         for term in &project.glossary {
+            // Aliases are other words for the term, not mentions of it: a rename of the
+            // term leaves them as they are.
             self.def(Kind::Term, &term.term);
-            for alias in &term.aliases {
-                self.add(Kind::Term, &term.term.value, alias.span, None, false);
-            }
         }
         for system in &project.systems {
             self.def(Kind::System, &system.id);
@@ -276,7 +275,8 @@ impl Builder<'_> {
             let mut at = 0;
             for line in source.text.split_inclusive('\n') {
                 if let Some(rest) = line.strip_prefix("model:") {
-                    let value = rest.trim().trim_matches(['"', '\'']);
+                    let value = rest.split(" #").next().unwrap_or("");
+                    let value = value.trim().trim_matches(['"', '\'']);
                     let start = at + line.find(value).unwrap_or(0);
                     if !value.is_empty() && !value.starts_with('#') {
                         let span = Span::new(file, start, start + value.len());
