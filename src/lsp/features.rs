@@ -313,7 +313,7 @@ pub fn completion(checked: &Checked, file: FileId, position: Position) -> Vec<Co
     }
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
-    let Some(expected) = expected_here(text, line_start, before) else {
+    let Some(expected) = expected_here(text, line_start, before, is_systems(path)) else {
         return Vec::new();
     };
     match expected {
@@ -402,9 +402,14 @@ fn within_rasci(text: &str, line_start: usize) -> bool {
     }
 }
 
+/// Whether a data file holds systems, where `to:` names a system rather than a step.
+fn is_systems(path: &str) -> bool {
+    path == "data/systems.yaml" || path.starts_with("data/systems/")
+}
+
 /// What the YAML expects where the cursor is, from the text of its line before it and
-/// the keys above it.
-fn expected_here(text: &str, line_start: usize, before: &str) -> Option<Expected> {
+/// the keys above it (`systems`: the file holds systems).
+fn expected_here(text: &str, line_start: usize, before: &str, systems: bool) -> Option<Expected> {
     let indent = before.len() - before.trim_start().len();
     let trimmed = before.trim_start();
     let by_key = |key: &str| -> Option<Kind> {
@@ -415,6 +420,7 @@ fn expected_here(text: &str, line_start: usize, before: &str) -> Option<Expected
             "task" => Kind::Task,
             "model" => Kind::Model,
             "lane" => Kind::Lane,
+            "to" if systems => Kind::System,
             "next" | "to" => Kind::Step,
             "flow" => Kind::Flow,
             _ => return None,

@@ -346,6 +346,13 @@ fn completion_offers_what_the_place_expects() {
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri(&scopes)}}),
     );
+    // A system after `to:` in the systems file (a step after `to:` elsewhere).
+    let systems = project.root().join("data/systems.yaml");
+    let systems_text = "systems:\n  - id: crm\n    name: CRM\n    managed_by: vendor\n    connects_to:\n      - to: db\n  - id: db\n    name: DB\n    managed_by: vendor\n";
+    std::fs::write(&systems, systems_text).unwrap();
+    client.open(&systems, systems_text);
+    let targets = labels(client.request("textDocument/completion", at(&systems, 5, 12)));
+    assert_eq!(targets, ["crm", "db"]);
     // Shortcode names and arguments in Markdown.
     let page = "---\ntitle: G\n---\n{{ \n{{ party_duties(\n{{ rasci_table(scope=\"\n";
     std::fs::create_dir_all(guide.parent().unwrap()).unwrap();
