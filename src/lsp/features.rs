@@ -330,8 +330,20 @@ pub fn completion(checked: &Checked, file: FileId, position: Position) -> Vec<Co
             let parties = model_parties(checked, file);
             items(parties.iter().map(String::as_str), Kind::Party)
         }
-        Expected::Id(kind) => items(checked.index.ids_of(kind).into_iter(), kind),
+        Expected::Id(kind) => items(known_ids(checked, kind).into_iter(), kind),
     }
+}
+
+/// The ids of a kind the project defines; while a data file is broken, those of the
+/// last check that read it too.
+fn known_ids(checked: &Checked, kind: Kind) -> Vec<&str> {
+    let mut ids = checked.index.ids_of(kind);
+    for id in checked.earlier.iter().flat_map(|e| e.ids_of(kind)) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 fn items<'a>(ids: impl Iterator<Item = &'a str>, kind: Kind) -> Vec<CompletionItem> {
@@ -501,10 +513,10 @@ fn markdown_completion(checked: &Checked, text: &str, offset: usize) -> Vec<Comp
             .unwrap_or("")
             .trim();
         return match key {
-            "scope" => items(checked.index.ids_of(Kind::Scope).into_iter(), Kind::Scope),
-            "model" => items(checked.index.ids_of(Kind::Model).into_iter(), Kind::Model),
-            "party" => items(checked.index.ids_of(Kind::Party).into_iter(), Kind::Party),
-            "flow" => items(checked.index.ids_of(Kind::Flow).into_iter(), Kind::Flow),
+            "scope" => items(known_ids(checked, Kind::Scope).into_iter(), Kind::Scope),
+            "model" => items(known_ids(checked, Kind::Model).into_iter(), Kind::Model),
+            "party" => items(known_ids(checked, Kind::Party).into_iter(), Kind::Party),
+            "flow" => items(known_ids(checked, Kind::Flow).into_iter(), Kind::Flow),
             "set" => items(Letter::ALL.iter().map(|l| l.as_str()), Kind::Task)
                 .into_iter()
                 .map(|mut item| {

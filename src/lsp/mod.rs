@@ -38,6 +38,7 @@ use lsp_types::{
 use position::LineIndex;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The config file that marks a project's root.
 const CONFIG_FILE: &str = crate::config::CONFIG_FILE;
@@ -80,7 +81,11 @@ pub struct Checked {
     pub project: Project,
     pub content: Vec<ContentPage>,
     pub findings: Findings,
-    pub index: Index,
+    pub index: Arc<Index>,
+    /// When a data file could not be read or parsed in this check (the writer is in the
+    /// middle of typing), the index of the last check that read them all: completion
+    /// still offers the ids the broken file defined.
+    pub earlier: Option<Arc<Index>>,
     /// The load failed as a whole (no `rasci.yaml` any more, a folder unreadable).
     pub failure: Option<String>,
 }
@@ -114,6 +119,8 @@ struct Workspace {
     /// What was last sent for each file with findings, so an edit that changes nothing
     /// about a file sends nothing for it.
     published: Published,
+    /// The index of the last check that read every data file (see [`Checked::earlier`]).
+    whole: Option<Arc<Index>>,
 }
 
 type Published = BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>>;
@@ -264,8 +271,15 @@ impl Server {
             checked: empty(root),
             memo: crate::pipeline::Cache::default(),
             published: Published::new(),
+            whole: None,
         });
         workspace.checked = check(root, &self.unsaved, &mut workspace.memo);
+        let checked = &mut workspace.checked;
+        if checked.failure.is_none() && checked.project.unread_kinds.is_empty() {
+            workspace.whole = Some(Arc::clone(&checked.index));
+        } else {
+            checked.earlier = workspace.whole.clone();
+        }
         workspace.published = self.publish(&workspace.checked, &workspace.published);
         self.projects.insert(root.to_path_buf(), workspace);
     }
@@ -429,7 +443,8 @@ fn empty(root: &Path) -> Checked {
         project: crate::load::empty_project(root),
         content: Vec::new(),
         findings: Findings::default(),
-        index: Index::default(),
+        index: Arc::default(),
+        earlier: None,
         failure: None,
     }
 }
@@ -444,13 +459,14 @@ pub fn check(root: &Path, unsaved: &Unsaved, memo: &mut crate::pipeline::Cache) 
     match result {
         Ok(Ok((project, content, mut findings))) => {
             findings.sort(&project.sources);
-            let index = Index::build(&project, &content);
+            let index = Arc::new(Index::build(&project, &content));
             Checked {
                 root: root.to_path_buf(),
                 project,
                 content,
                 findings,
                 index,
+                earlier: None,
                 failure: None,
             }
         }

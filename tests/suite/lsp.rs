@@ -342,10 +342,7 @@ fn completion_offers_what_the_place_expects() {
     client.open(&scopes, scopes_text);
     let sections = labels(client.request("textDocument/completion", at(&scopes, 3, 18)));
     assert_eq!(sections, ["general"]);
-    client.notify(
-        "textDocument/didClose",
-        json!({"textDocument": {"uri": uri(&scopes)}}),
-    );
+    // The scopes file is broken while it is typed into: its ids are still offered.
     // A system after `to:` in the systems file (a step after `to:` elsewhere).
     let systems = project.root().join("data/systems.yaml");
     let systems_text = "systems:\n  - id: crm\n    name: CRM\n    managed_by: vendor\n    connects_to:\n      - to: db\n  - id: db\n    name: DB\n    managed_by: vendor\n";
