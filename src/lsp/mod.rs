@@ -163,8 +163,8 @@ impl Server {
                     .and_then(path_of_str),
             );
         }
-        for root in roots {
-            if root.join(CONFIG_FILE).is_file() {
+        for folder in roots {
+            for root in projects_in(&folder) {
                 self.recheck(&root);
             }
         }
@@ -551,6 +551,31 @@ pub fn diagnostics(checked: &Checked) -> BTreeMap<PathBuf, Vec<lsp_types::Diagno
             });
     }
     by_path
+}
+
+/// How deep below a workspace folder projects are looked for when the editor starts, and
+/// how many are checked then: the rest are checked when one of their files is opened.
+const PROJECT_DEPTH: usize = 3;
+const MAX_STARTING_PROJECTS: usize = 32;
+
+/// The projects at or below a workspace folder (a folder holding `rasci.yaml`, up to
+/// [`PROJECT_DEPTH`] folders down, hidden folders and build outputs skipped), in path
+/// order.
+pub fn projects_in(folder: &Path) -> Vec<PathBuf> {
+    let skipped =
+        |name: &str| name.starts_with('.') || ["target", "node_modules", "public"].contains(&name);
+    walkdir::WalkDir::new(folder)
+        .max_depth(PROJECT_DEPTH)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_type().is_dir() || !skipped(&e.file_name().to_string_lossy())
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir() && e.path().join(CONFIG_FILE).is_file())
+        .map(|e| e.into_path())
+        .take(MAX_STARTING_PROJECTS)
+        .collect()
 }
 
 /// The project root of a file: the nearest folder at or above it holding `rasci.yaml`.

@@ -448,7 +448,15 @@ fn files_outside_a_project_are_answered_empty_and_each_project_has_its_own_root(
     let outside = tempfile::tempdir().unwrap();
     let stray = outside.path().join("notes.yaml");
     std::fs::write(&stray, "parties: []\n").unwrap();
-    let mut client = Client::start(&[first.root(), second.root()]);
+    // A workspace folder holding a project one folder down: found when the editor starts.
+    let nested = Project::base().file("data/tasks.yaml", TASKS).build();
+    let holder = nested.root().parent().unwrap();
+    let mut client = Client::start(&[first.root(), second.root(), holder]);
+    let nested_tasks = nested.root().join("data/tasks.yaml");
+    assert_eq!(
+        client.diagnostics(&nested_tasks).unwrap()[0]["code"],
+        "ref/unknown-party"
+    );
 
     client.open(&stray, "parties: []\n");
     assert_eq!(
