@@ -559,7 +559,7 @@ const PROJECT_DEPTH: usize = 3;
 const MAX_STARTING_PROJECTS: usize = 32;
 
 /// The projects at or below a workspace folder (a folder holding `rasci.yaml`, up to
-/// [`PROJECT_DEPTH`] folders down, hidden folders and build outputs skipped), in path
+/// `PROJECT_DEPTH` folders down, hidden folders and build outputs skipped), in path
 /// order.
 pub fn projects_in(folder: &Path) -> Vec<PathBuf> {
     let skipped =
