@@ -156,6 +156,10 @@ pub enum Command {
     },
     /// Print the manual page (roff, for `man -l -`) to standard output.
     Man,
+    /// Run the language server for editors over standard input and output: the findings of
+    /// `rasci check` as you type, go to definition, references, hover, completion and
+    /// rename of ids. Started by the editor, not by hand (see docs/editors.md).
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -258,6 +262,10 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "rasci", &mut script);
             emit(&script)?;
+            Ok(EXIT_OK)
+        }
+        Command::Lsp => {
+            crate::lsp::run()?;
             Ok(EXIT_OK)
         }
         Command::Man => {

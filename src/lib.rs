@@ -24,6 +24,7 @@ pub mod import;
 pub(crate) mod init;
 pub mod load;
 pub(crate) mod located;
+pub mod lsp;
 pub mod model;
 pub mod pipeline;
 pub mod plan;

@@ -178,6 +178,23 @@ pub fn check_project(root: &Path) -> Result<(Project, Findings), LoadError> {
     Ok((project, findings))
 }
 
+/// [`check_project`] on the editor's text of the files in `unsaved` and the disk's for
+/// the rest, as the language server runs it after each edit. With `memo`, the front matter
+/// and Markdown links of unchanged pages are taken from the previous check's.
+pub fn check_unsaved(
+    root: &Path,
+    unsaved: &crate::load::files::Unsaved,
+    memo: &mut Memo,
+) -> Result<(Project, Vec<ContentPage>, Findings), LoadError> {
+    let Loaded {
+        project,
+        content,
+        findings,
+    } = crate::load::load_remembering(root, Some(&mut memo.fronts), unsaved)?;
+    let findings = check_remembering(&project, &content, findings, Some(&mut memo.links)).findings;
+    Ok((project, content, findings))
+}
+
 /// A project loaded, checked and rendered. `site` is complete even when `findings` hold
 /// errors; the caller decides not to write it.
 pub struct Build {
@@ -351,7 +368,7 @@ fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Reb
         project,
         content,
         findings,
-    } = crate::load::load_remembering(root, Some(&mut fronts))?;
+    } = crate::load::load_remembering(root, Some(&mut fronts), &Default::default())?;
     let history = start_history(root, &project);
     let site = {
         let checked = check_remembering(&project, &content, findings, Some(&mut links));

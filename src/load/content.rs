@@ -120,6 +120,7 @@ pub(crate) fn load(
     project: &mut Project,
     findings: &mut Findings,
     memo: Option<&mut FrontMemo>,
+    unsaved: &crate::load::files::Unsaved,
 ) -> Result<Vec<ContentPage>, crate::load::files::LoadError> {
     let root = project.sources.root().to_path_buf();
     let dir = root.join(CONTENT_DIR);
@@ -135,7 +136,7 @@ pub(crate) fn load(
     // then runs in path order, so findings and pages come out as from a serial read.
     let read: Vec<_> = paths
         .par_iter()
-        .map(|path| crate::load::files::read_bytes(path))
+        .map(|path| crate::load::files::read_bytes(path, unsaved))
         .collect();
     let mut files = Vec::with_capacity(read.len());
     for (path, bytes) in paths.iter().zip(read) {

@@ -47,13 +47,18 @@ pub(crate) fn read_source(
     root: &Path,
     path: &Path,
     findings: &mut Findings,
+    unsaved: &Unsaved,
 ) -> Result<Option<FileId>, LoadError> {
-    let bytes = read_bytes(path)?;
+    let bytes = read_bytes(path, unsaved)?;
     Ok(add_source(sources, root, path, bytes, findings))
 }
 
-/// A file's bytes, the part of [`read_source`] that may run on many files at once.
-pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+/// A file's bytes, the part of [`read_source`] that may run on many files at once: the
+/// editor's text where `unsaved` holds one, the disk's otherwise.
+pub(crate) fn read_bytes(path: &Path, unsaved: &Unsaved) -> Result<Vec<u8>, LoadError> {
+    if let Some(text) = unsaved.get(path) {
+        return Ok(text.as_bytes().to_vec());
+    }
     std::fs::read(path).map_err(|e| LoadError::Io(path.to_path_buf(), e))
 }
 
@@ -92,5 +97,36 @@ pub(crate) fn add_source(
             );
             None
         }
+    }
+}
+
+/// The text of files an editor holds open, by absolute path, read instead of the disk:
+/// the language server checks what the writer sees, saved or not, and writes nothing.
+/// Every other command loads with none. A file held here is still found by walking the
+/// project's folders, so it must exist on disk.
+#[derive(Debug, Default, Clone)]
+pub struct Unsaved {
+    by_path: std::collections::HashMap<PathBuf, String>,
+}
+
+impl Unsaved {
+    /// Holds `text` for the file at `path`, instead of what the disk has.
+    pub fn set(&mut self, path: PathBuf, text: String) {
+        self.by_path.insert(path, text);
+    }
+
+    /// Reads `path` from the disk again.
+    pub fn remove(&mut self, path: &Path) {
+        self.by_path.remove(path);
+    }
+
+    /// The text held for `path`, if any.
+    pub fn get(&self, path: &Path) -> Option<&str> {
+        self.by_path.get(path).map(String::as_str)
+    }
+
+    /// The files held, in no order.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.by_path.keys().map(PathBuf::as_path)
     }
 }

@@ -18,7 +18,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Findings, RuleId};
 use crate::model::*;
 use crate::source::{FileId, Sources, Span};
-use files::{LoadError, read_source, relative};
+use files::{LoadError, Unsaved, read_source, relative};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +37,7 @@ pub struct Loaded {
 /// hold every problem met while loading; the project and pages hold everything that could
 /// be read despite them.
 pub(crate) fn load(root: &Path) -> Result<Loaded, LoadError> {
-    load_remembering(root, None)
+    load_remembering(root, None, &Unsaved::default())
 }
 
 /// [`load`], taking the front matter of unchanged pages from `memo` and leaving this
@@ -45,9 +45,10 @@ pub(crate) fn load(root: &Path) -> Result<Loaded, LoadError> {
 pub(crate) fn load_remembering(
     root: &Path,
     memo: Option<&mut content::FrontMemo>,
+    unsaved: &Unsaved,
 ) -> Result<Loaded, LoadError> {
-    let (mut project, mut findings) = load_data(root)?;
-    let content = content::load(&mut project, &mut findings, memo)?;
+    let (mut project, mut findings) = load_data(root, unsaved)?;
+    let content = content::load(&mut project, &mut findings, memo, unsaved)?;
     Ok(Loaded {
         project,
         content,
@@ -56,7 +57,7 @@ pub(crate) fn load_remembering(
 }
 
 /// The config and the data files alone (see [`load`]).
-fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
+fn load_data(root: &Path, unsaved: &Unsaved) -> Result<(Project, Findings), LoadError> {
     let mut sources = Sources::new(root);
     let mut findings = Findings::default();
 
@@ -64,47 +65,14 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));
     }
-    let config = match read_source(&mut sources, root, &config_path, &mut findings)? {
+    let config = match read_source(&mut sources, root, &config_path, &mut findings, unsaved)? {
         Some(file) => yaml::parse::<Config>(&sources, file)
             .map_err(|d| findings.push(d))
             .ok(),
         None => None,
     };
-    let config = config.unwrap_or_else(|| Config {
-        title: Located::new(String::new(), Span::new(FileId(0), 0, 0)),
-        description: None,
-        subtitle: None,
-        base_url: None,
-        theme: Located::new(
-            crate::config::BUILTIN_THEME.into(),
-            Span::new(FileId(0), 0, 0),
-        ),
-        language: "en".into(),
-        check: Default::default(),
-        content: Default::default(),
-        labels: Default::default(),
-        edit_url: None,
-        edit_link: None,
-        brand: Default::default(),
-        branding: Default::default(),
-        matrix: Default::default(),
-        last_updated: true,
-        templates: Default::default(),
-    });
-
-    let mut project = Project {
-        sources,
-        config,
-        parties: Vec::new(),
-        scopes: Vec::new(),
-        sections: Vec::new(),
-        summaries: Vec::new(),
-        glossary: Vec::new(),
-        systems: Vec::new(),
-        flows: Vec::new(),
-        models: Vec::new(),
-        unread_kinds: Vec::new(),
-    };
+    let config = config.unwrap_or_else(default_config);
+    let mut project = project_of(sources, config);
 
     let mut files = Vec::new();
     let found = data_files(root, &mut findings, &mut project.sources)?;
@@ -115,7 +83,7 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
         }
     }
     for (path, kind) in found {
-        match read_source(&mut project.sources, root, &path, &mut findings)? {
+        match read_source(&mut project.sources, root, &path, &mut findings, unsaved)? {
             Some(file) => files.push((file, kind)),
             None => project.unread_kinds.push(kind),
         }
@@ -157,6 +125,55 @@ fn load_data(root: &Path) -> Result<(Project, Findings), LoadError> {
     check_edit_url(&mut project, &mut findings);
     brand::check(root, &mut project, &mut findings);
     Ok((project, findings))
+}
+
+/// The config of a project whose `rasci.yaml` cannot be read: the loader goes on with it
+/// so the data's findings still come.
+fn default_config() -> Config {
+    Config {
+        title: Located::new(String::new(), Span::new(FileId(0), 0, 0)),
+        description: None,
+        subtitle: None,
+        base_url: None,
+        theme: Located::new(
+            crate::config::BUILTIN_THEME.into(),
+            Span::new(FileId(0), 0, 0),
+        ),
+        language: "en".into(),
+        check: Default::default(),
+        content: Default::default(),
+        labels: Default::default(),
+        edit_url: None,
+        edit_link: None,
+        brand: Default::default(),
+        branding: Default::default(),
+        matrix: Default::default(),
+        last_updated: true,
+        templates: Default::default(),
+    }
+}
+
+/// A project with no data yet, read from `sources` with `config`.
+fn project_of(sources: Sources, config: Config) -> Project {
+    Project {
+        sources,
+        config,
+        parties: Vec::new(),
+        scopes: Vec::new(),
+        sections: Vec::new(),
+        summaries: Vec::new(),
+        glossary: Vec::new(),
+        systems: Vec::new(),
+        flows: Vec::new(),
+        models: Vec::new(),
+        unread_kinds: Vec::new(),
+    }
+}
+
+/// A project with nothing read: what the language server holds for a project it could
+/// not load at all, until the next check.
+pub fn empty_project(root: &Path) -> Project {
+    project_of(Sources::new(root), default_config())
 }
 
 /// One parsed data file, of any kind.

@@ -30,7 +30,7 @@ mod page_views;
 mod pages;
 pub mod sanitize;
 mod search;
-mod shortcodes;
+pub(crate) mod shortcodes;
 pub mod site;
 mod sitemap;
 pub mod templates;

@@ -62,6 +62,12 @@ const SHORTCODES: &[Declared] = &[
     },
 ];
 
+/// Every shortcode's name and the arguments it takes, in the order findings list them:
+/// what the language server offers to complete.
+pub(crate) fn declared() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    SHORTCODES.iter().map(|s| (s.name, s.args))
+}
+
 /// A shortcode call with its scope and operating model worked out: the ones named,
 /// else the page's own.
 struct Call<'c, 'a> {

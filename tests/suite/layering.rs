@@ -49,6 +49,9 @@ const STAGES: &[&str] = &[
     "schema",
     "init",
     "import",
+    // The language server: loads and checks through the pipeline after every edit, and
+    // reads the shortcode table of the render stage for completion.
+    "lsp",
     "cli",
 ];
 

@@ -24,6 +24,7 @@ mod last_updated;
 mod layering;
 mod letters;
 mod loader_props;
+mod lsp;
 mod models;
 mod models_site;
 mod output;
