@@ -2,9 +2,11 @@
 //! an Excel workbook ([`xlsx`]) or as Markdown tables ([`markdown`]).
 
 pub mod markdown;
+#[cfg(feature = "spreadsheets")]
 pub mod xlsx;
 
 pub use markdown::to_markdown;
+#[cfg(feature = "spreadsheets")]
 pub use xlsx::to_xlsx;
 
 use crate::diagnostic::list_names;
@@ -269,6 +271,7 @@ pub fn select<'m, 'p>(
 /// One matrix as CSV: `Section,Task,<party names…>` (the model's parties, in its column
 /// order), letters as `A, R` (see [`cell_text`]). Cells that a spreadsheet would run as formulas are defused
 /// (see [`csv_cell`]).
+#[cfg(feature = "spreadsheets")]
 pub fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec![

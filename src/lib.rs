@@ -15,6 +15,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+#[cfg(feature = "site")]
 pub mod diagrams;
 pub mod diff;
 pub mod escape;
@@ -26,11 +27,14 @@ pub mod load;
 pub mod located;
 pub mod model;
 pub mod pipeline;
+#[cfg(feature = "site")]
 pub mod plan;
+#[cfg(feature = "site")]
 pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod schema;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod source;
 pub mod write;

@@ -19,25 +19,32 @@ use crate::check::links::LinkMemo;
 use crate::check::links::SourceLink;
 use crate::diagnostic::Findings;
 use crate::load::content::ContentPage;
+#[cfg(feature = "site")]
 use crate::load::content::FrontMemo;
+#[cfg(feature = "site")]
 use crate::load::history::Pending;
 use crate::load::{LoadError, Loaded};
 use crate::model::Project;
+#[cfg(feature = "site")]
 use crate::render::site::Site;
+#[cfg(feature = "site")]
 use crate::render::templates::ThemeError;
 use crate::resolve::Matrix;
 use crate::source::Span;
 use std::cell::Cell;
 use std::path::Path;
+#[cfg(feature = "site")]
 use std::sync::Arc;
 
 /// Why a site could not be built at all (as opposed to findings in the project).
+#[cfg(feature = "site")]
 #[derive(Debug)]
 pub enum BuildError {
     Load(LoadError),
     Theme(ThemeError),
 }
 
+#[cfg(feature = "site")]
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -47,14 +54,17 @@ impl std::fmt::Display for BuildError {
     }
 }
 
+#[cfg(feature = "site")]
 impl std::error::Error for BuildError {}
 
+#[cfg(feature = "site")]
 impl From<LoadError> for BuildError {
     fn from(error: LoadError) -> Self {
         BuildError::Load(error)
     }
 }
 
+#[cfg(feature = "site")]
 impl From<ThemeError> for BuildError {
     fn from(error: ThemeError) -> Self {
         BuildError::Theme(error)
@@ -91,6 +101,7 @@ pub struct Checked<'p> {
     pub source_links: Vec<SourceLink>,
     /// Where the links are that the check of Markdown links already reported, so the
     /// check of the built site does not report them twice.
+    #[cfg_attr(not(feature = "site"), allow(dead_code))]
     reported_links: Vec<Span>,
 }
 
@@ -179,6 +190,7 @@ pub fn check_project(root: &Path) -> Result<(Project, Findings), LoadError> {
 
 /// A project loaded, checked and rendered. `site` is complete even when `findings` hold
 /// errors; the caller decides not to write it.
+#[cfg(feature = "site")]
 pub struct Build {
     pub project: Project,
     pub findings: Findings,
@@ -190,6 +202,7 @@ pub struct Build {
 /// (`serve` holds one): what the load and the check read of each page (see
 /// [`FrontMemo`], [`LinkMemo`]) and what the render stage made (see
 /// [`crate::render::cache::Cache`]).
+#[cfg(feature = "site")]
 #[derive(Default)]
 pub struct Cache {
     fronts: FrontMemo,
@@ -197,6 +210,7 @@ pub struct Cache {
     render: Option<crate::render::cache::Cache>,
 }
 
+#[cfg(feature = "site")]
 impl Cache {
     /// How many pages the build that made this cache rendered (none when it stopped
     /// before rendering).
@@ -222,6 +236,7 @@ impl Cache {
 }
 
 /// Every stage but the write: load, check, render, check the links of the built site.
+#[cfg(feature = "site")]
 pub fn build(root: &Path) -> Result<Build, BuildError> {
     let root = root.to_path_buf();
     contained(move || build_here(&root))
@@ -229,6 +244,7 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
 
 /// Runs a build within the render budget (see [`crate::render::budget::contain`]): a
 /// template that never ends is an error naming it, not a build that never returns.
+#[cfg(feature = "site")]
 fn contained<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, BuildError> + Send + 'static,
 ) -> Result<T, BuildError> {
@@ -236,6 +252,7 @@ fn contained<T: Send + 'static>(
 }
 
 /// [`contained`], or `None` as soon as `replaced` says a newer build takes its place.
+#[cfg(feature = "site")]
 fn contained_until<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, BuildError> + Send + 'static,
     replaced: impl FnMut() -> bool,
@@ -258,6 +275,7 @@ fn contained_until<T: Send + 'static>(
     }
 }
 
+#[cfg(feature = "site")]
 fn build_here(root: &Path) -> Result<Build, BuildError> {
     let Loaded {
         project,
@@ -274,6 +292,7 @@ fn build_here(root: &Path) -> Result<Build, BuildError> {
 
 /// [`build`], reusing what `previous` loaded, checked and rendered where the inputs allow
 /// (see [`Cache`]). The result is the same as a fresh build's, byte for byte.
+#[cfg(feature = "site")]
 pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cache), BuildError> {
     let root = root.to_path_buf();
     match contained(move || build_from(&root, previous, Errors::Render))? {
@@ -284,6 +303,7 @@ pub fn build_reusing(root: &Path, previous: Option<Cache>) -> Result<(Build, Cac
 }
 
 /// Whether a build with errors after the check goes on to render.
+#[cfg(feature = "site")]
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Errors {
     /// `build`: the site is made, and the caller decides not to write it.
@@ -295,6 +315,7 @@ enum Errors {
 /// Starts reading the git history, which gives pages their dates, while the project is
 /// checked and the site planned. Only the commands that build a site come here, so
 /// `check` and `export` never run git; `last_updated: false` never does either.
+#[cfg(feature = "site")]
 fn start_history(root: &Path, project: &Project) -> Pending {
     if project.config.last_updated {
         crate::load::history::History::start(root)
@@ -304,6 +325,7 @@ fn start_history(root: &Path, project: &Project) -> Pending {
 }
 
 /// What a rebuild of the preview came to.
+#[cfg(feature = "site")]
 pub enum Rebuild {
     /// The project has errors short of rendering: the site was not rendered, since it
     /// would not be served. `previous` is the cache for the next rebuild: the render
@@ -321,12 +343,14 @@ pub enum Rebuild {
 /// One rebuild of `serve`: load and check once; when that finds errors, stop (the check
 /// takes milliseconds where rendering a large site takes seconds, so the findings are
 /// shown at once); otherwise render from that same checked project, reusing `previous`.
+#[cfg(feature = "site")]
 pub fn rebuild(root: &Path, previous: Option<Cache>) -> Result<Rebuild, BuildError> {
     rebuild_until(root, previous, || false).unwrap_or_else(|| unreachable!("never replaced"))
 }
 
 /// [`rebuild`], given up (`None`) as soon as `replaced` says a newer one takes its place:
 /// a save made while the preview rebuilds is built at once, not after a slow rebuild.
+#[cfg(feature = "site")]
 pub fn rebuild_until(
     root: &Path,
     previous: Option<Cache>,
@@ -338,6 +362,7 @@ pub fn rebuild_until(
 
 /// Load and check reusing what `previous` read, then render reusing what it rendered,
 /// unless the check found errors and `errors` says to stop there.
+#[cfg(feature = "site")]
 fn build_from(root: &Path, previous: Option<Cache>, errors: Errors) -> Result<Rebuild, BuildError> {
     let Cache {
         mut fronts,
@@ -377,6 +402,7 @@ fn build_from(root: &Path, previous: Option<Cache>, errors: Errors) -> Result<Re
 
 /// A rendered site with what is needed to report its broken links, no longer borrowing
 /// the project.
+#[cfg(feature = "site")]
 struct RenderedSite {
     findings: Findings,
     rendered: crate::render::Rendered,
@@ -386,12 +412,14 @@ struct RenderedSite {
 
 /// The plan stage: every page of the site, its URL, navigation, breadcrumb and switcher
 /// entries, as output-neutral data, made once per build.
+#[cfg(feature = "site")]
 pub fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
     crate::plan::SitePlan::new(checked.project, checked.content)
 }
 
 /// The render stage of the pipeline: the theme the config names, then the site of the
 /// checked project.
+#[cfg(feature = "site")]
 fn render(
     root: &Path,
     checked: Checked<'_>,
@@ -426,6 +454,7 @@ fn render(
     })
 }
 
+#[cfg(feature = "site")]
 impl RenderedSite {
     /// Reports the broken links of the built site (adding the built pages they are in to
     /// the project's sources, so the report can quote them) and sorts the findings.
