@@ -88,7 +88,7 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Port to listen on (0 picks a free one).
-        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        #[arg(long, default_value_t = SERVE_PORT)]
         port: u16,
         /// Address to listen on; only this computer (127.0.0.1) unless given.
         #[arg(long)]
@@ -162,6 +162,26 @@ pub enum Command {
     Lsp,
 }
 
+/// The preview's port, also listed by a rasci built without the server.
+#[cfg(feature = "serve")]
+const SERVE_PORT: u16 = crate::serve::DEFAULT_PORT;
+#[cfg(not(feature = "serve"))]
+const SERVE_PORT: u16 = 1111;
+
+/// Why a command or format that `--help` lists cannot run: the cargo feature holding it
+/// was left out of this build (see the features in `Cargo.toml`). Exits with 2.
+#[cfg(not(all(
+    feature = "site",
+    feature = "serve",
+    feature = "spreadsheets",
+    feature = "lsp"
+)))]
+fn without(feature: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "this rasci was built without the `{feature}` feature; install it with the default features to use this"
+    )
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Json,
@@ -193,6 +213,8 @@ pub fn main() -> ExitCode {
 
 pub(crate) fn run(cli: Cli) -> Result<u8> {
     match cli.command {
+        #[cfg(not(feature = "site"))]
+        Command::Check { site: true, .. } => Err(without("site")),
         Command::Check {
             root,
             format,
@@ -216,10 +238,14 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
             out.as_deref(),
             force,
         ),
+        #[cfg(feature = "site")]
         Command::Build { root, out, force } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             build(&root, &out, force)
         }
+        #[cfg(not(feature = "site"))]
+        Command::Build { .. } => Err(without("site")),
+        #[cfg(feature = "serve")]
         Command::Serve {
             root,
             port,
@@ -234,6 +260,8 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
             })?;
             Ok(EXIT_OK)
         }
+        #[cfg(not(feature = "serve"))]
+        Command::Serve { .. } => Err(without("serve")),
         Command::Schema { out } => write_schemas(&out),
         Command::Import {
             file,
@@ -264,10 +292,13 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
             emit(&script)?;
             Ok(EXIT_OK)
         }
+        #[cfg(feature = "lsp")]
         Command::Lsp => {
             crate::lsp::run()?;
             Ok(EXIT_OK)
         }
+        #[cfg(not(feature = "lsp"))]
+        Command::Lsp => Err(without("lsp")),
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)?;
@@ -310,11 +341,14 @@ fn use_color(terminal: bool) -> bool {
 /// Load and check; with `site`, also render (writing nothing), for the findings only a
 /// built site shows. Without it no part of the renderer runs, not even the theme's loading.
 fn check(root: &Path, format: Format, deny_warnings: bool, site: bool) -> Result<u8> {
-    let (project, findings) = if site {
-        let built = pipeline::build(root)?;
-        (built.project, built.findings)
-    } else {
-        pipeline::check_project(root)?
+    let (project, findings) = match site {
+        #[cfg(feature = "site")]
+        true => {
+            let built = pipeline::build(root)?;
+            (built.project, built.findings)
+        }
+        // Without the `site` feature, `run` refused `--site` already.
+        _ => pipeline::check_project(root)?,
     };
     let stdout = std::io::stdout();
     let color = use_color(stdout.is_terminal());
@@ -367,8 +401,12 @@ fn export(
     let bytes: Vec<u8> = match format {
         ExportFormat::Json => export::to_json(&project, &chosen).into_bytes(),
         ExportFormat::Markdown => export::to_markdown(&project, &chosen).into_bytes(),
+        #[cfg(feature = "spreadsheets")]
         ExportFormat::Xlsx => export::to_xlsx(&project, &chosen)
             .map_err(|error| anyhow::anyhow!("cannot make the workbook: {error}"))?,
+        #[cfg(not(feature = "spreadsheets"))]
+        ExportFormat::Xlsx | ExportFormat::Csv => return Err(without("spreadsheets")),
+        #[cfg(feature = "spreadsheets")]
         ExportFormat::Csv => match chosen.as_slice() {
             [one] => export::to_csv(&project, one).into_bytes(),
             [] => bail!("the project defines no scope to export"),
@@ -407,6 +445,7 @@ fn export(
 }
 
 /// `ids` (scope ids) in the project's scope order.
+#[cfg(feature = "spreadsheets")]
 fn ordered_scopes<'a>(project: &'a crate::model::Project, ids: &[&str]) -> Vec<&'a str> {
     project
         .scopes
@@ -485,6 +524,7 @@ fn split_file(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
 }
 
 /// Load, check, render, check links; then write atomically, only when there is no error.
+#[cfg(feature = "site")]
 fn build(root: &Path, out: &Path, force: bool) -> Result<u8> {
     crate::write::check_output(root, out, force)?;
     let started = std::time::Instant::now();
@@ -588,7 +628,14 @@ fn write_schemas(out: &Path) -> Result<u8> {
 /// The allocator the binary installs: mimalloc, metered for the budget of template
 /// renders (see `crate::render::budget`), which is how a template that loops or grows
 /// without end is stopped.
+#[cfg(feature = "site")]
 pub type Allocator = crate::render::budget::Guarded<mimalloc::MiMalloc>;
+/// Without the `site` feature no template is rendered: plain mimalloc.
+#[cfg(not(feature = "site"))]
+pub type Allocator = mimalloc::MiMalloc;
 
 /// The one [`Allocator`].
+#[cfg(feature = "site")]
 pub const ALLOCATOR: Allocator = crate::render::budget::Guarded(mimalloc::MiMalloc);
+#[cfg(not(feature = "site"))]
+pub const ALLOCATOR: Allocator = mimalloc::MiMalloc;

@@ -3,9 +3,11 @@
 
 pub(crate) mod cells;
 pub(crate) mod markdown;
+#[cfg(feature = "spreadsheets")]
 pub(crate) mod xlsx;
 
 pub(crate) use markdown::to_markdown;
+#[cfg(feature = "spreadsheets")]
 pub(crate) use xlsx::to_xlsx;
 
 use crate::diagnostic::list_names;
@@ -243,6 +245,7 @@ pub(crate) fn select<'m, 'p>(
 /// One matrix as CSV: `Section,Task,<party names…>` (the model's parties, in its column
 /// order), letters as `A, R` (see [`cell_text`]). Cells that a spreadsheet would run as formulas are defused
 /// (see [`csv_cell`]).
+#[cfg(feature = "spreadsheets")]
 pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec![

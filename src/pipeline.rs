@@ -20,25 +20,32 @@ use crate::check::links::SourceLink;
 use crate::diagnostic::Findings;
 use crate::load::Loaded;
 use crate::load::content::ContentPage;
+#[cfg(feature = "site")]
 use crate::load::content::FrontMemo;
 use crate::load::files::LoadError;
+#[cfg(feature = "site")]
 use crate::load::history::Pending;
 use crate::model::Project;
+#[cfg(feature = "site")]
 use crate::render::site::Site;
+#[cfg(feature = "site")]
 use crate::render::templates::ThemeError;
 use crate::resolve::Matrix;
 use crate::source::Span;
 use std::cell::Cell;
 use std::path::Path;
+#[cfg(feature = "site")]
 use std::sync::Arc;
 
 /// Why a site could not be built at all (as opposed to findings in the project).
 #[derive(Debug)]
+#[cfg(feature = "site")]
 pub enum BuildError {
     Load(LoadError),
     Theme(ThemeError),
 }
 
+#[cfg(feature = "site")]
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -48,14 +55,17 @@ impl std::fmt::Display for BuildError {
     }
 }
 
+#[cfg(feature = "site")]
 impl std::error::Error for BuildError {}
 
+#[cfg(feature = "site")]
 impl From<LoadError> for BuildError {
     fn from(error: LoadError) -> Self {
         BuildError::Load(error)
     }
 }
 
+#[cfg(feature = "site")]
 impl From<ThemeError> for BuildError {
     fn from(error: ThemeError) -> Self {
         BuildError::Theme(error)
@@ -92,6 +102,7 @@ pub(crate) struct Checked<'p> {
     pub(crate) source_links: Vec<SourceLink>,
     /// Where the links are that the check of Markdown links already reported, so the
     /// check of the built site does not report them twice.
+    #[cfg_attr(not(feature = "site"), allow(dead_code))]
     reported_links: Vec<Span>,
 }
 
@@ -181,6 +192,7 @@ pub fn check_project(root: &Path) -> Result<(Project, Findings), LoadError> {
 /// [`check_project`] on the editor's text of the files in `unsaved` and the disk's for
 /// the rest, as the language server runs it after each edit. With `memo`, the front matter
 /// and Markdown links of unchanged pages are taken from the previous check's.
+#[cfg(feature = "lsp")]
 pub fn check_unsaved(
     root: &Path,
     unsaved: &crate::load::files::Unsaved,
@@ -197,6 +209,7 @@ pub fn check_unsaved(
 
 /// A project loaded, checked and rendered. `site` is complete even when `findings` hold
 /// errors; the caller decides not to write it.
+#[cfg(feature = "site")]
 pub struct Build {
     pub project: Project,
     pub findings: Findings,
@@ -209,12 +222,14 @@ pub struct Build {
 /// `FrontMemo`, `LinkMemo`) and what the render stage made (see
 /// `crate::render::memo::RenderMemo`).
 #[derive(Default)]
+#[cfg(feature = "site")]
 pub struct Memo {
     fronts: FrontMemo,
     links: LinkMemo,
     render: Option<crate::render::memo::RenderMemo>,
 }
 
+#[cfg(feature = "site")]
 impl Memo {
     /// How many pages the build that made this memo rendered (none when it stopped
     /// before rendering).
@@ -242,6 +257,7 @@ impl Memo {
 }
 
 /// Every stage but the write: load, check, render, check the links of the built site.
+#[cfg(feature = "site")]
 pub fn build(root: &Path) -> Result<Build, BuildError> {
     let root = root.to_path_buf();
     contained(move || build_here(&root))
@@ -249,6 +265,7 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
 
 /// Runs a build within the render budget (see [`crate::render::budget::contain_until`]): a
 /// template that never ends is an error naming it, not a build that never returns.
+#[cfg(feature = "site")]
 fn contained<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, BuildError> + Send + 'static,
 ) -> Result<T, BuildError> {
@@ -256,6 +273,7 @@ fn contained<T: Send + 'static>(
 }
 
 /// [`contained`], or `None` as soon as `replaced` says a newer build takes its place.
+#[cfg(feature = "site")]
 fn contained_until<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, BuildError> + Send + 'static,
     replaced: impl FnMut() -> bool,
@@ -278,6 +296,7 @@ fn contained_until<T: Send + 'static>(
     }
 }
 
+#[cfg(feature = "site")]
 fn build_here(root: &Path) -> Result<Build, BuildError> {
     let Loaded {
         project,
@@ -294,6 +313,7 @@ fn build_here(root: &Path) -> Result<Build, BuildError> {
 
 /// [`build`], reusing what `previous` loaded, checked and rendered where the inputs allow
 /// (see [`Memo`]). The result is the same as a fresh build's, byte for byte.
+#[cfg(feature = "site")]
 pub fn build_reusing(root: &Path, previous: Option<Memo>) -> Result<(Build, Memo), BuildError> {
     let root = root.to_path_buf();
     match contained(move || build_from(&root, previous, Errors::Render))? {
@@ -305,6 +325,7 @@ pub fn build_reusing(root: &Path, previous: Option<Memo>) -> Result<(Build, Memo
 
 /// Whether a build with errors after the check goes on to render.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg(feature = "site")]
 enum Errors {
     /// `build`: the site is made, and the caller decides not to write it.
     Render,
@@ -315,6 +336,7 @@ enum Errors {
 /// Starts reading the git history, which gives pages their dates, while the project is
 /// checked and the site planned. Only the commands that build a site come here, so
 /// `check` and `export` never run git; `last_updated: false` never does either.
+#[cfg(feature = "site")]
 fn start_history(root: &Path, project: &Project) -> Pending {
     if project.config.last_updated {
         crate::load::history::History::start(root)
@@ -324,6 +346,7 @@ fn start_history(root: &Path, project: &Project) -> Pending {
 }
 
 /// What a rebuild of the preview came to.
+#[cfg(feature = "site")]
 pub enum Rebuild {
     /// The project has errors short of rendering: the site was not rendered, since it
     /// would not be served. `previous` is the memo for the next rebuild: the render
@@ -341,12 +364,14 @@ pub enum Rebuild {
 /// One rebuild of `serve`: load and check once; when that finds errors, stop (the check
 /// takes milliseconds where rendering a large site takes seconds, so the findings are
 /// shown at once); otherwise render from that same checked project, reusing `previous`.
+#[cfg(feature = "site")]
 pub fn rebuild(root: &Path, previous: Option<Memo>) -> Result<Rebuild, BuildError> {
     rebuild_until(root, previous, || false).unwrap_or_else(|| unreachable!("never replaced"))
 }
 
 /// [`rebuild`], given up (`None`) as soon as `replaced` says a newer one takes its place:
 /// a save made while the preview rebuilds is built at once, not after a slow rebuild.
+#[cfg(feature = "site")]
 pub(crate) fn rebuild_until(
     root: &Path,
     previous: Option<Memo>,
@@ -358,6 +383,7 @@ pub(crate) fn rebuild_until(
 
 /// Load and check reusing what `previous` read, then render reusing what it rendered,
 /// unless the check found errors and `errors` says to stop there.
+#[cfg(feature = "site")]
 fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Rebuild, BuildError> {
     let Memo {
         mut fronts,
@@ -397,6 +423,7 @@ fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Reb
 
 /// A rendered site with what is needed to report its broken links, no longer borrowing
 /// the project.
+#[cfg(feature = "site")]
 struct RenderedSite {
     findings: Findings,
     rendered: crate::render::Rendered,
@@ -406,12 +433,14 @@ struct RenderedSite {
 
 /// The plan stage: every page of the site, its URL, navigation, breadcrumb and switcher
 /// entries, as output-neutral data, made once per build.
+#[cfg(feature = "site")]
 pub(crate) fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
     crate::plan::SitePlan::new(checked.project, checked.content)
 }
 
 /// The render stage of the pipeline: the theme the config names, then the site of the
 /// checked project.
+#[cfg(feature = "site")]
 fn render(
     root: &Path,
     checked: Checked<'_>,
@@ -446,6 +475,7 @@ fn render(
     })
 }
 
+#[cfg(feature = "site")]
 impl RenderedSite {
     /// Reports the broken links of the built site (adding the built pages they are in to
     /// the project's sources, so the report can quote them) and sorts the findings.

@@ -14,6 +14,10 @@
 //! - Staging folders of builds that were killed are removed by the next build, once their
 //!   manifest shows they were written by rasci and their process is gone.
 
+// Without the `site` feature only the checks of an export's path are used.
+#![cfg_attr(not(feature = "site"), allow(dead_code))]
+
+#[cfg(feature = "site")]
 use crate::render::site::Site;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -362,6 +366,7 @@ fn is_mount_point(_path: &Path) -> bool {
 
 /// The manifest of `site`: the header, then every file name, sorted (a `Site` keeps them
 /// sorted), so two builds of one project write the same bytes.
+#[cfg(feature = "site")]
 fn manifest(site: &Site) -> String {
     let mut text = String::from(MARKER_HEADER);
     text.push('\n');
@@ -374,6 +379,7 @@ fn manifest(site: &Site) -> String {
 
 /// Writes `site` to `out`, replacing what was there in one step once the new site is
 /// complete. Checks `out` again first (it may have changed while the site was rendered).
+#[cfg(feature = "site")]
 pub(crate) fn write_site(
     site: &Site,
     root: &Path,
@@ -560,6 +566,7 @@ fn remove_build(dir: &Path) -> std::io::Result<()> {
 /// Writes the manifest first, complete (written under [`MARKER_PARTIAL`], then renamed), so
 /// that a staging folder of a killed build is recognised as rasci's, then every file, each
 /// created new and never through a link.
+#[cfg(feature = "site")]
 fn write_all(site: &Site, dir: &Path) -> Result<(), WriteError> {
     std::fs::create_dir(dir).map_err(io(dir))?;
     let partial = dir.join(MARKER_PARTIAL);
@@ -636,6 +643,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "site")]
     fn writing_replaces_the_output_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
@@ -661,6 +669,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "site")]
     fn a_file_added_to_a_build_makes_it_the_users() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");

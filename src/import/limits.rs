@@ -162,6 +162,7 @@ fn source_too_large(shown: &str, size: u64) -> ImportError {
 /// Checks a workbook's zip archive before any reader inflates it: each entry's declared
 /// size, then the bytes each really inflates to, counted as they stream by and never
 /// kept, stay within [`MAX_INFLATED_BYTES`] all together.
+#[cfg(feature = "spreadsheets")]
 pub(crate) fn check_archive(bytes: &[u8], shown: &str) -> Result<(), ImportError> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| ImportError(format!("cannot read {shown}: not a workbook ({e})")))?;
@@ -216,6 +217,7 @@ pub(crate) fn check_archive(bytes: &[u8], shown: &str) -> Result<(), ImportError
 
 /// The `uniqueCount` of a part whose first element is `sst` (at least five bytes a
 /// string: `<si/>`), read up to that element only.
+#[cfg(feature = "spreadsheets")]
 fn declared_strings(part: impl Read) -> Option<u64> {
     use quick_xml::events::Event;
     let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
@@ -237,10 +239,12 @@ fn declared_strings(part: impl Read) -> Option<u64> {
 }
 
 /// An entry's name as shown in a message.
+#[cfg(feature = "spreadsheets")]
 fn entry_name(name: Result<std::borrow::Cow<'_, str>, zip::result::ZipError>) -> String {
     name.map_or_else(|_| "?".to_string(), |n| crate::escape::shown(&n))
 }
 
+#[cfg(feature = "spreadsheets")]
 fn inflates_too_much(shown: &str, entry: &str) -> ImportError {
     ImportError(format!(
         "{shown}: the workbook inflates to more than {} MiB (at its part {entry}); import reads workbooks of at most that; nothing was written",

@@ -92,9 +92,16 @@ pub(crate) fn read_table(options: &Options) -> Result<Table, ImportError> {
     let format = format_of(&options.file)?;
     let bytes = limits::read_file(&options.file, &name)?;
     match format {
+        #[cfg(feature = "spreadsheets")]
         FileFormat::Csv => sheet::read_csv(&name, &sheet::decode(&name, bytes)?),
+        #[cfg(feature = "spreadsheets")]
         FileFormat::Xlsx => sheet::read_xlsx(&name, &bytes, options.sheet.as_deref()),
+        #[cfg(feature = "spreadsheets")]
         FileFormat::Ods => sheet::read_ods(&name, &bytes, options.sheet.as_deref()),
+        #[cfg(not(feature = "spreadsheets"))]
+        FileFormat::Csv | FileFormat::Xlsx | FileFormat::Ods => Err(ImportError(format!(
+            "cannot import {name}: this rasci was built without the `spreadsheets` feature; it imports .md files only"
+        ))),
         FileFormat::Markdown => markdown::read(&name, &sheet::decode(&name, bytes)?, options.table),
     }
 }

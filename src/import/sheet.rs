@@ -5,11 +5,17 @@
 //! Workbooks are read cell by cell into a sparse list and made a table only once its used
 //! area is known to be within [`limits`]: a dense grid is never sized by what a file
 //! declares (a far-away cell, a repeat count), so a small file cannot ask for gigabytes.
+//!
+//! Without the `spreadsheets` feature only `decode` is used (by the Markdown reader).
+
+#![cfg_attr(not(feature = "spreadsheets"), allow(dead_code))]
 
 use super::limits::{self, Tally};
 use super::table::{ImportError, SourceCell, SourceRow, Table};
 use crate::escape::shown;
+#[cfg(feature = "spreadsheets")]
 use calamine::{DataRef, Reader, Xlsx};
+#[cfg(feature = "spreadsheets")]
 use std::io::{BufReader, Cursor, Read};
 
 /// The text of a source file: UTF-8 (a byte-order mark skipped), or UTF-16 with its
@@ -82,6 +88,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 ///
 /// Read one field at a time into a buffer of the longest cell, so a line of ten million
 /// commas or one huge field is refused at its position before it is stored.
+#[cfg(feature = "spreadsheets")]
 pub fn read_csv(name: &str, text: &str) -> Result<Table, ImportError> {
     use csv_core::ReadFieldResult;
     let mut reader = csv_core::Reader::new();
@@ -294,6 +301,7 @@ fn choose(shown_file: &str, names: &[String], wanted: Option<&str>) -> Result<St
 
 /// The text a workbook cell shows: numbers as written, a date as `YYYY-MM-DD` (with the
 /// time when it has one), a duration as its number of days.
+#[cfg(feature = "spreadsheets")]
 fn cell_text(data: &DataRef<'_>) -> String {
     match data {
         DataRef::Empty => String::new(),
@@ -316,6 +324,7 @@ fn cell_text(data: &DataRef<'_>) -> String {
 }
 
 /// Reads one sheet of an XLSX workbook's bytes, cell by cell.
+#[cfg(feature = "spreadsheets")]
 pub(crate) fn read_xlsx(
     shown_file: &str,
     bytes: &[u8],
@@ -354,6 +363,7 @@ pub(crate) fn read_xlsx(
 /// cells, where a repeated row or cell counts as often as it is repeated (against the
 /// limits, before it is copied) and an empty one only moves the position on. A cell's
 /// text is the text it displays (dates as the sheet formats them).
+#[cfg(feature = "spreadsheets")]
 pub fn read_ods(shown_file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, ImportError> {
     use quick_xml::events::Event;
     limits::check_archive(bytes, shown_file)?;
@@ -539,6 +549,7 @@ pub fn read_ods(shown_file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<T
 }
 
 /// Adds text to the cell being read, refusing a cell that grows past the longest one read.
+#[cfg(feature = "spreadsheets")]
 fn push_text(
     cell: &mut Option<String>,
     text: &str,
@@ -566,6 +577,7 @@ fn push_text(
     Ok(())
 }
 
+#[cfg(feature = "spreadsheets")]
 #[cfg(test)]
 mod tests {
     use super::*;

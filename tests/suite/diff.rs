@@ -301,14 +301,78 @@ fn yaml_file(name: &str) -> Value {
 }
 
 #[test]
-fn the_github_action_installs_from_its_own_checkout_checks_and_summarises() {
+fn the_github_action_installs_check_and_diff_only_cached_then_checks_and_summarises() {
     let action = yaml_file("action.yml");
     assert_eq!(action["runs"]["using"], "composite");
     let steps = action["runs"]["steps"].as_array().unwrap();
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    assert!(steps.iter().all(|s| s["shell"] == "bash"));
-    assert_eq!(steps[0]["env"]["ACTION_PATH"], "${{ github.action_path }}");
-    assert!(runs[0].contains("cargo install --locked --path \"$ACTION_PATH\""));
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["shell"] == "bash" || s["uses"].is_string())
+    );
+    let named = |id: &str| {
+        steps
+            .iter()
+            .position(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("no step `{id}`"))
+    };
+    // The binary is cached under a key of the runner and the action's own sources.
+    let (key, cache) = (named("key"), named("cache"));
+    assert_eq!(
+        steps[key]["env"]["ACTION_PATH"],
+        "${{ github.action_path }}"
+    );
+    let key_run = steps[key]["run"].as_str().unwrap();
+    for part in [
+        "Cargo.lock",
+        "Cargo.toml",
+        "src",
+        "$RUNNER_OS",
+        "$RUNNER_ARCH",
+    ] {
+        assert!(
+            key_run.contains(part),
+            "the key leaves out {part}: {key_run}"
+        );
+    }
+    assert!(
+        steps[cache]["uses"]
+            .as_str()
+            .unwrap()
+            .starts_with("actions/cache@")
+    );
+    assert_eq!(steps[cache]["with"]["key"], "${{ steps.key.outputs.key }}");
+    assert_eq!(steps[cache]["with"]["path"], "${{ steps.key.outputs.dir }}");
+    // Installed only on a miss, from the action's checkout, with what check and diff need.
+    let install = steps
+        .iter()
+        .position(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("cargo install"))
+        })
+        .unwrap();
+    assert!(key < cache && cache < install);
+    assert_eq!(
+        steps[install]["if"],
+        "steps.cache.outputs.cache-hit != 'true'"
+    );
+    assert_eq!(
+        steps[install]["run"],
+        "cargo install --locked --no-default-features --path \"$ACTION_PATH\" --root \"$INSTALL_DIR\""
+    );
+    assert_eq!(
+        steps[install]["env"]["INSTALL_DIR"],
+        "${{ steps.key.outputs.dir }}"
+    );
+    // The cached or installed binary is the one the next steps run.
+    assert!(
+        steps[install + 1]["run"]
+            .as_str()
+            .unwrap()
+            .contains("echo \"$INSTALL_DIR/bin\" >> \"$GITHUB_PATH\"")
+    );
     assert!(runs.iter().any(|r| r.contains("--format github")));
     let summary = runs
         .iter()
