@@ -198,6 +198,16 @@ pub(crate) struct ModelPair {
     pub(crate) second: ModelIx,
 }
 
+/// An address the site keeps for a page that lives elsewhere now: a small page there
+/// sends the reader on (the theme's `pages/redirect.html`). The sitemap never lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Redirect {
+    /// Path from the site root, `…/index.html`, as a page's.
+    pub(crate) path: String,
+    /// The page the reader is sent to.
+    pub(crate) to: PageIx,
+}
+
 /// How many neighbours on each side of the current page its group shows in the fallback
 /// navigation: enough to step through a scope's guides one page at a time, and a
 /// fixed number, so a page's size does not grow with the site.
@@ -220,6 +230,9 @@ pub(crate) struct SitePlan {
     /// The content pages but the home page, in navigation order (see [`guide_order`]):
     /// sorted once, as the navigation and every scope page list them.
     pub(crate) guide_order: Vec<usize>,
+    /// The addresses pages had before, each leading to its page now (see
+    /// [`Redirect`]), in page order; none of them is a page's path.
+    pub(crate) redirects: Vec<Redirect>,
 }
 
 impl SitePlan {
@@ -282,6 +295,7 @@ impl SitePlan {
                     .and_then(|&scope| scope_page(model, scope))
             })
             .collect();
+        let redirects = redirects(project, &pages);
         SitePlan {
             pages,
             nav,
@@ -289,6 +303,7 @@ impl SitePlan {
             scope_landing,
             model_landing,
             guide_order: guide_order.to_vec(),
+            redirects,
         }
     }
 
@@ -479,9 +494,63 @@ pub(crate) fn model_pairs(project: &Project) -> Vec<ModelPair> {
 }
 
 /// The id of a model as its paths use it: `None` for the implicit model of a project
-/// without models, whose pages keep the paths of a project without models.
+/// without models and for the default model, whose pages keep the paths of a project
+/// without models.
 fn model_id(project: &Project, model: ModelIx) -> Option<&str> {
-    project.model_at(model).id()
+    project.model_at(model).path_id()
+}
+
+/// The ids a model's pages had in their addresses before and no longer have: the
+/// default model's own id (its pages were at `<model>/<scope>/` until it became the
+/// default, or before a project's models had a default).
+fn former_model_ids(project: &Project, model: ModelIx) -> Vec<Option<&str>> {
+    let def = project.model_at(model);
+    let mut former = Vec::new();
+    if def.is_default
+        && let Some(id) = def.id()
+    {
+        former.push(Some(id));
+    }
+    former
+}
+
+/// The addresses a page had before that it no longer has, from the former ids of what
+/// it belongs to. Each may equal another page's path; [`redirects`] leaves those out.
+fn former_paths(project: &Project, kind: PageKind) -> Vec<String> {
+    match kind {
+        PageKind::Scope { model, scope } => {
+            let scope = &project.scope_at(scope).id.value;
+            former_model_ids(project, model)
+                .into_iter()
+                .map(|id| urls::scope_page(id, scope))
+                .collect()
+        }
+        PageKind::Compare { model } => former_model_ids(project, model)
+            .into_iter()
+            .map(urls::compare_scopes)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The redirects of the site: each page's former addresses, in page order, but for an
+/// address a page has (the page wins) or an earlier redirect took.
+fn redirects(project: &Project, pages: &[PlannedPage]) -> Vec<Redirect> {
+    let mut taken: std::collections::HashSet<String> =
+        pages.iter().map(|page| page.path.clone()).collect();
+    let mut redirects = Vec::new();
+    for (index, page) in pages.iter().enumerate() {
+        for path in former_paths(project, page.kind) {
+            if !taken.insert(path.clone()) {
+                continue;
+            }
+            redirects.push(Redirect {
+                path,
+                to: PageIx(index),
+            });
+        }
+    }
+    redirects
 }
 
 /// The path of a page from the site root.
@@ -503,8 +572,8 @@ pub(crate) fn path_of(project: &Project, content: &[ContentPage], kind: PageKind
             second,
         } => urls::compare_models(
             &project.scope_at(scope).id.value,
-            model_id(project, first).unwrap_or_default(),
-            model_id(project, second).unwrap_or_default(),
+            project.model_at(first).id().unwrap_or_default(),
+            project.model_at(second).id().unwrap_or_default(),
         ),
         PageKind::Glossary => urls::GLOSSARY.to_string(),
         PageKind::NotFound => urls::NOT_FOUND.to_string(),
@@ -639,7 +708,7 @@ pub(crate) fn compare_pair_name(project: &Project, first: ModelIx, second: Model
 /// The anchor of a model's row in the home page's grid, which the model's breadcrumb
 /// links to (a model has no page of its own). Made from the model's validated id.
 pub(crate) fn model_anchor(project: &Project, model: ModelIx) -> String {
-    format!("model-{}", model_id(project, model).unwrap_or_default())
+    format!("model-{}", project.model_at(model).id().unwrap_or_default())
 }
 
 /// The title of a scope's RASCI page: its name, then the `deployment_title` label.

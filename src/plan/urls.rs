@@ -28,8 +28,8 @@ pub(crate) fn scope(id: &str) -> String {
     format!("{id}/index.html")
 }
 
-/// A scope's RASCI page: `<scope>/` in a project without operating models (`model`
-/// is `None`), `<model>/<scope>/` in one with models. Both ids were validated when the
+/// A scope's RASCI page: `<scope>/` in a project without operating models and for the
+/// default model (`model` is `None`), `<model>/<scope>/` for the other models. Both ids were validated when the
 /// project was loaded (slugs, never a reserved name, a model id never a scope id), so
 /// the two forms cannot meet.
 pub(crate) fn scope_page(model: Option<&str>, scope: &str) -> String {
@@ -39,8 +39,8 @@ pub(crate) fn scope_page(model: Option<&str>, scope: &str) -> String {
     }
 }
 
-/// The comparison of the scopes of one model, in a project with models; the
-/// project-wide [`COMPARE`] otherwise.
+/// The comparison of the scopes of one model other than the default; the
+/// project-wide [`COMPARE`] for the default model and in a project without models.
 pub(crate) fn compare_scopes(model: Option<&str>) -> String {
     match model {
         Some(model) => format!("{COMPARE_DIR}/{model}/index.html"),
