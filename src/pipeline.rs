@@ -93,6 +93,8 @@ pub(crate) struct Checked<'p> {
     /// Where the links are that the check of Markdown links already reported, so the
     /// check of the built site does not report them twice.
     reported_links: Vec<Span>,
+    /// The plan stage's result, made once per check (see [`plan`]).
+    plan: crate::plan::SitePlan,
 }
 
 /// How many times this thread ran each stage, so tests can tell that a rebuild resolves
@@ -157,6 +159,11 @@ fn check_remembering<'p>(
     findings.extend(broken);
     let matrices = crate::resolve::resolve(project);
     crate::check::check(project, &matrices, &mut findings);
+    // The site is planned here rather than after the check: which addresses the site
+    // will have is judged from the plan (two things claiming one address), without
+    // rendering, so plain `check` finds what `build` would.
+    let plan = crate::plan::SitePlan::new(project, content);
+    findings.extend(plan.address_findings.iter().cloned());
     Checked {
         project,
         content,
@@ -164,6 +171,7 @@ fn check_remembering<'p>(
         findings,
         source_links,
         reported_links,
+        plan,
     }
 }
 
@@ -388,9 +396,10 @@ struct RenderedSite {
 }
 
 /// The plan stage: every page of the site, its URL, navigation, breadcrumb and switcher
-/// entries, as output-neutral data, made once per build.
-pub(crate) fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
-    crate::plan::SitePlan::new(checked.project, checked.content)
+/// entries, as output-neutral data, made once per build. It runs at the end of the check
+/// (whose findings include the plan's: addresses claimed twice), which keeps it.
+pub(crate) fn plan<'c>(checked: &'c Checked<'_>) -> &'c crate::plan::SitePlan {
+    &checked.plan
 }
 
 /// The render stage of the pipeline: the theme the config names, then the site of the
@@ -409,7 +418,7 @@ fn render(
         checked.project,
         checked.content,
         &checked.matrices,
-        &plan,
+        plan,
         &theme,
         &history,
         previous,

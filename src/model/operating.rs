@@ -34,6 +34,10 @@ pub struct ModelDef {
     /// at most one model says `true`.
     #[serde(default)]
     pub(crate) default: Option<Located<bool>>,
+    /// Former ids of the model: each address its pages had under one of them keeps a
+    /// redirect to the page.
+    #[serde(default)]
+    pub(crate) aliases: Vec<Located<String>>,
     /// Party ids taking part in this model, in the order of its matrix columns.
     pub(crate) parties: Vec<Located<String>>,
     /// Scope ids (deployments) this model covers, in this order.

@@ -17,8 +17,10 @@
 pub mod urls;
 
 use crate::config::Labels;
+use crate::diagnostic::{Diagnostic, RuleId};
 use crate::load::content::ContentPage;
 use crate::model::{ModelIx, Project, Scope, ScopeIx};
+use crate::source::Span;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -233,6 +235,9 @@ pub(crate) struct SitePlan {
     /// The addresses pages had before, each leading to its page now (see
     /// [`Redirect`]), in page order; none of them is a page's path.
     pub(crate) redirects: Vec<Redirect>,
+    /// `id/address-taken` findings: aliases and former ids that claim an address a page
+    /// or another redirect has. The pipeline adds them to the check's findings.
+    pub(crate) address_findings: Vec<Diagnostic>,
 }
 
 impl SitePlan {
@@ -295,7 +300,7 @@ impl SitePlan {
                     .and_then(|&scope| scope_page(model, scope))
             })
             .collect();
-        let redirects = redirects(project, &pages);
+        let (redirects, address_findings) = redirects(project, content, &pages);
         SitePlan {
             pages,
             nav,
@@ -304,6 +309,7 @@ impl SitePlan {
             model_landing,
             guide_order: guide_order.to_vec(),
             redirects,
+            address_findings,
         }
     }
 
@@ -500,57 +506,200 @@ fn model_id(project: &Project, model: ModelIx) -> Option<&str> {
     project.model_at(model).path_id()
 }
 
-/// The ids a model's pages had in their addresses before and no longer have: the
-/// default model's own id (its pages were at `<model>/<scope>/` until it became the
-/// default, or before a project's models had a default).
-fn former_model_ids(project: &Project, model: ModelIx) -> Vec<Option<&str>> {
-    let def = project.model_at(model);
-    let mut former = Vec::new();
-    if def.is_default
-        && let Some(id) = def.id()
-    {
-        former.push(Some(id));
+/// An id as a page's address uses it, and where it was written when it is a former id
+/// (`None` for the id the thing has now).
+type IdAt<'p> = (Option<&'p str>, Option<Span>);
+
+/// The ids a model's pages can be found under in addresses: the one they use now
+/// (`None` for the implicit and the default model), then the former ones: the default
+/// model's own id (its pages were at `<model>/<scope>/` before it was the default), and
+/// the model's `aliases:`. `real` asks for the ids of the comparison of two models,
+/// which always names the models by id.
+fn model_ids(project: &Project, model: ModelIx, real: bool) -> Vec<IdAt<'_>> {
+    let model = project.model_at(model);
+    let mut ids = vec![(if real { model.id() } else { model.path_id() }, None)];
+    if let Some(def) = &model.def {
+        if model.is_default && !real {
+            ids.push((Some(def.id.as_str()), Some(def.id.span)));
+        }
+        ids.extend(def.aliases.iter().map(|a| (Some(a.as_str()), Some(a.span))));
     }
-    former
+    ids
+}
+
+/// A scope's id, then its former ids (`aliases:`) with where each was written.
+fn scope_ids(scope: &Scope) -> Vec<IdAt<'_>> {
+    std::iter::once((Some(scope.id.as_str()), None))
+        .chain(
+            scope
+                .aliases
+                .iter()
+                .map(|a| (Some(a.as_str()), Some(a.span))),
+        )
+        .collect()
 }
 
 /// The addresses a page had before that it no longer has, from the former ids of what
-/// it belongs to. Each may equal another page's path; [`redirects`] leaves those out.
-fn former_paths(project: &Project, kind: PageKind) -> Vec<String> {
+/// it belongs to, each with the former id (or front matter alias) that gives it. Each may
+/// equal another page's path or another redirect's; [`redirects`] reports those.
+fn former_paths(
+    project: &Project,
+    content: &[ContentPage],
+    kind: PageKind,
+    first_of_content: bool,
+) -> Vec<(String, Span)> {
+    // Every combination of the ids but the current one: each former path, with the span
+    // of the first former id in it.
+    fn combine<'p>(lists: &[Vec<IdAt<'p>>]) -> Vec<(Vec<Option<&'p str>>, Span)> {
+        let mut out: Vec<(Vec<Option<&'p str>>, Option<Span>)> = vec![(Vec::new(), None)];
+        for list in lists {
+            out = out
+                .into_iter()
+                .flat_map(|(ids, span)| {
+                    list.iter().map(move |&(id, at)| {
+                        let mut ids = ids.clone();
+                        ids.push(id);
+                        (ids, span.or(at))
+                    })
+                })
+                .collect();
+        }
+        out.into_iter()
+            .filter_map(|(ids, span)| Some((ids, span?)))
+            .collect()
+    }
+    let scope_of = |scope: ScopeIx| scope_ids(project.scope_at(scope));
     match kind {
         PageKind::Scope { model, scope } => {
-            let scope = &project.scope_at(scope).id.value;
-            former_model_ids(project, model)
+            combine(&[model_ids(project, model, false), scope_of(scope)])
                 .into_iter()
-                .map(|id| urls::scope_page(id, scope))
+                .map(|(ids, span)| (urls::scope_page(ids[0], ids[1].unwrap_or_default()), span))
                 .collect()
         }
-        PageKind::Compare { model } => former_model_ids(project, model)
+        PageKind::Compare { model } => combine(&[model_ids(project, model, false)])
             .into_iter()
-            .map(urls::compare_scopes)
+            .map(|(ids, span)| (urls::compare_scopes(ids[0]), span))
             .collect(),
-        _ => Vec::new(),
+        PageKind::CompareModels {
+            scope,
+            first,
+            second,
+        } => combine(&[
+            scope_of(scope),
+            model_ids(project, first, true),
+            model_ids(project, second, true),
+        ])
+        .into_iter()
+        .map(|(ids, span)| {
+            let id = |i: usize| ids[i].unwrap_or_default();
+            (urls::compare_models(id(0), id(1), id(2)), span)
+        })
+        .collect(),
+        PageKind::Content { page, scope } => {
+            let slug = &content[page].slug;
+            let mut paths: Vec<(String, Span)> = match scope {
+                Some(scope) => combine(&[scope_of(scope)])
+                    .into_iter()
+                    .map(|(ids, span)| (urls::content(ids[0], slug), span))
+                    .collect(),
+                None => Vec::new(),
+            };
+            // A page's own aliases lead to its first page (its first scope's).
+            if first_of_content {
+                paths.extend(
+                    content[page]
+                        .front
+                        .aliases
+                        .iter()
+                        .map(|alias| (urls::alias(&alias.value), alias.span)),
+                );
+            }
+            paths
+        }
+        PageKind::Party(index) => project.parties[index]
+            .aliases
+            .iter()
+            .map(|alias| (urls::party(&alias.value), alias.span))
+            .collect(),
+        PageKind::Home | PageKind::Glossary | PageKind::NotFound => Vec::new(),
     }
 }
 
-/// The redirects of the site: each page's former addresses, in page order, but for an
-/// address a page has (the page wins) or an earlier redirect took.
-fn redirects(project: &Project, pages: &[PlannedPage]) -> Vec<Redirect> {
-    let mut taken: std::collections::HashSet<String> =
-        pages.iter().map(|page| page.path.clone()).collect();
+/// Where a page comes from, for a finding that names it: the id or file that gives its
+/// address, when it has one of its own.
+fn origin(project: &Project, content: &[ContentPage], kind: PageKind) -> Option<Span> {
+    match kind {
+        PageKind::Scope { scope, .. } => Some(project.scope_at(scope).id.span),
+        PageKind::Content { page, .. } => Some(Span::new(content[page].file, 0, 0)),
+        PageKind::Party(index) => Some(project.parties[index].id.span),
+        _ => None,
+    }
+}
+
+/// The redirects of the site: each page's former addresses, in page order, and a finding
+/// (`id/address-taken`) for each that a page has or an earlier redirect took, naming both.
+/// An alias that is the page's own address is no redirect and no finding.
+fn redirects(
+    project: &Project,
+    content: &[ContentPage],
+    pages: &[PlannedPage],
+) -> (Vec<Redirect>, Vec<Diagnostic>) {
+    let page_at: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(index, page)| (page.path.as_str(), index))
+        .collect();
+    let mut claimed: HashMap<String, Span> = HashMap::new();
     let mut redirects = Vec::new();
+    let mut findings = Vec::new();
+    let mut seen_content = std::collections::HashSet::new();
     for (index, page) in pages.iter().enumerate() {
-        for path in former_paths(project, page.kind) {
-            if !taken.insert(path.clone()) {
+        let first_of_content = match page.kind {
+            PageKind::Content { page, .. } => seen_content.insert(page),
+            _ => false,
+        };
+        for (path, span) in former_paths(project, content, page.kind, first_of_content) {
+            let shown = path.strip_suffix("index.html").unwrap_or(&path);
+            if let Some(&other) = page_at.get(path.as_str()) {
+                if other == index {
+                    continue;
+                }
+                let mut finding = Diagnostic::new(
+                    RuleId::IdAddressTaken,
+                    format!(
+                        "`/{shown}` would lead to `{}`, but it is the address of `{}`",
+                        page.title, pages[other].title
+                    ),
+                )
+                .at(span, "gives this address");
+                if let Some(at) = origin(project, content, pages[other].kind) {
+                    finding = finding.label(at, "the page at this address");
+                }
+                findings.push(finding.help(
+                    "a page keeps its address: remove this alias or former id, or move the other page",
+                ));
                 continue;
             }
+            if let Some(&earlier) = claimed.get(&path) {
+                findings.push(
+                    Diagnostic::new(
+                        RuleId::IdAddressTaken,
+                        format!("two aliases or former ids claim the address `/{shown}`"),
+                    )
+                    .at(span, "claims this address")
+                    .label(earlier, "claims it first")
+                    .help("an address leads to one page: remove one of the two"),
+                );
+                continue;
+            }
+            claimed.insert(path.clone(), span);
             redirects.push(Redirect {
                 path,
                 to: PageIx(index),
             });
         }
     }
-    redirects
+    (redirects, findings)
 }
 
 /// The path of a page from the site root.

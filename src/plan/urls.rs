@@ -74,6 +74,13 @@ pub(crate) fn content(scope: Option<&str>, slug: &str) -> String {
     }
 }
 
+/// The address a content page's front-matter alias names (`/old/page/`, validated when
+/// the page was loaded: segments of lowercase ASCII letters, digits, `-` and `_`, never a
+/// name the site keeps for itself), as a page's path.
+pub(crate) fn alias(alias: &str) -> String {
+    format!("{}/index.html", alias.trim_matches('/'))
+}
+
 /// A download of a scope's table, beside its page and named with the model when the
 /// project has models, so that files saved from two models never share a name.
 pub(crate) fn download(model: Option<&str>, scope: &str, extension: &str) -> String {

@@ -28,6 +28,7 @@ mod models_site;
 mod output;
 mod pipeline;
 mod plan;
+mod redirects;
 mod rules;
 mod sarif;
 mod schema;
