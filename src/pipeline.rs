@@ -152,18 +152,32 @@ fn check_remembering<'p>(
     count(|runs| runs.checks += 1);
     let source_links = crate::check::links::source_links_remembering(project, content, links);
     let broken = crate::check::links::check_sources(project, content, &source_links);
-    let reported_links = broken
-        .iter()
-        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
-        .collect();
     findings.extend(broken);
     let matrices = crate::resolve::resolve(project);
-    crate::check::check(project, &matrices, &mut findings);
-    // The site is planned here rather than after the check: which addresses the site
-    // will have is judged from the plan (two things claiming one address), without
-    // rendering, so plain `check` finds what `build` would.
+    // The site is planned here, before the rules: which addresses the site will have is
+    // judged from the plan (links to its pages, addresses claimed twice) without
+    // rendering, so plain `check` finds what `build` would, and `check.rules` applies to
+    // those findings too.
     let plan = crate::plan::SitePlan::new(project, content);
     findings.extend(plan.address_findings.iter().cloned());
+    let addresses = crate::check::links::SiteAddresses {
+        files: plan.planned_files(project, &matrices),
+        unplanned: &[crate::plan::urls::STATIC, crate::plan::urls::DIAGRAMS],
+        content_paths: plan.content_paths(content),
+    };
+    findings.extend(crate::check::links::check_site_links(
+        project,
+        content,
+        &source_links,
+        &addresses,
+    ));
+    let reported_links = findings
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == crate::diagnostic::RuleId::LinkBroken)
+        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
+        .collect();
+    crate::check::check(project, &matrices, &mut findings);
     Checked {
         project,
         content,
@@ -396,8 +410,9 @@ struct RenderedSite {
 }
 
 /// The plan stage: every page of the site, its URL, navigation, breadcrumb and switcher
-/// entries, as output-neutral data, made once per build. It runs at the end of the check
-/// (whose findings include the plan's: addresses claimed twice), which keeps it.
+/// entries, as output-neutral data, made once per build. The check makes it (its
+/// findings include the plan's: addresses claimed twice, links to pages the site will
+/// not have) and keeps it for the render stage.
 pub(crate) fn plan<'c>(checked: &'c Checked<'_>) -> &'c crate::plan::SitePlan {
     &checked.plan
 }

@@ -324,6 +324,54 @@ impl SitePlan {
         self.by_key.get(&PageAt { model, scope, key }).copied()
     }
 
+    /// Every file of the site the plan knows before rendering: the pages, the redirect
+    /// pages, each matrix's downloads and the site-wide files (the sitemap only with
+    /// `base_url`). The theme's static files and the diagrams are not among them.
+    pub(crate) fn planned_files(
+        &self,
+        project: &Project,
+        matrices: &[crate::resolve::Matrix<'_>],
+    ) -> std::collections::HashSet<String> {
+        let mut files: std::collections::HashSet<String> = self
+            .pages
+            .iter()
+            .map(|page| page.path.clone())
+            .chain(self.redirects.iter().map(|r| r.path.clone()))
+            .collect();
+        for matrix in matrices {
+            let model = project.model_at(matrix.model).path_id();
+            for extension in ["csv", "json", "xlsx"] {
+                files.insert(urls::download(model, &matrix.scope.id.value, extension));
+            }
+        }
+        files.extend([urls::SEARCH_INDEX_JS, urls::ROBOTS, urls::NOT_FOUND].map(str::to_string));
+        if project.config.base_url.is_some() {
+            files.insert(urls::SITEMAP.to_string());
+        }
+        files
+    }
+
+    /// Per content page, the paths of the pages it is rendered on: one per scope that
+    /// shows it, the home page for `_index.md`.
+    pub(crate) fn content_paths(&self, content: &[ContentPage]) -> Vec<Vec<String>> {
+        let mut paths: Vec<Vec<String>> = content
+            .iter()
+            .map(|page| {
+                if page.is_home() {
+                    vec![urls::HOME.to_string()]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        for page in &self.pages {
+            if let PageKind::Content { page: index, .. } = page.kind {
+                paths[index].push(page.path.clone());
+            }
+        }
+        paths
+    }
+
     /// The page at `index`.
     pub(crate) fn page(&self, index: PageIx) -> &PlannedPage {
         &self.pages[index.0]

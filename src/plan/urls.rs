@@ -90,9 +90,12 @@ pub(crate) fn download(model: Option<&str>, scope: &str, extension: &str) -> Str
     }
 }
 
+/// The folder of the diagrams' standalone files.
+pub(crate) const DIAGRAMS: &str = "diagrams";
+
 /// A diagram's standalone `.svg` file, named by the diagram's id.
 pub(crate) fn diagram(id: &str) -> String {
-    format!("diagrams/{id}.svg")
+    format!("{DIAGRAMS}/{id}.svg")
 }
 
 pub(crate) fn task_anchor(task: &str) -> String {

@@ -22,6 +22,7 @@ mod labels;
 mod last_updated;
 mod layering;
 mod letters;
+mod links_agree;
 mod loader_props;
 mod models;
 mod models_site;
