@@ -12,6 +12,7 @@ mod docs;
 mod exports;
 mod fixtures;
 mod fuzz;
+mod grown_hub;
 mod hostile;
 mod hub;
 mod ids;
