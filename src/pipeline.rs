@@ -164,6 +164,7 @@ fn check_remembering<'p>(
         files: plan.planned_files(project, &matrices),
         unplanned: &[crate::plan::urls::STATIC, crate::plan::urls::DIAGRAMS],
         content_paths: plan.content_paths(content),
+        data_anchors: plan.data_anchors(project, &matrices),
     };
     findings.extend(crate::check::links::check_site_links(
         project,

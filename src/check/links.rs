@@ -7,9 +7,10 @@
 //! Links to the site's own pages and files (`/cloud/`, `../compare/`, `/parties/x/`) are
 //! judged against the addresses the site plan gives ([`SiteAddresses`], handed in by the
 //! pipeline, which plans the site at the end of the check): so plain `rasci check` finds
-//! every broken link to a page that `build` finds. Files only the render stage knows
-//! (the theme's static files, diagrams) and anchors of pages built from data are left to
-//! the check of the built site (`render::links`).
+//! every broken link to a page that `build` finds, and the anchors the data gives
+//! (task rows, section headings, glossary terms). Files only the render stage knows (the
+//! theme's static files, diagrams) and the theme's own anchors are left to the check of
+//! the built site (`render::links`).
 
 use crate::diagnostic::{Diagnostic, RuleId};
 use crate::load::content::{CONTENT_DIR, ContentPage};
@@ -279,7 +280,16 @@ pub(crate) struct SiteAddresses {
     /// Per content page (index into the content pages), the paths of its pages: one per
     /// scope that shows it.
     pub(crate) content_paths: Vec<Vec<String>>,
+    /// Per page built from data, the anchors its data gives it: a scope page's task rows
+    /// (`task-<id>`) and section headings (`section-<id>`), with their former ids, and the
+    /// glossary's terms (`term-<term>`). A fragment with one of [`DATA_ANCHORS`]'
+    /// prefixes must be one of them; other anchors of those pages are the theme's.
+    pub(crate) data_anchors: HashMap<String, HashSet<String>>,
 }
+
+/// The prefixes of the anchors the data gives pages built from it (see
+/// [`SiteAddresses::data_anchors`]).
+pub(crate) const DATA_ANCHORS: [&str; 3] = ["task-", "section-", "term-"];
 
 /// `link/broken` findings for the links of content pages to the site's own pages and
 /// files (every link but a Markdown file's, an external one and a bare `#anchor`), judged
@@ -330,6 +340,19 @@ pub(crate) fn check_site_links(
                 // the root; otherwise the first page's target is judged, as above.
                 let from = paths.first()?;
                 let target = target_of(from, &path)?;
+                let fragment_text = percent_decode(fragment);
+                if let Some(known) = site.data_anchors.get(&target) {
+                    let judged = DATA_ANCHORS.iter().any(|p| fragment_text.starts_with(p));
+                    return (judged && !known.contains(&fragment_text)).then(|| {
+                        (
+                            from.clone(),
+                            format!(
+                                "`/{}` has no row, section or term with id `{fragment_text}`",
+                                shown(&target)
+                            ),
+                        )
+                    });
+                }
                 let &index = content_at.get(target.as_str())?;
                 let known = ids
                     .entry(index)

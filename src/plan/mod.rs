@@ -351,6 +351,44 @@ impl SitePlan {
         files
     }
 
+    /// The anchors the data gives the pages built from it, by page path: each scope
+    /// page's task rows and titled sections (with their former ids), and the glossary's
+    /// terms. See `check::links::SiteAddresses`.
+    pub(crate) fn data_anchors(
+        &self,
+        project: &Project,
+        matrices: &[crate::resolve::Matrix<'_>],
+    ) -> HashMap<String, std::collections::HashSet<String>> {
+        let mut anchors: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
+        for matrix in matrices {
+            let Some(page) = self.scope_page(matrix.model, matrix.scope_index) else {
+                continue;
+            };
+            let ids = anchors.entry(self.page(page).path.clone()).or_default();
+            for section in &matrix.sections {
+                if section.section.title.is_some() {
+                    let section_ids =
+                        std::iter::once(&section.section.id).chain(&section.section.aliases);
+                    ids.extend(section_ids.map(|id| format!("section-{}", id.value)));
+                }
+                for row in &section.rows {
+                    let task = row.task;
+                    let task_ids = std::iter::once(&task.id).chain(&task.aliases);
+                    ids.extend(task_ids.map(|id| urls::task_anchor(&id.value)));
+                }
+            }
+        }
+        anchors.insert(
+            urls::GLOSSARY.to_string(),
+            project
+                .glossary
+                .iter()
+                .map(|term| crate::load::ids::term_anchor(&term.term.value))
+                .collect(),
+        );
+        anchors
+    }
+
     /// Per content page, the paths of the pages it is rendered on: one per scope that
     /// shows it, the home page for `_index.md`.
     pub(crate) fn content_paths(&self, content: &[ContentPage]) -> Vec<Vec<String>> {

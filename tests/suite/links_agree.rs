@@ -108,7 +108,7 @@ fn build_reports_no_broken_link_that_check_did_not() {
     // A project with broken links to the site's pages, which only the plan can judge.
     let broken = links_to_pages();
     let built = rasci::pipeline::build(broken.root()).unwrap();
-    assert_eq!(written_broken(&built.project, &built.findings).len(), 4);
+    assert_eq!(written_broken(&built.project, &built.findings).len(), 6);
     disagreements.extend(disagreement(broken.root()));
     assert!(projects > 80, "only {projects} projects were built");
     assert!(disagreements.is_empty(), "{disagreements:#?}");
@@ -117,7 +117,7 @@ fn build_reports_no_broken_link_that_check_did_not() {
 /// Links to pages of the site that it will not have are found by plain `check`, at the
 /// link, and links to pages, redirects and downloads it will have are not.
 /// A project whose guide links to pages, a redirect and a download the site will have,
-/// and to four it will not.
+/// and to six it will not (among them a task row and a glossary term).
 fn links_to_pages() -> crate::support::BuiltProject {
     Project::base()
         .file(
@@ -125,11 +125,21 @@ fn links_to_pages() -> crate::support::BuiltProject {
             "scopes:\n  - id: main\n    name: Main\n    sections: [general]\n    aliases: [old]\n",
         )
         .file(
+            "data/tasks.yaml",
+            "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: Run it\n        aliases: [operate]\n        rasci: { vendor: \"A, R\", customer: \"C, I\" }\n",
+        )
+        .file(
+            "data/glossary.yaml",
+            "glossary:\n  - term: SIP\n    definition: A protocol.\n",
+        )
+        .file(
             "content/guide.md",
             "---\ntitle: A guide\n---\n\n\
              [fine](/main/) [fine](../../parties/vendor/) [redirect](/old/) [csv](/main/rasci-main.csv)\n\
              [heading](/main/guide/#setup) [glossary](/glossary/)\n\n\
              [gone](/nowhere/) [up](../../../x/) [folder](/main) [anchor](/main/guide/#nope)\n\n\
+             [row](/main/#task-run) [former](/main/#task-operate) [term](/glossary/#term-sip) [top](/main/#main)\n\n\
+             [no row](/main/#task-nope) [no term](/glossary/#term-nope)\n\n\
              ## Setup\n",
         )
         .build()
@@ -140,6 +150,11 @@ fn plain_check_judges_links_to_the_sites_pages() {
     let project = links_to_pages();
     let checked = project.check();
     assert_eq!(checked.code, 1, "{:#?}", checked.diagnostics);
+    assert!(
+        checked.rules().iter().all(|rule| *rule == "link/broken"),
+        "{:?}",
+        checked.rules()
+    );
     let found: Vec<(u64, u64, String)> = checked
         .with_rule("link/broken")
         .iter()
@@ -158,6 +173,8 @@ fn plain_check_judges_links_to_the_sites_pages() {
             (8, 19, "broken link `../../../x/`".to_string()),
             (8, 37, "broken link `/main`".to_string()),
             (8, 53, "broken link `/main/guide/#nope`".to_string()),
+            (12, 1, "broken link `/main/#task-nope`".to_string()),
+            (12, 28, "broken link `/glossary/#term-nope`".to_string()),
         ],
         "{:#?}",
         checked.diagnostics
