@@ -368,13 +368,18 @@ pub(crate) fn check_site_links(
             }),
         };
         if let Some((from, reason)) = reason {
+            let how = "a link to a page of the site names its address from the site root (`/cloud/`) or from the page, or its Markdown file (`other.md`)";
+            // A link from the root leads to one place from every page; one from the page
+            // is named with the page it was judged on.
+            let help = if path.starts_with('/') || paths.len() == 1 {
+                how.to_string()
+            } else {
+                format!("from the page `/{}`: {how}", shown(&from))
+            };
             found.push(
                 Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`"))
                     .at(link.span, reason)
-                    .help(format!(
-                        "on the page `/{}`; a link to a page of the site names its address from the site root (`/cloud/`) or from the page, or its Markdown file (`other.md`)",
-                        shown(&from)
-                    )),
+                    .help(help),
             );
         }
     }
