@@ -41,7 +41,6 @@ pub(crate) mod located;
 pub mod lsp;
 pub mod model;
 pub mod pipeline;
-#[cfg(feature = "site")]
 pub mod plan;
 #[cfg(feature = "site")]
 pub mod render;

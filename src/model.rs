@@ -222,6 +222,9 @@ pub struct Party {
     pub name: Located<String>,
     #[serde(default)]
     pub(crate) description: Option<Located<String>>,
+    /// Former ids of the party: its page keeps a redirect at each one's address.
+    #[serde(default)]
+    pub(crate) aliases: Vec<Located<String>>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -244,6 +247,10 @@ pub struct Scope {
     pub(crate) description: Option<Located<String>>,
     /// Section ids shown in this scope, in this order.
     pub(crate) sections: Vec<Located<String>>,
+    /// Former ids of the scope: each address its pages had under one of them keeps a
+    /// redirect to the page.
+    #[serde(default)]
+    pub(crate) aliases: Vec<Located<String>>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -270,6 +277,10 @@ pub struct Section {
     pub(crate) title: Option<Located<String>>,
     #[serde(default)]
     pub tasks: Vec<Task>,
+    /// Former ids of the section: each stays an anchor of its heading row, so a link
+    /// to `#<former id>` still lands there.
+    #[serde(default)]
+    pub(crate) aliases: Vec<Located<String>>,
     /// Index into `Project::models` of the model this belongs to, set by the loader
     /// from its file's `model:` key (0, the implicit model, without models).
     #[serde(skip)]
@@ -285,6 +296,10 @@ pub struct Task {
     pub title: Located<String>,
     #[serde(default)]
     pub(crate) description: Option<Located<String>>,
+    /// Former ids of the task: each stays an anchor of its row (`#task-<former id>`), so
+    /// a link written to the old id still lands on the row.
+    #[serde(default)]
+    pub(crate) aliases: Vec<Located<String>>,
     /// Scope ids this task applies to; every scope that shows its section when absent.
     /// In the other scopes the task is absent: from their matrices, checks and exports.
     #[serde(default, deserialize_with = "scope_list::some_scope_ids")]

@@ -104,6 +104,8 @@ pub(crate) struct Checked<'p> {
     /// check of the built site does not report them twice.
     #[cfg_attr(not(feature = "site"), allow(dead_code))]
     reported_links: Vec<Span>,
+    /// The plan stage's result, made once per check (see [`plan`]).
+    plan: crate::plan::SitePlan,
 }
 
 /// How many times this thread ran each stage, so tests can tell that a rebuild resolves
@@ -161,12 +163,32 @@ fn check_remembering<'p>(
     count(|runs| runs.checks += 1);
     let source_links = crate::check::links::source_links_remembering(project, content, links);
     let broken = crate::check::links::check_sources(project, content, &source_links);
-    let reported_links = broken
-        .iter()
-        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
-        .collect();
     findings.extend(broken);
     let matrices = crate::resolve::resolve(project);
+    // The site is planned here, before the rules: which addresses the site will have is
+    // judged from the plan (links to its pages, addresses claimed twice) without
+    // rendering, so plain `check` finds what `build` would, and `check.rules` applies to
+    // those findings too.
+    let plan = crate::plan::SitePlan::new(project, content);
+    findings.extend(plan.address_findings.iter().cloned());
+    let addresses = crate::check::links::SiteAddresses {
+        files: plan.planned_files(project, &matrices),
+        unplanned: &[crate::plan::urls::STATIC, crate::plan::urls::DIAGRAMS],
+        content_paths: plan.content_paths(content),
+        data_anchors: plan.data_anchors(project, &matrices),
+    };
+    findings.extend(crate::check::links::check_site_links(
+        project,
+        content,
+        &source_links,
+        &addresses,
+    ));
+    let reported_links = findings
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == crate::diagnostic::RuleId::LinkBroken)
+        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
+        .collect();
     crate::check::check(project, &matrices, &mut findings);
     Checked {
         project,
@@ -175,6 +197,7 @@ fn check_remembering<'p>(
         findings,
         source_links,
         reported_links,
+        plan,
     }
 }
 
@@ -432,10 +455,11 @@ struct RenderedSite {
 }
 
 /// The plan stage: every page of the site, its URL, navigation, breadcrumb and switcher
-/// entries, as output-neutral data, made once per build.
-#[cfg(feature = "site")]
-pub(crate) fn plan(checked: &Checked<'_>) -> crate::plan::SitePlan {
-    crate::plan::SitePlan::new(checked.project, checked.content)
+/// entries, as output-neutral data, made once per build. The check makes it (its
+/// findings include the plan's: addresses claimed twice, links to pages the site will
+/// not have) and keeps it for the render stage.
+pub(crate) fn plan<'c>(checked: &'c Checked<'_>) -> &'c crate::plan::SitePlan {
+    &checked.plan
 }
 
 /// The render stage of the pipeline: the theme the config names, then the site of the
@@ -455,7 +479,7 @@ fn render(
         checked.project,
         checked.content,
         &checked.matrices,
-        &plan,
+        plan,
         &theme,
         &history,
         previous,

@@ -2,16 +2,22 @@
 //! another page by its Markdown file (`other.md`, `../guides/intro.md#setup`) must name a
 //! page that was read, and its `#fragment` a heading of that page. This runs for plain
 //! `rasci check`, so it reads the Markdown the way the renderer does (the options and
-//! heading ids of [`crate::load::markdown`]) but uses no part of the renderer. Links to
-//! the site's own pages and files can only be judged on the built site
-//! (`render::links`).
+//! heading ids of [`crate::load::markdown`]) but uses no part of the renderer.
+//!
+//! Links to the site's own pages and files (`/cloud/`, `../compare/`, `/parties/x/`) are
+//! judged against the addresses the site plan gives ([`SiteAddresses`], handed in by the
+//! pipeline, which plans the site at the end of the check): so plain `rasci check` finds
+//! every broken link to a page that `build` finds, and the anchors the data gives
+//! (task rows, section headings, glossary terms). Files only the render stage knows (the
+//! theme's static files, diagrams) and the theme's own anchors are left to the check of
+//! the built site (`render::links`).
 
 use crate::diagnostic::{Diagnostic, RuleId};
 use crate::load::content::{CONTENT_DIR, ContentPage};
 use crate::load::markdown::{self, is_external, normalize, percent_decode};
 use crate::model::Project;
 use crate::source::{PathMemo, Span};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A link written in a content page: the page (index into the content pages), where it
 /// was written and its destination as written.
@@ -260,4 +266,177 @@ pub(crate) fn check_sources(
         found.push(diagnostic);
     }
     found
+}
+
+/// The site as its plan knows it before anything is rendered: what a link written in
+/// Markdown may lead to.
+pub(crate) struct SiteAddresses {
+    /// Every file the plan gives, by path from the site root: pages, redirect pages,
+    /// downloads and the site-wide files.
+    pub(crate) files: HashSet<String>,
+    /// Top-level folders whose files only the render stage makes (the theme's static
+    /// files, the diagrams): links into them are judged on the built site.
+    pub(crate) unplanned: &'static [&'static str],
+    /// Per content page (index into the content pages), the paths of its pages: one per
+    /// scope that shows it.
+    pub(crate) content_paths: Vec<Vec<String>>,
+    /// Per page built from data, the anchors its data gives it: a scope page's task rows
+    /// (`task-<id>`) and section headings (`section-<id>`), with their former ids, and the
+    /// glossary's terms (`term-<term>`). A fragment with one of [`DATA_ANCHORS`]'
+    /// prefixes must be one of them; other anchors of those pages are the theme's.
+    pub(crate) data_anchors: HashMap<String, HashSet<String>>,
+}
+
+/// The prefixes of the anchors the data gives pages built from it (see
+/// [`SiteAddresses::data_anchors`]).
+pub(crate) const DATA_ANCHORS: [&str; 3] = ["task-", "section-", "term-"];
+
+/// `link/broken` findings for the links of content pages to the site's own pages and
+/// files (every link but a Markdown file's, an external one and a bare `#anchor`), judged
+/// from each page the content page becomes against `site`, as the built site will have
+/// them: a link written `/x/` starts from the site root, `x/` from the page, and a
+/// folder is its `index.html` (as the renderer rewrites them). A `#fragment` of a link to
+/// a content page must be one of its headings. Each link is reported once, at the link,
+/// naming the first page it is broken on.
+pub(crate) fn check_site_links(
+    project: &Project,
+    content: &[ContentPage],
+    links: &[SourceLink],
+    site: &SiteAddresses,
+) -> Vec<Diagnostic> {
+    let content_at: HashMap<&str, usize> = site
+        .content_paths
+        .iter()
+        .enumerate()
+        .flat_map(|(index, paths)| paths.iter().map(move |p| (p.as_str(), index)))
+        .collect();
+    let mut ids: BTreeMap<usize, Option<BTreeSet<String>>> = BTreeMap::new();
+    let mut found = Vec::new();
+    for link in links {
+        let dest = link.dest.as_str();
+        if dest.is_empty() || dest.starts_with('#') || is_external(dest) {
+            continue;
+        }
+        let (path, fragment) = match dest.find('#') {
+            Some(i) => (&dest[..i], Some(&dest[i + 1..])),
+            None => (dest, None),
+        };
+        let path = percent_decode(path.split('?').next().unwrap_or(""));
+        if path.is_empty() || path.ends_with(".md") {
+            continue; // the page itself, or a page by its file: `check_sources`
+        }
+        let Some(paths) = site.content_paths.get(link.page) else {
+            continue;
+        };
+        let broken = paths.iter().find_map(|from| {
+            let reason = judge(site, from, &path)?;
+            Some((from, reason))
+        });
+        let reason = match broken {
+            Some((from, Judged::Broken(reason))) => Some((from.clone(), reason)),
+            Some((_, Judged::Unknown)) => None,
+            None => fragment.filter(|f| !f.is_empty()).and_then(|fragment| {
+                // Every page the link is on reaches the same target when it starts from
+                // the root; otherwise the first page's target is judged, as above.
+                let from = paths.first()?;
+                let target = target_of(from, &path)?;
+                let fragment_text = percent_decode(fragment);
+                if let Some(known) = site.data_anchors.get(&target) {
+                    let judged = DATA_ANCHORS.iter().any(|p| fragment_text.starts_with(p));
+                    return (judged && !known.contains(&fragment_text)).then(|| {
+                        (
+                            from.clone(),
+                            format!(
+                                "`/{}` has no row, section or term with id `{fragment_text}`",
+                                shown(&target)
+                            ),
+                        )
+                    });
+                }
+                let &index = content_at.get(target.as_str())?;
+                let known = ids
+                    .entry(index)
+                    .or_insert_with(|| heading_ids(content[index].body(&project.sources)))
+                    .as_ref()?;
+                let fragment = percent_decode(fragment);
+                (!known.contains(&fragment)).then(|| {
+                    (
+                        from.clone(),
+                        format!("`/{}` has no heading with id `{fragment}`", shown(&target)),
+                    )
+                })
+            }),
+        };
+        if let Some((from, reason)) = reason {
+            let how = "a link to a page of the site names its address from the site root (`/cloud/`) or from the page, or its Markdown file (`other.md`)";
+            // A link from the root leads to one place from every page; one from the page
+            // is named with the page it was judged on.
+            let help = if path.starts_with('/') || paths.len() == 1 {
+                how.to_string()
+            } else {
+                format!("from the page `/{}`: {how}", shown(&from))
+            };
+            found.push(
+                Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`"))
+                    .at(link.span, reason)
+                    .help(help),
+            );
+        }
+    }
+    found
+}
+
+/// What judging a link found: broken, with why, or leading where the plan cannot tell.
+enum Judged {
+    Broken(String),
+    Unknown,
+}
+
+/// The address `path` shows as: without its `index.html`.
+fn shown(path: &str) -> &str {
+    path.strip_suffix("index.html").unwrap_or(path)
+}
+
+/// The site path a link written `path` on the page at `from` leads to, as the renderer
+/// rewrites it (`/x/` from the root, `x/` from the page, a folder as its `index.html`);
+/// `None` when it climbs above the site root.
+fn target_of(from: &str, path: &str) -> Option<String> {
+    let with_index = if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    };
+    if let Some(from_root) = with_index.strip_prefix('/') {
+        return Some(normalize(from_root));
+    }
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let depth = dir.split('/').filter(|p| !p.is_empty()).count();
+    if with_index.split('/').filter(|p| *p == "..").count() > depth {
+        return None;
+    }
+    Some(normalize(&format!("{dir}/{with_index}")))
+}
+
+/// Whether the link `path` on the page at `from` is broken; `None` when it leads to a
+/// file the site will have.
+fn judge(site: &SiteAddresses, from: &str, path: &str) -> Option<Judged> {
+    let Some(target) = target_of(from, path) else {
+        return Some(Judged::Broken("the link leaves the site".into()));
+    };
+    let top = target.split('/').next().unwrap_or("");
+    if site.unplanned.contains(&top) {
+        return Some(Judged::Unknown);
+    }
+    if site.files.contains(&target) {
+        return None;
+    }
+    if site.files.contains(&format!("{target}/index.html")) {
+        return Some(Judged::Broken(format!(
+            "`/{target}` is a folder: end the link with `/`"
+        )));
+    }
+    Some(Judged::Broken(format!(
+        "the site has no page or file `/{}`",
+        shown(&target)
+    )))
 }

@@ -182,6 +182,8 @@ rules! {
         "When data/models.yaml defines models, every scope is covered by at least one model.";
     RasciTaskOutsideScopes = "rasci/task-outside-scopes", Error, configurable: true,
         "A task's `scopes:` names at least one scope that shows its section.";
+    IdAddressTaken = "id/address-taken", Error, configurable: false,
+        "No two things claim one address of the site: two pages, a page and an alias, two aliases, or two default models.";
 }
 
 impl RuleId {

@@ -33,6 +33,10 @@ pub(crate) struct FrontMatter {
     /// git commit (a page whose text changed for no reader, or a site built without git).
     #[serde(default)]
     pub(crate) updated: Option<Located<String>>,
+    /// Addresses the page had before, from the site root (`/old/page/`): each keeps a
+    /// redirect page leading here. Checked by `check_aliases`.
+    #[serde(default)]
+    pub(crate) aliases: Vec<Located<String>>,
 }
 
 /// Index of a content page in the loaded list of them (the order `content/` is read
@@ -196,6 +200,7 @@ pub(crate) fn load(
             Ok((mut front, body_start)) => {
                 check_scopes(project, &front, findings);
                 check_updated(&mut front, findings);
+                check_aliases(&mut front, findings);
                 pages.push(ContentPage {
                     file,
                     slug,
@@ -366,6 +371,89 @@ fn relocate_front(front: &mut FrontMatter, file: FileId) {
     if let Some(updated) = &mut front.updated {
         updated.span.file = file;
     }
+    for alias in &mut front.aliases {
+        alias.span.file = file;
+    }
+}
+
+/// The most `aliases:` one page may have.
+pub(crate) const MAX_ALIASES: usize = 64;
+
+/// The most folders an alias may name.
+const MAX_ALIAS_SEGMENTS: usize = 16;
+
+/// What is wrong with an alias, if anything. An alias is an address of the site from
+/// its root: `/`, then folders of lowercase ASCII letters, digits, `-` and `_` separated
+/// by single `/`, an optional `/` at the end. That leaves no room for `..`, a scheme, a
+/// host, a query or markup, so the redirect page it gives is written inside the output.
+pub(crate) fn alias_problem(alias: &str) -> Option<String> {
+    let Some(rest) = alias.strip_prefix('/') else {
+        return Some("an alias starts with `/`: it is an address from the site's root".into());
+    };
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if rest.is_empty() {
+        return Some("`/` is the home page's address".into());
+    }
+    let segments: Vec<&str> = rest.split('/').collect();
+    if segments.len() > MAX_ALIAS_SEGMENTS {
+        return Some(format!(
+            "an alias names at most {MAX_ALIAS_SEGMENTS} folders"
+        ));
+    }
+    for segment in &segments {
+        if segment.is_empty() {
+            return Some("an alias has no empty folder (`//`)".into());
+        }
+        if segment.len() > MAX_SLUG_SEGMENT {
+            return Some(format!(
+                "a folder of an alias has at most {MAX_SLUG_SEGMENT} characters"
+            ));
+        }
+        if let Some(c) = segment
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_'))
+        {
+            return Some(format!(
+                "`{}` is not allowed: an alias holds lowercase ASCII letters, digits, `-`, `_` and `/`",
+                c.escape_debug()
+            ));
+        }
+    }
+    if crate::load::ids::SITE_NAMES.contains(&segments[0]) {
+        return Some(format!("`/{}/` holds the site's own files", segments[0]));
+    }
+    None
+}
+
+/// Reports every alias of the page that is not an address of the site, and leaves it out,
+/// so no redirect is planned from it; past [`MAX_ALIASES`] the rest are left out too.
+fn check_aliases(front: &mut FrontMatter, findings: &mut Findings) {
+    if front.aliases.len() > MAX_ALIASES {
+        let extra = &front.aliases[MAX_ALIASES];
+        findings.push(
+            Diagnostic::new(
+                RuleId::ContentFrontMatter,
+                format!("a page has at most {MAX_ALIASES} aliases"),
+            )
+            .at(extra.span, "one alias too many")
+            .help("keep the addresses readers still use; the rest are left out"),
+        );
+        front.aliases.truncate(MAX_ALIASES);
+    }
+    front.aliases.retain(|alias| match alias_problem(&alias.value) {
+        None => true,
+        Some(problem) => {
+            findings.push(
+                Diagnostic::new(
+                    RuleId::ContentFrontMatter,
+                    format!("`{}` cannot be an alias", alias.value.escape_debug()),
+                )
+                .at(alias.span, problem)
+                .help("write an earlier address of the page from the site's root, like `/guides/old-name/`"),
+            );
+            false
+        }
+    });
 }
 
 /// `updated:` is a day of the calendar written `YYYY-MM-DD`. Anything else is a finding at

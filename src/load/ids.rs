@@ -127,23 +127,38 @@ pub(crate) fn suggest(id: &str) -> String {
 
 /// Checks every id the data defines, and the glossary's anchors.
 pub(crate) fn check(project: &Project, findings: &mut Findings) {
+    // Former ids (`aliases:`) become addresses and anchors as ids do, so each is held
+    // to the same rules.
     for party in &project.parties {
         check_id("party", &party.id, findings);
+        for alias in &party.aliases {
+            check_id("former party", alias, findings);
+        }
     }
     for scope in &project.scopes {
-        if !check_reserved("scope", &scope.id, findings) {
-            check_id("scope", &scope.id, findings);
+        for id in std::iter::once(&scope.id).chain(&scope.aliases) {
+            if !check_reserved("scope", id, findings) {
+                check_id("scope", id, findings);
+            }
         }
     }
     for def in project.models.iter().filter_map(|m| m.def.as_ref()) {
-        if !check_reserved("model", &def.id, findings) && !check_id("model", &def.id, findings) {
-            check_model_scope(project, &def.id, findings);
+        for id in std::iter::once(&def.id).chain(&def.aliases) {
+            if !check_reserved("model", id, findings) && !check_id("model", id, findings) {
+                check_model_scope(project, id, findings);
+            }
         }
     }
     for section in &project.sections {
         check_id("section", &section.id, findings);
+        for alias in &section.aliases {
+            check_id("former section", alias, findings);
+        }
         for task in &section.tasks {
             check_id("task", &task.id, findings);
+            for alias in &task.aliases {
+                check_id("former task", alias, findings);
+            }
         }
     }
     for system in &project.systems {

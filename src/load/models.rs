@@ -41,6 +41,7 @@ pub(crate) fn place(
             .map(|def| with_indices(project, def))
             .collect()
     };
+    mark_default(&mut project.models, findings);
     if !models_read {
         // Which model each file meant cannot be told: everything goes to the first model
         // and the kinds that depend on it stay unjudged.
@@ -120,6 +121,37 @@ fn with_indices(project: &Project, def: ModelDef) -> Model {
         def: Some(def),
         parties,
         scopes,
+        is_default: false,
+    }
+}
+
+/// Marks the default model: the one whose `default: true` comes first, else the first
+/// model. A second `default: true` is a finding naming both, since the two would claim
+/// the same addresses.
+fn mark_default(models: &mut [Model], findings: &mut Findings) {
+    let mut marked = models.iter().enumerate().filter_map(|(index, model)| {
+        let default = model.def.as_ref()?.default.as_ref()?;
+        default.value.then_some((index, default.span))
+    });
+    let first = marked.next();
+    for (_, span) in marked {
+        let (first_index, first_span) = first.unwrap_or((0, span));
+        let first_id = models[first_index].id().unwrap_or_default();
+        findings.push(
+            Diagnostic::new(
+                RuleId::IdAddressTaken,
+                format!(
+                    "two models say `default: true`; model `{first_id}` is the default already"
+                ),
+            )
+            .at(span, "a second default model")
+            .label(first_span, "the first default model")
+            .help("keep `default: true` on one model only: its pages keep the addresses of a project without models"),
+        );
+    }
+    let default = first.map_or(0, |(index, _)| index);
+    if let Some(model) = models.get_mut(default) {
+        model.is_default = true;
     }
 }
 

@@ -29,6 +29,15 @@ pub struct ModelDef {
     pub(crate) name: Located<String>,
     #[serde(default)]
     pub(crate) description: Option<Located<String>>,
+    /// Whether this is the default model, whose pages keep the addresses of a project
+    /// without models (`<scope>/`, `compare/`). Without it the first model is the default;
+    /// at most one model says `true`.
+    #[serde(default)]
+    pub(crate) default: Option<Located<bool>>,
+    /// Former ids of the model: each address its pages had under one of them keeps a
+    /// redirect to the page.
+    #[serde(default)]
+    pub(crate) aliases: Vec<Located<String>>,
     /// Party ids taking part in this model, in the order of its matrix columns.
     pub(crate) parties: Vec<Located<String>>,
     /// Scope ids (deployments) this model covers, in this order.
@@ -53,6 +62,10 @@ pub struct Model {
     /// Indices into the project's scopes, in the model's order; unknown and repeated
     /// ids left out as for parties.
     pub scopes: Vec<super::ix::ScopeIx>,
+    /// Whether the model's pages have the addresses of a project without models: the
+    /// implicit model, and the default model of a project with models (see
+    /// [`ModelDef`]'s `default`).
+    pub(crate) is_default: bool,
 }
 
 impl Model {
@@ -62,12 +75,20 @@ impl Model {
             def: None,
             parties: (0..parties).collect(),
             scopes: super::ix::ScopeIx::all(scopes).collect(),
+            is_default: true,
         }
     }
 
     /// The model's id; `None` for the implicit model.
     pub fn id(&self) -> Option<&str> {
         self.def.as_ref().map(|d| d.id.as_str())
+    }
+
+    /// The model's id as the site's addresses use it: `None` for the implicit model and
+    /// for the default model, whose pages keep the addresses they had before the
+    /// project had models, so adding models moves no page.
+    pub(crate) fn path_id(&self) -> Option<&str> {
+        self.id().filter(|_| !self.is_default)
     }
 
     /// The model's name; `None` for the implicit model.

@@ -17,8 +17,10 @@
 pub mod urls;
 
 use crate::config::Labels;
+use crate::diagnostic::{Diagnostic, RuleId};
 use crate::load::content::{ContentIx, ContentPage};
 use crate::model::{ModelIx, Project, Scope, ScopeIx};
+use crate::source::Span;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -206,6 +208,16 @@ pub(crate) struct ModelPair {
     pub(crate) second: ModelIx,
 }
 
+/// An address the site keeps for a page that lives elsewhere now: a small page there
+/// sends the reader on (the theme's `pages/redirect.html`). The sitemap never lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Redirect {
+    /// Path from the site root, `…/index.html`, as a page's.
+    pub(crate) path: String,
+    /// The page the reader is sent to.
+    pub(crate) to: PageIx,
+}
+
 /// How many neighbours on each side of the current page its group shows in the fallback
 /// navigation: enough to step through a scope's guides one page at a time, and a
 /// fixed number, so a page's size does not grow with the site.
@@ -228,6 +240,12 @@ pub(crate) struct SitePlan {
     /// The content pages but the home page, in navigation order (see [`guide_order`]):
     /// sorted once, as the navigation and every scope page list them.
     pub(crate) guide_order: Vec<ContentIx>,
+    /// The addresses pages had before, each leading to its page now (see
+    /// [`Redirect`]), in page order; none of them is a page's path.
+    pub(crate) redirects: Vec<Redirect>,
+    /// `id/address-taken` findings: aliases and former ids that claim an address a page
+    /// or another redirect has. The pipeline adds them to the check's findings.
+    pub(crate) address_findings: Vec<Diagnostic>,
 }
 
 impl SitePlan {
@@ -290,6 +308,7 @@ impl SitePlan {
                     .and_then(|&scope| scope_page(model, scope))
             })
             .collect();
+        let (redirects, address_findings) = redirects(project, content, &pages);
         SitePlan {
             pages,
             nav,
@@ -297,6 +316,8 @@ impl SitePlan {
             scope_landing,
             model_landing,
             guide_order: guide_order.to_vec(),
+            redirects,
+            address_findings,
         }
     }
 
@@ -309,6 +330,92 @@ impl SitePlan {
     ) -> Option<PageIx> {
         let key = self.page(index).key.clone()?;
         self.by_key.get(&PageAt { model, scope, key }).copied()
+    }
+
+    /// Every file of the site the plan knows before rendering: the pages, the redirect
+    /// pages, each matrix's downloads and the site-wide files (the sitemap only with
+    /// `base_url`). The theme's static files and the diagrams are not among them.
+    pub(crate) fn planned_files(
+        &self,
+        project: &Project,
+        matrices: &[crate::resolve::Matrix<'_>],
+    ) -> std::collections::HashSet<String> {
+        let mut files: std::collections::HashSet<String> = self
+            .pages
+            .iter()
+            .map(|page| page.path.clone())
+            .chain(self.redirects.iter().map(|r| r.path.clone()))
+            .collect();
+        for matrix in matrices {
+            let model = project.model_at(matrix.model).path_id();
+            for extension in ["csv", "json", "xlsx"] {
+                files.insert(urls::download(model, &matrix.scope.id.value, extension));
+            }
+        }
+        files.extend([urls::SEARCH_INDEX_JS, urls::ROBOTS, urls::NOT_FOUND].map(str::to_string));
+        if project.config.base_url.is_some() {
+            files.insert(urls::SITEMAP.to_string());
+        }
+        files
+    }
+
+    /// The anchors the data gives the pages built from it, by page path: each scope
+    /// page's task rows and titled sections (with their former ids), and the glossary's
+    /// terms. See `check::links::SiteAddresses`.
+    pub(crate) fn data_anchors(
+        &self,
+        project: &Project,
+        matrices: &[crate::resolve::Matrix<'_>],
+    ) -> HashMap<String, std::collections::HashSet<String>> {
+        let mut anchors: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
+        for matrix in matrices {
+            let Some(page) = self.scope_page(matrix.model, matrix.scope_index) else {
+                continue;
+            };
+            let ids = anchors.entry(self.page(page).path.clone()).or_default();
+            for section in &matrix.sections {
+                if section.section.title.is_some() {
+                    let section_ids =
+                        std::iter::once(&section.section.id).chain(&section.section.aliases);
+                    ids.extend(section_ids.map(|id| format!("section-{}", id.value)));
+                }
+                for row in &section.rows {
+                    let task = row.task;
+                    let task_ids = std::iter::once(&task.id).chain(&task.aliases);
+                    ids.extend(task_ids.map(|id| urls::task_anchor(&id.value)));
+                }
+            }
+        }
+        anchors.insert(
+            urls::GLOSSARY.to_string(),
+            project
+                .glossary
+                .iter()
+                .map(|term| crate::load::ids::term_anchor(&term.term.value))
+                .collect(),
+        );
+        anchors
+    }
+
+    /// Per content page, the paths of the pages it is rendered on: one per scope that
+    /// shows it, the home page for `_index.md`.
+    pub(crate) fn content_paths(&self, content: &[ContentPage]) -> Vec<Vec<String>> {
+        let mut paths: Vec<Vec<String>> = content
+            .iter()
+            .map(|page| {
+                if page.is_home() {
+                    vec![urls::HOME.to_string()]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        for page in &self.pages {
+            if let PageKind::Content { page: index, .. } = page.kind {
+                paths[index.0].push(page.path.clone());
+            }
+        }
+        paths
     }
 
     /// The page at `index`.
@@ -488,9 +595,206 @@ pub(crate) fn model_pairs(project: &Project) -> Vec<ModelPair> {
 }
 
 /// The id of a model as its paths use it: `None` for the implicit model of a project
-/// without models, whose pages keep the paths of a project without models.
+/// without models and for the default model, whose pages keep the paths of a project
+/// without models.
 fn model_id(project: &Project, model: ModelIx) -> Option<&str> {
-    project.model_at(model).id()
+    project.model_at(model).path_id()
+}
+
+/// An id as a page's address uses it, and where it was written when it is a former id
+/// (`None` for the id the thing has now).
+type IdAt<'p> = (Option<&'p str>, Option<Span>);
+
+/// The ids a model's pages can be found under in addresses: the one they use now
+/// (`None` for the implicit and the default model), then the former ones: the default
+/// model's own id (its pages were at `<model>/<scope>/` before it was the default), and
+/// the model's `aliases:`. `real` asks for the ids of the comparison of two models,
+/// which always names the models by id.
+fn model_ids(project: &Project, model: ModelIx, real: bool) -> Vec<IdAt<'_>> {
+    let model = project.model_at(model);
+    let mut ids = vec![(if real { model.id() } else { model.path_id() }, None)];
+    if let Some(def) = &model.def {
+        if model.is_default && !real {
+            ids.push((Some(def.id.as_str()), Some(def.id.span)));
+        }
+        ids.extend(def.aliases.iter().map(|a| (Some(a.as_str()), Some(a.span))));
+    }
+    ids
+}
+
+/// A scope's id, then its former ids (`aliases:`) with where each was written.
+fn scope_ids(scope: &Scope) -> Vec<IdAt<'_>> {
+    std::iter::once((Some(scope.id.as_str()), None))
+        .chain(
+            scope
+                .aliases
+                .iter()
+                .map(|a| (Some(a.as_str()), Some(a.span))),
+        )
+        .collect()
+}
+
+/// The addresses a page had before that it no longer has, from the former ids of what
+/// it belongs to, each with the former id (or front matter alias) that gives it. Each may
+/// equal another page's path or another redirect's; [`redirects`] reports those.
+fn former_paths(
+    project: &Project,
+    content: &[ContentPage],
+    kind: PageKind,
+    first_of_content: bool,
+) -> Vec<(String, Span)> {
+    // Every combination of the ids but the current one: each former path, with the span
+    // of the first former id in it.
+    fn combine<'p>(lists: &[Vec<IdAt<'p>>]) -> Vec<(Vec<Option<&'p str>>, Span)> {
+        let mut out: Vec<(Vec<Option<&'p str>>, Option<Span>)> = vec![(Vec::new(), None)];
+        for list in lists {
+            out = out
+                .into_iter()
+                .flat_map(|(ids, span)| {
+                    list.iter().map(move |&(id, at)| {
+                        let mut ids = ids.clone();
+                        ids.push(id);
+                        (ids, span.or(at))
+                    })
+                })
+                .collect();
+        }
+        out.into_iter()
+            .filter_map(|(ids, span)| Some((ids, span?)))
+            .collect()
+    }
+    let scope_of = |scope: ScopeIx| scope_ids(project.scope_at(scope));
+    match kind {
+        PageKind::Scope { model, scope } => {
+            combine(&[model_ids(project, model, false), scope_of(scope)])
+                .into_iter()
+                .map(|(ids, span)| (urls::scope_page(ids[0], ids[1].unwrap_or_default()), span))
+                .collect()
+        }
+        PageKind::Compare { model } => combine(&[model_ids(project, model, false)])
+            .into_iter()
+            .map(|(ids, span)| (urls::compare_scopes(ids[0]), span))
+            .collect(),
+        PageKind::CompareModels {
+            scope,
+            first,
+            second,
+        } => combine(&[
+            scope_of(scope),
+            model_ids(project, first, true),
+            model_ids(project, second, true),
+        ])
+        .into_iter()
+        .map(|(ids, span)| {
+            let id = |i: usize| ids[i].unwrap_or_default();
+            (urls::compare_models(id(0), id(1), id(2)), span)
+        })
+        .collect(),
+        PageKind::Content { page, scope } => {
+            let slug = &content[page].slug;
+            let mut paths: Vec<(String, Span)> = match scope {
+                Some(scope) => combine(&[scope_of(scope)])
+                    .into_iter()
+                    .map(|(ids, span)| (urls::content(ids[0], slug), span))
+                    .collect(),
+                None => Vec::new(),
+            };
+            // A page's own aliases lead to its first page (its first scope's).
+            if first_of_content {
+                paths.extend(
+                    content[page]
+                        .front
+                        .aliases
+                        .iter()
+                        .map(|alias| (urls::alias(&alias.value), alias.span)),
+                );
+            }
+            paths
+        }
+        PageKind::Party(index) => project.parties[index]
+            .aliases
+            .iter()
+            .map(|alias| (urls::party(&alias.value), alias.span))
+            .collect(),
+        PageKind::Home | PageKind::Glossary | PageKind::NotFound => Vec::new(),
+    }
+}
+
+/// Where a page comes from, for a finding that names it: the id or file that gives its
+/// address, when it has one of its own.
+fn origin(project: &Project, content: &[ContentPage], kind: PageKind) -> Option<Span> {
+    match kind {
+        PageKind::Scope { scope, .. } => Some(project.scope_at(scope).id.span),
+        PageKind::Content { page, .. } => Some(Span::new(content[page].file, 0, 0)),
+        PageKind::Party(index) => Some(project.parties[index].id.span),
+        _ => None,
+    }
+}
+
+/// The redirects of the site: each page's former addresses, in page order, and a finding
+/// (`id/address-taken`) for each that a page has or an earlier redirect took, naming both.
+/// An alias that is the page's own address is no redirect and no finding.
+fn redirects(
+    project: &Project,
+    content: &[ContentPage],
+    pages: &[PlannedPage],
+) -> (Vec<Redirect>, Vec<Diagnostic>) {
+    let page_at: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(index, page)| (page.path.as_str(), index))
+        .collect();
+    let mut claimed: HashMap<String, Span> = HashMap::new();
+    let mut redirects = Vec::new();
+    let mut findings = Vec::new();
+    let mut seen_content = std::collections::HashSet::new();
+    for (index, page) in pages.iter().enumerate() {
+        let first_of_content = match page.kind {
+            PageKind::Content { page, .. } => seen_content.insert(page),
+            _ => false,
+        };
+        for (path, span) in former_paths(project, content, page.kind, first_of_content) {
+            let shown = path.strip_suffix("index.html").unwrap_or(&path);
+            if let Some(&other) = page_at.get(path.as_str()) {
+                if other == index {
+                    continue;
+                }
+                let mut finding = Diagnostic::new(
+                    RuleId::IdAddressTaken,
+                    format!(
+                        "`/{shown}` would lead to `{}`, but it is the address of `{}`",
+                        page.title, pages[other].title
+                    ),
+                )
+                .at(span, "gives this address");
+                if let Some(at) = origin(project, content, pages[other].kind) {
+                    finding = finding.label(at, "the page at this address");
+                }
+                findings.push(finding.help(
+                    "a page keeps its address: remove this alias or former id, or move the other page",
+                ));
+                continue;
+            }
+            if let Some(&earlier) = claimed.get(&path) {
+                findings.push(
+                    Diagnostic::new(
+                        RuleId::IdAddressTaken,
+                        format!("two aliases or former ids claim the address `/{shown}`"),
+                    )
+                    .at(span, "claims this address")
+                    .label(earlier, "claims it first")
+                    .help("an address leads to one page: remove one of the two"),
+                );
+                continue;
+            }
+            claimed.insert(path.clone(), span);
+            redirects.push(Redirect {
+                path,
+                to: PageIx(index),
+            });
+        }
+    }
+    (redirects, findings)
 }
 
 /// The path of a page from the site root.
@@ -512,8 +816,8 @@ pub(crate) fn path_of(project: &Project, content: &[ContentPage], kind: PageKind
             second,
         } => urls::compare_models(
             &project.scope_at(scope).id.value,
-            model_id(project, first).unwrap_or_default(),
-            model_id(project, second).unwrap_or_default(),
+            project.model_at(first).id().unwrap_or_default(),
+            project.model_at(second).id().unwrap_or_default(),
         ),
         PageKind::Glossary => urls::GLOSSARY.to_string(),
         PageKind::NotFound => urls::NOT_FOUND.to_string(),
@@ -648,7 +952,7 @@ pub(crate) fn compare_pair_name(project: &Project, first: ModelIx, second: Model
 /// The anchor of a model's row in the home page's grid, which the model's breadcrumb
 /// links to (a model has no page of its own). Made from the model's validated id.
 pub(crate) fn model_anchor(project: &Project, model: ModelIx) -> String {
-    format!("model-{}", model_id(project, model).unwrap_or_default())
+    format!("model-{}", project.model_at(model).id().unwrap_or_default())
 }
 
 /// The title of a scope's RASCI page: its name, then the `deployment_title` label.

@@ -28,8 +28,8 @@ pub(crate) fn scope(id: &str) -> String {
     format!("{id}/index.html")
 }
 
-/// A scope's RASCI page: `<scope>/` in a project without operating models (`model`
-/// is `None`), `<model>/<scope>/` in one with models. Both ids were validated when the
+/// A scope's RASCI page: `<scope>/` in a project without operating models and for the
+/// default model (`model` is `None`), `<model>/<scope>/` for the other models. Both ids were validated when the
 /// project was loaded (slugs, never a reserved name, a model id never a scope id), so
 /// the two forms cannot meet.
 pub(crate) fn scope_page(model: Option<&str>, scope: &str) -> String {
@@ -39,8 +39,8 @@ pub(crate) fn scope_page(model: Option<&str>, scope: &str) -> String {
     }
 }
 
-/// The comparison of the scopes of one model, in a project with models; the
-/// project-wide [`COMPARE`] otherwise.
+/// The comparison of the scopes of one model other than the default; the
+/// project-wide [`COMPARE`] for the default model and in a project without models.
 pub(crate) fn compare_scopes(model: Option<&str>) -> String {
     match model {
         Some(model) => format!("{COMPARE_DIR}/{model}/index.html"),
@@ -74,6 +74,13 @@ pub(crate) fn content(scope: Option<&str>, slug: &str) -> String {
     }
 }
 
+/// The address a content page's front-matter alias names (`/old/page/`, validated when
+/// the page was loaded: segments of lowercase ASCII letters, digits, `-` and `_`, never a
+/// name the site keeps for itself), as a page's path.
+pub(crate) fn alias(alias: &str) -> String {
+    format!("{}/index.html", alias.trim_matches('/'))
+}
+
 /// A download of a scope's table, beside its page and named with the model when the
 /// project has models, so that files saved from two models never share a name.
 pub(crate) fn download(model: Option<&str>, scope: &str, extension: &str) -> String {
@@ -83,9 +90,12 @@ pub(crate) fn download(model: Option<&str>, scope: &str, extension: &str) -> Str
     }
 }
 
+/// The folder of the diagrams' standalone files.
+pub(crate) const DIAGRAMS: &str = "diagrams";
+
 /// A diagram's standalone `.svg` file, named by the diagram's id.
 pub(crate) fn diagram(id: &str) -> String {
-    format!("diagrams/{id}.svg")
+    format!("{DIAGRAMS}/{id}.svg")
 }
 
 pub(crate) fn task_anchor(task: &str) -> String {

@@ -57,7 +57,7 @@ impl<'p> SiteData<'p> {
     /// The site path of `scope`'s RASCI page in `model` (see [`urls::scope_page`]).
     pub(crate) fn scope_path(&self, model: ModelIx, scope: ScopeIx) -> String {
         urls::scope_page(
-            self.project.model_at(model).id(),
+            self.project.model_at(model).path_id(),
             &self.project.scope_at(scope).id.value,
         )
     }

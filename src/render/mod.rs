@@ -43,7 +43,7 @@ use crate::plan::urls;
 use crate::resolve::Matrix;
 use data::SiteData;
 use memo::{RenderMemo, RenderedParts, data_hash, frame_hash, hash_of, rerender_changed};
-use outputs::{data_files, insert_search_files, search_parts, written_links};
+use outputs::{data_files, insert_redirects, insert_search_files, search_parts, written_links};
 use site::Site;
 use std::path::Path;
 use std::sync::Arc;
@@ -87,7 +87,12 @@ pub(crate) fn render(
     history: &crate::load::history::History,
     previous: Option<RenderMemo>,
 ) -> Result<Rendered, ThemeError> {
-    let frame = frame_hash(project, content, theme, history);
+    // The redirects are the plan's: a change of them (an alias, a default model) renders
+    // the whole site rather than leave a redirect page of the previous build behind.
+    let frame = hash_of((
+        frame_hash(project, content, theme, history),
+        &plan.redirects,
+    ));
     let data = data_hash(project);
     let bodies: Vec<u64> = {
         use rayon::prelude::*;
@@ -200,6 +205,7 @@ fn render_site(
     }
     site.insert(urls::NAV_SCRIPT, layout::nav_script(plan));
     site.files.extend(made_from_data);
+    insert_redirects(data, theme, plan, &mut site).map_err(ThemeError::Render)?;
     let search_pages: Vec<Vec<search::Part>> = outs
         .par_iter_mut()
         .zip(&plan.pages)

@@ -4,6 +4,7 @@
 use super::data::SiteData;
 use super::out::PageOut;
 use super::site::Site;
+use super::templates::{RenderError, Theme};
 use super::{diagrams, highlight, links, search, sitemap};
 use crate::plan::{PlannedPage, SitePlan, urls};
 use bytes::Bytes;
@@ -18,7 +19,7 @@ pub(super) fn data_files(data: &SiteData<'_>) -> Vec<(String, Bytes)> {
         .par_iter()
         .map(|matrix| {
             let id = &matrix.scope.id.value;
-            let model = data.project.model_at(matrix.model).id();
+            let model = data.project.model_at(matrix.model).path_id();
             let mut files = vec![
                 (
                     urls::download(model, id, "csv"),
@@ -68,6 +69,51 @@ pub(super) fn insert_search_files(
         }
     }
     site.insert(urls::ROBOTS, sitemap::robots(data.project));
+}
+
+/// What `pages/redirect.html` receives: where the reader goes, relative to the redirect
+/// page so it works from disk, and the address search engines should keep instead.
+#[derive(serde::Serialize)]
+struct RedirectView<'a> {
+    lang: &'a str,
+    title: &'a str,
+    target: String,
+    canonical: String,
+}
+
+/// The redirect pages: one at each address the site keeps for a page that lives
+/// elsewhere now (see `plan::Redirect`), from the theme's `pages/redirect.html`. Its
+/// canonical address is absolute when `base_url` is set, else the relative target.
+pub(super) fn insert_redirects(
+    data: &SiteData<'_>,
+    theme: &Theme,
+    plan: &SitePlan,
+    site: &mut Site,
+) -> Result<(), RenderError> {
+    let base = data.project.config.base_url.as_ref();
+    for redirect in &plan.redirects {
+        let page = plan.page(redirect.to);
+        let target = format!("{}{}", urls::root_of(&redirect.path), page.path);
+        let canonical = match base {
+            Some(base) => format!(
+                "{}/{}",
+                base.value.trim_end_matches('/'),
+                page.path.strip_suffix("index.html").unwrap_or(&page.path)
+            ),
+            None => target.clone(),
+        };
+        let html = theme.render(
+            "pages/redirect.html",
+            &RedirectView {
+                lang: &data.project.config.language,
+                title: &page.title,
+                target,
+                canonical,
+            },
+        )?;
+        site.insert(redirect.path.clone(), html);
+    }
+    Ok(())
 }
 
 /// Each page's entries of the search index, made from its text, then its body dropped:

@@ -251,7 +251,7 @@ fn scope_page(
     let matrix = data.matrix(model, index).ok_or_else(|| {
         RenderError::other(format!("no table of `{}` was resolved", scope.id.value))
     })?;
-    let model_id = project.model_at(model).id();
+    let model_id = project.model_at(model).path_id();
     let description_html = scope.description.as_ref().map(|d| {
         let text = env.inline(&d.value, d.span);
         text.trim_end_matches('.').to_string() + "."

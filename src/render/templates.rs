@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 24] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 25] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -56,6 +56,10 @@ const BUILTIN_TEMPLATES: [(&str, &str); 24] = [
     (
         "pages/404.html",
         include_str!("../../themes/golive/templates/pages/404.html"),
+    ),
+    (
+        "pages/redirect.html",
+        include_str!("../../themes/golive/templates/pages/redirect.html"),
     ),
     (
         "partials/heading.html",

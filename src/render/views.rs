@@ -55,6 +55,9 @@ pub(crate) struct SectionView {
     pub(crate) title: Option<String>,
     /// Id of the header row, when there is one.
     pub(crate) id: Option<String>,
+    /// The anchors of the section's former ids (`aliases:`), kept in its header row so
+    /// that links written to them still land there; empty when it has no header row.
+    pub(crate) former_ids: Vec<String>,
     pub(crate) rows: Vec<RowView>,
 }
 
@@ -62,6 +65,9 @@ pub(crate) struct SectionView {
 pub(crate) struct RowView {
     /// The row's anchor, linked from flows and party pages.
     pub(crate) id: String,
+    /// The anchors of the task's former ids (`aliases:`): empty elements at the start
+    /// of the row, so that a link written to an old id still lands on it.
+    pub(crate) former_ids: Vec<String>,
     pub(crate) title_html: String,
     /// One cell per party: its letters in the configured order (as written by default),
     /// none for an empty cell.
@@ -93,9 +99,24 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
             .title
             .as_ref()
             .map(|_| env.id(&format!("section-{}", section.section.id.value)));
+        let former_ids = match id {
+            Some(_) => section
+                .section
+                .aliases
+                .iter()
+                .map(|alias| env.id(&format!("section-{}", alias.value)))
+                .collect(),
+            None => Vec::new(),
+        };
         let mut rows = Vec::new();
         for row in &section.rows {
             let id = env.id(&urls::task_anchor(&row.task.id.value));
+            let former_ids = row
+                .task
+                .aliases
+                .iter()
+                .map(|alias| env.id(&urls::task_anchor(&alias.value)))
+                .collect();
             let title_html = env.inline(&row.task.title.value, row.task.title.span);
             let order = project.config.matrix.letter_order;
             let cells = matrix
@@ -105,6 +126,7 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
                 .collect();
             rows.push(RowView {
                 id,
+                former_ids,
                 title_html,
                 cells,
             });
@@ -112,6 +134,7 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
         sections.push(SectionView {
             title: section.section.title.as_ref().map(|t| t.value.clone()),
             id,
+            former_ids,
             rows,
         });
     }

@@ -280,9 +280,10 @@ fn a_broken_link_is_reported_once_by_check_and_by_build_with_did_you_mean() {
 
 #[test]
 fn a_link_broken_in_every_deployment_is_reported_once_at_the_link() {
-    // Two deployments show the page; the link to a site page leads nowhere from both.
+    // Two deployments show the page; the link to a site page leads nowhere from both. An
+    // anchor the theme would give is judged on the built site only.
     let scopes = "scopes:\n  - id: a\n    name: A\n    sections: [general]\n  - id: b\n    name: B\n    sections: [general]\n";
-    let start = "---\ntitle: Start\n---\n\nSee [the glossary](/glossary/#term-nope).\n";
+    let start = "---\ntitle: Start\n---\n\nSee [the glossary](/glossary/#nope).\n";
     let dir = project(&[
         ("data/scopes.yaml", Some(scopes)),
         ("content/start.md", Some(start)),
@@ -296,8 +297,28 @@ fn a_link_broken_in_every_deployment_is_reported_once_at_the_link() {
     assert_eq!(
         support::finding_lines(&built.project, &built.findings.diagnostics),
         [
-            "link/broken | broken link `/glossary/#term-nope` | content/start.md:5:5 | it leads nowhere from the built pages `a/start/index.html` and `b/start/index.html`"
+            "link/broken | broken link `/glossary/#nope` | content/start.md:5:5 | it leads nowhere from the built pages `a/start/index.html` and `b/start/index.html`"
         ]
+    );
+}
+
+#[test]
+fn a_link_to_a_missing_term_is_reported_once_by_check_and_by_build() {
+    // A glossary term's anchor is the data's: plain check judges it from the plan.
+    let scopes = "scopes:\n  - id: a\n    name: A\n    sections: [general]\n  - id: b\n    name: B\n    sections: [general]\n";
+    let start = "---\ntitle: Start\n---\n\nSee [the glossary](/glossary/#term-nope).\n";
+    let dir = project(&[
+        ("data/scopes.yaml", Some(scopes)),
+        ("content/start.md", Some(start)),
+    ]);
+    let expected = [
+        "link/broken | broken link `/glossary/#term-nope` | content/start.md:5:5 | a link to a page of the site names its address from the site root (`/cloud/`) or from the page, or its Markdown file (`other.md`)",
+    ];
+    assert_eq!(link_findings(dir.root()), expected);
+    let built = rasci::pipeline::build(dir.root()).unwrap();
+    assert_eq!(
+        support::finding_lines(&built.project, &built.findings.diagnostics),
+        expected
     );
 }
 

@@ -109,23 +109,24 @@ fn two_models() -> Project {
         .file("content/guide.md", "---\ntitle: A guide\n---\n\nText.\n")
 }
 
-/// Every model's page for every deployment it covers, and nothing at the paths of a
-/// project without models.
+/// Every model's page for every deployment it covers: the default model's (the first)
+/// at the addresses of a project without models, the others' under their id, and a
+/// redirect page at each address the default model's pages had under its id.
 #[test]
 fn each_model_has_a_page_per_deployment_it_covers() {
     let project = two_models().build();
     let files = build(project.root());
     for path in [
-        "customer/cloud/index.html",
-        "customer/onprem/index.html",
+        "cloud/index.html",
+        "onprem/index.html",
         "partner/cloud/index.html",
         "partner/onprem/index.html",
         "partner/edge/index.html",
-        "customer/cloud/rasci-customer-cloud.csv",
-        "customer/cloud/rasci-customer-cloud.json",
-        "customer/cloud/rasci-customer-cloud.xlsx",
+        "cloud/rasci-cloud.csv",
+        "cloud/rasci-cloud.json",
+        "cloud/rasci-cloud.xlsx",
         "partner/edge/rasci-partner-edge.csv",
-        "compare/customer/index.html",
+        "compare/index.html",
         "compare/partner/index.html",
         "compare/cloud/customer/partner/index.html",
         "compare/onprem/customer/partner/index.html",
@@ -133,26 +134,83 @@ fn each_model_has_a_page_per_deployment_it_covers() {
         "edge/guide/index.html",
     ] {
         assert!(files.contains_key(path), "{path} is written");
+        if path.ends_with(".html") {
+            assert!(!is_redirect(&files, path), "{path} is a page");
+        }
+    }
+    for (path, target) in [
+        ("customer/cloud/index.html", "../../cloud/index.html"),
+        ("customer/onprem/index.html", "../../onprem/index.html"),
+        ("compare/customer/index.html", "../../compare/index.html"),
+    ] {
+        assert_eq!(
+            redirect_target(&files, path).as_deref(),
+            Some(target),
+            "{path}"
+        );
     }
     for path in [
         "customer/edge/index.html",
-        "cloud/index.html",
-        "cloud/rasci-cloud.csv",
-        "compare/index.html",
+        "edge/index.html",
+        "customer/cloud/rasci-customer-cloud.csv",
+        "partner/cloud/rasci-cloud.csv",
         // Only one model covers edge: nothing to compare there.
         "compare/edge/customer/partner/index.html",
     ] {
         assert!(!files.contains_key(path), "{path} is not written");
     }
-    let doc = page(&files, "customer/cloud/index.html");
+    let doc = page(&files, "cloud/index.html");
     assert_eq!(
         hrefs(&doc, "p.downloads a"),
         [
-            "../../customer/cloud/rasci-customer-cloud.csv",
-            "../../customer/cloud/rasci-customer-cloud.json",
-            "../../customer/cloud/rasci-customer-cloud.xlsx"
+            "../cloud/rasci-cloud.csv",
+            "../cloud/rasci-cloud.json",
+            "../cloud/rasci-cloud.xlsx"
         ]
     );
+}
+
+/// Whether the file at `path` is a redirect page.
+fn is_redirect(files: &std::collections::BTreeMap<String, Vec<u8>>, path: &str) -> bool {
+    redirect_target(files, path).is_some()
+}
+
+/// Where the redirect page at `path` sends the reader: its meta refresh's address, which
+/// its visible link and (without `base_url`) its canonical link repeat; `None` when the
+/// file is no redirect page.
+fn redirect_target(
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+    path: &str,
+) -> Option<String> {
+    let doc = page(files, path);
+    let refresh = doc
+        .select(&sel("meta[http-equiv=refresh]"))
+        .next()?
+        .value()
+        .attr("content")?
+        .to_string();
+    let target = refresh.strip_prefix("0; url=")?.to_string();
+    assert_eq!(
+        hrefs(&doc, "body a"),
+        std::slice::from_ref(&target),
+        "{path}"
+    );
+    assert_eq!(
+        hrefs(&doc, "link[rel=canonical]"),
+        std::slice::from_ref(&target),
+        "{path}"
+    );
+    assert_eq!(
+        doc.select(&sel("meta[name=robots][content=noindex]"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        doc.select(&sel("script")).count(),
+        0,
+        "{path} runs no script"
+    );
+    Some(target)
 }
 
 /// A model's table has the model's parties as its columns, in the model's order, and
@@ -179,7 +237,7 @@ fn a_models_table_has_its_own_party_columns_in_its_order() {
             .collect();
         (header[1..].to_vec(), rows)
     };
-    let (header, rows) = table("customer/cloud/index.html");
+    let (header, rows) = table("cloud/index.html");
     assert_eq!(header, ["Vendor", "Customer", "End-users"]);
     assert_eq!(
         rows,
@@ -188,7 +246,7 @@ fn a_models_table_has_its_own_party_columns_in_its_order() {
             ["Fix defects", "A, R", "S, C", ""],
         ]
     );
-    let (_, rows) = table("customer/onprem/index.html");
+    let (_, rows) = table("onprem/index.html");
     assert_eq!(rows.len(), 3, "servers applies to onprem: {rows:?}");
     assert_eq!(rows[2], ["Run the servers", "C", "A, R", ""]);
     let (header, rows) = table("partner/cloud/index.html");
@@ -232,27 +290,23 @@ fn the_switchers_keep_the_deployment_and_the_model() {
             .collect()
     };
     assert_eq!(
-        switch("customer/onprem/index.html", "Operating model"),
+        switch("onprem/index.html", "Operating model"),
         owned(&[
-            (
-                "Customer provides support",
-                "../../customer/onprem/index.html",
-                true
-            ),
+            ("Customer provides support", "../onprem/index.html", true),
             (
                 "Partner provides implementation",
-                "../../partner/onprem/index.html",
+                "../partner/onprem/index.html",
                 false
             ),
         ])
     );
     assert_eq!(
-        switch("customer/onprem/index.html", "Deployment"),
+        switch("onprem/index.html", "Deployment"),
         owned(&[
-            ("Cloud", "../../customer/cloud/index.html", false),
-            ("On premises", "../../customer/onprem/index.html", true),
+            ("Cloud", "../cloud/index.html", false),
+            ("On premises", "../onprem/index.html", true),
             // The customer model does not cover edge: its only page is the partner's.
-            ("Edge", "../../partner/edge/index.html", false),
+            ("Edge", "../partner/edge/index.html", false),
         ])
     );
     // From edge, the customer model lacks the page: its first deployment, marked so.
@@ -263,21 +317,17 @@ fn the_switchers_keep_the_deployment_and_the_model() {
         .unwrap();
     assert_eq!(
         customer.value().attr("href"),
-        Some("../../customer/cloud/index.html")
+        Some("../../cloud/index.html")
     );
     assert_eq!(customer.value().attr("class"), Some("other-deployment"));
     // The comparison of a model's deployments switches to the other model's.
     assert_eq!(
-        switch("compare/customer/index.html", "Operating model"),
+        switch("compare/index.html", "Operating model"),
         owned(&[
-            (
-                "Customer provides support",
-                "../../compare/customer/index.html",
-                true
-            ),
+            ("Customer provides support", "../compare/index.html", true),
             (
                 "Partner provides implementation",
-                "../../compare/partner/index.html",
+                "../compare/partner/index.html",
                 false
             ),
         ])
@@ -320,10 +370,7 @@ fn the_home_page_shows_the_grid_of_models_and_deployments() {
     assert_eq!(rows.len(), 3, "{rows:#?}");
     assert_eq!(rows[0].0.as_deref(), Some("model-customer"));
     assert!(rows[0].1.starts_with("Customer provides support"));
-    assert_eq!(
-        rows[0].3,
-        ["customer/cloud/index.html", "customer/onprem/index.html"]
-    );
+    assert_eq!(rows[0].3, ["cloud/index.html", "onprem/index.html"]);
     assert_eq!(rows[0].2[2], "Edge: Not covered by this model");
     assert_eq!(
         rows[1].3,
@@ -626,7 +673,7 @@ fn a_models_name_stays_text_everywhere() {
             "{path}"
         );
     }
-    let model_page = page(&files, "customer/cloud/index.html");
+    let model_page = page(&files, "cloud/index.html");
     assert!(
         texts(&model_page, "nav.switcher[aria-label='Operating model'] a")
             .contains(&evil.to_string())

@@ -152,7 +152,8 @@ fn a_featured_guide_stands_out_in_its_deployment_list() {
 #[test]
 fn every_built_in_template_can_be_replaced_by_a_project() {
     let (_dir, example_root) = example();
-    // The comparison of two operating models exists only in a project with models.
+    // The comparison of two operating models, and the redirects from the default model's
+    // former addresses, exist only in a project with models.
     let models_dir = TempDir::new().unwrap();
     let models_root = common::copy_project(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models"),
@@ -164,7 +165,8 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             let template = format!("{folder}/{name}");
             let root = match template.as_str() {
-                "pages/compare_models.html" => &models_root,
+                // Redirect pages: the default model's pages had `<model>/` addresses.
+                "pages/compare_models.html" | "pages/redirect.html" => &models_root,
                 _ => &example_root,
             };
             // Each template, replaced by a copy with a marker, shows the marker.
