@@ -300,6 +300,11 @@ pub struct Task {
     /// a link written to the old id still lands on the row.
     #[serde(default)]
     pub(crate) aliases: Vec<Located<String>>,
+    /// The id of the same task in another operating model, for models written with their
+    /// own ids: the comparison of the two models pairs this task with that one, as it
+    /// pairs tasks of equal ids.
+    #[serde(default)]
+    pub(crate) same_as: Option<Located<String>>,
     /// Scope ids this task applies to; every scope that shows its section when absent.
     /// In the other scopes the task is absent: from their matrices, checks and exports.
     #[serde(default, deserialize_with = "scope_list::some_scope_ids")]

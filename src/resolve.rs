@@ -188,3 +188,164 @@ impl<'p> Resolver<'p> {
         }
     }
 }
+
+/// How the tasks of two operating models pair: by equal id first, then by a `same_as:`
+/// key either side writes (naming the other model's task). The one pairing the
+/// comparison pages and the check share, so a pair the check accepts is the pair the
+/// site shows. Indices are into the two task lists given to [`pair_tasks`].
+#[derive(Debug, Default)]
+pub(crate) struct TaskPairs {
+    /// `[first, second]`, in the first list's order.
+    pub(crate) both: Vec<[usize; 2]>,
+    /// Tasks of the first list without a partner, in order.
+    pub(crate) only_first: Vec<usize>,
+    /// Tasks of the second list without a partner, in order.
+    pub(crate) only_second: Vec<usize>,
+    /// Keys that would pair a task a second time; the first pairing stands.
+    pub(crate) twice: Vec<PairedTwice>,
+}
+
+/// A task one key would pair with a second task: `task` (of the list `side`, 0 or 1) is
+/// paired with `kept` of the other list, and `key` (a `same_as:` written on `writer`)
+/// claims it for `claimant` as well.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PairedTwice {
+    pub(crate) side: usize,
+    pub(crate) task: usize,
+    pub(crate) kept: usize,
+    pub(crate) claimant: usize,
+    /// The side of the task that wrote the key.
+    pub(crate) writer_side: usize,
+}
+
+/// Pairs two models' tasks (see [`TaskPairs`]). Linear in the number of tasks: ids and
+/// keys are looked up in hash maps.
+pub(crate) fn pair_tasks(lists: [&[&Task]; 2]) -> TaskPairs {
+    let by_id = lists.map(|tasks| {
+        let mut map: HashMap<&str, usize> = HashMap::new();
+        for (i, task) in tasks.iter().enumerate() {
+            map.entry(task.id.as_str()).or_insert(i);
+        }
+        map
+    });
+    let mut partner: [Vec<Option<usize>>; 2] = lists.map(|tasks| vec![None; tasks.len()]);
+    for (i, task) in lists[0].iter().enumerate() {
+        if let Some(&j) = by_id[1].get(task.id.as_str()) {
+            partner[0][i] = Some(j);
+            partner[1][j] = Some(i);
+        }
+    }
+    let mut twice = Vec::new();
+    for side in 0..2 {
+        let other = 1 - side;
+        for (i, task) in lists[side].iter().enumerate() {
+            let Some(key) = &task.same_as else { continue };
+            let Some(&j) = by_id[other].get(key.as_str()) else {
+                continue;
+            };
+            match (partner[side][i], partner[other][j]) {
+                (None, None) => {
+                    partner[side][i] = Some(j);
+                    partner[other][j] = Some(i);
+                }
+                // Both sides wrote the key, or it names the task of the same id.
+                (Some(have), _) if have == j => {}
+                // `kept` is not `i`: pairings are kept on both sides alike.
+                (_, Some(kept)) => twice.push(PairedTwice {
+                    side: other,
+                    task: j,
+                    kept,
+                    claimant: i,
+                    writer_side: side,
+                }),
+                (Some(kept), None) => twice.push(PairedTwice {
+                    side,
+                    task: i,
+                    kept,
+                    claimant: j,
+                    writer_side: side,
+                }),
+            }
+        }
+    }
+    let mut pairs = TaskPairs {
+        twice,
+        ..TaskPairs::default()
+    };
+    for (i, partner) in partner[0].iter().enumerate() {
+        match partner {
+            Some(j) => pairs.both.push([i, *j]),
+            None => pairs.only_first.push(i),
+        }
+    }
+    pairs.only_second = (0..lists[1].len())
+        .filter(|&j| partner[1][j].is_none())
+        .collect();
+    pairs
+}
+
+/// The parties of two models that stand in one place, `[first, second]`: a party both
+/// take part in stands for itself, and a model's `stands_for:` pairs one of its parties
+/// with the other model's. A party with no counterpart is paired with `None`. First
+/// model's parties in its column order, then the second's that are left.
+pub(crate) fn party_pairs(project: &Project, models: [ModelIx; 2]) -> Vec<[Option<usize>; 2]> {
+    let [first, second] = models.map(|m| project.model_at(m));
+    let index = |id: &str| project.parties.iter().position(|p| p.id.value == id);
+    // (own party, other party) as each model writes it.
+    let written = |model: &crate::model::Model| -> Vec<(usize, usize)> {
+        model
+            .def
+            .iter()
+            .flat_map(|def| def.stands_for.iter())
+            .filter_map(|(own, other)| Some((index(own.as_str())?, index(other.as_str())?)))
+            .collect()
+    };
+    let (from_first, from_second) = (written(first), written(second));
+    let mut taken = vec![false; project.parties.len()];
+    let mut pairs = Vec::new();
+    for &p in &first.parties {
+        let counterpart = if second.has_party(p) {
+            Some(p)
+        } else {
+            from_first
+                .iter()
+                .find(|&&(own, other)| own == p && second.has_party(other))
+                .map(|&(_, other)| other)
+                .or_else(|| {
+                    from_second
+                        .iter()
+                        .find(|&&(own, other)| other == p && second.has_party(own))
+                        .map(|&(own, _)| own)
+                })
+        }
+        .filter(|&q| !taken[q]);
+        if let Some(q) = counterpart {
+            taken[q] = true;
+        }
+        pairs.push([Some(p), counterpart]);
+    }
+    pairs.extend(
+        second
+            .parties
+            .iter()
+            .filter(|&&q| !taken[q])
+            .map(|&q| [None, Some(q)]),
+    );
+    pairs
+}
+
+/// The party pairs of [`party_pairs`] whose letters differ between two rows of one
+/// task: a party without a counterpart holds no letters on the other side.
+pub(crate) fn changed_parties(
+    pairs: &[[Option<usize>; 2]],
+    rows: [&Row<'_>; 2],
+) -> Vec<[Option<usize>; 2]> {
+    let letters = |row: &Row<'_>, party: Option<usize>| {
+        party.map(|p| row.letters(p)).unwrap_or_default()
+    };
+    pairs
+        .iter()
+        .copied()
+        .filter(|&[a, b]| letters(rows[0], a) != letters(rows[1], b))
+        .collect()
+}

@@ -6,6 +6,7 @@ mod config;
 mod flows;
 pub(crate) mod links;
 mod matrix;
+mod pairs;
 pub(crate) mod outputs;
 mod refs;
 mod summaries;
@@ -18,6 +19,7 @@ use crate::resolve::Matrix;
 pub(crate) fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut Findings) {
     let mut found = Vec::new();
     refs::check(project, &mut found);
+    pairs::check(project, &mut found);
     matrix::check(project, matrices, &mut found);
     outputs::check(project, matrices, &mut found);
     flows::check(project, &mut found);

@@ -13,7 +13,7 @@
 //! from `rasci.yaml` (see `check::config`), and reporters only read these facts.
 //!
 //! Families by the stage that raises them:
-//! - `check` (one file per family): `rasci/*`, `ref/*`, `flow/*`, `summary/*`, `output/*`
+//! - `check` (one file per family): `rasci/*`, `ref/*`, `model/*`, `flow/*`, `summary/*`, `output/*`
 //!   and `config/unknown-rule`;
 //! - `load`, while files are read: `yaml/*`, `file/*`, `id/*`, `config/base-url`,
 //!   `config/theme`, `config/edit-url`, `config/brand`, `rasci/unknown-letter` and `rasci/repeated-letter` (found while
@@ -184,6 +184,10 @@ rules! {
         "A task's `scopes:` names at least one scope that shows its section.";
     IdAddressTaken = "id/address-taken", Error, configurable: false,
         "No two things claim one address of the site: two pages, a page and an alias, two aliases, or two default models.";
+    RefPairedTwice = "ref/paired-twice", Error, configurable: true,
+        "A task pairs with at most one task of another model: no `same_as:` names a task already paired by id or by another key.";
+    ModelLikelyPair = "model/likely-pair", Warning, configurable: true,
+        "Tasks of two models with the same title that pair neither by id nor by `same_as:` are paired with a key, or given titles that tell them apart.";
 }
 
 impl RuleId {

@@ -40,6 +40,11 @@ pub struct ModelDef {
     pub(crate) aliases: Vec<Located<String>>,
     /// Party ids taking part in this model, in the order of its matrix columns.
     pub(crate) parties: Vec<Located<String>>,
+    /// Which of this model's parties stands where another model's party stands, as
+    /// `own party id: other party id` (`enterprise: customer`): a comparison of the two
+    /// models compares their letters with each other's, as it does a party both share.
+    #[serde(default)]
+    pub(crate) stands_for: Entries<Located<String>, Located<String>>,
     /// Scope ids (deployments) this model covers, in this order.
     #[serde(deserialize_with = "super::scope_list::scope_ids")]
     #[schemars(length(min = 1))]

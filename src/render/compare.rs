@@ -159,8 +159,9 @@ fn row_letters(
 }
 
 /// Two operating models side by side for one scope: the tasks both have (paired by
-/// id, as task ids are per model) with their letters next to each other, then the tasks
-/// only one of them has. Rows a model's scope does not show (a task's `scopes:`
+/// id, then by `same_as:`, as `resolve::pair_tasks` pairs them for the check too) with
+/// their letters next to each other and the corresponding parties whose letters changed,
+/// then the tasks only one of them has. Rows a model's scope does not show (a task's `scopes:`
 /// leaving it out) are not in its matrix, so they are in no list here either.
 pub(crate) fn compare_models(
     env: &mut PageEnv<'_>,
@@ -203,42 +204,52 @@ pub(crate) fn compare_models(
         )
     };
     let order = project.config.matrix.letter_order;
-    let second_rows: std::collections::HashMap<&str, &crate::resolve::Row<'_>> = second
-        .rows()
-        .map(|row| (row.task.id.value.as_str(), row))
-        .collect();
-    let first_ids: std::collections::HashSet<&str> =
-        first.rows().map(|row| row.task.id.value.as_str()).collect();
-    let mut both = Vec::new();
-    let mut only_first = Vec::new();
-    for row in first.rows() {
-        let id = row.task.id.value.as_str();
-        match second_rows.get(id) {
-            Some(other) => both.push(views::BothRow {
+    let rows: [Vec<&crate::resolve::Row<'_>>; 2] = [first.rows().collect(), second.rows().collect()];
+    let tasks = rows.each_ref().map(|rows| rows.iter().map(|r| r.task).collect::<Vec<_>>());
+    let pairs = crate::resolve::pair_tasks([&tasks[0], &tasks[1]]);
+    let parties = crate::resolve::party_pairs(project, pair);
+    let side = |party: Option<usize>, row: &crate::resolve::Row<'_>| {
+        party.map(|p| views::ChangeSide {
+            party: project.parties[p].name.value.clone(),
+            letters: LetterView::cell(row.cells[p], order),
+        })
+    };
+    let both: Vec<views::BothRow> = pairs
+        .both
+        .iter()
+        .map(|&[i, j]| {
+            let (row, other) = (rows[0][i], rows[1][j]);
+            // Letters differ only where a party and its counterpart hold different ones.
+            let changes: Vec<views::PartyChange> =
+                crate::resolve::changed_parties(&parties, [row, other])
+                    .into_iter()
+                    .map(|[a, b]| views::PartyChange {
+                        first: side(a, row),
+                        second: side(b, other),
+                    })
+                    .collect();
+            views::BothRow {
                 title: row.task.title.value.clone(),
-                first_href: link(env, first, id),
-                second_href: link(env, second, id),
-                // The same letters for every party, whichever model's columns it is in.
-                same: (0..project.parties.len()).all(|p| row.letters(p) == other.letters(p)),
+                first_href: link(env, first, &row.task.id.value),
+                second_href: link(env, second, &other.task.id.value),
+                same: changes.is_empty(),
+                changes,
                 first: row_letters(row, &first.parties, order),
                 second: row_letters(other, &second.parties, order),
-            }),
-            None => only_first.push(views::OnlyRow {
-                title: row.task.title.value.clone(),
-                href: link(env, first, id),
-                letters: row_letters(row, &first.parties, order),
-            }),
-        }
-    }
-    let only_second: Vec<views::OnlyRow> = second
-        .rows()
-        .filter(|row| !first_ids.contains(row.task.id.value.as_str()))
-        .map(|row| views::OnlyRow {
-            title: row.task.title.value.clone(),
-            href: link(env, second, &row.task.id.value),
-            letters: row_letters(row, &second.parties, order),
+            }
         })
         .collect();
+    let only = |env: &PageEnv<'_>, matrix, at: &[usize], rows: &[&crate::resolve::Row<'_>]| {
+        at.iter()
+            .map(|&i| views::OnlyRow {
+                title: rows[i].task.title.value.clone(),
+                href: link(env, matrix, &rows[i].task.id.value),
+                letters: row_letters(rows[i], &matrix.parties, order),
+            })
+            .collect::<Vec<_>>()
+    };
+    let only_first = only(env, first, &pairs.only_first, &rows[0]);
+    let only_second = only(env, second, &pairs.only_second, &rows[1]);
     let model_id = |m: ModelIx| project.model_at(m).id().unwrap_or_default();
     let both_id = env.id("in-both");
     let only = vec![

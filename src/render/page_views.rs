@@ -318,10 +318,29 @@ pub(crate) struct BothRow {
     pub(crate) title: String,
     pub(crate) first_href: String,
     pub(crate) second_href: String,
-    /// Whether every party holds the same letters in both.
+    /// Whether every party holds the same letters in both as its counterpart in the other
+    /// model (the same party, or the one a model's `stands_for:` names).
     pub(crate) same: bool,
+    /// The parties whose letters differ from their counterpart's, in column order.
+    pub(crate) changes: Vec<PartyChange>,
     pub(crate) first: Vec<Vec<LetterView>>,
     pub(crate) second: Vec<Vec<LetterView>>,
+}
+
+/// One party of a compared task whose letters differ from its counterpart's in the
+/// other model: "Partner: A, R → Anywhere365: C". A side is `None` where the party has no
+/// counterpart there.
+#[derive(Debug, Serialize)]
+pub(crate) struct PartyChange {
+    pub(crate) first: Option<ChangeSide>,
+    pub(crate) second: Option<ChangeSide>,
+}
+
+/// A party's name and its letters in one model of a comparison.
+#[derive(Debug, Serialize)]
+pub(crate) struct ChangeSide {
+    pub(crate) party: String,
+    pub(crate) letters: Vec<LetterView>,
 }
 
 /// A task only one model has, with its letters per party of that model.

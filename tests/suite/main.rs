@@ -28,6 +28,7 @@ mod links_agree;
 mod loader_props;
 mod lsp;
 mod models;
+mod model_pairs;
 mod models_site;
 mod output;
 mod pipeline;
