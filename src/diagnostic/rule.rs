@@ -109,7 +109,7 @@ rules! {
     RefUnknownSection = "ref/unknown-section", Error, configurable: true,
         "A section id that a scope lists is defined in data/tasks.yaml.";
     RefUnknownTask = "ref/unknown-task", Error, configurable: true,
-        "A task id that a flow step names is defined in data/tasks.yaml.";
+        "A task id that a flow step names is defined in data/tasks.yaml, and one that a `same_as:` names is a task of another model.";
     RefUnknownLane = "ref/unknown-lane", Error, configurable: true,
         "A flow step's lane is one of the flow's lanes.";
     RefUnknownStep = "ref/unknown-step", Error, configurable: true,

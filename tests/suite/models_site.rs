@@ -405,8 +405,8 @@ fn the_home_page_shows_the_grid_of_models_and_deployments() {
     );
 }
 
-/// The comparison pairs tasks by id: those in both with each model's letters, then those
-/// in one model only; a task whose `scopes:` leave the deployment out is in no list.
+/// The comparison pairs tasks by id: those in both with each model's letters (and, where
+/// they differ, which party changed and how), then those in one model only; a task whose `scopes:` leave the deployment out is in no list.
 #[test]
 fn the_comparison_of_two_models_lists_shared_and_own_tasks() {
     let project = two_models().build();
@@ -441,7 +441,7 @@ fn the_comparison_of_two_models_lists_shared_and_own_tasks() {
         rows(&cloud, "both"),
         [
             vec![
-                "Prime contact Differs",
+                "Prime contact Differs Customer: A, R → C no counterpart → Partner: A, R",
                 "",
                 "A, R",
                 "I",
