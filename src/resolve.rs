@@ -340,9 +340,8 @@ pub(crate) fn changed_parties(
     pairs: &[[Option<usize>; 2]],
     rows: [&Row<'_>; 2],
 ) -> Vec<[Option<usize>; 2]> {
-    let letters = |row: &Row<'_>, party: Option<usize>| {
-        party.map(|p| row.letters(p)).unwrap_or_default()
-    };
+    let letters =
+        |row: &Row<'_>, party: Option<usize>| party.map(|p| row.letters(p)).unwrap_or_default();
     pairs
         .iter()
         .copied()

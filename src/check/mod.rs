@@ -6,8 +6,8 @@ mod config;
 mod flows;
 pub(crate) mod links;
 mod matrix;
-mod pairs;
 pub(crate) mod outputs;
+mod pairs;
 mod refs;
 mod summaries;
 

@@ -34,7 +34,12 @@ pub(crate) fn check(project: &Project, found: &mut Vec<Diagnostic>) {
     check_keys(project, &tasks, found);
     for a in 0..tasks.len() {
         for b in a + 1..tasks.len() {
-            check_pair(project, [ModelIx(a), ModelIx(b)], [&tasks[a], &tasks[b]], found);
+            check_pair(
+                project,
+                [ModelIx(a), ModelIx(b)],
+                [&tasks[a], &tasks[b]],
+                found,
+            );
         }
     }
     if project.complete(DataKind::Parties) {
@@ -135,7 +140,13 @@ fn check_pair(
         match pick {
             Some(i) => {
                 suggested.insert(i);
-                found.push(likely_pair(project, models, lists, [i, j], "the same title"));
+                found.push(likely_pair(
+                    project,
+                    models,
+                    lists,
+                    [i, j],
+                    "the same title",
+                ));
             }
             None => unmatched.push(j),
         }
@@ -143,11 +154,17 @@ fn check_pair(
     // Near titles, within sections of the same id.
     let mut by_section: HashMap<&str, Vec<usize>> = HashMap::new();
     for &i in pairs.only_first.iter().filter(|i| !suggested.contains(i)) {
-        by_section.entry(lists[0][i].0.id.as_str()).or_default().push(i);
+        by_section
+            .entry(lists[0][i].0.id.as_str())
+            .or_default()
+            .push(i);
     }
     let mut by_section_second: HashMap<&str, Vec<usize>> = HashMap::new();
     for &j in &unmatched {
-        by_section_second.entry(lists[1][j].0.id.as_str()).or_default().push(j);
+        by_section_second
+            .entry(lists[1][j].0.id.as_str())
+            .or_default()
+            .push(j);
     }
     for &j in &unmatched {
         let section = lists[1][j].0.id.as_str();
@@ -214,7 +231,10 @@ fn likely_pair(
             },
         ),
     )
-    .at(second.id.span, "this task pairs with no task of the other model")
+    .at(
+        second.id.span,
+        "this task pairs with no task of the other model",
+    )
     .label(first.id.span, "the task it looks like")
     .help(format!(
         "if they are one task, write `same_as: {}` on task `{}`; if not, give them titles \

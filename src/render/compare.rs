@@ -204,8 +204,11 @@ pub(crate) fn compare_models(
         )
     };
     let order = project.config.matrix.letter_order;
-    let rows: [Vec<&crate::resolve::Row<'_>>; 2] = [first.rows().collect(), second.rows().collect()];
-    let tasks = rows.each_ref().map(|rows| rows.iter().map(|r| r.task).collect::<Vec<_>>());
+    let rows: [Vec<&crate::resolve::Row<'_>>; 2] =
+        [first.rows().collect(), second.rows().collect()];
+    let tasks = rows
+        .each_ref()
+        .map(|rows| rows.iter().map(|r| r.task).collect::<Vec<_>>());
     let pairs = crate::resolve::pair_tasks([&tasks[0], &tasks[1]]);
     let parties = crate::resolve::party_pairs(project, pair);
     let side = |party: Option<usize>, row: &crate::resolve::Row<'_>| {

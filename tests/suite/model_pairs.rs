@@ -84,7 +84,11 @@ fn rows(doc: &Html, part: &str) -> Vec<(String, bool, Vec<String>)> {
                 .filter_map(|n| n.value().as_text().map(|t| t.trim().to_string()))
                 .collect::<String>();
             let changes = th.select(&sel(".party-change")).map(text).collect();
-            (title, th.select(&sel(".flag-differs")).next().is_some(), changes)
+            (
+                title,
+                th.select(&sel(".flag-differs")).next().is_some(),
+                changes,
+            )
         })
         .collect()
 }
@@ -165,7 +169,10 @@ fn the_comparison_compares_corresponding_parties() {
                     "id: provide-the-anywhere365-tenant\n",
                     "id: provide-the-anywhere365-tenant\n        same_as: provide-tenant\n",
                 )
-                .replace("id: user-training\n", "id: user-training\n        same_as: train-users\n")
+                .replace(
+                    "id: user-training\n",
+                    "id: user-training\n        same_as: train-users\n",
+                )
                 .replace("id: patching\n", "id: patching\n        same_as: patch\n"),
         )
     };
@@ -213,7 +220,10 @@ fn bad_keys_and_correspondences_are_located_errors() {
                     "id: provide-the-anywhere365-tenant\n        same_as: provide-tennant\n",
                 )
                 // Paired by its key with `patch`, which `patching` claims as well.
-                .replace("id: user-training\n", "id: user-training\n        same_as: patch\n")
+                .replace(
+                    "id: user-training\n",
+                    "id: user-training\n        same_as: patch\n",
+                )
                 .replace("id: patching\n", "id: patching\n        same_as: patch\n"),
         )
         .build();
