@@ -331,3 +331,27 @@ fn unknown_party(at: &Located<String>, message: String, rule: &str, known: &[&st
         .at(at.span, "not a party here")
         .help(help)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{NEAR_TITLE, normalised};
+
+    #[test]
+    fn titles_compare_as_lowercase_words() {
+        assert_eq!(normalised("  Patch the Servers. "), "patch the servers");
+        assert_eq!(
+            normalised("Provide the tenant"),
+            normalised("provide  the-tenant")
+        );
+    }
+
+    #[test]
+    fn a_letter_more_is_near_and_another_task_is_not() {
+        let near =
+            |a: &str, b: &str| strsim::jaro_winkler(&normalised(a), &normalised(b)) >= NEAR_TITLE;
+        assert!(near("Patch the server", "Patch the servers"));
+        assert!(near("Train the users", "Train the user"));
+        assert!(!near("Run it", "Fix it"));
+        assert!(!near("Provide the tenant", "Patch the servers"));
+    }
+}

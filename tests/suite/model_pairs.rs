@@ -246,3 +246,28 @@ fn bad_keys_and_correspondences_are_located_errors() {
         ]
     );
 }
+
+/// A near title pairs by nothing either: the check suggests the key for it too, when the
+/// two tasks are in sections of the same id.
+#[test]
+fn a_near_title_in_the_same_section_is_suggested() {
+    let project = independent(STANDS_FOR)
+        .file(
+            "data/tasks/partner.yaml",
+            PARTNER_TASKS.replace("title: Patch the Servers.", "title: Patch the server"),
+        )
+        .build();
+    let lines = check_lines(project.root());
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(
+        lines[2].starts_with(
+            "model/likely-pair | task `patching` of model `partner` looks like task `patch` of \
+             model `customer` (a near title in a section of the same id), but the two pair by nothing"
+        ),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        suggested_keys(&lines)[2],
+        ("patch".to_string(), "patching".to_string())
+    );
+}
