@@ -205,7 +205,7 @@ impl Cell {
 // data/parties.yaml
 
 /// `data/parties.yaml`: who takes part.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PartiesFile {
     pub(crate) parties: Vec<Party>,
@@ -228,7 +228,7 @@ pub struct Party {
 // data/scopes.yaml
 
 /// `data/scopes.yaml`: the deployments; each is a page of the site.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ScopesFile {
     pub(crate) scopes: Vec<Scope>,
@@ -250,7 +250,7 @@ pub struct Scope {
 // data/tasks.yaml
 
 /// `data/tasks.yaml`: sections of tasks with their letters.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TasksFile {
     /// The operating model (an id of `data/models.yaml`) this file's sections and tasks belong to;
@@ -320,7 +320,7 @@ impl Task {
 // data/summaries.yaml
 
 /// `data/summaries.yaml`: each party's responsibilities in prose.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SummariesFile {
     /// The operating model (an id of `data/models.yaml`) this file's summaries belong to;
@@ -370,7 +370,7 @@ pub(crate) struct SummaryItem {
 // data/glossary.yaml
 
 /// `data/glossary.yaml`: terms explained where they are used.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct GlossaryFile {
     pub(crate) glossary: Vec<Term>,
@@ -393,7 +393,7 @@ pub(crate) struct Term {
 // data/systems.yaml
 
 /// `data/systems.yaml`: components and who manages them.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SystemsFile {
     pub(crate) systems: Vec<System>,
@@ -430,7 +430,7 @@ pub(crate) struct Connection {
 // data/flows.yaml
 
 /// `data/flows.yaml`: processes drawn as swimlanes.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FlowsFile {
     /// The operating model (an id of `data/models.yaml`) this file's flows belong to;

@@ -487,3 +487,100 @@ fn files_outside_a_project_are_answered_empty_and_each_project_has_its_own_root(
     assert_eq!(client.diagnostics(&first_tasks).unwrap().len(), 1);
     assert_eq!(client.stop(), 0);
 }
+
+/// The check after an edit takes the parse of unchanged data files from the previous
+/// check; after any sequence of edits its findings and model equal a fresh check's of the
+/// same texts, and only the edited file is parsed again.
+#[test]
+fn a_check_after_edits_equals_a_fresh_check_of_the_same_texts() {
+    use rasci::load::files::Unsaved;
+    use rasci::pipeline::{Memo, check_unsaved};
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = crate::support::copy_example(dir.path());
+    let tasks = root.join("data/tasks.yaml");
+    let glossary = root.join("data/glossary.yaml");
+    let parties = root.join("data/parties.yaml");
+    let tasks_text = std::fs::read_to_string(&tasks).unwrap();
+    let glossary_text = std::fs::read_to_string(&glossary).unwrap();
+    let parties_text = std::fs::read_to_string(&parties).unwrap();
+    let data_files = std::fs::read_dir(root.join("data")).unwrap().count();
+
+    let mut unsaved = Unsaved::default();
+    let mut memo = Memo::default();
+    let same_as_fresh = |unsaved: &Unsaved, memo: &mut Memo, what: &str| {
+        let (project, content, findings) = check_unsaved(&root, unsaved, memo).unwrap();
+        let (fresh_project, fresh_content, fresh) =
+            check_unsaved(&root, unsaved, &mut Memo::default()).unwrap();
+        assert_eq!(findings.diagnostics, fresh.diagnostics, "after {what}");
+        assert_eq!(
+            format!("{project:?}{content:?}"),
+            format!("{fresh_project:?}{fresh_content:?}"),
+            "the model after {what}"
+        );
+        findings
+    };
+    let codes = |findings: &rasci::diagnostic::Findings| -> Vec<String> {
+        findings
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.as_str().to_string())
+            .collect()
+    };
+
+    let first = same_as_fresh(&unsaved, &mut memo, "the first check");
+    assert_eq!(first.errors(), 0);
+    assert_eq!(memo.remembered_data(), data_files);
+
+    // A letter that is none: reported in the edited file, the others reused.
+    unsaved.set(
+        tasks.clone(),
+        tasks_text.replacen("customer: \"A, R\"", "customer: \"A, X\"", 1),
+    );
+    let found = same_as_fresh(&unsaved, &mut memo, "an unknown letter");
+    assert!(
+        codes(&found).contains(&"rasci/unknown-letter".to_string()),
+        "{found:?}"
+    );
+
+    // A glossary that does not parse is a finding and is not remembered; fixed, it is
+    // parsed again.
+    unsaved.set(glossary.clone(), "glossary: [\n".into());
+    let found = same_as_fresh(&unsaved, &mut memo, "a broken glossary");
+    assert!(
+        codes(&found).contains(&"yaml/syntax".to_string()),
+        "{found:?}"
+    );
+    assert_eq!(memo.remembered_data(), data_files - 1);
+    unsaved.set(glossary.clone(), glossary_text.replace("tenant", "renter"));
+    same_as_fresh(&unsaved, &mut memo, "the glossary fixed");
+    assert_eq!(memo.remembered_data(), data_files);
+
+    // A party removed: the unchanged tasks file, reused, is checked against it again.
+    unsaved.set(
+        parties.clone(),
+        parties_text.replacen("  - id: customer", "  - id: client", 1),
+    );
+    let found = same_as_fresh(&unsaved, &mut memo, "a party renamed");
+    assert!(
+        codes(&found).contains(&"ref/unknown-party".to_string()),
+        "{found:?}"
+    );
+
+    // A file read before the others moves them to other ids of the sources: nothing
+    // remembered points at the wrong file.
+    std::fs::write(root.join("data/aaa.yaml"), "nothing: here\n").unwrap();
+    let found = same_as_fresh(&unsaved, &mut memo, "a file of no kind added");
+    assert!(
+        codes(&found).contains(&"file/unknown-kind".to_string()),
+        "{found:?}"
+    );
+
+    // Every text back as on disk: the findings of the start and of the added file.
+    unsaved.remove(&tasks);
+    unsaved.remove(&glossary);
+    unsaved.remove(&parties);
+    std::fs::remove_file(root.join("data/aaa.yaml")).unwrap();
+    let last = same_as_fresh(&unsaved, &mut memo, "every edit undone");
+    assert_eq!(last.diagnostics, first.diagnostics);
+}
