@@ -17,6 +17,7 @@ mod ix;
 mod kind;
 mod operating;
 pub(crate) mod scope_list;
+pub(crate) mod terms;
 
 pub(crate) use crate::located::{Entries, Located, with_current_file};
 pub use ix::{ModelIx, ScopeIx};

@@ -316,6 +316,109 @@ fn ids_lead_to_their_definition_uses_and_description() {
     assert_eq!(client.stop(), 0);
 }
 
+const GLOSSARY: &str = "glossary:
+  - term: tenant
+    aliases: [tenants]
+    definition: One organisation's directory.
+  - term: SIP
+    definition: A signalling protocol.
+";
+
+const TERMS_PAGE: &str = "---
+title: Terms
+---
+Each Tenant has a SIP trunk; tenants share nothing.
+
+## The tenant
+
+`tenant` in code, [a tenant](https://example.org/tenant) and [its entry](../glossary/#term-tenant). sip is not SIP.
+";
+
+fn range(line: u32, from: u32, to: u32) -> Value {
+    json!({"start": {"line": line, "character": from}, "end": {"line": line, "character": to}})
+}
+
+/// A glossary term used in a page's text, as the site marks it (any case for a lower-case
+/// term, the exact case otherwise, an alias for its term; not in headings, code or link
+/// text), and a link to its entry lead to its definition, its uses and its explanation.
+#[test]
+fn glossary_terms_in_page_text_lead_to_their_entry() {
+    let project = Project::base()
+        .file("data/glossary.yaml", GLOSSARY)
+        .file("content/terms.md", TERMS_PAGE)
+        .build();
+    let root = project.root();
+    let glossary = root.join("data/glossary.yaml");
+    let page = root.join("content/terms.md");
+    let mut client = Client::start(&[root]);
+
+    // "Tenant" (any case) and "tenants" (an alias) lead to the entry of `tenant`.
+    for character in [7, 31] {
+        let definition = client.request("textDocument/definition", at(&page, 3, character));
+        assert_eq!(definition[0]["uri"], uri(&glossary), "at {character}");
+        assert_eq!(definition[0]["range"], range(1, 10, 16), "at {character}");
+    }
+    // So does the link to the entry on the glossary page.
+    let from_link = client.request("textDocument/definition", at(&page, 7, 93));
+    assert_eq!(from_link[0]["range"], range(1, 10, 16));
+
+    let hover = client.request("textDocument/hover", at(&page, 3, 19));
+    assert_eq!(
+        hover["contents"]["value"],
+        "**glossary term** SIP: A signalling protocol."
+    );
+    assert_eq!(hover["range"], range(3, 18, 21));
+
+    // Every use in the text, but not in the heading, the code, the link's text or its
+    // address; the lower-case "sip" is no use of "SIP".
+    let mut params = at(&glossary, 1, 12);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = client.request("textDocument/references", params);
+    let found: Vec<(String, Value)> = references
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let file = r["uri"].as_str().unwrap().rsplit('/').next().unwrap();
+            (file.to_string(), r["range"].clone())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("glossary.yaml".to_string(), range(1, 10, 16)),
+            ("terms.md".to_string(), range(3, 5, 11)),
+            ("terms.md".to_string(), range(3, 29, 36)),
+            ("terms.md".to_string(), range(7, 91, 97)),
+        ]
+    );
+    let mut params = at(&glossary, 4, 11);
+    params["context"] = json!({"includeDeclaration": false});
+    let sip = client.request("textDocument/references", params);
+    let ranges: Vec<&Value> = sip
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["range"])
+        .collect();
+    assert_eq!(ranges, [&range(3, 18, 21), &range(7, 111, 114)]);
+
+    // A rename changes the entry and the link's anchor, and leaves the prose as written.
+    let mut params = at(&page, 3, 7);
+    params["newName"] = json!("Home tenant");
+    let edit = client.request("textDocument/rename", params);
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(
+        changes[&uri(&glossary)],
+        json!([{"range": range(1, 10, 16), "newText": "Home tenant"}])
+    );
+    assert_eq!(
+        changes[&uri(&page)],
+        json!([{"range": range(7, 91, 97), "newText": "home-tenant"}])
+    );
+    assert_eq!(client.stop(), 0);
+}
+
 #[test]
 fn completion_offers_what_the_place_expects() {
     let text = "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: Run it\n        rasci:\n          vendor: \"A, R\"\n          \n";
