@@ -17,6 +17,7 @@ mod ix;
 mod kind;
 mod operating;
 pub(crate) mod scope_list;
+pub(crate) mod terms;
 
 pub(crate) use crate::located::{Entries, Located, with_current_file};
 pub use ix::{ModelIx, ScopeIx};
@@ -205,7 +206,7 @@ impl Cell {
 // data/parties.yaml
 
 /// `data/parties.yaml`: who takes part.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PartiesFile {
     pub(crate) parties: Vec<Party>,
@@ -231,7 +232,7 @@ pub struct Party {
 // data/scopes.yaml
 
 /// `data/scopes.yaml`: the deployments; each is a page of the site.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ScopesFile {
     pub(crate) scopes: Vec<Scope>,
@@ -257,7 +258,7 @@ pub struct Scope {
 // data/tasks.yaml
 
 /// `data/tasks.yaml`: sections of tasks with their letters.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TasksFile {
     /// The operating model (an id of `data/models.yaml`) this file's sections and tasks belong to;
@@ -340,7 +341,7 @@ impl Task {
 // data/summaries.yaml
 
 /// `data/summaries.yaml`: each party's responsibilities in prose.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SummariesFile {
     /// The operating model (an id of `data/models.yaml`) this file's summaries belong to;
@@ -390,7 +391,7 @@ pub(crate) struct SummaryItem {
 // data/glossary.yaml
 
 /// `data/glossary.yaml`: terms explained where they are used.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct GlossaryFile {
     pub(crate) glossary: Vec<Term>,
@@ -413,7 +414,7 @@ pub(crate) struct Term {
 // data/systems.yaml
 
 /// `data/systems.yaml`: components and who manages them.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SystemsFile {
     pub(crate) systems: Vec<System>,
@@ -450,7 +451,7 @@ pub(crate) struct Connection {
 // data/flows.yaml
 
 /// `data/flows.yaml`: processes drawn as swimlanes.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FlowsFile {
     /// The operating model (an id of `data/models.yaml`) this file's flows belong to;

@@ -18,6 +18,8 @@
 use crate::check::links::LinkMemo;
 use crate::check::links::SourceLink;
 use crate::diagnostic::Findings;
+#[cfg(feature = "site")]
+use crate::load::DataMemo;
 use crate::load::Loaded;
 use crate::load::content::ContentPage;
 #[cfg(feature = "site")]
@@ -213,8 +215,9 @@ pub fn check_project(root: &Path) -> Result<(Project, Findings), LoadError> {
 }
 
 /// [`check_project`] on the editor's text of the files in `unsaved` and the disk's for
-/// the rest, as the language server runs it after each edit. With `memo`, the front matter
-/// and Markdown links of unchanged pages are taken from the previous check's.
+/// the rest, as the language server runs it after each edit. With `memo`, the parse of
+/// unchanged data files and the front matter and Markdown links of unchanged pages are
+/// taken from the previous check's.
 #[cfg(feature = "lsp")]
 pub fn check_unsaved(
     root: &Path,
@@ -225,7 +228,7 @@ pub fn check_unsaved(
         project,
         content,
         findings,
-    } = crate::load::load_remembering(root, Some(&mut memo.fronts), unsaved)?;
+    } = crate::load::load_remembering(root, Some(&mut memo.fronts), Some(&mut memo.data), unsaved)?;
     let findings = check_remembering(&project, &content, findings, Some(&mut memo.links)).findings;
     Ok((project, content, findings))
 }
@@ -241,13 +244,15 @@ pub struct Build {
 }
 
 /// What a build keeps for the next build of the same project in the same process
-/// (`serve` holds one): what the load and the check read of each page (see
-/// `FrontMemo`, `LinkMemo`) and what the render stage made (see
+/// (`serve` and the language server hold one): what the load and the check read of each
+/// page and data file (see `FrontMemo`, `DataMemo`, `LinkMemo`) and what the render stage
+/// made (see
 /// `crate::render::memo::RenderMemo`).
 #[derive(Default)]
 #[cfg(feature = "site")]
 pub struct Memo {
     fronts: FrontMemo,
+    data: DataMemo,
     links: LinkMemo,
     render: Option<crate::render::memo::RenderMemo>,
 }
@@ -271,6 +276,11 @@ impl Memo {
     /// How many pages' front matter the next load may take from this memo.
     pub fn remembered_fronts(&self) -> usize {
         self.fronts.len()
+    }
+
+    /// How many data files' parse the next load may take from this memo.
+    pub fn remembered_data(&self) -> usize {
+        self.data.len()
     }
 
     /// How many pages' links the next check may take from this memo.
@@ -410,6 +420,7 @@ pub(crate) fn rebuild_until(
 fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Rebuild, BuildError> {
     let Memo {
         mut fronts,
+        mut data,
         mut links,
         render: previous,
     } = previous.unwrap_or_default();
@@ -417,7 +428,12 @@ fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Reb
         project,
         content,
         findings,
-    } = crate::load::load_remembering(root, Some(&mut fronts), &Default::default())?;
+    } = crate::load::load_remembering(
+        root,
+        Some(&mut fronts),
+        Some(&mut data),
+        &Default::default(),
+    )?;
     let history = start_history(root, &project);
     let site = {
         let checked = check_remembering(&project, &content, findings, Some(&mut links));
@@ -428,6 +444,7 @@ fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Reb
                 findings,
                 previous: Memo {
                     fronts,
+                    data,
                     links,
                     render: previous,
                 },
@@ -438,6 +455,7 @@ fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Reb
     let (built, render) = site.finish(project);
     let memo = Memo {
         fronts,
+        data,
         links,
         render: Some(render),
     };

@@ -37,17 +37,19 @@ pub struct Loaded {
 /// hold every problem met while loading; the project and pages hold everything that could
 /// be read despite them.
 pub(crate) fn load(root: &Path) -> Result<Loaded, LoadError> {
-    load_remembering(root, None, &Unsaved::default())
+    load_remembering(root, None, None, &Unsaved::default())
 }
 
-/// [`load`], taking the front matter of unchanged pages from `memo` and leaving this
-/// load's in it (see [`content::FrontMemo`]). The result is the same as [`load`]'s.
+/// [`load`], taking the front matter of unchanged pages from `memo` and the parsed data
+/// of unchanged data files from `data`, and leaving this load's in them (see
+/// [`content::FrontMemo`] and [`DataMemo`]). The result is the same as [`load`]'s.
 pub(crate) fn load_remembering(
     root: &Path,
     memo: Option<&mut content::FrontMemo>,
+    data: Option<&mut DataMemo>,
     unsaved: &Unsaved,
 ) -> Result<Loaded, LoadError> {
-    let (mut project, mut findings) = load_data(root, unsaved)?;
+    let (mut project, mut findings) = load_data(root, data, unsaved)?;
     let content = content::load(&mut project, &mut findings, memo, unsaved)?;
     Ok(Loaded {
         project,
@@ -57,7 +59,11 @@ pub(crate) fn load_remembering(
 }
 
 /// The config and the data files alone (see [`load`]).
-fn load_data(root: &Path, unsaved: &Unsaved) -> Result<(Project, Findings), LoadError> {
+fn load_data(
+    root: &Path,
+    memo: Option<&mut DataMemo>,
+    unsaved: &Unsaved,
+) -> Result<(Project, Findings), LoadError> {
     let mut sources = Sources::new(root);
     let mut findings = Findings::default();
 
@@ -90,15 +96,43 @@ fn load_data(root: &Path, unsaved: &Unsaved) -> Result<(Project, Findings), Load
     }
     // Files parse independently, so they parse in parallel; results are merged in path
     // order, which keeps the model (and every output) the same from run to run.
-    let parsed: Vec<Result<DataFile, Diagnostic>> = files
+    // With a memo, a file whose text is the one remembered is not parsed again.
+    let remembered = memo.as_deref();
+    let parsed: Vec<(Result<DataFile, Diagnostic>, bool)> = files
         .par_iter()
-        .map(|&(file, kind)| parse_data_file(&project.sources, file, kind))
+        .map(|&(file, kind)| {
+            match remembered.and_then(|m| remembered_data(m, &project.sources, file, kind)) {
+                Some(data) => (Ok(data), true),
+                None => (parse_data_file(&project.sources, file, kind), false),
+            }
+        })
         .collect();
+    if let Some(memo) = memo {
+        let sources = &project.sources;
+        // A file with errors is not remembered: it is parsed again next time, so its
+        // findings are made as on a first load.
+        memo.renew(
+            files
+                .iter()
+                .zip(&parsed)
+                .map(|(&(file, _), (_, reused))| (sources.path(file), *reused)),
+            |index| {
+                let (file, kind) = files[index];
+                let data = parsed[index].0.as_ref().ok()?;
+                Some(RememberedData {
+                    file,
+                    kind,
+                    text: sources.get(file).text.clone(),
+                    data: data.clone(),
+                })
+            },
+        );
+    }
     // Which model a tasks, summaries or flows file belongs to is known only once every
     // `data/models.yaml` is read, so those files wait here, in path order.
     let mut owned = models::Owned::default();
     let mut model_defs = Vec::new();
-    for (result, (file, kind)) in parsed.into_iter().zip(&files) {
+    for ((result, _), (file, kind)) in parsed.into_iter().zip(&files) {
         match result {
             Ok(DataFile::Parties(f)) => project.parties.extend(f.parties),
             Ok(DataFile::Scopes(f)) => project.scopes.extend(f.scopes),
@@ -176,7 +210,43 @@ pub fn empty_project(root: &Path) -> Project {
     project_of(Sources::new(root), default_config())
 }
 
+/// Each data file as the previous load of the same project parsed it, for the language
+/// server and `serve`, which load the project again after every edit or save: parsing
+/// is most of a load, and an edit changes one file. At 10,000 tasks, parsing every data
+/// file again made the check after an edit take longer than a plain `rasci check`.
+///
+/// A file is reused when its text is the text it was parsed from and it has the same
+/// [`FileId`] (its spans name that id) and kind; the model of a data file depends on
+/// nothing else. Files whose parse failed are not remembered, so their findings are
+/// made as on a first load. Everything after the parse (placing tasks in models, cells,
+/// ids, the config's checks) runs on every load.
+pub(crate) type DataMemo = crate::source::PathMemo<RememberedData>;
+
+#[derive(Debug)]
+pub(crate) struct RememberedData {
+    file: FileId,
+    kind: DataKind,
+    /// The text the file was parsed from.
+    text: String,
+    data: DataFile,
+}
+
+/// A copy of the remembered parse of `file`, when its text, id and kind are unchanged.
+fn remembered_data(
+    memo: &DataMemo,
+    sources: &Sources,
+    file: FileId,
+    kind: DataKind,
+) -> Option<DataFile> {
+    let remembered = memo.get(sources.path(file))?;
+    let same = remembered.file == file
+        && remembered.kind == kind
+        && remembered.text == sources.get(file).text;
+    same.then(|| remembered.data.clone())
+}
+
 /// One parsed data file, of any kind.
+#[derive(Debug, Clone)]
 enum DataFile {
     Parties(PartiesFile),
     Scopes(ScopesFile),

@@ -4,7 +4,7 @@
 //! between edits.
 
 use super::checked::{Checked, uri_of};
-use super::index::{Key, Kind, Mention};
+use super::index::{Key, Kind, Mention, Written};
 use super::position::LineIndex;
 use crate::model::{Letter, Project, Task};
 use crate::source::{FileId, Span};
@@ -560,7 +560,8 @@ pub fn prepare_rename(
 /// Every place the id under the cursor is written, changed to `new_id`, as one edit the
 /// editor applies; refused when `new_id` breaks the id rules or is taken by another id
 /// of the same kind. Glossary terms are words rather than ids: any text but an empty
-/// one is allowed.
+/// one is allowed; links to the term's entry get its new anchor, and the pages' prose
+/// that uses the term is left as the writer wrote it.
 // The protocol's edit is keyed by `Uri`, whose parsed parts sit in cells clippy takes for
 // interior mutability; a key is never changed once made.
 #[allow(clippy::mutable_key_type)]
@@ -598,13 +599,18 @@ pub fn rename(
     }
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for m in checked.index.mentions_of(key) {
+        let new_text = match m.written {
+            Written::Id => new_id.to_string(),
+            Written::Anchor => crate::load::ids::slugify(new_id),
+            Written::Prose => continue,
+        };
         let Some(location) = location(checked, m.span) else {
             continue;
         };
         changes
             .entry(location.uri)
             .or_default()
-            .push(TextEdit::new(location.range, new_id.to_string()));
+            .push(TextEdit::new(location.range, new_text));
     }
     Ok(Some(WorkspaceEdit::new(changes)))
 }

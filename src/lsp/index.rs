@@ -1,10 +1,12 @@
 //! Every id of a checked project, where it is defined and where it is used: the one table
 //! go-to-definition, references, symbols, hover and rename read. It is built from the
 //! spans the loader keeps on each value, plus two things the model does not keep: the
-//! `model:` line of a tasks, summaries or flows file, and the arguments of shortcodes in
-//! the content pages, found here by scanning the text.
+//! `model:` line of a tasks, summaries or flows file, the arguments of shortcodes and the
+//! ids in links of the content pages, and the glossary terms their text uses (found by
+//! the renderer's own matching, `crate::model::terms`), found here by scanning the text.
 
 use crate::load::content::ContentPage;
+use crate::model::terms::{Found, Terms};
 use crate::model::{Project, SummaryItem};
 use crate::source::{FileId, Span};
 
@@ -58,6 +60,20 @@ pub struct Mention {
     /// The id's own characters (without the quotes of a quoted scalar).
     pub span: Span,
     pub definition: bool,
+    pub written: Written,
+}
+
+/// How a mention writes what it names, which says what a rename does to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// The id (or the term) itself: a rename writes the new one.
+    Id,
+    /// A glossary term's entry on the glossary page, `term-<slug>` in a link: a rename
+    /// writes the new term's slug.
+    Anchor,
+    /// A glossary term, or one of its aliases, in the text of a page: the writer's prose,
+    /// which a rename leaves as it is.
+    Prose,
 }
 
 /// The ids of one project.
@@ -70,6 +86,7 @@ impl Index {
     pub fn build(project: &Project, content: &[ContentPage]) -> Index {
         let mut index = Builder {
             project,
+            terms: Terms::new(project),
             mentions: Vec::new(),
         };
         index.data();
@@ -121,10 +138,12 @@ impl Index {
 
 struct Builder<'p> {
     project: &'p Project,
+    /// The glossary's spellings, as the renderer matches them.
+    terms: Terms,
     mentions: Vec<Mention>,
 }
 
-impl Builder<'_> {
+impl<'p> Builder<'p> {
     fn add(&mut self, kind: Kind, id: &str, span: Span, flow: Option<usize>, definition: bool) {
         if id.is_empty() {
             return;
@@ -143,6 +162,7 @@ impl Builder<'_> {
             },
             span,
             definition,
+            written: Written::Id,
         });
     }
 
@@ -307,7 +327,82 @@ impl Builder<'_> {
                 self.add(kind, &text[arg.value.0..arg.value.1], span, None, false);
             }
         }
+        self.prose(page);
         self.links(page);
+    }
+
+    /// The glossary terms the page's text uses, where the renderer would find them: in
+    /// the text of paragraphs, list items and table cells, not in headings, code, links,
+    /// images or shortcode calls. Every use counts, not only the first of a paragraph the
+    /// site links.
+    fn prose(&mut self, page: &ContentPage) {
+        use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+        let project = self.project;
+        if project.glossary.is_empty() {
+            return;
+        }
+        let text = &project.sources.get(page.file).text;
+        let body = &text[page.body_start.min(text.len())..];
+        let calls: Vec<(usize, usize)> = shortcodes(text, page.body_start)
+            .iter()
+            .map(|c| c.whole)
+            .collect();
+        // Runs of text, as byte ranges of the body; adjacent text events are one run, as
+        // the renderer merges them.
+        let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut outside = 0usize;
+        let mut last_end = None;
+        for (event, range) in
+            Parser::new_ext(body, crate::load::markdown::options()).into_offset_iter()
+        {
+            match event {
+                Event::Start(
+                    Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. },
+                ) => outside += 1,
+                Event::End(
+                    TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image,
+                ) => outside = outside.saturating_sub(1),
+                // Only text that stands in the file as written: an escape or an entity
+                // moves the characters, and a span must point at what the writer wrote.
+                Event::Text(t) if outside == 0 && body.get(range.clone()) == Some(&*t) => {
+                    match runs.last_mut() {
+                        Some(run) if last_end == Some(range.start) => run.end = range.end,
+                        _ => runs.push(range.clone()),
+                    }
+                    last_end = Some(range.end);
+                    continue;
+                }
+                _ => {}
+            }
+            last_end = None;
+        }
+        for run in runs {
+            let start = page.body_start + run.start;
+            let mut found = Vec::new();
+            self.terms.scan(&body[run], None, |f| {
+                if let Found::Term { at, term } = f {
+                    found.push((start + at.start, start + at.end, term));
+                }
+            });
+            for (from, to, term) in found {
+                if calls.iter().any(|&(open, close)| open < to && from < close) {
+                    continue;
+                }
+                let Some(term) = project.glossary.get(term) else {
+                    continue;
+                };
+                self.mentions.push(Mention {
+                    key: Key {
+                        kind: Kind::Term,
+                        id: term.term.value.clone(),
+                        flow: None,
+                    },
+                    span: Span::new(page.file, from, to),
+                    definition: false,
+                    written: Written::Prose,
+                });
+            }
+        }
     }
 
     /// The ids in the addresses of the page's inline links to the site's own pages: a
@@ -326,6 +421,20 @@ impl Builder<'_> {
                 continue;
             }
             let (path, fragment) = dest.split_once('#').unwrap_or((dest, ""));
+            if let Some(term) = self.glossary_anchor(path, fragment) {
+                let at = start + path.len() + 1 + "term-".len();
+                self.mentions.push(Mention {
+                    key: Key {
+                        kind: Kind::Term,
+                        id: term.to_string(),
+                        flow: None,
+                    },
+                    span: Span::new(page.file, at, start + dest.len()),
+                    definition: false,
+                    written: Written::Anchor,
+                });
+                continue;
+            }
             let mut found = Vec::new();
             let mut at = start;
             let mut previous = "";
@@ -361,9 +470,26 @@ impl Builder<'_> {
                     },
                     span,
                     definition: false,
+                    written: Written::Id,
                 });
             }
         }
+    }
+
+    /// The term a link to `glossary/#term-<slug>` (or `glossary/index.html#…`) leads
+    /// to, when the glossary has one of that slug.
+    fn glossary_anchor(&self, path: &str, fragment: &str) -> Option<&'p str> {
+        fragment.strip_prefix("term-")?;
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        let path = path.trim_end_matches('/');
+        if path != "glossary" && !path.ends_with("/glossary") {
+            return None;
+        }
+        self.project
+            .glossary
+            .iter()
+            .find(|t| crate::load::ids::term_anchor(&t.term.value) == fragment)
+            .map(|t| t.term.value.as_str())
     }
 }
 

@@ -191,3 +191,46 @@ async def test_rename_is_one_workspace_edit(client: LanguageClient, project):
                 new_name="customer",
             )
         )
+
+
+@pytest.mark.asyncio
+async def test_glossary_terms_in_page_text(client: LanguageClient, project):
+    page = project / "content" / "submission-guidelines.md"
+    glossary = project / "data" / "glossary.yaml"
+    text = open_file(client, page)
+    edited = text.replace(
+        "first saves time for everyone,",
+        "first ([what a tenant is](../glossary/#term-tenant)) saves time for everyone,",
+        1,
+    )
+    change(client, page, 2, edited)
+    await settle(client)
+    where = types.TextDocumentIdentifier(uri=page.as_uri())
+    entry = position_of(glossary.read_text(), "term: tenant", "tenant")
+
+    # The term in the text, as the site marks it, and the link to its entry.
+    in_text = position_of(edited, "tenant, in the telephony path", "tenant")
+    anchor = position_of(edited, "#term-tenant", "tenant))")
+    for at in (in_text, anchor):
+        definition = await client.text_document_definition_async(
+            types.DefinitionParams(text_document=where, position=at)
+        )
+        assert [d.uri for d in definition] == [glossary.as_uri()]
+        assert definition[0].range.start == entry
+
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=where, position=in_text)
+    )
+    assert hover.contents.value.startswith("**glossary term** tenant: ")
+
+    references = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=glossary.as_uri()),
+            position=entry,
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    on_page = [r.range.start for r in references if r.uri == page.as_uri()]
+    assert in_text in on_page and anchor in on_page
+    # Not in the link's text: the site does not mark it there.
+    assert position_of(edited, "[what a tenant is]", "tenant") not in on_page

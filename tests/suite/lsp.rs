@@ -316,6 +316,109 @@ fn ids_lead_to_their_definition_uses_and_description() {
     assert_eq!(client.stop(), 0);
 }
 
+const GLOSSARY: &str = "glossary:
+  - term: tenant
+    aliases: [tenants]
+    definition: One organisation's directory.
+  - term: SIP
+    definition: A signalling protocol.
+";
+
+const TERMS_PAGE: &str = "---
+title: Terms
+---
+Each Tenant has a SIP trunk; tenants share nothing.
+
+## The tenant
+
+`tenant` in code, [a tenant](https://example.org/tenant) and [its entry](../glossary/#term-tenant). sip is not SIP.
+";
+
+fn range(line: u32, from: u32, to: u32) -> Value {
+    json!({"start": {"line": line, "character": from}, "end": {"line": line, "character": to}})
+}
+
+/// A glossary term used in a page's text, as the site marks it (any case for a lower-case
+/// term, the exact case otherwise, an alias for its term; not in headings, code or link
+/// text), and a link to its entry lead to its definition, its uses and its explanation.
+#[test]
+fn glossary_terms_in_page_text_lead_to_their_entry() {
+    let project = Project::base()
+        .file("data/glossary.yaml", GLOSSARY)
+        .file("content/terms.md", TERMS_PAGE)
+        .build();
+    let root = project.root();
+    let glossary = root.join("data/glossary.yaml");
+    let page = root.join("content/terms.md");
+    let mut client = Client::start(&[root]);
+
+    // "Tenant" (any case) and "tenants" (an alias) lead to the entry of `tenant`.
+    for character in [7, 31] {
+        let definition = client.request("textDocument/definition", at(&page, 3, character));
+        assert_eq!(definition[0]["uri"], uri(&glossary), "at {character}");
+        assert_eq!(definition[0]["range"], range(1, 10, 16), "at {character}");
+    }
+    // So does the link to the entry on the glossary page.
+    let from_link = client.request("textDocument/definition", at(&page, 7, 93));
+    assert_eq!(from_link[0]["range"], range(1, 10, 16));
+
+    let hover = client.request("textDocument/hover", at(&page, 3, 19));
+    assert_eq!(
+        hover["contents"]["value"],
+        "**glossary term** SIP: A signalling protocol."
+    );
+    assert_eq!(hover["range"], range(3, 18, 21));
+
+    // Every use in the text, but not in the heading, the code, the link's text or its
+    // address; the lower-case "sip" is no use of "SIP".
+    let mut params = at(&glossary, 1, 12);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = client.request("textDocument/references", params);
+    let found: Vec<(String, Value)> = references
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let file = r["uri"].as_str().unwrap().rsplit('/').next().unwrap();
+            (file.to_string(), r["range"].clone())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("glossary.yaml".to_string(), range(1, 10, 16)),
+            ("terms.md".to_string(), range(3, 5, 11)),
+            ("terms.md".to_string(), range(3, 29, 36)),
+            ("terms.md".to_string(), range(7, 91, 97)),
+        ]
+    );
+    let mut params = at(&glossary, 4, 11);
+    params["context"] = json!({"includeDeclaration": false});
+    let sip = client.request("textDocument/references", params);
+    let ranges: Vec<&Value> = sip
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["range"])
+        .collect();
+    assert_eq!(ranges, [&range(3, 18, 21), &range(7, 111, 114)]);
+
+    // A rename changes the entry and the link's anchor, and leaves the prose as written.
+    let mut params = at(&page, 3, 7);
+    params["newName"] = json!("Home tenant");
+    let edit = client.request("textDocument/rename", params);
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(
+        changes[&uri(&glossary)],
+        json!([{"range": range(1, 10, 16), "newText": "Home tenant"}])
+    );
+    assert_eq!(
+        changes[&uri(&page)],
+        json!([{"range": range(7, 91, 97), "newText": "home-tenant"}])
+    );
+    assert_eq!(client.stop(), 0);
+}
+
 #[test]
 fn completion_offers_what_the_place_expects() {
     let text = "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: Run it\n        rasci:\n          vendor: \"A, R\"\n          \n";
@@ -486,4 +589,101 @@ fn files_outside_a_project_are_answered_empty_and_each_project_has_its_own_root(
     );
     assert_eq!(client.diagnostics(&first_tasks).unwrap().len(), 1);
     assert_eq!(client.stop(), 0);
+}
+
+/// The check after an edit takes the parse of unchanged data files from the previous
+/// check; after any sequence of edits its findings and model equal a fresh check's of the
+/// same texts, and only the edited file is parsed again.
+#[test]
+fn a_check_after_edits_equals_a_fresh_check_of_the_same_texts() {
+    use rasci::load::files::Unsaved;
+    use rasci::pipeline::{Memo, check_unsaved};
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = crate::support::copy_example(dir.path());
+    let tasks = root.join("data/tasks.yaml");
+    let glossary = root.join("data/glossary.yaml");
+    let parties = root.join("data/parties.yaml");
+    let tasks_text = std::fs::read_to_string(&tasks).unwrap();
+    let glossary_text = std::fs::read_to_string(&glossary).unwrap();
+    let parties_text = std::fs::read_to_string(&parties).unwrap();
+    let data_files = std::fs::read_dir(root.join("data")).unwrap().count();
+
+    let mut unsaved = Unsaved::default();
+    let mut memo = Memo::default();
+    let same_as_fresh = |unsaved: &Unsaved, memo: &mut Memo, what: &str| {
+        let (project, content, findings) = check_unsaved(&root, unsaved, memo).unwrap();
+        let (fresh_project, fresh_content, fresh) =
+            check_unsaved(&root, unsaved, &mut Memo::default()).unwrap();
+        assert_eq!(findings.diagnostics, fresh.diagnostics, "after {what}");
+        assert_eq!(
+            format!("{project:?}{content:?}"),
+            format!("{fresh_project:?}{fresh_content:?}"),
+            "the model after {what}"
+        );
+        findings
+    };
+    let codes = |findings: &rasci::diagnostic::Findings| -> Vec<String> {
+        findings
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.as_str().to_string())
+            .collect()
+    };
+
+    let first = same_as_fresh(&unsaved, &mut memo, "the first check");
+    assert_eq!(first.errors(), 0);
+    assert_eq!(memo.remembered_data(), data_files);
+
+    // A letter that is none: reported in the edited file, the others reused.
+    unsaved.set(
+        tasks.clone(),
+        tasks_text.replacen("customer: \"A, R\"", "customer: \"A, X\"", 1),
+    );
+    let found = same_as_fresh(&unsaved, &mut memo, "an unknown letter");
+    assert!(
+        codes(&found).contains(&"rasci/unknown-letter".to_string()),
+        "{found:?}"
+    );
+
+    // A glossary that does not parse is a finding and is not remembered; fixed, it is
+    // parsed again.
+    unsaved.set(glossary.clone(), "glossary: [\n".into());
+    let found = same_as_fresh(&unsaved, &mut memo, "a broken glossary");
+    assert!(
+        codes(&found).contains(&"yaml/syntax".to_string()),
+        "{found:?}"
+    );
+    assert_eq!(memo.remembered_data(), data_files - 1);
+    unsaved.set(glossary.clone(), glossary_text.replace("tenant", "renter"));
+    same_as_fresh(&unsaved, &mut memo, "the glossary fixed");
+    assert_eq!(memo.remembered_data(), data_files);
+
+    // A party removed: the unchanged tasks file, reused, is checked against it again.
+    unsaved.set(
+        parties.clone(),
+        parties_text.replacen("  - id: customer", "  - id: client", 1),
+    );
+    let found = same_as_fresh(&unsaved, &mut memo, "a party renamed");
+    assert!(
+        codes(&found).contains(&"ref/unknown-party".to_string()),
+        "{found:?}"
+    );
+
+    // A file read before the others moves them to other ids of the sources: nothing
+    // remembered points at the wrong file.
+    std::fs::write(root.join("data/aaa.yaml"), "nothing: here\n").unwrap();
+    let found = same_as_fresh(&unsaved, &mut memo, "a file of no kind added");
+    assert!(
+        codes(&found).contains(&"file/unknown-kind".to_string()),
+        "{found:?}"
+    );
+
+    // Every text back as on disk: the findings of the start and of the added file.
+    unsaved.remove(&tasks);
+    unsaved.remove(&glossary);
+    unsaved.remove(&parties);
+    std::fs::remove_file(root.join("data/aaa.yaml")).unwrap();
+    let last = same_as_fresh(&unsaved, &mut memo, "every edit undone");
+    assert_eq!(last.diagnostics, first.diagnostics);
 }
