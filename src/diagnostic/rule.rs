@@ -184,6 +184,12 @@ rules! {
         "A task's `scopes:` names at least one scope that shows its section.";
     IdAddressTaken = "id/address-taken", Error, configurable: false,
         "No two things claim one address of the site: two pages, a page and an alias, two aliases, or two default models.";
+    RefUnknownCondition = "ref/unknown-condition", Error, configurable: true,
+        "A condition id under `when:` (of a task, a cell, a summary item or a flow step) is defined in data/conditions.yaml.";
+    RasciUnusedCondition = "rasci/unused-condition", Warning, configurable: true,
+        "Every condition of data/conditions.yaml is used under some `when:`.";
+    RasciTooManyConditions = "rasci/too-many-conditions", Error, configurable: false,
+        "A scope's tasks use at most 8 conditions, so its checks under every combination of them stay bounded (256 combinations).";
 }
 
 impl RuleId {
