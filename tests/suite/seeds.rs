@@ -152,7 +152,8 @@ fn read_seed(name: &str) -> Seed {
 }
 
 /// The text a reader sees: without glossary definitions (tooltips), words for screen
-/// readers only, and "link to this section" anchors.
+/// readers only, "link to this section" anchors, and condition badges (intended
+/// difference 10).
 fn visible(element: ElementRef<'_>) -> String {
     let text: String = element
         .descendants()
@@ -162,7 +163,12 @@ fn visible(element: ElementRef<'_>) -> String {
                 ElementRef::wrap(a).is_some_and(|e| {
                     e.value()
                         .classes()
-                        .any(|c| c == "term-def" || c == "visually-hidden" || c == "anchor")
+                        .any(|c| {
+                            c == "term-def"
+                                || c == "visually-hidden"
+                                || c == "anchor"
+                                || c == "condition-badge"
+                        })
                         || e.value().attr("aria-hidden") == Some("true")
                             && e.value().name() != "span"
                 })
