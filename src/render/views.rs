@@ -158,7 +158,9 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
             let cell_when: Vec<Vec<ConditionView>> = matrix
                 .parties
                 .iter()
-                .map(|&index| row.cells[index].map_or_else(Vec::new, |c| conditions_of(project, &c.when)))
+                .map(|&index| {
+                    row.cells[index].map_or_else(Vec::new, |c| conditions_of(project, &c.when))
+                })
                 .collect();
             let when = conditions_of(project, &row.task.when);
             for condition in when.iter().chain(cell_when.iter().flatten()) {

@@ -161,16 +161,13 @@ fn visible(element: ElementRef<'_>) -> String {
         .filter(|(n, _)| {
             !n.ancestors().any(|a| {
                 ElementRef::wrap(a).is_some_and(|e| {
-                    e.value()
-                        .classes()
-                        .any(|c| {
-                            c == "term-def"
-                                || c == "visually-hidden"
-                                || c == "anchor"
-                                || c == "condition-badge"
-                        })
-                        || e.value().attr("aria-hidden") == Some("true")
-                            && e.value().name() != "span"
+                    e.value().classes().any(|c| {
+                        c == "term-def"
+                            || c == "visually-hidden"
+                            || c == "anchor"
+                            || c == "condition-badge"
+                    }) || e.value().attr("aria-hidden") == Some("true")
+                        && e.value().name() != "span"
                 })
             })
         })
