@@ -201,6 +201,11 @@ fn row_findings(project: &Project, model: &Model, row: &Row<'_>, scope: &str) ->
         .flatten()
         .any(|c| c.letters.contains(Letter::R) && c.letters.contains(Letter::S));
     let conditions = row_conditions(row);
+    // A misspelt condition is `ref/unknown-condition`'s finding; the letter rules would
+    // only echo it under combinations of a condition that does not exist.
+    if conditions.iter().any(|id| project.condition(id).is_none()) {
+        return out;
+    }
     if conditions.is_empty() && count(Letter::A) == 1 && count(Letter::R) > 0 && !both_r_and_s {
         return out; // the common case: nothing to report, nothing allocated
     }

@@ -157,6 +157,30 @@ fn an_unknown_condition_is_located_with_the_closest_id_and_an_unused_one_is_a_wa
 }
 
 #[test]
+fn a_misspelt_condition_of_the_only_accountable_is_one_finding_at_its_cause() {
+    let project = project(
+        "sections:
+  - id: general
+    tasks:
+      - id: run
+        title: Run it
+        when: [training]
+        rasci:
+          vendor: { letters: \"A, R\", when: [premium-pluss] }
+          customer: { letters: I, when: [premium-plus] }
+",
+    );
+    let checked = project.check_with(&["--deny-warnings"]);
+    assert_eq!(checked.code, 1);
+    assert_eq!(
+        checked.rules(),
+        ["ref/unknown-condition"],
+        "{:#?}",
+        checked.diagnostics
+    );
+}
+
+#[test]
 fn a_condition_in_a_summary_item_or_a_flow_step_is_checked_too() {
     let project = Project::base()
         .file("data/conditions.yaml", CONDITIONS)
