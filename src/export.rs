@@ -28,7 +28,19 @@ pub(crate) struct Export<'a> {
     /// models, whose export keeps the shape it always had.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) models: Option<Vec<ExportModel<'a>>>,
+    /// The conditions of `data/conditions.yaml`; left out for a project without them,
+    /// whose export keeps the shape it always had.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) conditions: Option<Vec<ExportCondition<'a>>>,
     pub(crate) scopes: Vec<ExportScope<'a>>,
+}
+
+/// A condition of a contract that tasks and cells apply under.
+#[derive(Serialize)]
+pub(crate) struct ExportCondition<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) description: Option<&'a str>,
 }
 
 /// An operating model: who takes part, over which scopes.
@@ -76,6 +88,14 @@ pub(crate) struct ExportTask<'a> {
     pub(crate) title: &'a str,
     /// Party id → letters in RASCI order; parties without letters are left out.
     pub(crate) assignments: BTreeMap<&'a str, Vec<&'static str>>,
+    /// The condition ids under which the task applies (all must hold); left out when it
+    /// always does.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) when: Vec<&'a str>,
+    /// Party id → the condition ids under which its letters apply, for the parties whose
+    /// cell is conditional; left out when none is.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) assignments_when: BTreeMap<&'a str, Vec<&'a str>>,
 }
 
 /// The export document for the given matrices (all of them, or those asked for). With
@@ -107,9 +127,23 @@ pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Ex
             })
             .collect()
     });
+    let ids = |when: &'a [crate::model::Located<String>]| -> Vec<&'a str> {
+        when.iter().map(|id| id.as_str()).collect()
+    };
     Export {
         version: VERSION,
         models,
+        conditions: (!project.conditions.is_empty()).then(|| {
+            project
+                .conditions
+                .iter()
+                .map(|c| ExportCondition {
+                    id: &c.id.value,
+                    name: &c.name.value,
+                    description: c.description.as_ref().map(|d| d.value.as_str()),
+                })
+                .collect()
+        }),
         parties: project
             .parties
             .iter()
@@ -146,6 +180,16 @@ pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Ex
                                         let letters =
                                             row.letters(i).iter().map(|l| l.as_str()).collect();
                                         (p.id.value.as_str(), letters)
+                                    })
+                                    .collect(),
+                                when: ids(&row.task.when),
+                                assignments_when: project
+                                    .parties
+                                    .iter()
+                                    .zip(&row.cells)
+                                    .filter_map(|(p, cell)| {
+                                        let cell = cell.filter(|c| !c.when.is_empty())?;
+                                        Some((p.id.value.as_str(), ids(&cell.when)))
                                     })
                                     .collect(),
                             })

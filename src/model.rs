@@ -123,6 +123,17 @@ impl fmt::Display for LetterSet {
 pub(crate) enum CellText {
     Text(String),
     List(Vec<Located<String>>),
+    /// `{ letters: "R", when: [premium-plus] }`: letters that apply only under conditions.
+    Conditional(Box<ConditionalCell>),
+}
+
+/// A cell written as a mapping: its letters and the conditions they apply under.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConditionalCell {
+    pub(crate) letters: Located<CellText>,
+    #[serde(default)]
+    pub(crate) when: Vec<Located<String>>,
 }
 
 impl<'de> Deserialize<'de> for CellText {
@@ -146,6 +157,11 @@ impl<'de> Deserialize<'de> for CellText {
                 }
                 Ok(CellText::List(letters))
             }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<CellText, A::Error> {
+                let cell =
+                    ConditionalCell::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(CellText::Conditional(Box::new(cell)))
+            }
         }
         deserializer.deserialize_any(CellVisitor)
     }
@@ -157,10 +173,24 @@ impl JsonSchema for CellText {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "RASCI letters: \"A, R\", \"AR\" or [A, R]. R Responsible, A Accountable, S Supportive, C Consulted, I Informed.",
+            "description": "RASCI letters: \"A, R\", \"AR\" or [A, R]. R Responsible, A Accountable, S Supportive, C Consulted, I Informed. Letters that apply only under conditions: { letters: \"R\", when: [premium-plus] }.",
             "anyOf": [
                 {"type": "string", "pattern": "^[RASCI ,]*$"},
-                {"type": "array", "items": {"type": "string", "enum": ["R", "A", "S", "C", "I"]}, "uniqueItems": true}
+                {"type": "array", "items": {"type": "string", "enum": ["R", "A", "S", "C", "I"]}, "uniqueItems": true},
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["letters"],
+                    "properties": {
+                        "letters": {
+                            "anyOf": [
+                                {"type": "string", "pattern": "^[RASCI ,]*$"},
+                                {"type": "array", "items": {"type": "string", "enum": ["R", "A", "S", "C", "I"]}, "uniqueItems": true}
+                            ]
+                        },
+                        "when": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"}, "minItems": 1}
+                    }
+                }
             ]
         })
     }
@@ -179,6 +209,9 @@ pub struct Cell {
     pub(crate) span: Span,
     /// Where each letter stands, for labels such as "Accountable here".
     pub(crate) letter_spans: Vec<(Letter, Span)>,
+    /// The conditions (ids of `data/conditions.yaml`) under which the cell applies: all
+    /// of them must hold. Empty for a plain cell, which always applies.
+    pub(crate) when: Vec<Located<String>>,
 }
 
 impl Cell {
@@ -227,6 +260,34 @@ pub struct Party {
     #[serde(default)]
     pub(crate) aliases: Vec<Located<String>>,
 }
+
+// ---------------------------------------------------------------------------------------
+// data/conditions.yaml
+
+/// `data/conditions.yaml`: what a contract may or may not include ("Premium Plus support
+/// purchased"). Tasks, cells, summary items and flow steps name them under `when:`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConditionsFile {
+    pub(crate) conditions: Vec<Condition>,
+}
+
+/// A condition of a contract, which holds for some readers and not for others.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// Short identifier used in `when:` lists, e.g. `premium-plus`.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
+    pub id: Located<String>,
+    /// Name shown on badges and in the legend, e.g. "Premium Plus support purchased".
+    pub name: Located<String>,
+    #[serde(default)]
+    pub(crate) description: Option<Located<String>>,
+}
+
+/// The most conditions one scope may use: its checks run under every combination of
+/// them, 2^8 = 256 at most.
+pub const MAX_CONDITIONS_PER_SCOPE: usize = 8;
 
 // ---------------------------------------------------------------------------------------
 // data/scopes.yaml
@@ -311,6 +372,10 @@ pub struct Task {
     #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]
     pub scopes: Option<Vec<Located<String>>>,
+    /// Conditions (ids of `data/conditions.yaml`) under which the task applies: all of
+    /// them must hold; always when absent.
+    #[serde(default)]
+    pub(crate) when: Vec<Located<String>>,
     /// Letters per party id.
     #[serde(default)]
     pub(crate) rasci: Entries<Located<String>, Located<CellText>>,
@@ -383,6 +448,9 @@ pub(crate) struct SummaryItem {
     #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]
     pub(crate) scopes: Option<Vec<Located<String>>>,
+    /// Conditions under which the item applies: all of them must hold; always when absent.
+    #[serde(default)]
+    pub(crate) when: Vec<Located<String>>,
     #[serde(default)]
     pub(crate) items: Vec<SummaryItem>,
 }
@@ -526,6 +594,9 @@ pub struct Step {
     /// A task of the matrix this step carries out.
     #[serde(default)]
     pub(crate) task: Option<Located<String>>,
+    /// Conditions under which the step is taken: all of them must hold; always when absent.
+    #[serde(default)]
+    pub(crate) when: Vec<Located<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -550,6 +621,8 @@ pub struct Project {
     pub(crate) glossary: Vec<Term>,
     pub(crate) systems: Vec<System>,
     pub flows: Vec<Flow>,
+    /// The conditions of `data/conditions.yaml`, in source order; empty without the file.
+    pub conditions: Vec<Condition>,
     /// The operating models, in the order of `data/models.yaml`; never empty: without
     /// models the project is one implicit model of every party and scope.
     pub models: Vec<Model>,
@@ -598,6 +671,11 @@ impl Project {
     /// The scope at `scope`.
     pub(crate) fn scope_at(&self, scope: ScopeIx) -> &Scope {
         &self.scopes[scope.0]
+    }
+
+    /// The condition with id `id`.
+    pub(crate) fn condition(&self, id: &str) -> Option<&Condition> {
+        self.conditions.iter().find(|c| c.id.value == id)
     }
 
     pub(crate) fn party(&self, id: &str) -> Option<&Party> {

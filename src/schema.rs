@@ -27,6 +27,7 @@ fn data_file(kind: DataKind) -> (String, Schema) {
         DataKind::Systems => one::<SystemsFile>(name, &title("systems")),
         DataKind::Flows => one::<FlowsFile>(name, &title("flows")),
         DataKind::Models => one::<ModelsFile>(name, &title("operating models")),
+        DataKind::Conditions => one::<ConditionsFile>(name, &title("conditions")),
     }
 }
 

@@ -4,7 +4,10 @@
 //! in several scopes, that is one finding naming the scopes, not one per scope.
 
 use crate::diagnostic::{Diagnostic, RuleId, closest, list_names};
-use crate::model::{DataKind, Letter, LetterSet, Model, ModelIx, Project, Scope, ScopeIx, Task};
+use crate::model::{
+    DataKind, Letter, LetterSet, Located, MAX_CONDITIONS_PER_SCOPE, Model, ModelIx, Project, Scope,
+    ScopeIx, Task,
+};
 use crate::resolve::{Matrix, Row};
 use std::collections::BTreeMap;
 
@@ -197,45 +200,73 @@ fn row_findings(project: &Project, model: &Model, row: &Row<'_>, scope: &str) ->
         .iter()
         .flatten()
         .any(|c| c.letters.contains(Letter::R) && c.letters.contains(Letter::S));
-    if count(Letter::A) == 1 && count(Letter::R) > 0 && !both_r_and_s {
+    let conditions = row_conditions(row);
+    // A misspelt condition is `ref/unknown-condition`'s finding; the letter rules would
+    // only echo it under combinations of a condition that does not exist.
+    if conditions.iter().any(|id| project.condition(id).is_none()) {
+        return out;
+    }
+    if conditions.is_empty() && count(Letter::A) == 1 && count(Letter::R) > 0 && !both_r_and_s {
         return out; // the common case: nothing to report, nothing allocated
     }
 
-    let accountable = row.holders(Letter::A);
-    if accountable.len() != 1 && !doubt().touches(project, Letter::A, &accountable) {
-        let message = if accountable.is_empty() {
-            format!("task {} has no Accountable party", title(task))
-        } else {
-            format!(
-                "task {} has {} Accountable parties",
-                title(task),
-                accountable.len()
-            )
+    // The rules hold under every combination of the conditions the row names, among
+    // those under which the task applies: a row without conditions has one, the empty.
+    for on in 0..1u32 << conditions.len() {
+        let holds = |when: &[Located<String>]| {
+            when.iter().all(|id| {
+                conditions
+                    .iter()
+                    .position(|c| *c == id.value)
+                    .is_none_or(|i| on & (1 << i) != 0)
+            })
         };
-        let mut diagnostic =
-            Diagnostic::new(RuleId::RasciOneAccountable, message).at(task.id.span, "in this task");
-        for (party, cell) in &accountable {
-            let span = letter_span(cell, Letter::A);
-            let name = &project.parties[*party].id.value;
-            diagnostic = diagnostic.label(span, format!("`{name}` is Accountable"));
+        if !holds(&task.when) {
+            continue;
         }
-        diagnostic = diagnostic.help(if accountable.is_empty() {
-            "give exactly one party the letter A: the one who answers for the task being done"
-        } else {
-            "keep A for the one party that answers for the task; the others can be R, S, C or I"
-        });
-        out.push(diagnostic);
-    }
+        let under = combination(&conditions, on);
+        let applying = |letter| -> Vec<(usize, &crate::model::Cell)> {
+            row.holders(letter)
+                .into_iter()
+                .filter(|(_, cell)| holds(&cell.when))
+                .collect()
+        };
+        let accountable = applying(Letter::A);
+        if accountable.len() != 1 && !doubt().touches(project, Letter::A, &accountable) {
+            let message = if accountable.is_empty() {
+                format!("task {} has no Accountable party{under}", title(task))
+            } else {
+                format!(
+                    "task {} has {} Accountable parties{under}",
+                    title(task),
+                    accountable.len()
+                )
+            };
+            let mut diagnostic = Diagnostic::new(RuleId::RasciOneAccountable, message)
+                .at(task.id.span, "in this task");
+            for (party, cell) in &accountable {
+                let span = letter_span(cell, Letter::A);
+                let name = &project.parties[*party].id.value;
+                diagnostic = diagnostic.label(span, format!("`{name}` is Accountable"));
+            }
+            diagnostic = diagnostic.help(if accountable.is_empty() {
+                "give exactly one party the letter A: the one who answers for the task being done"
+            } else {
+                "keep A for the one party that answers for the task; the others can be R, S, C or I"
+            });
+            out.push(diagnostic);
+        }
 
-    if row.holders(Letter::R).is_empty() && !doubt().letters.contains(Letter::R) {
-        out.push(
-            Diagnostic::new(
-                RuleId::RasciHasResponsible,
-                format!("task {} has no Responsible party", title(task)),
-            )
-            .at(task.id.span, "in this task")
-            .help("give the party that does the work the letter R"),
-        );
+        if applying(Letter::R).is_empty() && !doubt().letters.contains(Letter::R) {
+            out.push(
+                Diagnostic::new(
+                    RuleId::RasciHasResponsible,
+                    format!("task {} has no Responsible party{under}", title(task)),
+                )
+                .at(task.id.span, "in this task")
+                .help("give the party that does the work the letter R"),
+            );
+        }
     }
 
     for (party, cell) in row.cells.iter().enumerate() {
@@ -260,6 +291,45 @@ fn row_findings(project: &Project, model: &Model, row: &Row<'_>, scope: &str) ->
         }
     }
     out
+}
+
+/// The conditions a row names (the task's and its cells'), each once, in the order
+/// first named; none when the row names more than a scope may use, which is
+/// `rasci/too-many-conditions`' finding (the rules then read every cell as applying).
+fn row_conditions<'p>(row: &Row<'p>) -> Vec<&'p str> {
+    let mut conditions: Vec<&str> = Vec::new();
+    let cells = row.cells.iter().flatten().flat_map(|cell| cell.when.iter());
+    for id in row.task.when.iter().chain(cells) {
+        if !conditions.contains(&id.as_str()) {
+            conditions.push(id.as_str());
+        }
+    }
+    if conditions.len() > MAX_CONDITIONS_PER_SCOPE {
+        conditions.clear();
+    }
+    conditions
+}
+
+/// How a finding names a combination: ` under premium-plus, without training`; empty
+/// for a row without conditions.
+fn combination(conditions: &[&str], on: u32) -> String {
+    let (mut under, mut without) = (Vec::new(), Vec::new());
+    for (i, id) in conditions.iter().enumerate() {
+        if on & (1 << i) != 0 {
+            under.push(*id);
+        } else {
+            without.push(*id);
+        }
+    }
+    let mut text = String::new();
+    if !under.is_empty() {
+        text = format!(" under {}", under.join(", "));
+    }
+    if !without.is_empty() {
+        let joint = if text.is_empty() { " " } else { ", " };
+        text = format!("{text}{joint}without {}", without.join(", "));
+    }
+    text
 }
 
 fn letter_span(cell: &crate::model::Cell, letter: Letter) -> crate::source::Span {

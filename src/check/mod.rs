@@ -2,6 +2,7 @@
 //! lives in its own file; their ids are [`RuleId`](crate::diagnostic::RuleId)s, declared
 //! below every stage because the loader and the renderer raise findings too.
 
+mod conditions;
 mod config;
 mod flows;
 pub(crate) mod links;
@@ -20,6 +21,7 @@ pub(crate) fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut F
     let mut found = Vec::new();
     refs::check(project, &mut found);
     pairs::check(project, &mut found);
+    conditions::check(project, matrices, &mut found);
     matrix::check(project, matrices, &mut found);
     outputs::check(project, matrices, &mut found);
     flows::check(project, &mut found);

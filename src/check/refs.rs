@@ -12,6 +12,12 @@ pub(crate) fn check(project: &Project, found: &mut Vec<Diagnostic>) {
 
     unique("party", project.parties.iter().map(|p| &p.id), "", found);
     unique("scope", project.scopes.iter().map(|s| &s.id), "", found);
+    unique(
+        "condition",
+        project.conditions.iter().map(|c| &c.id),
+        "",
+        found,
+    );
     let defs = || project.models.iter().filter_map(|m| m.def.as_ref());
     unique("model", defs().map(|d| &d.id), "", found);
     // Section and task ids are per model; with `data/models.yaml` unread, which model a

@@ -188,6 +188,12 @@ rules! {
         "A task pairs with at most one task of another model: no `same_as:` names a task already paired by id or by another key.";
     ModelLikelyPair = "model/likely-pair", Warning, configurable: true,
         "Tasks of two models with the same title that pair neither by id nor by `same_as:` are paired with a key, or given titles that tell them apart.";
+    RefUnknownCondition = "ref/unknown-condition", Error, configurable: true,
+        "A condition id under `when:` (of a task, a cell, a summary item or a flow step) is defined in data/conditions.yaml.";
+    RasciUnusedCondition = "rasci/unused-condition", Warning, configurable: true,
+        "Every condition of data/conditions.yaml is used under some `when:`.";
+    RasciTooManyConditions = "rasci/too-many-conditions", Error, configurable: false,
+        "A scope's tasks use at most 8 conditions, so its checks under every combination of them stay bounded (256 combinations).";
 }
 
 impl RuleId {

@@ -129,6 +129,11 @@ pub(crate) fn suggest(id: &str) -> String {
 pub(crate) fn check(project: &Project, findings: &mut Findings) {
     // Former ids (`aliases:`) become addresses and anchors as ids do, so each is held
     // to the same rules.
+    // A condition id stands in a `data-when` list of ids the page's script splits at
+    // spaces, so it keeps to the same rule.
+    for condition in &project.conditions {
+        check_id("condition", &condition.id, findings);
+    }
     for party in &project.parties {
         check_id("party", &party.id, findings);
         for alias in &party.aliases {

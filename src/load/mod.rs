@@ -142,6 +142,7 @@ fn load_data(
             Ok(DataFile::Systems(f)) => project.systems.extend(f.systems),
             Ok(DataFile::Flows(f)) => owned.flows.push((*file, f.model, f.flows)),
             Ok(DataFile::Models(f)) => model_defs.extend(f.models),
+            Ok(DataFile::Conditions(f)) => project.conditions.extend(f.conditions),
             Err(diagnostic) => {
                 findings.push(diagnostic);
                 project.unread_kinds.push(*kind);
@@ -199,6 +200,7 @@ fn project_of(sources: Sources, config: Config) -> Project {
         glossary: Vec::new(),
         systems: Vec::new(),
         flows: Vec::new(),
+        conditions: Vec::new(),
         models: Vec::new(),
         unread_kinds: Vec::new(),
     }
@@ -256,6 +258,7 @@ enum DataFile {
     Systems(SystemsFile),
     Flows(FlowsFile),
     Models(ModelsFile),
+    Conditions(ConditionsFile),
 }
 
 fn parse_data_file(
@@ -272,6 +275,7 @@ fn parse_data_file(
         DataKind::Systems => DataFile::Systems(yaml::parse(sources, file)?),
         DataKind::Flows => DataFile::Flows(yaml::parse(sources, file)?),
         DataKind::Models => DataFile::Models(yaml::parse(sources, file)?),
+        DataKind::Conditions => DataFile::Conditions(yaml::parse(sources, file)?),
     })
 }
 
@@ -498,16 +502,43 @@ fn parse_cell(
         written: Vec::new(),
         span: text.span,
         letter_spans: Vec::new(),
+        when: Vec::new(),
     };
+    read_letters(sources, text, &mut cell, findings);
+    cell
+}
+
+/// Reads the letters of `text` into `cell`; a conditional cell's own letters, with its
+/// conditions kept. Letters inside letters (a mapping under `letters:`) are an error.
+fn read_letters(
+    sources: &Sources,
+    text: &Located<CellText>,
+    cell: &mut Cell,
+    findings: &mut Findings,
+) {
     match &text.value {
-        CellText::Text(value) => parse_letters(sources, value, text.span, &mut cell, findings),
+        CellText::Text(value) => parse_letters(sources, value, text.span, cell, findings),
         CellText::List(items) => {
             for item in items {
-                parse_letters(sources, &item.value, item.span, &mut cell, findings);
+                parse_letters(sources, &item.value, item.span, cell, findings);
             }
         }
+        CellText::Conditional(conditional) => {
+            cell.when = conditional.when.clone();
+            if matches!(conditional.letters.value, CellText::Conditional(_)) {
+                findings.push(
+                    Diagnostic::new(
+                        RuleId::YamlInvalidValue,
+                        "a cell's `letters:` are text or a list, not a mapping",
+                    )
+                    .at(conditional.letters.span, "a mapping here")
+                    .help("write `letters: \"A, R\"` and the conditions beside it, under `when:`"),
+                );
+                return;
+            }
+            read_letters(sources, &conditional.letters, cell, findings);
+        }
     }
-    cell
 }
 
 /// Reads letters from `value`, which was written at `span`. Positions of single letters

@@ -20,11 +20,12 @@ pub enum DataKind {
     Systems,
     Flows,
     Models,
+    Conditions,
 }
 
 impl DataKind {
     /// Every kind, in the order findings and help texts list them.
-    pub const ALL: [DataKind; 8] = [
+    pub const ALL: [DataKind; 9] = [
         DataKind::Parties,
         DataKind::Scopes,
         DataKind::Tasks,
@@ -33,6 +34,7 @@ impl DataKind {
         DataKind::Systems,
         DataKind::Flows,
         DataKind::Models,
+        DataKind::Conditions,
     ];
 
     /// The name files of this kind carry: `parties` for `data/parties.yaml`.
@@ -46,6 +48,7 @@ impl DataKind {
             DataKind::Systems => "systems",
             DataKind::Flows => "flows",
             DataKind::Models => "models",
+            DataKind::Conditions => "conditions",
         }
     }
 
@@ -63,7 +66,8 @@ impl DataKind {
             | DataKind::Glossary
             | DataKind::Systems
             | DataKind::Flows
-            | DataKind::Models => false,
+            | DataKind::Models
+            | DataKind::Conditions => false,
         }
     }
 
@@ -74,8 +78,9 @@ impl DataKind {
     /// own.
     pub(crate) const fn shown_on_every_page(self) -> bool {
         match self {
-            // Models name the switcher and the home page's grid, which every page links.
-            DataKind::Glossary | DataKind::Models => true,
+            // Models name the switcher and the home page's grid, which every page links;
+            // conditions badge rows, summary items and flow steps of any data page.
+            DataKind::Glossary | DataKind::Models | DataKind::Conditions => true,
             DataKind::Parties
             | DataKind::Scopes
             | DataKind::Tasks

@@ -59,6 +59,7 @@ pub(crate) const SCOPE_DATA: &[DataKind] = &[
     DataKind::Summaries,
     DataKind::Systems,
     DataKind::Flows,
+    DataKind::Conditions,
 ];
 
 /// The data a party page, the comparison and the home page's cards are made from: the
@@ -68,4 +69,5 @@ pub(crate) const MATRIX_DATA: &[DataKind] = &[
     DataKind::Parties,
     DataKind::Scopes,
     DataKind::Tasks,
+    DataKind::Conditions,
 ];

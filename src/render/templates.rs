@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 25] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 27] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -68,6 +68,14 @@ const BUILTIN_TEMPLATES: [(&str, &str); 25] = [
     (
         "partials/badge.html",
         include_str!("../../themes/golive/templates/partials/badge.html"),
+    ),
+    (
+        "partials/condition_badge.html",
+        include_str!("../../themes/golive/templates/partials/condition_badge.html"),
+    ),
+    (
+        "partials/conditions.html",
+        include_str!("../../themes/golive/templates/partials/conditions.html"),
     ),
     (
         "partials/contents.html",

@@ -9,7 +9,9 @@
 use super::env::PageEnv;
 use super::letters::LetterView;
 use crate::diagrams::Diagram;
-use crate::model::{Flow, Letter, LetterSet, Party, Scope, StepKind, Summary, SummaryItem};
+use crate::model::{
+    Flow, Letter, LetterSet, Located, Party, Project, Scope, StepKind, Summary, SummaryItem,
+};
 use crate::plan::urls;
 use crate::resolve::Matrix;
 use serde::Serialize;
@@ -47,6 +49,30 @@ pub(crate) struct MatrixView {
     /// Parties plus the task column, for section rows spanning the table.
     pub(crate) columns: usize,
     pub(crate) sections: Vec<SectionView>,
+    /// The conditions the table's rows and cells name, in the order of
+    /// `data/conditions.yaml`: its legend and the reader's switches. Empty without any.
+    pub(crate) conditions: Vec<ConditionView>,
+}
+
+/// A condition as a badge, the legend and the switches show it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ConditionView {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+}
+
+/// The conditions named by `when`, in the order written; an id that names no condition
+/// is the check's finding, and the site is not built with it.
+fn conditions_of(project: &Project, when: &[Located<String>]) -> Vec<ConditionView> {
+    when.iter()
+        .filter_map(|id| project.condition(&id.value))
+        .map(|condition| ConditionView {
+            id: condition.id.value.clone(),
+            name: condition.name.value.clone(),
+            description: condition.description.as_ref().map(|d| d.value.clone()),
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -72,6 +98,10 @@ pub(crate) struct RowView {
     /// One cell per party: its letters in the configured order (as written by default),
     /// none for an empty cell.
     pub(crate) cells: Vec<Vec<LetterView>>,
+    /// The conditions under which the task applies; empty when it always does.
+    pub(crate) when: Vec<ConditionView>,
+    /// Beside `cells`, one per party: the conditions under which the cell applies.
+    pub(crate) cell_when: Vec<Vec<ConditionView>>,
 }
 
 /// The RASCI table of one scope: a column per party, a header row per titled
@@ -93,6 +123,7 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
         })
         .collect();
     let mut sections = Vec::new();
+    let mut used = std::collections::HashSet::new();
     for section in &matrix.sections {
         let id = section
             .section
@@ -124,11 +155,24 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
                 .iter()
                 .map(|&index| LetterView::cell(row.cells[index], order))
                 .collect();
+            let cell_when: Vec<Vec<ConditionView>> = matrix
+                .parties
+                .iter()
+                .map(|&index| {
+                    row.cells[index].map_or_else(Vec::new, |c| conditions_of(project, &c.when))
+                })
+                .collect();
+            let when = conditions_of(project, &row.task.when);
+            for condition in when.iter().chain(cell_when.iter().flatten()) {
+                used.insert(condition.id.clone());
+            }
             rows.push(RowView {
                 id,
                 former_ids,
                 title_html,
                 cells,
+                when,
+                cell_when,
             });
         }
         sections.push(SectionView {
@@ -146,6 +190,12 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
         parties,
         columns: matrix.parties.len() + 1,
         sections,
+        conditions: project
+            .conditions
+            .iter()
+            .filter(|condition| used.contains(&condition.id.value))
+            .flat_map(|condition| conditions_of(project, std::slice::from_ref(&condition.id)))
+            .collect(),
     }
 }
 
@@ -175,6 +225,8 @@ pub(crate) struct SummaryItemView {
     pub(crate) empty: bool,
     pub(crate) text_html: Option<String>,
     pub(crate) items: Vec<SummaryItemView>,
+    /// The conditions under which the item applies; empty when it always does.
+    pub(crate) when: Vec<ConditionView>,
 }
 
 /// The responsibility summaries that apply to the page's scope. Each summary's
@@ -230,6 +282,7 @@ fn summary_items(env: &mut PageEnv<'_>, items: &[SummaryItem]) -> Vec<SummaryIte
             empty,
             text_html,
             items,
+            when: conditions_of(env.data.project, &item.when),
         });
     }
     views
@@ -347,6 +400,8 @@ pub(crate) struct StepView {
     pub(crate) task: Option<Link>,
     /// A decision's ways out: label and the text of the step it leads to.
     pub(crate) branches: Vec<BranchView>,
+    /// The conditions under which the step is taken; empty when it always is.
+    pub(crate) when: Vec<ConditionView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -428,6 +483,7 @@ pub(crate) fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> Fl
             text_html,
             task,
             branches,
+            when: conditions_of(env.data.project, &step.when),
         });
     }
     FlowView {

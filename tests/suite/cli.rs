@@ -46,12 +46,12 @@ fn example_project_checks_with_its_two_seed_warnings() {
         ),
         "{text}"
     );
-    assert!(text.contains(" --> data/tasks.yaml:41:35"), "{text}");
+    assert!(text.contains(" --> data/tasks.yaml:42:35"), "{text}");
     assert!(
         text.contains("warning[summary/empty-heading]: the summary heading \"Anywhere365 Dialogue Cloud specific\" has no items"),
         "{text}"
     );
-    assert!(text.contains(" --> data/summaries.yaml:16:18"), "{text}");
+    assert!(text.contains(" --> data/summaries.yaml:17:18"), "{text}");
     assert!(text.ends_with("\n0 errors, 2 warnings\n"), "{text}");
     assert_eq!(text.matches("warning[").count(), 2, "{text}");
     assert!(!text.contains("error["), "{text}");
@@ -155,13 +155,13 @@ fn github_format_annotates_file_line_and_column() {
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
         lines.contains(
-            &"::warning file=data/tasks.yaml,line=41,col=35,endLine=41,endColumn=36,title=rasci/responsible-and-supportive::`anywhere365` is both Responsible and Supportive for task `troubleshoot-interfacing` (scopes `cloud` and `onprem`)%0Ahelp: a party does not support its own work: keep R, or make it S if another party does the work"
+            &"::warning file=data/tasks.yaml,line=42,col=35,endLine=42,endColumn=36,title=rasci/responsible-and-supportive::`anywhere365` is both Responsible and Supportive for task `troubleshoot-interfacing` (scopes `cloud` and `onprem`)%0Ahelp: a party does not support its own work: keep R, or make it S if another party does the work"
         ),
         "{text}"
     );
     assert!(
         lines.iter().any(
-            |l| l.starts_with("::warning file=data/summaries.yaml,line=16,col=18,")
+            |l| l.starts_with("::warning file=data/summaries.yaml,line=17,col=18,")
                 && l.contains(",title=summary/empty-heading::")
         ),
         "{text}"
@@ -196,13 +196,13 @@ fn json_report_of_the_example() {
     assert_eq!(first["id"], "summary/empty-heading");
     assert_eq!(first["severity"], "warning");
     assert_eq!(first["file"], "data/summaries.yaml");
-    assert_eq!((&first["line"], &first["column"]), (&json!(16), &json!(18)));
+    assert_eq!((&first["line"], &first["column"]), (&json!(17), &json!(18)));
     let second = &report["diagnostics"][1];
     assert_eq!(second["id"], "rasci/responsible-and-supportive");
     assert_eq!(
         second["labels"],
         json!([{
-            "file": "data/tasks.yaml", "line": 41, "column": 32, "end": {"line": 41, "column": 33}, "label": "Responsible here"
+            "file": "data/tasks.yaml", "line": 42, "column": 32, "end": {"line": 42, "column": 33}, "label": "Responsible here"
         }])
     );
 }

@@ -440,7 +440,7 @@ fn crlf_letters_are_found_at_their_column() {
         found.contains(&(
             "rasci/responsible-and-supportive".to_string(),
             "data/tasks.yaml".to_string(),
-            41,
+            42,
             35,
             "S".to_string()
         )),

@@ -6,6 +6,7 @@ mod support;
 
 mod brand;
 mod cli;
+mod conditions;
 mod diagnostics;
 mod diagrams;
 mod diff;

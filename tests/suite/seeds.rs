@@ -152,7 +152,8 @@ fn read_seed(name: &str) -> Seed {
 }
 
 /// The text a reader sees: without glossary definitions (tooltips), words for screen
-/// readers only, and "link to this section" anchors.
+/// readers only, "link to this section" anchors, and condition badges (intended
+/// difference 10).
 fn visible(element: ElementRef<'_>) -> String {
     let text: String = element
         .descendants()
@@ -160,11 +161,13 @@ fn visible(element: ElementRef<'_>) -> String {
         .filter(|(n, _)| {
             !n.ancestors().any(|a| {
                 ElementRef::wrap(a).is_some_and(|e| {
-                    e.value()
-                        .classes()
-                        .any(|c| c == "term-def" || c == "visually-hidden" || c == "anchor")
-                        || e.value().attr("aria-hidden") == Some("true")
-                            && e.value().name() != "span"
+                    e.value().classes().any(|c| {
+                        c == "term-def"
+                            || c == "visually-hidden"
+                            || c == "anchor"
+                            || c == "condition-badge"
+                    }) || e.value().attr("aria-hidden") == Some("true")
+                        && e.value().name() != "span"
                 })
             })
         })

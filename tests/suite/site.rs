@@ -120,14 +120,18 @@ fn read_table(doc: &Html) -> (Vec<String>, Vec<TableRow>) {
             continue;
         }
         let th = tr.select(&sel("th[scope=row]")).next().unwrap();
-        // The row header's visible text, without tooltip definitions of glossary terms.
+        // The row header's visible text, without tooltip definitions of glossary terms
+        // and condition badges (the seeds say "when purchased" in the summaries only).
         let title: String = th
             .descendants()
             .filter_map(|n| n.value().as_text().map(|t| (n, t)))
             .filter(|(n, _)| {
                 !n.ancestors().any(|a| {
-                    ElementRef::wrap(a)
-                        .is_some_and(|e| e.value().classes().any(|c| c == "term-def"))
+                    ElementRef::wrap(a).is_some_and(|e| {
+                        e.value()
+                            .classes()
+                            .any(|c| c == "term-def" || c == "condition-badge")
+                    })
                 })
             })
             .map(|(_, t)| t.to_string())

@@ -83,7 +83,7 @@ fn hostile_example(dir: &TempDir) -> PathBuf {
         ),
         (
             "data/summaries.yaml",
-            "text: Training of customers (when purchased)",
+            "text: On-line documentation (https://golive.anywhere365.io/)",
             format!("text: {}", yaml("F8")),
         ),
         (
@@ -725,7 +725,7 @@ fn shortcodes_in_data_are_text() {
     edit(
         &root,
         "data/summaries.yaml",
-        "text: Training of customers (when purchased)",
+        "text: On-line documentation (https://golive.anywhere365.io/)",
         "text: '{{ summaries() }}'",
     );
     edit(

@@ -422,3 +422,34 @@
     if (bare(a.textContent.trim()) === bare(a.getAttribute("href"))) { a.setAttribute("data-text-is-url", ""); }
   });
 })();
+
+// ---------- Conditions ----------
+// Rows, cells, summary items and flow steps that apply only under conditions carry
+// `data-when` (the condition ids, all of which must hold). The switches, hidden until
+// this script runs, let a reader turn conditions off to see the matrix of their
+// contract; without the script everything shows, badged.
+(function () {
+  "use strict";
+  var sets = document.querySelectorAll("fieldset.condition-switches");
+  if (!sets.length) { return; }
+  var boxes = [];
+  sets.forEach(function (set) {
+    set.hidden = false;
+    set.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+      boxes.push(box);
+      box.addEventListener("change", apply);
+    });
+  });
+  function apply() {
+    var off = {};
+    boxes.forEach(function (box) { if (!box.checked) { off[box.value] = true; } });
+    document.querySelectorAll("[data-when]").forEach(function (el) {
+      var applies = el.getAttribute("data-when").split(" ").every(function (id) { return !off[id]; });
+      if (el.tagName === "TD") {
+        el.classList.toggle("condition-off", !applies);
+      } else {
+        el.hidden = !applies;
+      }
+    });
+  }
+})();
