@@ -99,6 +99,7 @@ fn symbol_kind(kind: Kind) -> SymbolKind {
         Kind::Step => SymbolKind::EVENT,
         Kind::System => SymbolKind::OBJECT,
         Kind::Term => SymbolKind::STRING,
+        Kind::Condition => SymbolKind::BOOLEAN,
     }
 }
 
@@ -247,6 +248,10 @@ fn describe(project: &Project, key: &Key) -> Option<String> {
                 system.managed_by.value
             );
             with(head, system.description.as_ref())
+        }
+        Kind::Condition => {
+            let condition = project.conditions.iter().find(|c| c.id.value == id)?;
+            with(head(&condition.name.value), condition.description.as_ref())
         }
         Kind::Term => {
             let term = project.glossary.iter().find(|t| t.term.value == id)?;

@@ -7,7 +7,7 @@
 
 use crate::load::content::ContentPage;
 use crate::model::terms::{Found, Terms};
-use crate::model::{Project, SummaryItem};
+use crate::model::{CellText, Located, Project, SummaryItem};
 use crate::source::{FileId, Span};
 
 /// The kinds of id a writer names.
@@ -25,6 +25,8 @@ pub enum Kind {
     Step,
     System,
     Term,
+    /// A condition of `data/conditions.yaml`, named under `when:`.
+    Condition,
 }
 
 impl Kind {
@@ -41,6 +43,7 @@ impl Kind {
             Kind::Step => "step",
             Kind::System => "system",
             Kind::Term => "glossary term",
+            Kind::Condition => "condition",
         }
     }
 }
@@ -208,13 +211,16 @@ impl<'p> Builder<'p> {
                 for scope in task.scopes.iter().flatten() {
                     self.use_(Kind::Scope, scope);
                 }
-                for (party, _) in task.rasci.iter() {
+                self.conditions(&task.when);
+                for (party, cell) in task.rasci.iter() {
                     self.use_(Kind::Party, party);
+                    self.cell_conditions(cell);
                 }
                 for (scope, cells) in task.overrides.iter() {
                     self.use_(Kind::Scope, scope);
-                    for (party, _) in cells.iter() {
+                    for (party, cell) in cells.iter() {
                         self.use_(Kind::Party, party);
+                        self.cell_conditions(cell);
                     }
                 }
             }
@@ -222,6 +228,9 @@ impl<'p> Builder<'p> {
         for summary in &project.summaries {
             self.use_(Kind::Party, &summary.party);
             self.items(&summary.items);
+        }
+        for condition in &project.conditions {
+            self.def(Kind::Condition, &condition.id);
         }
         for term in &project.glossary {
             // Aliases are other words for the term, not mentions of it: a rename of the
@@ -271,7 +280,22 @@ impl<'p> Builder<'p> {
                 if let Some(task) = &step.task {
                     self.use_(Kind::Task, task);
                 }
+                self.conditions(&step.when);
             }
+        }
+    }
+
+    /// The condition ids of a `when:` list.
+    fn conditions(&mut self, when: &[Located<String>]) {
+        for condition in when {
+            self.use_(Kind::Condition, condition);
+        }
+    }
+
+    /// The conditions of a cell written as `{ letters: …, when: […] }`.
+    fn cell_conditions(&mut self, cell: &Located<CellText>) {
+        if let CellText::Conditional(conditional) = &cell.value {
+            self.conditions(&conditional.when);
         }
     }
 
@@ -280,6 +304,7 @@ impl<'p> Builder<'p> {
             for scope in item.scopes.iter().flatten() {
                 self.use_(Kind::Scope, scope);
             }
+            self.conditions(&item.when);
             self.items(&item.items);
         }
     }

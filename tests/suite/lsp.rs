@@ -687,3 +687,53 @@ fn a_check_after_edits_equals_a_fresh_check_of_the_same_texts() {
     let last = same_as_fresh(&unsaved, &mut memo, "every edit undone");
     assert_eq!(last.diagnostics, first.diagnostics);
 }
+
+const CONDITIONAL_TASKS: &str = "sections:
+  - id: general
+    tasks:
+      - id: run
+        title: Run it
+        when: [premium]
+        rasci: { vendor: \"A, R\", customer: { letters: \"C\", when: [premium] } }
+";
+
+/// A condition named under `when:`, of a task or of one cell, leads to its definition in
+/// `data/conditions.yaml`, is found among its uses, and explains itself on hover.
+#[test]
+fn conditions_lead_to_their_definition_uses_and_name() {
+    let project = Project::base()
+        .file("data/tasks.yaml", CONDITIONAL_TASKS)
+        .file(
+            "data/conditions.yaml",
+            "conditions:\n  - id: premium\n    name: Premium support purchased\n",
+        )
+        .build();
+    let root = project.root();
+    let tasks = root.join("data/tasks.yaml");
+    let conditions = root.join("data/conditions.yaml");
+    let mut client = Client::start(&[root]);
+
+    let expected = json!([{"uri": uri(&conditions), "range": range(1, 8, 15)}]);
+    // `premium` in the task's `when:` (line 5, "        when: [premium]").
+    let from_task = client.request("textDocument/definition", at(&tasks, 5, 17));
+    assert_eq!(from_task, expected);
+    // And in the cell's own `when:` (line 6).
+    let column = CONDITIONAL_TASKS
+        .lines()
+        .nth(6)
+        .unwrap()
+        .rfind("premium")
+        .unwrap() as u32;
+    let from_cell = client.request("textDocument/definition", at(&tasks, 6, column + 2));
+    assert_eq!(from_cell, expected);
+
+    let mut params = at(&conditions, 1, 10);
+    params["context"] = json!({"includeDeclaration": false});
+    let references = client.request("textDocument/references", params);
+    assert_eq!(references.as_array().unwrap().len(), 2, "{references}");
+
+    let hover = client.request("textDocument/hover", at(&tasks, 5, 17));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("Premium support purchased"), "{text}");
+    assert_eq!(client.stop(), 0);
+}
