@@ -13,6 +13,7 @@ mod diff;
 mod docs;
 mod exports;
 mod fixtures;
+mod frameworks;
 mod fuzz;
 mod grown_hub;
 mod hostile;
