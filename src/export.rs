@@ -1,12 +1,15 @@
 //! Export: the resolved matrices as JSON (a public contract, see docs/commands.md), as CSV, as
-//! an Excel workbook (`xlsx`) or as Markdown tables (`markdown`).
+//! an Excel workbook (`xlsx`), as Markdown tables (`markdown`) or as an OSCAL component
+//! definition (`oscal`).
 
 pub(crate) mod cells;
 pub(crate) mod markdown;
+pub(crate) mod oscal;
 #[cfg(feature = "spreadsheets")]
 pub(crate) mod xlsx;
 
 pub(crate) use markdown::to_markdown;
+pub(crate) use oscal::to_oscal;
 #[cfg(feature = "spreadsheets")]
 pub(crate) use xlsx::to_xlsx;
 

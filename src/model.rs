@@ -21,11 +21,13 @@ pub(crate) mod scope_list;
 pub(crate) mod terms;
 
 pub(crate) use crate::located::{Entries, Located, with_current_file};
+pub(crate) use frameworks::{
+    CONTROL_PLACEHOLDER, ControlUrl, FrameworksFile, control_problem, split_reference,
+};
 pub use frameworks::{
     Control, Framework, MAX_CONTROL_LEN, MAX_CONTROLS_PER_FRAMEWORK, MAX_CONTROLS_PER_TASK,
     MAX_FRAMEWORKS,
 };
-pub(crate) use frameworks::{ControlUrl, FrameworksFile, control_problem, split_reference};
 pub use ix::{ModelIx, ScopeIx};
 pub use kind::DataKind;
 pub use operating::{Model, ModelDef, ModelsFile};

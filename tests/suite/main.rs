@@ -32,6 +32,7 @@ mod lsp;
 mod model_pairs;
 mod models;
 mod models_site;
+mod oscal;
 mod output;
 mod pipeline;
 mod plan;
