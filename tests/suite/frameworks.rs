@@ -416,6 +416,20 @@ fn diff_reports_the_references_added_and_removed() {
         human.contains("control references:\n  + task `incident-plan`: iso27001:A.5.30\n  - task `incident-plan`: nist80053:IR-8\n"),
         "{human}"
     );
+    let markdown = rasci()
+        .arg("diff")
+        .arg(old.root())
+        .arg(new.root())
+        .args(["--format", "markdown"])
+        .output()
+        .unwrap();
+    let markdown = String::from_utf8(markdown.stdout).unwrap();
+    assert!(
+        markdown.contains(
+            "#### Control references\n\n| Task | Added | Removed |\n|---|---|---|\n| incident-plan | iso27001:A.5.30 | nist80053:IR-8 |\n"
+        ),
+        "{markdown}"
+    );
     // The same project twice: nothing changed, and no `controls` key.
     let same = rasci()
         .arg("diff")
