@@ -17,6 +17,7 @@ mod data;
 mod dates;
 mod diagrams;
 mod env;
+mod frameworks;
 mod glossary;
 mod highlight;
 mod layout;

@@ -29,6 +29,7 @@ pub(crate) fn class(kind: PageKind) -> &'static str {
         PageKind::Compare { .. } => "page-compare",
         PageKind::CompareModels { .. } => "page-compare page-compare-models",
         PageKind::Glossary => "page-glossary",
+        PageKind::Framework(_) => "page-framework",
         PageKind::NotFound => "page-404",
     }
 }
@@ -71,6 +72,7 @@ pub(crate) fn render(
             second,
         } => compare::compare_models(&mut env, &mut out, scope, [first, second])?,
         PageKind::Glossary => glossary(&mut env, &mut out)?,
+        PageKind::Framework(i) => super::frameworks::framework(&mut env, &mut out, i)?,
         PageKind::NotFound => not_found(&mut env, &mut out)?,
     }
     if let Some(message) = env.template_error.take() {
@@ -141,6 +143,14 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
             })
             .collect(),
         glossary_href: env.url(urls::GLOSSARY),
+        frameworks: project
+            .frameworks
+            .iter()
+            .map(|f| Link {
+                name: f.name.value.clone(),
+                href: env.url(&urls::framework(&f.id.value)),
+            })
+            .collect(),
     };
     out.body = env.theme.render_block(HOME, "body", &view)?;
     out.toc = toc_of(&out.body, &[&view.scopes_id, &view.reference_id], written);

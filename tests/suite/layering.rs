@@ -561,6 +561,7 @@ const RENDER_FILES: &[&str] = &[
     "page_views",
     "shortcodes",
     "compare",
+    "frameworks",
     "pages",
     // The site-wide outputs and the layout that wraps each page.
     "words",

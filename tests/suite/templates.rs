@@ -159,6 +159,12 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models"),
         models_dir.path(),
     );
+    // A framework's page exists only in a project with `data/frameworks.yaml`.
+    let frameworks_dir = TempDir::new().unwrap();
+    let frameworks_root = common::copy_project(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects/frameworks"),
+        frameworks_dir.path(),
+    );
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/golive/templates");
     for folder in ["pages", "partials"] {
         for entry in std::fs::read_dir(theme.join(folder)).unwrap() {
@@ -167,6 +173,7 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
             let root = match template.as_str() {
                 // Redirect pages: the default model's pages had `<model>/` addresses.
                 "pages/compare_models.html" | "pages/redirect.html" => &models_root,
+                "pages/framework.html" => &frameworks_root,
                 _ => &example_root,
             };
             // Each template, replaced by a copy with a marker, shows the marker.
