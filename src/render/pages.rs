@@ -282,11 +282,9 @@ fn scope_page(
     // Table and legend stay together: printed, they share one landscape page.
     let matrix_view = views::matrix(env, matrix);
     let legend_id = env.id("legend");
-    let (systems_id, systems) = if project
-        .systems
-        .iter()
-        .any(|s| views::shows_in(&s.scopes, Some(scope)))
-    {
+    let (systems_id, systems) = if project.systems.iter().any(|s| {
+        views::shows_in(&s.scopes, Some(scope)) && s.in_model(project.model_at(model).id())
+    }) {
         let id = env.id("systems-overview");
         (Some(id), Some(views::systems(env)))
     } else {
@@ -301,11 +299,18 @@ fn scope_page(
         let heading_id = env.id(&data.flow_anchor(flow));
         flows.push(views::flow(env, flow, heading_id));
     }
+    // The guides for this model's readers, in this model.
+    let guide_model = project.model_at(model);
     let guides: Vec<page_views::GuideLink> =
         sorted_guides(data.content, data.guide_order, Some(&scope.id.value))
             .into_iter()
+            .filter(|guide| guide.for_model(guide_model.id()))
             .map(|guide| page_views::GuideLink {
-                href: env.url(&urls::content(Some(&scope.id.value), &guide.slug)),
+                href: env.url(&urls::content_in(
+                    guide_model.path_id(),
+                    Some(&scope.id.value),
+                    &guide.slug,
+                )),
                 title: guide.front.title.value.clone(),
                 description: guide.front.description.as_ref().map(|d| d.value.clone()),
                 featured: guide.front.featured,
@@ -402,9 +407,20 @@ fn scope_page(
 
 fn render_content(env: &mut PageEnv<'_>, page: &ContentPage) -> markdown::Rendered {
     env.content_slug = Some(page.slug.clone());
-    let text = page.body(&env.data.project.sources);
+    let project = env.data.project;
+    // The readers' model: the page's own; the home page, shared by every model, shows
+    // the passages of the default model, whose pages keep the plain addresses.
+    let model = match env.model {
+        Some(model) => project.model_at(model).id(),
+        None => project
+            .models
+            .iter()
+            .find(|m| m.is_default)
+            .and_then(|m| m.id()),
+    };
+    let text = page.body_in(&project.sources, model);
     markdown::render(
-        text,
+        &text,
         Origin::File {
             file: page.file,
             offset: page.body_start,

@@ -32,6 +32,7 @@ mod model_pairs;
 mod models;
 mod models_site;
 mod output;
+mod per_model;
 mod pipeline;
 mod plan;
 mod redirects;
