@@ -915,19 +915,13 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
                 || project.config.title.value.clone(),
                 |p| p.front.title.value.clone(),
             ),
-        PageKind::Scope { model, scope } => {
-            let title = scope_page_title(labels, project.scope_at(scope));
-            match project.model_at(model).name() {
-                Some(name) => format!("{name}: {title}"),
-                None => title,
-            }
-        }
+        // The model is not in the title of its pages: the eyebrow, the breadcrumb and
+        // the `<title>` name it once each (see `base.html`), and "Model: Scope: Title"
+        // would be a title of two colons.
+        PageKind::Scope { scope, .. } => scope_page_title(labels, project.scope_at(scope)),
         PageKind::Content { page, .. } => content[page].front.title.value.clone(),
         PageKind::Party(i) => project.parties[i].name.value.clone(),
-        PageKind::Compare { model } => match project.model_at(model).name() {
-            Some(name) => format!("{}: {name}", labels.compare),
-            None => labels.compare.clone(),
-        },
+        PageKind::Compare { .. } => labels.compare.clone(),
         PageKind::CompareModels {
             scope,
             first,

@@ -14,7 +14,7 @@ use super::markdown::{self, Origin, TocEntry};
 use super::out::{PageOut, toc_of};
 use super::page_views;
 use super::templates::{RenderError, Theme};
-use super::views::{self, Link};
+use super::views;
 use crate::load::content::ContentPage;
 use crate::model::{Letter, ModelIx, ScopeIx};
 use crate::plan::{ModelPair, PageKind, PlannedPage, path_of, sorted_guides, urls};
@@ -219,8 +219,11 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
                 second,
             },
         );
-        comparisons[scope.0].links.push(Link {
+        let name = |m: ModelIx| project.model_at(m).name().unwrap_or_default().to_string();
+        comparisons[scope.0].links.push(page_views::GridCompare {
             name: crate::plan::compare_pair_name(project, first, second),
+            first: name(first),
+            second: name(second),
             href: env.url(&path),
         });
     }
@@ -263,10 +266,11 @@ fn scope_page(
         .map(|def| page_views::ModelView {
             id: def.id.value.clone(),
             name: def.name.value.clone(),
-            description_html: def
-                .description
-                .as_ref()
-                .map(|d| env.inline(&d.value, d.span)),
+            // One sentence of the model note: it ends in exactly one full stop.
+            description_html: def.description.as_ref().map(|d| {
+                let text = env.inline(&d.value, d.span);
+                text.trim_end_matches('.').to_string() + "."
+            }),
         });
     let summaries_id = project
         .summaries
