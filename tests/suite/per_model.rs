@@ -285,3 +285,48 @@ fn a_passage_must_pair() {
         "{messages:?}"
     );
 }
+
+/// In search, each model's pages are results of their own: the two models' pages of one
+/// deployment (and their showings of one guide) share a title, but not a group, and no
+/// group holds two entries of one deployment.
+#[test]
+fn search_keeps_each_models_pages_apart() {
+    let files = build(&models_fixture());
+    let script = std::str::from_utf8(&files["search-index.js"]).unwrap();
+    let json = script
+        .split_once(";\nwindow.RASCI_SEARCH_STEMS = ")
+        .and_then(|(index, _)| index.strip_prefix("window.RASCI_SEARCH_INDEX = "))
+        .expect("the index sets window.RASCI_SEARCH_INDEX");
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_str(&json.replace("<\\!", "<!")).unwrap();
+    let group = |url: &str| {
+        entries
+            .iter()
+            .find(|e| e["u"] == url)
+            .unwrap_or_else(|| panic!("no entry leads to {url}"))["g"]
+            .clone()
+    };
+    for (customer, partner) in [
+        ("cloud/index.html", "partner/cloud/index.html"),
+        ("compare/index.html", "compare/partner/index.html"),
+        (
+            "cloud/submitting/index.html",
+            "partner/cloud/submitting/index.html",
+        ),
+    ] {
+        assert_ne!(group(customer), group(partner), "{customer} and {partner}");
+    }
+    // A guide is still one result over the deployments of one model.
+    assert_eq!(
+        group("partner/cloud/submitting/index.html"),
+        group("partner/onprem/submitting/index.html")
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in &entries {
+        let key = (entry["g"].as_u64(), entry.get("d").and_then(|d| d.as_u64()));
+        assert!(
+            seen.insert(key),
+            "two entries of one deployment in a group: {entry}"
+        );
+    }
+}
