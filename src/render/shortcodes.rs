@@ -121,8 +121,9 @@ impl<'c, 'a> Call<'c, 'a> {
         self.scope.ok_or_else(|| self.need_scope())
     }
 
-    /// The matrix of `scope` in the call's model; on a page of no model, in the first
-    /// model that covers the scope.
+    /// The matrix of `scope` in the call's model; on a page of no model, or of a model
+    /// that does not cover the scope (unless the call names it), in the first model that
+    /// covers the scope.
     fn matrix_of<'d>(
         &self,
         env: &PageEnv<'d>,
@@ -132,12 +133,19 @@ impl<'c, 'a> Call<'c, 'a> {
         let call = self.call;
         let model = self.model;
         let index = data.scope_index(scope);
-        let found = index.and_then(|index| match model {
-            Some(model) => data.matrix(model, index),
-            None => data
-                .project
+        // A model the call names is a promise; the page's own model, when it does not
+        // cover the scope, gives way to the first model that does, as on a page of none.
+        let named = call.arg("model").is_some();
+        let first = |index| {
+            data.project
                 .models()
-                .find_map(|(m, _)| data.matrix(m, index)),
+                .find_map(|(m, _)| data.matrix(m, index))
+        };
+        let found = index.and_then(|index| match model {
+            Some(model) => data
+                .matrix(model, index)
+                .or_else(|| (!named).then(|| first(index)).flatten()),
+            None => first(index),
         });
         found.ok_or_else(|| {
             // The models that do show a table for the scope, for the help.

@@ -799,3 +799,20 @@ fn a_rebuild_after_editing_a_model_equals_a_fresh_build() {
         memo = next;
     }
 }
+
+/// A guide shown in a model that does not cover the deployment its shortcode names shows
+/// that deployment's table in the first model that covers it, as a page of no model did.
+#[test]
+fn a_shortcode_of_a_deployment_the_guides_model_lacks_uses_one_that_covers_it() {
+    let guide = "---\ntitle: A guide\nscopes: [cloud]\n---\n\n{{ rasci_table(scope=\"edge\") }}\n";
+    let project = two_models().file("content/guide.md", guide).build();
+    let files = build(project.root());
+    for path in ["cloud/guide/index.html", "partner/cloud/guide/index.html"] {
+        let doc = page(&files, path);
+        assert_eq!(
+            texts(&doc, "table.rasci thead th")[1..],
+            ["Vendor", "Partner", "Customer", "End-users"],
+            "{path}"
+        );
+    }
+}
