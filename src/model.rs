@@ -510,17 +510,106 @@ pub(crate) struct System {
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(min = 1, max = 64))]
     pub id: Located<String>,
     pub(crate) name: Located<String>,
-    /// Party id of the manager.
-    pub(crate) managed_by: Located<String>,
+    /// The party that manages the component: a party id for every model, or a party id
+    /// per model id (`{ customer: customer, partner: implementer }`), since who runs a
+    /// component is often what tells two operating models apart.
+    pub(crate) managed_by: Located<Manager>,
     /// Scopes where the component exists; all scopes when absent.
     #[serde(default, deserialize_with = "scope_list::some_scope_ids")]
     #[schemars(length(min = 1))]
     pub(crate) scopes: Option<Vec<Located<String>>>,
+    /// Operating models (ids of `data/models.yaml`) whose pages show the component; all
+    /// of them when absent.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub(crate) models: Option<Vec<Located<String>>>,
     #[serde(default)]
     pub(crate) description: Option<Located<String>>,
     /// Components this one talks to.
     #[serde(default)]
     pub(crate) connects_to: Vec<Connection>,
+}
+
+/// Who manages a system: one party in every model, or one per model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Manager {
+    /// A party id, the manager in every model.
+    Party(String),
+    /// Per model id, the party id managing the component in that model.
+    PerModel(Entries<Located<String>, Located<String>>),
+}
+
+impl<'de> Deserialize<'de> for Manager {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ManagerVisitor;
+        impl<'de> Visitor<'de> for ManagerVisitor {
+            type Value = Manager;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a party id, or a party id per model id")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Manager, E> {
+                Ok(Manager::Party(v.to_string()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Manager, A::Error> {
+                let entries = Entries::<Located<String>, Located<String>>::deserialize(
+                    de::value::MapAccessDeserializer::new(map),
+                )?;
+                Ok(Manager::PerModel(entries))
+            }
+        }
+        deserializer.deserialize_any(ManagerVisitor)
+    }
+}
+
+impl JsonSchema for Manager {
+    fn schema_name() -> Cow<'static, str> {
+        "Manager".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "The party that manages the component: a party id, or a party id per operating model id ({ customer: customer, partner: implementer }).",
+            "anyOf": [
+                {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"},
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"}
+                }
+            ]
+        })
+    }
+}
+
+impl System {
+    /// The party id managing the component in `model` (`None` for the implicit model),
+    /// with where it is written; `None` when the component has a manager per model and
+    /// none for this one (a finding of the check).
+    pub(crate) fn manager_in(&self, model: Option<&str>) -> Option<Located<String>> {
+        match &self.managed_by.value {
+            Manager::Party(id) => Some(Located::new(id.clone(), self.managed_by.span)),
+            Manager::PerModel(entries) => entries
+                .iter()
+                .find(|(key, _)| Some(key.as_str()) == model)
+                .map(|(_, party)| party.clone()),
+        }
+    }
+
+    /// Every party id the component names as its manager, with where it is written.
+    pub(crate) fn managers(&self) -> Vec<Located<String>> {
+        match &self.managed_by.value {
+            Manager::Party(id) => vec![Located::new(id.clone(), self.managed_by.span)],
+            Manager::PerModel(entries) => entries.iter().map(|(_, party)| party.clone()).collect(),
+        }
+    }
+
+    /// Whether the component shows on the pages of `model` (`None` for the implicit
+    /// model): it lists no `models:`, or lists this one.
+    pub(crate) fn in_model(&self, model: Option<&str>) -> bool {
+        match (&self.models, model) {
+            (None, _) | (Some(_), None) => true,
+            (Some(list), Some(model)) => list.iter().any(|m| m.value == model),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

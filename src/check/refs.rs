@@ -110,8 +110,15 @@ pub(crate) fn check(project: &Project, found: &mut Vec<Diagnostic>) {
         model.parties.check(&summary.party, found);
         check_summary_scopes(&summary.items, &model.scopes, found);
     }
+    let model_ids: Vec<&str> = project.models.iter().filter_map(|m| m.id()).collect();
+    let models = Known::new(
+        "model",
+        RuleId::RefUnknownModel,
+        model_ids,
+        complete(DataKind::Models),
+    );
     for system in &project.systems {
-        parties.check(&system.managed_by, found);
+        check_manager(project, system, &parties, &models, &per_model, found);
         for scope in system.scopes.iter().flatten() {
             scopes.check(scope, found);
         }
@@ -416,6 +423,67 @@ impl<'a> Known<'a> {
             )),
         };
         found.push(diagnostic);
+    }
+}
+
+/// A system's manager: a known party, given for every model whose pages show the
+/// system, and a party of that model; the models it names (`models:`, the keys of a
+/// manager per model) are known.
+fn check_manager(
+    project: &Project,
+    system: &crate::model::System,
+    parties: &Known<'_>,
+    models: &Known<'_>,
+    per_model: &[InModel<'_>],
+    found: &mut Vec<Diagnostic>,
+) {
+    for model in system.models.iter().flatten() {
+        models.check(model, found);
+    }
+    if let crate::model::Manager::PerModel(entries) = &system.managed_by.value {
+        for (model, _) in entries.iter() {
+            models.check(model, found);
+        }
+    }
+    for manager in system.managers() {
+        parties.check(&manager, found);
+    }
+    if !project.has_models() {
+        return;
+    }
+    for (index, model) in project.models() {
+        let id = model.id();
+        if !system.in_model(id) {
+            continue;
+        }
+        match system.manager_in(id) {
+            Some(manager) => {
+                // A party of the project that is not one of the model's is the finding;
+                // an unknown party was reported above.
+                if parties.ids.contains(&manager.as_str())
+                    && let Some(in_model) = per_model.get(index.0)
+                {
+                    in_model.parties.check(&manager, found);
+                }
+            }
+            None if models.complete => {
+                let id = id.unwrap_or_default();
+                found.push(
+                    Diagnostic::new(
+                        RuleId::RefUnknownParty,
+                        format!(
+                            "system `{}` has no manager in model `{id}`",
+                            system.id.value
+                        ),
+                    )
+                    .at(system.managed_by.span, "a manager per model, without this one")
+                    .help(format!(
+                        "add `{id}: <party id>` to its `managed_by:`, or limit the system with `models:` to the models it is in"
+                    )),
+                );
+            }
+            None => {}
+        }
     }
 }
 

@@ -76,12 +76,30 @@ fn in_scope(system: &System, scope: &Scope) -> bool {
 
 const LEGEND_CAPTION: &str = "Managed by:";
 
-/// Lays out the components of `scope`.
+/// Lays out the components of `scope` in the default model (the implicit model of a
+/// project without models).
 pub fn systems_layout(project: &Project, scope: &Scope) -> SystemsLayout {
+    let default = project.models.iter().find(|m| m.is_default);
+    systems_layout_in(project, default.and_then(|m| m.id()), scope)
+}
+
+/// Lays out the components of `scope` that show in the model with id `model` (`None`
+/// for the implicit model), each in the group of its manager in that model.
+pub(crate) fn systems_layout_in(
+    project: &Project,
+    model: Option<&str>,
+    scope: &Scope,
+) -> SystemsLayout {
     let present: Vec<&System> = project
         .systems
         .iter()
-        .filter(|s| in_scope(s, scope))
+        .filter(|s| in_scope(s, scope) && s.in_model(model))
+        .collect();
+    // The manager of each component in this model; a component with no manager here is
+    // the check's finding, and is drawn apart under an empty id.
+    let managers: Vec<String> = present
+        .iter()
+        .map(|s| s.manager_in(model).map(|m| m.value).unwrap_or_default())
         .collect();
 
     // Groups: the project's parties in their order, then managers the project does not
@@ -89,23 +107,23 @@ pub fn systems_layout(project: &Project, scope: &Scope) -> SystemsLayout {
     let mut groups: Vec<(String, String, usize, Vec<usize>)> = Vec::new();
     for (p, party) in project.parties.iter().enumerate() {
         let members: Vec<usize> = (0..present.len())
-            .filter(|i| present[*i].managed_by.value == party.id.value)
+            .filter(|i| managers[*i] == party.id.value)
             .collect();
         if !members.is_empty() {
             groups.push((party.id.value.clone(), party.name.value.clone(), p, members));
         }
     }
     let mut unknown = 0;
-    for (i, system) in present.iter().enumerate() {
-        if project.party(&system.managed_by.value).is_some() {
+    for (i, manager) in managers.iter().enumerate() {
+        if project.party(manager).is_some() {
             continue;
         }
-        match groups.iter_mut().find(|g| g.0 == system.managed_by.value) {
+        match groups.iter_mut().find(|g| g.0 == *manager) {
             Some(group) => group.3.push(i),
             None => {
                 groups.push((
-                    system.managed_by.value.clone(),
-                    system.managed_by.value.clone(),
+                    manager.clone(),
+                    manager.clone(),
                     project.parties.len() + unknown,
                     vec![i],
                 ));
@@ -321,9 +339,36 @@ pub fn systems_svg(project: &Project, scope: &Scope) -> Diagram {
     render_systems(scope, &systems_layout(project, scope))
 }
 
+/// Draws the systems of `scope` in the model with id `model`; `path_id` is the model's id
+/// as addresses use it (`None` for the default and the implicit model), which names the
+/// drawing and its file, so the default model's drawing keeps the name it had before
+/// the project had models.
+pub(crate) fn systems_svg_in(
+    project: &Project,
+    model: Option<&str>,
+    path_id: Option<&str>,
+    scope: &Scope,
+) -> Diagram {
+    let layout = systems_layout_in(project, model, scope);
+    let id = match path_id {
+        // A dot, which no id holds, keeps `a` + `b-c` apart from a scope `a-b-c`.
+        Some(model) => format!(
+            "rasci-systems-{}.{}",
+            id_fragment(&scope.id.value),
+            id_fragment(model)
+        ),
+        None => format!("rasci-systems-{}", id_fragment(&scope.id.value)),
+    };
+    render_systems_as(scope, &layout, id)
+}
+
 /// Draws a systems overview from its layout.
 pub fn render_systems(scope: &Scope, layout: &SystemsLayout) -> Diagram {
     let id = format!("rasci-systems-{}", id_fragment(&scope.id.value));
+    render_systems_as(scope, layout, id)
+}
+
+fn render_systems_as(scope: &Scope, layout: &SystemsLayout, id: String) -> Diagram {
     let title = format!("Systems in {}", scope.name.value);
     let names: Vec<&str> = layout.groups.iter().map(|g| g.name.as_str()).collect();
     let desc = format!(

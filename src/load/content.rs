@@ -26,6 +26,10 @@ pub(crate) struct FrontMatter {
     /// Scopes whose sections show this page; all of them when absent.
     #[serde(default, deserialize_with = "crate::model::scope_list::some_scope_ids")]
     pub(crate) scopes: Option<Vec<Located<String>>>,
+    /// Operating models (ids of `data/models.yaml`) whose readers the page is for; all of
+    /// them when absent. In a project with models a page is shown once per model.
+    #[serde(default)]
+    pub(crate) models: Option<Vec<Located<String>>>,
     /// Stand out in its scope's list of guides, as the page most readers need.
     #[serde(default)]
     pub(crate) featured: bool,
@@ -63,7 +67,27 @@ pub struct ContentPage {
     pub(crate) front: FrontMatter,
     /// Byte offset in the file where the Markdown body starts.
     pub(crate) body_start: usize,
+    /// The passages shown to readers of some models only, in the order written.
+    pub(crate) passages: Vec<Passage>,
 }
+
+/// A passage of a content page for the readers of some operating models: the lines
+/// between `{{ passage(models="partner") }}` and `{{ end_passage() }}`, each written on
+/// a line of its own. The page is shown once per model, and each showing keeps the
+/// passages of its model only, so a reader sees them with no script, from disk too.
+#[derive(Debug, Clone)]
+pub(crate) struct Passage {
+    /// Byte range in the file of the opening line, without its line break.
+    pub(crate) open: std::ops::Range<usize>,
+    /// Byte range in the file of the closing line, without its line break.
+    pub(crate) close: std::ops::Range<usize>,
+    /// The models whose readers see the passage, each with where it is written.
+    pub(crate) models: Vec<Located<String>>,
+}
+
+/// The name of the shortcode that opens a passage, and of the one that closes it.
+pub(crate) const PASSAGE: &str = "passage";
+pub(crate) const END_PASSAGE: &str = "end_passage";
 
 impl ContentPage {
     /// `_index.md` is the home page's text rather than a page of its own.
@@ -81,6 +105,181 @@ impl ContentPage {
     pub(crate) fn body<'s>(&self, sources: &'s Sources) -> &'s str {
         &sources.get(self.file).text[self.body_start..]
     }
+
+    /// Whether the page is for readers of the model with id `model` (`None`: the
+    /// implicit model of a project without models, whose pages show every page).
+    pub(crate) fn for_model(&self, model: Option<&str>) -> bool {
+        match (&self.front.models, model) {
+            (None, _) | (_, None) => true,
+            (Some(models), Some(model)) => models.iter().any(|m| m.value == model),
+        }
+    }
+
+    /// The body as the readers of the model with id `model` see it: the passages of other
+    /// models and the lines that open and close passages become spaces, so every byte
+    /// keeps its offset and findings in what is left point at the file as written.
+    /// `None` (a project without models) keeps every passage's text.
+    pub(crate) fn body_in<'s>(
+        &self,
+        sources: &'s Sources,
+        model: Option<&str>,
+    ) -> std::borrow::Cow<'s, str> {
+        let body = self.body(sources);
+        if self.passages.is_empty() {
+            return std::borrow::Cow::Borrowed(body);
+        }
+        let mut bytes = body.as_bytes().to_vec();
+        let mut blank = |range: std::ops::Range<usize>| {
+            for byte in &mut bytes[range.start - self.body_start..range.end - self.body_start] {
+                if *byte != b'\n' && *byte != b'\r' {
+                    *byte = b' ';
+                }
+            }
+        };
+        for passage in &self.passages {
+            let shown = model.is_none_or(|m| passage.models.iter().any(|p| p.value == m));
+            if shown {
+                blank(passage.open.clone());
+                blank(passage.close.clone());
+            } else {
+                blank(passage.open.start..passage.close.end);
+            }
+        }
+        // Only whole characters were replaced, each byte by an ASCII space.
+        std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+    }
+}
+
+/// The passages of a page's body (see [`Passage`]), and a finding for each opening or
+/// closing line that does not pair, and each opening line that names no model. Lines in
+/// fenced code blocks are text, never passages.
+fn passages(text: &str, body_start: usize, file: FileId) -> (Vec<Passage>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let mut findings = Vec::new();
+    let mut open: Option<(std::ops::Range<usize>, Vec<Located<String>>)> = None;
+    let mut fence: Option<&str> = None;
+    let mut offset = body_start;
+    for line in text[body_start..].split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim();
+        let end = start + content.len();
+        if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                fence = None;
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+            continue;
+        }
+        let Some(inner) = trimmed
+            .strip_prefix("{{")
+            .and_then(|t| t.strip_suffix("}}"))
+            .map(str::trim)
+        else {
+            continue;
+        };
+        let lead = content.len() - content.trim_start().len();
+        let span = Span::new(file, start + lead, start + lead + trimmed.len());
+        if inner.replace(' ', "") == format!("{END_PASSAGE}()") {
+            match open.take() {
+                Some((range, models)) => found.push(Passage {
+                    open: range,
+                    close: start..end,
+                    models,
+                }),
+                None => findings.push(
+                    Diagnostic::new(
+                        RuleId::ContentShortcode,
+                        format!("`{END_PASSAGE}` closes no passage"),
+                    )
+                    .at(span, "no `passage` is open here")
+                    .help(format!("open the passage before it with {{{{ {PASSAGE}(models=\"<id>\") }}}}, or remove this line")),
+                ),
+            }
+            continue;
+        }
+        let Some(args) = inner
+            .strip_prefix(PASSAGE)
+            .map(str::trim_start)
+            .and_then(|t| t.strip_prefix('('))
+        else {
+            continue;
+        };
+        if let Some((earlier, _)) = &open {
+            findings.push(
+                Diagnostic::new(
+                    RuleId::ContentShortcode,
+                    "a passage opens inside another passage".to_string(),
+                )
+                .at(span, "opens a second passage")
+                .label(
+                    Span::new(file, earlier.start, earlier.end),
+                    "the open passage",
+                )
+                .help(format!(
+                    "close the first passage with {{{{ {END_PASSAGE}() }}}} before opening the next"
+                )),
+            );
+            continue;
+        }
+        // `models="a, b")`: the ids, each with its own span.
+        let value_at = args.find('"').and_then(|q| {
+            let before = args[..q].trim().trim_end_matches('=').trim();
+            (before == "models").then_some(q + 1)
+        });
+        let models: Vec<Located<String>> = value_at
+            .and_then(|at| Some((at, args[at..].find('"')?)))
+            .map(|(at, len)| {
+                // `args` is a part of `content`: its offset there is where it starts.
+                let base = start + (args.as_ptr() as usize - content.as_ptr() as usize) + at;
+                let mut ids = Vec::new();
+                let mut from = 0;
+                for part in args[at..at + len].split(',') {
+                    let lead = part.len() - part.trim_start().len();
+                    let id = part.trim();
+                    if !id.is_empty() {
+                        let at = base + from + lead;
+                        ids.push(Located::new(
+                            id.to_string(),
+                            Span::new(file, at, at + id.len()),
+                        ));
+                    }
+                    from += part.len() + 1;
+                }
+                ids
+            })
+            .unwrap_or_default();
+        if models.is_empty() {
+            findings.push(
+                Diagnostic::new(
+                    RuleId::ContentShortcode,
+                    format!("`{PASSAGE}` names no model"),
+                )
+                .at(span, "a passage for no reader")
+                .help(format!(
+                    "name the models whose readers see it: {{{{ {PASSAGE}(models=\"partner\") }}}}"
+                )),
+            );
+        }
+        open = Some((start..end, models));
+    }
+    if let Some((range, _)) = open {
+        findings.push(
+            Diagnostic::new(
+                RuleId::ContentShortcode,
+                "a passage is not closed".to_string(),
+            )
+            .at(Span::new(file, range.start, range.end), "opened here")
+            .help(format!(
+                "end the passage with a line holding {{{{ {END_PASSAGE}() }}}}"
+            )),
+        );
+    }
+    (found, findings)
 }
 
 /// The front matter of each page as the previous load of the same project parsed it, for
@@ -201,11 +400,21 @@ pub(crate) fn load(
                 check_scopes(project, &front, findings);
                 check_updated(&mut front, findings);
                 check_aliases(&mut front, findings);
+                let (passages, problems) =
+                    passages(&project.sources.get(file).text, body_start, file);
+                findings.extend(problems);
+                let named = front.models.iter().flatten();
+                check_models(
+                    project,
+                    named.chain(passages.iter().flat_map(|p| &p.models)),
+                    findings,
+                );
                 pages.push(ContentPage {
                     file,
                     slug,
                     front,
                     body_start,
+                    passages,
                 });
             }
             Err(diagnostic) => findings.push(diagnostic),
@@ -368,6 +577,9 @@ fn relocate_front(front: &mut FrontMatter, file: FileId) {
     for scope in front.scopes.iter_mut().flatten() {
         scope.span.file = file;
     }
+    for model in front.models.iter_mut().flatten() {
+        model.span.file = file;
+    }
     if let Some(updated) = &mut front.updated {
         updated.span.file = file;
     }
@@ -497,5 +709,38 @@ fn check_scopes(project: &Project, front: &FrontMatter, findings: &mut Findings)
             }
             findings.push(diagnostic);
         }
+    }
+}
+
+/// The models a page names (in `models:` and its passages) are models of the project; a
+/// project without models has none to name.
+fn check_models<'a>(
+    project: &Project,
+    named: impl Iterator<Item = &'a Located<String>>,
+    findings: &mut Findings,
+) {
+    if !project.complete(DataKind::Models) {
+        return; // the unread models file is the finding
+    }
+    let known: Vec<&str> = project.models.iter().filter_map(|m| m.id()).collect();
+    for model in named {
+        if known.contains(&model.as_str()) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            RuleId::RefUnknownModel,
+            format!("unknown model `{}`", model.value),
+        )
+        .at(model.span, "no model has this id");
+        diagnostic = diagnostic.help(
+            match crate::diagnostic::did_you_mean(&model.value, known.iter().copied()) {
+                Some(help) => help,
+                None if known.is_empty() => {
+                    "the project defines no operating models: define them in data/models.yaml, or leave the model out".to_string()
+                }
+                None => format!("the models are {}", crate::diagnostic::list_names(&known)),
+            },
+        );
+        findings.push(diagnostic);
     }
 }

@@ -243,9 +243,14 @@ fn describe(project: &Project, key: &Key) -> Option<String> {
         Kind::System => {
             let system = project.systems.iter().find(|s| s.id.value == id)?;
             let head = format!(
-                "{} (managed by `{}`)",
+                "{} (managed by {})",
                 head(&system.name.value),
-                system.managed_by.value
+                system
+                    .managers()
+                    .iter()
+                    .map(|m| format!("`{}`", m.value))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             with(head, system.description.as_ref())
         }

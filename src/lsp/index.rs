@@ -239,7 +239,17 @@ impl<'p> Builder<'p> {
         }
         for system in &project.systems {
             self.def(Kind::System, &system.id);
-            self.use_(Kind::Party, &system.managed_by);
+            for manager in system.managers() {
+                self.use_(Kind::Party, &manager);
+            }
+            if let crate::model::Manager::PerModel(entries) = &system.managed_by.value {
+                for (model, _) in entries.iter() {
+                    self.use_(Kind::Model, model);
+                }
+            }
+            for model in system.models.iter().flatten() {
+                self.use_(Kind::Model, model);
+            }
             for scope in system.scopes.iter().flatten() {
                 self.use_(Kind::Scope, scope);
             }

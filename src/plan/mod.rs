@@ -34,10 +34,14 @@ pub(crate) enum PageKind {
         model: ModelIx,
         scope: ScopeIx,
     },
-    /// A content page in one scope, or in none in a project without scopes.
+    /// A content page in one scope, or in none in a project without scopes; in a
+    /// project with models, in one model (`None` without models), so that every link
+    /// of the page (breadcrumb, switchers, guides) keeps its reader's model, and its
+    /// passages for other models are left out.
     Content {
         page: ContentIx,
         scope: Option<ScopeIx>,
+        model: Option<ModelIx>,
     },
     Party(usize),
     /// The scopes of one model side by side (built when it covers two or more).
@@ -72,11 +76,12 @@ impl PageKind {
     }
 
     /// The operating model the page belongs to: a scope page's, a comparison of one
-    /// model's scopes. Content pages, party pages and the comparison of two models
-    /// belong to none.
+    /// model's scopes, a content page's in a project with models. Party pages, the
+    /// comparison of two models and the site-wide pages belong to none.
     pub(crate) fn model(self) -> Option<ModelIx> {
         match self {
             PageKind::Scope { model, .. } | PageKind::Compare { model } => Some(model),
+            PageKind::Content { model, .. } => model,
             _ => None,
         }
     }
@@ -446,8 +451,17 @@ impl SitePlan {
     /// One switcher link per scope for the page at `index`: the page's twin there
     /// (same model, same key), else the scope's RASCI page in the page's model, else
     /// its first RASCI page. A scope no model covers has no page, and no link.
+    ///
+    /// In a project with models, a page of no model and no scope (the home page, the
+    /// glossary, a party's page) has no deployment switcher: a deployment's page is a
+    /// page of one model, and such a page cannot tell which model its reader came from,
+    /// so each link would lead to the first model, silently. The home page's grid and
+    /// the navigation list every model's pages.
     pub(crate) fn switcher(&self, project: &Project, index: PageIx) -> Vec<SwitchTarget> {
         let page = self.page(index);
+        if project.has_models() && page.model.is_none() && page.scope.is_none() {
+            return Vec::new();
+        }
         project
             .scopes()
             .filter_map(|(scope, _)| {
@@ -562,13 +576,18 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
             kinds.push(PageKind::Content {
                 page: page_index,
                 scope: None,
+                model: None,
             });
         }
         for (scope_index, scope) in project.scopes() {
-            if page.applies_to(&scope.id.value) {
+            if !page.applies_to(&scope.id.value) {
+                continue;
+            }
+            for model in content_models(project, page, scope_index) {
                 kinds.push(PageKind::Content {
                     page: page_index,
                     scope: Some(scope_index),
+                    model,
                 });
             }
         }
@@ -597,6 +616,38 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     kinds.extend((0..project.frameworks.len()).map(PageKind::Framework));
     kinds.push(PageKind::NotFound);
     kinds
+}
+
+/// The models a content page is shown in for `scope`: `None` alone in a project
+/// without models; else each model that covers the scope and that the page is for (its
+/// `models:`), in the project's order.
+pub(crate) fn content_models(
+    project: &Project,
+    page: &ContentPage,
+    scope: ScopeIx,
+) -> Vec<Option<ModelIx>> {
+    if !project.has_models() {
+        return vec![None];
+    }
+    project
+        .models()
+        .filter(|(_, m)| m.has_scope(scope) && page.for_model(m.id()))
+        .map(|(model, _)| Some(model))
+        .collect()
+}
+
+/// The address of a content page in `scope` where a link that names no model leads: its
+/// showing in the first model that has it (the default model's, when it has the page).
+pub(crate) fn guide_path(project: &Project, page: &ContentPage, scope: Option<ScopeIx>) -> String {
+    let scope_id = scope.map(|s| project.scope_at(s).id.as_str());
+    let model = scope
+        .and_then(|s| {
+            let mut models = content_models(project, page, s).into_iter().flatten();
+            let first = models.clone().next();
+            models.find(|&m| project.model_at(m).is_default).or(first)
+        })
+        .and_then(|m| model_id(project, m));
+    urls::content_in(model, scope_id, &page.slug)
 }
 
 /// Every pair of models that cover one scope, scope by scope, each pair
@@ -722,15 +773,43 @@ fn former_paths(
             (urls::compare_models(id(0), id(1), id(2)), span)
         })
         .collect(),
-        PageKind::Content { page, scope } => {
+        PageKind::Content { page, scope, model } => {
             let slug = &content[page].slug;
+            // Guides had no address under the default model's own id: they were shared
+            // by every model before they were shown per model.
+            let models = match model {
+                Some(model) => {
+                    let own = project.model_at(model);
+                    model_ids(project, model, false)
+                        .into_iter()
+                        .filter(|&(id, at)| !(own.is_default && at.is_some() && id == own.id()))
+                        .collect()
+                }
+                None => vec![(None, None)],
+            };
             let mut paths: Vec<(String, Span)> = match scope {
-                Some(scope) => combine(&[scope_of(scope)])
+                Some(scope) => combine(&[models, scope_of(scope)])
                     .into_iter()
-                    .map(|(ids, span)| (urls::content(ids[0], slug), span))
+                    .map(|(ids, span)| (urls::content_in(ids[0], ids[1], slug), span))
                     .collect(),
                 None => Vec::new(),
             };
+            // A guide of a scope the default model does not cover was at the plain
+            // address before guides were shown per model: its first model's keeps it.
+            if let (Some(model), Some(scope)) = (model, scope)
+                && !project.model_at(model).is_default
+                && !project
+                    .models
+                    .iter()
+                    .any(|m| m.is_default && m.has_scope(scope) && content[page].for_model(m.id()))
+                && content_models(project, &content[page], scope).first() == Some(&Some(model))
+            {
+                let scope_id = project.scope_at(scope).id.as_str();
+                paths.push((
+                    urls::content(Some(scope_id), slug),
+                    Span::new(content[page].file, 0, 0),
+                ));
+            }
             // A page's own aliases lead to its first page (its first scope's).
             if first_of_content {
                 paths.extend(
@@ -839,7 +918,8 @@ pub(crate) fn path_of(project: &Project, content: &[ContentPage], kind: PageKind
         PageKind::Scope { model, scope } => {
             urls::scope_page(model_id(project, model), &project.scope_at(scope).id.value)
         }
-        PageKind::Content { page, scope } => urls::content(
+        PageKind::Content { page, scope, model } => urls::content_in(
+            model.and_then(|m| model_id(project, m)),
             scope.map(|i| project.scope_at(i).id.as_str()),
             &content[page].slug,
         ),
@@ -871,19 +951,13 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
                 || project.config.title.value.clone(),
                 |p| p.front.title.value.clone(),
             ),
-        PageKind::Scope { model, scope } => {
-            let title = scope_page_title(labels, project.scope_at(scope));
-            match project.model_at(model).name() {
-                Some(name) => format!("{name}: {title}"),
-                None => title,
-            }
-        }
+        // The model is not in the title of its pages: the eyebrow, the breadcrumb and
+        // the `<title>` name it once each (see `base.html`), and "Model: Scope: Title"
+        // would be a title of two colons.
+        PageKind::Scope { scope, .. } => scope_page_title(labels, project.scope_at(scope)),
         PageKind::Content { page, .. } => content[page].front.title.value.clone(),
         PageKind::Party(i) => project.parties[i].name.value.clone(),
-        PageKind::Compare { model } => match project.model_at(model).name() {
-            Some(name) => format!("{}: {name}", labels.compare),
-            None => labels.compare.clone(),
-        },
+        PageKind::Compare { .. } => labels.compare.clone(),
         PageKind::CompareModels {
             scope,
             first,
@@ -908,6 +982,20 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
     };
     let crumbs = match kind {
         PageKind::Home => Vec::new(),
+        // A guide of a model: home, the model, the model's page of the scope; the model
+        // is named once, and every link keeps the reader in it.
+        PageKind::Content {
+            scope: Some(i),
+            model: Some(model),
+            ..
+        } if project.has_models() => vec![
+            home_crumb(labels),
+            model_crumb(model),
+            Crumb {
+                title: project.scope_at(i).name.value.clone(),
+                url: urls::scope_page(model_id(project, model), &project.scope_at(i).id.value),
+            },
+        ],
         PageKind::Content { scope: Some(i), .. } | PageKind::CompareModels { scope: i, .. } => {
             vec![home_crumb(labels), scope_crumb_in(project, i)]
         }
@@ -935,7 +1023,7 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
 }
 
 /// Links each guide to the guides before and after it in `guide_order`, scope by
-/// scope (a project without scopes has one run of guides): the order the
+/// scope and model by model (a project without scopes has one run of guides): the order the
 /// navigation lists them in, so "next" is the link below in the sidebar.
 fn link_guides(pages: &mut [PlannedPage], guide_order: &[ContentIx]) {
     let rank: HashMap<ContentIx, usize> = guide_order
@@ -944,15 +1032,24 @@ fn link_guides(pages: &mut [PlannedPage], guide_order: &[ContentIx]) {
         .map(|(rank, &page)| (page, rank))
         .collect();
     // Per scope, each guide's page as (rank in `guide_order`, page).
-    let mut runs: HashMap<Option<ScopeIx>, Vec<(usize, PageIx)>> = HashMap::new();
+    /// The guides of one scope in one model: one run of previous and next.
+    #[derive(PartialEq, Eq, Hash)]
+    struct Run {
+        scope: Option<ScopeIx>,
+        model: Option<ModelIx>,
+    }
+    let mut runs: HashMap<Run, Vec<(usize, PageIx)>> = HashMap::new();
     for (index, page) in pages.iter().enumerate() {
         if let PageKind::Content {
             page: content,
             scope,
+            model,
         } = page.kind
             && let Some(&at) = rank.get(&content)
         {
-            runs.entry(scope).or_default().push((at, PageIx(index)));
+            runs.entry(Run { scope, model })
+                .or_default()
+                .push((at, PageIx(index)));
         }
     }
     for mut run in runs.into_values() {
@@ -1099,9 +1196,12 @@ fn navigation(
             ));
         }
         for guide in sorted_guides(content, guide_order, Some(&scope.id.value)) {
+            if has_models && content_models(project, guide, index).is_empty() {
+                continue;
+            }
             items.push(item(
                 &guide.front.title.value,
-                urls::content(Some(&scope.id.value), &guide.slug),
+                guide_path(project, guide, Some(index)),
                 false,
             ));
         }

@@ -89,6 +89,18 @@ pub(crate) fn content(scope: Option<&str>, slug: &str) -> String {
     }
 }
 
+/// A content page in an operating model: in the scope's folder under the model's id
+/// (`<model>/<scope>/<slug>/`), as the model's scope pages are; at [`content`]'s address
+/// for the default model and in a project without models.
+pub(crate) fn content_in(model: Option<&str>, scope: Option<&str>, slug: &str) -> String {
+    match (model, scope) {
+        (Some(model), Some(_)) if !(slug == "_index" || slug.is_empty()) => {
+            format!("{model}/{}", content(scope, slug))
+        }
+        _ => content(scope, slug),
+    }
+}
+
 /// The address a content page's front-matter alias names (`/old/page/`, validated when
 /// the page was loaded: segments of lowercase ASCII letters, digits, `-` and `_`, never a
 /// name the site keeps for itself), as a page's path.

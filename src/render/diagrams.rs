@@ -5,10 +5,10 @@
 //! `partials/figure.html`; this module knows nothing of pages or templates.
 
 use crate::diagrams::Diagram;
-use crate::model::{Flow, Project, Scope};
+use crate::model::{Flow, ModelIx, Project, Scope};
 
-/// Every drawing of the site, laid out once: one per flow and one per scope's
-/// systems overview, in the project's order. They are laid out when a page or the
+/// Every drawing of the site, laid out once: one per flow and one per model's
+/// systems overview of each scope, in the project's order. They are laid out when a page or the
 /// downloads first need one, so a rebuild that renders no page with a drawing (a
 /// preview after an edit of one guide's text) lays out none.
 pub(crate) struct Diagrams<'p> {
@@ -18,7 +18,8 @@ pub(crate) struct Diagrams<'p> {
 
 struct LaidOut {
     flows: Vec<Diagram>,
-    systems: Vec<Diagram>,
+    /// Per model, per scope; `None` for a scope the model does not cover.
+    systems: Vec<Vec<Option<Diagram>>>,
 }
 
 impl<'p> Diagrams<'p> {
@@ -38,9 +39,23 @@ impl<'p> Diagrams<'p> {
                 .map(|flow| crate::diagrams::flow_svg(project, flow))
                 .collect(),
             systems: project
-                .scopes
+                .models
                 .iter()
-                .map(|scope| crate::diagrams::systems_svg(project, scope))
+                .map(|model| {
+                    project
+                        .scopes()
+                        .map(|(index, scope)| {
+                            model.has_scope(index).then(|| {
+                                crate::diagrams::systems::systems_svg_in(
+                                    project,
+                                    model.id(),
+                                    model.path_id(),
+                                    scope,
+                                )
+                            })
+                        })
+                        .collect()
+                })
                 .collect(),
         })
     }
@@ -55,14 +70,15 @@ impl<'p> Diagrams<'p> {
         self.laid_out().flows.get(index)
     }
 
-    /// The drawing of the systems of `scope`.
-    pub(crate) fn systems(&self, scope: &Scope) -> Option<&Diagram> {
+    /// The drawing of the systems of `scope` in `model` (each model has its own: who
+    /// manages a component, and which components it shows, may differ per model).
+    pub(crate) fn systems(&self, model: ModelIx, scope: &Scope) -> Option<&Diagram> {
         let index = self
             .project
             .scopes
             .iter()
             .position(|s| s.id.value == scope.id.value)?;
-        self.laid_out().systems.get(index)
+        self.laid_out().systems.get(model.0)?.get(index)?.as_ref()
     }
 
     /// Every drawing as a standalone `.svg` file, for download: each flow and each
@@ -72,7 +88,7 @@ impl<'p> Diagrams<'p> {
         laid_out
             .flows
             .iter()
-            .chain(&laid_out.systems)
+            .chain(laid_out.systems.iter().flatten().flatten())
             .map(|d| {
                 (
                     crate::plan::urls::diagram(&d.id),

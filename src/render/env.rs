@@ -86,13 +86,14 @@ impl<'a> PageEnv<'a> {
 }
 
 /// Turns a link written in Markdown into a relative link of the built site:
-/// `other.md` and `/other.md` lead to that page in the same scope, `/glossary/` to
+/// `other.md` and `/other.md` lead to that page at the site path `page_for` gives (in
+/// the same scope and model), `/glossary/` to
 /// the site's glossary, and every link to a folder gets its `index.html`, so the site also
 /// works when opened from disk.
 pub(crate) fn rewrite(
     dest: &str,
     root: &str,
-    scope_for: &dyn Fn(&str) -> Option<String>,
+    page_for: &dyn Fn(&str) -> String,
     content_slug: Option<&str>,
 ) -> String {
     if dest.is_empty() || dest.starts_with('#') || is_external(dest) {
@@ -115,10 +116,7 @@ pub(crate) fn rewrite(
             }
         };
         let slug = crate::load::content::slug_path(&slug);
-        return format!(
-            "{root}{}{fragment}",
-            urls::content(scope_for(&slug).as_deref(), &slug)
-        );
+        return format!("{root}{}{fragment}", page_for(&slug));
     }
     let with_index = if path.ends_with('/') || path.is_empty() {
         format!("{path}index.html")
@@ -137,7 +135,7 @@ mod tests {
 
     #[test]
     fn links_become_relative_and_explicit() {
-        let cloud = |_: &str| Some("cloud".to_string());
+        let cloud = |slug: &str| urls::content(Some("cloud"), slug);
         let r = |d| rewrite(d, "../../", &cloud, Some("guides/intro"));
         assert_eq!(r("https://example.com/x"), "https://example.com/x");
         assert_eq!(r("#top"), "#top");

@@ -58,7 +58,18 @@ pub(crate) struct ModelGrid {
 pub(crate) struct GridComparisons {
     pub(crate) scope_name: String,
     /// Empty for a scope fewer than two models cover.
-    pub(crate) links: Vec<Link>,
+    pub(crate) links: Vec<GridCompare>,
+}
+
+/// A comparison of two models in the grid: its address and the two models' names, which
+/// the template words into the link ("Compare … with …").
+#[derive(Debug, Serialize)]
+pub(crate) struct GridCompare {
+    pub(crate) href: String,
+    /// Kept for themes made before `first` and `second`: "first / second".
+    pub(crate) name: String,
+    pub(crate) first: String,
+    pub(crate) second: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -14,7 +14,7 @@ use super::markdown::{self, Origin, TocEntry};
 use super::out::{PageOut, toc_of};
 use super::page_views;
 use super::templates::{RenderError, Theme};
-use super::views::{self, Link};
+use super::views;
 use crate::load::content::ContentPage;
 use crate::model::{Letter, ModelIx, ScopeIx};
 use crate::plan::{ModelPair, PageKind, PlannedPage, path_of, sorted_guides, urls};
@@ -229,8 +229,11 @@ fn model_grid(env: &mut PageEnv<'_>) -> page_views::ModelGrid {
                 second,
             },
         );
-        comparisons[scope.0].links.push(Link {
+        let name = |m: ModelIx| project.model_at(m).name().unwrap_or_default().to_string();
+        comparisons[scope.0].links.push(page_views::GridCompare {
             name: crate::plan::compare_pair_name(project, first, second),
+            first: name(first),
+            second: name(second),
             href: env.url(&path),
         });
     }
@@ -273,10 +276,11 @@ fn scope_page(
         .map(|def| page_views::ModelView {
             id: def.id.value.clone(),
             name: def.name.value.clone(),
-            description_html: def
-                .description
-                .as_ref()
-                .map(|d| env.inline(&d.value, d.span)),
+            // One sentence of the model note: it ends in exactly one full stop.
+            description_html: def.description.as_ref().map(|d| {
+                let text = env.inline(&d.value, d.span);
+                text.trim_end_matches('.').to_string() + "."
+            }),
         });
     let summaries_id = project
         .summaries
@@ -292,11 +296,9 @@ fn scope_page(
     // Table and legend stay together: printed, they share one landscape page.
     let matrix_view = views::matrix(env, matrix);
     let legend_id = env.id("legend");
-    let (systems_id, systems) = if project
-        .systems
-        .iter()
-        .any(|s| views::shows_in(&s.scopes, Some(scope)))
-    {
+    let (systems_id, systems) = if project.systems.iter().any(|s| {
+        views::shows_in(&s.scopes, Some(scope)) && s.in_model(project.model_at(model).id())
+    }) {
         let id = env.id("systems-overview");
         (Some(id), Some(views::systems(env)))
     } else {
@@ -311,11 +313,18 @@ fn scope_page(
         let heading_id = env.id(&data.flow_anchor(flow));
         flows.push(views::flow(env, flow, heading_id));
     }
+    // The guides for this model's readers, in this model.
+    let guide_model = project.model_at(model);
     let guides: Vec<page_views::GuideLink> =
         sorted_guides(data.content, data.guide_order, Some(&scope.id.value))
             .into_iter()
+            .filter(|guide| guide.for_model(guide_model.id()))
             .map(|guide| page_views::GuideLink {
-                href: env.url(&urls::content(Some(&scope.id.value), &guide.slug)),
+                href: env.url(&urls::content_in(
+                    guide_model.path_id(),
+                    Some(&scope.id.value),
+                    &guide.slug,
+                )),
                 title: guide.front.title.value.clone(),
                 description: guide.front.description.as_ref().map(|d| d.value.clone()),
                 featured: guide.front.featured,
@@ -412,9 +421,20 @@ fn scope_page(
 
 fn render_content(env: &mut PageEnv<'_>, page: &ContentPage) -> markdown::Rendered {
     env.content_slug = Some(page.slug.clone());
-    let text = page.body(&env.data.project.sources);
+    let project = env.data.project;
+    // The readers' model: the page's own; the home page, shared by every model, shows
+    // the passages of the default model, whose pages keep the plain addresses.
+    let model = match env.model {
+        Some(model) => project.model_at(model).id(),
+        None => project
+            .models
+            .iter()
+            .find(|m| m.is_default)
+            .and_then(|m| m.id()),
+    };
+    let text = page.body_in(&project.sources, model);
     markdown::render(
-        text,
+        &text,
         Origin::File {
             file: page.file,
             offset: page.body_start,

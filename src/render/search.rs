@@ -145,11 +145,14 @@ fn page_section(data: &SiteData<'_>, page: &PlannedPage) -> String {
 }
 
 /// What makes two pages of different scopes the same page for search: the key the
-/// scope switcher goes by and the same title. A scope's RASCI pages share a
-/// key but not a title, and each stays a result of its own.
+/// scope switcher goes by, the same model and the same title. A scope's RASCI pages
+/// share a key but not a title, and each stays a result of its own; two models' pages
+/// of one scope (their deployment pages, their showings of a guide) share a key and a
+/// title, and stay apart by their model.
 fn page_group_key(page: &PlannedPage, out: &PageOut) -> String {
+    let model = page.model.map(|m| m.0);
     match &page.key {
-        Some(key) => format!("page\u{1f}{key}\u{1f}{}", out.title(page)),
+        Some(key) => format!("page\u{1f}{key}\u{1f}{model:?}\u{1f}{}", out.title(page)),
         None => format!("path\u{1f}{}", page.path),
     }
 }
@@ -164,10 +167,10 @@ fn heading_group_key(
     heading: &super::markdown::TocEntry,
 ) -> String {
     match (page.kind, &page.key) {
-        (PageKind::Scope { .. }, Some(key)) => {
+        (PageKind::Scope { model, .. }, Some(key)) => {
             format!(
-                "scope-heading\u{1f}{key}\u{1f}{}\u{1f}{}",
-                heading.id, heading.text
+                "scope-heading\u{1f}{key}\u{1f}{}\u{1f}{}\u{1f}{}",
+                model.0, heading.id, heading.text
             )
         }
         _ => format!("{page_key}\u{1f}{}\u{1f}{}", heading.id, heading.text),

@@ -17,6 +17,7 @@ use super::views::{
 use crate::config::LetterOrder;
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};
 use crate::model::{Flow, Letter, ModelIx, Scope};
+use crate::plan::urls;
 use crate::resolve::Matrix;
 use crate::source::Span;
 use serde::Serialize;
@@ -60,7 +61,35 @@ const SHORTCODES: &[Declared] = &[
         args: &["set"],
         render: letter_badges,
     },
+    // A passage for the readers of some models: read when the page is loaded (see
+    // `load::content::Passage`) and left out of other models' showings before the
+    // Markdown is rendered, so a call that reaches rendering is not on a line of its own.
+    Declared {
+        name: crate::load::content::PASSAGE,
+        args: &["models"],
+        render: passage_inline,
+    },
+    Declared {
+        name: crate::load::content::END_PASSAGE,
+        args: &[],
+        render: passage_inline,
+    },
 ];
+
+/// `{{ passage(models="…") }}` or `{{ end_passage() }}` inside a line of text: a passage
+/// is whole lines, so this is a finding.
+fn passage_inline<'a>(_: &mut PageEnv<'a>, call: &Call<'_, 'a>) -> Result<String, Diagnostic> {
+    Err(Diagnostic::new(
+        RuleId::ContentShortcode,
+        format!("`{}` must stand on a line of its own", call.call.name),
+    )
+    .at(call.call.span, "inside a line of text")
+    .help(format!(
+        "a passage is whole lines: write {{{{ {}(models=\"<id>\") }}}} and {{{{ {}() }}}} each on a line of its own, around the passage",
+        crate::load::content::PASSAGE,
+        crate::load::content::END_PASSAGE
+    )))
+}
 
 /// Every shortcode's name and the arguments it takes, in the order findings list them:
 /// what the language server offers to complete.
@@ -92,8 +121,9 @@ impl<'c, 'a> Call<'c, 'a> {
         self.scope.ok_or_else(|| self.need_scope())
     }
 
-    /// The matrix of `scope` in the call's model; on a page of no model, in the first
-    /// model that covers the scope.
+    /// The matrix of `scope` in the call's model; on a page of no model, or of a model
+    /// that does not cover the scope (unless the call names it), in the first model that
+    /// covers the scope.
     fn matrix_of<'d>(
         &self,
         env: &PageEnv<'d>,
@@ -103,12 +133,19 @@ impl<'c, 'a> Call<'c, 'a> {
         let call = self.call;
         let model = self.model;
         let index = data.scope_index(scope);
-        let found = index.and_then(|index| match model {
-            Some(model) => data.matrix(model, index),
-            None => data
-                .project
+        // A model the call names is a promise; the page's own model, when it does not
+        // cover the scope, gives way to the first model that does, as on a page of none.
+        let named = call.arg("model").is_some();
+        let first = |index| {
+            data.project
                 .models()
-                .find_map(|(m, _)| data.matrix(m, index)),
+                .find_map(|(m, _)| data.matrix(m, index))
+        };
+        let found = index.and_then(|index| match model {
+            Some(model) => data
+                .matrix(model, index)
+                .or_else(|| (!named).then(|| first(index)).flatten()),
+            None => first(index),
         });
         found.ok_or_else(|| {
             // The models that do show a table for the scope, for the help.
@@ -487,20 +524,39 @@ impl<'a> Host<'a> for PageEnv<'a> {
 
     fn rewrite_link(&mut self, dest: &str, span: Span) -> String {
         let data = self.data;
+        let project = data.project;
         let own_scope = self.scope.map(|s| s.id.value.clone());
-        // A page outside any scope links to a guide in the first scope that
-        // shows it, since guides only exist inside scopes.
-        let scope_for = |slug: &str| {
-            own_scope.clone().or_else(|| {
-                let page = data.content.iter().find(|p| p.slug == slug);
-                data.project
+        let own_model = self.model;
+        // A guide links to a guide in its own scope and model when that has it; a page
+        // outside any scope links to a guide in the first scope that shows it, since
+        // guides only exist inside scopes.
+        let page_for = |slug: &str| {
+            let page = data.content.iter().find(|p| p.slug == slug);
+            let scope = own_scope.clone().or_else(|| {
+                project
                     .scopes
                     .iter()
                     .find(|s| page.is_none_or(|p| p.applies_to(&s.id.value)))
                     .map(|s| s.id.value.clone())
-            })
+            });
+            let in_own_model =
+                own_model.filter(|&m| page.is_some_and(|p| p.for_model(project.model_at(m).id())));
+            match (in_own_model, page, scope.as_deref()) {
+                (Some(model), _, scope) => {
+                    urls::content_in(project.model_at(model).path_id(), scope, slug)
+                }
+                (None, Some(page), Some(scope)) => crate::plan::guide_path(
+                    project,
+                    page,
+                    project
+                        .scopes()
+                        .find(|(_, s)| s.id.value == scope)
+                        .map(|(i, _)| i),
+                ),
+                (None, _, scope) => urls::content(scope, slug),
+            }
         };
-        let rewritten = rewrite(dest, &self.root, &scope_for, self.content_slug.as_deref());
+        let rewritten = rewrite(dest, &self.root, &page_for, self.content_slug.as_deref());
         self.links.push((rewritten.clone(), span));
         rewritten
     }

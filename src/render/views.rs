@@ -317,10 +317,24 @@ pub(crate) fn flow_figure(env: &PageEnv<'_>, flow: &Flow) -> Option<FigureView> 
     Some(figure(env, env.data.diagrams.flow(flow)?))
 }
 
-/// The drawing of the systems of the page's scope; none outside a scope.
+/// The drawing of the systems of the page's scope in the page's model; none outside a
+/// scope.
 pub(crate) fn systems_figure(env: &PageEnv<'_>) -> Option<FigureView> {
     let scope = env.scope?;
-    Some(figure(env, env.data.diagrams.systems(scope)?))
+    let model = systems_model(env);
+    Some(figure(env, env.data.diagrams.systems(model, scope)?))
+}
+
+/// The model whose systems the page shows: its own, else (a page of no model) the
+/// default model.
+fn systems_model(env: &PageEnv<'_>) -> crate::model::ModelIx {
+    let project = env.data.project;
+    env.model.unwrap_or_else(|| {
+        project
+            .models()
+            .find(|(_, m)| m.is_default)
+            .map_or(crate::model::ModelIx(0), |(ix, _)| ix)
+    })
 }
 
 /// `partials/systems.html`: the systems of a scope and who manages each.
@@ -335,7 +349,7 @@ pub(crate) struct SystemView {
     pub(crate) name_html: String,
     /// The managing party, linked; `None` when `managed_by` names no party.
     pub(crate) manager: Option<Link>,
-    /// `managed_by` as written.
+    /// The manager's id in the page's model, as written.
     pub(crate) managed_by: String,
     pub(crate) description_html: Option<String>,
     /// The manager's colour class in the drawing (`rasci-party-N`), so the card and the
@@ -347,13 +361,19 @@ pub(crate) fn systems(env: &mut PageEnv<'_>) -> SystemsView {
     let project = env.data.project;
     let figure = systems_figure(env);
     let scope = env.scope;
+    let model = project.model_at(systems_model(env)).id();
     let mut systems = Vec::new();
     for system in project
         .systems
         .iter()
-        .filter(|s| shows_in(&s.scopes, scope))
+        .filter(|s| shows_in(&s.scopes, scope) && s.in_model(model))
     {
-        let manager = project.party(&system.managed_by.value).map(|party| Link {
+        // The manager in the page's model: a partner's page names the partner's.
+        let managed_by = system
+            .manager_in(model)
+            .map(|m| m.value)
+            .unwrap_or_default();
+        let manager = project.party(&managed_by).map(|party| Link {
             name: party.name.value.clone(),
             href: env.url(&urls::party(&party.id.value)),
         });
@@ -365,13 +385,13 @@ pub(crate) fn systems(env: &mut PageEnv<'_>) -> SystemsView {
         let party_class = project
             .parties
             .iter()
-            .position(|p| p.id.value == system.managed_by.value)
+            .position(|p| p.id.value == managed_by)
             .map(crate::diagrams::style::party_class)
             .unwrap_or_default();
         systems.push(SystemView {
             name_html,
             manager,
-            managed_by: system.managed_by.value.clone(),
+            managed_by,
             description_html,
             party_class,
         });

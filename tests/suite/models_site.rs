@@ -131,7 +131,8 @@ fn each_model_has_a_page_per_deployment_it_covers() {
         "compare/cloud/customer/partner/index.html",
         "compare/onprem/customer/partner/index.html",
         "cloud/guide/index.html",
-        "edge/guide/index.html",
+        "partner/cloud/guide/index.html",
+        "partner/edge/guide/index.html",
     ] {
         assert!(files.contains_key(path), "{path} is written");
         if path.ends_with(".html") {
@@ -142,6 +143,12 @@ fn each_model_has_a_page_per_deployment_it_covers() {
         ("customer/cloud/index.html", "../../cloud/index.html"),
         ("customer/onprem/index.html", "../../onprem/index.html"),
         ("compare/customer/index.html", "../../compare/index.html"),
+        // A guide is shown per model; in a deployment the default model does not cover,
+        // the address it had before stays, leading to its first model's.
+        (
+            "edge/guide/index.html",
+            "../../partner/edge/guide/index.html",
+        ),
     ] {
         assert_eq!(
             redirect_target(&files, path).as_deref(),
@@ -332,14 +339,42 @@ fn the_switchers_keep_the_deployment_and_the_model() {
             ),
         ])
     );
-    // Guides belong to no model: only the deployment switcher.
-    assert!(switch("cloud/guide/index.html", "Operating model").is_empty());
+    // A guide is shown per model: both switchers keep the guide, and the deployment
+    // switcher keeps the model.
+    assert_eq!(
+        switch("cloud/guide/index.html", "Operating model"),
+        owned(&[
+            (
+                "Customer provides support",
+                "../../cloud/guide/index.html",
+                true
+            ),
+            (
+                "Partner provides implementation",
+                "../../partner/cloud/guide/index.html",
+                false
+            ),
+        ])
+    );
     assert_eq!(
         switch("cloud/guide/index.html", "Deployment"),
         owned(&[
             ("Cloud", "../../cloud/guide/index.html", true),
             ("On premises", "../../onprem/guide/index.html", false),
-            ("Edge", "../../edge/guide/index.html", false),
+            // The customer model does not cover edge: the partner's page of it.
+            ("Edge", "../../partner/edge/index.html", false),
+        ])
+    );
+    assert_eq!(
+        switch("partner/cloud/guide/index.html", "Deployment"),
+        owned(&[
+            ("Cloud", "../../../partner/cloud/guide/index.html", true),
+            (
+                "On premises",
+                "../../../partner/onprem/guide/index.html",
+                false
+            ),
+            ("Edge", "../../../partner/edge/guide/index.html", false),
         ])
     );
 }
@@ -762,5 +797,22 @@ fn a_rebuild_after_editing_a_model_equals_a_fresh_build() {
             );
         }
         memo = next;
+    }
+}
+
+/// A guide shown in a model that does not cover the deployment its shortcode names shows
+/// that deployment's table in the first model that covers it, as a page of no model did.
+#[test]
+fn a_shortcode_of_a_deployment_the_guides_model_lacks_uses_one_that_covers_it() {
+    let guide = "---\ntitle: A guide\nscopes: [cloud]\n---\n\n{{ rasci_table(scope=\"edge\") }}\n";
+    let project = two_models().file("content/guide.md", guide).build();
+    let files = build(project.root());
+    for path in ["cloud/guide/index.html", "partner/cloud/guide/index.html"] {
+        let doc = page(&files, path);
+        assert_eq!(
+            texts(&doc, "table.rasci thead th")[1..],
+            ["Vendor", "Partner", "Customer", "End-users"],
+            "{path}"
+        );
     }
 }
