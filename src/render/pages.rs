@@ -146,7 +146,7 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
         frameworks: project
             .frameworks
             .iter()
-            .map(|f| Link {
+            .map(|f| views::Link {
                 name: f.name.value.clone(),
                 href: env.url(&urls::framework(&f.id.value)),
             })
