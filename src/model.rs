@@ -127,14 +127,22 @@ pub(crate) enum CellText {
     Conditional(Box<ConditionalCell>),
 }
 
-/// A cell written as a mapping: its letters and the conditions they apply under.
+/// A cell written as a mapping: its letters, the conditions they apply under and a note.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ConditionalCell {
     pub(crate) letters: Located<CellText>,
     #[serde(default)]
     pub(crate) when: Vec<Located<String>>,
+    /// A caveat on the letters ("when purchased"), inline Markdown of at most
+    /// [`MAX_NOTE_CHARS`] characters.
+    #[serde(default)]
+    pub(crate) note: Option<Located<String>>,
 }
+
+/// The longest note of a task or a cell, in characters: a note is a caveat beside the
+/// letters, not a page; the loader reports a longer one where it is written.
+pub const MAX_NOTE_CHARS: usize = 500;
 
 impl<'de> Deserialize<'de> for CellText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -173,7 +181,7 @@ impl JsonSchema for CellText {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "RASCI letters: \"A, R\", \"AR\" or [A, R]. R Responsible, A Accountable, S Supportive, C Consulted, I Informed. Letters that apply only under conditions: { letters: \"R\", when: [premium-plus] }.",
+            "description": "RASCI letters: \"A, R\", \"AR\" or [A, R]. R Responsible, A Accountable, S Supportive, C Consulted, I Informed. Letters that apply only under conditions: { letters: \"R\", when: [premium-plus] }; letters with a note: { letters: \"A, R\", note: \"when purchased\" }.",
             "anyOf": [
                 {"type": "string", "pattern": "^[RASCI ,]*$"},
                 {"type": "array", "items": {"type": "string", "enum": ["R", "A", "S", "C", "I"]}, "uniqueItems": true},
@@ -188,7 +196,8 @@ impl JsonSchema for CellText {
                                 {"type": "array", "items": {"type": "string", "enum": ["R", "A", "S", "C", "I"]}, "uniqueItems": true}
                             ]
                         },
-                        "when": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"}, "minItems": 1}
+                        "when": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"}, "minItems": 1},
+                        "note": {"type": "string", "maxLength": 500, "description": "A short note on the letters (inline Markdown, at most 500 characters), listed under the table."}
                     }
                 }
             ]
@@ -212,6 +221,8 @@ pub struct Cell {
     /// The conditions (ids of `data/conditions.yaml`) under which the cell applies: all
     /// of them must hold. Empty for a plain cell, which always applies.
     pub(crate) when: Vec<Located<String>>,
+    /// The cell's note (`note:` of the mapping form); `None` for most cells.
+    pub(crate) note: Option<Located<String>>,
 }
 
 impl Cell {
@@ -376,6 +387,11 @@ pub struct Task {
     /// them must hold; always when absent.
     #[serde(default)]
     pub(crate) when: Vec<Located<String>>,
+    /// A short note on the whole row (inline Markdown, at most 500 characters), listed
+    /// under the table with the cells' notes.
+    #[serde(default)]
+    #[schemars(length(max = 500))]
+    pub(crate) note: Option<Located<String>>,
     /// Letters per party id.
     #[serde(default)]
     pub(crate) rasci: Entries<Located<String>, Located<CellText>>,

@@ -369,6 +369,7 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
                 if let Some(description) = &row.task.description {
                     text.push(description.value.clone());
                 }
+                text.extend(note_texts(project, matrix, row));
                 entries.push((
                     Entry {
                         t: Cow::Borrowed(&row.task.title.value),
@@ -392,6 +393,21 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
         }
     }
     entries
+}
+
+/// The notes of a row, as its search entry finds them: the task's, then each cell's
+/// after its party's name.
+fn note_texts(
+    project: &Project,
+    matrix: &crate::resolve::Matrix<'_>,
+    row: &crate::resolve::Row<'_>,
+) -> Vec<String> {
+    let task = row.task.note.iter().map(|note| note.value.clone());
+    let cells = matrix.parties.iter().filter_map(|&i| {
+        let note = row.cells[i]?.note.as_ref()?;
+        Some(format!("{}: {}", project.parties[i].name.value, note.value))
+    });
+    task.chain(cells).collect()
 }
 
 /// What a glossary term is found by besides its name: its aliases and its definition.

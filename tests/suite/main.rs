@@ -31,6 +31,7 @@ mod lsp;
 mod model_pairs;
 mod models;
 mod models_site;
+mod notes;
 mod output;
 mod pipeline;
 mod plan;
