@@ -13,7 +13,7 @@ pub(crate) use xlsx::to_xlsx;
 use crate::diagnostic::list_names;
 use crate::model::Project;
 use crate::resolve::Matrix;
-use cells::{cell_text, task_heading};
+use cells::task_heading;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -96,6 +96,12 @@ pub(crate) struct ExportTask<'a> {
     /// cell is conditional; left out when none is.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) assignments_when: BTreeMap<&'a str, Vec<&'a str>>,
+    /// The task's note (inline Markdown as written); left out without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) note: Option<&'a str>,
+    /// Party id → the note of its cell, for the cells with one; left out when none has.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) assignments_notes: BTreeMap<&'a str, &'a str>,
 }
 
 /// The export document for the given matrices (all of them, or those asked for). With
@@ -192,6 +198,8 @@ pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Ex
                                         Some((p.id.value.as_str(), ids(&cell.when)))
                                     })
                                     .collect(),
+                                note: row.task.note.as_ref().map(|n| n.value.as_str()),
+                                assignments_notes: cell_notes(project, row),
                             })
                             .collect(),
                     })
@@ -199,6 +207,22 @@ pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Ex
             })
             .collect(),
     }
+}
+
+/// Party id → the note of its cell in `row`, for the cells with one.
+fn cell_notes<'a>(
+    project: &'a Project,
+    row: &crate::resolve::Row<'a>,
+) -> BTreeMap<&'a str, &'a str> {
+    project
+        .parties
+        .iter()
+        .zip(&row.cells)
+        .filter_map(|(p, cell)| {
+            let note = cell.and_then(|c| c.note.as_ref())?;
+            Some((p.id.value.as_str(), note.value.as_str()))
+        })
+        .collect()
 }
 
 pub(crate) fn to_json(project: &Project, matrices: &[&Matrix<'_>]) -> String {
@@ -287,8 +311,10 @@ pub(crate) fn select<'m, 'p>(
 }
 
 /// One matrix as CSV: `Section,Task,<party names…>` (the model's parties, in its column
-/// order), letters as `A, R` (see [`cell_text`]). Cells that a spreadsheet would run as formulas are defused
-/// (see [`csv_cell`]).
+/// order), letters as `A, R` (see [`cells::cell_text`]), then `When` and `Notes` in a project
+/// with conditions or notes (see [`cells::extra_headings`]); a conditional or noted cell is
+/// `R {premium-plus} (on site)` (see [`cells::cell_annotated`]). Cells that a spreadsheet
+/// would run as formulas are defused (see [`csv_cell`]).
 #[cfg(feature = "spreadsheets")]
 pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -302,6 +328,7 @@ pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
             .iter()
             .map(|&p| csv_cell(&project.parties[p].name.value)),
     );
+    header.extend(cells::extra_headings(project));
     writer.write_record(&header).expect("writing to memory");
     for section in &matrix.sections {
         let title = section
@@ -311,7 +338,17 @@ pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
             .map_or("", |t| t.value.as_str());
         for row in &section.rows {
             let mut record = vec![csv_cell(title), csv_cell(&row.task.title.value)];
-            record.extend(matrix.parties.iter().map(|&i| cell_text(project, row, i)));
+            record.extend(
+                matrix
+                    .parties
+                    .iter()
+                    .map(|&i| csv_cell(&cells::cell_annotated(project, row, i))),
+            );
+            record.extend(
+                cells::extra_cells(project, row)
+                    .iter()
+                    .map(|text| csv_cell(text)),
+            );
             writer.write_record(&record).expect("writing to memory");
         }
     }

@@ -41,7 +41,7 @@ pub(crate) fn to_xlsx(project: &Project, matrices: &[&Matrix<'_>]) -> Result<Vec
         let sheet = workbook.add_worksheet();
         sheet.set_name(name)?;
         let grid = grid(project, matrix);
-        let mut widths = vec![WIDTH_MIN; matrix.parties.len() + 1];
+        let mut widths = vec![WIDTH_MIN; grid.first().map_or(0, |header| header.cells.len())];
         for (row_index, row) in grid.iter().enumerate() {
             let format = match row.kind {
                 RowKind::Header => Some(&header),
@@ -104,6 +104,7 @@ pub(crate) fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
             .iter()
             .map(|&p| project.parties[p].name.value.clone()),
     );
+    header.extend(super::cells::extra_headings(project));
     rows.push(GridRow {
         kind: RowKind::Header,
         cells: header,
@@ -121,8 +122,9 @@ pub(crate) fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
                 matrix
                     .parties
                     .iter()
-                    .map(|&i| super::cells::cell_text(project, row, i)),
+                    .map(|&i| super::cells::cell_annotated(project, row, i)),
             );
+            cells.extend(super::cells::extra_cells(project, row));
             rows.push(GridRow {
                 kind: RowKind::Task,
                 cells,

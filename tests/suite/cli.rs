@@ -324,7 +324,14 @@ fn csv_export_of_one_scope() {
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         header,
-        ["Section", "Task", "Anywhere365", "Customer", "End-users"]
+        [
+            "Section",
+            "Task",
+            "Anywhere365",
+            "Customer",
+            "End-users",
+            "When"
+        ]
     );
     let rows: Vec<Vec<String>> = reader
         .records()
@@ -333,7 +340,7 @@ fn csv_export_of_one_scope() {
     assert_eq!(rows.len(), 14);
     assert_eq!(
         rows[2],
-        ["", "L2-3 Support Anywhere365", "A, R", "S, C, I", ""]
+        ["", "L2-3 Support Anywhere365", "A, R", "S, C, I", "", ""]
     );
     assert_eq!(
         rows[8],
@@ -342,9 +349,13 @@ fn csv_export_of_one_scope() {
             "Provide the Anywhere365 tenant",
             "A, R",
             "I",
+            "",
             ""
         ]
     );
+    // The example defines conditions: its training row names its condition.
+    let training = rows.iter().find(|r| r[1].ends_with("training")).unwrap();
+    assert_eq!(training[5], "training");
 }
 
 #[test]

@@ -32,6 +32,7 @@ mod model_pairs;
 mod models;
 mod models_site;
 mod notes;
+mod notes_exchange;
 mod output;
 mod pipeline;
 mod plan;
