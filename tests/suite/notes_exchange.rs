@@ -222,3 +222,99 @@ fn a_workbook_made_elsewhere_gives_notes_from_a_notes_column_and_parentheses() {
     // No condition was named, so none is written.
     assert!(!root.join("data/conditions.yaml").exists());
 }
+
+/// `rasci diff OLD NEW --format FORMAT`: exit code and output.
+fn diff(old: &Path, new: &Path, format: &str) -> (i32, String) {
+    let output = rasci()
+        .arg("diff")
+        .arg(old)
+        .arg(new)
+        .args(["--format", format])
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn diff_reports_conditions_and_notes_added_changed_and_removed() {
+    let old = project();
+    // The task `run` loses its note and gains a condition; the customer's cell of `run`
+    // changes its note; `train` loses its condition, and its customer cell its
+    // condition and note.
+    let new = Project::base()
+        .file("data/conditions.yaml", CONDITIONS)
+        .file(
+            "data/tasks.yaml",
+            "sections:
+  - id: general
+    tasks:
+      - id: run
+        title: Run it
+        when: [premium-plus]
+        rasci:
+          vendor: \"A, R\"
+          customer: { letters: \"C, I\", note: if purchased }
+      - id: train
+        title: Train the staff
+        rasci:
+          vendor: \"A, R\"
+          customer: { letters: S, note: \"on site\" }
+",
+        )
+        .build();
+    let (code, text) = diff(old.root(), new.root(), "json");
+    assert_eq!(code, 0, "{text}");
+    let json: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["changed"], true);
+    let main = &json["matrices"][0];
+    assert_eq!(
+        main["conditions"],
+        json!([
+            { "task": "run", "party": null, "added": ["premium-plus"], "removed": [] },
+            { "task": "train", "party": null, "added": [], "removed": ["training"] },
+            { "task": "train", "party": "customer", "added": [], "removed": ["premium-plus"] },
+        ])
+    );
+    assert_eq!(
+        main["notes"],
+        json!([
+            { "task": "run", "party": null, "old": "Only during office hours", "new": null },
+            { "task": "run", "party": "customer", "old": "when purchased", "new": "if purchased" },
+            { "task": "train", "party": "customer", "old": "on site (2 days)", "new": "on site" },
+        ])
+    );
+    assert!(main.get("letters").unwrap().as_array().unwrap().is_empty());
+
+    let (code, text) = diff(old.root(), new.root(), "human");
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = text.lines().skip(2).collect();
+    assert_eq!(
+        lines,
+        [
+            "  + condition `premium-plus` on task `run`",
+            "  - condition `training` on task `train`",
+            "  - condition `premium-plus` on task `train`, party `customer`",
+            "  - note on task `run`: \"Only during office hours\"",
+            "  ~ note on task `run`, party `customer`: \"when purchased\" → \"if purchased\"",
+            "  ~ note on task `train`, party `customer`: \"on site (2 days)\" → \"on site\"",
+        ]
+    );
+    let (_, text) = diff(old.root(), new.root(), "markdown");
+    assert!(
+        text.contains("| note | run | customer | when purchased | if purchased |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| conditions | train | task | removed: training | added: — |"),
+        "{text}"
+    );
+
+    // The same project on both sides: nothing changed, and no new field is written.
+    let (_, text) = diff(old.root(), old.root(), "json");
+    let json: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["changed"], false);
+    assert!(json["matrices"].as_array().unwrap().is_empty());
+}
