@@ -467,8 +467,25 @@ pub(crate) struct SummaryItem {
     /// Conditions under which the item applies: all of them must hold; always when absent.
     #[serde(default)]
     pub(crate) when: Vec<Located<String>>,
+    /// Clauses of the item's text that apply only under conditions, shown after it:
+    /// `also: [{ text: "including 24x7", when: [premium-plus] }]`.
+    #[serde(default)]
+    pub(crate) also: Vec<Clause>,
     #[serde(default)]
     pub(crate) items: Vec<SummaryItem>,
+}
+
+/// A clause of a summary item that holds only under conditions ("including 24x7 for
+/// Premium Plus Support customers"): shown after the item's text, after a comma, with a
+/// badge, and hidden with its conditions' switches.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Clause {
+    /// The clause (inline Markdown), without the comma that joins it to the item.
+    pub(crate) text: Located<String>,
+    /// Conditions under which the clause applies: all of them must hold.
+    #[schemars(length(min = 1))]
+    pub(crate) when: Vec<Located<String>>,
 }
 
 // ---------------------------------------------------------------------------------------

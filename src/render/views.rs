@@ -301,6 +301,15 @@ pub(crate) struct SummaryItemView {
     pub(crate) items: Vec<SummaryItemView>,
     /// The conditions under which the item applies; empty when it always does.
     pub(crate) when: Vec<ConditionView>,
+    /// The clauses of the item that apply only under conditions, after its text.
+    pub(crate) also: Vec<ClauseView>,
+}
+
+/// A conditional clause of a summary item.
+#[derive(Debug, Serialize)]
+pub(crate) struct ClauseView {
+    pub(crate) text_html: String,
+    pub(crate) when: Vec<ConditionView>,
 }
 
 /// The responsibility summaries that apply to the page's scope. Each summary's
@@ -351,12 +360,21 @@ fn summary_items(env: &mut PageEnv<'_>, items: &[SummaryItem]) -> Vec<SummaryIte
             .as_ref()
             .map(|text| env.inline(&text.value, text.span));
         let items = summary_items(env, &item.items);
+        let also = item
+            .also
+            .iter()
+            .map(|clause| ClauseView {
+                text_html: env.inline(&clause.text.value, clause.text.span),
+                when: conditions_of(env.data.project, &clause.when),
+            })
+            .collect();
         views.push(SummaryItemView {
             heading: item.heading.as_ref().map(|h| h.value.clone()),
             empty,
             text_html,
             items,
             when: conditions_of(env.data.project, &item.when),
+            also,
         });
     }
     views
