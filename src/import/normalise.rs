@@ -7,6 +7,7 @@ use super::table::{SourceCell, Table};
 use super::text::{self, Reading};
 use crate::load::ids;
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 /// A party from a header cell: its name as written (formatting stripped), its id slugged.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -240,6 +241,12 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         });
     }
 
+    // Footnotes by label, looked up once per cell.
+    let footnotes: HashMap<&str, &str> = table
+        .footnotes
+        .iter()
+        .map(|(label, text)| (label.as_str(), text.as_str()))
+        .collect();
     let mut section_ids = Ids::new(&taken.sections);
     let mut task_ids = Ids::new(&taken.tasks);
     let mut current_section_label: Option<String> = None;
@@ -247,7 +254,7 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         let label_cell = row.cells.get(task_column);
         let (label_raw, mut title_extras) = label_cell.map_or_else(
             || (String::new(), Extras::default()),
-            |c| annotations(&c.text, &table.footnotes, false),
+            |c| annotations(&c.text, &footnotes, false, when_column.is_none()),
         );
         let label = text::plain(&label_raw);
         let letter_cells: Vec<(usize, &SourceCell)> = row
@@ -298,11 +305,15 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
             continue;
         }
         if let Some(cell) = label_cell
-            && label != label_raw.trim()
+            && label != cell.text.trim()
         {
+            let mut message = format!("title {:?} read as {label:?}", cell.text.trim());
+            if !title_extras.when.is_empty() {
+                let _ = write!(message, ", with conditions {:?}", title_extras.when);
+            }
             matrix.changed.push(Note {
                 at: cell.at.clone(),
-                message: format!("title {:?} read as {label:?}", cell.text.trim()),
+                message,
             });
         }
         if let Some(cell) = when_column.and_then(|i| row.cells.get(i)) {
@@ -332,7 +343,7 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         task.when = known_ids(&mut matrix, taken, title_extras.when, label_cell);
         for (index, cell) in letter_cells {
             let party = party_of_column.get(index).copied().flatten();
-            let (letters_raw, extras) = annotations(&cell.text, &table.footnotes, true);
+            let (letters_raw, extras) = annotations(&cell.text, &footnotes, true, true);
             let reading = text::letters(&letters_raw);
             let Some(party) = party else {
                 if reading != Reading::None {
@@ -418,22 +429,26 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
     matrix
 }
 
-/// The text of a cell or a title without what the exports write after it, and that:
-/// a footnote's reference (`[^2]`, a note from `footnotes`), a note in parentheses
-/// (`A, R (when purchased)`, only when `letters`: a title's parentheses are its own) and
-/// condition ids in braces (`R {premium-plus}`). Each is taken only where what stays
+/// The text of a cell (`letters`) or a title without what the exports write after it,
+/// and that: a footnote's reference (`[^2]`, a note from `footnotes`), a note in
+/// parentheses (`A, R (when purchased)`, a cell's only: a title's parentheses are its
+/// own) and condition ids in braces (`R {premium-plus}`, when `braces`: a title's only
+/// when no `When` column gives its conditions). Each is taken only where what stays
 /// before it is not empty; one pass from the end, linear in the text.
-fn annotations(raw: &str, footnotes: &[(String, String)], letters: bool) -> (String, Extras) {
+fn annotations(
+    raw: &str,
+    footnotes: &HashMap<&str, &str>,
+    letters: bool,
+    braces: bool,
+) -> (String, Extras) {
     let mut extras = Extras::default();
     let mut rest = raw.trim();
     if let Some(open) = rest.rfind("[^")
         && rest.ends_with(']')
-        && let Some((_, note)) = footnotes
-            .iter()
-            .find(|(label, _)| *label == rest[open + 2..rest.len() - 1])
+        && let Some(note) = footnotes.get(&rest[open + 2..rest.len() - 1])
         && !rest[..open].trim().is_empty()
     {
-        extras.note = Some(note.clone());
+        extras.note = Some((*note).to_string());
         rest = rest[..open].trim_end();
     }
     if letters
@@ -448,7 +463,8 @@ fn annotations(raw: &str, footnotes: &[(String, String)], letters: bool) -> (Str
         }
         rest = rest[..open].trim_end();
     }
-    if rest.ends_with('}')
+    if braces
+        && rest.ends_with('}')
         && let Some(open) = rest.rfind('{')
         && !rest[..open].trim().is_empty()
     {
@@ -524,4 +540,65 @@ fn open_section(matrix: &mut Matrix, title: Option<String>, row: Option<String>,
         row,
         tasks: Vec::new(),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Extras, HashMap, annotations};
+
+    fn extras(when: &[&str], note: Option<&str>) -> Extras {
+        Extras {
+            when: when.iter().map(|s| s.to_string()).collect(),
+            note: note.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_cell_gives_its_note_and_conditions_and_a_title_keeps_its_parentheses() {
+        let none = HashMap::new();
+        assert_eq!(
+            annotations("A, R (when purchased)", &none, true, true),
+            ("A, R".to_string(), extras(&[], Some("when purchased")))
+        );
+        assert_eq!(
+            annotations(
+                "S {premium-plus, training} (on site (2 days))",
+                &none,
+                true,
+                true
+            ),
+            (
+                "S".to_string(),
+                extras(&["premium-plus", "training"], Some("on site (2 days)"))
+            )
+        );
+        // A title's parentheses are part of it; braces only where no column gives them.
+        let title = "Root Cause Analyses (RCA) {beta}";
+        assert_eq!(
+            annotations(title, &none, false, false),
+            (title.to_string(), Extras::default())
+        );
+        assert_eq!(
+            annotations(title, &none, false, true).1,
+            extras(&["beta"], None)
+        );
+        // Not ids, or nothing before them: left as written.
+        assert_eq!(
+            annotations("R {Not An Id}", &none, true, true).1,
+            Extras::default()
+        );
+        assert_eq!(
+            annotations("(only)", &none, true, true).1,
+            Extras::default()
+        );
+        let footnotes = HashMap::from([("2", "when purchased")]);
+        assert_eq!(
+            annotations("C, I[^2]", &footnotes, true, true),
+            ("C, I".to_string(), extras(&[], Some("when purchased")))
+        );
+        assert_eq!(
+            annotations("C, I[^3]", &footnotes, true, true).1,
+            Extras::default()
+        );
+    }
 }

@@ -51,7 +51,7 @@ fn example_project_checks_with_its_two_seed_warnings() {
         text.contains("warning[summary/empty-heading]: the summary heading \"Anywhere365 Dialogue Cloud specific\" has no items"),
         "{text}"
     );
-    assert!(text.contains(" --> data/summaries.yaml:17:18"), "{text}");
+    assert!(text.contains(" --> data/summaries.yaml:20:18"), "{text}");
     assert!(text.ends_with("\n0 errors, 2 warnings\n"), "{text}");
     assert_eq!(text.matches("warning[").count(), 2, "{text}");
     assert!(!text.contains("error["), "{text}");
@@ -161,7 +161,7 @@ fn github_format_annotates_file_line_and_column() {
     );
     assert!(
         lines.iter().any(
-            |l| l.starts_with("::warning file=data/summaries.yaml,line=17,col=18,")
+            |l| l.starts_with("::warning file=data/summaries.yaml,line=20,col=18,")
                 && l.contains(",title=summary/empty-heading::")
         ),
         "{text}"
@@ -196,7 +196,7 @@ fn json_report_of_the_example() {
     assert_eq!(first["id"], "summary/empty-heading");
     assert_eq!(first["severity"], "warning");
     assert_eq!(first["file"], "data/summaries.yaml");
-    assert_eq!((&first["line"], &first["column"]), (&json!(17), &json!(18)));
+    assert_eq!((&first["line"], &first["column"]), (&json!(20), &json!(18)));
     let second = &report["diagnostics"][1];
     assert_eq!(second["id"], "rasci/responsible-and-supportive");
     assert_eq!(
