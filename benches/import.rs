@@ -144,7 +144,10 @@ fn one_title(n: usize) -> Table {
             ],
         });
     }
-    Table { rows }
+    Table {
+        rows,
+        footnotes: Vec::new(),
+    }
 }
 
 fn csv_of_one_title(n: usize) -> String {

@@ -16,7 +16,7 @@ pub(crate) use xlsx::to_xlsx;
 use crate::diagnostic::list_names;
 use crate::model::Project;
 use crate::resolve::Matrix;
-use cells::{cell_text, task_heading};
+use cells::task_heading;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -145,6 +145,12 @@ pub(crate) struct ExportTask<'a> {
     /// The controls the task implements, as `framework:control`; left out when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) controls: Vec<&'a str>,
+    /// The task's note (inline Markdown as written); left out without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) note: Option<&'a str>,
+    /// Party id → the note of its cell, for the cells with one; left out when none has.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) assignments_notes: BTreeMap<&'a str, &'a str>,
 }
 
 /// The export document for the given matrices (all of them, or those asked for). With
@@ -243,6 +249,8 @@ pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Ex
                                     })
                                     .collect(),
                                 controls: ids(&row.task.controls),
+                                note: row.task.note.as_ref().map(|n| n.value.as_str()),
+                                assignments_notes: cell_notes(project, row),
                             })
                             .collect(),
                     })
@@ -250,6 +258,22 @@ pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Ex
             })
             .collect(),
     }
+}
+
+/// Party id → the note of its cell in `row`, for the cells with one.
+fn cell_notes<'a>(
+    project: &'a Project,
+    row: &crate::resolve::Row<'a>,
+) -> BTreeMap<&'a str, &'a str> {
+    project
+        .parties
+        .iter()
+        .zip(&row.cells)
+        .filter_map(|(p, cell)| {
+            let note = cell.and_then(|c| c.note.as_ref())?;
+            Some((p.id.value.as_str(), note.value.as_str()))
+        })
+        .collect()
 }
 
 pub(crate) fn to_json(project: &Project, matrices: &[&Matrix<'_>]) -> String {
@@ -338,8 +362,10 @@ pub(crate) fn select<'m, 'p>(
 }
 
 /// One matrix as CSV: `Section,Task,<party names…>` (the model's parties, in its column
-/// order), letters as `A, R` (see [`cell_text`]). Cells that a spreadsheet would run as formulas are defused
-/// (see [`csv_cell`]).
+/// order), letters as `A, R` (see [`cells::cell_text`]), then `When` and `Notes` in a project
+/// with conditions or notes (see [`cells::extra_headings`]); a conditional or noted cell is
+/// `R {premium-plus} (on site)` (see [`cells::cell_annotated`]). Cells that a spreadsheet
+/// would run as formulas are defused (see [`csv_cell`]).
 #[cfg(feature = "spreadsheets")]
 pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -353,10 +379,7 @@ pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
             .iter()
             .map(|&p| csv_cell(&project.parties[p].name.value)),
     );
-    let controls = cells::has_controls_column(project);
-    if controls {
-        header.push(cells::CONTROLS_HEADING.to_string());
-    }
+    header.extend(cells::extra_headings(project));
     writer.write_record(&header).expect("writing to memory");
     for section in &matrix.sections {
         let title = section
@@ -366,10 +389,17 @@ pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
             .map_or("", |t| t.value.as_str());
         for row in &section.rows {
             let mut record = vec![csv_cell(title), csv_cell(&row.task.title.value)];
-            record.extend(matrix.parties.iter().map(|&i| cell_text(project, row, i)));
-            if controls {
-                record.push(csv_cell(&cells::controls_text(row)));
-            }
+            record.extend(
+                matrix
+                    .parties
+                    .iter()
+                    .map(|&i| csv_cell(&cells::cell_annotated(project, row, i))),
+            );
+            record.extend(
+                cells::extra_cells(project, row)
+                    .iter()
+                    .map(|text| csv_cell(text)),
+            );
             writer.write_record(&record).expect("writing to memory");
         }
     }

@@ -135,14 +135,22 @@ pub(crate) enum CellText {
     Conditional(Box<ConditionalCell>),
 }
 
-/// A cell written as a mapping: its letters and the conditions they apply under.
+/// A cell written as a mapping: its letters, the conditions they apply under and a note.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ConditionalCell {
     pub(crate) letters: Located<CellText>,
     #[serde(default)]
     pub(crate) when: Vec<Located<String>>,
+    /// A caveat on the letters ("when purchased"), inline Markdown of at most
+    /// [`MAX_NOTE_CHARS`] characters.
+    #[serde(default)]
+    pub(crate) note: Option<Located<String>>,
 }
+
+/// The longest note of a task or a cell, in characters: a note is a caveat beside the
+/// letters, not a page; the loader reports a longer one where it is written.
+pub const MAX_NOTE_CHARS: usize = 500;
 
 impl<'de> Deserialize<'de> for CellText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -181,7 +189,7 @@ impl JsonSchema for CellText {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "RASCI letters: \"A, R\", \"AR\" or [A, R]. R Responsible, A Accountable, S Supportive, C Consulted, I Informed. Letters that apply only under conditions: { letters: \"R\", when: [premium-plus] }.",
+            "description": "RASCI letters: \"A, R\", \"AR\" or [A, R]. R Responsible, A Accountable, S Supportive, C Consulted, I Informed. Letters that apply only under conditions: { letters: \"R\", when: [premium-plus] }; letters with a note: { letters: \"A, R\", note: \"when purchased\" }.",
             "anyOf": [
                 {"type": "string", "pattern": "^[RASCI ,]*$"},
                 {"type": "array", "items": {"type": "string", "enum": ["R", "A", "S", "C", "I"]}, "uniqueItems": true},
@@ -196,7 +204,8 @@ impl JsonSchema for CellText {
                                 {"type": "array", "items": {"type": "string", "enum": ["R", "A", "S", "C", "I"]}, "uniqueItems": true}
                             ]
                         },
-                        "when": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"}, "minItems": 1}
+                        "when": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"}, "minItems": 1},
+                        "note": {"type": "string", "maxLength": 500, "description": "A short note on the letters (inline Markdown, at most 500 characters), listed under the table."}
                     }
                 }
             ]
@@ -220,6 +229,8 @@ pub struct Cell {
     /// The conditions (ids of `data/conditions.yaml`) under which the cell applies: all
     /// of them must hold. Empty for a plain cell, which always applies.
     pub(crate) when: Vec<Located<String>>,
+    /// The cell's note (`note:` of the mapping form); `None` for most cells.
+    pub(crate) note: Option<Located<String>>,
 }
 
 impl Cell {
@@ -392,6 +403,11 @@ pub struct Task {
         inner(regex(pattern = r"^[a-z0-9][a-z0-9_-]*:[A-Za-z0-9][A-Za-z0-9._()-]*$"))
     )]
     pub(crate) controls: Vec<Located<String>>,
+    /// A short note on the whole row (inline Markdown, at most 500 characters), listed
+    /// under the table with the cells' notes.
+    #[serde(default)]
+    #[schemars(length(max = 500))]
+    pub(crate) note: Option<Located<String>>,
     /// Letters per party id.
     #[serde(default)]
     pub(crate) rasci: Entries<Located<String>, Located<CellText>>,
@@ -467,8 +483,25 @@ pub(crate) struct SummaryItem {
     /// Conditions under which the item applies: all of them must hold; always when absent.
     #[serde(default)]
     pub(crate) when: Vec<Located<String>>,
+    /// Clauses of the item's text that apply only under conditions, shown after it:
+    /// `also: [{ text: "including 24x7", when: [premium-plus] }]`.
+    #[serde(default)]
+    pub(crate) also: Vec<Clause>,
     #[serde(default)]
     pub(crate) items: Vec<SummaryItem>,
+}
+
+/// A clause of a summary item that holds only under conditions ("including 24x7 for
+/// Premium Plus Support customers"): shown after the item's text, after a comma, with a
+/// badge, and hidden with its conditions' switches.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Clause {
+    /// The clause (inline Markdown), without the comma that joins it to the item.
+    pub(crate) text: Located<String>,
+    /// Conditions under which the clause applies: all of them must hold.
+    #[schemars(length(min = 1))]
+    pub(crate) when: Vec<Located<String>>,
 }
 
 // ---------------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ fn every_use(project: &Project) -> Vec<&Located<String>> {
     fn items<'p>(list: &'p [SummaryItem], uses: &mut Vec<&'p Located<String>>) {
         for item in list {
             uses.extend(&item.when);
+            uses.extend(item.also.iter().flat_map(|clause| &clause.when));
             items(&item.items, uses);
         }
     }

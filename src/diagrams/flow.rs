@@ -8,6 +8,12 @@
 //! decision, share a cell: they are stacked inside their lane. Every arrow that is not a loop back points
 //! right, up or down, never left. Lane names sit in a narrow heading column, turned a
 //! quarter, so that the width goes to the steps.
+//!
+//! A step taken only under conditions (`when:`) that follows a single step of its own
+//! lane is a side branch of that step: it is stacked below it in the same cell, rather
+//! than a column further right, and what follows it is placed as if it followed that
+//! step. So an optional step ("for P1, also call the 24x7 line") makes a flow taller,
+//! never wider. It is drawn dashed, its box opening with the conditions' names.
 
 use super::geom::Diagram;
 use super::geom::{Edge, Layout, Node, Point, Rect, Shape};
@@ -68,6 +74,15 @@ pub struct FlowLayout {
     pub cells: Vec<(usize, usize)>,
     /// The position of each step among the steps stacked in its cell, top first.
     pub stack: Vec<usize>,
+    /// The names of the conditions each step is taken under, in the flow's step order;
+    /// empty for a step always taken.
+    pub when: Vec<Vec<String>>,
+}
+
+/// The line a conditional step's box opens with, `Only if: <names>`; none for a step
+/// always taken.
+fn only_if(when: &[String]) -> Option<String> {
+    (!when.is_empty()).then(|| format!("Only if: {}", when.join(", ")))
 }
 
 struct Link {
@@ -163,11 +178,29 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
     let step_turn: Vec<usize> = placed.iter().map(|p| p.2).collect();
     let columns = step_column.iter().map(|c| c + 1).max().unwrap_or(0);
 
+    // The names of each step's conditions (an unknown id stands for itself: the checker
+    // reports it).
+    let when: Vec<Vec<String>> = flow
+        .steps
+        .iter()
+        .map(|step| {
+            step.when
+                .iter()
+                .map(|id| {
+                    project
+                        .condition(&id.value)
+                        .map_or_else(|| id.value.clone(), |c| c.name.value.clone())
+                })
+                .collect()
+        })
+        .collect();
+
     // Box sizes.
     let mut boxes: Vec<Node> = flow
         .steps
         .iter()
-        .map(|step| {
+        .zip(&when)
+        .map(|(step, when)| {
             let (shape, lines, w, h) = match step.kind {
                 StepKind::Start | StepKind::End => {
                     let lines = wrap(&step.text.value, TEXT_WIDTH - 10.0, FONT);
@@ -182,17 +215,26 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
                     (Shape::Hexagon, lines, w.max(120.0), h.max(48.0))
                 }
                 StepKind::Step => {
-                    let lines = wrap(&step.text.value, TEXT_WIDTH, FONT);
+                    let mut lines = Vec::new();
+                    if let Some(only) = only_if(when) {
+                        lines.extend(wrap(&only, TEXT_WIDTH, FONT));
+                    }
+                    lines.extend(wrap(&step.text.value, TEXT_WIDTH, FONT));
                     let h = (lines.len() as f64 * LINE + 20.0).max(46.0);
                     let w = block_width(&lines, FONT) + 28.0;
                     (Shape::Rounded, lines, w.max(120.0), h)
                 }
             };
+            // A conditional step's box opens with its conditions, and so does its text.
+            let text = match (step.kind, only_if(when)) {
+                (StepKind::Step, Some(only)) => format!("{only} {}", step.text.value),
+                _ => step.text.value.clone(),
+            };
             Node {
                 id: step.id.value.clone(),
                 rect: Rect::new(0.0, 0.0, w.round(), h.round()),
                 shape,
-                text: step.text.value.clone(),
+                text,
                 lines,
             }
         })
@@ -398,6 +440,7 @@ pub fn flow_layout(project: &Project, flow: &Flow) -> FlowLayout {
             .map(|i| flow.steps[*i].id.value.clone())
             .collect(),
         columns,
+        when,
         cells: step_column
             .iter()
             .zip(&step_lane)
@@ -497,9 +540,18 @@ fn assign_cells(flow: &Flow, step_lane: &[usize], links: &[Link]) -> Vec<(usize,
                 .any(|p| predecessors[*s].contains(p))
         };
         let mut c = earliest[node];
-        while cells
-            .get(&(c, lane))
-            .is_some_and(|steps| steps.iter().any(leads_here) || !steps.iter().any(sibling))
+        // A conditional step after a single step of its lane: a side branch below it.
+        let side_of = match predecessors[node].as_slice() {
+            [p] if !flow.steps[node].when.is_empty() && step_lane[*p] == lane => Some(*p),
+            _ => None,
+        };
+        if let Some(p) = side_of {
+            c = placed[p].0;
+        }
+        while side_of.is_none()
+            && cells
+                .get(&(c, lane))
+                .is_some_and(|steps| steps.iter().any(leads_here) || !steps.iter().any(sibling))
         {
             c += 1;
         }
@@ -629,12 +681,22 @@ pub fn render_flow(flow: &Flow, layout: &FlowLayout) -> Diagram {
     }
     out.push_str("</g>");
 
+    // Only a flow with a conditional step carries the rule that dashes it, so the
+    // drawing of every other flow stays as it was.
+    if flow.steps.iter().any(|step| !step.when.is_empty()) {
+        out.push_str(
+            "<style>.rasci-diagram .rasci-conditional{stroke-dasharray:6 4;stroke-width:2}</style>",
+        );
+    }
     out.push_str(r#"<g class="rasci-nodes">"#);
     for (b, step) in l.boxes.iter().zip(&flow.steps) {
-        let class = match step.kind {
-            StepKind::Start | StepKind::End => "rasci-terminal",
-            StepKind::Decision => "rasci-decision",
-            StepKind::Step => "rasci-step",
+        let class = match (step.kind, step.when.is_empty()) {
+            (StepKind::Start | StepKind::End, true) => "rasci-terminal",
+            (StepKind::Start | StepKind::End, false) => "rasci-terminal rasci-conditional",
+            (StepKind::Decision, true) => "rasci-decision",
+            (StepKind::Decision, false) => "rasci-decision rasci-conditional",
+            (StepKind::Step, true) => "rasci-step",
+            (StepKind::Step, false) => "rasci-step rasci-conditional",
         };
         svg::node(&mut out, b, class, "data-step");
     }
@@ -699,6 +761,19 @@ fn flow_html(flow: &Flow, layout: &FlowLayout, id: &str) -> String {
             escape(&lane_name(&step.lane.value)),
             escape(&step.text.value)
         );
+        if let Some(when) = flow
+            .steps
+            .iter()
+            .position(|s| &s.id.value == step_id)
+            .and_then(|i| layout.when.get(i))
+            .filter(|when| !when.is_empty())
+        {
+            let _ = write!(
+                html,
+                r#" <span class="rasci-flow-kind">(only if: {})</span>"#,
+                escape(&when.join(", "))
+            );
+        }
         match step.kind {
             StepKind::Start => html.push_str(r#" <span class="rasci-flow-kind">(start)</span>"#),
             StepKind::End => html.push_str(r#" <span class="rasci-flow-kind">(end)</span>"#),

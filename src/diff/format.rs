@@ -105,6 +105,7 @@ fn human(diff: &Diff) -> String {
                 gained_lost(&change.gained, &change.lost)
             );
         }
+        human_extras(&mut out, matrix);
     }
     if !diff.overrides.is_empty() {
         out.push_str("overrides:\n");
@@ -167,6 +168,40 @@ fn markdown_controls(out: &mut String, diff: &Diff) {
         );
     }
     out.push('\n');
+}
+
+/// Where a condition or note change is: `task `t`` or `task `t`, party `p``.
+fn place(task: &str, party: Option<&String>) -> String {
+    match party {
+        Some(party) => format!("task `{task}`, party `{party}`"),
+        None => format!("task `{task}`"),
+    }
+}
+
+/// The conditions and notes that changed in one scope, in the human format; a note's text
+/// shows control characters as escapes.
+fn human_extras(out: &mut String, matrix: &MatrixDiff) {
+    for change in &matrix.conditions {
+        let at = place(&change.task, change.party.as_ref());
+        for id in &change.added {
+            let _ = writeln!(out, "  + condition `{id}` on {at}");
+        }
+        for id in &change.removed {
+            let _ = writeln!(out, "  - condition `{id}` on {at}");
+        }
+    }
+    for change in &matrix.notes {
+        let at = place(&change.task, change.party.as_ref());
+        let shown = |note: &str| format!("\"{}\"", crate::escape::shown(note));
+        let _ = match (&change.old, &change.new) {
+            (None, Some(new)) => writeln!(out, "  + note on {at}: {}", shown(new)),
+            (Some(old), None) => writeln!(out, "  - note on {at}: {}", shown(old)),
+            (Some(old), Some(new)) => {
+                writeln!(out, "  ~ note on {at}: {} → {}", shown(old), shown(new))
+            }
+            (None, None) => Ok(()),
+        };
+    }
 }
 
 fn gained_lost(gained: &str, lost: &str) -> String {
@@ -359,6 +394,35 @@ fn matrix_table(out: &mut String, matrix: &MatrixDiff) {
             cell(&l.party),
             blank(&l.old),
             blank(&l.new)
+        );
+    }
+    let party = |p: &Option<String>| p.as_deref().map_or_else(|| "task".to_owned(), cell);
+    for c in &matrix.conditions {
+        let list = |ids: &[String]| {
+            if ids.is_empty() {
+                "—".to_owned()
+            } else {
+                cell(&ids.join(", "))
+            }
+        };
+        let _ = writeln!(
+            out,
+            "| conditions | {} | {} | removed: {} | added: {} |",
+            cell(&c.task),
+            party(&c.party),
+            list(&c.removed),
+            list(&c.added)
+        );
+    }
+    for n in &matrix.notes {
+        let text = |t: &Option<String>| t.as_deref().map_or_else(|| "—".to_owned(), cell);
+        let _ = writeln!(
+            out,
+            "| note | {} | {} | {} | {} |",
+            cell(&n.task),
+            party(&n.party),
+            text(&n.old),
+            text(&n.new)
         );
     }
     out.push('\n');

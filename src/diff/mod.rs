@@ -151,6 +151,26 @@ pub(crate) struct LetterChange {
     pub(crate) lost: String,
 }
 
+/// Conditions a task (`party` is `None`) or a cell came to apply under, or no longer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct ConditionChange {
+    pub(crate) task: String,
+    /// The party whose cell changed; `null` in JSON for the task's own `when:`.
+    pub(crate) party: Option<String>,
+    pub(crate) added: Vec<String>,
+    pub(crate) removed: Vec<String>,
+}
+
+/// A task's (`party` is `None`) or a cell's note written, changed or removed: `None`
+/// (`null` in JSON) on the side without one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct NoteChange {
+    pub(crate) task: String,
+    pub(crate) party: Option<String>,
+    pub(crate) old: Option<String>,
+    pub(crate) new: Option<String>,
+}
+
 /// What changed in the matrix of one scope present on both sides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct MatrixDiff {
@@ -164,6 +184,14 @@ pub(crate) struct MatrixDiff {
     pub(crate) tasks_moved: Vec<Moved>,
     pub(crate) tasks_retitled: Vec<Retitled>,
     pub(crate) letters: Vec<LetterChange>,
+    /// Conditions added to or removed from the tasks both sides have and their cells;
+    /// left out of JSON when none changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) conditions: Vec<ConditionChange>,
+    /// Notes added, changed or removed on those tasks and cells; left out of JSON when
+    /// none changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) notes: Vec<NoteChange>,
 }
 
 impl MatrixDiff {
@@ -173,6 +201,8 @@ impl MatrixDiff {
             && self.tasks_moved.is_empty()
             && self.tasks_retitled.is_empty()
             && self.letters.is_empty()
+            && self.conditions.is_empty()
+            && self.notes.is_empty()
     }
 }
 
@@ -333,6 +363,28 @@ struct RowSnapshot {
     section: String,
     /// Party id → letters, for the parties with a cell.
     letters: BTreeMap<String, LetterSet>,
+    /// The conditions and note of the task (party `None`) and of each cell in force,
+    /// for those that have any.
+    extras: BTreeMap<Option<String>, Extras>,
+}
+
+/// The conditions and the note of a task or a cell.
+#[derive(Default, PartialEq, Eq)]
+struct Extras {
+    when: Vec<String>,
+    note: Option<String>,
+}
+
+impl Extras {
+    fn of(
+        when: &[crate::model::Located<String>],
+        note: Option<&crate::model::Located<String>>,
+    ) -> Self {
+        Extras {
+            when: when.iter().map(|id| id.value.clone()).collect(),
+            note: note.map(|n| n.value.clone()),
+        }
+    }
 }
 
 struct MatrixSnapshot {
@@ -389,6 +441,15 @@ impl Snapshot {
                             })
                             .filter(|(_, letters)| !letters.is_empty())
                             .collect();
+                        let mut extras = BTreeMap::new();
+                        extras.insert(None, Extras::of(&row.task.when, row.task.note.as_ref()));
+                        for (party, cell) in project.parties.iter().zip(&row.cells) {
+                            if let Some(cell) = cell {
+                                let party = Some(party.id.value.clone());
+                                extras.insert(party, Extras::of(&cell.when, cell.note.as_ref()));
+                            }
+                        }
+                        extras.retain(|_, e| *e != Extras::default());
                         order.push(id.clone());
                         rows.insert(
                             id,
@@ -396,6 +457,7 @@ impl Snapshot {
                                 title: row.task.title.value.clone(),
                                 section: section.section.id.value.clone(),
                                 letters,
+                                extras,
                             },
                         );
                     }
@@ -564,6 +626,8 @@ fn compare_matrix(
         tasks_moved: Vec::new(),
         tasks_retitled: Vec::new(),
         letters: Vec::new(),
+        conditions: Vec::new(),
+        notes: Vec::new(),
     };
     for id in &before.order {
         if !after.rows.contains_key(id) {
@@ -615,8 +679,63 @@ fn compare_matrix(
                 });
             }
         }
+        compare_extras(&mut diff, id, old_row, new_row, new_parties);
     }
     diff
+}
+
+/// The conditions and notes that changed on a task present on both sides: the task's
+/// own first, then its cells in the order of `parties`.
+fn compare_extras(
+    diff: &mut MatrixDiff,
+    task: &str,
+    old_row: &RowSnapshot,
+    new_row: &RowSnapshot,
+    parties: &[Named],
+) {
+    let cells = party_order(
+        old_row.extras.keys().chain(new_row.extras.keys()).flatten(),
+        parties,
+    );
+    let mut keys: Vec<Option<String>> = vec![None];
+    for party in cells {
+        if !keys.contains(&Some(party.clone())) {
+            keys.push(Some(party));
+        }
+    }
+    let none = Extras::default();
+    for party in keys {
+        let old = old_row.extras.get(&party).unwrap_or(&none);
+        let new = new_row.extras.get(&party).unwrap_or(&none);
+        let added: Vec<String> = new
+            .when
+            .iter()
+            .filter(|id| !old.when.contains(id))
+            .cloned()
+            .collect();
+        let removed: Vec<String> = old
+            .when
+            .iter()
+            .filter(|id| !new.when.contains(id))
+            .cloned()
+            .collect();
+        if !added.is_empty() || !removed.is_empty() {
+            diff.conditions.push(ConditionChange {
+                task: task.to_owned(),
+                party: party.clone(),
+                added,
+                removed,
+            });
+        }
+        if old.note != new.note {
+            diff.notes.push(NoteChange {
+                task: task.to_owned(),
+                party,
+                old: old.note.clone(),
+                new: new.note.clone(),
+            });
+        }
+    }
 }
 
 fn compare(old: String, new: String, before: &Snapshot, after: &Snapshot) -> Diff {

@@ -5,9 +5,12 @@ use crate::model::Project;
 use crate::resolve::Matrix;
 
 /// One `## scope` heading (`## model · scope` with models) and table per matrix. Section titles are bold rows of their own,
-/// the form Markdown matrices in the wild use.
+/// the form Markdown matrices in the wild use. The conditions of a task or a cell follow
+/// its title or letters in braces (`R {premium-plus}`); a note is a footnote (`[^1]`),
+/// numbered through the document and listed under its table.
 pub(crate) fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String {
     let mut out = String::new();
+    let mut number = 0;
     for (i, matrix) in matrices.iter().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -29,6 +32,7 @@ pub(crate) fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String
         let rule: Vec<String> = header.iter().map(|_| "---".to_string()).collect();
         push_row(&mut out, &rule);
         let empty = || String::new();
+        let mut notes: Vec<String> = Vec::new();
         for section in &matrix.sections {
             if let Some(title) = &section.section.title {
                 let mut row = vec![format!("**{}**", cell(&title.value))];
@@ -39,21 +43,61 @@ pub(crate) fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String
                 push_row(&mut out, &row);
             }
             for task in &section.rows {
-                let mut row = vec![cell(&task.task.title.value)];
-                row.extend(
-                    matrix
-                        .parties
-                        .iter()
-                        .map(|&p| super::cells::cell_text(project, task, p)),
-                );
+                let mut first = cell(&task.task.title.value);
+                first.push_str(&marks(&task.task.when, task.task.note.as_ref(), &mut |n| {
+                    footnote(&mut notes, &mut number, n)
+                }));
+                let mut row = vec![first];
+                for &p in &matrix.parties {
+                    let mut text = super::cells::cell_text(project, task, p);
+                    if let Some(c) = task.cells[p] {
+                        text.push_str(&marks(&c.when, c.note.as_ref(), &mut |n| {
+                            footnote(&mut notes, &mut number, n)
+                        }));
+                    }
+                    row.push(text);
+                }
                 if controls {
                     row.push(cell(&super::cells::controls_text(task)));
                 }
                 push_row(&mut out, &row);
             }
         }
+        if !notes.is_empty() {
+            out.push('\n');
+            for line in notes.drain(..) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
     }
     out
+}
+
+/// What follows a title or letters: ` {a, b}` for conditions, then a footnote's reference
+/// (`[^3]`, made by `note_ref`) for a note; nothing for a plain one.
+fn marks(
+    when: &[crate::model::Located<String>],
+    note: Option<&crate::model::Located<String>>,
+    note_ref: &mut dyn FnMut(&str) -> String,
+) -> String {
+    let mut text = String::new();
+    if !when.is_empty() {
+        text.push_str(&format!(" {{{}}}", super::cells::ids_text(when)));
+    }
+    if let Some(note) = note {
+        text.push_str(&note_ref(&note.value));
+    }
+    text
+}
+
+/// Numbers the next note, adds its footnote line (`[^n]: note`, the note as the
+/// Markdown it is, on one line; the reference says whose it is) to `notes`, and returns
+/// its reference.
+fn footnote(notes: &mut Vec<String>, number: &mut usize, note: &str) -> String {
+    *number += 1;
+    notes.push(format!("[^{number}]: {}", super::cells::one_line(note)));
+    format!("[^{number}]")
 }
 
 fn push_row(out: &mut String, cells: &[String]) {

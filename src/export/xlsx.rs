@@ -106,10 +106,7 @@ pub(crate) fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
             .iter()
             .map(|&p| project.parties[p].name.value.clone()),
     );
-    let controls = super::cells::has_controls_column(project);
-    if controls {
-        header.push(super::cells::CONTROLS_HEADING.to_string());
-    }
+    header.extend(super::cells::extra_headings(project));
     rows.push(GridRow {
         kind: RowKind::Header,
         cells: header,
@@ -127,11 +124,9 @@ pub(crate) fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
                 matrix
                     .parties
                     .iter()
-                    .map(|&i| super::cells::cell_text(project, row, i)),
+                    .map(|&i| super::cells::cell_annotated(project, row, i)),
             );
-            if controls {
-                cells.push(super::cells::controls_text(row));
-            }
+            cells.extend(super::cells::extra_cells(project, row));
             rows.push(GridRow {
                 kind: RowKind::Task,
                 cells,

@@ -106,6 +106,9 @@ pub fn read(name: &str, text: &str, choice: Option<usize>) -> Result<Table, Impo
             _ => {}
         }
     }
+    if let Some(table) = kept.as_mut() {
+        table.footnotes = footnotes(text);
+    }
     match (choice, count, kept) {
         (_, 0, _) => Err(ImportError(format!("{name} holds no table"))),
         (None, 1, Some(table)) => Ok(table),
@@ -118,6 +121,19 @@ pub fn read(name: &str, text: &str, choice: Option<usize>) -> Result<Table, Impo
             if n == 1 { "" } else { "s" }
         ))),
     }
+}
+
+/// The footnotes of the file, `[^label]: text` at the start of a line, as
+/// `rasci export --format markdown` writes a note: label and text, in file order.
+fn footnotes(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("[^")?;
+            let (label, note) = rest.split_once("]:")?;
+            let valid = !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric());
+            valid.then(|| (label.to_string(), note.trim().to_string()))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -215,6 +215,11 @@ fn existing_project(root: &Path) -> Result<Option<ExistingProject>, ImportError>
     }
     let taken = normalise::Taken {
         parties: project.parties.iter().map(|p| p.id.value.clone()).collect(),
+        conditions: project
+            .conditions
+            .iter()
+            .map(|c| c.id.value.clone())
+            .collect(),
         sections: project
             .sections
             .iter()

@@ -7,6 +7,7 @@ use super::table::{SourceCell, Table};
 use super::text::{self, Reading};
 use crate::load::ids;
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 /// A party from a header cell: its name as written (formatting stripped), its id slugged.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +22,8 @@ pub struct Party {
 #[derive(Clone, Debug, Default)]
 pub struct Taken {
     pub parties: BTreeSet<String>,
+    /// The conditions the project defines: a `When` naming another is written as new.
+    pub(crate) conditions: BTreeSet<String>,
     pub(crate) sections: BTreeSet<String>,
     pub(crate) tasks: BTreeSet<String>,
 }
@@ -34,6 +37,20 @@ pub(crate) struct Task {
     /// One entry per party that has letters, in party order: (party index, letters in the
     /// order the cell writes them).
     pub(crate) letters: Vec<(usize, text::Written)>,
+    /// The conditions of the task: the `When` column, or braces after a Markdown title.
+    pub(crate) when: Vec<String>,
+    /// The task's note: the `Notes` column, or a Markdown title's footnote.
+    pub(crate) note: Option<String>,
+    /// Beside `letters`, by party index: the conditions and the note of the cell, for
+    /// the cells that have either.
+    pub(crate) cell_extras: Vec<(usize, Extras)>,
+}
+
+/// What a cell or a title carries beside its text: conditions and a note.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Extras {
+    pub(crate) when: Vec<String>,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +82,9 @@ pub struct Matrix {
     pub(crate) changed: Vec<Note>,
     /// Cells and columns left out because they could not be read.
     pub(crate) unreadable: Vec<Note>,
+    /// Condition ids the tasks and cells name that the project does not define yet, in
+    /// order of first use: written as new conditions.
+    pub(crate) new_conditions: Vec<String>,
 }
 
 impl Matrix {
@@ -153,6 +173,7 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         sections: Vec::new(),
         changed: Vec::new(),
         unreadable: Vec::new(),
+        new_conditions: Vec::new(),
     };
     // The header is the first row that can be one: a task column and at least one party.
     // Rows above it (a sheet's title, a note) are said in the report, not read.
@@ -185,8 +206,21 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
     // Parties: one per header cell after the task column, `None` for a column left out.
     let mut party_of_column: Vec<Option<usize>> = Vec::new();
     let mut party_ids = Ids::new(&taken.parties);
-    for cell in header.cells.iter().skip(task_column + 1) {
+    // `When` and `Notes`, as the CSV and XLSX exports write them, are not parties.
+    let mut when_column = None;
+    let mut notes_column = None;
+    for (i, cell) in header.cells.iter().enumerate().skip(task_column + 1) {
         let name = text::plain(&cell.text);
+        if name.eq_ignore_ascii_case("when") && when_column.is_none() {
+            when_column = Some(i);
+            party_of_column.push(None);
+            continue;
+        }
+        if name.eq_ignore_ascii_case("notes") && notes_column.is_none() {
+            notes_column = Some(i);
+            party_of_column.push(None);
+            continue;
+        }
         if name.is_empty() {
             // A column with no party name is read only if it is empty throughout.
             party_of_column.push(None);
@@ -207,17 +241,28 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         });
     }
 
+    // Footnotes by label, looked up once per cell.
+    let footnotes: HashMap<&str, &str> = table
+        .footnotes
+        .iter()
+        .map(|(label, text)| (label.as_str(), text.as_str()))
+        .collect();
     let mut section_ids = Ids::new(&taken.sections);
     let mut task_ids = Ids::new(&taken.tasks);
     let mut current_section_label: Option<String> = None;
     for row in rows {
         let label_cell = row.cells.get(task_column);
-        let label = label_cell.map(|c| text::plain(&c.text)).unwrap_or_default();
+        let (label_raw, mut title_extras) = label_cell.map_or_else(
+            || (String::new(), Extras::default()),
+            |c| annotations(&c.text, &footnotes, false, when_column.is_none()),
+        );
+        let label = text::plain(&label_raw);
         let letter_cells: Vec<(usize, &SourceCell)> = row
             .cells
             .iter()
             .enumerate()
             .skip(task_column + 1)
+            .filter(|(i, _)| Some(*i) != when_column && Some(*i) != notes_column)
             .map(|(i, c)| (i - task_column - 1, c))
             .collect();
         let others_empty = letter_cells.iter().all(|(_, c)| is_empty(Some(c)));
@@ -262,20 +307,44 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         if let Some(cell) = label_cell
             && label != cell.text.trim()
         {
+            let mut message = format!("title {:?} read as {label:?}", cell.text.trim());
+            if !title_extras.when.is_empty() {
+                let _ = write!(message, ", with conditions {:?}", title_extras.when);
+            }
             matrix.changed.push(Note {
                 at: cell.at.clone(),
-                message: format!("title {:?} read as {label:?}", cell.text.trim()),
+                message,
             });
+        }
+        if let Some(cell) = when_column.and_then(|i| row.cells.get(i)) {
+            title_extras.when.extend(
+                text::plain(&cell.text)
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_string),
+            );
+        }
+        if let Some(cell) = notes_column.and_then(|i| row.cells.get(i)) {
+            let note = cell.text.trim();
+            if !note.is_empty() {
+                title_extras.note = Some(note.to_string());
+            }
         }
         let mut task = Task {
             id: task_ids.unique(&label, "task"),
             title: label,
             row: row.at.clone(),
             letters: Vec::new(),
+            when: Vec::new(),
+            note: title_extras.note,
+            cell_extras: Vec::new(),
         };
+        task.when = known_ids(&mut matrix, taken, title_extras.when, label_cell);
         for (index, cell) in letter_cells {
             let party = party_of_column.get(index).copied().flatten();
-            let reading = text::letters(&cell.text);
+            let (letters_raw, extras) = annotations(&cell.text, &footnotes, true, true);
+            let reading = text::letters(&letters_raw);
             let Some(party) = party else {
                 if reading != Reading::None {
                     matrix.unreadable.push(Note {
@@ -299,7 +368,7 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
                     }
                 }
                 Reading::Letters(set) => {
-                    let raw = cell.text.trim();
+                    let raw = letters_raw.trim();
                     if !text::is_native_form(raw) {
                         matrix.changed.push(Note {
                             at: cell.at.clone(),
@@ -307,6 +376,11 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
                         });
                     }
                     task.letters.push((party, set));
+                    if extras != Extras::default() {
+                        let when = known_ids(&mut matrix, taken, extras.when, Some(cell));
+                        let note = extras.note;
+                        task.cell_extras.push((party, Extras { when, note }));
+                    }
                 }
                 Reading::Unreadable => matrix.unreadable.push(Note {
                     at: cell.at.clone(),
@@ -355,6 +429,104 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
     matrix
 }
 
+/// The text of a cell (`letters`) or a title without what the exports write after it,
+/// and that: a footnote's reference (`[^2]`, a note from `footnotes`), a note in
+/// parentheses (`A, R (when purchased)`, a cell's only: a title's parentheses are its
+/// own) and condition ids in braces (`R {premium-plus}`, when `braces`: a title's only
+/// when no `When` column gives its conditions). Each is taken only where what stays
+/// before it is not empty; one pass from the end, linear in the text.
+fn annotations(
+    raw: &str,
+    footnotes: &HashMap<&str, &str>,
+    letters: bool,
+    braces: bool,
+) -> (String, Extras) {
+    let mut extras = Extras::default();
+    let mut rest = raw.trim();
+    if let Some(open) = rest.rfind("[^")
+        && rest.ends_with(']')
+        && let Some(note) = footnotes.get(&rest[open + 2..rest.len() - 1])
+        && !rest[..open].trim().is_empty()
+    {
+        extras.note = Some((*note).to_string());
+        rest = rest[..open].trim_end();
+    }
+    if letters
+        && extras.note.is_none()
+        && rest.ends_with(')')
+        && let Some(open) = matching_open(rest)
+        && !rest[..open].trim().is_empty()
+    {
+        let note = rest[open + 1..rest.len() - 1].trim();
+        if !note.is_empty() {
+            extras.note = Some(note.to_string());
+        }
+        rest = rest[..open].trim_end();
+    }
+    if braces
+        && rest.ends_with('}')
+        && let Some(open) = rest.rfind('{')
+        && !rest[..open].trim().is_empty()
+    {
+        let ids: Vec<String> = rest[open + 1..rest.len() - 1]
+            .split(',')
+            .map(|id| id.trim().to_string())
+            .filter(|id| !id.is_empty())
+            .collect();
+        if !ids.is_empty() && ids.iter().all(|id| ids::problem(id).is_none()) {
+            extras.when = ids;
+            rest = rest[..open].trim_end();
+        }
+    }
+    (rest.to_string(), extras)
+}
+
+/// Where the `(` that the final `)` of `text` closes stands, counting nested pairs.
+fn matching_open(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The condition ids of `wanted` that are valid ids, each once; the others are noted as
+/// left out. An id the project does not define joins `matrix.new_conditions`.
+fn known_ids(
+    matrix: &mut Matrix,
+    taken: &Taken,
+    wanted: Vec<String>,
+    at: Option<&SourceCell>,
+) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for id in wanted {
+        if ids::problem(&id).is_some() {
+            matrix.unreadable.push(Note {
+                at: at.map_or_else(String::new, |c| c.at.clone()),
+                message: format!("{id:?} is not a condition id; left out"),
+            });
+            continue;
+        }
+        if kept.contains(&id) {
+            continue;
+        }
+        if !taken.conditions.contains(&id) && !matrix.new_conditions.contains(&id) {
+            matrix.new_conditions.push(id.clone());
+        }
+        kept.push(id);
+    }
+    kept
+}
+
 /// Starts a section: the first, untitled one is `general`, others are slugged from their
 /// titles.
 fn open_section(matrix: &mut Matrix, title: Option<String>, row: Option<String>, ids: &mut Ids) {
@@ -368,4 +540,65 @@ fn open_section(matrix: &mut Matrix, title: Option<String>, row: Option<String>,
         row,
         tasks: Vec::new(),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Extras, HashMap, annotations};
+
+    fn extras(when: &[&str], note: Option<&str>) -> Extras {
+        Extras {
+            when: when.iter().map(|s| s.to_string()).collect(),
+            note: note.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_cell_gives_its_note_and_conditions_and_a_title_keeps_its_parentheses() {
+        let none = HashMap::new();
+        assert_eq!(
+            annotations("A, R (when purchased)", &none, true, true),
+            ("A, R".to_string(), extras(&[], Some("when purchased")))
+        );
+        assert_eq!(
+            annotations(
+                "S {premium-plus, training} (on site (2 days))",
+                &none,
+                true,
+                true
+            ),
+            (
+                "S".to_string(),
+                extras(&["premium-plus", "training"], Some("on site (2 days)"))
+            )
+        );
+        // A title's parentheses are part of it; braces only where no column gives them.
+        let title = "Root Cause Analyses (RCA) {beta}";
+        assert_eq!(
+            annotations(title, &none, false, false),
+            (title.to_string(), Extras::default())
+        );
+        assert_eq!(
+            annotations(title, &none, false, true).1,
+            extras(&["beta"], None)
+        );
+        // Not ids, or nothing before them: left as written.
+        assert_eq!(
+            annotations("R {Not An Id}", &none, true, true).1,
+            Extras::default()
+        );
+        assert_eq!(
+            annotations("(only)", &none, true, true).1,
+            Extras::default()
+        );
+        let footnotes = HashMap::from([("2", "when purchased")]);
+        assert_eq!(
+            annotations("C, I[^2]", &footnotes, true, true),
+            ("C, I".to_string(), extras(&[], Some("when purchased")))
+        );
+        assert_eq!(
+            annotations("C, I[^3]", &footnotes, true, true).1,
+            Extras::default()
+        );
+    }
 }

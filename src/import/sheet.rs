@@ -262,7 +262,10 @@ impl Sparse {
         for (row, column, text) in self.cells {
             rows[(row - first_row) as usize].cells[(column - first_column) as usize].text = text;
         }
-        Table { rows }
+        Table {
+            rows,
+            footnotes: Vec::new(),
+        }
     }
 }
 

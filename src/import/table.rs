@@ -25,6 +25,9 @@ pub struct SourceRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
     pub rows: Vec<SourceRow>,
+    /// A Markdown file's footnotes, `[^label]: text`, by label: the notes its cells refer
+    /// to. Empty for the other formats.
+    pub footnotes: Vec<(String, String)>,
 }
 
 /// Why an import could not start or could not write: the file cannot be read, the choice

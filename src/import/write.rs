@@ -101,19 +101,64 @@ pub fn tasks_yaml(matrix: &Matrix) -> String {
             let cells: Vec<String> = task
                 .letters
                 .iter()
-                .map(|(party, set)| format!("{}: \"{set}\"", quoted(&matrix.parties[*party].id)))
+                .map(|(party, set)| {
+                    let extras = task.cell_extras.iter().find(|(p, _)| p == party);
+                    let letters = match extras {
+                        None => format!("\"{set}\""),
+                        Some((_, extras)) => {
+                            let mut mapping = format!("{{ letters: \"{set}\"");
+                            if !extras.when.is_empty() {
+                                let _ = write!(mapping, ", when: {}", id_list(&extras.when));
+                            }
+                            if let Some(note) = &extras.note {
+                                let _ = write!(mapping, ", note: {}", quoted(note));
+                            }
+                            mapping.push_str(" }");
+                            mapping
+                        }
+                    };
+                    format!("{}: {letters}", quoted(&matrix.parties[*party].id))
+                })
                 .collect();
             let _ = writeln!(
                 out,
-                "      # {}\n      - id: {}\n        title: {}\n        rasci: {{ {} }}",
+                "      # {}\n      - id: {}\n        title: {}",
                 comment(&task.row),
                 quoted(&task.id),
                 quoted(&task.title),
-                cells.join(", ")
             );
+            if !task.when.is_empty() {
+                let _ = writeln!(out, "        when: {}", id_list(&task.when));
+            }
+            if let Some(note) = &task.note {
+                let _ = writeln!(out, "        note: {}", quoted(note));
+            }
+            let _ = writeln!(out, "        rasci: {{ {} }}", cells.join(", "));
         }
     }
     out
+}
+
+/// Condition ids as a YAML flow list of quoted strings: `["premium-plus"]`.
+fn id_list(ids: &[String]) -> String {
+    let ids: Vec<String> = ids.iter().map(|id| quoted(id)).collect();
+    format!("[{}]", ids.join(", "))
+}
+
+/// The conditions the import names that the project does not define, each with its id
+/// as its name until someone writes a better one; `None` when there are none.
+pub(crate) fn conditions_yaml(matrix: &Matrix) -> Option<String> {
+    if matrix.new_conditions.is_empty() {
+        return None;
+    }
+    let mut out = format!(
+        "# Conditions named in {}; give each a name that says what it means.\nconditions:\n",
+        quoted(&matrix.source)
+    );
+    for id in &matrix.new_conditions {
+        let _ = writeln!(out, "  - id: {}\n    name: {}", quoted(id), quoted(id));
+    }
+    Some(out)
 }
 
 /// Refuses a matrix whose files the loader would refuse for their size, before anything is
@@ -140,6 +185,15 @@ pub(crate) fn check_size(matrix: &Matrix) -> Result<(), ImportError> {
         for task in &section.tasks {
             // Its mapping, `id`, `title` and `rasci` with their values, two per cell.
             nodes += 7 + 2 * task.letters.len();
+            // `when` (key, sequence, ids) and `note` (key, value), on the task and in a
+            // cell's mapping (with its `letters`).
+            let extras = |when: &[String], note: bool| {
+                (if when.is_empty() { 0 } else { 2 + when.len() }) + if note { 2 } else { 0 }
+            };
+            nodes += extras(&task.when, task.note.is_some());
+            for (_, cell) in &task.cell_extras {
+                nodes += 3 + extras(&cell.when, cell.note.is_some());
+            }
             if nodes > budget {
                 return Err(super::limits::too_much(
                     &crate::escape::shown(&task.row),
@@ -174,6 +228,9 @@ pub(crate) fn write_project(
     plan.file("data/parties.yaml", parties_yaml(matrix));
     plan.file("data/scopes.yaml", scopes_yaml(matrix));
     plan.file("data/tasks.yaml", tasks_yaml(matrix));
+    if let Some(conditions) = conditions_yaml(matrix) {
+        plan.file("data/conditions.yaml", conditions);
+    }
     write_files(plan, force)
 }
 
@@ -193,6 +250,9 @@ pub(crate) fn add_to_project(
     }
     plan.file(Path::new("data/scopes").join(&name), scopes_yaml(matrix));
     plan.file(Path::new("data/tasks").join(&name), tasks_yaml(matrix));
+    if let Some(conditions) = conditions_yaml(matrix) {
+        plan.file(Path::new("data/conditions").join(&name), conditions);
+    }
     write_files(plan, force)
 }
 
@@ -203,7 +263,7 @@ pub(crate) fn add_to_project(
 pub(crate) fn check_root(root: &Path, scope: &str) -> Result<(), ImportError> {
     let mut plan = plan_in(root)?;
     plan.file_if_absent("rasci.yaml", "");
-    for kind in ["parties", "scopes", "tasks"] {
+    for kind in ["parties", "scopes", "tasks", "conditions"] {
         plan.file_if_absent(format!("data/{kind}.yaml"), "");
         plan.file_if_absent(format!("data/{kind}/{scope}.yaml"), "");
     }

@@ -474,11 +474,15 @@ fn parse_cells(project: &mut Project, findings: &mut Findings) {
     let sources = &project.sources;
     for section in &mut project.sections {
         for task in &mut section.tasks {
+            check_note(task.note.as_ref(), findings);
             task.cells = task
                 .rasci
                 .iter()
                 .map(|(party, text)| parse_cell(sources, party, text, findings))
                 .collect();
+            for cell in &task.cells {
+                check_note(cell.note.as_ref(), findings);
+            }
             task.scope_cells = task
                 .overrides
                 .iter()
@@ -486,11 +490,36 @@ fn parse_cells(project: &mut Project, findings: &mut Findings) {
                     let cells = cells
                         .iter()
                         .map(|(party, text)| parse_cell(sources, party, text, findings))
-                        .collect();
+                        .collect::<Vec<Cell>>();
+                    for cell in &cells {
+                        check_note(cell.note.as_ref(), findings);
+                    }
                     (scope.clone(), cells)
                 })
                 .collect();
         }
+    }
+}
+
+/// Reports a note longer than [`MAX_NOTE_CHARS`] characters, or one with nothing in it,
+/// where it is written. Counting stops at the limit, so a huge note costs no more.
+fn check_note(note: Option<&Located<String>>, findings: &mut Findings) {
+    let Some(note) = note else { return };
+    if note.value.chars().nth(MAX_NOTE_CHARS).is_some() {
+        findings.push(
+            Diagnostic::new(
+                RuleId::YamlInvalidValue,
+                format!("a note is at most {MAX_NOTE_CHARS} characters"),
+            )
+            .at(note.span, format!("longer than {MAX_NOTE_CHARS} characters"))
+            .help("keep the note to a caveat beside the letters; say more in the task's `description:` or a page"),
+        );
+    } else if note.value.trim().is_empty() {
+        findings.push(
+            Diagnostic::new(RuleId::YamlInvalidValue, "a note has no text")
+                .at(note.span, "empty note")
+                .help("write the caveat, or leave `note:` out"),
+        );
     }
 }
 
@@ -507,6 +536,7 @@ fn parse_cell(
         span: text.span,
         letter_spans: Vec::new(),
         when: Vec::new(),
+        note: None,
     };
     read_letters(sources, text, &mut cell, findings);
     cell
@@ -529,6 +559,7 @@ fn read_letters(
         }
         CellText::Conditional(conditional) => {
             cell.when = conditional.when.clone();
+            cell.note = conditional.note.clone();
             if matches!(conditional.letters.value, CellText::Conditional(_)) {
                 findings.push(
                     Diagnostic::new(

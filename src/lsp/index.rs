@@ -315,6 +315,9 @@ impl<'p> Builder<'p> {
                 self.use_(Kind::Scope, scope);
             }
             self.conditions(&item.when);
+            for clause in &item.also {
+                self.conditions(&clause.when);
+            }
             self.items(&item.items);
         }
     }

@@ -103,8 +103,21 @@ pub(crate) fn compare(
                             .map(|&i| LetterView::cell(row.cells[i], order))
                             .collect()
                     }),
+                    notes: row.map_or_else(Vec::new, |row| {
+                        def.parties
+                            .iter()
+                            .map(|&i| row.cells[i].and_then(|c| c.note.as_ref()))
+                            .map(|note| note.map(|n| env.inline(&n.value, n.span)))
+                            .collect()
+                    }),
                 })
                 .collect(),
+            note_html: found
+                .iter()
+                .flatten()
+                .next()
+                .and_then(|row| row.task.note.as_ref())
+                .map(|note| env.inline(&note.value, note.span)),
         };
         section_views[*section].rows.push(row.clone());
         rows.push(row);

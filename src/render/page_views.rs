@@ -277,6 +277,8 @@ pub(crate) struct CompareRow {
     /// Names of the scopes that have the task.
     pub(crate) present_in: Vec<String>,
     pub(crate) cells: Vec<CompareCell>,
+    /// The task's note, rendered; `None` without one.
+    pub(crate) note_html: Option<String>,
 }
 
 /// One scope's part of a row: the letters per party, or none when it lacks the task.
@@ -284,6 +286,8 @@ pub(crate) struct CompareRow {
 pub(crate) struct CompareCell {
     pub(crate) scope_name: String,
     pub(crate) letters: Option<Vec<Vec<LetterView>>>,
+    /// Beside `letters`, one per party: the cell's note, rendered.
+    pub(crate) notes: Vec<Option<String>>,
 }
 
 /// `pages/compare_models.html`: two operating models side by side for one scope.

@@ -374,6 +374,7 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
                 }
                 // A task is found by the controls it implements (`iso27001:A.5.24`).
                 text.extend(row.task.controls.iter().map(|c| c.value.clone()));
+                text.extend(note_texts(project, matrix, row));
                 entries.push((
                     Entry {
                         t: Cow::Borrowed(&row.task.title.value),
@@ -397,6 +398,21 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
         }
     }
     entries
+}
+
+/// The notes of a row, as its search entry finds them: the task's, then each cell's
+/// after its party's name.
+fn note_texts(
+    project: &Project,
+    matrix: &crate::resolve::Matrix<'_>,
+    row: &crate::resolve::Row<'_>,
+) -> Vec<String> {
+    let task = row.task.note.iter().map(|note| note.value.clone());
+    let cells = matrix.parties.iter().filter_map(|&i| {
+        let note = row.cells[i]?.note.as_ref()?;
+        Some(format!("{}: {}", project.parties[i].name.value, note.value))
+    });
+    task.chain(cells).collect()
 }
 
 /// What a glossary term is found by besides its name: its aliases and its definition.

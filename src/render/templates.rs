@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 28] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 29] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -76,6 +76,10 @@ const BUILTIN_TEMPLATES: [(&str, &str); 28] = [
     (
         "partials/condition_badge.html",
         include_str!("../../themes/golive/templates/partials/condition_badge.html"),
+    ),
+    (
+        "partials/notes.html",
+        include_str!("../../themes/golive/templates/partials/notes.html"),
     ),
     (
         "partials/conditions.html",

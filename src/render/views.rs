@@ -52,6 +52,59 @@ pub(crate) struct MatrixView {
     /// The conditions the table's rows and cells name, in the order of
     /// `data/conditions.yaml`: its legend and the reader's switches. Empty without any.
     pub(crate) conditions: Vec<ConditionView>,
+    /// The notes of the table's rows and cells, numbered in table order: the list under
+    /// the table. Empty without any.
+    pub(crate) notes: Vec<NoteView>,
+}
+
+/// Where a note's marker in the table links to, and the id the list links back to.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct NoteRef {
+    /// The note's number, from 1 in table order.
+    pub(crate) number: usize,
+    /// Id of the note's item in the list under the table.
+    pub(crate) id: String,
+    /// Id of the marker in the table.
+    pub(crate) ref_id: String,
+}
+
+/// A note in the list under the table: what it is about and its text.
+#[derive(Debug, Serialize)]
+pub(crate) struct NoteView {
+    #[serde(flatten)]
+    pub(crate) at: NoteRef,
+    /// The task's title, plain text.
+    pub(crate) task: String,
+    /// The party whose cell carries the note; `None` for a note on the whole row.
+    pub(crate) party: Option<String>,
+    pub(crate) note_html: String,
+}
+
+/// Numbers the next note of a table and renders it: the marker's ids are built from
+/// the scope's id and the number only.
+fn note_at(
+    env: &mut PageEnv<'_>,
+    matrix: &Matrix<'_>,
+    note: &Located<String>,
+    task: &str,
+    party: Option<String>,
+    notes: &mut Vec<NoteView>,
+) -> NoteRef {
+    let number = notes.len() + 1;
+    let scope = &matrix.scope.id.value;
+    let at = NoteRef {
+        number,
+        id: env.id(&format!("note-{scope}-{number}")),
+        ref_id: env.id(&format!("note-ref-{scope}-{number}")),
+    };
+    let note_html = env.inline(&note.value, note.span);
+    notes.push(NoteView {
+        at: at.clone(),
+        task: task.to_string(),
+        party,
+        note_html,
+    });
+    at
 }
 
 /// A condition as a badge, the legend and the switches show it.
@@ -105,6 +158,10 @@ pub(crate) struct RowView {
     /// The controls the task implements (`framework:control`), each linked to its
     /// framework's page; empty when it names none.
     pub(crate) controls: Vec<Link>,
+    /// The marker of the task's note, when it has one.
+    pub(crate) note: Option<NoteRef>,
+    /// Beside `cells`, one per party: the marker of the cell's note, when it has one.
+    pub(crate) cell_notes: Vec<Option<NoteRef>>,
 }
 
 /// The RASCI table of one scope: a column per party, a header row per titled
@@ -127,6 +184,7 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
         .collect();
     let mut sections = Vec::new();
     let mut used = std::collections::HashSet::new();
+    let mut notes = Vec::new();
     for section in &matrix.sections {
         let id = section
             .section
@@ -169,6 +227,19 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
             for condition in when.iter().chain(cell_when.iter().flatten()) {
                 used.insert(condition.id.clone());
             }
+            let task = &row.task.title.value;
+            let note = row
+                .task
+                .note
+                .as_ref()
+                .map(|note| note_at(env, matrix, note, task, None, &mut notes));
+            let mut cell_notes = Vec::with_capacity(matrix.parties.len());
+            for &index in &matrix.parties {
+                let note = row.cells[index].and_then(|cell| cell.note.as_ref());
+                let party = Some(project.parties[index].name.value.clone());
+                cell_notes
+                    .push(note.map(|note| note_at(env, matrix, note, task, party, &mut notes)));
+            }
             rows.push(RowView {
                 id,
                 former_ids,
@@ -177,6 +248,8 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
                 when,
                 cell_when,
                 controls: row_controls(env, row.task),
+                note,
+                cell_notes,
             });
         }
         sections.push(SectionView {
@@ -200,6 +273,7 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
             .filter(|condition| used.contains(&condition.id.value))
             .flat_map(|condition| conditions_of(project, std::slice::from_ref(&condition.id)))
             .collect(),
+        notes,
     }
 }
 
@@ -230,6 +304,15 @@ pub(crate) struct SummaryItemView {
     pub(crate) text_html: Option<String>,
     pub(crate) items: Vec<SummaryItemView>,
     /// The conditions under which the item applies; empty when it always does.
+    pub(crate) when: Vec<ConditionView>,
+    /// The clauses of the item that apply only under conditions, after its text.
+    pub(crate) also: Vec<ClauseView>,
+}
+
+/// A conditional clause of a summary item.
+#[derive(Debug, Serialize)]
+pub(crate) struct ClauseView {
+    pub(crate) text_html: String,
     pub(crate) when: Vec<ConditionView>,
 }
 
@@ -281,12 +364,21 @@ fn summary_items(env: &mut PageEnv<'_>, items: &[SummaryItem]) -> Vec<SummaryIte
             .as_ref()
             .map(|text| env.inline(&text.value, text.span));
         let items = summary_items(env, &item.items);
+        let also = item
+            .also
+            .iter()
+            .map(|clause| ClauseView {
+                text_html: env.inline(&clause.text.value, clause.text.span),
+                when: conditions_of(env.data.project, &clause.when),
+            })
+            .collect();
         views.push(SummaryItemView {
             heading: item.heading.as_ref().map(|h| h.value.clone()),
             empty,
             text_html,
             items,
             when: conditions_of(env.data.project, &item.when),
+            also,
         });
     }
     views
@@ -542,6 +634,8 @@ pub(crate) struct DutyGroup {
     pub(crate) letters: Vec<LetterView>,
     /// The tasks, in table order, linked to their rows on the scope page.
     pub(crate) tasks: Vec<Link>,
+    /// Beside `tasks`: the note of the party's cell, or else of the task, rendered.
+    pub(crate) notes: Vec<Option<String>>,
 }
 
 /// The sort key of a set of letters: its letters in RASCI order, compared
@@ -554,7 +648,7 @@ pub(crate) fn letter_set_order(letters: LetterSet) -> Vec<Letter> {
 /// A party's tasks in one matrix, each once, under the set of letters it holds there.
 /// `scope_page` is the site path of the page holding the matrix's rows.
 pub(crate) fn duties(
-    env: &PageEnv<'_>,
+    env: &mut PageEnv<'_>,
     party: &Party,
     matrix: &Matrix<'_>,
     scope_page: &str,
@@ -565,7 +659,7 @@ pub(crate) fn duties(
         .parties
         .iter()
         .position(|p| p.id.value == party.id.value);
-    let mut groups: Vec<(LetterSet, Vec<Link>)> = Vec::new();
+    let mut groups: Vec<(LetterSet, Vec<Link>, Vec<Option<String>>)> = Vec::new();
     for row in matrix.rows() {
         let Some(index) = index else { break };
         let letters = row.letters(index);
@@ -580,12 +674,19 @@ pub(crate) fn duties(
                 urls::task_anchor(&row.task.id.value)
             ),
         };
-        match groups.iter_mut().find(|(set, _)| *set == letters) {
-            Some((_, tasks)) => tasks.push(link),
-            None => groups.push((letters, vec![link])),
+        let note = row.cells[index]
+            .and_then(|cell| cell.note.as_ref())
+            .or(row.task.note.as_ref())
+            .map(|note| env.inline(&note.value, note.span));
+        match groups.iter_mut().find(|(set, _, _)| *set == letters) {
+            Some((_, tasks, notes)) => {
+                tasks.push(link);
+                notes.push(note);
+            }
+            None => groups.push((letters, vec![link], vec![note])),
         }
     }
-    groups.sort_by_key(|(set, _)| letter_set_order(*set));
+    groups.sort_by_key(|(set, _, _)| letter_set_order(*set));
     DutiesView {
         party_name: party.name.value.clone(),
         scope_name: matrix.scope.name.value.clone(),
@@ -593,9 +694,10 @@ pub(crate) fn duties(
         level,
         groups: groups
             .into_iter()
-            .map(|(set, tasks)| DutyGroup {
+            .map(|(set, tasks, notes)| DutyGroup {
                 letters: LetterView::set(set),
                 tasks,
+                notes,
             })
             .collect(),
     }

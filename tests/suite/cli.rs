@@ -51,7 +51,7 @@ fn example_project_checks_with_its_two_seed_warnings() {
         text.contains("warning[summary/empty-heading]: the summary heading \"Anywhere365 Dialogue Cloud specific\" has no items"),
         "{text}"
     );
-    assert!(text.contains(" --> data/summaries.yaml:17:18"), "{text}");
+    assert!(text.contains(" --> data/summaries.yaml:20:18"), "{text}");
     assert!(text.ends_with("\n0 errors, 2 warnings\n"), "{text}");
     assert_eq!(text.matches("warning[").count(), 2, "{text}");
     assert!(!text.contains("error["), "{text}");
@@ -161,7 +161,7 @@ fn github_format_annotates_file_line_and_column() {
     );
     assert!(
         lines.iter().any(
-            |l| l.starts_with("::warning file=data/summaries.yaml,line=17,col=18,")
+            |l| l.starts_with("::warning file=data/summaries.yaml,line=20,col=18,")
                 && l.contains(",title=summary/empty-heading::")
         ),
         "{text}"
@@ -196,7 +196,7 @@ fn json_report_of_the_example() {
     assert_eq!(first["id"], "summary/empty-heading");
     assert_eq!(first["severity"], "warning");
     assert_eq!(first["file"], "data/summaries.yaml");
-    assert_eq!((&first["line"], &first["column"]), (&json!(17), &json!(18)));
+    assert_eq!((&first["line"], &first["column"]), (&json!(20), &json!(18)));
     let second = &report["diagnostics"][1];
     assert_eq!(second["id"], "rasci/responsible-and-supportive");
     assert_eq!(
@@ -324,7 +324,14 @@ fn csv_export_of_one_scope() {
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         header,
-        ["Section", "Task", "Anywhere365", "Customer", "End-users"]
+        [
+            "Section",
+            "Task",
+            "Anywhere365",
+            "Customer",
+            "End-users",
+            "When"
+        ]
     );
     let rows: Vec<Vec<String>> = reader
         .records()
@@ -333,7 +340,7 @@ fn csv_export_of_one_scope() {
     assert_eq!(rows.len(), 14);
     assert_eq!(
         rows[2],
-        ["", "L2-3 Support Anywhere365", "A, R", "S, C, I", ""]
+        ["", "L2-3 Support Anywhere365", "A, R", "S, C, I", "", ""]
     );
     assert_eq!(
         rows[8],
@@ -342,9 +349,13 @@ fn csv_export_of_one_scope() {
             "Provide the Anywhere365 tenant",
             "A, R",
             "I",
+            "",
             ""
         ]
     );
+    // The example defines conditions: its training row names its condition.
+    let training = rows.iter().find(|r| r[1].ends_with("training")).unwrap();
+    assert_eq!(training[5], "training");
 }
 
 #[test]

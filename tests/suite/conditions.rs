@@ -380,3 +380,73 @@ fn the_json_export_carries_the_conditions_and_when() {
     let task = &json["scopes"][0]["sections"][0]["tasks"][0];
     assert!(task.get("when").is_none() && task.get("assignments_when").is_none());
 }
+
+#[test]
+fn a_summary_items_conditional_clause_is_badged_and_switchable_on_its_own() {
+    let project = Project::base()
+        .file("data/conditions.yaml", CONDITIONS)
+        .file(
+            "data/tasks.yaml",
+            "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: Run it\n        when: [training]\n        rasci: { vendor: \"A, R\", customer: I }\n",
+        )
+        .file(
+            "data/summaries.yaml",
+            "summaries:
+  - party: vendor
+    items:
+      - text: Level 2/3 support
+        also:
+          - text: including *24x7*
+            when: [premium-plus]
+",
+        )
+        .build();
+    let checked = project.check_with(&["--deny-warnings"]);
+    assert_eq!(checked.code, 0, "{:#?}", checked.diagnostics);
+    let files = build_clean(&project);
+    let doc = page(&files, "main/index.html");
+    let item = doc.select(&sel("section.summary li")).next().unwrap();
+    // The item itself always applies; only its clause is conditional.
+    assert_eq!(item.value().attr("data-when"), None);
+    let clause = item.select(&sel("span.summary-clause")).next().unwrap();
+    assert_eq!(clause.value().attr("data-when"), Some("premium-plus"));
+    let badge = clause.select(&sel(".condition-badge")).next().unwrap();
+    assert_eq!(text(badge), "Premium Plus support purchased");
+    let source = crate::support::page_source(&files, "main/index.html");
+    assert!(source.contains("Level 2/3 support<span class=\"summary-clause\" data-when=\"premium-plus\">, including <em>24x7</em>"));
+
+    // A clause's condition is checked like any other.
+    let project = Project::base()
+        .file("data/conditions.yaml", CONDITIONS)
+        .file(
+            "data/summaries.yaml",
+            "summaries:\n  - party: vendor\n    items:\n      - text: Support\n        also: [{ text: at night, when: [premium-pluss] }]\n",
+        )
+        .build();
+    let checked = project.check();
+    let unknown = checked.one_at("ref/unknown-condition", "data/summaries.yaml", 5, 41);
+    assert_eq!(unknown["help"], "did you mean `premium-plus`?");
+}
+
+#[test]
+fn the_example_conditions_the_clauses_the_seeds_condition() {
+    let files = build_clean(crate::support::repo());
+    let doc = page(&files, "cloud/index.html");
+    let clauses: Vec<(String, String)> = doc
+        .select(&sel("section.summary span.summary-clause"))
+        .map(|span| {
+            (
+                span.value().attr("data-when").unwrap().to_string(),
+                text(span),
+            )
+        })
+        .collect();
+    assert_eq!(clauses.len(), 2, "{clauses:?}");
+    assert!(clauses.iter().all(|(when, _)| when == "premium-plus"));
+    assert!(
+        clauses[0]
+            .1
+            .starts_with(", including 24x7 for Premium Plus Support"),
+        "{clauses:?}"
+    );
+}

@@ -307,9 +307,13 @@ fn points_on(
     from: &str,
     to: &str,
 ) -> bool {
-    let cell = |id: &str| layout.cells[flow.steps.iter().position(|s| s.id.value == id).unwrap()];
-    let (from, to) = (cell(from), cell(to));
-    to.0 > from.0 || (to.0 == from.0 && to.1.abs_diff(from.1) == 1)
+    let index = |id: &str| flow.steps.iter().position(|s| s.id.value == id).unwrap();
+    let (from_ix, to_ix) = (index(from), index(to));
+    let (from, to) = (layout.cells[from_ix], layout.cells[to_ix]);
+    // A conditional step is a side branch below the step before it, in its cell.
+    let side_branch =
+        from == to && !layout.when[to_ix].is_empty() && layout.stack[to_ix] > layout.stack[from_ix];
+    to.0 > from.0 || (to.0 == from.0 && to.1.abs_diff(from.1) == 1) || side_branch
 }
 
 /// The position of step `id` in the flow's step list.
@@ -335,24 +339,106 @@ fn example_flow_is_layered_into_three_columns() {
     assert_eq!(cell("report").0, cell("validate").0);
     assert_eq!(cell("log-case").0, cell("handle").0);
     assert_eq!(cell("inform").0, cell("closed").0);
+    // The call to the 24x7 line, for Premium Plus customers only, is a side branch:
+    // stacked below the logging of the case, not a column of its own.
+    assert_eq!(cell("call-24x7"), cell("log-case"));
+    assert_eq!(stack("call-24x7"), 2);
+    assert_eq!(
+        layout.when[step_index(flow, "call-24x7")],
+        ["Premium Plus support purchased"]
+    );
     assert_eq!(layout.columns, 3);
     let columns: Vec<usize> = flow.steps.iter().map(|s| cell(&s.id.value).0).collect();
-    assert_eq!(columns, [0, 0, 1, 1, 1, 2, 2]);
-    let hand_over = layout
-        .layout
-        .edges
-        .iter()
-        .find(|e| e.from == "log-case" && e.to == "handle")
-        .unwrap();
-    assert_eq!(hand_over.points.len(), 2, "{:?}", hand_over.points);
-    assert_eq!(hand_over.points[0].x, hand_over.points[1].x);
+    assert_eq!(columns, [0, 0, 1, 1, 1, 1, 2, 2]);
+    for (from, to) in [("log-case", "call-24x7"), ("call-24x7", "handle")] {
+        let hand_over = layout
+            .layout
+            .edges
+            .iter()
+            .find(|e| e.from == from && e.to == to)
+            .unwrap();
+        assert_eq!(hand_over.points.len(), 2, "{:?}", hand_over.points);
+        assert_eq!(hand_over.points[0].x, hand_over.points[1].x);
+    }
     // Reading order follows the arrows within a column.
     assert_eq!(
         layout.order,
         [
-            "report", "validate", "internal", "log-case", "handle", "inform", "closed"
+            "report",
+            "validate",
+            "internal",
+            "log-case",
+            "call-24x7",
+            "handle",
+            "inform",
+            "closed"
         ]
     );
+    // The conditional step is drawn dashed and opens with its condition, in the drawing
+    // and in its text equivalent.
+    let diagram = diagrams::render_flow(flow, &layout);
+    assert!(diagram.svg.contains(
+        "<style>.rasci-diagram .rasci-conditional{stroke-dasharray:6 4;stroke-width:2}</style>"
+    ));
+    let call = diagram.svg.split("data-step=\"call-24x7\"").nth(1).unwrap();
+    assert!(call.starts_with("><rect class=\"rasci-node rasci-step rasci-conditional\""));
+    assert_eq!(
+        layout.layout.boxes[step_index(flow, "call-24x7")].lines[0],
+        "Only if: Premium"
+    );
+    assert!(diagram.text_html.contains(
+        "For P1, also call the 24x7 support number <span class=\"rasci-flow-kind\">(only if: Premium Plus support purchased)</span>"
+    ));
+}
+
+#[test]
+fn a_conditional_step_is_a_side_branch_and_the_same_step_taken_always_a_column() {
+    let flow = |when: &str| {
+        format!(
+            "flows:
+  - id: f
+    title: F
+    lanes:
+      - {{ id: desk, party: desk }}
+      - {{ id: ops, party: ops }}
+    steps:
+      - {{ id: start, lane: desk, kind: start, text: Start, next: [log] }}
+      - {{ id: log, lane: desk, text: Log it, next: [call, fix] }}
+      - {{ id: call, lane: desk, text: Call too, {when}next: [fix] }}
+      - {{ id: fix, lane: ops, text: Fix it, next: [done] }}
+      - {{ id: done, lane: desk, kind: end, text: Done }}
+"
+        )
+    };
+    let files = |when: &str| {
+        vec![
+            ("data/parties.yaml", PARTIES.to_string()),
+            ("data/scopes.yaml", SCOPES.to_string()),
+            ("data/tasks.yaml", TASKS.to_string()),
+            (
+                "data/conditions.yaml",
+                "conditions:\n  - { id: paid, name: Paid }\n".to_string(),
+            ),
+            ("data/flows.yaml", flow(when)),
+        ]
+    };
+    let (_dir, project) = project_from(&files("when: [paid], "));
+    let layout = diagrams::flow_layout(&project, &project.flows[0]);
+    let cell = |id: &str| layout.cells[step_index(&project.flows[0], id)];
+    assert_eq!(cell("call"), cell("log"));
+    assert_eq!(layout.columns, 3, "{:?}", layout.cells);
+    let svg = diagrams::flow_svg(&project, &project.flows[0]).svg;
+    assert!(svg.contains("rasci-step rasci-conditional"));
+
+    // Taken always, the call is a step of its own, a column further right, and nothing
+    // is dashed.
+    let (_dir, project) = project_from(&files(""));
+    let layout = diagrams::flow_layout(&project, &project.flows[0]);
+    let cell = |id: &str| layout.cells[step_index(&project.flows[0], id)];
+    assert_eq!(cell("call").0, cell("log").0 + 1);
+    assert_eq!(layout.columns, 4, "{:?}", layout.cells);
+    let svg = diagrams::flow_svg(&project, &project.flows[0]).svg;
+    assert!(!svg.contains("rasci-conditional"));
 }
 
 /// The content column of a deployment page at the default desktop width (a 1280 px

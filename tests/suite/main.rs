@@ -33,6 +33,8 @@ mod model_pairs;
 mod models;
 mod models_site;
 mod oscal;
+mod notes;
+mod notes_exchange;
 mod output;
 mod per_model;
 mod pipeline;

@@ -599,7 +599,7 @@ fn exports_of_a_project_without_models_keep_their_shape() {
         .unwrap();
     assert!(
         String::from_utf8_lossy(&csv.stdout)
-            .starts_with("Section,Task,Anywhere365,Customer,End-users\n")
+            .starts_with("Section,Task,Anywhere365,Customer,End-users,When\n")
     );
 }
 

@@ -165,6 +165,14 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects/frameworks"),
         frameworks_dir.path(),
     );
+    // A note's marker shows only where a task or a cell has a note; the example has none.
+    let notes_dir = TempDir::new().unwrap();
+    let notes_root = common::copy_example(notes_dir.path());
+    common::edit(
+        &notes_root.join("data/tasks.yaml"),
+        "        rasci: { customer: \"A, R\" }\n",
+        "        note: Within office hours\n        rasci: { customer: \"A, R\" }\n",
+    );
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/golive/templates");
     for folder in ["pages", "partials"] {
         for entry in std::fs::read_dir(theme.join(folder)).unwrap() {
@@ -174,6 +182,7 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
                 // Redirect pages: the default model's pages had `<model>/` addresses.
                 "pages/compare_models.html" | "pages/redirect.html" => &models_root,
                 "pages/framework.html" => &frameworks_root,
+                "partials/notes.html" => &notes_root,
                 _ => &example_root,
             };
             // Each template, replaced by a copy with a marker, shows the marker.
