@@ -143,6 +143,20 @@ fn load_data(
             Ok(DataFile::Flows(f)) => owned.flows.push((*file, f.model, f.flows)),
             Ok(DataFile::Models(f)) => model_defs.extend(f.models),
             Ok(DataFile::Conditions(f)) => project.conditions.extend(f.conditions),
+            Ok(DataFile::Agreement(f)) => match &project.agreement {
+                // One agreement a project: a second file would make it unclear which
+                // version is in force.
+                Some(first) => findings.push(
+                    Diagnostic::new(
+                        RuleId::AgreementValue,
+                        "the project's agreement data is given twice",
+                    )
+                    .at(f.agreement.version.span, "a second agreement")
+                    .label(first.version.span, "the first agreement")
+                    .help("keep one file `data/agreement.yaml`; a model's own agreement goes under `agreement:` in data/models.yaml"),
+                ),
+                None => project.agreement = Some(f.agreement),
+            },
             Err(diagnostic) => {
                 findings.push(diagnostic);
                 project.unread_kinds.push(*kind);
@@ -202,6 +216,7 @@ fn project_of(sources: Sources, config: Config) -> Project {
         flows: Vec::new(),
         conditions: Vec::new(),
         models: Vec::new(),
+        agreement: None,
         unread_kinds: Vec::new(),
     }
 }
@@ -259,6 +274,7 @@ enum DataFile {
     Flows(FlowsFile),
     Models(ModelsFile),
     Conditions(ConditionsFile),
+    Agreement(AgreementFile),
 }
 
 fn parse_data_file(
@@ -276,6 +292,7 @@ fn parse_data_file(
         DataKind::Flows => DataFile::Flows(yaml::parse(sources, file)?),
         DataKind::Models => DataFile::Models(yaml::parse(sources, file)?),
         DataKind::Conditions => DataFile::Conditions(yaml::parse(sources, file)?),
+        DataKind::Agreement => DataFile::Agreement(yaml::parse(sources, file)?),
     })
 }
 

@@ -21,11 +21,12 @@ pub enum DataKind {
     Flows,
     Models,
     Conditions,
+    Agreement,
 }
 
 impl DataKind {
     /// Every kind, in the order findings and help texts list them.
-    pub const ALL: [DataKind; 9] = [
+    pub const ALL: [DataKind; 10] = [
         DataKind::Parties,
         DataKind::Scopes,
         DataKind::Tasks,
@@ -35,6 +36,7 @@ impl DataKind {
         DataKind::Flows,
         DataKind::Models,
         DataKind::Conditions,
+        DataKind::Agreement,
     ];
 
     /// The name files of this kind carry: `parties` for `data/parties.yaml`.
@@ -49,6 +51,7 @@ impl DataKind {
             DataKind::Flows => "flows",
             DataKind::Models => "models",
             DataKind::Conditions => "conditions",
+            DataKind::Agreement => "agreement",
         }
     }
 
@@ -67,7 +70,8 @@ impl DataKind {
             | DataKind::Systems
             | DataKind::Flows
             | DataKind::Models
-            | DataKind::Conditions => false,
+            | DataKind::Conditions
+            | DataKind::Agreement => false,
         }
     }
 
@@ -86,7 +90,8 @@ impl DataKind {
             | DataKind::Tasks
             | DataKind::Summaries
             | DataKind::Systems
-            | DataKind::Flows => false,
+            | DataKind::Flows
+            | DataKind::Agreement => false,
         }
     }
 }

@@ -110,6 +110,9 @@ pub(crate) struct ScopePageView {
     pub(crate) contact: Option<ContactView>,
     /// The operating model the page shows; `None` in a project without models.
     pub(crate) model: Option<ModelView>,
+    /// The agreement data of the page's model (`partials/agreement.html`); `None`
+    /// when the model has none.
+    pub(crate) agreement: Option<super::views::AgreementView>,
     /// The other models that cover the scope, each linked to its comparison with
     /// this page's model; empty in a project without models.
     pub(crate) comparisons: Vec<Link>,

@@ -363,6 +363,7 @@ fn scope_page(
                 }),
             }),
         model: model_view,
+        agreement: views::agreement(project, model),
         comparisons,
         party_names: matrix
             .parties

@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 27] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 28] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -116,6 +116,10 @@ const BUILTIN_TEMPLATES: [(&str, &str); 27] = [
     (
         "partials/duties.html",
         include_str!("../../themes/golive/templates/partials/duties.html"),
+    ),
+    (
+        "partials/agreement.html",
+        include_str!("../../themes/golive/templates/partials/agreement.html"),
     ),
 ];
 

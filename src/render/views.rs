@@ -35,6 +35,44 @@ pub(crate) struct Link {
     pub(crate) href: String,
 }
 
+/// `partials/agreement.html`: the agreement a model's matrices are, as written (dates
+/// as the data writes them: the check has judged them).
+#[derive(Debug, Serialize)]
+pub(crate) struct AgreementView {
+    pub(crate) version: String,
+    pub(crate) effective: String,
+    /// Each approval: the party's name (its id when it is not a party) and the day.
+    pub(crate) approvals: Vec<ApprovalView>,
+    pub(crate) review_every: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ApprovalView {
+    pub(crate) party: String,
+    pub(crate) date: String,
+}
+
+/// The agreement data of model `model`, if it has any.
+pub(crate) fn agreement(project: &Project, model: crate::model::ModelIx) -> Option<AgreementView> {
+    let agreement = project.agreement_of(model)?;
+    Some(AgreementView {
+        version: agreement.version.value.clone(),
+        effective: agreement.effective.value.clone(),
+        approvals: agreement
+            .approvals
+            .iter()
+            .map(|approval| ApprovalView {
+                party: project
+                    .party(&approval.party.value)
+                    .map_or(&approval.party.value, |party| &party.name.value)
+                    .clone(),
+                date: approval.date.value.clone(),
+            })
+            .collect(),
+        review_every: agreement.review_every.as_ref().map(|r| r.value.clone()),
+    })
+}
+
 /// `partials/matrix.html`: the RASCI table of one scope.
 #[derive(Debug, Serialize)]
 pub(crate) struct MatrixView {

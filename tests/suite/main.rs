@@ -4,6 +4,7 @@
 
 mod support;
 
+mod agreement;
 mod brand;
 mod cli;
 mod conditions;
