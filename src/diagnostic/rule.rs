@@ -200,6 +200,8 @@ rules! {
         "An approval of an agreement names a party of the model the agreement is for.";
     AgreementReviewOverdue = "agreement/review-overdue", Warning, configurable: true,
         "An agreement with `review_every` is reviewed in time: its effective date plus the interval is not before today (`SOURCE_DATE_EPOCH` when set).";
+    ConfigVersions = "config/versions", Error, configurable: false,
+        "`versions` in rasci.yaml lists at most 20 versions, newest first, each with a unique id of `a`-`z`, `0`-`9`, `.` and `-` (an address segment), a name, a revision and an effective date YYYY-MM-DD no later than a newer version's.";
 }
 
 impl RuleId {

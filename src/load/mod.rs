@@ -11,6 +11,7 @@ pub mod ids;
 pub mod kinds;
 pub mod markdown;
 pub mod models;
+mod versions;
 pub mod walk;
 pub(crate) mod yaml;
 
@@ -171,6 +172,7 @@ fn load_data(
     ids::check(&project, &mut findings);
     check_theme(root, &mut project, &mut findings)?;
     check_base_url(&mut project, &mut findings);
+    versions::check(&mut project, &mut findings);
     check_edit_url(&mut project, &mut findings);
     brand::check(root, &mut project, &mut findings);
     Ok((project, findings))
@@ -196,6 +198,7 @@ fn default_config() -> Config {
         edit_link: None,
         brand: Default::default(),
         branding: Default::default(),
+        versions: Vec::new(),
         matrix: Default::default(),
         last_updated: true,
         templates: Default::default(),

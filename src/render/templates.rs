@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 28] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 30] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -120,6 +120,14 @@ const BUILTIN_TEMPLATES: [(&str, &str); 28] = [
     (
         "partials/agreement.html",
         include_str!("../../themes/golive/templates/partials/agreement.html"),
+    ),
+    (
+        "partials/version_switcher.html",
+        include_str!("../../themes/golive/templates/partials/version_switcher.html"),
+    ),
+    (
+        "partials/version_banner.html",
+        include_str!("../../themes/golive/templates/partials/version_banner.html"),
     ),
 ];
 

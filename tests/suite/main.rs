@@ -47,3 +47,4 @@ mod site;
 mod snapshots;
 mod templates;
 mod theme;
+mod versions;
