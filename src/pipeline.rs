@@ -309,6 +309,12 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
 #[cfg(feature = "site")]
 pub type OpenRevision = fn(&Path, &str) -> Result<Box<dyn AsRef<Path> + Send>, String>;
 
+/// Compares the project in folder `old` with the one in folder `new` (the repository
+/// being the one around `root`), as `rasci diff --format json` does: the command line
+/// hands in `diff`'s comparison, so the pages and the terminal say the same.
+#[cfg(feature = "site")]
+pub type CompareVersions = fn(&Path, &Path, &Path) -> Result<serde_json::Value, String>;
+
 /// [`build`], publishing beside the working tree each version that `versions:` of
 /// `rasci.yaml` lists, under `v/<id>/`, read with `open`. Each version is loaded,
 /// checked, planned and rendered once, as a site of its own, so N versions cost N
@@ -316,9 +322,13 @@ pub type OpenRevision = fn(&Path, &str) -> Result<Box<dyn AsRef<Path> + Send>, S
 /// banner naming the current one. Each version keeps its own search index, so search
 /// stays within the version read; only the current version has a sitemap.
 #[cfg(feature = "site")]
-pub fn build_published(root: &Path, open: OpenRevision) -> Result<Build, BuildError> {
+pub fn build_published(
+    root: &Path,
+    open: OpenRevision,
+    compare: CompareVersions,
+) -> Result<Build, BuildError> {
     let root = root.to_path_buf();
-    contained(move || build_versions(&root, open))
+    contained(move || build_versions(&root, open, compare))
 }
 
 /// One published version while the site is built: its definition's id and name, the
@@ -334,7 +344,11 @@ struct OldVersion {
 }
 
 #[cfg(feature = "site")]
-fn build_versions(root: &Path, open: OpenRevision) -> Result<Build, BuildError> {
+fn build_versions(
+    root: &Path,
+    open: OpenRevision,
+    compare: CompareVersions,
+) -> Result<Build, BuildError> {
     let Loaded {
         project,
         content,
@@ -397,18 +411,45 @@ fn build_versions(root: &Path, open: OpenRevision) -> Result<Build, BuildError> 
         .as_ref()
         .map_or("Current", |a| a.version.as_str())
         .to_owned();
+    // What changed in each version since the one listed after it.
+    let mut changes = Vec::new();
+    for (index, old) in olds.iter().enumerate() {
+        let newer = match index {
+            0 => root,
+            _ => (*olds[index - 1].tree).as_ref(),
+        };
+        let mut diff = compare(root, (*old.tree).as_ref(), newer)
+            .map_err(|message| fail(&old.id, format!("cannot be compared: {message}")))?;
+        // The sides by the versions' names, not the temporary folders they were read into.
+        diff["old"] = old.name.clone().into();
+        diff["new"] = match index {
+            0 => current_name.clone(),
+            _ => olds[index - 1].name.clone(),
+        }
+        .into();
+        changes.push(Some(diff));
+    }
+    changes.push(None);
+    let mut changes = changes.into_iter();
     let mut list = vec![crate::plan::versions::PublishedVersion {
         name: current_name,
         prefix: String::new(),
         paths: current.plan.paths(),
+        changes: changes.next().flatten(),
     }];
-    list.extend(olds.iter().zip(&checked_olds).map(|(old, checked)| {
-        crate::plan::versions::PublishedVersion {
-            name: old.name.clone(),
-            prefix: crate::plan::versions::prefix(&old.id),
-            paths: checked.plan.paths(),
-        }
-    }));
+    list.extend(
+        olds.iter()
+            .zip(&checked_olds)
+            .zip(changes)
+            .map(
+                |((old, checked), changes)| crate::plan::versions::PublishedVersion {
+                    name: old.name.clone(),
+                    prefix: crate::plan::versions::prefix(&old.id),
+                    paths: checked.plan.paths(),
+                    changes,
+                },
+            ),
+    );
     let versions = |this| crate::plan::versions::SiteVersions {
         list: list.clone(),
         this,

@@ -704,3 +704,16 @@ fn compare(old: String, new: String, before: Snapshot, after: &Snapshot) -> Diff
         overrides,
     }
 }
+
+/// The comparison of `rasci diff --format json` of two project folders, as `build`
+/// publishes it for each version (`pipeline::CompareVersions`).
+#[cfg(feature = "site")]
+pub(crate) fn compare_folders(
+    root: &Path,
+    old: &Path,
+    new: &Path,
+) -> Result<serde_json::Value, String> {
+    let diff = diff(root, &Side::Folder(old.into()), &Side::Folder(new.into()))
+        .map_err(|error| error.to_string())?;
+    serde_json::to_value(diff).map_err(|error| error.to_string())
+}

@@ -23,6 +23,9 @@ pub(crate) struct PublishedVersion {
     pub(crate) prefix: String,
     /// The paths of its pages, from its own root.
     pub(crate) paths: HashSet<String>,
+    /// What changed since the version listed after it, as `rasci diff --format json`
+    /// says it (the one comparison of the two); `None` for the oldest version.
+    pub(crate) changes: Option<serde_json::Value>,
 }
 
 /// Every published version, and which one is being built; the first is the current.
@@ -88,6 +91,14 @@ impl SiteVersions {
             .collect()
     }
 
+    /// What changed in the version being built since the one before it, with that
+    /// version's name; `None` for the oldest.
+    pub(crate) fn changes(&self) -> Option<(&str, &serde_json::Value)> {
+        let changes = self.list[self.this].changes.as_ref()?;
+        let before = self.list.get(self.this + 1)?;
+        Some((&before.name, changes))
+    }
+
     /// The name of the version being built.
     pub(crate) fn this_name(&self) -> &str {
         &self.list[self.this].name
@@ -103,6 +114,7 @@ mod tests {
             name: name.to_owned(),
             prefix: prefix.to_owned(),
             paths: paths.iter().map(|p| p.to_string()).collect(),
+            changes: None,
         };
         SiteVersions {
             list: vec![

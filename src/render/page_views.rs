@@ -130,6 +130,10 @@ pub(crate) struct ScopePageView {
     pub(crate) json_href: String,
     pub(crate) xlsx_href: String,
     pub(crate) matrix: MatrixView,
+    /// What changed in this page's table since the version before this one
+    /// (`partials/changes.html`); `None` unless `build` publishes versions and this one
+    /// has a predecessor.
+    pub(crate) changed: Option<super::views::ChangedView>,
     /// Id of the heading over the systems; `None` when the scope shows none.
     pub(crate) systems_id: Option<String>,
     pub(crate) systems: Option<SystemsView>,

@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 30] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 31] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -128,6 +128,10 @@ const BUILTIN_TEMPLATES: [(&str, &str); 30] = [
     (
         "partials/version_banner.html",
         include_str!("../../themes/golive/templates/partials/version_banner.html"),
+    ),
+    (
+        "partials/changes.html",
+        include_str!("../../themes/golive/templates/partials/changes.html"),
     ),
 ];
 

@@ -73,6 +73,57 @@ pub(crate) fn agreement(project: &Project, model: crate::model::ModelIx) -> Opti
     })
 }
 
+/// `partials/changes.html`: what changed in one table since the version before, as
+/// `rasci diff --format json` writes it for the table's model and scope (`matrix`:
+/// `tasks_added`, `tasks_removed`, `tasks_moved`, `tasks_retitled`, `letters`), each
+/// letter change also with the party's `party_name` and the task's `title`.
+#[derive(Debug, Serialize)]
+pub(crate) struct ChangedView {
+    pub(crate) heading_id: String,
+    /// The name of the version before this one.
+    pub(crate) since: String,
+    /// `None` when the table did not change.
+    pub(crate) matrix: Option<serde_json::Value>,
+    /// The diff's `parties`: `added`, `removed`, `renamed`.
+    pub(crate) parties: serde_json::Value,
+}
+
+/// The changes of the table of `matrix` since the version before, if versions are
+/// published and this one has a predecessor.
+pub(crate) fn changed(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> Option<ChangedView> {
+    let (since, diff) = env.data.versions?.changes()?;
+    let project = env.data.project;
+    let model = project.model_at(matrix.model).id();
+    let mut entry = diff["matrices"]
+        .as_array()?
+        .iter()
+        .find(|m| m["scope"] == matrix.scope.id.value.as_str() && m["model"].as_str() == model)
+        .cloned();
+    if let Some(letters) = entry.as_mut().and_then(|m| m["letters"].as_array_mut()) {
+        // A letter change is of a task and a party of this version: their names are
+        // shown, the ids where one is not found.
+        for change in letters {
+            let party = change["party"].as_str().unwrap_or_default().to_owned();
+            let task = change["task"].as_str().unwrap_or_default().to_owned();
+            let name = project
+                .party(&party)
+                .map_or(party.clone(), |p| p.name.value.clone());
+            let title = matrix
+                .rows()
+                .find(|row| row.task.id.value == task)
+                .map_or(task.clone(), |row| row.task.title.value.clone());
+            change["party_name"] = name.into();
+            change["title"] = title.into();
+        }
+    }
+    Some(ChangedView {
+        heading_id: env.id("changed-in-this-version"),
+        since: since.to_owned(),
+        matrix: entry,
+        parties: diff["parties"].clone(),
+    })
+}
+
 /// `partials/matrix.html`: the RASCI table of one scope.
 #[derive(Debug, Serialize)]
 pub(crate) struct MatrixView {

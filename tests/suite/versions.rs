@@ -271,8 +271,9 @@ fn an_older_version_s_pages_name_the_current_version_and_link_its_page() {
 fn search_stays_within_its_version_and_the_sitemap_lists_the_current_one() {
     let files = &built().files;
     let index = |path: &str| String::from_utf8(files[path].clone()).unwrap();
+    // The current version has the task added in 2025.2; the oldest lacks it (its search
+    // index is its own, not the current one's).
     assert!(index("search-index.js").contains("Train the staff"));
-    assert!(!index("search-index.js").contains("Report on it"));
     assert!(index("v/2025.1/search-index.js").contains("Report on it"));
     assert!(!index("v/2025.1/search-index.js").contains("Train the staff"));
     // An old page loads the search of its own version.
@@ -334,5 +335,85 @@ fn a_revision_that_is_not_there_or_does_not_load_is_an_error_naming_it() {
     assert!(
         stderr.contains("version `2025.1`: its revision has "),
         "{stderr}"
+    );
+}
+
+/// The changes a page's "Changed in this version" lists: (kind, task, party).
+fn page_changes(path: &str) -> Vec<(String, String, String)> {
+    page(&built().files, path)
+        .select(&sel(".changes li[data-change]"))
+        .map(|li| {
+            let attr = |name: &str| li.value().attr(name).unwrap_or_default().to_owned();
+            (attr("data-change"), attr("data-task"), attr("data-party"))
+        })
+        .collect()
+}
+
+/// The same changes as `rasci diff OLD [NEW] --format json` gives them for scope `main`.
+fn diff_changes(revisions: &[&str]) -> (Vec<(String, String, String)>, serde_json::Value) {
+    let output = rasci()
+        .arg("diff")
+        .args(revisions)
+        .args(["--format", "json", "--root"])
+        .arg(built().project.root())
+        .output()
+        .unwrap();
+    crate::support::assert_success(&output);
+    let diff: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut changes = Vec::new();
+    for matrix in diff["matrices"].as_array().unwrap() {
+        assert_eq!(matrix["scope"], "main");
+        for (kind, list) in [
+            ("added", "tasks_added"),
+            ("removed", "tasks_removed"),
+            ("moved", "tasks_moved"),
+            ("retitled", "tasks_retitled"),
+            ("letters", "letters"),
+        ] {
+            for change in matrix[list].as_array().unwrap() {
+                let party = change["party"].as_str().unwrap_or_default();
+                let task = change["task"].as_str().unwrap();
+                changes.push((kind.to_owned(), task.to_owned(), party.to_owned()));
+            }
+        }
+    }
+    (changes, diff["parties"].clone())
+}
+
+#[test]
+fn changed_in_this_version_lists_what_rasci_diff_says_change_for_change() {
+    // 2025.2 → now: a task removed, a party renamed (its letters the same).
+    let (now, parties) = diff_changes(&["v2025.2"]);
+    assert_eq!(
+        now,
+        [("removed".to_owned(), "report".to_owned(), String::new())]
+    );
+    assert_eq!(page_changes("main/index.html"), now);
+    assert_eq!(parties["renamed"][0]["old"]["id"], "customer");
+    let html = page(&built().files, "main/index.html");
+    let renamed: Vec<String> = html
+        .select(&sel(".changes .change-renamed"))
+        .map(crate::support::text)
+        .collect();
+    assert_eq!(renamed, ["Customer (customer) is now Client (client)."]);
+    // 2025.1 → 2025.2: a task added and a letter moved.
+    let (then, _) = diff_changes(&["v2025.1", "v2025.2"]);
+    assert_eq!(
+        then,
+        [
+            ("added".to_owned(), "train".to_owned(), String::new()),
+            ("letters".to_owned(), "run".to_owned(), "vendor".to_owned()),
+            (
+                "letters".to_owned(),
+                "run".to_owned(),
+                "customer".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(page_changes("v/2025.2/main/index.html"), then);
+    // The oldest version has nothing before it.
+    assert!(
+        !String::from_utf8_lossy(&built().files["v/2025.1/main/index.html"])
+            .contains("changed-in-this-version")
     );
 }
