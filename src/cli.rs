@@ -541,7 +541,11 @@ fn split_file(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
 fn build(root: &Path, out: &Path, force: bool) -> Result<u8> {
     crate::write::check_output(root, out, force)?;
     let started = std::time::Instant::now();
-    let built = pipeline::build(root)?;
+    let built = pipeline::build_published(
+        root,
+        crate::diff::git::open_revision,
+        crate::diff::compare_folders,
+    )?;
     let color = use_color(std::io::stderr().is_terminal());
     if !built.findings.diagnostics.is_empty() {
         eprint!(

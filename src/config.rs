@@ -64,12 +64,38 @@ pub struct Config {
     pub(crate) templates: TemplatesConfig,
     #[serde(default)]
     pub(crate) brand: BrandConfig,
+    /// Earlier versions to publish beside the working tree's, newest first: each a git
+    /// revision built under `v/<id>/`. The loader empties the list when an entry is not
+    /// usable (`config/versions`).
+    #[serde(default)]
+    #[schemars(length(max = 20))]
+    pub(crate) versions: Vec<VersionDef>,
     /// `brand` once the loader has found it usable (the logo read, the colours parsed and
     /// contrast-checked, the addresses parsed): the only form the site is built from.
     #[serde(skip)]
     #[schemars(skip)]
     pub(crate) branding: Branding,
 }
+
+/// One published version: a git revision of the project, built under `v/<id>/`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionDef {
+    /// The version's segment of the site's addresses (`v/2025.1/`): 1 to 32 lowercase
+    /// ASCII letters, digits, `.` and `-`, starting with a letter or digit.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]{0,31}$"))]
+    pub id: Located<String>,
+    /// The name the version switcher and the banner show, e.g. `2025.1 (April 2025)`.
+    pub name: Located<String>,
+    /// The git revision holding the version: a tag such as `v2025.1`, a branch or a commit.
+    pub revision: Located<String>,
+    /// The day the version took effect, `YYYY-MM-DD`.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    pub effective: Located<String>,
+}
+
+/// The most versions `versions:` may list: each is a whole build of the site.
+pub const MAX_VERSIONS: usize = 20;
 
 /// The `brand:` section: what makes the site a vendor's own without templates.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

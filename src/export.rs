@@ -118,7 +118,27 @@ pub(crate) struct ExportScope<'a> {
     /// The model's party ids in column order, when the project has models.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) parties: Option<Vec<&'a str>>,
+    /// The agreement data of the matrix's model; left out when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) agreement: Option<ExportAgreement<'a>>,
     pub(crate) sections: Vec<ExportSection<'a>>,
+}
+
+/// The agreement a matrix is part of: its version label, effective date (`YYYY-MM-DD`),
+/// approvals and review interval, as written.
+#[derive(Serialize)]
+pub(crate) struct ExportAgreement<'a> {
+    pub(crate) version: &'a str,
+    pub(crate) effective: &'a str,
+    pub(crate) approvals: Vec<ExportApproval<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) review_every: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ExportApproval<'a> {
+    pub(crate) party: &'a str,
+    pub(crate) date: &'a str,
 }
 
 #[derive(Serialize)]
@@ -215,6 +235,21 @@ pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Ex
                 name: &matrix.scope.name.value,
                 model: project.model_at(matrix.model).id(),
                 parties: project.has_models().then(|| party_ids(&matrix.parties)),
+                agreement: project
+                    .agreement_of(matrix.model)
+                    .map(|agreement| ExportAgreement {
+                        version: &agreement.version.value,
+                        effective: &agreement.effective.value,
+                        approvals: agreement
+                            .approvals
+                            .iter()
+                            .map(|a| ExportApproval {
+                                party: &a.party.value,
+                                date: &a.date.value,
+                            })
+                            .collect(),
+                        review_every: agreement.review_every.as_ref().map(|r| r.value.as_str()),
+                    }),
                 sections: matrix
                     .sections
                     .iter()

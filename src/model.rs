@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 mod frameworks;
+mod agreement;
 mod ix;
 mod kind;
 mod operating;
@@ -28,6 +29,8 @@ pub use frameworks::{
     Control, Framework, MAX_CONTROL_LEN, MAX_CONTROLS_PER_FRAMEWORK, MAX_CONTROLS_PER_TASK,
     MAX_FRAMEWORKS,
 };
+pub(crate) use agreement::AgreementFile;
+pub use agreement::{Agreement, Approval, Day, Interval, MAX_REVIEW_DAYS, MAX_VERSION_LABEL};
 pub use ix::{ModelIx, ScopeIx};
 pub use kind::DataKind;
 pub use operating::{Model, ModelDef, ModelsFile};
@@ -766,6 +769,9 @@ pub struct Project {
     /// The operating models, in the order of `data/models.yaml`; never empty: without
     /// models the project is one implicit model of every party and scope.
     pub models: Vec<Model>,
+    /// The project's agreement data (`data/agreement.yaml`): that of the implicit model,
+    /// and of every model that carries none of its own.
+    pub agreement: Option<Agreement>,
     /// Kinds of data file of which a file could not be read or parsed (or of which there
     /// is none). Their ids are unknown, so checks that would report every reference to
     /// them as unknown stay silent: one mistake gives one finding, not a page of echoes.
@@ -811,6 +817,14 @@ impl Project {
     /// The scope at `scope`.
     pub(crate) fn scope_at(&self, scope: ScopeIx) -> &Scope {
         &self.scopes[scope.0]
+    }
+
+    /// The agreement data of the model at `model`: its own `agreement:`, else the
+    /// project's (`data/agreement.yaml`), else none.
+    pub fn agreement_of(&self, model: ModelIx) -> Option<&Agreement> {
+        let own = self.model_at(model).def.as_ref();
+        own.and_then(|def| def.agreement.as_ref())
+            .or(self.agreement.as_ref())
     }
 
     /// The condition with id `id`.

@@ -45,6 +45,11 @@ use std::sync::Arc;
 pub enum BuildError {
     Load(LoadError),
     Theme(ThemeError),
+    /// A version of `versions:` (rasci.yaml) that cannot be read, loaded or built.
+    Version {
+        id: String,
+        message: String,
+    },
 }
 
 #[cfg(feature = "site")]
@@ -53,6 +58,7 @@ impl std::fmt::Display for BuildError {
         match self {
             BuildError::Load(e) => e.fmt(f),
             BuildError::Theme(e) => e.fmt(f),
+            BuildError::Version { id, message } => write!(f, "version `{id}`: {message}"),
         }
     }
 }
@@ -296,6 +302,190 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
     contained(move || build_here(&root))
 }
 
+/// Opens a published version: the project's files as git revision `rev` of the
+/// repository around `root` holds them, in a folder that lives as long as the value
+/// returned. The command line gives `diff`'s reading of revisions, which this stage may
+/// not import (`diff` runs the pipeline).
+#[cfg(feature = "site")]
+pub type OpenRevision = fn(&Path, &str) -> Result<Box<dyn AsRef<Path> + Send>, String>;
+
+/// Compares the project in folder `old` with the one in folder `new` (the repository
+/// being the one around `root`), as `rasci diff --format json` does: the command line
+/// hands in `diff`'s comparison, so the pages and the terminal say the same.
+#[cfg(feature = "site")]
+pub type CompareVersions = fn(&Path, &Path, &Path) -> Result<serde_json::Value, String>;
+
+/// [`build`], publishing beside the working tree each version that `versions:` of
+/// `rasci.yaml` lists, under `v/<id>/`, read with `open`. Each version is loaded,
+/// checked, planned and rendered once, as a site of its own, so N versions cost N
+/// builds; every page gets the version switcher, and an older version's pages the
+/// banner naming the current one. Each version keeps its own search index, so search
+/// stays within the version read; only the current version has a sitemap.
+#[cfg(feature = "site")]
+pub fn build_published(
+    root: &Path,
+    open: OpenRevision,
+    compare: CompareVersions,
+) -> Result<Build, BuildError> {
+    let root = root.to_path_buf();
+    contained(move || build_versions(&root, open, compare))
+}
+
+/// One published version while the site is built: its definition's id and name, the
+/// folder its files were read into (kept until it is rendered), and what was loaded.
+#[cfg(feature = "site")]
+struct OldVersion {
+    id: String,
+    name: String,
+    tree: Box<dyn AsRef<Path> + Send>,
+    project: Project,
+    content: Vec<ContentPage>,
+    findings: Findings,
+}
+
+#[cfg(feature = "site")]
+fn build_versions(
+    root: &Path,
+    open: OpenRevision,
+    compare: CompareVersions,
+) -> Result<Build, BuildError> {
+    let Loaded {
+        project,
+        content,
+        findings,
+    } = load(root)?;
+    if project.config.versions.is_empty() {
+        let history = start_history(root, &project);
+        let site = {
+            let checked = check(&project, &content, findings);
+            render(root, checked, None, history)?
+        };
+        return Ok(site.finish(project).0);
+    }
+    let fail = |id: &str, message: String| BuildError::Version {
+        id: id.to_owned(),
+        message,
+    };
+    let mut olds = Vec::new();
+    for def in &project.config.versions {
+        let id = def.id.as_str();
+        let tree = open(root, &def.revision.value).map_err(|message| {
+            fail(
+                id,
+                format!("cannot read revision `{}`: {message}", def.revision.value),
+            )
+        })?;
+        let loaded = load((*tree).as_ref()).map_err(|error| {
+            fail(
+                id,
+                format!("revision `{}` does not load: {error}", def.revision.value),
+            )
+        })?;
+        olds.push(OldVersion {
+            id: id.to_owned(),
+            name: def.name.value.clone(),
+            tree,
+            project: loaded.project,
+            content: loaded.content,
+            findings: loaded.findings,
+        });
+    }
+    let history = start_history(root, &project);
+    let mut current = check(&project, &content, findings);
+    let mut checked_olds = Vec::new();
+    for old in &olds {
+        let checked = check(&old.project, &old.content, old.findings.clone());
+        let errors = checked.findings.errors();
+        if errors > 0 {
+            return Err(fail(
+                &old.id,
+                format!("its revision has {errors} error(s); run `rasci check` on it"),
+            ));
+        }
+        checked_olds.push(checked);
+    }
+    // The current version is named by the project's agreement data when it has a
+    // version label.
+    let current_name = project
+        .agreement
+        .as_ref()
+        .map_or("Current", |a| a.version.as_str())
+        .to_owned();
+    // What changed in each version since the one listed after it.
+    let mut changes = Vec::new();
+    for (index, old) in olds.iter().enumerate() {
+        let newer = match index {
+            0 => root,
+            _ => (*olds[index - 1].tree).as_ref(),
+        };
+        let mut diff = compare(root, (*old.tree).as_ref(), newer)
+            .map_err(|message| fail(&old.id, format!("cannot be compared: {message}")))?;
+        // The sides by the versions' names, not the temporary folders they were read into.
+        diff["old"] = old.name.clone().into();
+        diff["new"] = match index {
+            0 => current_name.clone(),
+            _ => olds[index - 1].name.clone(),
+        }
+        .into();
+        changes.push(Some(diff));
+    }
+    changes.push(None);
+    let mut changes = changes.into_iter();
+    let mut list = vec![crate::plan::versions::PublishedVersion {
+        name: current_name,
+        prefix: String::new(),
+        paths: current.plan.paths(),
+        changes: changes.next().flatten(),
+    }];
+    list.extend(
+        olds.iter()
+            .zip(&checked_olds)
+            .zip(changes)
+            .map(
+                |((old, checked), changes)| crate::plan::versions::PublishedVersion {
+                    name: old.name.clone(),
+                    prefix: crate::plan::versions::prefix(&old.id),
+                    paths: checked.plan.paths(),
+                    changes,
+                },
+            ),
+    );
+    let versions = |this| crate::plan::versions::SiteVersions {
+        list: list.clone(),
+        this,
+    };
+    current.plan.versions = Some(versions(0));
+    let mut rendered_olds = Vec::new();
+    for (index, (old, mut checked)) in olds.iter().zip(checked_olds).enumerate() {
+        checked.plan.versions = Some(versions(index + 1));
+        let mut site = render((*old.tree).as_ref(), checked, None, Pending::none())?;
+        site.keep_version_links(&versions(index + 1));
+        rendered_olds.push(site);
+    }
+    let mut site = render(root, current, None, history)?;
+    site.keep_version_links(&versions(0));
+    let (mut build, _) = site.finish(project);
+    let mut files = std::mem::take(&mut Arc::make_mut(&mut build.site).files);
+    for (old, rendered) in olds.into_iter().zip(rendered_olds) {
+        let (built, _) = rendered.finish(old.project);
+        let errors = built.findings.errors();
+        if errors > 0 {
+            return Err(fail(&old.id, format!("its site has {errors} error(s)")));
+        }
+        let prefix = crate::plan::versions::prefix(&old.id);
+        let site = Arc::unwrap_or_clone(built.site);
+        for (path, bytes) in site.files {
+            // Search engines and the host's 404 page belong to the current version.
+            let own = path.starts_with("sitemap") || path == "robots.txt" || path == "404.html";
+            if !own {
+                files.insert(format!("{prefix}{path}"), bytes);
+            }
+        }
+    }
+    Arc::make_mut(&mut build.site).files = files;
+    Ok(build)
+}
+
 /// Runs a build within the render budget (see [`crate::render::budget::contain_until`]): a
 /// template that never ends is an error naming it, not a build that never returns.
 #[cfg(feature = "site")]
@@ -520,6 +710,15 @@ fn render(
 
 #[cfg(feature = "site")]
 impl RenderedSite {
+    /// Leaves out of the link check the links of the version switcher, which lead to
+    /// other versions' pages: those are not in this version's site, and each is a page
+    /// the other version planned.
+    fn keep_version_links(&mut self, versions: &crate::plan::versions::SiteVersions) {
+        self.rendered.problems.retain(|problem| {
+            problem.written.is_some() || !versions.hrefs(&problem.page).contains(&problem.href)
+        });
+    }
+
     /// Reports the broken links of the built site (adding the built pages they are in to
     /// the project's sources, so the report can quote them) and sorts the findings.
     fn finish(self, mut project: Project) -> (Build, crate::render::memo::RenderMemo) {

@@ -29,6 +29,7 @@ fn data_file(kind: DataKind) -> (String, Schema) {
         DataKind::Models => one::<ModelsFile>(name, &title("operating models")),
         DataKind::Conditions => one::<ConditionsFile>(name, &title("conditions")),
         DataKind::Frameworks => one::<FrameworksFile>(name, &title("control frameworks")),
+        DataKind::Agreement => one::<AgreementFile>(name, &title("agreement data")),
     }
 }
 

@@ -2,6 +2,7 @@
 //! lives in its own file; their ids are [`RuleId`](crate::diagnostic::RuleId)s, declared
 //! below every stage because the loader and the renderer raise findings too.
 
+mod agreement;
 mod conditions;
 mod config;
 mod controls;
@@ -28,6 +29,7 @@ pub(crate) fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut F
     outputs::check(project, matrices, &mut found);
     flows::check(project, &mut found);
     summaries::check(project, &mut found);
+    agreement::check(project, &mut found);
     findings.extend(found);
     config::apply_severity_config(project, findings);
     findings.sort(&project.sources);

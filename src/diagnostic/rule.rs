@@ -13,8 +13,8 @@
 //! from `rasci.yaml` (see `check::config`), and reporters only read these facts.
 //!
 //! Families by the stage that raises them:
-//! - `check` (one file per family): `rasci/*`, `ref/*`, `model/*`, `flow/*`, `summary/*`, `output/*`
-//!   and `config/unknown-rule`;
+//! - `check` (one file per family): `rasci/*`, `ref/*`, `model/*`, `flow/*`, `summary/*`, `output/*`,
+//!   `agreement/*` (but the second agreement file, found by `load`) and `config/unknown-rule`;
 //! - `load`, while files are read: `yaml/*`, `file/*`, `id/*`, `config/base-url`,
 //!   `config/theme`, `config/edit-url`, `config/brand`, `rasci/unknown-letter` and `rasci/repeated-letter` (found while
 //!   cells are parsed into letters), and `ref/unknown-model` and `ref/missing-model`
@@ -200,6 +200,14 @@ rules! {
         "A control reference names a control its framework lists, when the framework lists its controls.";
     RasciFrameworkLimits = "rasci/framework-limits", Error, configurable: false,
         "At most 32 frameworks, 2,000 controls a framework and 32 control references a task; control ids and link patterns keep to their form.";
+    AgreementValue = "agreement/value", Error, configurable: false,
+        "Agreement data is well-formed: dates are calendar days written YYYY-MM-DD, `review_every` is a number of days, weeks, months or years of at most 10 years, the version label has 1 to 64 characters, and a project has one agreement file.";
+    AgreementUnknownApprover = "agreement/unknown-approver", Error, configurable: true,
+        "An approval of an agreement names a party of the model the agreement is for.";
+    AgreementReviewOverdue = "agreement/review-overdue", Warning, configurable: true,
+        "An agreement with `review_every` is reviewed in time: its effective date plus the interval is not before today (`SOURCE_DATE_EPOCH` when set).";
+    ConfigVersions = "config/versions", Error, configurable: false,
+        "`versions` in rasci.yaml lists at most 20 versions, newest first, each with a unique id of `a`-`z`, `0`-`9`, `.` and `-` (an address segment), a name, a revision and an effective date YYYY-MM-DD no later than a newer version's.";
 }
 
 impl RuleId {

@@ -54,6 +54,13 @@ fn human(diff: &Diff) -> String {
         for named in &changes.removed {
             let _ = writeln!(out, "- {what} `{}` ({})", named.id, named.name);
         }
+        for renamed in &changes.renamed {
+            let _ = writeln!(
+                out,
+                "~ {what} `{}` ({}) renamed `{}` ({})",
+                renamed.old.id, renamed.old.name, renamed.new.id, renamed.new.name
+            );
+        }
     };
     kinds("party", &diff.parties);
     kinds("scope", &diff.scopes);
@@ -285,6 +292,16 @@ fn markdown(diff: &Diff) -> String {
                 "- {what} removed: {} ({})",
                 cell(&named.id),
                 cell(&named.name)
+            );
+        }
+        for renamed in &changes.renamed {
+            let _ = writeln!(
+                out,
+                "- {what} renamed: {} ({}) → {} ({})",
+                cell(&renamed.old.id),
+                cell(&renamed.old.name),
+                cell(&renamed.new.id),
+                cell(&renamed.new.name)
             );
         }
     };

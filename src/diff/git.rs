@@ -72,6 +72,18 @@ impl TempDir {
     }
 }
 
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// [`checkout`] as `build` opens a published version (`pipeline::OpenRevision`).
+#[cfg(feature = "site")]
+pub(crate) fn open_revision(root: &Path, rev: &str) -> Result<Box<dyn AsRef<Path> + Send>, String> {
+    checkout(root, rev).map(|dir| Box::new(dir) as Box<dyn AsRef<Path> + Send>)
+}
+
 /// Removes from `base` the temporary folders of `diff`s that are gone without removing
 /// them (killed by SIGKILL, or a machine that stopped): only folders (never a link)
 /// named as [`TempDir::new`] names them, of a process that no longer runs.

@@ -93,17 +93,28 @@ pub(crate) struct Named {
     pub(crate) name: String,
 }
 
-/// What was added and what was removed.
+/// What was added, what was removed, and what was renamed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub(crate) struct AddedRemoved {
     pub(crate) added: Vec<Named>,
     pub(crate) removed: Vec<Named>,
+    /// Parties whose id changed, the new one listing the old under `aliases:`: one
+    /// party renamed, not one removed and another added. Left out of JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) renamed: Vec<Renamed>,
 }
 
 impl AddedRemoved {
     fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty()
+        self.added.is_empty() && self.removed.is_empty() && self.renamed.is_empty()
     }
+}
+
+/// A party under its old id and name and its new ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Renamed {
+    pub(crate) old: Named,
+    pub(crate) new: Named,
 }
 
 /// The letters one party holds in a row.
@@ -261,7 +272,7 @@ pub(crate) fn diff(root: &Path, old: &Side, new: &Side) -> Result<Diff, DiffErro
     refuse_broken(new, &new_loaded, &old_loaded)?;
     let before = Snapshot::of(old_loaded);
     let after = Snapshot::of(new_loaded);
-    Ok(compare(old.label(), new.label(), &before, &after))
+    Ok(compare(old.label(), new.label(), before, &after))
 }
 
 /// A side's files on disk: the folder itself, or a revision read into a temporary folder
@@ -403,6 +414,8 @@ type OverrideKey = (Option<String>, String, String, String);
 /// What the comparison needs of one side, owned, so the loaded project can go.
 struct Snapshot {
     parties: Vec<Named>,
+    /// The former ids (`aliases:`) of each party, beside `parties`.
+    party_aliases: Vec<Vec<String>>,
     scopes: Vec<Named>,
     matrices: Vec<MatrixSnapshot>,
     /// (model, task, scope, party) → the override's letters; the model is `None` for
@@ -478,6 +491,11 @@ impl Snapshot {
                     id: p.id.value.clone(),
                     name: p.name.value.clone(),
                 })
+                .collect(),
+            party_aliases: project
+                .parties
+                .iter()
+                .map(|p| p.aliases.iter().map(|a| a.value.clone()).collect())
                 .collect(),
             scopes: project.scopes.iter().map(scope_named).collect(),
             matrices,
@@ -578,6 +596,7 @@ fn added_removed(before: &[Named], after: &[Named]) -> AddedRemoved {
             .filter(|n| !has(after, &n.id))
             .cloned()
             .collect(),
+        renamed: Vec::new(),
     }
 }
 
@@ -738,7 +757,77 @@ fn compare_extras(
     }
 }
 
-fn compare(old: String, new: String, before: &Snapshot, after: &Snapshot) -> Diff {
+/// The parties renamed between `before` and `after`: a new party whose `aliases:` name
+/// an old party that is gone. Each old party is renamed once, to the first new party
+/// (in file order) that claims it.
+fn party_renames(before: &Snapshot, after: &Snapshot) -> Vec<Renamed> {
+    let has = |list: &[Named], id: &str| list.iter().any(|n| n.id == id);
+    let mut renames: Vec<Renamed> = Vec::new();
+    for (party, aliases) in after.parties.iter().zip(&after.party_aliases) {
+        if has(&before.parties, &party.id) {
+            continue;
+        }
+        let old = aliases.iter().find_map(|alias| {
+            let old = before.parties.iter().find(|p| &p.id == alias)?;
+            let free = !has(&after.parties, alias) && !renames.iter().any(|r| &r.old.id == alias);
+            free.then_some(old)
+        });
+        if let Some(old) = old {
+            renames.push(Renamed {
+                old: old.clone(),
+                new: party.clone(),
+            });
+        }
+    }
+    renames
+}
+
+impl Snapshot {
+    /// The snapshot with each renamed party under its new id, so that its letters and
+    /// overrides compare with the new side's as those of one party.
+    fn with_renames(mut self, renames: &[Renamed]) -> Snapshot {
+        if renames.is_empty() {
+            return self;
+        }
+        let new_id = |id: &str| {
+            renames
+                .iter()
+                .find(|r| r.old.id == id)
+                .map(|r| r.new.id.clone())
+        };
+        for party in &mut self.parties {
+            if let Some(id) = new_id(&party.id) {
+                party.id = id;
+            }
+        }
+        for matrix in &mut self.matrices {
+            for row in matrix.rows.values_mut() {
+                row.letters = std::mem::take(&mut row.letters)
+                    .into_iter()
+                    .map(|(party, letters)| (new_id(&party).unwrap_or(party), letters))
+                    .collect();
+                row.extras = std::mem::take(&mut row.extras)
+                    .into_iter()
+                    .map(|(party, extras)| (party.map(|p| new_id(&p).unwrap_or(p)), extras))
+                    .collect();
+            }
+        }
+        self.overrides = std::mem::take(&mut self.overrides)
+            .into_iter()
+            .map(|((model, task, scope, party), letters)| {
+                (
+                    (model, task, scope, new_id(&party).unwrap_or(party)),
+                    letters,
+                )
+            })
+            .collect();
+        self
+    }
+}
+
+fn compare(old: String, new: String, before: Snapshot, after: &Snapshot) -> Diff {
+    let renamed = party_renames(&before, after);
+    let before = &before.with_renames(&renamed);
     let matrices: Vec<MatrixDiff> = after
         .matrices
         .iter()
@@ -774,7 +863,10 @@ fn compare(old: String, new: String, before: &Snapshot, after: &Snapshot) -> Dif
             })
         })
         .collect();
-    let parties = added_removed(&before.parties, &after.parties);
+    let parties = AddedRemoved {
+        renamed,
+        ..added_removed(&before.parties, &after.parties)
+    };
     let scopes = added_removed(&before.scopes, &after.scopes);
     let controls = compare_controls(before, after);
     let changed = !parties.is_empty()
@@ -793,4 +885,17 @@ fn compare(old: String, new: String, before: &Snapshot, after: &Snapshot) -> Dif
         overrides,
         controls,
     }
+}
+
+/// The comparison of `rasci diff --format json` of two project folders, as `build`
+/// publishes it for each version (`pipeline::CompareVersions`).
+#[cfg(feature = "site")]
+pub(crate) fn compare_folders(
+    root: &Path,
+    old: &Path,
+    new: &Path,
+) -> Result<serde_json::Value, String> {
+    let diff = diff(root, &Side::Folder(old.into()), &Side::Folder(new.into()))
+        .map_err(|error| error.to_string())?;
+    serde_json::to_value(diff).map_err(|error| error.to_string())
 }

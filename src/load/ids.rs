@@ -36,6 +36,8 @@ pub const SITE_NAMES: &[&str] = &[
     "parties",
     "diagrams",
     "frameworks",
+    // The published versions of `versions:` in rasci.yaml: `v/<id>/`.
+    "v",
 ];
 
 /// A URL fragment from a heading or name: lower case ASCII letters and digits joined by

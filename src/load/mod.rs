@@ -11,6 +11,7 @@ pub mod ids;
 pub mod kinds;
 pub mod markdown;
 pub mod models;
+mod versions;
 pub mod walk;
 pub(crate) mod yaml;
 
@@ -144,6 +145,20 @@ fn load_data(
             Ok(DataFile::Models(f)) => model_defs.extend(f.models),
             Ok(DataFile::Conditions(f)) => project.conditions.extend(f.conditions),
             Ok(DataFile::Frameworks(f)) => project.frameworks.extend(f.frameworks),
+            Ok(DataFile::Agreement(f)) => match &project.agreement {
+                // One agreement a project: a second file would make it unclear which
+                // version is in force.
+                Some(first) => findings.push(
+                    Diagnostic::new(
+                        RuleId::AgreementValue,
+                        "the project's agreement data is given twice",
+                    )
+                    .at(f.agreement.version.span, "a second agreement")
+                    .label(first.version.span, "the first agreement")
+                    .help("keep one file `data/agreement.yaml`; a model's own agreement goes under `agreement:` in data/models.yaml"),
+                ),
+                None => project.agreement = Some(f.agreement),
+            },
             Err(diagnostic) => {
                 findings.push(diagnostic);
                 project.unread_kinds.push(*kind);
@@ -158,6 +173,7 @@ fn load_data(
     ids::check(&project, &mut findings);
     check_theme(root, &mut project, &mut findings)?;
     check_base_url(&mut project, &mut findings);
+    versions::check(&mut project, &mut findings);
     check_edit_url(&mut project, &mut findings);
     brand::check(root, &mut project, &mut findings);
     Ok((project, findings))
@@ -183,6 +199,7 @@ fn default_config() -> Config {
         edit_link: None,
         brand: Default::default(),
         branding: Default::default(),
+        versions: Vec::new(),
         matrix: Default::default(),
         last_updated: true,
         templates: Default::default(),
@@ -204,6 +221,7 @@ fn project_of(sources: Sources, config: Config) -> Project {
         conditions: Vec::new(),
         frameworks: Vec::new(),
         models: Vec::new(),
+        agreement: None,
         unread_kinds: Vec::new(),
     }
 }
@@ -262,6 +280,7 @@ enum DataFile {
     Models(ModelsFile),
     Conditions(ConditionsFile),
     Frameworks(FrameworksFile),
+    Agreement(AgreementFile),
 }
 
 fn parse_data_file(
@@ -280,6 +299,7 @@ fn parse_data_file(
         DataKind::Models => DataFile::Models(yaml::parse(sources, file)?),
         DataKind::Conditions => DataFile::Conditions(yaml::parse(sources, file)?),
         DataKind::Frameworks => DataFile::Frameworks(yaml::parse(sources, file)?),
+        DataKind::Agreement => DataFile::Agreement(yaml::parse(sources, file)?),
     })
 }
 

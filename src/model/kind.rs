@@ -22,11 +22,12 @@ pub enum DataKind {
     Models,
     Conditions,
     Frameworks,
+    Agreement,
 }
 
 impl DataKind {
     /// Every kind, in the order findings and help texts list them.
-    pub const ALL: [DataKind; 10] = [
+    pub const ALL: [DataKind; 11] = [
         DataKind::Parties,
         DataKind::Scopes,
         DataKind::Tasks,
@@ -37,6 +38,7 @@ impl DataKind {
         DataKind::Models,
         DataKind::Conditions,
         DataKind::Frameworks,
+        DataKind::Agreement,
     ];
 
     /// The name files of this kind carry: `parties` for `data/parties.yaml`.
@@ -52,6 +54,7 @@ impl DataKind {
             DataKind::Models => "models",
             DataKind::Conditions => "conditions",
             DataKind::Frameworks => "frameworks",
+            DataKind::Agreement => "agreement",
         }
     }
 
@@ -72,6 +75,7 @@ impl DataKind {
             | DataKind::Models
             | DataKind::Conditions
             | DataKind::Frameworks => false,
+            | DataKind::Agreement => false,
         }
     }
 
@@ -93,7 +97,8 @@ impl DataKind {
             | DataKind::Tasks
             | DataKind::Summaries
             | DataKind::Systems
-            | DataKind::Flows => false,
+            | DataKind::Flows
+            | DataKind::Agreement => false,
         }
     }
 }

@@ -53,6 +53,10 @@ pub struct ModelDef {
     /// not listed here shows the sections of its own `sections:`.
     #[serde(default)]
     pub(crate) sections: Entries<Located<String>, Vec<Located<String>>>,
+    /// The model's agreement data: version, effective date, approvals, review interval.
+    /// Without it the model has the project's (`data/agreement.yaml`), if any.
+    #[serde(default)]
+    pub(crate) agreement: Option<super::agreement::Agreement>,
 }
 
 /// One operating model as resolved by the loader. [`Project::models`](super::Project) is

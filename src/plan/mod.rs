@@ -15,6 +15,7 @@
 //! `Labels`, so no wording of the site is fixed here.
 
 pub mod urls;
+pub(crate) mod versions;
 
 use crate::config::Labels;
 use crate::diagnostic::{Diagnostic, RuleId};
@@ -255,6 +256,9 @@ pub(crate) struct SitePlan {
     /// `id/address-taken` findings: aliases and former ids that claim an address a page
     /// or another redirect has. The pipeline adds them to the check's findings.
     pub(crate) address_findings: Vec<Diagnostic>,
+    /// The published versions, when `build` publishes more than the working tree: set
+    /// by the pipeline once every version is planned (see [`versions`]).
+    pub(crate) versions: Option<versions::SiteVersions>,
 }
 
 impl SitePlan {
@@ -327,7 +331,21 @@ impl SitePlan {
             guide_order: guide_order.to_vec(),
             redirects,
             address_findings,
+            versions: None,
         }
+    }
+
+    /// The paths of every page and redirect page, from the site's root: what another
+    /// version's switcher may lead to. A page whose address changed between versions
+    /// (a renamed party) is found through its redirect page.
+    pub(crate) fn paths(&self) -> std::collections::HashSet<String> {
+        self.pages
+            .iter()
+            .map(|page| &page.path)
+            .filter(|path| *path != urls::NOT_FOUND)
+            .chain(self.redirects.iter().map(|redirect| &redirect.path))
+            .cloned()
+            .collect()
     }
 
     /// The page at `index`'s twin in `model` and `scope`, if the site has one.

@@ -26,6 +26,8 @@ pub(crate) struct SiteData<'p> {
     pub(crate) dates: PageDates<'p>,
     /// Where each matrix is in `matrices`.
     pub(crate) matrix_at: std::collections::HashMap<MatrixAt, usize>,
+    /// The published versions, when `build` publishes more than one (the plan's).
+    pub(crate) versions: Option<&'p crate::plan::versions::SiteVersions>,
 }
 
 /// The key of a matrix: the operating model and the scope it shows.

@@ -61,6 +61,7 @@ pub(crate) const SCOPE_DATA: &[DataKind] = &[
     DataKind::Flows,
     DataKind::Conditions,
     DataKind::Frameworks,
+    DataKind::Agreement,
 ];
 
 /// The data a party page, the comparison and the home page's cards are made from: the

@@ -28,6 +28,28 @@ struct Context<'a> {
     /// The config's labels, for the theme's own wording around the page.
     labels: &'a crate::config::Labels,
     brand: BrandView<'a>,
+    /// The published versions, newest first, each leading to this page where it has
+    /// it (`partials/version_switcher.html`); empty when only one version is built.
+    versions: Vec<VersionSwitch>,
+    /// On an older version's page, the current version and its page
+    /// (`partials/version_banner.html`); `None` on the current version's pages.
+    version_banner: Option<VersionBanner>,
+}
+
+#[derive(Serialize)]
+struct VersionSwitch {
+    name: String,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct VersionBanner {
+    /// The version this page is of.
+    name: String,
+    /// The current version's name, and this page (or its home page) there.
+    current_name: String,
+    url: String,
 }
 
 /// `brand:` of `rasci.yaml` as checked by the loader: every value parsed (colours are
@@ -155,6 +177,13 @@ pub(crate) fn page(
         urls::root_of(&planned.path)
     };
     let rel = |site_path: &str| format!("{root}{site_path}");
+    // Another version's page, from the whole site's root; the 404 page, served at any
+    // depth, switches nothing.
+    let versions = plan
+        .versions
+        .as_ref()
+        .filter(|_| planned.path != urls::NOT_FOUND);
+    let to_site_root = versions.map(|v| format!("{root}{}", v.up_to_site_root()));
     let branding = &project.config.branding;
     let context = Context {
         site: SiteInfo {
@@ -247,6 +276,30 @@ pub(crate) fn page(
                 .map(|(label, url)| BrandLinkView { label, url })
                 .collect(),
         },
+        versions: versions
+            .zip(to_site_root.as_deref())
+            .map(|(versions, up)| {
+                versions
+                    .switcher(&planned.path)
+                    .into_iter()
+                    .map(|target| VersionSwitch {
+                        name: target.name,
+                        url: format!("{up}{}", target.path),
+                        current: target.current,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        version_banner: versions
+            .zip(to_site_root.as_deref())
+            .and_then(|(versions, up)| {
+                let target = versions.banner(&planned.path)?;
+                Some(VersionBanner {
+                    name: versions.this_name().to_owned(),
+                    current_name: target.name,
+                    url: format!("{up}{}", target.path),
+                })
+            }),
     };
     let template = if matches!(planned.kind, PageKind::Home) {
         "home.html"

@@ -116,6 +116,7 @@ pub(crate) fn render(
             .enumerate()
             .map(|(index, matrix)| (data::MatrixAt::of(matrix), index))
             .collect(),
+        versions: plan.versions.as_ref(),
     };
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
     let rendered = match reusable {

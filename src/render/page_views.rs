@@ -123,6 +123,9 @@ pub(crate) struct ScopePageView {
     pub(crate) contact: Option<ContactView>,
     /// The operating model the page shows; `None` in a project without models.
     pub(crate) model: Option<ModelView>,
+    /// The agreement data of the page's model (`partials/agreement.html`); `None`
+    /// when the model has none.
+    pub(crate) agreement: Option<super::views::AgreementView>,
     /// The other models that cover the scope, each linked to its comparison with
     /// this page's model; empty in a project without models.
     pub(crate) comparisons: Vec<Link>,
@@ -140,6 +143,10 @@ pub(crate) struct ScopePageView {
     pub(crate) json_href: String,
     pub(crate) xlsx_href: String,
     pub(crate) matrix: MatrixView,
+    /// What changed in this page's table since the version before this one
+    /// (`partials/changes.html`); `None` unless `build` publishes versions and this one
+    /// has a predecessor.
+    pub(crate) changed: Option<super::views::ChangedView>,
     /// Id of the heading over the systems; `None` when the scope shows none.
     pub(crate) systems_id: Option<String>,
     pub(crate) systems: Option<SystemsView>,

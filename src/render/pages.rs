@@ -296,6 +296,7 @@ fn scope_page(
     // Table and legend stay together: printed, they share one landscape page.
     let matrix_view = views::matrix(env, matrix);
     let legend_id = env.id("legend");
+    let changed = views::changed(env, matrix);
     let (systems_id, systems) = if project.systems.iter().any(|s| {
         views::shows_in(&s.scopes, Some(scope)) && s.in_model(project.model_at(model).id())
     }) {
@@ -382,6 +383,7 @@ fn scope_page(
                 }),
             }),
         model: model_view,
+        agreement: views::agreement(project, model),
         comparisons,
         party_names: matrix
             .parties
@@ -399,6 +401,7 @@ fn scope_page(
         json_href: env.url(&urls::download(model_id, &scope.id.value, "json")),
         xlsx_href: env.url(&urls::download(model_id, &scope.id.value, "xlsx")),
         matrix: matrix_view,
+        changed,
         systems_id,
         systems,
         flows,
@@ -412,6 +415,7 @@ fn scope_page(
     ids.extend(view.summaries.iter().map(|s| s.id.as_str()));
     ids.push(&view.table_id);
     ids.push(&view.legend_id);
+    ids.extend(view.changed.as_ref().map(|c| c.heading_id.as_str()));
     ids.extend(view.systems_id.as_deref());
     ids.extend(view.flows.iter().map(|f| f.heading_id.as_str()));
     ids.extend(view.guidance_id.as_deref());

@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 29] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 33] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -124,6 +124,22 @@ const BUILTIN_TEMPLATES: [(&str, &str); 29] = [
     (
         "partials/duties.html",
         include_str!("../../themes/golive/templates/partials/duties.html"),
+    ),
+    (
+        "partials/agreement.html",
+        include_str!("../../themes/golive/templates/partials/agreement.html"),
+    ),
+    (
+        "partials/version_switcher.html",
+        include_str!("../../themes/golive/templates/partials/version_switcher.html"),
+    ),
+    (
+        "partials/version_banner.html",
+        include_str!("../../themes/golive/templates/partials/version_banner.html"),
+    ),
+    (
+        "partials/changes.html",
+        include_str!("../../themes/golive/templates/partials/changes.html"),
     ),
 ];
 

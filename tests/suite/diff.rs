@@ -420,3 +420,97 @@ fn a_revision_before_the_project_existed_is_an_error_naming_it() {
         "{stderr}"
     );
 }
+
+/// The base project with party `customer` renamed `client` (listing `customer` under
+/// `aliases:`), holding `client_letters` in task `run` and an override in scope `main`.
+fn renamed_customer(client_letters: &str) -> crate::support::BuiltProject {
+    Project::base()
+        .file(
+            "data/parties.yaml",
+            "parties:\n  - id: vendor\n    name: Vendor\n  - id: client\n    name: Client\n    aliases: [customer]\n",
+        )
+        .file(
+            "data/tasks.yaml",
+            format!(
+                "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: Run it\n        rasci: {{ vendor: \"A, R\", client: \"{client_letters}\" }}\n        in: {{ main: {{ client: \"C\" }} }}\n"
+            ),
+        )
+        .build()
+}
+
+fn diff_of(old: &std::path::Path, new: &std::path::Path, format: &str) -> String {
+    let output = rasci()
+        .arg("diff")
+        .arg(old)
+        .arg(new)
+        .args(["--format", format])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn a_party_renamed_with_an_alias_is_renamed_and_its_letters_compare_across_the_rename() {
+    let old = Project::base()
+        .file(
+            "data/tasks.yaml",
+            "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: Run it\n        rasci: { vendor: \"A, R\", customer: \"C, I\" }\n        in: { main: { customer: \"C\" } }\n",
+        )
+        .build();
+    // Renamed only: its letters and its override (written under the new id) are the
+    // same, so no matrix and no override changed.
+    let same = renamed_customer("C, I");
+    let diff: Value = serde_json::from_str(&diff_of(old.root(), same.root(), "json")).unwrap();
+    assert_eq!(
+        diff["parties"],
+        serde_json::json!({
+            "added": [], "removed": [],
+            "renamed": [{
+                "old": { "id": "customer", "name": "Customer" },
+                "new": { "id": "client", "name": "Client" }
+            }]
+        })
+    );
+    assert_eq!(diff["matrices"], serde_json::json!([]));
+    assert_eq!(diff["overrides"], serde_json::json!([]));
+    assert_eq!(diff["changed"], true);
+
+    let human = diff_of(old.root(), same.root(), "human");
+    assert!(
+        human.contains("~ party `customer` (Customer) renamed `client` (Client)\n"),
+        "{human}"
+    );
+    assert!(!human.contains("+ party"), "{human}");
+    assert!(!human.contains("- party"), "{human}");
+    let markdown = diff_of(old.root(), same.root(), "markdown");
+    assert!(
+        markdown.contains("- Party renamed: customer (Customer) → client (Client)\n"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn letters_of_a_renamed_party_are_compared_with_its_old_letters() {
+    let old = Project::base().build();
+    let new = Project::base()
+        .file(
+            "data/parties.yaml",
+            "parties:\n  - id: vendor\n    name: Vendor\n  - id: client\n    name: Client\n    aliases: [customer]\n",
+        )
+        .file(
+            "data/tasks.yaml",
+            "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: Run it\n        rasci: { vendor: \"A, R\", client: \"C\" }\n",
+        )
+        .build();
+    let diff: Value = serde_json::from_str(&diff_of(old.root(), new.root(), "json")).unwrap();
+    assert_eq!(
+        diff["matrices"][0]["letters"],
+        serde_json::json!([{
+            "task": "run", "party": "client", "old": "C, I", "new": "C",
+            "gained": "", "lost": "I"
+        }])
+    );
+    assert_eq!(diff["parties"]["added"], serde_json::json!([]));
+    assert_eq!(diff["parties"]["removed"], serde_json::json!([]));
+}

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod agreement;
 mod brand;
 mod cli;
 mod conditions;
@@ -52,3 +53,4 @@ mod snapshots;
 mod templates;
 mod theme;
 mod wording;
+mod versions;

@@ -1,0 +1,419 @@
+//! Published versions: a repository made here with three tagged versions (a task added
+//! and a letter moved, then a task removed and a party renamed), the working tree
+//! listing the two earlier ones in `versions:`, built once: the addresses of every
+//! version, the switcher's targets, the banner, search and sitemap per version, the same
+//! bytes on every build, and the errors of a revision that is not there.
+
+use crate::support::{Project, git, page, rasci, sel};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const TASKS_V1: &str = "sections:
+  - id: general
+    tasks:
+      - id: run
+        title: Run it
+        rasci: { vendor: \"A, R\", customer: \"C, I\" }
+      - id: report
+        title: Report on it
+        rasci: { vendor: \"A, R\", customer: I }
+";
+
+/// Version 2: task `train` added, customer's I in `run` moved to the vendor.
+const TASKS_V2: &str = "sections:
+  - id: general
+    tasks:
+      - id: run
+        title: Run it
+        rasci: { vendor: \"A, R, I\", customer: C }
+      - id: report
+        title: Report on it
+        rasci: { vendor: \"A, R\", customer: I }
+      - id: train
+        title: Train the staff
+        rasci: { vendor: \"A, R\", customer: S }
+";
+
+/// Version 3: task `report` removed, party `customer` renamed `client`.
+const TASKS_V3: &str = "sections:
+  - id: general
+    tasks:
+      - id: run
+        title: Run it
+        rasci: { vendor: \"A, R, I\", client: C }
+      - id: train
+        title: Train the staff
+        rasci: { vendor: \"A, R\", client: S }
+";
+
+const PARTIES_V3: &str = "parties:
+  - id: vendor
+    name: Vendor
+  - id: client
+    name: Client
+    aliases: [customer]
+";
+
+const VERSIONS: &str = "title: Agreement
+base_url: https://example.com/hub/
+versions:
+  - id: \"2025.2\"
+    name: 2025.2 (October)
+    revision: v2025.2
+    effective: 2025-10-01
+  - id: \"2025.1\"
+    name: 2025.1 (April)
+    revision: v2025.1
+    effective: 2025-04-01
+";
+
+/// The repository: three tagged commits, then `versions:` in the working tree.
+fn repository() -> crate::support::BuiltProject {
+    let project = Project::base().file("data/tasks.yaml", TASKS_V1).build();
+    let root = project.root();
+    git(root, &["init", "-q"]);
+    let commit = |tag: &str| {
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", tag]);
+        git(root, &["tag", tag]);
+    };
+    commit("v2025.1");
+    project.write("data/tasks.yaml", TASKS_V2);
+    commit("v2025.2");
+    project.write("data/tasks.yaml", TASKS_V3);
+    project.write("data/parties.yaml", PARTIES_V3);
+    project.write(
+        "data/agreement.yaml",
+        "agreement:\n  version: \"2026.1\"\n  effective: 2026-01-01\n",
+    );
+    commit("v2026.1");
+    project.write("rasci.yaml", VERSIONS);
+    project
+}
+
+fn build(root: &Path, out: &Path) -> std::process::Output {
+    rasci()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+fn files_of(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = rasci::load::files::relative(out, e.path());
+            (path, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The repository and its site, built once for the tests of this file.
+struct Built {
+    project: crate::support::BuiltProject,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+fn built() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let project = repository();
+        let out: PathBuf = project.beside("out");
+        let output = build(project.root(), &out);
+        crate::support::assert_success(&output);
+        let files = files_of(&out);
+        Built { project, files }
+    })
+}
+
+/// The hrefs and names of the version switcher of page `path`, and which is current.
+fn switcher(path: &str) -> Vec<(String, String, bool)> {
+    let html = page(&built().files, path);
+    html.select(&sel("nav.switcher-version a"))
+        .map(|a| {
+            (
+                crate::support::text(a),
+                a.value().attr("href").unwrap().to_owned(),
+                a.value().attr("aria-current") == Some("true"),
+            )
+        })
+        .collect()
+}
+
+/// `href` of a link on page `path`, as a path from the site's root.
+fn resolve(path: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    for part in href.split('/') {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn every_version_is_at_its_own_addresses() {
+    let files = &built().files;
+    for path in [
+        "index.html",
+        "main/index.html",
+        "parties/client/index.html",
+        "parties/customer/index.html",
+        "v/2025.2/index.html",
+        "v/2025.2/main/index.html",
+        "v/2025.2/parties/customer/index.html",
+        "v/2025.1/main/index.html",
+        "v/2025.1/parties/customer/index.html",
+    ] {
+        assert!(files.contains_key(path), "{path} missing");
+    }
+    assert!(!files.contains_key("v/2025.1/parties/client/index.html"));
+    // Each version's table is its own: the task added in 2025.2, gone again now.
+    let rows = |path: &str| -> Vec<String> {
+        page(files, path)
+            .select(&sel("table.rasci tbody tr[id]"))
+            .map(|row| row.value().id().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        rows("v/2025.1/main/index.html"),
+        ["task-run", "task-report"]
+    );
+    assert_eq!(
+        rows("v/2025.2/main/index.html"),
+        ["task-run", "task-report", "task-train"]
+    );
+    assert_eq!(rows("main/index.html"), ["task-run", "task-train"]);
+}
+
+#[test]
+fn the_switcher_keeps_the_page_and_leads_to_pages_that_exist() {
+    let files = &built().files;
+    assert_eq!(
+        switcher("main/index.html"),
+        [
+            ("2026.1".to_owned(), "../main/index.html".to_owned(), true),
+            (
+                "2025.2 (October)".to_owned(),
+                "../v/2025.2/main/index.html".to_owned(),
+                false
+            ),
+            (
+                "2025.1 (April)".to_owned(),
+                "../v/2025.1/main/index.html".to_owned(),
+                false
+            ),
+        ]
+    );
+    // The renamed party's old page leads to the current version's redirect page.
+    assert_eq!(
+        switcher("v/2025.1/parties/customer/index.html")[0].1,
+        "../../../../parties/customer/index.html"
+    );
+    // The new party's page has no twin in the old versions: their home pages.
+    assert_eq!(
+        switcher("parties/client/index.html")[2].1,
+        "../../v/2025.1/index.html"
+    );
+    // Every target of every page's switcher is a file of the site.
+    for path in files
+        .keys()
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
+    {
+        for (_, href, _) in switcher(path) {
+            let target = resolve(path, &href);
+            assert!(files.contains_key(&target), "{path} → {href} ({target})");
+        }
+    }
+}
+
+#[test]
+fn an_older_version_s_pages_name_the_current_version_and_link_its_page() {
+    let files = &built().files;
+    let banner = |path: &str| {
+        let html = page(files, path);
+        html.select(&sel(".version-banner")).next().map(|b| {
+            (
+                crate::support::text(b),
+                b.select(&sel("a"))
+                    .next()
+                    .unwrap()
+                    .value()
+                    .attr("href")
+                    .unwrap()
+                    .to_owned(),
+            )
+        })
+    };
+    assert_eq!(
+        banner("v/2025.2/main/index.html"),
+        Some((
+            "You are reading an earlier version: 2025.2 (October). The current version is 2026.1."
+                .to_owned(),
+            "../../../main/index.html".to_owned()
+        ))
+    );
+    assert_eq!(banner("main/index.html"), None);
+    assert_eq!(banner("index.html"), None);
+}
+
+#[test]
+fn search_stays_within_its_version_and_the_sitemap_lists_the_current_one() {
+    let files = &built().files;
+    let index = |path: &str| String::from_utf8(files[path].clone()).unwrap();
+    // The current version has the task added in 2025.2; the oldest lacks it (its search
+    // index is its own, not the current one's).
+    assert!(index("search-index.js").contains("Train the staff"));
+    assert!(index("v/2025.1/search-index.js").contains("Report on it"));
+    assert!(!index("v/2025.1/search-index.js").contains("Train the staff"));
+    // An old page loads the search of its own version.
+    let old = index("v/2025.1/main/index.html");
+    assert!(
+        old.contains("<script src=\"../static/js/search.js\""),
+        "{old}"
+    );
+    let sitemap = index("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.com/hub/main/</loc>"));
+    assert!(!sitemap.contains("/v/"), "{sitemap}");
+    for own in ["sitemap.xml", "robots.txt", "404.html"] {
+        assert!(!files.contains_key(&format!("v/2025.1/{own}")), "{own}");
+    }
+}
+
+#[test]
+fn the_whole_multi_version_build_is_the_same_every_time() {
+    let again = built().project.beside("again");
+    let output = build(built().project.root(), &again);
+    crate::support::assert_success(&output);
+    let files = files_of(&again);
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        built().files.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &files {
+        assert!(
+            &built().files[path] == bytes,
+            "{path} differs between two builds"
+        );
+    }
+}
+
+#[test]
+fn a_revision_that_is_not_there_or_does_not_load_is_an_error_naming_it() {
+    let project = repository();
+    project.edit("rasci.yaml", "revision: v2025.1", "revision: v2024.9");
+    let out = project.beside("out");
+    let output = build(project.root(), &out);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("version `2025.1`: cannot read revision `v2024.9`"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+
+    // A revision whose data does not load.
+    project.edit("rasci.yaml", "revision: v2024.9", "revision: broken");
+    project.write("data/tasks.yaml", "sections: [\n");
+    git(project.root(), &["add", "-A"]);
+    git(project.root(), &["commit", "-q", "-m", "broken"]);
+    git(project.root(), &["tag", "broken"]);
+    project.write("data/tasks.yaml", TASKS_V3);
+    let output = build(project.root(), &out);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("version `2025.1`: its revision has "),
+        "{stderr}"
+    );
+}
+
+/// The changes a page's "Changed in this version" lists: (kind, task, party).
+fn page_changes(path: &str) -> Vec<(String, String, String)> {
+    page(&built().files, path)
+        .select(&sel(".changes li[data-change]"))
+        .map(|li| {
+            let attr = |name: &str| li.value().attr(name).unwrap_or_default().to_owned();
+            (attr("data-change"), attr("data-task"), attr("data-party"))
+        })
+        .collect()
+}
+
+/// The same changes as `rasci diff OLD [NEW] --format json` gives them for scope `main`.
+fn diff_changes(revisions: &[&str]) -> (Vec<(String, String, String)>, serde_json::Value) {
+    let output = rasci()
+        .arg("diff")
+        .args(revisions)
+        .args(["--format", "json", "--root"])
+        .arg(built().project.root())
+        .output()
+        .unwrap();
+    crate::support::assert_success(&output);
+    let diff: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut changes = Vec::new();
+    for matrix in diff["matrices"].as_array().unwrap() {
+        assert_eq!(matrix["scope"], "main");
+        for (kind, list) in [
+            ("added", "tasks_added"),
+            ("removed", "tasks_removed"),
+            ("moved", "tasks_moved"),
+            ("retitled", "tasks_retitled"),
+            ("letters", "letters"),
+        ] {
+            for change in matrix[list].as_array().unwrap() {
+                let party = change["party"].as_str().unwrap_or_default();
+                let task = change["task"].as_str().unwrap();
+                changes.push((kind.to_owned(), task.to_owned(), party.to_owned()));
+            }
+        }
+    }
+    (changes, diff["parties"].clone())
+}
+
+#[test]
+fn changed_in_this_version_lists_what_rasci_diff_says_change_for_change() {
+    // 2025.2 → now: a task removed, a party renamed (its letters the same).
+    let (now, parties) = diff_changes(&["v2025.2"]);
+    assert_eq!(
+        now,
+        [("removed".to_owned(), "report".to_owned(), String::new())]
+    );
+    assert_eq!(page_changes("main/index.html"), now);
+    assert_eq!(parties["renamed"][0]["old"]["id"], "customer");
+    let html = page(&built().files, "main/index.html");
+    let renamed: Vec<String> = html
+        .select(&sel(".changes .change-renamed"))
+        .map(crate::support::text)
+        .collect();
+    assert_eq!(renamed, ["Customer (customer) is now Client (client)."]);
+    // 2025.1 → 2025.2: a task added and a letter moved.
+    let (then, _) = diff_changes(&["v2025.1", "v2025.2"]);
+    assert_eq!(
+        then,
+        [
+            ("added".to_owned(), "train".to_owned(), String::new()),
+            ("letters".to_owned(), "run".to_owned(), "vendor".to_owned()),
+            (
+                "letters".to_owned(),
+                "run".to_owned(),
+                "customer".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(page_changes("v/2025.2/main/index.html"), then);
+    // The oldest version has nothing before it.
+    assert!(
+        !String::from_utf8_lossy(&built().files["v/2025.1/main/index.html"])
+            .contains("changed-in-this-version")
+    );
+}
