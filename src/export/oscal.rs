@@ -47,7 +47,8 @@ impl Stamp {
     /// The stamp of a project: `SOURCE_DATE_EPOCH` (seconds since 1970, as reproducible
     /// builds set it) when given, else the day the project's data last changed in git
     /// (`data_day`, `YYYY-MM-DD`, midnight UTC), else the start of 1970. The version is the
-    /// day of `last-modified`, until a project can state its agreement's own version. An
+    /// day of `last-modified`, for a project whose agreement data states none
+    /// (`document_version`). An
     /// epoch that is no number of seconds up to the year 9999 is an error in words.
     pub(crate) fn of(
         source_date_epoch: Option<&str>,
@@ -284,12 +285,50 @@ fn control_token(control: &str) -> String {
     token
 }
 
-/// A note as OSCAL remarks: the task's or cell's note, as written (Markdown inline, which
-/// OSCAL's markup reads as Markdown too); none without one.
-fn remarks(note: Option<&str>) -> Option<String> {
-    note.map(str::trim)
+/// A row's notes, as written (inline Markdown): the task's own, then each noted cell's
+/// as `Party: note`, in the matrix's party order.
+fn row_notes(project: &Project, matrix: &Matrix<'_>, row: &crate::resolve::Row<'_>) -> Vec<String> {
+    let mut notes: Vec<String> = row.task.note.iter().map(|n| n.value.clone()).collect();
+    for &party in &matrix.parties {
+        if let Some(note) = row.cells[party].and_then(|cell| cell.note.as_ref()) {
+            notes.push(format!(
+                "{}: {}",
+                project.parties[party].name.value, note.value
+            ));
+        }
+    }
+    notes
+}
+
+/// A row's notes as OSCAL remarks, one paragraph each (OSCAL's markup is Markdown, which
+/// notes are written in); none without one.
+fn remarks(notes: &[String]) -> Option<String> {
+    let notes: Vec<&str> = notes
+        .iter()
+        .map(|n| n.trim())
         .filter(|n| !n.is_empty())
-        .map(str::to_string)
+        .collect();
+    (!notes.is_empty()).then(|| notes.join("\n\n"))
+}
+
+/// The document's `version`: the version label of the agreement the matrices are under
+/// (the project's `data/agreement.yaml`, or the one label every model with an agreement
+/// shares), else the stamp's day.
+fn document_version(project: &Project, stamp: &Stamp) -> String {
+    if let Some(agreement) = &project.agreement {
+        return agreement.version.value.clone();
+    }
+    let mut labels: Vec<&str> = project
+        .models()
+        .filter_map(|(ix, _)| project.agreement_of(ix))
+        .map(|a| a.version.value.as_str())
+        .collect();
+    labels.sort_unstable();
+    labels.dedup();
+    match labels.as_slice() {
+        [label] => (*label).to_string(),
+        _ => stamp.version.clone(),
+    }
 }
 
 /// The OSCAL component definition of the given matrices, pretty JSON ending in a line
@@ -313,6 +352,10 @@ pub(crate) fn to_oscal(project: &Project, matrices: &[&Matrix<'_>], stamp: &Stam
                     props.push(prop("model", model));
                 }
                 props.push(prop("section", &section.section.id.value));
+                if let Some(agreement) = project.agreement_of(matrix.model) {
+                    props.push(prop("agreement-version", &agreement.version.value));
+                    props.push(prop("agreement-effective", &agreement.effective.value));
+                }
                 props.extend(task.when.iter().map(|c| prop("condition", &c.value)));
                 for &party in &matrix.parties {
                     let Some(cell) = row.cells[party] else {
@@ -358,8 +401,7 @@ pub(crate) fn to_oscal(project: &Project, matrices: &[&Matrix<'_>], stamp: &Stam
                     props,
                     responsible_roles,
                     control_implementations,
-                    // The task's note, once tasks carry one (`None` until then).
-                    remarks: remarks(None),
+                    remarks: remarks(&row_notes(project, matrix, row)),
                 });
             }
         }
@@ -392,7 +434,7 @@ pub(crate) fn to_oscal(project: &Project, matrices: &[&Matrix<'_>], stamp: &Stam
             metadata: Metadata {
                 title: project.config.title.value.clone(),
                 last_modified: stamp.last_modified.clone(),
-                version: stamp.version.clone(),
+                version: document_version(project, stamp),
                 oscal_version: OSCAL_VERSION,
                 roles: Letter::ALL.into_iter().map(role).collect(),
                 parties: project

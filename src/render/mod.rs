@@ -11,11 +11,13 @@
 // make the render stage differ from every other stage for no gain.
 #![allow(clippy::result_large_err)]
 
+mod agreements;
 pub(crate) mod budget;
 mod compare;
 mod data;
 mod dates;
 mod diagrams;
+mod duties;
 mod env;
 mod frameworks;
 mod glossary;

@@ -1,8 +1,9 @@
 //! The views of the page kinds: what `pages/<kind>.html` is rendered from, filled in
 //! `pages.rs` and `compare.rs`. The views the partials share are in `views.rs`.
 
+use super::duties::DutiesView;
 use super::letters::LetterView;
-use super::views::{DutiesView, FlowView, Link, MatrixView, SummaryView, SystemsView};
+use super::views::{FlowView, Link, MatrixView, SummaryView, SystemsView};
 use serde::Serialize;
 
 /// `pages/home.html`: the scopes, the home page's own text, the reference pages.
@@ -125,7 +126,7 @@ pub(crate) struct ScopePageView {
     pub(crate) model: Option<ModelView>,
     /// The agreement data of the page's model (`partials/agreement.html`); `None`
     /// when the model has none.
-    pub(crate) agreement: Option<super::views::AgreementView>,
+    pub(crate) agreement: Option<super::agreements::AgreementView>,
     /// The other models that cover the scope, each linked to its comparison with
     /// this page's model; empty in a project without models.
     pub(crate) comparisons: Vec<Link>,
@@ -146,7 +147,7 @@ pub(crate) struct ScopePageView {
     /// What changed in this page's table since the version before this one
     /// (`partials/changes.html`); `None` unless `build` publishes versions and this one
     /// has a predecessor.
-    pub(crate) changed: Option<super::views::ChangedView>,
+    pub(crate) changed: Option<super::agreements::ChangedView>,
     /// Id of the heading over the systems; `None` when the scope shows none.
     pub(crate) systems_id: Option<String>,
     pub(crate) systems: Option<SystemsView>,

@@ -15,6 +15,7 @@ use super::out::{PageOut, toc_of};
 use super::page_views;
 use super::templates::{RenderError, Theme};
 use super::views;
+use super::{agreements, duties};
 use crate::load::content::ContentPage;
 use crate::model::{Letter, ModelIx, ScopeIx};
 use crate::plan::{ModelPair, PageKind, PlannedPage, path_of, sorted_guides, urls};
@@ -296,7 +297,7 @@ fn scope_page(
     // Table and legend stay together: printed, they share one landscape page.
     let matrix_view = views::matrix(env, matrix);
     let legend_id = env.id("legend");
-    let changed = views::changed(env, matrix);
+    let changed = agreements::changed(env, matrix);
     let (systems_id, systems) = if project.systems.iter().any(|s| {
         views::shows_in(&s.scopes, Some(scope)) && s.in_model(project.model_at(model).id())
     }) {
@@ -383,7 +384,7 @@ fn scope_page(
                 }),
             }),
         model: model_view,
-        agreement: views::agreement(project, model),
+        agreement: agreements::agreement(project, model),
         comparisons,
         party_names: matrix
             .parties
@@ -535,7 +536,7 @@ fn party(env: &mut PageEnv<'_>, out: &mut PageOut, index: usize) -> Result<(), R
                 None => format!("in-{scope_id}"),
             });
             let mut duties =
-                views::duties(env, party, matrix, &data.matrix_path(matrix), 3 + depth);
+                duties::duties(env, party, matrix, &data.matrix_path(matrix), 3 + depth);
             duties.model_name = def.name().map(str::to_string);
             scopes.push(page_views::PartyScope {
                 heading_id,

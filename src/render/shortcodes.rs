@@ -6,13 +6,14 @@
 //! host's shortcodes come from this table: the host is implemented here, above both the
 //! page state and the views, so that neither has to know the other.
 
+use super::duties::{DutiesView, duties};
 use super::env::{PageEnv, rewrite};
 use super::glossary::Marker;
 use super::letters::LetterView;
 use super::markdown::{Host, Shortcode};
 use super::views::{
-    DutiesView, Empty, FigureView, FlowView, MatrixView, SummaryView, SystemsView, duties, flow,
-    flow_figure, matrix, summaries, systems, systems_figure,
+    Empty, FigureView, FlowView, MatrixView, SummaryView, SystemsView, flow, flow_figure, matrix,
+    summaries, systems, systems_figure,
 };
 use crate::config::LetterOrder;
 use crate::diagnostic::{Diagnostic, RuleId, did_you_mean, list_names};

@@ -9,9 +9,7 @@
 use super::env::PageEnv;
 use super::letters::LetterView;
 use crate::diagrams::Diagram;
-use crate::model::{
-    Flow, Letter, LetterSet, Located, Party, Project, Scope, StepKind, Summary, SummaryItem,
-};
+use crate::model::{Flow, Located, Project, Scope, StepKind, Summary, SummaryItem};
 use crate::plan::urls;
 use crate::resolve::Matrix;
 use serde::Serialize;
@@ -33,95 +31,6 @@ pub(crate) fn shows_in(
 pub(crate) struct Link {
     pub(crate) name: String,
     pub(crate) href: String,
-}
-
-/// `partials/agreement.html`: the agreement a model's matrices are, as written (dates
-/// as the data writes them: the check has judged them).
-#[derive(Debug, Serialize)]
-pub(crate) struct AgreementView {
-    pub(crate) version: String,
-    pub(crate) effective: String,
-    /// Each approval: the party's name (its id when it is not a party) and the day.
-    pub(crate) approvals: Vec<ApprovalView>,
-    pub(crate) review_every: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub(crate) struct ApprovalView {
-    pub(crate) party: String,
-    pub(crate) date: String,
-}
-
-/// The agreement data of model `model`, if it has any.
-pub(crate) fn agreement(project: &Project, model: crate::model::ModelIx) -> Option<AgreementView> {
-    let agreement = project.agreement_of(model)?;
-    Some(AgreementView {
-        version: agreement.version.value.clone(),
-        effective: agreement.effective.value.clone(),
-        approvals: agreement
-            .approvals
-            .iter()
-            .map(|approval| ApprovalView {
-                party: project
-                    .party(&approval.party.value)
-                    .map_or(&approval.party.value, |party| &party.name.value)
-                    .clone(),
-                date: approval.date.value.clone(),
-            })
-            .collect(),
-        review_every: agreement.review_every.as_ref().map(|r| r.value.clone()),
-    })
-}
-
-/// `partials/changes.html`: what changed in one table since the version before, as
-/// `rasci diff --format json` writes it for the table's model and scope (`matrix`:
-/// `tasks_added`, `tasks_removed`, `tasks_moved`, `tasks_retitled`, `letters`), each
-/// letter change also with the party's `party_name` and the task's `title`.
-#[derive(Debug, Serialize)]
-pub(crate) struct ChangedView {
-    pub(crate) heading_id: String,
-    /// The name of the version before this one.
-    pub(crate) since: String,
-    /// `None` when the table did not change.
-    pub(crate) matrix: Option<serde_json::Value>,
-    /// The diff's `parties`: `added`, `removed`, `renamed`.
-    pub(crate) parties: serde_json::Value,
-}
-
-/// The changes of the table of `matrix` since the version before, if versions are
-/// published and this one has a predecessor.
-pub(crate) fn changed(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> Option<ChangedView> {
-    let (since, diff) = env.data.versions?.changes()?;
-    let project = env.data.project;
-    let model = project.model_at(matrix.model).id();
-    let mut entry = diff["matrices"]
-        .as_array()?
-        .iter()
-        .find(|m| m["scope"] == matrix.scope.id.value.as_str() && m["model"].as_str() == model)
-        .cloned();
-    if let Some(letters) = entry.as_mut().and_then(|m| m["letters"].as_array_mut()) {
-        // A letter change is of a task and a party of this version: their names are
-        // shown, the ids where one is not found.
-        for change in letters {
-            let party = change["party"].as_str().unwrap_or_default().to_owned();
-            let task = change["task"].as_str().unwrap_or_default().to_owned();
-            let name = project
-                .party(&party)
-                .map_or(party.clone(), |p| p.name.value.clone());
-            let title = matrix
-                .rows()
-                .find(|row| row.task.id.value == task)
-                .map_or(task.clone(), |row| row.task.title.value.clone());
-            change["party_name"] = name.into();
-            change["title"] = title.into();
-        }
-    }
-    Some(ChangedView {
-        heading_id: env.id("changed-in-this-version"),
-        since: since.to_owned(),
-        matrix: entry,
-        parties: diff["parties"].clone(),
-    })
 }
 
 /// `partials/matrix.html`: the RASCI table of one scope.
@@ -698,97 +607,6 @@ pub(crate) fn flow(env: &mut PageEnv<'_>, flow: &Flow, heading_id: String) -> Fl
         summary_html,
         figure,
         steps,
-    }
-}
-
-/// `partials/duties.html`: what a party does in one scope, each task once, grouped
-/// by the letters the party holds in it.
-#[derive(Debug, Serialize)]
-pub(crate) struct DutiesView {
-    pub(crate) party_name: String,
-    pub(crate) scope_name: String,
-    /// The operating model's name; `None` in a project without models.
-    pub(crate) model_name: Option<String>,
-    /// Level of the groups' headings, below the heading the partial is placed under.
-    pub(crate) level: u8,
-    /// One group per distinct set of letters the party holds, in RASCI order of the sets
-    /// (see [`letter_set_order`]).
-    pub(crate) groups: Vec<DutyGroup>,
-}
-
-/// The tasks in which a party holds exactly the same letters.
-#[derive(Debug, Serialize)]
-pub(crate) struct DutyGroup {
-    /// The letters, in RASCI order; the template names the group after them.
-    pub(crate) letters: Vec<LetterView>,
-    /// The tasks, in table order, linked to their rows on the scope page.
-    pub(crate) tasks: Vec<Link>,
-    /// Beside `tasks`: the note of the party's cell, or else of the task, rendered.
-    pub(crate) notes: Vec<Option<String>>,
-}
-
-/// The sort key of a set of letters: its letters in RASCI order, compared
-/// lexicographically, so `R` < `R, A` < `A` < `A, C` < `I`. A fixed order, so a party's
-/// page reads the same way in every scope.
-pub(crate) fn letter_set_order(letters: LetterSet) -> Vec<Letter> {
-    letters.iter().collect()
-}
-
-/// A party's tasks in one matrix, each once, under the set of letters it holds there.
-/// `scope_page` is the site path of the page holding the matrix's rows.
-pub(crate) fn duties(
-    env: &mut PageEnv<'_>,
-    party: &Party,
-    matrix: &Matrix<'_>,
-    scope_page: &str,
-    level: u8,
-) -> DutiesView {
-    let project = env.data.project;
-    let index = project
-        .parties
-        .iter()
-        .position(|p| p.id.value == party.id.value);
-    let mut groups: Vec<(LetterSet, Vec<Link>, Vec<Option<String>>)> = Vec::new();
-    for row in matrix.rows() {
-        let Some(index) = index else { break };
-        let letters = row.letters(index);
-        if letters.is_empty() {
-            continue;
-        }
-        let link = Link {
-            name: row.task.title.value.clone(),
-            href: format!(
-                "{}#{}",
-                env.url(scope_page),
-                urls::task_anchor(&row.task.id.value)
-            ),
-        };
-        let note = row.cells[index]
-            .and_then(|cell| cell.note.as_ref())
-            .or(row.task.note.as_ref())
-            .map(|note| env.inline(&note.value, note.span));
-        match groups.iter_mut().find(|(set, _, _)| *set == letters) {
-            Some((_, tasks, notes)) => {
-                tasks.push(link);
-                notes.push(note);
-            }
-            None => groups.push((letters, vec![link], vec![note])),
-        }
-    }
-    groups.sort_by_key(|(set, _, _)| letter_set_order(*set));
-    DutiesView {
-        party_name: party.name.value.clone(),
-        scope_name: matrix.scope.name.value.clone(),
-        model_name: None,
-        level,
-        groups: groups
-            .into_iter()
-            .map(|(set, tasks, notes)| DutyGroup {
-                letters: LetterView::set(set),
-                tasks,
-                notes,
-            })
-            .collect(),
     }
 }
 

@@ -557,7 +557,9 @@ const RENDER_FILES: &[&str] = &[
     "data",
     // One page: its state, its views, the shortcodes that embed them, the page kinds.
     "env",
+    "agreements",
     "views",
+    "duties",
     "page_views",
     "shortcodes",
     "compare",

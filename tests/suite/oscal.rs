@@ -3,7 +3,7 @@
 //! matrix; party UUIDs are stable; conditions and control references are carried; the
 //! document depends on SOURCE_DATE_EPOCH, not on the clock.
 
-use crate::support::{Project, fixtures, models_fixture, rasci, repo};
+use crate::support::{Project, copy_example, edit, fixtures, models_fixture, rasci, repo};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -242,4 +242,49 @@ fn control_references_and_conditions_are_carried() {
         }
     }
     assert!(conditional > 0, "the example has no conditional task");
+}
+
+#[test]
+fn the_agreement_version_and_the_notes_are_carried() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_example(dir.path());
+    // Without agreement data, the version is the day of last-modified.
+    let plain = json(&root, "oscal");
+    assert_eq!(
+        plain["component-definition"]["metadata"]["version"],
+        "2023-11-14"
+    );
+    std::fs::write(
+        root.join("data/agreement.yaml"),
+        "agreement:\n  version: \"2026.1\"\n  effective: 2026-01-01\n",
+    )
+    .unwrap();
+    edit(
+        &root.join("data/tasks.yaml"),
+        "        title: L2-3 Support Anywhere365\n        rasci: { anywhere365: \"A, R\", customer: \"S, C, I\" }\n",
+        "        title: L2-3 Support Anywhere365\n        note: Within *office hours*\n        rasci: { anywhere365: \"A, R\", customer: { letters: \"S, C, I\", note: on request } }\n",
+    );
+    let document = json(&root, "oscal");
+    let definition = &document["component-definition"];
+    assert_eq!(definition["metadata"]["version"], "2026.1");
+    let components = definition["components"].as_array().unwrap();
+    let noted: Vec<&Value> = components
+        .iter()
+        .filter(|c| prop(c, "task") == Some("l2-3-support"))
+        .collect();
+    assert!(!noted.is_empty());
+    for component in &noted {
+        assert_eq!(
+            component["remarks"],
+            "Within *office hours*\n\nCustomer: on request"
+        );
+        assert_eq!(prop(component, "agreement-version"), Some("2026.1"));
+        assert_eq!(prop(component, "agreement-effective"), Some("2026-01-01"));
+    }
+    // A task without a note has no remarks.
+    let other = components
+        .iter()
+        .find(|c| prop(c, "task") == Some("prime-contact"))
+        .unwrap();
+    assert!(other.get("remarks").is_none(), "{other}");
 }
