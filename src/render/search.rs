@@ -49,6 +49,11 @@ struct Entry<'a> {
     /// page of the whole site.
     #[serde(skip_serializing_if = "Option::is_none")]
     d: Option<crate::model::ScopeIx>,
+    /// The operating model the entry belongs to (its index in `models.yaml`), in a
+    /// project with models: a model's RASCI pages, their headings and its tasks. The
+    /// search lists the results of the page's own model first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    m: Option<crate::model::ModelIx>,
     /// Entries of the same group are one thing shown in several scopes: a task,
     /// a guide, a heading of a guide or of the RASCI page.
     g: usize,
@@ -287,6 +292,7 @@ fn page_entries<'a>(
     }
     let page_title = out.title(page);
     let section = page_section(data, page);
+    let model = page.model.filter(|_| project.has_models());
     let page_key = page_group_key(page, out);
     entries.push((
         Entry {
@@ -295,6 +301,7 @@ fn page_entries<'a>(
             s: Cow::Owned(section.clone()),
             x: Cow::Borrowed(text),
             d: page.scope,
+            m: model,
             g: 0,
         },
         page_key.clone(),
@@ -334,6 +341,7 @@ fn page_entries<'a>(
                 s,
                 x,
                 d: page.scope,
+                m: model,
                 g: 0,
             },
             heading_group_key(page, &page_key, heading),
@@ -349,6 +357,7 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
     let mut entries = Vec::new();
     for matrix in data.matrices {
         let scope = Some(matrix.scope_index);
+        let model = Some(matrix.model).filter(|_| project.has_models());
         for section in &matrix.sections {
             for row in &section.rows {
                 let mut text: Vec<String> = matrix
@@ -384,6 +393,7 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
                         )),
                         x: Cow::Owned(text.join("; ")),
                         d: scope,
+                        m: model,
                         g: 0,
                     },
                     format!("task\u{1f}{}\u{1f}{}", matrix.model.0, row.task.id.value),
@@ -431,6 +441,7 @@ mod tests {
             u: Cow::Borrowed("a/index.html#b"),
             s: Cow::Owned(format!("Cloud · {t}")),
             x: Cow::Borrowed(x),
+            m: None,
             g,
         };
         // Groups are numbered in the order first met, over the pages and then the tasks.

@@ -7,7 +7,8 @@
 // first. On a page of a deployment the results are that deployment's and the site-wide
 // pages'; a box in the result panel widens them to every deployment, where a thing every
 // deployment shows (a task, a guide, a heading) is one result, on the current deployment
-// when it has it. Twelve results show at first, then twelve more per press of the button
+// when it has it. On a page of an operating model, that model's results come before
+// another model's (each result names its model), which stay listed after them. Twelve results show at first, then twelve more per press of the button
 // under them. Keyboard: "/" focuses the box, arrows move through results, Enter opens,
 // Escape closes. Excerpts and highlights are built from text, escaped piece by piece.
 (function () {
@@ -20,6 +21,9 @@
   var base = document.documentElement.getAttribute("data-root") || "";
   // The deployment of this page (its index in the index's "d"), or "" on a site-wide page.
   var current = document.documentElement.getAttribute("data-scope") || "";
+  // The operating model of this page (its index in the index's "m"), or "" on a page of
+  // no model: its results come before another model's.
+  var currentModel = document.documentElement.getAttribute("data-model") || "";
   var currentName = "";
   var switcherCurrent = document.querySelector(".switcher [aria-current]");
   if (switcherCurrent) { currentName = switcherCurrent.textContent.trim(); }
@@ -101,7 +105,8 @@
       var item = {
         entry: e, at: at, title: lowerTitle.map(fold), text: lowerText.map(fold),
         titleStems: lowerTitle.map(stemOf), textStems: new Set(lowerText.map(stemOf)),
-        group: e.g, here: current !== "" && String(e.d) === current
+        group: e.g, here: current !== "" && String(e.d) === current,
+        mine: currentModel === "" || e.m === undefined || String(e.m) === currentModel
       };
       item.titleStems.forEach(function (st) { knownStems.add(st); });
       item.textStems.forEach(function (st) { knownStems.add(st); });
@@ -205,9 +210,16 @@
     return total;
   }
 
-  // Best first: score, then the shorter title (the query is more of it), then index order.
+  // Best first: the page's own model (and the site-wide pages) before another model's,
+  // then score, then the shorter title (the query is more of it), then index order.
   function better(a, b) {
-    return b.score - a.score || a.item.title.length - b.item.title.length || a.item.at - b.item.at;
+    return (b.item.mine ? 1 : 0) - (a.item.mine ? 1 : 0) || b.score - a.score ||
+      a.item.title.length - b.item.title.length || a.item.at - b.item.at;
+  }
+
+  // Which copy of a group a result shows: this deployment's, in this page's model.
+  function preference(item) {
+    return (item.here ? 2 : 0) + (item.mine ? 1 : 0);
   }
 
   // The matches of `terms`, one per group: on this deployment only, or across all of
@@ -222,7 +234,11 @@
       var result = { item: item, score: s };
       var held = chosen[item.group];
       if (held === undefined) { chosen[item.group] = result; order.push(item.group); }
-      else if (!held.item.here && (item.here || better(result, held) < 0)) { chosen[item.group] = result; }
+      else {
+        var mine = preference(item);
+        var theirs = preference(held.item);
+        if (mine > theirs || (mine === theirs && !held.item.here && better(result, held) < 0)) { chosen[item.group] = result; }
+      }
     });
     return order.map(function (g) { return chosen[g]; }).sort(better);
   }
