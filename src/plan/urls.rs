@@ -6,6 +6,8 @@ pub(crate) const HOME: &str = "index.html";
 pub(crate) const GLOSSARY: &str = "glossary/index.html";
 pub(crate) const COMPARE: &str = "compare/index.html";
 pub(crate) const SEARCH_INDEX_JS: &str = "search-index.js";
+/// The folder of the search index's shards (see `render::shards`), among the static files.
+pub(crate) const SEARCH_SHARDS: &str = "static/search";
 /// The navigation tree, written once for the whole site (see `render::layout`).
 pub(crate) const NAV_SCRIPT: &str = "static/js/nav.js";
 pub(crate) const NOT_FOUND: &str = "404.html";

@@ -30,6 +30,7 @@ mod page_views;
 mod pages;
 pub mod sanitize;
 mod search;
+mod shards;
 pub(crate) mod shortcodes;
 pub mod site;
 mod sitemap;

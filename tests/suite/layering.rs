@@ -565,6 +565,7 @@ const RENDER_FILES: &[&str] = &[
     // The site-wide outputs and the layout that wraps each page.
     "words",
     "search",
+    "shards",
     "sitemap",
     "layout",
     "links",
