@@ -46,3 +46,4 @@ mod site;
 mod snapshots;
 mod templates;
 mod theme;
+mod weight;
