@@ -51,6 +51,12 @@ pub(crate) enum PageKind {
         first: ModelIx,
         second: ModelIx,
     },
+    /// A page of a scope's guides past those its RASCI page lists (see
+    /// [`GUIDES_PER_PAGE`]): `page` 2 holds the next ones, and so on.
+    Guides {
+        scope: ScopeIx,
+        page: usize,
+    },
     Glossary,
     NotFound,
 }
@@ -63,7 +69,8 @@ impl PageKind {
             | PageKind::Content {
                 scope: Some(scope), ..
             }
-            | PageKind::CompareModels { scope, .. } => Some(scope),
+            | PageKind::CompareModels { scope, .. }
+            | PageKind::Guides { scope, .. } => Some(scope),
             _ => None,
         }
     }
@@ -562,9 +569,28 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
             second,
         });
     }
+    for (scope, def) in project.scopes() {
+        for page in 2..=guide_pages(content, def) {
+            kinds.push(PageKind::Guides { scope, page });
+        }
+    }
     kinds.push(PageKind::Glossary);
     kinds.push(PageKind::NotFound);
     kinds
+}
+
+/// How many guides a scope's RASCI page lists, and each page of its guides after it: a
+/// scope with thousands of guides made an 800 KB page of one list.
+pub const GUIDES_PER_PAGE: usize = 100;
+
+/// How many pages list the guides of `scope`: its RASCI page, then pages of
+/// [`GUIDES_PER_PAGE`] each.
+fn guide_pages(content: &[ContentPage], scope: &Scope) -> usize {
+    let guides = content
+        .iter()
+        .filter(|page| !page.is_home() && page.applies_to(&scope.id.value))
+        .count();
+    guides.div_ceil(GUIDES_PER_PAGE).max(1)
 }
 
 /// Every pair of models that cover one scope, scope by scope, each pair
@@ -716,7 +742,9 @@ fn former_paths(
             .iter()
             .map(|alias| (urls::party(&alias.value), alias.span))
             .collect(),
-        PageKind::Home | PageKind::Glossary | PageKind::NotFound => Vec::new(),
+        PageKind::Home | PageKind::Guides { .. } | PageKind::Glossary | PageKind::NotFound => {
+            Vec::new()
+        }
     }
 }
 
@@ -820,6 +848,7 @@ pub(crate) fn path_of(project: &Project, content: &[ContentPage], kind: PageKind
             project.model_at(second).id().unwrap_or_default(),
         ),
         PageKind::Glossary => urls::GLOSSARY.to_string(),
+        PageKind::Guides { scope, page } => urls::guides(&project.scope_at(scope).id.value, page),
         PageKind::NotFound => urls::NOT_FOUND.to_string(),
     }
 }
@@ -854,6 +883,14 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
             second,
         } => compare_models_title(project, scope, first, second),
         PageKind::Glossary => labels.glossary.clone(),
+        // The template gives the page its title; this one names it where a
+        // template's does not reach (the plan's own uses).
+        PageKind::Guides { scope, page } => format!(
+            "{} {}–{}",
+            project.scope_at(scope).name.value,
+            (page - 1) * GUIDES_PER_PAGE + 1,
+            page * GUIDES_PER_PAGE
+        ),
         PageKind::NotFound => labels.not_found.clone(),
     };
     let key = match kind {
@@ -863,6 +900,7 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
         PageKind::CompareModels { first, second, .. } => {
             Some(format!("compare-models:{}:{}", first.0, second.0))
         }
+        PageKind::Guides { page, .. } => Some(format!("guides:{page}")),
         _ => None,
     };
     let model_crumb = |model: ModelIx| Crumb {
@@ -871,7 +909,9 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
     };
     let crumbs = match kind {
         PageKind::Home => Vec::new(),
-        PageKind::Content { scope: Some(i), .. } | PageKind::CompareModels { scope: i, .. } => {
+        PageKind::Content { scope: Some(i), .. }
+        | PageKind::CompareModels { scope: i, .. }
+        | PageKind::Guides { scope: i, .. } => {
             vec![home_crumb(labels), scope_crumb_in(project, i)]
         }
         PageKind::Scope { model, .. } | PageKind::Compare { model } if project.has_models() => {

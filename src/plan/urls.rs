@@ -76,6 +76,12 @@ pub(crate) fn content(scope: Option<&str>, slug: &str) -> String {
     }
 }
 
+/// Page `page` (2 or more) of a scope's guides. Its file name ends in `.html`, not
+/// `/index.html` as every content page's does, so no guide can take its address.
+pub(crate) fn guides(scope: &str, page: usize) -> String {
+    format!("{scope}/guides-{page}.html")
+}
+
 /// The address a content page's front-matter alias names (`/old/page/`, validated when
 /// the page was loaded: segments of lowercase ASCII letters, digits, `-` and `_`, never a
 /// name the site keeps for itself), as a page's path.

@@ -138,6 +138,6 @@ pub(crate) fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d 
             dates.of_kinds(MATRIX_DATA)
         }
         PageKind::Glossary => dates.of_kinds(&[DataKind::Glossary]),
-        PageKind::NotFound => None,
+        PageKind::Guides { .. } | PageKind::NotFound => None,
     }
 }

@@ -17,7 +17,9 @@ use super::templates::{RenderError, Theme};
 use super::views::{self, Link};
 use crate::load::content::ContentPage;
 use crate::model::{Letter, ModelIx, ScopeIx};
-use crate::plan::{ModelPair, PageKind, PlannedPage, path_of, sorted_guides, urls};
+use crate::plan::{
+    GUIDES_PER_PAGE, ModelPair, PageKind, PlannedPage, path_of, sorted_guides, urls,
+};
 
 /// The CSS class of a page kind's layout, e.g. `page-deployment`.
 pub(crate) fn class(kind: PageKind) -> &'static str {
@@ -28,6 +30,7 @@ pub(crate) fn class(kind: PageKind) -> &'static str {
         PageKind::Party(_) => "page-party",
         PageKind::Compare { .. } => "page-compare",
         PageKind::CompareModels { .. } => "page-compare page-compare-models",
+        PageKind::Guides { .. } => "page-guides",
         PageKind::Glossary => "page-glossary",
         PageKind::NotFound => "page-404",
     }
@@ -70,6 +73,11 @@ pub(crate) fn render(
             first,
             second,
         } => compare::compare_models(&mut env, &mut out, scope, [first, second])?,
+        PageKind::Guides { scope, page } => {
+            // The first page of the guides is the scope's RASCI page its breadcrumb names.
+            let first = planned.crumbs.last().map_or(urls::HOME, |c| c.url.as_str());
+            guides_page(&mut env, &mut out, scope, page, first)?;
+        }
         PageKind::Glossary => glossary(&mut env, &mut out)?,
         PageKind::NotFound => not_found(&mut env, &mut out)?,
     }
@@ -301,16 +309,15 @@ fn scope_page(
         let heading_id = env.id(&data.flow_anchor(flow));
         flows.push(views::flow(env, flow, heading_id));
     }
-    let guides: Vec<page_views::GuideLink> =
-        sorted_guides(data.content, data.guide_order, Some(&scope.id.value))
-            .into_iter()
-            .map(|guide| page_views::GuideLink {
-                href: env.url(&urls::content(Some(&scope.id.value), &guide.slug)),
-                title: guide.front.title.value.clone(),
-                description: guide.front.description.as_ref().map(|d| d.value.clone()),
-                featured: guide.front.featured,
-            })
-            .collect();
+    let own_path = path_of(
+        project,
+        data.content,
+        PageKind::Scope {
+            model,
+            scope: index,
+        },
+    );
+    let (guides, guide_count, guide_pages) = guide_list(env, scope, 1, &own_path);
     let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
     // The other models that cover this scope, each with its comparison to this one.
     let comparisons = crate::plan::model_pairs(project)
@@ -385,6 +392,8 @@ fn scope_page(
         flows,
         guidance_id,
         guides,
+        guide_count,
+        guide_pages,
     };
     let titled = env.theme.render_titled(SCOPE, &view)?;
     (out.title, out.description, out.body) = (Some(titled.title), titled.description, titled.body);
@@ -565,6 +574,77 @@ fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError>
     out.description = env.theme.render_text(GLOSSARY, "description", &view)?;
     view.description = out.description.clone();
     out.body = env.theme.render_block(GLOSSARY, "body", &view)?;
+    Ok(())
+}
+
+/// Page `page` of the guides of `scope`, in navigation order, with links to every page of
+/// them; `first` is the path of the first page (a RASCI page of the scope). The pages are
+/// empty when the scope has no more than [`GUIDES_PER_PAGE`] guides.
+fn guide_list(
+    env: &mut PageEnv<'_>,
+    scope: &crate::model::Scope,
+    page: usize,
+    first: &str,
+) -> (
+    Vec<page_views::GuideLink>,
+    usize,
+    Vec<page_views::GuidePageLink>,
+) {
+    let data = env.data;
+    let all = sorted_guides(data.content, data.guide_order, Some(&scope.id.value));
+    let guides = all
+        .iter()
+        .skip((page - 1) * GUIDES_PER_PAGE)
+        .take(GUIDES_PER_PAGE)
+        .map(|guide| page_views::GuideLink {
+            href: env.url(&urls::content(Some(&scope.id.value), &guide.slug)),
+            title: guide.front.title.value.clone(),
+            description: guide.front.description.as_ref().map(|d| d.value.clone()),
+            featured: guide.front.featured,
+        })
+        .collect();
+    let count = all.len().div_ceil(GUIDES_PER_PAGE);
+    let pages = if count > 1 {
+        (1..=count)
+            .map(|number| page_views::GuidePageLink {
+                number,
+                first: (number - 1) * GUIDES_PER_PAGE + 1,
+                last: (number * GUIDES_PER_PAGE).min(all.len()),
+                href: if number == 1 {
+                    env.url(first)
+                } else {
+                    env.url(&urls::guides(&scope.id.value, number))
+                },
+                current: number == page,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (guides, all.len(), pages)
+}
+
+const GUIDES: &str = "pages/guides.html";
+
+fn guides_page(
+    env: &mut PageEnv<'_>,
+    out: &mut PageOut,
+    scope: ScopeIx,
+    page: usize,
+    first: &str,
+) -> Result<(), RenderError> {
+    let scope = env.data.project.scope_at(scope);
+    let (guides, guide_count, guide_pages) = guide_list(env, scope, page, first);
+    let view = page_views::GuidesView {
+        scope_name: scope.name.value.clone(),
+        first: (page - 1) * GUIDES_PER_PAGE + 1,
+        last: (page * GUIDES_PER_PAGE).min(guide_count),
+        guide_count,
+        guides,
+        guide_pages,
+    };
+    out.title = Some(env.theme.render_text(GUIDES, "title", &view)?);
+    out.body = env.theme.render_block(GUIDES, "body", &view)?;
     Ok(())
 }
 

@@ -301,7 +301,8 @@ fn page_entries<'a>(
     let project = data.project;
     let labels = &project.config.labels;
     let mut entries = Vec::new();
-    if !searchable(page.kind) {
+    // A page of a scope's guides only lists them: each is a result of its own.
+    if !searchable(page.kind) || matches!(page.kind, PageKind::Guides { .. }) {
         return entries;
     }
     let page_title = out.title(page);
@@ -346,6 +347,7 @@ fn page_entries<'a>(
             PageKind::Party(_)
             | PageKind::Compare { .. }
             | PageKind::CompareModels { .. }
+            | PageKind::Guides { .. }
             | PageKind::NotFound => continue,
         };
         entries.push((

@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 27] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 29] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -54,6 +54,10 @@ const BUILTIN_TEMPLATES: [(&str, &str); 27] = [
         include_str!("../../themes/golive/templates/pages/glossary.html"),
     ),
     (
+        "pages/guides.html",
+        include_str!("../../themes/golive/templates/pages/guides.html"),
+    ),
+    (
         "pages/404.html",
         include_str!("../../themes/golive/templates/pages/404.html"),
     ),
@@ -84,6 +88,10 @@ const BUILTIN_TEMPLATES: [(&str, &str); 27] = [
     (
         "partials/badges.html",
         include_str!("../../themes/golive/templates/partials/badges.html"),
+    ),
+    (
+        "partials/guide_pages.html",
+        include_str!("../../themes/golive/templates/partials/guide_pages.html"),
     ),
     (
         "partials/legend.html",

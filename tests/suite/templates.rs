@@ -159,6 +159,10 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models"),
         models_dir.path(),
     );
+    // The pages of a deployment's guides past the first hundred, only in a large project.
+    let large_dir = TempDir::new().unwrap();
+    crate::weight::documentation::generate(large_dir.path(), 250);
+    let large_root = large_dir.path().to_path_buf();
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/golive/templates");
     for folder in ["pages", "partials"] {
         for entry in std::fs::read_dir(theme.join(folder)).unwrap() {
@@ -167,6 +171,7 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
             let root = match template.as_str() {
                 // Redirect pages: the default model's pages had `<model>/` addresses.
                 "pages/compare_models.html" | "pages/redirect.html" => &models_root,
+                "pages/guides.html" | "partials/guide_pages.html" => &large_root,
                 _ => &example_root,
             };
             // Each template, replaced by a copy with a marker, shows the marker.

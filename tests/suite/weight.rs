@@ -6,7 +6,7 @@
 //! benchmark checks the same at 10,000 (`cargo bench --bench weight`).
 
 #[path = "../../benches/common/documentation.rs"]
-mod documentation;
+pub(crate) mod documentation;
 
 use crate::support::build_clean;
 use documentation::{first_search_bytes, generate, index_bytes, page_script_bytes};
@@ -58,4 +58,80 @@ fn a_small_site_loads_its_navigation_with_each_page() {
         "{html}"
     );
     assert!(page_script_bytes(&files, "cloud/guides/00010/index.html") <= 100_000);
+}
+
+/// A deployment with more guides than its page lists links the rest in pages of
+/// `GUIDES_PER_PAGE` (100): its RASCI page lists the first hundred and links every page;
+/// `cloud/guides-2.html` lists the next. `check` knows those pages as the build writes
+/// them.
+#[test]
+fn a_deployment_with_many_guides_lists_them_in_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    // 250 guides, every other one in Cloud: 125 there.
+    generate(dir.path(), 250);
+    let project = crate::support::Project::from_dir(dir.path())
+        .file(
+            "content/links.md",
+            "---\ntitle: Links\nscopes: [cloud]\nweight: 1\n---\n\n\
+             [second](/cloud/guides-2.html)\n",
+        )
+        .build();
+    let files = build_clean(project.root());
+    let scope = crate::support::page(&files, "cloud/index.html");
+    let listed = scope
+        .select(&crate::support::sel("ul.guides > li"))
+        .collect::<Vec<_>>();
+    assert_eq!(listed.len(), 100, "the RASCI page lists the first hundred");
+    let pages: Vec<(String, String)> = scope
+        .select(&crate::support::sel("nav.guide-pages a"))
+        .map(|a| {
+            (
+                a.text().collect(),
+                a.value().attr("href").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            ("1–100".to_string(), "../cloud/index.html".to_string()),
+            ("101–126".into(), "../cloud/guides-2.html".into())
+        ]
+    );
+    let second = crate::support::page(&files, "cloud/guides-2.html");
+    let titles: Vec<String> = second
+        .select(&crate::support::sel("ul.guides > li a"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(titles.len(), 26, "{titles:#?}");
+    assert!(titles[25].starts_with("Guide 00248"), "{titles:#?}");
+    let title: String = second
+        .select(&crate::support::sel("title"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert!(
+        title.starts_with("Cloud: Guidance 101–126 of 126"),
+        "{title}"
+    );
+    assert!(!files.contains_key("cloud/guides-3.html"));
+    // On Premises has 125 guides: two pages too.
+    assert!(files.contains_key("onprem/guides-2.html"));
+    assert!(!files.contains_key("onprem/guides-3.html"));
+
+    // `check` judges the links by the plan: the second page is there, a third is not.
+    project.write(
+        "content/links.md",
+        "---\ntitle: Links\nscopes: [cloud]\nweight: 1\n---\n\n\
+         [second](/cloud/guides-2.html) [third](/cloud/guides-3.html)\n",
+    );
+    let checked = project.check();
+    let broken: Vec<&str> = checked
+        .with_rule("link/broken")
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    assert!(broken[0].contains("guides-3.html"), "{broken:#?}");
 }

@@ -50,8 +50,9 @@
 
   // On a large site the pages do not load nav.js (see docs/templates.md): the page's own
   // navigation (its landmarks and neighbours) shows first, and the whole tree is fetched
-  // with a script element (which works from disk too) when the reader asks for more: a
-  // group opened, the filter used. Groups the reader had open stay open.
+  // with a script element (which works from disk too) when the reader reaches for it: the
+  // pointer or the focus in the navigation, a group opened, the filter used. Groups the
+  // reader had open stay open.
   var navWaiting = null; // what runs once the tree is loaded, while it loads
   function loadNav(then) {
     if (window.RASCI_NAV) { then(); return; }
@@ -79,11 +80,15 @@
   if (!window.RASCI_NAV) {
     var fallbackNav = document.querySelector("nav[data-nav]");
     if (fallbackNav) {
-      // A click on a group's title (the keyboard's Enter and Space click it too); not
-      // "toggle", which browsers also send for the groups the page opens.
+      // The pointer or the keyboard's focus reaching the navigation, or a click on a
+      // group's title (the keyboard's Enter and Space click it too); not "toggle",
+      // which browsers also send for the groups the page opens.
+      var reach = function () { loadNav(function () {}); };
+      fallbackNav.addEventListener("pointerenter", reach);
+      fallbackNav.addEventListener("focusin", reach);
       fallbackNav.addEventListener("click", function (event) {
         var summary = event.target.closest && event.target.closest("summary");
-        if (summary && summary.parentNode && !summary.parentNode.open) { loadNav(function () {}); }
+        if (summary && summary.parentNode && !summary.parentNode.open) { reach(); }
       });
     }
   }
