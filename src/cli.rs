@@ -50,7 +50,9 @@ pub enum Command {
         /// Project root (the folder holding rasci.yaml).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Output format: JSON, CSV (one matrix), an Excel workbook, or Markdown tables.
+        /// Output format: JSON, CSV (one matrix), an Excel workbook, Markdown tables, or an
+        /// OSCAL component definition (JSON; `last-modified` from SOURCE_DATE_EPOCH, else
+        /// the day the data last changed in git).
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// Only this operating model of data/models.yaml (required for CSV when there
@@ -188,6 +190,7 @@ pub enum ExportFormat {
     Csv,
     Xlsx,
     Markdown,
+    Oscal,
 }
 
 pub fn main() -> ExitCode {
@@ -401,6 +404,16 @@ fn export(
     let bytes: Vec<u8> = match format {
         ExportFormat::Json => export::to_json(&project, &chosen).into_bytes(),
         ExportFormat::Markdown => export::to_markdown(&project, &chosen).into_bytes(),
+        ExportFormat::Oscal => {
+            let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+            let day = match epoch {
+                Some(_) => None,
+                None => export::oscal::data_day(root, &project),
+            };
+            let stamp = export::oscal::Stamp::of(epoch.as_deref(), day.as_deref())
+                .map_err(anyhow::Error::msg)?;
+            export::to_oscal(&project, &chosen, &stamp).into_bytes()
+        }
         #[cfg(feature = "spreadsheets")]
         ExportFormat::Xlsx => export::to_xlsx(&project, &chosen)
             .map_err(|error| anyhow::anyhow!("cannot make the workbook: {error}"))?,

@@ -1,12 +1,15 @@
 //! Export: the resolved matrices as JSON (a public contract, see docs/commands.md), as CSV, as
-//! an Excel workbook (`xlsx`) or as Markdown tables (`markdown`).
+//! an Excel workbook (`xlsx`), as Markdown tables (`markdown`) or as an OSCAL component
+//! definition (`oscal`).
 
 pub(crate) mod cells;
 pub(crate) mod markdown;
+pub(crate) mod oscal;
 #[cfg(feature = "spreadsheets")]
 pub(crate) mod xlsx;
 
 pub(crate) use markdown::to_markdown;
+pub(crate) use oscal::to_oscal;
 #[cfg(feature = "spreadsheets")]
 pub(crate) use xlsx::to_xlsx;
 
@@ -32,6 +35,10 @@ pub(crate) struct Export<'a> {
     /// whose export keeps the shape it always had.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) conditions: Option<Vec<ExportCondition<'a>>>,
+    /// The frameworks of `data/frameworks.yaml`; left out for a project without them,
+    /// whose export keeps the shape it always had.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) frameworks: Option<Vec<ExportFramework<'a>>>,
     pub(crate) scopes: Vec<ExportScope<'a>>,
 }
 
@@ -41,6 +48,45 @@ pub(crate) struct ExportCondition<'a> {
     pub(crate) id: &'a str,
     pub(crate) name: &'a str,
     pub(crate) description: Option<&'a str>,
+}
+
+/// A control framework, with the controls it lists (empty when it lists none).
+#[derive(Serialize)]
+pub(crate) struct ExportFramework<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) url: Option<&'a str>,
+    pub(crate) controls: Vec<ExportControl<'a>>,
+}
+
+/// A control a framework lists.
+#[derive(Serialize)]
+pub(crate) struct ExportControl<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: Option<&'a str>,
+}
+
+/// The frameworks of the project for the JSON export; `None` without any.
+fn frameworks(project: &Project) -> Option<Vec<ExportFramework<'_>>> {
+    (!project.frameworks.is_empty()).then(|| {
+        project
+            .frameworks
+            .iter()
+            .map(|f| ExportFramework {
+                id: &f.id.value,
+                name: &f.name.value,
+                url: f.url.as_ref().map(|u| u.value.as_str()),
+                controls: f
+                    .controls
+                    .iter()
+                    .map(|c| ExportControl {
+                        id: &c.id.value,
+                        title: c.title.as_ref().map(|t| t.value.as_str()),
+                    })
+                    .collect(),
+            })
+            .collect()
+    })
 }
 
 /// An operating model: who takes part, over which scopes.
@@ -96,6 +142,9 @@ pub(crate) struct ExportTask<'a> {
     /// cell is conditional; left out when none is.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) assignments_when: BTreeMap<&'a str, Vec<&'a str>>,
+    /// The controls the task implements, as `framework:control`; left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) controls: Vec<&'a str>,
 }
 
 /// The export document for the given matrices (all of them, or those asked for). With
@@ -144,6 +193,7 @@ pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Ex
                 })
                 .collect()
         }),
+        frameworks: frameworks(project),
         parties: project
             .parties
             .iter()
@@ -192,6 +242,7 @@ pub(crate) fn document<'a>(project: &'a Project, matrices: &[&Matrix<'a>]) -> Ex
                                         Some((p.id.value.as_str(), ids(&cell.when)))
                                     })
                                     .collect(),
+                                controls: ids(&row.task.controls),
                             })
                             .collect(),
                     })
@@ -302,6 +353,10 @@ pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
             .iter()
             .map(|&p| csv_cell(&project.parties[p].name.value)),
     );
+    let controls = cells::has_controls_column(project);
+    if controls {
+        header.push(cells::CONTROLS_HEADING.to_string());
+    }
     writer.write_record(&header).expect("writing to memory");
     for section in &matrix.sections {
         let title = section
@@ -312,6 +367,9 @@ pub(crate) fn to_csv(project: &Project, matrix: &Matrix<'_>) -> String {
         for row in &section.rows {
             let mut record = vec![csv_cell(title), csv_cell(&row.task.title.value)];
             record.extend(matrix.parties.iter().map(|&i| cell_text(project, row, i)));
+            if controls {
+                record.push(csv_cell(&cells::controls_text(row)));
+            }
             writer.write_record(&record).expect("writing to memory");
         }
     }

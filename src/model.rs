@@ -13,6 +13,7 @@ use std::borrow::Cow;
 
 use std::fmt;
 
+mod frameworks;
 mod ix;
 mod kind;
 mod operating;
@@ -20,6 +21,13 @@ pub(crate) mod scope_list;
 pub(crate) mod terms;
 
 pub(crate) use crate::located::{Entries, Located, with_current_file};
+pub(crate) use frameworks::{
+    CONTROL_PLACEHOLDER, ControlUrl, FrameworksFile, control_problem, split_reference,
+};
+pub use frameworks::{
+    Control, Framework, MAX_CONTROL_LEN, MAX_CONTROLS_PER_FRAMEWORK, MAX_CONTROLS_PER_TASK,
+    MAX_FRAMEWORKS,
+};
 pub use ix::{ModelIx, ScopeIx};
 pub use kind::DataKind;
 pub use operating::{Model, ModelDef, ModelsFile};
@@ -376,6 +384,14 @@ pub struct Task {
     /// them must hold; always when absent.
     #[serde(default)]
     pub(crate) when: Vec<Located<String>>,
+    /// Controls the task implements, as `framework:control` (a framework of
+    /// `data/frameworks.yaml` and one of its controls), e.g. `iso27001:A.5.24`.
+    #[serde(default)]
+    #[schemars(
+        length(max = 32),
+        inner(regex(pattern = r"^[a-z0-9][a-z0-9_-]*:[A-Za-z0-9][A-Za-z0-9._()-]*$"))
+    )]
+    pub(crate) controls: Vec<Located<String>>,
     /// Letters per party id.
     #[serde(default)]
     pub(crate) rasci: Entries<Located<String>, Located<CellText>>,
@@ -623,6 +639,8 @@ pub struct Project {
     pub flows: Vec<Flow>,
     /// The conditions of `data/conditions.yaml`, in source order; empty without the file.
     pub conditions: Vec<Condition>,
+    /// The frameworks of `data/frameworks.yaml`, in source order; empty without the file.
+    pub frameworks: Vec<Framework>,
     /// The operating models, in the order of `data/models.yaml`; never empty: without
     /// models the project is one implicit model of every party and scope.
     pub models: Vec<Model>,
@@ -676,6 +694,11 @@ impl Project {
     /// The condition with id `id`.
     pub(crate) fn condition(&self, id: &str) -> Option<&Condition> {
         self.conditions.iter().find(|c| c.id.value == id)
+    }
+
+    /// The framework with id `id`.
+    pub(crate) fn framework(&self, id: &str) -> Option<&Framework> {
+        self.frameworks.iter().find(|f| f.id.value == id)
     }
 
     pub(crate) fn party(&self, id: &str) -> Option<&Party> {

@@ -368,7 +368,8 @@ enum Errors {
 
 /// Starts reading the git history, which gives pages their dates, while the project is
 /// checked and the site planned. Only the commands that build a site come here, so
-/// `check` and `export` never run git; `last_updated: false` never does either.
+/// `check` and `export` never run git for dates of pages (the OSCAL export alone reads the
+/// day the data last changed); `last_updated: false` never does either.
 #[cfg(feature = "site")]
 fn start_history(root: &Path, project: &Project) -> Pending {
     if project.config.last_updated {

@@ -28,6 +28,7 @@ fn data_file(kind: DataKind) -> (String, Schema) {
         DataKind::Flows => one::<FlowsFile>(name, &title("flows")),
         DataKind::Models => one::<ModelsFile>(name, &title("operating models")),
         DataKind::Conditions => one::<ConditionsFile>(name, &title("conditions")),
+        DataKind::Frameworks => one::<FrameworksFile>(name, &title("control frameworks")),
     }
 }
 

@@ -282,14 +282,15 @@ pub(crate) struct SiteAddresses {
     pub(crate) content_paths: Vec<Vec<String>>,
     /// Per page built from data, the anchors its data gives it: a scope page's task rows
     /// (`task-<id>`) and section headings (`section-<id>`), with their former ids, and the
-    /// glossary's terms (`term-<term>`). A fragment with one of [`DATA_ANCHORS`]'
+    /// glossary's terms (`term-<term>`), and a framework page's controls
+    /// (`control-<id>`). A fragment with one of [`DATA_ANCHORS`]'
     /// prefixes must be one of them; other anchors of those pages are the theme's.
     pub(crate) data_anchors: HashMap<String, HashSet<String>>,
 }
 
 /// The prefixes of the anchors the data gives pages built from it (see
 /// [`SiteAddresses::data_anchors`]).
-pub(crate) const DATA_ANCHORS: [&str; 3] = ["task-", "section-", "term-"];
+pub(crate) const DATA_ANCHORS: [&str; 4] = ["task-", "section-", "term-", "control-"];
 
 /// `link/broken` findings for the links of content pages to the site's own pages and
 /// files (every link but a Markdown file's, an external one and a bare `#anchor`), judged
@@ -347,7 +348,7 @@ pub(crate) fn check_site_links(
                         (
                             from.clone(),
                             format!(
-                                "`/{}` has no row, section or term with id `{fragment_text}`",
+                                "`/{}` has no row, section, term or control with id `{fragment_text}`",
                                 shown(&target)
                             ),
                         )

@@ -4,6 +4,7 @@
 
 mod conditions;
 mod config;
+mod controls;
 mod flows;
 pub(crate) mod links;
 mod matrix;
@@ -22,6 +23,7 @@ pub(crate) fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut F
     refs::check(project, &mut found);
     pairs::check(project, &mut found);
     conditions::check(project, matrices, &mut found);
+    controls::check(project, &mut found);
     matrix::check(project, matrices, &mut found);
     outputs::check(project, matrices, &mut found);
     flows::check(project, &mut found);

@@ -18,6 +18,21 @@ pub(crate) fn check(project: &Project, found: &mut Vec<Diagnostic>) {
         "",
         found,
     );
+    unique(
+        "framework",
+        project.frameworks.iter().map(|f| &f.id),
+        "",
+        found,
+    );
+    for framework in &project.frameworks {
+        let context = format!(" in framework `{}`", framework.id.value);
+        unique(
+            "control",
+            framework.controls.iter().map(|c| &c.id),
+            &context,
+            found,
+        );
+    }
     let defs = || project.models.iter().filter_map(|m| m.def.as_ref());
     unique("model", defs().map(|d| &d.id), "", found);
     // Section and task ids are per model; with `data/models.yaml` unread, which model a

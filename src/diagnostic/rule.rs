@@ -194,6 +194,12 @@ rules! {
         "Every condition of data/conditions.yaml is used under some `when:`.";
     RasciTooManyConditions = "rasci/too-many-conditions", Error, configurable: false,
         "A scope's tasks use at most 8 conditions, so its checks under every combination of them stay bounded (256 combinations).";
+    RefUnknownFramework = "ref/unknown-framework", Error, configurable: true,
+        "A control reference under a task's `controls:` names a framework of data/frameworks.yaml, as `framework:control`.";
+    RefUnknownControl = "ref/unknown-control", Error, configurable: true,
+        "A control reference names a control its framework lists, when the framework lists its controls.";
+    RasciFrameworkLimits = "rasci/framework-limits", Error, configurable: false,
+        "At most 32 frameworks, 2,000 controls a framework and 32 control references a task; control ids and link patterns keep to their form.";
 }
 
 impl RuleId {

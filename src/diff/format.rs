@@ -124,7 +124,49 @@ fn human(diff: &Diff) -> String {
             );
         }
     }
+    human_controls(&mut out, diff);
     out
+}
+
+/// The control references added and removed, task by task.
+fn human_controls(out: &mut String, diff: &Diff) {
+    if diff.controls.is_empty() {
+        return;
+    }
+    out.push_str("control references:\n");
+    for change in &diff.controls {
+        let model = change
+            .model
+            .as_ref()
+            .map_or_else(String::new, |m| format!(" in model `{m}`"));
+        for reference in &change.added {
+            let _ = writeln!(out, "  + task `{}`{model}: {reference}", change.task);
+        }
+        for reference in &change.removed {
+            let _ = writeln!(out, "  - task `{}`{model}: {reference}", change.task);
+        }
+    }
+}
+
+/// The control references added and removed, as a table.
+fn markdown_controls(out: &mut String, diff: &Diff) {
+    if diff.controls.is_empty() {
+        return;
+    }
+    out.push_str("#### Control references\n\n| Task | Added | Removed |\n|---|---|---|\n");
+    for change in &diff.controls {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            cell(&match &change.model {
+                Some(model) => format!("{} ({model})", change.task),
+                None => change.task.clone(),
+            }),
+            cell(&change.added.join(", ")),
+            cell(&change.removed.join(", "))
+        );
+    }
+    out.push('\n');
 }
 
 fn gained_lost(gained: &str, lost: &str) -> String {
@@ -239,6 +281,7 @@ fn markdown(diff: &Diff) -> String {
         }
         out.push('\n');
     }
+    markdown_controls(&mut out, diff);
     out
 }
 

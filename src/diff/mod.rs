@@ -17,7 +17,7 @@ use crate::load::Loaded;
 use crate::load::files::LoadError;
 use crate::model::{LetterSet, Project};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The version of the JSON output; raised when a field changes meaning or goes away.
@@ -190,6 +190,18 @@ pub(crate) struct OverrideChange {
     pub(crate) new: Option<String>,
 }
 
+/// The control references of one task added and removed (see `data/frameworks.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct ControlChange {
+    /// The task's operating model, in a project with models; left out of JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) model: Option<String>,
+    pub(crate) task: String,
+    /// References (`framework:control`) the new side has and the old one not.
+    pub(crate) added: Vec<String>,
+    pub(crate) removed: Vec<String>,
+}
+
 /// Everything that changed between two versions of a project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Diff {
@@ -202,6 +214,10 @@ pub(crate) struct Diff {
     /// Scopes present on both sides whose matrix changed, in the new side's scope order.
     pub(crate) matrices: Vec<MatrixDiff>,
     pub(crate) overrides: Vec<OverrideChange>,
+    /// Tasks whose control references changed, by model and task id; left out of JSON
+    /// when none did, so the report of a project without them keeps its shape.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) controls: Vec<ControlChange>,
 }
 
 /// Compares the project at `old` with the project at `new`; `root` is the project root,
@@ -340,6 +356,8 @@ struct Snapshot {
     /// (model, task, scope, party) → the override's letters; the model is `None` for
     /// the implicit model.
     overrides: BTreeMap<OverrideKey, LetterSet>,
+    /// (model, task) → its control references, for the tasks that make any.
+    controls: BTreeMap<(Option<String>, String), BTreeSet<String>>,
 }
 
 impl Snapshot {
@@ -402,8 +420,44 @@ impl Snapshot {
             scopes: project.scopes.iter().map(scope_named).collect(),
             matrices,
             overrides: overrides(&project),
+            controls: controls(&project),
         }
     }
+}
+
+/// Each task's control references, by model id and task id.
+fn controls(project: &Project) -> BTreeMap<(Option<String>, String), BTreeSet<String>> {
+    project
+        .tasks()
+        .filter(|(_, task)| !task.controls.is_empty())
+        .map(|(section, task)| {
+            let model = project.model_at(section.model).id().map(str::to_owned);
+            let references = task.controls.iter().map(|c| c.value.clone()).collect();
+            ((model, task.id.value.clone()), references)
+        })
+        .collect()
+}
+
+/// The tasks whose control references differ between the two sides, in key order.
+fn compare_controls(before: &Snapshot, after: &Snapshot) -> Vec<ControlChange> {
+    let empty = BTreeSet::new();
+    let keys: BTreeSet<&(Option<String>, String)> = before
+        .controls
+        .keys()
+        .chain(after.controls.keys())
+        .collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let old = before.controls.get(key).unwrap_or(&empty);
+            let new = after.controls.get(key).unwrap_or(&empty);
+            (old != new).then(|| ControlChange {
+                model: key.0.clone(),
+                task: key.1.clone(),
+                added: new.difference(old).cloned().collect(),
+                removed: old.difference(new).cloned().collect(),
+            })
+        })
+        .collect()
 }
 
 fn scope_named(scope: &crate::model::Scope) -> Named {
@@ -603,8 +657,12 @@ fn compare(old: String, new: String, before: &Snapshot, after: &Snapshot) -> Dif
         .collect();
     let parties = added_removed(&before.parties, &after.parties);
     let scopes = added_removed(&before.scopes, &after.scopes);
-    let changed =
-        !parties.is_empty() || !scopes.is_empty() || !matrices.is_empty() || !overrides.is_empty();
+    let controls = compare_controls(before, after);
+    let changed = !parties.is_empty()
+        || !scopes.is_empty()
+        || !matrices.is_empty()
+        || !overrides.is_empty()
+        || !controls.is_empty();
     Diff {
         version: JSON_VERSION,
         old,
@@ -614,5 +672,6 @@ fn compare(old: String, new: String, before: &Snapshot, after: &Snapshot) -> Dif
         scopes,
         matrices,
         overrides,
+        controls,
     }
 }

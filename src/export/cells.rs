@@ -30,3 +30,19 @@ pub(crate) fn matrix_title(project: &Project, matrix: &Matrix<'_>) -> String {
         None => matrix.scope.name.value.clone(),
     }
 }
+
+/// Whether the table exports carry a column of control references: only for a project
+/// with `data/frameworks.yaml`, so the exports of other projects keep their columns.
+pub(crate) fn has_controls_column(project: &Project) -> bool {
+    !project.frameworks.is_empty()
+}
+
+/// The heading of the column of control references.
+pub(crate) const CONTROLS_HEADING: &str = "Controls";
+
+/// A task's control references as the table exports write them: `iso27001:A.5.24,
+/// iso27001:A.5.26`, in the order the task lists them.
+pub(crate) fn controls_text(row: &crate::resolve::Row<'_>) -> String {
+    let references: Vec<&str> = row.task.controls.iter().map(|c| c.as_str()).collect();
+    references.join(", ")
+}

@@ -21,6 +21,10 @@ pub(crate) fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String
                 .iter()
                 .map(|&p| cell(&project.parties[p].name.value)),
         );
+        let controls = super::cells::has_controls_column(project);
+        if controls {
+            header.push(cell(super::cells::CONTROLS_HEADING));
+        }
         push_row(&mut out, &header);
         let rule: Vec<String> = header.iter().map(|_| "---".to_string()).collect();
         push_row(&mut out, &rule);
@@ -29,6 +33,9 @@ pub(crate) fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String
             if let Some(title) = &section.section.title {
                 let mut row = vec![format!("**{}**", cell(&title.value))];
                 row.extend(matrix.parties.iter().map(|_| empty()));
+                if controls {
+                    row.push(empty());
+                }
                 push_row(&mut out, &row);
             }
             for task in &section.rows {
@@ -39,6 +46,9 @@ pub(crate) fn to_markdown(project: &Project, matrices: &[&Matrix<'_>]) -> String
                         .iter()
                         .map(|&p| super::cells::cell_text(project, task, p)),
                 );
+                if controls {
+                    row.push(cell(&super::cells::controls_text(task)));
+                }
                 push_row(&mut out, &row);
             }
         }

@@ -41,7 +41,8 @@ pub(crate) fn to_xlsx(project: &Project, matrices: &[&Matrix<'_>]) -> Result<Vec
         let sheet = workbook.add_worksheet();
         sheet.set_name(name)?;
         let grid = grid(project, matrix);
-        let mut widths = vec![WIDTH_MIN; matrix.parties.len() + 1];
+        let columns = grid.iter().map(|row| row.cells.len()).max().unwrap_or(1);
+        let mut widths = vec![WIDTH_MIN; columns];
         for (row_index, row) in grid.iter().enumerate() {
             let format = match row.kind {
                 RowKind::Header => Some(&header),
@@ -94,7 +95,8 @@ pub(crate) struct GridRow {
 /// A scope sheet's cells: the header (`Task`, or `Task (<model name>)` with models, then
 /// the names of the model's parties), then per section a row with its title alone (when
 /// it has one) and one row per task with its letters as the CSV export writes them
-/// (`A, R`). Public so tests can compare a file read back.
+/// (`A, R`), and a last column of control references in a project with frameworks.
+/// Public so tests can compare a file read back.
 pub(crate) fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
     let mut rows = Vec::with_capacity(matrix.row_count() + matrix.sections.len() + 1);
     let mut header = vec![super::cells::task_heading(project, matrix)];
@@ -104,6 +106,10 @@ pub(crate) fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
             .iter()
             .map(|&p| project.parties[p].name.value.clone()),
     );
+    let controls = super::cells::has_controls_column(project);
+    if controls {
+        header.push(super::cells::CONTROLS_HEADING.to_string());
+    }
     rows.push(GridRow {
         kind: RowKind::Header,
         cells: header,
@@ -123,6 +129,9 @@ pub(crate) fn grid(project: &Project, matrix: &Matrix<'_>) -> Vec<GridRow> {
                     .iter()
                     .map(|&i| super::cells::cell_text(project, row, i)),
             );
+            if controls {
+                cells.push(super::cells::controls_text(row));
+            }
             rows.push(GridRow {
                 kind: RowKind::Task,
                 cells,

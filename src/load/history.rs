@@ -3,7 +3,8 @@
 //! sitemap as `<lastmod>`.
 //!
 //! The history is read with one `git log` for the whole project, never one process per
-//! file, and only when a site is built (`check` and `export` never run git). Dates are
+//! file, and only when a site is built or an OSCAL export dated (`check` and the other
+//! exports never run git). Dates are
 //! commit dates, never file times, so the same checkout always builds the same site. A
 //! project that is no git checkout, a file git does not track, or a machine without `git`
 //! simply have no dates: nothing about that is a finding.

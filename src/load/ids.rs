@@ -35,6 +35,7 @@ pub const SITE_NAMES: &[&str] = &[
     "compare",
     "parties",
     "diagrams",
+    "frameworks",
 ];
 
 /// A URL fragment from a heading or name: lower case ASCII letters and digits joined by
@@ -133,6 +134,10 @@ pub(crate) fn check(project: &Project, findings: &mut Findings) {
     // spaces, so it keeps to the same rule.
     for condition in &project.conditions {
         check_id("condition", &condition.id, findings);
+    }
+    // A framework id is a folder of the site (`frameworks/<id>/`).
+    for framework in &project.frameworks {
+        check_id("framework", &framework.id, findings);
     }
     for party in &project.parties {
         check_id("party", &party.id, findings);

@@ -143,6 +143,7 @@ fn load_data(
             Ok(DataFile::Flows(f)) => owned.flows.push((*file, f.model, f.flows)),
             Ok(DataFile::Models(f)) => model_defs.extend(f.models),
             Ok(DataFile::Conditions(f)) => project.conditions.extend(f.conditions),
+            Ok(DataFile::Frameworks(f)) => project.frameworks.extend(f.frameworks),
             Err(diagnostic) => {
                 findings.push(diagnostic);
                 project.unread_kinds.push(*kind);
@@ -201,6 +202,7 @@ fn project_of(sources: Sources, config: Config) -> Project {
         systems: Vec::new(),
         flows: Vec::new(),
         conditions: Vec::new(),
+        frameworks: Vec::new(),
         models: Vec::new(),
         unread_kinds: Vec::new(),
     }
@@ -259,6 +261,7 @@ enum DataFile {
     Flows(FlowsFile),
     Models(ModelsFile),
     Conditions(ConditionsFile),
+    Frameworks(FrameworksFile),
 }
 
 fn parse_data_file(
@@ -276,6 +279,7 @@ fn parse_data_file(
         DataKind::Flows => DataFile::Flows(yaml::parse(sources, file)?),
         DataKind::Models => DataFile::Models(yaml::parse(sources, file)?),
         DataKind::Conditions => DataFile::Conditions(yaml::parse(sources, file)?),
+        DataKind::Frameworks => DataFile::Frameworks(yaml::parse(sources, file)?),
     })
 }
 

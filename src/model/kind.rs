@@ -21,11 +21,12 @@ pub enum DataKind {
     Flows,
     Models,
     Conditions,
+    Frameworks,
 }
 
 impl DataKind {
     /// Every kind, in the order findings and help texts list them.
-    pub const ALL: [DataKind; 9] = [
+    pub const ALL: [DataKind; 10] = [
         DataKind::Parties,
         DataKind::Scopes,
         DataKind::Tasks,
@@ -35,6 +36,7 @@ impl DataKind {
         DataKind::Flows,
         DataKind::Models,
         DataKind::Conditions,
+        DataKind::Frameworks,
     ];
 
     /// The name files of this kind carry: `parties` for `data/parties.yaml`.
@@ -49,6 +51,7 @@ impl DataKind {
             DataKind::Flows => "flows",
             DataKind::Models => "models",
             DataKind::Conditions => "conditions",
+            DataKind::Frameworks => "frameworks",
         }
     }
 
@@ -67,7 +70,8 @@ impl DataKind {
             | DataKind::Systems
             | DataKind::Flows
             | DataKind::Models
-            | DataKind::Conditions => false,
+            | DataKind::Conditions
+            | DataKind::Frameworks => false,
         }
     }
 
@@ -79,8 +83,11 @@ impl DataKind {
     pub(crate) const fn shown_on_every_page(self) -> bool {
         match self {
             // Models name the switcher and the home page's grid, which every page links;
-            // conditions badge rows, summary items and flow steps of any data page.
-            DataKind::Glossary | DataKind::Models | DataKind::Conditions => true,
+            // conditions badge rows, summary items and flow steps of any data page;
+            // frameworks name the navigation's pages of them and the references of rows.
+            DataKind::Glossary | DataKind::Models | DataKind::Conditions | DataKind::Frameworks => {
+                true
+            }
             DataKind::Parties
             | DataKind::Scopes
             | DataKind::Tasks

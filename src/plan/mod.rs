@@ -58,6 +58,9 @@ pub(crate) enum PageKind {
         page: usize,
     },
     Glossary,
+    /// A control framework of `data/frameworks.yaml` (an index into
+    /// `Project::frameworks`): its controls and the tasks that implement them.
+    Framework(usize),
     NotFound,
 }
 
@@ -233,7 +236,8 @@ pub const NAV_NEIGHBOURS: usize = 4;
 /// Every page and the site's navigation.
 #[derive(Debug, Clone)]
 pub(crate) struct SitePlan {
-    /// In a fixed order: home, scopes, content, parties, comparison, glossary, 404.
+    /// In a fixed order: home, scopes, content, parties, comparison, glossary,
+    /// frameworks, 404.
     pub(crate) pages: Vec<PlannedPage>,
     pub(crate) nav: Vec<NavGroup>,
     /// `(model, scope, key)` → index into `pages`.
@@ -367,8 +371,8 @@ impl SitePlan {
     }
 
     /// The anchors the data gives the pages built from it, by page path: each scope
-    /// page's task rows and titled sections (with their former ids), and the glossary's
-    /// terms. See `check::links::SiteAddresses`.
+    /// page's task rows and titled sections (with their former ids), the glossary's
+    /// terms and each framework page's controls. See `check::links::SiteAddresses`.
     pub(crate) fn data_anchors(
         &self,
         project: &Project,
@@ -392,6 +396,12 @@ impl SitePlan {
                     ids.extend(task_ids.map(|id| urls::task_anchor(&id.value)));
                 }
             }
+        }
+        for framework in &project.frameworks {
+            anchors.insert(
+                urls::framework(&framework.id.value),
+                control_anchors(project, framework),
+            );
         }
         anchors.insert(
             urls::GLOSSARY.to_string(),
@@ -517,11 +527,32 @@ impl SitePlan {
     }
 }
 
+/// The anchors of a framework's page: one per control it lists, or, when it lists
+/// none, per control a task names of it.
+fn control_anchors(
+    project: &Project,
+    framework: &crate::model::Framework,
+) -> std::collections::HashSet<String> {
+    let listed = framework.controls.iter().map(|c| c.id.as_str());
+    let named = project
+        .tasks()
+        .flat_map(|(_, task)| task.controls.iter())
+        .filter_map(|reference| crate::model::split_reference(&reference.value))
+        .filter(|(id, _)| framework.controls.is_empty() && *id == framework.id.value)
+        .map(|(_, control)| control);
+    listed
+        .chain(named)
+        .filter(|control| crate::model::control_problem(control).is_none())
+        .map(urls::control_anchor)
+        .collect()
+}
+
 /// The key every scope page shares: the same page in another scope or model.
 const SCOPE_KEY: &str = "rasci";
 
 /// Every page the site has, in a fixed order: home, the scope pages (model by model,
-/// each in its order of scopes), content, parties, the comparisons, glossary, 404.
+/// each in its order of scopes), content, parties, the comparisons, glossary, the
+/// frameworks, 404.
 fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     let mut kinds = vec![PageKind::Home];
     for (model, def) in project.models() {
@@ -575,6 +606,7 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
         }
     }
     kinds.push(PageKind::Glossary);
+    kinds.extend((0..project.frameworks.len()).map(PageKind::Framework));
     kinds.push(PageKind::NotFound);
     kinds
 }
@@ -742,9 +774,11 @@ fn former_paths(
             .iter()
             .map(|alias| (urls::party(&alias.value), alias.span))
             .collect(),
-        PageKind::Home | PageKind::Guides { .. } | PageKind::Glossary | PageKind::NotFound => {
-            Vec::new()
-        }
+        PageKind::Home
+        | PageKind::Guides { .. }
+        | PageKind::Glossary
+        | PageKind::Framework(_)
+        | PageKind::NotFound => Vec::new(),
     }
 }
 
@@ -755,6 +789,7 @@ fn origin(project: &Project, content: &[ContentPage], kind: PageKind) -> Option<
         PageKind::Scope { scope, .. } => Some(project.scope_at(scope).id.span),
         PageKind::Content { page, .. } => Some(Span::new(content[page].file, 0, 0)),
         PageKind::Party(index) => Some(project.parties[index].id.span),
+        PageKind::Framework(index) => Some(project.frameworks[index].id.span),
         _ => None,
     }
 }
@@ -849,6 +884,7 @@ pub(crate) fn path_of(project: &Project, content: &[ContentPage], kind: PageKind
         ),
         PageKind::Glossary => urls::GLOSSARY.to_string(),
         PageKind::Guides { scope, page } => urls::guides(&project.scope_at(scope).id.value, page),
+        PageKind::Framework(i) => urls::framework(&project.frameworks[i].id.value),
         PageKind::NotFound => urls::NOT_FOUND.to_string(),
     }
 }
@@ -891,6 +927,7 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
             (page - 1) * GUIDES_PER_PAGE + 1,
             page * GUIDES_PER_PAGE
         ),
+        PageKind::Framework(i) => project.frameworks[i].name.value.clone(),
         PageKind::NotFound => labels.not_found.clone(),
     };
     let key = match kind {
@@ -1134,6 +1171,13 @@ fn navigation(
         reference.push(item(&party.name.value, urls::party(&party.id.value), false));
     }
     reference.push(item(&labels.glossary, urls::GLOSSARY.to_string(), true));
+    for framework in &project.frameworks {
+        reference.push(item(
+            &framework.name.value,
+            urls::framework(&framework.id.value),
+            false,
+        ));
+    }
     groups.push(NavGroup {
         title: labels.reference.clone(),
         scope: None,

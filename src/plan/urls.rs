@@ -61,6 +61,21 @@ pub(crate) fn compare_models(scope: &str, model_a: &str, model_b: &str) -> Strin
 /// The folder of every comparison page.
 const COMPARE_DIR: &str = "compare";
 
+/// A framework's page; its id was validated when the project was loaded.
+pub(crate) fn framework(id: &str) -> String {
+    format!("{FRAMEWORKS_DIR}/{id}/index.html")
+}
+
+/// The anchor of a control on its framework's page: the control id as written, which
+/// keeps to `model::control_problem`'s rule (ASCII letters, digits, `.`, `-`, `_`, `(`
+/// and `)`), so it stands in an id and a fragment as it is.
+pub(crate) fn control_anchor(control: &str) -> String {
+    format!("control-{control}")
+}
+
+/// The folder of every framework page, a name the site keeps for itself.
+const FRAMEWORKS_DIR: &str = "frameworks";
+
 pub(crate) fn party(id: &str) -> String {
     format!("parties/{id}/index.html")
 }

@@ -138,6 +138,9 @@ pub(crate) fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d 
             dates.of_kinds(MATRIX_DATA)
         }
         PageKind::Glossary => dates.of_kinds(&[DataKind::Glossary]),
+        PageKind::Framework(_) => dates
+            .of_kinds(MATRIX_DATA)
+            .max(dates.of_kinds(&[DataKind::Frameworks])),
         PageKind::Guides { .. } | PageKind::NotFound => None,
     }
 }

@@ -60,6 +60,7 @@ pub(crate) const SCOPE_DATA: &[DataKind] = &[
     DataKind::Systems,
     DataKind::Flows,
     DataKind::Conditions,
+    DataKind::Frameworks,
 ];
 
 /// The data a party page, the comparison and the home page's cards are made from: the

@@ -23,6 +23,8 @@ pub(crate) struct HomeView {
     pub(crate) compare_href: Option<String>,
     pub(crate) parties: Vec<PartyCard>,
     pub(crate) glossary_href: String,
+    /// The pages of the frameworks of `data/frameworks.yaml`; empty without them.
+    pub(crate) frameworks: Vec<Link>,
 }
 
 #[derive(Debug, Serialize)]

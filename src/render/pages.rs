@@ -17,9 +17,7 @@ use super::templates::{RenderError, Theme};
 use super::views::{self, Link};
 use crate::load::content::ContentPage;
 use crate::model::{Letter, ModelIx, ScopeIx};
-use crate::plan::{
-    GUIDES_PER_PAGE, ModelPair, PageKind, PlannedPage, path_of, sorted_guides, urls,
-};
+use crate::plan::{ModelPair, PageKind, PlannedPage, path_of, urls};
 
 /// The CSS class of a page kind's layout, e.g. `page-deployment`.
 pub(crate) fn class(kind: PageKind) -> &'static str {
@@ -32,6 +30,7 @@ pub(crate) fn class(kind: PageKind) -> &'static str {
         PageKind::CompareModels { .. } => "page-compare page-compare-models",
         PageKind::Guides { .. } => "page-guides",
         PageKind::Glossary => "page-glossary",
+        PageKind::Framework(_) => "page-framework",
         PageKind::NotFound => "page-404",
     }
 }
@@ -76,9 +75,10 @@ pub(crate) fn render(
         PageKind::Guides { scope, page } => {
             // The first page of the guides is the scope's RASCI page its breadcrumb names.
             let first = planned.crumbs.last().map_or(urls::HOME, |c| c.url.as_str());
-            guides_page(&mut env, &mut out, scope, page, first)?;
+            super::guides::guides_page(&mut env, &mut out, scope, page, first)?;
         }
         PageKind::Glossary => glossary(&mut env, &mut out)?,
+        PageKind::Framework(i) => super::frameworks::framework(&mut env, &mut out, i)?,
         PageKind::NotFound => not_found(&mut env, &mut out)?,
     }
     if let Some(message) = env.template_error.take() {
@@ -149,6 +149,14 @@ fn home(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
             })
             .collect(),
         glossary_href: env.url(urls::GLOSSARY),
+        frameworks: project
+            .frameworks
+            .iter()
+            .map(|f| Link {
+                name: f.name.value.clone(),
+                href: env.url(&urls::framework(&f.id.value)),
+            })
+            .collect(),
     };
     out.body = env.theme.render_block(HOME, "body", &view)?;
     out.toc = toc_of(&out.body, &[&view.scopes_id, &view.reference_id], written);
@@ -317,7 +325,7 @@ fn scope_page(
             scope: index,
         },
     );
-    let (guides, guide_count, guide_pages) = guide_list(env, scope, 1, &own_path);
+    let (guides, guide_count, guide_pages) = super::guides::guide_list(env, scope, 1, &own_path);
     let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
     // The other models that cover this scope, each with its comparison to this one.
     let comparisons = crate::plan::model_pairs(project)
@@ -574,77 +582,6 @@ fn glossary(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError>
     out.description = env.theme.render_text(GLOSSARY, "description", &view)?;
     view.description = out.description.clone();
     out.body = env.theme.render_block(GLOSSARY, "body", &view)?;
-    Ok(())
-}
-
-/// Page `page` of the guides of `scope`, in navigation order, with links to every page of
-/// them; `first` is the path of the first page (a RASCI page of the scope). The pages are
-/// empty when the scope has no more than [`GUIDES_PER_PAGE`] guides.
-fn guide_list(
-    env: &mut PageEnv<'_>,
-    scope: &crate::model::Scope,
-    page: usize,
-    first: &str,
-) -> (
-    Vec<page_views::GuideLink>,
-    usize,
-    Vec<page_views::GuidePageLink>,
-) {
-    let data = env.data;
-    let all = sorted_guides(data.content, data.guide_order, Some(&scope.id.value));
-    let guides = all
-        .iter()
-        .skip((page - 1) * GUIDES_PER_PAGE)
-        .take(GUIDES_PER_PAGE)
-        .map(|guide| page_views::GuideLink {
-            href: env.url(&urls::content(Some(&scope.id.value), &guide.slug)),
-            title: guide.front.title.value.clone(),
-            description: guide.front.description.as_ref().map(|d| d.value.clone()),
-            featured: guide.front.featured,
-        })
-        .collect();
-    let count = all.len().div_ceil(GUIDES_PER_PAGE);
-    let pages = if count > 1 {
-        (1..=count)
-            .map(|number| page_views::GuidePageLink {
-                number,
-                first: (number - 1) * GUIDES_PER_PAGE + 1,
-                last: (number * GUIDES_PER_PAGE).min(all.len()),
-                href: if number == 1 {
-                    env.url(first)
-                } else {
-                    env.url(&urls::guides(&scope.id.value, number))
-                },
-                current: number == page,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    (guides, all.len(), pages)
-}
-
-const GUIDES: &str = "pages/guides.html";
-
-fn guides_page(
-    env: &mut PageEnv<'_>,
-    out: &mut PageOut,
-    scope: ScopeIx,
-    page: usize,
-    first: &str,
-) -> Result<(), RenderError> {
-    let scope = env.data.project.scope_at(scope);
-    let (guides, guide_count, guide_pages) = guide_list(env, scope, page, first);
-    let view = page_views::GuidesView {
-        scope_name: scope.name.value.clone(),
-        first: (page - 1) * GUIDES_PER_PAGE + 1,
-        last: (page * GUIDES_PER_PAGE).min(guide_count),
-        guide_count,
-        guides,
-        guide_pages,
-    };
-    out.title = Some(env.theme.render_text(GUIDES, "title", &view)?);
-    out.body = env.theme.render_block(GUIDES, "body", &view)?;
     Ok(())
 }
 

@@ -338,8 +338,8 @@ fn page_entries<'a>(
                 Cow::Owned(term_text(project, &heading.text)),
             ),
             PageKind::Home => (Cow::Owned(section.clone()), title),
-            // The page's title names its scope already.
-            PageKind::Scope { .. } => (title, section_text()),
+            // The page's title names its scope already; a framework's names it.
+            PageKind::Scope { .. } | PageKind::Framework(_) => (title, section_text()),
             PageKind::Content { .. } => (
                 Cow::Owned(format!("{section} · {page_title}")),
                 section_text(),
@@ -394,6 +394,8 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
                 if let Some(description) = &row.task.description {
                     text.push(description.value.clone());
                 }
+                // A task is found by the controls it implements (`iso27001:A.5.24`).
+                text.extend(row.task.controls.iter().map(|c| c.value.clone()));
                 entries.push((
                     Entry {
                         t: Cow::Borrowed(&row.task.title.value),

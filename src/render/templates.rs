@@ -8,7 +8,7 @@ use std::path::Path;
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 29] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 30] = [
     (
         "base.html",
         include_str!("../../themes/golive/templates/base.html"),
@@ -56,6 +56,10 @@ const BUILTIN_TEMPLATES: [(&str, &str); 29] = [
     (
         "pages/guides.html",
         include_str!("../../themes/golive/templates/pages/guides.html"),
+    ),
+    (
+        "pages/framework.html",
+        include_str!("../../themes/golive/templates/pages/framework.html"),
     ),
     (
         "pages/404.html",

@@ -102,6 +102,9 @@ pub(crate) struct RowView {
     pub(crate) when: Vec<ConditionView>,
     /// Beside `cells`, one per party: the conditions under which the cell applies.
     pub(crate) cell_when: Vec<Vec<ConditionView>>,
+    /// The controls the task implements (`framework:control`), each linked to its
+    /// framework's page; empty when it names none.
+    pub(crate) controls: Vec<Link>,
 }
 
 /// The RASCI table of one scope: a column per party, a header row per titled
@@ -173,6 +176,7 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
                 cells,
                 when,
                 cell_when,
+                controls: row_controls(env, row.task),
             });
         }
         sections.push(SectionView {
@@ -575,6 +579,31 @@ pub(crate) fn duties(
             })
             .collect(),
     }
+}
+
+/// The references of a task row, each linked to its control on its framework's page.
+/// References that are not well formed or name no framework are left out: the check
+/// reports them.
+pub(crate) fn row_controls(env: &PageEnv<'_>, task: &crate::model::Task) -> Vec<Link> {
+    let project = env.data.project;
+    task.controls
+        .iter()
+        .filter_map(|reference| {
+            let (framework, control) = crate::model::split_reference(&reference.value)?;
+            if crate::model::control_problem(control).is_some() {
+                return None;
+            }
+            let framework = project.framework(framework)?;
+            Some(Link {
+                name: reference.value.clone(),
+                href: format!(
+                    "{}#{}",
+                    env.url(&urls::framework(&framework.id.value)),
+                    urls::control_anchor(control)
+                ),
+            })
+        })
+        .collect()
 }
 
 /// A view with nothing in it, for partials that need only `letters`.

@@ -192,9 +192,23 @@ fn site_names_are_every_top_level_name_the_site_writes() {
         );
     }
     // And no name of the list is a leftover: each is written by the example's site, but
-    // the sitemap, which is written only with a `base_url` (the example has none).
+    // the sitemap, which is written only with a `base_url` (the example has none), and
+    // the framework pages, only with `data/frameworks.yaml` (the example has none either;
+    // the frameworks fixture writes them).
     assert!(built.project.config.base_url.is_none());
-    for name in names.iter().filter(|n| **n != rasci::plan::urls::SITEMAP) {
+    assert!(built.project.frameworks.is_empty());
+    let fixture = rasci::pipeline::build(&root.join("tests/fixtures/projects/frameworks")).unwrap();
+    assert!(
+        fixture
+            .site
+            .files
+            .keys()
+            .any(|p| p.starts_with("frameworks/"))
+    );
+    for name in names
+        .iter()
+        .filter(|n| **n != rasci::plan::urls::SITEMAP && **n != "frameworks")
+    {
         assert!(
             built
                 .site

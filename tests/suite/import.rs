@@ -72,11 +72,7 @@ fn assert_valid(root: &Path) {
         .unwrap();
         let text = std::fs::read_to_string(root.join(file)).unwrap();
         let instance: Value = serde_saphyr::from_str(&text).unwrap();
-        let validator = jsonschema::validator_for(&schema).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&instance)
-            .map(|e| e.to_string())
-            .collect();
+        let errors = support::schema_errors(&schema, &instance);
         assert!(errors.is_empty(), "{file}: {errors:?}\n{text}");
     }
 }

@@ -561,6 +561,8 @@ const RENDER_FILES: &[&str] = &[
     "page_views",
     "shortcodes",
     "compare",
+    "frameworks",
+    "guides",
     "pages",
     // The site-wide outputs and the layout that wraps each page.
     "words",

@@ -6,14 +6,14 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn validator() -> jsonschema::Validator {
+fn sarif_schema() -> Value {
     let text = std::fs::read_to_string(repo().join("tests/data/sarif-schema-2.1.0.json")).unwrap();
     let schema: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
         schema["title"],
         "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
     );
-    jsonschema::draft7::new(&schema).unwrap()
+    schema
 }
 
 fn sarif(root: &Path) -> Value {
@@ -27,10 +27,7 @@ fn sarif(root: &Path) -> Value {
 }
 
 fn assert_valid(log: &Value) {
-    let errors: Vec<String> = validator()
-        .iter_errors(log)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
+    let errors = support::schema_errors(&sarif_schema(), log);
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
@@ -96,9 +93,9 @@ fn the_schema_rejects_a_broken_log() {
     // The committed schema does constrain: a result with an unknown level fails it.
     let mut log = sarif(repo());
     log["runs"][0]["results"][0]["level"] = "fatal".into();
-    assert!(!validator().is_valid(&log));
+    assert!(!support::schema_errors(&sarif_schema(), &log).is_empty());
     let mut log = sarif(repo());
     log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
         0.into();
-    assert!(!validator().is_valid(&log));
+    assert!(!support::schema_errors(&sarif_schema(), &log).is_empty());
 }

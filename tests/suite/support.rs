@@ -622,3 +622,45 @@ pub fn search_stems<B: AsRef<[u8]>>(files: &BTreeMap<String, B>) -> BTreeMap<Str
         })
         .collect()
 }
+
+/// The errors of `instance` against a draft-07 JSON Schema, one readable line each (the
+/// place in the instance, then what is wrong), empty when it validates. The schema itself
+/// is checked against the draft-07 metaschema first: a schema that is not valid panics
+/// with the reason, so a broken committed schema cannot pass as "no errors".
+pub fn schema_errors(schema: &Value, instance: &Value) -> Vec<String> {
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.set_default_draft(boon::Draft::V7);
+    compiler
+        .add_resource("memory:///schema.json", schema.clone())
+        .unwrap();
+    let index = compiler
+        .compile("memory:///schema.json", &mut schemas)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    match schemas.validate(instance, index) {
+        Ok(()) => Vec::new(),
+        Err(error) => leaf_errors(&error),
+    }
+}
+
+/// The leaves of a validation error's tree: where `oneOf` or `anyOf` fail, each branch's
+/// own reason, so a message names the field that is wrong rather than only "oneOf failed".
+fn leaf_errors(error: &boon::ValidationError<'_, '_>) -> Vec<String> {
+    if error.causes.is_empty() {
+        return vec![format!("{} at {}", error.kind, error.instance_location)];
+    }
+    error.causes.iter().flat_map(leaf_errors).collect()
+}
+
+/// Whether `schema` is a valid draft-07 schema (it compiles against the metaschema).
+pub fn is_draft7_schema(schema: &Value) -> bool {
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.set_default_draft(boon::Draft::V7);
+    compiler
+        .add_resource("memory:///schema.json", schema.clone())
+        .is_ok()
+        && compiler
+            .compile("memory:///schema.json", &mut schemas)
+            .is_ok()
+}

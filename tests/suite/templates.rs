@@ -163,6 +163,12 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
     let large_dir = TempDir::new().unwrap();
     crate::weight::documentation::generate(large_dir.path(), 250);
     let large_root = large_dir.path().to_path_buf();
+    // A framework's page exists only in a project with `data/frameworks.yaml`.
+    let frameworks_dir = TempDir::new().unwrap();
+    let frameworks_root = common::copy_project(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects/frameworks"),
+        frameworks_dir.path(),
+    );
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/golive/templates");
     for folder in ["pages", "partials"] {
         for entry in std::fs::read_dir(theme.join(folder)).unwrap() {
@@ -172,6 +178,7 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
                 // Redirect pages: the default model's pages had `<model>/` addresses.
                 "pages/compare_models.html" | "pages/redirect.html" => &models_root,
                 "pages/guides.html" | "partials/guide_pages.html" => &large_root,
+                "pages/framework.html" => &frameworks_root,
                 _ => &example_root,
             };
             // Each template, replaced by a copy with a marker, shows the marker.
