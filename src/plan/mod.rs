@@ -56,6 +56,12 @@ pub(crate) enum PageKind {
         first: ModelIx,
         second: ModelIx,
     },
+    /// A page of a scope's guides past those its RASCI page lists (see
+    /// [`GUIDES_PER_PAGE`]): `page` 2 holds the next ones, and so on.
+    Guides {
+        scope: ScopeIx,
+        page: usize,
+    },
     Glossary,
     /// A control framework of `data/frameworks.yaml` (an index into
     /// `Project::frameworks`): its controls and the tasks that implement them.
@@ -71,7 +77,8 @@ impl PageKind {
             | PageKind::Content {
                 scope: Some(scope), ..
             }
-            | PageKind::CompareModels { scope, .. } => Some(scope),
+            | PageKind::CompareModels { scope, .. }
+            | PageKind::Guides { scope, .. } => Some(scope),
             _ => None,
         }
     }
@@ -630,6 +637,11 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
             second,
         });
     }
+    for (scope, def) in project.scopes() {
+        for page in 2..=guide_pages(content, def) {
+            kinds.push(PageKind::Guides { scope, page });
+        }
+    }
     kinds.push(PageKind::Glossary);
     kinds.extend((0..project.frameworks.len()).map(PageKind::Framework));
     kinds.push(PageKind::NotFound);
@@ -666,6 +678,20 @@ pub(crate) fn guide_path(project: &Project, page: &ContentPage, scope: Option<Sc
         })
         .and_then(|m| model_id(project, m));
     urls::content_in(model, scope_id, &page.slug)
+}
+
+/// How many guides a scope's RASCI page lists, and each page of its guides after it: a
+/// scope with thousands of guides made an 800 KB page of one list.
+pub const GUIDES_PER_PAGE: usize = 100;
+
+/// How many pages list the guides of `scope`: its RASCI page, then pages of
+/// [`GUIDES_PER_PAGE`] each.
+fn guide_pages(content: &[ContentPage], scope: &Scope) -> usize {
+    let guides = content
+        .iter()
+        .filter(|page| !page.is_home() && page.applies_to(&scope.id.value))
+        .count();
+    guides.div_ceil(GUIDES_PER_PAGE).max(1)
 }
 
 /// Every pair of models that cover one scope, scope by scope, each pair
@@ -845,9 +871,11 @@ fn former_paths(
             .iter()
             .map(|alias| (urls::party(&alias.value), alias.span))
             .collect(),
-        PageKind::Home | PageKind::Glossary | PageKind::Framework(_) | PageKind::NotFound => {
-            Vec::new()
-        }
+        PageKind::Home
+        | PageKind::Guides { .. }
+        | PageKind::Glossary
+        | PageKind::Framework(_)
+        | PageKind::NotFound => Vec::new(),
     }
 }
 
@@ -953,6 +981,7 @@ pub(crate) fn path_of(project: &Project, content: &[ContentPage], kind: PageKind
             project.model_at(second).id().unwrap_or_default(),
         ),
         PageKind::Glossary => urls::GLOSSARY.to_string(),
+        PageKind::Guides { scope, page } => urls::guides(&project.scope_at(scope).id.value, page),
         PageKind::Framework(i) => urls::framework(&project.frameworks[i].id.value),
         PageKind::NotFound => urls::NOT_FOUND.to_string(),
     }
@@ -982,6 +1011,14 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
             second,
         } => compare_models_title(project, scope, first, second),
         PageKind::Glossary => labels.glossary.clone(),
+        // The template gives the page its title; this one names it where a
+        // template's does not reach (the plan's own uses).
+        PageKind::Guides { scope, page } => format!(
+            "{} {}–{}",
+            project.scope_at(scope).name.value,
+            (page - 1) * GUIDES_PER_PAGE + 1,
+            page * GUIDES_PER_PAGE
+        ),
         PageKind::Framework(i) => project.frameworks[i].name.value.clone(),
         PageKind::NotFound => labels.not_found.clone(),
     };
@@ -992,6 +1029,7 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
         PageKind::CompareModels { first, second, .. } => {
             Some(format!("compare-models:{}:{}", first.0, second.0))
         }
+        PageKind::Guides { page, .. } => Some(format!("guides:{page}")),
         _ => None,
     };
     let model_crumb = |model: ModelIx| Crumb {
@@ -1014,7 +1052,9 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
                 url: urls::scope_page(model_id(project, model), &project.scope_at(i).id.value),
             },
         ],
-        PageKind::Content { scope: Some(i), .. } | PageKind::CompareModels { scope: i, .. } => {
+        PageKind::Content { scope: Some(i), .. }
+        | PageKind::CompareModels { scope: i, .. }
+        | PageKind::Guides { scope: i, .. } => {
             vec![home_crumb(labels), scope_crumb_in(project, i)]
         }
         PageKind::Scope { model, .. } | PageKind::Compare { model } if project.has_models() => {

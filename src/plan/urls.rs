@@ -6,6 +6,8 @@ pub(crate) const HOME: &str = "index.html";
 pub(crate) const GLOSSARY: &str = "glossary/index.html";
 pub(crate) const COMPARE: &str = "compare/index.html";
 pub(crate) const SEARCH_INDEX_JS: &str = "search-index.js";
+/// The folder of the search index's shards (see `render::shards`), among the static files.
+pub(crate) const SEARCH_SHARDS: &str = "static/search";
 /// The navigation tree, written once for the whole site (see `render::layout`).
 pub(crate) const NAV_SCRIPT: &str = "static/js/nav.js";
 pub(crate) const NOT_FOUND: &str = "404.html";
@@ -99,6 +101,12 @@ pub(crate) fn content_in(model: Option<&str>, scope: Option<&str>, slug: &str) -
         }
         _ => content(scope, slug),
     }
+}
+
+/// Page `page` (2 or more) of a scope's guides. Its file name ends in `.html`, not
+/// `/index.html` as every content page's does, so no guide can take its address.
+pub(crate) fn guides(scope: &str, page: usize) -> String {
+    format!("{scope}/guides-{page}.html")
 }
 
 /// The address a content page's front-matter alias names (`/old/page/`, validated when

@@ -6,6 +6,13 @@
 //! and the theme's script builds it into each page. A page itself carries only a bounded
 //! fallback ([`SitePlan::fallback_nav`]) for readers without scripts, so the size of a
 //! page does not grow with the number of pages.
+//!
+//! A small site's pages load the whole tree with the page. Past [`NAV_EAGER_MAX`] bytes
+//! (a site of some hundreds of guides) the pages do not reference it: the bounded
+//! navigation the page carries is what the reader sees first, and the theme's script
+//! fetches the tree when the reader reaches for it (pointer or focus on the navigation,
+//! a group opened, the filter used). At
+//! 10,000 guides the tree is about 680 KB, which every page parsed before it was usable.
 
 use super::data::{SiteData, updated};
 use super::out::PageOut;
@@ -28,6 +35,10 @@ struct Context<'a> {
     /// The config's labels, for the theme's own wording around the page.
     labels: &'a crate::config::Labels,
     brand: BrandView<'a>,
+    /// Whether the whole navigation tree ([`urls::NAV_SCRIPT`]) is left for the theme's
+    /// script to fetch when the reader asks for it, rather than loaded with the page:
+    /// when it is over [`NAV_EAGER_MAX`] bytes.
+    nav_on_demand: bool,
     /// The published versions, newest first, each leading to this page where it has
     /// it (`partials/version_switcher.html`); empty when only one version is built.
     versions: Vec<VersionSwitch>,
@@ -51,6 +62,12 @@ struct VersionBanner {
     current_name: String,
     url: String,
 }
+
+/// The largest navigation tree a page loads with it (48 KiB): with the theme's two
+/// scripts (about 35 KB) a page stays under 100 KB of script and data before it is
+/// usable. Decided from the tree's size, which only the front matter, the data's names
+/// and the config change, so a rebuild that keeps pages keeps the decision too.
+pub(crate) const NAV_EAGER_MAX: usize = 48 * 1024;
 
 /// `brand:` of `rasci.yaml` as checked by the loader: every value parsed (colours are
 /// `#rrggbb`, addresses written back by the `url` crate), text escaped by the template.
@@ -94,6 +111,9 @@ struct PageView<'a> {
     model_name: String,
     /// Index of that scope, or empty: the navigation script opens its group.
     scope_index: String,
+    /// Index of the page's operating model in a project with models, or empty: the
+    /// search lists that model's results first.
+    model_index: String,
     is_home: bool,
     /// The scope's name when the `<title>` names it after the page's own title (a
     /// guide, which every scope shows), or empty.
@@ -168,6 +188,7 @@ pub(crate) fn page(
     plan: &SitePlan,
     index: PageIx,
     out: &PageOut,
+    nav_on_demand: bool,
 ) -> Result<String, RenderError> {
     let project = data.project;
     let planned = plan.page(index);
@@ -216,6 +237,11 @@ pub(crate) fn page(
                 .scope
                 .map_or("", |i| project.scope_at(i).name.value.as_str()),
             scope_index: planned.scope.map(|i| i.0.to_string()).unwrap_or_default(),
+            model_index: planned
+                .model
+                .filter(|_| project.has_models())
+                .map(|i| i.0.to_string())
+                .unwrap_or_default(),
             model_name: planned
                 .model
                 .and_then(|m| project.model_at(m).name())
@@ -300,6 +326,7 @@ pub(crate) fn page(
                     url: format!("{up}{}", target.path),
                 })
             }),
+        nav_on_demand,
     };
     let template = if matches!(planned.kind, PageKind::Home) {
         "home.html"

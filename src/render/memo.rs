@@ -213,13 +213,15 @@ pub(super) fn rerender_changed(
     // Each page is rendered, laid out, compared with the page it replaces and indexed for
     // search on its own; one task per page, since a scope page listing thousands of
     // guides takes as long as hundreds of others.
+    // The tree depends on the frame only, which is the same as the memo's.
+    let nav_on_demand = layout::nav_script(plan).len() > layout::NAV_EAGER_MAX;
     let fresh: Vec<Option<Redone>> = redo
         .par_iter()
         .with_max_len(1)
         .map(|&i| {
             let planned = plan.page(i);
             let mut out = pages::render(data, theme, planned)?;
-            let html = layout::page(data, theme, plan, i, &out)?;
+            let html = layout::page(data, theme, plan, i, &out, nav_on_demand)?;
             let old = site.files.get(&planned.path).map(|b| links::ids_of(b));
             if old != Some(links::ids_of(html.as_bytes())) {
                 return Ok(None);

@@ -21,6 +21,7 @@ mod duties;
 mod env;
 mod frameworks;
 mod glossary;
+mod guides;
 mod highlight;
 mod layout;
 mod letters;
@@ -33,6 +34,7 @@ mod page_views;
 mod pages;
 pub mod sanitize;
 mod search;
+mod shards;
 pub(crate) mod shortcodes;
 pub mod site;
 mod sitemap;
@@ -175,6 +177,8 @@ fn render_site(
     );
     let mut outs = outs.map_err(ThemeError::Render)?;
     let mut site = Site::default();
+    let nav_script = layout::nav_script(plan);
+    let nav_on_demand = nav_script.len() > layout::NAV_EAGER_MAX;
     let rendered: Vec<(String, Result<String, RenderError>)> = outs
         .par_iter()
         .enumerate()
@@ -182,7 +186,14 @@ fn render_site(
             let path = plan.pages[i].path.clone();
             (
                 path,
-                layout::page(data, theme, plan, crate::plan::PageIx(i), out),
+                layout::page(
+                    data,
+                    theme,
+                    plan,
+                    crate::plan::PageIx(i),
+                    out,
+                    nav_on_demand,
+                ),
             )
         })
         .collect();
@@ -207,7 +218,7 @@ fn render_site(
     if !site.files.contains_key(outputs::HIGHLIGHT_CSS) {
         site.insert(outputs::HIGHLIGHT_CSS, outputs::highlight_css());
     }
-    site.insert(urls::NAV_SCRIPT, layout::nav_script(plan));
+    site.insert(urls::NAV_SCRIPT, nav_script);
     site.files.extend(made_from_data);
     insert_redirects(data, theme, plan, &mut site).map_err(ThemeError::Render)?;
     let search_pages: Vec<Vec<search::Part>> = outs

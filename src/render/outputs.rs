@@ -5,7 +5,7 @@ use super::data::SiteData;
 use super::out::PageOut;
 use super::site::Site;
 use super::templates::{RenderError, Theme};
-use super::{diagrams, highlight, links, search, sitemap};
+use super::{diagrams, highlight, links, search, shards, sitemap};
 use crate::plan::{PlannedPage, SitePlan, urls};
 use bytes::Bytes;
 
@@ -59,10 +59,9 @@ pub(super) fn insert_search_files(
     search_tasks: &[search::Part],
     site: &mut Site,
 ) {
-    site.insert(
-        urls::SEARCH_INDEX_JS,
-        search::script(search_pages, search_tasks),
-    );
+    for (path, script) in shards::files(search_pages, search_tasks) {
+        site.insert(path, script);
+    }
     if data.project.config.base_url.is_some() {
         for (name, xml) in sitemap::sitemaps(data, plan) {
             site.insert(name, xml);

@@ -154,7 +154,38 @@ pub(crate) struct ScopePageView {
     pub(crate) flows: Vec<FlowView>,
     /// Id of the heading over the guides; `None` when there are none.
     pub(crate) guidance_id: Option<String>,
+    /// The first [`crate::plan::GUIDES_PER_PAGE`] guides of the scope.
     pub(crate) guides: Vec<GuideLink>,
+    /// How many guides the scope has.
+    pub(crate) guide_count: usize,
+    /// The pages of the scope's guides, this one first; empty when this page lists them
+    /// all.
+    pub(crate) guide_pages: Vec<GuidePageLink>,
+}
+
+/// A link to one page of a scope's guides: its RASCI page (number 1), or a page of
+/// `pages/guides.html`.
+#[derive(Debug, Serialize)]
+pub(crate) struct GuidePageLink {
+    pub(crate) number: usize,
+    /// The number of the first and the last guide the page lists.
+    pub(crate) first: usize,
+    pub(crate) last: usize,
+    pub(crate) href: String,
+    pub(crate) current: bool,
+}
+
+/// `pages/guides.html`: one page of a scope's guides after those its RASCI page lists.
+#[derive(Debug, Serialize)]
+pub(crate) struct GuidesView {
+    pub(crate) scope_name: String,
+    /// The number of the first and the last guide listed, and of all the scope's guides.
+    pub(crate) first: usize,
+    pub(crate) last: usize,
+    pub(crate) guide_count: usize,
+    pub(crate) guides: Vec<GuideLink>,
+    /// Every page of the scope's guides, the RASCI page first.
+    pub(crate) guide_pages: Vec<GuidePageLink>,
 }
 
 /// The contact box beside a RASCI table: plain text, and a link whose address the

@@ -18,7 +18,7 @@ use super::views;
 use super::{agreements, duties};
 use crate::load::content::ContentPage;
 use crate::model::{Letter, ModelIx, ScopeIx};
-use crate::plan::{ModelPair, PageKind, PlannedPage, path_of, sorted_guides, urls};
+use crate::plan::{ModelPair, PageKind, PlannedPage, path_of, urls};
 
 /// The CSS class of a page kind's layout, e.g. `page-deployment`.
 pub(crate) fn class(kind: PageKind) -> &'static str {
@@ -29,6 +29,7 @@ pub(crate) fn class(kind: PageKind) -> &'static str {
         PageKind::Party(_) => "page-party",
         PageKind::Compare { .. } => "page-compare",
         PageKind::CompareModels { .. } => "page-compare page-compare-models",
+        PageKind::Guides { .. } => "page-guides",
         PageKind::Glossary => "page-glossary",
         PageKind::Framework(_) => "page-framework",
         PageKind::NotFound => "page-404",
@@ -72,6 +73,11 @@ pub(crate) fn render(
             first,
             second,
         } => compare::compare_models(&mut env, &mut out, scope, [first, second])?,
+        PageKind::Guides { scope, page } => {
+            // The first page of the guides is the scope's RASCI page its breadcrumb names.
+            let first = planned.crumbs.last().map_or(urls::HOME, |c| c.url.as_str());
+            super::guides::guides_page(&mut env, &mut out, scope, page, first)?;
+        }
         PageKind::Glossary => glossary(&mut env, &mut out)?,
         PageKind::Framework(i) => super::frameworks::framework(&mut env, &mut out, i)?,
         PageKind::NotFound => not_found(&mut env, &mut out)?,
@@ -315,23 +321,15 @@ fn scope_page(
         let heading_id = env.id(&data.flow_anchor(flow));
         flows.push(views::flow(env, flow, heading_id));
     }
-    // The guides for this model's readers, in this model.
-    let guide_model = project.model_at(model);
-    let guides: Vec<page_views::GuideLink> =
-        sorted_guides(data.content, data.guide_order, Some(&scope.id.value))
-            .into_iter()
-            .filter(|guide| guide.for_model(guide_model.id()))
-            .map(|guide| page_views::GuideLink {
-                href: env.url(&urls::content_in(
-                    guide_model.path_id(),
-                    Some(&scope.id.value),
-                    &guide.slug,
-                )),
-                title: guide.front.title.value.clone(),
-                description: guide.front.description.as_ref().map(|d| d.value.clone()),
-                featured: guide.front.featured,
-            })
-            .collect();
+    let own_path = path_of(
+        project,
+        data.content,
+        PageKind::Scope {
+            model,
+            scope: index,
+        },
+    );
+    let (guides, guide_count, guide_pages) = super::guides::guide_list(env, scope, model, 1, &own_path);
     let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
     // The other models that cover this scope, each with its comparison to this one.
     let comparisons = crate::plan::model_pairs(project)
@@ -408,6 +406,8 @@ fn scope_page(
         flows,
         guidance_id,
         guides,
+        guide_count,
+        guide_pages,
     };
     let titled = env.theme.render_titled(SCOPE, &view)?;
     (out.title, out.description, out.body) = (Some(titled.title), titled.description, titled.body);

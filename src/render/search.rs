@@ -29,7 +29,7 @@ use crate::model::Project;
 use crate::plan::{PageKind, PlannedPage, urls};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// One result of the search. Texts are borrowed where the page or the project already
 /// holds them: at 10,000 pages the searched texts alone are tens of megabytes, and
@@ -49,6 +49,11 @@ struct Entry<'a> {
     /// page of the whole site.
     #[serde(skip_serializing_if = "Option::is_none")]
     d: Option<crate::model::ScopeIx>,
+    /// The operating model the entry belongs to (its index in `models.yaml`), in a
+    /// project with models: a model's RASCI pages, their headings and its tasks. The
+    /// search lists the results of the page's own model first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    m: Option<crate::model::ModelIx>,
     /// Entries of the same group are one thing shown in several scopes: a task,
     /// a guide, a heading of a guide or of the RASCI page.
     g: usize,
@@ -57,12 +62,12 @@ struct Entry<'a> {
 /// Numbers the groups in the order they are first met, so the index is the same bytes
 /// for the same site.
 #[derive(Default)]
-struct Groups<'a> {
+pub(crate) struct Groups<'a> {
     by_key: HashMap<&'a str, usize>,
 }
 
 impl<'a> Groups<'a> {
-    fn of(&mut self, key: &'a str) -> usize {
+    pub(crate) fn of(&mut self, key: &'a str) -> usize {
         let next = self.by_key.len();
         *self.by_key.entry(key).or_insert(next)
     }
@@ -185,16 +190,57 @@ fn heading_group_key(
 pub(crate) struct Part {
     /// The entry as JSON, made script-safe, without its last field (`g`) and the closing
     /// `}`: `Entry` serialises `g` last.
-    head: String,
+    pub(crate) head: String,
     /// What the entry's group is known by (see [`Groups`]).
-    group: String,
+    pub(crate) group: String,
     /// The entry's words whose stem differs from them, with their stems.
-    stems: Vec<(String, String)>,
+    pub(crate) stems: Vec<(String, String)>,
+    /// The distinct words of the title, then those of the text that the title does not
+    /// hold, joined by spaces: what the word shards list the entry under.
+    pub(crate) words: String,
+    /// How many of the words of `words` are the title's.
+    pub(crate) title_words: usize,
+    /// How many words the title has, repeated ones too: the search prefers the shorter
+    /// title, and the title that is the query itself.
+    pub(crate) title_len: usize,
+    /// The entry's scope and model (its `d` and `m`).
+    pub(crate) scope: Option<crate::model::ScopeIx>,
+    pub(crate) model: Option<crate::model::ModelIx>,
+}
+
+/// The words of `text` as the theme's search splits them: lower case, at anything neither
+/// letter nor digit.
+pub(crate) fn split_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 impl Part {
     fn new(entry: &Entry<'_>, group: String, stemmer: Option<&rust_stemmers::Stemmer>) -> Part {
         let stems = stems_of(stemmer, &[&entry.t, &entry.x]);
+        let title = entry.t.to_lowercase();
+        let text = entry.x.to_lowercase();
+        let mut seen = std::collections::HashSet::new();
+        let mut words = String::new();
+        let mut title_len = 0;
+        for word in split_words(&title) {
+            title_len += 1;
+            if seen.insert(word) {
+                if !words.is_empty() {
+                    words.push(' ');
+                }
+                words.push_str(word);
+            }
+        }
+        let title_words = seen.len();
+        for word in split_words(&text) {
+            if seen.insert(word) {
+                if !words.is_empty() {
+                    words.push(' ');
+                }
+                words.push_str(word);
+            }
+        }
         let json = serde_json::to_string(entry).expect("index entries serialize");
         let mut head = if json.contains('<') {
             script_safe(&json)
@@ -204,7 +250,16 @@ impl Part {
         // `…,"g":0}` loses `,"g":0}`; the number is put back by `script`.
         let cut = head.rfind(",\"g\":").expect("an entry ends with its group");
         head.truncate(cut);
-        Part { head, group, stems }
+        Part {
+            head,
+            group,
+            stems,
+            words,
+            title_words,
+            title_len,
+            scope: entry.d,
+            model: entry.m,
+        }
     }
 }
 
@@ -238,42 +293,6 @@ pub(crate) fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
         .collect()
 }
 
-/// The index as `search-index.js`, which sets `window.RASCI_SEARCH_INDEX`: the pages'
-/// entries in page order, then the tasks'; and `window.RASCI_SEARCH_STEMS`: the words of
-/// the entries whose stem differs from them, in word order, with their stems. The entries were serialised one by one (see
-/// [`Part`]) and are joined with commas: the same bytes as serialising the list at once
-/// (a JSON array is its items joined by commas). [`script_safe`] may run per entry,
-/// since an entry begins with `{` and ends with `}`, so no `</` or `<!--` spans two.
-pub(crate) fn script(pages: &[Vec<Part>], tasks: &[Part]) -> String {
-    const HEAD: &str = "window.RASCI_SEARCH_INDEX = [";
-    const TAIL: &str = "];\n";
-    let parts = || pages.iter().flatten().chain(tasks);
-    // Each entry adds `,"g":` and at most 20 digits and `}` to its head, and a comma.
-    let size = HEAD.len() + TAIL.len() + parts().map(|p| p.head.len() + 28).sum::<usize>();
-    let mut script = String::with_capacity(size);
-    script.push_str(HEAD);
-    let mut groups = Groups::default();
-    for (i, part) in parts().enumerate() {
-        if i > 0 {
-            script.push(',');
-        }
-        script.push_str(&part.head);
-        script.push_str(",\"g\":");
-        script.push_str(&groups.of(&part.group).to_string());
-        script.push('}');
-    }
-    script.push_str(TAIL);
-    let stems: BTreeMap<&str, &str> = parts()
-        .flat_map(|part| &part.stems)
-        .map(|(word, stem)| (word.as_str(), stem.as_str()))
-        .collect();
-    let json = serde_json::to_string(&stems).expect("stems serialize");
-    script.push_str("window.RASCI_SEARCH_STEMS = ");
-    script.push_str(&script_safe(&json));
-    script.push_str(";\n");
-    script
-}
-
 /// A page's entries with the keys of their groups.
 fn page_entries<'a>(
     data: &SiteData<'a>,
@@ -285,11 +304,13 @@ fn page_entries<'a>(
     let project = data.project;
     let labels = &project.config.labels;
     let mut entries = Vec::new();
-    if !searchable(page.kind) {
+    // A page of a scope's guides only lists them: each is a result of its own.
+    if !searchable(page.kind) || matches!(page.kind, PageKind::Guides { .. }) {
         return entries;
     }
     let page_title = out.title(page);
     let section = page_section(data, page);
+    let model = page.model.filter(|_| project.has_models());
     let page_key = page_group_key(page, out);
     entries.push((
         Entry {
@@ -298,6 +319,7 @@ fn page_entries<'a>(
             s: Cow::Owned(section.clone()),
             x: Cow::Borrowed(text),
             d: page.scope,
+            m: model,
             g: 0,
         },
         page_key.clone(),
@@ -328,6 +350,7 @@ fn page_entries<'a>(
             PageKind::Party(_)
             | PageKind::Compare { .. }
             | PageKind::CompareModels { .. }
+            | PageKind::Guides { .. }
             | PageKind::NotFound => continue,
         };
         entries.push((
@@ -337,6 +360,7 @@ fn page_entries<'a>(
                 s,
                 x,
                 d: page.scope,
+                m: model,
                 g: 0,
             },
             heading_group_key(page, &page_key, heading),
@@ -352,6 +376,7 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
     let mut entries = Vec::new();
     for matrix in data.matrices {
         let scope = Some(matrix.scope_index);
+        let model = Some(matrix.model).filter(|_| project.has_models());
         for section in &matrix.sections {
             for row in &section.rows {
                 let mut text: Vec<String> = matrix
@@ -390,6 +415,7 @@ fn task_entries<'a>(data: &SiteData<'a>) -> Vec<(Entry<'a>, String)> {
                         )),
                         x: Cow::Owned(text.join("; ")),
                         d: scope,
+                        m: model,
                         g: 0,
                     },
                     format!("task\u{1f}{}\u{1f}{}", matrix.model.0, row.task.id.value),
@@ -441,7 +467,7 @@ pub(crate) fn script_safe(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, Groups, Part, page_text, script, script_safe, stemmer, stems_of};
+    use super::{Entry, Groups, Part, page_text, script_safe, stemmer, stems_of};
     use std::borrow::Cow;
 
     #[test]
@@ -452,6 +478,7 @@ mod tests {
             u: Cow::Borrowed("a/index.html#b"),
             s: Cow::Owned(format!("Cloud · {t}")),
             x: Cow::Borrowed(x),
+            m: None,
             g,
         };
         // Groups are numbered in the order first met, over the pages and then the tasks.
@@ -480,22 +507,24 @@ mod tests {
             .map(|(e, _)| e)
             .collect();
         let at_once = serde_json::to_string(&all).unwrap();
-        let expected = format!(
-            "window.RASCI_SEARCH_INDEX = {};\nwindow.RASCI_SEARCH_STEMS = {{}};\n",
-            script_safe(&at_once)
-        );
-        let parts = |entries: &[(Entry, &str)]| -> Vec<Part> {
-            entries
-                .iter()
-                .map(|(e, key)| Part::new(e, key.to_string(), None))
-                .collect()
-        };
-        let page_parts: Vec<Vec<Part>> = pages.iter().map(|p| parts(p)).collect();
-        assert_eq!(script(&page_parts, &parts(&tasks)), expected);
+        // Each entry serialised on its own and given its group number, joined with
+        // commas: the same bytes as the list serialised at once (what the record shards
+        // hold), made script-safe.
+        let mut groups = Groups::default();
+        let joined: Vec<String> = pages
+            .iter()
+            .flatten()
+            .chain(&tasks)
+            .map(|(e, key)| {
+                let part = Part::new(e, key.to_string(), None);
+                format!("{},\"g\":{}}}", part.head, groups.of(key))
+            })
+            .collect();
+        assert_eq!(format!("[{}]", joined.join(",")), script_safe(&at_once));
+        let part = Part::new(&tasks[0].0, "t".into(), None);
         assert_eq!(
-            script(&[], &[]),
-            "window.RASCI_SEARCH_INDEX = [];\nwindow.RASCI_SEARCH_STEMS = {};\n",
-            "an empty index is an empty list"
+            (part.words.as_str(), part.title_words, part.title_len),
+            ("task x", 1, 1)
         );
     }
 

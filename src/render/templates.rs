@@ -18,7 +18,7 @@ macro_rules! builtin {
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 33] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 35] = [
     builtin!("base.html"),
     builtin!("page.html"),
     builtin!("home.html"),
@@ -31,6 +31,7 @@ const BUILTIN_TEMPLATES: [(&str, &str); 33] = [
     builtin!("pages/compare_models.html"),
     builtin!("pages/glossary.html"),
     builtin!("pages/framework.html"),
+    builtin!("pages/guides.html"),
     builtin!("pages/404.html"),
     builtin!("pages/redirect.html"),
     builtin!("partials/heading.html"),
@@ -48,6 +49,7 @@ const BUILTIN_TEMPLATES: [(&str, &str); 33] = [
     builtin!("partials/flow.html"),
     builtin!("partials/systems.html"),
     builtin!("partials/duties.html"),
+    builtin!("partials/guide_pages.html"),
     builtin!("partials/agreement.html"),
     builtin!("partials/version_switcher.html"),
     builtin!("partials/version_banner.html"),

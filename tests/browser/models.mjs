@@ -189,6 +189,26 @@ async function main() {
     });
 
     const phone = await newContext(browser, { viewport: PHONE, isMobile: true, hasTouch: true });
+    await checks.check("search on a model's page lists that model's tasks first, each result naming its model", async () => {
+      for (const [path, model, other] of [
+        ["partner/cloud/index.html", "Partner provides implementation", "Customer provides support"],
+        ["cloud/index.html", "Customer provides support", "Partner provides implementation"],
+      ]) {
+        const page = await open(desktop, path);
+        await page.locator("#search-input").fill("prime contact");
+        await page.locator("#search-results:not([aria-busy])").waitFor({ state: "attached" });
+        await page.locator(".search-status").filter({ hasText: /result/ }).waitFor();
+        const sections = await page.locator("#search-results li .result-section").allTextContents();
+        const tasks = sections.filter((s) => /· task$/i.test(s));
+        assert(tasks.length >= 2, `${path}: both models' tasks are found: ${JSON.stringify(sections)}`);
+        assert(tasks.every((s) => s.startsWith(model) || s.startsWith(other)), `${path}: a task without its model: ${JSON.stringify(tasks)}`);
+        const firstOther = sections.findIndex((s) => s.startsWith(other));
+        const lastOwn = sections.map((s) => s.startsWith(model)).lastIndexOf(true);
+        assert(lastOwn >= 0 && lastOwn < firstOther, `${path}: ${model}'s results come first: ${JSON.stringify(sections)}`);
+        await page.close();
+      }
+    });
+
     await checks.check("on a phone the grid and a model page do not scroll sideways", async () => {
       for (const path of ["index.html", cells[0].path]) {
         const page = await open(phone, path);

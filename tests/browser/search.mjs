@@ -42,8 +42,14 @@ async function search(page, query) {
   await page.locator("main").click({ position: { x: 5, y: 5 } }).catch(() => {});
   await page.keyboard.press("/");
   await page.keyboard.type(query);
-  await page.locator(".search-status").filter({ hasText: /result/ }).waitFor();
+  await settled(page);
   return results(page);
+}
+
+/** Waits until the results of what the box holds show: the shards they need are loaded. */
+async function settled(page) {
+  await page.locator("#search-results:not([aria-busy])").waitFor({ state: "attached" });
+  await page.locator(".search-status").filter({ hasText: /result/ }).waitFor();
 }
 
 function results(page) {
@@ -54,6 +60,38 @@ function results(page) {
       title: a.querySelector(".result-title").textContent,
     })),
   );
+}
+
+/**
+ * Answers the page's requests for the search index with an index of `entries` (each
+ * `t`, `u`, `s`, `x`, `g`), in the shards the build writes (docs/search-index.md): the
+ * manifest, one word shard and one record shard.
+ */
+async function serveIndex(page, entries) {
+  const split = (text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = new Map();
+  entries.forEach((entry, at) => {
+    const title = split(entry.t);
+    for (const word of [...title, ...split(entry.x)]) {
+      if (!words.has(word)) words.set(word, { title: [], text: [] });
+      const postings = words.get(word);
+      const list = title.includes(word) ? postings.title : postings.text;
+      if (!list.includes(at)) list.push(at);
+    }
+  });
+  const deltas = (ids) => ids.map((id, i) => id - (i ? ids[i - 1] : 0));
+  const sorted = [...words.keys()].sort();
+  const records = sorted.map((word) => [word, "", deltas(words.get(word).title), deltas(words.get(word).text)]);
+  const keys = [...new Set(sorted.map((word) => Array.from(word).slice(0, 2).join("")))].map((key) => [key, 0]);
+  const manifest = {
+    words: keys, sizes: [1], records: [0], entries: entries.length,
+    d: [[null, entries.length]], m: [[null, entries.length]], g: [],
+    l: entries.map((entry) => Math.min(35, split(entry.t).length).toString(36)).join(""),
+  };
+  const script = (body) => (route) => route.fulfill({ contentType: "text/javascript", body });
+  await page.route("**/search-index.js", script(`window.RASCI_SEARCH = ${JSON.stringify(manifest)};\n`));
+  await page.route("**/static/search/w0.js", script(`RASCI_SEARCH_WORDS(0, ${JSON.stringify(records)});\n`));
+  await page.route("**/static/search/r0.js", script(`RASCI_SEARCH_RECORDS(0, 0, ${JSON.stringify(entries)});\n`));
 }
 
 function listing(found) {
@@ -222,6 +260,7 @@ async function main() {
       const more = page.locator(".search-more");
       assert(await more.isVisible(), "no button for more results");
       await more.click();
+      await settled(page);
       const after = await results(page);
       assert(after.length === Math.min(24, total), `${after.length} results after one press, of ${total}`);
       const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
@@ -229,7 +268,7 @@ async function main() {
       const selected = await page.locator("#search-results li[aria-selected=true]").getAttribute("id");
       assert(selected === "search-result-12", `the first new result is not selected: ${selected}`);
       assert(new Set(after.map((r) => r.href)).size === after.length, `a result is listed twice:\n${listing(after)}`);
-      for (let i = 0; i < 10 && (await more.isVisible()); i++) { await more.click(); }
+      for (let i = 0; i < 10 && (await more.isVisible()); i++) { await more.click(); await settled(page); }
       const all = await results(page);
       assert(all.length === total, `${all.length} of ${total} reachable`);
       assertClean(context, "more results");
@@ -255,12 +294,9 @@ async function main() {
 
     await checks.check("highlights never break markup: &, <, > and quotes stay text, and only words are marked", async () => {
       const page = await context.newPage();
-      await page.addInitScript(() => {
-        window.RASCI_SEARCH_INDEX = [
-          { t: "Tom & Jerry <b>amp</b> lt gt \"quot\" 39's", u: "index.html#x", s: "Test", x: "amp &amp; <i>lt</i> 39 AT&T", g: 0 },
-        ];
-        window.RASCI_SEARCH_STEMS = {};
-      });
+      await serveIndex(page, [
+        { t: "Tom & Jerry <b>amp</b> lt gt \"quot\" 39's", u: "index.html#x", s: "Test", x: "amp &amp; <i>lt</i> 39 AT&T", g: 0 },
+      ]);
       await page.goto(`${origin}/index.html`, { waitUntil: "load" });
       await search(page, "amp lt gt quot 39");
       const title = page.locator("#search-results li .result-title").first();
@@ -284,7 +320,7 @@ async function main() {
       const url = pathToFileURL(resolve(process.argv[2], "cloud/index.html")).href;
       await page.goto(url, { waitUntil: "load" });
       await page.locator("#search-input").fill("tennant");
-      await page.locator(".search-status").filter({ hasText: /result/ }).waitFor();
+      await settled(page);
       const first = await page.locator("#search-results li a").first().getAttribute("href");
       assert(/glossary\/index\.html#term-tenant$/.test(first), `from disk, the first result is ${first}`);
       assert(problems.length === 0, problems.join("\n"));

@@ -161,7 +161,7 @@ fn task_rows_link_their_references_and_home_and_navigation_reach_the_framework_p
     let nav = page_source(&files, "static/js/nav.js");
     assert!(nav.contains("frameworks/iso27001/index.html"), "{nav}");
     // Search finds a task by the control ids it names.
-    let index = page_source(&files, "search-index.js");
+    let index = crate::support::search_scripts(&files);
     let entry = index
         .split("},{")
         .find(|e| e.contains("cloud/index.html#task-incident-plan"))

@@ -564,10 +564,12 @@ const RENDER_FILES: &[&str] = &[
     "shortcodes",
     "compare",
     "frameworks",
+    "guides",
     "pages",
     // The site-wide outputs and the layout that wraps each page.
     "words",
     "search",
+    "shards",
     "sitemap",
     "layout",
     "links",

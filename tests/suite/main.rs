@@ -54,3 +54,4 @@ mod templates;
 mod theme;
 mod versions;
 mod wording;
+mod weight;

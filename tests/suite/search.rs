@@ -12,17 +12,12 @@ use std::collections::{BTreeMap, BTreeSet};
 fn entries_of(project: Project) -> Vec<Value> {
     let built = project.build();
     let files = build_clean(&built);
-    let script = std::str::from_utf8(&files["search-index.js"]).unwrap();
+    let script = crate::support::search_scripts(&files);
     assert!(
         !script.to_ascii_lowercase().contains("</script"),
         "the index can close its script element"
     );
-    let json = script
-        .split_once(";\nwindow.RASCI_SEARCH_STEMS = ")
-        .and_then(|(index, _)| index.strip_prefix("window.RASCI_SEARCH_INDEX = "))
-        .expect("the index sets window.RASCI_SEARCH_INDEX");
-    let index: Value = serde_json::from_str(&json.replace("<\\!", "<!")).unwrap();
-    index.as_array().unwrap().clone()
+    crate::support::search_entries(&files)
 }
 
 fn example() -> Vec<Value> {
@@ -222,11 +217,7 @@ fn headings_and_terms_written_as_markup_are_text_in_the_index() {
 fn stems_of(project: Project) -> BTreeMap<String, String> {
     let built = project.build();
     let files = build_clean(&built);
-    let script = std::str::from_utf8(&files["search-index.js"]).unwrap();
-    let (_, stems) = script
-        .split_once(";\nwindow.RASCI_SEARCH_STEMS = ")
-        .expect("the script sets the stems after the index");
-    serde_json::from_str(stems.strip_suffix(";\n").unwrap()).unwrap()
+    crate::support::search_stems(&files)
 }
 
 #[test]

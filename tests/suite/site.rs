@@ -363,15 +363,7 @@ fn site_wide_files_are_built_and_links_are_relative() {
     ] {
         assert!(files.contains_key(path), "{path}");
     }
-    let script = std::str::from_utf8(&files["search-index.js"]).unwrap();
-    let index: serde_json::Value = serde_json::from_str(
-        script
-            .split_once(";\nwindow.RASCI_SEARCH_STEMS = ")
-            .and_then(|(index, _)| index.strip_prefix("window.RASCI_SEARCH_INDEX = "))
-            .unwrap(),
-    )
-    .unwrap();
-    let entries = index.as_array().unwrap();
+    let entries = crate::support::search_entries(&files);
     assert!(
         entries
             .iter()

@@ -552,6 +552,77 @@ pub fn assert_success(output: &std::process::Output) {
     );
 }
 
+/// Every script of the search index (the manifest `search-index.js`, then the word and
+/// record shards under `static/search/`), for checks of what any of them holds.
+pub fn search_scripts<B: AsRef<[u8]>>(files: &BTreeMap<String, B>) -> String {
+    let mut scripts = String::from_utf8_lossy(files["search-index.js"].as_ref()).into_owned();
+    for (path, bytes) in files {
+        if path.starts_with("static/search/") {
+            assert!(path.ends_with(".js"), "{path}");
+            scripts.push_str(&String::from_utf8_lossy(bytes.as_ref()));
+        }
+    }
+    scripts
+}
+
+/// The shards of one kind (`w` words, `r` records) in their order, each as the JSON of
+/// its arguments after the shard's number.
+fn search_shards<B: AsRef<[u8]>>(files: &BTreeMap<String, B>, kind: char) -> Vec<Value> {
+    let call = if kind == 'w' {
+        "RASCI_SEARCH_WORDS("
+    } else {
+        "RASCI_SEARCH_RECORDS("
+    };
+    (0..)
+        .map_while(|n| {
+            files
+                .get(&format!("static/search/{kind}{n}.js"))
+                .map(|b| (n, b))
+        })
+        .map(|(n, bytes)| {
+            let text = std::str::from_utf8(bytes.as_ref()).unwrap();
+            let args = text
+                .strip_prefix(call)
+                .and_then(|rest| rest.strip_suffix(");\n"))
+                .unwrap_or_else(|| panic!("shard {kind}{n} calls {call}…)"));
+            let json: Value = serde_json::from_str(&format!("[{}]", args.replace("<\\!", "<!")))
+                .unwrap_or_else(|e| panic!("shard {kind}{n}: {e}"));
+            assert_eq!(json[0], n, "shard {kind}{n} names its number");
+            json
+        })
+        .collect()
+}
+
+/// The search index's entries, in order, from its record shards.
+pub fn search_entries<B: AsRef<[u8]>>(files: &BTreeMap<String, B>) -> Vec<Value> {
+    let mut entries = Vec::new();
+    for shard in search_shards(files, 'r') {
+        assert_eq!(
+            shard[1],
+            entries.len(),
+            "a record shard starts where the last ended"
+        );
+        entries.extend(shard[2].as_array().unwrap().iter().cloned());
+    }
+    entries
+}
+
+/// The search index's words whose stem differs from them, with that stem, from its word
+/// shards.
+pub fn search_stems<B: AsRef<[u8]>>(files: &BTreeMap<String, B>) -> BTreeMap<String, String> {
+    search_shards(files, 'w')
+        .iter()
+        .flat_map(|shard| shard[1].as_array().unwrap().clone())
+        .filter(|word| word[1] != "")
+        .map(|word| {
+            (
+                word[0].as_str().unwrap().to_string(),
+                word[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// The errors of `instance` against a draft-07 JSON Schema, one readable line each (the
 /// place in the instance, then what is wrong), empty when it validates. The schema itself
 /// is checked against the draft-07 metaschema first: a schema that is not valid panics

@@ -159,6 +159,10 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models"),
         models_dir.path(),
     );
+    // The pages of a deployment's guides past the first hundred, only in a large project.
+    let large_dir = TempDir::new().unwrap();
+    crate::weight::documentation::generate(large_dir.path(), 250);
+    let large_root = large_dir.path().to_path_buf();
     // A framework's page exists only in a project with `data/frameworks.yaml`.
     let frameworks_dir = TempDir::new().unwrap();
     let frameworks_root = common::copy_project(
@@ -181,6 +185,7 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
             let root = match template.as_str() {
                 // Redirect pages: the default model's pages had `<model>/` addresses.
                 "pages/compare_models.html" | "pages/redirect.html" => &models_root,
+                "pages/guides.html" | "partials/guide_pages.html" => &large_root,
                 "pages/framework.html" => &frameworks_root,
                 "partials/notes.html" => &notes_root,
                 _ => &example_root,

@@ -1,13 +1,17 @@
-// Site search: the index is built with the site (search-index.js) and loaded on first
-// use. A word of the query finds a word of a title or text that it begins, that shares
-// its stem (the build stems the index in the site's language and ships the table of
-// stems, RASCI_SEARCH_STEMS), or that it misspells (one letter wrong, missing, extra or
-// swapped for a word of 4 to 7 letters, two for 8 or more). Titles weigh more, exact
+// Site search: the index is built with the site in shards (docs/search-index.md) and
+// loaded a part at a time, each a script element, which works from disk too: on first
+// use the manifest (search-index.js); for each word of the query the word shards of its
+// first letters; for the results shown the record shards that hold them. A word of the
+// query finds a word of a title or text that it begins, that shares its stem (the build
+// stems the index in the site's language and ships each word's stem), or that it
+// misspells (one letter wrong, missing, extra or swapped for a word of 4 to 7 letters,
+// two for 8 or more), among the words of the shards it loaded. Titles weigh more, exact
 // words more than stems and misspellings, and a title that is the query itself comes
 // first. On a page of a deployment the results are that deployment's and the site-wide
 // pages'; a box in the result panel widens them to every deployment, where a thing every
 // deployment shows (a task, a guide, a heading) is one result, on the current deployment
-// when it has it. Twelve results show at first, then twelve more per press of the button
+// when it has it. On a page of an operating model, that model's results come before
+// another model's (each result names its model), which stay listed after them. Twelve results show at first, then twelve more per press of the button
 // under them. Keyboard: "/" focuses the box, arrows move through results, Enter opens,
 // Escape closes. Excerpts and highlights are built from text, escaped piece by piece.
 (function () {
@@ -20,17 +24,28 @@
   var base = document.documentElement.getAttribute("data-root") || "";
   // The deployment of this page (its index in the index's "d"), or "" on a site-wide page.
   var current = document.documentElement.getAttribute("data-scope") || "";
+  // The operating model of this page (its index in the index's "m"), or "" on a page of
+  // no model: its results come before another model's.
+  var currentModel = document.documentElement.getAttribute("data-model") || "";
   var currentName = "";
   var switcherCurrent = document.querySelector(".switcher [aria-current]");
   if (switcherCurrent) { currentName = switcherCurrent.textContent.trim(); }
-  var index = null;
+  var index = null; // the manifest, with each entry's scope, model, group, title length
   var loading = false;
   var selected = -1;
   var PAGE = 12;
   var shown = PAGE; // how many results show; grows by PAGE with the "more" button
-  var stems = {}; // word (lower case) → stem, from the index
-  var knownStems = null; // every stem and unstemmed word of the index, folded
-  var vocabulary = []; // every word of the index, folded, once
+  var stems = {}; // word (lower case) → stem, from the word shards loaded
+  var knownStems = new Set(); // every stem and unstemmed word of those shards, folded
+  var vocabulary = []; // every word of those shards, folded, once
+  var seenWords = new Set();
+  var words = []; // the words of those shards: folded, stem, entries by title and text
+  var records = []; // entry number → entry, from the record shards loaded
+  var shards = { w: {}, r: {} }; // shard number → true once loaded, or what waits for it
+  var runs = 0; // counts searches, so that a slower earlier one does not show late
+  // The most bytes of word shards one query loads beyond the shards of its own words:
+  // those of longer words its words begin.
+  var WORD_BUDGET = 480 * 1024;
   var more = null;
   var everywhere = null; // the "all deployments" box, on a deployment's pages only
 
@@ -59,22 +74,143 @@
     more.addEventListener("click", function () {
       var first = shown;
       shown += PAGE;
-      run(true);
-      var items = list.querySelectorAll("li");
-      if (items[first]) { select(first); } else { input.focus(); }
-      input.focus();
+      run(true, function () {
+        var items = list.querySelectorAll("li");
+        if (items[first]) { select(first); }
+        input.focus();
+      });
     });
+  }
+
+  // Expands runs of `[value, count]` into one value per entry.
+  function expand(runs) {
+    var out = [];
+    runs.forEach(function (run) { for (var i = 0; i < run[1]; i++) { out.push(run[0]); } });
+    return out;
+  }
+
+  function prepare(manifest) {
+    var d = expand(manifest.d);
+    var m = expand(manifest.m);
+    var shared = {};
+    manifest.g.forEach(function (pair) { shared[pair[0]] = pair[1]; });
+    var next = 0;
+    var entries = [];
+    for (var at = 0; at < manifest.entries; at++) {
+      var group = Object.prototype.hasOwnProperty.call(shared, at) ? shared[at] : next++;
+      entries.push({
+        at: at, group: group, titleLength: parseInt(manifest.l.charAt(at), 36),
+        here: current !== "" && d[at] !== null && String(d[at]) === current,
+        site: d[at] === null,
+        mine: currentModel === "" || m[at] === null || String(m[at]) === currentModel
+      });
+    }
+    return { words: manifest.words, sizes: manifest.sizes, records: manifest.records, entries: entries };
+  }
+
+  function undelta(list) {
+    var last = 0;
+    return list.map(function (n) { last += n; return last; });
+  }
+
+  window.RASCI_SEARCH_WORDS = function (n, list) {
+    list.forEach(function (r) {
+      var lower = r[0];
+      if (r[1]) { stems[lower] = r[1]; }
+      var word = { word: fold(lower), stem: fold(r[1] || lower), title: undelta(r[2]), text: undelta(r[3]) };
+      knownStems.add(word.stem);
+      if (!seenWords.has(word.word)) { seenWords.add(word.word); vocabulary.push(word.word); }
+      words.push(word);
+    });
+  };
+
+  window.RASCI_SEARCH_RECORDS = function (n, first, list) {
+    list.forEach(function (entry, i) { records[first + i] = entry; });
+  };
+
+  function failed() {
+    list.removeAttribute("aria-busy");
+    status.textContent = "The search index could not be loaded.";
+    show(true);
+  }
+
+  // Loads the shards `numbers` of `kind` ("w" words, "r" records) not loaded yet, then
+  // calls `then`.
+  function ensure(kind, numbers, then) {
+    var left = 1;
+    function done() { left -= 1; if (left === 0) { then(); } }
+    numbers.forEach(function (n) {
+      var state = shards[kind][n];
+      if (state === true) { return; }
+      left += 1;
+      if (state) { state.push(done); return; }
+      shards[kind][n] = [done];
+      var script = document.createElement("script");
+      script.src = base + "static/search/" + kind + n + ".js";
+      script.onload = function () {
+        var waiting = shards[kind][n];
+        shards[kind][n] = true;
+        waiting.forEach(function (f) { f(); });
+      };
+      script.onerror = function () { delete shards[kind][n]; failed(); };
+      document.head.appendChild(script);
+    });
+    done();
+  }
+
+  // The word buckets a word of the query needs: the one its word would be in (the
+  // longest key it begins with), and the one of its first two letters swapped (for that
+  // misspelling); then, as `extra`, the buckets of longer words it begins.
+  function bucketsOf(lower) {
+    var own = -1;
+    var swapped = lower.length > 1 ? lower.charAt(1) + lower.charAt(0) + lower.slice(2) : lower;
+    var ownSwapped = -1;
+    var extra = [];
+    index.words.forEach(function (key, n) {
+      var k = key[0];
+      if (lower.indexOf(k) === 0 && (own < 0 || k.length > index.words[own][0].length)) { own = n; }
+      if (swapped.indexOf(k) === 0 && (ownSwapped < 0 || k.length > index.words[ownSwapped][0].length)) { ownSwapped = n; }
+      if (k.length > lower.length && k.indexOf(lower) === 0) { extra.push(n); }
+    });
+    var needed = [];
+    if (own >= 0) { needed.push(own); }
+    if (ownSwapped >= 0 && ownSwapped !== own) { needed.push(ownSwapped); }
+    return { needed: needed, extra: extra };
+  }
+
+  // The word shards (files) a query needs: those of its own words' buckets, then those of
+  // longer words, within WORD_BUDGET bytes.
+  function wordShards(query) {
+    var needed = [];
+    var extra = [];
+    function add(list, n) { var file = index.words[n][1]; if (list.indexOf(file) < 0) { list.push(file); } }
+    lowerWords(query).forEach(function (lower) {
+      var found = bucketsOf(lower);
+      found.needed.forEach(function (n) { add(needed, n); });
+      found.extra.forEach(function (n) { add(extra, n); });
+    });
+    var bytes = 0;
+    extra.forEach(function (file) {
+      if (needed.indexOf(file) >= 0) { return; }
+      if (shards.w[file] === true) { needed.push(file); return; }
+      if (bytes + index.sizes[file] <= WORD_BUDGET) { bytes += index.sizes[file]; needed.push(file); }
+    });
+    return needed;
   }
 
   function load(then) {
     if (index) { then(); return; }
-    if (window.RASCI_SEARCH_INDEX) { index = prepare(window.RASCI_SEARCH_INDEX); then(); return; }
+    if (window.RASCI_SEARCH) { index = prepare(window.RASCI_SEARCH); then(); return; }
     if (loading) { return; }
     loading = true;
     var script = document.createElement("script");
     script.src = base + "search-index.js";
-    script.onload = function () { index = prepare(window.RASCI_SEARCH_INDEX || []); then(); };
-    script.onerror = function () { status.textContent = "The search index could not be loaded."; show(true); };
+    script.onload = function () {
+      if (!window.RASCI_SEARCH) { failed(); return; }
+      index = prepare(window.RASCI_SEARCH);
+      then();
+    };
+    script.onerror = failed;
     document.head.appendChild(script);
   }
 
@@ -89,26 +225,6 @@
 
   function stemOf(lower) {
     return fold(Object.prototype.hasOwnProperty.call(stems, lower) ? stems[lower] : lower);
-  }
-
-  function prepare(entries) {
-    stems = window.RASCI_SEARCH_STEMS || {};
-    knownStems = new Set();
-    var seen = new Set();
-    var items = entries.map(function (e, at) {
-      var lowerTitle = lowerWords(e.t);
-      var lowerText = lowerWords(e.x);
-      var item = {
-        entry: e, at: at, title: lowerTitle.map(fold), text: lowerText.map(fold),
-        titleStems: lowerTitle.map(stemOf), textStems: new Set(lowerText.map(stemOf)),
-        group: e.g, here: current !== "" && String(e.d) === current
-      };
-      item.titleStems.forEach(function (st) { knownStems.add(st); });
-      item.textStems.forEach(function (st) { knownStems.add(st); });
-      item.title.concat(item.text).forEach(function (w) { if (!seen.has(w)) { seen.add(w); vocabulary.push(w); } });
-      return item;
-    });
-    return items;
   }
 
   // Edits (insert, delete, replace, swap of two neighbours) from `a` to `b`, or
@@ -178,53 +294,101 @@
   var TITLE_POINTS = [0, 4, 5, 6, 10];
   var TEXT_POINTS = [0, 1, 1, 1, 2];
 
-  function score(item, query) {
+  // Each entry's points for each word of the query, from the words of the shards loaded:
+  // for a word, the best of the entry's words it matches, in the title (which weighs
+  // more) or the text. `perTerm[i]` maps entry numbers to points; `exact[i]` holds the
+  // entries whose title has the word itself.
+  function points(query) {
+    return query.map(function (t) {
+      var found = new Map();
+      var exact = new Set();
+      words.forEach(function (w) {
+        var level = match(t, w.word, w.stem);
+        if (!level) { return; }
+        var title = TITLE_POINTS[level];
+        w.title.forEach(function (at) {
+          if ((found.get(at) || 0) < title) { found.set(at, title); }
+          if (level === 4) { exact.add(at); }
+        });
+        var text = TEXT_POINTS[level];
+        w.text.forEach(function (at) { if ((found.get(at) || 0) < text) { found.set(at, text); } });
+      });
+      return { found: found, exact: exact };
+    });
+  }
+
+  function score(item, query, scored) {
     var total = 0;
+    var whole = item.titleLength === query.length;
     for (var i = 0; i < query.length; i++) {
-      var t = query[i];
-      var best = 0;
-      for (var j = 0; j < item.title.length; j++) {
-        best = Math.max(best, TITLE_POINTS[match(t, item.title[j], item.titleStems[j])]);
-      }
-      if (!best) {
-        if (t.stem && item.textStems.has(t.stem)) { best = 1; }
-        for (var k = 0; k < item.text.length && best < 2; k++) {
-          var w = item.text[k];
-          if (w === t.word) { best = 2; }
-          else if (w.indexOf(t.word) === 0 || t.typos.has(w)) { best = 1; }
-        }
-      }
+      var best = scored[i].found.get(item.at) || 0;
       // A short word ("who", "the") only adds to the score when longer words are
       // asked for too: the others decide what is found.
-      if (!best && !t.optional) { return 0; }
+      if (!best && !query[i].optional) { return 0; }
+      if (!scored[i].exact.has(item.at)) { whole = false; }
       total += best;
     }
     if (!total) { return 0; }
-    // The title is the query itself: the page, heading or term of that name.
-    if (item.title.join(" ") === query.map(function (t) { return t.word; }).join(" ")) { total += 10; }
+    // The title is the query's words: the page, heading or term of that name.
+    if (whole) { total += 10; }
     return total;
   }
 
-  // Best first: score, then the shorter title (the query is more of it), then index order.
+  // Best first: the page's own model (and the site-wide pages) before another model's,
+  // then score, then the shorter title (the query is more of it), then index order.
   function better(a, b) {
-    return b.score - a.score || a.item.title.length - b.item.title.length || a.item.at - b.item.at;
+    return (b.item.mine ? 1 : 0) - (a.item.mine ? 1 : 0) || b.score - a.score ||
+      a.item.titleLength - b.item.titleLength || a.item.at - b.item.at;
+  }
+
+  // Which copy of a group a result shows: this deployment's, in this page's model.
+  function preference(item) {
+    return (item.here ? 2 : 0) + (item.mine ? 1 : 0);
   }
 
   // The matches of `terms`, one per group: on this deployment only, or across all of
   // them, where a group's copy on this deployment is the one kept when it matches.
   function search(query, all) {
+    var scored = points(query);
+    var candidates = null;
+    scored.forEach(function (found, i) {
+      if (query[i].optional) { return; }
+      var ats = Array.from(found.found.keys());
+      candidates = candidates === null ? ats : candidates.filter(function (at) { return found.found.has(at); });
+    });
+    candidates = (candidates || []).sort(function (a, b) { return a - b; });
     var chosen = {};
     var order = [];
-    index.forEach(function (item) {
-      if (!all && current !== "" && item.entry.d !== undefined && !item.here) { return; }
-      var s = score(item, query);
+    candidates.forEach(function (at) {
+      var item = index.entries[at];
+      if (!all && current !== "" && !item.site && !item.here) { return; }
+      var s = score(item, query, scored);
       if (!s) { return; }
       var result = { item: item, score: s };
       var held = chosen[item.group];
       if (held === undefined) { chosen[item.group] = result; order.push(item.group); }
-      else if (!held.item.here && (item.here || better(result, held) < 0)) { chosen[item.group] = result; }
+      else {
+        var mine = preference(item);
+        var theirs = preference(held.item);
+        if (mine > theirs || (mine === theirs && !held.item.here && better(result, held) < 0)) { chosen[item.group] = result; }
+      }
     });
     return order.map(function (g) { return chosen[g]; }).sort(better);
+  }
+
+  // The record shards that hold the entries `results`.
+  function recordShards(results) {
+    var needed = [];
+    results.forEach(function (r) {
+      var firsts = index.records;
+      var lo = 0, hi = firsts.length - 1;
+      while (lo < hi) {
+        var mid = (lo + hi + 1) >> 1;
+        if (firsts[mid] <= r.item.at) { lo = mid; } else { hi = mid - 1; }
+      }
+      if (needed.indexOf(lo) < 0) { needed.push(lo); }
+    });
+    return needed;
   }
 
   function escapeHtml(text) {
@@ -297,21 +461,50 @@
     }
   }
 
-  function run(keepShown) {
-    var query = terms(input.value);
+  // Searches for the box's text; `then`, if given, runs once the results show.
+  function run(keepShown, then) {
     if (keepShown !== true) { shown = PAGE; }
+    var text = input.value;
+    if (!lowerWords(text).length) {
+      runs += 1;
+      list.removeAttribute("aria-busy");
+      list.innerHTML = "";
+      selected = -1;
+      input.removeAttribute("aria-activedescendant");
+      show(false);
+      return;
+    }
+    var mine = ++runs;
+    // Until the shards it needs are loaded the list is marked busy, and shows the
+    // results of the words typed before.
+    list.setAttribute("aria-busy", "true");
+    ensure("w", wordShards(text), function () {
+      if (mine !== runs) { return; }
+      var query = terms(text);
+      var all = !everywhere || everywhere.checked;
+      var found = search(query, all);
+      var results = found.slice(0, shown);
+      ensure("r", recordShards(results), function () {
+        if (mine !== runs) { return; }
+        showResults(text, query, all, found, results);
+        if (then) { then(); }
+      });
+    });
+  }
+
+  function showResults(text, query, all, found, results) {
+    list.removeAttribute("aria-busy");
     list.innerHTML = "";
     selected = -1;
     input.removeAttribute("aria-activedescendant");
-    if (!query.length) { show(false); return; }
-    var all = !everywhere || everywhere.checked;
-    var found = search(query, all);
-    var results = found.slice(0, shown);
     results.forEach(function (r, i) {
-      var e = r.item.entry;
+      var e = records[r.item.at];
+      var lowerTitle = lowerWords(e.t);
+      var title = lowerTitle.map(fold);
+      var titleStems = lowerTitle.map(stemOf);
       // Found by its title, a result shows how its text begins; else where it matched.
       var byTitle = query.every(function (t) {
-        return r.item.title.some(function (w, j) { return match(t, w, r.item.titleStems[j]) > 0; });
+        return title.some(function (w, j) { return match(t, w, titleStems[j]) > 0; });
       });
       var li = document.createElement("li");
       li.id = "search-result-" + i;
@@ -331,7 +524,7 @@
       more.textContent = "Show " + Math.min(rest, PAGE) + " more";
     }
     if (!found.length) {
-      count = "No results for “" + input.value + "”" + where;
+      count = "No results for “" + text + "”" + where;
       var elsewhere = all ? 0 : search(query, true).length;
       if (elsewhere) { count += "; " + elsewhere + " in all deployments"; }
     }

@@ -48,6 +48,51 @@
   }
   buildNav(window.RASCI_NAV);
 
+  // On a large site the pages do not load nav.js (see docs/templates.md): the page's own
+  // navigation (its landmarks and neighbours) shows first, and the whole tree is fetched
+  // with a script element (which works from disk too) when the reader reaches for it: the
+  // pointer or the focus in the navigation, a group opened, the filter used. Groups the
+  // reader had open stay open.
+  var navWaiting = null; // what runs once the tree is loaded, while it loads
+  function loadNav(then) {
+    if (window.RASCI_NAV) { then(); return; }
+    if (navWaiting) { navWaiting.push(then); return; }
+    var nav = document.querySelector("nav[data-nav]");
+    if (!nav) { return; }
+    navWaiting = [then];
+    var script = document.createElement("script");
+    script.src = (root.getAttribute("data-root") || "") + "static/js/nav.js";
+    script.onload = function () {
+      var open = {};
+      Array.prototype.forEach.call(nav.querySelectorAll("details.nav-group"), function (group) {
+        var summary = group.querySelector("summary");
+        if (group.open && summary) { open[summary.textContent] = true; }
+      });
+      buildNav(window.RASCI_NAV);
+      Array.prototype.forEach.call(nav.querySelectorAll("details.nav-group"), function (group) {
+        var summary = group.querySelector("summary");
+        if (summary && open[summary.textContent]) { group.open = true; }
+      });
+      navWaiting.forEach(function (waiting) { waiting(); });
+    };
+    document.head.appendChild(script);
+  }
+  if (!window.RASCI_NAV) {
+    var fallbackNav = document.querySelector("nav[data-nav]");
+    if (fallbackNav) {
+      // The pointer or the keyboard's focus reaching the navigation, or a click on a
+      // group's title (the keyboard's Enter and Space click it too); not "toggle",
+      // which browsers also send for the groups the page opens.
+      var reach = function () { loadNav(function () {}); };
+      fallbackNav.addEventListener("pointerenter", reach);
+      fallbackNav.addEventListener("focusin", reach);
+      fallbackNav.addEventListener("click", function (event) {
+        var summary = event.target.closest && event.target.closest("summary");
+        if (summary && summary.parentNode && !summary.parentNode.open) { reach(); }
+      });
+    }
+  }
+
   // A filter box over the navigation: as the reader types, only the links whose text (or
   // whose group's title) holds the words stay, in groups opened to show them; Escape or
   // an empty box brings the navigation back as it was. Down arrow moves to the first link
@@ -113,7 +158,8 @@
       status.textContent = shown === 0 ? "No page matches" : shown === 1 ? "1 page matches" : shown + " pages match";
     }
 
-    input.addEventListener("input", apply);
+    input.addEventListener("input", function () { loadNav(apply); });
+    input.addEventListener("focus", function () { loadNav(function () {}); });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && input.value) {
         event.preventDefault();
