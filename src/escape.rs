@@ -17,7 +17,18 @@ pub(crate) fn esc(text: &str) -> String {
 /// [`esc`] appended to `out`, for callers that build one string from many pieces and
 /// would otherwise allocate a string per piece.
 pub(crate) fn esc_into(text: &str, out: &mut String) {
-    for_each_piece(text, |piece| {
+    for_each_piece(text, true, |piece| {
+        out.push_str(piece);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
+}
+
+/// [`esc_into`] for element content only, never an attribute value: there quotes need no
+/// escape, and code is full of them (a JSON block is half quotes), so highlighted code
+/// keeps them as they are.
+pub(crate) fn esc_content_into(text: &str, out: &mut String) {
+    for_each_piece(text, false, |piece| {
         out.push_str(piece);
         Ok::<(), std::convert::Infallible>(())
     })
@@ -27,14 +38,19 @@ pub(crate) fn esc_into(text: &str, out: &mut String) {
 /// [`esc`] written to `out`, for the template engine, which writes into a buffer of its
 /// own: no string is made for the escaped text.
 pub(crate) fn esc_write(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for_each_piece(text, |piece| out.write_all(piece.as_bytes()))
+    for_each_piece(text, true, |piece| out.write_all(piece.as_bytes()))
 }
 
 /// Hands the escaped form of `text` to `emit` as runs of unchanged text and replacements.
 /// Most text has nothing to escape, so it goes out as one run; the scan is over bytes,
 /// as every character escaped is ASCII except U+FFFE and U+FFFF, whose UTF-8 forms
 /// (`EF BF BE`, `EF BF BF`) are the only ones starting `EF BF` and ending `BE` or `BF`.
-fn for_each_piece<E>(text: &str, mut emit: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+/// Quotes are escaped when `quotes` is set, as text in an attribute value needs.
+fn for_each_piece<E>(
+    text: &str,
+    quotes: bool,
+    mut emit: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     let bytes = text.as_bytes();
     let mut plain_from = 0;
     let mut i = 0;
@@ -43,8 +59,8 @@ fn for_each_piece<E>(text: &str, mut emit: impl FnMut(&str) -> Result<(), E>) ->
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
-            b'"' => ("&quot;", 1),
-            b'\'' => ("&#39;", 1),
+            b'"' if quotes => ("&quot;", 1),
+            b'\'' if quotes => ("&#39;", 1),
             // Control characters other than tab and newline are allowed neither in XML 1.0
             // nor in HTML text.
             b if b < 0x20 && b != b'\t' && b != b'\n' => (" ", 1),

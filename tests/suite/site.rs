@@ -330,7 +330,7 @@ fn markdown_features_render() {
             .is_some()
     );
     assert!(
-        doc.select(&sel("pre.code[data-lang=yaml] span[class^=hl-]"))
+        doc.select(&sel("pre.code[data-lang=yaml] span[class=a]"))
             .next()
             .is_some()
     );
@@ -774,4 +774,83 @@ fn only_pages_with_code_link_the_highlighting_stylesheet() {
             .filter(|(path, _)| path.ends_with(".html"))
             .all(|(_, bytes)| !String::from_utf8_lossy(bytes).contains(link))
     );
+}
+
+/// Highlighted code weighs about what its text does: real code blocks (from crates'
+/// READMEs) come out as flat spans of one short class each, never a span inside another,
+/// at most twice the bytes of the code and a line's worth more (a YAML block of short
+/// lines with a key, a tag, a value and a comment on each comes closest), and read back as
+/// the code.
+#[test]
+fn highlighted_code_is_flat_and_at_most_twice_its_text() {
+    let markdown =
+        std::fs::read_to_string(repo().join("tests/fixtures/highlight/readme-blocks.md")).unwrap();
+    let codes: Vec<&str> = markdown
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .map(|block| block.split_once('\n').unwrap().1)
+        .collect();
+    assert_eq!(codes.len(), 8);
+    let project = support::Project::base()
+        .file("content/blocks.md", &markdown)
+        .build();
+    let files = build(project.root());
+    let path = files
+        .keys()
+        .find(|path| path.ends_with("blocks/index.html"))
+        .unwrap();
+    let source = support::page_source(&files, path);
+    let blocks: Vec<&str> = source
+        .split("<pre class=\"code\" data-lang=\"")
+        .skip(1)
+        .map(|block| {
+            let body = block.split_once("><code>").unwrap().1;
+            body.split_once("</code></pre>").unwrap().0
+        })
+        .collect();
+    assert_eq!(blocks.len(), codes.len());
+    // Highlighted, though a block of commands with nothing but names in them has no span.
+    let mut all_spans = 0;
+    for (html, code) in blocks.iter().zip(&codes) {
+        // Flat: every span closes before the next opens.
+        let mut depth = 0;
+        let mut spans = 0;
+        let mut text = String::new();
+        let mut rest = *html;
+        while let Some(at) = rest.find('<') {
+            text.push_str(&rest[..at]);
+            let tag_end = rest[at..].find('>').unwrap() + at;
+            let tag = &rest[at..=tag_end];
+            if tag == "</span>" {
+                depth -= 1;
+            } else {
+                assert!(tag.starts_with("<span class="), "{tag} in {html}");
+                let class = &tag["<span class=".len()..tag.len() - 1];
+                assert!(
+                    class.len() == 1 && "csnkftaidh".contains(class),
+                    "{tag} in {html}"
+                );
+                depth += 1;
+                spans += 1;
+                assert_eq!(depth, 1, "a span inside another: {html}");
+            }
+            rest = &rest[tag_end + 1..];
+        }
+        text.push_str(rest);
+        assert_eq!(depth, 0, "{html}");
+        all_spans += spans;
+        let text = text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        assert_eq!(&text, code);
+        assert!(
+            html.len() <= 2 * code.len() + 64,
+            "{} bytes of markup for {} bytes of code: {html}",
+            html.len(),
+            code.len()
+        );
+    }
+    assert!(all_spans > 8 * blocks.len(), "{all_spans} spans");
 }
