@@ -130,7 +130,7 @@ fn the_party_page_and_the_comparison_show_the_notes() {
 #[test]
 fn notes_are_searchable() {
     let files = build_clean(&noted());
-    let script = std::str::from_utf8(&files["search-index.js"]).unwrap();
+    let script = crate::support::search_scripts(&files);
     assert!(script.contains("Only *during* office hours"), "{script}");
     assert!(script.contains("Customer: when purchased"), "{script}");
 }

@@ -292,13 +292,7 @@ fn a_passage_must_pair() {
 #[test]
 fn search_keeps_each_models_pages_apart() {
     let files = build(&models_fixture());
-    let script = std::str::from_utf8(&files["search-index.js"]).unwrap();
-    let json = script
-        .split_once(";\nwindow.RASCI_SEARCH_STEMS = ")
-        .and_then(|(index, _)| index.strip_prefix("window.RASCI_SEARCH_INDEX = "))
-        .expect("the index sets window.RASCI_SEARCH_INDEX");
-    let entries: Vec<serde_json::Value> =
-        serde_json::from_str(&json.replace("<\\!", "<!")).unwrap();
+    let entries = crate::support::search_entries(&files);
     let group = |url: &str| {
         entries
             .iter()

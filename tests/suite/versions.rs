@@ -273,9 +273,21 @@ fn search_stays_within_its_version_and_the_sitemap_lists_the_current_one() {
     let index = |path: &str| String::from_utf8(files[path].clone()).unwrap();
     // The current version has the task added in 2025.2; the oldest lacks it (its search
     // index is its own, not the current one's).
-    assert!(index("search-index.js").contains("Train the staff"));
-    assert!(index("v/2025.1/search-index.js").contains("Report on it"));
-    assert!(!index("v/2025.1/search-index.js").contains("Train the staff"));
+    // A version's search is its manifest and its shards under `static/search/`.
+    let search = |prefix: &str| -> String {
+        files
+            .iter()
+            .filter(|(path, _)| {
+                path.strip_prefix(prefix).is_some_and(|rest| {
+                    rest == "search-index.js" || rest.starts_with("static/search/")
+                })
+            })
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .collect()
+    };
+    assert!(search("").contains("Train the staff"));
+    assert!(search("v/2025.1/").contains("Report on it"));
+    assert!(!search("v/2025.1/").contains("Train the staff"));
     // An old page loads the search of its own version.
     let old = index("v/2025.1/main/index.html");
     assert!(
