@@ -13,8 +13,8 @@ use std::borrow::Cow;
 
 use std::fmt;
 
-mod frameworks;
 mod agreement;
+mod frameworks;
 mod ix;
 mod kind;
 mod operating;
@@ -22,6 +22,8 @@ pub(crate) mod scope_list;
 pub(crate) mod terms;
 
 pub(crate) use crate::located::{Entries, Located, with_current_file};
+pub(crate) use agreement::AgreementFile;
+pub use agreement::{Agreement, Approval, Day, Interval, MAX_REVIEW_DAYS, MAX_VERSION_LABEL};
 pub(crate) use frameworks::{
     CONTROL_PLACEHOLDER, ControlUrl, FrameworksFile, control_problem, split_reference,
 };
@@ -29,8 +31,6 @@ pub use frameworks::{
     Control, Framework, MAX_CONTROL_LEN, MAX_CONTROLS_PER_FRAMEWORK, MAX_CONTROLS_PER_TASK,
     MAX_FRAMEWORKS,
 };
-pub(crate) use agreement::AgreementFile;
-pub use agreement::{Agreement, Approval, Day, Interval, MAX_REVIEW_DAYS, MAX_VERSION_LABEL};
 pub use ix::{ModelIx, ScopeIx};
 pub use kind::DataKind;
 pub use operating::{Model, ModelDef, ModelsFile};

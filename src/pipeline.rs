@@ -430,6 +430,14 @@ fn build_versions(
         changes.push(Some(diff));
     }
     changes.push(None);
+    // Every version but the oldest has a Changes page, whatever its own rasci.yaml
+    // lists (the working tree's plan has it from `versions:`).
+    let last = olds.len().saturating_sub(1);
+    for (index, (old, checked)) in olds.iter().zip(&mut checked_olds).enumerate() {
+        if index < last {
+            checked.plan.plan_changes(&old.project, &old.content);
+        }
+    }
     let mut changes = changes.into_iter();
     let mut list = vec![crate::plan::versions::PublishedVersion {
         name: current_name,

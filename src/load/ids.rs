@@ -36,6 +36,8 @@ pub const SITE_NAMES: &[&str] = &[
     "parties",
     "diagrams",
     "frameworks",
+    // What changed in each published version: `changes/`, `v/<id>/changes/`.
+    "changes",
     // The published versions of `versions:` in rasci.yaml: `v/<id>/`.
     "v",
 ];

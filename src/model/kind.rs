@@ -75,7 +75,7 @@ impl DataKind {
             | DataKind::Models
             | DataKind::Conditions
             | DataKind::Frameworks => false,
-            | DataKind::Agreement => false,
+            DataKind::Agreement => false,
         }
     }
 

@@ -9,6 +9,8 @@ pub(crate) const SEARCH_INDEX_JS: &str = "search-index.js";
 /// The navigation tree, written once for the whole site (see `render::layout`).
 pub(crate) const NAV_SCRIPT: &str = "static/js/nav.js";
 pub(crate) const NOT_FOUND: &str = "404.html";
+/// What changed in the version since the one before it (published versions only).
+pub(crate) const CHANGES: &str = "changes/index.html";
 pub const SITEMAP: &str = "sitemap.xml";
 pub(crate) const ROBOTS: &str = "robots.txt";
 /// The theme's static files, and the generated stylesheet.

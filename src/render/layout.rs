@@ -34,6 +34,9 @@ struct Context<'a> {
     /// On an older version's page, the current version and its page
     /// (`partials/version_banner.html`); `None` on the current version's pages.
     version_banner: Option<VersionBanner>,
+    /// The Changes page of the version being read, relative to this page, when it has
+    /// one (every published version but the oldest); shown beside the switcher.
+    changes_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -184,6 +187,9 @@ pub(crate) fn page(
         .as_ref()
         .filter(|_| planned.path != urls::NOT_FOUND);
     let to_site_root = versions.map(|v| format!("{root}{}", v.up_to_site_root()));
+    let changes_url = versions
+        .filter(|v| v.changes().is_some())
+        .map(|_| rel(urls::CHANGES));
     let branding = &project.config.branding;
     let context = Context {
         site: SiteInfo {
@@ -300,6 +306,7 @@ pub(crate) fn page(
                     url: format!("{up}{}", target.path),
                 })
             }),
+        changes_url,
     };
     let template = if matches!(planned.kind, PageKind::Home) {
         "home.html"

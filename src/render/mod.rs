@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 pub(crate) mod budget;
+mod changes;
 mod compare;
 mod data;
 mod dates;

@@ -328,7 +328,8 @@ fn page_entries<'a>(
             PageKind::Party(_)
             | PageKind::Compare { .. }
             | PageKind::CompareModels { .. }
-            | PageKind::NotFound => continue,
+            | PageKind::NotFound
+            | PageKind::Changes => continue,
         };
         entries.push((
             Entry {

@@ -417,3 +417,47 @@ fn changed_in_this_version_lists_what_rasci_diff_says_change_for_change() {
             .contains("changed-in-this-version")
     );
 }
+
+#[test]
+fn the_changes_page_of_each_version_lists_what_rasci_diff_says_change_for_change() {
+    // The current version: since 2025.2, as `rasci diff v2025.2` says it.
+    let (now, _) = diff_changes(&["v2025.2"]);
+    assert_eq!(page_changes("changes/index.html"), now);
+    let html = page(&built().files, "changes/index.html");
+    let tables: Vec<(String, String)> = html
+        .select(&sel(".changes-table"))
+        .map(|s| {
+            let scope = s.value().attr("data-scope").unwrap_or_default().to_owned();
+            let link = s
+                .select(&sel("p a"))
+                .next()
+                .and_then(|a| a.value().attr("href"))
+                .unwrap_or_default()
+                .to_owned();
+            (scope, link)
+        })
+        .collect();
+    assert_eq!(
+        tables,
+        [("main".to_owned(), "../main/index.html".to_owned())]
+    );
+    let renamed: Vec<String> = html
+        .select(&sel(".changes-page .change-renamed"))
+        .map(crate::support::text)
+        .collect();
+    assert_eq!(renamed, ["Customer (customer) is now Client (client)."]);
+    // 2025.2, whose own rasci.yaml lists no versions: since 2025.1.
+    let (then, _) = diff_changes(&["v2025.1", "v2025.2"]);
+    assert_eq!(page_changes("v/2025.2/changes/index.html"), then);
+    // The oldest version has none, and its pages link none.
+    assert!(!built().files.contains_key("v/2025.1/changes/index.html"));
+    let changes_link = |path: &str| -> Vec<String> {
+        page(&built().files, path)
+            .select(&sel("a.switcher-changes"))
+            .filter_map(|a| a.value().attr("href").map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(changes_link("main/index.html"), ["../changes/index.html"]);
+    assert_eq!(changes_link("v/2025.2/index.html"), ["changes/index.html"]);
+    assert!(changes_link("v/2025.1/main/index.html").is_empty());
+}
