@@ -444,6 +444,10 @@ fn build_versions(
         prefix: String::new(),
         paths: current.plan.paths(),
         changes: changes.next().flatten(),
+        effective: project
+            .agreement
+            .as_ref()
+            .map(|a| a.effective.value.clone()),
     }];
     list.extend(
         olds.iter()
@@ -455,12 +459,19 @@ fn build_versions(
                     prefix: crate::plan::versions::prefix(&old.id),
                     paths: checked.plan.paths(),
                     changes,
+                    // Set below from `versions:`, in the same order.
+                    effective: None,
                 },
             ),
     );
+    for (version, def) in list.iter_mut().skip(1).zip(&project.config.versions) {
+        version.effective = Some(def.effective.value.clone());
+    }
+    let feed = project.config.base_url.is_some();
     let versions = |this| crate::plan::versions::SiteVersions {
         list: list.clone(),
         this,
+        feed,
     };
     current.plan.versions = Some(versions(0));
     let mut rendered_olds = Vec::new();

@@ -37,6 +37,9 @@ struct Context<'a> {
     /// The Changes page of the version being read, relative to this page, when it has
     /// one (every published version but the oldest); shown beside the switcher.
     changes_url: Option<String>,
+    /// The Atom feed of the versions' changes (`changes.xml`), relative to this page,
+    /// when it is written (versions published and `base_url` set).
+    feed_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -190,6 +193,10 @@ pub(crate) fn page(
     let changes_url = versions
         .filter(|v| v.changes().is_some())
         .map(|_| rel(urls::CHANGES));
+    let feed_url = versions
+        .filter(|v| v.feed)
+        .zip(to_site_root.as_deref())
+        .map(|(_, up)| format!("{up}{}", super::feed::FEED));
     let branding = &project.config.branding;
     let context = Context {
         site: SiteInfo {
@@ -307,6 +314,7 @@ pub(crate) fn page(
                 })
             }),
         changes_url,
+        feed_url,
     };
     let template = if matches!(planned.kind, PageKind::Home) {
         "home.html"

@@ -18,6 +18,7 @@ mod data;
 mod dates;
 mod diagrams;
 mod env;
+mod feed;
 mod frameworks;
 mod glossary;
 mod highlight;

@@ -193,8 +193,8 @@ fn site_names_are_every_top_level_name_the_site_writes() {
     }
     // And no name of the list is a leftover: each is written by the example's site, but
     // the sitemap, which is written only with a `base_url` (the example has none), and
-    // `v` and `changes`, the published versions' folder and Changes page
-    // (tests/suite/versions.rs writes them);
+    // `v`, `changes` and `changes.xml`, the published versions' folder, Changes page
+    // and feed (tests/suite/versions.rs writes them);
     // the framework pages, only with `data/frameworks.yaml` (the example has none either;
     // the frameworks fixture writes them).
     assert!(built.project.config.base_url.is_none());
@@ -208,7 +208,8 @@ fn site_names_are_every_top_level_name_the_site_writes() {
             .any(|p| p.starts_with("frameworks/"))
     );
     for name in names.iter().filter(|n| {
-        **n != rasci::plan::urls::SITEMAP && !["frameworks", "v", "changes"].contains(*n)
+        **n != rasci::plan::urls::SITEMAP
+            && !["frameworks", "v", "changes", "changes.xml"].contains(*n)
     }) {
         assert!(
             built

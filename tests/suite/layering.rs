@@ -568,6 +568,7 @@ const RENDER_FILES: &[&str] = &[
     "words",
     "search",
     "sitemap",
+    "feed",
     "layout",
     "links",
     "outputs",
