@@ -430,12 +430,24 @@ fn build_versions(
         changes.push(Some(diff));
     }
     changes.push(None);
+    // Every version but the oldest has a Changes page, whatever its own rasci.yaml
+    // lists (the working tree's plan has it from `versions:`).
+    let last = olds.len().saturating_sub(1);
+    for (index, (old, checked)) in olds.iter().zip(&mut checked_olds).enumerate() {
+        if index < last {
+            checked.plan.plan_changes(&old.project, &old.content);
+        }
+    }
     let mut changes = changes.into_iter();
     let mut list = vec![crate::plan::versions::PublishedVersion {
         name: current_name,
         prefix: String::new(),
         paths: current.plan.paths(),
         changes: changes.next().flatten(),
+        effective: project
+            .agreement
+            .as_ref()
+            .map(|a| a.effective.value.clone()),
     }];
     list.extend(
         olds.iter()
@@ -447,12 +459,19 @@ fn build_versions(
                     prefix: crate::plan::versions::prefix(&old.id),
                     paths: checked.plan.paths(),
                     changes,
+                    // Set below from `versions:`, in the same order.
+                    effective: None,
                 },
             ),
     );
+    for (version, def) in list.iter_mut().skip(1).zip(&project.config.versions) {
+        version.effective = Some(def.effective.value.clone());
+    }
+    let feed = project.config.base_url.is_some();
     let versions = |this| crate::plan::versions::SiteVersions {
         list: list.clone(),
         this,
+        feed,
     };
     current.plan.versions = Some(versions(0));
     let mut rendered_olds = Vec::new();

@@ -36,6 +36,10 @@ pub const SITE_NAMES: &[&str] = &[
     "parties",
     "diagrams",
     "frameworks",
+    // What changed in each published version: `changes/`, `v/<id>/changes/`.
+    "changes",
+    // Their Atom feed, at the root only.
+    "changes.xml",
     // The published versions of `versions:` in rasci.yaml: `v/<id>/`.
     "v",
 ];

@@ -67,6 +67,10 @@ pub(crate) enum PageKind {
     /// `Project::frameworks`): its controls and the tasks that implement them.
     Framework(usize),
     NotFound,
+    /// What changed in the version since the one before it, model by model and
+    /// deployment by deployment: planned when versions are published and the version
+    /// has one before it (see [`SitePlan::plan_changes`]).
+    Changes,
 }
 
 impl PageKind {
@@ -342,6 +346,17 @@ impl SitePlan {
         }
     }
 
+    /// Plans the Changes page of an earlier version, whose own `rasci.yaml` need not list
+    /// the versions before it: the pipeline knows it has one. Added last, so no planned
+    /// page moves; nothing when the page is planned already.
+    pub(crate) fn plan_changes(&mut self, project: &Project, content: &[ContentPage]) {
+        if self.pages.iter().any(|page| page.kind == PageKind::Changes) {
+            return;
+        }
+        self.pages
+            .push(plan_page(project, content, PageKind::Changes));
+    }
+
     /// The paths of every page and redirect page, from the site's root: what another
     /// version's switcher may lead to. A page whose address changed between versions
     /// (a renamed party) is found through its redirect page.
@@ -579,6 +594,10 @@ fn control_anchors(
         .collect()
 }
 
+/// The title of the Changes page (the theme's `pages/changes.html` may word its heading
+/// otherwise).
+const CHANGES_TITLE: &str = "Changes";
+
 /// The key every scope page shares: the same page in another scope or model.
 const SCOPE_KEY: &str = "rasci";
 
@@ -645,6 +664,11 @@ fn kinds(project: &Project, content: &[ContentPage]) -> Vec<PageKind> {
     kinds.push(PageKind::Glossary);
     kinds.extend((0..project.frameworks.len()).map(PageKind::Framework));
     kinds.push(PageKind::NotFound);
+    // The working tree is the newest version: with `versions:` listed, the first of them
+    // is the one before it.
+    if !project.config.versions.is_empty() {
+        kinds.push(PageKind::Changes);
+    }
     kinds
 }
 
@@ -875,7 +899,8 @@ fn former_paths(
         | PageKind::Guides { .. }
         | PageKind::Glossary
         | PageKind::Framework(_)
-        | PageKind::NotFound => Vec::new(),
+        | PageKind::NotFound
+        | PageKind::Changes => Vec::new(),
     }
 }
 
@@ -984,6 +1009,7 @@ pub(crate) fn path_of(project: &Project, content: &[ContentPage], kind: PageKind
         PageKind::Guides { scope, page } => urls::guides(&project.scope_at(scope).id.value, page),
         PageKind::Framework(i) => urls::framework(&project.frameworks[i].id.value),
         PageKind::NotFound => urls::NOT_FOUND.to_string(),
+        PageKind::Changes => urls::CHANGES.to_string(),
     }
 }
 
@@ -1021,6 +1047,7 @@ fn plan_page(project: &Project, content: &[ContentPage], kind: PageKind) -> Plan
         ),
         PageKind::Framework(i) => project.frameworks[i].name.value.clone(),
         PageKind::NotFound => labels.not_found.clone(),
+        PageKind::Changes => CHANGES_TITLE.to_string(),
     };
     let key = match kind {
         PageKind::Scope { .. } => Some(SCOPE_KEY.to_string()),

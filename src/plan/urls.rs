@@ -11,6 +11,10 @@ pub(crate) const SEARCH_SHARDS: &str = "static/search";
 /// The navigation tree, written once for the whole site (see `render::layout`).
 pub(crate) const NAV_SCRIPT: &str = "static/js/nav.js";
 pub(crate) const NOT_FOUND: &str = "404.html";
+/// What changed in the version since the one before it (published versions only).
+pub(crate) const CHANGES: &str = "changes/index.html";
+/// The Atom feed of the published versions' changes, at the whole site's root.
+pub(crate) const CHANGES_FEED: &str = "changes.xml";
 pub const SITEMAP: &str = "sitemap.xml";
 pub(crate) const ROBOTS: &str = "robots.txt";
 /// The theme's static files, and the generated stylesheet.

@@ -26,6 +26,10 @@ pub(crate) struct PublishedVersion {
     /// What changed since the version listed after it, as `rasci diff --format json`
     /// says it (the one comparison of the two); `None` for the oldest version.
     pub(crate) changes: Option<serde_json::Value>,
+    /// The day it took effect (`YYYY-MM-DD`, judged by the loader): `effective:` of its
+    /// entry in `versions:`, and the agreement data's for the current version (none
+    /// without it).
+    pub(crate) effective: Option<String>,
 }
 
 /// Every published version, and which one is being built; the first is the current.
@@ -33,6 +37,10 @@ pub(crate) struct PublishedVersion {
 pub(crate) struct SiteVersions {
     pub(crate) list: Vec<PublishedVersion>,
     pub(crate) this: usize,
+    /// Whether the current version writes the Atom feed of the changes (its
+    /// `base_url` is set): an older version's pages link it whatever their own
+    /// `rasci.yaml` says.
+    pub(crate) feed: bool,
 }
 
 /// A version's page the switcher or the banner leads to.
@@ -79,15 +87,19 @@ impl SiteVersions {
         (self.this != 0).then(|| self.target(0, path))
     }
 
-    /// The addresses the switcher of the page at `path` links to, relative to the page,
-    /// as the layout writes them. They lead out of the version's own site, whose link
+    /// The addresses the switcher of the page at `path` links to, and the feed its head
+    /// names, relative to the page, as the layout writes them. They lead out of the version's own site, whose link
     /// check cannot see the other versions: the pipeline knows them to exist (each is a
     /// planned page of its version) and leaves them out of that check.
     pub(crate) fn hrefs(&self, path: &str) -> Vec<String> {
         let up = format!("{}{}", super::urls::root_of(path), self.up_to_site_root());
+        let feed = self
+            .feed
+            .then(|| format!("{up}{}", super::urls::CHANGES_FEED));
         self.switcher(path)
             .into_iter()
             .map(|target| format!("{up}{}", target.path))
+            .chain(feed)
             .collect()
     }
 
@@ -115,6 +127,7 @@ mod tests {
             prefix: prefix.to_owned(),
             paths: paths.iter().map(|p| p.to_string()).collect(),
             changes: None,
+            effective: None,
         };
         SiteVersions {
             list: vec![
@@ -126,6 +139,7 @@ mod tests {
                 version("2025.1", "v/2025.1/", &["index.html", "cloud/index.html"]),
             ],
             this,
+            feed: false,
         }
     }
 

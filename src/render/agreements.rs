@@ -72,22 +72,8 @@ pub(crate) fn changed(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> Option<Chan
         .iter()
         .find(|m| m["scope"] == matrix.scope.id.value.as_str() && m["model"].as_str() == model)
         .cloned();
-    if let Some(letters) = entry.as_mut().and_then(|m| m["letters"].as_array_mut()) {
-        // A letter change is of a task and a party of this version: their names are
-        // shown, the ids where one is not found.
-        for change in letters {
-            let party = change["party"].as_str().unwrap_or_default().to_owned();
-            let task = change["task"].as_str().unwrap_or_default().to_owned();
-            let name = project
-                .party(&party)
-                .map_or(party.clone(), |p| p.name.value.clone());
-            let title = matrix
-                .rows()
-                .find(|row| row.task.id.value == task)
-                .map_or(task.clone(), |row| row.task.title.value.clone());
-            change["party_name"] = name.into();
-            change["title"] = title.into();
-        }
+    if let Some(entry) = entry.as_mut() {
+        super::changes::name_letters(project, Some(matrix), entry);
     }
     Some(ChangedView {
         heading_id: env.id("changed-in-this-version"),

@@ -143,6 +143,6 @@ pub(crate) fn updated<'d>(data: &'d SiteData<'_>, kind: PageKind) -> Option<&'d 
         PageKind::Framework(_) => dates
             .of_kinds(MATRIX_DATA)
             .max(dates.of_kinds(&[DataKind::Frameworks])),
-        PageKind::Guides { .. } | PageKind::NotFound => None,
+        PageKind::Guides { .. } | PageKind::NotFound | PageKind::Changes => None,
     }
 }

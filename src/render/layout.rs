@@ -45,6 +45,12 @@ struct Context<'a> {
     /// On an older version's page, the current version and its page
     /// (`partials/version_banner.html`); `None` on the current version's pages.
     version_banner: Option<VersionBanner>,
+    /// The Changes page of the version being read, relative to this page, when it has
+    /// one (every published version but the oldest); shown beside the switcher.
+    changes_url: Option<String>,
+    /// The Atom feed of the versions' changes (`changes.xml`), relative to this page,
+    /// when it is written (versions published and `base_url` set).
+    feed_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -205,6 +211,13 @@ pub(crate) fn page(
         .as_ref()
         .filter(|_| planned.path != urls::NOT_FOUND);
     let to_site_root = versions.map(|v| format!("{root}{}", v.up_to_site_root()));
+    let changes_url = versions
+        .filter(|v| v.changes().is_some())
+        .map(|_| rel(urls::CHANGES));
+    let feed_url = versions
+        .filter(|v| v.feed)
+        .zip(to_site_root.as_deref())
+        .map(|(_, up)| format!("{up}{}", super::feed::FEED));
     let branding = &project.config.branding;
     let context = Context {
         site: SiteInfo {
@@ -327,6 +340,8 @@ pub(crate) fn page(
                 })
             }),
         nav_on_demand,
+        changes_url,
+        feed_url,
     };
     let template = if matches!(planned.kind, PageKind::Home) {
         "home.html"

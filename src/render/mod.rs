@@ -13,12 +13,14 @@
 
 mod agreements;
 pub(crate) mod budget;
+mod changes;
 mod compare;
 mod data;
 mod dates;
 mod diagrams;
 mod duties;
 mod env;
+mod feed;
 mod frameworks;
 mod glossary;
 mod guides;

@@ -68,6 +68,16 @@ pub(super) fn insert_search_files(
         }
     }
     site.insert(urls::ROBOTS, sitemap::robots(data.project));
+    let base_url = data.project.config.base_url.as_ref();
+    if let Some(xml) = data.versions.and_then(|versions| {
+        super::feed::feed(
+            &data.project.config.title.value,
+            base_url.map(|b| b.value.as_str()),
+            versions,
+        )
+    }) {
+        site.insert(super::feed::FEED, xml);
+    }
 }
 
 /// What `pages/redirect.html` receives: where the reader goes, relative to the redirect

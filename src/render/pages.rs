@@ -33,6 +33,7 @@ pub(crate) fn class(kind: PageKind) -> &'static str {
         PageKind::Glossary => "page-glossary",
         PageKind::Framework(_) => "page-framework",
         PageKind::NotFound => "page-404",
+        PageKind::Changes => "page-changes",
     }
 }
 
@@ -81,6 +82,7 @@ pub(crate) fn render(
         PageKind::Glossary => glossary(&mut env, &mut out)?,
         PageKind::Framework(i) => super::frameworks::framework(&mut env, &mut out, i)?,
         PageKind::NotFound => not_found(&mut env, &mut out)?,
+        PageKind::Changes => super::changes::page(&mut env, &mut out)?,
     }
     if let Some(message) = env.template_error.take() {
         return Err(message);

@@ -351,7 +351,8 @@ fn page_entries<'a>(
             | PageKind::Compare { .. }
             | PageKind::CompareModels { .. }
             | PageKind::Guides { .. }
-            | PageKind::NotFound => continue,
+            | PageKind::NotFound
+            | PageKind::Changes => continue,
         };
         entries.push((
             Entry {

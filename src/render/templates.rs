@@ -18,7 +18,7 @@ macro_rules! builtin {
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 35] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 36] = [
     builtin!("base.html"),
     builtin!("page.html"),
     builtin!("home.html"),
@@ -33,6 +33,7 @@ const BUILTIN_TEMPLATES: [(&str, &str); 35] = [
     builtin!("pages/framework.html"),
     builtin!("pages/guides.html"),
     builtin!("pages/404.html"),
+    builtin!("pages/changes.html"),
     builtin!("pages/redirect.html"),
     builtin!("partials/heading.html"),
     builtin!("partials/badge.html"),

@@ -193,7 +193,8 @@ fn site_names_are_every_top_level_name_the_site_writes() {
     }
     // And no name of the list is a leftover: each is written by the example's site, but
     // the sitemap, which is written only with a `base_url` (the example has none), and
-    // `v`, the published versions' folder (tests/suite/versions.rs writes it);
+    // `v`, `changes` and `changes.xml`, the published versions' folder, Changes page
+    // and feed (tests/suite/versions.rs writes them);
     // the framework pages, only with `data/frameworks.yaml` (the example has none either;
     // the frameworks fixture writes them).
     assert!(built.project.config.base_url.is_none());
@@ -206,10 +207,10 @@ fn site_names_are_every_top_level_name_the_site_writes() {
             .keys()
             .any(|p| p.starts_with("frameworks/"))
     );
-    for name in names
-        .iter()
-        .filter(|n| **n != rasci::plan::urls::SITEMAP && **n != "frameworks" && **n != "v")
-    {
+    for name in names.iter().filter(|n| {
+        **n != rasci::plan::urls::SITEMAP
+            && !["frameworks", "v", "changes", "changes.xml"].contains(*n)
+    }) {
         assert!(
             built
                 .site

@@ -557,6 +557,7 @@ const RENDER_FILES: &[&str] = &[
     "data",
     // One page: its state, its views, the shortcodes that embed them, the page kinds.
     "env",
+    "changes",
     "agreements",
     "views",
     "duties",
@@ -571,6 +572,7 @@ const RENDER_FILES: &[&str] = &[
     "search",
     "shards",
     "sitemap",
+    "feed",
     "layout",
     "links",
     "outputs",

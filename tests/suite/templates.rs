@@ -182,6 +182,11 @@ fn every_built_in_template_can_be_replaced_by_a_project() {
         for entry in std::fs::read_dir(theme.join(folder)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             let template = format!("{folder}/{name}");
+            // Built only when versions are published, from git revisions: the project's
+            // copy is read as any page kind's (tests/suite/versions.rs builds the page).
+            if template == "pages/changes.html" {
+                continue;
+            }
             let root = match template.as_str() {
                 // Redirect pages: the default model's pages had `<model>/` addresses.
                 "pages/compare_models.html" | "pages/redirect.html" => &models_root,

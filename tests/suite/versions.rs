@@ -429,3 +429,132 @@ fn changed_in_this_version_lists_what_rasci_diff_says_change_for_change() {
             .contains("changed-in-this-version")
     );
 }
+
+#[test]
+fn the_changes_page_of_each_version_lists_what_rasci_diff_says_change_for_change() {
+    // The current version: since 2025.2, as `rasci diff v2025.2` says it.
+    let (now, _) = diff_changes(&["v2025.2"]);
+    assert_eq!(page_changes("changes/index.html"), now);
+    let html = page(&built().files, "changes/index.html");
+    let tables: Vec<(String, String)> = html
+        .select(&sel(".changes-table"))
+        .map(|s| {
+            let scope = s.value().attr("data-scope").unwrap_or_default().to_owned();
+            let link = s
+                .select(&sel("p a"))
+                .next()
+                .and_then(|a| a.value().attr("href"))
+                .unwrap_or_default()
+                .to_owned();
+            (scope, link)
+        })
+        .collect();
+    assert_eq!(
+        tables,
+        [("main".to_owned(), "../main/index.html".to_owned())]
+    );
+    let renamed: Vec<String> = html
+        .select(&sel(".changes-page .change-renamed"))
+        .map(crate::support::text)
+        .collect();
+    assert_eq!(renamed, ["Customer (customer) is now Client (client)."]);
+    // 2025.2, whose own rasci.yaml lists no versions: since 2025.1.
+    let (then, _) = diff_changes(&["v2025.1", "v2025.2"]);
+    assert_eq!(page_changes("v/2025.2/changes/index.html"), then);
+    // The oldest version has none, and its pages link none.
+    assert!(!built().files.contains_key("v/2025.1/changes/index.html"));
+    let changes_link = |path: &str| -> Vec<String> {
+        page(&built().files, path)
+            .select(&sel("a.switcher-changes"))
+            .filter_map(|a| a.value().attr("href").map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(changes_link("main/index.html"), ["../changes/index.html"]);
+    assert_eq!(changes_link("v/2025.2/index.html"), ["changes/index.html"]);
+    assert!(changes_link("v/2025.1/main/index.html").is_empty());
+}
+
+#[test]
+fn the_atom_feed_has_one_entry_per_version_dated_by_its_effective_day() {
+    let xml = String::from_utf8(built().files["changes.xml"].clone()).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("the feed is well-formed XML");
+    let atom = "http://www.w3.org/2005/Atom";
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().namespace(), Some(atom));
+    assert_eq!(root.tag_name().name(), "feed");
+    let child = |node: roxmltree::Node<'_, '_>, name: &str| -> String {
+        node.children()
+            .find(|n| n.has_tag_name((atom, name)))
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(child(root, "updated"), "2026-01-01T00:00:00Z");
+    let entries: Vec<(String, String, String, String)> = root
+        .children()
+        .filter(|n| n.has_tag_name((atom, "entry")))
+        .map(|e| {
+            let link = e
+                .children()
+                .find(|n| n.has_tag_name((atom, "link")))
+                .and_then(|n| n.attribute("href"))
+                .unwrap_or_default()
+                .to_owned();
+            (child(e, "title"), child(e, "updated"), child(e, "id"), link)
+        })
+        .collect();
+    let entry = |t: &str, u: &str, i: &str, l: &str| {
+        (t.to_owned(), u.to_owned(), i.to_owned(), l.to_owned())
+    };
+    assert_eq!(
+        entries,
+        [
+            entry(
+                "2026.1",
+                "2026-01-01T00:00:00Z",
+                "tag:example.com,2026-01-01:changes/",
+                "https://example.com/hub/changes/"
+            ),
+            entry(
+                "2025.2 (October)",
+                "2025-10-01T00:00:00Z",
+                "tag:example.com,2025-10-01:v/2025.2/changes/",
+                "https://example.com/hub/v/2025.2/changes/"
+            ),
+            entry(
+                "2025.1 (April)",
+                "2025-04-01T00:00:00Z",
+                "tag:example.com,2025-04-01:v/2025.1/changes/",
+                "https://example.com/hub/v/2025.1/"
+            ),
+        ]
+    );
+    let summaries: Vec<String> = root
+        .children()
+        .filter(|n| n.has_tag_name((atom, "entry")))
+        .map(|e| child(e, "summary"))
+        .collect();
+    assert_eq!(
+        summaries[0],
+        "Customer (customer) is now Client (client).\nmain: removed Report on it."
+    );
+    assert!(
+        summaries[1].starts_with("main: added Train the staff.\n"),
+        "{}",
+        summaries[1]
+    );
+    assert_eq!(summaries[2], "The oldest version published.");
+    // Only the current version writes it; every page's head names it.
+    assert!(!built().files.contains_key("v/2025.2/changes.xml"));
+    let feed_link = |path: &str| -> Vec<String> {
+        page(&built().files, path)
+            .select(&sel("link[rel=alternate][type=\"application/atom+xml\"]"))
+            .filter_map(|l| l.value().attr("href").map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(feed_link("main/index.html"), ["../changes.xml"]);
+    assert_eq!(
+        feed_link("v/2025.1/main/index.html"),
+        ["../../../changes.xml"]
+    );
+}
