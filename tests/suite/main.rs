@@ -53,5 +53,5 @@ mod snapshots;
 mod templates;
 mod theme;
 mod versions;
-mod wording;
 mod weight;
+mod wording;
