@@ -329,7 +329,8 @@ fn scope_page(
             scope: index,
         },
     );
-    let (guides, guide_count, guide_pages) = super::guides::guide_list(env, scope, model, 1, &own_path);
+    let (guides, guide_count, guide_pages) =
+        super::guides::guide_list(env, scope, model, 1, &own_path);
     let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
     // The other models that cover this scope, each with its comparison to this one.
     let comparisons = crate::plan::model_pairs(project)
