@@ -891,3 +891,55 @@ fn the_fixtures_condition_notes_and_framework_show_on_its_pages() {
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
 }
+
+/// The comparison of two models shows notes as the comparison of deployments does: a
+/// task's note beside its title, a cell's note beside the cell's letters.
+#[test]
+fn the_comparison_of_two_models_shows_the_notes() {
+    let files = build(&crate::support::models_fixture());
+    for scope in ["cloud", "onprem"] {
+        let doc = page(
+            &files,
+            &format!("compare/{scope}/customer/partner/index.html"),
+        );
+        let both: Vec<(String, Vec<String>)> = doc
+            .select(&sel("table[data-part='both'] tbody tr"))
+            .map(|tr| {
+                let th = tr.select(&sel("th")).next().unwrap();
+                let notes = th.select(&sel(".cell-note")).map(text).collect();
+                (text(th.select(&sel("a")).next().unwrap_or(th)), notes)
+            })
+            .filter(|(_, notes): &(String, Vec<String>)| !notes.is_empty())
+            .collect();
+        assert_eq!(both.len(), 1, "{scope}: {both:?}");
+        assert_eq!(
+            both[0].1,
+            ["Through the support portal, or by phone when it is urgent"],
+            "{scope}"
+        );
+        assert_eq!(
+            texts(&doc, "table[data-part='both'] td .cell-note"),
+            Vec::<String>::new()
+        );
+        // Columns of the partner model: Anywhere365, Partner, Customer, End-users.
+        let cells: Vec<Vec<String>> = doc
+            .select(&sel("table[data-part='only-second'] tbody tr"))
+            .map(|tr| {
+                tr.select(&sel("td"))
+                    .map(|td| {
+                        td.select(&sel(".cell-note"))
+                            .map(text)
+                            .collect::<Vec<_>>()
+                            .join("")
+                    })
+                    .collect()
+            })
+            .filter(|cells: &Vec<String>| cells.iter().any(|c| !c.is_empty()))
+            .collect();
+        assert_eq!(
+            cells,
+            [["", "", "signs off the acceptance test", ""]],
+            "{scope}"
+        );
+    }
+}
