@@ -171,6 +171,19 @@ fn row_letters(
         .collect()
 }
 
+/// The notes of one row's cells for the given parties, rendered, in column order.
+fn row_notes(
+    env: &mut PageEnv<'_>,
+    row: &crate::resolve::Row<'_>,
+    parties: &[usize],
+) -> Vec<Option<String>> {
+    parties
+        .iter()
+        .map(|&p| row.cells[p].and_then(|c| c.note.as_ref()))
+        .map(|note| note.map(|n| env.inline(&n.value, n.span)))
+        .collect()
+}
+
 /// Two operating models side by side for one scope: the tasks both have (paired by
 /// id, then by `same_as:`, as `resolve::pair_tasks` pairs them for the check too) with
 /// their letters next to each other and the corresponding parties whose letters changed,
@@ -230,37 +243,54 @@ pub(crate) fn compare_models(
             letters: LetterView::cell(row.cells[p], order),
         })
     };
-    let both: Vec<views::BothRow> = pairs
-        .both
-        .iter()
-        .map(|&[i, j]| {
-            let (row, other) = (rows[0][i], rows[1][j]);
-            // Letters differ only where a party and its counterpart hold different ones.
-            let changes: Vec<views::PartyChange> =
-                crate::resolve::changed_parties(&parties, [row, other])
-                    .into_iter()
-                    .map(|[a, b]| views::PartyChange {
-                        first: side(a, row),
-                        second: side(b, other),
-                    })
-                    .collect();
-            views::BothRow {
-                title: row.task.title.value.clone(),
-                first_href: link(env, first, &row.task.id.value),
-                second_href: link(env, second, &other.task.id.value),
-                same: changes.is_empty(),
-                changes,
-                first: row_letters(row, &first.parties, order),
-                second: row_letters(other, &second.parties, order),
-            }
-        })
-        .collect();
-    let only = |env: &PageEnv<'_>, matrix, at: &[usize], rows: &[&crate::resolve::Row<'_>]| {
+    let mut both: Vec<views::BothRow> = Vec::with_capacity(pairs.both.len());
+    for &[i, j] in &pairs.both {
+        let (row, other) = (rows[0][i], rows[1][j]);
+        // Letters differ only where a party and its counterpart hold different ones.
+        let changes: Vec<views::PartyChange> =
+            crate::resolve::changed_parties(&parties, [row, other])
+                .into_iter()
+                .map(|[a, b]| views::PartyChange {
+                    first: side(a, row),
+                    second: side(b, other),
+                })
+                .collect();
+        let mut task_notes: Vec<String> = [row, other]
+            .iter()
+            .filter_map(|r| r.task.note.as_ref())
+            .map(|n| env.inline(&n.value, n.span))
+            .collect();
+        task_notes.dedup();
+        let first_notes = row_notes(env, row, &first.parties);
+        let second_notes = row_notes(env, other, &second.parties);
+        both.push(views::BothRow {
+            title: row.task.title.value.clone(),
+            first_href: link(env, first, &row.task.id.value),
+            second_href: link(env, second, &other.task.id.value),
+            same: changes.is_empty(),
+            changes,
+            first: row_letters(row, &first.parties, order),
+            second: row_letters(other, &second.parties, order),
+            task_notes,
+            first_notes,
+            second_notes,
+        });
+    }
+    let only = |env: &mut PageEnv<'_>,
+                matrix: &crate::resolve::Matrix<'_>,
+                at: &[usize],
+                rows: &[&crate::resolve::Row<'_>]| {
         at.iter()
             .map(|&i| views::OnlyRow {
                 title: rows[i].task.title.value.clone(),
                 href: link(env, matrix, &rows[i].task.id.value),
                 letters: row_letters(rows[i], &matrix.parties, order),
+                note_html: rows[i]
+                    .task
+                    .note
+                    .as_ref()
+                    .map(|n| env.inline(&n.value, n.span)),
+                notes: row_notes(env, rows[i], &matrix.parties),
             })
             .collect::<Vec<_>>()
     };

@@ -381,6 +381,12 @@ pub(crate) struct BothRow {
     pub(crate) changes: Vec<PartyChange>,
     pub(crate) first: Vec<Vec<LetterView>>,
     pub(crate) second: Vec<Vec<LetterView>>,
+    /// The task's notes, rendered: the first model's, then the second's when it says
+    /// something else (each model writes its own task).
+    pub(crate) task_notes: Vec<String>,
+    /// Beside `first` and `second`, one per party: the cell's note, rendered.
+    pub(crate) first_notes: Vec<Option<String>>,
+    pub(crate) second_notes: Vec<Option<String>>,
 }
 
 /// One party of a compared task whose letters differ from its counterpart's in the
@@ -405,6 +411,10 @@ pub(crate) struct OnlyRow {
     pub(crate) title: String,
     pub(crate) href: String,
     pub(crate) letters: Vec<Vec<LetterView>>,
+    /// The task's note, rendered; `None` without one.
+    pub(crate) note_html: Option<String>,
+    /// Beside `letters`, one per party: the cell's note, rendered.
+    pub(crate) notes: Vec<Option<String>>,
 }
 
 /// `pages/glossary.html`: the terms, sorted.

@@ -353,7 +353,7 @@ fn task_ids_are_unique_per_model() {
     assert_eq!(
         findings_with("data/tasks/partner.yaml", &text),
         [
-            "ref/duplicate-id | task id `patching` is defined twice in model `partner` | data/tasks/partner.yaml:18:13 | give each task its own id"
+            "ref/duplicate-id | task id `patching` is defined twice in model `partner` | data/tasks/partner.yaml:21:13 | give each task its own id"
         ]
     );
 }
@@ -416,8 +416,8 @@ fn a_models_parties_scopes_and_sections_are_references() {
 fn a_tasks_scopes_are_references_and_an_override_outside_them_is_an_error() {
     let text = fixture_file_with(
         "data/tasks/customer.yaml",
-        "        scopes: [onprem]\n        rasci: { anywhere365: \"A, R\", customer: \"C\" }\n",
-        "        scopes: [onprem, clod]\n        rasci: { anywhere365: \"A, R\", customer: \"C\" }\n",
+        "        scopes: [onprem]\n        when: [maintenance]\n",
+        "        scopes: [onprem, clod]\n        when: [maintenance]\n",
     );
     let text = text.replacen(
         "        title: Training the customer's staff\n        rasci: { anywhere365: \"A, R\", customer: \"I\" }\n",
@@ -427,8 +427,8 @@ fn a_tasks_scopes_are_references_and_an_override_outside_them_is_an_error() {
     assert_eq!(
         findings_with("data/tasks/customer.yaml", &text),
         [
-            "ref/unknown-scope | unknown scope `clod` in model `customer` | data/tasks/customer.yaml:16:26 | did you mean `cloud`?",
-            "rasci/override-outside-scope | task `training` in model `customer` overrides its letters for scope `onprem`, to which it does not apply | data/tasks/customer.yaml:23:11 | add `onprem` to the task's `scopes:`, or remove this override",
+            "ref/unknown-scope | unknown scope `clod` in model `customer` | data/tasks/customer.yaml:17:26 | did you mean `cloud`?",
+            "rasci/override-outside-scope | task `training` in model `customer` overrides its letters for scope `onprem`, to which it does not apply | data/tasks/customer.yaml:26:11 | add `onprem` to the task's `scopes:`, or remove this override",
         ]
     );
 }
@@ -444,7 +444,7 @@ fn matrix_findings_name_the_model_and_only_the_scopes_a_task_applies_to() {
     assert_eq!(
         findings_with("data/tasks/partner.yaml", &text),
         [
-            "rasci/one-accountable | task `patching` in model `partner` has no Accountable party (scope `onprem`) | data/tasks/partner.yaml:14:13 | give exactly one party the letter A: the one who answers for the task being done"
+            "rasci/one-accountable | task `patching` in model `partner` has no Accountable party under maintenance (scope `onprem`) | data/tasks/partner.yaml:15:13 | give exactly one party the letter A: the one who answers for the task being done"
         ]
     );
 }
@@ -487,7 +487,7 @@ fn csv_of_one_model_and_scope_has_the_models_columns_and_names_it() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "Section,Task (Partner provides implementation),Anywhere365,Partner,Customer,End-users"
+        "Section,Task (Partner provides implementation),Anywhere365,Partner,Customer,End-users,When,Notes,Controls"
     );
     assert_eq!(lines.len(), 7, "{csv}");
     assert!(csv.contains(",Installing maintenance updates,"), "{csv}");
@@ -495,7 +495,7 @@ fn csv_of_one_model_and_scope_has_the_models_columns_and_names_it() {
     assert_eq!(code, 0);
     assert!(
         csv.starts_with(
-            "Section,Task (Customer provides support),Anywhere365,Customer,End-users\n"
+            "Section,Task (Customer provides support),Anywhere365,Customer,End-users,When,Notes,Controls\n"
         )
     );
     // A task for on premises only is not in the cloud matrix.
@@ -707,9 +707,9 @@ fn a_scope_the_model_does_not_cover_is_named_as_such() {
     assert_eq!(
         findings_with("data/models.yaml", &models),
         [
-            format!("ref/unknown-scope | scope `onprem` is not a scope in model `partner` | data/tasks/partner.yaml:16:18 | {help}"),
-            "rasci/unused-section | no scope shows section `onprem` in model `partner` | data/tasks/partner.yaml:29:9 | list the section under a scope's `sections:`, or under the model's `sections:` for a scope".to_string(),
-            format!("ref/unknown-scope | scope `onprem` is not a scope in model `partner` | data/tasks/partner.yaml:36:11 | {help}"),
+            format!("ref/unknown-scope | scope `onprem` is not a scope in model `partner` | data/tasks/partner.yaml:17:18 | {help}"),
+            "rasci/unused-section | no scope shows section `onprem` in model `partner` | data/tasks/partner.yaml:35:9 | list the section under a scope's `sections:`, or under the model's `sections:` for a scope".to_string(),
+            format!("ref/unknown-scope | scope `onprem` is not a scope in model `partner` | data/tasks/partner.yaml:42:11 | {help}"),
         ]
     );
 }

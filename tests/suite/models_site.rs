@@ -782,8 +782,8 @@ fn a_rebuild_after_editing_a_model_equals_a_fresh_build() {
         ),
         (
             "data/tasks/partner.yaml",
-            "rasci: { partner: \"R\", customer: \"A\", anywhere365: \"S\" }",
-            "rasci: { partner: \"R\", customer: \"A\", anywhere365: \"C\" }",
+            "customer: { letters: \"A\", note: \"signs off the acceptance test\" }",
+            "customer: { letters: \"A\", note: \"signs the acceptance test off\" }",
         ),
     ] {
         crate::support::edit(&root.join(file), from, to);
@@ -817,6 +817,129 @@ fn a_shortcode_of_a_deployment_the_guides_model_lacks_uses_one_that_covers_it() 
             texts(&doc, "table.rasci thead th")[1..],
             ["Vendor", "Partner", "Customer", "End-users"],
             "{path}"
+        );
+    }
+}
+
+/// The hub fixture's condition, notes and framework reach its pages: the condition's
+/// badge on the conditional task of each model, the mark of a task's note and of a cell's
+/// note with the numbered list under the table, and the framework's page listing the
+/// tasks of both models that implement its controls.
+#[test]
+fn the_fixtures_condition_notes_and_framework_show_on_its_pages() {
+    let files = build(&crate::support::models_fixture());
+    for path in ["onprem/index.html", "partner/onprem/index.html"] {
+        let doc = page(&files, path);
+        assert_eq!(
+            texts(&doc, "#task-patching .condition-badge"),
+            ["Maintenance contract purchased"],
+            "{path}"
+        );
+    }
+    // A task's note: the mark in the row's header, the list naming the task.
+    let cloud = page(&files, "cloud/index.html");
+    assert_eq!(
+        hrefs(&cloud, "#task-submit-case th sup.note-ref a"),
+        ["#note-cloud-1"]
+    );
+    assert_eq!(
+        texts(&cloud, "ol.matrix-notes li"),
+        [
+            "Submitting a case to Anywhere365: Through the support portal, or by phone when it is urgent"
+        ]
+    );
+    // A cell's note: the mark in the cell, the list naming the task and the party.
+    let partner = page(&files, "partner/onprem/index.html");
+    assert_eq!(
+        hrefs(&partner, "#task-implementation td sup.note-ref a"),
+        ["#note-onprem-1"]
+    );
+    assert_eq!(
+        texts(&partner, "ol.matrix-notes li"),
+        ["Implementing the applications · Customer: signs off the acceptance test"]
+    );
+    let framework = page(&files, "frameworks/iso27001/index.html");
+    assert_eq!(texts(&framework, "article h2"), ["A.5.26", "A.8.8"]);
+    let rows: Vec<(String, String)> = framework
+        .select(&sel("table.control-tasks tbody tr"))
+        .map(|tr| {
+            let link = tr.select(&sel("th a")).next().unwrap();
+            let href = link.value().attr("href").unwrap().to_string();
+            (href, text(tr.select(&sel("td")).next().unwrap()))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "../../partner/cloud/index.html#task-l2-3-support",
+                "Partner provides implementation · Dialogue Cloud"
+            ),
+            (
+                "../../partner/onprem/index.html#task-l2-3-support",
+                "Partner provides implementation · On Premises"
+            ),
+            (
+                "../../onprem/index.html#task-patching",
+                "Customer provides support · On Premises"
+            ),
+            (
+                "../../partner/onprem/index.html#task-patching",
+                "Partner provides implementation · On Premises"
+            ),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+}
+
+/// The comparison of two models shows notes as the comparison of deployments does: a
+/// task's note beside its title, a cell's note beside the cell's letters.
+#[test]
+fn the_comparison_of_two_models_shows_the_notes() {
+    let files = build(&crate::support::models_fixture());
+    for scope in ["cloud", "onprem"] {
+        let doc = page(
+            &files,
+            &format!("compare/{scope}/customer/partner/index.html"),
+        );
+        let both: Vec<(String, Vec<String>)> = doc
+            .select(&sel("table[data-part='both'] tbody tr"))
+            .map(|tr| {
+                let th = tr.select(&sel("th")).next().unwrap();
+                let notes = th.select(&sel(".cell-note")).map(text).collect();
+                (text(th.select(&sel("a")).next().unwrap_or(th)), notes)
+            })
+            .filter(|(_, notes): &(String, Vec<String>)| !notes.is_empty())
+            .collect();
+        assert_eq!(both.len(), 1, "{scope}: {both:?}");
+        assert_eq!(
+            both[0].1,
+            ["Through the support portal, or by phone when it is urgent"],
+            "{scope}"
+        );
+        assert_eq!(
+            texts(&doc, "table[data-part='both'] td .cell-note"),
+            Vec::<String>::new()
+        );
+        // Columns of the partner model: Anywhere365, Partner, Customer, End-users.
+        let cells: Vec<Vec<String>> = doc
+            .select(&sel("table[data-part='only-second'] tbody tr"))
+            .map(|tr| {
+                tr.select(&sel("td"))
+                    .map(|td| {
+                        td.select(&sel(".cell-note"))
+                            .map(text)
+                            .collect::<Vec<_>>()
+                            .join("")
+                    })
+                    .collect()
+            })
+            .filter(|cells: &Vec<String>| cells.iter().any(|c| !c.is_empty()))
+            .collect();
+        assert_eq!(
+            cells,
+            [["", "", "signs off the acceptance test", ""]],
+            "{scope}"
         );
     }
 }

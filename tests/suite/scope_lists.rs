@@ -36,7 +36,7 @@ fn a_task_only_in_scopes_that_do_not_show_its_section_is_an_error() {
     assert_eq!(
         support::check_lines(built.root()),
         [
-            "rasci/task-outside-scopes | task `provide-tenant` in model `customer` applies only in scopes that do not show its section `cloud`, so no table shows it | data/tasks/customer.yaml:27:18 | section `cloud` is shown by scope `cloud`: list one of them in the task's `scopes:`, or show the section in this scope",
+            "rasci/task-outside-scopes | task `provide-tenant` in model `customer` applies only in scopes that do not show its section `cloud`, so no table shows it | data/tasks/customer.yaml:30:18 | section `cloud` is shown by scope `cloud`: list one of them in the task's `scopes:`, or show the section in this scope",
         ]
     );
     assert_eq!(exit_code(built.root()), Some(1));
@@ -334,7 +334,7 @@ fn an_empty_scopes_list_is_an_error_at_the_list() {
         found,
         [
             ("content/guide.md".to_string(), 3, 9),
-            ("data/tasks/customer.yaml".to_string(), 16, 17),
+            ("data/tasks/customer.yaml".to_string(), 17, 17),
         ]
     );
     assert_eq!(checked.code, 1);
