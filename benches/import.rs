@@ -147,6 +147,7 @@ fn one_title(n: usize) -> Table {
     Table {
         rows,
         footnotes: Vec::new(),
+        braced_titles: false,
     }
 }
 

@@ -108,6 +108,7 @@ pub fn read(name: &str, text: &str, choice: Option<usize>) -> Result<Table, Impo
     }
     if let Some(table) = kept.as_mut() {
         table.footnotes = footnotes(text);
+        table.braced_titles = true;
     }
     match (choice, count, kept) {
         (_, 0, _) => Err(ImportError(format!("{name} holds no table"))),

@@ -37,7 +37,8 @@ pub(crate) struct Task {
     /// One entry per party that has letters, in party order: (party index, letters in the
     /// order the cell writes them).
     pub(crate) letters: Vec<(usize, text::Written)>,
-    /// The conditions of the task: the `When` column, or braces after a Markdown title.
+    /// The conditions of the task: the `When` column, or braces after a Markdown title
+    /// (never a spreadsheet's: see [`Table::braced_titles`]).
     pub(crate) when: Vec<String>,
     /// The task's note: the `Notes` column, or a Markdown title's footnote.
     pub(crate) note: Option<String>,
@@ -254,7 +255,10 @@ pub fn normalise(table: &Table, scope_id: &str, source: &str, taken: &Taken) -> 
         let label_cell = row.cells.get(task_column);
         let (label_raw, mut title_extras) = label_cell.map_or_else(
             || (String::new(), Extras::default()),
-            |c| annotations(&c.text, &footnotes, false, when_column.is_none()),
+            |c| {
+                let braces = table.braced_titles && when_column.is_none();
+                annotations(&c.text, &footnotes, false, braces)
+            },
         );
         let label = text::plain(&label_raw);
         let letter_cells: Vec<(usize, &SourceCell)> = row

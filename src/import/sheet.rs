@@ -265,6 +265,7 @@ impl Sparse {
         Table {
             rows,
             footnotes: Vec::new(),
+            braced_titles: false,
         }
     }
 }

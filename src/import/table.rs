@@ -28,6 +28,10 @@ pub struct Table {
     /// A Markdown file's footnotes, `[^label]: text`, by label: the notes its cells refer
     /// to. Empty for the other formats.
     pub footnotes: Vec<(String, String)>,
+    /// Whether a task title's trailing braces may hold its conditions (`Train {training}`):
+    /// in a Markdown table, where the Markdown export writes them so. A spreadsheet's
+    /// conditions are in its `When` column, and braces in its titles are text.
+    pub braced_titles: bool,
 }
 
 /// Why an import could not start or could not write: the file cannot be read, the choice

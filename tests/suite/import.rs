@@ -556,3 +556,40 @@ fn an_exported_workbook_imports_to_the_same_letters() {
     assert!(original.len() > 10);
     assert_eq!(letters_by_title(&root, "cloud"), original);
 }
+
+#[test]
+fn braces_after_a_spreadsheet_title_are_text_and_after_a_markdown_title_conditions() {
+    let dir = tempfile::tempdir().unwrap();
+    // A CSV carries conditions in its `When` column: a title's braces are its own.
+    let csv = dir.path().join("plan.csv");
+    std::fs::write(
+        &csv,
+        "Task,Vendor\nSetup {beta},\"A, R\"\nNull{e},\"A, R\"\n",
+    )
+    .unwrap();
+    let root = dir.path().join("from-csv");
+    let (code, stdout, stderr) = import(&csv, &root, &["--scope", "main"]);
+    assert!(code <= 1, "{stdout}{stderr}");
+    let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
+    assert!(tasks.contains("title: \"Setup {beta}\""), "{tasks}");
+    assert!(tasks.contains("title: \"Null{e}\""), "{tasks}");
+    assert!(!tasks.contains("when:"), "{tasks}");
+    assert!(!root.join("data/conditions.yaml").exists());
+    // The Markdown export writes a task's conditions so, and they are read back.
+    let md = dir.path().join("plan.md");
+    std::fs::write(
+        &md,
+        "| Task | Vendor |\n|---|---|\n| Setup {beta} | A, R |\n",
+    )
+    .unwrap();
+    let root = dir.path().join("from-md");
+    let (code, stdout, stderr) = import(&md, &root, &["--scope", "main"]);
+    assert!(code <= 1, "{stdout}{stderr}");
+    let tasks = std::fs::read_to_string(root.join("data/tasks.yaml")).unwrap();
+    assert!(tasks.contains("title: \"Setup\"\n"), "{tasks}");
+    let when = tasks
+        .lines()
+        .find(|l| l.contains("when:"))
+        .unwrap_or_default();
+    assert!(when.contains("beta"), "{tasks}");
+}
