@@ -11,6 +11,15 @@ use crate::model::{ModelIx, Scope};
 use crate::plan::urls;
 use crate::source::Span;
 
+/// The ids the built-in page shell gives its own elements.
+const SHELL_IDS: [&str; 5] = [
+    "main",
+    "search-input",
+    "search-results",
+    "sidebar",
+    "toc-title",
+];
+
 pub(crate) struct PageEnv<'a> {
     pub(crate) data: &'a SiteData<'a>,
     /// The templates the page and its shortcodes are rendered with.
@@ -42,6 +51,12 @@ impl<'a> PageEnv<'a> {
         scope: Option<&'a Scope>,
     ) -> Self {
         let root = urls::root_of(path);
+        // The page shell's own ids (`base.html`): an id a view asks for never takes one,
+        // so a deployment called `main` gets `main-2`, not a second `id="main"`.
+        let mut ids = UniqueIds::default();
+        for shell in SHELL_IDS {
+            ids.get(shell);
+        }
         PageEnv {
             data,
             theme,
@@ -50,7 +65,7 @@ impl<'a> PageEnv<'a> {
             scope,
             model: None,
             content_slug: None,
-            ids: UniqueIds::default(),
+            ids,
             diagnostics: Vec::new(),
             links: Vec::new(),
             template_error: None,

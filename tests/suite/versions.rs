@@ -436,6 +436,15 @@ fn the_changes_page_of_each_version_lists_what_rasci_diff_says_change_for_change
     let (now, _) = diff_changes(&["v2025.2"]);
     assert_eq!(page_changes("changes/index.html"), now);
     let html = page(&built().files, "changes/index.html");
+    // The deployment is called `main`, as the page shell's `<main>` is: every id once.
+    let mut ids = std::collections::BTreeSet::new();
+    for element in html.select(&sel("[id]")) {
+        let id = element.value().attr("id").unwrap();
+        assert!(
+            ids.insert(id.to_owned()),
+            "id {id} twice on the Changes page"
+        );
+    }
     let tables: Vec<(String, String)> = html
         .select(&sel(".changes-table"))
         .map(|s| {
