@@ -28,6 +28,9 @@ pub(crate) struct SiteData<'p> {
     pub(crate) matrix_at: std::collections::HashMap<MatrixAt, usize>,
     /// The published versions, when `build` publishes more than one (the plan's).
     pub(crate) versions: Option<&'p crate::plan::versions::SiteVersions>,
+    /// Each content page by its slug: every link in every page looks its target up here,
+    /// so a scan of the pages per link would make a build quadratic in the pages.
+    pub(crate) by_slug: std::collections::HashMap<&'p str, ContentIx>,
 }
 
 /// The key of a matrix: the operating model and the scope it shows.
@@ -48,6 +51,12 @@ impl MatrixAt {
 }
 
 impl<'p> SiteData<'p> {
+    /// The content page of `slug`, when there is one.
+    pub(crate) fn content_page(&self, slug: &str) -> Option<&'p ContentPage> {
+        let content: &'p [ContentPage] = self.content;
+        self.by_slug.get(slug).map(|&index| &content[index])
+    }
+
     /// The matrix of `scope` in `model`, when the model covers the scope.
     pub(crate) fn matrix(&self, model: ModelIx, scope: ScopeIx) -> Option<&'p Matrix<'p>> {
         let matrices: &'p [Matrix<'p>] = self.matrices;

@@ -123,6 +123,16 @@ pub(crate) fn render(
             .map(|(index, matrix)| (data::MatrixAt::of(matrix), index))
             .collect(),
         versions: plan.versions.as_ref(),
+        by_slug: {
+            // The first page of a slug wins, as a scan in page order found it.
+            let mut by_slug = std::collections::HashMap::with_capacity(content.len());
+            for (index, page) in content.iter().enumerate() {
+                by_slug
+                    .entry(page.slug.as_str())
+                    .or_insert(crate::load::content::ContentIx(index));
+            }
+            by_slug
+        },
     };
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
     let rendered = match reusable {

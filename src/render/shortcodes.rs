@@ -532,7 +532,7 @@ impl<'a> Host<'a> for PageEnv<'a> {
         // outside any scope links to a guide in the first scope that shows it, since
         // guides only exist inside scopes.
         let page_for = |slug: &str| {
-            let page = data.content.iter().find(|p| p.slug == slug);
+            let page = data.content_page(slug);
             let scope = own_scope.clone().or_else(|| {
                 project
                     .scopes
