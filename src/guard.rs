@@ -796,7 +796,8 @@ pub(crate) mod at {
         /// a link is never one, wherever it leads.
         pub(crate) fn entries(&self) -> std::io::Result<Vec<(OsString, bool)>> {
             use std::os::unix::ffi::OsStrExt;
-            let mut listing = rustix::fs::Dir::read_from(&self.0)?;
+            // A copy of the descriptor, not the folder opened again by name.
+            let mut listing = rustix::fs::Dir::new(self.0.try_clone()?)?;
             let mut entries = Vec::new();
             while let Some(entry) = listing.read() {
                 let entry = entry?;
