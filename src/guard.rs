@@ -844,6 +844,11 @@ pub(crate) mod at {
             permissions: u32,
         ) -> std::io::Result<bool> {
             let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+            // Reading without touching the access time, which would write the inode again
+            // (its change time is newer, from the last build's link); allowed to the
+            // file's owner only, and a file of another user is not kept anyway.
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            let flags = flags | OFlags::NOATIME;
             let Ok(fd) = rustix::fs::openat(&old.0, name, flags, Mode::empty()) else {
                 return Ok(false);
             };
