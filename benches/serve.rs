@@ -6,7 +6,9 @@
 //! - edit-to-reload: `rasci serve` (the release binary) runs on a free loopback port, the
 //!   benchmark follows its event stream like an open page does, saves a file and times
 //!   until the `reload` event arrives; once for a Markdown edit, once for a data edit;
-//! - edit-to-overlay: the same for a data edit with an error, until the findings arrive.
+//! - edit-to-overlay: the same for a data edit with an error, until the findings arrive;
+//! - beside each edit-to-reload, the rebuild alone as the server logs it, and the load
+//!   average when the edits start (the figures of a loaded machine are read beside it).
 //!
 //! `--keep DIR` writes the generated project there instead of a temporary folder;
 //! `--guides N` generates N guides instead of 495 (each is two pages: `--guides 4995`
@@ -107,9 +109,14 @@ fn edit_to_reload(name: &str, root: &Path, pages: usize) {
         .arg(root)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start rasci serve");
+    let rebuilds = rebuild_times(child.stderr.take().unwrap());
+    println!(
+        "load average at the start of {name}'s edits: {}",
+        load_average()
+    );
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -148,21 +155,31 @@ fn edit_to_reload(name: &str, root: &Path, pages: usize) {
             },
         ),
     ] {
+        let mut rebuilt = Vec::new();
         let times = (0..EDIT_RUNS)
             .map(|run| {
                 // Let the previous rebuild's events settle first.
                 std::thread::sleep(Duration::from_millis(300));
                 events.drain();
+                while rebuilds.try_recv().is_ok() {}
                 let start = Instant::now();
                 std::fs::write(path, edit(original, run)).unwrap();
                 events.wait_for("reload");
-                start.elapsed()
+                let elapsed = start.elapsed();
+                rebuilt.extend(rebuilds.recv_timeout(Duration::from_secs(5)).ok());
+                elapsed
             })
             .collect();
         println!(
             "edit to reload, {what}, {name} ({pages} pages): {}",
             summary(times)
         );
+        if !rebuilt.is_empty() {
+            println!(
+                "  the rebuild alone, as the server logs it: {}",
+                summary(rebuilt)
+            );
+        }
         std::fs::write(path, original).unwrap();
         events.wait_for("reload");
     }
@@ -188,6 +205,41 @@ fn edit_to_reload(name: &str, root: &Path, pages: usize) {
         "edit to findings overlay, broken data, {name} ({pages} pages): {}",
         summary(times)
     );
+}
+
+/// The times the server logs for its rebuilds (`rebuilt N pages in T ms`), read from its
+/// standard error on a thread of their own so the server never waits on a full pipe.
+fn rebuild_times(stderr: std::process::ChildStderr) -> std::sync::mpsc::Receiver<Duration> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let time = line
+                .strip_prefix("rebuilt ")
+                .and_then(|rest| rest.rsplit_once(" in "))
+                .and_then(|(_, t)| t.strip_suffix(" ms"))
+                .and_then(|t| t.parse::<u64>().ok());
+            if let Some(time) = time
+                && sender.send(Duration::from_millis(time)).is_err()
+            {
+                return;
+            }
+        }
+    });
+    receiver
+}
+
+/// The machine's load average over 1, 5 and 15 minutes, where the system tells it: the
+/// figures of a loaded machine are read beside it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map_or_else(
+        |_| "unknown".to_string(),
+        |text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+    )
 }
 
 struct Events {

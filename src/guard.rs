@@ -683,13 +683,13 @@ impl Plan {
 }
 
 #[cfg(unix)]
-mod at {
+pub(crate) mod at {
     //! Folders opened one at a time without following links, and files made, renamed and
     //! linked inside an open folder: a link swapped in after the check cannot send a write
     //! elsewhere. The calls are rustix's safe wrappers of `openat`, `mkdirat`, `renameat`,
     //! `linkat` and `unlinkat`, which the standard library does not offer.
-    use rustix::fs::{AtFlags, CWD, Mode, OFlags};
-    use std::ffi::OsStr;
+    use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
+    use std::ffi::{OsStr, OsString};
     use std::os::fd::OwnedFd;
     use std::path::{Component, Path};
 
@@ -785,6 +785,111 @@ mod at {
 
         pub(crate) fn remove(&self, file: &OsStr) -> std::io::Result<()> {
             Ok(rustix::fs::unlinkat(&self.0, file, AtFlags::empty())?)
+        }
+
+        /// Removes the empty folder `folder` of this one.
+        pub(crate) fn remove_folder(&self, folder: &OsStr) -> std::io::Result<()> {
+            Ok(rustix::fs::unlinkat(&self.0, folder, AtFlags::REMOVEDIR)?)
+        }
+
+        /// The names in this folder (not `.` and `..`), each with whether it is a folder;
+        /// a link is never one, wherever it leads.
+        pub(crate) fn entries(&self) -> std::io::Result<Vec<(OsString, bool)>> {
+            use std::os::unix::ffi::OsStrExt;
+            // A copy of the descriptor, not the folder opened again by name.
+            let mut listing = rustix::fs::Dir::new(self.0.try_clone()?)?;
+            let mut entries = Vec::new();
+            while let Some(entry) = listing.read() {
+                let entry = entry?;
+                let name = OsStr::from_bytes(entry.file_name().to_bytes());
+                if name == "." || name == ".." {
+                    continue;
+                }
+                let is_folder = match entry.file_type() {
+                    FileType::Directory => true,
+                    FileType::Unknown => {
+                        let stat = rustix::fs::statat(&self.0, name, AtFlags::SYMLINK_NOFOLLOW)?;
+                        FileType::from_raw_mode(stat.st_mode) == FileType::Directory
+                    }
+                    _ => false,
+                };
+                entries.push((name.to_os_string(), is_folder));
+            }
+            Ok(entries)
+        }
+
+        /// The permission bits of the file `file` of this folder (not through a link).
+        // The fields of `stat` are of other widths on other systems.
+        #[allow(clippy::useless_conversion)]
+        pub(crate) fn permissions(&self, file: &OsStr) -> std::io::Result<u32> {
+            let stat = rustix::fs::statat(&self.0, file, AtFlags::SYMLINK_NOFOLLOW)?;
+            Ok(u32::from(stat.st_mode) & 0o7777)
+        }
+
+        /// Gives the file `name` of the folder `old` the same name in this folder too (a
+        /// hard link, no byte written), when it is a file rasci could have written itself:
+        /// a regular file, reached without a link, held by no other name (a hard link to
+        /// a file elsewhere would tie the two), owned by this process's user, with the
+        /// permissions `permissions`, and holding exactly `bytes`. `Ok(false)` when it is
+        /// not, or when the link cannot be made: nothing is then left at `name` here, and
+        /// the caller writes the file. The link made is checked to be the very file
+        /// compared, so a name swapped in `old` meanwhile is not kept either.
+        // The fields of `stat` are of other widths on other systems.
+        #[allow(clippy::useless_conversion)]
+        pub(crate) fn link_same(
+            &self,
+            old: &Dir,
+            name: &OsStr,
+            bytes: &[u8],
+            permissions: u32,
+        ) -> std::io::Result<bool> {
+            let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+            // Reading without touching the access time, which would write the inode again
+            // (its change time is newer, from the last build's link); allowed to the
+            // file's owner only, and a file of another user is not kept anyway.
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            let flags = flags | OFlags::NOATIME;
+            let Ok(fd) = rustix::fs::openat(&old.0, name, flags, Mode::empty()) else {
+                return Ok(false);
+            };
+            let stat = rustix::fs::fstat(&fd)?;
+            let own = FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
+                && u64::from(stat.st_nlink) == 1
+                && stat.st_uid == rustix::process::geteuid().as_raw()
+                && u32::from(stat.st_mode) & 0o7777 == permissions
+                && u64::try_from(stat.st_size).ok() == u64::try_from(bytes.len()).ok();
+            if !own || !same_bytes(std::fs::File::from(fd), bytes)? {
+                return Ok(false);
+            }
+            if rustix::fs::linkat(&old.0, name, &self.0, name, AtFlags::empty()).is_err() {
+                return Ok(false);
+            }
+            let linked = rustix::fs::statat(&self.0, name, AtFlags::SYMLINK_NOFOLLOW)?;
+            if linked.st_dev != stat.st_dev || linked.st_ino != stat.st_ino {
+                self.remove(name)?;
+                return Ok(false);
+            }
+            Ok(true)
+        }
+    }
+
+    /// Whether `file` holds exactly `bytes`, read a block at a time.
+    fn same_bytes(mut file: std::fs::File, bytes: &[u8]) -> std::io::Result<bool> {
+        use std::io::Read;
+        let mut block = vec![0; 64 * 1024];
+        let mut rest = bytes;
+        loop {
+            let read = match file.read(&mut block) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => other?,
+            };
+            if read == 0 {
+                return Ok(rest.is_empty());
+            }
+            if read > rest.len() || block[..read] != rest[..read] {
+                return Ok(false);
+            }
+            rest = &rest[read..];
         }
     }
 }

@@ -11,6 +11,15 @@
 //!   swapped with the output in one step (`renameat2` with `RENAME_EXCHANGE` on Linux), so
 //!   the output path always holds either the whole old site or the whole new one. The old
 //!   site, now in the staging folder, is then removed.
+//! - A file of the previous build that the new one writes again with the same bytes is
+//!   not written: it is hard-linked into the staging folder, so the swap keeps it (its
+//!   inode and date too). Writing it and, worse, freeing the blocks of the old copy cost
+//!   most of a rebuild's disk time; reading it to compare costs less. Only a file listed
+//!   in the previous build's manifest, reached without a link, regular, held by no other
+//!   name, owned by the user and with the permissions a new file gets is kept, so a file
+//!   linked in from elsewhere is never tied to the new site.
+//! - Folders are walked open (`openat`, `unlinkat` on an open folder, never following a
+//!   link), files are written and the old site removed on all cores.
 //! - Staging folders of builds that were killed are removed by the next build, once their
 //!   manifest shows they were written by rasci and their process is gone.
 
@@ -400,7 +409,9 @@ pub(crate) fn write_site(
     if std::fs::symlink_metadata(&staging).is_ok() {
         remove_build(&staging).map_err(io(&staging))?;
     }
-    if let Err(error) = write_all(site, &staging) {
+    // The files a previous build wrote, which this one may keep when they are the same.
+    let previous = read_manifest(out).map(|listed| Previous { dir: out, listed });
+    if let Err(error) = write_all(site, &staging, previous.as_ref()) {
         let _ = remove_build(&staging);
         return Err(match error {
             // The staging folder itself: name the output the user asked for.
@@ -539,6 +550,58 @@ fn is_ours(dir: &Path) -> bool {
 /// Removes a build's folder with its manifest last, so that a removal cut short leaves a
 /// folder [`is_ours`] still recognises: files first, then the emptied folders, then the
 /// manifest, then the folder itself. Links are removed, never followed.
+#[cfg(unix)]
+fn remove_build(dir: &Path) -> std::io::Result<()> {
+    use crate::guard::at::Dir;
+    use rayon::prelude::*;
+    let meta = std::fs::symlink_metadata(dir)?;
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return Err(ErrorKind::InvalidInput.into());
+    };
+    if !meta.is_dir() {
+        return std::fs::remove_file(dir);
+    }
+    // The folder holding it, its links followed (the build's own paths are resolved
+    // already); inside it, nothing is followed.
+    let parent =
+        crate::guard::real_path(parent).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let parent = Dir::open_real(&parent, false)?;
+    let folder = parent.child(name)?;
+    folder
+        .entries()?
+        .par_iter()
+        .filter(|(entry, _)| entry != MARKER)
+        .try_for_each(|(entry, is_folder)| remove_entry(&folder, entry, *is_folder))?;
+    match folder.remove(std::ffi::OsStr::new(MARKER)) {
+        Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    drop(folder);
+    parent.remove_folder(name)
+}
+
+/// Removes `name` from the open folder `parent`: a file or link at once, a folder with
+/// everything in it, its entries on all cores (each folder of a site has many).
+#[cfg(unix)]
+fn remove_entry(
+    parent: &crate::guard::at::Dir,
+    name: &std::ffi::OsStr,
+    is_folder: bool,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    if !is_folder {
+        return parent.remove(name);
+    }
+    let folder = parent.child(name)?;
+    folder
+        .entries()?
+        .par_iter()
+        .try_for_each(|(entry, is_folder)| remove_entry(&folder, entry, *is_folder))?;
+    drop(folder);
+    parent.remove_folder(name)
+}
+
+#[cfg(not(unix))]
 fn remove_build(dir: &Path) -> std::io::Result<()> {
     let meta = std::fs::symlink_metadata(dir)?;
     if !meta.is_dir() {
@@ -563,16 +626,138 @@ fn remove_build(dir: &Path) -> std::io::Result<()> {
     std::fs::remove_dir(dir)
 }
 
+/// The output a previous build wrote, and the files its manifest lists: the only ones
+/// a new build may keep.
+struct Previous<'a> {
+    dir: &'a Path,
+    listed: std::collections::BTreeSet<String>,
+}
+
 /// Writes the manifest first, complete (written under [`MARKER_PARTIAL`], then renamed), so
 /// that a staging folder of a killed build is recognised as rasci's, then every file, each
-/// created new and never through a link.
+/// created new and never through a link, or kept from `previous` when it is the same.
 #[cfg(feature = "site")]
-fn write_all(site: &Site, dir: &Path) -> Result<(), WriteError> {
+fn write_all(site: &Site, dir: &Path, previous: Option<&Previous>) -> Result<(), WriteError> {
     std::fs::create_dir(dir).map_err(io(dir))?;
     let partial = dir.join(MARKER_PARTIAL);
     crate::guard::write_file(&partial, manifest(site).as_bytes(), false).map_err(guarded)?;
     let marker = dir.join(MARKER);
     std::fs::rename(&partial, &marker).map_err(io(&marker))?;
+    for path in site.files.keys() {
+        if !is_plain(path) {
+            return Err(WriteError::Guard(crate::guard::GuardError::BadName(
+                PathBuf::from(path),
+            )));
+        }
+    }
+    write_files(site, dir, previous)
+}
+
+/// Whether a file name of the site is plain: folders and a name, none empty, `.` or `..`.
+fn is_plain(path: &str) -> bool {
+    path.split('/')
+        .all(|part| !part.is_empty() && part != "." && part != ".." && !part.contains('\0'))
+}
+
+/// Writes the files of `site` into the staging folder `dir`, on all cores: the sorted
+/// names are cut into runs, and each run keeps open the folders of its last file, so a
+/// folder is opened once per run and never by its path.
+#[cfg(all(feature = "site", unix))]
+fn write_files(site: &Site, dir: &Path, previous: Option<&Previous>) -> Result<(), WriteError> {
+    use crate::guard::at::Dir;
+    use rayon::prelude::*;
+    let staging = Dir::open_real(dir, false).map_err(io(dir))?;
+    // What a file written now gets (the mode less the umask), read off the manifest.
+    let permissions = staging
+        .permissions(std::ffi::OsStr::new(MARKER))
+        .map_err(io(dir))?;
+    let old = previous.and_then(|p| Some((Dir::open_real(p.dir, false).ok()?, &p.listed)));
+    let files: Vec<(&String, &bytes::Bytes)> = site.files.iter().collect();
+    let run = files
+        .len()
+        .div_ceil(rayon::current_num_threads() * 8)
+        .max(1);
+    files.par_chunks(run).try_for_each(|run| {
+        let mut open = OpenFolders {
+            staging: &staging,
+            old: old.as_ref().map(|(d, _)| d),
+            path: Vec::new(),
+        };
+        for (path, bytes) in run {
+            let target = || dir.join(path);
+            let (folders, name) = match path.rsplit_once('/') {
+                Some((folders, name)) => (folders.split('/').collect::<Vec<_>>(), name),
+                None => (Vec::new(), path.as_str()),
+            };
+            let name = std::ffi::OsStr::new(name);
+            let (into, from) = open
+                .enter(&folders)
+                .map_err(|e| WriteError::Io(target(), e))?;
+            let listed = old
+                .as_ref()
+                .is_some_and(|(_, listed)| listed.contains(*path));
+            if let (Some(from), true) = (from, listed)
+                && into
+                    .link_same(from, name, bytes, permissions)
+                    .map_err(|e| WriteError::Io(target(), e))?
+            {
+                continue;
+            }
+            use std::io::Write;
+            into.create_new(name)
+                .and_then(|mut file| file.write_all(bytes))
+                .map_err(|e| WriteError::Io(target(), e))?;
+        }
+        Ok(())
+    })
+}
+
+/// The folders of the last file written, open in the staging folder and, where it has
+/// them, in the previous output.
+#[cfg(unix)]
+struct OpenFolders<'a> {
+    staging: &'a crate::guard::at::Dir,
+    old: Option<&'a crate::guard::at::Dir>,
+    path: Vec<(String, crate::guard::at::Dir, Option<crate::guard::at::Dir>)>,
+}
+
+#[cfg(unix)]
+impl OpenFolders<'_> {
+    /// Opens `folders` (made in the staging folder where missing), keeping those the last
+    /// file shared; returns the innermost in the staging folder and in the old output.
+    fn enter(
+        &mut self,
+        folders: &[&str],
+    ) -> std::io::Result<(&crate::guard::at::Dir, Option<&crate::guard::at::Dir>)> {
+        let shared = self
+            .path
+            .iter()
+            .zip(folders)
+            .take_while(|((name, _, _), folder)| name == *folder)
+            .count();
+        self.path.truncate(shared);
+        for folder in &folders[shared..] {
+            let name = std::ffi::OsStr::new(folder);
+            let (staging, old) = match self.path.last() {
+                Some((_, staging, old)) => (staging, old.as_ref()),
+                None => (self.staging, self.old),
+            };
+            match staging.make_folder(name) {
+                Err(e) if e.kind() != ErrorKind::AlreadyExists => return Err(e),
+                _ => {}
+            }
+            let opened = (staging.child(name)?, old.and_then(|d| d.child(name).ok()));
+            self.path.push((folder.to_string(), opened.0, opened.1));
+        }
+        Ok(match self.path.last() {
+            Some((_, staging, old)) => (staging, old.as_ref()),
+            None => (self.staging, self.old),
+        })
+    }
+}
+
+#[cfg(all(feature = "site", not(unix)))]
+fn write_files(site: &Site, dir: &Path, _previous: Option<&Previous>) -> Result<(), WriteError> {
     for (path, bytes) in &site.files {
         let target = dir.join(path);
         if let Some(folder) = target.parent() {

@@ -1,6 +1,7 @@
 //! The output folder never costs the user a file: which `--out` paths `build` refuses,
 //! with and without `--force`; that a rebuild replaces a previous build whole; that a
 //! killed build leaves the old site complete and its staging is cleaned by the next one;
+//! that a rebuild keeps the files it would write again the same, and only those;
 //! read-only and mount-point outputs; and that `check --site`, a failing build and `serve`
 //! write nothing.
 #![cfg(unix)]
@@ -198,6 +199,83 @@ fn a_previous_build_is_replaced_whole_and_builds_are_identical() {
     let text = stderr(&build(&root, &root, "public", false).code(2));
     assert!(text.contains("`CNAME`"), "{text}");
     assert!(root.join("public/CNAME").exists());
+}
+
+/// A rebuild keeps each file it would write again with the same bytes (hard-linked from
+/// the old build: the same inode), writes anew what changed, and keeps nothing that is not
+/// the old build's alone: a file the user edited, a hard link to a file outside, a
+/// symbolic link, each with the very bytes of the build.
+#[test]
+fn a_rebuild_keeps_unchanged_files_and_only_those() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = project(dir.path());
+    let out = root.join("public");
+    build(&root, &root, "public", false).success();
+    let first = tree(&out);
+    let meta = |path: &str| std::fs::symlink_metadata(out.join(path)).unwrap();
+    let pages: Vec<&String> = first
+        .keys()
+        .filter(|k| k.ends_with(".html") && k.contains('/'))
+        .collect();
+    let (edited, linked) = (pages[0].as_str(), pages[1].as_str());
+    let styles = first.keys().find(|k| k.ends_with(".css")).unwrap().as_str();
+    let (index, page) = (meta("index.html").ino(), meta(pages[2]).ino());
+    // Edited in place by the user: the same inode, other bytes.
+    let edited_inode = meta(edited).ino();
+    std::fs::write(out.join(edited), "edited by hand").unwrap();
+    // The same bytes, but a hard link to a file outside the output.
+    let outside = dir.path().join("outside.css");
+    std::fs::write(&outside, &first[styles]).unwrap();
+    std::fs::remove_file(out.join(styles)).unwrap();
+    std::fs::hard_link(&outside, out.join(styles)).unwrap();
+    // The same bytes, through a symbolic link to a file outside.
+    let target = dir.path().join("outside.html");
+    std::fs::write(&target, &first[linked]).unwrap();
+    std::fs::remove_file(out.join(linked)).unwrap();
+    std::os::unix::fs::symlink(&target, out.join(linked)).unwrap();
+
+    build(&root, &root, "public", false).success();
+    assert_eq!(tree(&out), first, "byte for byte");
+    assert_eq!(meta("index.html").ino(), index, "an unchanged file is kept");
+    assert_eq!(meta(pages[2]).ino(), page, "an unchanged file is kept");
+    assert_eq!(
+        meta("index.html").nlink(),
+        1,
+        "the old build's name is gone"
+    );
+    assert_ne!(
+        meta(edited).ino(),
+        edited_inode,
+        "an edited file is written anew"
+    );
+    let outside_meta = std::fs::metadata(&outside).unwrap();
+    assert_ne!(
+        meta(styles).ino(),
+        outside_meta.ino(),
+        "not tied to a file outside"
+    );
+    assert_eq!(outside_meta.nlink(), 1);
+    assert_eq!(std::fs::read(&outside).unwrap(), first[styles]);
+    assert!(
+        meta(linked).file_type().is_file(),
+        "a link is replaced by a file"
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), first[linked]);
+    assert_eq!(
+        names(&root),
+        [
+            ".git",
+            "README.md",
+            "content",
+            "data",
+            "notes",
+            "public",
+            "rasci.yaml",
+            "schemas"
+        ],
+        "no staging folder left beside the output"
+    );
 }
 
 #[test]
