@@ -468,11 +468,7 @@ fn build_versions(
         version.effective = Some(def.effective.value.clone());
     }
     let feed = project.config.base_url.is_some();
-    let versions = |this| crate::plan::versions::SiteVersions {
-        list: list.clone(),
-        this,
-        feed,
-    };
+    let versions = |this| crate::plan::versions::SiteVersions::new(list.clone(), this, feed);
     current.plan.versions = Some(versions(0));
     let mut rendered_olds = Vec::new();
     for (index, (old, mut checked)) in olds.iter().zip(checked_olds).enumerate() {
@@ -729,12 +725,14 @@ fn render(
 
 #[cfg(feature = "site")]
 impl RenderedSite {
-    /// Leaves out of the link check the links of the version switcher, which lead to
-    /// other versions' pages: those are not in this version's site, and each is a page
-    /// the other version planned.
+    /// Leaves out of the link check the links a template made to other versions' pages
+    /// (the version switcher, the feed, a row's last change in an older version): those
+    /// are not in this version's site, and each is a page the other version planned.
     fn keep_version_links(&mut self, versions: &crate::plan::versions::SiteVersions) {
         self.rendered.problems.retain(|problem| {
-            problem.written.is_some() || !versions.hrefs(&problem.page).contains(&problem.href)
+            problem.written.is_some()
+                || !(versions.hrefs(&problem.page).contains(&problem.href)
+                    || versions.leads_to_other_version(&problem.page, &problem.href))
         });
     }
 
