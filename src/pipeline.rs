@@ -309,16 +309,18 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
 #[cfg(feature = "site")]
 pub type OpenRevision = fn(&Path, &str) -> Result<Box<dyn AsRef<Path> + Send>, String>;
 
-/// Compares the project in folder `old` with the one in folder `new` (the repository
-/// being the one around `root`), as `rasci diff --format json` does: the command line
-/// hands in `diff`'s comparison, so the pages and the terminal say the same.
+/// Compares an older project with a newer one, each with the matrices its check
+/// resolved, as `rasci diff --format json` does: the command line hands in `diff`'s
+/// comparison, so the pages and the terminal say the same. It is given what the build
+/// loaded and checked for the versions' own sites, so no version is read twice.
 #[cfg(feature = "site")]
-pub type CompareVersions = fn(&Path, &Path, &Path) -> Result<serde_json::Value, String>;
+pub type CompareVersions =
+    fn(&Project, &[Matrix<'_>], &Project, &[Matrix<'_>]) -> Result<serde_json::Value, String>;
 
 /// [`build`], publishing beside the working tree each version that `versions:` of
-/// `rasci.yaml` lists, under `v/<id>/`, read with `open`. Each version is loaded,
-/// checked, planned and rendered once, as a site of its own, so N versions cost N
-/// builds; every page gets the version switcher, and an older version's pages the
+/// `rasci.yaml` lists, under `v/<id>/`, read with `open`. Each version is read, loaded,
+/// checked, planned and rendered once, as a site of its own, and compared with the
+/// version before from what was loaded (`compare`), so N versions cost N builds; every page gets the version switcher, and an older version's pages the
 /// banner naming the current one. Each version keeps its own search index, so search
 /// stays within the version read; only the current version has a sitemap.
 #[cfg(feature = "site")]
@@ -413,12 +415,12 @@ fn build_versions(
         .to_owned();
     // What changed in each version since the one listed after it.
     let mut changes = Vec::new();
-    for (index, old) in olds.iter().enumerate() {
-        let newer = match index {
-            0 => root,
-            _ => (*olds[index - 1].tree).as_ref(),
+    for (index, (old, checked)) in olds.iter().zip(&checked_olds).enumerate() {
+        let (newer, newer_matrices) = match index {
+            0 => (&project, &current.matrices),
+            _ => (&olds[index - 1].project, &checked_olds[index - 1].matrices),
         };
-        let mut diff = compare(root, (*old.tree).as_ref(), newer)
+        let mut diff = compare(&old.project, &checked.matrices, newer, newer_matrices)
             .map_err(|message| fail(&old.id, format!("cannot be compared: {message}")))?;
         // The sides by the versions' names, not the temporary folders they were read into.
         diff["old"] = old.name.clone().into();
