@@ -160,13 +160,39 @@ pub(crate) fn check<'p>(
     check_remembering(project, content, findings, None)
 }
 
+/// [`check`] of an earlier version that `build` publishes with a Changes page: that
+/// page is planned before the links are judged, so the version's own pages may link it
+/// whatever the version's own `rasci.yaml` lists (see [`SitePlan::plan_changes`]).
+///
+/// [`SitePlan::plan_changes`]: crate::plan::SitePlan::plan_changes
+#[cfg(feature = "site")]
+fn check_version<'p>(
+    project: &'p Project,
+    content: &'p [ContentPage],
+    findings: Findings,
+) -> Checked<'p> {
+    check_planned(project, content, findings, None, true)
+}
+
 /// [`check`], taking the links of pages whose Markdown did not change from `links` and
 /// leaving this check's there (see [`LinkMemo`]).
 fn check_remembering<'p>(
     project: &'p Project,
     content: &'p [ContentPage],
+    findings: Findings,
+    links: Option<&mut LinkMemo>,
+) -> Checked<'p> {
+    check_planned(project, content, findings, links, false)
+}
+
+/// [`check_remembering`], with the Changes page planned when `changes` says the build
+/// gives the site one.
+fn check_planned<'p>(
+    project: &'p Project,
+    content: &'p [ContentPage],
     mut findings: Findings,
     links: Option<&mut LinkMemo>,
+    changes: bool,
 ) -> Checked<'p> {
     count(|runs| runs.checks += 1);
     let source_links = crate::check::links::source_links_remembering(project, content, links);
@@ -177,7 +203,10 @@ fn check_remembering<'p>(
     // judged from the plan (links to its pages, addresses claimed twice) without
     // rendering, so plain `check` finds what `build` would, and `check.rules` applies to
     // those findings too.
-    let plan = crate::plan::SitePlan::new(project, content);
+    let mut plan = crate::plan::SitePlan::new(project, content);
+    if changes {
+        plan.plan_changes(project, content);
+    }
     findings.extend(plan.address_findings.iter().cloned());
     let addresses = crate::check::links::SiteAddresses {
         files: plan.planned_files(project, &matrices),
@@ -394,9 +423,17 @@ fn build_versions(
     }
     let history = start_history(root, &project);
     let mut current = check(&project, &content, findings);
+    // Every version but the oldest has a Changes page, whatever its own rasci.yaml
+    // lists (the working tree's plan has it from `versions:`): planned before the
+    // version's links are judged, so its pages may link it.
+    let last = olds.len().saturating_sub(1);
     let mut checked_olds = Vec::new();
-    for old in &olds {
-        let checked = check(&old.project, &old.content, old.findings.clone());
+    for (index, old) in olds.iter().enumerate() {
+        let checked = if index < last {
+            check_version(&old.project, &old.content, old.findings.clone())
+        } else {
+            check(&old.project, &old.content, old.findings.clone())
+        };
         let errors = checked.findings.errors();
         if errors > 0 {
             return Err(fail(
@@ -432,14 +469,6 @@ fn build_versions(
         changes.push(Some(diff));
     }
     changes.push(None);
-    // Every version but the oldest has a Changes page, whatever its own rasci.yaml
-    // lists (the working tree's plan has it from `versions:`).
-    let last = olds.len().saturating_sub(1);
-    for (index, (old, checked)) in olds.iter().zip(&mut checked_olds).enumerate() {
-        if index < last {
-            checked.plan.plan_changes(&old.project, &old.content);
-        }
-    }
     let mut changes = changes.into_iter();
     let mut list = vec![crate::plan::versions::PublishedVersion {
         name: current_name,

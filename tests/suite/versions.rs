@@ -643,3 +643,66 @@ fn each_last_change_link_leads_to_an_existing_page_and_anchor() {
     }
     assert_eq!(links, 4);
 }
+
+#[test]
+fn an_older_version_s_pages_link_its_own_changes_page_and_its_other_pages() {
+    // Version 2025.2's own rasci.yaml lists no versions, so it planned no Changes page of
+    // its own; published as an earlier version, it has one, and its guide's links to it
+    // and to another of its pages stay within the version and pass the link check.
+    let project = Project::base().file("data/tasks.yaml", TASKS_V1).build();
+    let root = project.root();
+    git(root, &["init", "-q"]);
+    let commit = |tag: &str| {
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", tag]);
+        git(root, &["tag", tag]);
+    };
+    commit("v2025.1");
+    project.write("data/tasks.yaml", TASKS_V2);
+    project.write(
+        "content/guide.md",
+        "---\ntitle: Guide\n---\n\nSee [what changed](/changes/) and [the first step](steps.md#the-first-step).\n",
+    );
+    project.write(
+        "content/steps.md",
+        "---\ntitle: Steps\n---\n\n## The first step\n\nAsk.\n",
+    );
+    commit("v2025.2");
+    project.write("data/tasks.yaml", TASKS_V3);
+    project.write("data/parties.yaml", PARTIES_V3);
+    project.write("rasci.yaml", VERSIONS);
+    let out = project.beside("out");
+    let output = build(root, &out);
+    crate::support::assert_success(&output);
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("link"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let files = files_of(&out);
+    let guide = files
+        .keys()
+        .find(|path| path.starts_with("v/2025.2/") && path.ends_with("guide/index.html"))
+        .expect("the guide of 2025.2")
+        .clone();
+    let html = page(&files, &guide);
+    let targets: Vec<String> = html
+        .select(&sel("main a"))
+        .filter(|a| ["what changed", "the first step"].contains(&crate::support::text(*a).as_str()))
+        .map(|a| resolve(&guide, a.value().attr("href").unwrap()))
+        .collect();
+    assert_eq!(targets.len(), 2, "{targets:?}");
+    assert_eq!(targets[0], "v/2025.2/changes/index.html");
+    let (steps, anchor) = targets[1].split_once('#').unwrap();
+    assert!(
+        steps.starts_with("v/2025.2/") && steps.ends_with("steps/index.html"),
+        "{steps}"
+    );
+    assert!(files.contains_key(&targets[0]));
+    let steps = page(&files, steps);
+    assert!(
+        steps
+            .select(&sel("[id]"))
+            .any(|e| e.value().id() == Some(anchor))
+    );
+}
