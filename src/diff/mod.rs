@@ -940,14 +940,32 @@ mod tests {
     fn a_build_of_versions_checks_each_version_once() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        crate::init::init(root).unwrap();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(crate::config::CONFIG_FILE, "title: Support\n");
+        write(
+            "data/parties.yaml",
+            "parties:\n  - id: vendor\n    name: Vendor\n  - id: customer\n    name: Customer\n",
+        );
+        write(
+            "data/scopes.yaml",
+            "scopes:\n  - id: main\n    name: Main\n    sections: [general]\n",
+        );
+        let tasks = |title: &str| {
+            format!(
+                "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: {title}\n        \
+                 rasci: {{ vendor: \"A, R\", customer: I }}\n"
+            )
+        };
+        write("data/tasks.yaml", &tasks("Run it"));
         git(root, &["init", "-q"]);
         git(root, &["add", "-A"]);
         git(root, &["commit", "-q", "-m", "first"]);
         git(root, &["tag", "v1"]);
-        let tasks = root.join("data/tasks.yaml");
-        let text = std::fs::read_to_string(&tasks).unwrap();
-        std::fs::write(&tasks, text.replacen("title: ", "title: Now ", 1)).unwrap();
+        write("data/tasks.yaml", &tasks("Run it well"));
         git(root, &["commit", "-q", "-a", "-m", "second"]);
         git(root, &["tag", "v2"]);
         let config = root.join(crate::config::CONFIG_FILE);
