@@ -544,7 +544,7 @@ fn build(root: &Path, out: &Path, force: bool) -> Result<u8> {
     let built = pipeline::build_published(
         root,
         crate::diff::git::open_revision,
-        crate::diff::compare_folders,
+        crate::diff::compare_checked,
     )?;
     let color = use_color(std::io::stderr().is_terminal());
     if !built.findings.diagnostics.is_empty() {

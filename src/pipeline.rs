@@ -160,13 +160,39 @@ pub(crate) fn check<'p>(
     check_remembering(project, content, findings, None)
 }
 
+/// [`check`] of an earlier version that `build` publishes with a Changes page: that
+/// page is planned before the links are judged, so the version's own pages may link it
+/// whatever the version's own `rasci.yaml` lists (see [`SitePlan::plan_changes`]).
+///
+/// [`SitePlan::plan_changes`]: crate::plan::SitePlan::plan_changes
+#[cfg(feature = "site")]
+fn check_version<'p>(
+    project: &'p Project,
+    content: &'p [ContentPage],
+    findings: Findings,
+) -> Checked<'p> {
+    check_planned(project, content, findings, None, true)
+}
+
 /// [`check`], taking the links of pages whose Markdown did not change from `links` and
 /// leaving this check's there (see [`LinkMemo`]).
 fn check_remembering<'p>(
     project: &'p Project,
     content: &'p [ContentPage],
+    findings: Findings,
+    links: Option<&mut LinkMemo>,
+) -> Checked<'p> {
+    check_planned(project, content, findings, links, false)
+}
+
+/// [`check_remembering`], with the Changes page planned when `changes` says the build
+/// gives the site one.
+fn check_planned<'p>(
+    project: &'p Project,
+    content: &'p [ContentPage],
     mut findings: Findings,
     links: Option<&mut LinkMemo>,
+    changes: bool,
 ) -> Checked<'p> {
     count(|runs| runs.checks += 1);
     let source_links = crate::check::links::source_links_remembering(project, content, links);
@@ -177,7 +203,10 @@ fn check_remembering<'p>(
     // judged from the plan (links to its pages, addresses claimed twice) without
     // rendering, so plain `check` finds what `build` would, and `check.rules` applies to
     // those findings too.
-    let plan = crate::plan::SitePlan::new(project, content);
+    let mut plan = crate::plan::SitePlan::new(project, content);
+    if changes {
+        plan.plan_changes(project, content);
+    }
     findings.extend(plan.address_findings.iter().cloned());
     let addresses = crate::check::links::SiteAddresses {
         files: plan.planned_files(project, &matrices),
@@ -309,16 +338,18 @@ pub fn build(root: &Path) -> Result<Build, BuildError> {
 #[cfg(feature = "site")]
 pub type OpenRevision = fn(&Path, &str) -> Result<Box<dyn AsRef<Path> + Send>, String>;
 
-/// Compares the project in folder `old` with the one in folder `new` (the repository
-/// being the one around `root`), as `rasci diff --format json` does: the command line
-/// hands in `diff`'s comparison, so the pages and the terminal say the same.
+/// Compares an older project with a newer one, each with the matrices its check
+/// resolved, as `rasci diff --format json` does: the command line hands in `diff`'s
+/// comparison, so the pages and the terminal say the same. It is given what the build
+/// loaded and checked for the versions' own sites, so no version is read twice.
 #[cfg(feature = "site")]
-pub type CompareVersions = fn(&Path, &Path, &Path) -> Result<serde_json::Value, String>;
+pub type CompareVersions =
+    fn(&Project, &[Matrix<'_>], &Project, &[Matrix<'_>]) -> Result<serde_json::Value, String>;
 
 /// [`build`], publishing beside the working tree each version that `versions:` of
-/// `rasci.yaml` lists, under `v/<id>/`, read with `open`. Each version is loaded,
-/// checked, planned and rendered once, as a site of its own, so N versions cost N
-/// builds; every page gets the version switcher, and an older version's pages the
+/// `rasci.yaml` lists, under `v/<id>/`, read with `open`. Each version is read, loaded,
+/// checked, planned and rendered once, as a site of its own, and compared with the
+/// version before from what was loaded (`compare`), so N versions cost N builds; every page gets the version switcher, and an older version's pages the
 /// banner naming the current one. Each version keeps its own search index, so search
 /// stays within the version read; only the current version has a sitemap.
 #[cfg(feature = "site")]
@@ -392,9 +423,17 @@ fn build_versions(
     }
     let history = start_history(root, &project);
     let mut current = check(&project, &content, findings);
+    // Every version but the oldest has a Changes page, whatever its own rasci.yaml
+    // lists (the working tree's plan has it from `versions:`): planned before the
+    // version's links are judged, so its pages may link it.
+    let last = olds.len().saturating_sub(1);
     let mut checked_olds = Vec::new();
-    for old in &olds {
-        let checked = check(&old.project, &old.content, old.findings.clone());
+    for (index, old) in olds.iter().enumerate() {
+        let checked = if index < last {
+            check_version(&old.project, &old.content, old.findings.clone())
+        } else {
+            check(&old.project, &old.content, old.findings.clone())
+        };
         let errors = checked.findings.errors();
         if errors > 0 {
             return Err(fail(
@@ -413,12 +452,12 @@ fn build_versions(
         .to_owned();
     // What changed in each version since the one listed after it.
     let mut changes = Vec::new();
-    for (index, old) in olds.iter().enumerate() {
-        let newer = match index {
-            0 => root,
-            _ => (*olds[index - 1].tree).as_ref(),
+    for (index, (old, checked)) in olds.iter().zip(&checked_olds).enumerate() {
+        let (newer, newer_matrices) = match index {
+            0 => (&project, &current.matrices),
+            _ => (&olds[index - 1].project, &checked_olds[index - 1].matrices),
         };
-        let mut diff = compare(root, (*old.tree).as_ref(), newer)
+        let mut diff = compare(&old.project, &checked.matrices, newer, newer_matrices)
             .map_err(|message| fail(&old.id, format!("cannot be compared: {message}")))?;
         // The sides by the versions' names, not the temporary folders they were read into.
         diff["old"] = old.name.clone().into();
@@ -430,14 +469,6 @@ fn build_versions(
         changes.push(Some(diff));
     }
     changes.push(None);
-    // Every version but the oldest has a Changes page, whatever its own rasci.yaml
-    // lists (the working tree's plan has it from `versions:`).
-    let last = olds.len().saturating_sub(1);
-    for (index, (old, checked)) in olds.iter().zip(&mut checked_olds).enumerate() {
-        if index < last {
-            checked.plan.plan_changes(&old.project, &old.content);
-        }
-    }
     let mut changes = changes.into_iter();
     let mut list = vec![crate::plan::versions::PublishedVersion {
         name: current_name,
@@ -468,11 +499,7 @@ fn build_versions(
         version.effective = Some(def.effective.value.clone());
     }
     let feed = project.config.base_url.is_some();
-    let versions = |this| crate::plan::versions::SiteVersions {
-        list: list.clone(),
-        this,
-        feed,
-    };
+    let versions = |this| crate::plan::versions::SiteVersions::new(list.clone(), this, feed);
     current.plan.versions = Some(versions(0));
     let mut rendered_olds = Vec::new();
     for (index, (old, mut checked)) in olds.iter().zip(checked_olds).enumerate() {
@@ -729,12 +756,14 @@ fn render(
 
 #[cfg(feature = "site")]
 impl RenderedSite {
-    /// Leaves out of the link check the links of the version switcher, which lead to
-    /// other versions' pages: those are not in this version's site, and each is a page
-    /// the other version planned.
+    /// Leaves out of the link check the links a template made to other versions' pages
+    /// (the version switcher, the feed, a row's last change in an older version): those
+    /// are not in this version's site, and each is a page the other version planned.
     fn keep_version_links(&mut self, versions: &crate::plan::versions::SiteVersions) {
         self.rendered.problems.retain(|problem| {
-            problem.written.is_some() || !versions.hrefs(&problem.page).contains(&problem.href)
+            problem.written.is_some()
+                || !(versions.hrefs(&problem.page).contains(&problem.href)
+                    || versions.leads_to_other_version(&problem.page, &problem.href))
         });
     }
 

@@ -433,8 +433,12 @@ impl Snapshot {
             findings,
         } = loaded;
         let checked = crate::pipeline::check(&project, &content, findings);
-        let matrices = checked
-            .matrices
+        Snapshot::of_checked(&project, &checked.matrices)
+    }
+
+    /// The snapshot of a project already loaded and checked, `matrices` being its check's.
+    fn of_checked(project: &Project, matrices: &[crate::resolve::Matrix<'_>]) -> Snapshot {
+        let matrices = matrices
             .iter()
             .map(|matrix| {
                 let mut order = Vec::new();
@@ -499,8 +503,8 @@ impl Snapshot {
                 .collect(),
             scopes: project.scopes.iter().map(scope_named).collect(),
             matrices,
-            overrides: overrides(&project),
-            controls: controls(&project),
+            overrides: overrides(project),
+            controls: controls(project),
         }
     }
 }
@@ -887,15 +891,103 @@ fn compare(old: String, new: String, before: Snapshot, after: &Snapshot) -> Diff
     }
 }
 
-/// The comparison of `rasci diff --format json` of two project folders, as `build`
-/// publishes it for each version (`pipeline::CompareVersions`).
+/// The comparison of `rasci diff --format json` of two projects that `build` has loaded
+/// and checked for their own sites (`pipeline::CompareVersions`): each published version
+/// is loaded and checked once per build, never again for the comparisons it is a side
+/// of. `old` and `new` are left empty for the caller to name.
 #[cfg(feature = "site")]
-pub(crate) fn compare_folders(
-    root: &Path,
-    old: &Path,
-    new: &Path,
+pub(crate) fn compare_checked(
+    old: &Project,
+    old_matrices: &[crate::resolve::Matrix<'_>],
+    new: &Project,
+    new_matrices: &[crate::resolve::Matrix<'_>],
 ) -> Result<serde_json::Value, String> {
-    let diff = diff(root, &Side::Folder(old.into()), &Side::Folder(new.into()))
-        .map_err(|error| error.to_string())?;
-    serde_json::to_value(diff).map_err(|error| error.to_string())
+    let before = Snapshot::of_checked(old, old_matrices);
+    let after = Snapshot::of_checked(new, new_matrices);
+    serde_json::to_value(compare(String::new(), String::new(), before, &after))
+        .map_err(|error| error.to_string())
+}
+
+#[cfg(all(test, feature = "site"))]
+mod tests {
+    /// Runs git in `root` as a fixed author, with none of the machine's git settings.
+    fn git(root: &std::path::Path, args: &[&str]) {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args([
+                "-c",
+                "user.name=Writer",
+                "-c",
+                "user.email=writer@example.com",
+            ])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+    }
+
+    /// A build of two published versions loads and checks three projects (the working
+    /// tree and the two revisions), once each: the comparisons behind the Changes pages
+    /// reuse what the versions' own sites were built from.
+    #[test]
+    fn a_build_of_versions_checks_each_version_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(crate::config::CONFIG_FILE, "title: Support\n");
+        write(
+            "data/parties.yaml",
+            "parties:\n  - id: vendor\n    name: Vendor\n  - id: customer\n    name: Customer\n",
+        );
+        write(
+            "data/scopes.yaml",
+            "scopes:\n  - id: main\n    name: Main\n    sections: [general]\n",
+        );
+        let tasks = |title: &str| {
+            format!(
+                "sections:\n  - id: general\n    tasks:\n      - id: run\n        title: {title}\n        \
+                 rasci: {{ vendor: \"A, R\", customer: I }}\n"
+            )
+        };
+        write("data/tasks.yaml", &tasks("Run it"));
+        git(root, &["init", "-q"]);
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", "first"]);
+        git(root, &["tag", "v1"]);
+        write("data/tasks.yaml", &tasks("Run it well"));
+        git(root, &["commit", "-q", "-a", "-m", "second"]);
+        git(root, &["tag", "v2"]);
+        let config = root.join(crate::config::CONFIG_FILE);
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        for (id, day) in [("2", "2025-10-01"), ("1", "2025-04-01")] {
+            text.push_str(&format!(
+                "{}  - id: \"{id}\"\n    name: Version {id}\n    revision: v{id}\n    effective: {day}\n",
+                if id == "2" { "versions:\n" } else { "" }
+            ));
+        }
+        std::fs::write(&config, text).unwrap();
+        let before = crate::pipeline::stage_runs();
+        let built = crate::pipeline::build_published(
+            root,
+            super::git::open_revision,
+            super::compare_checked,
+        )
+        .unwrap();
+        let after = crate::pipeline::stage_runs();
+        assert_eq!(after.checks - before.checks, 3);
+        assert_eq!(after.renders - before.renders, 3);
+        assert!(built.site.files.contains_key("v/2/changes/index.html"));
+        assert!(built.site.files.contains_key("changes/index.html"));
+    }
 }

@@ -1,5 +1,6 @@
-//! The agreement a deployment page's model is under and what changed in its table since
-//! the version before: the views of `partials/agreement.html` and `partials/changes.html`,
+//! The agreement a deployment page's model is under, what changed in its table since
+//! the version before and when each of its rows last changed: the views of
+//! `partials/agreement.html`, `partials/changes.html` and `partials/last_change.html`,
 //! kept apart from the matrix's views because they come from the agreement data and the
 //! published versions rather than from the matrix itself.
 
@@ -80,5 +81,83 @@ pub(crate) fn changed(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> Option<Chan
         since: since.to_owned(),
         matrix: entry,
         parties: diff["parties"].clone(),
+    })
+}
+
+/// `partials/last_change.html`: the published version in which a task row last changed
+/// (this one or one before it), and how, linking that version's Changes page at the
+/// task's changes.
+#[derive(Debug, Serialize)]
+pub(crate) struct LastChangeView {
+    /// The version's name.
+    pub(crate) version: String,
+    /// The day it took effect (`YYYY-MM-DD`), when known.
+    pub(crate) effective: Option<String>,
+    pub(crate) href: String,
+    /// The task was added in that version (nothing else is said then).
+    pub(crate) added: bool,
+    pub(crate) retitled: bool,
+    pub(crate) moved: bool,
+    pub(crate) letters: Vec<LetterShiftView>,
+}
+
+/// The letters one party gained and lost in a row.
+#[derive(Debug, Serialize)]
+pub(crate) struct LetterShiftView {
+    /// The party's name in the version read (its id, when no party of this version has
+    /// that id or former id).
+    pub(crate) party: String,
+    pub(crate) gained: Vec<String>,
+    pub(crate) lost: Vec<String>,
+}
+
+/// When the row of task `task` in the table of `matrix` last changed, if versions are
+/// published and it changed since the oldest of them.
+pub(crate) fn last_change(
+    env: &mut PageEnv<'_>,
+    matrix: &Matrix<'_>,
+    task: &str,
+) -> Option<LastChangeView> {
+    let versions = env.data.versions?;
+    let project = env.data.project;
+    let model = project.model_at(matrix.model).id();
+    let scope = matrix.scope.id.value.as_str();
+    let change = versions.last_change(model, scope, task)?;
+    let published = &versions.list[change.version];
+    let anchor = crate::plan::versions::change_anchor(model, scope, task);
+    // A party named in an older version's changes may have been renamed since: its old
+    // id is then one of its `aliases:`.
+    let party_name = |id: &str| {
+        project
+            .parties
+            .iter()
+            .find(|p| p.id.value == id)
+            .or_else(|| {
+                project
+                    .parties
+                    .iter()
+                    .find(|p| p.aliases.iter().any(|alias| alias.value == id))
+            })
+            .map_or_else(|| id.to_owned(), |p| p.name.value.clone())
+    };
+    Some(LastChangeView {
+        version: published.name.clone(),
+        effective: published.effective.clone(),
+        href: format!(
+            "{}#{anchor}",
+            env.url(&versions.changes_page(change.version))
+        ),
+        added: change.added,
+        retitled: change.retitled,
+        moved: change.moved,
+        letters: change
+            .letters
+            .iter()
+            .map(|(party, gained, lost)| LetterShiftView {
+                party: party_name(party),
+                gained: gained.clone(),
+                lost: lost.clone(),
+            })
+            .collect(),
     })
 }

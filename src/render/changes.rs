@@ -65,6 +65,33 @@ pub(crate) fn name_letters(
     }
 }
 
+/// Gives the first change of each task in a table's entry, in the order the page lists
+/// them (added, removed, moved, retitled, letters), the `anchor` a row's last change
+/// links to ([`crate::plan::versions::change_anchor`]).
+fn mark_anchors(
+    env: &mut PageEnv<'_>,
+    model: Option<&str>,
+    scope: &str,
+    entry: &mut serde_json::Value,
+) {
+    let mut seen = std::collections::HashSet::new();
+    for list in [
+        "tasks_added",
+        "tasks_removed",
+        "tasks_moved",
+        "tasks_retitled",
+        "letters",
+    ] {
+        for change in entry[list].as_array_mut().into_iter().flatten() {
+            let task = change["task"].as_str().unwrap_or_default().to_owned();
+            if seen.insert(task.clone()) {
+                let anchor = crate::plan::versions::change_anchor(model, scope, &task);
+                change["anchor"] = env.id(&anchor).into();
+            }
+        }
+    }
+}
+
 /// Renders the Changes page of the version being built.
 pub(crate) fn page(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), RenderError> {
     let data = env.data;
@@ -84,6 +111,7 @@ pub(crate) fn page(env: &mut PageEnv<'_>, out: &mut PageOut) -> Result<(), Rende
             .find(|m| m.scope.id.value == scope_id && project.model_at(m.model).id() == model_id);
         let mut changes = entry.clone();
         name_letters(project, matrix, &mut changes);
+        mark_anchors(env, model_id, scope_id, &mut changes);
         let wanted = match model_id {
             Some(model) => format!("{model}-{scope_id}"),
             None => scope_id.to_owned(),

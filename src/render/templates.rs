@@ -18,7 +18,7 @@ macro_rules! builtin {
 /// The built-in theme's templates, by name: the layouts (`base.html`, `page.html`,
 /// `home.html`, `nav.html`), one body template per page kind under `pages/`, and the
 /// partials they and the shortcodes share under `partials/`.
-const BUILTIN_TEMPLATES: [(&str, &str); 36] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 37] = [
     builtin!("base.html"),
     builtin!("page.html"),
     builtin!("home.html"),
@@ -55,6 +55,7 @@ const BUILTIN_TEMPLATES: [(&str, &str); 36] = [
     builtin!("partials/version_switcher.html"),
     builtin!("partials/version_banner.html"),
     builtin!("partials/changes.html"),
+    builtin!("partials/last_change.html"),
 ];
 
 /// The built-in theme's static files, by path under `static/`.

@@ -160,6 +160,9 @@ pub(crate) struct RowView {
     pub(crate) note: Option<NoteRef>,
     /// Beside `cells`, one per party: the marker of the cell's note, when it has one.
     pub(crate) cell_notes: Vec<Option<NoteRef>>,
+    /// When the row last changed, when versions are published and it changed since
+    /// the oldest.
+    pub(crate) last_change: Option<super::agreements::LastChangeView>,
 }
 
 /// The RASCI table of one scope: a column per party, a header row per titled
@@ -248,6 +251,7 @@ pub(crate) fn matrix(env: &mut PageEnv<'_>, matrix: &Matrix<'_>) -> MatrixView {
                 controls: row_controls(env, row.task),
                 note,
                 cell_notes,
+                last_change: super::agreements::last_change(env, matrix, &row.task.id.value),
             });
         }
         sections.push(SectionView {

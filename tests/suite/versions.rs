@@ -567,3 +567,142 @@ fn the_atom_feed_has_one_entry_per_version_dated_by_its_effective_day() {
         ["../../../changes.xml"]
     );
 }
+
+/// The last-change line of each row of the table on page `path`: (task anchor, the
+/// line's text, its link as a path from the site's root with its anchor).
+fn last_changes(path: &str) -> Vec<(String, String, String)> {
+    let html = page(&built().files, path);
+    html.select(&sel("table.rasci tbody tr[id]"))
+        .filter_map(|row| {
+            let line = row.select(&sel(".last-change")).next()?;
+            let href = line.select(&sel("a")).next()?.value().attr("href")?;
+            Some((
+                row.value().id().unwrap().to_owned(),
+                crate::support::text(line),
+                resolve(path, href),
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn each_row_says_in_which_version_it_last_changed_and_how() {
+    // The current version renamed a party only: no row changed in it, so `run` shows the
+    // letter the vendor took from the customer (named as the party is now) in 2025.2, and
+    // `train` the version it was added in; the oldest version's rows show nothing.
+    let run = (
+        "task-run".to_owned(),
+        "Changed in 2025.2 (October): Vendor +I, Client −I".to_owned(),
+        "v/2025.2/changes/index.html#change.main.run".to_owned(),
+    );
+    let train = |text: &str| {
+        (
+            "task-train".to_owned(),
+            text.to_owned(),
+            "v/2025.2/changes/index.html#change.main.train".to_owned(),
+        )
+    };
+    assert_eq!(
+        last_changes("main/index.html"),
+        [run.clone(), train("Added in 2025.2 (October)")]
+    );
+    // In 2025.2 itself, the same changes, named as that version names the party, on its
+    // own Changes page; `report` is unchanged since 2025.1.
+    let mut run_then = run.clone();
+    run_then.1 = "Changed in 2025.2 (October): Vendor +I, Customer −I".to_owned();
+    assert_eq!(
+        last_changes("v/2025.2/main/index.html"),
+        [run_then, train("Added in 2025.2 (October)")]
+    );
+    assert!(last_changes("v/2025.1/main/index.html").is_empty());
+    assert!(
+        !String::from_utf8_lossy(&built().files["v/2025.1/main/index.html"])
+            .contains("last-change")
+    );
+}
+
+#[test]
+fn each_last_change_link_leads_to_an_existing_page_and_anchor() {
+    let mut links = 0;
+    for path in ["main/index.html", "v/2025.2/main/index.html"] {
+        for (_, _, target) in last_changes(path) {
+            let (file, anchor) = target.split_once('#').unwrap();
+            let html = page(&built().files, file);
+            let found = html
+                .select(&sel("[id]"))
+                .find(|e| e.value().id() == Some(anchor))
+                .unwrap_or_else(|| panic!("{file} has no id {anchor}"));
+            // The anchor is the task's first change on that page.
+            assert_eq!(
+                found.value().attr("data-task"),
+                anchor.rsplit('.').next(),
+                "{target}"
+            );
+            links += 1;
+        }
+    }
+    assert_eq!(links, 4);
+}
+
+#[test]
+fn an_older_version_s_pages_link_its_own_changes_page_and_its_other_pages() {
+    // Version 2025.2's own rasci.yaml lists no versions, so it planned no Changes page of
+    // its own; published as an earlier version, it has one, and its guide's links to it
+    // and to another of its pages stay within the version and pass the link check.
+    let project = Project::base().file("data/tasks.yaml", TASKS_V1).build();
+    let root = project.root();
+    git(root, &["init", "-q"]);
+    let commit = |tag: &str| {
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", tag]);
+        git(root, &["tag", tag]);
+    };
+    commit("v2025.1");
+    project.write("data/tasks.yaml", TASKS_V2);
+    project.write(
+        "content/guide.md",
+        "---\ntitle: Guide\n---\n\nSee [what changed](/changes/) and [the first step](steps.md#the-first-step).\n",
+    );
+    project.write(
+        "content/steps.md",
+        "---\ntitle: Steps\n---\n\n## The first step\n\nAsk.\n",
+    );
+    commit("v2025.2");
+    project.write("data/tasks.yaml", TASKS_V3);
+    project.write("data/parties.yaml", PARTIES_V3);
+    project.write("rasci.yaml", VERSIONS);
+    let out = project.beside("out");
+    let output = build(root, &out);
+    crate::support::assert_success(&output);
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("link"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let files = files_of(&out);
+    let guide = files
+        .keys()
+        .find(|path| path.starts_with("v/2025.2/") && path.ends_with("guide/index.html"))
+        .expect("the guide of 2025.2")
+        .clone();
+    let html = page(&files, &guide);
+    let targets: Vec<String> = html
+        .select(&sel("main a"))
+        .filter(|a| ["what changed", "the first step"].contains(&crate::support::text(*a).as_str()))
+        .map(|a| resolve(&guide, a.value().attr("href").unwrap()))
+        .collect();
+    assert_eq!(targets.len(), 2, "{targets:?}");
+    assert_eq!(targets[0], "v/2025.2/changes/index.html");
+    let (steps, anchor) = targets[1].split_once('#').unwrap();
+    assert!(
+        steps.starts_with("v/2025.2/") && steps.ends_with("steps/index.html"),
+        "{steps}"
+    );
+    assert!(files.contains_key(&targets[0]));
+    let steps = page(&files, steps);
+    assert!(
+        steps
+            .select(&sel("[id]"))
+            .any(|e| e.value().id() == Some(anchor))
+    );
+}
