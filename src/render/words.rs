@@ -27,12 +27,8 @@ const VOID_ELEMENTS: [&str; 14] = [
 /// rendered markup, so tags are balanced; one pass, no allocation when nothing is hidden.
 pub(crate) fn visible_html<'b>(body: &'b str, skip: &[&str]) -> Cow<'b, str> {
     let hides = |tag: &str| -> bool {
-        let name: String = tag
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if HIDDEN_ELEMENTS.contains(&name.as_str()) || skip.contains(&name.as_str()) {
+        let name = tag_name(tag);
+        if is_one_of(&HIDDEN_ELEMENTS, name) || is_one_of(skip, name) {
             return true;
         }
         tag.split("class=\"").nth(1).is_some_and(|rest| {
@@ -64,16 +60,11 @@ pub(crate) fn visible_html<'b>(body: &'b str, skip: &[&str]) -> Cow<'b, str> {
         };
         let tag = &rest[open + 1..open + close];
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let name = tag_name(tag.trim_start_matches('/'));
         let opens = !closing
             && !tag.ends_with('/')
             && !tag.starts_with('!')
-            && !VOID_ELEMENTS.contains(&name.as_str());
+            && !is_one_of(&VOID_ELEMENTS, name);
         if hidden > 0 {
             if closing {
                 hidden -= 1;
@@ -91,6 +82,22 @@ pub(crate) fn visible_html<'b>(body: &'b str, skip: &[&str]) -> Cow<'b, str> {
         out.push_str(rest);
     }
     Cow::Owned(out)
+}
+
+/// The element name a tag's text (after `<`) begins with, as written: a page has
+/// thousands of tags, so it is a slice of the tag, compared without regard to case, never
+/// a new string.
+fn tag_name(tag: &str) -> &str {
+    let end = tag
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(tag.len());
+    &tag[..end]
+}
+
+/// Whether `name` is one of the lower-case element names of `list`, in any case.
+fn is_one_of(list: &[&str], name: &str) -> bool {
+    list.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// The Snowball stemmer of a language tag's primary subtag (`en`, `de` of `de-CH`); none
