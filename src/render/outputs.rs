@@ -5,6 +5,7 @@ use super::data::SiteData;
 use super::out::PageOut;
 use super::site::Site;
 use super::templates::{RenderError, Theme};
+use super::words::Stems;
 use super::{diagrams, highlight, links, search, shards, sitemap};
 use crate::plan::{PlannedPage, SitePlan, urls};
 use bytes::Bytes;
@@ -131,11 +132,12 @@ pub(super) fn search_parts(
     data: &SiteData<'_>,
     planned: &PlannedPage,
     out: &mut PageOut,
+    stems: &mut Stems,
 ) -> Vec<search::Part> {
     let body = std::mem::take(&mut out.body);
     let text = search::page_text(&body);
     let sections = search::section_texts(&body, &out.toc, planned.kind);
-    search::page_parts(data, planned, out, &text, &sections)
+    search::page_parts(data, planned, out, &text, &sections, stems)
 }
 
 /// The links each page's sources wrote, for reporting broken ones where they were written.

@@ -87,6 +87,7 @@ pub(crate) fn render(
     if let Some(message) = env.template_error.take() {
         return Err(message);
     }
+    out.body = env.marker.define_once(std::mem::take(&mut out.body));
     out.diagnostics = std::mem::take(&mut env.diagnostics);
     out.links = std::mem::take(&mut env.links);
     Ok(out)

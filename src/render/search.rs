@@ -23,7 +23,7 @@
 use super::data::SiteData;
 use super::out::PageOut;
 use super::pages::searchable;
-use super::words::{stemmer, stems_of, visible_html};
+use super::words::{Stems, visible_html};
 use crate::load::markdown::text_of;
 use crate::model::Project;
 use crate::plan::{PageKind, PlannedPage, urls};
@@ -216,10 +216,10 @@ pub(crate) fn split_words(text: &str) -> impl Iterator<Item = &str> {
 }
 
 impl Part {
-    fn new(entry: &Entry<'_>, group: String, stemmer: Option<&rust_stemmers::Stemmer>) -> Part {
-        let stems = stems_of(stemmer, &[&entry.t, &entry.x]);
+    fn new(entry: &Entry<'_>, group: String, stems: &mut Stems) -> Part {
         let title = entry.t.to_lowercase();
         let text = entry.x.to_lowercase();
+        let stems = stems.of(&[&title, &text]);
         let mut seen = std::collections::HashSet::new();
         let mut words = String::new();
         let mut title_len = 0;
@@ -271,11 +271,11 @@ pub(crate) fn page_parts(
     out: &PageOut,
     text: &str,
     sections: &[String],
+    stems: &mut Stems,
 ) -> Vec<Part> {
-    let stemmer = stemmer(&data.project.config.language);
     page_entries(data, page, out, text, sections)
         .into_iter()
-        .map(|(entry, group)| Part::new(&entry, group, stemmer.as_ref()))
+        .map(|(entry, group)| Part::new(&entry, group, stems))
         .collect()
 }
 
@@ -287,8 +287,8 @@ pub(crate) fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
     entries
         .par_iter()
         .map_init(
-            || stemmer(language),
-            |stemmer, (entry, group)| Part::new(entry, group.clone(), stemmer.as_ref()),
+            || Stems::new(language),
+            |stems, (entry, group)| Part::new(entry, group.clone(), stems),
         )
         .collect()
 }
@@ -468,7 +468,8 @@ pub(crate) fn script_safe(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, Groups, Part, page_text, script_safe, stemmer, stems_of};
+    use super::super::words::{Stems, stemmer};
+    use super::{Entry, Groups, Part, page_text, script_safe};
     use std::borrow::Cow;
 
     #[test]
@@ -517,12 +518,12 @@ mod tests {
             .flatten()
             .chain(&tasks)
             .map(|(e, key)| {
-                let part = Part::new(e, key.to_string(), None);
+                let part = Part::new(e, key.to_string(), &mut Stems::new("xx"));
                 format!("{},\"g\":{}}}", part.head, groups.of(key))
             })
             .collect();
         assert_eq!(format!("[{}]", joined.join(",")), script_safe(&at_once));
-        let part = Part::new(&tasks[0].0, "t".into(), None);
+        let part = Part::new(&tasks[0].0, "t".into(), &mut Stems::new("xx"));
         assert_eq!(
             (part.words.as_str(), part.title_words, part.title_len),
             ("task x", 1, 1)
@@ -567,22 +568,26 @@ mod tests {
 
     #[test]
     fn words_are_stemmed_in_the_site_language() {
-        let english = stemmer("en-GB");
-        let stems = stems_of(english.as_ref(), &["Who closes the Incidents", "closing"]);
+        let mut english = Stems::new("en-GB");
+        let stems = english.of(&["who closes the incidents", "closing"]);
+        let expected = [
+            ("closes".to_string(), "close".to_string()),
+            ("closing".into(), "close".into()),
+            ("incidents".into(), "incid".into()),
+        ];
+        assert_eq!(stems, expected);
+        // A second time, from the memo: the same stems, and a word whose stem is itself
+        // ("who", "the") is still left out.
         assert_eq!(
-            stems,
-            [
-                ("closes".to_string(), "close".to_string()),
-                ("closing".into(), "close".into()),
-                ("incidents".into(), "incid".into()),
-            ]
+            english.of(&["closing", "who closes the incidents"]),
+            expected
         );
-        let german = stemmer("de-CH");
+        let mut german = Stems::new("de-CH");
         assert_eq!(
-            stems_of(german.as_ref(), &["Aufgaben"]),
+            german.of(&["aufgaben"]),
             [("aufgaben".to_string(), "aufgab".to_string())]
         );
         assert!(stemmer("xx").is_none());
-        assert!(stems_of(None, &["closes"]).is_empty());
+        assert!(Stems::new("xx").of(&["closes"]).is_empty());
     }
 }

@@ -59,7 +59,11 @@ const BUILTIN_TEMPLATES: [(&str, &str); 37] = [
 ];
 
 /// The built-in theme's static files, by path under `static/`.
-const BUILTIN_STATIC: [(&str, &str); 8] = [
+const BUILTIN_STATIC: [(&str, &str); 9] = [
+    (
+        "img/favicon.svg",
+        include_str!("../../themes/golive/static/img/favicon.svg"),
+    ),
     (
         "css/variables.css",
         include_str!("../../themes/golive/static/css/variables.css"),

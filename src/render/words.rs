@@ -3,7 +3,7 @@
 //! of words in the site's language.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Classes of elements a reader does not see in the running text: a glossary term's
 /// definition (a tooltip, shown on demand) and words for screen readers only (a badge's
@@ -27,12 +27,8 @@ const VOID_ELEMENTS: [&str; 14] = [
 /// rendered markup, so tags are balanced; one pass, no allocation when nothing is hidden.
 pub(crate) fn visible_html<'b>(body: &'b str, skip: &[&str]) -> Cow<'b, str> {
     let hides = |tag: &str| -> bool {
-        let name: String = tag
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if HIDDEN_ELEMENTS.contains(&name.as_str()) || skip.contains(&name.as_str()) {
+        let name = tag_name(tag);
+        if is_one_of(&HIDDEN_ELEMENTS, name) || is_one_of(skip, name) {
             return true;
         }
         tag.split("class=\"").nth(1).is_some_and(|rest| {
@@ -64,16 +60,11 @@ pub(crate) fn visible_html<'b>(body: &'b str, skip: &[&str]) -> Cow<'b, str> {
         };
         let tag = &rest[open + 1..open + close];
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let name = tag_name(tag.trim_start_matches('/'));
         let opens = !closing
             && !tag.ends_with('/')
             && !tag.starts_with('!')
-            && !VOID_ELEMENTS.contains(&name.as_str());
+            && !is_one_of(&VOID_ELEMENTS, name);
         if hidden > 0 {
             if closing {
                 hidden -= 1;
@@ -91,6 +82,22 @@ pub(crate) fn visible_html<'b>(body: &'b str, skip: &[&str]) -> Cow<'b, str> {
         out.push_str(rest);
     }
     Cow::Owned(out)
+}
+
+/// The element name a tag's text (after `<`) begins with, as written: a page has
+/// thousands of tags, so it is a slice of the tag, compared without regard to case, never
+/// a new string.
+fn tag_name(tag: &str) -> &str {
+    let end = tag
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(tag.len());
+    &tag[..end]
+}
+
+/// Whether `name` is one of the lower-case element names of `list`, in any case.
+fn is_one_of(list: &[&str], name: &str) -> bool {
+    list.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// The Snowball stemmer of a language tag's primary subtag (`en`, `de` of `de-CH`); none
@@ -122,30 +129,62 @@ pub(crate) fn stemmer(language: &str) -> Option<rust_stemmers::Stemmer> {
     Some(rust_stemmers::Stemmer::create(algorithm))
 }
 
-/// The words of `texts` as search splits them (lower case, at anything neither letter
-/// nor digit) whose stem differs from the word, each once, with its stem.
-pub(crate) fn stems_of(
-    stemmer: Option<&rust_stemmers::Stemmer>,
-    texts: &[&str],
-) -> Vec<(String, String)> {
-    let Some(stemmer) = stemmer else {
-        return Vec::new();
-    };
-    let mut stems = BTreeMap::new();
-    for text in texts {
-        for word in text
-            .to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() > 2)
-        {
-            if stems.contains_key(word) {
-                continue;
-            }
-            let stem = stemmer.stem(word);
-            if stem != word {
-                stems.insert(word.to_string(), stem.into_owned());
-            }
+/// How many distinct words a thread's [`Stems`] keeps the stem of: words follow Zipf's
+/// law, so the few thousand commonest are nearly every occurrence, and a site of rare
+/// words (part numbers, names) cannot grow the memo past this.
+const MEMO_WORDS: usize = 1 << 16;
+
+/// A site language's stemmer and the stems it has found, one per thread: each distinct
+/// word is stemmed once, not at each of its occurrences (the stemmer was a fifth of the
+/// instructions of a 1,000-page build).
+pub(crate) struct Stems {
+    stemmer: Option<rust_stemmers::Stemmer>,
+    /// A word → its stem when that differs from the word, `None` when it is the word.
+    known: HashMap<Box<str>, Option<Box<str>>>,
+}
+
+impl Stems {
+    /// The stems of words in `language` (see [`stemmer`]).
+    pub(crate) fn new(language: &str) -> Self {
+        Stems {
+            stemmer: stemmer(language),
+            known: HashMap::new(),
         }
     }
-    stems.into_iter().collect()
+
+    /// The words of `texts`, already in lower case, as search splits them (at anything
+    /// neither letter nor digit) whose stem differs from the word, each once, with its
+    /// stem, in word order.
+    pub(crate) fn of(&mut self, texts: &[&str]) -> Vec<(String, String)> {
+        let Some(stemmer) = &self.stemmer else {
+            return Vec::new();
+        };
+        let mut stems = BTreeMap::new();
+        for text in texts {
+            for word in text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() > 2)
+            {
+                if stems.contains_key(word) {
+                    continue;
+                }
+                if let Some(known) = self.known.get(word) {
+                    if let Some(stem) = known {
+                        stems.insert(word.to_string(), stem.to_string());
+                    }
+                    continue;
+                }
+                let stem = stemmer.stem(word);
+                let differs = stem != word;
+                if self.known.len() < MEMO_WORDS {
+                    self.known
+                        .insert(word.into(), differs.then(|| stem.as_ref().into()));
+                }
+                if differs {
+                    stems.insert(word.to_string(), stem.into_owned());
+                }
+            }
+        }
+        stems.into_iter().collect()
+    }
 }

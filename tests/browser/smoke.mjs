@@ -321,6 +321,27 @@ async function main() {
       await second.locator(".term-link").evaluate((el) => el.blur());
       await page.mouse.move(0, DESKTOP.height - 1);
       await waitShown(secondTip, false, "the definition after focus left");
+
+      // A later mark of a term carries no definition of its own: it is described by the
+      // first one, and shows a copy of it on focus.
+      const unexplained = page.locator(".content .term:not(:has(.term-def))").first();
+      assert((await unexplained.count()) === 1, "no later mark of a term on the cloud page");
+      // Named, as the locator above stops matching it once it holds the copy.
+      await unexplained.evaluate((el) => el.setAttribute("data-later-mark", ""));
+      const later = page.locator("[data-later-mark]");
+      const laterLink = later.locator(".term-link");
+      const describedById = await laterLink.getAttribute("aria-describedby");
+      const described = page.locator(`[id="${describedById}"]`);
+      assert(await described.evaluate((el) => el.classList.contains("term-def")), "a later mark is not described by a definition");
+      await laterLink.scrollIntoViewIfNeeded();
+      await laterLink.focus();
+      const copy = later.locator(".term-def");
+      await waitShown(copy, true, "the definition of a later mark on keyboard focus");
+      assert((await copy.textContent()) === (await described.textContent()), "the later mark shows another text");
+      assert((await copy.getAttribute("aria-hidden")) === "true", "the copy is not hidden from assistive technology");
+      await laterLink.evaluate((el) => el.blur());
+      await page.mouse.move(0, DESKTOP.height - 1);
+      await waitShown(copy, false, "the later mark's definition after focus left");
       assertClean(desktop, "glossary tooltips");
       await page.close();
     });

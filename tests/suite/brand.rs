@@ -40,7 +40,7 @@ fn a_brand_gives_logo_favicon_accent_footer_links_and_contact_box() {
     );
     assert!(home.contains("<img class=\"brand-mark brand-logo\" src=\"static/brand/logo.svg\""));
     assert!(
-        !home.contains("data:image/svg+xml"),
+        !home.contains("static/img/favicon.svg"),
         "the theme's favicon is still there"
     );
     // Colours as parsed: lower case, six digits, for the light and the dark theme.
@@ -84,7 +84,10 @@ fn a_brand_gives_logo_favicon_accent_footer_links_and_contact_box() {
 fn without_a_brand_the_theme_keeps_its_mark_and_colours() {
     let files = build_clean(Project::base().build().root());
     let home = page_source(&files, "index.html");
-    assert!(home.contains("data:image/svg+xml"));
+    // The theme's favicon is a file of its own, not a data address repeated in every page.
+    assert!(home.contains("<link rel=\"icon\" href=\"static/img/favicon.svg\">"));
+    assert!(files.contains_key("static/img/favicon.svg"));
+    assert!(!home.contains("data:image/svg+xml"));
     assert!(!home.contains("--accent:"));
     assert!(!home.contains("footer-links"));
     assert!(!files.keys().any(|k| k.starts_with("static/brand/")));

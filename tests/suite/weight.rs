@@ -135,3 +135,70 @@ fn a_deployment_with_many_guides_lists_them_in_pages() {
     assert_eq!(broken.len(), 1, "{broken:#?}");
     assert!(broken[0].contains("guides-3.html"), "{broken:#?}");
 }
+
+/// A page carries a glossary term's definition once: the term's first mark holds it, and
+/// every later mark (one per paragraph, list item or cell) is described by that one
+/// definition instead of carrying a copy of its own.
+#[test]
+fn a_term_used_five_times_on_a_page_carries_its_definition_once() {
+    let mut guide = String::from("---\ntitle: Tenants\nweight: 5\n---\n\n");
+    for n in 1..=5 {
+        guide.push_str(&format!(
+            "Paragraph {n} names the tenant, and the tenant again.\n\n"
+        ));
+    }
+    let project = crate::support::Project::from_dir(&repo_fixture("site-basic"))
+        .file("content/tenants.md", guide)
+        .build();
+    let files = build_clean(project.root());
+    let html = crate::support::page_source(&files, "cloud/tenants/index.html");
+    let doc = crate::support::page(&files, "cloud/tenants/index.html");
+    let sel = crate::support::sel;
+    let links: Vec<_> = doc
+        .select(&sel("article .term a.term-link[href$='#term-tenant']"))
+        .collect();
+    assert_eq!(links.len(), 5, "one mark a paragraph: {html}");
+    let definitions: Vec<_> = doc.select(&sel("article .term-def")).collect();
+    assert_eq!(definitions.len(), 1, "{html}");
+    let definition = definitions[0];
+    assert_eq!(definition.value().attr("role"), Some("tooltip"));
+    assert!(
+        crate::support::text(definition)
+            .contains("An organisation's own instance of a cloud directory."),
+        "{html}"
+    );
+    // The definition sits in the first mark, and every mark is described by it.
+    let first_mark = doc.select(&sel("article .term")).next().unwrap();
+    assert!(first_mark.select(&sel(".term-def")).next().is_some());
+    for link in &links {
+        assert_eq!(
+            link.value().attr("aria-describedby"),
+            definition.value().attr("id"),
+            "{html}"
+        );
+    }
+    assert_eq!(html.matches("own instance of a cloud directory").count(), 1);
+}
+
+/// The page shell (head, top bar, navigation, footer) of a guide page of one word stays
+/// at or under 6.2 KB: what a page weighs beyond that is what it carries.
+#[test]
+fn the_shell_of_a_one_word_guide_page_stays_under_6_2_kb() {
+    let project = crate::support::Project::from_dir(&repo_fixture("site-basic"))
+        .file(
+            "content/word.md",
+            "---\ntitle: Word\nweight: 5\n---\n\nWord\n",
+        )
+        .build();
+    let files = build_clean(project.root());
+    let bytes = files["cloud/word/index.html"].len();
+    assert!(
+        bytes <= 6_200,
+        "a one-word guide page is {bytes} bytes:\n{}",
+        crate::support::page_source(&files, "cloud/word/index.html")
+    );
+}
+
+fn repo_fixture(name: &str) -> std::path::PathBuf {
+    crate::support::repo().join("tests/fixtures").join(name)
+}

@@ -384,6 +384,9 @@
 })();
 
 // ---------- Glossary tooltips ----------
+// A page carries each term's definition once, in the term's first mark; a later mark is
+// described by it (aria-describedby) and gets a copy of it here when it is first hovered,
+// focused or tapped, hidden from assistive technology, which reads the description.
 // A term's definition shows on hover and keyboard focus by CSS alone. Here it is placed
 // in the viewport (position: fixed), so no scrolling table clips it and it opens above the
 // term when there is no room below; the row header that holds it is raised over the rows
@@ -395,8 +398,24 @@
   var open = null;
   var touched = false;
 
-  function place(term) {
+  function own(term) {
     var tip = term.querySelector(".term-def");
+    var link = term.querySelector(".term-link");
+    if (tip || !link) { return tip; }
+    var first = document.getElementById(link.getAttribute("aria-describedby") || "");
+    if (!first || !first.classList.contains("term-def")) { return null; }
+    tip = first.cloneNode(true);
+    tip.removeAttribute("id");
+    tip.removeAttribute("role");
+    tip.classList.remove("term-fixed");
+    tip.removeAttribute("style");
+    tip.setAttribute("aria-hidden", "true");
+    term.appendChild(tip);
+    return tip;
+  }
+
+  function place(term) {
+    var tip = own(term);
     var link = term.querySelector(".term-link");
     if (!tip || !link) { return; }
     tip.classList.add("term-fixed");
