@@ -4,7 +4,7 @@
 //!
 //! The syntaxes name every token with a stack of scopes (`source.shell meta.function-call
 //! variable.function`); a page that carried them all would weigh several times its code.
-//! Each token gets at most one class of [`Class`], the first the scopes name from the
+//! Each token gets at most one class of `Class`, the first the scopes name from the
 //! innermost outwards, and neighbouring tokens of the same class share one span: the
 //! markup is flat (no span inside another), about twice the bytes of the code at most.
 //!
@@ -262,7 +262,7 @@ impl Spans {
 
 /// Highlights `code` written in `lang`, or returns `None` when the language is unknown
 /// (the caller then shows it as plain, escaped text). Each line's parse is looked up in
-/// this thread's [`LineMemo`] first.
+/// this thread's `LineMemo` first.
 pub fn highlight(code: &str, lang: &str) -> Option<String> {
     let syntax = SYNTAXES
         .find_syntax_by_token(lang)
