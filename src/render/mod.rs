@@ -24,7 +24,7 @@ mod feed;
 mod frameworks;
 mod glossary;
 mod guides;
-mod highlight;
+pub mod highlight;
 mod layout;
 mod letters;
 pub(crate) mod links;
