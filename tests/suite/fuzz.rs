@@ -147,9 +147,15 @@ fn runs_code(url: &str, image: bool) -> bool {
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect::<String>()
         .to_ascii_lowercase();
+    // A browser reads a `data:` address's media type with white space around it
+    // trimmed (`data: image/png,…` is an image), as the fetch standard's data: URL
+    // processor does.
+    let data_image = squeezed
+        .strip_prefix("data:")
+        .is_some_and(|rest| rest.trim_start_matches([' ', '\x0c']).starts_with("image/"));
     squeezed.starts_with("javascript:")
         || squeezed.starts_with("vbscript:")
-        || (squeezed.starts_with("data:") && !(image && squeezed.starts_with("data:image/")))
+        || (squeezed.starts_with("data:") && !(image && data_image))
 }
 
 /// Everything wrong with one element of a sanitised page (not rasci's own markup).
