@@ -81,7 +81,12 @@ fn options() -> Options {
                     .collect()
             },
         ),
-        runs: value("--runs").map_or(3, |v| v.parse().expect("--runs N")),
+        // At least one counted round: the table reports medians of them.
+        runs: value("--runs").map_or(3, |v| {
+            let runs: usize = v.parse().expect("--runs N");
+            assert!(runs > 0, "--runs N: at least 1 counted round");
+            runs
+        }),
         startup_runs: value("--startup-runs").map_or(20, |v| v.parse().expect("--startup-runs N")),
         peers: value("--peers").map(PathBuf::from),
         only_rasci: value("--only").is_some_and(|v| v == "rasci"),
