@@ -250,6 +250,10 @@ pub(crate) struct SitePlan {
     /// frameworks, 404.
     pub(crate) pages: Vec<PlannedPage>,
     pub(crate) nav: Vec<NavGroup>,
+    /// Per group of `nav`, the indices of its landmark items, found once: a page's
+    /// fallback navigation takes them and its neighbours without scanning every item,
+    /// which made a build quadratic in its pages.
+    nav_landmarks: Vec<Vec<usize>>,
     /// `(model, scope, key)` → index into `pages`.
     by_key: HashMap<PageAt, PageIx>,
     /// Per scope, its RASCI page in the first model that covers it: where the
@@ -333,9 +337,19 @@ impl SitePlan {
             })
             .collect();
         let (redirects, address_findings) = redirects(project, content, &pages);
+        let nav_landmarks = nav
+            .iter()
+            .map(|group| {
+                (group.items.iter().enumerate())
+                    .filter(|(_, item)| item.landmark)
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
         SitePlan {
             pages,
             nav,
+            nav_landmarks,
             by_key,
             scope_landing,
             model_landing,
@@ -560,14 +574,23 @@ impl SitePlan {
         let at = self.page(index).nav_at;
         self.nav
             .iter()
+            .zip(&self.nav_landmarks)
             .enumerate()
-            .filter_map(|(g, group)| {
-                let near = |i: usize| {
-                    at.is_some_and(|at| at.group == g && i.abs_diff(at.item) <= NAV_NEIGHBOURS)
+            .filter_map(|(g, (group, landmarks))| {
+                let items: Vec<usize> = match at.filter(|at| at.group == g) {
+                    Some(at) => {
+                        // The neighbours, and the landmarks outside them, in order.
+                        let near = at.item.saturating_sub(NAV_NEIGHBOURS)
+                            ..=(at.item + NAV_NEIGHBOURS).min(group.items.len() - 1);
+                        let mut items: Vec<usize> = (landmarks.iter().copied())
+                            .filter(|i| !near.contains(i))
+                            .chain(near.clone())
+                            .collect();
+                        items.sort_unstable();
+                        items
+                    }
+                    None => landmarks.clone(),
                 };
-                let items: Vec<usize> = (0..group.items.len())
-                    .filter(|&i| group.items[i].landmark || near(i))
-                    .collect();
                 (!items.is_empty()).then_some(NavShown { group: g, items })
             })
             .collect()
