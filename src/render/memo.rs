@@ -6,7 +6,6 @@ use super::out::PageOut;
 use super::outputs::{insert_data_files, insert_search_files, search_parts, written_links};
 use super::site::Site;
 use super::templates::{RenderError, Theme, ThemeError};
-use super::words::Stems;
 use super::{layout, links, pages, search};
 use crate::load::content::{ContentIx, ContentPage};
 use crate::model::{DataKind, Project};
@@ -219,25 +218,22 @@ pub(super) fn rerender_changed(
     let fresh: Vec<Option<Redone>> = redo
         .par_iter()
         .with_max_len(1)
-        .map_init(
-            || Stems::new(&data.project.config.language),
-            |stems, &i| {
-                let planned = plan.page(i);
-                let mut out = pages::render(data, theme, planned)?;
-                let html = layout::page(data, theme, plan, i, &out, nav_on_demand)?;
-                let old = site.files.get(&planned.path).map(|b| links::ids_of(b));
-                if old != Some(links::ids_of(html.as_bytes())) {
-                    return Ok(None);
-                }
-                let search = search_parts(data, planned, &mut out, stems);
-                Ok(Some(Redone {
-                    index: i,
-                    out,
-                    html,
-                    search,
-                }))
-            },
-        )
+        .map(|&i| {
+            let planned = plan.page(i);
+            let mut out = pages::render(data, theme, planned)?;
+            let html = layout::page(data, theme, plan, i, &out, nav_on_demand)?;
+            let old = site.files.get(&planned.path).map(|b| links::ids_of(b));
+            if old != Some(links::ids_of(html.as_bytes())) {
+                return Ok(None);
+            }
+            let search = search_parts(data, planned, &mut out);
+            Ok(Some(Redone {
+                index: i,
+                out,
+                html,
+                search,
+            }))
+        })
         .collect::<Result<_, RenderError>>()
         .map_err(ThemeError::Render)?;
     let Some(fresh) = fresh.into_iter().collect::<Option<Vec<Redone>>>() else {

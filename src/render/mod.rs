@@ -55,7 +55,6 @@ use site::Site;
 use std::path::Path;
 use std::sync::Arc;
 use templates::{RenderError, Theme, ThemeError};
-use words::Stems;
 
 /// What the render stage made of a checked project.
 pub(crate) struct Rendered {
@@ -234,14 +233,10 @@ fn render_site(
     site.insert(urls::NAV_SCRIPT, nav_script);
     site.files.extend(made_from_data);
     insert_redirects(data, theme, plan, &mut site).map_err(ThemeError::Render)?;
-    let language = &data.project.config.language;
     let search_pages: Vec<Vec<search::Part>> = outs
         .par_iter_mut()
         .zip(&plan.pages)
-        .map_init(
-            || Stems::new(language),
-            |stems, (out, planned)| search_parts(data, planned, out, stems),
-        )
+        .map(|(out, planned)| search_parts(data, planned, out))
         .collect();
     let search_tasks = search::task_parts(data);
     insert_search_files(data, plan, &search_pages, &search_tasks, &mut site);

@@ -5,7 +5,6 @@ use super::data::SiteData;
 use super::out::PageOut;
 use super::site::Site;
 use super::templates::{RenderError, Theme};
-use super::words::Stems;
 use super::{diagrams, highlight, links, search, shards, sitemap};
 use crate::plan::{PlannedPage, SitePlan, urls};
 use bytes::Bytes;
@@ -60,7 +59,7 @@ pub(super) fn insert_search_files(
     search_tasks: &[search::Part],
     site: &mut Site,
 ) {
-    for (path, script) in shards::files(search_pages, search_tasks) {
+    for (path, script) in shards::files(search_pages, search_tasks, &data.project.config.language) {
         site.insert(path, script);
     }
     if data.project.config.base_url.is_some() {
@@ -132,12 +131,11 @@ pub(super) fn search_parts(
     data: &SiteData<'_>,
     planned: &PlannedPage,
     out: &mut PageOut,
-    stems: &mut Stems,
 ) -> Vec<search::Part> {
     let body = std::mem::take(&mut out.body);
     let text = search::page_text(&body);
     let sections = search::section_texts(&body, &out.toc, planned.kind);
-    search::page_parts(data, planned, out, &text, &sections, stems)
+    search::page_parts(data, planned, out, &text, &sections)
 }
 
 /// The links each page's sources wrote, for reporting broken ones where they were written.

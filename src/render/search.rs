@@ -23,7 +23,7 @@
 use super::data::SiteData;
 use super::out::PageOut;
 use super::pages::searchable;
-use super::words::{Stems, visible_html};
+use super::words::visible_html;
 use crate::load::markdown::text_of;
 use crate::model::Project;
 use crate::plan::{PageKind, PlannedPage, urls};
@@ -193,8 +193,6 @@ pub(crate) struct Part {
     pub(crate) head: String,
     /// What the entry's group is known by (see [`Groups`]).
     pub(crate) group: String,
-    /// The entry's words whose stem differs from them, with their stems.
-    pub(crate) stems: Vec<(String, String)>,
     /// The distinct words of the title, then those of the text that the title does not
     /// hold, joined by spaces: what the word shards list the entry under.
     pub(crate) words: String,
@@ -216,10 +214,9 @@ pub(crate) fn split_words(text: &str) -> impl Iterator<Item = &str> {
 }
 
 impl Part {
-    fn new(entry: &Entry<'_>, group: String, stems: &mut Stems) -> Part {
+    fn new(entry: &Entry<'_>, group: String) -> Part {
         let title = entry.t.to_lowercase();
         let text = entry.x.to_lowercase();
-        let stems = stems.of(&[&title, &text]);
         let mut seen = std::collections::HashSet::new();
         let mut words = String::new();
         let mut title_len = 0;
@@ -253,7 +250,6 @@ impl Part {
         Part {
             head,
             group,
-            stems,
             words,
             title_words,
             title_len,
@@ -271,11 +267,10 @@ pub(crate) fn page_parts(
     out: &PageOut,
     text: &str,
     sections: &[String],
-    stems: &mut Stems,
 ) -> Vec<Part> {
     page_entries(data, page, out, text, sections)
         .into_iter()
-        .map(|(entry, group)| Part::new(&entry, group, stems))
+        .map(|(entry, group)| Part::new(&entry, group))
         .collect()
 }
 
@@ -283,13 +278,9 @@ pub(crate) fn page_parts(
 pub(crate) fn task_parts(data: &SiteData<'_>) -> Vec<Part> {
     use rayon::prelude::*;
     let entries = task_entries(data);
-    let language = &data.project.config.language;
     entries
         .par_iter()
-        .map_init(
-            || Stems::new(language),
-            |stems, (entry, group)| Part::new(entry, group.clone(), stems),
-        )
+        .map(|(entry, group)| Part::new(entry, group.clone()))
         .collect()
 }
 
@@ -518,12 +509,12 @@ mod tests {
             .flatten()
             .chain(&tasks)
             .map(|(e, key)| {
-                let part = Part::new(e, key.to_string(), &mut Stems::new("xx"));
+                let part = Part::new(e, key.to_string());
                 format!("{},\"g\":{}}}", part.head, groups.of(key))
             })
             .collect();
         assert_eq!(format!("[{}]", joined.join(",")), script_safe(&at_once));
-        let part = Part::new(&tasks[0].0, "t".into(), &mut Stems::new("xx"));
+        let part = Part::new(&tasks[0].0, "t".into());
         assert_eq!(
             (part.words.as_str(), part.title_words, part.title_len),
             ("task x", 1, 1)
@@ -568,26 +559,16 @@ mod tests {
 
     #[test]
     fn words_are_stemmed_in_the_site_language() {
-        let mut english = Stems::new("en-GB");
-        let stems = english.of(&["who closes the incidents", "closing"]);
-        let expected = [
-            ("closes".to_string(), "close".to_string()),
-            ("closing".into(), "close".into()),
-            ("incidents".into(), "incid".into()),
-        ];
-        assert_eq!(stems, expected);
-        // A second time, from the memo: the same stems, and a word whose stem is itself
-        // ("who", "the") is still left out.
-        assert_eq!(
-            english.of(&["closing", "who closes the incidents"]),
-            expected
-        );
-        let mut german = Stems::new("de-CH");
-        assert_eq!(
-            german.of(&["aufgaben"]),
-            [("aufgaben".to_string(), "aufgab".to_string())]
-        );
+        let english = Stems::new("en-GB");
+        assert_eq!(english.of("closes").as_deref(), Some("close"));
+        assert_eq!(english.of("closing").as_deref(), Some("close"));
+        assert_eq!(english.of("incidents").as_deref(), Some("incid"));
+        // A word whose stem is itself, and a word of two characters, have none.
+        assert_eq!(english.of("the"), None);
+        assert_eq!(english.of("is"), None);
+        let german = Stems::new("de-CH");
+        assert_eq!(german.of("aufgaben").as_deref(), Some("aufgab"));
         assert!(stemmer("xx").is_none());
-        assert!(Stems::new("xx").of(&["closes"]).is_empty());
+        assert_eq!(Stems::new("xx").of("closes"), None);
     }
 }

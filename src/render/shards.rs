@@ -22,7 +22,9 @@
 //! same site gives the same bytes. `docs/search-index.md` describes the format.
 
 use super::search::{Groups, Part, script_safe, split_words};
-use std::collections::BTreeMap;
+use super::words::Stems;
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// The most bytes of a word shard, unless one word alone is more (a word found in more
 /// than about 30,000 entries).
@@ -42,10 +44,9 @@ fn record_shard(n: usize) -> String {
     format!("{}/r{n}.js", crate::plan::urls::SEARCH_SHARDS)
 }
 
-/// One word of the index: its stem when it differs, and the entries that hold it.
+/// One word of the index: the entries that hold it.
 #[derive(Default)]
-struct Postings<'a> {
-    stem: &'a str,
+struct Postings {
     title: Vec<u32>,
     text: Vec<u32>,
 }
@@ -116,8 +117,9 @@ fn runs<T: PartialEq + serde::Serialize>(values: impl Iterator<Item = T>) -> Str
 const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
 /// The files of the search index, path and text: the manifest, the word shards and the
-/// record shards. The pages' entries come in page order, then the tasks'.
-pub(crate) fn files(pages: &[Vec<Part>], tasks: &[Part]) -> Vec<(String, String)> {
+/// record shards. The pages' entries come in page order, then the tasks'. Words are
+/// stemmed in `language`, each distinct word once.
+pub(crate) fn files(pages: &[Vec<Part>], tasks: &[Part], language: &str) -> Vec<(String, String)> {
     let parts: Vec<&Part> = pages.iter().flatten().chain(tasks).collect();
     let mut files = Vec::new();
 
@@ -137,7 +139,13 @@ pub(crate) fn files(pages: &[Vec<Part>], tasks: &[Part]) -> Vec<(String, String)
         numbers.push(g);
     }
 
-    // Record shards: each entry as the index of one script held it.
+    // Record shards: each entry as the index of one script held it. The entries are
+    // written on every thread, then packed in order.
+    let entries: Vec<String> = parts
+        .par_iter()
+        .zip(&numbers)
+        .map(|(part, number)| format!("{},\"g\":{number}}}", part.head))
+        .collect();
     let mut firsts = Vec::new();
     let mut shard = String::new();
     let mut first = 0;
@@ -148,8 +156,7 @@ pub(crate) fn files(pages: &[Vec<Part>], tasks: &[Part]) -> Vec<(String, String)
         ));
         shard.clear();
     };
-    for (id, part) in parts.iter().enumerate() {
-        let entry = format!("{},\"g\":{}}}", part.head, numbers[id]);
+    for (id, entry) in entries.iter().enumerate() {
         if !shard.is_empty() && shard.len() + entry.len() + 1 > MAX_RECORD_SHARD {
             flush(&mut shard, first, &mut files, firsts.len());
             firsts.push(first);
@@ -158,39 +165,50 @@ pub(crate) fn files(pages: &[Vec<Part>], tasks: &[Part]) -> Vec<(String, String)
         if !shard.is_empty() {
             shard.push(',');
         }
-        shard.push_str(&entry);
+        shard.push_str(entry);
     }
     if !shard.is_empty() {
         flush(&mut shard, first, &mut files, firsts.len());
         firsts.push(first);
     }
+    drop(entries);
 
-    // Word shards.
-    let stems: BTreeMap<&str, &str> = parts
-        .iter()
-        .flat_map(|part| &part.stems)
-        .map(|(word, stem)| (word.as_str(), stem.as_str()))
-        .collect();
-    let mut postings: BTreeMap<&str, Postings<'_>> = BTreeMap::new();
-    for (id, part) in parts.iter().enumerate() {
-        let id = u32::try_from(id).expect("fewer than 2^32 entries");
-        for (at, word) in split_words(&part.words).enumerate() {
-            let entry = postings.entry(word).or_default();
-            if at < part.title_words {
-                entry.title.push(id);
-            } else {
-                entry.text.push(id);
+    // Word shards: the postings of runs of entries are gathered on every thread, then
+    // joined in entry order, so each word's entries stay in ascending order.
+    let postings: HashMap<&str, Postings> = parts
+        .par_iter()
+        .enumerate()
+        .fold(HashMap::new, |mut postings, (id, part)| {
+            let id = u32::try_from(id).expect("fewer than 2^32 entries");
+            for (at, word) in split_words(&part.words).enumerate() {
+                let entry: &mut Postings = postings.entry(word).or_default();
+                if at < part.title_words {
+                    entry.title.push(id);
+                } else {
+                    entry.text.push(id);
+                }
             }
-        }
-    }
+            postings
+        })
+        .reduce(HashMap::new, |mut left, right| {
+            for (word, mut later) in right {
+                let entry = left.entry(word).or_default();
+                entry.title.append(&mut later.title);
+                entry.text.append(&mut later.text);
+            }
+            left
+        });
+    let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let stems = Stems::new(language);
     let records: Vec<(&str, String)> = postings
-        .into_iter()
-        .map(|(word, mut postings)| {
-            postings.stem = stems.get(word).copied().unwrap_or_default();
+        .into_par_iter()
+        .map(|(word, postings)| {
+            let stem = stems.of(word).unwrap_or_default();
             let record = format!(
                 "[{},{},{},{}]",
                 serde_json::to_string(word).expect("words serialize"),
-                serde_json::to_string(postings.stem).expect("stems serialize"),
+                serde_json::to_string(&stem).expect("stems serialize"),
                 deltas(&postings.title),
                 deltas(&postings.text)
             );

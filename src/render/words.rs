@@ -3,7 +3,6 @@
 //! of words in the site's language.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
 
 /// Classes of elements a reader does not see in the running text: a glossary term's
 /// definition (a tooltip, shown on demand) and words for screen readers only (a badge's
@@ -129,18 +128,11 @@ pub(crate) fn stemmer(language: &str) -> Option<rust_stemmers::Stemmer> {
     Some(rust_stemmers::Stemmer::create(algorithm))
 }
 
-/// How many distinct words a thread's [`Stems`] keeps the stem of: words follow Zipf's
-/// law, so the few thousand commonest are nearly every occurrence, and a site of rare
-/// words (part numbers, names) cannot grow the memo past this.
-const MEMO_WORDS: usize = 1 << 16;
-
-/// A site language's stemmer and the stems it has found, one per thread: each distinct
-/// word is stemmed once, not at each of its occurrences (the stemmer was a fifth of the
-/// instructions of a 1,000-page build).
+/// A site language's stemmer. Each distinct word of the site is stemmed once, when the
+/// search index lists its words (see `shards::files`), not at each of its occurrences:
+/// stemming and remembering stems page by page was a tenth of a 10,000-page build.
 pub(crate) struct Stems {
     stemmer: Option<rust_stemmers::Stemmer>,
-    /// A word → its stem when that differs from the word, `None` when it is the word.
-    known: HashMap<Box<str>, Option<Box<str>>>,
 }
 
 impl Stems {
@@ -148,43 +140,18 @@ impl Stems {
     pub(crate) fn new(language: &str) -> Self {
         Stems {
             stemmer: stemmer(language),
-            known: HashMap::new(),
         }
     }
 
-    /// The words of `texts`, already in lower case, as search splits them (at anything
-    /// neither letter nor digit) whose stem differs from the word, each once, with its
-    /// stem, in word order.
-    pub(crate) fn of(&mut self, texts: &[&str]) -> Vec<(String, String)> {
-        let Some(stemmer) = &self.stemmer else {
-            return Vec::new();
-        };
-        let mut stems = BTreeMap::new();
-        for text in texts {
-            for word in text
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| w.chars().count() > 2)
-            {
-                if stems.contains_key(word) {
-                    continue;
-                }
-                if let Some(known) = self.known.get(word) {
-                    if let Some(stem) = known {
-                        stems.insert(word.to_string(), stem.to_string());
-                    }
-                    continue;
-                }
-                let stem = stemmer.stem(word);
-                let differs = stem != word;
-                if self.known.len() < MEMO_WORDS {
-                    self.known
-                        .insert(word.into(), differs.then(|| stem.as_ref().into()));
-                }
-                if differs {
-                    stems.insert(word.to_string(), stem.into_owned());
-                }
-            }
+    /// The stem of `word` (in lower case, as search splits words) when it differs from
+    /// the word; `None` for a word of one or two characters, which is matched as written,
+    /// and in a language without a stemmer.
+    pub(crate) fn of<'w>(&self, word: &'w str) -> Option<Cow<'w, str>> {
+        let stemmer = self.stemmer.as_ref()?;
+        if word.chars().nth(2).is_none() {
+            return None;
         }
-        stems.into_iter().collect()
+        let stem = stemmer.stem(word);
+        (stem != word).then_some(stem)
     }
 }
