@@ -148,9 +148,8 @@ impl Stems {
     /// and in a language without a stemmer.
     pub(crate) fn of<'w>(&self, word: &'w str) -> Option<Cow<'w, str>> {
         let stemmer = self.stemmer.as_ref()?;
-        if word.chars().nth(2).is_none() {
-            return None;
-        }
+        // Words of one or two characters are matched as written.
+        word.chars().nth(2)?;
         let stem = stemmer.stem(word);
         (stem != word).then_some(stem)
     }
