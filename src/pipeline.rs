@@ -263,7 +263,15 @@ pub fn check_unsaved(
         project,
         content,
         findings,
-    } = crate::load::load_remembering(root, Some(&mut memo.fronts), Some(&mut memo.data), unsaved)?;
+    } = crate::load::load_remembering(
+        root,
+        Some(&mut memo.fronts),
+        Some(&mut memo.data),
+        // No watcher tells the language server which files changed on disk: every file
+        // is read, so a save within the stamp's resolution is never missed.
+        None,
+        unsaved,
+    )?;
     let findings = check_remembering(&project, &content, findings, Some(&mut memo.links)).findings;
     Ok((project, content, findings))
 }
@@ -289,11 +297,49 @@ pub struct Memo {
     fronts: FrontMemo,
     data: DataMemo,
     links: LinkMemo,
+    texts: crate::load::files::TextMemo,
     render: Option<crate::render::memo::RenderMemo>,
+    /// Rebuilds from this memo leave the search index to [`Memo::finish_search`].
+    search_later: bool,
 }
 
 #[cfg(feature = "site")]
 impl Memo {
+    /// Rebuilds from this memo, and from the memos they leave, make the search index
+    /// only when [`Memo::finish_search`] is called: a preview reloads its pages first.
+    pub fn search_later(&mut self) {
+        self.search_later = true;
+    }
+
+    /// Forgets what the last load read of the files at `paths` (absolute, or folders
+    /// holding them), which a watcher saw change: the next load reads them again whatever
+    /// their stamps say.
+    pub fn forget_files(&mut self, paths: &[std::path::PathBuf]) {
+        self.texts.forget(paths);
+    }
+
+    /// How many pages' bytes the next load may take from this memo, unchanged on disk.
+    pub fn remembered_texts(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Whether the site of the rebuild that left this memo still holds the previous
+    /// build's search index (see [`Memo::search_later`]).
+    pub fn search_pending(&self) -> bool {
+        self.render
+            .as_ref()
+            .is_some_and(|render| render.search_pending)
+    }
+
+    /// Makes the search index the rebuild that left this memo put off, and returns the
+    /// site with it; `None` when it has nothing to make.
+    pub fn finish_search(&mut self) -> Option<Arc<Site>> {
+        self.render
+            .as_mut()
+            .and_then(crate::render::memo::RenderMemo::finish_search)
+            .cloned()
+    }
+
     /// How many pages the build that made this memo rendered (none when it stopped
     /// before rendering).
     pub fn rendered_pages(&self) -> usize {
@@ -389,7 +435,7 @@ fn build_versions(
         let history = start_history(root, &project);
         let site = {
             let checked = check(&project, &content, findings);
-            render(root, checked, None, history)?
+            render(root, checked, None, history, false)?
         };
         return Ok(site.finish(project).0);
     }
@@ -504,11 +550,11 @@ fn build_versions(
     let mut rendered_olds = Vec::new();
     for (index, (old, mut checked)) in olds.iter().zip(checked_olds).enumerate() {
         checked.plan.versions = Some(versions(index + 1));
-        let mut site = render((*old.tree).as_ref(), checked, None, Pending::none())?;
+        let mut site = render((*old.tree).as_ref(), checked, None, Pending::none(), false)?;
         site.keep_version_links(&versions(index + 1));
         rendered_olds.push(site);
     }
-    let mut site = render(root, current, None, history)?;
+    let mut site = render(root, current, None, history, false)?;
     site.keep_version_links(&versions(0));
     let (mut build, _) = site.finish(project);
     let mut files = std::mem::take(&mut Arc::make_mut(&mut build.site).files);
@@ -575,7 +621,7 @@ fn build_here(root: &Path) -> Result<Build, BuildError> {
     let history = start_history(root, &project);
     let site = {
         let checked = check(&project, &content, findings);
-        render(root, checked, None, history)?
+        render(root, checked, None, history, false)?
     };
     Ok(site.finish(project).0)
 }
@@ -659,7 +705,9 @@ fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Reb
         mut fronts,
         mut data,
         mut links,
+        mut texts,
         render: previous,
+        search_later,
     } = previous.unwrap_or_default();
     let Loaded {
         project,
@@ -669,6 +717,7 @@ fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Reb
         root,
         Some(&mut fronts),
         Some(&mut data),
+        Some(&mut texts),
         &Default::default(),
     )?;
     let history = start_history(root, &project);
@@ -683,18 +732,22 @@ fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Reb
                     fronts,
                     data,
                     links,
+                    texts,
                     render: previous,
+                    search_later,
                 },
             });
         }
-        render(root, checked, previous, history)?
+        render(root, checked, previous, history, search_later)?
     };
     let (built, render) = site.finish(project);
     let memo = Memo {
         fronts,
         data,
         links,
+        texts,
         render: Some(render),
+        search_later,
     };
     Ok(Rebuild::Built(built, memo))
 }
@@ -725,6 +778,7 @@ fn render(
     checked: Checked<'_>,
     previous: Option<crate::render::memo::RenderMemo>,
     history: Pending,
+    search_later: bool,
 ) -> Result<RenderedSite, BuildError> {
     let theme = crate::render::load_theme(root, checked.project)?;
     let plan = plan(&checked);
@@ -737,7 +791,10 @@ fn render(
         plan,
         &theme,
         &history,
-        previous,
+        previous.map(|mut memo| {
+            memo.search_later = search_later;
+            memo
+        }),
     )?;
     let Checked {
         mut findings,

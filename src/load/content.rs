@@ -323,6 +323,7 @@ pub(crate) fn load(
     project: &mut Project,
     findings: &mut Findings,
     memo: Option<&mut FrontMemo>,
+    texts: Option<&mut crate::load::files::TextMemo>,
     unsaved: &crate::load::files::Unsaved,
 ) -> Result<Vec<ContentPage>, crate::load::files::LoadError> {
     let root = project.sources.root().to_path_buf();
@@ -337,10 +338,13 @@ pub(crate) fn load(
     // The files are read and their front matter parsed in parallel; everything that
     // reports a finding or depends on an earlier page (the encoding check, the slugs taken)
     // then runs in path order, so findings and pages come out as from a serial read.
-    let read: Vec<_> = paths
-        .par_iter()
-        .map(|path| crate::load::files::read_bytes(path, unsaved))
-        .collect();
+    let read: Vec<_> = match texts {
+        Some(texts) => texts.read_all(&paths, unsaved),
+        None => paths
+            .par_iter()
+            .map(|path| crate::load::files::read_bytes(path, unsaved))
+            .collect(),
+    };
     let mut files = Vec::with_capacity(read.len());
     for (path, bytes) in paths.iter().zip(read) {
         // Shared with the data files: a page that is not UTF-8 text is a located finding.

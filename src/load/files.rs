@@ -53,6 +53,109 @@ pub(crate) fn read_source(
     Ok(add_source(sources, root, path, bytes, findings))
 }
 
+/// What identifies one writing of a file: its size, modification and change times, and
+/// inode. A file written again changes its change time, which no tool sets back (a
+/// `touch -d` or a checkout sets the modification time only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    changed: (i64, i64),
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl Stamp {
+    /// The stamp of the file at `path` now; `None` when it cannot be read.
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            changed: (meta.ctime(), meta.ctime_nsec()),
+            #[cfg(unix)]
+            inode: (meta.dev(), meta.ino()),
+        })
+    }
+}
+
+/// The bytes of the files the last load read from the disk, by path, each with its
+/// [`Stamp`] taken before it was read: a file of the same stamp now is taken from here
+/// rather than read again (`serve` rebuilds on every save, and reading the 10,000 pages of
+/// a site again was a fifth of a rebuild). A file written between the stamp and the read
+/// has a new stamp by the next load, so it is read then. `serve` also forgets the files
+/// its watcher saw change (see [`TextMemo::forget`]).
+#[derive(Debug, Default)]
+pub(crate) struct TextMemo {
+    by_path: std::collections::HashMap<PathBuf, (Stamp, Vec<u8>)>,
+}
+
+/// Forgetting more paths than this at once forgets every file: a checkout of a branch
+/// changes thousands.
+const FORGET_ONE_BY_ONE: usize = 64;
+
+impl TextMemo {
+    /// How many files are remembered.
+    pub(crate) fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    /// Forgets the files at `paths` and every file under a folder among them.
+    pub(crate) fn forget(&mut self, paths: &[PathBuf]) {
+        if paths.len() > FORGET_ONE_BY_ONE {
+            self.by_path.clear();
+            return;
+        }
+        self.by_path
+            .retain(|path, _| !paths.iter().any(|gone| path.starts_with(gone)));
+    }
+
+    /// Reads `paths` as [`read_bytes`] does, taking from the memo each file whose stamp
+    /// is the one remembered, and makes the memo hold this read's files.
+    pub(crate) fn read_all(
+        &mut self,
+        paths: &[PathBuf],
+        unsaved: &Unsaved,
+    ) -> Vec<Result<Vec<u8>, LoadError>> {
+        use rayon::prelude::*;
+        /// A file read: its stamp before the read, whether the memo had it, its bytes.
+        type Read = (Option<Stamp>, bool, Result<Vec<u8>, LoadError>);
+        let read: Vec<Read> = paths
+            .par_iter()
+            .map(|path| {
+                if unsaved.get(path).is_some() {
+                    return (None, false, read_bytes(path, unsaved));
+                }
+                let stamp = Stamp::of(path);
+                if let Some(stamp) = stamp
+                    && let Some((known, bytes)) = self.by_path.get(path)
+                    && *known == stamp
+                {
+                    return (Some(stamp), true, Ok(bytes.clone()));
+                }
+                (stamp, false, read_bytes(path, unsaved))
+            })
+            .collect();
+        // A file kept moves from the last memo; a file read anew is copied in.
+        let mut before = std::mem::take(&mut self.by_path);
+        for (path, (stamp, kept, bytes)) in paths.iter().zip(&read) {
+            let entry = if *kept {
+                before.remove(path)
+            } else {
+                stamp.zip(bytes.as_ref().ok().cloned())
+            };
+            if let Some(entry) = entry {
+                self.by_path.insert(path.clone(), entry);
+            }
+        }
+        read.into_iter().map(|(_, _, bytes)| bytes).collect()
+    }
+}
+
 /// A file's bytes, the part of [`read_source`] that may run on many files at once: the
 /// editor's text where `unsaved` holds one, the disk's otherwise.
 pub(crate) fn read_bytes(path: &Path, unsaved: &Unsaved) -> Result<Vec<u8>, LoadError> {
@@ -128,5 +231,50 @@ impl Unsaved {
     /// The files held, in no order.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
         self.by_path.keys().map(PathBuf::as_path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TextMemo, Unsaved};
+
+    /// A file of the stamp remembered is taken from the memo, not read; one the watcher
+    /// saw change, or of another stamp, is read from the disk.
+    #[test]
+    fn unchanged_files_are_taken_from_the_memo() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.md");
+        let b = dir.path().join("b.md");
+        std::fs::write(&a, "alpha").unwrap();
+        std::fs::write(&b, "beta").unwrap();
+        let paths = [a.clone(), b.clone()];
+        let unsaved = Unsaved::default();
+        let mut memo = TextMemo::default();
+        let read = |memo: &mut TextMemo| -> Vec<Vec<u8>> {
+            memo.read_all(&paths, &unsaved)
+                .into_iter()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert_eq!(read(&mut memo), [b"alpha".to_vec(), b"beta".to_vec()]);
+        assert_eq!(memo.len(), 2);
+        // What the memo holds is what a file of the same stamp gives: it is not read.
+        memo.by_path.get_mut(&a).unwrap().1 = b"ALPHA".to_vec();
+        assert_eq!(read(&mut memo)[0], b"ALPHA");
+        // Forgotten (the watcher saw it change): read again.
+        memo.forget(std::slice::from_ref(&a));
+        assert_eq!(read(&mut memo)[0], b"alpha");
+        // Another stamp (here another size): read again.
+        memo.by_path.get_mut(&b).unwrap().1 = b"BETA".to_vec();
+        std::fs::write(&b, "beta, longer").unwrap();
+        assert_eq!(read(&mut memo)[1], b"beta, longer");
+        // A folder forgets what is under it; an editor's text is never remembered.
+        memo.forget(&[dir.path().to_path_buf()]);
+        assert_eq!(memo.len(), 0);
+        let mut editor = Unsaved::default();
+        editor.set(a.clone(), "unsaved".into());
+        let read = memo.read_all(&paths, &editor);
+        assert_eq!(read[0].as_ref().unwrap(), b"unsaved");
+        assert_eq!(memo.len(), 1);
     }
 }

@@ -38,20 +38,22 @@ pub struct Loaded {
 /// hold every problem met while loading; the project and pages hold everything that could
 /// be read despite them.
 pub(crate) fn load(root: &Path) -> Result<Loaded, LoadError> {
-    load_remembering(root, None, None, &Unsaved::default())
+    load_remembering(root, None, None, None, &Unsaved::default())
 }
 
-/// [`load`], taking the front matter of unchanged pages from `memo` and the parsed data
-/// of unchanged data files from `data`, and leaving this load's in them (see
-/// [`content::FrontMemo`] and [`DataMemo`]). The result is the same as [`load`]'s.
+/// [`load`], taking the front matter of unchanged pages from `memo`, the parsed data of
+/// unchanged data files from `data` and the bytes of unchanged pages from `texts`, and
+/// leaving this load's in them (see [`content::FrontMemo`], [`DataMemo`] and
+/// [`files::TextMemo`]). The result is the same as [`load`]'s.
 pub(crate) fn load_remembering(
     root: &Path,
     memo: Option<&mut content::FrontMemo>,
     data: Option<&mut DataMemo>,
+    texts: Option<&mut files::TextMemo>,
     unsaved: &Unsaved,
 ) -> Result<Loaded, LoadError> {
     let (mut project, mut findings) = load_data(root, data, unsaved)?;
-    let content = content::load(&mut project, &mut findings, memo, unsaved)?;
+    let content = content::load(&mut project, &mut findings, memo, texts, unsaved)?;
     Ok(Loaded {
         project,
         content,

@@ -8,6 +8,7 @@ pub(crate) const COMPARE: &str = "compare/index.html";
 pub(crate) const SEARCH_INDEX_JS: &str = "search-index.js";
 /// The folder of the search index's shards (see `render::shards`), among the static files.
 pub(crate) const SEARCH_SHARDS: &str = "static/search";
+
 /// The navigation tree, written once for the whole site (see `render::layout`).
 pub(crate) const NAV_SCRIPT: &str = "static/js/nav.js";
 pub(crate) const NOT_FOUND: &str = "404.html";
@@ -19,6 +20,23 @@ pub const SITEMAP: &str = "sitemap.xml";
 pub(crate) const ROBOTS: &str = "robots.txt";
 /// The theme's static files, and the generated stylesheet.
 pub(crate) const STATIC: &str = "static";
+
+/// Whether `path` is a file of the search index: the manifest or a shard, `w<n>.js` or
+/// `r<n>.js` in the shards' folder (another file there, a theme's, is not).
+pub(crate) fn is_search_index(path: &str) -> bool {
+    if path == SEARCH_INDEX_JS {
+        return true;
+    }
+    let Some(name) = path
+        .strip_prefix(SEARCH_SHARDS)
+        .and_then(|rest| rest.strip_prefix('/'))
+    else {
+        return false;
+    };
+    name.strip_suffix(".js")
+        .and_then(|stem| stem.strip_prefix(['w', 'r']))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// The top-level names the site keeps for itself; checked when ids are loaded.
 #[cfg(test)]
@@ -144,6 +162,28 @@ pub(crate) fn task_anchor(task: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_search_index_is_the_manifest_and_the_shards() {
+        for path in [
+            "search-index.js",
+            "static/search/w0.js",
+            "static/search/r12.js",
+        ] {
+            assert!(is_search_index(path), "{path}");
+        }
+        for path in [
+            "static/search/x0.js",
+            "static/search/w.js",
+            "static/search/w1.css",
+            "static/search/w1a.js",
+            "static/searchw1.js",
+            "static/search/sub/w1.js",
+            "search-index.json",
+        ] {
+            assert!(!is_search_index(path), "{path}");
+        }
+    }
 
     /// The first path segment of every place the site writes for itself is reserved, so
     /// no scope id or content page can take it.

@@ -3,7 +3,10 @@
 
 use super::data::SiteData;
 use super::out::PageOut;
-use super::outputs::{insert_data_files, insert_search_files, search_parts, written_links};
+use super::outputs::{
+    insert_data_files, insert_search_files, insert_search_index, insert_site_files, search_parts,
+    written_links,
+};
 use super::site::Site;
 use super::templates::{RenderError, Theme, ThemeError};
 use super::{layout, links, pages, search};
@@ -48,9 +51,30 @@ pub(crate) struct RenderMemo {
     pub(super) site: Arc<Site>,
     /// How many pages the build that made this memo rendered.
     pub(crate) rendered_pages: usize,
+    /// The site still holds the previous build's search index: the build that made this
+    /// memo left it to [`RenderMemo::finish_search`] (see [`super::render`]).
+    pub(crate) search_pending: bool,
+    /// Rebuilds on top of this memo leave the search index to
+    /// [`RenderMemo::finish_search`] (see [`super::render`]); set by the caller.
+    pub(crate) search_later: bool,
+    /// The site's language, which the search index stems words in.
+    pub(super) language: String,
 }
 
 impl RenderMemo {
+    /// Makes the search index a rebuild left to later, on the site it made: `None` when
+    /// there is nothing to make. The site is copied (its map, not its files) when it is
+    /// still being served.
+    pub(crate) fn finish_search(&mut self) -> Option<&Arc<Site>> {
+        if !self.search_pending {
+            return None;
+        }
+        let site = Arc::make_mut(&mut self.site);
+        insert_search_index(&self.search_pages, &self.search_tasks, &self.language, site);
+        self.search_pending = false;
+        Some(&self.site)
+    }
+
     /// The site this memo was made with: the same one the build returned, not a copy.
     pub(crate) fn site(&self) -> &Arc<Site> {
         &self.site
@@ -73,6 +97,8 @@ pub(super) struct RenderedParts {
     pub(super) problems: Vec<links::Problem>,
     /// How many pages were rendered to make it.
     pub(super) rendered_pages: usize,
+    /// Its search index is still the previous build's (see [`RenderMemo::search_pending`]).
+    pub(super) search_pending: bool,
 }
 
 pub(super) fn hash_of(value: impl std::hash::Hash) -> u64 {
@@ -163,6 +189,7 @@ pub(super) fn rerender_changed(
     memo: RenderMemo,
     bodies: &[u64],
     data_changed: bool,
+    search_later: bool,
 ) -> Result<Option<RenderedParts>, ThemeError> {
     use rayon::prelude::*;
     let RenderMemo {
@@ -173,6 +200,7 @@ pub(super) fn rerender_changed(
         mut search_tasks,
         site,
         problems: old_problems,
+        search_pending,
         ..
     } = memo;
     let kinds = plan.kinds();
@@ -208,6 +236,7 @@ pub(super) fn rerender_changed(
             search_tasks,
             problems: old_problems,
             rendered_pages: 0,
+            search_pending,
         }));
     }
     // Each page is rendered, laid out, compared with the page it replaces and indexed for
@@ -266,7 +295,13 @@ pub(super) fn rerender_changed(
     if data_changed {
         insert_data_files(data, &mut site);
     }
-    insert_search_files(data, plan, &search_pages, &search_tasks, &mut site);
+    // A preview reloads before its search index is made: a reader searches after the page
+    // is back, and the index of a 10,000-page site took longer than rendering the page.
+    if search_later {
+        insert_site_files(data, plan, &mut site);
+    } else {
+        insert_search_files(data, plan, &search_pages, &search_tasks, &mut site);
+    }
     // The same files exist as before and the re-rendered pages kept their anchors, so the
     // other pages' links fare as they did: only the re-rendered pages are checked again.
     let mut problems: Vec<links::Problem> = old_problems
@@ -285,5 +320,6 @@ pub(super) fn rerender_changed(
         search_tasks,
         problems,
         rendered_pages: redo.len(),
+        search_pending: search_later || search_pending,
     }))
 }

@@ -85,6 +85,11 @@ pub(crate) fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeE
 /// reusing what `previous` rendered where the inputs allow (see [`RenderMemo`]). It neither
 /// resolves nor checks the project: `matrices` are the ones the check ran on. The result
 /// is the same as without `previous`, byte for byte.
+///
+/// When `previous` says `search_later`, a rebuild on top of it leaves the site's search index as
+/// it was, for [`RenderMemo::finish_search`] to make: a preview sends its pages the reload
+/// first (the index of a 10,000-page site took as long as the rest of a rebuild of one
+/// page). A whole site's render makes its index at once.
 pub(crate) fn render(
     project: &Project,
     content: &[ContentPage],
@@ -94,6 +99,7 @@ pub(crate) fn render(
     history: &crate::load::history::History,
     previous: Option<RenderMemo>,
 ) -> Result<Rendered, ThemeError> {
+    let search_later = previous.as_ref().is_some_and(|memo| memo.search_later);
     // The redirects are the plan's: a change of them (an alias, a default model) renders
     // the whole site rather than leave a redirect page of the previous build behind.
     let frame = hash_of((
@@ -138,7 +144,15 @@ pub(crate) fn render(
     let rendered = match reusable {
         Some(memo) => {
             let data_changed = memo.data != data;
-            rerender_changed(&site_data, plan, theme, memo, &bodies, data_changed)?
+            rerender_changed(
+                &site_data,
+                plan,
+                theme,
+                memo,
+                &bodies,
+                data_changed,
+                search_later,
+            )?
         }
         None => None,
     };
@@ -149,6 +163,7 @@ pub(crate) fn render(
         search_tasks,
         problems,
         rendered_pages,
+        search_pending,
     } = match rendered {
         Some(rendered) => rendered,
         None => render_site(&site_data, plan, theme)?,
@@ -167,6 +182,9 @@ pub(crate) fn render(
             problems,
             site,
             rendered_pages,
+            search_pending,
+            search_later,
+            language: project.config.language.clone(),
         },
     })
 }
@@ -248,5 +266,6 @@ fn render_site(
         search_pages,
         search_tasks,
         problems,
+        search_pending: false,
     })
 }

@@ -49,9 +49,10 @@ pub(super) fn insert_data_files(data: &SiteData<'_>, site: &mut Site) {
     site.files.extend(data_files(data));
 }
 
-/// The files made from every page: the search index, robots.txt and, when `base_url`
-/// is set, the sitemap (which robots.txt then names). A sitemap must list absolute
-/// addresses, so without `base_url` there is none rather than an invalid one.
+/// The files made from every page: the search index (see [`insert_search_index`]),
+/// robots.txt and, when `base_url` is set, the sitemap (which robots.txt then names). A
+/// sitemap must list absolute addresses, so without `base_url` there is none rather than
+/// an invalid one.
 pub(super) fn insert_search_files(
     data: &SiteData<'_>,
     plan: &SitePlan,
@@ -59,9 +60,32 @@ pub(super) fn insert_search_files(
     search_tasks: &[search::Part],
     site: &mut Site,
 ) {
-    for (path, script) in shards::files(search_pages, search_tasks, &data.project.config.language) {
+    insert_search_index(
+        search_pages,
+        search_tasks,
+        &data.project.config.language,
+        site,
+    );
+    insert_site_files(data, plan, site);
+}
+
+/// The search index's files, in place of the ones `site` held: an index of fewer shards
+/// than the last leaves none of the last one's behind.
+pub(super) fn insert_search_index(
+    search_pages: &[Vec<search::Part>],
+    search_tasks: &[search::Part],
+    language: &str,
+    site: &mut Site,
+) {
+    site.files.retain(|path, _| !urls::is_search_index(path));
+    for (path, script) in shards::files(search_pages, search_tasks, language) {
         site.insert(path, script);
     }
+}
+
+/// robots.txt, the sitemap and the feed: the files made from every page but the search
+/// index.
+pub(super) fn insert_site_files(data: &SiteData<'_>, plan: &SitePlan, site: &mut Site) {
     if data.project.config.base_url.is_some() {
         for (name, xml) in sitemap::sitemaps(data, plan) {
             site.insert(name, xml);

@@ -41,8 +41,19 @@ impl Builder {
         findings: &Findings,
         sources: &Sources,
     ) {
+        let mut memo = memo;
+        memo.search_later();
         self.memo = Some(memo);
         self.print_findings(findings, sources);
+    }
+
+    /// Makes the next rebuild read the files at `changed` (relative to the root) again,
+    /// whatever their stamps say: the watcher saw them change.
+    pub(super) fn forget(&mut self, changed: &[PathBuf]) {
+        if let Some(memo) = &mut self.memo {
+            let paths: Vec<PathBuf> = changed.iter().map(|path| self.root.join(path)).collect();
+            memo.forget_files(&paths);
+        }
     }
 
     fn print_findings(&mut self, findings: &Findings, sources: &Sources) {
@@ -101,6 +112,15 @@ impl Builder {
             return;
         }
         let pages = built.site.pages();
+        // The pages reload before the search index is made; a request for the index waits
+        // until it is (see `State::search_index_ready`).
+        let search_later = self
+            .memo
+            .as_ref()
+            .is_some_and(crate::pipeline::Memo::search_pending);
+        if search_later {
+            state.set_search_pending(true);
+        }
         state.set_site(built.site);
         state.set_findings(json);
         state.send(Event::Reload);
@@ -108,6 +128,16 @@ impl Builder {
             "rebuilt {pages} pages in {} ms",
             started.elapsed().as_millis()
         );
+        if search_later {
+            if let Some(site) = self
+                .memo
+                .as_mut()
+                .and_then(crate::pipeline::Memo::finish_search)
+            {
+                state.patch_site(site);
+            }
+            state.set_search_pending(false);
+        }
     }
 
     /// The build could not run at all (the config is gone, a template does not parse).

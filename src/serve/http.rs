@@ -103,11 +103,17 @@ async fn site(Extract(app): Extract<App>, method: Method, uri: Uri) -> Response 
             .body(Body::empty())
             .expect("static headers are valid");
     }
+    let lookup = look_up(uri.path());
+    if let Ok(Lookup { key, .. }) = &lookup
+        && crate::plan::urls::is_search_index(key)
+    {
+        app.state.search_index_ready().await;
+    }
     let (site, version) = app.state.site();
     if site.files.is_empty() {
         return no_site_yet(version);
     }
-    match look_up(uri.path()) {
+    match lookup {
         Ok(Lookup {
             key,
             trailing_slash,

@@ -7,7 +7,7 @@ use crate::pipeline::BuildError;
 use crate::render::site::Site;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// Why the preview could not start (as opposed to findings, which it shows and survives).
 #[derive(Debug)]
@@ -59,6 +59,9 @@ pub(crate) struct State {
     /// opened after the build learns them too.
     findings: RwLock<Arc<str>>,
     events: broadcast::Sender<Event>,
+    /// Whether the site served still holds the previous build's search index: a rebuild
+    /// reloads the pages first and makes the index after (see `Builder::rebuild`).
+    search_pending: watch::Sender<bool>,
 }
 
 impl State {
@@ -72,6 +75,7 @@ impl State {
             site: RwLock::new((site, first)),
             findings: RwLock::new(findings),
             events: broadcast::channel(64).0,
+            search_pending: watch::Sender::new(false),
         }
     }
 
@@ -104,6 +108,26 @@ impl State {
         *served = (site, served.1 + 1);
     }
 
+    /// Serves `site` in place of a site of the same pages (the same version): only its
+    /// search index differs.
+    pub(super) fn patch_site(&self, site: Arc<Site>) {
+        let mut served = self.site.write().unwrap_or_else(|e| e.into_inner());
+        served.0 = site;
+    }
+
+    /// Says whether the site served is waiting for its search index.
+    pub(super) fn set_search_pending(&self, pending: bool) {
+        self.search_pending.send_replace(pending);
+    }
+
+    /// Returns once the site served has its own search index: a reader's search must not
+    /// read the previous index's manifest with the next one's shards.
+    pub(crate) async fn search_index_ready(&self) {
+        let mut pending = self.search_pending.subscribe();
+        // The sender lives as long as the state, which outlives every request.
+        let _ = pending.wait_for(|pending| !*pending).await;
+    }
+
     pub(super) fn set_findings(&self, json: Arc<str>) {
         *self.findings.write().unwrap_or_else(|e| e.into_inner()) = json.clone();
         // No receiver (no open page) is not an error.
@@ -114,6 +138,22 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_request_for_the_search_index_waits_for_it() {
+        let state = Arc::new(State::new(Arc::new(Site::default()), Arc::from("[]")));
+        // Nothing pending: at once.
+        state.search_index_ready().await;
+        state.set_search_pending(true);
+        let waiting = {
+            let state = state.clone();
+            tokio::spawn(async move { state.search_index_ready().await })
+        };
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "answered before the index was made");
+        state.set_search_pending(false);
+        waiting.await.unwrap();
+    }
 
     #[test]
     fn a_port_in_use_is_named_in_the_error() {

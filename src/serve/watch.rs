@@ -133,6 +133,7 @@ impl Watch {
                     if !contents.changed(&root, &changed) && !replacing {
                         continue;
                     }
+                    builder.forget(&changed);
                     builder.rebuild(&state, || {
                         let mut seen = Vec::new();
                         while let Ok(batch) = events.try_recv() {

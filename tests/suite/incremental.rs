@@ -252,3 +252,80 @@ fn remembered_front_matter_is_what_a_fresh_load_reads() {
     );
     assert_eq!(memo.remembered_fronts(), 4);
 }
+
+/// A preview's rebuild leaves the search index to after the reload: the rebuilt site
+/// still holds the previous index, and the index made after it is a fresh build's, byte
+/// for byte, shards that are no longer made included.
+#[test]
+fn a_preview_makes_the_search_index_after_the_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_example(dir.path());
+    let (first, mut memo) = build_reusing(&root, None).unwrap();
+    memo.search_later();
+    // A whole site's render makes its index at once.
+    assert!(!memo.search_pending());
+    let mut index = first.site.files["search-index.js"].clone();
+    for (file, from, to, whole) in [
+        (
+            "content/submission-guidelines.md",
+            "P1",
+            "P1 (urgent, with the words zebra and quokka)",
+            false,
+        ),
+        (
+            "data/tasks.yaml",
+            "L2-3 Support Anywhere365",
+            "L2/3 Support",
+            false,
+        ),
+        // A new heading renders the whole site: its index is made at once.
+        (
+            "content/reading-the-matrix.md",
+            "\n## ",
+            "\n## A new section on quokkas\n\nText.\n\n## ",
+            true,
+        ),
+    ] {
+        edit(&root.join(file), from, to);
+        let (rebuilt, mut next) = build_reusing(&root, Some(memo)).unwrap();
+        let fresh = build(&root).unwrap();
+        if whole {
+            assert!(!next.search_pending(), "after editing {file}");
+            assert!(next.finish_search().is_none());
+            assert_eq!(rebuilt.site.files, fresh.site.files, "after editing {file}");
+        } else {
+            assert!(next.search_pending(), "after editing {file}");
+            assert_eq!(rebuilt.site.files["search-index.js"], index, "{file}");
+            assert_ne!(rebuilt.site.files, fresh.site.files, "after editing {file}");
+            let finished = next.finish_search().expect("an index to make");
+            assert_eq!(finished.files, fresh.site.files, "after editing {file}");
+            assert!(!next.search_pending());
+            // The served site is untouched: the index comes as a new site.
+            assert_eq!(rebuilt.site.files["search-index.js"], index);
+        }
+        index = fresh.site.files["search-index.js"].clone();
+        memo = next;
+    }
+}
+
+/// A rebuild takes the pages unchanged on disk from the memo: the memo holds every page
+/// the last load read.
+#[test]
+fn a_rebuild_remembers_every_page_it_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_example(dir.path());
+    let (_, memo) = build_reusing(&root, None).unwrap();
+    let pages = std::fs::read_dir(root.join("content"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "md")
+        })
+        .count();
+    assert_eq!(memo.remembered_texts(), pages);
+    let (_, memo) = build_reusing(&root, Some(memo)).unwrap();
+    assert_eq!(memo.remembered_texts(), pages);
+}
