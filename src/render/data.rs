@@ -31,6 +31,10 @@ pub(crate) struct SiteData<'p> {
     /// Each content page by its slug: every link in every page looks its target up here,
     /// so a scan of the pages per link would make a build quadratic in the pages.
     pub(crate) by_slug: std::collections::HashMap<&'p str, ContentIx>,
+    /// The guides of each scope for each model's readers, in navigation order, each list
+    /// made the first time a page asks for it (see [`SiteData::guides_in`]). One key per
+    /// model and scope, made with the data.
+    pub(crate) guide_lists: std::collections::HashMap<MatrixAt, std::sync::OnceLock<Vec<ContentIx>>>,
 }
 
 /// The key of a matrix: the operating model and the scope it shows.
@@ -51,6 +55,42 @@ impl MatrixAt {
 }
 
 impl<'p> SiteData<'p> {
+    /// An empty list per model and scope of `project`, for [`SiteData::guide_lists`].
+    pub(crate) fn guide_list_keys(
+        project: &Project,
+    ) -> std::collections::HashMap<MatrixAt, std::sync::OnceLock<Vec<ContentIx>>> {
+        project
+            .models()
+            .flat_map(|(model, _)| {
+                project
+                    .scopes()
+                    .map(move |(scope, _)| (MatrixAt { model, scope }, Default::default()))
+            })
+            .collect()
+    }
+
+    /// The guides of `scope` for the readers of `model`, in navigation order. A scope of
+    /// thousands of guides has one listing page per hundred, and each used to filter every
+    /// guide again: the list is made once.
+    pub(crate) fn guides_in(&self, scope: ScopeIx, model: ModelIx) -> &[ContentIx] {
+        let make = || {
+            let scope_id = &self.project.scope_at(scope).id.value;
+            let model_id = self.project.model_at(model).id();
+            self.guide_order
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let page = &self.content[i.0];
+                    page.applies_to(scope_id) && page.for_model(model_id)
+                })
+                .collect()
+        };
+        self.guide_lists
+            .get(&MatrixAt { model, scope })
+            .expect("a list for every model and scope")
+            .get_or_init(make)
+    }
+
     /// The content page of `slug`, when there is one.
     pub(crate) fn content_page(&self, slug: &str) -> Option<&'p ContentPage> {
         let content: &'p [ContentPage] = self.content;

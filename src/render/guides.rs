@@ -7,7 +7,7 @@ use super::out::PageOut;
 use super::page_views;
 use super::templates::RenderError;
 use crate::model::{ModelIx, ScopeIx};
-use crate::plan::{GUIDES_PER_PAGE, sorted_guides, urls};
+use crate::plan::{GUIDES_PER_PAGE, urls};
 
 /// The guides a page lists, how many the scope has, and the links to its pages of them.
 pub(super) type GuideList = (
@@ -21,22 +21,21 @@ pub(super) type GuideList = (
 /// empty when the scope has no more than [`GUIDES_PER_PAGE`] guides.
 pub(super) fn guide_list(
     env: &mut PageEnv<'_>,
-    scope: &crate::model::Scope,
+    scope: ScopeIx,
     model: ModelIx,
     page: usize,
     first: &str,
 ) -> GuideList {
     let data = env.data;
     // The guides for this model's readers, each at its showing in this model.
+    let all = data.guides_in(scope, model);
+    let scope = data.project.scope_at(scope);
     let model = data.project.model_at(model);
-    let all: Vec<_> = sorted_guides(data.content, data.guide_order, Some(&scope.id.value))
-        .into_iter()
-        .filter(|guide| guide.for_model(model.id()))
-        .collect();
     let guides = all
         .iter()
         .skip((page - 1) * GUIDES_PER_PAGE)
         .take(GUIDES_PER_PAGE)
+        .map(|&guide| &data.content[guide.0])
         .map(|guide| page_views::GuideLink {
             href: env.url(&urls::content_in(
                 model.path_id(),
@@ -79,7 +78,6 @@ pub(super) fn guides_page(
     first: &str,
 ) -> Result<(), RenderError> {
     let project = env.data.project;
-    let scope = project.scope_at(scope);
     // The pages after the first are one set per scope: they list the guides of the
     // default model (the one implicit model without models).
     let model = project
@@ -87,6 +85,7 @@ pub(super) fn guides_page(
         .find(|(_, m)| m.is_default)
         .map_or(ModelIx(0), |(ix, _)| ix);
     let (guides, guide_count, guide_pages) = guide_list(env, scope, model, page, first);
+    let scope = project.scope_at(scope);
     let view = page_views::GuidesView {
         scope_name: scope.name.value.clone(),
         first: (page - 1) * GUIDES_PER_PAGE + 1,

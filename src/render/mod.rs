@@ -139,6 +139,7 @@ pub(crate) fn render(
             }
             by_slug
         },
+        guide_lists: SiteData::guide_list_keys(project),
     };
     let reusable = previous.filter(|c| c.frame == frame && c.bodies.len() == bodies.len());
     let rendered = match reusable {

@@ -333,7 +333,7 @@ fn scope_page(
         },
     );
     let (guides, guide_count, guide_pages) =
-        super::guides::guide_list(env, scope, model, 1, &own_path);
+        super::guides::guide_list(env, index, model, 1, &own_path);
     let guidance_id = (!guides.is_empty()).then(|| env.id("guidance"));
     // The other models that cover this scope, each with its comparison to this one.
     let comparisons = crate::plan::model_pairs(project)
