@@ -34,7 +34,8 @@ pub(crate) struct SiteData<'p> {
     /// The guides of each scope for each model's readers, in navigation order, each list
     /// made the first time a page asks for it (see [`SiteData::guides_in`]). One key per
     /// model and scope, made with the data.
-    pub(crate) guide_lists: std::collections::HashMap<MatrixAt, std::sync::OnceLock<Vec<ContentIx>>>,
+    pub(crate) guide_lists:
+        std::collections::HashMap<MatrixAt, std::sync::OnceLock<Vec<ContentIx>>>,
 }
 
 /// The key of a matrix: the operating model and the scope it shows.
