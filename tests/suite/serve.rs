@@ -456,3 +456,38 @@ fn a_client_that_sends_its_headers_too_slowly_is_cut_off() {
     assert_eq!(get(server.port, "/").status, 200);
     stop(server);
 }
+
+/// The pages reload before the search index is made; a search asked for right after the
+/// reload waits for the new index and finds the word just saved, in the shard the new
+/// manifest names.
+#[test]
+fn a_search_right_after_a_reload_finds_the_words_just_saved() {
+    let project = example_copy();
+    let root = project.path();
+    let server = start(root);
+    let port = server.port;
+    let mut events = Events::open(port);
+    events.wait_for("findings", |_| true);
+    let page = root.join("content/reading-the-matrix.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nThe word quokkasaurus is new.\n")).unwrap();
+    events.wait_for("reload", |_| true);
+    let manifest = get(port, "/search-index.js");
+    assert_eq!(manifest.status, 200);
+    let sizes = manifest
+        .body
+        .split("\"sizes\":[")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("the manifest lists its word shards");
+    let shards = sizes.split(',').count();
+    let holding: Vec<usize> = (0..shards)
+        .filter(|n| {
+            get(port, &format!("/static/search/w{n}.js"))
+                .body
+                .contains("[\"quokkasaurus\",")
+        })
+        .collect();
+    assert_eq!(holding.len(), 1, "the new word in one word shard");
+    stop(server);
+}
