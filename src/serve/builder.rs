@@ -129,12 +129,17 @@ impl Builder {
             started.elapsed().as_millis()
         );
         if search_later {
-            if let Some(site) = self
-                .memo
-                .as_mut()
-                .and_then(crate::pipeline::Memo::finish_search)
-            {
-                state.patch_site(site);
+            // Guarded like the rebuild: a search request must never wait for an index
+            // that a bug stopped. The memo is then given up, and the next save rebuilds
+            // the whole site.
+            let memo = &mut self.memo;
+            match guarded(|| memo.as_mut().and_then(crate::pipeline::Memo::finish_search)) {
+                Ok(Some(site)) => state.patch_site(site),
+                Ok(None) => {}
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    self.memo = None;
+                }
             }
             state.set_search_pending(false);
         }
