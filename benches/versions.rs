@@ -14,6 +14,8 @@
 #[path = "common/documentation.rs"]
 #[allow(dead_code)]
 mod documentation;
+#[path = "common/wait.rs"]
+mod wait;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -60,7 +62,6 @@ fn next_version(root: &Path, tag: &str, from: &str, to: &str) {
 /// The CPU time (user and system) of one `rasci build` of `root`, read with `wait4`,
 /// which reports that child's use (git included, whose processes it waits for); the
 /// standard library cannot read it.
-#[allow(unsafe_code)]
 fn build_cpu(root: &Path, out: &Path) -> Duration {
     if out.exists() {
         std::fs::remove_dir_all(out).unwrap();
@@ -78,27 +79,9 @@ fn build_cpu(root: &Path, out: &Path) -> Duration {
         .spawn()
         .expect("start rasci")
         .id();
-    let mut status: libc::c_int = 0;
-    // SAFETY: all-zero is a valid `rusage` (plain integers), filled in by the call.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: both pointers are to live locals; `pid` is our own unwaited child.
-        let done = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
-        if done == pid as libc::pid_t {
-            break;
-        }
-        let error = std::io::Error::last_os_error();
-        assert!(
-            error.kind() == std::io::ErrorKind::Interrupted,
-            "wait4: {error}"
-        );
-    }
+    let (status, _, cpu) = wait::wait_with_peak(pid);
     assert!(status == 0, "rasci build failed (wait status {status})");
-    let seconds = |time: libc::timeval| {
-        Duration::from_secs(time.tv_sec.max(0) as u64)
-            + Duration::from_micros(time.tv_usec.max(0) as u64)
-    };
-    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    cpu
 }
 
 fn main() {
