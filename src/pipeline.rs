@@ -593,10 +593,17 @@ fn contained_until<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, BuildError> + Send + 'static,
     replaced: impl FnMut() -> bool,
 ) -> Option<Result<T, BuildError>> {
-    // The stages ran on the build's own thread; they count as this thread's.
+    // The stages ran on a thread of the build's pool; they count as this thread's. The
+    // pool's threads run build after build, so only this build's runs are passed on.
     let counted = move || {
+        let before = stage_runs();
         let result = work();
-        (result, stage_runs())
+        let after = stage_runs();
+        let ran = StageRuns {
+            checks: after.checks - before.checks,
+            renders: after.renders - before.renders,
+        };
+        (result, ran)
     };
     match crate::render::budget::contain_until(counted, replaced) {
         Ok((result, ran)) => {

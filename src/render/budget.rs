@@ -313,7 +313,7 @@ impl std::fmt::Display for Stopped {
     }
 }
 
-/// Runs `work` (a build) on a thread and a thread pool of its own, and returns its
+/// Runs `work` (a build) on a thread pool no other build is using, and returns its
 /// result, unless one of its renders went over its budget: then it says which template
 /// it was, as soon as it is known, without waiting for `work` (whose threads end at their
 /// next hook, or stay parked). A panic in `work` is passed on. It gives up on `work` as
@@ -325,31 +325,50 @@ pub(crate) fn contain_until<T: Send + 'static>(
     mut replaced: impl FnMut() -> bool,
 ) -> Result<T, Stopped> {
     let run = RUNS.fetch_add(1, Ordering::Relaxed) + 1;
-    // Stacks as large as the main thread's and more: rendering nests Tera's interpreter
-    // once per included template (see `templates::MAX_NESTING`). Only what is used of
-    // them is ever backed by memory.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(STACK)
-        .start_handler(move |_| set_run(run))
-        .build();
     let (sender, receiver) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("rasci-build".into())
-        .stack_size(STACK)
-        .spawn(move || {
-            set_run(run);
-            let result = match pool {
-                Ok(pool) => pool.install(work),
-                Err(_) => work(),
-            };
-            let _ = sender.send(result);
-        });
-    let Ok(handle) = spawned else {
-        unreachable_spawn();
+    let job = move || {
+        set_run(run);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        let _ = sender.send(result);
     };
+    let pool = match IDLE_POOL.lock().ok().and_then(|mut idle| idle.take()) {
+        Some(pool) => Some(pool),
+        // Stacks as large as the main thread's and more: rendering nests Tera's
+        // interpreter once per included template (see `templates::MAX_NESTING`). Only
+        // what is used of them is ever backed by memory.
+        None => rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK)
+            .thread_name(|i| format!("rasci-build-{i}"))
+            .build()
+            .ok(),
+    };
+    match &pool {
+        Some(pool) => {
+            // Every thread of the pool meters its renders as this build's.
+            pool.broadcast(|_| set_run(run));
+            pool.spawn(job);
+        }
+        None => {
+            let spawned = std::thread::Builder::new()
+                .name("rasci-build".into())
+                .stack_size(STACK)
+                .spawn(job);
+            if spawned.is_err() {
+                unreachable_spawn();
+            }
+        }
+    }
     loop {
         match receiver.recv_timeout(Duration::from_millis(20)) {
-            Ok(result) => return parked(run).map_or(Ok(result), Err),
+            Ok(Ok(result)) => {
+                // The build returned, so none of its threads is still at work or parked:
+                // the next build may run on them.
+                if let (Some(pool), Ok(mut idle)) = (pool, IDLE_POOL.lock()) {
+                    *idle = Some(pool);
+                }
+                return parked(run).map_or(Ok(result), Err);
+            }
+            Ok(Err(payload)) => std::panic::resume_unwind(payload),
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                 if let Some(stopped) = parked(run) {
                     return Err(stopped);
@@ -366,13 +385,19 @@ pub(crate) fn contain_until<T: Send + 'static>(
                     });
                 }
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match handle.join() {
-                Err(payload) => std::panic::resume_unwind(payload),
-                Ok(()) => unreachable!("the build thread sends its result before it ends"),
-            },
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                unreachable!("the build sends its result, or its panic, before it ends")
+            }
         }
     }
 }
+
+/// The thread pool of the last build that returned, for the next build to run on. A
+/// preview rebuilds on every save: threads made anew for each rebuild started with cold
+/// caches and empty allocator heaps, and faulting in fresh pages was a tenth of a
+/// rebuild of one page. The pool of a build given up on (a render stopped, a newer save)
+/// is never kept: its threads may still be at that build, or parked for good.
+static IDLE_POOL: Mutex<Option<rayon::ThreadPool>> = Mutex::new(None);
 
 /// The stack of each thread of a build.
 const STACK: usize = 32 << 20;
