@@ -311,6 +311,13 @@ impl Memo {
         self.search_later = true;
     }
 
+    /// Whether rebuilds from this memo leave the search index to
+    /// [`Memo::finish_search`].
+    #[cfg(test)]
+    pub(crate) fn search_is_later(&self) -> bool {
+        self.search_later
+    }
+
     /// Forgets what the last load read of the files at `paths` (absolute, or folders
     /// holding them), which a watcher saw change: the next load reads them again whatever
     /// their stamps say.
@@ -435,7 +442,7 @@ fn build_versions(
         let history = start_history(root, &project);
         let site = {
             let checked = check(&project, &content, findings);
-            render(root, checked, None, history, false)?
+            render(root, checked, None, history, false, &Default::default())?
         };
         return Ok(site.finish(project).0);
     }
@@ -550,11 +557,18 @@ fn build_versions(
     let mut rendered_olds = Vec::new();
     for (index, (old, mut checked)) in olds.iter().zip(checked_olds).enumerate() {
         checked.plan.versions = Some(versions(index + 1));
-        let mut site = render((*old.tree).as_ref(), checked, None, Pending::none(), false)?;
+        let mut site = render(
+            (*old.tree).as_ref(),
+            checked,
+            None,
+            Pending::none(),
+            false,
+            &Default::default(),
+        )?;
         site.keep_version_links(&versions(index + 1));
         rendered_olds.push(site);
     }
-    let mut site = render(root, current, None, history, false)?;
+    let mut site = render(root, current, None, history, false, &Default::default())?;
     site.keep_version_links(&versions(0));
     let (mut build, _) = site.finish(project);
     let mut files = std::mem::take(&mut Arc::make_mut(&mut build.site).files);
@@ -628,7 +642,7 @@ fn build_here(root: &Path) -> Result<Build, BuildError> {
     let history = start_history(root, &project);
     let site = {
         let checked = check(&project, &content, findings);
-        render(root, checked, None, history, false)?
+        render(root, checked, None, history, false, &Default::default())?
     };
     Ok(site.finish(project).0)
 }
@@ -638,7 +652,8 @@ fn build_here(root: &Path) -> Result<Build, BuildError> {
 #[cfg(feature = "site")]
 pub fn build_reusing(root: &Path, previous: Option<Memo>) -> Result<(Build, Memo), BuildError> {
     let root = root.to_path_buf();
-    match contained(move || build_from(&root, previous, Errors::Render))? {
+    let whole = Arc::default();
+    match contained(move || build_from(&root, previous, Errors::Render, &whole))? {
         Rebuild::Built(built, memo) => Ok((built, memo)),
         // `Errors::Render` goes on to render whatever the check found.
         Rebuild::Stopped { .. } => unreachable!("a build that renders despite errors stopped"),
@@ -692,22 +707,39 @@ pub fn rebuild(root: &Path, previous: Option<Memo>) -> Result<Rebuild, BuildErro
     rebuild_until(root, previous, || false).unwrap_or_else(|| unreachable!("never replaced"))
 }
 
-/// [`rebuild`], given up (`None`) as soon as `replaced` says a newer one takes its place:
-/// a save made while the preview rebuilds is built at once, not after a slow rebuild.
+/// [`rebuild`], given up (`None`) as soon as `replaced` says a newer one takes its place,
+/// once the rebuild renders the whole site: a save made while the preview renders every
+/// page is built at once, not after a slow rebuild.
+///
+/// A rebuild that renders on top of `previous` runs to its end whatever `replaced` says
+/// (it is not asked): giving it up would drop the memo it took over, and the next
+/// rebuild would load, check and render every page again, many times what finishing
+/// this one costs.
 #[cfg(feature = "site")]
 pub(crate) fn rebuild_until(
     root: &Path,
     previous: Option<Memo>,
-    replaced: impl FnMut() -> bool,
+    mut replaced: impl FnMut() -> bool,
 ) -> Option<Result<Rebuild, BuildError>> {
     let root = root.to_path_buf();
-    contained_until(move || build_from(&root, previous, Errors::Stop), replaced)
+    let whole = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let renders_whole = Arc::clone(&whole);
+    contained_until(
+        move || build_from(&root, previous, Errors::Stop, &renders_whole),
+        move || whole.load(std::sync::atomic::Ordering::Relaxed) && replaced(),
+    )
 }
 
 /// Load and check reusing what `previous` read, then render reusing what it rendered,
-/// unless the check found errors and `errors` says to stop there.
+/// unless the check found errors and `errors` says to stop there. `whole` is set once
+/// the build is known to render every page (see [`rebuild_until`]).
 #[cfg(feature = "site")]
-fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Rebuild, BuildError> {
+fn build_from(
+    root: &Path,
+    previous: Option<Memo>,
+    errors: Errors,
+    whole: &Arc<std::sync::atomic::AtomicBool>,
+) -> Result<Rebuild, BuildError> {
     let Memo {
         mut fronts,
         mut data,
@@ -745,7 +777,7 @@ fn build_from(root: &Path, previous: Option<Memo>, errors: Errors) -> Result<Reb
                 },
             });
         }
-        render(root, checked, previous, history, search_later)?
+        render(root, checked, previous, history, search_later, whole)?
     };
     let (built, render) = site.finish(project);
     let memo = Memo {
@@ -786,7 +818,11 @@ fn render(
     previous: Option<crate::render::memo::RenderMemo>,
     history: Pending,
     search_later: bool,
+    whole: &Arc<std::sync::atomic::AtomicBool>,
 ) -> Result<RenderedSite, BuildError> {
+    if previous.is_none() {
+        whole.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let theme = crate::render::load_theme(root, checked.project)?;
     let plan = plan(&checked);
     let history = history.finish();
@@ -800,6 +836,7 @@ fn render(
         &history,
         previous.map(|mut memo| {
             memo.search_later = search_later;
+            memo.renders_whole = Some(Arc::clone(whole));
             memo
         }),
     )?;

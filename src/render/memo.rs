@@ -57,6 +57,9 @@ pub(crate) struct RenderMemo {
     /// Rebuilds on top of this memo leave the search index to
     /// [`RenderMemo::finish_search`] (see [`super::render`]); set by the caller.
     pub(crate) search_later: bool,
+    /// Raised by a rebuild on top of this memo when it renders every page after all (see
+    /// `pipeline::rebuild_until`); set by the caller.
+    pub(crate) renders_whole: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// The site's language, which the search index stems words in.
     pub(super) language: String,
 }

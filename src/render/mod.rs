@@ -89,7 +89,8 @@ pub(crate) fn load_theme(root: &Path, project: &Project) -> Result<Theme, ThemeE
 /// When `previous` says `search_later`, a rebuild on top of it leaves the site's search index as
 /// it was, for [`RenderMemo::finish_search`] to make: a preview sends its pages the reload
 /// first (the index of a 10,000-page site took as long as the rest of a rebuild of one
-/// page). A whole site's render makes its index at once.
+/// page). A whole site's render makes its index at once. When `previous` cannot be built
+/// on, its [`RenderMemo::renders_whole`] is raised before every page is rendered.
 pub(crate) fn render(
     project: &Project,
     content: &[ContentPage],
@@ -100,6 +101,9 @@ pub(crate) fn render(
     previous: Option<RenderMemo>,
 ) -> Result<Rendered, ThemeError> {
     let search_later = previous.as_ref().is_some_and(|memo| memo.search_later);
+    let renders_whole = previous
+        .as_ref()
+        .and_then(|memo| memo.renders_whole.clone());
     // The redirects are the plan's: a change of them (an alias, a default model) renders
     // the whole site rather than leave a redirect page of the previous build behind.
     let frame = hash_of((
@@ -167,7 +171,12 @@ pub(crate) fn render(
         search_pending,
     } = match rendered {
         Some(rendered) => rendered,
-        None => render_site(&site_data, plan, theme)?,
+        None => {
+            if let Some(flag) = renders_whole {
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            render_site(&site_data, plan, theme)?
+        }
     };
     Ok(Rendered {
         site: Arc::clone(&site),
@@ -185,6 +194,7 @@ pub(crate) fn render(
             rendered_pages,
             search_pending,
             search_later,
+            renders_whole: None,
             language: project.config.language.clone(),
         },
     })

@@ -76,19 +76,29 @@ impl Builder {
     /// so the findings go out at once. Findings only rendering can make (broken links)
     /// follow once the data is clean.
     ///
-    /// `replaced` is asked now and then whether a newer save takes this rebuild's place:
-    /// then it is given up at once, and nothing is reported.
+    /// `replaced` is asked now and then, once the rebuild renders every page, whether a
+    /// newer save takes its place: then it is given up at once, and nothing is reported.
+    /// A rebuild on top of the last one is never given up (see
+    /// [`crate::pipeline::rebuild_until`]).
     pub(super) fn rebuild(&mut self, state: &State, replaced: impl FnMut() -> bool) {
         let started = Instant::now();
         state.send(Event::Building);
-        let previous = self.memo.take();
-        let rebuilt =
-            match guarded(|| crate::pipeline::rebuild_until(&self.root, previous, replaced)) {
-                Ok(None) => return,
-                Ok(Some(Ok(rebuilt))) => rebuilt,
-                Ok(Some(Err(error))) => return self.report_failure(state, &error.to_string()),
-                Err(message) => return self.report_failure(state, &message),
-            };
+        // A rebuild given up for a newer save (see `rebuild_until`) took the memo with it:
+        // the next one starts from nothing, and still makes the search index after the
+        // reload.
+        let previous = self.memo.take().unwrap_or_else(|| {
+            let mut memo = crate::pipeline::Memo::default();
+            memo.search_later();
+            memo
+        });
+        let rebuilt = match guarded(|| {
+            crate::pipeline::rebuild_until(&self.root, Some(previous), replaced)
+        }) {
+            Ok(None) => return,
+            Ok(Some(Ok(rebuilt))) => rebuilt,
+            Ok(Some(Err(error))) => return self.report_failure(state, &error.to_string()),
+            Err(message) => return self.report_failure(state, &message),
+        };
         let (built, memo) = match rebuilt {
             Rebuild::Stopped {
                 project,
@@ -171,6 +181,106 @@ fn guarded<T>(stage: impl FnOnce() -> T) -> Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The example project (the repository's own) in a folder of its own.
+    fn example() -> tempfile::TempDir {
+        let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(repository.join("rasci.yaml"), dir.path().join("rasci.yaml")).unwrap();
+        for folder in ["data", "content", "themes"] {
+            for entry in walkdir::WalkDir::new(repository.join(folder)) {
+                let entry = entry.unwrap();
+                let to = dir
+                    .path()
+                    .join(entry.path().strip_prefix(repository).unwrap());
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(&to).unwrap();
+                } else {
+                    std::fs::copy(entry.path(), &to).unwrap();
+                }
+            }
+        }
+        dir
+    }
+
+    fn started(root: &Path) -> (Builder, State) {
+        let (built, memo) = crate::pipeline::build_reusing(root, None).unwrap();
+        let mut builder = Builder::new(root);
+        builder.first_build(memo, &built.findings, &built.project.sources);
+        let state = State::new(built.site, std::sync::Arc::from("[]"));
+        (builder, state)
+    }
+
+    fn edit(root: &Path, run: usize) {
+        let page = root.join("content/reading-the-matrix.md");
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, format!("{text}\nEdit number {run}.\n")).unwrap();
+    }
+
+    #[test]
+    fn a_newer_save_does_not_take_the_place_of_a_rebuild_on_the_last_one() {
+        let dir = example();
+        let (mut builder, state) = started(dir.path());
+        let all = builder.memo.as_ref().unwrap().rendered_pages();
+        edit(dir.path(), 1);
+        let mut asked = 0;
+        builder.rebuild(&state, || {
+            asked += 1;
+            true
+        });
+        assert_eq!(
+            asked, 0,
+            "a rebuild on the last one was offered to a newer save"
+        );
+        let memo = builder.memo.as_ref().expect("the rebuild's memo is kept");
+        assert!(
+            memo.rendered_pages() < all,
+            "{} of {all}",
+            memo.rendered_pages()
+        );
+        // The next save still renders only its page.
+        edit(dir.path(), 2);
+        builder.rebuild(&state, || true);
+        let memo = builder.memo.as_ref().unwrap();
+        assert!(
+            memo.rendered_pages() < all,
+            "{} of {all}",
+            memo.rendered_pages()
+        );
+    }
+
+    #[test]
+    fn a_rebuild_after_one_given_up_still_makes_the_search_index_after_the_reload() {
+        let dir = example();
+        let (mut builder, state) = started(dir.path());
+        // A whole rebuild (nothing to build on) is given up for a newer save.
+        builder.memo = None;
+        let mut asked = false;
+        builder.rebuild(&state, || {
+            asked = true;
+            true
+        });
+        if asked {
+            assert!(builder.memo.is_none(), "a rebuild given up left a memo");
+        }
+        builder.rebuild(&state, || false);
+        edit(dir.path(), 1);
+        builder.rebuild(&state, || false);
+        let memo = builder.memo.as_ref().unwrap();
+        assert!(memo.rendered_pages() > 0);
+        assert!(
+            memo.search_is_later(),
+            "the index is made before the reload again"
+        );
+        // ... and it was made: the site served has it.
+        assert!(!memo.search_pending(), "the index was never made");
+        let (site, _) = state.site();
+        assert!(
+            site.files
+                .keys()
+                .any(|path| crate::plan::urls::is_search_index(path))
+        );
+    }
 
     #[test]
     fn a_panic_in_a_rebuild_becomes_a_message() {
