@@ -37,8 +37,9 @@ pub struct LineCol {
 pub struct SourceFile {
     /// Path relative to the project root, with `/` separators, as shown in findings.
     pub(crate) path: String,
-    /// The text, with a leading UTF-8 byte-order mark removed.
-    pub(crate) text: String,
+    /// The text, with a leading UTF-8 byte-order mark removed. Shared: a preview's
+    /// rebuild takes the text of every unchanged file from the last load's.
+    pub(crate) text: std::sync::Arc<str>,
     /// Where each line starts, found the first time a position in the file is asked for:
     /// most files of a large site never are (only files with findings), and finding the
     /// lines of every file was a tenth of loading 10,000 pages.
@@ -46,10 +47,10 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub(crate) fn new(path: String, text: String) -> Self {
+    pub(crate) fn new(path: String, text: impl Into<std::sync::Arc<str>>) -> Self {
         SourceFile {
             path,
-            text,
+            text: text.into(),
             line_starts: std::sync::OnceLock::new(),
         }
     }
@@ -111,7 +112,7 @@ impl Sources {
         &self.root
     }
 
-    pub(crate) fn add(&mut self, path: String, text: String) -> FileId {
+    pub(crate) fn add(&mut self, path: String, text: impl Into<std::sync::Arc<str>>) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile::new(path, text));
         id
@@ -204,12 +205,33 @@ impl<V> PathMemo<V> {
         files: impl IntoIterator<Item = (&'p str, bool)>,
         mut fresh: impl FnMut(usize) -> Option<V>,
     ) {
-        let mut before = std::mem::take(&mut self.by_path);
-        for (index, (path, reused)) in files.into_iter().enumerate() {
-            let kept = before.remove(path).filter(|_| reused);
-            if let Some(value) = kept.or_else(|| fresh(index)) {
-                self.by_path.insert(path.to_string(), value);
+        // Renewed in place: after one save, a rebuild changes one entry of thousands, and
+        // making the map anew (a key allocated and hashed per file) was most of the cost.
+        let files: Vec<(&str, bool)> = files.into_iter().collect();
+        let mut held = 0;
+        for (index, &(path, reused)) in files.iter().enumerate() {
+            if reused && self.by_path.contains_key(path) {
+                held += 1;
+                continue;
             }
+            match fresh(index) {
+                Some(value) => {
+                    match self.by_path.get_mut(path) {
+                        Some(slot) => *slot = value,
+                        None => {
+                            self.by_path.insert(path.to_string(), value);
+                        }
+                    }
+                    held += 1;
+                }
+                None => {
+                    self.by_path.remove(path);
+                }
+            }
+        }
+        if self.by_path.len() != held {
+            let given: std::collections::HashSet<&str> = files.iter().map(|&(p, _)| p).collect();
+            self.by_path.retain(|path, _| given.contains(path.as_str()));
         }
     }
 }
@@ -219,8 +241,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_renewed_memo_holds_the_files_given_and_no_other() {
+        let mut memo = PathMemo::default();
+        memo.renew([("a", false), ("b", false), ("c", false)], |i| Some(i * 10));
+        assert_eq!(
+            (memo.get("a"), memo.get("b"), memo.len()),
+            (Some(&0), Some(&10), 3)
+        );
+        // `a` kept, `b` made anew, `c` not given (forgotten), `d` new, `e` not kept.
+        memo.renew(
+            [("a", true), ("b", false), ("d", false), ("e", false)],
+            |i| (i != 3).then_some(100 + i),
+        );
+        assert_eq!(memo.get("a"), Some(&0));
+        assert_eq!(memo.get("b"), Some(&101));
+        assert_eq!(memo.get("c"), None);
+        assert_eq!(memo.get("d"), Some(&102));
+        assert_eq!(memo.get("e"), None);
+        assert_eq!(memo.len(), 3);
+    }
+
+    #[test]
     fn line_col_counts_characters_from_one() {
-        let file = SourceFile::new("a".into(), "ab\r\ncé d\n".into());
+        let file = SourceFile::new("a".into(), "ab\r\ncé d\n");
         assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
         assert_eq!(file.line_col(4), LineCol { line: 2, column: 1 });
         // 'd' is after "cé " (é is two bytes)

@@ -329,7 +329,7 @@ fn refuse_broken(side: &Side, this: &Loaded, other: &Loaded) -> Result<(), DiffE
         .project
         .sources
         .files()
-        .map(|(_, file)| (file.path.as_str(), file.text.as_str()))
+        .map(|(_, file)| (file.path.as_str(), &*file.text))
         .collect();
     let sources = &this.project.sources;
     let mut files = Vec::new();
@@ -341,7 +341,7 @@ fn refuse_broken(side: &Side, this: &Loaded, other: &Loaded) -> Result<(), DiffE
         let changed = match &diagnostic.primary {
             Some(label) => {
                 let file = sources.get(label.span.file);
-                let changed = other_texts.get(file.path.as_str()) != Some(&file.text.as_str());
+                let changed = other_texts.get(file.path.as_str()) != Some(&&*file.text);
                 if changed && !files.contains(&file.path) {
                     files.push(file.path.clone());
                 }

@@ -338,20 +338,29 @@ pub(crate) fn load(
     // The files are read and their front matter parsed in parallel; everything that
     // reports a finding or depends on an earlier page (the encoding check, the slugs taken)
     // then runs in path order, so findings and pages come out as from a serial read.
-    let read: Vec<_> = match texts {
-        Some(texts) => texts.read_all(&paths, unsaved),
-        None => paths
-            .par_iter()
-            .map(|path| crate::load::files::read_bytes(path, unsaved))
-            .collect(),
+    let files = match texts {
+        Some(texts) => texts.add_all(&mut project.sources, &root, &paths, unsaved, findings)?,
+        None => {
+            let read: Vec<_> = paths
+                .par_iter()
+                .map(|path| crate::load::files::read_bytes(path, unsaved))
+                .collect();
+            let mut files = Vec::with_capacity(read.len());
+            for (path, bytes) in paths.iter().zip(read) {
+                // Shared with the data files: a page that is not UTF-8 text is a located
+                // finding.
+                let file = crate::load::files::add_source(
+                    &mut project.sources,
+                    &root,
+                    path,
+                    bytes?,
+                    findings,
+                );
+                files.extend(file);
+            }
+            files
+        }
     };
-    let mut files = Vec::with_capacity(read.len());
-    for (path, bytes) in paths.iter().zip(read) {
-        // Shared with the data files: a page that is not UTF-8 text is a located finding.
-        let file =
-            crate::load::files::add_source(&mut project.sources, &root, path, bytes?, findings);
-        files.extend(file);
-    }
     let sources = &project.sources;
     let fronts: Vec<_> = match memo {
         None => files

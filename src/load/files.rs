@@ -83,20 +83,28 @@ impl Stamp {
     }
 }
 
-/// The bytes of the files the last load read from the disk, by path, each with its
+/// The text of the files the last load read from the disk, by path, each with its
 /// [`Stamp`] taken before it was read: a file of the same stamp now is taken from here
-/// rather than read again (`serve` rebuilds on every save, and reading the 10,000 pages of
-/// a site again was a fifth of a rebuild). A file written between the stamp and the read
-/// has a new stamp by the next load, so it is read then. `serve` also forgets the files
-/// its watcher saw change (see [`TextMemo::forget`]).
+/// rather than read and checked again (`serve` rebuilds on every save, and reading the
+/// 10,000 pages of a site again was a fifth of a rebuild). The text is shared with the
+/// sources of the load that read it, not copied. A file written between the stamp and the
+/// read has a new stamp by the next load, so it is read then. `serve` also forgets the
+/// files its watcher saw change (see [`TextMemo::forget`]).
 #[derive(Debug, Default)]
 pub(crate) struct TextMemo {
-    by_path: std::collections::HashMap<PathBuf, (Stamp, Vec<u8>)>,
+    by_path: std::collections::HashMap<PathBuf, (Stamp, std::sync::Arc<str>)>,
 }
 
 /// Forgetting more paths than this at once forgets every file: a checkout of a branch
 /// changes thousands.
 const FORGET_ONE_BY_ONE: usize = 64;
+
+/// A file as [`TextMemo::add_all`] found it: its text remembered, or read (with its stamp
+/// before the read, `None` for an editor's text, which is never remembered).
+enum Found {
+    Kept(std::sync::Arc<str>),
+    Read(Option<Stamp>, Result<Vec<u8>, LoadError>),
+}
 
 impl TextMemo {
     /// How many files are remembered.
@@ -114,45 +122,70 @@ impl TextMemo {
             .retain(|path, _| !paths.iter().any(|gone| path.starts_with(gone)));
     }
 
-    /// Reads `paths` as [`read_bytes`] does, taking from the memo each file whose stamp
-    /// is the one remembered, and makes the memo hold this read's files.
-    pub(crate) fn read_all(
+    /// Adds the files at `paths` to `sources` in order, as [`read_source`] does, taking
+    /// the text of each file whose stamp is the one remembered from the memo, and makes
+    /// the memo hold this load's files. The ids of the files added; a file whose text is
+    /// not readable is a finding and has none.
+    pub(crate) fn add_all(
         &mut self,
+        sources: &mut Sources,
+        root: &Path,
         paths: &[PathBuf],
         unsaved: &Unsaved,
-    ) -> Vec<Result<Vec<u8>, LoadError>> {
+        findings: &mut Findings,
+    ) -> Result<Vec<FileId>, LoadError> {
         use rayon::prelude::*;
-        /// A file read: its stamp before the read, whether the memo had it, its bytes.
-        type Read = (Option<Stamp>, bool, Result<Vec<u8>, LoadError>);
-        let read: Vec<Read> = paths
+        let found: Vec<Found> = paths
             .par_iter()
             .map(|path| {
                 if unsaved.get(path).is_some() {
-                    return (None, false, read_bytes(path, unsaved));
+                    return Found::Read(None, read_bytes(path, unsaved));
                 }
                 let stamp = Stamp::of(path);
                 if let Some(stamp) = stamp
-                    && let Some((known, bytes)) = self.by_path.get(path)
+                    && let Some((known, text)) = self.by_path.get(path)
                     && *known == stamp
                 {
-                    return (Some(stamp), true, Ok(bytes.clone()));
+                    return Found::Kept(std::sync::Arc::clone(text));
                 }
-                (stamp, false, read_bytes(path, unsaved))
+                Found::Read(stamp, read_bytes(path, unsaved))
             })
             .collect();
-        // A file kept moves from the last memo; a file read anew is copied in.
-        let mut before = std::mem::take(&mut self.by_path);
-        for (path, (stamp, kept, bytes)) in paths.iter().zip(&read) {
-            let entry = if *kept {
-                before.remove(path)
-            } else {
-                stamp.zip(bytes.as_ref().ok().cloned())
-            };
-            if let Some(entry) = entry {
-                self.by_path.insert(path.clone(), entry);
+        // The memo is renewed in place: a rebuild after one save changes one entry.
+        let mut held = 0;
+        let mut files = Vec::with_capacity(paths.len());
+        for (path, found) in paths.iter().zip(found) {
+            match found {
+                Found::Kept(text) => {
+                    files.push(sources.add(relative(root, path), text));
+                    held += 1;
+                }
+                Found::Read(stamp, bytes) => {
+                    let file = add_source(sources, root, path, bytes?, findings);
+                    match stamp.zip(file) {
+                        Some((stamp, file)) => {
+                            let entry = (stamp, std::sync::Arc::clone(&sources.get(file).text));
+                            match self.by_path.get_mut(path) {
+                                Some(slot) => *slot = entry,
+                                None => {
+                                    self.by_path.insert(path.clone(), entry);
+                                }
+                            }
+                            held += 1;
+                        }
+                        None => {
+                            self.by_path.remove(path);
+                        }
+                    }
+                    files.extend(file);
+                }
             }
         }
-        read.into_iter().map(|(_, _, bytes)| bytes).collect()
+        if self.by_path.len() != held {
+            let loaded: std::collections::HashSet<&PathBuf> = paths.iter().collect();
+            self.by_path.retain(|path, _| loaded.contains(path));
+        }
+        Ok(files)
     }
 }
 
@@ -237,6 +270,8 @@ impl Unsaved {
 #[cfg(test)]
 mod tests {
     use super::{TextMemo, Unsaved};
+    use crate::diagnostic::Findings;
+    use crate::source::Sources;
 
     /// A file of the stamp remembered is taken from the memo, not read; one the watcher
     /// saw change, or of another stamp, is read from the disk.
@@ -250,31 +285,47 @@ mod tests {
         let paths = [a.clone(), b.clone()];
         let unsaved = Unsaved::default();
         let mut memo = TextMemo::default();
-        let read = |memo: &mut TextMemo| -> Vec<Vec<u8>> {
-            memo.read_all(&paths, &unsaved)
+        let read = |memo: &mut TextMemo, unsaved: &Unsaved| -> Vec<String> {
+            let mut sources = Sources::new(dir.path());
+            let mut findings = Findings::default();
+            let files = memo
+                .add_all(&mut sources, dir.path(), &paths, unsaved, &mut findings)
+                .unwrap();
+            files
                 .into_iter()
-                .map(Result::unwrap)
+                .map(|file| sources.get(file).text.to_string())
                 .collect()
         };
-        assert_eq!(read(&mut memo), [b"alpha".to_vec(), b"beta".to_vec()]);
+        assert_eq!(read(&mut memo, &unsaved), ["alpha", "beta"]);
         assert_eq!(memo.len(), 2);
         // What the memo holds is what a file of the same stamp gives: it is not read.
-        memo.by_path.get_mut(&a).unwrap().1 = b"ALPHA".to_vec();
-        assert_eq!(read(&mut memo)[0], b"ALPHA");
+        memo.by_path.get_mut(&a).unwrap().1 = "ALPHA".into();
+        assert_eq!(read(&mut memo, &unsaved)[0], "ALPHA");
         // Forgotten (the watcher saw it change): read again.
         memo.forget(std::slice::from_ref(&a));
-        assert_eq!(read(&mut memo)[0], b"alpha");
+        assert_eq!(read(&mut memo, &unsaved)[0], "alpha");
         // Another stamp (here another size): read again.
-        memo.by_path.get_mut(&b).unwrap().1 = b"BETA".to_vec();
+        memo.by_path.get_mut(&b).unwrap().1 = "BETA".into();
         std::fs::write(&b, "beta, longer").unwrap();
-        assert_eq!(read(&mut memo)[1], b"beta, longer");
+        assert_eq!(read(&mut memo, &unsaved)[1], "beta, longer");
+        // A file no longer loaded is forgotten.
+        assert_eq!(memo.len(), 2);
+        let mut sources = Sources::new(dir.path());
+        memo.add_all(
+            &mut sources,
+            dir.path(),
+            &paths[..1],
+            &unsaved,
+            &mut Findings::default(),
+        )
+        .unwrap();
+        assert_eq!(memo.len(), 1);
         // A folder forgets what is under it; an editor's text is never remembered.
         memo.forget(&[dir.path().to_path_buf()]);
         assert_eq!(memo.len(), 0);
         let mut editor = Unsaved::default();
         editor.set(a.clone(), "unsaved".into());
-        let read = memo.read_all(&paths, &editor);
-        assert_eq!(read[0].as_ref().unwrap(), b"unsaved");
+        assert_eq!(read(&mut memo, &editor)[0], "unsaved");
         assert_eq!(memo.len(), 1);
     }
 }

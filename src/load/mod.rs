@@ -251,7 +251,7 @@ pub(crate) struct RememberedData {
     file: FileId,
     kind: DataKind,
     /// The text the file was parsed from.
-    text: String,
+    text: std::sync::Arc<str>,
     data: DataFile,
 }
 

@@ -136,7 +136,7 @@ pub(super) fn frame_hash(
         std::hash::Hash::hash(&source.path, &mut hasher);
         let text = match bodies.get(&file) {
             Some(&body_start) => &source.text[..body_start],
-            None => source.text.as_str(),
+            None => &*source.text,
         };
         std::hash::Hash::hash(text, &mut hasher);
     }
@@ -245,8 +245,12 @@ pub(super) fn rerender_changed(
     // Each page is rendered, laid out, compared with the page it replaces and indexed for
     // search on its own; one task per page, since a scope page listing thousands of
     // guides takes as long as hundreds of others.
-    // The tree depends on the frame only, which is the same as the memo's.
-    let nav_on_demand = layout::nav_script(plan).len() > layout::NAV_EAGER_MAX;
+    // The tree depends on the frame only, which is the same as the memo's: the previous
+    // site's script of it is the one this build would make.
+    let nav_on_demand = site
+        .files
+        .get(crate::plan::urls::NAV_SCRIPT)
+        .is_some_and(|script| script.len() > layout::NAV_EAGER_MAX);
     let fresh: Vec<Option<Redone>> = redo
         .par_iter()
         .with_max_len(1)
