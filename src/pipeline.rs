@@ -114,6 +114,39 @@ pub(crate) struct Checked<'p> {
     reported_links: Vec<Span>,
     /// The plan stage's result, made once per check (see [`plan`]).
     plan: crate::plan::SitePlan,
+    /// What the plan was made from, when it may be kept for the next check (see
+    /// [`PlanMemo`]).
+    #[cfg_attr(not(feature = "site"), allow(dead_code))]
+    plan_key: Option<u64>,
+}
+
+/// The plan of the last check, kept for the next one in the same process (`serve`): a
+/// save that changes the text of a page but not its front matter, nor any data file or
+/// the config, leaves every page, address and navigation entry where it was, and planning
+/// 10,000 pages again was a quarter of such a rebuild.
+pub(crate) struct PlanMemo {
+    key: u64,
+    plan: crate::plan::SitePlan,
+}
+
+/// Everything the plan is made from: the config and data files whole and each content
+/// page up to the end of its front matter, by path. Page bodies are not read by the plan
+/// (their headings are checked from the built pages).
+fn plan_key(project: &Project, content: &[ContentPage]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    let bodies: std::collections::HashMap<crate::source::FileId, usize> = content
+        .iter()
+        .map(|page| (page.file, page.body_start))
+        .collect();
+    for (file, source) in project.sources.files() {
+        source.path.hash(&mut hasher);
+        match bodies.get(&file) {
+            Some(&body_start) => source.text[..body_start].hash(&mut hasher),
+            None => source.text.hash(&mut hasher),
+        }
+    }
+    hasher.finish()
 }
 
 /// How many times this thread ran each stage, so tests can tell that a rebuild resolves
@@ -125,6 +158,8 @@ pub struct StageRuns {
     pub checks: usize,
     /// Runs of the render stage.
     pub renders: usize,
+    /// Plans made anew rather than taken from the last check (see [`PlanMemo`]).
+    pub plans: usize,
 }
 
 thread_local! {
@@ -132,6 +167,7 @@ thread_local! {
         Cell::new(StageRuns {
             checks: 0,
             renders: 0,
+            plans: 0,
         })
     };
 }
@@ -157,7 +193,7 @@ pub(crate) fn check<'p>(
     content: &'p [ContentPage],
     findings: Findings,
 ) -> Checked<'p> {
-    check_remembering(project, content, findings, None)
+    check_remembering(project, content, findings, None, None)
 }
 
 /// [`check`] of an earlier version that `build` publishes with a Changes page: that
@@ -171,18 +207,20 @@ fn check_version<'p>(
     content: &'p [ContentPage],
     findings: Findings,
 ) -> Checked<'p> {
-    check_planned(project, content, findings, None, true)
+    check_planned(project, content, findings, None, None, true)
 }
 
 /// [`check`], taking the links of pages whose Markdown did not change from `links` and
-/// leaving this check's there (see [`LinkMemo`]).
+/// leaving this check's there (see [`LinkMemo`]), and taking the plan from `plans` when
+/// it was made from the same inputs (see [`PlanMemo`]; the caller puts it back).
 fn check_remembering<'p>(
     project: &'p Project,
     content: &'p [ContentPage],
     findings: Findings,
     links: Option<&mut LinkMemo>,
+    plans: Option<&mut Option<PlanMemo>>,
 ) -> Checked<'p> {
-    check_planned(project, content, findings, links, false)
+    check_planned(project, content, findings, links, plans, false)
 }
 
 /// [`check_remembering`], with the Changes page planned when `changes` says the build
@@ -192,6 +230,7 @@ fn check_planned<'p>(
     content: &'p [ContentPage],
     mut findings: Findings,
     links: Option<&mut LinkMemo>,
+    plans: Option<&mut Option<PlanMemo>>,
     changes: bool,
 ) -> Checked<'p> {
     count(|runs| runs.checks += 1);
@@ -203,7 +242,20 @@ fn check_planned<'p>(
     // judged from the plan (links to its pages, addresses claimed twice) without
     // rendering, so plain `check` finds what `build` would, and `check.rules` applies to
     // those findings too.
-    let mut plan = crate::plan::SitePlan::new(project, content);
+    let plan_key = plans
+        .as_ref()
+        .filter(|_| !changes)
+        .map(|_| plan_key(project, content));
+    let remembered = plans
+        .and_then(Option::take)
+        .filter(|memo| Some(memo.key) == plan_key);
+    let mut plan = match remembered {
+        Some(memo) => memo.plan,
+        None => {
+            count(|runs| runs.plans += 1);
+            crate::plan::SitePlan::new(project, content)
+        }
+    };
     if changes {
         plan.plan_changes(project, content);
     }
@@ -235,6 +287,7 @@ fn check_planned<'p>(
         source_links,
         reported_links,
         plan,
+        plan_key,
     }
 }
 
@@ -272,7 +325,8 @@ pub fn check_unsaved(
         None,
         unsaved,
     )?;
-    let findings = check_remembering(&project, &content, findings, Some(&mut memo.links)).findings;
+    let findings =
+        check_remembering(&project, &content, findings, Some(&mut memo.links), None).findings;
     Ok((project, content, findings))
 }
 
@@ -298,6 +352,7 @@ pub struct Memo {
     data: DataMemo,
     links: LinkMemo,
     texts: crate::load::files::TextMemo,
+    plan: Option<PlanMemo>,
     render: Option<crate::render::memo::RenderMemo>,
     /// Rebuilds from this memo leave the search index to [`Memo::finish_search`].
     search_later: bool,
@@ -616,6 +671,7 @@ fn contained_until<T: Send + 'static>(
         let ran = StageRuns {
             checks: after.checks - before.checks,
             renders: after.renders - before.renders,
+            plans: after.plans - before.plans,
         };
         (result, ran)
     };
@@ -624,6 +680,7 @@ fn contained_until<T: Send + 'static>(
             count(|runs| {
                 runs.checks += ran.checks;
                 runs.renders += ran.renders;
+                runs.plans += ran.plans;
             });
             Some(result)
         }
@@ -745,6 +802,7 @@ fn build_from(
         mut data,
         mut links,
         mut texts,
+        plan: mut plans,
         render: previous,
         search_later,
     } = previous.unwrap_or_default();
@@ -761,9 +819,15 @@ fn build_from(
     )?;
     let history = start_history(root, &project);
     let site = {
-        let checked = check_remembering(&project, &content, findings, Some(&mut links));
+        let checked = check_remembering(
+            &project,
+            &content,
+            findings,
+            Some(&mut links),
+            Some(&mut plans),
+        );
         if errors == Errors::Stop && checked.findings.errors() > 0 {
-            let findings = checked.findings;
+            let (findings, plan) = checked.into_findings_and_plan();
             return Ok(Rebuild::Stopped {
                 project,
                 findings,
@@ -772,6 +836,7 @@ fn build_from(
                     data,
                     links,
                     texts,
+                    plan,
                     render: previous,
                     search_later,
                 },
@@ -779,12 +844,15 @@ fn build_from(
         }
         render(root, checked, previous, history, search_later, whole)?
     };
+    let mut site = site;
+    let plan = site.plan.take();
     let (built, render) = site.finish(project);
     let memo = Memo {
         fronts,
         data,
         links,
         texts,
+        plan,
         render: Some(render),
         search_later,
     };
@@ -799,6 +867,20 @@ struct RenderedSite {
     rendered: crate::render::Rendered,
     source_links: Vec<SourceLink>,
     reported_links: Vec<Span>,
+    /// The plan, for the next check to take when nothing it was made from changed.
+    plan: Option<PlanMemo>,
+}
+
+#[cfg(feature = "site")]
+impl Checked<'_> {
+    /// The findings, and the plan for the next check (see [`PlanMemo`]).
+    fn into_findings_and_plan(self) -> (Findings, Option<PlanMemo>) {
+        let plan = self.plan_key.map(|key| PlanMemo {
+            key,
+            plan: self.plan,
+        });
+        (self.findings, plan)
+    }
 }
 
 /// The plan stage: every page of the site, its URL, navigation, breadcrumb and switcher
@@ -844,10 +926,13 @@ fn render(
         mut findings,
         source_links,
         reported_links,
+        plan,
+        plan_key,
         ..
     } = checked;
     findings.extend(rendered.memo.page_findings().cloned());
     Ok(RenderedSite {
+        plan: plan_key.map(|key| PlanMemo { key, plan }),
         findings,
         rendered,
         source_links,
@@ -876,6 +961,7 @@ impl RenderedSite {
             rendered,
             source_links,
             reported_links,
+            ..
         } = self;
         // A workbook over the format's limits is left out of the site and reported at the
         // data (`output/limit`); the theme's links to it are that finding, not another.

@@ -30,6 +30,7 @@ fn runs_of<T>(work: impl FnOnce() -> T) -> (T, StageRuns) {
     let runs = StageRuns {
         checks: after.checks - before.checks,
         renders: after.renders - before.renders,
+        plans: after.plans - before.plans,
     };
     (result, runs)
 }
@@ -104,7 +105,8 @@ fn checking_runs_no_render() {
         runs,
         StageRuns {
             checks: 1,
-            renders: 0
+            renders: 0,
+            plans: 1,
         }
     );
     assert_eq!(checked.1.errors(), 0);
@@ -118,17 +120,19 @@ fn a_rebuild_checks_once_and_renders_from_that_check() {
     let once = StageRuns {
         checks: 1,
         renders: 1,
+        plans: 1,
     };
     assert_eq!(runs, once);
 
-    // A text edit: checked once, rendered once, from the previous memo.
+    // A text edit: checked once, rendered once, from the previous memo; planned not at
+    // all, since no front matter, data file or config changed.
     edit(
         &root.join("content/submission-guidelines.md"),
         "P1",
         "P1 (urgent)",
     );
     let (rebuilt, runs) = runs_of(|| pipeline::rebuild(&root, Some(memo)).unwrap());
-    assert_eq!(runs, once);
+    assert_eq!(runs, StageRuns { plans: 0, ..once });
     let Rebuild::Built(built, memo) = rebuilt else {
         panic!("a clean project is rendered");
     };
@@ -147,7 +151,8 @@ fn a_rebuild_checks_once_and_renders_from_that_check() {
         runs,
         StageRuns {
             checks: 1,
-            renders: 0
+            renders: 0,
+            plans: 1,
         }
     );
     let Rebuild::Stopped {
