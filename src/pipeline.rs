@@ -384,6 +384,14 @@ impl Memo {
         self.search_later
     }
 
+    /// Says that a watcher reports every change of the project's input folders to
+    /// [`Memo::forget_files`] from now on (including a lost track of them, as the folders
+    /// themselves): the next loads take the pages it did not report from this memo
+    /// without walking the content folder or reading their stamps.
+    pub fn watched(&mut self) {
+        self.texts.watched();
+    }
+
     /// Forgets what the last load read of the files at `paths` (absolute, or folders
     /// holding them), which a watcher saw change: the next load reads them again whatever
     /// their stamps say.

@@ -9,6 +9,7 @@ use crate::source::{FileId, PathMemo, Sources, Span};
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// The folder holding the Markdown pages, relative to the project root.
 pub(crate) const CONTENT_DIR: &str = "content";
@@ -315,6 +316,27 @@ fn remembered_front(
     Some((front, remembered.head.len()))
 }
 
+/// The files under the content folder `dir` as [`crate::load::walk::walk`] finds them,
+/// and the links it refused; with a memo, taken from its last walk where the watcher
+/// says nothing changed there (see [`crate::load::files::TextMemo::last_walk`]).
+fn walk_pages(
+    root: &Path,
+    dir: &Path,
+    texts: Option<&mut crate::load::files::TextMemo>,
+) -> Result<(Vec<PathBuf>, Vec<crate::load::walk::Refused>), crate::load::files::LoadError> {
+    let Some(texts) = texts else {
+        let (found, refused) = crate::load::walk::walk(root, dir)?;
+        return Ok((found.into_iter().map(|f| f.path).collect(), refused));
+    };
+    if let Some(files) = texts.last_walk(dir) {
+        return Ok((files, Vec::new()));
+    }
+    let walked = crate::load::walk::walk_noting_links(root, dir)?;
+    let files: Vec<PathBuf> = walked.files.into_iter().map(|f| f.path).collect();
+    texts.keep_walk(dir, &files, walked.links);
+    Ok((files, walked.refused))
+}
+
 /// Reads every `content/**/*.md` in path order. A page whose front matter cannot be read
 /// is reported and left out; the rest of the site still renders, so one run shows all
 /// findings. With a `memo`, front matter is taken from it where the page's has not
@@ -323,16 +345,15 @@ pub(crate) fn load(
     project: &mut Project,
     findings: &mut Findings,
     memo: Option<&mut FrontMemo>,
-    texts: Option<&mut crate::load::files::TextMemo>,
+    mut texts: Option<&mut crate::load::files::TextMemo>,
     unsaved: &crate::load::files::Unsaved,
 ) -> Result<Vec<ContentPage>, crate::load::files::LoadError> {
     let root = project.sources.root().to_path_buf();
     let dir = root.join(CONTENT_DIR);
-    let (found, refused) = crate::load::walk::walk(&root, &dir)?;
+    let (found, refused) = walk_pages(&root, &dir, texts.as_deref_mut())?;
     crate::load::walk::report(&root, &refused, &mut project.sources, findings);
     let paths: Vec<_> = found
         .into_iter()
-        .map(|f| f.path)
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     // The files are read and their front matter parsed in parallel; everything that
@@ -755,5 +776,109 @@ fn check_models<'a>(
             },
         );
         findings.push(diagnostic);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::walk_pages;
+    use crate::diagnostic::Findings;
+    use crate::load::files::{TextMemo, Unsaved};
+    use crate::source::Sources;
+
+    /// With a watcher, the content folder is walked again and its files read only when
+    /// the watcher reported a path there that the last walk did not find, or that is gone.
+    #[test]
+    fn a_watched_memo_walks_and_reads_only_what_the_watcher_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let content = root.join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        let a = content.join("a.md");
+        std::fs::write(&a, "alpha").unwrap();
+        let mut memo = TextMemo::default();
+        memo.watched();
+        let load = |memo: &mut TextMemo| -> Vec<(String, String)> {
+            let (paths, _) = walk_pages(root, &content, Some(&mut *memo)).unwrap();
+            let mut sources = Sources::new(root);
+            let files = memo
+                .add_all(
+                    &mut sources,
+                    root,
+                    &paths,
+                    &Unsaved::default(),
+                    &mut Findings::default(),
+                )
+                .unwrap();
+            files
+                .into_iter()
+                .map(|f| (sources.path(f).to_string(), sources.get(f).text.to_string()))
+                .collect()
+        };
+        let pair = |path: &str, text: &str| (path.to_string(), text.to_string());
+        assert_eq!(load(&mut memo), [pair("content/a.md", "alpha")]);
+        // Not reported: neither walked nor read (a file made without the watcher seeing
+        // it does not show, a file changed keeps its last text).
+        std::fs::write(content.join("b.md"), "beta").unwrap();
+        std::fs::write(&a, "ALPHA").unwrap();
+        assert_eq!(load(&mut memo), [pair("content/a.md", "alpha")]);
+        // A change reported: read again, not walked.
+        memo.forget(std::slice::from_ref(&a));
+        assert_eq!(load(&mut memo), [pair("content/a.md", "ALPHA")]);
+        // A new file reported: walked again.
+        memo.forget(&[content.join("b.md")]);
+        assert_eq!(
+            load(&mut memo),
+            [pair("content/a.md", "ALPHA"), pair("content/b.md", "beta")]
+        );
+        // A file gone: walked again.
+        std::fs::remove_file(&a).unwrap();
+        memo.forget(std::slice::from_ref(&a));
+        assert_eq!(load(&mut memo), [pair("content/b.md", "beta")]);
+        // Without a watcher, every load walks and reads the stamps.
+        let mut unwatched = TextMemo::default();
+        assert_eq!(load(&mut unwatched), [pair("content/b.md", "beta")]);
+        std::fs::write(content.join("c.md"), "gamma").unwrap();
+        std::fs::write(content.join("b.md"), "beta, longer").unwrap();
+        assert_eq!(
+            load(&mut unwatched),
+            [
+                pair("content/b.md", "beta, longer"),
+                pair("content/c.md", "gamma")
+            ]
+        );
+    }
+
+    /// A page reached through a symbolic link may change without an event for its own
+    /// path: a walk that met a link is not kept, and stamps are read again.
+    #[cfg(unix)]
+    #[test]
+    fn a_watched_memo_with_a_linked_page_still_reads_the_stamps() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let content = root.join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        let target = root.join("shared.md");
+        std::fs::write(&target, "one").unwrap();
+        std::os::unix::fs::symlink(&target, content.join("linked.md")).unwrap();
+        let mut memo = TextMemo::default();
+        memo.watched();
+        let load = |memo: &mut TextMemo| -> String {
+            let (paths, _) = walk_pages(root, &content, Some(&mut *memo)).unwrap();
+            let mut sources = Sources::new(root);
+            let files = memo
+                .add_all(
+                    &mut sources,
+                    root,
+                    &paths,
+                    &Unsaved::default(),
+                    &mut Findings::default(),
+                )
+                .unwrap();
+            sources.get(files[0]).text.to_string()
+        };
+        assert_eq!(load(&mut memo), "one");
+        std::fs::write(&target, "two, longer").unwrap();
+        assert_eq!(load(&mut memo), "two, longer");
     }
 }

@@ -27,10 +27,29 @@ pub(crate) struct Refused {
 /// The files under `dir` in path order, and the links refused on the way. Nothing when
 /// `dir` is absent.
 pub(crate) fn walk(root: &Path, dir: &Path) -> Result<(Vec<Found>, Vec<Refused>), LoadError> {
+    walk_noting_links(root, dir).map(|walked| (walked.files, walked.refused))
+}
+
+/// What [`walk_noting_links`] found.
+pub(crate) struct Walked {
+    pub(crate) files: Vec<Found>,
+    pub(crate) refused: Vec<Refused>,
+    /// Whether a symbolic link was followed (or refused) on the way: a file reached
+    /// through one may change without an event for the path the walk gave.
+    pub(crate) links: bool,
+}
+
+/// [`walk`], telling whether it met a symbolic link.
+pub(crate) fn walk_noting_links(root: &Path, dir: &Path) -> Result<Walked, LoadError> {
     let mut files = Vec::new();
     let mut refused = Vec::new();
+    let mut links = false;
     if std::fs::symlink_metadata(dir).is_err() {
-        return Ok((files, refused));
+        return Ok(Walked {
+            files,
+            refused,
+            links,
+        });
     }
     let canonical_root = root
         .canonicalize()
@@ -42,8 +61,13 @@ pub(crate) fn walk(root: &Path, dir: &Path) -> Result<(Vec<Found>, Vec<Refused>)
                 path: dir.to_path_buf(),
                 reason: format!("it leads outside the project, to {}", target.display()),
             });
-            return Ok((files, refused));
+            return Ok(Walked {
+                files,
+                refused,
+                links: true,
+            });
         }
+        Ok(target) if dir.is_absolute() && target != dir => links = true,
         _ => {}
     }
     let mut outside = Vec::new();
@@ -55,6 +79,7 @@ pub(crate) fn walk(root: &Path, dir: &Path) -> Result<(Vec<Found>, Vec<Refused>)
             if !entry.path_is_symlink() {
                 return true;
             }
+            links = true;
             match entry.path().canonicalize() {
                 Ok(target) if target.starts_with(&canonical_root) => true,
                 Ok(target) => {
@@ -109,7 +134,12 @@ pub(crate) fn walk(root: &Path, dir: &Path) -> Result<(Vec<Found>, Vec<Refused>)
     }
     refused.extend(outside);
     refused.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, refused))
+    links |= !refused.is_empty();
+    Ok(Walked {
+        files,
+        refused,
+        links,
+    })
 }
 
 /// Reports each refused link as a finding at the link.

@@ -252,6 +252,8 @@ fn folder_id(path: &Path) -> Option<FolderId> {
 /// are reported and otherwise ignored.
 fn relevant(root: &Path, batch: DebounceEventResult) -> Vec<PathBuf> {
     match batch {
+        // The watcher lost track (its queue overflowed): any file may have changed.
+        Ok(events) if events.iter().any(|e| e.need_rescan()) => every_input(),
         Ok(events) => events
             .iter()
             .filter(|e| changes_content(e))
@@ -264,9 +266,19 @@ fn relevant(root: &Path, batch: DebounceEventResult) -> Vec<PathBuf> {
             for error in errors {
                 eprintln!("warning: watching for changes: {error}");
             }
-            Vec::new()
+            every_input()
         }
     }
+}
+
+/// The config and every input folder: what a batch reports when the watcher may have
+/// missed changes, so the next rebuild reads every file again (see
+/// `pipeline::Memo::watched`).
+fn every_input() -> Vec<PathBuf> {
+    std::iter::once(crate::config::CONFIG_FILE)
+        .chain(INPUT_DIRS)
+        .map(PathBuf::from)
+        .collect()
 }
 
 /// Reading a file changes nothing; closing one written to is a save.
@@ -332,6 +344,31 @@ fn is_editor_file(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_watcher_that_lost_track_reports_every_input() {
+        use notify::event::{EventKind, Flag};
+        let root = Path::new("/project");
+        let saved = notify::Event::new(EventKind::Any).add_path(root.join("content/a.md"));
+        let batch = |events: Vec<notify::Event>| -> DebounceEventResult {
+            Ok(events
+                .into_iter()
+                .map(|e| DebouncedEvent::new(e, std::time::Instant::now()))
+                .collect())
+        };
+        assert_eq!(
+            relevant(root, batch(vec![saved.clone()])),
+            [PathBuf::from("content/a.md")]
+        );
+        let every = every_input();
+        assert!(every.contains(&PathBuf::from("rasci.yaml")));
+        assert!(every.contains(&PathBuf::from("content")));
+        assert!(every.contains(&PathBuf::from("data")));
+        let overflow = notify::Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        assert_eq!(relevant(root, batch(vec![saved, overflow])), every);
+        let failed: DebounceEventResult = Err(vec![notify::Error::generic("queue lost")]);
+        assert_eq!(relevant(root, failed), every);
+    }
 
     #[test]
     fn inputs_are_the_config_and_input_folders() {
