@@ -112,6 +112,11 @@ impl Sources {
         &self.root
     }
 
+    /// Makes room for `more` files, added one by one next.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        self.files.reserve(more);
+    }
+
     pub(crate) fn add(&mut self, path: String, text: impl Into<std::sync::Arc<str>>) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile::new(path, text));

@@ -359,6 +359,7 @@ pub(crate) fn load(
     // The files are read and their front matter parsed in parallel; everything that
     // reports a finding or depends on an earlier page (the encoding check, the slugs taken)
     // then runs in path order, so findings and pages come out as from a serial read.
+    project.sources.reserve(paths.len());
     let files = match texts {
         Some(texts) => texts.add_all(&mut project.sources, &root, &paths, unsaved, findings)?,
         None => {
@@ -415,8 +416,8 @@ pub(crate) fn load(
         }
     };
     // Slug to the page that has it first, for pages that would share one URL.
-    let mut taken: HashMap<String, FileId> = HashMap::new();
-    let mut pages = Vec::new();
+    let mut taken: HashMap<String, FileId> = HashMap::with_capacity(files.len());
+    let mut pages = Vec::with_capacity(files.len());
     for (file, front) in files.into_iter().zip(fronts) {
         let relative = project.sources.path(file).to_string();
         let name = relative
