@@ -138,10 +138,13 @@ fn drop_aside<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
-/// Everything the plan is made from: the config and data files whole and each content
-/// page up to the end of its front matter, by path. Page bodies are not read by the plan
+/// Everything the plan is made from: the config, the data files of the kinds it reads
+/// (the parties, scopes, models and frameworks that have pages; not the tasks, their
+/// summaries, flows, systems and conditions, which only fill pages) and each content page
+/// up to the end of its front matter, by path. Page bodies are not read by the plan
 /// (their headings are checked from the built pages).
 fn plan_key(project: &Project, content: &[ContentPage]) -> u64 {
+    use crate::model::DataKind;
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     let bodies: std::collections::HashMap<crate::source::FileId, usize> = content
@@ -150,8 +153,19 @@ fn plan_key(project: &Project, content: &[ContentPage]) -> u64 {
         .collect();
     for (file, source) in project.sources.files() {
         source.path.hash(&mut hasher);
+        let unplanned = crate::load::kinds::of_path(&source.path).is_some_and(|kind| {
+            matches!(
+                kind,
+                DataKind::Tasks
+                    | DataKind::Summaries
+                    | DataKind::Flows
+                    | DataKind::Systems
+                    | DataKind::Conditions
+            )
+        });
         match bodies.get(&file) {
             Some(&body_start) => source.text[..body_start].hash(&mut hasher),
+            None if unplanned => {}
             None => source.text.hash(&mut hasher),
         }
     }
