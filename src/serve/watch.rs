@@ -194,7 +194,9 @@ impl Contents {
                 })
             };
             let before = self.seen.insert(path.clone(), now);
-            changed |= full.is_dir() || before != Some(now);
+            // A folder (made, moved or removed whole, which may come as one event for the
+            // folder and none for its files) or a file gone always counts.
+            changed |= now.is_none() || before != Some(now);
         }
         changed
     }
@@ -397,6 +399,19 @@ mod tests {
         std::fs::remove_file(root.path().join(&file)).unwrap();
         assert!(contents.changed(root.path(), std::slice::from_ref(&file)));
         assert!(!contents.changed(root.path(), &[]));
+    }
+
+    #[test]
+    fn a_folder_removed_whole_is_a_change() {
+        let root = tempfile::tempdir().unwrap();
+        let folder = PathBuf::from("content/bulk");
+        std::fs::create_dir_all(root.path().join(&folder)).unwrap();
+        std::fs::write(root.path().join("content/bulk/page.md"), "text").unwrap();
+        let mut contents = Contents::default();
+        contents.seed(root.path());
+        assert!(contents.changed(root.path(), std::slice::from_ref(&folder)));
+        std::fs::remove_dir_all(root.path().join(&folder)).unwrap();
+        assert!(contents.changed(root.path(), std::slice::from_ref(&folder)));
     }
 
     #[test]

@@ -491,3 +491,42 @@ fn a_search_right_after_a_reload_finds_the_words_just_saved() {
     assert_eq!(holding.len(), 1, "the new word in one word shard");
     stop(server);
 }
+
+/// Pages come, change and go with the folders that hold them, whatever events the
+/// watcher gives for them: a folder removed whole may come as one event for the folder.
+#[test]
+fn pages_follow_folders_made_and_removed_while_serving() {
+    let project = example_copy();
+    let root = project.path();
+    let server = start(root);
+    let port = server.port;
+    let mut events = Events::open(port);
+    events.wait_for("findings", |_| true);
+    let folder = root.join("content/extra");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("inner.md"),
+        "---\ntitle: Inner\n---\n\nThe inner words.\n",
+    )
+    .unwrap();
+    events.wait_for("reload", |_| true);
+    let page = get(port, "/cloud/extra/inner/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("The inner words."));
+    // Changed in place: the text the watcher reported is read again.
+    std::fs::write(
+        folder.join("inner.md"),
+        "---\ntitle: Inner\n---\n\nThe inner words, changed.\n",
+    )
+    .unwrap();
+    events.wait_for("reload", |_| true);
+    assert!(
+        get(port, "/cloud/extra/inner/")
+            .body
+            .contains("The inner words, changed.")
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
+    events.wait_for("reload", |_| true);
+    assert_eq!(get(port, "/cloud/extra/inner/").status, 404);
+    stop(server);
+}
