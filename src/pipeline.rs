@@ -181,7 +181,7 @@ pub struct StageRuns {
     pub checks: usize,
     /// Runs of the render stage.
     pub renders: usize,
-    /// Plans made anew rather than taken from the last check (see [`PlanMemo`]).
+    /// Plans made anew rather than taken from the last check (see `PlanMemo`).
     pub plans: usize,
 }
 
