@@ -195,6 +195,17 @@ thread_local! {
     };
 }
 
+impl StageRuns {
+    /// The runs made since `before` was read.
+    pub fn since(self, before: StageRuns) -> StageRuns {
+        StageRuns {
+            checks: self.checks - before.checks,
+            renders: self.renders - before.renders,
+            plans: self.plans - before.plans,
+        }
+    }
+}
+
 /// The stages run on this thread so far (see [`StageRuns`]).
 pub fn stage_runs() -> StageRuns {
     STAGE_RUNS.with(Cell::get)
@@ -700,13 +711,7 @@ fn contained_until<T: Send + 'static>(
     let counted = move || {
         let before = stage_runs();
         let result = work();
-        let after = stage_runs();
-        let ran = StageRuns {
-            checks: after.checks - before.checks,
-            renders: after.renders - before.renders,
-            plans: after.plans - before.plans,
-        };
-        (result, ran)
+        (result, stage_runs().since(before))
     };
     match crate::render::budget::contain_until(counted, replaced) {
         Ok((result, ran)) => {

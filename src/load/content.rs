@@ -787,6 +787,25 @@ mod tests {
     use crate::load::files::{TextMemo, Unsaved};
     use crate::source::Sources;
 
+    /// The path and text of each page under `root/content`, loaded with `memo`.
+    fn load_with(memo: &mut TextMemo, root: &std::path::Path) -> Vec<(String, String)> {
+        let (paths, _) = walk_pages(root, &root.join("content"), Some(&mut *memo)).unwrap();
+        let mut sources = Sources::new(root);
+        let files = memo
+            .add_all(
+                &mut sources,
+                root,
+                &paths,
+                &Unsaved::default(),
+                &mut Findings::default(),
+            )
+            .unwrap();
+        files
+            .into_iter()
+            .map(|f| (sources.path(f).to_string(), sources.get(f).text.to_string()))
+            .collect()
+    }
+
     /// With a watcher, the content folder is walked again and its files read only when
     /// the watcher reported a path there that the last walk did not find, or that is gone.
     #[test]
@@ -799,23 +818,7 @@ mod tests {
         std::fs::write(&a, "alpha").unwrap();
         let mut memo = TextMemo::default();
         memo.watched();
-        let load = |memo: &mut TextMemo| -> Vec<(String, String)> {
-            let (paths, _) = walk_pages(root, &content, Some(&mut *memo)).unwrap();
-            let mut sources = Sources::new(root);
-            let files = memo
-                .add_all(
-                    &mut sources,
-                    root,
-                    &paths,
-                    &Unsaved::default(),
-                    &mut Findings::default(),
-                )
-                .unwrap();
-            files
-                .into_iter()
-                .map(|f| (sources.path(f).to_string(), sources.get(f).text.to_string()))
-                .collect()
-        };
+        let load = |memo: &mut TextMemo| load_with(memo, root);
         let pair = |path: &str, text: &str| (path.to_string(), text.to_string());
         assert_eq!(load(&mut memo), [pair("content/a.md", "alpha")]);
         // Not reported: neither walked nor read (a file made without the watcher seeing
@@ -864,20 +867,7 @@ mod tests {
         std::os::unix::fs::symlink(&target, content.join("linked.md")).unwrap();
         let mut memo = TextMemo::default();
         memo.watched();
-        let load = |memo: &mut TextMemo| -> String {
-            let (paths, _) = walk_pages(root, &content, Some(&mut *memo)).unwrap();
-            let mut sources = Sources::new(root);
-            let files = memo
-                .add_all(
-                    &mut sources,
-                    root,
-                    &paths,
-                    &Unsaved::default(),
-                    &mut Findings::default(),
-                )
-                .unwrap();
-            sources.get(files[0]).text.to_string()
-        };
+        let load = |memo: &mut TextMemo| load_with(memo, root).remove(0).1;
         assert_eq!(load(&mut memo), "one");
         std::fs::write(&target, "two, longer").unwrap();
         assert_eq!(load(&mut memo), "two, longer");

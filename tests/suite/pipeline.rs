@@ -26,13 +26,7 @@ fn rasci() -> Command {
 fn runs_of<T>(work: impl FnOnce() -> T) -> (T, StageRuns) {
     let before = stage_runs();
     let result = work();
-    let after = stage_runs();
-    let runs = StageRuns {
-        checks: after.checks - before.checks,
-        renders: after.renders - before.renders,
-        plans: after.plans - before.plans,
-    };
-    (result, runs)
+    (result, stage_runs().since(before))
 }
 
 fn edit(path: &Path, from: &str, to: &str) {
