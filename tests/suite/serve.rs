@@ -457,17 +457,24 @@ fn a_client_that_sends_its_headers_too_slowly_is_cut_off() {
     stop(server);
 }
 
+/// A copy of the example served, with an open page's event stream past the first
+/// findings.
+fn serving_the_example() -> (tempfile::TempDir, Server, Events) {
+    let project = example_copy();
+    let server = start(project.path());
+    let mut events = Events::open(server.port);
+    events.wait_for("findings", |_| true);
+    (project, server, events)
+}
+
 /// The pages reload before the search index is made; a search asked for right after the
 /// reload waits for the new index and finds the word just saved, in the shard the new
 /// manifest names.
 #[test]
 fn a_search_right_after_a_reload_finds_the_words_just_saved() {
-    let project = example_copy();
+    let (project, server, mut events) = serving_the_example();
     let root = project.path();
-    let server = start(root);
     let port = server.port;
-    let mut events = Events::open(port);
-    events.wait_for("findings", |_| true);
     let page = root.join("content/reading-the-matrix.md");
     let text = std::fs::read_to_string(&page).unwrap();
     std::fs::write(&page, format!("{text}\nThe word quokkasaurus is new.\n")).unwrap();
@@ -496,12 +503,9 @@ fn a_search_right_after_a_reload_finds_the_words_just_saved() {
 /// watcher gives for them: a folder removed whole may come as one event for the folder.
 #[test]
 fn pages_follow_folders_made_and_removed_while_serving() {
-    let project = example_copy();
+    let (project, server, mut events) = serving_the_example();
     let root = project.path();
-    let server = start(root);
     let port = server.port;
-    let mut events = Events::open(port);
-    events.wait_for("findings", |_| true);
     let folder = root.join("content/extra");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(
