@@ -147,13 +147,9 @@ fn plan_key(project: &Project, content: &[ContentPage]) -> u64 {
     use crate::model::DataKind;
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
-    let bodies: std::collections::HashMap<crate::source::FileId, usize> = content
-        .iter()
-        .map(|page| (page.file, page.body_start))
-        .collect();
-    for (file, source) in project.sources.files() {
-        source.path.hash(&mut hasher);
-        let unplanned = crate::load::kinds::of_path(&source.path).is_some_and(|kind| {
+    for (path, text) in crate::load::content::heads(&project.sources, content) {
+        path.hash(&mut hasher);
+        let unplanned = crate::load::kinds::of_path(path).is_some_and(|kind| {
             matches!(
                 kind,
                 DataKind::Tasks
@@ -163,10 +159,8 @@ fn plan_key(project: &Project, content: &[ContentPage]) -> u64 {
                     | DataKind::Conditions
             )
         });
-        match bodies.get(&file) {
-            Some(&body_start) => source.text[..body_start].hash(&mut hasher),
-            None if unplanned => {}
-            None => source.text.hash(&mut hasher),
+        if !unplanned {
+            text.hash(&mut hasher);
         }
     }
     hasher.finish()
@@ -856,7 +850,7 @@ fn build_from(
         &Default::default(),
     )?;
     let history = start_history(root, &project);
-    let site = {
+    let mut site = {
         let checked = check_remembering(
             &project,
             &content,
@@ -882,7 +876,6 @@ fn build_from(
         }
         render(root, checked, previous, history, search_later, whole)?
     };
-    let mut site = site;
     let plan = site.plan.take();
     let (built, render) = site.finish(project);
     let memo = Memo {

@@ -316,6 +316,26 @@ fn remembered_front(
     Some((front, remembered.head.len()))
 }
 
+/// Each source file's path, with its text as far as it counts when the bodies of content
+/// pages do not: a content page up to the end of its front matter, any other file whole.
+/// What the render memo's frame and the plan memo's key are hashed from.
+pub(crate) fn heads<'s>(
+    sources: &'s Sources,
+    content: &[ContentPage],
+) -> impl Iterator<Item = (&'s str, &'s str)> {
+    let bodies: HashMap<FileId, usize> = content
+        .iter()
+        .map(|page| (page.file, page.body_start))
+        .collect();
+    sources.files().map(move |(file, source)| {
+        let text = match bodies.get(&file) {
+            Some(&body_start) => &source.text[..body_start],
+            None => &*source.text,
+        };
+        (source.path.as_str(), text)
+    })
+}
+
 /// The files under the content folder `dir` as [`crate::load::walk::walk`] finds them,
 /// and the links it refused; with a memo, taken from its last walk where the watcher
 /// says nothing changed there (see [`crate::load::files::TextMemo::last_walk`]).

@@ -129,10 +129,10 @@ impl TextMemo {
 
     /// Forgets the files at `paths` and every file under a folder among them.
     pub(crate) fn forget(&mut self, paths: &[PathBuf]) {
-        if self.reported.len() + paths.len() > FORGET_ONE_BY_ONE {
+        if self.reported_many || self.reported.len() + paths.len() > FORGET_ONE_BY_ONE {
             self.reported_many = true;
             self.reported.clear();
-        } else if !self.reported_many {
+        } else {
             self.reported.extend(paths.iter().cloned());
         }
         if paths.len() > FORGET_ONE_BY_ONE {

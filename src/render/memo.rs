@@ -125,19 +125,11 @@ pub(super) fn frame_hash(
 ) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     std::hash::Hash::hash(history, &mut hasher);
-    let bodies: std::collections::HashMap<crate::source::FileId, usize> = content
-        .iter()
-        .map(|page| (page.file, page.body_start))
-        .collect();
-    for (file, source) in project.sources.files() {
-        if is_matrix_data(&source.path) {
+    for (path, text) in crate::load::content::heads(&project.sources, content) {
+        if is_matrix_data(path) {
             continue;
         }
-        std::hash::Hash::hash(&source.path, &mut hasher);
-        let text = match bodies.get(&file) {
-            Some(&body_start) => &source.text[..body_start],
-            None => &*source.text,
-        };
+        std::hash::Hash::hash(path, &mut hasher);
         std::hash::Hash::hash(text, &mut hasher);
     }
     for party in &project.parties {
