@@ -12,10 +12,15 @@
 //!
 //! `--keep DIR` writes the generated project there instead of a temporary folder;
 //! `--guides N` generates N guides instead of 495 (each is two pages: `--guides 4995`
-//! gives about 10,000 pages); `--build-runs N` times N full builds instead of 5.
+//! gives about 10,000 pages); `--pages N` times the site benchmark's project of N pages
+//! instead (guides of 2-4 KB with code blocks in five languages, tables and links, as
+//! documentation is written; the Markdown edit goes to one of its guides, the data edit to
+//! a task's title); `--build-runs N` times N full builds instead of 5.
 
 #[path = "../tests/suite/support.rs"]
 mod common;
+#[path = "common/pages.rs"]
+mod pages;
 use common::copy_dir;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -50,12 +55,58 @@ fn main() {
     copy_example(example.path());
     let temp = tempfile::tempdir().expect("temporary folder");
     let generated = keep.map_or(temp.path(), |k| Path::new(k.as_str()));
-    copy_example(generated);
-    generate(generated, guides);
+    // The page saved and the line of `data/tasks.yaml` edited in each project.
+    let example_edits = Edits {
+        page: "content/reading-the-matrix.md".into(),
+        task_title: "title: Providing Anywhere365 training".into(),
+    };
+    let generated_edits = match value_of("--pages") {
+        Some(_) => {
+            pages::generate(generated, number_of("--pages", 0));
+            Edits {
+                page: "content/guides/00042.md".into(),
+                task_title: "title: Task 7 on the tenant and its ".into(),
+            }
+        }
+        None => {
+            copy_example(generated);
+            generate(generated, guides);
+            example_edits.clone()
+        }
+    };
 
-    for (name, root) in [("example", example.path()), ("generated", generated)] {
+    for (name, root, edits) in [
+        ("example", example.path(), &example_edits),
+        ("generated", generated, &generated_edits),
+    ] {
         let pages = full_builds(name, root, build_runs);
-        edit_to_reload(name, root, pages);
+        edit_to_reload(name, root, pages, edits);
+    }
+}
+
+/// What the edits of a project change: a page saved with a line added, and the line of a
+/// task's title in `data/tasks.yaml` (the data edit adds to that line, the broken edit
+/// adds an unknown key after it).
+#[derive(Clone)]
+struct Edits {
+    page: String,
+    task_title: String,
+}
+
+impl Edits {
+    /// `tasks` with the end of the task title's line replaced by what `edit` makes of it.
+    fn at_title_line(&self, tasks: &str, edit: impl Fn(&str) -> String) -> String {
+        let at = tasks
+            .find(&self.task_title)
+            .unwrap_or_else(|| panic!("no {:?} in data/tasks.yaml", self.task_title));
+        let end = tasks[at..].find('\n').map_or(tasks.len(), |n| at + n);
+        let line_start = tasks[..at].rfind('\n').map_or(0, |n| n + 1);
+        format!(
+            "{}{}{}",
+            &tasks[..line_start],
+            edit(&tasks[line_start..end]),
+            &tasks[end..]
+        )
     }
 }
 
@@ -103,7 +154,7 @@ impl Drop for Server {
     }
 }
 
-fn edit_to_reload(name: &str, root: &Path, pages: usize) {
+fn edit_to_reload(name: &str, root: &Path, pages: usize, edits: &Edits) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rasci"))
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
@@ -130,30 +181,21 @@ fn edit_to_reload(name: &str, root: &Path, pages: usize) {
     let mut events = Events::open(port);
     events.wait_for("findings");
 
-    let page = root.join("content/reading-the-matrix.md");
+    let page = root.join(&edits.page);
     let page_text = std::fs::read_to_string(&page).unwrap();
     let tasks = root.join("data/tasks.yaml");
     let tasks_text = std::fs::read_to_string(&tasks).unwrap();
+    let markdown_edit = |text: &str, run: usize| format!("{text}\nEdit number {run}.\n");
+    let data_edit =
+        |text: &str, run: usize| edits.at_title_line(text, |line| format!("{line} ({run})"));
     for (what, path, original, edit) in [
         (
             "Markdown edit",
             &page,
             &page_text,
-            (|text: &str, run: usize| format!("{text}\nEdit number {run}.\n"))
-                as fn(&str, usize) -> String,
+            &markdown_edit as &dyn Fn(&str, usize) -> String,
         ),
-        (
-            "data edit",
-            &tasks,
-            &tasks_text,
-            |text: &str, run: usize| {
-                text.replacen(
-                    "title: Providing Anywhere365 training",
-                    &format!("title: Providing Anywhere365 training ({run})"),
-                    1,
-                )
-            },
-        ),
+        ("data edit", &tasks, &tasks_text, &data_edit),
     ] {
         let mut rebuilt = Vec::new();
         let times = (0..EDIT_RUNS)
@@ -188,11 +230,10 @@ fn edit_to_reload(name: &str, root: &Path, pages: usize) {
             std::thread::sleep(Duration::from_millis(300));
             events.drain();
             let start = Instant::now();
-            let broken = tasks_text.replacen(
-                "title: Providing Anywhere365 training",
-                &format!("title: Providing Anywhere365 training\n        colour{run}: red"),
-                1,
-            );
+            let broken = edits.at_title_line(&tasks_text, |line| {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                format!("{line}\n{indent}colour{run}: red")
+            });
             std::fs::write(&tasks, broken).unwrap();
             events.wait_for("findings");
             let elapsed = start.elapsed();
