@@ -18,6 +18,7 @@ use crate::load::markdown::{self, is_external, normalize, percent_decode};
 use crate::model::Project;
 use crate::source::{PathMemo, Span};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// A link written in a content page: the page (index into the content pages), where it
 /// was written and its destination as written.
@@ -25,13 +26,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 pub(crate) struct SourceLink {
     pub(crate) page: usize,
     pub(crate) span: Span,
-    pub(crate) dest: String,
+    /// Shared with the memo of the page's links ([`LinkMemo`]).
+    pub(crate) dest: Arc<str>,
 }
 
 /// The links and images each page's body holds, as the previous check of the same
 /// project read them, for `serve`, which checks the project again on every save: reading
 /// them means parsing the Markdown of every page, and a save changes one page. A page is
-/// read again unless its body is the one remembered, byte for byte.
+/// read again unless its body is the one remembered, byte for byte: known without
+/// comparing when the page's text is the very one remembered (the text memo of a preview
+/// hands an unchanged page's text on, see `crate::load::files::TextMemo`).
 pub(crate) type LinkMemo = PathMemo<BodyLinks>;
 
 /// A link in its page's body: where it starts and ends there, and its destination as
@@ -40,13 +44,24 @@ pub(crate) type LinkMemo = PathMemo<BodyLinks>;
 struct BodyLink {
     start: usize,
     end: usize,
-    dest: String,
+    dest: Arc<str>,
 }
 
 #[derive(Debug)]
 pub(crate) struct BodyLinks {
-    body: String,
+    /// The page's whole text, shared with the sources it was read into.
+    text: Arc<str>,
+    body_start: usize,
     links: Vec<BodyLink>,
+}
+
+impl BodyLinks {
+    /// Whether `page` has the body these links were read from.
+    fn read_from(&self, sources: &crate::source::Sources, page: &ContentPage) -> bool {
+        let text = &sources.get(page.file).text;
+        (Arc::ptr_eq(&self.text, text) && self.body_start == page.body_start)
+            || self.text[self.body_start..] == text[page.body_start..]
+    }
 }
 
 /// The links of one body, with their places in the body.
@@ -58,7 +73,7 @@ fn body_links(body: &str) -> Vec<BodyLink> {
             links.push(BodyLink {
                 start: range.start,
                 end: range.end,
-                dest: dest_url.to_string(),
+                dest: Arc::from(&*dest_url),
             });
         }
     }
@@ -79,11 +94,12 @@ pub(crate) fn source_links_remembering(
     let per_page: Vec<(Vec<BodyLink>, bool)> = content
         .par_iter()
         .map(|page| {
-            let body = page.body(&project.sources);
             let path = project.sources.path(page.file);
             match remembered.and_then(|m| m.get(path)) {
-                Some(known) if known.body == body => (known.links.clone(), true),
-                _ => (body_links(body), false),
+                Some(known) if known.read_from(&project.sources, page) => {
+                    (known.links.clone(), true)
+                }
+                _ => (body_links(page.body(&project.sources)), false),
             }
         })
         .collect();
@@ -94,8 +110,10 @@ pub(crate) fn source_links_remembering(
                 .zip(&per_page)
                 .map(|(page, (_, reused))| (project.sources.path(page.file), *reused)),
             |index| {
+                let page = &content[index];
                 Some(BodyLinks {
-                    body: content[index].body(&project.sources).to_string(),
+                    text: Arc::clone(&project.sources.get(page.file).text),
+                    body_start: page.body_start,
                     links: per_page[index].0.clone(),
                 })
             },
@@ -123,7 +141,7 @@ pub(crate) fn source_links_remembering(
 /// (shortcodes, raw HTML): its anchors are judged on the built site.
 fn heading_ids(body: &str) -> Option<BTreeSet<String>> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    if body.contains("{{") || body.contains(" id=") {
+    if crate::load::content::has_shortcodes(body) || body.contains(" id=") {
         return None;
     }
     let mut ids = BTreeSet::new();
@@ -167,26 +185,59 @@ pub(crate) fn check_sources(
     content: &[ContentPage],
     links: &[SourceLink],
 ) -> Vec<Diagnostic> {
-    let path_of = |page: &ContentPage| project.sources.path(page.file).to_string();
-    let by_path: BTreeMap<String, usize> = content
-        .iter()
-        .enumerate()
-        .map(|(i, page)| (path_of(page), i))
-        .collect();
-    let mut ids: BTreeMap<usize, Option<BTreeSet<String>>> = BTreeMap::new();
-    let mut found = Vec::new();
-    for link in links {
-        let dest = link.dest.as_str();
+    use rayon::prelude::*;
+    let pages = Pages {
+        project,
+        content,
+        by_path: content
+            .iter()
+            .enumerate()
+            .map(|(i, page)| (project.sources.path(page.file), i))
+            .collect(),
+        ids: std::iter::repeat_with(std::sync::OnceLock::new)
+            .take(content.len())
+            .collect(),
+    };
+    // A preview checks every link of every page on each save: in parallel, the findings
+    // collected in link order, as from one link after another.
+    links
+        .par_iter()
+        .filter_map(|link| pages.check_source_link(link))
+        .collect()
+}
+
+/// The content pages as the check of links written as Markdown files sees them.
+struct Pages<'a> {
+    project: &'a Project,
+    content: &'a [ContentPage],
+    /// Each page by its path from the project root.
+    by_path: HashMap<&'a str, usize>,
+    /// Each page's heading ids ([`heading_ids`]), read when a link first needs them.
+    ids: Vec<std::sync::OnceLock<Option<BTreeSet<String>>>>,
+}
+
+impl Pages<'_> {
+    fn path(&self, page: usize) -> &str {
+        self.project.sources.path(self.content[page].file)
+    }
+
+    fn heading_ids(&self, page: usize) -> &Option<BTreeSet<String>> {
+        self.ids[page].get_or_init(|| heading_ids(self.content[page].body(&self.project.sources)))
+    }
+
+    /// The finding for `link` when it leads to a page by its Markdown file that was not
+    /// read, or to a heading the page it leads to does not have (see [`check_sources`]).
+    fn check_source_link(&self, link: &SourceLink) -> Option<Diagnostic> {
+        let dest = &*link.dest;
         if dest.is_empty() || is_external(dest) {
-            continue;
+            return None;
         }
         let (path, fragment) = match dest.find('#') {
             Some(i) => (&dest[..i], Some(&dest[i + 1..])),
             None => (dest, None),
         };
         let path = percent_decode(path.split('?').next().unwrap_or(""));
-        let from = &content[link.page];
-        let from_path = path_of(from);
+        let from_path = self.path(link.page);
         let from_dir = from_path.rsplit_once('/').map_or("", |(d, _)| d);
         let target = if path.is_empty() {
             link.page
@@ -199,73 +250,67 @@ pub(crate) fn check_sources(
                 None => format!("{from_dir}/{path}"),
             };
             let resolved = normalize(&joined);
-            match by_path.get(&resolved) {
+            match self.by_path.get(resolved.as_str()) {
                 Some(&i) => i,
                 None => {
-                    let root = project.sources.root();
+                    let root = self.project.sources.root();
                     if root.join(&resolved).is_file() && resolved.starts_with("content/") {
-                        continue; // the page is there; its own finding says why it is not read
+                        return None; // the page is there; its own finding says why it is not read
                     }
-                    let candidates: Vec<String> = content
-                        .iter()
-                        .map(|page| {
-                            let p = path_of(page);
-                            match p.strip_prefix(&format!("{from_dir}/")) {
-                                Some(rest) if !rest.contains('/') => rest.to_string(),
-                                _ => format!("/{}", p.strip_prefix("content/").unwrap_or(&p)),
-                            }
-                        })
-                        .collect();
-                    let mut diagnostic =
-                        Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`"))
-                            .at(link.span, format!("there is no page `{resolved}`"));
-                    diagnostic = match crate::diagnostic::closest(
-                        &path,
-                        candidates.iter().map(String::as_str),
-                    ) {
-                        Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
-                        None => diagnostic.help(format!(
-                            "a link to a page names its Markdown file, relative to this page; the pages are {}",
-                            crate::diagnostic::list_names(&candidates)
-                        )),
-                    };
-                    found.push(diagnostic);
-                    continue;
+                    return Some(self.no_page(link, &path, &resolved, from_dir));
                 }
             }
         } else {
-            continue; // a page or file of the built site: judged there
+            return None; // a page or file of the built site: judged there
         };
-        let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
-            continue;
-        };
+        let fragment = fragment.filter(|f| !f.is_empty())?;
         let fragment = percent_decode(fragment);
-        let page = &content[target];
-        let Some(known) = ids
-            .entry(target)
-            .or_insert_with(|| heading_ids(page.body(&project.sources)))
-        else {
-            continue;
-        };
+        let known = self.heading_ids(target).as_ref()?;
         if known.contains(&fragment) {
-            continue;
+            return None;
         }
-        let mut diagnostic = Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`"))
-            .at(
-                link.span,
-                format!("`{}` has no heading with id `{fragment}`", path_of(page)),
-            );
-        diagnostic = match crate::diagnostic::closest(&fragment, known.iter().map(String::as_str)) {
-            Some(name) => diagnostic.help(format!("did you mean `#{name}`?")),
-            None if known.is_empty() => diagnostic.help("the page has no headings to link to"),
-            None => diagnostic.help(format!(
-                "its headings have the ids {}",
-                crate::diagnostic::list_names(&known.iter().collect::<Vec<_>>())
-            )),
-        };
-        found.push(diagnostic);
+        let diagnostic = Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`")).at(
+            link.span,
+            format!(
+                "`{}` has no heading with id `{fragment}`",
+                self.path(target)
+            ),
+        );
+        Some(
+            match crate::diagnostic::closest(&fragment, known.iter().map(String::as_str)) {
+                Some(name) => diagnostic.help(format!("did you mean `#{name}`?")),
+                None if known.is_empty() => diagnostic.help("the page has no headings to link to"),
+                None => diagnostic.help(format!(
+                    "its headings have the ids {}",
+                    crate::diagnostic::list_names(&known.iter().collect::<Vec<_>>())
+                )),
+            },
+        )
     }
-    found
+
+    /// The finding for `link`, written in a page in `from_dir`, to the page `resolved`
+    /// (`path` as written) that was not read: with the closest name of a page that was.
+    fn no_page(&self, link: &SourceLink, path: &str, resolved: &str, from_dir: &str) -> Diagnostic {
+        let candidates: Vec<String> = (0..self.content.len())
+            .map(|page| {
+                let p = self.path(page);
+                match p.strip_prefix(&format!("{from_dir}/")) {
+                    Some(rest) if !rest.contains('/') => rest.to_string(),
+                    _ => format!("/{}", p.strip_prefix("content/").unwrap_or(p)),
+                }
+            })
+            .collect();
+        let diagnostic =
+            Diagnostic::new(RuleId::LinkBroken, format!("broken link `{}`", link.dest))
+                .at(link.span, format!("there is no page `{resolved}`"));
+        match crate::diagnostic::closest(path, candidates.iter().map(String::as_str)) {
+            Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
+            None => diagnostic.help(format!(
+                "a link to a page names its Markdown file, relative to this page; the pages are {}",
+                crate::diagnostic::list_names(&candidates)
+            )),
+        }
+    }
 }
 
 /// The site as its plan knows it before anything is rendered: what a link written in
@@ -314,7 +359,7 @@ pub(crate) fn check_site_links(
     let mut ids: BTreeMap<usize, Option<BTreeSet<String>>> = BTreeMap::new();
     let mut found = Vec::new();
     for link in links {
-        let dest = link.dest.as_str();
+        let dest = &*link.dest;
         if dest.is_empty() || dest.starts_with('#') || is_external(dest) {
             continue;
         }

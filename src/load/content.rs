@@ -70,6 +70,14 @@ pub struct ContentPage {
     pub(crate) body_start: usize,
     /// The passages shown to readers of some models only, in the order written.
     pub(crate) passages: Vec<Passage>,
+    /// Whether the body holds `{{`, which every shortcode and passage line does: a page
+    /// without it shows no view of the data, so new data leaves it as it was.
+    pub(crate) shortcodes: bool,
+}
+
+/// Whether `body` holds `{{` (see [`ContentPage::shortcodes`]).
+pub(crate) fn has_shortcodes(body: &str) -> bool {
+    memchr::memmem::find(body.as_bytes(), b"{{").is_some()
 }
 
 /// A passage of a content page for the readers of some operating models: the lines
@@ -435,44 +443,50 @@ pub(crate) fn load(
             looked_up.into_iter().map(|(front, _)| front).collect()
         }
     };
-    // Slug to the page that has it first, for pages that would share one URL.
+    // What each page says of itself (its URL, the checks of its front matter, its
+    // passages) depends on no other page: made in parallel, its findings kept per page.
+    let project_ref = &*project;
+    let prepared: Vec<Prepared> = files
+        .par_iter()
+        .zip(fronts)
+        .map(|(&file, front)| prepare(project_ref, file, front))
+        .collect();
+    // Slug to the page that has it first, for pages that would share one URL. This and
+    // the findings run in path order, as from a serial read.
     let mut taken: HashMap<String, FileId> = HashMap::with_capacity(files.len());
     let mut pages = Vec::with_capacity(files.len());
-    for (file, front) in files.into_iter().zip(fronts) {
-        let relative = project.sources.path(file).to_string();
-        let name = relative
-            .strip_prefix(CONTENT_DIR)
-            .unwrap_or(&relative)
-            .trim_start_matches('/');
-        let name = name.strip_suffix(".md").unwrap_or(name);
-        let slug = match check_slug(project, file, name, &taken, findings) {
-            Some(slug) => slug,
-            None => continue,
+    for (file, prepared) in files.into_iter().zip(prepared) {
+        let slug = match prepared.slug {
+            Ok(slug) => slug,
+            Err(diagnostic) => {
+                findings.push(*diagnostic);
+                continue;
+            }
         };
+        if let Some(&earlier) = taken.get(&slug) {
+            findings.push(collision(&project.sources, earlier, file, &slug));
+            continue;
+        }
         taken.insert(slug.clone(), file);
-        match front {
-            Ok((mut front, body_start)) => {
-                check_scopes(project, &front, findings);
-                check_updated(&mut front, findings);
-                check_aliases(&mut front, findings);
-                let (passages, problems) =
-                    passages(&project.sources.get(file).text, body_start, file);
-                findings.extend(problems);
-                let named = front.models.iter().flatten();
-                check_models(
-                    project,
-                    named.chain(passages.iter().flat_map(|p| &p.models)),
-                    findings,
-                );
+        match prepared.page {
+            Ok(PageParts {
+                front,
+                body_start,
+                passages,
+                shortcodes,
+                findings: own,
+            }) => {
+                findings.extend(own.diagnostics);
                 pages.push(ContentPage {
                     file,
                     slug,
                     front,
                     body_start,
                     passages,
+                    shortcodes,
                 });
             }
-            Err(diagnostic) => findings.push(diagnostic),
+            Err(diagnostic) => findings.push(*diagnostic),
         }
     }
     Ok(pages)
@@ -513,60 +527,111 @@ fn slug_segment(name: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-/// The slug of the page `name` (in `file`), or a finding and `None` when it cannot have
-/// one: a name with nothing left of it, a name too long, a top-level name the site uses
-/// for its own files, or the URL of a page read before.
-fn check_slug(
+/// A page as far as it depends on no other page: its slug, or why it has none, and its
+/// front matter checked with its passages and the findings of both, or why its front
+/// matter cannot be read.
+struct Prepared {
+    slug: Result<String, Box<Diagnostic>>,
+    page: Result<PageParts, Box<Diagnostic>>,
+}
+
+/// What a page's text gives of it once its front matter is read (see [`ContentPage`]),
+/// with the findings of its front matter and passages.
+struct PageParts {
+    front: FrontMatter,
+    body_start: usize,
+    passages: Vec<Passage>,
+    shortcodes: bool,
+    findings: Findings,
+}
+
+fn prepare(
     project: &Project,
     file: FileId,
-    name: &str,
-    taken: &HashMap<String, FileId>,
-    findings: &mut Findings,
-) -> Option<String> {
-    let path = project.sources.path(file).to_string();
+    front: Result<(FrontMatter, usize), Diagnostic>,
+) -> Prepared {
+    let slug = page_slug(project, file).map_err(Box::new);
+    let page = front.map_err(Box::new).map(|(mut front, body_start)| {
+        let mut own = Findings::default();
+        check_scopes(project, &front, &mut own);
+        check_updated(&mut front, &mut own);
+        check_aliases(&mut front, &mut own);
+        let text = &project.sources.get(file).text;
+        let shortcodes = has_shortcodes(&text[body_start..]);
+        // Every line that opens or closes a passage holds `{{`; most pages have none.
+        let (passages, problems) = if shortcodes {
+            passages(text, body_start, file)
+        } else {
+            Default::default()
+        };
+        own.extend(problems);
+        let named = front.models.iter().flatten();
+        check_models(
+            project,
+            named.chain(passages.iter().flat_map(|p| &p.models)),
+            &mut own,
+        );
+        PageParts {
+            front,
+            body_start,
+            passages,
+            shortcodes,
+            findings: own,
+        }
+    });
+    Prepared { slug, page }
+}
+
+/// The slug of the page in `file`, from its path under `content/` without `.md`, or a
+/// finding when it cannot have one: a name with nothing left of it, a name too long, a
+/// top-level name the site uses for its own files. A URL taken by a page read before is
+/// found by the caller, which reads the pages in order ([`collision`]).
+fn page_slug(project: &Project, file: FileId) -> Result<String, Diagnostic> {
+    let path = project.sources.path(file);
+    let name = path
+        .strip_prefix(CONTENT_DIR)
+        .unwrap_or(path)
+        .trim_start_matches('/');
+    let name = name.strip_suffix(".md").unwrap_or(name);
     let whole = Span::new(file, 0, 0);
     let slug = slug_path(name);
-    let parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
-    let problem = if let Some(part) = parts.iter().find(|p| slug_segment(p).is_empty()) {
-        Some(Diagnostic::new(
+    let mut parts = name.split('/').filter(|p| !p.is_empty());
+    if let Some(part) = parts.clone().find(|p| slug_segment(p).is_empty()) {
+        Err(Diagnostic::new(
             RuleId::IdSyntax,
             format!("`{path}` gives no URL: nothing of `{part}` is kept"),
         )
         .at(whole, "this page")
         .help("a page's URL keeps the ASCII letters, digits, `-` and `_` of its file and folder names; rename it with some of them, e.g. `about.md`"))
     } else if let Some(part) = slug.split('/').find(|p| p.len() > MAX_SLUG_SEGMENT) {
-        Some(Diagnostic::new(
+        Err(Diagnostic::new(
             RuleId::IdSyntax,
             format!("`{path}` gives a URL name of {} characters", part.len()),
         )
         .at(whole, "this page")
         .help(format!("a file or folder name of a page gives at most {MAX_SLUG_SEGMENT} characters of URL; shorten it")))
     } else if project.scopes.is_empty()
-        && parts.len() == 1
+        && parts.next().is_some()
+        && parts.next().is_none()
         && crate::load::ids::SITE_NAMES.contains(&slug.as_str())
     {
-        Some(crate::load::ids::reserved("content page", &slug, whole))
-    } else if let Some(&earlier) = taken.get(&slug) {
-        let earlier_path = project.sources.path(earlier).to_string();
-        Some(
-            Diagnostic::new(
-                RuleId::IdCollision,
-                format!("`{earlier_path}` and `{path}` would both be the page `{slug}/`"),
-            )
-            .at(whole, "this page")
-            .label(Span::new(earlier, 0, 0), "has this URL first")
-            .help("rename one of the two files: URLs keep only the lowercased ASCII letters, digits, `-` and `_` of the names"),
-        )
+        Err(crate::load::ids::reserved("content page", &slug, whole))
     } else {
-        None
-    };
-    match problem {
-        Some(diagnostic) => {
-            findings.push(diagnostic);
-            None
-        }
-        None => Some(slug),
+        Ok(slug)
     }
+}
+
+/// The finding for the page in `file`, whose URL `slug` the page in `earlier` has.
+fn collision(sources: &Sources, earlier: FileId, file: FileId, slug: &str) -> Diagnostic {
+    let path = sources.path(file);
+    let earlier_path = sources.path(earlier);
+    Diagnostic::new(
+        RuleId::IdCollision,
+        format!("`{earlier_path}` and `{path}` would both be the page `{slug}/`"),
+    )
+    .at(Span::new(file, 0, 0), "this page")
+    .label(Span::new(earlier, 0, 0), "has this URL first")
+    .help("rename one of the two files: URLs keep only the lowercased ASCII letters, digits, `-` and `_` of the names")
 }
 
 /// Splits off the front matter and parses it. The YAML is parsed from a copy of the file

@@ -117,7 +117,9 @@ const FORGET_ONE_BY_ONE: usize = 64;
 /// A file as [`TextMemo::add_all`] found it: its text remembered, or read (with its stamp
 /// before the read, `None` for an editor's text, which is never remembered).
 enum Found {
-    Kept(std::sync::Arc<str>),
+    /// The file's path from the project root (made here, in parallel: it is most of what
+    /// adding a kept file costs) and its text.
+    Kept(String, std::sync::Arc<str>),
     Read(Option<Stamp>, Result<Vec<u8>, LoadError>),
 }
 
@@ -201,14 +203,14 @@ impl TextMemo {
                     return Found::Read(None, read_bytes(path, unsaved));
                 }
                 if trusted && let Some((_, text)) = self.by_path.get(path) {
-                    return Found::Kept(std::sync::Arc::clone(text));
+                    return Found::Kept(relative(root, path), std::sync::Arc::clone(text));
                 }
                 let stamp = Stamp::of(path);
                 if let Some(stamp) = stamp
                     && let Some((known, text)) = self.by_path.get(path)
                     && *known == stamp
                 {
-                    return Found::Kept(std::sync::Arc::clone(text));
+                    return Found::Kept(relative(root, path), std::sync::Arc::clone(text));
                 }
                 Found::Read(stamp, read_bytes(path, unsaved))
             })
@@ -218,8 +220,8 @@ impl TextMemo {
         let mut files = Vec::with_capacity(paths.len());
         for (path, found) in paths.iter().zip(found) {
             match found {
-                Found::Kept(text) => {
-                    files.push(sources.add(relative(root, path), text));
+                Found::Kept(name, text) => {
+                    files.push(sources.add(name, text));
                     held += 1;
                 }
                 Found::Read(stamp, bytes) => {

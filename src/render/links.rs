@@ -361,10 +361,6 @@ pub(crate) fn report(
     reported: &[Span],
 ) {
     let reported: HashSet<Span> = reported.iter().copied().collect();
-    let written: HashMap<Span, &str> = written
-        .iter()
-        .map(|link| (link.span, link.dest.as_str()))
-        .collect();
     let mut added: BTreeMap<String, crate::source::FileId> = BTreeMap::new();
     let mut at_source: BTreeMap<Span, (Problem, Vec<String>)> = BTreeMap::new();
     for problem in problems {
@@ -401,6 +397,17 @@ pub(crate) fn report(
             }
         }
     }
+    // The links as written, of the broken ones only: a preview reports on every save, and
+    // a site's links run to tens of thousands.
+    let written: HashMap<Span, &str> = if at_source.is_empty() {
+        HashMap::new()
+    } else {
+        written
+            .iter()
+            .filter(|link| at_source.contains_key(&link.span))
+            .map(|link| (link.span, &*link.dest))
+            .collect()
+    };
     for (span, (problem, pages)) in at_source {
         let dest = written.get(&span).copied().unwrap_or(problem.href.as_str());
         let pages: Vec<&str> = pages.iter().map(String::as_str).collect();

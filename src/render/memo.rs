@@ -22,7 +22,8 @@ use std::sync::Arc;
 /// pages are rendered and laid out again, and only their links are checked; every other
 /// file of the site is the previous build's. When the data changed too (but not the
 /// glossary, nor any party's or scope's id or name, which every page shows), the pages
-/// built from the data and the pages with shortcodes are rendered again as well. Any
+/// built from the data and the pages with shortcodes are rendered again as well (not a
+/// scope's later pages of guides, made from the frame alone). Any
 /// other change (config, theme, a page's front matter, a page added or removed), or a
 /// re-rendered page whose anchors changed, renders the whole site.
 ///
@@ -35,8 +36,10 @@ pub(crate) struct RenderMemo {
     pub(super) frame: u64,
     /// Hash of the data (see [`data_hash`]).
     pub(super) data: u64,
-    /// Hash of each content page's body, in content order.
-    pub(super) bodies: Vec<u64>,
+    /// Hash of each content page's body, in content order, with the page's text it was
+    /// hashed from: a page whose text is that very one (a preview's loads hand an
+    /// unchanged page's text on) is not hashed again.
+    pub(super) bodies: Vec<(Arc<str>, u64)>,
     /// The kind of each page of the plan the pages were rendered from, in plan order.
     pub(super) kinds: Vec<PageKind>,
     /// The pages as rendered, in plan order, with their findings and written links; their
@@ -182,7 +185,7 @@ pub(super) fn rerender_changed(
     plan: &crate::plan::SitePlan,
     theme: &Theme,
     memo: RenderMemo,
-    bodies: &[u64],
+    bodies: &[(Arc<str>, u64)],
     data_changed: bool,
     search_later: bool,
 ) -> Result<Option<RenderedParts>, ThemeError> {
@@ -202,7 +205,7 @@ pub(super) fn rerender_changed(
     if kinds != old_kinds {
         return Ok(None);
     }
-    let changed = |page: ContentIx| old_bodies[page.0] != bodies[page.0];
+    let changed = |page: ContentIx| old_bodies[page.0].1 != bodies[page.0].1;
     let home = data.content.iter().position(|p| p.is_home()).map(ContentIx);
     let redo: Vec<PageIx> = kinds
         .iter()
@@ -211,13 +214,13 @@ pub(super) fn rerender_changed(
             // A page's own text; with new data, also every page that may embed a view of
             // it through a shortcode.
             PageKind::Content { page, .. } => {
-                changed(*page)
-                    || data_changed
-                        && data.content[*page]
-                            .body(&data.project.sources)
-                            .contains("{{")
+                changed(*page) || data_changed && data.content[*page].shortcodes
             }
             PageKind::Home => data_changed || home.is_some_and(changed),
+            // A scope's later pages of guides list titles and descriptions from the
+            // guides' front matter, under the scope's name: all of the frame. At 10,000
+            // guides they were most of what a data edit rendered again.
+            PageKind::Guides { .. } => false,
             // The pages built from the data.
             _ => data_changed,
         })

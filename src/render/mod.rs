@@ -111,12 +111,22 @@ pub(crate) fn render(
         &plan.redirects,
     ));
     let data = data_hash(project);
-    let bodies: Vec<u64> = {
+    let bodies: Vec<(Arc<str>, u64)> = {
         use rayon::prelude::*;
-        // Every page body is hashed on every rebuild of a preview: in parallel, in order.
+        let known = previous.as_ref().map_or(&[][..], |memo| &memo.bodies[..]);
+        // In parallel, in order; a page whose text is the one the last build hashed keeps
+        // its hash.
         content
             .par_iter()
-            .map(|page| hash_of(page.body(&project.sources)))
+            .enumerate()
+            .map(|(index, page)| {
+                let text = &project.sources.get(page.file).text;
+                let hash = match known.get(index) {
+                    Some((old, hash)) if Arc::ptr_eq(old, text) => *hash,
+                    _ => hash_of(page.body(&project.sources)),
+                };
+                (Arc::clone(text), hash)
+            })
             .collect()
     };
     let site_data = SiteData {

@@ -136,6 +136,47 @@ fn editing_page_text_rerenders_to_the_same_site() {
 }
 
 #[test]
+fn a_data_edit_leaves_the_later_pages_of_guides_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_example(dir.path());
+    // 250 guides more in both deployments: each deployment's page lists 100 of its guides
+    // and two pages of guides list the rest.
+    for i in 0..250 {
+        std::fs::write(
+            root.join(format!("content/guide-{i:03}.md")),
+            format!("---\ntitle: Guide {i:03}\ndescription: Step {i}.\n---\n\nText {i}.\n"),
+        )
+        .unwrap();
+    }
+    assert_reuse_matches_fresh(
+        &root,
+        &[
+            // The same eleven pages as in the example alone: the pages of guides list
+            // titles and descriptions only.
+            (
+                "data/tasks.yaml",
+                "L2-3 Support Anywhere365",
+                "L2/3 Support",
+                Pages(11),
+            ),
+            (
+                "data/scopes.yaml",
+                "description: ",
+                "description: Deployed ",
+                Pages(11),
+            ),
+            // A guide's description is front matter: everything again, those pages too.
+            (
+                "content/guide-120.md",
+                "description: Step 120.",
+                "description: Step one hundred and twenty.",
+                All,
+            ),
+        ],
+    );
+}
+
+#[test]
 fn a_broken_link_elsewhere_stays_reported_while_another_page_changes() {
     let dir = tempfile::tempdir().unwrap();
     let root = copy_example(dir.path());
