@@ -266,7 +266,7 @@ impl Pages<'_> {
         let fragment = fragment.filter(|f| !f.is_empty())?;
         let fragment = percent_decode(fragment);
         let known = self.heading_ids(target).as_ref()?;
-        if known.contains(&fragment) {
+        if known.contains(&*fragment) {
             return None;
         }
         let diagnostic = Diagnostic::new(RuleId::LinkBroken, format!("broken link `{dest}`")).at(
@@ -389,7 +389,7 @@ pub(crate) fn check_site_links(
                 let fragment_text = percent_decode(fragment);
                 if let Some(known) = site.data_anchors.get(&target) {
                     let judged = DATA_ANCHORS.iter().any(|p| fragment_text.starts_with(p));
-                    return (judged && !known.contains(&fragment_text)).then(|| {
+                    return (judged && !known.contains(&*fragment_text)).then(|| {
                         (
                             from.clone(),
                             format!(
@@ -405,7 +405,7 @@ pub(crate) fn check_site_links(
                     .or_insert_with(|| heading_ids(content[index].body(&project.sources)))
                     .as_ref()?;
                 let fragment = percent_decode(fragment);
-                (!known.contains(&fragment)).then(|| {
+                (!known.contains(&*fragment)).then(|| {
                     (
                         from.clone(),
                         format!("`/{}` has no heading with id `{fragment}`", shown(&target)),

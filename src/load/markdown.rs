@@ -154,6 +154,9 @@ pub(crate) fn is_external(dest: &str) -> bool {
 
 /// Resolves `.` and `..` in a `/`-separated path; `..` never climbs above the top.
 pub(crate) fn normalize(path: &str) -> String {
+    if path.split('/').all(|part| !matches!(part, "" | "." | "..")) {
+        return path.to_string();
+    }
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -168,7 +171,12 @@ pub(crate) fn normalize(path: &str) -> String {
 }
 
 /// `%20` and the other percent escapes decoded; an escape that is not UTF-8 is kept.
-pub(crate) fn percent_decode(text: &str) -> String {
+/// Text without `%` is given back as it is, not copied: most links have none, and every
+/// link of a site is decoded on every check.
+pub(crate) fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('%') {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -185,7 +193,7 @@ pub(crate) fn percent_decode(text: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
 }
 
 #[cfg(test)]

@@ -141,9 +141,7 @@ pub(crate) fn check_pages(site: &Site, written: &[Written<'_>], pages: &[String]
                 Verdict::Broken(reason) => reason.clone(),
                 Verdict::Anchor { target, fragment } => {
                     let ids = &ids[target.as_str()];
-                    if ids.contains(fragment.as_str())
-                        || ids.contains(percent_decode(fragment).as_str())
-                    {
+                    if ids.contains(fragment.as_str()) || ids.contains(&*percent_decode(fragment)) {
                         continue;
                     }
                     format!("`{target}` has no element with id `{fragment}`")
@@ -191,12 +189,7 @@ fn judge_link(files: &HashSet<&str>, page: &str, href: &str) -> Option<Verdict> 
         None => (href, None),
     };
     let path = path.split('?').next().unwrap_or("");
-    // Decoding gives the text back unchanged when there is nothing to decode.
-    let path = if path.contains('%') {
-        Cow::Owned(percent_decode(path))
-    } else {
-        Cow::Borrowed(path)
-    };
+    let path = percent_decode(path);
     let target = if path.is_empty() {
         Cow::Borrowed(page)
     } else {
