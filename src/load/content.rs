@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The folder holding the Markdown pages, relative to the project root.
 pub(crate) const CONTENT_DIR: &str = "content";
@@ -65,7 +66,8 @@ pub struct ContentPage {
     /// The page's URL path: its path under `content/` without the `.md` extension, each
     /// folder and file name made a slug by [`slug_path`], e.g. `guides/my-page`.
     pub(crate) slug: String,
-    pub(crate) front: FrontMatter,
+    /// Shared with the memo of a preview's loads, which hands an unchanged page's on.
+    pub(crate) front: Arc<FrontMatter>,
     /// Byte offset in the file where the Markdown body starts.
     pub(crate) body_start: usize,
     /// The passages shown to readers of some models only, in the order written.
@@ -298,30 +300,52 @@ fn passages(text: &str, body_start: usize, file: FileId) -> (Vec<Passage>, Vec<D
 /// A page is reused when its text still begins with the text its front matter was parsed
 /// from (up to the end of the closing `---` line): where the front matter ends and what
 /// it says depend on nothing else. Pages whose front matter had errors are parsed again,
-/// so their findings are made as on a first load.
+/// so their findings are made as on a first load. What the body gives (its passages,
+/// whether it has shortcodes) is reused when the page's text is the very one remembered
+/// (a preview's loads hand an unchanged page's text on) and its passages had no errors.
 pub(crate) type FrontMemo = PathMemo<Remembered>;
 
 #[derive(Debug)]
 pub(crate) struct Remembered {
-    /// The page's text up to where its body starts.
-    head: String,
-    front: FrontMatter,
+    /// The page's whole text when it was read, and where its body starts in it.
+    text: Arc<str>,
+    body_start: usize,
+    front: Arc<FrontMatter>,
+    /// The passages of that text, and whether it has shortcodes, when its passages had no
+    /// errors.
+    body: Option<(Vec<Passage>, bool)>,
 }
 
-/// The remembered front matter of the page in `file`, moved to `file`, when the page
-/// still begins with the same front matter.
-fn remembered_front(
-    memo: &FrontMemo,
-    sources: &Sources,
-    file: FileId,
-) -> Option<(FrontMatter, usize)> {
+/// What the memo gives of the page in `file`: its front matter (moved to `file`) and where
+/// its body starts, when the page still begins with the same front matter; with its
+/// passages and whether it has shortcodes when the text is the one remembered.
+struct Looked {
+    front: Result<(Arc<FrontMatter>, usize), Diagnostic>,
+    /// The front matter came from the memo.
+    reused: bool,
+    body: Option<(Vec<Passage>, bool)>,
+}
+
+fn remembered_front(memo: &FrontMemo, sources: &Sources, file: FileId) -> Option<Looked> {
     let remembered = memo.get(sources.path(file))?;
-    if !sources.get(file).text.starts_with(&remembered.head) {
+    let text = &sources.get(file).text;
+    let same_text = Arc::ptr_eq(text, &remembered.text);
+    if !same_text && !text.starts_with(&remembered.text[..remembered.body_start]) {
         return None;
     }
-    let mut front = remembered.front.clone();
-    relocate_front(&mut front, file);
-    Some((front, remembered.head.len()))
+    let in_place = remembered.front.title.span.file == file;
+    let front = if in_place {
+        Arc::clone(&remembered.front)
+    } else {
+        let mut front = FrontMatter::clone(&remembered.front);
+        relocate_front(&mut front, file);
+        Arc::new(front)
+    };
+    Some(Looked {
+        front: Ok((front, remembered.body_start)),
+        reused: true,
+        body: remembered.body.clone().filter(|_| same_text && in_place),
+    })
 }
 
 /// Each source file's path, with its text as far as it counts when the bodies of content
@@ -412,45 +436,48 @@ pub(crate) fn load(
         }
     };
     let sources = &project.sources;
-    let fronts: Vec<_> = match memo {
-        None => files
+    let parse = |file: FileId| Looked {
+        front: front_matter(sources, file).map(|(front, at)| (Arc::new(front), at)),
+        reused: false,
+        body: None,
+    };
+    let looked_up: Vec<Looked> = match &memo {
+        None => files.par_iter().map(|&file| parse(file)).collect(),
+        Some(memo) => files
             .par_iter()
-            .map(|&file| front_matter(sources, file))
+            .map(|&file| remembered_front(memo, sources, file).unwrap_or_else(|| parse(file)))
             .collect(),
-        Some(memo) => {
-            let looked_up: Vec<_> = files
-                .par_iter()
-                .map(|&file| match remembered_front(memo, sources, file) {
-                    Some(front) => (Ok(front), true),
-                    None => (front_matter(sources, file), false),
-                })
-                .collect();
-            // Front matter with errors is not remembered: it is read again next time, so
-            // its findings are made as on a first load.
-            memo.renew(
-                files
-                    .iter()
-                    .zip(&looked_up)
-                    .map(|(&file, (_, reused))| (sources.path(file), *reused)),
-                |index| {
-                    let (front, body_start) = looked_up[index].0.as_ref().ok()?;
-                    Some(Remembered {
-                        head: sources.get(files[index]).text[..*body_start].to_string(),
-                        front: front.clone(),
-                    })
-                },
-            );
-            looked_up.into_iter().map(|(front, _)| front).collect()
-        }
     };
     // What each page says of itself (its URL, the checks of its front matter, its
     // passages) depends on no other page: made in parallel, its findings kept per page.
     let project_ref = &*project;
     let prepared: Vec<Prepared> = files
         .par_iter()
-        .zip(fronts)
-        .map(|(&file, front)| prepare(project_ref, file, front))
+        .zip(looked_up)
+        .map(|(&file, looked)| prepare(project_ref, file, looked))
         .collect();
+    if let Some(memo) = memo {
+        // Front matter with errors is not remembered: it is read again next time, so its
+        // findings are made as on a first load; nor are passages with errors.
+        let sources = &project.sources;
+        memo.renew(
+            files
+                .iter()
+                .zip(&prepared)
+                .map(|(&file, prepared)| (sources.path(file), prepared.reused)),
+            |index| {
+                let parts = prepared[index].page.as_ref().ok()?;
+                Some(Remembered {
+                    text: Arc::clone(&sources.get(files[index]).text),
+                    body_start: parts.body_start,
+                    front: Arc::clone(&parts.parsed),
+                    body: parts
+                        .passages_clean
+                        .then(|| (parts.passages.clone(), parts.shortcodes)),
+                })
+            },
+        );
+    }
     // Slug to the page that has it first, for pages that would share one URL. This and
     // the findings run in path order, as from a serial read.
     let mut taken: HashMap<String, FileId> = HashMap::with_capacity(files.len());
@@ -475,6 +502,7 @@ pub(crate) fn load(
                 passages,
                 shortcodes,
                 findings: own,
+                ..
             }) => {
                 findings.extend(own.diagnostics);
                 pages.push(ContentPage {
@@ -533,37 +561,55 @@ fn slug_segment(name: &str) -> String {
 struct Prepared {
     slug: Result<String, Box<Diagnostic>>,
     page: Result<PageParts, Box<Diagnostic>>,
+    /// The memo gave its front matter and body as they are (nothing to remember anew).
+    reused: bool,
 }
 
 /// What a page's text gives of it once its front matter is read (see [`ContentPage`]),
 /// with the findings of its front matter and passages.
 struct PageParts {
-    front: FrontMatter,
+    front: Arc<FrontMatter>,
+    /// The front matter as parsed, before its checks took out what they refuse: what the
+    /// memo keeps, so the findings come again next time.
+    parsed: Arc<FrontMatter>,
     body_start: usize,
     passages: Vec<Passage>,
     shortcodes: bool,
+    /// The passages had no errors.
+    passages_clean: bool,
     findings: Findings,
 }
 
-fn prepare(
-    project: &Project,
-    file: FileId,
-    front: Result<(FrontMatter, usize), Diagnostic>,
-) -> Prepared {
+fn prepare(project: &Project, file: FileId, looked: Looked) -> Prepared {
     let slug = page_slug(project, file).map_err(Box::new);
-    let page = front.map_err(Box::new).map(|(mut front, body_start)| {
+    let Looked {
+        front,
+        reused,
+        body,
+    } = looked;
+    let reused = reused && body.is_some();
+    let page = front.map_err(Box::new).map(|(parsed, body_start)| {
         let mut own = Findings::default();
+        let mut front = Arc::clone(&parsed);
         check_scopes(project, &front, &mut own);
         check_updated(&mut front, &mut own);
         check_aliases(&mut front, &mut own);
-        let text = &project.sources.get(file).text;
-        let shortcodes = has_shortcodes(&text[body_start..]);
-        // Every line that opens or closes a passage holds `{{`; most pages have none.
-        let (passages, problems) = if shortcodes {
-            passages(text, body_start, file)
-        } else {
-            Default::default()
+        let (passages, shortcodes, problems) = match body {
+            Some((passages, shortcodes)) => (passages, shortcodes, Vec::new()),
+            None => {
+                let text = &project.sources.get(file).text;
+                let shortcodes = has_shortcodes(&text[body_start..]);
+                // Every line that opens or closes a passage holds `{{`; most pages have
+                // none.
+                let (passages, problems) = if shortcodes {
+                    passages(text, body_start, file)
+                } else {
+                    Default::default()
+                };
+                (passages, shortcodes, problems)
+            }
         };
+        let passages_clean = problems.is_empty();
         own.extend(problems);
         let named = front.models.iter().flatten();
         check_models(
@@ -573,13 +619,15 @@ fn prepare(
         );
         PageParts {
             front,
+            parsed,
             body_start,
             passages,
             shortcodes,
+            passages_clean,
             findings: own,
         }
     });
-    Prepared { slug, page }
+    Prepared { slug, page, reused }
 }
 
 /// The slug of the page in `file`, from its path under `content/` without `.md`, or a
@@ -759,7 +807,17 @@ pub(crate) fn alias_problem(alias: &str) -> Option<String> {
 
 /// Reports every alias of the page that is not an address of the site, and leaves it out,
 /// so no redirect is planned from it; past [`MAX_ALIASES`] the rest are left out too.
-fn check_aliases(front: &mut FrontMatter, findings: &mut Findings) {
+fn check_aliases(front: &mut Arc<FrontMatter>, findings: &mut Findings) {
+    // Copied only when an alias is left out: the memo's front matter stays as parsed.
+    if front.aliases.len() <= MAX_ALIASES
+        && front
+            .aliases
+            .iter()
+            .all(|alias| alias_problem(&alias.value).is_none())
+    {
+        return;
+    }
+    let front = Arc::make_mut(front);
     if front.aliases.len() > MAX_ALIASES {
         let extra = &front.aliases[MAX_ALIASES];
         findings.push(
@@ -791,7 +849,7 @@ fn check_aliases(front: &mut FrontMatter, findings: &mut Findings) {
 /// `updated:` is a day of the calendar written `YYYY-MM-DD`. Anything else is a finding at
 /// the value, and the page then goes without it (its git date, if any, is shown), so a
 /// typo never puts a wrong date on a page.
-fn check_updated(front: &mut FrontMatter, findings: &mut Findings) {
+fn check_updated(front: &mut Arc<FrontMatter>, findings: &mut Findings) {
     let Some(updated) = &front.updated else {
         return;
     };
@@ -809,7 +867,7 @@ fn check_updated(front: &mut FrontMatter, findings: &mut Findings) {
         .at(updated.span, "expected a day written YYYY-MM-DD")
         .help("write the day the page last changed as year, month and day, like `updated: 2026-01-31`; leave it out to show the date of the page's last commit"),
     );
-    front.updated = None;
+    Arc::make_mut(front).updated = None;
 }
 
 fn check_scopes(project: &Project, front: &FrontMatter, findings: &mut Findings) {

@@ -294,6 +294,42 @@ fn remembered_front_matter_is_what_a_fresh_load_reads() {
     assert_eq!(memo.remembered_fronts(), 4);
 }
 
+/// A page's passages are taken from the last build only when they had no errors: one
+/// left open is reported again by every rebuild, as a fresh build reports it.
+#[test]
+fn a_passage_left_open_is_reported_by_every_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_example(dir.path());
+    std::fs::write(
+        root.join("content/open-passage.md"),
+        "---\ntitle: Open passage\n---\n\n{{ passage(models=\"partner\") }}\n\nFor partners.\n",
+    )
+    .unwrap();
+    let open = |findings: &rasci::diagnostic::Findings| {
+        findings
+            .diagnostics
+            .iter()
+            .filter(|d| d.message == "a passage is not closed")
+            .count()
+    };
+    let (first, mut memo) = build_reusing(&root, None).unwrap();
+    assert_eq!(open(&first.findings), 1);
+    for run in 0..2 {
+        edit(
+            &root.join("content/submission-guidelines.md"),
+            "P1",
+            &format!("P1 ({run})"),
+        );
+        let (again, next) = build_reusing(&root, Some(memo)).unwrap();
+        assert_eq!(open(&again.findings), 1, "after edit {run}");
+        assert_eq!(
+            again.findings.diagnostics,
+            build(&root).unwrap().findings.diagnostics
+        );
+        memo = next;
+    }
+}
+
 /// A preview's rebuild leaves the search index to after the reload: the rebuilt site
 /// still holds the previous index, and the index made after it is a fresh build's, byte
 /// for byte, shards that are no longer made included.
