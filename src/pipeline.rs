@@ -263,29 +263,40 @@ fn check_planned<'p>(
 ) -> Checked<'p> {
     count(|runs| runs.checks += 1);
     let source_links = crate::check::links::source_links_remembering(project, content, links);
-    let broken = crate::check::links::check_sources(project, content, &source_links);
+    // The links written as Markdown files are checked while the site is planned: the one
+    // runs on every thread, the other mostly on one (hashing the sources for the plan's
+    // key, resolving, planning), so on a few cores each takes what the other leaves.
+    let (broken, (matrices, plan_key, mut plan, planned_anew)) = rayon::join(
+        || crate::check::links::check_sources(project, content, &source_links),
+        || {
+            let matrices = crate::resolve::resolve(project);
+            // The site is planned here, before the rules: which addresses the site will
+            // have is judged from the plan (links to its pages, addresses claimed twice)
+            // without rendering, so plain `check` finds what `build` would, and
+            // `check.rules` applies to those findings too.
+            let plan_key = plans
+                .as_ref()
+                .filter(|_| !changes)
+                .map(|_| plan_key(project, content));
+            let (plan, anew) = match plans.and_then(Option::take) {
+                Some(memo) if Some(memo.key) == plan_key => (memo.plan, false),
+                stale => {
+                    // Freeing the last plan's tens of thousands of strings took as long
+                    // as a tenth of a rebuild after a data edit; nothing waits for it.
+                    if let Some(stale) = stale {
+                        drop_aside(stale);
+                    }
+                    (crate::plan::SitePlan::new(project, content), true)
+                }
+            };
+            (matrices, plan_key, plan, anew)
+        },
+    );
     findings.extend(broken);
-    let matrices = crate::resolve::resolve(project);
-    // The site is planned here, before the rules: which addresses the site will have is
-    // judged from the plan (links to its pages, addresses claimed twice) without
-    // rendering, so plain `check` finds what `build` would, and `check.rules` applies to
-    // those findings too.
-    let plan_key = plans
-        .as_ref()
-        .filter(|_| !changes)
-        .map(|_| plan_key(project, content));
-    let mut plan = match plans.and_then(Option::take) {
-        Some(memo) if Some(memo.key) == plan_key => memo.plan,
-        stale => {
-            // Freeing the last plan's tens of thousands of strings took as long as a
-            // tenth of a rebuild after a data edit; nothing waits for it.
-            if let Some(stale) = stale {
-                drop_aside(stale);
-            }
-            count(|runs| runs.plans += 1);
-            crate::plan::SitePlan::new(project, content)
-        }
-    };
+    // Counted here, on the build's own thread (see `StageRuns`).
+    if planned_anew {
+        count(|runs| runs.plans += 1);
+    }
     if changes {
         plan.plan_changes(project, content);
     }
@@ -936,9 +947,19 @@ fn render(
     if previous.is_none() {
         whole.store(true, std::sync::atomic::Ordering::Relaxed);
     }
-    let theme = crate::render::load_theme(root, checked.project)?;
+    // The theme is read and parsed while the rest of what the render memo's frame is
+    // made from is hashed: both are a few milliseconds of one thread on every rebuild.
+    let (theme, (history, frame)) = rayon::join(
+        || crate::render::load_theme(root, checked.project),
+        || {
+            let history = history.finish();
+            let frame =
+                crate::render::memo::frame_hash(checked.project, checked.content, &history);
+            (history, frame)
+        },
+    );
+    let theme = theme?;
     let plan = plan(&checked);
-    let history = history.finish();
     count(|runs| runs.renders += 1);
     let rendered = crate::render::render(
         checked.project,
@@ -946,7 +967,10 @@ fn render(
         &checked.matrices,
         plan,
         &theme,
-        &history,
+        &crate::render::memo::Frame {
+            history: &history,
+            hash: frame,
+        },
         previous.map(|mut memo| {
             memo.search_later = search_later;
             memo.renders_whole = Some(Arc::clone(whole));

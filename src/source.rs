@@ -112,6 +112,11 @@ impl Sources {
         &self.root
     }
 
+    /// How many files have been added.
+    pub(crate) fn len(&self) -> usize {
+        self.files.len()
+    }
+
     /// Makes room for `more` files, added one by one next.
     pub(crate) fn reserve(&mut self, more: usize) {
         self.files.reserve(more);

@@ -355,13 +355,14 @@ pub(crate) fn heads<'s>(
     sources: &'s Sources,
     content: &[ContentPage],
 ) -> impl Iterator<Item = (&'s str, &'s str)> {
-    let bodies: HashMap<FileId, usize> = content
-        .iter()
-        .map(|page| (page.file, page.body_start))
-        .collect();
+    // By file id, which counts the files from 0: a table, not a map, on every rebuild.
+    let mut bodies: Vec<Option<usize>> = vec![None; sources.len()];
+    for page in content {
+        bodies[page.file.0 as usize] = Some(page.body_start);
+    }
     sources.files().map(move |(file, source)| {
-        let text = match bodies.get(&file) {
-            Some(&body_start) => &source.text[..body_start],
+        let text = match bodies[file.0 as usize] {
+            Some(body_start) => &source.text[..body_start],
             None => &*source.text,
         };
         (source.path.as_str(), text)

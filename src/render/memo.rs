@@ -113,17 +113,24 @@ pub(super) fn hash_of(value: impl std::hash::Hash) -> u64 {
     std::hash::Hasher::finish(&hasher)
 }
 
-/// Everything a build reads but the bodies of content pages: config and data files
-/// whole, content pages up to the end of their front matter, the theme, and the git
-/// history (a new commit changes the dates pages show).
+/// The git history a render shows, and the hash of what the memo's frame is made from
+/// but the theme ([`frame_hash`]), made while the theme is read.
+pub(crate) struct Frame<'h> {
+    pub(crate) history: &'h crate::load::history::History,
+    pub(crate) hash: u64,
+}
+
+/// Everything a build reads but the bodies of content pages and the theme (whose
+/// fingerprint [`super::render`] adds): config and data files whole, content pages up to
+/// the end of their front matter, and the git history (a new commit changes the dates
+/// pages show).
 ///
 /// Of the data files only the glossary (its terms are marked on every page) and the
 /// parties' and scopes' ids and names (they are in every page's navigation) count here;
 /// the rest of the data is [`data_hash`]'s.
-pub(super) fn frame_hash(
+pub(crate) fn frame_hash(
     project: &Project,
     content: &[ContentPage],
-    theme: &Theme,
     history: &crate::load::history::History,
 ) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
@@ -145,7 +152,6 @@ pub(super) fn frame_hash(
     for model in &project.models {
         std::hash::Hash::hash(&(model.id(), model.name(), &model.scopes), &mut hasher);
     }
-    std::hash::Hash::hash(&theme.fingerprint, &mut hasher);
     std::hash::Hasher::finish(&hasher)
 }
 

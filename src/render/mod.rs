@@ -49,7 +49,7 @@ use crate::model::Project;
 use crate::plan::urls;
 use crate::resolve::Matrix;
 use data::SiteData;
-use memo::{RenderMemo, RenderedParts, data_hash, frame_hash, hash_of, rerender_changed};
+use memo::{RenderMemo, RenderedParts, data_hash, hash_of, rerender_changed};
 use outputs::{data_files, insert_redirects, insert_search_files, search_parts, written_links};
 use site::Site;
 use std::path::Path;
@@ -97,7 +97,7 @@ pub(crate) fn render(
     matrices: &[Matrix<'_>],
     plan: &crate::plan::SitePlan,
     theme: &Theme,
-    history: &crate::load::history::History,
+    frame: &memo::Frame<'_>,
     previous: Option<RenderMemo>,
 ) -> Result<Rendered, ThemeError> {
     let search_later = previous.as_ref().is_some_and(|memo| memo.search_later);
@@ -106,10 +106,8 @@ pub(crate) fn render(
         .and_then(|memo| memo.renders_whole.clone());
     // The redirects are the plan's: a change of them (an alias, a default model) renders
     // the whole site rather than leave a redirect page of the previous build behind.
-    let frame = hash_of((
-        frame_hash(project, content, theme, history),
-        &plan.redirects,
-    ));
+    let history = frame.history;
+    let frame = hash_of((frame.hash, theme.fingerprint, &plan.redirects));
     let data = data_hash(project);
     let bodies: Vec<(Arc<str>, u64)> = {
         use rayon::prelude::*;
