@@ -953,8 +953,7 @@ fn render(
         || crate::render::load_theme(root, checked.project),
         || {
             let history = history.finish();
-            let frame =
-                crate::render::memo::frame_hash(checked.project, checked.content, &history);
+            let frame = crate::render::memo::frame_hash(checked.project, checked.content, &history);
             (history, frame)
         },
     );

@@ -26,9 +26,9 @@ use std::time::Duration;
 /// save truncates and writes, a save with a backup renames or copies the original first;
 /// each burst lasts well under a millisecond to a few, so 20 ms gathers it into one
 /// rebuild. It was 50 ms, a third of a 10,000-page site's edit-to-reload. A save split
-/// anyway costs little: a later batch that changes the inputs again replaces the rebuild
-/// under way, and one that changes nothing (a backup file, the same bytes) rebuilds
-/// nothing. (The debouncer looks for settled bursts every quarter of the wait, so a batch
+/// anyway costs little: a later batch that changes the inputs again is rebuilt after the
+/// rebuild under way (or in its place, when that one renders the whole site), and one
+/// that changes nothing (a backup file, the same bytes) rebuilds nothing. (The debouncer looks for settled bursts every quarter of the wait, so a batch
 /// goes out 20 to 25 ms after the last event.)
 pub(crate) const DEBOUNCE: Duration = Duration::from_millis(20);
 
