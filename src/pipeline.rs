@@ -1036,6 +1036,9 @@ impl RenderedSite {
             &source_links,
             &reported_links,
         );
+        // The render's findings and the built site's links come after the check set the
+        // severities of `check.rules`: they are set here too.
+        crate::check::restyle_later(&project, &mut findings);
         findings.sort(&project.sources);
         let build = Build {
             project,

@@ -37,6 +37,33 @@ pub(super) fn apply_severity_config(project: &Project, findings: &mut Findings) 
             }
         }
     }
+    restyle(&levels, findings);
+    findings.extend(config_findings);
+}
+
+/// The severities `check.rules` sets, for the findings of the stages after the check (the
+/// render's, the links of the built site), which come after [`apply_severity_config`] ran.
+/// Rules whose severity cannot be changed, and unknown ids, were reported by the check.
+pub(crate) fn restyle_later(project: &Project, findings: &mut Findings) {
+    let levels: Vec<(RuleId, RuleLevel)> = project
+        .config
+        .check
+        .rules
+        .iter()
+        .filter_map(|(id, level)| {
+            let rule = RuleId::from_id(&id.value)?;
+            rule.configurable().then_some((rule, level.value))
+        })
+        .collect();
+    restyle(&levels, findings);
+}
+
+/// Changes or drops each finding whose rule `levels` names, the last level of a rule
+/// counting.
+fn restyle(levels: &[(RuleId, RuleLevel)], findings: &mut Findings) {
+    if levels.is_empty() {
+        return;
+    }
     findings.diagnostics.retain_mut(|diagnostic| {
         match levels
             .iter()
@@ -55,5 +82,4 @@ pub(super) fn apply_severity_config(project: &Project, findings: &mut Findings) 
             None => true,
         }
     });
-    findings.extend(config_findings);
 }

@@ -18,6 +18,8 @@ use crate::diagnostic::Findings;
 use crate::model::Project;
 use crate::resolve::Matrix;
 
+pub(crate) use config::restyle_later;
+
 /// Runs every rule and applies the severities set in `rasci.yaml`.
 pub(crate) fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut Findings) {
     let mut found = Vec::new();

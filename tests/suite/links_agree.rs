@@ -180,3 +180,27 @@ fn plain_check_judges_links_to_the_sites_pages() {
         checked.diagnostics
     );
 }
+
+/// `check.rules` sets the severity of a broken link however it is found: one only the
+/// built site shows (a theme file the plan does not know) is a warning when the project
+/// says so, and the build succeeds.
+#[test]
+fn a_broken_link_of_the_built_site_takes_the_severity_the_project_sets() {
+    let config = std::fs::read_to_string(crate::support::repo().join("rasci.yaml")).unwrap();
+    let config = config.replace("  rules:\n", "  rules:\n    link/broken: warning\n");
+    assert!(config.contains("link/broken: warning"));
+    let project = crate::support::Project::example()
+        .file("rasci.yaml", config)
+        .file(
+            "content/extra.md",
+            "---\ntitle: Extra\n---\n\nSee [the picture](/static/missing.png).\n",
+        )
+        .build();
+    let (code, stderr, _) = project.build_site();
+    assert!(
+        stderr.contains("warning[link/broken]") && stderr.contains("/static/missing.png"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("error[link/broken]"), "{stderr}");
+    assert_eq!(code, 0, "{stderr}");
+}
