@@ -1038,7 +1038,7 @@ impl RenderedSite {
         );
         // The render's findings and the built site's links come after the check set the
         // severities of `check.rules`: they are set here too.
-        crate::check::restyle_later(&project, &mut findings);
+        crate::check::restyle(&project, &mut findings);
         findings.sort(&project.sources);
         let build = Build {
             project,

@@ -11,10 +11,9 @@ use crate::model::Project;
 /// Changes or drops findings as `check.rules` says, and reports unknown rule ids there.
 pub(super) fn apply_severity_config(project: &Project, findings: &mut Findings) {
     let mut config_findings = Vec::new();
-    let mut levels = Vec::new();
-    for (id, level) in project.config.check.rules.iter() {
+    for (id, _) in project.config.check.rules.iter() {
         match RuleId::from_id(&id.value) {
-            Some(rule) if rule.configurable() => levels.push((rule, level.value)),
+            Some(rule) if rule.configurable() => {}
             Some(rule) => config_findings.push(
                 Diagnostic::new(
                     RuleId::ConfigUnknownRule,
@@ -37,14 +36,14 @@ pub(super) fn apply_severity_config(project: &Project, findings: &mut Findings) 
             }
         }
     }
-    restyle(&levels, findings);
+    restyle(project, findings);
     findings.extend(config_findings);
 }
 
-/// The severities `check.rules` sets, for the findings of the stages after the check (the
-/// render's, the links of the built site), which come after [`apply_severity_config`] ran.
-/// Rules whose severity cannot be changed, and unknown ids, were reported by the check.
-pub(crate) fn restyle_later(project: &Project, findings: &mut Findings) {
+/// Sets the severities `check.rules` gives to `findings`: by the check, and again for the
+/// findings of the stages after it (the render's, the links of the built site). Rules
+/// whose severity cannot be changed, and unknown ids, are the check's findings.
+pub(crate) fn restyle(project: &Project, findings: &mut Findings) {
     let levels: Vec<(RuleId, RuleLevel)> = project
         .config
         .check
@@ -55,12 +54,6 @@ pub(crate) fn restyle_later(project: &Project, findings: &mut Findings) {
             rule.configurable().then_some((rule, level.value))
         })
         .collect();
-    restyle(&levels, findings);
-}
-
-/// Changes or drops each finding whose rule `levels` names, the last level of a rule
-/// counting.
-fn restyle(levels: &[(RuleId, RuleLevel)], findings: &mut Findings) {
     if levels.is_empty() {
         return;
     }

@@ -18,7 +18,7 @@ use crate::diagnostic::Findings;
 use crate::model::Project;
 use crate::resolve::Matrix;
 
-pub(crate) use config::restyle_later;
+pub(crate) use config::restyle;
 
 /// Runs every rule and applies the severities set in `rasci.yaml`.
 pub(crate) fn check(project: &Project, matrices: &[Matrix<'_>], findings: &mut Findings) {
